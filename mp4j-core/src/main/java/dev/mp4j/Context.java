@@ -1,0 +1,108 @@
+package dev.mp4j;
+
+import dev.mp4j.connection.Pipe;
+import dev.mp4j.process.JvmOptions;
+import dev.mp4j.process.JvmProcess;
+import dev.mp4j.process.Launcher;
+import dev.mp4j.process.Launchers;
+import dev.mp4j.serial.ProcessTarget;
+
+/**
+ * A start method and the JVM options of the children it starts, with the factories bound to
+ * them: Python's context object ({@code multiprocessing.get_context("spawn")}).
+ *
+ * <pre>{@code
+ * Context ctx = Multiprocessing.getContext("forkserver")
+ *         .withJvmOptions(JvmOptions.defaults().maxHeap("128m"));
+ * JvmProcess p = ctx.process(() -> System.out.println("from a warm JVM"));
+ * p.start();
+ * p.join();
+ * }</pre>
+ *
+ * <p>{@code spawn} boots a fresh JVM for each child. {@code forkserver} keeps JVMs booted ahead of
+ * time ("spares") and hands each new child to one of them, so {@code start()} costs a message;
+ * every child is still its own process, used once.
+ */
+public final class Context {
+    private final String startMethod;
+    private final JvmOptions jvmOptions;
+    private final int spares;
+    private volatile Launcher launcher;
+
+    Context(String startMethod, JvmOptions jvmOptions, int spares) {
+        if (!Launchers.START_METHODS.contains(startMethod)) {
+            throw new IllegalArgumentException("cannot find context for '" + startMethod
+                    + "' (start methods: " + String.join(", ", Launchers.START_METHODS) + ")");
+        }
+        this.startMethod = startMethod;
+        this.jvmOptions = jvmOptions;
+        this.spares = spares;
+    }
+
+    /** {@code "spawn"} or {@code "forkserver"}. */
+    public String startMethod() {
+        return startMethod;
+    }
+
+    public JvmOptions jvmOptions() {
+        return jvmOptions;
+    }
+
+    /** This context with other JVM options for its children. */
+    public Context withJvmOptions(JvmOptions options) {
+        return new Context(startMethod, options, spares);
+    }
+
+    /** A forkserver context that keeps {@code count} spare JVMs ready. */
+    public Context withSpares(int count) {
+        if (count < 1) {
+            throw new IllegalArgumentException("spares must be at least 1, got " + count);
+        }
+        return new Context(startMethod, jvmOptions, count);
+    }
+
+    /** A new, not yet started, process that runs {@code target} with this context. */
+    public JvmProcess process(ProcessTarget target) {
+        return new JvmProcess(target).launchWith(launcher());
+    }
+
+    /** Like {@link #process(ProcessTarget)}, with a name. */
+    public JvmProcess process(ProcessTarget target, String name) {
+        return new JvmProcess(target, name).launchWith(launcher());
+    }
+
+    /** Binds a subclass-style process to this context; returns it. */
+    public <P extends JvmProcess> P bind(P process) {
+        process.launchWith(launcher());
+        return process;
+    }
+
+    /** A duplex {@link Pipe}. */
+    public Pipe pipe() {
+        return Pipe.open(true);
+    }
+
+    /** A {@link Pipe}, duplex or one-way. */
+    public Pipe pipe(boolean duplex) {
+        return Pipe.open(duplex);
+    }
+
+    /** The launcher behind this context (created on first use; forkserver spares boot then). */
+    public Launcher launcher() {
+        Launcher l = launcher;
+        if (l == null) {
+            synchronized (this) {
+                if (launcher == null) {
+                    launcher = Launchers.of(startMethod, jvmOptions, spares);
+                }
+                l = launcher;
+            }
+        }
+        return l;
+    }
+
+    @Override
+    public String toString() {
+        return "Context[" + startMethod + ", " + jvmOptions.arguments() + "]";
+    }
+}

@@ -1,0 +1,130 @@
+package dev.mp4j;
+
+import dev.mp4j.connection.Connections;
+import dev.mp4j.connection.Pipe;
+import dev.mp4j.process.JvmOptions;
+import dev.mp4j.process.JvmProcess;
+import dev.mp4j.process.Launchers;
+import dev.mp4j.process.ProcessState;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * Python's {@code multiprocessing} module functions, in one place.
+ *
+ * <pre>{@code
+ * import static dev.mp4j.Multiprocessing.*;
+ *
+ * System.out.println(currentProcess().name());      // MainProcess
+ * System.out.println(cpuCount());
+ * Pipe pipe = pipe();
+ * Context ctx = getContext("forkserver");
+ * }</pre>
+ */
+public final class Multiprocessing {
+    private static volatile Context defaultContext;
+
+    private Multiprocessing() {
+    }
+
+    /** This process: {@code MainProcess} in the main JVM, the started object in a child. */
+    public static JvmProcess currentProcess() {
+        return JvmProcess.current();
+    }
+
+    /** The parent process, or null in the main process. */
+    public static JvmProcess parentProcess() {
+        return JvmProcess.parent();
+    }
+
+    /** The children of this process that are still running. */
+    public static List<JvmProcess> activeChildren() {
+        return JvmProcess.activeChildren();
+    }
+
+    /** Processors available to this JVM. */
+    public static int cpuCount() {
+        return Runtime.getRuntime().availableProcessors();
+    }
+
+    /** A duplex pipe. */
+    public static Pipe pipe() {
+        return Pipe.open(true);
+    }
+
+    /** A pipe, duplex or one-way (left reads, right writes). */
+    public static Pipe pipe(boolean duplex) {
+        return Pipe.open(duplex);
+    }
+
+    /** Python's {@code connection.wait}: the ready connections and exit futures, or empty on timeout. */
+    public static List<Object> waitAny(List<?> objects, Duration timeout) {
+        return Connections.wait(objects, timeout);
+    }
+
+    /** The context of the default start method. */
+    public static Context getContext() {
+        Context c = defaultContext;
+        if (c == null) {
+            synchronized (Multiprocessing.class) {
+                if (defaultContext == null) {
+                    String inherited = ProcessState.inheritedStartMethod();
+                    defaultContext = new Context(inherited != null ? inherited : Launchers.START_METHODS.get(0),
+                            ProcessState.inheritedJvmOptions(), Launchers.DEFAULT_SPARES);
+                }
+                c = defaultContext;
+            }
+        }
+        return c;
+    }
+
+    /** A context for {@code "spawn"} or {@code "forkserver"}; anything else is an error. */
+    public static Context getContext(String method) {
+        if (method == null) {
+            return getContext();
+        }
+        return new Context(method, ProcessState.inheritedJvmOptions(), Launchers.DEFAULT_SPARES);
+    }
+
+    /** The start methods this platform has, the default first. */
+    public static List<String> getAllStartMethods() {
+        return Launchers.START_METHODS;
+    }
+
+    /** The default start method's name. */
+    public static String getStartMethod() {
+        return getContext().startMethod();
+    }
+
+    /**
+     * Sets the default start method for {@code new JvmProcess(...)}.
+     *
+     * @throws IllegalStateException if one was set already (use {@link #setStartMethod(String, boolean)} with force)
+     */
+    public static void setStartMethod(String method) {
+        setStartMethod(method, false);
+    }
+
+    /** Sets (or with {@code force}, replaces; {@code null} resets) the default start method. */
+    public static synchronized void setStartMethod(String method, boolean force) {
+        if (defaultContext != null && !force) {
+            throw new IllegalStateException("context has already been set");
+        }
+        if (method == null) {
+            defaultContext = null;
+            Launchers.setDefault(null);
+            return;
+        }
+        Context c = new Context(method, ProcessState.inheritedJvmOptions(), Launchers.DEFAULT_SPARES);
+        defaultContext = c;
+        Launchers.setDefault(c.launcher());
+    }
+
+    /** Sets the default start method together with JVM options for children. */
+    public static synchronized void setStartMethod(String method, JvmOptions options, boolean force) {
+        setStartMethod(method, force);
+        Context c = defaultContext.withJvmOptions(options);
+        defaultContext = c;
+        Launchers.setDefault(c.launcher());
+    }
+}

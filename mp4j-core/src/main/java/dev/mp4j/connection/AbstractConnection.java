@@ -1,0 +1,262 @@
+package dev.mp4j.connection;
+
+import dev.mp4j.serial.Serializer;
+import java.io.EOFException;
+import java.io.IOException;
+import java.time.Duration;
+
+/**
+ * The message semantics shared by every transport: framing, size limits, direction checks and
+ * CPython's error cases. A transport supplies four primitives: read some bytes, write bytes, wait
+ * for readability, and release its resources.
+ */
+abstract class AbstractConnection implements Connection {
+    /** Default ceiling for one message; {@code -Dmp4j.connection.maxMessageBytes} overrides it. */
+    static final long DEFAULT_MAX_MESSAGE_BYTES =
+            Long.getLong("mp4j.connection.maxMessageBytes", 1L << 30);
+    /** Payloads this small are written together with their header in one transport write. */
+    static final int SMALL_MESSAGE = 16 * 1024;
+
+    private final boolean readableEnd;
+    private final boolean writableEnd;
+    private final Serializer serializer = Serializer.standard();
+    private final long maxMessageBytes;
+    private final byte[] header = new byte[12];
+    private final byte[] readHead = new byte[8];
+    private final java.util.concurrent.locks.ReentrantLock writeLock = new java.util.concurrent.locks.ReentrantLock();
+    private final java.util.concurrent.locks.ReentrantLock readLock = new java.util.concurrent.locks.ReentrantLock();
+    private volatile boolean closed;
+    private volatile boolean readableNow;
+
+    AbstractConnection(boolean readable, boolean writable, long maxMessageBytes) {
+        if (!readable && !writable) {
+            throw new IllegalArgumentException("at least one of readable or writable must be true");
+        }
+        this.readableEnd = readable;
+        this.writableEnd = writable;
+        this.readableNow = readable;
+        this.maxMessageBytes = maxMessageBytes;
+    }
+
+    /** Reads at least one byte, blocking; returns -1 at EOF. */
+    abstract int readSome(byte[] dst, int offset, int length) throws IOException;
+
+    /** Writes the header and payload as one message. */
+    abstract void writeFrame(byte[] header, int headerLength, byte[] payload, int offset, int length) throws IOException;
+
+    /** Whether bytes (or EOF) are available within the timeout; negative means forever. */
+    abstract boolean awaitReadable(long timeoutNanos) throws IOException;
+
+    /** Releases the transport. Called once. */
+    abstract void closeTransport();
+
+    @Override
+    public void send(Object obj) throws IOException {
+        checkWritable();
+        byte[] bytes = serializer.serialize(obj);
+        writeMessage(bytes, 0, bytes.length);
+    }
+
+    @Override
+    public Object recv() throws IOException {
+        checkReadable();
+        byte[] bytes;
+        readLock.lock();
+        try {
+            bytes = readPayload(readLength(maxMessageBytes));
+        } finally {
+            readLock.unlock();
+        }
+        return serializer.deserialize(bytes, 0, bytes.length);
+    }
+
+    @Override
+    public void sendBytes(byte[] buf, int offset, int size) throws IOException {
+        checkWritable();
+        if (offset < 0) {
+            throw new IllegalArgumentException("offset is negative: " + offset);
+        }
+        if (buf.length < offset) {
+            throw new IllegalArgumentException("buffer length < offset (" + buf.length + " < " + offset + ")");
+        }
+        if (size < 0) {
+            throw new IllegalArgumentException("size is negative: " + size);
+        }
+        if (buf.length < (long) offset + size) {
+            throw new IllegalArgumentException("buffer length < offset + size (" + buf.length + " < " + offset + " + " + size + ")");
+        }
+        writeMessage(buf, offset, size);
+    }
+
+    @Override
+    public byte[] recvBytes(long maxLength) throws IOException {
+        if (maxLength < 0) {
+            throw new IllegalArgumentException("negative maxlength: " + maxLength);
+        }
+        checkReadable();
+        readLock.lock();
+        try {
+            return readBytes(maxLength);
+        } finally {
+            readLock.unlock();
+        }
+    }
+
+    private byte[] readBytes(long maxLength) throws IOException {
+        long length = readLength(maxMessageBytes);
+        if (length > maxLength) {
+            // CPython leaves the payload unread and stops reading from this end.
+            readableNow = false;
+            if (!writableEnd) {
+                close();
+            }
+            throw new IOException("bad message length: the message has " + length + " bytes, more than maxlength " + maxLength);
+        }
+        return readPayload(length);
+    }
+
+    @Override
+    public int recvBytesInto(byte[] buf, int offset) throws IOException {
+        if (offset < 0) {
+            throw new IllegalArgumentException("negative offset: " + offset);
+        }
+        if (offset > buf.length) {
+            throw new IllegalArgumentException("offset too large: " + offset + " > buffer length " + buf.length);
+        }
+        checkReadable();
+        readLock.lock();
+        try {
+            return readInto(buf, offset);
+        } finally {
+            readLock.unlock();
+        }
+    }
+
+    private int readInto(byte[] buf, int offset) throws IOException {
+        long length = readLength(maxMessageBytes);
+        int room = buf.length - offset;
+        if (length > room) {
+            throw new BufferTooShortException(readPayload(length), room);
+        }
+        readFully(buf, offset, (int) length, true);
+        return (int) length;
+    }
+
+    @Override
+    public boolean poll(Duration timeout) throws IOException {
+        checkReadable();
+        long nanos = timeout == null ? -1 : Math.max(0, timeout.toNanos());
+        return awaitReadable(nanos);
+    }
+
+    @Override
+    public final void close() {
+        if (!closed) {
+            synchronized (this) {
+                if (closed) {
+                    return;
+                }
+                closed = true;
+            }
+            closeTransport();
+        }
+    }
+
+    @Override
+    public boolean isClosed() {
+        return closed;
+    }
+
+    @Override
+    public boolean isReadable() {
+        return readableNow;
+    }
+
+    @Override
+    public boolean isWritable() {
+        return writableEnd;
+    }
+
+    long maxMessageBytes() {
+        return maxMessageBytes;
+    }
+
+    void checkOpen() throws IOException {
+        if (closed) {
+            throw new IOException("handle is closed");
+        }
+    }
+
+    private void checkReadable() throws IOException {
+        checkOpen();
+        if (!readableEnd) {
+            throw new IOException("connection is write-only");
+        }
+        if (!readableNow) {
+            throw new IOException("connection is no longer readable (an earlier message exceeded maxlength)");
+        }
+    }
+
+    private void checkWritable() throws IOException {
+        checkOpen();
+        if (!writableEnd) {
+            throw new IOException("connection is read-only");
+        }
+    }
+
+    private void writeMessage(byte[] buf, int offset, int size) throws IOException {
+        if (size > maxMessageBytes) {
+            throw new MessageTooLargeException(size, maxMessageBytes, "send");
+        }
+        // Senders on several threads must not interleave frames (CPython leaves this to the caller).
+        writeLock.lock();
+        try {
+            int headerLength = Framing.writeHeader(header, size);
+            writeFrame(header, headerLength, buf, offset, size);
+        } finally {
+            writeLock.unlock();
+        }
+    }
+
+    private long readLength(long limit) throws IOException {
+        byte[] head = readHead;
+        if (!readFully(head, 0, 4, false)) {
+            throw new EOFException("the peer closed the connection");
+        }
+        long length = Framing.readInt(head, 0);
+        if (length == -1) {
+            readFully(head, 0, 8, true);
+            length = Framing.readLong(head, 0);
+        }
+        if (length < 0) {
+            throw new IOException("corrupt message header: length " + length);
+        }
+        if (length > limit || length > Integer.MAX_VALUE - 8) {
+            close();
+            throw new MessageTooLargeException(length, Math.min(limit, Integer.MAX_VALUE - 8), "receive");
+        }
+        return length;
+    }
+
+    private byte[] readPayload(long length) throws IOException {
+        byte[] bytes = new byte[(int) length];
+        readFully(bytes, 0, bytes.length, true);
+        return bytes;
+    }
+
+    /** Returns false on EOF before the first byte; throws on EOF after it (a truncated frame). */
+    private boolean readFully(byte[] dst, int offset, int length, boolean inMessage) throws IOException {
+        int done = 0;
+        while (done < length) {
+            int n = readSome(dst, offset + done, length - done);
+            if (n < 0) {
+                if (done == 0 && !inMessage) {
+                    return false;
+                }
+                throw new IOException("got end of file during message");
+            }
+            done += n;
+        }
+        return true;
+    }
+}

@@ -1,0 +1,10 @@
+package dev.mp4j.connection;
+
+import java.io.IOException;
+
+/** The authkey handshake failed: Python's {@code multiprocessing.AuthenticationError}. */
+public final class AuthenticationException extends IOException {
+    public AuthenticationException(String message) {
+        super(message);
+    }
+}

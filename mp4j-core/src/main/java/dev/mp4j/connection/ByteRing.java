@@ -1,0 +1,249 @@
+package dev.mp4j.connection;
+
+import static dev.mp4j.connection.PipeLayout.DATA_SEQ;
+import static dev.mp4j.connection.PipeLayout.HEAD;
+import static dev.mp4j.connection.PipeLayout.READER_WAITING;
+import static dev.mp4j.connection.PipeLayout.RING_HEADER;
+import static dev.mp4j.connection.PipeLayout.SPACE_SEQ;
+import static dev.mp4j.connection.PipeLayout.TAIL;
+import static dev.mp4j.connection.PipeLayout.WRITER_WAITING;
+
+import dev.mp4j.shm.Futex;
+import java.io.IOException;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.lang.invoke.VarHandle;
+
+/**
+ * A single-producer, single-consumer byte stream in shared memory: one direction of a
+ * {@link Pipe}.
+ *
+ * <p>The writer copies bytes in at {@code tail} and publishes with a release store; the reader
+ * copies out at {@code head} and frees space the same way. Neither side takes a lock. A side that
+ * has nothing to do spins briefly (the peer usually answers within microseconds), then sleeps on
+ * a futex word. Sleeping is announced with a waiting flag; the other side, after publishing,
+ * issues a full fence and reads the flag, and only then pays for a wake system call (the classic
+ * Dekker pairing: at least one of the two sees the other's store). Sleeps are bounded slices so
+ * that a peer that died without a word is noticed.
+ */
+final class ByteRing {
+    private static final VarHandle LONG_HANDLE = ValueLayout.JAVA_LONG.varHandle();
+    private static final VarHandle INT_HANDLE = ValueLayout.JAVA_INT.varHandle();
+    /** How long a waiting side spins before it sleeps. */
+    static final long SPIN_NANOS = Long.getLong("mp4j.pipe.spinNanos", 20_000);
+    /** Big messages are published in steps, so the reader can copy out while the writer copies in. */
+    private static final int PUBLISH_STEP = 128 * 1024;
+    /** Upper bound of one futex sleep: how late a silently dead peer can be noticed. */
+    private static final long SLEEP_SLICE_NANOS = 20_000_000;
+
+    /** Tells a ring whether the other side is still there, and whether we were closed. */
+    interface Peer {
+        boolean peerAlive();
+
+        boolean locallyClosed();
+    }
+
+    private final MemorySegment ring;
+    private final MemorySegment data;
+    private final MemorySegment dataSeq;
+    private final MemorySegment spaceSeq;
+    private final int capacity;
+    private final long mask;
+
+    ByteRing(MemorySegment segment, long offset, int capacity) {
+        this.ring = segment.asSlice(offset, RING_HEADER + capacity);
+        this.data = ring.asSlice(RING_HEADER, capacity);
+        this.dataSeq = ring.asSlice(DATA_SEQ, 4);
+        this.spaceSeq = ring.asSlice(SPACE_SEQ, 4);
+        this.capacity = capacity;
+        this.mask = capacity - 1L;
+    }
+
+    /**
+     * Copies a frame in, header then payload, waiting for space as needed, and publishes it.
+     * Large payloads are published in steps so the reader can start before the writer is done.
+     */
+    void write(byte[] header, int headerLength, byte[] payload, int offset, int length, Peer peer) throws IOException {
+        long tail = (long) LONG_HANDLE.getOpaque(ring, TAIL);
+        Cursor c = cursor;
+        c.tail = tail;
+        c.published = tail;
+        c.head = (long) LONG_HANDLE.getAcquire(ring, HEAD);
+        copyIn(c, header, 0, headerLength, peer);
+        copyIn(c, payload, offset, length, peer);
+        if (c.tail != c.published) {
+            publish(c.tail);
+        }
+    }
+
+    /** The writer's position while it copies one frame in; one writer per end at a time. */
+    private static final class Cursor {
+        long tail;
+        long published;
+        long head;
+    }
+
+    private final Cursor cursor = new Cursor();
+
+    private void copyIn(Cursor c, byte[] src, int off, int len, Peer peer) throws IOException {
+        while (len > 0) {
+            long free = capacity - (c.tail - c.head);
+            if (free == 0) {
+                c.head = (long) LONG_HANDLE.getAcquire(ring, HEAD);
+                free = capacity - (c.tail - c.head);
+                if (free == 0) {
+                    publish(c.tail);
+                    c.published = c.tail;
+                    c.head = awaitSpace(c.tail, peer);
+                    continue;
+                }
+            }
+            int index = (int) (c.tail & mask);
+            int n = (int) Math.min(Math.min(free, len), Math.min(capacity - index, PUBLISH_STEP));
+            MemorySegment.copy(src, off, data, ValueLayout.JAVA_BYTE, index, n);
+            c.tail += n;
+            off += n;
+            len -= n;
+            if (c.tail - c.published >= PUBLISH_STEP) {
+                publish(c.tail);
+                c.published = c.tail;
+            }
+        }
+    }
+
+    /** Copies out at least one and at most {@code len} bytes, waiting for data; -1 at EOF. */
+    int read(byte[] dst, int off, int len, Peer peer) throws IOException {
+        long head = (long) LONG_HANDLE.getOpaque(ring, HEAD);
+        long available = (long) LONG_HANDLE.getAcquire(ring, TAIL) - head;
+        if (available == 0) {
+            int state = awaitData(-1, peer);
+            if (state < 0) {
+                return -1;
+            }
+            available = (long) LONG_HANDLE.getAcquire(ring, TAIL) - head;
+        }
+        int index = (int) (head & mask);
+        int n = (int) Math.min(Math.min(available, len), capacity - index);
+        MemorySegment.copy(data, ValueLayout.JAVA_BYTE, index, dst, off, n);
+        LONG_HANDLE.setRelease(ring, HEAD, head + n);
+        VarHandle.fullFence();
+        if ((int) INT_HANDLE.getVolatile(ring, WRITER_WAITING) != 0) {
+            INT_HANDLE.getAndAdd(ring, SPACE_SEQ, 1);
+            Futex.wake(spaceSeq, Integer.MAX_VALUE);
+        }
+        return n;
+    }
+
+    /** Whether any unread byte is there. */
+    boolean hasData() {
+        return (long) LONG_HANDLE.getAcquire(ring, TAIL) != (long) LONG_HANDLE.getAcquire(ring, HEAD);
+    }
+
+    /**
+     * Waits for data: 1 when there is some, 0 on timeout, -1 when there is none and the writing
+     * end is gone (EOF). A negative timeout waits forever.
+     */
+    int awaitData(long timeoutNanos, Peer peer) throws IOException {
+        if (hasData()) {
+            return 1;
+        }
+        long start = System.nanoTime();
+        long spinUntil = start + Math.min(SPIN_NANOS, timeoutNanos < 0 ? Long.MAX_VALUE : timeoutNanos);
+        int spins = 0;
+        while (true) {
+            Thread.onSpinWait();
+            if (hasData()) {
+                return 1;
+            }
+            if ((++spins & 31) == 0 && System.nanoTime() - spinUntil > 0) {
+                break;
+            }
+        }
+        try {
+            while (true) {
+                int seq = (int) INT_HANDLE.getVolatile(ring, DATA_SEQ);
+                INT_HANDLE.setVolatile(ring, READER_WAITING, 1);
+                VarHandle.fullFence();
+                if (hasData()) {
+                    return 1;
+                }
+                if (peer.locallyClosed()) {
+                    throw new IOException("handle is closed");
+                }
+                if (Thread.currentThread().isInterrupted()) {
+                    throw new java.io.InterruptedIOException("interrupted while waiting for a message");
+                }
+                if (!peer.peerAlive()) {
+                    return hasData() ? 1 : -1;
+                }
+                long slice = SLEEP_SLICE_NANOS;
+                if (timeoutNanos >= 0) {
+                    long left = timeoutNanos - (System.nanoTime() - start);
+                    if (left <= 0) {
+                        return 0;
+                    }
+                    slice = Math.min(slice, left);
+                }
+                Futex.await(dataSeq, seq, slice);
+            }
+        } finally {
+            INT_HANDLE.setVolatile(ring, READER_WAITING, 0);
+        }
+    }
+
+    private long awaitSpace(long tail, Peer peer) throws IOException {
+        long deadlineSpin = System.nanoTime() + SPIN_NANOS;
+        int spins = 0;
+        while (true) {
+            long head = (long) LONG_HANDLE.getAcquire(ring, HEAD);
+            if (tail - head < capacity) {
+                return head;
+            }
+            Thread.onSpinWait();
+            if ((++spins & 31) == 0 && System.nanoTime() - deadlineSpin > 0) {
+                break;
+            }
+        }
+        try {
+            while (true) {
+                int seq = (int) INT_HANDLE.getVolatile(ring, SPACE_SEQ);
+                INT_HANDLE.setVolatile(ring, WRITER_WAITING, 1);
+                VarHandle.fullFence();
+                long head = (long) LONG_HANDLE.getAcquire(ring, HEAD);
+                if (tail - head < capacity) {
+                    return head;
+                }
+                if (peer.locallyClosed()) {
+                    throw new IOException("handle is closed");
+                }
+                if (Thread.currentThread().isInterrupted()) {
+                    throw new java.io.InterruptedIOException("interrupted while waiting for room in the pipe");
+                }
+                if (!peer.peerAlive()) {
+                    throw new IOException("broken pipe: the reading end is closed");
+                }
+                Futex.await(spaceSeq, seq, SLEEP_SLICE_NANOS);
+            }
+        } finally {
+            INT_HANDLE.setVolatile(ring, WRITER_WAITING, 0);
+        }
+    }
+
+    private void publish(long tail) {
+        LONG_HANDLE.setRelease(ring, TAIL, tail);
+        VarHandle.fullFence();
+        if ((int) INT_HANDLE.getVolatile(ring, READER_WAITING) != 0) {
+            INT_HANDLE.getAndAdd(ring, DATA_SEQ, 1);
+            Futex.wake(dataSeq, Integer.MAX_VALUE);
+        }
+    }
+
+    /** Wakes every sleeper on this ring so it re-checks (used when an end closes). */
+    void wakeAll() {
+        INT_HANDLE.getAndAdd(ring, DATA_SEQ, 1);
+        INT_HANDLE.getAndAdd(ring, SPACE_SEQ, 1);
+        Futex.wake(dataSeq, Integer.MAX_VALUE);
+        Futex.wake(spaceSeq, Integer.MAX_VALUE);
+    }
+
+}

@@ -1,0 +1,105 @@
+package dev.mp4j.connection;
+
+import java.io.IOException;
+import java.time.Duration;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * One end of a message channel between processes: Python's
+ * {@code multiprocessing.connection.Connection}.
+ *
+ * <p>Messages are whole: what one {@code send} writes, one {@code recv} returns, never merged with
+ * or split from another; empty messages are legal. Objects go through the connection's
+ * {@link dev.mp4j.serial.Serializer}; byte messages ({@link #sendBytes}/{@link #recvBytes}) travel
+ * as they are, framed like CPython's (4-byte big-endian length, or {@code -1} and an 8-byte length),
+ * so a Python peer reads them byte for byte.
+ *
+ * <pre>{@code
+ * Pipe pipe = Pipe.open();
+ * Connection parentEnd = pipe.left(), childEnd = pipe.right();
+ * JvmProcess child = new JvmProcess(() -> {
+ *     childEnd.send("Welcome to beijing!");
+ *     System.out.println("x: " + childEnd.recv());
+ * });
+ * child.start();
+ * System.out.println("l: " + parentEnd.recv());
+ * parentEnd.send("Im coming!");
+ * child.join();
+ * }</pre>
+ *
+ * <h2>Errors</h2>
+ * {@link java.io.EOFException} when the peer has closed and nothing is left to read;
+ * {@link IOException} for a closed handle ("handle is closed"), the wrong direction
+ * ("connection is write-only"/"read-only"), a truncated frame and a message over the size limit
+ * (naming both sizes); {@link IllegalArgumentException} for bad offsets and sizes;
+ * {@link BufferTooShortException} when {@link #recvBytesInto} is given too small a buffer.
+ *
+ * <p>Like CPython's, one end is meant to be used by one thread at a time for reading and one for
+ * writing; two processes reading (or writing) the same end at once may interleave data.
+ */
+public interface Connection extends AutoCloseable {
+
+    /** Serializes {@code obj} and sends it as one message. Fails in the caller if it cannot be serialized. */
+    void send(Object obj) throws IOException;
+
+    /** Blocks for the next message and deserializes it. */
+    Object recv() throws IOException;
+
+    /**
+     * Like {@link #recv()}, waiting at most {@code timeout}.
+     *
+     * @throws TimeoutException if no message started to arrive in time (nothing is consumed)
+     */
+    default Object recv(Duration timeout) throws IOException, TimeoutException {
+        if (!poll(timeout)) {
+            throw new TimeoutException("no message within " + timeout);
+        }
+        return recv();
+    }
+
+    /** Sends all of {@code buf} as one byte message. */
+    default void sendBytes(byte[] buf) throws IOException {
+        sendBytes(buf, 0, buf.length);
+    }
+
+    /** Sends {@code size} bytes of {@code buf} from {@code offset} as one byte message. */
+    void sendBytes(byte[] buf, int offset, int size) throws IOException;
+
+    /** Receives one byte message, whatever its length (up to the connection's limit). */
+    default byte[] recvBytes() throws IOException {
+        return recvBytes(Long.MAX_VALUE);
+    }
+
+    /**
+     * Receives one byte message.
+     *
+     * @throws IOException "bad message length" if the message is longer than {@code maxLength}; the
+     *         connection is then no longer readable, as in CPython
+     */
+    byte[] recvBytes(long maxLength) throws IOException;
+
+    /**
+     * Receives one byte message into {@code buf} at {@code offset}, returning its length.
+     *
+     * @throws BufferTooShortException if it does not fit; the exception carries the whole message
+     */
+    int recvBytesInto(byte[] buf, int offset) throws IOException;
+
+    /** Whether a message can be read without blocking (or the peer has closed). */
+    default boolean poll() throws IOException {
+        return poll(Duration.ZERO);
+    }
+
+    /** Waits up to {@code timeout} for a message (or EOF) to be readable. */
+    boolean poll(Duration timeout) throws IOException;
+
+    /** Closes this end; idempotent. The peer sees EOF once every copy of this end is closed. */
+    @Override
+    void close();
+
+    boolean isClosed();
+
+    boolean isReadable();
+
+    boolean isWritable();
+}

@@ -1,0 +1,130 @@
+package dev.mp4j.connection;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.security.MessageDigest;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.Arrays;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+
+/**
+ * CPython's authkey challenge/response, byte for byte (Lib/multiprocessing/connection.py, 3.12+),
+ * also answering the 20-byte HMAC-MD5 challenges of CPython 3.11 and older.
+ *
+ * <pre>
+ * serving side                         answering side
+ *   #CHALLENGE#{sha256}&lt;40 random&gt;  --&gt;
+ *                                   &lt;--  {sha256}HMAC-SHA256(key, "{sha256}&lt;40 random&gt;")
+ *   #WELCOME# or #FAILURE#           --&gt;
+ * </pre>
+ * Both directions run, so each side proves it knows the key.
+ */
+final class Handshake {
+    private static final byte[] CHALLENGE = bytes("#CHALLENGE#");
+    private static final byte[] WELCOME = bytes("#WELCOME#");
+    private static final byte[] FAILURE = bytes("#FAILURE#");
+    private static final byte[] SHA256_PREFIX = bytes("{sha256}");
+    private static final int MESSAGE_LENGTH = 40;
+    private static final int LEGACY_MESSAGE_LENGTH = 20;
+    private static final int MAX_RESPONSE = 256;
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    private Handshake() {
+    }
+
+    static void deliverChallenge(Connection conn, byte[] authkey, Duration timeout) throws IOException {
+        byte[] message = new byte[SHA256_PREFIX.length + MESSAGE_LENGTH];
+        System.arraycopy(SHA256_PREFIX, 0, message, 0, SHA256_PREFIX.length);
+        byte[] random = new byte[MESSAGE_LENGTH];
+        RANDOM.nextBytes(random);
+        System.arraycopy(random, 0, message, SHA256_PREFIX.length, MESSAGE_LENGTH);
+        conn.sendBytes(concat(CHALLENGE, message));
+        byte[] response = receive(conn, timeout);
+        if (!verify(authkey, message, response)) {
+            conn.sendBytes(FAILURE);
+            throw new AuthenticationException("digest received was wrong");
+        }
+        conn.sendBytes(WELCOME);
+    }
+
+    static void answerChallenge(Connection conn, byte[] authkey, Duration timeout) throws IOException {
+        byte[] challenge = receive(conn, timeout);
+        if (!startsWith(challenge, CHALLENGE)) {
+            throw new AuthenticationException("Protocol error, expected challenge: " + printable(challenge));
+        }
+        byte[] message = Arrays.copyOfRange(challenge, CHALLENGE.length, challenge.length);
+        if (message.length < LEGACY_MESSAGE_LENGTH) {
+            throw new AuthenticationException("challenge too short: " + message.length + " bytes");
+        }
+        byte[] response;
+        if (message.length == LEGACY_MESSAGE_LENGTH) {
+            response = hmac("HmacMD5", authkey, message);
+        } else {
+            response = concat(SHA256_PREFIX, hmac("HmacSHA256", authkey, message));
+        }
+        conn.sendBytes(response);
+        byte[] verdict = receive(conn, timeout);
+        if (!Arrays.equals(verdict, WELCOME)) {
+            throw new AuthenticationException("digest sent was rejected");
+        }
+    }
+
+    private static boolean verify(byte[] authkey, byte[] message, byte[] response) throws AuthenticationException {
+        byte[] expected;
+        byte[] digest;
+        if (response.length == 16 || response.length == 20) {
+            // Legacy peers (CPython <= 3.11) answer with a bare HMAC-MD5 of the whole message.
+            expected = hmac("HmacMD5", authkey, message);
+            digest = response;
+        } else if (startsWith(response, SHA256_PREFIX)) {
+            expected = hmac("HmacSHA256", authkey, message);
+            digest = Arrays.copyOfRange(response, SHA256_PREFIX.length, response.length);
+            if (digest.length != expected.length) {
+                throw new AuthenticationException("expected 'sha256' of length " + expected.length + " got " + digest.length);
+            }
+        } else {
+            return false;
+        }
+        return MessageDigest.isEqual(expected, digest);
+    }
+
+    private static byte[] receive(Connection conn, Duration timeout) throws IOException {
+        if (!conn.poll(timeout)) {
+            throw new AuthenticationException("no answer within " + timeout + " during the authkey handshake");
+        }
+        return conn.recvBytes(MAX_RESPONSE);
+    }
+
+    static byte[] hmac(String algorithm, byte[] key, byte[] message) {
+        try {
+            Mac mac = Mac.getInstance(algorithm);
+            // HMAC pads keys with zeros, so an empty key is the same as one zero byte (Java refuses empty keys).
+            mac.init(new SecretKeySpec(key.length == 0 ? new byte[1] : key, algorithm));
+            return mac.doFinal(message);
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException(algorithm + " unavailable", e);
+        }
+    }
+
+    private static boolean startsWith(byte[] data, byte[] prefix) {
+        return data.length >= prefix.length && Arrays.equals(data, 0, prefix.length, prefix, 0, prefix.length);
+    }
+
+    private static byte[] concat(byte[] a, byte[] b) {
+        byte[] out = Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, out, a.length, b.length);
+        return out;
+    }
+
+    private static byte[] bytes(String s) {
+        return s.getBytes(StandardCharsets.US_ASCII);
+    }
+
+    private static String printable(byte[] b) {
+        String s = new String(b, 0, Math.min(b.length, 40), StandardCharsets.ISO_8859_1);
+        return s.replaceAll("[^\\x20-\\x7e]", "?");
+    }
+}

@@ -1,0 +1,167 @@
+package dev.mp4j.connection;
+
+import dev.mp4j.process.ProcessState;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.net.StandardProtocolFamily;
+import java.net.StandardSocketOptions;
+import java.net.UnixDomainSocketAddress;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * Accepts authenticated connections on a TCP or Unix-domain socket: Python's
+ * {@code multiprocessing.connection.Listener}, wire-compatible with it.
+ *
+ * <pre>{@code
+ * byte[] key = "secret password".getBytes();
+ * try (Listener listener = Listener.open(new InetSocketAddress("127.0.0.1", 6000), key);
+ *      Connection conn = listener.accept()) {
+ *     conn.sendBytes("hello".getBytes());
+ * }
+ * // a Python peer: Client(('127.0.0.1', 6000), authkey=b'secret password').recv_bytes()
+ * }</pre>
+ *
+ * <p>Every accepted connection runs the authkey handshake in both directions before it is
+ * returned, so nothing from an unauthenticated peer is ever deserialized. A peer with the wrong
+ * key makes {@link #accept()} throw {@link AuthenticationException}; the listener stays open and
+ * the next {@code accept} serves the next peer. A null authkey means this process's
+ * {@code authkey} (inherited from the main process), not "no authentication".
+ */
+public final class Listener implements AutoCloseable {
+    /** How long a connecting peer may take to complete the handshake. */
+    static final Duration HANDSHAKE_TIMEOUT = Duration.ofSeconds(20);
+
+    private final ServerSocketChannel server;
+    private final Selector selector;
+    private final SocketAddress address;
+    private final byte[] authkey;
+    private volatile boolean closed;
+
+    private Listener(ServerSocketChannel server, SocketAddress address, byte[] authkey) throws IOException {
+        this.server = server;
+        this.address = address;
+        this.authkey = authkey.clone();
+        server.configureBlocking(false);
+        this.selector = Selector.open();
+        server.register(selector, SelectionKey.OP_ACCEPT);
+    }
+
+    /** Listens on a fresh Unix-domain socket in the temp directory, with this process's authkey. */
+    public static Listener open() throws IOException {
+        Path dir = Files.createTempDirectory("mp4j-listener-");
+        dir.toFile().deleteOnExit();
+        return open(UnixDomainSocketAddress.of(dir.resolve("socket")), null);
+    }
+
+    /**
+     * Listens on {@code address}: an {@link InetSocketAddress} (port 0 picks a free port) or a
+     * {@link UnixDomainSocketAddress}.
+     */
+    public static Listener open(SocketAddress address, byte[] authkey) throws IOException {
+        byte[] key = authkey != null ? authkey : ProcessState.authkey();
+        ServerSocketChannel server;
+        if (address instanceof UnixDomainSocketAddress) {
+            server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
+        } else if (address instanceof InetSocketAddress inet) {
+            server = ServerSocketChannel.open(inet.getAddress() instanceof java.net.Inet6Address
+                    ? StandardProtocolFamily.INET6 : StandardProtocolFamily.INET);
+            server.setOption(StandardSocketOptions.SO_REUSEADDR, true);
+            if (inet.isUnresolved()) {
+                address = new InetSocketAddress(InetAddress.getByName(inet.getHostString()), inet.getPort());
+            }
+        } else {
+            throw new IllegalArgumentException("address type of " + address + " unrecognized");
+        }
+        try {
+            server.bind(address, 16);
+            return new Listener(server, server.getLocalAddress(), key);
+        } catch (IOException | RuntimeException e) {
+            server.close();
+            throw e;
+        }
+    }
+
+    /** Waits for a peer, authenticates it both ways and returns the connection. */
+    public Connection accept() throws IOException {
+        try {
+            return accept(null);
+        } catch (TimeoutException e) {
+            throw new AssertionError("no timeout was set", e);
+        }
+    }
+
+    /**
+     * Like {@link #accept()}, giving up after {@code timeout} with no peer.
+     *
+     * @throws AuthenticationException if the peer's key is wrong (the listener keeps serving)
+     */
+    public Connection accept(Duration timeout) throws IOException, TimeoutException {
+        if (closed) {
+            throw new IOException("listener is closed");
+        }
+        SocketChannel channel = waitForPeer(timeout);
+        SocketConnection conn = new SocketConnection(channel, AbstractConnection.DEFAULT_MAX_MESSAGE_BYTES);
+        try {
+            Handshake.deliverChallenge(conn, authkey, HANDSHAKE_TIMEOUT);
+            Handshake.answerChallenge(conn, authkey, HANDSHAKE_TIMEOUT);
+            return conn;
+        } catch (IOException | RuntimeException e) {
+            conn.close();
+            throw e;
+        }
+    }
+
+    private SocketChannel waitForPeer(Duration timeout) throws IOException, TimeoutException {
+        long deadline = timeout == null ? Long.MAX_VALUE : System.nanoTime() + timeout.toNanos();
+        while (true) {
+            SocketChannel channel = server.accept();
+            if (channel != null) {
+                return channel;
+            }
+            long left = deadline - System.nanoTime();
+            if (timeout != null && left <= 0) {
+                throw new TimeoutException("no connection within " + timeout);
+            }
+            selector.select(timeout == null ? 0 : Math.max(1, left / 1_000_000));
+            selector.selectedKeys().clear();
+            if (closed) {
+                throw new IOException("listener is closed");
+            }
+        }
+    }
+
+    /** The bound address (with the real port when 0 was asked). */
+    public SocketAddress address() {
+        return address;
+    }
+
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        try {
+            selector.close();
+            server.close();
+        } catch (IOException ignored) {
+            // closing: nothing useful to do
+        }
+        if (address instanceof UnixDomainSocketAddress unix) {
+            try {
+                Files.deleteIfExists(unix.getPath());
+            } catch (IOException ignored) {
+                // a leftover socket file in the temp directory is harmless
+            }
+        }
+    }
+}

@@ -1,0 +1,39 @@
+package dev.mp4j.connection;
+
+/**
+ * Two connected {@link Connection} ends: Python's {@code multiprocessing.Pipe(duplex)}.
+ *
+ * <pre>{@code
+ * Pipe pipe = Pipe.open();                  // duplex: both ends send and receive
+ * Connection left = pipe.left(), right = pipe.right();
+ * JvmProcess child = new JvmProcess(() -> right.send(right.recv() + " world"));
+ * child.start();
+ * left.send("hello");
+ * System.out.println(left.recv());          // hello world
+ * child.join();
+ * }</pre>
+ *
+ * <p>The ends live in shared memory (two lock-free byte rings in {@code /dev/shm}), so passing an
+ * end to a child, as a captured value or inside a message, costs a name, and a message costs two
+ * copies and no system call while both sides are busy. The peer of an end reads
+ * {@link java.io.EOFException} once every copy of the end is closed, in every process, or its
+ * holders have died; writing to an end whose reader is gone fails with "broken pipe".
+ *
+ * @param left  with {@code duplex=false}, the read-only end (CPython's {@code conn1})
+ * @param right with {@code duplex=false}, the write-only end (CPython's {@code conn2})
+ */
+public record Pipe(Connection left, Connection right) {
+    /** Bytes of ring per direction; a message of any size streams through it. */
+    static final int DEFAULT_CAPACITY = Integer.getInteger("mp4j.pipe.capacity", 1 << 20);
+
+    /** A duplex pipe. */
+    public static Pipe open() {
+        return open(true);
+    }
+
+    /** A duplex pipe, or a one-way one whose {@link #left()} only reads and {@link #right()} only writes. */
+    public static Pipe open(boolean duplex) {
+        PipeSegment segment = PipeSegment.create(duplex, DEFAULT_CAPACITY);
+        return new Pipe(PipeConnection.open(segment, 0), PipeConnection.open(segment, 1));
+    }
+}

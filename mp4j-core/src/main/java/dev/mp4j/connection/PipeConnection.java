@@ -1,0 +1,124 @@
+package dev.mp4j.connection;
+
+import java.io.IOException;
+import java.io.ObjectStreamException;
+import java.io.Serial;
+import java.io.Serializable;
+
+/**
+ * One end of a {@link Pipe}: reads from the ring that flows to it, writes to the ring that flows
+ * to the other end. Travels to other processes by name (see {@link EndRef}).
+ */
+final class PipeConnection extends AbstractConnection implements Serializable, ByteRing.Peer {
+    private final transient PipeSegment segment;
+    private final transient int end;
+    private final transient int slot;
+    private final transient ByteRing in;
+    private final transient ByteRing out;
+
+    private PipeConnection(PipeSegment segment, int end, int slot, boolean readable, boolean writable) {
+        super(readable, writable, DEFAULT_MAX_MESSAGE_BYTES);
+        this.segment = segment;
+        this.end = end;
+        this.slot = slot;
+        this.in = readable ? segment.ringTo(end) : null;
+        this.out = writable ? segment.ringTo(1 - end) : null;
+        segment.retain();
+    }
+
+    static PipeConnection open(PipeSegment segment, int end) {
+        int slot = segment.acquireSlot(end, PipeSegment.myPid());
+        return forSlot(segment, end, slot);
+    }
+
+    private static PipeConnection forSlot(PipeSegment segment, int end, int slot) {
+        boolean duplex = segment.duplex();
+        // One-way pipes follow CPython: the first end reads, the second writes.
+        return new PipeConnection(segment, end, slot, duplex || end == 0, duplex || end == 1);
+    }
+
+    @Override
+    int readSome(byte[] dst, int offset, int length) throws IOException {
+        try {
+            return in.read(dst, offset, length, this);
+        } catch (IllegalStateException e) {
+            throw closedDuring(e);
+        }
+    }
+
+    @Override
+    void writeFrame(byte[] header, int headerLength, byte[] payload, int offset, int length) throws IOException {
+        try {
+            if (!segment.hasLiveHolderCheap(1 - end)) {
+                throw new IOException("broken pipe: the reading end is closed");
+            }
+            out.write(header, headerLength, payload, offset, length, this);
+        } catch (IllegalStateException e) {
+            throw closedDuring(e);
+        }
+    }
+
+    @Override
+    boolean awaitReadable(long timeoutNanos) throws IOException {
+        try {
+            return in.awaitData(timeoutNanos, this) != 0;
+        } catch (IllegalStateException e) {
+            throw closedDuring(e);
+        }
+    }
+
+    private IOException closedDuring(IllegalStateException e) {
+        return isClosed() ? new IOException("handle is closed", e) : new IOException(e.getMessage(), e);
+    }
+
+    @Override
+    public boolean peerAlive() {
+        return segment.hasLiveHolder(1 - end);
+    }
+
+    @Override
+    public boolean locallyClosed() {
+        return isClosed();
+    }
+
+    @Override
+    void closeTransport() {
+        segment.releaseSlot(end, slot);
+        segment.wakeAll();
+        segment.unlinkIfUnused();
+        segment.release();
+    }
+
+    @Override
+    public String toString() {
+        return "Connection[pipe " + segment.name() + " end " + end + (isClosed() ? ", closed]" : "]");
+    }
+
+    /** Serialized form: the segment name, which end, and a holder slot reserved for the receiver. */
+    @Serial
+    private Object writeReplace() throws ObjectStreamException {
+        if (isClosed()) {
+            throw new java.io.InvalidObjectException("cannot send a closed Connection");
+        }
+        int reserved = segment.acquireSlot(end, PipeSegment.myPid());
+        return new EndRef(segment.name(), end, reserved, PipeSegment.myPid());
+    }
+
+    /** What a pipe end looks like on the wire. */
+    record EndRef(String segmentName, int end, int slot, int senderPid) implements Serializable {
+        @Serial
+        private Object readResolve() throws ObjectStreamException {
+            try {
+                PipeSegment segment = PipeSegment.attach(segmentName);
+                int mine = segment.takeOverSlot(end, slot, senderPid);
+                PipeConnection conn = forSlot(segment, end, mine);
+                return conn;
+            } catch (IllegalStateException e) {
+                java.io.InvalidObjectException failure =
+                        new java.io.InvalidObjectException("cannot reopen a pipe end here: " + e.getMessage());
+                failure.initCause(e);
+                throw failure;
+            }
+        }
+    }
+}

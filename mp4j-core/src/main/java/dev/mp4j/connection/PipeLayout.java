@@ -1,0 +1,65 @@
+package dev.mp4j.connection;
+
+/**
+ * Where everything lives in a {@link Pipe}'s shared-memory segment. One place for every offset,
+ * as Agrona's descriptors do.
+ *
+ * <pre>
+ *   0   magic "MP4P" | version | duplex | ring capacity          (ints)
+ *  64   open handles of end 0 (int)          128  open handles of end 1 (int)
+ * 192   holder pids of end 0: 64 int slots   448  holder pids of end 1: 64 int slots
+ * 768   ring 0: bytes flowing TO end 0 (end 1 writes, end 0 reads)
+ *       ring 1: bytes flowing TO end 1 (duplex pipes only)
+ *
+ * ring = header (256 bytes) + data (capacity bytes, a power of two)
+ *   +0   tail: bytes ever published by the writer (long, own cache line)
+ *   +64  head: bytes ever consumed by the reader (long, own cache line)
+ *   +128 data sequence (futex word) | reader-waiting flag
+ *   +192 space sequence (futex word) | writer-waiting flag
+ *   +256 data
+ * </pre>
+ * A holder slot records the pid of a process that has the end open, so that an end whose last
+ * holder died is seen as closed: the peer reads EOF instead of hanging.
+ */
+final class PipeLayout {
+    static final int MAGIC = 0x4D503450;
+    static final int VERSION = 1;
+
+    static final long MAGIC_OFFSET = 0;
+    static final long VERSION_OFFSET = 4;
+    static final long DUPLEX_OFFSET = 8;
+    static final long CAPACITY_OFFSET = 12;
+
+    static final int HOLDER_SLOTS = 64;
+    private static final long OPEN_COUNT_BASE = 64;
+    private static final long HOLDERS_BASE = 192;
+    static final long RINGS_OFFSET = 768;
+
+    static final long RING_HEADER = 256;
+    static final long TAIL = 0;
+    static final long HEAD = 64;
+    static final long DATA_SEQ = 128;
+    static final long READER_WAITING = 132;
+    static final long SPACE_SEQ = 192;
+    static final long WRITER_WAITING = 196;
+
+    private PipeLayout() {
+    }
+
+    static long openCountOffset(int end) {
+        return OPEN_COUNT_BASE + 64L * end;
+    }
+
+    static long holderOffset(int end, int slot) {
+        return HOLDERS_BASE + 256L * end + 4L * slot;
+    }
+
+    /** Offset of the ring whose data flows to {@code end}. */
+    static long ringOffset(int toEnd, int capacity) {
+        return RINGS_OFFSET + (long) toEnd * (RING_HEADER + capacity);
+    }
+
+    static long segmentSize(boolean duplex, int capacity) {
+        return RINGS_OFFSET + (duplex ? 2L : 1L) * (RING_HEADER + capacity);
+    }
+}

@@ -1,0 +1,182 @@
+package dev.mp4j.connection;
+
+import dev.mp4j.shm.SharedSegment;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.lang.invoke.VarHandle;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * This process's mapping of one pipe's segment, shared by the ends open here, and the holder
+ * bookkeeping that turns "every holder of an end is closed or dead" into EOF for the peer.
+ */
+final class PipeSegment {
+    private static final VarHandle INT = ValueLayout.JAVA_INT.varHandle();
+    private static final int MY_PID = (int) ProcessHandle.current().pid();
+    /** Segments this process created and has not unlinked: unlinked at exit at the latest. */
+    private static final Set<String> CREATED = ConcurrentHashMap.newKeySet();
+
+    static {
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            for (String name : CREATED) {
+                try {
+                    java.nio.file.Files.deleteIfExists(SharedSegment.DIRECTORY.resolve(name));
+                } catch (java.io.IOException ignored) {
+                    // best effort at exit
+                }
+            }
+        }, "mp4j-pipe-cleanup"));
+    }
+
+    private final SharedSegment shm;
+    private final MemorySegment memory;
+    private final boolean duplex;
+    private final int capacity;
+    private final ByteRing[] rings;
+    private int localUsers;
+
+    private PipeSegment(SharedSegment shm) {
+        this.shm = shm;
+        this.memory = shm.memory();
+        if (memory.get(ValueLayout.JAVA_INT, PipeLayout.MAGIC_OFFSET) != PipeLayout.MAGIC) {
+            shm.close();
+            throw new IllegalStateException("shared-memory segment '" + shm.name() + "' is not an mp4j pipe");
+        }
+        this.duplex = memory.get(ValueLayout.JAVA_INT, PipeLayout.DUPLEX_OFFSET) != 0;
+        this.capacity = memory.get(ValueLayout.JAVA_INT, PipeLayout.CAPACITY_OFFSET);
+        this.rings = new ByteRing[duplex ? 2 : 1];
+        for (int i = 0; i < rings.length; i++) {
+            rings[i] = new ByteRing(memory, PipeLayout.ringOffset(i, capacity), capacity);
+        }
+    }
+
+    static PipeSegment create(boolean duplex, int capacity) {
+        if (Integer.bitCount(capacity) != 1 || capacity < 4096) {
+            throw new IllegalArgumentException("pipe capacity must be a power of two of at least 4096, got " + capacity);
+        }
+        SharedSegment shm = SharedSegment.create(PipeLayout.segmentSize(duplex, capacity));
+        MemorySegment m = shm.memory();
+        m.set(ValueLayout.JAVA_INT, PipeLayout.VERSION_OFFSET, PipeLayout.VERSION);
+        m.set(ValueLayout.JAVA_INT, PipeLayout.DUPLEX_OFFSET, duplex ? 1 : 0);
+        m.set(ValueLayout.JAVA_INT, PipeLayout.CAPACITY_OFFSET, capacity);
+        INT.setRelease(m, PipeLayout.MAGIC_OFFSET, PipeLayout.MAGIC);
+        CREATED.add(shm.name());
+        return new PipeSegment(shm);
+    }
+
+    static PipeSegment attach(String name) {
+        return new PipeSegment(SharedSegment.attach(name));
+    }
+
+    String name() {
+        return shm.name();
+    }
+
+    boolean duplex() {
+        return duplex;
+    }
+
+    /** The ring whose bytes flow to {@code end}, or null if there is none (the read-only end of a one-way pipe). */
+    ByteRing ringTo(int end) {
+        return end < rings.length ? rings[end] : null;
+    }
+
+    synchronized void retain() {
+        localUsers++;
+    }
+
+    /** Drops one local user; unmaps when none is left. */
+    synchronized void release() {
+        if (--localUsers == 0) {
+            shm.close();
+        }
+    }
+
+    /** Records {@code pid} as a holder of {@code end}; returns the slot. */
+    int acquireSlot(int end, int pid) {
+        for (int slot = 0; slot < PipeLayout.HOLDER_SLOTS; slot++) {
+            if (INT.compareAndSet(memory, PipeLayout.holderOffset(end, slot), 0, pid)) {
+                INT.getAndAdd(memory, PipeLayout.openCountOffset(end), 1);
+                return slot;
+            }
+        }
+        reapDeadHolders(end);
+        for (int slot = 0; slot < PipeLayout.HOLDER_SLOTS; slot++) {
+            if (INT.compareAndSet(memory, PipeLayout.holderOffset(end, slot), 0, pid)) {
+                INT.getAndAdd(memory, PipeLayout.openCountOffset(end), 1);
+                return slot;
+            }
+        }
+        throw new IllegalStateException("pipe end is held open by more than " + PipeLayout.HOLDER_SLOTS + " handles");
+    }
+
+    /** Moves a slot reserved by {@code fromPid} (the sender of this end) to this process. */
+    int takeOverSlot(int end, int slot, int fromPid) {
+        if (fromPid == MY_PID) {
+            return slot;
+        }
+        if (slot >= 0 && slot < PipeLayout.HOLDER_SLOTS
+                && INT.compareAndSet(memory, PipeLayout.holderOffset(end, slot), fromPid, MY_PID)) {
+            return slot;
+        }
+        return acquireSlot(end, MY_PID);
+    }
+
+    void releaseSlot(int end, int slot) {
+        if (INT.compareAndSet(memory, PipeLayout.holderOffset(end, slot), MY_PID, 0)) {
+            INT.getAndAdd(memory, PipeLayout.openCountOffset(end), -1);
+        }
+    }
+
+    /** One volatile read: false only when every holder of {@code end} closed it properly. */
+    boolean hasLiveHolderCheap(int end) {
+        return openCount(end) > 0;
+    }
+
+    int openCount(int end) {
+        return (int) INT.getVolatile(memory, PipeLayout.openCountOffset(end));
+    }
+
+    /** Whether some live process still holds {@code end} open; forgets dead holders on the way. */
+    boolean hasLiveHolder(int end) {
+        if (openCount(end) <= 0) {
+            return false;
+        }
+        reapDeadHolders(end);
+        return openCount(end) > 0;
+    }
+
+    private void reapDeadHolders(int end) {
+        for (int slot = 0; slot < PipeLayout.HOLDER_SLOTS; slot++) {
+            long offset = PipeLayout.holderOffset(end, slot);
+            int pid = (int) INT.getVolatile(memory, offset);
+            if (pid != 0 && pid != MY_PID && !alive(pid) && INT.compareAndSet(memory, offset, pid, 0)) {
+                INT.getAndAdd(memory, PipeLayout.openCountOffset(end), -1);
+            }
+        }
+    }
+
+    private static boolean alive(int pid) {
+        return ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
+    }
+
+    /** Wakes every sleeper on both rings so they re-check after an end closed. */
+    void wakeAll() {
+        for (ByteRing ring : rings) {
+            ring.wakeAll();
+        }
+    }
+
+    /** Unlinks the name once no end is held anywhere. */
+    void unlinkIfUnused() {
+        if (!hasLiveHolder(0) && !hasLiveHolder(1)) {
+            shm.unlink();
+            CREATED.remove(shm.name());
+        }
+    }
+
+    static int myPid() {
+        return MY_PID;
+    }
+}

@@ -1,0 +1,103 @@
+package dev.mp4j.connection;
+
+import java.io.IOException;
+import java.io.NotSerializableException;
+import java.io.ObjectStreamException;
+import java.io.Serializable;
+import java.net.StandardSocketOptions;
+import java.nio.ByteBuffer;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
+import java.nio.channels.SocketChannel;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A connection over a TCP or Unix-domain socket, as made by {@link Listener} and {@link Client}.
+ * The channel is non-blocking, with a private selector for waits, so {@link #poll} and timeouts
+ * need no extra thread.
+ */
+final class SocketConnection extends AbstractConnection implements Serializable {
+    private final transient SocketChannel channel;
+    private final transient Selector selector;
+    private final transient ByteBuffer[] gather = new ByteBuffer[2];
+
+    SocketConnection(SocketChannel channel, long maxMessageBytes) throws IOException {
+        super(true, true, maxMessageBytes);
+        this.channel = channel;
+        if (channel.getRemoteAddress() instanceof java.net.InetSocketAddress) {
+            channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
+        }
+        channel.configureBlocking(false);
+        this.selector = Selector.open();
+        channel.register(selector, 0);
+    }
+
+    @Override
+    int readSome(byte[] dst, int offset, int length) throws IOException {
+        ByteBuffer buffer = ByteBuffer.wrap(dst, offset, length);
+        while (true) {
+            int n = channel.read(buffer);
+            if (n != 0) {
+                return n;
+            }
+            await(SelectionKey.OP_READ, -1);
+            checkOpen();
+        }
+    }
+
+    @Override
+    void writeFrame(byte[] header, int headerLength, byte[] payload, int offset, int length) throws IOException {
+        ByteBuffer head = ByteBuffer.wrap(header, 0, headerLength);
+        ByteBuffer body = ByteBuffer.wrap(payload, offset, length);
+        gather[0] = head;
+        gather[1] = body;
+        while (head.hasRemaining() || body.hasRemaining()) {
+            long n = channel.write(gather);
+            if (n == 0) {
+                await(SelectionKey.OP_WRITE, -1);
+                checkOpen();
+            }
+        }
+    }
+
+    @Override
+    boolean awaitReadable(long timeoutNanos) throws IOException {
+        return await(SelectionKey.OP_READ, timeoutNanos);
+    }
+
+    private boolean await(int op, long timeoutNanos) throws IOException {
+        SelectionKey key = channel.keyFor(selector);
+        key.interestOps(op);
+        int ready;
+        if (timeoutNanos == 0) {
+            ready = selector.selectNow();
+        } else if (timeoutNanos < 0) {
+            ready = selector.select();
+        } else {
+            ready = selector.select(Math.max(1, TimeUnit.NANOSECONDS.toMillis(timeoutNanos + 999_999)));
+        }
+        selector.selectedKeys().clear();
+        return ready > 0;
+    }
+
+    @Override
+    void closeTransport() {
+        try {
+            selector.close();
+        } catch (IOException ignored) {
+            // closing: nothing useful to do
+        }
+        try {
+            channel.close();
+        } catch (IOException ignored) {
+            // closing: nothing useful to do
+        }
+    }
+
+    /** A socket cannot be handed to another process from Java; say so clearly instead of sending a dead object. */
+    @java.io.Serial
+    private Object writeReplace() throws ObjectStreamException {
+        throw new NotSerializableException("a socket Connection cannot be passed to another process; "
+                + "pass a Pipe end, or the Listener's address so the other process connects itself");
+    }
+}

@@ -1,0 +1,111 @@
+package dev.mp4j.process;
+
+import dev.mp4j.serial.SafeSerializer;
+import java.io.DataInputStream;
+import java.io.EOFException;
+import java.io.FileDescriptor;
+import java.io.FileInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.ObjectInputStream;
+
+/**
+ * The {@code main} of every child JVM. Reads the bootstrap from stdin, becomes the process it
+ * describes, runs it, and exits with Python's exit code. Keeps reading stdin afterwards: EOF means
+ * the parent is gone, and the child exits rather than live on as an orphan.
+ */
+public final class ChildMain {
+    /** How long an orphaned child lets its shutdown hooks run before it halts. */
+    private static final long ORPHAN_GRACE_MILLIS = 1_000;
+
+    private ChildMain() {
+    }
+
+    public static void main(String[] args) {
+        DataInputStream stdin = new DataInputStream(new FileInputStream(FileDescriptor.in));
+        System.setIn(InputStream.nullInputStream());
+        if (Boolean.getBoolean("mp4j.spare")) {
+            Thread warm = new Thread(ChildMain::warmUp, "mp4j-warm-up");
+            warm.setDaemon(true);
+            warm.start();
+        }
+        Bootstrap bootstrap;
+        try {
+            int magic = stdin.readInt();
+            if (magic != Bootstrap.MAGIC) {
+                System.err.println("mp4j: this JVM is started by mp4j; its stdin did not carry a bootstrap");
+                System.exit(2);
+            }
+            byte[] bytes = new byte[stdin.readInt()];
+            stdin.readFully(bytes);
+            try (ObjectInputStream in = new ObjectInputStream(new java.io.ByteArrayInputStream(bytes))) {
+                bootstrap = (Bootstrap) in.readObject();
+            }
+        } catch (EOFException e) {
+            // The parent went away before giving us work (a spare at shutdown): nothing to report.
+            Runtime.getRuntime().halt(0);
+            return;
+        } catch (IOException | ClassNotFoundException e) {
+            System.err.println("mp4j: cannot read the bootstrap from the parent: " + e);
+            System.exit(2);
+            return;
+        }
+        ProcessState.initChild(bootstrap);
+        watchParent(stdin);
+
+        int code = 0;
+        JvmProcess self = null;
+        try {
+            self = (JvmProcess) SafeSerializer.javaDeserializeTrusted(bootstrap.process(), 1, bootstrap.process().length - 1);
+            self.becomeCurrent();
+            self.run();
+        } catch (Throwable t) {
+            System.err.println("Process " + (self != null ? self.name() : bootstrap.name()) + ":");
+            t.printStackTrace();
+            code = 1;
+        }
+        Children.exitFunction();
+        System.out.flush();
+        System.err.flush();
+        System.exit(code);
+    }
+
+    /** EOF on stdin: the parent died (or closed us); exit now, hooks first, halt if they hang. */
+    private static void watchParent(DataInputStream stdin) {
+        Thread watcher = new Thread(() -> {
+            byte[] sink = new byte[64];
+            try {
+                while (stdin.read(sink) >= 0) {
+                    // the parent never writes after the bootstrap; keep draining
+                }
+            } catch (IOException ignored) {
+                // treated as EOF
+            }
+            Thread halter = new Thread(() -> {
+                try {
+                    Thread.sleep(ORPHAN_GRACE_MILLIS);
+                } catch (InterruptedException ignored) {
+                    // halt anyway
+                }
+                Runtime.getRuntime().halt(1);
+            }, "mp4j-orphan-halt");
+            halter.setDaemon(true);
+            halter.start();
+            System.exit(1);
+        }, "mp4j-parent-watch");
+        watcher.setDaemon(true);
+        watcher.start();
+    }
+
+    /** Loads what a child will need while a spare waits for work, so start() finds it warm. */
+    private static void warmUp() {
+        try {
+            byte[] sample = SafeSerializer.javaSerialize(new java.util.ArrayList<>(java.util.List.of(1, "x")));
+            SafeSerializer.javaDeserialize(sample, 1, sample.length - 1);
+            Class.forName("dev.mp4j.shm.Futex", true, ChildMain.class.getClassLoader());
+            Class.forName("dev.mp4j.connection.PipeConnection", true, ChildMain.class.getClassLoader());
+        } catch (Throwable ignored) {
+            // warming up is only an optimisation
+        }
+    }
+}

@@ -1,0 +1,471 @@
+package dev.mp4j.process;
+
+import dev.mp4j.serial.NotSerializableValueException;
+import dev.mp4j.serial.ProcessTarget;
+import dev.mp4j.serial.SafeSerializer;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.ObjectOutputStream;
+import java.io.Serial;
+import java.io.Serializable;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.stream.Collectors;
+
+/**
+ * A child JVM running Java code: Python's {@code multiprocessing.Process}.
+ *
+ * <p>Function style: pass a {@link ProcessTarget} lambda; the values it captures are its
+ * arguments and travel to the child serialized.
+ * <pre>{@code
+ * for (int i = 0; i < 3; i++) {
+ *     String name = String.valueOf(i);
+ *     JvmProcess p = new JvmProcess(() -> System.out.println("hello " + name));
+ *     p.start();
+ *     p.join();
+ * }
+ * }</pre>
+ * Subclass style: override {@link #run()}; the object itself (its fields) travels to the child.
+ * <pre>{@code
+ * class MyProcess extends JvmProcess {
+ *     @Override public void run() { System.out.println("Welcome! " + this); }
+ * }
+ * new MyProcess().start();
+ * }</pre>
+ *
+ * <h2>Life cycle</h2>
+ * {@link #start()} launches the child with the context's start method ({@code spawn}: a fresh JVM;
+ * {@code forkserver}: one booted ahead of time). A target that cannot be serialized is refused
+ * there, in the parent, naming the offending class. {@link #exitCode()} is {@code null} until the
+ * child ends, then 0 on success, 1 after an uncaught exception (its stack trace is printed on the
+ * child's stderr under {@code Process <name>:}), {@code n & 0xFF} after {@code System.exit(n)},
+ * or {@code -N} when a signal N ended it ({@link #terminate()} sends SIGTERM, {@link #kill()}
+ * SIGKILL). A JVM reports a death by signal N as exit status 128+N, so an explicit
+ * {@code System.exit} with a value above 128 reads as a signal, as in a shell's {@code $?}.
+ *
+ * <p>When the parent exits normally, daemon children are terminated and non-daemon children are
+ * waited for. When the parent dies abruptly (even by SIGKILL), every child notices at once (EOF
+ * on its stdin) and exits: mp4j leaves no orphans.
+ *
+ * <p>Static state starts fresh in the child, as with Python's {@code spawn}.
+ */
+public class JvmProcess implements Serializable {
+    @Serial
+    private static final long serialVersionUID = 1L;
+
+    private enum Role { CHILD, CURRENT, PARENT }
+
+    private final ProcessTarget target;
+    private final int[] identity;
+    private String name;
+    private Boolean daemon;
+    private final long creatorPid;
+
+    private transient Role role;
+    private transient Launcher launcher;
+    private transient volatile java.lang.Process os;
+    private transient volatile CompletableFuture<JvmProcess> exit;
+    private transient volatile Integer exitCode;
+    private transient volatile boolean closed;
+    private transient long parentViewPid;
+
+    /** A process that runs {@code target}, named like {@code Process-1}. */
+    public JvmProcess(ProcessTarget target) {
+        this(target, null);
+    }
+
+    /** A process that runs {@code target} under the given name (null: the default name). */
+    public JvmProcess(ProcessTarget target, String name) {
+        this.target = target;
+        this.identity = ProcessState.nextChildIdentity();
+        String prefix = getClass() == JvmProcess.class || getClass().getSimpleName().isEmpty()
+                ? "Process" : getClass().getSimpleName();
+        this.name = name != null ? name : prefix + "-" + Arrays.stream(identity)
+                .mapToObj(Integer::toString).collect(Collectors.joining(":"));
+        this.creatorPid = ProcessHandle.current().pid();
+        this.role = Role.CHILD;
+    }
+
+    /** For subclasses that override {@link #run()}. */
+    protected JvmProcess() {
+        this(null, null);
+    }
+
+    private JvmProcess(String name, Role role, long pid) {
+        this.target = null;
+        this.identity = ProcessState.identity();
+        this.name = name;
+        this.creatorPid = -1;
+        this.role = role;
+        this.parentViewPid = pid;
+    }
+
+    private static volatile JvmProcess current;
+
+    /** This process: the object a child was started with, or a view of the main process. */
+    static JvmProcess currentView() {
+        JvmProcess c = current;
+        if (c == null) {
+            synchronized (JvmProcess.class) {
+                if (current == null) {
+                    current = new JvmProcess(ProcessState.name(), Role.CURRENT, ProcessHandle.current().pid());
+                }
+                c = current;
+            }
+        }
+        return c;
+    }
+
+    static JvmProcess parentView() {
+        return new JvmProcess(ProcessState.parentName(), Role.PARENT, ProcessState.parentPid());
+    }
+
+    /** Called in the child on the object it received: it now stands for this process. */
+    void becomeCurrent() {
+        role = Role.CURRENT;
+        parentViewPid = ProcessHandle.current().pid();
+        current = this;
+    }
+
+    @Serial
+    private void readObject(java.io.ObjectInputStream in) throws IOException, ClassNotFoundException {
+        in.defaultReadObject();
+        role = Role.CHILD;
+    }
+
+    /** What the child runs: the target by default; override it in a subclass. */
+    public void run() throws Exception {
+        if (target != null) {
+            target.run();
+        }
+    }
+
+    /** Launches the child with the start method of this process's context. */
+    public final void start() {
+        start(launcher != null ? launcher : Launchers.defaultLauncher());
+    }
+
+    /** Launches the child with the given launcher (used by contexts). */
+    final synchronized void start(Launcher with) {
+        if (closed) {
+            throw new IllegalStateException("process object is closed");
+        }
+        if (role != Role.CHILD) {
+            throw new IllegalStateException("cannot start " + (role == Role.CURRENT ? "the current" : "the parent") + " process");
+        }
+        if (os != null) {
+            throw new IllegalStateException("cannot start a process twice");
+        }
+        if (creatorPid != ProcessHandle.current().pid()) {
+            throw new IllegalStateException("can only start a process object created by current process");
+        }
+        if (ProcessState.daemon()) {
+            throw new IllegalStateException("daemonic processes are not allowed to have children");
+        }
+        if (daemon == null) {
+            daemon = ProcessState.daemon();
+        }
+        byte[] self = serializeSelf();
+        Bootstrap bootstrap = new Bootstrap(ProcessState.authkey(), identity, name, daemon,
+                ProcessHandle.current().pid(), ProcessState.name(), with.startMethod(), with.jvmOptions(), self);
+        try {
+            os = with.launch(javaBytes(bootstrap));
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot start " + name + ": " + e.getMessage(), e);
+        }
+        launcher = with;
+        CompletableFuture<JvmProcess> done = new CompletableFuture<>();
+        exit = done;
+        Children.register(this);
+        os.onExit().whenComplete((p, error) -> {
+            exitCode = decode(p.exitValue());
+            Children.unregister(this);
+            done.complete(this);
+        });
+    }
+
+    private byte[] serializeSelf() {
+        try {
+            return SafeSerializer.javaSerialize(this);
+        } catch (NotSerializableValueException e) {
+            throw new NotSerializableValueException("cannot start " + name + ": its "
+                    + (target != null ? "target" : getClass().getSimpleName() + " object")
+                    + " holds a value of class " + e.offendingClass()
+                    + ", which is not Serializable; capture only serializable values (or mark fields transient)",
+                    e.offendingClass(), e);
+        }
+    }
+
+    private static byte[] javaBytes(Object o) throws IOException {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream(512);
+        try (ObjectOutputStream out = new ObjectOutputStream(bytes)) {
+            out.writeObject(o);
+        }
+        return bytes.toByteArray();
+    }
+
+    /** Python's exit codes: a JVM killed by signal N reports 128+N; we report -N. */
+    static int decode(int status) {
+        if (status > 128 && status <= 128 + 64) {
+            return -(status - 128);
+        }
+        return status;
+    }
+
+    /** Waits for the child to end. */
+    public final void join() {
+        CompletableFuture<JvmProcess> f = checkJoinable();
+        boolean interrupted = false;
+        while (true) {
+            try {
+                f.get();
+                break;
+            } catch (InterruptedException e) {
+                interrupted = true;
+            } catch (ExecutionException e) {
+                break;
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /**
+     * Waits at most {@code timeout} for the child to end.
+     *
+     * @return whether it has ended (Python's {@code join} returns nothing; check {@link #exitCode()})
+     */
+    public final boolean join(Duration timeout) {
+        CompletableFuture<JvmProcess> f = checkJoinable();
+        try {
+            f.get(Math.max(0, timeout.toNanos()), TimeUnit.NANOSECONDS);
+            return true;
+        } catch (TimeoutException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return f.isDone();
+        } catch (ExecutionException e) {
+            return true;
+        }
+    }
+
+    private CompletableFuture<JvmProcess> checkJoinable() {
+        if (closed) {
+            throw new IllegalStateException("process object is closed");
+        }
+        if (role == Role.PARENT) {
+            return ProcessHandle.of(parentViewPid).map(h -> h.onExit().thenApply(x -> this))
+                    .orElse(CompletableFuture.completedFuture(this));
+        }
+        if (role == Role.CURRENT) {
+            throw new IllegalStateException("cannot join current process");
+        }
+        if (exit == null) {
+            throw new IllegalStateException("can only join a started process");
+        }
+        if (creatorPid != ProcessHandle.current().pid()) {
+            throw new IllegalStateException("can only join a child process");
+        }
+        return exit;
+    }
+
+    /** Whether the process is running: true for the current process, false before start. */
+    public final boolean isAlive() {
+        if (closed) {
+            throw new IllegalStateException("process object is closed");
+        }
+        return switch (role) {
+            case CURRENT -> true;
+            case PARENT -> ProcessHandle.of(parentViewPid).map(ProcessHandle::isAlive).orElse(false);
+            case CHILD -> exit != null && !exit.isDone();
+        };
+    }
+
+    /** {@code null} before start and while running; see the class comment for the values. */
+    public final Integer exitCode() {
+        if (closed) {
+            throw new IllegalStateException("process object is closed");
+        }
+        return exitCode;
+    }
+
+    /** The OS process id, or null before start. */
+    public final Long pid() {
+        if (closed) {
+            throw new IllegalStateException("process object is closed");
+        }
+        return switch (role) {
+            case CURRENT, PARENT -> parentViewPid;
+            case CHILD -> os == null ? null : os.pid();
+        };
+    }
+
+    /** Sends SIGTERM: the child's shutdown hooks run, then it exits with code -15. */
+    public final void terminate() {
+        java.lang.Process p = checkSignalable();
+        if (p != null) {
+            p.destroy();
+        }
+    }
+
+    /** Sends SIGKILL: the child ends at once with code -9. */
+    public final void kill() {
+        java.lang.Process p = checkSignalable();
+        if (p != null) {
+            p.destroyForcibly();
+        }
+    }
+
+    private java.lang.Process checkSignalable() {
+        if (closed) {
+            throw new IllegalStateException("process object is closed");
+        }
+        if (role != Role.CHILD) {
+            throw new IllegalStateException("can only terminate or kill a child process");
+        }
+        return os;
+    }
+
+    /** Releases the parent's resources for a finished child; most methods then throw. Idempotent. */
+    public final synchronized void close() {
+        if (closed) {
+            return;
+        }
+        if (role == Role.CHILD && exit != null && !exit.isDone()) {
+            throw new IllegalStateException(
+                    "Cannot close a process while it is still running. You should first call join() or terminate().");
+        }
+        closed = true;
+        if (os != null) {
+            try {
+                os.getOutputStream().close();
+            } catch (IOException ignored) {
+                // the child is gone already
+            }
+        }
+    }
+
+    /**
+     * Completes with this object when the child ends: Python's {@code sentinel}, usable with
+     * {@code Connections.wait} and with {@code CompletableFuture} composition.
+     */
+    public final CompletableFuture<JvmProcess> onExit() {
+        if (role == Role.PARENT) {
+            return checkJoinable();
+        }
+        if (exit == null) {
+            throw new IllegalStateException("process not started");
+        }
+        return exit;
+    }
+
+    public final String name() {
+        return role == Role.CURRENT ? ProcessState.name() : name;
+    }
+
+    public final void setName(String name) {
+        if (name == null) {
+            throw new NullPointerException("name");
+        }
+        if (role == Role.CURRENT) {
+            ProcessState.setName(name);
+        }
+        this.name = name;
+    }
+
+    public final boolean isDaemon() {
+        if (role == Role.CURRENT) {
+            return ProcessState.daemon();
+        }
+        return daemon != null ? daemon : ProcessState.daemon();
+    }
+
+    /** Must be set before {@link #start()}; a daemon child is terminated when its parent exits. */
+    public final void setDaemon(boolean daemon) {
+        if (os != null) {
+            throw new IllegalStateException("process has already started");
+        }
+        this.daemon = daemon;
+    }
+
+    /** The key that authenticates connections between processes of this tree (a copy). */
+    public final byte[] authkey() {
+        return ProcessState.authkey();
+    }
+
+    /**
+     * Makes {@link #start()} use {@code launcher} (a context's start method and JVM options);
+     * {@code Context.process} does this for you. Returns this process.
+     */
+    public final JvmProcess launchWith(Launcher launcher) {
+        if (os != null) {
+            throw new IllegalStateException("process has already started");
+        }
+        this.launcher = launcher;
+        return this;
+    }
+
+    /** This process (Python's {@code current_process()}). */
+    public static JvmProcess current() {
+        return currentView();
+    }
+
+    /** The process that started this one, or null in the main process (Python's {@code parent_process()}). */
+    public static JvmProcess parent() {
+        return ProcessState.isChild() ? parentView() : null;
+    }
+
+    /** Live children of this process (Python's {@code active_children()}). */
+    public static java.util.List<JvmProcess> activeChildren() {
+        return Children.active();
+    }
+
+    @Override
+    public String toString() {
+        StringBuilder s = new StringBuilder("<").append(getClass() == JvmProcess.class ? "Process" : getClass().getSimpleName())
+                .append(" name='").append(name()).append('\'');
+        String status;
+        if (role == Role.CURRENT) {
+            status = "started";
+            s.append(" parent=").append(ProcessState.isChild() ? String.valueOf(ProcessState.parentPid()) : "None");
+        } else if (role == Role.PARENT) {
+            status = "started";
+            s.append(" pid=").append(parentViewPid);
+        } else {
+            if (os != null) {
+                s.append(" pid=").append(os.pid());
+            }
+            s.append(" parent=").append(creatorPid);
+            Integer code = exitCode;
+            status = closed ? "closed" : os == null ? "initial" : code == null ? "started" : "stopped";
+            s.append(' ').append(status);
+            if (code != null) {
+                s.append(" exitcode=").append(code < 0 ? "-" + signalName(-code) : code.toString());
+            }
+            if (isDaemon()) {
+                s.append(" daemon");
+            }
+            return s.append('>').toString();
+        }
+        s.append(' ').append(status);
+        return s.append('>').toString();
+    }
+
+    private static String signalName(int n) {
+        return switch (n) {
+            case 1 -> "SIGHUP";
+            case 2 -> "SIGINT";
+            case 6 -> "SIGABRT";
+            case 9 -> "SIGKILL";
+            case 11 -> "SIGSEGV";
+            case 15 -> "SIGTERM";
+            default -> "SIG" + n;
+        };
+    }
+}

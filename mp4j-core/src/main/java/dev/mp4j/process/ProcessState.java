@@ -1,0 +1,105 @@
+package dev.mp4j.process;
+
+import java.security.SecureRandom;
+import java.util.Arrays;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * What this JVM knows about itself as an mp4j process: its authkey, name, identity (the path of
+ * child counters from the main process, as CPython's {@code _identity}), daemon flag and parent.
+ * The main process makes these up; a child receives them in its bootstrap.
+ */
+public final class ProcessState {
+    private static volatile byte[] authkey;
+    private static volatile int[] identity = new int[0];
+    private static volatile String name = "MainProcess";
+    private static volatile boolean daemon;
+    private static volatile long parentPid = -1;
+    private static volatile String parentName;
+    private static volatile String startMethod;
+    private static volatile JvmOptions jvmOptions = JvmOptions.defaults();
+    private static volatile boolean child;
+    private static final AtomicInteger CHILD_COUNTER = new AtomicInteger();
+
+    private ProcessState() {
+    }
+
+    /** This process's authkey: 32 random bytes in the main process, inherited by children. */
+    public static byte[] authkey() {
+        byte[] key = authkey;
+        if (key == null) {
+            synchronized (ProcessState.class) {
+                if (authkey == null) {
+                    byte[] fresh = new byte[32];
+                    new SecureRandom().nextBytes(fresh);
+                    authkey = fresh;
+                }
+                key = authkey;
+            }
+        }
+        return key.clone();
+    }
+
+    /** Replaces this process's authkey (Python: {@code current_process().authkey = ...}). */
+    public static void setAuthkey(byte[] key) {
+        authkey = key.clone();
+    }
+
+    static String name() {
+        return name;
+    }
+
+    static void setName(String newName) {
+        name = newName;
+    }
+
+    static int[] identity() {
+        return identity.clone();
+    }
+
+    static boolean daemon() {
+        return daemon;
+    }
+
+    static boolean isChild() {
+        return child;
+    }
+
+    static long parentPid() {
+        return parentPid;
+    }
+
+    static String parentName() {
+        return parentName;
+    }
+
+    /** The start method this process was started with, or null in the main process. */
+    public static String inheritedStartMethod() {
+        return startMethod;
+    }
+
+    /** The JVM options this process was started with (empty in the main process). */
+    public static JvmOptions inheritedJvmOptions() {
+        return jvmOptions;
+    }
+
+    /** The identity of a new child of this process: ours plus the next counter. */
+    static int[] nextChildIdentity() {
+        int[] mine = identity;
+        int[] out = Arrays.copyOf(mine, mine.length + 1);
+        out[mine.length] = CHILD_COUNTER.incrementAndGet();
+        return out;
+    }
+
+    static void initChild(Bootstrap b) {
+        authkey = b.authkey().clone();
+        identity = b.identity().clone();
+        name = b.name();
+        daemon = b.daemon();
+        parentPid = b.parentPid();
+        parentName = b.parentName();
+        startMethod = b.startMethod();
+        jvmOptions = b.jvmOptions();
+        child = true;
+    }
+}

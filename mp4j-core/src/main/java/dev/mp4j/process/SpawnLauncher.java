@@ -1,0 +1,77 @@
+package dev.mp4j.process;
+
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Python's {@code spawn}: a new JVM per child, the same {@code java} binary and class path as
+ * this one, stdout and stderr shared with the parent, stdin a private pipe that carries the
+ * bootstrap and, by its EOF, tells the child its parent is gone.
+ */
+public final class SpawnLauncher implements Launcher {
+    private final JvmOptions options;
+
+    public SpawnLauncher(JvmOptions options) {
+        this.options = options;
+    }
+
+    @Override
+    public String startMethod() {
+        return "spawn";
+    }
+
+    @Override
+    public JvmOptions jvmOptions() {
+        return options;
+    }
+
+    @Override
+    public java.lang.Process launch(byte[] bootstrap) throws IOException {
+        java.lang.Process process = boot(options, false);
+        try {
+            sendBootstrap(process, bootstrap);
+        } catch (IOException e) {
+            process.destroyForcibly();
+            throw e;
+        }
+        return process;
+    }
+
+    /** Starts a child JVM that waits for its bootstrap on stdin. */
+    static java.lang.Process boot(JvmOptions options, boolean spare) throws IOException {
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.addAll(JvmOptions.CHILD_DEFAULTS);
+        // Settings of mp4j itself follow the process tree.
+        for (String key : System.getProperties().stringPropertyNames()) {
+            if (key.startsWith("mp4j.") && !key.equals("mp4j.spare")) {
+                command.add("-D" + key + "=" + System.getProperty(key));
+            }
+        }
+        if (spare) {
+            command.add("-Dmp4j.spare=true");
+        }
+        command.addAll(options.arguments());
+        command.add("-cp");
+        command.add(System.getProperty("java.class.path"));
+        command.add(ChildMain.class.getName());
+        ProcessBuilder builder = new ProcessBuilder(command)
+                .redirectInput(ProcessBuilder.Redirect.PIPE)
+                .redirectOutput(ProcessBuilder.Redirect.INHERIT)
+                .redirectError(ProcessBuilder.Redirect.INHERIT);
+        return builder.start();
+    }
+
+    static void sendBootstrap(java.lang.Process process, byte[] bootstrap) throws IOException {
+        OutputStream stdin = process.getOutputStream();
+        DataOutputStream out = new DataOutputStream(stdin);
+        out.writeInt(Bootstrap.MAGIC);
+        out.writeInt(bootstrap.length);
+        out.write(bootstrap);
+        out.flush();
+    }
+}

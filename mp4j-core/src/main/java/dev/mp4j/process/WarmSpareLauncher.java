@@ -1,0 +1,127 @@
+package dev.mp4j.process;
+
+import java.io.IOException;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+
+/**
+ * Our {@code forkserver}: JVMs booted ahead of time that wait for a bootstrap, so
+ * {@code start()} costs a message instead of a JVM boot. Each spare is used once (every child
+ * is still a fresh process with its own pid and heap); a used spare is replaced in the
+ * background. When no spare is ready, a child is spawned as with {@code spawn}.
+ */
+public final class WarmSpareLauncher implements Launcher {
+    private final JvmOptions options;
+    private final int spares;
+    private final Deque<java.lang.Process> ready = new ArrayDeque<>();
+    private final ExecutorService refiller = Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "mp4j-forkserver-refill");
+        t.setDaemon(true);
+        return t;
+    });
+    private int booting;
+    private volatile boolean shutdown;
+
+    public WarmSpareLauncher(JvmOptions options, int spares) {
+        if (spares < 1) {
+            throw new IllegalArgumentException("a forkserver context needs at least one spare, got " + spares);
+        }
+        this.options = options;
+        this.spares = spares;
+        Children.registerLauncher(this);
+        refill();
+    }
+
+    @Override
+    public String startMethod() {
+        return "forkserver";
+    }
+
+    @Override
+    public JvmOptions jvmOptions() {
+        return options;
+    }
+
+    /** How many spares this launcher keeps. */
+    public int spares() {
+        return spares;
+    }
+
+    @Override
+    public java.lang.Process launch(byte[] bootstrap) throws IOException {
+        try {
+            while (true) {
+                java.lang.Process spare;
+                synchronized (this) {
+                    spare = ready.pollFirst();
+                }
+                if (spare == null) {
+                    break;
+                }
+                if (!spare.isAlive()) {
+                    continue;
+                }
+                try {
+                    SpawnLauncher.sendBootstrap(spare, bootstrap);
+                    return spare;
+                } catch (IOException e) {
+                    spare.destroyForcibly(); // died while waiting: try the next one
+                }
+            }
+            java.lang.Process fresh = SpawnLauncher.boot(options, false);
+            SpawnLauncher.sendBootstrap(fresh, bootstrap);
+            return fresh;
+        } finally {
+            refill();
+        }
+    }
+
+    private void refill() {
+        synchronized (this) {
+            int missing = spares - ready.size() - booting;
+            if (shutdown || missing <= 0) {
+                return;
+            }
+            booting += missing;
+            for (int i = 0; i < missing; i++) {
+                refiller.execute(this::bootOne);
+            }
+        }
+    }
+
+    private void bootOne() {
+        java.lang.Process p = null;
+        try {
+            if (!shutdown) {
+                p = SpawnLauncher.boot(options, true);
+            }
+        } catch (IOException e) {
+            System.err.println("mp4j: cannot start a spare JVM: " + e);
+        } finally {
+            synchronized (this) {
+                booting--;
+                if (p != null) {
+                    if (shutdown) {
+                        p.destroyForcibly();
+                    } else {
+                        ready.addLast(p);
+                    }
+                }
+            }
+        }
+    }
+
+    @Override
+    public void shutdown() {
+        shutdown = true;
+        refiller.shutdownNow();
+        synchronized (this) {
+            for (java.lang.Process p : ready) {
+                p.destroyForcibly();
+            }
+            ready.clear();
+        }
+    }
+}

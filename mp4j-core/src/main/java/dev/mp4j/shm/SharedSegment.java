@@ -1,0 +1,159 @@
+package dev.mp4j.shm;
+
+import java.io.IOException;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.nio.channels.FileChannel;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.SecureRandom;
+import java.util.HexFormat;
+import java.util.Set;
+
+/**
+ * A named block of memory that several processes map at once: a file in {@code /dev/shm}
+ * (mode 0600) mapped into a {@link MemorySegment}.
+ *
+ * <pre>{@code
+ * try (SharedSegment seg = SharedSegment.create(4096)) {
+ *     seg.memory().set(ValueLayout.JAVA_INT, 0, 42);
+ *     String name = seg.name();          // give this to another process
+ * }
+ * // elsewhere: SharedSegment.attach(name).memory().get(ValueLayout.JAVA_INT, 0) == 42
+ * }</pre>
+ *
+ * <p>{@link #close()} unmaps this process's view; {@link #unlink()} removes the name so no new
+ * process can attach (those already attached keep their mapping, as with POSIX shm).
+ */
+public final class SharedSegment implements AutoCloseable {
+    /** Where segments live; Linux's tmpfs for POSIX shared memory. */
+    public static final Path DIRECTORY = Path.of("/dev/shm");
+    /** Every mp4j segment name starts with this, so leftovers are easy to find. */
+    public static final String PREFIX = "mp4j-";
+
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    private final String name;
+    private final Arena arena;
+    private final MemorySegment memory;
+    private final boolean creator;
+
+    private SharedSegment(String name, Arena arena, MemorySegment memory, boolean creator) {
+        this.name = name;
+        this.arena = arena;
+        this.memory = memory;
+        this.creator = creator;
+    }
+
+    /** Creates a new zero-filled segment of {@code size} bytes under a fresh random name. */
+    public static SharedSegment create(long size) {
+        if (size <= 0) {
+            throw new IllegalArgumentException("segment size must be positive, got " + size);
+        }
+        for (int attempt = 0; ; attempt++) {
+            byte[] id = new byte[8];
+            RANDOM.nextBytes(id);
+            String name = PREFIX + ProcessHandle.current().pid() + "-" + HexFormat.of().formatHex(id);
+            try {
+                return open(name, size, true);
+            } catch (FileAlreadyExistsException e) {
+                if (attempt > 5) {
+                    throw new IllegalStateException("cannot find a free shared-memory name", e);
+                }
+            } catch (IOException e) {
+                throw new IllegalStateException("cannot create a shared-memory segment of " + size
+                        + " bytes in " + DIRECTORY + ": " + e, e);
+            }
+        }
+    }
+
+    /** Maps an existing segment by name, at its full size. */
+    public static SharedSegment attach(String name) {
+        try {
+            long size = Files.size(path(name));
+            return open(name, size, false);
+        } catch (NoSuchFileException e) {
+            throw new IllegalStateException("no shared-memory segment named '" + name
+                    + "' (it was unlinked, or its creator is gone)", e);
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot attach shared-memory segment '" + name + "': " + e, e);
+        }
+    }
+
+    private static SharedSegment open(String name, long size, boolean create) throws IOException {
+        Path path = path(name);
+        Set<StandardOpenOption> options = create
+                ? Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.READ, StandardOpenOption.WRITE)
+                : Set.of(StandardOpenOption.READ, StandardOpenOption.WRITE);
+        try (FileChannel channel = create
+                ? FileChannel.open(path, options, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")))
+                : FileChannel.open(path, options)) {
+            if (create) {
+                // Grow the file without writing: tmpfs pages are allocated zeroed on first touch.
+                channel.truncate(size);
+                channel.write(java.nio.ByteBuffer.allocate(1), size - 1);
+            }
+            Arena arena = Arena.ofShared();
+            try {
+                MemorySegment memory = channel.map(FileChannel.MapMode.READ_WRITE, 0, size, arena);
+                return new SharedSegment(name, arena, memory, create);
+            } catch (IOException | RuntimeException e) {
+                arena.close();
+                throw e;
+            }
+        }
+    }
+
+    private static Path path(String name) {
+        if (name.isEmpty() || name.contains("/") || name.startsWith(".")) {
+            throw new IllegalArgumentException("invalid shared-memory name: '" + name + "'");
+        }
+        return DIRECTORY.resolve(name);
+    }
+
+    /** The name other processes attach with. */
+    public String name() {
+        return name;
+    }
+
+    /** The mapped memory; valid until {@link #close()}. */
+    public MemorySegment memory() {
+        return memory;
+    }
+
+    /** Size in bytes. */
+    public long size() {
+        return memory.byteSize();
+    }
+
+    /** Whether this process created the segment (rather than attaching to it). */
+    public boolean isCreator() {
+        return creator;
+    }
+
+    /** Removes the name; mappings stay valid. Unlinking twice is harmless. */
+    public void unlink() {
+        try {
+            Files.deleteIfExists(path(name));
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot unlink shared-memory segment '" + name + "': " + e, e);
+        }
+    }
+
+    /** Whether the name still exists in {@code /dev/shm}. */
+    public static boolean exists(String name) {
+        return Files.exists(path(name));
+    }
+
+    /** Unmaps this process's view. Any access through {@link #memory()} afterwards throws. */
+    @Override
+    public void close() {
+        if (arena.scope().isAlive()) {
+            arena.close();
+        }
+    }
+}
