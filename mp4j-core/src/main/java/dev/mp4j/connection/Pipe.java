@@ -33,7 +33,18 @@ public record Pipe(Connection left, Connection right) {
 
     /** A duplex pipe, or a one-way one whose {@link #left()} only reads and {@link #right()} only writes. */
     public static Pipe open(boolean duplex) {
+        return open(duplex, AbstractConnection.DEFAULT_MAX_MESSAGE_BYTES);
+    }
+
+    /**
+     * A pipe whose ends refuse messages longer than {@code maxMessageBytes}, in the sender, with
+     * both sizes in the error (the default is 1 GiB, or {@code -Dmp4j.connection.maxMessageBytes}).
+     */
+    public static Pipe open(boolean duplex, long maxMessageBytes) {
+        if (maxMessageBytes < 0) {
+            throw new IllegalArgumentException("maxMessageBytes must not be negative, got " + maxMessageBytes);
+        }
         PipeSegment segment = PipeSegment.create(duplex, DEFAULT_CAPACITY);
-        return new Pipe(PipeConnection.open(segment, 0), PipeConnection.open(segment, 1));
+        return new Pipe(PipeConnection.open(segment, 0, maxMessageBytes), PipeConnection.open(segment, 1, maxMessageBytes));
     }
 }

@@ -16,8 +16,8 @@ final class PipeConnection extends AbstractConnection implements Serializable, B
     private final transient ByteRing in;
     private final transient ByteRing out;
 
-    private PipeConnection(PipeSegment segment, int end, int slot, boolean readable, boolean writable) {
-        super(readable, writable, DEFAULT_MAX_MESSAGE_BYTES);
+    private PipeConnection(PipeSegment segment, int end, int slot, boolean readable, boolean writable, long maxMessageBytes) {
+        super(readable, writable, maxMessageBytes);
         this.segment = segment;
         this.end = end;
         this.slot = slot;
@@ -26,15 +26,15 @@ final class PipeConnection extends AbstractConnection implements Serializable, B
         segment.retain();
     }
 
-    static PipeConnection open(PipeSegment segment, int end) {
+    static PipeConnection open(PipeSegment segment, int end, long maxMessageBytes) {
         int slot = segment.acquireSlot(end, PipeSegment.myPid());
-        return forSlot(segment, end, slot);
+        return forSlot(segment, end, slot, maxMessageBytes);
     }
 
-    private static PipeConnection forSlot(PipeSegment segment, int end, int slot) {
+    private static PipeConnection forSlot(PipeSegment segment, int end, int slot, long maxMessageBytes) {
         boolean duplex = segment.duplex();
         // One-way pipes follow CPython: the first end reads, the second writes.
-        return new PipeConnection(segment, end, slot, duplex || end == 0, duplex || end == 1);
+        return new PipeConnection(segment, end, slot, duplex || end == 0, duplex || end == 1, maxMessageBytes);
     }
 
     @Override
@@ -101,17 +101,17 @@ final class PipeConnection extends AbstractConnection implements Serializable, B
             throw new java.io.InvalidObjectException("cannot send a closed Connection");
         }
         int reserved = segment.acquireSlot(end, PipeSegment.myPid());
-        return new EndRef(segment.name(), end, reserved, PipeSegment.myPid());
+        return new EndRef(segment.name(), end, reserved, PipeSegment.myPid(), maxMessageBytes());
     }
 
     /** What a pipe end looks like on the wire. */
-    record EndRef(String segmentName, int end, int slot, int senderPid) implements Serializable {
+    record EndRef(String segmentName, int end, int slot, int senderPid, long maxMessageBytes) implements Serializable {
         @Serial
         private Object readResolve() throws ObjectStreamException {
             try {
                 PipeSegment segment = PipeSegment.attach(segmentName);
                 int mine = segment.takeOverSlot(end, slot, senderPid);
-                PipeConnection conn = forSlot(segment, end, mine);
+                PipeConnection conn = forSlot(segment, end, mine, maxMessageBytes);
                 return conn;
             } catch (IllegalStateException e) {
                 java.io.InvalidObjectException failure =

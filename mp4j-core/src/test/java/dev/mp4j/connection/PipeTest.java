@@ -1,0 +1,237 @@
+package dev.mp4j.connection;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.mp4j.process.JvmProcess;
+import java.io.EOFException;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.TimeoutException;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+@Timeout(60)
+class PipeTest {
+    record Point(int x, int y) implements java.io.Serializable {
+    }
+
+    @Test
+    void objectsOfManyKindsRoundTrip() throws Exception {
+        Pipe pipe = Pipe.open();
+        List<Object> values = List.of(42, 7L, 2.5, true, "héllo 世界", new byte[] {1, 2, 3},
+                List.of(1, "two"), Map.of("k", 3), new Point(1, 2));
+        for (Object v : values) {
+            pipe.left().send(v);
+        }
+        for (Object v : values) {
+            Object got = pipe.right().recv();
+            if (v instanceof byte[] b) {
+                assertArrayEquals(b, (byte[]) got);
+            } else {
+                assertEquals(v, got);
+            }
+        }
+        pipe.left().send(null);
+        assertEquals(null, pipe.right().recv());
+    }
+
+    @Test
+    void messagesAreNeverMergedOrSplitAndEmptyOnesAreLegal() throws Exception {
+        Pipe pipe = Pipe.open();
+        pipe.right().sendBytes(new byte[0]);
+        pipe.right().sendBytes("ab".getBytes());
+        pipe.right().sendBytes("cde".getBytes(), 1, 2);
+        assertArrayEquals(new byte[0], pipe.left().recvBytes());
+        assertArrayEquals("ab".getBytes(), pipe.left().recvBytes());
+        assertArrayEquals("de".getBytes(), pipe.left().recvBytes());
+        assertFalse(pipe.left().poll());
+    }
+
+    @Test
+    void aSixteenMebibyteMessageCrossesToAChildAndBackIntact() throws Exception {
+        byte[] big = new byte[16 << 20];
+        new Random(7).nextBytes(big);
+        Pipe pipe = Pipe.open();
+        Connection child = pipe.right();
+        JvmProcess echo = new JvmProcess(() -> child.sendBytes(child.recvBytes()));
+        echo.start();
+        pipe.left().sendBytes(big);
+        assertArrayEquals(big, pipe.left().recvBytes());
+        echo.join();
+        assertEquals(0, echo.exitCode());
+    }
+
+    @Test
+    void oneWayPipeReadsOnTheLeftAndWritesOnTheRight() throws Exception {
+        Pipe pipe = Pipe.open(false);
+        assertTrue(pipe.left().isReadable());
+        assertFalse(pipe.left().isWritable());
+        assertTrue(pipe.right().isWritable());
+        assertFalse(pipe.right().isReadable());
+        IOException readOnly = assertThrows(IOException.class, () -> pipe.left().send(1));
+        assertEquals("connection is read-only", readOnly.getMessage());
+        IOException writeOnly = assertThrows(IOException.class, () -> pipe.right().recv());
+        assertEquals("connection is write-only", writeOnly.getMessage());
+        pipe.right().send("one way");
+        assertEquals("one way", pipe.left().recv());
+    }
+
+    @Test
+    void badOffsetsAndSizesAreClearErrors() {
+        Pipe pipe = Pipe.open();
+        byte[] buf = new byte[4];
+        assertThrows(IllegalArgumentException.class, () -> pipe.left().sendBytes(buf, -1, 1));
+        assertThrows(IllegalArgumentException.class, () -> pipe.left().sendBytes(buf, 5, 0));
+        assertThrows(IllegalArgumentException.class, () -> pipe.left().sendBytes(buf, 0, -1));
+        assertThrows(IllegalArgumentException.class, () -> pipe.left().sendBytes(buf, 2, 3));
+        assertThrows(IllegalArgumentException.class, () -> pipe.left().recvBytes(-1));
+        assertThrows(IllegalArgumentException.class, () -> pipe.left().recvBytesInto(buf, -1));
+        assertThrows(IllegalArgumentException.class, () -> pipe.left().recvBytesInto(buf, 5));
+    }
+
+    @Test
+    void recvBytesIntoATooSmallBufferHandsOverTheWholeMessage() throws Exception {
+        Pipe pipe = Pipe.open();
+        pipe.right().sendBytes("0123456789".getBytes());
+        pipe.right().sendBytes("ok".getBytes());
+        byte[] small = new byte[8];
+        BufferTooShortException e = assertThrows(BufferTooShortException.class, () -> pipe.left().recvBytesInto(small, 2));
+        assertArrayEquals("0123456789".getBytes(), e.message());
+        assertEquals(2, pipe.left().recvBytesInto(small, 6));
+        assertEquals("ok", new String(small, 6, 2));
+    }
+
+    @Test
+    void aMessageLongerThanMaxLengthMakesTheEndUnreadable() throws Exception {
+        Pipe pipe = Pipe.open();
+        pipe.right().sendBytes(new byte[100]);
+        IOException e = assertThrows(IOException.class, () -> pipe.left().recvBytes(10));
+        assertTrue(e.getMessage().startsWith("bad message length"), e.getMessage());
+        assertFalse(pipe.left().isReadable());
+        assertFalse(pipe.left().isClosed());
+        pipe.left().send("still writable");
+        assertEquals("still writable", pipe.right().recv());
+    }
+
+    @Test
+    void anOversizedMessageIsRefusedInTheSenderNamingBothSizes() {
+        Pipe pipe = Pipe.open(true, 1000);
+        MessageTooLargeException e = assertThrows(MessageTooLargeException.class,
+                () -> pipe.left().sendBytes(new byte[1001]));
+        assertEquals(1001, e.size());
+        assertEquals(1000, e.limit());
+        assertTrue(e.getMessage().contains("1001") && e.getMessage().contains("1000"), e.getMessage());
+    }
+
+    @Test
+    void closedHandlesAreClearErrorsAndCloseIsIdempotent() {
+        Pipe pipe = Pipe.open();
+        pipe.left().close();
+        pipe.left().close();
+        assertTrue(pipe.left().isClosed());
+        IOException e = assertThrows(IOException.class, () -> pipe.left().send(1));
+        assertEquals("handle is closed", e.getMessage());
+        pipe.right().close();
+    }
+
+    @Test
+    void theReaderSeesEofOnceTheWriterClosesAndDataIsDrained() throws Exception {
+        Pipe pipe = Pipe.open();
+        pipe.right().send("last");
+        pipe.right().close();
+        assertEquals("last", pipe.left().recv());
+        assertThrows(EOFException.class, () -> pipe.left().recv());
+    }
+
+    @Test
+    void eofNeedsEveryCopyOfTheWritingEndClosedAcrossProcesses() throws Exception {
+        // The seed's producer/consumer: the child closes its copy of the writing end and reads to EOF.
+        Pipe pipe = Pipe.open();
+        Connection left = pipe.left();
+        Connection right = pipe.right();
+        Pipe report = Pipe.open();
+        Connection result = report.right();
+        JvmProcess consumer = new JvmProcess(() -> {
+            left.close();
+            int count = 0;
+            try {
+                while (true) {
+                    right.recv();
+                    count++;
+                }
+            } catch (EOFException eof) {
+                result.send(count);
+            }
+        });
+        consumer.start();
+        for (int i = 0; i < 10; i++) {
+            left.send(i);
+        }
+        right.close();
+        left.close();
+        assertEquals(10, report.left().recv(Duration.ofSeconds(30)));
+        consumer.join();
+    }
+
+    @Test
+    void aReaderSeesEofWhenTheWritingProcessDiesWithoutClosing() throws Exception {
+        Pipe pipe = Pipe.open();
+        Connection writer = pipe.right();
+        JvmProcess p = new JvmProcess(() -> {
+            writer.send("before dying");
+            Runtime.getRuntime().halt(9);
+        });
+        p.start();
+        pipe.right().close();
+        assertEquals("before dying", pipe.left().recv());
+        assertThrows(EOFException.class, () -> pipe.left().recv());
+        p.join();
+    }
+
+    @Test
+    void writingToAPipeWhoseReaderIsClosedIsABrokenPipe() {
+        Pipe pipe = Pipe.open();
+        pipe.right().close();
+        IOException e = assertThrows(IOException.class, () -> pipe.left().send("nobody reads"));
+        assertTrue(e.getMessage().contains("broken pipe"), e.getMessage());
+    }
+
+    @Test
+    void pollAndRecvWithTimeoutWaitNoLongerThanAsked() throws Exception {
+        Pipe pipe = Pipe.open();
+        assertFalse(pipe.left().poll(Duration.ofMillis(50)));
+        assertThrows(TimeoutException.class, () -> pipe.left().recv(Duration.ofMillis(50)));
+        pipe.right().send("now");
+        assertTrue(pipe.left().poll(Duration.ofMillis(50)));
+        assertEquals("now", pipe.left().recv(Duration.ofMillis(50)));
+    }
+
+    @Test
+    void waitReturnsTheReadyConnectionsAndFinishedProcesses() throws Exception {
+        Pipe a = Pipe.open();
+        Pipe b = Pipe.open();
+        assertEquals(List.of(), Connections.wait(List.of(a.left(), b.left()), Duration.ofMillis(50)));
+        b.right().send("b");
+        assertEquals(List.of(b.left()), Connections.wait(List.of(a.left(), b.left()), Duration.ofSeconds(5)));
+        JvmProcess p = new JvmProcess(() -> { });
+        p.start();
+        List<Object> ready = Connections.wait(List.of(a.left(), p.onExit()), Duration.ofSeconds(30));
+        assertEquals(List.of(p.onExit()), ready);
+    }
+
+    @Test
+    void aNonSerializableObjectIsRefusedInTheSender() {
+        Pipe pipe = Pipe.open();
+        Object notSerializable = new Object();
+        dev.mp4j.serial.NotSerializableValueException e = assertThrows(
+                dev.mp4j.serial.NotSerializableValueException.class, () -> pipe.left().send(List.of(notSerializable)));
+        assertEquals("java.lang.Object", e.offendingClass());
+    }
+}

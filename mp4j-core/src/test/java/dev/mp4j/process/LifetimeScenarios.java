@@ -1,0 +1,67 @@
+package dev.mp4j.process;
+
+import dev.mp4j.connection.Connection;
+import dev.mp4j.connection.Pipe;
+
+/** Whole programs whose exit behaviour {@link LifetimeTest} checks from outside. */
+final class LifetimeScenarios {
+    private LifetimeScenarios() {
+    }
+
+    /** Main returns while a daemon child sleeps: the child must be terminated. */
+    static final class DaemonChild {
+        public static void main(String[] args) throws Exception {
+            Pipe pipe = Pipe.open();
+            Connection out = pipe.right();
+            JvmProcess child = new JvmProcess(() -> {
+                out.send(ProcessHandle.current().pid());
+                Thread.sleep(30_000);
+                System.out.println("daemon child finished");
+            });
+            child.setDaemon(true);
+            child.start();
+            System.out.println("child " + pipe.left().recv());
+            System.out.println("end");
+        }
+    }
+
+    /** Main returns while a non-daemon child works: the program waits for it. */
+    static final class NonDaemonChild {
+        public static void main(String[] args) throws Exception {
+            JvmProcess child = new JvmProcess(() -> {
+                Thread.sleep(1_000);
+                System.out.println("child done");
+            });
+            child.start();
+            System.out.println("main done");
+        }
+    }
+
+    /** The parent will be SIGKILLed by the test while its child sleeps. */
+    static final class Orphan {
+        public static void main(String[] args) throws Exception {
+            Pipe pipe = Pipe.open();
+            Connection out = pipe.right();
+            JvmProcess child = new JvmProcess(() -> {
+                out.send(ProcessHandle.current().pid());
+                Thread.sleep(120_000);
+            });
+            child.start();
+            System.out.println("child " + pipe.left().recv());
+            System.out.flush();
+            Thread.sleep(120_000);
+        }
+    }
+
+    /** A child dies of an exception: its stack trace goes to stderr under "Process <name>:". */
+    static final class Crash {
+        public static void main(String[] args) {
+            JvmProcess child = new JvmProcess(() -> {
+                throw new IllegalArgumentException("kaboom");
+            });
+            child.start();
+            child.join();
+            System.out.println("exit " + child.exitCode() + " " + child.name());
+        }
+    }
+}

@@ -1,0 +1,69 @@
+package dev.mp4j.process;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.mp4j.testing.JavaRunner;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+@Timeout(90)
+class LifetimeTest {
+
+    @Test
+    void daemonChildrenAreTerminatedWhenTheParentExits() throws Exception {
+        JavaRunner.Result r = JavaRunner.run(Duration.ofSeconds(60), LifetimeScenarios.DaemonChild.class);
+        List<String> lines = r.lines();
+        assertEquals(0, r.exitCode(), r.stderr());
+        assertEquals("end", lines.getLast(), r.stdout());
+        assertFalse(r.stdout().contains("daemon child finished"));
+        long childPid = Long.parseLong(lines.getFirst().substring("child ".length()));
+        assertFalse(ProcessHandle.of(childPid).map(ProcessHandle::isAlive).orElse(false), "daemon child still alive");
+    }
+
+    @Test
+    void nonDaemonChildrenAreWaitedForWhenMainReturns() throws Exception {
+        JavaRunner.Result r = JavaRunner.run(Duration.ofSeconds(60), LifetimeScenarios.NonDaemonChild.class);
+        assertEquals(0, r.exitCode(), r.stderr());
+        assertEquals(List.of("main done", "child done"), r.lines());
+    }
+
+    @Test
+    void aChildWhoseParentIsKilledExitsWithinTwoSeconds() throws Exception {
+        Process parent = JavaRunner.start(LifetimeScenarios.Orphan.class);
+        try {
+            BufferedReader out = new BufferedReader(new InputStreamReader(parent.getInputStream(), StandardCharsets.UTF_8));
+            String line = out.readLine();
+            assertTrue(line != null && line.startsWith("child "), "unexpected: " + line);
+            long childPid = Long.parseLong(line.substring("child ".length()));
+            ProcessHandle child = ProcessHandle.of(childPid).orElseThrow();
+            parent.destroyForcibly();
+            parent.waitFor();
+            long deadline = System.nanoTime() + Duration.ofSeconds(2).toNanos();
+            while (child.isAlive() && System.nanoTime() < deadline) {
+                Thread.sleep(20);
+            }
+            assertFalse(child.isAlive(), "orphaned child " + childPid + " still alive 2 s after its parent was killed");
+        } finally {
+            parent.descendants().forEach(ProcessHandle::destroyForcibly);
+            parent.destroyForcibly();
+        }
+    }
+
+    @Test
+    void anUncaughtExceptionPrintsItsStackTraceInTheChildAndGivesExitCodeOne() throws Exception {
+        JavaRunner.Result r = JavaRunner.run(Duration.ofSeconds(60), LifetimeScenarios.Crash.class);
+        assertEquals(0, r.exitCode(), r.stderr());
+        String name = r.stdout().trim().split(" ")[2];
+        assertEquals("exit 1 " + name, r.stdout().trim());
+        assertTrue(r.stderr().contains("Process " + name + ":"), r.stderr());
+        assertTrue(r.stderr().contains("java.lang.IllegalArgumentException: kaboom"), r.stderr());
+        assertTrue(r.stderr().contains("\tat "), r.stderr());
+    }
+}

@@ -1,0 +1,64 @@
+package dev.mp4j.serial;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Function;
+import org.junit.jupiter.api.Test;
+
+class SafeSerializerTest {
+    private final Serializer s = Serializer.standard();
+
+    private Object roundTrip(Object o) throws IOException {
+        byte[] b = s.serialize(o);
+        return s.deserialize(b, 0, b.length);
+    }
+
+    @Test
+    void commonValuesTakeTheCompactPath() throws IOException {
+        assertEquals(5, s.serialize(123).length);
+        assertEquals(123, roundTrip(123));
+        assertEquals(-7L, roundTrip(-7L));
+        assertEquals(Math.PI, roundTrip(Math.PI));
+        assertEquals("ünïcödé", roundTrip("ünïcödé"));
+        assertArrayEquals(new byte[] {9, 8}, (byte[]) roundTrip(new byte[] {9, 8}));
+        assertEquals(null, roundTrip(null));
+        assertEquals(false, roundTrip(false));
+    }
+
+    @Test
+    void serializableLambdasAndCollectionsTravel() throws IOException {
+        int base = 10;
+        Function<Integer, Integer> add = (Function<Integer, Integer> & java.io.Serializable) x -> x + base;
+        @SuppressWarnings("unchecked")
+        Function<Integer, Integer> back = (Function<Integer, Integer>) roundTrip(add);
+        assertEquals(15, back.apply(5));
+        assertEquals(new ArrayList<>(List.of(1, 2)), roundTrip(new ArrayList<>(List.of(1, 2))));
+    }
+
+    @Test
+    void jdkClassesOutsideTheAllowListAreRefusedWithAHint() {
+        byte[] b = s.serialize(new java.net.InetSocketAddress("127.0.0.1", 1));
+        IOException e = assertThrows(IOException.class, () -> s.deserialize(b, 0, b.length));
+        assertTrue(e.getMessage().contains("java.net.InetSocketAddress") && e.getMessage().contains("mp4j.serial.filter"),
+                e.getMessage());
+    }
+
+    @Test
+    void knownGadgetPackagesAreRefused() {
+        assertTrue(!SafeSerializer.allowed(javax.management.ObjectName.class));
+        assertTrue(SafeSerializer.allowed(SafeSerializerTest.class));
+        assertTrue(SafeSerializer.allowed(java.util.HashMap.class));
+    }
+
+    @Test
+    void garbageIsAClearError() {
+        IOException e = assertThrows(IOException.class, () -> s.deserialize(new byte[] {99}, 0, 1));
+        assertTrue(e.getMessage().contains("unknown tag"));
+    }
+}

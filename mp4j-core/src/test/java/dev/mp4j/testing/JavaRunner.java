@@ -1,0 +1,75 @@
+package dev.mp4j.testing;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Runs a main class in a separate JVM with this JVM's class path, capturing its output: for tests
+ * of what happens when a whole mp4j program (a parent with children) runs and exits.
+ */
+public final class JavaRunner {
+    private JavaRunner() {
+    }
+
+    /** What a finished JVM printed and returned. */
+    public record Result(int exitCode, String stdout, String stderr) {
+        public List<String> lines() {
+            return stdout.lines().toList();
+        }
+    }
+
+    /** Starts {@code mainClass} and returns the running process; its stdout is piped, stderr too. */
+    public static Process start(Class<?> mainClass, String... args) {
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.add("--enable-native-access=ALL-UNNAMED");
+        command.add("-XX:TieredStopAtLevel=1");
+        command.add("-cp");
+        command.add(System.getProperty("java.class.path"));
+        command.add(mainClass.getName());
+        command.addAll(List.of(args));
+        try {
+            return new ProcessBuilder(command).start();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Runs to completion (killing it after {@code timeout}) and captures everything. */
+    public static Result run(Duration timeout, Class<?> mainClass, String... args) throws Exception {
+        Process p = start(mainClass, args);
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        Thread o = pump(p.getInputStream(), out);
+        Thread e = pump(p.getErrorStream(), err);
+        if (!p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+            p.descendants().forEach(ProcessHandle::destroyForcibly);
+            p.destroyForcibly();
+            p.waitFor();
+        }
+        o.join(5_000);
+        e.join(5_000);
+        return new Result(p.exitValue(), out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    }
+
+    public static Thread pump(InputStream in, ByteArrayOutputStream sink) {
+        Thread t = new Thread(() -> {
+            try {
+                in.transferTo(sink);
+            } catch (IOException ignored) {
+                // the process ended
+            }
+        });
+        t.setDaemon(true);
+        t.start();
+        return t;
+    }
+}
