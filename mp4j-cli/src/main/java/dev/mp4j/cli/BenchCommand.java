@@ -1,0 +1,66 @@
+package dev.mp4j.cli;
+
+import dev.mp4j.bench.BenchRecord;
+import dev.mp4j.bench.Figure;
+import dev.mp4j.bench.Figures;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** Prints the benchmark figures, as JSON lines for {@code ../shared/bench/compare} or as a table. */
+@Command(name = "bench", mixinStandardHelpOptions = true,
+        description = "Run benchmark figures (all when no FIGURE is given); names as ../shared/bench/python.")
+final class BenchCommand implements Callable<Integer> {
+    @Parameters(arity = "0..*", paramLabel = "FIGURE", description = "figure names or numbers; see --list")
+    List<String> figures = new ArrayList<>();
+
+    @Option(names = "--json", description = "one JSON object per line, as the CPython scripts print")
+    boolean json;
+
+    @Option(names = "--reps", description = "timed runs per figure line (default: ${DEFAULT-VALUE})", defaultValue = "5")
+    int reps;
+
+    @Option(names = "--method", split = ",", description = "start methods: spawn, forkserver (default: per figure)")
+    List<String> methods;
+
+    @Option(names = "--list", description = "list the figures and exit")
+    boolean list;
+
+    @Override
+    public Integer call() throws Exception {
+        if (list) {
+            for (Figure f : Figures.all()) {
+                System.out.printf("%-20s fig%02d  %s%n", f.name(), f.number(), f.description());
+            }
+            return 0;
+        }
+        if (reps < 1) {
+            System.err.println("mp4j bench: --reps must be at least 1");
+            return 2;
+        }
+        List<Figure> chosen = new ArrayList<>();
+        for (String name : figures.isEmpty() ? Figures.all().stream().map(Figure::name).toList() : figures) {
+            Figure f = Figures.find(name).orElse(null);
+            if (f == null) {
+                System.err.println("mp4j bench: no figure named '" + name + "' (mp4j has: "
+                        + String.join(", ", Figures.all().stream().map(Figure::name).toList()) + ")");
+                return 2;
+            }
+            chosen.add(f);
+        }
+        for (Figure f : chosen) {
+            List<String> m = methods != null ? methods : f.defaultMethods();
+            if (!json) {
+                System.out.println("== " + f.name() + " (fig" + String.format("%02d", f.number()) + "): " + f.description());
+            }
+            for (BenchRecord r : f.run(reps, m)) {
+                System.out.println(json ? r.toJson() : r.toText());
+                System.out.flush();
+            }
+        }
+        return 0;
+    }
+}
