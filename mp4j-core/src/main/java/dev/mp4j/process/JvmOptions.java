@@ -25,7 +25,6 @@ public record JvmOptions(List<String> arguments) implements Serializable {
             "-XX:TieredStopAtLevel=1",
             "-XX:+UseSerialGC",
             "-XX:-UsePerfData",
-            "-Xshare:auto",
             "-XX:CICompilerCount=1",
             "-Xss512k",
             "--enable-native-access=ALL-UNNAMED");

@@ -200,7 +200,7 @@ public class JvmProcess implements Serializable {
         }
     }
 
-    private static byte[] javaBytes(Object o) throws IOException {
+    static byte[] javaBytes(Object o) throws IOException {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream(512);
         try (ObjectOutputStream out = new ObjectOutputStream(bytes)) {
             out.writeObject(o);

@@ -43,9 +43,17 @@ public final class SpawnLauncher implements Launcher {
 
     /** Starts a child JVM that waits for its bootstrap on stdin. */
     static java.lang.Process boot(JvmOptions options, boolean spare) throws IOException {
+        List<String> flags = new ArrayList<>(JvmOptions.CHILD_DEFAULTS);
+        flags.addAll(options.arguments());
+        List<String> withCache = new ArrayList<>(AotCache.flagsFor(flags));
+        withCache.addAll(flags);
+        return bootWith(withCache, spare, false);
+    }
+
+    /** Starts a child JVM with exactly these JVM flags (plus mp4j's system properties). */
+    static java.lang.Process bootWith(List<String> flags, boolean spare, boolean quiet) throws IOException {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        command.addAll(JvmOptions.CHILD_DEFAULTS);
         // Settings of mp4j itself follow the process tree.
         for (String key : System.getProperties().stringPropertyNames()) {
             if (key.startsWith("mp4j.") && !key.equals("mp4j.spare")) {
@@ -55,14 +63,14 @@ public final class SpawnLauncher implements Launcher {
         if (spare) {
             command.add("-Dmp4j.spare=true");
         }
-        command.addAll(options.arguments());
+        command.addAll(flags);
         command.add("-cp");
         command.add(System.getProperty("java.class.path"));
         command.add(ChildMain.class.getName());
         ProcessBuilder builder = new ProcessBuilder(command)
                 .redirectInput(ProcessBuilder.Redirect.PIPE)
-                .redirectOutput(ProcessBuilder.Redirect.INHERIT)
-                .redirectError(ProcessBuilder.Redirect.INHERIT);
+                .redirectOutput(quiet ? ProcessBuilder.Redirect.DISCARD : ProcessBuilder.Redirect.INHERIT)
+                .redirectError(quiet ? ProcessBuilder.Redirect.DISCARD : ProcessBuilder.Redirect.INHERIT);
         return builder.start();
     }
 

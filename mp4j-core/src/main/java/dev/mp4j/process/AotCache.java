@@ -1,0 +1,175 @@
+package dev.mp4j.process;
+
+import dev.mp4j.connection.Connection;
+import dev.mp4j.connection.Pipe;
+import dev.mp4j.serial.ProcessTarget;
+import dev.mp4j.serial.SafeSerializer;
+import java.io.File;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * A JDK 25 ahead-of-time cache ({@code -XX:AOTCache}) for child JVMs: classes loaded and linked
+ * once, in a training run, instead of in every child. It makes a cold {@code spawn} start about a
+ * third faster.
+ *
+ * <p>The cache is keyed by everything that would make the JVM reject it (the JDK, the class path
+ * with each entry's size and modification time, and the JVM flags), so a stale cache is never
+ * used: a new key simply trains again. Training happens once per key, in the background, in a
+ * child that runs {@link Training} with {@code -XX:AOTCacheOutput}; children started meanwhile run
+ * without the cache. Set {@code -Dmp4j.aot=false} to turn it off.
+ */
+final class AotCache {
+    private static final boolean ENABLED = !"false".equals(System.getProperty("mp4j.aot"));
+    /** The JDK only caches classes from jar files: a class path with directories gets no cache. */
+    private static final boolean CLASS_PATH_OF_JARS = java.util.Arrays.stream(
+            System.getProperty("java.class.path").split(File.pathSeparator)).allMatch(e -> e.endsWith(".jar") && new File(e).isFile());
+    private static final Set<String> TRAINING = ConcurrentHashMap.newKeySet();
+    private static final int KEPT_CACHES = 4;
+    private static final Map<String, Path> READY = new ConcurrentHashMap<>();
+
+    private AotCache() {
+    }
+
+    /** The flag to add for these JVM arguments, or none (and training starts) when there is no cache yet. */
+    static List<String> flagsFor(List<String> jvmArguments) {
+        if (!ENABLED || !CLASS_PATH_OF_JARS) {
+            return List.of();
+        }
+        String key = key(jvmArguments);
+        Path ready = READY.get(key);
+        if (ready == null) {
+            Path file = directory().resolve(key + ".aot");
+            if (Files.isRegularFile(file)) {
+                READY.put(key, file);
+                ready = file;
+            } else {
+                train(key, jvmArguments, file);
+                return List.of();
+            }
+        }
+        return List.of("-XX:AOTCache=" + ready);
+    }
+
+    private static void train(String key, List<String> jvmArguments, Path file) {
+        if (!TRAINING.add(key)) {
+            return;
+        }
+        Path tmp = file.resolveSibling(key + ".aot.tmp-" + ProcessHandle.current().pid());
+        try {
+            List<String> flags = new ArrayList<>(jvmArguments);
+            flags.add("-XX:AOTCacheOutput=" + tmp);
+            java.lang.Process trainer = SpawnLauncher.bootWith(flags, false, true);
+            JvmProcess job = new JvmProcess(new Training(), "mp4j-aot-training");
+            byte[] self = SafeSerializer.javaSerialize(job);
+            Bootstrap b = new Bootstrap(ProcessState.authkey(), new int[] {0}, job.name(), true,
+                    ProcessHandle.current().pid(), ProcessState.name(), "spawn", JvmOptions.defaults(), self);
+            SpawnLauncher.sendBootstrap(trainer, JvmProcess.javaBytes(b));
+            trainer.onExit().whenComplete((p, error) -> {
+                try {
+                    if (p.exitValue() == 0 && Files.size(tmp) > 0) {
+                        move(tmp, file);
+                        READY.put(key, file);
+                        pruneOldCaches(file);
+                    }
+                } catch (IOException ignored) {
+                    // no cache this time; children simply start without it
+                } finally {
+                    try {
+                        Files.deleteIfExists(tmp);
+                    } catch (IOException ignored) {
+                        // a stray temporary file in our cache directory is harmless
+                    }
+                }
+            });
+        } catch (IOException | RuntimeException e) {
+            // Training is an optimisation only.
+        }
+    }
+
+    /** Every rebuild of the jars makes a new key: keep only the newest few caches. */
+    private static void pruneOldCaches(Path keep) {
+        try (var files = Files.list(keep.getParent())) {
+            List<Path> caches = new ArrayList<>(files.filter(f -> f.toString().endsWith(".aot") && !f.equals(keep)).toList());
+            caches.sort(java.util.Comparator.comparing((Path f) -> f.toFile().lastModified()).reversed());
+            for (int i = KEPT_CACHES - 1; i < caches.size(); i++) {
+                Files.deleteIfExists(caches.get(i));
+            }
+        } catch (IOException ignored) {
+            // old caches only cost disk space
+        }
+    }
+
+    private static void move(Path from, Path to) throws IOException {
+        try {
+            Files.move(from, to, StandardCopyOption.ATOMIC_MOVE);
+        } catch (AtomicMoveNotSupportedException e) {
+            Files.move(from, to, StandardCopyOption.REPLACE_EXISTING);
+        }
+    }
+
+    static Path directory() {
+        Path dir = Path.of(System.getProperty("java.io.tmpdir"), "mp4j-aot-" + System.getProperty("user.name"));
+        try {
+            if (!Files.isDirectory(dir)) {
+                Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+            }
+        } catch (IOException ignored) {
+            // flagsFor will find no cache and training will fail quietly
+        }
+        return dir;
+    }
+
+    static String key(List<String> jvmArguments) {
+        try {
+            MessageDigest d = MessageDigest.getInstance("SHA-256");
+            d.update(System.getProperty("java.home").getBytes(StandardCharsets.UTF_8));
+            d.update(Runtime.version().toString().getBytes(StandardCharsets.UTF_8));
+            for (String a : jvmArguments) {
+                d.update(a.getBytes(StandardCharsets.UTF_8));
+                d.update((byte) 0);
+            }
+            for (String entry : System.getProperty("java.class.path").split(File.pathSeparator)) {
+                File f = new File(entry);
+                d.update(entry.getBytes(StandardCharsets.UTF_8));
+                d.update((f.length() + ":" + f.lastModified()).getBytes(StandardCharsets.UTF_8));
+            }
+            return HexFormat.of().formatHex(d.digest(), 0, 12);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** What a typical child does, so that the classes it needs are in the cache. */
+    static final class Training implements ProcessTarget {
+        @Override
+        public void run() throws Exception {
+            Pipe pipe = Pipe.open();
+            Connection a = pipe.left();
+            Connection b = pipe.right();
+            ProcessTarget lambda = () -> System.out.print("");
+            for (Object o : List.of(1, 2L, "text", new byte[16], new ArrayList<>(List.of(1, 2)), Map.of("k", 1), lambda)) {
+                a.send(o);
+                b.recv();
+            }
+            b.sendBytes(new byte[100_000]);
+            a.recvBytes();
+            a.poll(java.time.Duration.ofMillis(1));
+            a.close();
+            b.close();
+        }
+    }
+}
