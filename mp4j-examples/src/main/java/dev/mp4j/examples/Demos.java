@@ -1,11 +1,14 @@
 package dev.mp4j.examples;
 
+import dev.mp4j.examples.process.FunctionStyle;
 import java.util.List;
 import java.util.Optional;
 
 /** Every ported seed program, in the order {@code ./mp4j demo} runs them. */
 public final class Demos {
-    private static final List<Demo> ALL = List.of();
+    private static final List<Demo> ALL = List.of(
+            demo("process-function", "Three processes, function style (seed 000)",
+                    "seeds/000_e148bfe71916de6d.txt, line 14", FunctionStyle::main));
 
     private Demos() {
     }
@@ -16,5 +19,15 @@ public final class Demos {
 
     public static Optional<Demo> find(String name) {
         return ALL.stream().filter(d -> d.name().equals(name)).findFirst();
+    }
+
+    /** A program's {@code public static void main(String[] args)}, so demos register as {@code Program::main}. */
+    @FunctionalInterface
+    private interface ProgramMain {
+        void main(String[] args) throws Exception;
+    }
+
+    private static Demo demo(String name, String title, String source, ProgramMain main) {
+        return new Demo(name, title, source, () -> main.main(new String[0]));
     }
 }
