@@ -1,6 +1,8 @@
 package dev.mp4j.examples;
 
 import dev.mp4j.examples.process.FunctionStyle;
+import dev.mp4j.examples.process.SubclassNoJoin;
+import dev.mp4j.examples.process.SubclassStyle;
 import java.util.List;
 import java.util.Optional;
 
@@ -8,7 +10,11 @@ import java.util.Optional;
 public final class Demos {
     private static final List<Demo> ALL = List.of(
             demo("process-function", "Three processes, function style (seed 000)",
-                    "seeds/000_e148bfe71916de6d.txt, line 14", FunctionStyle::main));
+                    "seeds/000_e148bfe71916de6d.txt, line 14", FunctionStyle::main),
+            demo("process-subclass", "Three processes of a Process subclass (seed 000)",
+                    "seeds/000_e148bfe71916de6d.txt, line 18", SubclassStyle::main),
+            demo("process-subclass-no-join", "Four named subclass processes, not joined (seed 002)",
+                    "seeds/002_263d7d21e73864f4.txt, lines 260-285", SubclassNoJoin::main));
 
     private Demos() {
     }

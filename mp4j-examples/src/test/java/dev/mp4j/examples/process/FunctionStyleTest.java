@@ -1,5 +1,6 @@
 package dev.mp4j.examples.process;
 
+import static dev.mp4j.examples.CtimeAssertions.assertCtimeBetween;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -58,12 +59,5 @@ class FunctionStyleTest {
         Duration firstChildToEnd = end.at().minus(children.getFirst().at());
         assertTrue(firstChildToEnd.compareTo(sleep.multipliedBy(3)) < 0,
                 () -> "the children seem to have run one after another\n" + run);
-    }
-
-    private static LocalDateTime assertCtimeBetween(String ctime, LocalDateTime before, LocalDateTime after) {
-        LocalDateTime t = LocalDateTime.parse(ctime, PyTime.CTIME);
-        assertTrue(!t.isBefore(before) && !t.isAfter(after),
-                () -> ctime + " is not between " + before + " and " + after);
-        return t;
     }
 }
