@@ -1,6 +1,9 @@
 package dev.mp4j.examples;
 
+import dev.mp4j.examples.process.Daemon;
+import dev.mp4j.examples.process.DaemonJoinTimeout;
 import dev.mp4j.examples.process.FunctionStyle;
+import dev.mp4j.examples.process.Pids;
 import dev.mp4j.examples.process.SubclassNoJoin;
 import dev.mp4j.examples.process.SubclassStyle;
 import java.util.List;
@@ -14,7 +17,13 @@ public final class Demos {
             demo("process-subclass", "Three processes of a Process subclass (seed 000)",
                     "seeds/000_e148bfe71916de6d.txt, line 18", SubclassStyle::main),
             demo("process-subclass-no-join", "Four named subclass processes, not joined (seed 002)",
-                    "seeds/002_263d7d21e73864f4.txt, lines 260-285", SubclassNoJoin::main));
+                    "seeds/002_263d7d21e73864f4.txt, lines 260-285", SubclassNoJoin::main),
+            demo("process-pids", "PIDs and parent PIDs (seed 004)",
+                    "seeds/004_4881b295d33c90bd.txt, lines 12-35", Pids::main),
+            demo("process-daemon", "Daemon processes die with the main process (seed 004)",
+                    "seeds/004_4881b295d33c90bd.txt, lines 37-63", Daemon::main),
+            demo("process-daemon-join-timeout", "A daemon process and join with a timeout (seed 002)",
+                    "seeds/002_263d7d21e73864f4.txt, lines 360-379", DaemonJoinTimeout::main));
 
     private Demos() {
     }
