@@ -3,9 +3,11 @@ package dev.mp4j.examples;
 import dev.mp4j.examples.process.Daemon;
 import dev.mp4j.examples.process.DaemonJoinTimeout;
 import dev.mp4j.examples.process.FunctionStyle;
+import dev.mp4j.examples.process.JoinLongest;
 import dev.mp4j.examples.process.Pids;
 import dev.mp4j.examples.process.SubclassNoJoin;
 import dev.mp4j.examples.process.SubclassStyle;
+import dev.mp4j.examples.process.TerminateIsAlive;
 import java.util.List;
 import java.util.Optional;
 
@@ -23,7 +25,11 @@ public final class Demos {
             demo("process-daemon", "Daemon processes die with the main process (seed 004)",
                     "seeds/004_4881b295d33c90bd.txt, lines 37-63", Daemon::main),
             demo("process-daemon-join-timeout", "A daemon process and join with a timeout (seed 002)",
-                    "seeds/002_263d7d21e73864f4.txt, lines 360-379", DaemonJoinTimeout::main));
+                    "seeds/002_263d7d21e73864f4.txt, lines 360-379", DaemonJoinTimeout::main),
+            demo("process-terminate", "terminate() and is_alive() (seed 002)",
+                    "seeds/002_263d7d21e73864f4.txt, lines 333-356", TerminateIsAlive::main),
+            demo("process-join", "Four joins take as long as the longest process (seed 002)",
+                    "seeds/002_263d7d21e73864f4.txt, lines 380-423", JoinLongest::main));
 
     private Demos() {
     }
