@@ -1,5 +1,8 @@
 package dev.mp4j.examples;
 
+import dev.mp4j.examples.pipe.PipeBetweenChildren;
+import dev.mp4j.examples.pipe.PipeChat;
+import dev.mp4j.examples.pipe.PipeGreeting;
 import dev.mp4j.examples.process.Daemon;
 import dev.mp4j.examples.process.DaemonJoinTimeout;
 import dev.mp4j.examples.process.FunctionStyle;
@@ -29,7 +32,13 @@ public final class Demos {
             demo("process-terminate", "terminate() and is_alive() (seed 002)",
                     "seeds/002_263d7d21e73864f4.txt, lines 333-356", TerminateIsAlive::main),
             demo("process-join", "Four joins take as long as the longest process (seed 002)",
-                    "seeds/002_263d7d21e73864f4.txt, lines 380-423", JoinLongest::main));
+                    "seeds/002_263d7d21e73864f4.txt, lines 380-423", JoinLongest::main),
+            demo("pipe-chat", "A request and a reply over a Pipe (seed 000)",
+                    "seeds/000_e148bfe71916de6d.txt, line 28", PipeChat::main),
+            demo("pipe-greeting", "Parent and child greet each other through a Pipe (seed 004)",
+                    "seeds/004_4881b295d33c90bd.txt, lines 109-128", PipeGreeting::main),
+            demo("pipe-between-children", "Two children talk through one Pipe (seed 001)",
+                    "seeds/001_25fc41195140cc7a.txt, lines 21-41", PipeBetweenChildren::main));
 
     private Demos() {
     }
