@@ -1,8 +1,10 @@
 package dev.mp4j.examples;
 
+import dev.mp4j.examples.pipe.AdderServer;
 import dev.mp4j.examples.pipe.PipeBetweenChildren;
 import dev.mp4j.examples.pipe.PipeChat;
 import dev.mp4j.examples.pipe.PipeGreeting;
+import dev.mp4j.examples.pipe.ProducerConsumer;
 import dev.mp4j.examples.process.Daemon;
 import dev.mp4j.examples.process.DaemonJoinTimeout;
 import dev.mp4j.examples.process.FunctionStyle;
@@ -38,7 +40,11 @@ public final class Demos {
             demo("pipe-greeting", "Parent and child greet each other through a Pipe (seed 004)",
                     "seeds/004_4881b295d33c90bd.txt, lines 109-128", PipeGreeting::main),
             demo("pipe-between-children", "Two children talk through one Pipe (seed 001)",
-                    "seeds/001_25fc41195140cc7a.txt, lines 21-41", PipeBetweenChildren::main));
+                    "seeds/001_25fc41195140cc7a.txt, lines 21-41", PipeBetweenChildren::main),
+            demo("pipe-producer-consumer", "Producer and consumer on a Pipe, ended by EOF (seed 002)",
+                    "seeds/002_263d7d21e73864f4.txt, lines 751-790", ProducerConsumer::main),
+            demo("pipe-adder", "An adder server on a duplex Pipe (seed 002)",
+                    "seeds/002_263d7d21e73864f4.txt, lines 792-824", AdderServer::main));
 
     private Demos() {
     }
