@@ -1,11 +1,50 @@
 package dev.mp4j.examples;
 
+import dev.mp4j.examples.pipe.AdderServer;
+import dev.mp4j.examples.pipe.PipeBetweenChildren;
+import dev.mp4j.examples.pipe.PipeChat;
+import dev.mp4j.examples.pipe.PipeGreeting;
+import dev.mp4j.examples.pipe.ProducerConsumer;
+import dev.mp4j.examples.process.Daemon;
+import dev.mp4j.examples.process.DaemonJoinTimeout;
+import dev.mp4j.examples.process.FunctionStyle;
+import dev.mp4j.examples.process.JoinLongest;
+import dev.mp4j.examples.process.Pids;
+import dev.mp4j.examples.process.SubclassNoJoin;
+import dev.mp4j.examples.process.SubclassStyle;
+import dev.mp4j.examples.process.TerminateIsAlive;
 import java.util.List;
 import java.util.Optional;
 
 /** Every ported seed program, in the order {@code ./mp4j demo} runs them. */
 public final class Demos {
-    private static final List<Demo> ALL = List.of();
+    private static final List<Demo> ALL = List.of(
+            demo("process-function", "Three processes, function style (seed 000)",
+                    "seeds/000_e148bfe71916de6d.txt, line 14", FunctionStyle::main),
+            demo("process-subclass", "Three processes of a Process subclass (seed 000)",
+                    "seeds/000_e148bfe71916de6d.txt, line 18", SubclassStyle::main),
+            demo("process-subclass-no-join", "Four named subclass processes, not joined (seed 002)",
+                    "seeds/002_263d7d21e73864f4.txt, lines 260-285", SubclassNoJoin::main),
+            demo("process-pids", "PIDs and parent PIDs (seed 004)",
+                    "seeds/004_4881b295d33c90bd.txt, lines 12-35", Pids::main),
+            demo("process-daemon", "Daemon processes die with the main process (seed 004)",
+                    "seeds/004_4881b295d33c90bd.txt, lines 37-63", Daemon::main),
+            demo("process-daemon-join-timeout", "A daemon process and join with a timeout (seed 002)",
+                    "seeds/002_263d7d21e73864f4.txt, lines 360-379", DaemonJoinTimeout::main),
+            demo("process-terminate", "terminate() and is_alive() (seed 002)",
+                    "seeds/002_263d7d21e73864f4.txt, lines 333-356", TerminateIsAlive::main),
+            demo("process-join", "Four joins take as long as the longest process (seed 002)",
+                    "seeds/002_263d7d21e73864f4.txt, lines 380-423", JoinLongest::main),
+            demo("pipe-chat", "A request and a reply over a Pipe (seed 000)",
+                    "seeds/000_e148bfe71916de6d.txt, line 28", PipeChat::main),
+            demo("pipe-greeting", "Parent and child greet each other through a Pipe (seed 004)",
+                    "seeds/004_4881b295d33c90bd.txt, lines 109-128", PipeGreeting::main),
+            demo("pipe-between-children", "Two children talk through one Pipe (seed 001)",
+                    "seeds/001_25fc41195140cc7a.txt, lines 21-41", PipeBetweenChildren::main),
+            demo("pipe-producer-consumer", "Producer and consumer on a Pipe, ended by EOF (seed 002)",
+                    "seeds/002_263d7d21e73864f4.txt, lines 751-790", ProducerConsumer::main),
+            demo("pipe-adder", "An adder server on a duplex Pipe (seed 002)",
+                    "seeds/002_263d7d21e73864f4.txt, lines 792-824", AdderServer::main));
 
     private Demos() {
     }
@@ -16,5 +55,15 @@ public final class Demos {
 
     public static Optional<Demo> find(String name) {
         return ALL.stream().filter(d -> d.name().equals(name)).findFirst();
+    }
+
+    /** A program's {@code public static void main(String[] args)}, so demos register as {@code Program::main}. */
+    @FunctionalInterface
+    private interface ProgramMain {
+        void main(String[] args) throws Exception;
+    }
+
+    private static Demo demo(String name, String title, String source, ProgramMain main) {
+        return new Demo(name, title, source, () -> main.main(new String[0]));
     }
 }
