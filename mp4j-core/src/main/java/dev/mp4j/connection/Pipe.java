@@ -22,7 +22,7 @@ package dev.mp4j.connection;
  * @param left  with {@code duplex=false}, the read-only end (CPython's {@code conn1})
  * @param right with {@code duplex=false}, the write-only end (CPython's {@code conn2})
  */
-public record Pipe(Connection left, Connection right) {
+public record Pipe(Connection left, Connection right) implements java.io.Serializable {
     /** Bytes of ring per direction; a message of any size streams through it. */
     static final int DEFAULT_CAPACITY = Integer.getInteger("mp4j.pipe.capacity", 1 << 20);
 

@@ -27,6 +27,9 @@ public record JvmOptions(List<String> arguments) implements Serializable {
             "-XX:-UsePerfData",
             "-XX:CICompilerCount=1",
             "-Xss512k",
+            // SIGTERM and SIGINT end a child at once, without shutdown hooks: Python's terminate(),
+            // and no JDK noise when a child is terminated while its JVM is still starting.
+            "-Xrs",
             "--enable-native-access=ALL-UNNAMED");
 
     public JvmOptions {

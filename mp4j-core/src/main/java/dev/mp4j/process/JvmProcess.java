@@ -306,7 +306,10 @@ public class JvmProcess implements Serializable {
         };
     }
 
-    /** Sends SIGTERM: the child's shutdown hooks run, then it exits with code -15. */
+    /**
+     * Sends SIGTERM: the child ends at once with code -15. As in Python, its exit handlers
+     * (shutdown hooks) and {@code finally} blocks do not run.
+     */
     public final void terminate() {
         java.lang.Process p = checkSignalable();
         if (p != null) {

@@ -60,6 +60,13 @@ public final class SpawnLauncher implements Launcher {
                 command.add("-D" + key + "=" + System.getProperty(key));
             }
         }
+        // A child prints to the same terminal: it must encode text as the parent does.
+        for (String key : List.of("stdout.encoding", "stderr.encoding")) {
+            String value = System.getProperty(key);
+            if (value != null) {
+                command.add("-D" + key + "=" + value);
+            }
+        }
         if (spare) {
             command.add("-Dmp4j.spare=true");
         }
