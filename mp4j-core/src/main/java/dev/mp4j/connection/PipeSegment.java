@@ -4,8 +4,6 @@ import dev.mp4j.shm.SharedSegment;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.lang.invoke.VarHandle;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * This process's mapping of one pipe's segment, shared by the ends open here, and the holder
@@ -14,21 +12,6 @@ import java.util.concurrent.ConcurrentHashMap;
 final class PipeSegment {
     private static final VarHandle INT = ValueLayout.JAVA_INT.varHandle();
     private static final int MY_PID = (int) ProcessHandle.current().pid();
-    /** Segments this process created and has not unlinked: unlinked at exit at the latest. */
-    private static final Set<String> CREATED = ConcurrentHashMap.newKeySet();
-
-    static {
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            for (String name : CREATED) {
-                try {
-                    java.nio.file.Files.deleteIfExists(SharedSegment.DIRECTORY.resolve(name));
-                } catch (java.io.IOException ignored) {
-                    // best effort at exit
-                }
-            }
-        }, "mp4j-pipe-cleanup"));
-    }
-
     private final SharedSegment shm;
     private final MemorySegment memory;
     private final boolean duplex;
@@ -61,7 +44,6 @@ final class PipeSegment {
         m.set(ValueLayout.JAVA_INT, PipeLayout.DUPLEX_OFFSET, duplex ? 1 : 0);
         m.set(ValueLayout.JAVA_INT, PipeLayout.CAPACITY_OFFSET, capacity);
         INT.setRelease(m, PipeLayout.MAGIC_OFFSET, PipeLayout.MAGIC);
-        CREATED.add(shm.name());
         return new PipeSegment(shm);
     }
 
@@ -172,7 +154,6 @@ final class PipeSegment {
     void unlinkIfUnused() {
         if (!hasLiveHolder(0) && !hasLiveHolder(1)) {
             shm.unlink();
-            CREATED.remove(shm.name());
         }
     }
 

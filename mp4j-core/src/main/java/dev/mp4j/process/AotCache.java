@@ -76,8 +76,9 @@ final class AotCache {
             JvmProcess job = new JvmProcess(new Training(), "mp4j-aot-training");
             byte[] self = SafeSerializer.javaSerialize(job);
             Bootstrap b = new Bootstrap(ProcessState.authkey(), new int[] {0}, job.name(), true,
-                    ProcessHandle.current().pid(), ProcessState.name(), "spawn", JvmOptions.defaults(), self);
-            SpawnLauncher.sendBootstrap(trainer, JvmProcess.javaBytes(b));
+                    ProcessHandle.current().pid(), ProcessState.name(), "spawn", JvmOptions.defaults(),
+                    ProcessState.treeId(), self);
+            SpawnLauncher.sendBootstrap(trainer, b.encode());
             trainer.onExit().whenComplete((p, error) -> {
                 try {
                     if (p.exitValue() == 0 && Files.size(tmp) > 0) {

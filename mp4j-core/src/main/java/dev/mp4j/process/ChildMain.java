@@ -7,7 +7,6 @@ import java.io.FileDescriptor;
 import java.io.FileInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.ObjectInputStream;
 
 /**
  * The {@code main} of every child JVM. Reads the bootstrap from stdin, becomes the process it
@@ -40,14 +39,12 @@ public final class ChildMain {
             }
             byte[] bytes = new byte[stdin.readInt()];
             stdin.readFully(bytes);
-            try (ObjectInputStream in = new ObjectInputStream(new java.io.ByteArrayInputStream(bytes))) {
-                bootstrap = (Bootstrap) in.readObject();
-            }
+            bootstrap = Bootstrap.decode(bytes);
         } catch (EOFException e) {
             // The parent went away before giving us work (a spare at shutdown): nothing to report.
             Runtime.getRuntime().halt(0);
             return;
-        } catch (IOException | ClassNotFoundException e) {
+        } catch (IOException e) {
             System.err.println("mp4j: cannot read the bootstrap from the parent: " + e);
             System.exit(2);
             return;
@@ -102,11 +99,18 @@ public final class ChildMain {
         watcher.start();
     }
 
-    /** Loads what a child will need while a spare waits for work, so start() finds it warm. */
+    /**
+     * Loads and links what a child will need while a spare waits for work, so that start() finds
+     * it warm: object streams, a lambda target's deserialization, shared-memory access.
+     */
     private static void warmUp() {
         try {
-            byte[] sample = SafeSerializer.javaSerialize(new java.util.ArrayList<>(java.util.List.of(1, "x")));
-            SafeSerializer.javaDeserialize(sample, 1, sample.length - 1);
+            // A bare lambda, not a JvmProcess: constructing one would use up a child number.
+            byte[] bytes = SafeSerializer.javaSerialize((dev.mp4j.serial.ProcessTarget) () -> { });
+            Class.forName("dev.mp4j.process.JvmProcess", true, ChildMain.class.getClassLoader());
+            SafeSerializer.javaDeserializeTrusted(bytes, 1, bytes.length - 1);
+            byte[] list = SafeSerializer.javaSerialize(new java.util.ArrayList<>(java.util.List.of(1, "x")));
+            SafeSerializer.javaDeserialize(list, 1, list.length - 1);
             Class.forName("dev.mp4j.shm.Futex", true, ChildMain.class.getClassLoader());
             Class.forName("dev.mp4j.connection.PipeConnection", true, ChildMain.class.getClassLoader());
         } catch (Throwable ignored) {

@@ -3,9 +3,7 @@ package dev.mp4j.process;
 import dev.mp4j.serial.NotSerializableValueException;
 import dev.mp4j.serial.ProcessTarget;
 import dev.mp4j.serial.SafeSerializer;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.ObjectOutputStream;
 import java.io.Serial;
 import java.io.Serializable;
 import java.time.Duration;
@@ -169,11 +167,14 @@ public class JvmProcess implements Serializable {
         if (daemon == null) {
             daemon = ProcessState.daemon();
         }
+        // Children may create shared memory: the tree's tracker must exist before they do.
+        dev.mp4j.shm.ResourceTracker.ensureRunning();
         byte[] self = serializeSelf();
         Bootstrap bootstrap = new Bootstrap(ProcessState.authkey(), identity, name, daemon,
-                ProcessHandle.current().pid(), ProcessState.name(), with.startMethod(), with.jvmOptions(), self);
+                ProcessHandle.current().pid(), ProcessState.name(), with.startMethod(), with.jvmOptions(),
+                ProcessState.treeId(), self);
         try {
-            os = with.launch(javaBytes(bootstrap));
+            os = with.launch(bootstrap.encode());
         } catch (IOException e) {
             throw new IllegalStateException("cannot start " + name + ": " + e.getMessage(), e);
         }
@@ -198,14 +199,6 @@ public class JvmProcess implements Serializable {
                     + ", which is not Serializable; capture only serializable values (or mark fields transient)",
                     e.offendingClass(), e);
         }
-    }
-
-    static byte[] javaBytes(Object o) throws IOException {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream(512);
-        try (ObjectOutputStream out = new ObjectOutputStream(bytes)) {
-            out.writeObject(o);
-        }
-        return bytes.toByteArray();
     }
 
     /** Python's exit codes: a JVM killed by signal N reports 128+N; we report -N. */

@@ -19,6 +19,7 @@ public final class ProcessState {
     private static volatile String startMethod;
     private static volatile JvmOptions jvmOptions = JvmOptions.defaults();
     private static volatile boolean child;
+    private static volatile String treeId;
     private static final AtomicInteger CHILD_COUNTER = new AtomicInteger();
 
     private ProcessState() {
@@ -91,7 +92,33 @@ public final class ProcessState {
         return out;
     }
 
+    /**
+     * Names this process tree: the main process's pid and a random tag (pids are reused). Shared
+     * memory the tree creates carries it, so the whole tree's segments can be found and removed
+     * together.
+     */
+    public static String treeId() {
+        String id = treeId;
+        if (id == null) {
+            synchronized (ProcessState.class) {
+                if (treeId == null) {
+                    byte[] tag = new byte[3];
+                    new SecureRandom().nextBytes(tag);
+                    treeId = ProcessHandle.current().pid() + "x" + java.util.HexFormat.of().formatHex(tag);
+                }
+                id = treeId;
+            }
+        }
+        return id;
+    }
+
+    /** Whether this is the main process of its tree (not started by mp4j). */
+    public static boolean isRoot() {
+        return !child;
+    }
+
     static void initChild(Bootstrap b) {
+        treeId = b.treeId();
         authkey = b.authkey().clone();
         identity = b.identity().clone();
         name = b.name();

@@ -41,25 +41,37 @@ public final class SharedSegment implements AutoCloseable {
     private final Arena arena;
     private final MemorySegment memory;
     private final boolean creator;
+    private final boolean explicitName;
 
-    private SharedSegment(String name, Arena arena, MemorySegment memory, boolean creator) {
+    private SharedSegment(String name, Arena arena, MemorySegment memory, boolean creator, boolean explicitName) {
         this.name = name;
         this.arena = arena;
         this.memory = memory;
         this.creator = creator;
+        this.explicitName = explicitName;
     }
 
-    /** Creates a new zero-filled segment of {@code size} bytes under a fresh random name. */
+    /**
+     * Creates a new zero-filled segment of {@code size} bytes under a fresh name. It is removed
+     * when this process tree ends, if not unlinked before (see {@link ResourceTracker}).
+     */
     public static SharedSegment create(long size) {
-        if (size <= 0) {
-            throw new IllegalArgumentException("segment size must be positive, got " + size);
-        }
+        return create(size, false);
+    }
+
+    /**
+     * Like {@link #create(long)}; with {@code autoUnmap} the mapping is released by the garbage
+     * collector once this object is unreachable, instead of by {@link #close()}.
+     */
+    public static SharedSegment create(long size, boolean autoUnmap) {
+        checkSize(size);
+        ResourceTracker.ensureRunning();
         for (int attempt = 0; ; attempt++) {
-            byte[] id = new byte[8];
+            byte[] id = new byte[6];
             RANDOM.nextBytes(id);
-            String name = PREFIX + ProcessHandle.current().pid() + "-" + HexFormat.of().formatHex(id);
+            String name = ResourceTracker.treePrefix() + HexFormat.of().formatHex(id);
             try {
-                return open(name, size, true);
+                return open(name, size, true, autoUnmap, false);
             } catch (FileAlreadyExistsException e) {
                 if (attempt > 5) {
                     throw new IllegalStateException("cannot find a free shared-memory name", e);
@@ -71,11 +83,42 @@ public final class SharedSegment implements AutoCloseable {
         }
     }
 
+    /**
+     * Creates a segment under a name of your choosing, for unrelated processes to attach by that
+     * name. It is tracked like a generated one: removed when this process tree ends unless
+     * unlinked before.
+     *
+     * @throws IllegalStateException if the name exists already
+     */
+    public static SharedSegment createNamed(String name, long size) {
+        checkSize(size);
+        try {
+            SharedSegment seg = open(name, size, true, false, true);
+            ResourceTracker.registerNamed(name);
+            return seg;
+        } catch (FileAlreadyExistsException e) {
+            throw new IllegalStateException("a shared-memory segment named '" + name + "' exists already", e);
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot create shared-memory segment '" + name + "': " + e, e);
+        }
+    }
+
+    private static void checkSize(long size) {
+        if (size <= 0) {
+            throw new IllegalArgumentException("segment size must be positive, got " + size);
+        }
+    }
+
     /** Maps an existing segment by name, at its full size. */
     public static SharedSegment attach(String name) {
+        return attach(name, false);
+    }
+
+    /** Maps an existing segment by name; with {@code autoUnmap}, as in {@link #create(long, boolean)}. */
+    public static SharedSegment attach(String name, boolean autoUnmap) {
         try {
             long size = Files.size(path(name));
-            return open(name, size, false);
+            return open(name, size, false, autoUnmap, false);
         } catch (NoSuchFileException e) {
             throw new IllegalStateException("no shared-memory segment named '" + name
                     + "' (it was unlinked, or its creator is gone)", e);
@@ -84,7 +127,8 @@ public final class SharedSegment implements AutoCloseable {
         }
     }
 
-    private static SharedSegment open(String name, long size, boolean create) throws IOException {
+    private static SharedSegment open(String name, long size, boolean create, boolean autoUnmap, boolean explicitName)
+            throws IOException {
         Path path = path(name);
         Set<StandardOpenOption> options = create
                 ? Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.READ, StandardOpenOption.WRITE)
@@ -97,12 +141,14 @@ public final class SharedSegment implements AutoCloseable {
                 channel.truncate(size);
                 channel.write(java.nio.ByteBuffer.allocate(1), size - 1);
             }
-            Arena arena = Arena.ofShared();
+            Arena arena = autoUnmap ? Arena.ofAuto() : Arena.ofShared();
             try {
                 MemorySegment memory = channel.map(FileChannel.MapMode.READ_WRITE, 0, size, arena);
-                return new SharedSegment(name, arena, memory, create);
+                return new SharedSegment(name, arena, memory, create, explicitName);
             } catch (IOException | RuntimeException e) {
-                arena.close();
+                if (!autoUnmap) {
+                    arena.close();
+                }
                 throw e;
             }
         }
@@ -138,7 +184,9 @@ public final class SharedSegment implements AutoCloseable {
     /** Removes the name; mappings stay valid. Unlinking twice is harmless. */
     public void unlink() {
         try {
-            Files.deleteIfExists(path(name));
+            if (Files.deleteIfExists(path(name)) && explicitName && creator) {
+                ResourceTracker.unregisterNamed(name);
+            }
         } catch (IOException e) {
             throw new IllegalStateException("cannot unlink shared-memory segment '" + name + "': " + e, e);
         }
@@ -152,8 +200,17 @@ public final class SharedSegment implements AutoCloseable {
     /** Unmaps this process's view. Any access through {@link #memory()} afterwards throws. */
     @Override
     public void close() {
-        if (arena.scope().isAlive()) {
-            arena.close();
+        if (arena.scope().isAlive() && arena.scope() != Arena.global().scope()) {
+            try {
+                arena.close();
+            } catch (UnsupportedOperationException autoArena) {
+                // an automatic arena is released by the garbage collector
+            }
         }
+    }
+
+    /** Whether {@link #close()} was called (for segments mapped with autoUnmap: never). */
+    public boolean isClosed() {
+        return !arena.scope().isAlive();
     }
 }

@@ -1,0 +1,320 @@
+package dev.mp4j.shared;
+
+import dev.mp4j.shm.SharedSegment;
+import dev.mp4j.sync.ReentrantProcessLock;
+import java.io.Serial;
+import java.io.Serializable;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.util.Objects;
+
+/**
+ * A fixed-length array of primitives in shared memory: Python's {@code multiprocessing.Array}.
+ *
+ * <pre>{@code
+ * SharedArray a = SharedArray.ofDoubles(1.0, 2.0, 3.0);
+ * JvmProcess p = new JvmProcess(() -> {
+ *     for (int i = 0; i < a.length(); i++) {
+ *         a.setDouble(i, -a.getDouble(i));
+ *     }
+ * });
+ * p.start();
+ * p.join();
+ * System.out.println(Arrays.toString(a.toDoubleArray()));   // [-1.0, -2.0, -3.0]
+ * }</pre>
+ *
+ * <p>Elements are plain memory, as in Python: single reads and writes are not atomic
+ * read-modify-writes, and another process sees them once some synchronization orders the two
+ * (joining the writer, or holding {@link #getLock()} on both sides). Bulk copies
+ * ({@link #getDoubles}, {@link #setDoubles}, ...) run at memory speed. Typed accessors check the
+ * array's type: a {@code getInt} on a double array is an error.
+ *
+ * <pre>
+ * layout: 0 lock record (64 bytes) | 64 type | 68 length | 128 elements (native byte order)
+ * </pre>
+ */
+public final class SharedArray implements Serializable {
+    @Serial
+    private static final long serialVersionUID = 1L;
+
+    /** Element types, with Python's type codes. */
+    public enum Type {
+        INT(ValueLayout.JAVA_INT, "i"), LONG(ValueLayout.JAVA_LONG, "q"), DOUBLE(ValueLayout.JAVA_DOUBLE, "d"),
+        BYTE(ValueLayout.JAVA_BYTE, "b"), CHAR(ValueLayout.JAVA_CHAR, "u"), BOOLEAN(ValueLayout.JAVA_BOOLEAN, "?");
+
+        final ValueLayout layout;
+        final String code;
+
+        Type(ValueLayout layout, String code) {
+            this.layout = layout;
+            this.code = code;
+        }
+
+        long size() {
+            return layout.byteSize();
+        }
+    }
+
+    private static final long LOCK_OFFSET = 0;
+    private static final long TYPE_OFFSET = 64;
+    private static final long LENGTH_OFFSET = 68;
+    private static final long DATA_OFFSET = 128;
+
+    private final String segmentName;
+    private final Type type;
+    private final int length;
+    private final boolean locked;
+    private transient MemorySegment data;
+    private transient ReentrantProcessLock lock;
+
+    private SharedArray(Type type, int length, boolean locked) {
+        if (length < 0) {
+            throw new IllegalArgumentException("length must not be negative, got " + length);
+        }
+        SharedSegment segment = SharedSegment.create(DATA_OFFSET + Math.max(1, length * type.size()), true);
+        segment.memory().set(ValueLayout.JAVA_INT, TYPE_OFFSET, type.ordinal());
+        segment.memory().set(ValueLayout.JAVA_INT, LENGTH_OFFSET, length);
+        this.segmentName = segment.name();
+        this.type = type;
+        this.length = length;
+        this.locked = locked;
+        init(segment);
+    }
+
+    private void init(SharedSegment segment) {
+        this.data = segment.memory().asSlice(DATA_OFFSET, length * type.size());
+        this.lock = locked ? ReentrantProcessLock.within(segment, LOCK_OFFSET) : null;
+    }
+
+    /** A zero-filled array of {@code length} elements, with a lock. */
+    public static SharedArray of(Type type, int length) {
+        return new SharedArray(type, length, true);
+    }
+
+    /** A zero-filled array; {@code lock=false} is Python's {@code RawArray}. */
+    public static SharedArray of(Type type, int length, boolean lock) {
+        return new SharedArray(type, length, lock);
+    }
+
+    public static SharedArray ofInts(int... values) {
+        SharedArray a = of(Type.INT, values.length);
+        a.setInts(0, values);
+        return a;
+    }
+
+    public static SharedArray ofLongs(long... values) {
+        SharedArray a = of(Type.LONG, values.length);
+        a.setLongs(0, values);
+        return a;
+    }
+
+    public static SharedArray ofDoubles(double... values) {
+        SharedArray a = of(Type.DOUBLE, values.length);
+        a.setDoubles(0, values);
+        return a;
+    }
+
+    public static SharedArray ofBytes(byte... values) {
+        SharedArray a = of(Type.BYTE, values.length);
+        a.setBytes(0, values);
+        return a;
+    }
+
+    public static SharedArray ofChars(char... values) {
+        SharedArray a = of(Type.CHAR, values.length);
+        a.setChars(0, values);
+        return a;
+    }
+
+    public static SharedArray ofBooleans(boolean... values) {
+        SharedArray a = of(Type.BOOLEAN, values.length);
+        for (int i = 0; i < values.length; i++) {
+            a.setBoolean(i, values[i]);
+        }
+        return a;
+    }
+
+    public int length() {
+        return length;
+    }
+
+    public Type type() {
+        return type;
+    }
+
+    /** The elements as raw shared memory (native byte order), for {@code MemorySegment.copy} and friends. */
+    public MemorySegment memory() {
+        return data;
+    }
+
+    /** The lock for compound updates (Python's {@code get_lock()}). */
+    public ReentrantProcessLock getLock() {
+        if (lock == null) {
+            throw new UnsupportedOperationException("this array was created without a lock");
+        }
+        return lock;
+    }
+
+    private long at(int index, Type expected) {
+        if (type != expected) {
+            throw new IllegalStateException("this array holds " + type + " elements, not " + expected);
+        }
+        return Objects.checkIndex(index, length) * expected.size();
+    }
+
+    public int getInt(int i) {
+        return data.get(ValueLayout.JAVA_INT, at(i, Type.INT));
+    }
+
+    public void setInt(int i, int v) {
+        data.set(ValueLayout.JAVA_INT, at(i, Type.INT), v);
+    }
+
+    public long getLong(int i) {
+        return data.get(ValueLayout.JAVA_LONG, at(i, Type.LONG));
+    }
+
+    public void setLong(int i, long v) {
+        data.set(ValueLayout.JAVA_LONG, at(i, Type.LONG), v);
+    }
+
+    public double getDouble(int i) {
+        return data.get(ValueLayout.JAVA_DOUBLE, at(i, Type.DOUBLE));
+    }
+
+    public void setDouble(int i, double v) {
+        data.set(ValueLayout.JAVA_DOUBLE, at(i, Type.DOUBLE), v);
+    }
+
+    public byte getByte(int i) {
+        return data.get(ValueLayout.JAVA_BYTE, at(i, Type.BYTE));
+    }
+
+    public void setByte(int i, byte v) {
+        data.set(ValueLayout.JAVA_BYTE, at(i, Type.BYTE), v);
+    }
+
+    public char getChar(int i) {
+        return data.get(ValueLayout.JAVA_CHAR, at(i, Type.CHAR));
+    }
+
+    public void setChar(int i, char v) {
+        data.set(ValueLayout.JAVA_CHAR, at(i, Type.CHAR), v);
+    }
+
+    public boolean getBoolean(int i) {
+        return data.get(ValueLayout.JAVA_BOOLEAN, at(i, Type.BOOLEAN));
+    }
+
+    public void setBoolean(int i, boolean v) {
+        data.set(ValueLayout.JAVA_BOOLEAN, at(i, Type.BOOLEAN), v);
+    }
+
+    private void bulk(Type expected, int from, int count) {
+        if (type != expected) {
+            throw new IllegalStateException("this array holds " + type + " elements, not " + expected);
+        }
+        Objects.checkFromIndexSize(from, count, length);
+    }
+
+    /** Copies elements {@code from..from+dst.length} into {@code dst} (a slice read). */
+    public void getInts(int from, int[] dst) {
+        bulk(Type.INT, from, dst.length);
+        MemorySegment.copy(data, ValueLayout.JAVA_INT, from * 4L, dst, 0, dst.length);
+    }
+
+    /** Copies {@code src} into elements {@code at..at+src.length} (a slice assignment). */
+    public void setInts(int at, int[] src) {
+        bulk(Type.INT, at, src.length);
+        MemorySegment.copy(src, 0, data, ValueLayout.JAVA_INT, at * 4L, src.length);
+    }
+
+    public void getLongs(int from, long[] dst) {
+        bulk(Type.LONG, from, dst.length);
+        MemorySegment.copy(data, ValueLayout.JAVA_LONG, from * 8L, dst, 0, dst.length);
+    }
+
+    public void setLongs(int at, long[] src) {
+        bulk(Type.LONG, at, src.length);
+        MemorySegment.copy(src, 0, data, ValueLayout.JAVA_LONG, at * 8L, src.length);
+    }
+
+    public void getDoubles(int from, double[] dst) {
+        bulk(Type.DOUBLE, from, dst.length);
+        MemorySegment.copy(data, ValueLayout.JAVA_DOUBLE, from * 8L, dst, 0, dst.length);
+    }
+
+    public void setDoubles(int at, double[] src) {
+        bulk(Type.DOUBLE, at, src.length);
+        MemorySegment.copy(src, 0, data, ValueLayout.JAVA_DOUBLE, at * 8L, src.length);
+    }
+
+    public void getBytes(int from, byte[] dst) {
+        bulk(Type.BYTE, from, dst.length);
+        MemorySegment.copy(data, ValueLayout.JAVA_BYTE, from, dst, 0, dst.length);
+    }
+
+    public void setBytes(int at, byte[] src) {
+        bulk(Type.BYTE, at, src.length);
+        MemorySegment.copy(src, 0, data, ValueLayout.JAVA_BYTE, at, src.length);
+    }
+
+    public void getChars(int from, char[] dst) {
+        bulk(Type.CHAR, from, dst.length);
+        MemorySegment.copy(data, ValueLayout.JAVA_CHAR, from * 2L, dst, 0, dst.length);
+    }
+
+    public void setChars(int at, char[] src) {
+        bulk(Type.CHAR, at, src.length);
+        MemorySegment.copy(src, 0, data, ValueLayout.JAVA_CHAR, at * 2L, src.length);
+    }
+
+    public int[] toIntArray() {
+        int[] out = new int[length];
+        getInts(0, out);
+        return out;
+    }
+
+    public long[] toLongArray() {
+        long[] out = new long[length];
+        getLongs(0, out);
+        return out;
+    }
+
+    public double[] toDoubleArray() {
+        double[] out = new double[length];
+        getDoubles(0, out);
+        return out;
+    }
+
+    public byte[] toByteArray() {
+        byte[] out = new byte[length];
+        getBytes(0, out);
+        return out;
+    }
+
+    /** For a CHAR array, its contents as a string (Python's {@code Array('u').value}). */
+    public String charsAsString() {
+        char[] out = new char[length];
+        getChars(0, out);
+        return new String(out);
+    }
+
+    @Override
+    public String toString() {
+        return "<SynchronizedArray('" + type.code + "', length=" + length + ")>";
+    }
+
+    @Serial
+    private void readObject(java.io.ObjectInputStream in) throws java.io.IOException, ClassNotFoundException {
+        in.defaultReadObject();
+        try {
+            init(SharedSegment.attach(segmentName, true));
+        } catch (RuntimeException e) {
+            java.io.InvalidObjectException failure = new java.io.InvalidObjectException(
+                    "cannot attach a shared array here: " + e.getMessage());
+            failure.initCause(e);
+            throw failure;
+        }
+    }
+}

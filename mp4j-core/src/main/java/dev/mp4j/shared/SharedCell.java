@@ -1,0 +1,72 @@
+package dev.mp4j.shared;
+
+import dev.mp4j.shm.SharedSegment;
+import dev.mp4j.sync.ReentrantProcessLock;
+import java.io.Serial;
+import java.io.Serializable;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.lang.invoke.VarHandle;
+
+/**
+ * Shared memory for one value and its lock (CPython's {@code Value} with {@code lock=True} has an
+ * {@code RLock} beside the value). Layout, in a segment of its own:
+ * <pre>
+ *   0   the lock's record (64 bytes; see dev.mp4j.sync.SyncLayout)
+ *   64  the value (8 bytes; narrower types use the low bytes of an int slot)
+ * </pre>
+ */
+abstract class SharedCell implements Serializable {
+    @Serial
+    private static final long serialVersionUID = 1L;
+    static final long LOCK_OFFSET = 0;
+    static final long VALUE_OFFSET = 64;
+    static final long SIZE = 128;
+    static final VarHandle INT = ValueLayout.JAVA_INT.varHandle();
+    static final VarHandle LONG = ValueLayout.JAVA_LONG.varHandle();
+
+    private final String segmentName;
+    private final boolean locked;
+    private transient SharedSegment segment;
+    transient MemorySegment memory;
+    private transient ReentrantProcessLock lock;
+
+    SharedCell(boolean locked) {
+        this.segment = SharedSegment.create(SIZE, true);
+        this.segmentName = segment.name();
+        this.locked = locked;
+        init();
+    }
+
+    private void init() {
+        this.memory = segment.memory();
+        this.lock = locked ? ReentrantProcessLock.within(segment, LOCK_OFFSET) : null;
+    }
+
+    /**
+     * The lock that guards compound updates such as {@code v.set(v.get() + 1)} (Python's
+     * {@code get_lock()}); single operations and the atomic helpers need none.
+     *
+     * @throws UnsupportedOperationException for a value made without a lock (Python's {@code lock=False})
+     */
+    public ReentrantProcessLock getLock() {
+        if (lock == null) {
+            throw new UnsupportedOperationException("this value was created without a lock");
+        }
+        return lock;
+    }
+
+    @Serial
+    private void readObject(java.io.ObjectInputStream in) throws java.io.IOException, ClassNotFoundException {
+        in.defaultReadObject();
+        try {
+            segment = SharedSegment.attach(segmentName, true);
+        } catch (RuntimeException e) {
+            java.io.InvalidObjectException failure = new java.io.InvalidObjectException(
+                    "cannot attach a shared value here: " + e.getMessage());
+            failure.initCause(e);
+            throw failure;
+        }
+        init();
+    }
+}

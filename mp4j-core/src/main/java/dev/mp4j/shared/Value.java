@@ -1,0 +1,82 @@
+package dev.mp4j.shared;
+
+/**
+ * Factories for single values in shared memory: Python's {@code multiprocessing.Value}.
+ *
+ * <pre>{@code
+ * IntValue counter = Value.ofInt(0);                 // with a lock, as Python's default
+ * List<JvmProcess> ps = new ArrayList<>();
+ * for (int i = 0; i < 4; i++) {
+ *     JvmProcess p = new JvmProcess(() -> {
+ *         for (int k = 0; k < 1000; k++) {
+ *             counter.getLock().lock();
+ *             try {
+ *                 counter.set(counter.get() + 1);    // or simply counter.incrementAndGet()
+ *             } finally {
+ *                 counter.getLock().unlock();
+ *             }
+ *         }
+ *     });
+ *     p.start();
+ *     ps.add(p);
+ * }
+ * ps.forEach(JvmProcess::join);
+ * System.out.println(counter.get());                 // 4000
+ * }</pre>
+ *
+ * <p>Each value lives in its own small shared segment with a {@code ReentrantProcessLock}
+ * beside it; passed to a child it re-attaches there. {@code lock=false} (Python's
+ * {@code RawValue}) leaves the lock out of reach.
+ */
+public final class Value {
+    private Value() {
+    }
+
+    public static IntValue ofInt(int initial) {
+        return new IntValue(initial, true);
+    }
+
+    public static IntValue ofInt(int initial, boolean lock) {
+        return new IntValue(initial, lock);
+    }
+
+    public static LongValue ofLong(long initial) {
+        return new LongValue(initial, true);
+    }
+
+    public static LongValue ofLong(long initial, boolean lock) {
+        return new LongValue(initial, lock);
+    }
+
+    public static DoubleValue ofDouble(double initial) {
+        return new DoubleValue(initial, true);
+    }
+
+    public static DoubleValue ofDouble(double initial, boolean lock) {
+        return new DoubleValue(initial, lock);
+    }
+
+    public static ByteValue ofByte(byte initial) {
+        return new ByteValue(initial, true);
+    }
+
+    public static ByteValue ofByte(byte initial, boolean lock) {
+        return new ByteValue(initial, lock);
+    }
+
+    public static CharValue ofChar(char initial) {
+        return new CharValue(initial, true);
+    }
+
+    public static CharValue ofChar(char initial, boolean lock) {
+        return new CharValue(initial, lock);
+    }
+
+    public static BooleanValue ofBoolean(boolean initial) {
+        return new BooleanValue(initial, true);
+    }
+
+    public static BooleanValue ofBoolean(boolean initial, boolean lock) {
+        return new BooleanValue(initial, lock);
+    }
+}

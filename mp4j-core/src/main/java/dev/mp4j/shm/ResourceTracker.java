@@ -1,0 +1,95 @@
+package dev.mp4j.shm;
+
+import dev.mp4j.process.ProcessState;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+
+/**
+ * Removes the shared memory a process tree created once the tree is gone, however it ends: also
+ * when its main process is killed with SIGKILL, which no shutdown hook survives (CPython's
+ * {@code resource_tracker}, without a second interpreter).
+ *
+ * <h2>How</h2>
+ * Every segment mp4j creates with a generated name is called {@code mp4j-<tree>-...}, where
+ * {@code <tree>} identifies the tree's main process. That main process starts one tiny
+ * {@code /bin/sh} watcher whose stdin is a pipe only the main process holds. The watcher blocks
+ * reading it; when the main process dies, for any reason, the kernel closes the pipe, the read
+ * returns, and the watcher deletes {@code /dev/shm/mp4j-<tree>-*} plus any explicitly named
+ * segment listed in the tree's registry file. Children of the tree share the main process's
+ * watcher, so a segment a child creates and hands to its parent outlives the child, as in
+ * CPython. A process that only attaches to a segment never registers it and never unlinks it
+ * (CPython gh-82300).
+ */
+public final class ResourceTracker {
+    /** Held for the life of this JVM: its stdin pipe closing is what tells the watcher we are gone. */
+    private static volatile Process watcher;
+    private static volatile boolean attempted;
+
+    private ResourceTracker() {
+    }
+
+    /** The prefix of every generated segment name of this tree. */
+    public static String treePrefix() {
+        return SharedSegment.PREFIX + ProcessState.treeId() + "-";
+    }
+
+    /** Starts the watcher in the main process (idempotent); children rely on their main process's. */
+    public static void ensureRunning() {
+        if (attempted || !ProcessState.isRoot()) {
+            return;
+        }
+        synchronized (ResourceTracker.class) {
+            if (attempted) {
+                return;
+            }
+            attempted = true;
+            String prefix = SharedSegment.DIRECTORY.resolve(treePrefix()).toString();
+            String registry = registryFile().toString();
+            // awk keeps the names registered and not unregistered since; all of them, and every
+            // generated name of the tree, are removed once stdin reaches EOF.
+            String script = "read _ignored\n"
+                    + "if [ -f '" + registry + "' ]; then\n"
+                    + "  awk '/^[+]/{s[substr($0,2)]=1} /^-/{delete s[substr($0,2)]} END{for(n in s) print n}' '"
+                    + registry + "' | while IFS= read -r n; do rm -f \"" + SharedSegment.DIRECTORY + "/$n\"; done\n"
+                    + "fi\n"
+                    + "rm -f '" + prefix + "'*\n";
+            try {
+                watcher = new ProcessBuilder("/bin/sh", "-c", script)
+                        .redirectInput(ProcessBuilder.Redirect.PIPE)
+                        .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                        .redirectError(ProcessBuilder.Redirect.DISCARD)
+                        .start();
+            } catch (IOException e) {
+                System.err.println("mp4j: cannot start the shared-memory tracker (" + e.getMessage()
+                        + "); segments left by a killed process tree stay in " + SharedSegment.DIRECTORY);
+            }
+        }
+    }
+
+    /** Records an explicitly named segment this tree created, so the watcher removes it too. */
+    static void registerNamed(String name) {
+        ensureRunning();
+        append("+" + name + "\n");
+    }
+
+    /** Forgets an explicitly named segment that was unlinked (the name may be reused by others). */
+    static void unregisterNamed(String name) {
+        append("-" + name + "\n");
+    }
+
+    private static void append(String line) {
+        try {
+            Files.writeString(registryFile(), line, StandardCharsets.UTF_8, StandardOpenOption.CREATE,
+                    StandardOpenOption.APPEND, StandardOpenOption.WRITE);
+        } catch (IOException e) {
+            System.err.println("mp4j: cannot record shared-memory name " + line.trim() + ": " + e.getMessage());
+        }
+    }
+
+    private static Path registryFile() {
+        return SharedSegment.DIRECTORY.resolve(treePrefix() + "registry");
+    }
+}

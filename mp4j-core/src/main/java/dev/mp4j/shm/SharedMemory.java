@@ -1,0 +1,133 @@
+package dev.mp4j.shm;
+
+import java.io.ObjectStreamException;
+import java.io.Serial;
+import java.io.Serializable;
+import java.lang.foreign.MemorySegment;
+
+/**
+ * A block of memory shared by processes: Python's {@code multiprocessing.shared_memory.SharedMemory}.
+ *
+ * <pre>{@code
+ * try (SharedMemory shm = SharedMemory.create(1 << 20)) {
+ *     JvmProcess child = new JvmProcess(() -> shm.buf().fill((byte) 7));   // re-attaches in the child
+ *     child.start();
+ *     child.join();
+ *     System.out.println(shm.buf().get(ValueLayout.JAVA_BYTE, 0));         // 7
+ *     shm.unlink();
+ * }
+ * }</pre>
+ *
+ * <p>{@link #buf()} is a {@link MemorySegment}: read and write it with {@code ValueLayout}s, copy
+ * arrays in and out with {@code MemorySegment.copy}, or take {@code asByteBuffer()}. Passed to a
+ * child (captured, or inside a message), a SharedMemory travels by name and maps the same memory
+ * there. {@link #close()} unmaps this process's view; {@link #unlink()} removes the name.
+ * Segments this process tree created and did not unlink are removed when the tree ends, even if
+ * its main process is killed ({@link ResourceTracker}); attaching never makes a process
+ * responsible for unlinking.
+ *
+ * <p>Errors: attaching a name that does not exist, asking for more bytes than a segment has, or
+ * using a closed one throw {@link IllegalStateException} or {@link IllegalArgumentException}
+ * naming the segment.
+ */
+public final class SharedMemory implements AutoCloseable, Serializable {
+    @Serial
+    private static final long serialVersionUID = 1L;
+
+    private final transient SharedSegment segment;
+    private final transient long size;
+
+    private SharedMemory(SharedSegment segment, long size) {
+        this.segment = segment;
+        this.size = size;
+    }
+
+    /** A new zero-filled block of {@code size} bytes under a generated name. */
+    public static SharedMemory create(long size) {
+        return new SharedMemory(SharedSegment.create(size), size);
+    }
+
+    /** A new zero-filled block under {@code name}, for unrelated processes to attach by name. */
+    public static SharedMemory create(String name, long size) {
+        return new SharedMemory(SharedSegment.createNamed(name, size), size);
+    }
+
+    /** Maps an existing block, all of it. */
+    public static SharedMemory attach(String name) {
+        SharedSegment seg = SharedSegment.attach(name);
+        return new SharedMemory(seg, seg.size());
+    }
+
+    /**
+     * Maps the first {@code size} bytes of an existing block.
+     *
+     * @throws IllegalArgumentException if the block is smaller than {@code size}
+     */
+    public static SharedMemory attach(String name, long size) {
+        SharedSegment seg = SharedSegment.attach(name);
+        if (size > seg.size()) {
+            long actual = seg.size();
+            seg.close();
+            throw new IllegalArgumentException("shared memory '" + name + "' has " + actual
+                    + " bytes; " + size + " were asked for");
+        }
+        if (size <= 0) {
+            seg.close();
+            throw new IllegalArgumentException("size must be positive, got " + size);
+        }
+        return new SharedMemory(seg, size);
+    }
+
+    /** The name other processes attach with. */
+    public String name() {
+        return segment.name();
+    }
+
+    /** Size in bytes. */
+    public long size() {
+        return size;
+    }
+
+    /** The memory; throws once closed. */
+    public MemorySegment buf() {
+        if (segment.isClosed()) {
+            throw new IllegalStateException("shared memory '" + name() + "' is closed in this process");
+        }
+        return size == segment.size() ? segment.memory() : segment.memory().asSlice(0, size);
+    }
+
+    /** Unmaps this process's view; other processes keep theirs. Idempotent. */
+    @Override
+    public void close() {
+        segment.close();
+    }
+
+    /** Removes the name: no process can attach any more; existing mappings stay valid. */
+    public void unlink() {
+        segment.unlink();
+    }
+
+    @Override
+    public String toString() {
+        return "SharedMemory('" + name() + "', size=" + size + ")";
+    }
+
+    @Serial
+    private Object writeReplace() throws ObjectStreamException {
+        return new Ref(name(), size);
+    }
+
+    private record Ref(String name, long size) implements Serializable {
+        @Serial
+        private Object readResolve() throws ObjectStreamException {
+            try {
+                return attach(name, size);
+            } catch (RuntimeException e) {
+                java.io.InvalidObjectException failure = new java.io.InvalidObjectException(
+                        "cannot attach shared memory '" + name + "' here: " + e.getMessage());
+                failure.initCause(e);
+                throw failure;
+            }
+        }
+    }
+}

@@ -1,0 +1,231 @@
+package dev.mp4j.sync;
+
+import static dev.mp4j.sync.SharedRecord.MY_PID;
+import static dev.mp4j.sync.SyncLayout.LOCK_OWNER_THREAD;
+import static dev.mp4j.sync.SyncLayout.LOCK_WORD;
+import static dev.mp4j.sync.SyncLayout.PID_MASK;
+import static dev.mp4j.sync.SyncLayout.WAITERS;
+
+import java.io.Serial;
+import java.io.Serializable;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.Lock;
+
+/**
+ * The mutex under {@link ProcessLock} and {@link ReentrantProcessLock}.
+ *
+ * <h2>Algorithm</h2>
+ * One 32-bit word in shared memory holds the owner's pid, or 0 when free, plus a WAITERS bit
+ * (Drepper's "futexes are tricky" mutex, with the pid in place of the 1). Taking a free lock is a
+ * single compare-and-set. A contender spins a few microseconds, then sets WAITERS and sleeps on
+ * the word with {@code futex}; the releaser swaps in 0 and wakes one sleeper only if WAITERS was
+ * set. A woken sleeper takes the lock with WAITERS kept set, since it cannot know whether others
+ * still sleep.
+ *
+ * <p>Because the word names the owner process, a sleeper can tell when the owner has died (it
+ * looks at most every 50 ms): it then takes the lock over and {@link #ownerDied()} reports true
+ * until the next acquisition, so the caller can repair what the lock guards. CPython deadlocks
+ * here. Within a process, the owning thread is recorded beside the word.
+ */
+abstract class AbstractProcessLock implements Lock, Serializable {
+    @Serial
+    private static final long serialVersionUID = 1L;
+
+    final SharedRecord record;
+    private transient volatile boolean ownerDied;
+
+    AbstractProcessLock(SharedRecord record) {
+        this.record = record;
+    }
+
+    /** Python's {@code acquire()}: blocks until the lock is held. */
+    public boolean acquire() {
+        lock();
+        return true;
+    }
+
+    /**
+     * Python's {@code acquire(block, timeout)}.
+     *
+     * @param timeout null waits forever (when blocking)
+     * @return whether the lock was acquired
+     */
+    public boolean acquire(boolean block, Duration timeout) {
+        if (!block) {
+            return tryLock();
+        }
+        if (timeout == null) {
+            lock();
+            return true;
+        }
+        try {
+            return tryLock(Math.max(0, timeout.toNanos()), TimeUnit.NANOSECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    /** Python's {@code release()}. */
+    public void release() {
+        unlock();
+    }
+
+    /**
+     * True right after an acquisition that took the lock over from a process that died holding
+     * it: the data it guards may be half-updated.
+     */
+    public boolean ownerDied() {
+        return ownerDied;
+    }
+
+    /** Whether some thread of some process holds the lock now. */
+    public boolean isLocked() {
+        return record.getInt(LOCK_WORD) != 0;
+    }
+
+    /** The pid of the owning process, or 0 when free. */
+    public int ownerPid() {
+        return record.getInt(LOCK_WORD) & PID_MASK;
+    }
+
+    @Override
+    public Condition newCondition() {
+        return ProcessCondition.create(this);
+    }
+
+    /** Takes the word: 0 try once, negative forever. */
+    final boolean acquireWord(long timeoutNanos, boolean interruptible) throws InterruptedException {
+        if (record.casInt(LOCK_WORD, 0, MY_PID)) {
+            acquired(false);
+            return true;
+        }
+        if (timeoutNanos == 0) {
+            return false;
+        }
+        long start = System.nanoTime();
+        long spinEnd = start + (timeoutNanos < 0 ? SharedRecord.SPIN_NANOS : Math.min(SharedRecord.SPIN_NANOS, timeoutNanos));
+        do {
+            Thread.onSpinWait();
+            if (record.getInt(LOCK_WORD) == 0 && record.casInt(LOCK_WORD, 0, MY_PID)) {
+                acquired(false);
+                return true;
+            }
+        } while (System.nanoTime() - spinEnd < 0);
+        return acquireSlow(start, timeoutNanos, interruptible);
+    }
+
+    private boolean acquireSlow(long start, long timeoutNanos, boolean interruptible) throws InterruptedException {
+        long lastOwnerCheck = System.nanoTime();
+        while (true) {
+            int v = record.getInt(LOCK_WORD);
+            if (v == 0) {
+                if (record.casInt(LOCK_WORD, 0, MY_PID | WAITERS)) {
+                    acquired(false);
+                    return true;
+                }
+                continue;
+            }
+            if ((v & WAITERS) == 0 && !record.casInt(LOCK_WORD, v, v | WAITERS)) {
+                continue;
+            }
+            long now = System.nanoTime();
+            if (now - lastOwnerCheck >= SharedRecord.SLICE_NANOS) {
+                lastOwnerCheck = now;
+                int owner = v & PID_MASK;
+                if (owner != MY_PID && !SharedRecord.alive(owner)) {
+                    if (record.casInt(LOCK_WORD, v | WAITERS, MY_PID | WAITERS)) {
+                        acquired(true);
+                        return true;
+                    }
+                    continue;
+                }
+            }
+            long sleep = SharedRecord.SLICE_NANOS;
+            if (timeoutNanos >= 0) {
+                long left = timeoutNanos - (now - start);
+                if (left <= 0) {
+                    return false;
+                }
+                sleep = Math.min(sleep, left);
+            }
+            if (interruptible && Thread.interrupted()) {
+                throw new InterruptedException();
+            }
+            record.sleep(LOCK_WORD, v | WAITERS, sleep);
+        }
+    }
+
+    private void acquired(boolean fromDeadOwner) {
+        record.setLong(LOCK_OWNER_THREAD, Thread.currentThread().threadId());
+        ownerDied = fromDeadOwner;
+        onAcquired(fromDeadOwner);
+    }
+
+    /** Hook for the re-entrant lock's hold count. */
+    void onAcquired(boolean fromDeadOwner) {
+    }
+
+    /** Frees the word and wakes one sleeper if there is one. */
+    final void releaseWord() {
+        record.setLong(LOCK_OWNER_THREAD, 0);
+        int old = (int) SharedRecord.INT.getAndSet(record.memory, LOCK_WORD, 0);
+        if ((old & WAITERS) != 0) {
+            record.wake(LOCK_WORD, 1);
+        }
+    }
+
+    /** Whether the calling thread of this process holds the word. */
+    final boolean heldByCurrentThread() {
+        return (record.getInt(LOCK_WORD) & PID_MASK) == MY_PID
+                && record.getLong(LOCK_OWNER_THREAD) == Thread.currentThread().threadId();
+    }
+
+    /** For conditions: gives up the lock entirely, returning what {@link #restore} needs. */
+    abstract int releaseForWait();
+
+    /** For conditions: takes the lock back after a wait. */
+    abstract void restore(int saved);
+
+    @Override
+    public void lock() {
+        try {
+            acquireWord(-1, false);
+        } catch (InterruptedException e) {
+            throw new AssertionError("not interruptible", e);
+        }
+    }
+
+    @Override
+    public void lockInterruptibly() throws InterruptedException {
+        if (Thread.interrupted()) {
+            throw new InterruptedException();
+        }
+        acquireWord(-1, true);
+    }
+
+    @Override
+    public boolean tryLock() {
+        try {
+            return acquireWord(0, false);
+        } catch (InterruptedException e) {
+            throw new AssertionError("not interruptible", e);
+        }
+    }
+
+    @Override
+    public boolean tryLock(long time, TimeUnit unit) throws InterruptedException {
+        if (Thread.interrupted()) {
+            throw new InterruptedException();
+        }
+        return acquireWord(Math.max(0, unit.toNanos(time)), true);
+    }
+
+    @Override
+    public String toString() {
+        int owner = ownerPid();
+        return "<" + getClass().getSimpleName() + "(owner=" + (owner == 0 ? "None" : owner == MY_PID ? "this process" : "pid " + owner) + ")>";
+    }
+}

@@ -1,0 +1,92 @@
+package dev.mp4j.sync;
+
+import static dev.mp4j.sync.SyncLayout.EVENT_FLAG;
+
+import java.io.Serial;
+import java.io.Serializable;
+import java.time.Duration;
+
+/**
+ * A flag processes wait on: Python's {@code multiprocessing.Event}.
+ *
+ * <pre>{@code
+ * ProcessEvent green = ProcessEvent.create();
+ * JvmProcess car = new JvmProcess(() -> {
+ *     green.await();                 // blocks until someone calls set()
+ *     System.out.println("drive");
+ * });
+ * car.start();
+ * green.set();
+ * }</pre>
+ *
+ * <p>{@link #set()} wakes every waiter; waiters arriving while the flag is set pass at once until
+ * {@link #clear()}. The flag is the futex word itself.
+ */
+public final class ProcessEvent implements Serializable {
+    @Serial
+    private static final long serialVersionUID = 1L;
+
+    private final SharedRecord record;
+
+    private ProcessEvent(SharedRecord record) {
+        this.record = record;
+    }
+
+    /** A new event, not set. */
+    public static ProcessEvent create() {
+        return new ProcessEvent(SharedRecord.create(SyncLayout.RECORD));
+    }
+
+    /** Sets the flag and wakes every waiter. */
+    public void set() {
+        if (record.getInt(EVENT_FLAG) == 0) {
+            record.setInt(EVENT_FLAG, 1);
+            record.wake(EVENT_FLAG, Integer.MAX_VALUE);
+        }
+    }
+
+    /** Clears the flag. */
+    public void clear() {
+        record.setInt(EVENT_FLAG, 0);
+    }
+
+    /** Python's {@code is_set()}. */
+    public boolean isSet() {
+        return record.getInt(EVENT_FLAG) != 0;
+    }
+
+    /** Waits until the flag is set. */
+    public void await() throws InterruptedException {
+        await(null);
+    }
+
+    /**
+     * Waits until the flag is set, at most {@code timeout} (null: forever).
+     *
+     * @return whether the flag is set (false on timeout), as Python's {@code wait}
+     */
+    public boolean await(Duration timeout) throws InterruptedException {
+        long start = System.nanoTime();
+        long limit = timeout == null ? -1 : Math.max(0, timeout.toNanos());
+        while (record.getInt(EVENT_FLAG) == 0) {
+            if (Thread.interrupted()) {
+                throw new InterruptedException();
+            }
+            long sleep = SharedRecord.SLICE_NANOS;
+            if (limit >= 0) {
+                long left = limit - (System.nanoTime() - start);
+                if (left <= 0) {
+                    return false;
+                }
+                sleep = Math.min(sleep, left);
+            }
+            record.sleep(EVENT_FLAG, 0, sleep);
+        }
+        return true;
+    }
+
+    @Override
+    public String toString() {
+        return "<Event(" + (isSet() ? "set" : "unset") + ")>";
+    }
+}

@@ -1,0 +1,80 @@
+package dev.mp4j.sync;
+
+import static dev.mp4j.sync.SyncLayout.LOCK_WORD;
+
+import dev.mp4j.shm.SharedSegment;
+import java.io.Serial;
+
+/**
+ * A lock shared by processes: Python's {@code multiprocessing.Lock}, as a
+ * {@link java.util.concurrent.locks.Lock}.
+ *
+ * <pre>{@code
+ * ProcessLock lock = ProcessLock.create();
+ * for (int i = 0; i < 10; i++) {
+ *     int n = i;
+ *     new JvmProcess(() -> {
+ *         lock.lock();
+ *         try {
+ *             System.out.println("hello world " + n);
+ *         } finally {
+ *             lock.unlock();
+ *         }
+ *     }).start();
+ * }
+ * }</pre>
+ *
+ * <p>Not re-entrant: a thread that locks it twice waits for itself, as in Python. As in Python,
+ * any thread of any process may release it; releasing it while it is free is an error. If the
+ * owning process dies while holding it, a waiter takes it over within about 50 ms and
+ * {@link #ownerDied()} tells it so. Passed to a child (captured, or in a message), it is the same
+ * lock there.
+ *
+ * <p>Memory consistency: actions of a process before {@code unlock} happen-before actions of the
+ * process that next acquires the lock, for data in shared memory.
+ */
+public final class ProcessLock extends AbstractProcessLock {
+    @Serial
+    private static final long serialVersionUID = 1L;
+
+    private ProcessLock(SharedRecord record) {
+        super(record);
+    }
+
+    /** A new lock, free. */
+    public static ProcessLock create() {
+        return new ProcessLock(SharedRecord.create(SyncLayout.RECORD));
+    }
+
+    /** A lock whose record lives at {@code offset} of {@code segment} (used by shared values). */
+    public static ProcessLock within(SharedSegment segment, long offset) {
+        return new ProcessLock(SharedRecord.within(segment, offset, SyncLayout.RECORD));
+    }
+
+    /**
+     * Releases the lock.
+     *
+     * @throws IllegalMonitorStateException if it is not locked
+     */
+    @Override
+    public void unlock() {
+        if (record.getInt(LOCK_WORD) == 0) {
+            throw new IllegalMonitorStateException("semaphore or lock released too many times: the lock is not held");
+        }
+        releaseWord();
+    }
+
+    @Override
+    int releaseForWait() {
+        if (record.getInt(LOCK_WORD) == 0) {
+            throw new IllegalMonitorStateException("cannot wait on un-acquired lock");
+        }
+        releaseWord();
+        return 1;
+    }
+
+    @Override
+    void restore(int saved) {
+        lock();
+    }
+}

@@ -1,0 +1,165 @@
+package dev.mp4j.sync;
+
+import static dev.mp4j.sync.SyncLayout.SEM_COUNT;
+import static dev.mp4j.sync.SyncLayout.SEM_MAX;
+import static dev.mp4j.sync.SyncLayout.SEM_SLEEPERS;
+
+import java.io.Serial;
+import java.io.Serializable;
+import java.time.Duration;
+
+/**
+ * A counting semaphore shared by processes: Python's {@code multiprocessing.Semaphore} and
+ * {@code BoundedSemaphore}.
+ *
+ * <pre>{@code
+ * ProcessSemaphore sem = ProcessSemaphore.create(5);    // at most 5 inside at once
+ * JvmProcess p = new JvmProcess(() -> {
+ *     sem.acquire();
+ *     try {
+ *         work();
+ *     } finally {
+ *         sem.release();
+ *     }
+ * });
+ * }</pre>
+ *
+ * <p>The count lives in shared memory and is the futex word: {@code acquire} takes one with a
+ * compare-and-set when it is positive, and otherwise sleeps until a {@code release} wakes it.
+ * A bounded semaphore refuses to be released above its initial value. Permits are not owned,
+ * so, as in Python, a process that dies after acquiring does not give its permit back.
+ */
+public final class ProcessSemaphore implements Serializable {
+    @Serial
+    private static final long serialVersionUID = 1L;
+
+    private final SharedRecord record;
+
+    private ProcessSemaphore(SharedRecord record) {
+        this.record = record;
+    }
+
+    /** A semaphore starting at {@code value} permits. */
+    public static ProcessSemaphore create(int value) {
+        return create(value, false);
+    }
+
+    /** A semaphore that refuses to be released above {@code value}. */
+    public static ProcessSemaphore bounded(int value) {
+        return create(value, true);
+    }
+
+    private static ProcessSemaphore create(int value, boolean bounded) {
+        if (value < 0) {
+            throw new IllegalArgumentException("semaphore initial value must be >= 0, got " + value);
+        }
+        SharedRecord r = SharedRecord.create(SyncLayout.RECORD);
+        r.setInt(SEM_MAX, bounded ? value : 0);
+        r.setInt(SEM_COUNT, value);
+        return new ProcessSemaphore(r);
+    }
+
+    /** Takes a permit, waiting as long as it takes. */
+    public void acquire() {
+        acquire(true, null);
+    }
+
+    /**
+     * Python's {@code acquire(block, timeout)}.
+     *
+     * @return whether a permit was taken
+     */
+    public boolean acquire(boolean block, Duration timeout) {
+        if (tryTake()) {
+            return true;
+        }
+        if (!block || (timeout != null && timeout.isNegative())) {
+            return false;
+        }
+        long start = System.nanoTime();
+        long limit = timeout == null ? -1 : timeout.toNanos();
+        long spinEnd = start + SharedRecord.SPIN_NANOS;
+        while (System.nanoTime() - spinEnd < 0) {
+            Thread.onSpinWait();
+            if (tryTake()) {
+                return true;
+            }
+        }
+        record.addInt(SEM_SLEEPERS, 1);
+        try {
+            while (true) {
+                if (tryTake()) {
+                    return true;
+                }
+                long sleep = SharedRecord.SLICE_NANOS;
+                if (limit >= 0) {
+                    long left = limit - (System.nanoTime() - start);
+                    if (left <= 0) {
+                        return false;
+                    }
+                    sleep = Math.min(sleep, left);
+                }
+                record.sleep(SEM_COUNT, 0, sleep);
+            }
+        } finally {
+            record.addInt(SEM_SLEEPERS, -1);
+        }
+    }
+
+    /** Takes a permit if one is free now. */
+    public boolean tryAcquire() {
+        return tryTake();
+    }
+
+    private boolean tryTake() {
+        while (true) {
+            int v = record.getInt(SEM_COUNT);
+            if (v <= 0) {
+                return false;
+            }
+            if (record.casInt(SEM_COUNT, v, v - 1)) {
+                return true;
+            }
+        }
+    }
+
+    /** Gives a permit back. */
+    public void release() {
+        release(1);
+    }
+
+    /**
+     * Gives {@code n} permits back.
+     *
+     * @throws IllegalStateException for a bounded semaphore released above its initial value
+     */
+    public void release(int n) {
+        if (n < 1) {
+            throw new IllegalArgumentException("n must be at least 1, got " + n);
+        }
+        int max = record.getInt(SEM_MAX);
+        while (true) {
+            int v = record.getInt(SEM_COUNT);
+            if (max > 0 && v + n > max) {
+                throw new IllegalStateException("semaphore or lock released too many times (bounded at " + max + ")");
+            }
+            if (record.casInt(SEM_COUNT, v, v + n)) {
+                break;
+            }
+        }
+        if (record.getInt(SEM_SLEEPERS) > 0) {
+            record.wake(SEM_COUNT, n);
+        }
+    }
+
+    /** The current number of free permits (Python's {@code get_value()}). */
+    public int value() {
+        return record.getInt(SEM_COUNT);
+    }
+
+    @Override
+    public String toString() {
+        int max = record.getInt(SEM_MAX);
+        return "<" + (max > 0 ? "BoundedSemaphore(value=" + value() + ", maxvalue=" + max : "Semaphore(value=" + value()) + ")>";
+    }
+}

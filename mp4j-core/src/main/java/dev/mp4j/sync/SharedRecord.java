@@ -1,0 +1,118 @@
+package dev.mp4j.sync;
+
+import dev.mp4j.shm.Futex;
+import dev.mp4j.shm.SharedSegment;
+import java.io.InvalidObjectException;
+import java.io.Serial;
+import java.io.Serializable;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.lang.invoke.VarHandle;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A primitive's record in shared memory: the segment, where in it the record starts, and the
+ * atomic and futex operations every primitive uses. Travels to other processes as
+ * (segment name, offset).
+ */
+final class SharedRecord implements Serializable {
+    @Serial
+    private static final long serialVersionUID = 1L;
+    static final VarHandle INT = ValueLayout.JAVA_INT.varHandle();
+    static final VarHandle LONG = ValueLayout.JAVA_LONG.varHandle();
+    static final int MY_PID = (int) ProcessHandle.current().pid();
+    /** How long a sleeper sleeps before it looks again (for a dead owner, a deadline, an interrupt). */
+    static final long SLICE_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
+    /** How long a waiter spins before it sleeps: enough to catch a hand-over, short enough on 2 cores. */
+    static final long SPIN_NANOS = Long.getLong("mp4j.sync.spinNanos", 4_000);
+
+    private final transient SharedSegment segment;
+    final transient MemorySegment memory;
+    private final String name;
+    private final long offset;
+
+    SharedRecord(SharedSegment segment, long offset, long size) {
+        this.segment = segment;
+        this.memory = segment.memory().asSlice(offset, size);
+        this.name = segment.name();
+        this.offset = offset;
+    }
+
+    /** A new record in a segment of its own. */
+    static SharedRecord create(long size) {
+        return new SharedRecord(SharedSegment.create(Math.max(size, 64), true), 0, size);
+    }
+
+    /** The record of {@code size} bytes at {@code offset} of an existing segment (this process's mapping). */
+    static SharedRecord within(SharedSegment segment, long offset, long size) {
+        return new SharedRecord(segment, offset, size);
+    }
+
+    String segmentName() {
+        return name;
+    }
+
+    long offset() {
+        return offset;
+    }
+
+    SharedSegment segment() {
+        return segment;
+    }
+
+    int getInt(long at) {
+        return (int) INT.getVolatile(memory, at);
+    }
+
+    void setInt(long at, int v) {
+        INT.setVolatile(memory, at, v);
+    }
+
+    boolean casInt(long at, int expect, int update) {
+        return INT.compareAndSet(memory, at, expect, update);
+    }
+
+    int addInt(long at, int delta) {
+        return (int) INT.getAndAdd(memory, at, delta);
+    }
+
+    long getLong(long at) {
+        return (long) LONG.getVolatile(memory, at);
+    }
+
+    void setLong(long at, long v) {
+        LONG.setVolatile(memory, at, v);
+    }
+
+    /** Sleeps while the word at {@code at} is {@code expected}, at most {@code nanos}. */
+    void sleep(long at, int expected, long nanos) {
+        Futex.await(memory.asSlice(at, 4), expected, nanos);
+    }
+
+    void wake(long at, int count) {
+        Futex.wake(memory.asSlice(at, 4), count);
+    }
+
+    static boolean alive(int pid) {
+        return pid == MY_PID || ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
+    }
+
+    @Serial
+    private Object writeReplace() {
+        return new Ref(name, offset, memory.byteSize());
+    }
+
+    private record Ref(String name, long offset, long size) implements Serializable {
+        @Serial
+        private Object readResolve() throws InvalidObjectException {
+            try {
+                return new SharedRecord(SharedSegment.attach(name, true), offset, size);
+            } catch (RuntimeException e) {
+                InvalidObjectException failure = new InvalidObjectException(
+                        "cannot attach a synchronization primitive here: " + e.getMessage());
+                failure.initCause(e);
+                throw failure;
+            }
+        }
+    }
+}

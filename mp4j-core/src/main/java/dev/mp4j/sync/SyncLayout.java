@@ -1,0 +1,63 @@
+package dev.mp4j.sync;
+
+/**
+ * Every offset of the synchronization primitives' shared memory, in one place. Each primitive is
+ * a small record in a shared segment (its own, or a region inside a {@code Value}'s):
+ *
+ * <pre>
+ * lock / rlock (64 bytes)
+ *   +0  word: owner pid | WAITERS bit (1 &lt;&lt; 30); 0 when free      (futex word)
+ *   +8  owner thread id within the owner process (long)
+ *   +16 hold count (rlock re-entries)
+ *
+ * semaphore (64 bytes)
+ *   +0  count                                                     (futex word)
+ *   +4  sleepers
+ *   +8  maximum (bounded semaphores; 0 = unbounded)
+ *
+ * event (64 bytes)
+ *   +0  flag                                                      (futex word)
+ *
+ * condition (64 bytes)
+ *   +0  sequence, bumped by signal/signalAll                      (futex word)
+ *   +4  sleepers
+ *
+ * barrier (128 bytes)
+ *   +0  internal lock (as a lock record, 64 bytes)
+ *   +64 sequence, bumped on every state change                    (futex word)
+ *   +68 arrived in this generation
+ *   +72 generation
+ *   +76 broken generation (-1 none)
+ *   +80 parties
+ * </pre>
+ * The owner pid in a lock word is what lets waiters notice that the owner died and take over.
+ */
+final class SyncLayout {
+    static final long RECORD = 64;
+
+    static final long LOCK_WORD = 0;
+    static final long LOCK_OWNER_THREAD = 8;
+    static final long LOCK_HOLDS = 16;
+    static final int WAITERS = 1 << 30;
+    static final int PID_MASK = WAITERS - 1;
+
+    static final long SEM_COUNT = 0;
+    static final long SEM_SLEEPERS = 4;
+    static final long SEM_MAX = 8;
+
+    static final long EVENT_FLAG = 0;
+
+    static final long COND_SEQ = 0;
+    static final long COND_SLEEPERS = 4;
+
+    static final long BARRIER_LOCK = 0;
+    static final long BARRIER_SEQ = 64;
+    static final long BARRIER_ARRIVED = 68;
+    static final long BARRIER_GENERATION = 72;
+    static final long BARRIER_BROKEN = 76;
+    static final long BARRIER_PARTIES = 80;
+    static final long BARRIER_SIZE = 128;
+
+    private SyncLayout() {
+    }
+}

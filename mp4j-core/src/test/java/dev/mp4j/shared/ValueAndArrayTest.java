@@ -1,0 +1,112 @@
+package dev.mp4j.shared;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.mp4j.process.JvmProcess;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+@Timeout(60)
+class ValueAndArrayTest {
+
+    @Test
+    void valuesOfEveryTypeAreWrittenByAChild() {
+        IntValue i = Value.ofInt(1);
+        LongValue l = Value.ofLong(2);
+        DoubleValue d = Value.ofDouble(0.5);
+        ByteValue b = Value.ofByte((byte) 1);
+        CharValue c = Value.ofChar('a');
+        BooleanValue z = Value.ofBoolean(false);
+        JvmProcess p = new JvmProcess(() -> {
+            i.set(i.get() * 10);
+            l.addAndGet(40);
+            d.addAndGet(1.0);
+            b.set((byte) -3);
+            c.set('中');
+            z.set(true);
+        });
+        p.start();
+        p.join();
+        assertEquals(0, p.exitCode());
+        assertEquals(10, i.get());
+        assertEquals(42L, l.get());
+        assertEquals(1.5, d.get());
+        assertEquals((byte) -3, b.get());
+        assertEquals('中', c.get());
+        assertTrue(z.get());
+    }
+
+    @Test
+    void lockedIncrementsFromManyProcessesAreNeverLost() {
+        IntValue counter = Value.ofInt(0);
+        IntValue atomic = Value.ofInt(0, false);
+        List<JvmProcess> ps = new ArrayList<>();
+        for (int n = 0; n < 3; n++) {
+            JvmProcess p = new JvmProcess(() -> {
+                for (int k = 0; k < 10_000; k++) {
+                    counter.getLock().lock();
+                    try {
+                        counter.set(counter.get() + 1);
+                    } finally {
+                        counter.getLock().unlock();
+                    }
+                    atomic.incrementAndGet();
+                }
+            });
+            p.start();
+            ps.add(p);
+        }
+        ps.forEach(JvmProcess::join);
+        assertEquals(30_000, counter.get());
+        assertEquals(30_000, atomic.get());
+    }
+
+    @Test
+    void compareAndSetAndRawValues() {
+        IntValue v = Value.ofInt(5, false);
+        assertTrue(v.compareAndSet(5, 6));
+        assertFalse(v.compareAndSet(5, 7));
+        assertEquals(6, v.get());
+        assertThrows(UnsupportedOperationException.class, v::getLock);
+    }
+
+    @Test
+    void arraysAreSharedAndBulkCopiesMatchElementAccess() {
+        SharedArray a = SharedArray.ofDoubles(1, 2, 3, 4);
+        SharedArray ints = SharedArray.of(SharedArray.Type.INT, 1000);
+        JvmProcess p = new JvmProcess(() -> {
+            for (int k = 0; k < a.length(); k++) {
+                a.setDouble(k, -a.getDouble(k));
+            }
+            int[] fill = new int[1000];
+            for (int k = 0; k < fill.length; k++) {
+                fill[k] = k * k;
+            }
+            ints.setInts(0, fill);
+        });
+        p.start();
+        p.join();
+        assertArrayEquals(new double[] {-1, -2, -3, -4}, a.toDoubleArray());
+        int[] slice = new int[3];
+        ints.getInts(10, slice);
+        assertArrayEquals(new int[] {100, 121, 144}, slice);
+        assertEquals(999 * 999, ints.getInt(999));
+    }
+
+    @Test
+    void wrongTypesAndIndicesAreClearErrors() {
+        SharedArray a = SharedArray.ofInts(1, 2, 3);
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> a.getDouble(0));
+        assertTrue(e.getMessage().contains("INT"), e.getMessage());
+        assertThrows(IndexOutOfBoundsException.class, () -> a.getInt(3));
+        assertThrows(IndexOutOfBoundsException.class, () -> a.setInts(2, new int[] {1, 2}));
+        assertThrows(IllegalArgumentException.class, () -> SharedArray.of(SharedArray.Type.INT, -1));
+        assertEquals("hi", SharedArray.ofChars('h', 'i').charsAsString());
+    }
+}

@@ -1,0 +1,80 @@
+package dev.mp4j.shm;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.mp4j.testing.JavaRunner;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+@Timeout(90)
+class ResourceTrackerTest {
+
+    /** Every word that names a segment (the pipe prints as "Connection[pipe NAME end 0]"). */
+    private static List<String> segmentsOf(String line) {
+        List<String> names = new ArrayList<>();
+        for (String word : line.split(" ")) {
+            if (word.startsWith("mp4j-")) {
+                names.add(word);
+            }
+        }
+        return names;
+    }
+
+    private static boolean waitGone(List<String> names, Duration within) throws InterruptedException {
+        long deadline = System.nanoTime() + within.toNanos();
+        while (System.nanoTime() < deadline) {
+            if (names.stream().noneMatch(SharedSegment::exists)) {
+                return true;
+            }
+            Thread.sleep(20);
+        }
+        return names.stream().noneMatch(SharedSegment::exists);
+    }
+
+    @Test
+    void aKilledTreeLeavesNoSegmentBehind() throws Exception {
+        String explicit = "mp4j-test-killed-" + ProcessHandle.current().pid();
+        Process tree = JavaRunner.start(TrackerScenarios.CreateAndWait.class, explicit);
+        try {
+            BufferedReader out = new BufferedReader(new InputStreamReader(tree.getInputStream(), StandardCharsets.UTF_8));
+            String line = out.readLine();
+            assertEquals("ready", out.readLine());
+            List<String> names = segmentsOf(line);
+            assertEquals(4, names.size(), line);
+            assertTrue(names.stream().allMatch(SharedSegment::exists), "segments exist while the tree runs");
+            tree.destroyForcibly();
+            tree.waitFor();
+            assertTrue(waitGone(names, Duration.ofSeconds(5)), "left behind: " + names.stream().filter(SharedSegment::exists).toList());
+        } finally {
+            tree.destroyForcibly();
+        }
+    }
+
+    @Test
+    void aTreeThatExitsNormallyLeavesNoSegmentBehind() throws Exception {
+        String explicit = "mp4j-test-exited-" + ProcessHandle.current().pid();
+        JavaRunner.Result r = JavaRunner.run(Duration.ofSeconds(60), TrackerScenarios.CreateAndWait.class, explicit, "exit");
+        assertEquals(0, r.exitCode(), r.stderr());
+        List<String> names = segmentsOf(r.lines().getFirst());
+        assertEquals(4, names.size());
+        assertTrue(waitGone(names, Duration.ofSeconds(5)), "left behind: " + names);
+    }
+
+    @Test
+    void aProcessThatOnlyAttachesNeverUnlinks() throws Exception {
+        try (SharedMemory shm = SharedMemory.create(8192)) {
+            JavaRunner.Result r = JavaRunner.run(Duration.ofSeconds(60), TrackerScenarios.AttachOnly.class, shm.name());
+            assertEquals("attached 8192", r.stdout().trim(), r.stderr());
+            Thread.sleep(200);
+            assertTrue(SharedSegment.exists(shm.name()), "an attaching process unlinked a segment it did not create");
+            shm.unlink();
+        }
+    }
+}

@@ -1,0 +1,105 @@
+package dev.mp4j.shm;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.mp4j.connection.Connection;
+import dev.mp4j.connection.Pipe;
+import dev.mp4j.process.JvmProcess;
+import java.lang.foreign.ValueLayout;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+@Timeout(60)
+class SharedMemoryTest {
+
+    @Test
+    void aChildWritesThroughASegmentPassedAsAnArgument() {
+        try (SharedMemory shm = SharedMemory.create(1 << 20)) {
+            JvmProcess p = new JvmProcess(() -> shm.buf().fill((byte) 7));
+            p.start();
+            p.join();
+            assertEquals(0, p.exitCode());
+            assertEquals(7, shm.buf().get(ValueLayout.JAVA_BYTE, 0));
+            assertEquals(7, shm.buf().get(ValueLayout.JAVA_BYTE, (1 << 20) - 1));
+            shm.unlink();
+        }
+    }
+
+    @Test
+    void attachByNameSeesTheSameMemoryAndItsSize() {
+        try (SharedMemory a = SharedMemory.create(4096); SharedMemory b = SharedMemory.attach(a.name())) {
+            a.buf().set(ValueLayout.JAVA_INT, 100, 12345);
+            assertEquals(12345, b.buf().get(ValueLayout.JAVA_INT, 100));
+            assertEquals(4096, b.size());
+            a.unlink();
+        }
+    }
+
+    @Test
+    void attachingAMissingNameIsAClearError() {
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> SharedMemory.attach("mp4j-no-such-segment"));
+        assertTrue(e.getMessage().contains("mp4j-no-such-segment"), e.getMessage());
+    }
+
+    @Test
+    void askingForMoreBytesThanTheSegmentHasIsAClearError() {
+        try (SharedMemory a = SharedMemory.create(4096)) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> SharedMemory.attach(a.name(), 8192));
+            assertTrue(e.getMessage().contains("4096") && e.getMessage().contains("8192"), e.getMessage());
+            a.unlink();
+        }
+        assertThrows(IllegalArgumentException.class, () -> SharedMemory.create(0));
+    }
+
+    @Test
+    void useAfterCloseIsAClearError() {
+        SharedMemory a = SharedMemory.create(4096);
+        a.close();
+        IllegalStateException e = assertThrows(IllegalStateException.class, a::buf);
+        assertTrue(e.getMessage().contains("closed"));
+        a.unlink();
+    }
+
+    @Test
+    void unlinkRemovesTheNameButNotExistingMappings() {
+        try (SharedMemory a = SharedMemory.create(4096)) {
+            a.buf().set(ValueLayout.JAVA_INT, 0, 9);
+            a.unlink();
+            assertFalse(SharedSegment.exists(a.name()));
+            assertEquals(9, a.buf().get(ValueLayout.JAVA_INT, 0));
+            assertThrows(IllegalStateException.class, () -> SharedMemory.attach(a.name()));
+        }
+    }
+
+    @Test
+    void explicitNamesWorkAndCannotBeCreatedTwice() {
+        String name = "mp4j-test-explicit-" + ProcessHandle.current().pid();
+        try (SharedMemory a = SharedMemory.create(name, 4096)) {
+            assertEquals(name, a.name());
+            assertThrows(IllegalStateException.class, () -> SharedMemory.create(name, 4096));
+            a.unlink();
+        }
+    }
+
+    @Test
+    void aSegmentTravelsInsideAMessage() throws Exception {
+        Pipe pipe = Pipe.open();
+        Connection child = pipe.right();
+        JvmProcess p = new JvmProcess(() -> {
+            SharedMemory got = (SharedMemory) child.recv();
+            got.buf().set(ValueLayout.JAVA_LONG, 8, 77L);
+            child.send("done");
+        });
+        p.start();
+        try (SharedMemory shm = SharedMemory.create(64)) {
+            pipe.left().send(shm);
+            assertEquals("done", pipe.left().recv());
+            assertEquals(77L, shm.buf().get(ValueLayout.JAVA_LONG, 8));
+            shm.unlink();
+        }
+        p.join();
+    }
+}

@@ -1,0 +1,41 @@
+package dev.mp4j.shm;
+
+import dev.mp4j.connection.Pipe;
+import dev.mp4j.process.JvmProcess;
+
+/** Programs whose shared memory {@link ResourceTrackerTest} watches from outside. */
+final class TrackerScenarios {
+    private TrackerScenarios() {
+    }
+
+    /** Creates segments (generated and explicit names, a pipe, one from a child), prints them, then waits to be killed. */
+    static final class CreateAndWait {
+        public static void main(String[] args) throws Exception {
+            SharedMemory generated = SharedMemory.create(4096);
+            SharedMemory named = SharedMemory.create(args[0], 4096);
+            Pipe pipe = Pipe.open();
+            Pipe back = Pipe.open();
+            var out = back.right();
+            JvmProcess child = new JvmProcess(() -> out.send(SharedMemory.create(4096).name()));
+            child.start();
+            String fromChild = (String) back.left().recv();
+            child.join();
+            System.out.println(generated.name() + " " + named.name() + " " + fromChild + " " + pipe.left());
+            System.out.println("ready");
+            System.out.flush();
+            if (args.length > 1 && args[1].equals("exit")) {
+                return;
+            }
+            Thread.sleep(120_000);
+        }
+    }
+
+    /** Attaches to a segment it did not create, then exits: it must not unlink it. */
+    static final class AttachOnly {
+        public static void main(String[] args) {
+            try (SharedMemory shm = SharedMemory.attach(args[0])) {
+                System.out.println("attached " + shm.size());
+            }
+        }
+    }
+}

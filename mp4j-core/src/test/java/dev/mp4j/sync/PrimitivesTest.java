@@ -1,0 +1,191 @@
+package dev.mp4j.sync;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.mp4j.connection.Connection;
+import dev.mp4j.connection.Pipe;
+import dev.mp4j.process.JvmProcess;
+import dev.mp4j.shared.IntValue;
+import dev.mp4j.shared.Value;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.BrokenBarrierException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+@Timeout(60)
+class PrimitivesTest {
+
+    @Test
+    void semaphoreNeverLetsMoreThanItsValueIn() {
+        ProcessSemaphore sem = ProcessSemaphore.create(2);
+        IntValue inside = Value.ofInt(0);
+        IntValue maxInside = Value.ofInt(0);
+        List<JvmProcess> ps = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            JvmProcess p = new JvmProcess(() -> {
+                for (int k = 0; k < 50; k++) {
+                    sem.acquire();
+                    try {
+                        int now = inside.incrementAndGet();
+                        int max;
+                        while ((max = maxInside.get()) < now && !maxInside.compareAndSet(max, now)) {
+                            Thread.onSpinWait();
+                        }
+                        Thread.sleep(1);
+                        inside.decrementAndGet();
+                    } finally {
+                        sem.release();
+                    }
+                }
+            });
+            p.start();
+            ps.add(p);
+        }
+        ps.forEach(JvmProcess::join);
+        ps.forEach(p -> assertEquals(0, p.exitCode()));
+        assertTrue(maxInside.get() <= 2, "max inside " + maxInside.get());
+        assertEquals(2, sem.value());
+    }
+
+    @Test
+    void semaphoreAcquireTimesOutAndBoundedOneRefusesExtraReleases() {
+        ProcessSemaphore sem = ProcessSemaphore.create(0);
+        assertFalse(sem.acquire(true, Duration.ofMillis(50)));
+        assertFalse(sem.acquire(false, null));
+        sem.release(3);
+        assertEquals(3, sem.value());
+        ProcessSemaphore bounded = ProcessSemaphore.bounded(1);
+        IllegalStateException e = assertThrows(IllegalStateException.class, bounded::release);
+        assertTrue(e.getMessage().contains("released too many times"));
+        bounded.acquire();
+        bounded.release();
+        assertThrows(IllegalArgumentException.class, () -> ProcessSemaphore.create(-1));
+    }
+
+    @Test
+    void eventWakesAWaitingProcessAndTimesOutWithFalse() throws Exception {
+        ProcessEvent event = ProcessEvent.create();
+        assertFalse(event.await(Duration.ofMillis(50)));
+        Pipe pipe = Pipe.open();
+        Connection child = pipe.right();
+        JvmProcess waiter = new JvmProcess(() -> {
+            child.send("waiting");
+            child.send(event.await(Duration.ofSeconds(20)));
+        });
+        waiter.start();
+        assertEquals("waiting", pipe.left().recv());
+        event.set();
+        assertTrue(event.isSet());
+        assertEquals(true, pipe.left().recv());
+        waiter.join();
+        event.clear();
+        assertFalse(event.isSet());
+    }
+
+    @Test
+    void conditionSignalsAcrossProcessesAndAwaitForChecksThePredicate() throws Exception {
+        ProcessCondition cond = ProcessCondition.create();
+        IntValue box = Value.ofInt(0, false);
+        Pipe pipe = Pipe.open();
+        Connection child = pipe.right();
+        JvmProcess consumer = new JvmProcess(() -> {
+            cond.lock().lock();
+            try {
+                child.send("ready");
+                boolean ok = cond.awaitFor(() -> box.get() == 3, Duration.ofSeconds(20));
+                child.send(ok ? box.get() : -1);
+            } finally {
+                cond.lock().unlock();
+            }
+        });
+        consumer.start();
+        assertEquals("ready", pipe.left().recv());
+        for (int i = 1; i <= 3; i++) {
+            cond.lock().lock();
+            try {
+                box.set(i);
+                cond.signalAll();
+            } finally {
+                cond.lock().unlock();
+            }
+            Thread.sleep(20);
+        }
+        assertEquals(3, pipe.left().recv());
+        consumer.join();
+        cond.lock().lock();
+        try {
+            assertFalse(cond.await(Duration.ofMillis(50)));
+        } finally {
+            cond.lock().unlock();
+        }
+        assertThrows(IllegalMonitorStateException.class, () -> cond.await(Duration.ofMillis(1)));
+    }
+
+    @Test
+    void barrierReleasesAllPartiesWithDistinctIndicesAndRunsTheAction() throws Exception {
+        IntValue actions = Value.ofInt(0);
+        ProcessBarrier barrier = ProcessBarrier.create(3, actions::incrementAndGet, Duration.ofSeconds(20));
+        Pipe pipe = Pipe.open();
+        Connection out = pipe.right();
+        List<JvmProcess> ps = new ArrayList<>();
+        for (int i = 0; i < 2; i++) {
+            JvmProcess p = new JvmProcess(() -> out.send(barrier.await()));
+            p.start();
+            ps.add(p);
+        }
+        int mine = barrier.await();
+        Set<Integer> indices = new HashSet<>(Set.of(mine, (Integer) pipe.left().recv(), (Integer) pipe.left().recv()));
+        assertEquals(Set.of(0, 1, 2), indices);
+        assertEquals(1, actions.get());
+        ps.forEach(JvmProcess::join);
+    }
+
+    @Test
+    void barrierTimeoutBreaksItAndResetMendsIt() throws Exception {
+        ProcessBarrier barrier = ProcessBarrier.create(2);
+        assertThrows(TimeoutException.class, () -> barrier.await(Duration.ofMillis(50)));
+        assertTrue(barrier.isBroken());
+        assertThrows(BrokenBarrierException.class, () -> barrier.await(Duration.ofMillis(50)));
+        barrier.reset();
+        assertFalse(barrier.isBroken());
+        CompletableFuture<Integer> other = CompletableFuture.supplyAsync(() -> {
+            try {
+                return barrier.await(Duration.ofSeconds(10));
+            } catch (Exception e) {
+                throw new RuntimeException(e);
+            }
+        });
+        int mine = barrier.await(Duration.ofSeconds(10));
+        assertEquals(Set.of(0, 1), Set.of(mine, other.get(10, TimeUnit.SECONDS)));
+    }
+
+    @Test
+    void abortBreaksWaitersAndResetBreaksCurrentWaiters() throws Exception {
+        ProcessBarrier barrier = ProcessBarrier.create(3);
+        CompletableFuture<Throwable> waiter = CompletableFuture.supplyAsync(() -> {
+            try {
+                barrier.await(Duration.ofSeconds(20));
+                return null;
+            } catch (Exception e) {
+                return e;
+            }
+        });
+        while (barrier.numberWaiting() == 0) {
+            Thread.sleep(5);
+        }
+        barrier.reset();
+        assertTrue(waiter.get(10, TimeUnit.SECONDS) instanceof BrokenBarrierException);
+        barrier.abort();
+        assertThrows(BrokenBarrierException.class, () -> barrier.await(Duration.ofSeconds(1)));
+    }
+}
