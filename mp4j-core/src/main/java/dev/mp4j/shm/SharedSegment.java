@@ -42,13 +42,17 @@ public final class SharedSegment implements AutoCloseable {
     private final MemorySegment memory;
     private final boolean creator;
     private final boolean explicitName;
+    private final boolean autoUnmap;
+    private volatile boolean closed;
 
-    private SharedSegment(String name, Arena arena, MemorySegment memory, boolean creator, boolean explicitName) {
+    private SharedSegment(String name, Arena arena, MemorySegment memory, boolean creator, boolean explicitName,
+                          boolean autoUnmap) {
         this.name = name;
         this.arena = arena;
         this.memory = memory;
         this.creator = creator;
         this.explicitName = explicitName;
+        this.autoUnmap = autoUnmap;
     }
 
     /**
@@ -144,7 +148,7 @@ public final class SharedSegment implements AutoCloseable {
             Arena arena = autoUnmap ? Arena.ofAuto() : Arena.ofShared();
             try {
                 MemorySegment memory = channel.map(FileChannel.MapMode.READ_WRITE, 0, size, arena);
-                return new SharedSegment(name, arena, memory, create, explicitName);
+                return new SharedSegment(name, arena, memory, create, explicitName, autoUnmap);
             } catch (IOException | RuntimeException e) {
                 if (!autoUnmap) {
                     arena.close();
@@ -197,20 +201,47 @@ public final class SharedSegment implements AutoCloseable {
         return Files.exists(path(name));
     }
 
-    /** Unmaps this process's view. Any access through {@link #memory()} afterwards throws. */
+    /**
+     * Unmaps this process's view. Any access through {@link #memory()} afterwards throws.
+     *
+     * <p>The unmapping itself happens on a background thread a moment later: closing a shared
+     * arena makes every thread of the JVM pass a handshake (about 60 µs here), which would
+     * otherwise dominate a create-use-close-unlink cycle.
+     */
     @Override
     public void close() {
-        if (arena.scope().isAlive() && arena.scope() != Arena.global().scope()) {
-            try {
-                arena.close();
-            } catch (UnsupportedOperationException autoArena) {
-                // an automatic arena is released by the garbage collector
-            }
+        if (closed) {
+            return;
+        }
+        closed = true;
+        if (!autoUnmap) {
+            Unmapper.close(arena);
         }
     }
 
-    /** Whether {@link #close()} was called (for segments mapped with autoUnmap: never). */
+    /** Whether {@link #close()} was called (segments mapped with autoUnmap are never closed). */
     public boolean isClosed() {
-        return !arena.scope().isAlive();
+        return closed;
+    }
+
+    /** Closes arenas off the caller's thread. */
+    private static final class Unmapper {
+        private static final java.util.concurrent.ExecutorService EXECUTOR =
+                java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
+                    Thread t = new Thread(r, "mp4j-unmapper");
+                    t.setDaemon(true);
+                    return t;
+                });
+
+        static void close(Arena arena) {
+            EXECUTOR.execute(() -> {
+                try {
+                    arena.close();
+                } catch (IllegalStateException inUse) {
+                    // a thread is still inside an access; retry once it is done
+                    EXECUTOR.execute(() -> close(arena));
+                }
+            });
+        }
     }
 }
