@@ -6,6 +6,12 @@ import dev.mp4j.process.JvmProcess;
 import dev.mp4j.process.Launcher;
 import dev.mp4j.process.Launchers;
 import dev.mp4j.serial.ProcessTarget;
+import dev.mp4j.sync.ProcessBarrier;
+import dev.mp4j.sync.ProcessCondition;
+import dev.mp4j.sync.ProcessEvent;
+import dev.mp4j.sync.ProcessLock;
+import dev.mp4j.sync.ProcessSemaphore;
+import dev.mp4j.sync.ReentrantProcessLock;
 
 /**
  * A start method and the JVM options of the children it starts, with the factories bound to
@@ -85,6 +91,46 @@ public final class Context {
     /** A {@link Pipe}, duplex or one-way. */
     public Pipe pipe(boolean duplex) {
         return Pipe.open(duplex);
+    }
+
+    /** Python's {@code Lock()}: see {@link ProcessLock}. */
+    public ProcessLock lock() {
+        return ProcessLock.create();
+    }
+
+    /** Python's {@code RLock()}: see {@link ReentrantProcessLock}. */
+    public ReentrantProcessLock rLock() {
+        return ReentrantProcessLock.create();
+    }
+
+    /** Python's {@code Semaphore(value)}. */
+    public ProcessSemaphore semaphore(int value) {
+        return ProcessSemaphore.create(value);
+    }
+
+    /** Python's {@code BoundedSemaphore(value)}. */
+    public ProcessSemaphore boundedSemaphore(int value) {
+        return ProcessSemaphore.bounded(value);
+    }
+
+    /** Python's {@code Event()}. */
+    public ProcessEvent event() {
+        return ProcessEvent.create();
+    }
+
+    /** Python's {@code Condition()}, over a new re-entrant lock. */
+    public ProcessCondition condition() {
+        return ProcessCondition.create();
+    }
+
+    /** Python's {@code Condition(lock)}. */
+    public ProcessCondition condition(java.util.concurrent.locks.Lock lock) {
+        return ProcessCondition.create(lock);
+    }
+
+    /** Python's {@code Barrier(parties, action, timeout)}. */
+    public ProcessBarrier barrier(int parties, ProcessTarget action, java.time.Duration timeout) {
+        return ProcessBarrier.create(parties, action, timeout);
     }
 
     /** The launcher behind this context (created on first use; forkserver spares boot then). */

@@ -1,0 +1,282 @@
+package dev.mp4j.shared;
+
+import dev.mp4j.shm.SharedSegment;
+import java.io.Serial;
+import java.io.Serializable;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.charset.StandardCharsets;
+import java.util.AbstractList;
+import java.util.Arrays;
+import java.util.Objects;
+import java.util.RandomAccess;
+
+/**
+ * A fixed-length list of simple values in shared memory: Python's
+ * {@code multiprocessing.shared_memory.ShareableList}, as a {@link java.util.List}.
+ *
+ * <pre>{@code
+ * ShareableList sl = ShareableList.of("howdy", 42, 3.5, true, null, new byte[] {1, 2});
+ * JvmProcess p = new JvmProcess(() -> sl.set(0, "hi"));   // fits in the 8 bytes "howdy" got
+ * p.start();
+ * p.join();
+ * System.out.println(sl.get(0));                         // hi
+ * }</pre>
+ *
+ * <p>Each slot holds an {@code Integer}, {@code Long}, {@code Double}, {@code Boolean},
+ * {@code String}, {@code byte[]} or {@code null}, in room fixed at creation: 8 bytes for numbers,
+ * booleans and null, and for strings and byte arrays their size (strings in <em>UTF-8 bytes</em>,
+ * so non-ASCII text is never cut short, unlike CPython) rounded up to 8. A new value may be of
+ * another type; if it does not fit its slot, {@link #set} throws and the old value stays. The
+ * list cannot grow or shrink. Slots are plain memory: concurrent writers to one slot need a lock.
+ *
+ * <pre>
+ * layout: 0 count | 8 + 16*i: slot i {tag int, capacity int, data offset long} | data...
+ *         a string or byte[] slot's data: length int, then the bytes
+ * </pre>
+ */
+public final class ShareableList extends AbstractList<Object> implements RandomAccess, Serializable, AutoCloseable {
+    @Serial
+    private static final long serialVersionUID = 1L;
+
+    private static final int NULL = 0;
+    private static final int INT = 1;
+    private static final int LONG = 2;
+    private static final int DOUBLE = 3;
+    private static final int BOOLEAN = 4;
+    private static final int STRING = 5;
+    private static final int BYTES = 6;
+    private static final long COUNT = 0;
+    private static final long TABLE = 8;
+    private static final long SLOT = 16;
+
+    private final String segmentName;
+    private transient SharedSegment segment;
+    private transient MemorySegment memory;
+    private transient int size;
+
+    private ShareableList(SharedSegment segment) {
+        this.segmentName = segment.name();
+        init(segment);
+    }
+
+    private void init(SharedSegment seg) {
+        this.segment = seg;
+        this.memory = seg.memory();
+        this.size = memory.get(ValueLayout.JAVA_INT, COUNT);
+    }
+
+    /** A new list holding {@code values}; each slot gets the room its initial value needs. */
+    public static ShareableList of(Object... values) {
+        byte[][] encoded = new byte[values.length][];
+        long[] capacity = new long[values.length];
+        long data = TABLE + SLOT * values.length;
+        long total = data;
+        for (int i = 0; i < values.length; i++) {
+            encoded[i] = encode(values[i], i);
+            capacity[i] = roundUp(Math.max(8, encoded[i].length + (isVariable(values[i]) ? 4 : 0)));
+            total += capacity[i];
+        }
+        SharedSegment seg = SharedSegment.create(Math.max(total, 64), true);
+        MemorySegment m = seg.memory();
+        m.set(ValueLayout.JAVA_INT, COUNT, values.length);
+        long offset = data;
+        for (int i = 0; i < values.length; i++) {
+            long slot = TABLE + SLOT * i;
+            m.set(ValueLayout.JAVA_INT, slot + 4, (int) capacity[i]);
+            m.set(ValueLayout.JAVA_LONG, slot + 8, offset);
+            offset += capacity[i];
+        }
+        ShareableList list = new ShareableList(seg);
+        for (int i = 0; i < values.length; i++) {
+            list.write(i, values[i], encoded[i]);
+        }
+        return list;
+    }
+
+    /** Attaches to a list another process created. */
+    public static ShareableList attach(String name) {
+        return new ShareableList(SharedSegment.attach(name, true));
+    }
+
+    /** The segment name other processes attach with. */
+    public String name() {
+        return segmentName;
+    }
+
+    @Override
+    public int size() {
+        return size;
+    }
+
+    @Override
+    public Object get(int index) {
+        long slot = slot(index);
+        int tag = memory.get(ValueLayout.JAVA_INT, slot);
+        long at = memory.get(ValueLayout.JAVA_LONG, slot + 8);
+        return switch (tag) {
+            case NULL -> null;
+            case INT -> memory.get(ValueLayout.JAVA_INT, at);
+            case LONG -> memory.get(ValueLayout.JAVA_LONG, at);
+            case DOUBLE -> memory.get(ValueLayout.JAVA_DOUBLE, at);
+            case BOOLEAN -> memory.get(ValueLayout.JAVA_BYTE, at) != 0;
+            case STRING -> new String(bytesAt(at), StandardCharsets.UTF_8);
+            case BYTES -> bytesAt(at);
+            default -> throw new IllegalStateException("corrupt ShareableList slot " + index + ": tag " + tag);
+        };
+    }
+
+    /**
+     * Replaces slot {@code index}.
+     *
+     * @throws IllegalArgumentException if {@code value}'s type is not supported or it does not fit
+     *         the slot (the old value stays)
+     */
+    @Override
+    public Object set(int index, Object value) {
+        long slot = slot(index);
+        byte[] encoded = encode(value, index);
+        int capacity = memory.get(ValueLayout.JAVA_INT, slot + 4);
+        int needed = encoded.length + (isVariable(value) ? 4 : 0);
+        if (needed > capacity) {
+            throw new IllegalArgumentException("value for slot " + index + " needs " + needed
+                    + " bytes (UTF-8 for strings, plus a 4-byte length) but the slot holds " + capacity
+                    + "; the old value stays");
+        }
+        Object old = get(index);
+        write(index, value, encoded);
+        return old;
+    }
+
+    private void write(int index, Object value, byte[] encoded) {
+        long slot = TABLE + SLOT * index;
+        long at = memory.get(ValueLayout.JAVA_LONG, slot + 8);
+        int tag = switch (value) {
+            case null -> NULL;
+            case Integer i -> {
+                memory.set(ValueLayout.JAVA_INT, at, i);
+                yield INT;
+            }
+            case Long l -> {
+                memory.set(ValueLayout.JAVA_LONG, at, l);
+                yield LONG;
+            }
+            case Double d -> {
+                memory.set(ValueLayout.JAVA_DOUBLE, at, d);
+                yield DOUBLE;
+            }
+            case Boolean b -> {
+                memory.set(ValueLayout.JAVA_BYTE, at, (byte) (b ? 1 : 0));
+                yield BOOLEAN;
+            }
+            case String s -> {
+                putBytes(at, encoded);
+                yield STRING;
+            }
+            case byte[] b -> {
+                putBytes(at, encoded);
+                yield BYTES;
+            }
+            default -> throw new IllegalArgumentException("unsupported type " + value.getClass().getName());
+        };
+        memory.set(ValueLayout.JAVA_INT, slot, tag);
+    }
+
+    private void putBytes(long at, byte[] b) {
+        memory.set(ValueLayout.JAVA_INT, at, b.length);
+        MemorySegment.copy(b, 0, memory, ValueLayout.JAVA_BYTE, at + 4, b.length);
+    }
+
+    private byte[] bytesAt(long at) {
+        int n = memory.get(ValueLayout.JAVA_INT, at);
+        byte[] out = new byte[n];
+        MemorySegment.copy(memory, ValueLayout.JAVA_BYTE, at + 4, out, 0, n);
+        return out;
+    }
+
+    private static byte[] encode(Object value, int index) {
+        return switch (value) {
+            case null -> new byte[0];
+            case Integer i -> new byte[0];
+            case Long l -> new byte[0];
+            case Double d -> new byte[0];
+            case Boolean b -> new byte[0];
+            case String s -> s.getBytes(StandardCharsets.UTF_8);
+            case byte[] b -> b.clone();
+            default -> throw new IllegalArgumentException("a ShareableList holds Integer, Long, Double, Boolean, String, "
+                    + "byte[] or null; slot " + index + " got a " + value.getClass().getName());
+        };
+    }
+
+    private static boolean isVariable(Object value) {
+        return value instanceof String || value instanceof byte[];
+    }
+
+    private static long roundUp(long n) {
+        return (n + 7) & ~7L;
+    }
+
+    private long slot(int index) {
+        Objects.checkIndex(index, size);
+        return TABLE + SLOT * index;
+    }
+
+    @Override
+    public int indexOf(Object o) {
+        for (int i = 0; i < size; i++) {
+            if (same(get(i), o)) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    private static boolean same(Object a, Object b) {
+        return a instanceof byte[] x && b instanceof byte[] y ? Arrays.equals(x, y) : Objects.equals(a, b);
+    }
+
+    /** Python's {@code count(value)}. */
+    public int count(Object value) {
+        int n = 0;
+        for (int i = 0; i < size; i++) {
+            if (same(get(i), value)) {
+                n++;
+            }
+        }
+        return n;
+    }
+
+    /** Drops this process's reference; the mapping is released with the object. */
+    @Override
+    public void close() {
+        segment.close();
+    }
+
+    /** Removes the name; processes attached keep their view. */
+    public void unlink() {
+        segment.unlink();
+    }
+
+    @Override
+    public String toString() {
+        StringBuilder sb = new StringBuilder("ShareableList([");
+        for (int i = 0; i < size; i++) {
+            Object v = get(i);
+            sb.append(i == 0 ? "" : ", ").append(v instanceof String s ? "'" + s + "'" : v instanceof byte[] b ? Arrays.toString(b) : v);
+        }
+        return sb.append("], name='").append(segmentName).append("')").toString();
+    }
+
+    @Serial
+    private void readObject(java.io.ObjectInputStream in) throws java.io.IOException, ClassNotFoundException {
+        in.defaultReadObject();
+        try {
+            init(SharedSegment.attach(segmentName, true));
+        } catch (RuntimeException e) {
+            java.io.InvalidObjectException failure = new java.io.InvalidObjectException(
+                    "cannot attach a ShareableList here: " + e.getMessage());
+            failure.initCause(e);
+            throw failure;
+        }
+    }
+}

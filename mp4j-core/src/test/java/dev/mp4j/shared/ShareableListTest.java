@@ -1,0 +1,68 @@
+package dev.mp4j.shared;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.mp4j.process.JvmProcess;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+@Timeout(60)
+class ShareableListTest {
+
+    @Test
+    void holdsEverySupportedTypeAndAChildSeesAndChangesIt() {
+        ShareableList sl = ShareableList.of("howdy", 42, 7L, 3.5, true, null, new byte[] {1, 2});
+        assertEquals(7, sl.size());
+        JvmProcess p = new JvmProcess(() -> {
+            if (!sl.get(0).equals("howdy") || !sl.get(1).equals(42)) {
+                throw new IllegalStateException("child saw " + sl);
+            }
+            sl.set(0, "hi");
+            sl.set(1, 2.25);
+            sl.set(5, "four");
+        });
+        p.start();
+        p.join();
+        assertEquals(0, p.exitCode());
+        assertEquals("hi", sl.get(0));
+        assertEquals(2.25, sl.get(1));
+        assertEquals(7L, sl.get(2));
+        assertEquals(true, sl.get(4));
+        assertEquals("four", sl.get(5));
+        assertArrayEquals(new byte[] {1, 2}, (byte[]) sl.get(6));
+        sl.unlink();
+    }
+
+    @Test
+    void stringsAreSizedInUtf8BytesAndAValueThatDoesNotFitLeavesTheOldOne() {
+        ShareableList sl = ShareableList.of("中文字");
+        assertEquals("中文字", sl.get(0));
+        sl.set(0, "日本語");
+        assertEquals("日本語", sl.get(0));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> sl.set(0, "much too long for this slot"));
+        assertTrue(e.getMessage().contains("slot 0"), e.getMessage());
+        assertEquals("日本語", sl.get(0));
+        sl.set(0, null);
+        assertNull(sl.get(0));
+        sl.unlink();
+    }
+
+    @Test
+    void unsupportedTypesIndicesAndSizeChangesAreClearErrors() {
+        ShareableList sl = ShareableList.of(1, 2, 2);
+        assertThrows(IllegalArgumentException.class, () -> ShareableList.of(new Object()));
+        assertThrows(IllegalArgumentException.class, () -> sl.set(0, List.of()));
+        assertThrows(IndexOutOfBoundsException.class, () -> sl.get(3));
+        assertThrows(UnsupportedOperationException.class, () -> sl.add(4));
+        assertEquals(2, sl.count(2));
+        assertEquals(1, sl.indexOf(2));
+        ShareableList same = ShareableList.attach(sl.name());
+        assertEquals(List.of(1, 2, 2), List.copyOf(same));
+        sl.unlink();
+    }
+}
