@@ -1,5 +1,7 @@
 package dev.mp4j.connection;
 
+import dev.mp4j.shm.ByteRing;
+
 import java.io.IOException;
 import java.io.ObjectStreamException;
 import java.io.Serial;

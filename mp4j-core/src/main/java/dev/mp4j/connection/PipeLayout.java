@@ -11,12 +11,7 @@ package dev.mp4j.connection;
  * 768   ring 0: bytes flowing TO end 0 (end 1 writes, end 0 reads)
  *       ring 1: bytes flowing TO end 1 (duplex pipes only)
  *
- * ring = header (256 bytes) + data (capacity bytes, a power of two)
- *   +0   tail: bytes ever published by the writer (long, own cache line)
- *   +64  head: bytes ever consumed by the reader (long, own cache line)
- *   +128 data sequence (futex word) | reader-waiting flag
- *   +192 space sequence (futex word) | writer-waiting flag
- *   +256 data
+ * each ring is a dev.mp4j.shm.ByteRing (its own header, then the data)
  * </pre>
  * A holder slot records the pid of a process that has the end open, so that an end whose last
  * holder died is seen as closed: the peer reads EOF instead of hanging.
@@ -35,13 +30,7 @@ final class PipeLayout {
     private static final long HOLDERS_BASE = 192;
     static final long RINGS_OFFSET = 768;
 
-    static final long RING_HEADER = 256;
-    static final long TAIL = 0;
-    static final long HEAD = 64;
-    static final long DATA_SEQ = 128;
-    static final long READER_WAITING = 132;
-    static final long SPACE_SEQ = 192;
-    static final long WRITER_WAITING = 196;
+    static final long RING_HEADER = dev.mp4j.shm.ByteRing.HEADER;
 
     private PipeLayout() {
     }

@@ -1,5 +1,7 @@
 package dev.mp4j.connection;
 
+import dev.mp4j.shm.ByteRing;
+
 import dev.mp4j.shm.SharedSegment;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;

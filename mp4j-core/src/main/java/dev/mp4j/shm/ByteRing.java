@@ -1,22 +1,22 @@
-package dev.mp4j.connection;
+package dev.mp4j.shm;
 
-import static dev.mp4j.connection.PipeLayout.DATA_SEQ;
-import static dev.mp4j.connection.PipeLayout.HEAD;
-import static dev.mp4j.connection.PipeLayout.READER_WAITING;
-import static dev.mp4j.connection.PipeLayout.RING_HEADER;
-import static dev.mp4j.connection.PipeLayout.SPACE_SEQ;
-import static dev.mp4j.connection.PipeLayout.TAIL;
-import static dev.mp4j.connection.PipeLayout.WRITER_WAITING;
-
-import dev.mp4j.shm.Futex;
 import java.io.IOException;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.lang.invoke.VarHandle;
 
 /**
- * A single-producer, single-consumer byte stream in shared memory: one direction of a
- * {@link Pipe}.
+ * A single-producer, single-consumer byte stream in shared memory: one direction of a pipe, and
+ * the body of a queue (whose producers and consumers take turns through locks).
+ *
+ * <pre>
+ * ring = header (256 bytes) + data (capacity bytes, a power of two)
+ *   +0   tail: bytes ever published by the writer (long, own cache line)
+ *   +64  head: bytes ever consumed by the reader (long, own cache line)
+ *   +128 data sequence (futex word) | reader-waiting flag
+ *   +192 space sequence (futex word) | writer-waiting flag
+ *   +256 data
+ * </pre>
  *
  * <p>The writer copies bytes in at {@code tail} and publishes with a release store; the reader
  * copies out at {@code head} and frees space the same way. Neither side takes a lock. A side that
@@ -26,7 +26,16 @@ import java.lang.invoke.VarHandle;
  * Dekker pairing: at least one of the two sees the other's store). Sleeps are bounded slices so
  * that a peer that died without a word is noticed.
  */
-final class ByteRing {
+public final class ByteRing {
+    /** Bytes of header before the data. */
+    public static final long HEADER = 256;
+    static final long TAIL = 0;
+    static final long HEAD = 64;
+    static final long DATA_SEQ = 128;
+    static final long READER_WAITING = 132;
+    static final long SPACE_SEQ = 192;
+    static final long WRITER_WAITING = 196;
+
     private static final VarHandle LONG_HANDLE = ValueLayout.JAVA_LONG.varHandle();
     private static final VarHandle INT_HANDLE = ValueLayout.JAVA_INT.varHandle();
     /** How long a waiting side spins before it sleeps. */
@@ -37,7 +46,7 @@ final class ByteRing {
     private static final long SLEEP_SLICE_NANOS = 20_000_000;
 
     /** Tells a ring whether the other side is still there, and whether we were closed. */
-    interface Peer {
+    public interface Peer {
         boolean peerAlive();
 
         boolean locallyClosed();
@@ -50,9 +59,13 @@ final class ByteRing {
     private final int capacity;
     private final long mask;
 
-    ByteRing(MemorySegment segment, long offset, int capacity) {
-        this.ring = segment.asSlice(offset, RING_HEADER + capacity);
-        this.data = ring.asSlice(RING_HEADER, capacity);
+    /** The ring of {@code capacity} data bytes (a power of two) at {@code offset} of {@code segment}. */
+    public ByteRing(MemorySegment segment, long offset, int capacity) {
+        if (Integer.bitCount(capacity) != 1) {
+            throw new IllegalArgumentException("ring capacity must be a power of two, got " + capacity);
+        }
+        this.ring = segment.asSlice(offset, HEADER + capacity);
+        this.data = ring.asSlice(HEADER, capacity);
         this.dataSeq = ring.asSlice(DATA_SEQ, 4);
         this.spaceSeq = ring.asSlice(SPACE_SEQ, 4);
         this.capacity = capacity;
@@ -63,20 +76,126 @@ final class ByteRing {
      * Copies a frame in, header then payload, waiting for space as needed, and publishes it.
      * Large payloads are published in steps so the reader can start before the writer is done.
      */
-    void write(byte[] header, int headerLength, byte[] payload, int offset, int length, Peer peer) throws IOException {
+    public void write(byte[] header, int headerLength, byte[] payload, int offset, int length, Peer peer) throws IOException {
+        beginWrite();
+        append(header, 0, headerLength, peer);
+        append(payload, offset, length, peer);
+        endWrite();
+    }
+
+    /** Starts a frame: bytes appended are published by {@link #endWrite()} (or earlier, in steps). */
+    public void beginWrite() {
         long tail = (long) LONG_HANDLE.getOpaque(ring, TAIL);
         Cursor c = cursor;
         c.tail = tail;
         c.published = tail;
         c.head = (long) LONG_HANDLE.getAcquire(ring, HEAD);
-        copyIn(c, header, 0, headerLength, peer);
-        copyIn(c, payload, offset, length, peer);
+    }
+
+    /** Appends bytes to the frame begun, waiting for space as needed. */
+    public void append(byte[] src, int off, int len, Peer peer) throws IOException {
+        copyIn(cursor, src, off, len, peer);
+    }
+
+    /** Publishes what was appended. */
+    public void endWrite() {
+        Cursor c = cursor;
         if (c.tail != c.published) {
             publish(c.tail);
+            c.published = c.tail;
         }
     }
 
-    /** The writer's position while it copies one frame in; one writer per end at a time. */
+    /** Where the frame being written will end if {@code more} bytes follow what is appended. */
+    public long writePosition() {
+        return cursor.tail;
+    }
+
+    /** The writer's published position (bytes ever written). */
+    public long tail() {
+        return (long) LONG_HANDLE.getAcquire(ring, TAIL);
+    }
+
+    /** The reader's position (bytes ever read). */
+    public long head() {
+        return (long) LONG_HANDLE.getAcquire(ring, HEAD);
+    }
+
+    /** Reads the big-endian int at absolute stream position {@code position} without consuming it. */
+    public int peekInt(long position) {
+        int v = 0;
+        for (int i = 0; i < 4; i++) {
+            v = (v << 8) | (data.get(ValueLayout.JAVA_BYTE, (position + i) & mask) & 0xFF);
+        }
+        return v;
+    }
+
+    /** Writes a byte at absolute stream position {@code position} (recovery of an abandoned frame). */
+    public void pokeByte(long position, byte b) {
+        data.set(ValueLayout.JAVA_BYTE, position & mask, b);
+    }
+
+    /** Publishes the writer's position directly (recovery of an abandoned frame). */
+    public void publishTo(long tail) {
+        publish(tail);
+    }
+
+    /** Moves the reader to {@code position} (skipping bytes), freeing the space. */
+    public void skipTo(long position) {
+        LONG_HANDLE.setRelease(ring, HEAD, position);
+        VarHandle.fullFence();
+        if ((int) INT_HANDLE.getVolatile(ring, WRITER_WAITING) != 0) {
+            INT_HANDLE.getAndAdd(ring, SPACE_SEQ, 1);
+            Futex.wake(spaceSeq, Integer.MAX_VALUE);
+        }
+    }
+
+    public int capacity() {
+        return capacity;
+    }
+
+    /** Bytes that can be written now without waiting. */
+    public long freeSpace() {
+        return capacity - ((long) LONG_HANDLE.getAcquire(ring, TAIL) - (long) LONG_HANDLE.getAcquire(ring, HEAD));
+    }
+
+    /**
+     * Waits until at least {@code needed} bytes (at most the capacity) are free, at most
+     * {@code timeoutNanos} (negative: forever). Returns whether they are.
+     */
+    public boolean awaitFree(long needed, long timeoutNanos, Peer peer) throws IOException {
+        long want = Math.min(needed, capacity);
+        long start = System.nanoTime();
+        try {
+            while (true) {
+                int seq = (int) INT_HANDLE.getVolatile(ring, SPACE_SEQ);
+                INT_HANDLE.setVolatile(ring, WRITER_WAITING, 1);
+                VarHandle.fullFence();
+                if (freeSpace() >= want) {
+                    return true;
+                }
+                if (peer.locallyClosed()) {
+                    throw new IOException("handle is closed");
+                }
+                if (Thread.currentThread().isInterrupted()) {
+                    throw new java.io.InterruptedIOException("interrupted while waiting for room");
+                }
+                long slice = SLEEP_SLICE_NANOS;
+                if (timeoutNanos >= 0) {
+                    long left = timeoutNanos - (System.nanoTime() - start);
+                    if (left <= 0) {
+                        return false;
+                    }
+                    slice = Math.min(slice, left);
+                }
+                Futex.await(spaceSeq, seq, slice);
+            }
+        } finally {
+            INT_HANDLE.setVolatile(ring, WRITER_WAITING, 0);
+        }
+    }
+
+    /** The writer's position while it copies one frame in; one writer at a time. */
     private static final class Cursor {
         long tail;
         long published;
@@ -112,7 +231,7 @@ final class ByteRing {
     }
 
     /** Copies out at least one and at most {@code len} bytes, waiting for data; -1 at EOF. */
-    int read(byte[] dst, int off, int len, Peer peer) throws IOException {
+    public int read(byte[] dst, int off, int len, Peer peer) throws IOException {
         long head = (long) LONG_HANDLE.getOpaque(ring, HEAD);
         long available = (long) LONG_HANDLE.getAcquire(ring, TAIL) - head;
         if (available == 0) {
@@ -135,7 +254,7 @@ final class ByteRing {
     }
 
     /** Whether any unread byte is there. */
-    boolean hasData() {
+    public boolean hasData() {
         return (long) LONG_HANDLE.getAcquire(ring, TAIL) != (long) LONG_HANDLE.getAcquire(ring, HEAD);
     }
 
@@ -143,7 +262,7 @@ final class ByteRing {
      * Waits for data: 1 when there is some, 0 on timeout, -1 when there is none and the writing
      * end is gone (EOF). A negative timeout waits forever.
      */
-    int awaitData(long timeoutNanos, Peer peer) throws IOException {
+    public int awaitData(long timeoutNanos, Peer peer) throws IOException {
         if (hasData()) {
             return 1;
         }
@@ -239,7 +358,7 @@ final class ByteRing {
     }
 
     /** Wakes every sleeper on this ring so it re-checks (used when an end closes). */
-    void wakeAll() {
+    public void wakeAll() {
         INT_HANDLE.getAndAdd(ring, DATA_SEQ, 1);
         INT_HANDLE.getAndAdd(ring, SPACE_SEQ, 1);
         Futex.wake(dataSeq, Integer.MAX_VALUE);

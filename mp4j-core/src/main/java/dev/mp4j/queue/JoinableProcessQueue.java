@@ -1,0 +1,67 @@
+package dev.mp4j.queue;
+
+import java.io.Serial;
+import java.time.Duration;
+
+/**
+ * A {@link ProcessQueue} that counts unfinished tasks: Python's
+ * {@code multiprocessing.JoinableQueue}.
+ *
+ * <pre>{@code
+ * JoinableProcessQueue<String> q = JoinableProcessQueue.create();
+ * JvmProcess consumer = new JvmProcess(() -> {
+ *     while (true) {
+ *         String item = q.take();
+ *         handle(item);
+ *         q.taskDone();
+ *     }
+ * });
+ * consumer.setDaemon(true);
+ * consumer.start();
+ * q.put("work");
+ * q.join();            // returns once every item put has been marked done
+ * }</pre>
+ *
+ * <p>Every {@code put} adds an unfinished task; {@link #taskDone()} finishes one (one call too
+ * many is an error); {@link #join()} waits until none is unfinished.
+ */
+public final class JoinableProcessQueue<E> extends ProcessQueue<E> {
+    @Serial
+    private static final long serialVersionUID = 1L;
+
+    private JoinableProcessQueue(QueueCore core) {
+        super(core);
+    }
+
+    public static <E> JoinableProcessQueue<E> create() {
+        return create(0);
+    }
+
+    public static <E> JoinableProcessQueue<E> create(int maxsize) {
+        return new JoinableProcessQueue<>(QueueCore.create(maxsize, true, DEFAULT_RING_BYTES, DEFAULT_MAX_MESSAGE_BYTES));
+    }
+
+    /**
+     * Marks one item taken from the queue as handled.
+     *
+     * @throws IllegalStateException if called more times than items were put
+     */
+    public void taskDone() {
+        core.taskDone();
+    }
+
+    /** Waits until every item put has been marked done. */
+    public void join() throws InterruptedException {
+        core.join(-1);
+    }
+
+    /** Like {@link #join()}, at most {@code timeout}; returns whether all were done. */
+    public boolean join(Duration timeout) throws InterruptedException {
+        return core.join(Math.max(0, timeout.toNanos()));
+    }
+
+    /** Items put and not yet marked done. */
+    public int unfinishedTasks() {
+        return core.unfinished();
+    }
+}

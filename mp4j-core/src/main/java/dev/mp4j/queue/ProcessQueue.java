@@ -1,0 +1,282 @@
+package dev.mp4j.queue;
+
+import java.io.Serial;
+import java.io.Serializable;
+import java.time.Duration;
+import java.util.AbstractQueue;
+import java.util.Collection;
+import java.util.Iterator;
+import java.util.Objects;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A FIFO queue shared by processes: Python's {@code multiprocessing.Queue}, as a
+ * {@link BlockingQueue}.
+ *
+ * <pre>{@code
+ * ProcessQueue<Integer> q = ProcessQueue.create();
+ * for (int i = 0; i < 3; i++) {
+ *     int n = i;
+ *     new JvmProcess(() -> q.put(n * n + 6)).start();
+ * }
+ * for (int i = 0; i < 3; i++) {
+ *     System.out.println(q.take());
+ * }
+ * }</pre>
+ *
+ * <h2>Contract</h2>
+ * Many producers and consumers, in any processes; items from one producer arrive in the order it
+ * put them. Java's names tell the blocking story ({@code put}/{@code take} block, {@code offer}/
+ * {@code poll} do not or wait at most a timeout); Python's names are here too: {@link #get(boolean,
+ * Duration)} and {@link #put(Object, boolean, Duration)} throw {@link QueueEmptyException} /
+ * {@link QueueFullException} when they give up.
+ *
+ * <p>Unlike CPython's queue there is no feeder thread: {@code put} serializes the item in the
+ * caller (an item that cannot be serialized, or that is over the size limit, fails right there,
+ * naming the problem) and copies it into shared memory before it returns. So a process that put
+ * items may exit or be joined at once, and its items stay readable. {@code put} waits only when
+ * {@code maxsize} items are queued or the ring is full (16 MiB by default for an "unbounded"
+ * queue, which a larger item streams through while a consumer reads). A consumer killed while it
+ * waits in {@code take} leaves the queue working for the others.
+ *
+ * <p>Memory consistency: actions before {@code put} happen-before the matching {@code take} in
+ * the receiving process, as for any {@link BlockingQueue}. The queue travels to other processes
+ * (captured by a process target, or inside a message) by name. A queue cannot be iterated;
+ * {@link #size()} counts items put and not yet taken.
+ *
+ * @param <E> the element type (serialized with the default serializer)
+ */
+public class ProcessQueue<E> extends AbstractQueue<E> implements BlockingQueue<E>, Serializable {
+    @Serial
+    private static final long serialVersionUID = 1L;
+    /** Ring bytes of a queue made without a size. */
+    public static final int DEFAULT_RING_BYTES = Integer.getInteger("mp4j.queue.ringBytes", 16 << 20);
+    /** Largest serialized item a queue accepts unless told otherwise. */
+    public static final long DEFAULT_MAX_MESSAGE_BYTES = Long.getLong("mp4j.queue.maxMessageBytes", 256L << 20);
+
+    private final String name;
+    transient QueueCore core;
+
+    ProcessQueue(QueueCore core) {
+        this.core = core;
+        this.name = core.name();
+    }
+
+    /** An unbounded queue. */
+    public static <E> ProcessQueue<E> create() {
+        return create(0);
+    }
+
+    /** A queue of at most {@code maxsize} items (0: unbounded). */
+    public static <E> ProcessQueue<E> create(int maxsize) {
+        return new ProcessQueue<>(QueueCore.create(maxsize, false, DEFAULT_RING_BYTES, DEFAULT_MAX_MESSAGE_BYTES));
+    }
+
+    /**
+     * A queue with explicit sizes: {@code ringBytes} of shared ring (a power of two) and a limit
+     * on one serialized item.
+     */
+    public static <E> ProcessQueue<E> create(int maxsize, int ringBytes, long maxMessageBytes) {
+        return new ProcessQueue<>(QueueCore.create(maxsize, false, ringBytes, maxMessageBytes));
+    }
+
+    // BlockingQueue
+
+    @Override
+    public void put(E e) throws InterruptedException {
+        core.put(core.encode(Objects.requireNonNull(e, "a BlockingQueue holds no null")), -1);
+    }
+
+    @Override
+    public boolean offer(E e) {
+        try {
+            return core.put(core.encode(Objects.requireNonNull(e, "a BlockingQueue holds no null")), 0);
+        } catch (InterruptedException ex) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    @Override
+    public boolean offer(E e, long timeout, TimeUnit unit) throws InterruptedException {
+        return core.put(core.encode(Objects.requireNonNull(e, "a BlockingQueue holds no null")),
+                Math.max(0, unit.toNanos(timeout)));
+    }
+
+    @Override
+    public E take() throws InterruptedException {
+        return decode(core.take(-1));
+    }
+
+    @Override
+    public E poll() {
+        try {
+            byte[] b = core.take(0);
+            return b == null ? null : decode(b);
+        } catch (InterruptedException ex) {
+            Thread.currentThread().interrupt();
+            return null;
+        }
+    }
+
+    @Override
+    public E poll(long timeout, TimeUnit unit) throws InterruptedException {
+        byte[] b = core.take(Math.max(0, unit.toNanos(timeout)));
+        return b == null ? null : decode(b);
+    }
+
+    @SuppressWarnings("unchecked")
+    private E decode(byte[] b) {
+        return (E) core.decode(b);
+    }
+
+    /** Not supported: looking at the head would need a consumer's turn without taking. */
+    @Override
+    public E peek() {
+        throw new UnsupportedOperationException("a cross-process queue cannot be peeked; use poll()");
+    }
+
+    /** Not supported: a queue shared by processes has no stable contents to walk. */
+    @Override
+    public Iterator<E> iterator() {
+        throw new UnsupportedOperationException("a cross-process queue cannot be iterated; take items with poll or take");
+    }
+
+    /** Items put and not yet taken (Python's {@code qsize()}). */
+    @Override
+    public int size() {
+        return core.count();
+    }
+
+    @Override
+    public boolean isEmpty() {
+        return core.count() == 0;
+    }
+
+    /** Whether {@code maxsize} items are queued (never, for an unbounded queue). */
+    public boolean isFull() {
+        return core.maxsize() > 0 && core.count() >= core.maxsize();
+    }
+
+    @Override
+    public int remainingCapacity() {
+        return core.maxsize() == 0 ? Integer.MAX_VALUE : Math.max(0, core.maxsize() - core.count());
+    }
+
+    @Override
+    public int drainTo(Collection<? super E> c) {
+        return drainTo(c, Integer.MAX_VALUE);
+    }
+
+    @Override
+    public int drainTo(Collection<? super E> c, int maxElements) {
+        if (c == this) {
+            throw new IllegalArgumentException("cannot drain a queue into itself");
+        }
+        int n = 0;
+        E e;
+        while (n < maxElements && (e = poll()) != null) {
+            c.add(e);
+            n++;
+        }
+        return n;
+    }
+
+    // Python's names
+
+    /** Python's {@code get()}: blocks for an item. */
+    public E get() throws InterruptedException {
+        return take();
+    }
+
+    /**
+     * Python's {@code get(block, timeout)}.
+     *
+     * @throws QueueEmptyException if {@code block} is false and nothing is there, or nothing came within {@code timeout}
+     */
+    public E get(boolean block, Duration timeout) throws InterruptedException, QueueEmptyException {
+        long nanos = !block ? 0 : timeout == null ? -1 : Math.max(0, timeout.toNanos());
+        byte[] b = core.take(nanos);
+        if (b == null) {
+            throw new QueueEmptyException(block ? "no item within " + timeout : "the queue is empty");
+        }
+        return decode(b);
+    }
+
+    /** Python's {@code get_nowait()}. */
+    public E getNowait() throws QueueEmptyException, InterruptedException {
+        return get(false, null);
+    }
+
+    /**
+     * Python's {@code put(obj, block, timeout)}. Unlike {@link #put(Object)}, accepts null.
+     *
+     * @throws QueueFullException if there was no room (at once, or within {@code timeout})
+     */
+    public void put(E e, boolean block, Duration timeout) throws InterruptedException, QueueFullException {
+        long nanos = !block ? 0 : timeout == null ? -1 : Math.max(0, timeout.toNanos());
+        if (!core.put(core.encode(e), nanos)) {
+            throw new QueueFullException(block ? "no room within " + timeout : "the queue is full");
+        }
+    }
+
+    /** Python's {@code put_nowait(obj)}. */
+    public void putNowait(E e) throws QueueFullException, InterruptedException {
+        put(e, false, null);
+    }
+
+    /** Python's {@code qsize()}. */
+    public int qsize() {
+        return size();
+    }
+
+    /** Python's {@code empty()}. */
+    public boolean empty() {
+        return isEmpty();
+    }
+
+    /** Python's {@code full()}. */
+    public boolean full() {
+        return isFull();
+    }
+
+    /** This process will use the queue no more: later puts and gets here throw. Other processes are unaffected. */
+    public void close() {
+        core.close();
+    }
+
+    /** Python's {@code join_thread()}: nothing to wait for, there is no feeder thread. */
+    public void joinThread() {
+        if (!core.isClosed()) {
+            throw new IllegalStateException("Queue " + name + " not closed");
+        }
+    }
+
+    /** Python's {@code cancel_join_thread()}: nothing to cancel, there is no feeder thread. */
+    public void cancelJoinThread() {
+    }
+
+    /** The shared segment's name. */
+    public String name() {
+        return name;
+    }
+
+    @Override
+    public String toString() {
+        return "<" + getClass().getSimpleName() + " " + name + " size=" + size() + ">";
+    }
+
+    @Serial
+    private void readObject(java.io.ObjectInputStream in) throws java.io.IOException, ClassNotFoundException {
+        in.defaultReadObject();
+        try {
+            core = QueueCore.attach(name);
+        } catch (RuntimeException e) {
+            java.io.InvalidObjectException failure = new java.io.InvalidObjectException(
+                    "cannot attach queue " + name + " here: " + e.getMessage());
+            failure.initCause(e);
+            throw failure;
+        }
+    }
+}

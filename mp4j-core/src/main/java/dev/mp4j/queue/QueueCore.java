@@ -1,0 +1,438 @@
+package dev.mp4j.queue;
+
+import static dev.mp4j.queue.QueueLayout.ABORTED;
+import static dev.mp4j.queue.QueueLayout.CONSUMER_FRAME_END;
+import static dev.mp4j.queue.QueueLayout.CONSUMER_IN_PROGRESS;
+import static dev.mp4j.queue.QueueLayout.COUNT;
+import static dev.mp4j.queue.QueueLayout.COUNT_SLEEPERS;
+import static dev.mp4j.queue.QueueLayout.FRAME_OVERHEAD;
+import static dev.mp4j.queue.QueueLayout.JOIN_SLEEPERS;
+import static dev.mp4j.queue.QueueLayout.OK;
+import static dev.mp4j.queue.QueueLayout.PRODUCER_FRAME_END;
+import static dev.mp4j.queue.QueueLayout.PRODUCER_FRAME_START;
+import static dev.mp4j.queue.QueueLayout.PRODUCER_IN_PROGRESS;
+import static dev.mp4j.queue.QueueLayout.UNFINISHED;
+
+import dev.mp4j.serial.Serializer;
+import dev.mp4j.shm.ByteRing;
+import dev.mp4j.shm.Futex;
+import dev.mp4j.shm.SharedSegment;
+import dev.mp4j.sync.ProcessLock;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.lang.invoke.VarHandle;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The engine behind every mp4j queue: serialized items as frames in one shared
+ * {@link ByteRing}, with producers taking turns through one {@link ProcessLock} and consumers
+ * through another, so that the ring itself stays single-producer, single-consumer and lock-free.
+ * A put never waits for a consumer unless the ring (or {@code maxsize}) is full; there is no
+ * feeder thread, so nothing is buffered in a process that might exit.
+ *
+ * <p>Items are serialized in the caller before any lock is taken, so an item that cannot be
+ * serialized, or is larger than the message limit, fails in {@code put} and nothing is sent.
+ * Items larger than the ring stream through it while a consumer reads. If a producer dies in
+ * the middle of a frame, the next producer completes it as ABORTED and consumers skip it; if a
+ * consumer dies in the middle of one, the next consumer skips the rest. Either way the queue
+ * keeps serving the other processes (the frame in flight is lost).
+ */
+final class QueueCore implements ByteRing.Peer {
+    private static final VarHandle INT = ValueLayout.JAVA_INT.varHandle();
+    private static final VarHandle LONG = ValueLayout.JAVA_LONG.varHandle();
+    private static final long SLICE_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
+
+    final SharedSegment segment;
+    private final MemorySegment header;
+    private final ByteRing ring;
+    private final ProcessLock producers;
+    private final ProcessLock consumers;
+    private final int maxsize;
+    private final boolean joinable;
+    private final long maxMessageBytes;
+    private final Serializer serializer = Serializer.standard();
+    private final byte[] frameHeader = new byte[4];
+    private final byte[] readHeader = new byte[4];
+    private final byte[] status = new byte[1];
+    private volatile boolean closed;
+
+    private QueueCore(SharedSegment segment) {
+        this.segment = segment;
+        this.header = segment.memory();
+        if ((int) INT.getVolatile(header, QueueLayout.MAGIC_OFFSET) != QueueLayout.MAGIC) {
+            throw new IllegalStateException("shared-memory segment '" + segment.name() + "' is not an mp4j queue");
+        }
+        this.joinable = header.get(ValueLayout.JAVA_INT, QueueLayout.JOINABLE) != 0;
+        this.maxsize = header.get(ValueLayout.JAVA_INT, QueueLayout.MAXSIZE);
+        int capacity = header.get(ValueLayout.JAVA_INT, QueueLayout.CAPACITY);
+        this.maxMessageBytes = header.get(ValueLayout.JAVA_LONG, QueueLayout.MAX_MESSAGE);
+        this.ring = new ByteRing(header, QueueLayout.RING, capacity);
+        this.producers = ProcessLock.within(segment, QueueLayout.PRODUCER_LOCK);
+        this.consumers = ProcessLock.within(segment, QueueLayout.CONSUMER_LOCK);
+    }
+
+    static QueueCore create(int maxsize, boolean joinable, int ringBytes, long maxMessageBytes) {
+        if (maxsize < 0) {
+            throw new IllegalArgumentException("maxsize must not be negative, got " + maxsize);
+        }
+        if (Integer.bitCount(ringBytes) != 1 || ringBytes < 4096) {
+            throw new IllegalArgumentException("ring size must be a power of two of at least 4096, got " + ringBytes);
+        }
+        if (maxMessageBytes < 1 || maxMessageBytes > Integer.MAX_VALUE - 16) {
+            throw new IllegalArgumentException("maxMessageBytes must be between 1 and 2^31-17, got " + maxMessageBytes);
+        }
+        SharedSegment seg = SharedSegment.create(QueueLayout.RING + ByteRing.HEADER + ringBytes, true);
+        MemorySegment m = seg.memory();
+        m.set(ValueLayout.JAVA_INT, QueueLayout.JOINABLE, joinable ? 1 : 0);
+        m.set(ValueLayout.JAVA_INT, QueueLayout.MAXSIZE, maxsize);
+        m.set(ValueLayout.JAVA_INT, QueueLayout.CAPACITY, ringBytes);
+        m.set(ValueLayout.JAVA_LONG, QueueLayout.MAX_MESSAGE, maxMessageBytes);
+        INT.setRelease(m, QueueLayout.MAGIC_OFFSET, QueueLayout.MAGIC);
+        return new QueueCore(seg);
+    }
+
+    static QueueCore attach(String name) {
+        return new QueueCore(SharedSegment.attach(name, true));
+    }
+
+    String name() {
+        return segment.name();
+    }
+
+    int maxsize() {
+        return maxsize;
+    }
+
+    int count() {
+        return Math.max(0, (int) INT.getVolatile(header, COUNT));
+    }
+
+    void close() {
+        closed = true;
+    }
+
+    boolean isClosed() {
+        return closed;
+    }
+
+    private void checkOpen() {
+        if (closed) {
+            throw new IllegalStateException("Queue " + name() + " is closed");
+        }
+    }
+
+    /** Serializes in the caller: errors surface here, before anything is sent. */
+    byte[] encode(Object item) {
+        checkOpen();
+        byte[] bytes = serializer.serialize(item);
+        if (bytes.length > maxMessageBytes) {
+            throw new IllegalArgumentException("cannot put an item of " + bytes.length
+                    + " bytes (serialized): the queue's limit is " + maxMessageBytes + " bytes");
+        }
+        return bytes;
+    }
+
+    /**
+     * Puts serialized bytes; negative timeout waits forever, 0 does not wait.
+     *
+     * @return false if there was no room in time
+     */
+    boolean put(byte[] bytes, long timeoutNanos) throws InterruptedException {
+        checkOpen();
+        long start = System.nanoTime();
+        if (!reserve(start, timeoutNanos)) {
+            return false;
+        }
+        boolean written = false;
+        try {
+            if (!lock(producers, left(start, timeoutNanos))) {
+                return false;
+            }
+            try {
+                if (producers.ownerDied()) {
+                    repairProducerFrame();
+                }
+                long frame = (long) bytes.length + FRAME_OVERHEAD;
+                if (frame <= ring.capacity() && ring.freeSpace() < frame
+                        && !ring.awaitFree(frame, left(start, timeoutNanos), this)) {
+                    return false;
+                }
+                if (joinable) {
+                    INT.getAndAdd(header, UNFINISHED, 1);
+                }
+                writeFrame(bytes);
+                written = true;
+                return true;
+            } finally {
+                producers.unlock();
+            }
+        } catch (java.io.InterruptedIOException e) {
+            throw new InterruptedException(e.getMessage());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } finally {
+            if (!written) {
+                release(1);
+            }
+        }
+    }
+
+    private void writeFrame(byte[] bytes) throws IOException {
+        long start = ring.tail();
+        long end = start + bytes.length + FRAME_OVERHEAD;
+        LONG.setVolatile(header, PRODUCER_FRAME_START, start);
+        LONG.setVolatile(header, PRODUCER_FRAME_END, end);
+        INT.setVolatile(header, PRODUCER_IN_PROGRESS, 1);
+        int n = bytes.length;
+        frameHeader[0] = (byte) (n >>> 24);
+        frameHeader[1] = (byte) (n >>> 16);
+        frameHeader[2] = (byte) (n >>> 8);
+        frameHeader[3] = (byte) n;
+        status[0] = OK;
+        ring.beginWrite();
+        ring.append(frameHeader, 0, 4, this);
+        ring.append(bytes, 0, n, this);
+        ring.append(status, 0, 1, this);
+        // Mark the frame complete before publishing its last bytes: a producer that dies after
+        // this leaves a frame the consumers can read whole.
+        INT.setVolatile(header, PRODUCER_IN_PROGRESS, 0);
+        ring.endWrite();
+    }
+
+    /** A producer died mid-frame: finish its frame as ABORTED (header, zeros, status). */
+    private void repairProducerFrame() {
+        if ((int) INT.getVolatile(header, PRODUCER_IN_PROGRESS) == 0) {
+            return;
+        }
+        long start = (long) LONG.getVolatile(header, PRODUCER_FRAME_START);
+        long end = (long) LONG.getVolatile(header, PRODUCER_FRAME_END);
+        int length = (int) (end - start - FRAME_OVERHEAD);
+        long position = ring.tail();
+        while (position < end) {
+            while (ring.freeSpace() == 0) {
+                try {
+                    ring.awaitFree(1, SLICE_NANOS, this);
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            }
+            long offset = position - start;
+            byte b = offset < 4 ? (byte) (length >>> (24 - 8 * offset)) : position == end - 1 ? ABORTED : 0;
+            ring.pokeByte(position, b);
+            position++;
+            if (position == end || ring.freeSpace() <= 1) {
+                ring.publishTo(position);
+            }
+        }
+        INT.setVolatile(header, PRODUCER_IN_PROGRESS, 0);
+    }
+
+    /**
+     * Takes one item's bytes; negative timeout waits forever, 0 does not wait.
+     *
+     * @return null if nothing came in time
+     */
+    byte[] take(long timeoutNanos) throws InterruptedException {
+        checkOpen();
+        long start = System.nanoTime();
+        while (true) {
+            if (!lock(consumers, left(start, timeoutNanos))) {
+                return null;
+            }
+            byte[] bytes;
+            boolean aborted;
+            try {
+                if (consumers.ownerDied()) {
+                    skipAbandonedFrame();
+                }
+                if (!awaitBytes(4, start, timeoutNanos)) {
+                    return null;
+                }
+                long head = ring.head();
+                int length = ring.peekInt(head);
+                LONG.setVolatile(header, CONSUMER_FRAME_END, head + length + FRAME_OVERHEAD);
+                INT.setVolatile(header, CONSUMER_IN_PROGRESS, 1);
+                readFully(readHeader, 4);
+                bytes = new byte[length];
+                readFully(bytes, length);
+                readFully(status, 1);
+                aborted = status[0] != OK;
+                INT.setVolatile(header, CONSUMER_IN_PROGRESS, 0);
+            } catch (java.io.InterruptedIOException e) {
+                throw new InterruptedException(e.getMessage());
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            } finally {
+                consumers.unlock();
+            }
+            release(1);
+            if (!aborted) {
+                return bytes;
+            }
+        }
+    }
+
+    /** A consumer died mid-frame: skip the rest of its frame (the producer may still be writing it). */
+    private void skipAbandonedFrame() {
+        if ((int) INT.getVolatile(header, CONSUMER_IN_PROGRESS) == 0) {
+            return;
+        }
+        long end = (long) LONG.getVolatile(header, CONSUMER_FRAME_END);
+        while (ring.head() < end) {
+            long target = Math.min(end, ring.tail());
+            if (target > ring.head()) {
+                ring.skipTo(target);
+            } else {
+                try {
+                    ring.awaitData(SLICE_NANOS, this);
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            }
+        }
+        INT.setVolatile(header, CONSUMER_IN_PROGRESS, 0);
+        release(1);
+    }
+
+    private boolean awaitBytes(int n, long start, long timeoutNanos) throws IOException {
+        while (ring.tail() - ring.head() < n) {
+            long left = left(start, timeoutNanos);
+            if (timeoutNanos >= 0 && left == 0) {
+                return false;
+            }
+            if (ring.awaitData(left, this) == 0) {
+                return false;
+            }
+            if (ring.tail() - ring.head() < n) {
+                Thread.onSpinWait();
+            }
+        }
+        return true;
+    }
+
+    private void readFully(byte[] dst, int length) throws IOException {
+        int done = 0;
+        while (done < length) {
+            done += ring.read(dst, done, length - done, this);
+        }
+    }
+
+    /** Counts an item in, waiting while a bounded queue is full. */
+    private boolean reserve(long start, long timeoutNanos) throws InterruptedException {
+        while (true) {
+            int c = (int) INT.getVolatile(header, COUNT);
+            if (maxsize == 0 || c < maxsize) {
+                if (INT.compareAndSet(header, COUNT, c, c + 1)) {
+                    return true;
+                }
+                continue;
+            }
+            long left = left(start, timeoutNanos);
+            if (timeoutNanos >= 0 && left == 0) {
+                return false;
+            }
+            if (Thread.interrupted()) {
+                throw new InterruptedException();
+            }
+            INT.getAndAdd(header, COUNT_SLEEPERS, 1);
+            try {
+                Futex.await(header.asSlice(COUNT, 4), c, left < 0 ? SLICE_NANOS : Math.min(left, SLICE_NANOS));
+            } finally {
+                INT.getAndAdd(header, COUNT_SLEEPERS, -1);
+            }
+        }
+    }
+
+    private void release(int n) {
+        INT.getAndAdd(header, COUNT, -n);
+        if ((int) INT.getVolatile(header, COUNT_SLEEPERS) > 0) {
+            Futex.wake(header.asSlice(COUNT, 4), n);
+        }
+    }
+
+    private static boolean lock(ProcessLock lock, long timeoutNanos) throws InterruptedException {
+        if (timeoutNanos < 0) {
+            lock.lockInterruptibly();
+            return true;
+        }
+        return lock.tryLock(timeoutNanos, TimeUnit.NANOSECONDS);
+    }
+
+    /** Nanoseconds left of a timeout (negative stays negative: forever; never below 0 otherwise). */
+    private static long left(long start, long timeoutNanos) {
+        if (timeoutNanos < 0) {
+            return -1;
+        }
+        return Math.max(0, timeoutNanos - (System.nanoTime() - start));
+    }
+
+    Object decode(byte[] bytes) {
+        try {
+            return serializer.deserialize(bytes, 0, bytes.length);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    // JoinableQueue
+
+    void taskDone() {
+        if (!joinable) {
+            throw new UnsupportedOperationException("task_done() is for JoinableQueue");
+        }
+        while (true) {
+            int u = (int) INT.getVolatile(header, UNFINISHED);
+            if (u <= 0) {
+                throw new IllegalStateException("task_done() called too many times");
+            }
+            if (INT.compareAndSet(header, UNFINISHED, u, u - 1)) {
+                if (u == 1 && (int) INT.getVolatile(header, JOIN_SLEEPERS) > 0) {
+                    Futex.wake(header.asSlice(UNFINISHED, 4), Integer.MAX_VALUE);
+                }
+                return;
+            }
+        }
+    }
+
+    boolean join(long timeoutNanos) throws InterruptedException {
+        long start = System.nanoTime();
+        while (true) {
+            int u = (int) INT.getVolatile(header, UNFINISHED);
+            if (u <= 0) {
+                return true;
+            }
+            long left = left(start, timeoutNanos);
+            if (timeoutNanos >= 0 && left == 0) {
+                return false;
+            }
+            if (Thread.interrupted()) {
+                throw new InterruptedException();
+            }
+            INT.getAndAdd(header, JOIN_SLEEPERS, 1);
+            try {
+                Futex.await(header.asSlice(UNFINISHED, 4), u, left < 0 ? SLICE_NANOS : Math.min(left, SLICE_NANOS));
+            } finally {
+                INT.getAndAdd(header, JOIN_SLEEPERS, -1);
+            }
+        }
+    }
+
+    int unfinished() {
+        return (int) INT.getVolatile(header, UNFINISHED);
+    }
+
+    // ByteRing.Peer: a queue has no end-of-file; a waiting side only stops for close or interrupt.
+
+    @Override
+    public boolean peerAlive() {
+        return true;
+    }
+
+    @Override
+    public boolean locallyClosed() {
+        return closed;
+    }
+
+}

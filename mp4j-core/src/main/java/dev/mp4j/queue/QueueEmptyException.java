@@ -1,0 +1,8 @@
+package dev.mp4j.queue;
+
+/** Python's {@code queue.Empty}: a non-blocking or timed {@code get} found nothing. */
+public final class QueueEmptyException extends Exception {
+    public QueueEmptyException(String message) {
+        super(message);
+    }
+}

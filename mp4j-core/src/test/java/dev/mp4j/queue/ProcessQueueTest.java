@@ -1,0 +1,216 @@
+package dev.mp4j.queue;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.mp4j.connection.Connection;
+import dev.mp4j.connection.Pipe;
+import dev.mp4j.process.JvmProcess;
+import dev.mp4j.serial.NotSerializableValueException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+@Timeout(60)
+class ProcessQueueTest {
+
+    @Test
+    void itemsPutByThreeChildrenAreAllTaken() throws Exception {
+        ProcessQueue<Integer> q = ProcessQueue.create();
+        List<JvmProcess> ps = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            int n = i;
+            JvmProcess p = new JvmProcess(() -> q.put(n * n + 6));
+            p.start();
+            ps.add(p);
+        }
+        Set<Integer> got = new HashSet<>();
+        for (int i = 0; i < 3; i++) {
+            got.add(q.take());
+        }
+        assertEquals(Set.of(6, 7, 10), got);
+        ps.forEach(JvmProcess::join);
+        assertTrue(q.isEmpty());
+    }
+
+    @Test
+    void oneProducersOrderIsKept() throws Exception {
+        ProcessQueue<Integer> q = ProcessQueue.create();
+        JvmProcess p = new JvmProcess(() -> {
+            for (int i = 0; i < 10_000; i++) {
+                q.put(i);
+            }
+        });
+        p.start();
+        for (int i = 0; i < 10_000; i++) {
+            assertEquals(i, q.take());
+        }
+        p.join();
+    }
+
+    @Test
+    void aProducerThatExitsBeforeAnyoneDrainsNeverDeadlocks() throws Exception {
+        ProcessQueue<String> q = ProcessQueue.create();
+        JvmProcess p = new JvmProcess(() -> q.put("X".repeat(1_000_000)));
+        p.start();
+        assertTrue(p.join(Duration.ofSeconds(30)), "the producer should exit without waiting for a consumer");
+        assertEquals(0, p.exitCode());
+        assertEquals(1_000_000, q.take().length());
+    }
+
+    @Test
+    void emptyAndFullFollowPython() throws Exception {
+        ProcessQueue<String> q = ProcessQueue.create(2);
+        assertThrows(QueueEmptyException.class, q::getNowait);
+        assertThrows(QueueEmptyException.class, () -> q.get(true, Duration.ofMillis(50)));
+        assertNull(q.poll());
+        assertNull(q.poll(50, TimeUnit.MILLISECONDS));
+        q.put("a");
+        q.put("b");
+        assertTrue(q.isFull());
+        assertEquals(2, q.qsize());
+        assertFalse(q.offer("c"));
+        assertFalse(q.offer("c", 50, TimeUnit.MILLISECONDS));
+        assertThrows(QueueFullException.class, () -> q.putNowait("c"));
+        assertThrows(QueueFullException.class, () -> q.put("c", true, Duration.ofMillis(50)));
+        assertEquals(0, q.remainingCapacity());
+        assertEquals("a", q.take());
+        assertTrue(q.offer("c"));
+        assertEquals("b", q.get());
+        assertEquals("c", q.get(false, null));
+    }
+
+    @Test
+    void aBoundedQueueLetsABlockedProducerGoOnOnceAConsumerTakes() throws Exception {
+        ProcessQueue<Integer> q = ProcessQueue.create(1);
+        JvmProcess p = new JvmProcess(() -> {
+            for (int i = 0; i < 100; i++) {
+                q.put(i);
+            }
+        });
+        p.start();
+        for (int i = 0; i < 100; i++) {
+            assertEquals(i, q.poll(20, TimeUnit.SECONDS));
+            assertTrue(q.size() <= 1);
+        }
+        p.join();
+    }
+
+    @Test
+    void anItemThatCannotBeSerializedFailsInTheCaller() {
+        ProcessQueue<Object> q = ProcessQueue.create();
+        NotSerializableValueException e = assertThrows(NotSerializableValueException.class, () -> q.put(new Object()));
+        assertEquals("java.lang.Object", e.offendingClass());
+        assertTrue(q.isEmpty());
+    }
+
+    @Test
+    void anItemOverTheLimitIsRefusedNamingBothSizes() {
+        ProcessQueue<byte[]> q = ProcessQueue.create(0, 1 << 16, 1000);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> q.put(new byte[2000]));
+        assertTrue(e.getMessage().contains("2001") && e.getMessage().contains("1000"), e.getMessage());
+    }
+
+    @Test
+    void itemsLargerThanTheRingStreamThroughIt() throws Exception {
+        ProcessQueue<byte[]> q = ProcessQueue.create(0, 1 << 16, 64L << 20);
+        byte[] big = new byte[3 << 20];
+        new java.util.Random(1).nextBytes(big);
+        JvmProcess p = new JvmProcess(() -> {
+            q.put(big);
+            q.put(new byte[] {7});
+        });
+        p.start();
+        byte[] got = q.take();
+        assertTrue(java.util.Arrays.equals(big, got));
+        assertEquals(7, q.take()[0]);
+        p.join();
+    }
+
+    @Test
+    void aConsumerKilledWhileWaitingLeavesTheQueueWorking() throws Exception {
+        ProcessQueue<String> q = ProcessQueue.create();
+        Pipe pipe = Pipe.open();
+        Connection out = pipe.right();
+        JvmProcess consumer = new JvmProcess(() -> {
+            out.send("waiting");
+            q.take();
+        });
+        consumer.start();
+        assertEquals("waiting", pipe.left().recv());
+        Thread.sleep(200);
+        consumer.kill();
+        consumer.join();
+        q.put("after");
+        assertEquals("after", q.poll(10, TimeUnit.SECONDS));
+    }
+
+    @Test
+    void aQueueTravelsInsideAMessage() throws Exception {
+        ProcessQueue<String> q = ProcessQueue.create();
+        Pipe pipe = Pipe.open();
+        Connection in = pipe.right();
+        JvmProcess p = new JvmProcess(() -> {
+            @SuppressWarnings("unchecked")
+            ProcessQueue<String> got = (ProcessQueue<String>) in.recv();
+            got.put("via message");
+        });
+        p.start();
+        pipe.left().send(q);
+        assertEquals("via message", q.poll(20, TimeUnit.SECONDS));
+        p.join();
+    }
+
+    @Test
+    void useAfterCloseIsAClearError() {
+        ProcessQueue<String> q = ProcessQueue.create();
+        q.close();
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> q.put("x"));
+        assertTrue(e.getMessage().contains("closed"));
+        assertThrows(IllegalStateException.class, q::poll);
+        q.joinThread();
+    }
+
+    @Test
+    void joinableQueueJoinWaitsForEveryTaskDone() throws Exception {
+        JoinableProcessQueue<Integer> q = JoinableProcessQueue.create();
+        JvmProcess consumer = new JvmProcess(() -> {
+            while (true) {
+                q.take();
+                Thread.sleep(5);
+                q.taskDone();
+            }
+        });
+        consumer.setDaemon(true);
+        consumer.start();
+        for (int i = 0; i < 20; i++) {
+            q.put(i);
+        }
+        assertTrue(q.join(Duration.ofSeconds(30)));
+        assertEquals(0, q.unfinishedTasks());
+        consumer.kill();
+        consumer.join();
+        IllegalStateException e = assertThrows(IllegalStateException.class, q::taskDone);
+        assertEquals("task_done() called too many times", e.getMessage());
+    }
+
+    @Test
+    void simpleQueuePutsAndGets() throws Exception {
+        SimpleProcessQueue<String> q = SimpleProcessQueue.create();
+        assertTrue(q.empty());
+        JvmProcess p = new JvmProcess(() -> q.put("hello"));
+        p.start();
+        assertEquals("hello", q.get());
+        p.join();
+        q.put(null);
+        assertNull(q.get());
+    }
+}
