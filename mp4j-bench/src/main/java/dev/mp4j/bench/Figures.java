@@ -5,7 +5,7 @@ import java.util.Optional;
 
 /** The figures mp4j can print, by the CPython script names. */
 public final class Figures {
-    private static final List<Figure> ALL = List.of(new ProcessStartJoinFigure(), new PipeFigure(),
+    private static final List<Figure> ALL = List.of(new ProcessStartJoinFigure(), new QueueThroughputFigure(), new PipeFigure(),
             new LockOpsFigure(), new ValueArrayFigure(), new SharedMemoryFigure(), new MemoryFigure());
 
     private Figures() {
