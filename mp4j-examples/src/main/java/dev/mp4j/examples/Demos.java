@@ -13,6 +13,7 @@ import dev.mp4j.examples.process.Pids;
 import dev.mp4j.examples.process.SubclassNoJoin;
 import dev.mp4j.examples.process.SubclassStyle;
 import dev.mp4j.examples.process.TerminateIsAlive;
+import dev.mp4j.examples.sync.TicketBuying;
 import java.util.List;
 import java.util.Optional;
 
@@ -44,7 +45,9 @@ public final class Demos {
             demo("pipe-producer-consumer", "Producer and consumer on a Pipe, ended by EOF (seed 002)",
                     "seeds/002_263d7d21e73864f4.txt, lines 751-790", ProducerConsumer::main),
             demo("pipe-adder", "An adder server on a duplex Pipe (seed 002)",
-                    "seeds/002_263d7d21e73864f4.txt, lines 792-824", AdderServer::main));
+                    "seeds/002_263d7d21e73864f4.txt, lines 792-824", AdderServer::main),
+            demo("lock-ticket", "A hundred processes, one ticket in a file, a Lock (seed 002)",
+                    "seeds/002_263d7d21e73864f4.txt, lines 877-913", TicketBuying::main));
 
     private Demos() {
     }
