@@ -13,6 +13,7 @@ import dev.mp4j.examples.process.Pids;
 import dev.mp4j.examples.process.SubclassNoJoin;
 import dev.mp4j.examples.process.SubclassStyle;
 import dev.mp4j.examples.process.TerminateIsAlive;
+import dev.mp4j.examples.sync.SemaphoreWc;
 import dev.mp4j.examples.sync.TicketBuying;
 import java.util.List;
 import java.util.Optional;
@@ -47,7 +48,9 @@ public final class Demos {
             demo("pipe-adder", "An adder server on a duplex Pipe (seed 002)",
                     "seeds/002_263d7d21e73864f4.txt, lines 792-824", AdderServer::main),
             demo("lock-ticket", "A hundred processes, one ticket in a file, a Lock (seed 002)",
-                    "seeds/002_263d7d21e73864f4.txt, lines 877-913", TicketBuying::main));
+                    "seeds/002_263d7d21e73864f4.txt, lines 877-913", TicketBuying::main),
+            demo("semaphore-wc", "Thirteen processes, five places, a Semaphore (seed 002)",
+                    "seeds/002_263d7d21e73864f4.txt, lines 914-939", SemaphoreWc::main));
 
     private Demos() {
     }
