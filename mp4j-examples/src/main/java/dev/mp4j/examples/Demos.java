@@ -15,6 +15,7 @@ import dev.mp4j.examples.process.SubclassStyle;
 import dev.mp4j.examples.process.TerminateIsAlive;
 import dev.mp4j.examples.sync.SemaphoreWc;
 import dev.mp4j.examples.sync.TicketBuying;
+import dev.mp4j.examples.sync.TrafficLight;
 import java.util.List;
 import java.util.Optional;
 
@@ -50,7 +51,9 @@ public final class Demos {
             demo("lock-ticket", "A hundred processes, one ticket in a file, a Lock (seed 002)",
                     "seeds/002_263d7d21e73864f4.txt, lines 877-913", TicketBuying::main),
             demo("semaphore-wc", "Thirteen processes, five places, a Semaphore (seed 002)",
-                    "seeds/002_263d7d21e73864f4.txt, lines 914-939", SemaphoreWc::main));
+                    "seeds/002_263d7d21e73864f4.txt, lines 914-939", SemaphoreWc::main),
+            demo("event-traffic-light", "A traffic light Event with cars and police cars (seed 002)",
+                    "seeds/002_263d7d21e73864f4.txt, lines 940-996", TrafficLight::main));
 
     private Demos() {
     }
