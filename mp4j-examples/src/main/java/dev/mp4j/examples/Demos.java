@@ -13,6 +13,7 @@ import dev.mp4j.examples.process.Pids;
 import dev.mp4j.examples.process.SubclassNoJoin;
 import dev.mp4j.examples.process.SubclassStyle;
 import dev.mp4j.examples.process.TerminateIsAlive;
+import dev.mp4j.examples.sync.LockPrint;
 import dev.mp4j.examples.sync.SemaphoreWc;
 import dev.mp4j.examples.sync.TicketBuying;
 import dev.mp4j.examples.sync.TrafficLight;
@@ -53,7 +54,9 @@ public final class Demos {
             demo("semaphore-wc", "Thirteen processes, five places, a Semaphore (seed 002)",
                     "seeds/002_263d7d21e73864f4.txt, lines 914-939", SemaphoreWc::main),
             demo("event-traffic-light", "A traffic light Event with cars and police cars (seed 002)",
-                    "seeds/002_263d7d21e73864f4.txt, lines 940-996", TrafficLight::main));
+                    "seeds/002_263d7d21e73864f4.txt, lines 940-996", TrafficLight::main),
+            demo("lock-print", "Ten processes take turns at the screen with a Lock (seed 004)",
+                    "seeds/004_4881b295d33c90bd.txt, lines 65-84", LockPrint::main));
 
     private Demos() {
     }
