@@ -13,6 +13,11 @@ import dev.mp4j.examples.process.Pids;
 import dev.mp4j.examples.process.SubclassNoJoin;
 import dev.mp4j.examples.process.SubclassStyle;
 import dev.mp4j.examples.process.TerminateIsAlive;
+import dev.mp4j.examples.shared.SharedBalance;
+import dev.mp4j.examples.sync.LockPrint;
+import dev.mp4j.examples.sync.SemaphoreWc;
+import dev.mp4j.examples.sync.TicketBuying;
+import dev.mp4j.examples.sync.TrafficLight;
 import java.util.List;
 import java.util.Optional;
 
@@ -44,7 +49,17 @@ public final class Demos {
             demo("pipe-producer-consumer", "Producer and consumer on a Pipe, ended by EOF (seed 002)",
                     "seeds/002_263d7d21e73864f4.txt, lines 751-790", ProducerConsumer::main),
             demo("pipe-adder", "An adder server on a duplex Pipe (seed 002)",
-                    "seeds/002_263d7d21e73864f4.txt, lines 792-824", AdderServer::main));
+                    "seeds/002_263d7d21e73864f4.txt, lines 792-824", AdderServer::main),
+            demo("lock-ticket", "A hundred processes, one ticket in a file, a Lock (seed 002)",
+                    "seeds/002_263d7d21e73864f4.txt, lines 877-913", TicketBuying::main),
+            demo("semaphore-wc", "Thirteen processes, five places, a Semaphore (seed 002)",
+                    "seeds/002_263d7d21e73864f4.txt, lines 914-939", SemaphoreWc::main),
+            demo("event-traffic-light", "A traffic light Event with cars and police cars (seed 002)",
+                    "seeds/002_263d7d21e73864f4.txt, lines 940-996", TrafficLight::main),
+            demo("lock-print", "Ten processes take turns at the screen with a Lock (seed 004)",
+                    "seeds/004_4881b295d33c90bd.txt, lines 65-84", LockPrint::main),
+            demo("value-balance", "A balance changed under a lock, in a shared Value (seed 003)",
+                    "seeds/003_0f8ee2a5772c3c2c.txt, lines 174-196", SharedBalance::main));
 
     private Demos() {
     }
