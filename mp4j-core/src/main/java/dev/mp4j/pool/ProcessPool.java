@@ -1,0 +1,753 @@
+package dev.mp4j.pool;
+
+import dev.mp4j.Context;
+import dev.mp4j.Multiprocessing;
+import dev.mp4j.process.JvmProcess;
+import dev.mp4j.serial.NotSerializableValueException;
+import dev.mp4j.serial.ProcessTarget;
+import dev.mp4j.serial.SafeSerializer;
+import dev.mp4j.serial.SerializableCallable;
+import dev.mp4j.serial.TaskFunction;
+import java.io.Serializable;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Iterator;
+import java.util.List;
+import java.util.NoSuchElementException;
+import java.util.Objects;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.LinkedBlockingDeque;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
+
+/**
+ * A pool of worker processes: Python's {@code multiprocessing.Pool}, and an
+ * {@link ExecutorService} ({@code concurrent.futures.ProcessPoolExecutor}'s role).
+ *
+ * <pre>{@code
+ * try (ProcessPool pool = ProcessPool.create(4)) {
+ *     List<Integer> squares = pool.map(x -> x * x, List.of(1, 2, 3, 4));     // [1, 4, 9, 16]
+ *     AsyncResult<String> r = pool.applyAsync(() -> "pid " + ProcessHandle.current().pid(),
+ *             System.out::println, Throwable::printStackTrace);
+ *     Future<Integer> f = pool.submit(() -> 6 * 7);                          // the ExecutorService face
+ * }
+ * }</pre>
+ *
+ * <h2>What CPython gets wrong and this gets right</h2>
+ * <ul>
+ *   <li>A worker that dies in the middle of a task (SIGKILL, {@code System.exit}, out of memory,
+ *   a native crash) fails only that task, with a {@link WorkerDiedException} naming the worker's
+ *   pid, exit code or signal and whether it ran out of memory; the worker is replaced and the pool
+ *   keeps serving. With {@link Options#retries} the task runs again elsewhere. (CPython's pool
+ *   hangs forever.)</li>
+ *   <li>A per-task timeout ({@link Options#taskTimeout}) interrupts the task, then kills and
+ *   replaces its worker after {@link Options#killGrace}: the work really stops
+ *   ({@link TaskTimeoutException}). An endless loop never blocks {@link #terminate()}.</li>
+ *   <li>Tasks and arguments are serialized when submitted: one that cannot be serialized fails in
+ *   the caller at once, naming the offending class.</li>
+ *   <li>{@link #workerStats()} tells what each worker did and where the time went.</li>
+ * </ul>
+ * Workers are daemon processes: they end with the pool, and with the parent even if it is killed.
+ *
+ * <h2>Python names</h2>
+ * {@code apply}, {@code apply_async} → {@link #apply}, {@link #applyAsync}; {@code map},
+ * {@code map_async}, {@code imap}, {@code imap_unordered}, {@code starmap} → {@link #map},
+ * {@link #mapAsync}, {@link #imap}, {@link #imapUnordered}, {@link #starmap}; Python's
+ * {@code close()} is {@link #shutdown()} (no new tasks), {@code terminate()} is
+ * {@link #terminate()}, {@code join()} is {@link #join()}. {@link #close()} is Java's
+ * {@code ExecutorService.close}: shut down, then wait for the queued tasks.
+ */
+public final class ProcessPool implements ExecutorService {
+    /** Pool settings; {@link #defaults()} then the {@code with...} methods. */
+    public record Options(int processes, ProcessTarget initializer, int maxTasksPerChild, Context context,
+                          Duration taskTimeout, Duration killGrace, int retries, long maxWorkerRssBytes) {
+        public Options {
+            if (processes < 1) {
+                throw new IllegalArgumentException("Number of processes must be at least 1, got " + processes);
+            }
+            if (maxTasksPerChild < 0) {
+                throw new IllegalArgumentException("maxTasksPerChild must be 0 (no limit) or positive, got " + maxTasksPerChild);
+            }
+            if (retries < 0) {
+                throw new IllegalArgumentException("retries must not be negative, got " + retries);
+            }
+            Objects.requireNonNull(context, "context");
+            Objects.requireNonNull(killGrace, "killGrace");
+        }
+
+        /** As many workers as CPUs, no initializer, no limits, the default context. */
+        public static Options defaults() {
+            return new Options(Multiprocessing.cpuCount(), null, 0, Multiprocessing.getContext(), null,
+                    Duration.ofSeconds(1), 0, 0);
+        }
+
+        public Options withProcesses(int n) {
+            return new Options(n, initializer, maxTasksPerChild, context, taskTimeout, killGrace, retries, maxWorkerRssBytes);
+        }
+
+        /** Runs once in each worker before its first task (Python's {@code initializer}). */
+        public Options withInitializer(ProcessTarget init) {
+            return new Options(processes, init, maxTasksPerChild, context, taskTimeout, killGrace, retries, maxWorkerRssBytes);
+        }
+
+        /** Replaces a worker after this many tasks (0: never), Python's {@code maxtasksperchild}. */
+        public Options withMaxTasksPerChild(int n) {
+            return new Options(processes, initializer, n, context, taskTimeout, killGrace, retries, maxWorkerRssBytes);
+        }
+
+        public Options withContext(Context ctx) {
+            return new Options(processes, initializer, maxTasksPerChild, ctx, taskTimeout, killGrace, retries, maxWorkerRssBytes);
+        }
+
+        /** Interrupts a task that runs longer, then kills its worker after the grace period. */
+        public Options withTaskTimeout(Duration timeout) {
+            return new Options(processes, initializer, maxTasksPerChild, context, timeout, killGrace, retries, maxWorkerRssBytes);
+        }
+
+        /** How long an interrupted task may take to stop before its worker is killed. */
+        public Options withKillGrace(Duration grace) {
+            return new Options(processes, initializer, maxTasksPerChild, context, taskTimeout, grace, retries, maxWorkerRssBytes);
+        }
+
+        /** Runs a task again (in a new worker) this many times if its worker dies under it. */
+        public Options withRetries(int n) {
+            return new Options(processes, initializer, maxTasksPerChild, context, taskTimeout, killGrace, n, maxWorkerRssBytes);
+        }
+
+        /** Replaces a worker whose resident memory exceeds this after a task (0: no ceiling). */
+        public Options withMaxWorkerRss(long bytes) {
+            return new Options(processes, initializer, maxTasksPerChild, context, taskTimeout, killGrace, retries, bytes);
+        }
+    }
+
+    private enum State { RUNNING, CLOSED, TERMINATED }
+
+    final Options options;
+    private final Context workerContext;
+    private final LinkedBlockingDeque<Task> pending = new LinkedBlockingDeque<>();
+    private final List<WorkerSlot> slots = new ArrayList<>();
+    private final CountDownLatch finished;
+    final ScheduledExecutorService timer;
+    private final ExecutorService callbacks;
+    private final AtomicLong ids = new AtomicLong();
+    private volatile State state = State.RUNNING;
+
+    private ProcessPool(Options options) {
+        this.options = options;
+        // Workers exit rather than limp on after an OutOfMemoryError, so the task is reported.
+        this.workerContext = options.context().withJvmOptions(options.context().jvmOptions().with("-XX:+ExitOnOutOfMemoryError"));
+        this.finished = new CountDownLatch(options.processes());
+        this.timer = Executors.newSingleThreadScheduledExecutor(daemon("mp4j-pool-timer"));
+        this.callbacks = Executors.newSingleThreadExecutor(daemon("mp4j-pool-callbacks"));
+        for (int i = 0; i < options.processes(); i++) {
+            WorkerSlot slot = new WorkerSlot(this, i);
+            slots.add(slot);
+            Thread t = new Thread(slot, "mp4j-pool-worker-" + i);
+            t.setDaemon(true);
+            t.start();
+        }
+    }
+
+    private static java.util.concurrent.ThreadFactory daemon(String name) {
+        return r -> {
+            Thread t = new Thread(r, name);
+            t.setDaemon(true);
+            return t;
+        };
+    }
+
+    /** A pool of {@link Multiprocessing#cpuCount()} workers. */
+    public static ProcessPool create() {
+        return new ProcessPool(Options.defaults());
+    }
+
+    /** A pool of {@code processes} workers. */
+    public static ProcessPool create(int processes) {
+        return new ProcessPool(Options.defaults().withProcesses(processes));
+    }
+
+    public static ProcessPool create(Options options) {
+        return new ProcessPool(options);
+    }
+
+    JvmProcess newWorker(WorkerLoop loop, int index) {
+        JvmProcess p = workerContext.process(loop, "PoolWorker-" + (index + 1));
+        p.setDaemon(true);
+        return p;
+    }
+
+    // ---- scheduling (called by the slots) ----
+
+    Task nextTask() {
+        while (true) {
+            if (state == State.TERMINATED) {
+                return null;
+            }
+            try {
+                Task t = pending.poll(100, TimeUnit.MILLISECONDS);
+                if (t != null) {
+                    if (t.future.isDone()) {
+                        continue;
+                    }
+                    return t;
+                }
+            } catch (InterruptedException e) {
+                return null;
+            }
+            if (state == State.CLOSED && pending.isEmpty()) {
+                return null;
+            }
+        }
+    }
+
+    boolean terminating() {
+        return state == State.TERMINATED;
+    }
+
+    void complete(Task t, Object value) {
+        t.future.complete(value);
+    }
+
+    void fail(Task t, Throwable error) {
+        t.future.completeExceptionally(error);
+    }
+
+    void retry(Task t) {
+        pending.addFirst(t);
+    }
+
+    void slotFinished() {
+        finished.countDown();
+    }
+
+    // ---- submission ----
+
+    private void checkRunning() {
+        if (state != State.RUNNING) {
+            throw new java.util.concurrent.RejectedExecutionException("Pool not running");
+        }
+    }
+
+    private static byte[] serialize(Object function) {
+        return SafeSerializer.javaSerialize(function);
+    }
+
+    private Task enqueue(int kind, byte[] function, List<?> items, String description) {
+        checkRunning();
+        Task t = new Task(ids.incrementAndGet(), kind, function, items, description, options.taskTimeout());
+        pending.add(t);
+        return t;
+    }
+
+    /** Serializes a chunk of arguments now, so a bad argument fails in the caller. */
+    private static List<Object> checked(List<?> items) {
+        List<Object> copy = new ArrayList<>(items);
+        serialize((Serializable) copy);
+        return copy;
+    }
+
+    /** Python's {@code apply}: runs {@code task} in a worker and waits; its exception is thrown as itself. */
+    public <R> R apply(SerializableCallable<R> task) throws Exception {
+        return applyAsync(task).get();
+    }
+
+    /** Python's {@code apply_async}. */
+    public <R> AsyncResult<R> applyAsync(SerializableCallable<R> task) {
+        return applyAsync(task, null, null);
+    }
+
+    /**
+     * Python's {@code apply_async(func, callback, error_callback)}: the callbacks run in the
+     * parent, one at a time, on the pool's callback thread.
+     */
+    @SuppressWarnings("unchecked")
+    public <R> AsyncResult<R> applyAsync(SerializableCallable<R> task, Consumer<? super R> callback,
+                                         Consumer<? super Throwable> errorCallback) {
+        Objects.requireNonNull(task, "task");
+        Task t = enqueue(Messages.CALL, serialize(task), List.of(), "task #" + (ids.get() + 1));
+        CompletableFuture<R> f = (CompletableFuture<R>) (CompletableFuture<?>) t.future;
+        return new AsyncResult<>(withCallbacks(f, callback, errorCallback));
+    }
+
+    private <R> CompletableFuture<R> withCallbacks(CompletableFuture<R> f, Consumer<? super R> callback,
+                                                   Consumer<? super Throwable> errorCallback) {
+        if (callback == null && errorCallback == null) {
+            return f;
+        }
+        CompletableFuture<R> out = new CompletableFuture<>();
+        f.whenCompleteAsync((v, e) -> {
+            try {
+                if (e == null && callback != null) {
+                    callback.accept(v);
+                } else if (e != null && errorCallback != null) {
+                    errorCallback.accept(e);
+                }
+            } catch (RuntimeException | Error problem) {
+                System.err.println("mp4j pool: a callback threw " + problem);
+            } finally {
+                if (e == null) {
+                    out.complete(v);
+                } else {
+                    out.completeExceptionally(e);
+                }
+            }
+        }, callbacks);
+        return out;
+    }
+
+    /** Python's default chunk size for {@code map}: about four chunks per worker. */
+    int defaultChunksize(int n) {
+        if (n == 0) {
+            return 0;
+        }
+        int workers = options.processes() * 4;
+        int chunk = n / workers;
+        return n % workers != 0 ? chunk + 1 : chunk;
+    }
+
+    /** Python's {@code map}: applies {@code fn} to every item in the workers; results in order. */
+    public <T, R> List<R> map(TaskFunction<T, R> fn, Iterable<T> items) throws Exception {
+        return mapAsync(fn, items, 0, null, null).get();
+    }
+
+    /** {@link #map} with an explicit chunk size. */
+    public <T, R> List<R> map(TaskFunction<T, R> fn, Iterable<T> items, int chunksize) throws Exception {
+        return mapAsync(fn, items, chunksize, null, null).get();
+    }
+
+    /** Python's {@code map_async}. */
+    public <T, R> AsyncResult<List<R>> mapAsync(TaskFunction<T, R> fn, Iterable<T> items) {
+        return mapAsync(fn, items, 0, null, null);
+    }
+
+    /** Python's {@code map_async(func, iterable, chunksize, callback, error_callback)}; chunksize 0: the default rule. */
+    public <T, R> AsyncResult<List<R>> mapAsync(TaskFunction<T, R> fn, Iterable<T> items, int chunksize,
+                                                Consumer<? super List<R>> callback, Consumer<? super Throwable> errorCallback) {
+        return chunked(Messages.MAP, fn, items, chunksize, callback, errorCallback, "map");
+    }
+
+    /** Python's {@code starmap}: each item is the argument array of one call. */
+    public <R> List<R> starmap(TaskFunction<Object[], R> fn, Iterable<Object[]> argLists) throws Exception {
+        return starmapAsync(fn, argLists, 0).get();
+    }
+
+    /** Python's {@code starmap_async}. */
+    public <R> AsyncResult<List<R>> starmapAsync(TaskFunction<Object[], R> fn, Iterable<Object[]> argLists, int chunksize) {
+        return chunked(Messages.STAR, fn, argLists, chunksize, null, null, "starmap");
+    }
+
+    @SuppressWarnings("unchecked")
+    private <T, R> AsyncResult<List<R>> chunked(int kind, Object fn, Iterable<T> items, int chunksize,
+                                                Consumer<? super List<R>> callback, Consumer<? super Throwable> errorCallback,
+                                                String what) {
+        Objects.requireNonNull(fn, "fn");
+        checkRunning();
+        List<T> all = new ArrayList<>();
+        items.forEach(all::add);
+        int size = chunksize > 0 ? chunksize : defaultChunksize(all.size());
+        byte[] function = serialize(fn);
+        List<CompletableFuture<Object>> parts = new ArrayList<>();
+        for (int from = 0, k = 0; from < all.size(); from += size, k++) {
+            List<Object> chunk = checked(all.subList(from, Math.min(all.size(), from + size)));
+            parts.add(enqueue(kind, function, chunk, what + " chunk #" + k + " (items " + from + "..)").future);
+        }
+        CompletableFuture<List<R>> all2 = CompletableFuture.allOf(parts.toArray(CompletableFuture[]::new)).thenApply(v -> {
+            List<R> out = new ArrayList<>(all.size());
+            for (CompletableFuture<Object> p : parts) {
+                out.addAll((List<R>) p.join());
+            }
+            return out;
+        });
+        // allOf waits for every part; fail as soon as one does, like Python.
+        CompletableFuture<List<R>> result = new CompletableFuture<>();
+        all2.whenComplete((v, e) -> {
+            if (e == null) {
+                result.complete(v);
+            }
+        });
+        for (CompletableFuture<Object> p : parts) {
+            p.whenComplete((v, e) -> {
+                if (e != null) {
+                    result.completeExceptionally(e instanceof java.util.concurrent.CompletionException ce && ce.getCause() != null ? ce.getCause() : e);
+                }
+            });
+        }
+        return new AsyncResult<>(withCallbacks(result, callback, errorCallback));
+    }
+
+    /** Python's {@code imap}: results in order, consuming {@code items} lazily (chunk size 1). */
+    public <T, R> Iterator<R> imap(TaskFunction<T, R> fn, Iterable<T> items) {
+        return imap(fn, items, 1, true);
+    }
+
+    /** Python's {@code imap(func, iterable, chunksize)}. */
+    public <T, R> Iterator<R> imap(TaskFunction<T, R> fn, Iterable<T> items, int chunksize) {
+        return imap(fn, items, chunksize, true);
+    }
+
+    /** Python's {@code imap_unordered}: results as they finish. */
+    public <T, R> Iterator<R> imapUnordered(TaskFunction<T, R> fn, Iterable<T> items) {
+        return imap(fn, items, 1, false);
+    }
+
+    /** Python's {@code imap_unordered(func, iterable, chunksize)}. */
+    public <T, R> Iterator<R> imapUnordered(TaskFunction<T, R> fn, Iterable<T> items, int chunksize) {
+        return imap(fn, items, chunksize, false);
+    }
+
+    private <T, R> Iterator<R> imap(TaskFunction<T, R> fn, Iterable<T> items, int chunksize, boolean ordered) {
+        if (chunksize < 1) {
+            throw new IllegalArgumentException("Chunksize must be 1+, not " + chunksize);
+        }
+        checkRunning();
+        return new LazyResults<>(this, serialize(fn), items.iterator(), chunksize, ordered,
+                Math.max(2, options.processes() * 2));
+    }
+
+    Task submitChunk(byte[] function, List<?> chunk, String description) {
+        return enqueue(Messages.MAP, function, checked(chunk), description);
+    }
+
+    // ---- life cycle ----
+
+    /** Python's {@code close()}: no new tasks; the queued ones still run. */
+    @Override
+    public void shutdown() {
+        if (state == State.RUNNING) {
+            state = State.CLOSED;
+        }
+    }
+
+    /** Python's {@code terminate()}: kills every worker now; unfinished tasks fail with {@code CancellationException}. */
+    public void terminate() {
+        state = State.TERMINATED;
+        for (WorkerSlot s : slots) {
+            s.kill();
+        }
+        Task t;
+        while ((t = pending.poll()) != null) {
+            t.future.cancel(false);
+        }
+    }
+
+    /**
+     * Python's {@code join()}: waits for the workers to exit.
+     *
+     * @throws IllegalStateException if the pool is still running (call {@link #shutdown()} or {@link #terminate()} first)
+     */
+    public void join() throws InterruptedException {
+        if (state == State.RUNNING) {
+            throw new IllegalStateException("Pool is still running: call shutdown() or terminate() first");
+        }
+        finished.await();
+        cleanup();
+    }
+
+    private void cleanup() {
+        timer.shutdownNow();
+        callbacks.shutdown();
+    }
+
+    /** Per-worker counters and timings. */
+    public List<WorkerStats> workerStats() {
+        return slots.stream().map(WorkerSlot::stats).toList();
+    }
+
+    /** Pids of the current workers (0 where one is being replaced). */
+    public List<Long> workerPids() {
+        return slots.stream().map(WorkerSlot::pid).toList();
+    }
+
+    /** The number of workers. */
+    public int processes() {
+        return options.processes();
+    }
+
+    // ---- ExecutorService ----
+
+    /** Runs {@code task} in a worker; a task that is not serializable is refused here. */
+    @Override
+    public <T> CompletableFuture<T> submit(Callable<T> task) {
+        return applyAsync(asSerializable(task)).future();
+    }
+
+    /** The overload a lambda picks, so that it is serializable. */
+    public <T> CompletableFuture<T> submit(SerializableCallable<T> task) {
+        return applyAsync(task).future();
+    }
+
+    @Override
+    public CompletableFuture<?> submit(Runnable task) {
+        Runnable r = task;
+        if (!(r instanceof Serializable)) {
+            throw notSerializable(task);
+        }
+        SerializableCallable<Object> call = () -> {
+            r.run();
+            return null;
+        };
+        return submit(call);
+    }
+
+    @Override
+    public <T> CompletableFuture<T> submit(Runnable task, T result) {
+        Runnable r = task;
+        if (!(r instanceof Serializable)) {
+            throw notSerializable(task);
+        }
+        SerializableCallable<T> call = () -> {
+            r.run();
+            return result;
+        };
+        return submit(call);
+    }
+
+    @Override
+    public void execute(Runnable command) {
+        submit(command);
+    }
+
+    @SuppressWarnings("unchecked")
+    private static <T> SerializableCallable<T> asSerializable(Callable<T> task) {
+        if (task instanceof SerializableCallable<?> s) {
+            return (SerializableCallable<T>) s;
+        }
+        if (!(task instanceof Serializable)) {
+            throw notSerializable(task);
+        }
+        Callable<T> c = task;
+        return c::call;
+    }
+
+    private static NotSerializableValueException notSerializable(Object task) {
+        return new NotSerializableValueException("cannot send a " + task.getClass().getName()
+                + " to a worker process: it is not Serializable (write the task as a lambda where a "
+                + "SerializableCallable is expected, e.g. pool.submit(() -> ...))", task.getClass().getName(), null);
+    }
+
+    @Override
+    public <T> List<Future<T>> invokeAll(Collection<? extends Callable<T>> tasks) throws InterruptedException {
+        List<Future<T>> out = new ArrayList<>();
+        for (Callable<T> t : tasks) {
+            out.add(submit(t));
+        }
+        for (Future<T> f : out) {
+            try {
+                f.get();
+            } catch (ExecutionException | java.util.concurrent.CancellationException ignored) {
+                // reported through the future
+            }
+        }
+        return out;
+    }
+
+    @Override
+    public <T> List<Future<T>> invokeAll(Collection<? extends Callable<T>> tasks, long timeout, TimeUnit unit)
+            throws InterruptedException {
+        long deadline = System.nanoTime() + unit.toNanos(timeout);
+        List<Future<T>> out = new ArrayList<>();
+        for (Callable<T> t : tasks) {
+            out.add(submit(t));
+        }
+        for (Future<T> f : out) {
+            try {
+                f.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+            } catch (ExecutionException | java.util.concurrent.CancellationException ignored) {
+                // reported through the future
+            } catch (TimeoutException e) {
+                out.forEach(x -> x.cancel(true));
+                break;
+            }
+        }
+        return out;
+    }
+
+    @Override
+    public <T> T invokeAny(Collection<? extends Callable<T>> tasks) throws InterruptedException, ExecutionException {
+        try {
+            return invokeAny(tasks, Long.MAX_VALUE, TimeUnit.NANOSECONDS);
+        } catch (TimeoutException e) {
+            throw new ExecutionException(e);
+        }
+    }
+
+    @Override
+    public <T> T invokeAny(Collection<? extends Callable<T>> tasks, long timeout, TimeUnit unit)
+            throws InterruptedException, ExecutionException, TimeoutException {
+        if (tasks.isEmpty()) {
+            throw new IllegalArgumentException("no tasks");
+        }
+        List<CompletableFuture<T>> fs = new ArrayList<>();
+        for (Callable<T> t : tasks) {
+            fs.add(submit(t));
+        }
+        CompletableFuture<T> first = new CompletableFuture<>();
+        AtomicLong failures = new AtomicLong();
+        for (CompletableFuture<T> f : fs) {
+            f.whenComplete((v, e) -> {
+                if (e == null) {
+                    first.complete(v);
+                } else if (failures.incrementAndGet() == fs.size()) {
+                    first.completeExceptionally(e);
+                }
+            });
+        }
+        try {
+            return first.get(timeout, unit);
+        } finally {
+            fs.forEach(f -> f.cancel(true));
+        }
+    }
+
+    /** Kills the workers and returns the tasks that never started (as Python's terminate, plus the list). */
+    @Override
+    public List<Runnable> shutdownNow() {
+        List<Runnable> never = new ArrayList<>();
+        for (Task t : pending) {
+            never.add(() -> {
+                throw new java.util.concurrent.CancellationException(t.description + " was never run");
+            });
+        }
+        terminate();
+        return never;
+    }
+
+    @Override
+    public boolean isShutdown() {
+        return state != State.RUNNING;
+    }
+
+    @Override
+    public boolean isTerminated() {
+        return state != State.RUNNING && finished.getCount() == 0;
+    }
+
+    @Override
+    public boolean awaitTermination(long timeout, TimeUnit unit) throws InterruptedException {
+        boolean done = finished.await(timeout, unit);
+        if (done) {
+            cleanup();
+        }
+        return done;
+    }
+
+    /** Java's {@code ExecutorService.close}: {@link #shutdown()}, then wait for the queued tasks and the workers. */
+    @Override
+    public void close() {
+        shutdown();
+        boolean interrupted = false;
+        while (true) {
+            try {
+                join();
+                break;
+            } catch (InterruptedException e) {
+                interrupted = true;
+                terminate();
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "<ProcessPool processes=" + options.processes() + " state=" + state + " pending=" + pending.size() + ">";
+    }
+
+    /** The lazily fed result iterator of imap / imap_unordered. */
+    private static final class LazyResults<T, R> implements Iterator<R> {
+        private final ProcessPool pool;
+        private final byte[] function;
+        private final Iterator<T> input;
+        private final int chunksize;
+        private final boolean ordered;
+        private final int window;
+        private final java.util.ArrayDeque<Task> inFlight = new java.util.ArrayDeque<>();
+        private final java.util.ArrayDeque<R> ready = new java.util.ArrayDeque<>();
+        private int chunkNo;
+
+        LazyResults(ProcessPool pool, byte[] function, Iterator<T> input, int chunksize, boolean ordered, int window) {
+            this.pool = pool;
+            this.function = function;
+            this.input = input;
+            this.chunksize = chunksize;
+            this.ordered = ordered;
+            this.window = window;
+            fill();
+        }
+
+        private void fill() {
+            while (inFlight.size() < window && input.hasNext()) {
+                List<Object> chunk = new ArrayList<>(chunksize);
+                while (chunk.size() < chunksize && input.hasNext()) {
+                    chunk.add(input.next());
+                }
+                inFlight.add(pool.submitChunk(function, chunk, "imap chunk #" + chunkNo++));
+            }
+        }
+
+        @Override
+        public boolean hasNext() {
+            return !ready.isEmpty() || !inFlight.isEmpty() || input.hasNext();
+        }
+
+        @Override
+        @SuppressWarnings("unchecked")
+        public R next() {
+            if (!hasNext()) {
+                throw new NoSuchElementException();
+            }
+            while (ready.isEmpty()) {
+                fill();
+                Task done = ordered ? inFlight.peekFirst() : firstDone();
+                try {
+                    List<R> values = (List<R>) done.future.get();
+                    inFlight.remove(done);
+                    ready.addAll(values);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IllegalStateException("interrupted while waiting for a result", e);
+                } catch (ExecutionException e) {
+                    inFlight.remove(done);
+                    Throwable cause = e.getCause();
+                    if (cause instanceof RuntimeException re) {
+                        throw re;
+                    }
+                    throw new java.util.concurrent.CompletionException(cause);
+                }
+                fill();
+            }
+            return ready.poll();
+        }
+
+        private Task firstDone() {
+            while (true) {
+                for (Task t : inFlight) {
+                    if (t.future.isDone()) {
+                        return t;
+                    }
+                }
+                try {
+                    CompletableFuture.anyOf(inFlight.stream().map(t -> t.future).toArray(CompletableFuture[]::new)).get();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IllegalStateException("interrupted while waiting for a result", e);
+                } catch (ExecutionException ignored) {
+                    // one finished, exceptionally: the loop above finds it
+                }
+            }
+        }
+    }
+
+}

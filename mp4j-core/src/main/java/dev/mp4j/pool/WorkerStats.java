@@ -1,0 +1,20 @@
+package dev.mp4j.pool;
+
+import java.time.Duration;
+
+/**
+ * What one worker slot has done so far (across the processes that filled it): Python has no
+ * such insight into its pool.
+ *
+ * @param slot        the worker slot (0..processes-1)
+ * @param pid         the current worker process, or 0 while none runs
+ * @param tasksDone   jobs finished in this slot (a map chunk counts once)
+ * @param restarts    workers replaced (death, timeout kill, maxTasksPerChild, memory ceiling)
+ * @param starting    time spent starting workers
+ * @param waiting     time jobs spent queued inside the worker before they ran
+ * @param working     time spent running jobs
+ * @param serializing time spent decoding jobs in the worker
+ */
+public record WorkerStats(int slot, long pid, long tasksDone, int restarts, Duration starting, Duration waiting,
+                          Duration working, Duration serializing) {
+}

@@ -1,0 +1,316 @@
+package dev.mp4j.pool;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.mp4j.serial.NotSerializableValueException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+@Timeout(120)
+class ProcessPoolTest {
+    private static ProcessPool pool;
+
+    @BeforeAll
+    static void start() {
+        pool = ProcessPool.create(2);
+    }
+
+    @AfterAll
+    static void stop() throws InterruptedException {
+        pool.terminate();
+        pool.join();
+    }
+
+    @Test
+    void mapAppliesTheFunctionInWorkersAndKeepsOrder() throws Exception {
+        List<Integer> items = IntStream.range(0, 1000).boxed().toList();
+        List<Integer> squares = pool.map(x -> x * x, items);
+        assertEquals(items.stream().map(x -> x * x).toList(), squares);
+        assertEquals(List.of(), pool.map(x -> x, List.<Integer>of()));
+        assertEquals(List.of(4, 9), pool.map(x -> x * x, List.of(2, 3), 1));
+    }
+
+    @Test
+    void tasksRunInOtherProcesses() throws Exception {
+        Set<Long> pids = new HashSet<>(pool.map(x -> ProcessHandle.current().pid(), IntStream.range(0, 200).boxed().toList(), 1));
+        assertFalse(pids.contains(ProcessHandle.current().pid()));
+        assertTrue(pids.size() <= 2 && !pids.isEmpty());
+    }
+
+    @Test
+    void applyAndApplyAsyncWithCallbacks() throws Exception {
+        assertEquals(42, pool.apply(() -> 6 * 7));
+        List<Object> seen = Collections.synchronizedList(new ArrayList<>());
+        AsyncResult<String> ok = pool.applyAsync(() -> "fine", seen::add, seen::add);
+        AsyncResult<String> bad = pool.applyAsync(() -> {
+            throw new IllegalArgumentException("bad input");
+        }, seen::add, seen::add);
+        assertEquals("fine", ok.get(Duration.ofSeconds(30)));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> bad.get(Duration.ofSeconds(30)));
+        assertEquals("bad input", e.getMessage());
+        assertTrue(ok.ready() && ok.successful());
+        assertFalse(bad.successful());
+        assertEquals(2, seen.size());
+        assertTrue(seen.contains("fine"));
+    }
+
+    @Test
+    void anExceptionThatCannotTravelArrivesAsARemoteExceptionWithTheStackTrace() {
+        AsyncResult<Object> r = pool.applyAsync(() -> {
+            throw new NotTravelling();
+        });
+        RemoteTaskException e = assertThrows(RemoteTaskException.class, () -> r.get(Duration.ofSeconds(30)));
+        assertEquals(NotTravelling.class.getName(), e.remoteClass());
+        assertTrue(e.remoteStackTrace().contains("at "), e.remoteStackTrace());
+    }
+
+    /** An exception whose field cannot be serialized. */
+    static final class NotTravelling extends RuntimeException {
+        @SuppressWarnings("unused")
+        private final transient Object ok = null;
+        @SuppressWarnings({"unused", "serial"})
+        private final Object notSerializable = new Object();
+
+        NotTravelling() {
+            super("cannot travel");
+        }
+    }
+
+    @Test
+    void starmapPassesArgumentArrays() throws Exception {
+        List<Object[]> args = List.of(new Object[] {2, 3}, new Object[] {4, 5});
+        assertEquals(List.of(8, 1024), pool.starmap(a -> (int) Math.pow((Integer) a[0], (Integer) a[1]), args));
+    }
+
+    @Test
+    void imapYieldsInOrderAndImapUnorderedYieldsEverything() {
+        Iterator<Integer> it = pool.imap(x -> x + 1, IntStream.range(0, 50).boxed().toList());
+        List<Integer> got = new ArrayList<>();
+        it.forEachRemaining(got::add);
+        assertEquals(IntStream.range(1, 51).boxed().toList(), got);
+        List<Integer> unordered = new ArrayList<>();
+        pool.imapUnordered(x -> x * 2, IntStream.range(0, 50).boxed().toList(), 3).forEachRemaining(unordered::add);
+        Collections.sort(unordered);
+        assertEquals(IntStream.range(0, 50).map(x -> x * 2).boxed().toList(), unordered);
+    }
+
+    @Test
+    void imapConsumesItsInputLazily() {
+        int[] pulled = {0};
+        Iterator<Integer> endless = new Iterator<>() {
+            @Override
+            public boolean hasNext() {
+                return true;
+            }
+
+            @Override
+            public Integer next() {
+                return pulled[0]++;
+            }
+        };
+        Iterator<Integer> results = pool.imap(x -> x, () -> endless);
+        for (int i = 0; i < 10; i++) {
+            assertEquals(i, results.next());
+        }
+        assertTrue(pulled[0] < 30, "pulled " + pulled[0] + " items for 10 results");
+    }
+
+    @Test
+    void aTaskThatCannotBeSerializedIsRefusedAtSubmit() {
+        Thread notSerializable = new Thread(() -> { });
+        NotSerializableValueException e = assertThrows(NotSerializableValueException.class,
+                () -> pool.applyAsync(() -> notSerializable.getName()));
+        assertEquals("java.lang.Thread", e.offendingClass());
+        Callable<Integer> plain = new Callable<>() {
+            @Override
+            public Integer call() {
+                return 1;
+            }
+        };
+        assertThrows(NotSerializableValueException.class, () -> pool.submit(plain));
+        assertThrows(NotSerializableValueException.class, () -> pool.map(x -> x, List.of(new Object())));
+    }
+
+    @Test
+    void theExecutorServiceFaceWorks() throws Exception {
+        Future<Integer> f = pool.submit(() -> 21 * 2);
+        assertEquals(42, f.get(30, TimeUnit.SECONDS));
+        List<Callable<Integer>> calls = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            int n = i;
+            calls.add((dev.mp4j.serial.SerializableCallable<Integer>) () -> n * n);
+        }
+        List<Integer> results = new ArrayList<>();
+        for (Future<Integer> r : pool.invokeAll(calls)) {
+            results.add(r.get());
+        }
+        assertEquals(List.of(0, 1, 4, 9, 16), results);
+        int any = pool.invokeAny(calls);
+        assertTrue(List.of(0, 1, 4, 9, 16).contains(any));
+    }
+
+    @Test
+    void aWorkerThatDiesFailsOnlyItsTaskAndIsReplaced() throws Exception {
+        AsyncResult<Object> dying = pool.applyAsync(() -> {
+            Runtime.getRuntime().halt(7);
+            return null;
+        });
+        WorkerDiedException e = assertThrows(WorkerDiedException.class, () -> dying.get(Duration.ofSeconds(60)));
+        assertEquals(7, e.exitCode());
+        assertTrue(e.getMessage().contains("exited with code 7"), e.getMessage());
+        assertEquals(List.of(1, 4, 9), pool.map(x -> x * x, List.of(1, 2, 3)));
+        assertTrue(pool.workerStats().stream().mapToInt(WorkerStats::restarts).sum() >= 1);
+    }
+
+    @Test
+    void aWorkerKilledBySignalIsNamed() throws Exception {
+        AsyncResult<Object> killed = pool.applyAsync(() -> {
+            new ProcessBuilder("kill", "-9", String.valueOf(ProcessHandle.current().pid())).start().waitFor();
+            Thread.sleep(10_000);
+            return null;
+        });
+        WorkerDiedException e = assertThrows(WorkerDiedException.class, () -> killed.get(Duration.ofSeconds(60)));
+        assertEquals(-9, e.exitCode());
+        assertNotEquals(0, e.pid());
+        assertTrue(e.getMessage().contains("signal 9"), e.getMessage());
+    }
+
+    @Test
+    void outOfMemoryIsReported() {
+        try (ProcessPool small = ProcessPool.create(ProcessPool.Options.defaults().withProcesses(1)
+                .withContext(dev.mp4j.Multiprocessing.getContext("spawn")
+                        .withJvmOptions(dev.mp4j.process.JvmOptions.defaults().maxHeap("32m"))))) {
+            AsyncResult<Object> hog = small.applyAsync(() -> {
+                List<byte[]> keep = new ArrayList<>();
+                while (true) {
+                    keep.add(new byte[1 << 20]);
+                }
+            });
+            WorkerDiedException e = assertThrows(WorkerDiedException.class, () -> hog.get(Duration.ofSeconds(60)));
+            assertTrue(e.outOfMemory(), e.getMessage());
+        }
+    }
+
+    @Test
+    void aTaskThatOverrunsItsTimeoutIsStoppedEvenIfItIgnoresInterrupts() throws Exception {
+        try (ProcessPool timed = ProcessPool.create(ProcessPool.Options.defaults().withProcesses(1)
+                .withTaskTimeout(Duration.ofMillis(300)).withKillGrace(Duration.ofMillis(300)))) {
+            AsyncResult<Object> polite = timed.applyAsync(() -> {
+                Thread.sleep(60_000);
+                return null;
+            });
+            TaskTimeoutException soft = assertThrows(TaskTimeoutException.class, () -> polite.get(Duration.ofSeconds(30)));
+            assertTrue(soft.getMessage().contains("interrupted"), soft.getMessage());
+            AsyncResult<Object> stubborn = timed.applyAsync(() -> {
+                while (true) {
+                    Thread.onSpinWait();
+                }
+            });
+            TaskTimeoutException hard = assertThrows(TaskTimeoutException.class, () -> stubborn.get(Duration.ofSeconds(30)));
+            assertTrue(hard.getMessage().contains("killed"), hard.getMessage());
+            assertEquals(5, timed.apply(() -> 5));
+        }
+    }
+
+    @Test
+    void retriesRunATaskAgainWhenItsWorkerDies() throws Exception {
+        dev.mp4j.shared.IntValue attempts = dev.mp4j.shared.Value.ofInt(0);
+        try (ProcessPool retrying = ProcessPool.create(ProcessPool.Options.defaults().withProcesses(1).withRetries(2))) {
+            int result = retrying.apply(() -> {
+                if (attempts.incrementAndGet() < 3) {
+                    Runtime.getRuntime().halt(1);
+                }
+                return attempts.get();
+            });
+            assertEquals(3, result);
+        }
+    }
+
+    @Test
+    void maxTasksPerChildRecyclesWorkersAndTheInitializerRunsInEach() throws Exception {
+        try (ProcessPool recycling = ProcessPool.create(ProcessPool.Options.defaults().withProcesses(1)
+                .withMaxTasksPerChild(2).withInitializer(() -> System.setProperty("mp4j.test.init", "yes")))) {
+            List<Long> pids = new ArrayList<>();
+            for (int i = 0; i < 6; i++) {
+                pids.add(recycling.apply(() -> {
+                    if (!"yes".equals(System.getProperty("mp4j.test.init"))) {
+                        throw new IllegalStateException("initializer did not run");
+                    }
+                    return ProcessHandle.current().pid();
+                }));
+            }
+            assertEquals(3, new HashSet<>(pids).size(), pids.toString());
+        }
+    }
+
+    @Test
+    void terminateStopsAnEndlessTaskAndJoinReturns() throws Exception {
+        ProcessPool p = ProcessPool.create(1);
+        AsyncResult<Object> endless = p.applyAsync(() -> {
+            while (true) {
+                Thread.onSpinWait();
+            }
+        });
+        Thread.sleep(500);
+        long t0 = System.nanoTime();
+        p.terminate();
+        p.join();
+        assertTrue(System.nanoTime() - t0 < TimeUnit.SECONDS.toNanos(10));
+        assertTrue(endless.ready());
+        assertThrows(java.util.concurrent.RejectedExecutionException.class, () -> p.applyAsync(() -> 1));
+    }
+
+    @Test
+    void invalidSizesAndJoinWhileRunningAreClearErrors() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> ProcessPool.create(0));
+        assertTrue(e.getMessage().contains("at least 1"));
+        assertThrows(IllegalStateException.class, pool::join);
+        assertThrows(IllegalArgumentException.class, () -> pool.imap(x -> x, List.of(1), 0));
+    }
+
+    @Test
+    void defaultChunksizeFollowsPython() {
+        assertEquals(0, pool.defaultChunksize(0));
+        assertEquals(1, pool.defaultChunksize(3));
+        assertEquals(125_000, pool.defaultChunksize(1_000_000));
+        assertEquals(2, pool.defaultChunksize(9));
+    }
+
+    @Test
+    void workerStatsCountTasks() throws Exception {
+        pool.map(x -> x, IntStream.range(0, 10).boxed().toList(), 1);
+        List<WorkerStats> stats = pool.workerStats();
+        assertEquals(2, stats.size());
+        assertTrue(stats.stream().mapToLong(WorkerStats::tasksDone).sum() >= 10);
+        assertTrue(stats.stream().allMatch(s -> !s.starting().isZero()));
+    }
+
+    @Test
+    void completableFuturesCompose() throws Exception {
+        CompletableFuture<Integer> f = pool.submit(() -> 20).thenApply(x -> x + 1);
+        assertEquals(21, f.get(30, TimeUnit.SECONDS));
+        ExecutionException e = assertThrows(ExecutionException.class,
+                () -> pool.submit(() -> { throw new IllegalStateException("x"); }).get(30, TimeUnit.SECONDS));
+        assertInstanceOf(IllegalStateException.class, e.getCause());
+    }
+}
