@@ -13,6 +13,7 @@ import dev.mp4j.examples.process.Pids;
 import dev.mp4j.examples.process.SubclassNoJoin;
 import dev.mp4j.examples.process.SubclassStyle;
 import dev.mp4j.examples.process.TerminateIsAlive;
+import dev.mp4j.examples.queue.QueuePutGet;
 import dev.mp4j.examples.shared.SharedBalance;
 import dev.mp4j.examples.sync.LockPrint;
 import dev.mp4j.examples.sync.SemaphoreWc;
@@ -59,7 +60,9 @@ public final class Demos {
             demo("lock-print", "Ten processes take turns at the screen with a Lock (seed 004)",
                     "seeds/004_4881b295d33c90bd.txt, lines 65-84", LockPrint::main),
             demo("value-balance", "A balance changed under a lock, in a shared Value (seed 003)",
-                    "seeds/003_0f8ee2a5772c3c2c.txt, lines 174-196", SharedBalance::main));
+                    "seeds/003_0f8ee2a5772c3c2c.txt, lines 174-196", SharedBalance::main),
+            demo("queue-put-get", "Three children put into a Queue, the main process gets (seed 000)",
+                    "seeds/000_e148bfe71916de6d.txt, line 24", QueuePutGet::main));
 
     private Demos() {
     }
