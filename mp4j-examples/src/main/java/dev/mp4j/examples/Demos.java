@@ -13,6 +13,7 @@ import dev.mp4j.examples.process.Pids;
 import dev.mp4j.examples.process.SubclassNoJoin;
 import dev.mp4j.examples.process.SubclassStyle;
 import dev.mp4j.examples.process.TerminateIsAlive;
+import dev.mp4j.examples.queue.QueueFullEmpty;
 import dev.mp4j.examples.queue.QueuePutGet;
 import dev.mp4j.examples.shared.SharedBalance;
 import dev.mp4j.examples.sync.LockPrint;
@@ -62,7 +63,9 @@ public final class Demos {
             demo("value-balance", "A balance changed under a lock, in a shared Value (seed 003)",
                     "seeds/003_0f8ee2a5772c3c2c.txt, lines 174-196", SharedBalance::main),
             demo("queue-put-get", "Three children put into a Queue, the main process gets (seed 000)",
-                    "seeds/000_e148bfe71916de6d.txt, line 24", QueuePutGet::main));
+                    "seeds/000_e148bfe71916de6d.txt, line 24", QueuePutGet::main),
+            demo("queue-full-empty", "A Queue of three, filled and emptied: full() and empty() (seed 002)",
+                    "seeds/002_263d7d21e73864f4.txt, lines 516-535", QueueFullEmpty::main));
 
     private Demos() {
     }
