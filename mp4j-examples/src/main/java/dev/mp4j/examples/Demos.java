@@ -13,6 +13,7 @@ import dev.mp4j.examples.process.Pids;
 import dev.mp4j.examples.process.SubclassNoJoin;
 import dev.mp4j.examples.process.SubclassStyle;
 import dev.mp4j.examples.process.TerminateIsAlive;
+import dev.mp4j.examples.queue.ConsumerNeverEnds;
 import dev.mp4j.examples.queue.QueueFullEmpty;
 import dev.mp4j.examples.queue.QueuePutGet;
 import dev.mp4j.examples.shared.SharedBalance;
@@ -65,7 +66,9 @@ public final class Demos {
             demo("queue-put-get", "Three children put into a Queue, the main process gets (seed 000)",
                     "seeds/000_e148bfe71916de6d.txt, line 24", QueuePutGet::main),
             demo("queue-full-empty", "A Queue of three, filled and emptied: full() and empty() (seed 002)",
-                    "seeds/002_263d7d21e73864f4.txt, lines 516-535", QueueFullEmpty::main));
+                    "seeds/002_263d7d21e73864f4.txt, lines 516-535", QueueFullEmpty::main),
+            demo("queue-consumer-never-ends", "Producer and consumer on a Queue; the consumer waits for ever (seed 002)",
+                    "seeds/002_263d7d21e73864f4.txt, lines 549-575", ConsumerNeverEnds::main));
 
     private Demos() {
     }
