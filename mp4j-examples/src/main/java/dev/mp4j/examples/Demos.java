@@ -14,6 +14,7 @@ import dev.mp4j.examples.process.SubclassNoJoin;
 import dev.mp4j.examples.process.SubclassStyle;
 import dev.mp4j.examples.process.TerminateIsAlive;
 import dev.mp4j.examples.queue.ConsumerNeverEnds;
+import dev.mp4j.examples.queue.NoneEndMarker;
 import dev.mp4j.examples.queue.QueueFullEmpty;
 import dev.mp4j.examples.queue.QueuePutGet;
 import dev.mp4j.examples.shared.SharedBalance;
@@ -68,7 +69,9 @@ public final class Demos {
             demo("queue-full-empty", "A Queue of three, filled and emptied: full() and empty() (seed 002)",
                     "seeds/002_263d7d21e73864f4.txt, lines 516-535", QueueFullEmpty::main),
             demo("queue-consumer-never-ends", "Producer and consumer on a Queue; the consumer waits for ever (seed 002)",
-                    "seeds/002_263d7d21e73864f4.txt, lines 549-575", ConsumerNeverEnds::main));
+                    "seeds/002_263d7d21e73864f4.txt, lines 549-575", ConsumerNeverEnds::main),
+            demo("queue-none-end-marker", "Producer and consumer on a Queue, ended by None (seed 002)",
+                    "seeds/002_263d7d21e73864f4.txt, lines 576-605", NoneEndMarker::main));
 
     private Demos() {
     }
