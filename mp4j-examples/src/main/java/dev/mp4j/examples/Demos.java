@@ -15,6 +15,7 @@ import dev.mp4j.examples.process.SubclassStyle;
 import dev.mp4j.examples.process.TerminateIsAlive;
 import dev.mp4j.examples.queue.ConsumerNeverEnds;
 import dev.mp4j.examples.queue.NoneEndMarker;
+import dev.mp4j.examples.queue.NoneEndMarkers;
 import dev.mp4j.examples.queue.QueueFullEmpty;
 import dev.mp4j.examples.queue.QueuePutGet;
 import dev.mp4j.examples.shared.SharedBalance;
@@ -71,7 +72,9 @@ public final class Demos {
             demo("queue-consumer-never-ends", "Producer and consumer on a Queue; the consumer waits for ever (seed 002)",
                     "seeds/002_263d7d21e73864f4.txt, lines 549-575", ConsumerNeverEnds::main),
             demo("queue-none-end-marker", "Producer and consumer on a Queue, ended by None (seed 002)",
-                    "seeds/002_263d7d21e73864f4.txt, lines 576-605", NoneEndMarker::main));
+                    "seeds/002_263d7d21e73864f4.txt, lines 576-605", NoneEndMarker::main),
+            demo("queue-none-end-markers", "Three consumers, ended by one None each; extends seed 002's (seed 002)",
+                    "seeds/002_263d7d21e73864f4.txt, lines 576-605, extended to three consumers", NoneEndMarkers::main));
 
     private Demos() {
     }
