@@ -14,6 +14,7 @@ import dev.mp4j.examples.process.SubclassNoJoin;
 import dev.mp4j.examples.process.SubclassStyle;
 import dev.mp4j.examples.process.TerminateIsAlive;
 import dev.mp4j.examples.queue.ConsumerNeverEnds;
+import dev.mp4j.examples.queue.JoinableConsumer;
 import dev.mp4j.examples.queue.NoneEndMarker;
 import dev.mp4j.examples.queue.NoneEndMarkers;
 import dev.mp4j.examples.queue.QueueFullEmpty;
@@ -74,7 +75,9 @@ public final class Demos {
             demo("queue-none-end-marker", "Producer and consumer on a Queue, ended by None (seed 002)",
                     "seeds/002_263d7d21e73864f4.txt, lines 576-605", NoneEndMarker::main),
             demo("queue-none-end-markers", "Three consumers, ended by one None each; extends seed 002's (seed 002)",
-                    "seeds/002_263d7d21e73864f4.txt, lines 576-605, extended to three consumers", NoneEndMarkers::main));
+                    "seeds/002_263d7d21e73864f4.txt, lines 576-605, extended to three consumers", NoneEndMarkers::main),
+            demo("joinable-queue-consumer", "A JoinableQueue, a daemon consumer, a producer that joins (seed 002)",
+                    "seeds/002_263d7d21e73864f4.txt, lines 607-647", JoinableConsumer::main));
 
     private Demos() {
     }
