@@ -15,6 +15,7 @@ import dev.mp4j.examples.process.SubclassStyle;
 import dev.mp4j.examples.process.TerminateIsAlive;
 import dev.mp4j.examples.queue.ConsumerNeverEnds;
 import dev.mp4j.examples.queue.JoinableConsumer;
+import dev.mp4j.examples.queue.JoinableConsumers;
 import dev.mp4j.examples.queue.NoneEndMarker;
 import dev.mp4j.examples.queue.NoneEndMarkers;
 import dev.mp4j.examples.queue.QueueFullEmpty;
@@ -77,7 +78,9 @@ public final class Demos {
             demo("queue-none-end-markers", "Three consumers, ended by one None each; extends seed 002's (seed 002)",
                     "seeds/002_263d7d21e73864f4.txt, lines 576-605, extended to three consumers", NoneEndMarkers::main),
             demo("joinable-queue-consumer", "A JoinableQueue, a daemon consumer, a producer that joins (seed 002)",
-                    "seeds/002_263d7d21e73864f4.txt, lines 607-647", JoinableConsumer::main));
+                    "seeds/002_263d7d21e73864f4.txt, lines 607-647", JoinableConsumer::main),
+            demo("joinable-queue-consumers", "A JoinableQueue and three daemon consumers (seed 002)",
+                    "seeds/002_263d7d21e73864f4.txt, lines 648-681", JoinableConsumers::main));
 
     private Demos() {
     }

@@ -1,5 +1,6 @@
 package dev.mp4j.examples.queue;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.mp4j.examples.DemoRunner;
@@ -7,6 +8,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.IntFunction;
+import java.util.regex.Pattern;
 
 /** Checks shared by the tests of seed 002's producer-consumer programs: ten buns, made and got. */
 final class Buns {
@@ -24,6 +26,21 @@ final class Buns {
         List<DemoRunner.Line> lines = new ArrayList<>();
         for (int k = 0; k < COUNT; k++) {
             lines.add(run.line(text.apply(k)));
+        }
+        return lines;
+    }
+
+    /**
+     * The one line for each bun that matches the bun's pattern, in bun order; fails unless each of
+     * the ten has exactly one.
+     */
+    static List<DemoRunner.Line> oneLineEachMatching(DemoRunner.Result run, IntFunction<Pattern> pattern) {
+        List<DemoRunner.Line> lines = new ArrayList<>();
+        for (int k = 0; k < COUNT; k++) {
+            Pattern p = pattern.apply(k);
+            List<DemoRunner.Line> found = run.linesWhere(l -> p.matcher(l.text()).matches());
+            assertEquals(1, found.size(), "lines matching " + p + "\n" + run);
+            lines.add(found.getFirst());
         }
         return lines;
     }
