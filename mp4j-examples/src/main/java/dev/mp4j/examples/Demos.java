@@ -16,6 +16,7 @@ import dev.mp4j.examples.process.TerminateIsAlive;
 import dev.mp4j.examples.queue.ConsumerNeverEnds;
 import dev.mp4j.examples.queue.JoinableConsumer;
 import dev.mp4j.examples.queue.JoinableConsumers;
+import dev.mp4j.examples.queue.JoinableProducerProcess;
 import dev.mp4j.examples.queue.NoneEndMarker;
 import dev.mp4j.examples.queue.NoneEndMarkers;
 import dev.mp4j.examples.queue.QueueFullEmpty;
@@ -80,7 +81,9 @@ public final class Demos {
             demo("joinable-queue-consumer", "A JoinableQueue, a daemon consumer, a producer that joins (seed 002)",
                     "seeds/002_263d7d21e73864f4.txt, lines 607-647", JoinableConsumer::main),
             demo("joinable-queue-consumers", "A JoinableQueue and three daemon consumers (seed 002)",
-                    "seeds/002_263d7d21e73864f4.txt, lines 648-681", JoinableConsumers::main));
+                    "seeds/002_263d7d21e73864f4.txt, lines 648-681", JoinableConsumers::main),
+            demo("joinable-queue-producer-process", "A producer process and three daemon consumers (seed 002)",
+                    "seeds/002_263d7d21e73864f4.txt, lines 683-721", JoinableProducerProcess::main));
 
     private Demos() {
     }
