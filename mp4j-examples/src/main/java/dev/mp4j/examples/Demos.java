@@ -22,6 +22,7 @@ import dev.mp4j.examples.queue.NoneEndMarkers;
 import dev.mp4j.examples.queue.QueueFullEmpty;
 import dev.mp4j.examples.queue.QueuePutGet;
 import dev.mp4j.examples.queue.TicketBooth;
+import dev.mp4j.examples.queue.WriteRead;
 import dev.mp4j.examples.shared.SharedBalance;
 import dev.mp4j.examples.sync.LockPrint;
 import dev.mp4j.examples.sync.SemaphoreWc;
@@ -86,7 +87,9 @@ public final class Demos {
             demo("joinable-queue-producer-process", "A producer process and three daemon consumers (seed 002)",
                     "seeds/002_263d7d21e73864f4.txt, lines 683-721", JoinableProducerProcess::main),
             demo("queue-ticket-booth", "Five booths pass the ticket count in a Queue, under a Lock (seed 001)",
-                    "seeds/001_25fc41195140cc7a.txt, lines 43-77", TicketBooth::main));
+                    "seeds/001_25fc41195140cc7a.txt, lines 43-77", TicketBooth::main),
+            demo("queue-write-read", "A writer and a reader that stops at an empty Queue (seed 003)",
+                    "seeds/003_0f8ee2a5772c3c2c.txt, lines 113-147", WriteRead::main));
 
     private Demos() {
     }

@@ -10,7 +10,10 @@ import java.util.List;
 import java.util.function.IntFunction;
 import java.util.regex.Pattern;
 
-/** Checks shared by the tests of seed 002's producer-consumer programs: ten buns, made and got. */
+/**
+ * Checks shared by the queue demos' tests: mostly on seed 002's producer-consumer programs (ten
+ * buns, made and got), and on the order and spacing of any demo's lines.
+ */
 final class Buns {
     /** How many buns every one of those programs makes, {@code 包子0} to {@code 包子9}. */
     static final int COUNT = 10;
