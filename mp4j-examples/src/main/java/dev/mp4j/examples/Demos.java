@@ -14,6 +14,7 @@ import dev.mp4j.examples.process.SubclassNoJoin;
 import dev.mp4j.examples.process.SubclassStyle;
 import dev.mp4j.examples.process.TerminateIsAlive;
 import dev.mp4j.examples.queue.ConsumerNeverEnds;
+import dev.mp4j.examples.queue.EndlessProducer;
 import dev.mp4j.examples.queue.JoinableConsumer;
 import dev.mp4j.examples.queue.JoinableConsumers;
 import dev.mp4j.examples.queue.JoinableProducerProcess;
@@ -89,7 +90,9 @@ public final class Demos {
             demo("queue-ticket-booth", "Five booths pass the ticket count in a Queue, under a Lock (seed 001)",
                     "seeds/001_25fc41195140cc7a.txt, lines 43-77", TicketBooth::main),
             demo("queue-write-read", "A writer and a reader that stops at an empty Queue (seed 003)",
-                    "seeds/003_0f8ee2a5772c3c2c.txt, lines 113-147", WriteRead::main));
+                    "seeds/003_0f8ee2a5772c3c2c.txt, lines 113-147", WriteRead::main),
+            demo("queue-endless-producer", "A child greets through a Queue every half second, bounded here (seed 004)",
+                    "seeds/004_4881b295d33c90bd.txt, lines 86-107", EndlessProducer::main));
 
     private Demos() {
     }
