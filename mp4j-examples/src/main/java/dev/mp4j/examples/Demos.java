@@ -13,6 +13,17 @@ import dev.mp4j.examples.process.Pids;
 import dev.mp4j.examples.process.SubclassNoJoin;
 import dev.mp4j.examples.process.SubclassStyle;
 import dev.mp4j.examples.process.TerminateIsAlive;
+import dev.mp4j.examples.queue.ConsumerNeverEnds;
+import dev.mp4j.examples.queue.EndlessProducer;
+import dev.mp4j.examples.queue.JoinableConsumer;
+import dev.mp4j.examples.queue.JoinableConsumers;
+import dev.mp4j.examples.queue.JoinableProducerProcess;
+import dev.mp4j.examples.queue.NoneEndMarker;
+import dev.mp4j.examples.queue.NoneEndMarkers;
+import dev.mp4j.examples.queue.QueueFullEmpty;
+import dev.mp4j.examples.queue.QueuePutGet;
+import dev.mp4j.examples.queue.TicketBooth;
+import dev.mp4j.examples.queue.WriteRead;
 import dev.mp4j.examples.shared.SharedBalance;
 import dev.mp4j.examples.sync.LockPrint;
 import dev.mp4j.examples.sync.SemaphoreWc;
@@ -59,7 +70,29 @@ public final class Demos {
             demo("lock-print", "Ten processes take turns at the screen with a Lock (seed 004)",
                     "seeds/004_4881b295d33c90bd.txt, lines 65-84", LockPrint::main),
             demo("value-balance", "A balance changed under a lock, in a shared Value (seed 003)",
-                    "seeds/003_0f8ee2a5772c3c2c.txt, lines 174-196", SharedBalance::main));
+                    "seeds/003_0f8ee2a5772c3c2c.txt, lines 174-196", SharedBalance::main),
+            demo("queue-put-get", "Three children put into a Queue, the main process gets (seed 000)",
+                    "seeds/000_e148bfe71916de6d.txt, line 24", QueuePutGet::main),
+            demo("queue-full-empty", "A Queue of three, filled and emptied: full() and empty() (seed 002)",
+                    "seeds/002_263d7d21e73864f4.txt, lines 516-535", QueueFullEmpty::main),
+            demo("queue-consumer-never-ends", "Producer and consumer on a Queue; the consumer waits for ever (seed 002)",
+                    "seeds/002_263d7d21e73864f4.txt, lines 549-575", ConsumerNeverEnds::main),
+            demo("queue-none-end-marker", "Producer and consumer on a Queue, ended by None (seed 002)",
+                    "seeds/002_263d7d21e73864f4.txt, lines 576-605", NoneEndMarker::main),
+            demo("queue-none-end-markers", "Three consumers, ended by one None each; extends seed 002's (seed 002)",
+                    "seeds/002_263d7d21e73864f4.txt, lines 576-605, extended to three consumers", NoneEndMarkers::main),
+            demo("joinable-queue-consumer", "A JoinableQueue, a daemon consumer, a producer that joins (seed 002)",
+                    "seeds/002_263d7d21e73864f4.txt, lines 607-647", JoinableConsumer::main),
+            demo("joinable-queue-consumers", "A JoinableQueue and three daemon consumers (seed 002)",
+                    "seeds/002_263d7d21e73864f4.txt, lines 648-681", JoinableConsumers::main),
+            demo("joinable-queue-producer-process", "A producer process and three daemon consumers (seed 002)",
+                    "seeds/002_263d7d21e73864f4.txt, lines 683-721", JoinableProducerProcess::main),
+            demo("queue-ticket-booth", "Five booths pass the ticket count in a Queue, under a Lock (seed 001)",
+                    "seeds/001_25fc41195140cc7a.txt, lines 43-77", TicketBooth::main),
+            demo("queue-write-read", "A writer and a reader that stops at an empty Queue (seed 003)",
+                    "seeds/003_0f8ee2a5772c3c2c.txt, lines 113-147", WriteRead::main),
+            demo("queue-endless-producer", "A child greets through a Queue every half second, bounded here (seed 004)",
+                    "seeds/004_4881b295d33c90bd.txt, lines 86-107", EndlessProducer::main));
 
     private Demos() {
     }
