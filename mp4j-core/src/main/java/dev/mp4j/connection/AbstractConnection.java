@@ -50,6 +50,20 @@ abstract class AbstractConnection implements Connection {
     /** Releases the transport. Called once. */
     abstract void closeTransport();
 
+    /** Keeps other processes sharing this end from interleaving a frame with ours (pipes). */
+    void lockForWrite() {
+    }
+
+    void unlockForWrite() {
+    }
+
+    /** Keeps other processes sharing this end from reading part of the frame we read (pipes). */
+    void lockForRead() {
+    }
+
+    void unlockForRead() {
+    }
+
     @Override
     public void send(Object obj) throws IOException {
         checkWritable();
@@ -62,9 +76,11 @@ abstract class AbstractConnection implements Connection {
         checkReadable();
         byte[] bytes;
         readLock.lock();
+        lockForRead();
         try {
             bytes = readPayload(readLength(maxMessageBytes));
         } finally {
+            unlockForRead();
             readLock.unlock();
         }
         return serializer.deserialize(bytes, 0, bytes.length);
@@ -95,9 +111,11 @@ abstract class AbstractConnection implements Connection {
         }
         checkReadable();
         readLock.lock();
+        lockForRead();
         try {
             return readBytes(maxLength);
         } finally {
+            unlockForRead();
             readLock.unlock();
         }
     }
@@ -125,9 +143,11 @@ abstract class AbstractConnection implements Connection {
         }
         checkReadable();
         readLock.lock();
+        lockForRead();
         try {
             return readInto(buf, offset);
         } finally {
+            unlockForRead();
             readLock.unlock();
         }
     }
@@ -210,10 +230,12 @@ abstract class AbstractConnection implements Connection {
         }
         // Senders on several threads must not interleave frames (CPython leaves this to the caller).
         writeLock.lock();
+        lockForWrite();
         try {
             int headerLength = Framing.writeHeader(header, size);
             writeFrame(header, headerLength, buf, offset, size);
         } finally {
+            unlockForWrite();
             writeLock.unlock();
         }
     }

@@ -34,8 +34,9 @@ import java.util.concurrent.TimeoutException;
  * (naming both sizes); {@link IllegalArgumentException} for bad offsets and sizes;
  * {@link BufferTooShortException} when {@link #recvBytesInto} is given too small a buffer.
  *
- * <p>Like CPython's, one end is meant to be used by one thread at a time for reading and one for
- * writing; two processes reading (or writing) the same end at once may interleave data.
+ * <p>Unlike CPython's, an end may be shared: threads, and for a {@link Pipe} also processes, that
+ * send on the same end never interleave their messages, and readers of one end each get whole
+ * messages.
  */
 public interface Connection extends AutoCloseable {
 

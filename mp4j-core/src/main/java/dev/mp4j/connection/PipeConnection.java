@@ -1,6 +1,7 @@
 package dev.mp4j.connection;
 
 import dev.mp4j.shm.ByteRing;
+import dev.mp4j.sync.ProcessLock;
 
 import java.io.IOException;
 import java.io.ObjectStreamException;
@@ -17,6 +18,8 @@ final class PipeConnection extends AbstractConnection implements Serializable, B
     private final transient int slot;
     private final transient ByteRing in;
     private final transient ByteRing out;
+    private final transient ProcessLock writers;
+    private final transient ProcessLock readers;
 
     private PipeConnection(PipeSegment segment, int end, int slot, boolean readable, boolean writable, long maxMessageBytes) {
         super(readable, writable, maxMessageBytes);
@@ -25,6 +28,8 @@ final class PipeConnection extends AbstractConnection implements Serializable, B
         this.slot = slot;
         this.in = readable ? segment.ringTo(end) : null;
         this.out = writable ? segment.ringTo(1 - end) : null;
+        this.writers = writable ? ProcessLock.within(segment.shm(), PipeLayout.writerLockOffset(1 - end)) : null;
+        this.readers = readable ? ProcessLock.within(segment.shm(), PipeLayout.readerLockOffset(end)) : null;
         segment.retain();
     }
 
@@ -71,6 +76,26 @@ final class PipeConnection extends AbstractConnection implements Serializable, B
 
     private IOException closedDuring(IllegalStateException e) {
         return isClosed() ? new IOException("handle is closed", e) : new IOException(e.getMessage(), e);
+    }
+
+    @Override
+    void lockForWrite() {
+        writers.lock();
+    }
+
+    @Override
+    void unlockForWrite() {
+        writers.unlock();
+    }
+
+    @Override
+    void lockForRead() {
+        readers.lock();
+    }
+
+    @Override
+    void unlockForRead() {
+        readers.unlock();
     }
 
     @Override

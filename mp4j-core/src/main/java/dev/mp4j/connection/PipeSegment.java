@@ -57,6 +57,10 @@ final class PipeSegment {
         return shm.name();
     }
 
+    SharedSegment shm() {
+        return shm;
+    }
+
     boolean duplex() {
         return duplex;
     }

@@ -227,6 +227,30 @@ class PipeTest {
     }
 
     @Test
+    void severalProcessesSendingOnOneEndNeverInterleaveMessages() throws Exception {
+        Pipe pipe = Pipe.open();
+        Connection shared = pipe.right();
+        List<JvmProcess> ps = new java.util.ArrayList<>();
+        for (int c = 0; c < 4; c++) {
+            int id = c;
+            JvmProcess p = new JvmProcess(() -> {
+                for (int i = 0; i < 2000; i++) {
+                    shared.send(new int[] {id, i, id * 1_000_000 + i});
+                }
+            });
+            p.start();
+            ps.add(p);
+        }
+        int[] next = new int[4];
+        for (int k = 0; k < 8000; k++) {
+            int[] m = (int[]) pipe.left().recv();
+            assertEquals(m[0] * 1_000_000 + m[1], m[2], "a torn message");
+            assertEquals(next[m[0]]++, m[1], "out of order from sender " + m[0]);
+        }
+        ps.forEach(JvmProcess::join);
+    }
+
+    @Test
     void aNonSerializableObjectIsRefusedInTheSender() {
         Pipe pipe = Pipe.open();
         Object notSerializable = new Object();
