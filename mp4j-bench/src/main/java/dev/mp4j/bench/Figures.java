@@ -6,7 +6,8 @@ import java.util.Optional;
 /** The figures mp4j can print, by the CPython script names. */
 public final class Figures {
     private static final List<Figure> ALL = List.of(new ProcessStartJoinFigure(), new QueueThroughputFigure(), new PipeFigure(),
-            new LockOpsFigure(), new ValueArrayFigure(), new SharedMemoryFigure(), new MemoryFigure());
+            new LockOpsFigure(), new ValueArrayFigure(), new SharedMemoryFigure(), new PoolMapFigure(), new PoolCpuFigure(),
+            new PpeFigure(), new MemoryFigure());
 
     private Figures() {
     }
