@@ -140,6 +140,9 @@ public final class ProcessPool implements ExecutorService {
     final ScheduledExecutorService timer;
     private final ExecutorService callbacks;
     private final AtomicLong ids = new AtomicLong();
+    private final java.util.concurrent.atomic.AtomicInteger functionIds = new java.util.concurrent.atomic.AtomicInteger();
+    private final java.util.Map<LambdaShape, Integer> shapeIds = new java.util.concurrent.ConcurrentHashMap<>();
+    private final java.util.Map<Integer, byte[]> shapeBytes = new java.util.concurrent.ConcurrentHashMap<>();
     private volatile State state = State.RUNNING;
 
     private ProcessPool(Options options) {
@@ -180,6 +183,18 @@ public final class ProcessPool implements ExecutorService {
         return new ProcessPool(options);
     }
 
+    /** A queued task if there is one now (for a worker's second slot), without waiting. */
+    Task pollTask() {
+        if (state == State.TERMINATED) {
+            return null;
+        }
+        Task t;
+        while ((t = pending.poll()) != null && t.future.isDone()) {
+            // cancelled while queued
+        }
+        return t;
+    }
+
     JvmProcess newWorker(WorkerLoop loop, int index) {
         JvmProcess p = workerContext.process(loop, "PoolWorker-" + (index + 1));
         p.setDaemon(true);
@@ -214,8 +229,8 @@ public final class ProcessPool implements ExecutorService {
         return state == State.TERMINATED;
     }
 
-    void complete(Task t, Object value) {
-        t.future.complete(value);
+    void complete(Task t, List<Object> values) {
+        t.future.complete(t.kind == Messages.CALL || t.kind == Messages.LAMBDA_CALL ? values.getFirst() : values);
     }
 
     void fail(Task t, Throwable error) {
@@ -242,18 +257,12 @@ public final class ProcessPool implements ExecutorService {
         return SafeSerializer.javaSerialize(function);
     }
 
-    private Task enqueue(int kind, byte[] function, List<?> items, String description) {
+    private Task enqueue(int kind, int functionId, byte[] function, List<?> items, String description) {
         checkRunning();
-        Task t = new Task(ids.incrementAndGet(), kind, function, items, description, options.taskTimeout());
+        Task t = new Task(ids.incrementAndGet(), kind, functionId, function, Codec.items(items), description,
+                options.taskTimeout());
         pending.add(t);
         return t;
-    }
-
-    /** Serializes a chunk of arguments now, so a bad argument fails in the caller. */
-    private static List<Object> checked(List<?> items) {
-        List<Object> copy = new ArrayList<>(items);
-        serialize((Serializable) copy);
-        return copy;
     }
 
     /** Python's {@code apply}: runs {@code task} in a worker and waits; its exception is thrown as itself. */
@@ -274,7 +283,16 @@ public final class ProcessPool implements ExecutorService {
     public <R> AsyncResult<R> applyAsync(SerializableCallable<R> task, Consumer<? super R> callback,
                                          Consumer<? super Throwable> errorCallback) {
         Objects.requireNonNull(task, "task");
-        Task t = enqueue(Messages.CALL, serialize(task), List.of(), "task #" + (ids.get() + 1));
+        Task t;
+        LambdaShape.Split split = LambdaShape.split(task);
+        if (split != null) {
+            // The code travels once per worker; only the captured values travel with each task.
+            Integer id = shapeIds.computeIfAbsent(split.shape(), k -> functionIds.incrementAndGet());
+            byte[] shape = shapeBytes.computeIfAbsent(id, k -> serialize(split.shape()));
+            t = enqueue(Messages.LAMBDA_CALL, id, shape, split.captured(), "task #" + (ids.get() + 1));
+        } else {
+            t = enqueue(Messages.CALL, functionIds.incrementAndGet(), serialize(task), List.of(), "task #" + (ids.get() + 1));
+        }
         CompletableFuture<R> f = (CompletableFuture<R>) (CompletableFuture<?>) t.future;
         return new AsyncResult<>(withCallbacks(f, callback, errorCallback));
     }
@@ -356,10 +374,11 @@ public final class ProcessPool implements ExecutorService {
         items.forEach(all::add);
         int size = chunksize > 0 ? chunksize : defaultChunksize(all.size());
         byte[] function = serialize(fn);
+        int functionId = functionIds.incrementAndGet();
         List<CompletableFuture<Object>> parts = new ArrayList<>();
         for (int from = 0, k = 0; from < all.size(); from += size, k++) {
-            List<Object> chunk = checked(all.subList(from, Math.min(all.size(), from + size)));
-            parts.add(enqueue(kind, function, chunk, what + " chunk #" + k + " (items " + from + "..)").future);
+            List<T> chunk = all.subList(from, Math.min(all.size(), from + size));
+            parts.add(enqueue(kind, functionId, function, chunk, what + " chunk #" + k + " (items " + from + "..)").future);
         }
         CompletableFuture<List<R>> all2 = CompletableFuture.allOf(parts.toArray(CompletableFuture[]::new)).thenApply(v -> {
             List<R> out = new ArrayList<>(all.size());
@@ -410,12 +429,12 @@ public final class ProcessPool implements ExecutorService {
             throw new IllegalArgumentException("Chunksize must be 1+, not " + chunksize);
         }
         checkRunning();
-        return new LazyResults<>(this, serialize(fn), items.iterator(), chunksize, ordered,
-                Math.max(2, options.processes() * 2));
+        return new LazyResults<>(this, serialize(fn), functionIds.incrementAndGet(), items.iterator(), chunksize, ordered,
+                Math.max(4, options.processes() * 4));
     }
 
-    Task submitChunk(byte[] function, List<?> chunk, String description) {
-        return enqueue(Messages.MAP, function, checked(chunk), description);
+    Task submitChunk(byte[] function, int functionId, List<?> chunk, String description) {
+        return enqueue(Messages.MAP, functionId, function, chunk, description);
     }
 
     // ---- life cycle ----
@@ -669,6 +688,7 @@ public final class ProcessPool implements ExecutorService {
     private static final class LazyResults<T, R> implements Iterator<R> {
         private final ProcessPool pool;
         private final byte[] function;
+        private final int functionId;
         private final Iterator<T> input;
         private final int chunksize;
         private final boolean ordered;
@@ -677,9 +697,11 @@ public final class ProcessPool implements ExecutorService {
         private final java.util.ArrayDeque<R> ready = new java.util.ArrayDeque<>();
         private int chunkNo;
 
-        LazyResults(ProcessPool pool, byte[] function, Iterator<T> input, int chunksize, boolean ordered, int window) {
+        LazyResults(ProcessPool pool, byte[] function, int functionId, Iterator<T> input, int chunksize, boolean ordered,
+                    int window) {
             this.pool = pool;
             this.function = function;
+            this.functionId = functionId;
             this.input = input;
             this.chunksize = chunksize;
             this.ordered = ordered;
@@ -693,7 +715,7 @@ public final class ProcessPool implements ExecutorService {
                 while (chunk.size() < chunksize && input.hasNext()) {
                     chunk.add(input.next());
                 }
-                inFlight.add(pool.submitChunk(function, chunk, "imap chunk #" + chunkNo++));
+                inFlight.add(pool.submitChunk(function, functionId, chunk, "imap chunk #" + chunkNo++));
             }
         }
 

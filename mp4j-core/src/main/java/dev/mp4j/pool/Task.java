@@ -1,7 +1,6 @@
 package dev.mp4j.pool;
 
 import java.time.Duration;
-import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
 /** One job as the parent tracks it: what to send, where its result goes, how it is timed. */
@@ -9,7 +8,8 @@ final class Task {
     final long id;
     final int kind;
     final byte[] function;
-    final List<?> items;
+    final int functionId;
+    final byte[] items;
     final String description;
     final Duration timeout;
     final CompletableFuture<Object> future = new CompletableFuture<>();
@@ -17,16 +17,18 @@ final class Task {
     volatile boolean interruptedForTimeout;
     volatile boolean killedForTimeout;
 
-    Task(long id, int kind, byte[] function, List<?> items, String description, Duration timeout) {
+    Task(long id, int kind, int functionId, byte[] function, byte[] items, String description, Duration timeout) {
         this.id = id;
         this.kind = kind;
+        this.functionId = functionId;
         this.function = function;
         this.items = items;
         this.description = description;
         this.timeout = timeout;
     }
 
-    Messages.Job job() {
-        return new Messages.Job(id, kind, function, items);
+    /** The job message, with the function's bytes only if the worker does not have it yet. */
+    byte[] job(boolean withFunction) {
+        return Codec.job(id, kind, functionId, withFunction ? function : null, items);
     }
 }

@@ -7,25 +7,27 @@ import dev.mp4j.serial.SafeSerializer;
 import dev.mp4j.serial.SerializableCallable;
 import dev.mp4j.serial.TaskFunction;
 import java.io.EOFException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
+import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
-import java.util.concurrent.LinkedBlockingQueue;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * What a pool worker process runs: its initializer, then jobs from its pipe until the parent
- * closes the pipe. Jobs run on a task thread, so that the main thread can still read a
- * {@code Cancel} and interrupt a job that overran its timeout.
+ * What a pool worker process runs: its initializer, then jobs read straight from its pipe by the
+ * main thread, until the parent closes the pipe. A second, one-way pipe carries cancellations: a
+ * watcher thread reads it and interrupts the main thread when the job it names overran its
+ * timeout.
  */
 final class WorkerLoop implements ProcessTarget {
-    private final Connection conn;
+    private final Connection jobs;
+    private final Connection control;
     private final ProcessTarget initializer;
 
-    WorkerLoop(Connection conn, ProcessTarget initializer) {
-        this.conn = conn;
+    WorkerLoop(Connection jobs, Connection control, ProcessTarget initializer) {
+        this.jobs = jobs;
+        this.control = control;
         this.initializer = initializer;
     }
 
@@ -34,57 +36,45 @@ final class WorkerLoop implements ProcessTarget {
         if (initializer != null) {
             initializer.run();
         }
-        LinkedBlockingQueue<Arrived> jobs = new LinkedBlockingQueue<>();
         AtomicLong current = new AtomicLong(-1);
-        Thread executor = new Thread(() -> execute(jobs, current), "mp4j-pool-task");
-        executor.setDaemon(true);
-        conn.send(new Messages.Ready(ProcessHandle.current().pid()));
-        executor.start();
+        Thread main = Thread.currentThread();
+        Thread watcher = new Thread(() -> watch(current, main), "mp4j-pool-cancel");
+        watcher.setDaemon(true);
+        watcher.start();
+        jobs.sendBytes(ByteBuffer.allocate(8).putLong(ProcessHandle.current().pid()).array());
+        // The parent remembers which functions it sent, 32 at most; keeping 64 here by recent use
+        // means everything it thinks we have, we do.
+        Map<Integer, Object> functions = new java.util.LinkedHashMap<>(128, 0.75f, true) {
+            @Override
+            protected boolean removeEldestEntry(Map.Entry<Integer, Object> eldest) {
+                return size() > 64;
+            }
+        };
         while (true) {
-            Object m;
+            byte[] message;
             try {
-                m = conn.recv();
+                message = jobs.recvBytes();
             } catch (EOFException parentClosed) {
                 return;
             }
-            switch (m) {
-                case Messages.Job job -> jobs.put(new Arrived(job, System.nanoTime()));
-                case Messages.Cancel cancel -> {
-                    if (current.get() == cancel.id()) {
-                        executor.interrupt();
-                    }
-                }
-                default -> throw new IllegalStateException("unexpected message from the pool: " + m);
-            }
-        }
-    }
-
-    private record Arrived(Messages.Job job, long at) {
-    }
-
-    private void execute(LinkedBlockingQueue<Arrived> jobs, AtomicLong current) {
-        byte[] lastBytes = null;
-        Object lastFunction = null;
-        while (true) {
-            Arrived a;
-            try {
-                a = jobs.take();
-            } catch (InterruptedException e) {
-                continue;
-            }
-            Messages.Job job = a.job();
+            long arrived = System.nanoTime();
+            Codec.Job job = Codec.readJob(message);
             long start = System.nanoTime();
-            current.set(job.id());
-            Object value = null;
+            List<Object> values = null;
             Throwable error = null;
             long decoded = start;
+            current.set(job.id());
             try {
-                if (lastBytes == null || !Arrays.equals(lastBytes, job.function())) {
-                    lastFunction = SafeSerializer.javaDeserialize(job.function(), 1, job.function().length - 1);
-                    lastBytes = job.function();
+                Object function = functions.get(job.functionId());
+                if (job.function() != null) {
+                    function = SafeSerializer.javaDeserialize(job.function(), 1, job.function().length - 1);
+                    functions.put(job.functionId(), function);
+                }
+                if (function == null) {
+                    throw new IllegalStateException("the pool sent job " + job.id() + " without its function");
                 }
                 decoded = System.nanoTime();
-                value = run(job, lastFunction);
+                values = run(job, function);
             } catch (Throwable t) {
                 error = t;
             } finally {
@@ -92,14 +82,36 @@ final class WorkerLoop implements ProcessTarget {
                 Thread.interrupted();
             }
             long end = System.nanoTime();
-            reply(new Messages.Done(job.id(), value, error, start - a.at(), end - decoded, decoded - start));
+            reply(job.id(), values, error, start - arrived, end - decoded, (decoded - start) + (start - arrived));
+        }
+    }
+
+    private void watch(AtomicLong current, Thread main) {
+        try {
+            while (true) {
+                long id = ByteBuffer.wrap(control.recvBytes()).getLong();
+                if (current.get() == id) {
+                    main.interrupt();
+                }
+            }
+        } catch (IOException closed) {
+            // the parent closed the control pipe: nothing more to watch
         }
     }
 
     @SuppressWarnings("unchecked")
-    private static Object run(Messages.Job job, Object function) throws Exception {
+    private static List<Object> run(Codec.Job job, Object function) throws Exception {
         return switch (job.kind()) {
-            case Messages.CALL -> ((SerializableCallable<Object>) function).call();
+            case Messages.CALL -> {
+                List<Object> one = new ArrayList<>(1);
+                one.add(((SerializableCallable<Object>) function).call());
+                yield one;
+            }
+            case Messages.LAMBDA_CALL -> {
+                List<Object> one = new ArrayList<>(1);
+                one.add(((SerializableCallable<Object>) ((LambdaShape) function).rebuild(job.items())).call());
+                yield one;
+            }
             case Messages.MAP -> {
                 TaskFunction<Object, Object> f = (TaskFunction<Object, Object>) function;
                 List<Object> out = new ArrayList<>(job.items().size());
@@ -120,34 +132,20 @@ final class WorkerLoop implements ProcessTarget {
         };
     }
 
-    /** Sends the outcome; what cannot travel back is replaced by an exception that can. */
-    private void reply(Messages.Done done) {
+    /** Sends the outcome; a result that cannot travel back becomes an error that can. */
+    private void reply(long id, List<Object> values, Throwable error, long wait, long work, long decode) {
+        byte[] message;
         try {
-            conn.send(done);
-            return;
+            message = Codec.done(id, values, error, wait, work, decode);
         } catch (NotSerializableValueException e) {
-            Throwable why = done.error() != null ? remote(done.error()) : new NotSerializableValueException(
-                    "the task's result cannot be sent back: " + e.getMessage(), e.offendingClass(), null);
-            try {
-                conn.send(new Messages.Done(done.id(), null, why, done.waitNanos(), done.workNanos(), done.decodeNanos()));
-                return;
-            } catch (Exception again) {
-                failHard(again);
-            }
-        } catch (Exception e) {
-            failHard(e);
+            message = Codec.done(id, null, new NotSerializableValueException(
+                    "the task's result cannot be sent back: " + e.getMessage(), e.offendingClass(), null), wait, work, decode);
         }
-    }
-
-    private static RemoteTaskException remote(Throwable t) {
-        StringWriter trace = new StringWriter();
-        t.printStackTrace(new PrintWriter(trace));
-        return new RemoteTaskException(t.getClass().getName(), t.getMessage(), trace.toString());
-    }
-
-    /** The pipe to the parent is broken: nothing sensible is left to do in this worker. */
-    private static void failHard(Exception e) {
-        System.err.println("mp4j pool worker " + ProcessHandle.current().pid() + ": cannot report to the pool: " + e);
-        Runtime.getRuntime().halt(70);
+        try {
+            jobs.sendBytes(message);
+        } catch (IOException | RuntimeException e) {
+            System.err.println("mp4j pool worker " + ProcessHandle.current().pid() + ": cannot report to the pool: " + e);
+            Runtime.getRuntime().halt(70);
+        }
     }
 }

@@ -4,21 +4,46 @@ import dev.mp4j.connection.Connection;
 import dev.mp4j.connection.Pipe;
 import dev.mp4j.process.JvmProcess;
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
  * One worker of a pool, seen from the parent: a platform thread that starts the worker process,
- * feeds it one job at a time, and replaces it when it dies, overruns, or has done its share.
- * Because only one job is ever in flight per worker, a death is always blamed on the right job.
+ * keeps jobs in flight to it, and replaces it when it dies, overruns, or has done its share.
+ *
+ * <p>How many jobs are in flight adapts to how long they take: up to {@link #MAX_WINDOW} for jobs
+ * of well under a millisecond (so the worker never waits for the parent, which on two cores is
+ * often not running), down to one for long jobs (so no job waits behind another while a worker
+ * elsewhere is idle).
+ *
+ * <p>A worker runs its jobs strictly in order, so when it dies the oldest unanswered job is the
+ * one it was running: that job is blamed (or retried); the ones behind it never started and go
+ * back to the front of the queue.
  */
 final class WorkerSlot implements Runnable {
+    static final int MAX_WINDOW = 32;
+    private static final int REMEMBERED_FUNCTIONS = 32;
+
     private final ProcessPool pool;
     final int index;
     private volatile JvmProcess process;
     private Connection conn;
-    private volatile Task current;
+    private Connection control;
+    private final ArrayDeque<Task> inFlight = new ArrayDeque<>();
+    private final Map<Integer, Boolean> functionsSent = new LinkedHashMap<>(64, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<Integer, Boolean> eldest) {
+            return size() > REMEMBERED_FUNCTIONS;
+        }
+    };
+    private volatile Task running;
+    private ScheduledFuture<?> softTimer;
+    private ScheduledFuture<?> hardTimer;
     private int tasksThisWorker;
     volatile long tasksDone;
     volatile int restarts;
@@ -44,20 +69,19 @@ final class WorkerSlot implements Runnable {
                 return;
             }
             while (true) {
-                Task t = pool.nextTask();
-                if (t == null) {
-                    break;
-                }
-                runTask(t);
-                if (pool.terminating()) {
-                    break;
-                }
-                if (needsRecycling()) {
+                if (inFlight.isEmpty() && needsRecycling()) {
                     stopWorker();
                     restarts++;
                     if (!startWorker()) {
                         return;
                     }
+                }
+                if (!fill()) {
+                    break;
+                }
+                receiveOne();
+                if (pool.terminating()) {
+                    break;
                 }
             }
         } finally {
@@ -66,8 +90,53 @@ final class WorkerSlot implements Runnable {
         }
     }
 
+    /** Sends jobs up to the window; false when there is nothing in flight and nothing more will come. */
+    private boolean fill() {
+        while (inFlight.size() < window() && !recyclingDue()) {
+            Task t = inFlight.isEmpty() ? pool.nextTask() : pool.pollTask();
+            if (t == null) {
+                break;
+            }
+            boolean known = functionsSent.containsKey(t.functionId);
+            try {
+                conn.sendBytes(t.job(!known));
+            } catch (IOException | RuntimeException e) {
+                inFlight.add(t);
+                workerDied();
+                return true;
+            }
+            functionsSent.put(t.functionId, Boolean.TRUE);
+            inFlight.add(t);
+            if (inFlight.size() == 1) {
+                arm(t);
+            }
+        }
+        return !inFlight.isEmpty();
+    }
+
+    /** Jobs to keep in flight, from the average time a job took in this slot. */
+    private int window() {
+        if (tasksDone < 8) {
+            return 2;
+        }
+        long average = (workNanos + decodeNanos) / tasksDone;
+        if (average < 200_000) {
+            return MAX_WINDOW;
+        }
+        if (average < 2_000_000) {
+            return 8;
+        }
+        return average < 20_000_000 ? 2 : 1;
+    }
+
+    /** No more jobs for this worker once its share (maxTasksPerChild) is sent. */
+    private boolean recyclingDue() {
+        int max = pool.options.maxTasksPerChild();
+        return max > 0 && tasksThisWorker + inFlight.size() >= max;
+    }
+
     private boolean needsRecycling() {
-        if (pool.options.maxTasksPerChild() > 0 && tasksThisWorker >= pool.options.maxTasksPerChild()) {
+        if (recyclingDue()) {
             return true;
         }
         long ceiling = pool.options.maxWorkerRssBytes();
@@ -82,54 +151,74 @@ final class WorkerSlot implements Runnable {
                 }
             }
         } catch (IOException | RuntimeException ignored) {
-            // the worker is gone; the next task will notice
+            // the worker is gone; the next job will notice
         }
         return 0;
     }
 
-    private void runTask(Task t) {
-        current = t;
-        ScheduledFuture<?> soft = null;
-        ScheduledFuture<?> hard = null;
+    /** Waits for the oldest job's outcome (or handles the worker's death instead). */
+    private void receiveOne() {
+        Codec.Done done;
         try {
-            conn.send(t.job());
-            if (t.timeout != null) {
-                soft = pool.timer.schedule(() -> interruptForTimeout(t), t.timeout.toNanos(), TimeUnit.NANOSECONDS);
-                hard = pool.timer.schedule(() -> killForTimeout(t),
-                        t.timeout.plus(pool.options.killGrace()).toNanos(), TimeUnit.NANOSECONDS);
-            }
-            Object reply = conn.recv();
-            if (!(reply instanceof Messages.Done done) || done.id() != t.id) {
-                throw new IOException("unexpected reply from worker: " + reply);
-            }
-            tasksThisWorker++;
-            tasksDone++;
-            waitNanos += done.waitNanos();
-            workNanos += done.workNanos();
-            decodeNanos += done.decodeNanos();
-            if (done.error() == null) {
-                pool.complete(t, done.value());
-            } else if (t.interruptedForTimeout) {
-                pool.fail(t, new TaskTimeoutException(t.description, t.timeout, false));
-            } else {
-                pool.fail(t, done.error());
-            }
+            done = Codec.readDone(conn.recvBytes());
         } catch (IOException | RuntimeException e) {
-            workerDied(t);
-        } finally {
-            if (soft != null) {
-                soft.cancel(false);
-                hard.cancel(false);
+            workerDied();
+            return;
+        }
+        Task t = inFlight.poll();
+        disarm();
+        if (t == null || done.id() != t.id) {
+            System.err.println("mp4j pool: worker " + pid() + " answered job " + done.id() + " out of order; replacing it");
+            if (t != null) {
+                inFlight.addFirst(t);
             }
-            current = null;
+            workerDied();
+            return;
+        }
+        tasksThisWorker++;
+        tasksDone++;
+        waitNanos += done.waitNanos();
+        workNanos += done.workNanos();
+        decodeNanos += done.decodeNanos();
+        if (done.error() == null) {
+            pool.complete(t, done.values());
+        } else if (t.interruptedForTimeout) {
+            pool.fail(t, new TaskTimeoutException(t.description, t.timeout, false));
+        } else {
+            pool.fail(t, done.error());
+        }
+        Task next = inFlight.peek();
+        if (next != null) {
+            arm(next);
+        }
+    }
+
+    /** Starts the timeout clock of the job the worker is now running. */
+    private void arm(Task t) {
+        running = t;
+        if (t.timeout != null) {
+            softTimer = pool.timer.schedule(() -> interruptForTimeout(t), t.timeout.toNanos(), TimeUnit.NANOSECONDS);
+            hardTimer = pool.timer.schedule(() -> killForTimeout(t),
+                    t.timeout.plus(pool.options.killGrace()).toNanos(), TimeUnit.NANOSECONDS);
+        }
+    }
+
+    private void disarm() {
+        running = null;
+        if (softTimer != null) {
+            softTimer.cancel(false);
+            hardTimer.cancel(false);
+            softTimer = null;
+            hardTimer = null;
         }
     }
 
     private void interruptForTimeout(Task t) {
-        if (current == t) {
+        Connection c = control;
+        if (running == t && c != null) {
             t.interruptedForTimeout = true;
             try {
-                conn.send(new Messages.Cancel(t.id));
+                c.sendBytes(ByteBuffer.allocate(8).putLong(t.id).array());
             } catch (IOException | RuntimeException ignored) {
                 // the worker is gone already; the slot thread handles that
             }
@@ -138,13 +227,15 @@ final class WorkerSlot implements Runnable {
 
     private void killForTimeout(Task t) {
         JvmProcess p = process;
-        if (current == t && p != null) {
+        if (running == t && p != null) {
             t.killedForTimeout = true;
             p.kill();
         }
     }
 
-    private void workerDied(Task t) {
+    /** The worker is gone: blame the job it was running, requeue the others, start another. */
+    private void workerDied() {
+        disarm();
         JvmProcess dead = process;
         Integer code = null;
         if (dead != null) {
@@ -152,15 +243,22 @@ final class WorkerSlot implements Runnable {
             code = dead.exitCode();
         }
         long pid = dead != null && dead.pid() != null ? dead.pid() : 0;
-        closeConnection();
+        closeConnections();
         process = null;
-        if (t.killedForTimeout) {
-            pool.fail(t, new TaskTimeoutException(t.description, t.timeout, true));
-        } else if (!pool.terminating() && t.attempts < pool.options.retries()) {
-            t.attempts++;
-            pool.retry(t);
-        } else {
-            pool.fail(t, new WorkerDiedException(t.description, pid, code));
+        Task t = inFlight.poll();
+        for (java.util.Iterator<Task> it = inFlight.descendingIterator(); it.hasNext(); ) {
+            pool.retry(it.next());
+        }
+        inFlight.clear();
+        if (t != null) {
+            if (t.killedForTimeout) {
+                pool.fail(t, new TaskTimeoutException(t.description, t.timeout, true));
+            } else if (!pool.terminating() && t.attempts < pool.options.retries()) {
+                t.attempts++;
+                pool.retry(t);
+            } else {
+                pool.fail(t, new WorkerDiedException(t.description, pid, code));
+            }
         }
         if (!pool.terminating()) {
             restarts++;
@@ -168,20 +266,23 @@ final class WorkerSlot implements Runnable {
         }
     }
 
-    /** Starts a worker and waits for its Ready; false if the pool was terminated meanwhile. */
+    /** Starts a worker and waits for its hello; false if the pool was terminated meanwhile. */
     private boolean startWorker() {
         while (!pool.terminating()) {
             long t0 = System.nanoTime();
-            Pipe pipe = Pipe.open();
-            Connection workerEnd = pipe.right();
-            JvmProcess p = pool.newWorker(new WorkerLoop(workerEnd, pool.options.initializer()), index);
+            Pipe jobs = Pipe.open();
+            Pipe cancels = Pipe.open(false);
+            JvmProcess p = pool.newWorker(new WorkerLoop(jobs.right(), cancels.left(), pool.options.initializer()), index);
             try {
                 p.start();
             } finally {
-                workerEnd.close();
+                jobs.right().close();
+                cancels.left().close();
             }
             process = p;
-            conn = pipe.left();
+            conn = jobs.left();
+            control = cancels.right();
+            functionsSent.clear();
             try {
                 // Poll rather than block: a worker killed before it took over its pipe end never
                 // produces EOF here, so its exit is watched directly.
@@ -190,12 +291,10 @@ final class WorkerSlot implements Runnable {
                         throw new IOException("worker ended before it was ready");
                     }
                 }
-                Object hello = conn.recv();
-                if (hello instanceof Messages.Ready) {
-                    startNanos += System.nanoTime() - t0;
-                    tasksThisWorker = 0;
-                    return true;
-                }
+                conn.recvBytes();
+                startNanos += System.nanoTime() - t0;
+                tasksThisWorker = 0;
+                return true;
             } catch (IOException e) {
                 // the worker died starting (a failing initializer, say): try again unless terminated
             }
@@ -203,7 +302,7 @@ final class WorkerSlot implements Runnable {
                 p.kill();
             }
             p.join(Duration.ofSeconds(5));
-            closeConnection();
+            closeConnections();
             if (pool.terminating()) {
                 break;
             }
@@ -222,10 +321,10 @@ final class WorkerSlot implements Runnable {
         }
     }
 
-    /** Closes the pipe (the worker exits at EOF) and waits briefly; kills it if it lingers. */
+    /** Closes the pipes (the worker exits at EOF) and waits briefly; kills it if it lingers. */
     private void stopWorker() {
         JvmProcess p = process;
-        closeConnection();
+        closeConnections();
         if (p != null) {
             if (pool.terminating() || !p.join(Duration.ofSeconds(5))) {
                 p.kill();
@@ -233,6 +332,10 @@ final class WorkerSlot implements Runnable {
             }
         }
         process = null;
+        for (Task t : inFlight) {
+            t.future.cancel(false);
+        }
+        inFlight.clear();
     }
 
     /** Ends the worker at once (Python's terminate). */
@@ -243,10 +346,14 @@ final class WorkerSlot implements Runnable {
         }
     }
 
-    private void closeConnection() {
+    private void closeConnections() {
         if (conn != null) {
             conn.close();
             conn = null;
+        }
+        if (control != null) {
+            control.close();
+            control = null;
         }
     }
 
@@ -254,5 +361,4 @@ final class WorkerSlot implements Runnable {
         return new WorkerStats(index, pid(), tasksDone, restarts, Duration.ofNanos(startNanos),
                 Duration.ofNanos(waitNanos), Duration.ofNanos(workNanos), Duration.ofNanos(decodeNanos));
     }
-
 }
