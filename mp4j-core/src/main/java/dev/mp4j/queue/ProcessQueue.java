@@ -41,7 +41,10 @@ import java.util.concurrent.TimeUnit;
  * waits in {@code take} leaves the queue working for the others.
  *
  * <p>Memory consistency: actions before {@code put} happen-before the matching {@code take} in
- * the receiving process, as for any {@link BlockingQueue}. The queue travels to other processes
+ * the receiving process, as for any {@link BlockingQueue}. Python code often puts {@code None} as
+ * an end marker: {@link #put(Object, boolean, Duration)} accepts null for that, and {@link #get()}
+ * returns it; mix it with the {@link BlockingQueue} methods with care, since there {@code poll()}
+ * returning null means "empty". The queue travels to other processes
  * (captured by a process target, or inside a message) by name. A queue cannot be iterated;
  * {@link #size()} counts items put and not yet taken.
  *
