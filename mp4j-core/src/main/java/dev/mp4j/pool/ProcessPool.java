@@ -70,7 +70,8 @@ import java.util.function.Consumer;
 public final class ProcessPool implements ExecutorService {
     /** Pool settings; {@link #defaults()} then the {@code with...} methods. */
     public record Options(int processes, ProcessTarget initializer, int maxTasksPerChild, Context context,
-                          Duration taskTimeout, Duration killGrace, int retries, long maxWorkerRssBytes) {
+                          Duration taskTimeout, Duration killGrace, int retries, long maxWorkerRssBytes,
+                          boolean progressBar) {
         public Options {
             if (processes < 1) {
                 throw new IllegalArgumentException("Number of processes must be at least 1, got " + processes);
@@ -88,45 +89,52 @@ public final class ProcessPool implements ExecutorService {
         /** As many workers as CPUs, no initializer, no limits, the default context. */
         public static Options defaults() {
             return new Options(Multiprocessing.cpuCount(), null, 0, Multiprocessing.getContext(), null,
-                    Duration.ofSeconds(1), 0, 0);
+                    Duration.ofSeconds(1), 0, 0, false);
         }
 
         public Options withProcesses(int n) {
-            return new Options(n, initializer, maxTasksPerChild, context, taskTimeout, killGrace, retries, maxWorkerRssBytes);
+            return new Options(n, initializer, maxTasksPerChild, context, taskTimeout, killGrace, retries, maxWorkerRssBytes, progressBar);
         }
 
         /** Runs once in each worker before its first task (Python's {@code initializer}). */
         public Options withInitializer(ProcessTarget init) {
-            return new Options(processes, init, maxTasksPerChild, context, taskTimeout, killGrace, retries, maxWorkerRssBytes);
+            return new Options(processes, init, maxTasksPerChild, context, taskTimeout, killGrace, retries, maxWorkerRssBytes, progressBar);
         }
 
         /** Replaces a worker after this many tasks (0: never), Python's {@code maxtasksperchild}. */
         public Options withMaxTasksPerChild(int n) {
-            return new Options(processes, initializer, n, context, taskTimeout, killGrace, retries, maxWorkerRssBytes);
+            return new Options(processes, initializer, n, context, taskTimeout, killGrace, retries, maxWorkerRssBytes, progressBar);
         }
 
         public Options withContext(Context ctx) {
-            return new Options(processes, initializer, maxTasksPerChild, ctx, taskTimeout, killGrace, retries, maxWorkerRssBytes);
+            return new Options(processes, initializer, maxTasksPerChild, ctx, taskTimeout, killGrace, retries, maxWorkerRssBytes, progressBar);
         }
 
         /** Interrupts a task that runs longer, then kills its worker after the grace period. */
         public Options withTaskTimeout(Duration timeout) {
-            return new Options(processes, initializer, maxTasksPerChild, context, timeout, killGrace, retries, maxWorkerRssBytes);
+            return new Options(processes, initializer, maxTasksPerChild, context, timeout, killGrace, retries, maxWorkerRssBytes, progressBar);
         }
 
         /** How long an interrupted task may take to stop before its worker is killed. */
         public Options withKillGrace(Duration grace) {
-            return new Options(processes, initializer, maxTasksPerChild, context, taskTimeout, grace, retries, maxWorkerRssBytes);
+            return new Options(processes, initializer, maxTasksPerChild, context, taskTimeout, grace, retries, maxWorkerRssBytes, progressBar);
         }
 
         /** Runs a task again (in a new worker) this many times if its worker dies under it. */
         public Options withRetries(int n) {
-            return new Options(processes, initializer, maxTasksPerChild, context, taskTimeout, killGrace, n, maxWorkerRssBytes);
+            return new Options(processes, initializer, maxTasksPerChild, context, taskTimeout, killGrace, n, maxWorkerRssBytes, progressBar);
+        }
+
+        /** Shows a progress bar on stderr while {@code map}, {@code starmap} and {@code imap} calls run. */
+        public Options withProgressBar(boolean show) {
+            return new Options(processes, initializer, maxTasksPerChild, context, taskTimeout, killGrace, retries,
+                    maxWorkerRssBytes, show);
         }
 
         /** Replaces a worker whose resident memory exceeds this after a task (0: no ceiling). */
         public Options withMaxWorkerRss(long bytes) {
-            return new Options(processes, initializer, maxTasksPerChild, context, taskTimeout, killGrace, retries, bytes);
+            return new Options(processes, initializer, maxTasksPerChild, context, taskTimeout, killGrace, retries, bytes,
+                    progressBar);
         }
     }
 
@@ -380,7 +388,13 @@ public final class ProcessPool implements ExecutorService {
             List<T> chunk = all.subList(from, Math.min(all.size(), from + size));
             parts.add(enqueue(kind, functionId, function, chunk, what + " chunk #" + k + " (items " + from + "..)").future);
         }
-        CompletableFuture<List<R>> all2 = CompletableFuture.allOf(parts.toArray(CompletableFuture[]::new)).thenApply(v -> {
+        Progress progress = Progress.start(options.progressBar(), what, all.size());
+        List<CompletableFuture<Object>> counted = new ArrayList<>(parts.size());
+        for (int k = 0; k < parts.size(); k++) {
+            int count = Math.min(size, all.size() - k * size);
+            counted.add(parts.get(k).whenComplete((v, e) -> progress.step(count)));
+        }
+        CompletableFuture<List<R>> all2 = CompletableFuture.allOf(counted.toArray(CompletableFuture[]::new)).thenApply(v -> {
             List<R> out = new ArrayList<>(all.size());
             for (CompletableFuture<Object> p : parts) {
                 out.addAll((List<R>) p.join());
@@ -394,6 +408,8 @@ public final class ProcessPool implements ExecutorService {
                 result.complete(v);
             }
         });
+        // The bar is finished before the caller sees the result.
+        CompletableFuture<List<R>> shown = result.whenComplete((v, e) -> progress.close());
         for (CompletableFuture<Object> p : parts) {
             p.whenComplete((v, e) -> {
                 if (e != null) {
@@ -401,7 +417,7 @@ public final class ProcessPool implements ExecutorService {
                 }
             });
         }
-        return new AsyncResult<>(withCallbacks(result, callback, errorCallback));
+        return new AsyncResult<>(withCallbacks(shown, callback, errorCallback));
     }
 
     /** Python's {@code imap}: results in order, consuming {@code items} lazily (chunk size 1). */
@@ -430,7 +446,7 @@ public final class ProcessPool implements ExecutorService {
         }
         checkRunning();
         return new LazyResults<>(this, serialize(fn), functionIds.incrementAndGet(), items.iterator(), chunksize, ordered,
-                Math.max(4, options.processes() * 4));
+                Math.max(4, options.processes() * 4), Progress.start(options.progressBar(), ordered ? "imap" : "imap_unordered", -1));
     }
 
     Task submitChunk(byte[] function, int functionId, List<?> chunk, String description) {
@@ -697,9 +713,12 @@ public final class ProcessPool implements ExecutorService {
         private final java.util.ArrayDeque<R> ready = new java.util.ArrayDeque<>();
         private int chunkNo;
 
+        private final Progress progress;
+
         LazyResults(ProcessPool pool, byte[] function, int functionId, Iterator<T> input, int chunksize, boolean ordered,
-                    int window) {
+                    int window, Progress progress) {
             this.pool = pool;
+            this.progress = progress;
             this.function = function;
             this.functionId = functionId;
             this.input = input;
@@ -721,7 +740,11 @@ public final class ProcessPool implements ExecutorService {
 
         @Override
         public boolean hasNext() {
-            return !ready.isEmpty() || !inFlight.isEmpty() || input.hasNext();
+            boolean more = !ready.isEmpty() || !inFlight.isEmpty() || input.hasNext();
+            if (!more) {
+                progress.close();
+            }
+            return more;
         }
 
         @Override
@@ -750,6 +773,7 @@ public final class ProcessPool implements ExecutorService {
                 }
                 fill();
             }
+            progress.step(1);
             return ready.poll();
         }
 

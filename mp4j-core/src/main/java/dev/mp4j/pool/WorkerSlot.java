@@ -27,6 +27,12 @@ import java.util.concurrent.TimeUnit;
  */
 final class WorkerSlot implements Runnable {
     static final int MAX_WINDOW = 32;
+    /**
+     * Bytes of jobs that may wait in the pipe behind the one running. Kept below the pipe's ring
+     * size so that a send never blocks while the worker is blocked sending a result back (both
+     * rings full: a deadlock). A larger job is only sent when nothing else is in flight.
+     */
+    private static final long MAX_BYTES_IN_FLIGHT = 512 * 1024;
     private static final int REMEMBERED_FUNCTIONS = 32;
 
     private final ProcessPool pool;
@@ -35,6 +41,9 @@ final class WorkerSlot implements Runnable {
     private Connection conn;
     private Connection control;
     private final ArrayDeque<Task> inFlight = new ArrayDeque<>();
+    private final ArrayDeque<Integer> inFlightSizes = new ArrayDeque<>();
+    private long inFlightBytes;
+    private Task held;
     private final Map<Integer, Boolean> functionsSent = new LinkedHashMap<>(64, 0.75f, true) {
         @Override
         protected boolean removeEldestEntry(Map.Entry<Integer, Boolean> eldest) {
@@ -93,20 +102,29 @@ final class WorkerSlot implements Runnable {
     /** Sends jobs up to the window; false when there is nothing in flight and nothing more will come. */
     private boolean fill() {
         while (inFlight.size() < window() && !recyclingDue()) {
-            Task t = inFlight.isEmpty() ? pool.nextTask() : pool.pollTask();
+            Task t = held != null ? held : inFlight.isEmpty() ? pool.nextTask() : pool.pollTask();
+            held = null;
             if (t == null) {
                 break;
             }
             boolean known = functionsSent.containsKey(t.functionId);
+            byte[] job = t.job(!known);
+            if (!inFlight.isEmpty() && inFlightBytes + job.length > MAX_BYTES_IN_FLIGHT) {
+                held = t;
+                break;
+            }
             try {
-                conn.sendBytes(t.job(!known));
+                conn.sendBytes(job);
             } catch (IOException | RuntimeException e) {
                 inFlight.add(t);
+                inFlightSizes.add(job.length);
                 workerDied();
                 return true;
             }
             functionsSent.put(t.functionId, Boolean.TRUE);
             inFlight.add(t);
+            inFlightSizes.add(job.length);
+            inFlightBytes += job.length;
             if (inFlight.size() == 1) {
                 arm(t);
             }
@@ -166,6 +184,8 @@ final class WorkerSlot implements Runnable {
             return;
         }
         Task t = inFlight.poll();
+        Integer size = inFlightSizes.poll();
+        inFlightBytes -= size == null ? 0 : size;
         disarm();
         if (t == null || done.id() != t.id) {
             System.err.println("mp4j pool: worker " + pid() + " answered job " + done.id() + " out of order; replacing it");
@@ -249,7 +269,13 @@ final class WorkerSlot implements Runnable {
         for (java.util.Iterator<Task> it = inFlight.descendingIterator(); it.hasNext(); ) {
             pool.retry(it.next());
         }
+        if (held != null) {
+            pool.retry(held);
+            held = null;
+        }
         inFlight.clear();
+        inFlightSizes.clear();
+        inFlightBytes = 0;
         if (t != null) {
             if (t.killedForTimeout) {
                 pool.fail(t, new TaskTimeoutException(t.description, t.timeout, true));
@@ -335,7 +361,17 @@ final class WorkerSlot implements Runnable {
         for (Task t : inFlight) {
             t.future.cancel(false);
         }
+        if (held != null) {
+            if (pool.terminating()) {
+                held.future.cancel(false);
+            } else {
+                pool.retry(held);
+            }
+            held = null;
+        }
         inFlight.clear();
+        inFlightSizes.clear();
+        inFlightBytes = 0;
     }
 
     /** Ends the worker at once (Python's terminate). */

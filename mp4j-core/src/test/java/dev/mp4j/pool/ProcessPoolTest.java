@@ -51,6 +51,15 @@ class ProcessPoolTest {
     }
 
     @Test
+    void aMapWhoseChunksAreLargerThanThePipeDoesNotDeadlock() throws Exception {
+        // 1,000,000 items in chunks of 125,000: each job and each result is over a megabyte.
+        List<Integer> items = IntStream.range(0, 1_000_000).boxed().toList();
+        List<Integer> out = pool.map(x -> x + 1, items);
+        assertEquals(1_000_000, out.size());
+        assertEquals(1_000_000, out.getLast());
+    }
+
+    @Test
     void tasksRunInOtherProcesses() throws Exception {
         Set<Long> pids = new HashSet<>(pool.map(x -> ProcessHandle.current().pid(), IntStream.range(0, 200).boxed().toList(), 1));
         assertFalse(pids.contains(ProcessHandle.current().pid()));
@@ -214,7 +223,7 @@ class ProcessPoolTest {
     @Test
     void aTaskThatOverrunsItsTimeoutIsStoppedEvenIfItIgnoresInterrupts() throws Exception {
         try (ProcessPool timed = ProcessPool.create(ProcessPool.Options.defaults().withProcesses(1)
-                .withTaskTimeout(Duration.ofMillis(300)).withKillGrace(Duration.ofMillis(300)))) {
+                .withTaskTimeout(Duration.ofMillis(300)).withKillGrace(Duration.ofSeconds(3)))) {
             AsyncResult<Object> polite = timed.applyAsync(() -> {
                 Thread.sleep(60_000);
                 return null;
@@ -286,6 +295,20 @@ class ProcessPoolTest {
         assertTrue(e.getMessage().contains("at least 1"));
         assertThrows(IllegalStateException.class, pool::join);
         assertThrows(IllegalArgumentException.class, () -> pool.imap(x -> x, List.of(1), 0));
+    }
+
+    @Test
+    void aProgressBarShowsTheItemsOfAMap() throws Exception {
+        java.io.PrintStream original = System.err;
+        java.io.ByteArrayOutputStream captured = new java.io.ByteArrayOutputStream();
+        System.setErr(new java.io.PrintStream(captured, true));
+        try (ProcessPool shown = ProcessPool.create(ProcessPool.Options.defaults().withProcesses(1).withProgressBar(true))) {
+            assertEquals(100, shown.map(x -> x, IntStream.range(0, 100).boxed().toList(), 10).size());
+        } finally {
+            System.setErr(original);
+        }
+        String bar = captured.toString();
+        assertTrue(bar.contains("map") && bar.contains("100/100"), bar);
     }
 
     @Test

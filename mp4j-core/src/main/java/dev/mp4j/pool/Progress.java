@@ -1,0 +1,43 @@
+package dev.mp4j.pool;
+
+import me.tongfei.progressbar.ConsoleProgressBarConsumer;
+import me.tongfei.progressbar.ProgressBar;
+import me.tongfei.progressbar.ProgressBarBuilder;
+import me.tongfei.progressbar.ProgressBarStyle;
+
+/** An opt-in progress bar on stderr (the progressbar library), or nothing. */
+final class Progress implements AutoCloseable {
+    private static final Progress NONE = new Progress(null);
+    private final ProgressBar bar;
+
+    private Progress(ProgressBar bar) {
+        this.bar = bar;
+    }
+
+    /** A bar for {@code total} items (-1: unknown), or a no-op when not asked for. */
+    static Progress start(boolean show, String task, long total) {
+        if (!show) {
+            return NONE;
+        }
+        ProgressBar bar = new ProgressBarBuilder().setTaskName(task).setInitialMax(total)
+                .setStyle(ProgressBarStyle.ASCII).setUpdateIntervalMillis(100).continuousUpdate()
+                .showSpeed().setMaxRenderedLength(100)
+                // Write to System.err as it is now (the library's default binds the stream of JVM start).
+                .setConsumer(new ConsoleProgressBarConsumer(System.err, 100)).build();
+        return new Progress(bar);
+    }
+
+    void step(long n) {
+        if (bar != null) {
+            bar.stepBy(n);
+        }
+    }
+
+    @Override
+    public void close() {
+        if (bar != null) {
+            bar.close();
+        }
+    }
+
+}
