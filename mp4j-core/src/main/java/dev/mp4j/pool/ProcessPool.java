@@ -486,6 +486,8 @@ public final class ProcessPool implements ExecutorService {
         }
         finished.await();
         cleanup();
+        // As in CPython, join returns once every callback has run.
+        callbacks.awaitTermination(Long.MAX_VALUE, TimeUnit.NANOSECONDS);
     }
 
     private void cleanup() {
@@ -669,9 +671,11 @@ public final class ProcessPool implements ExecutorService {
 
     @Override
     public boolean awaitTermination(long timeout, TimeUnit unit) throws InterruptedException {
+        long deadline = System.nanoTime() + unit.toNanos(timeout);
         boolean done = finished.await(timeout, unit);
         if (done) {
             cleanup();
+            done = callbacks.awaitTermination(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
         }
         return done;
     }

@@ -135,7 +135,9 @@ final class WorkerSlot implements Runnable {
     /** Jobs to keep in flight, from the average time a job took in this slot. */
     private int window() {
         if (tasksDone < 8) {
-            return 2;
+            // Until this slot knows how long jobs take, one at a time: a long job must never
+            // keep another waiting while a worker elsewhere is idle.
+            return 1;
         }
         long average = (workNanos + decodeNanos) / tasksDone;
         if (average < 200_000) {

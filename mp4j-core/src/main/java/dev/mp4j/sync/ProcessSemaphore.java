@@ -59,13 +59,28 @@ public final class ProcessSemaphore implements Serializable {
         return new ProcessSemaphore(r);
     }
 
-    /** Takes a permit, waiting as long as it takes. */
+    /** Takes a permit, waiting as long as it takes (not interruptible, like {@code Lock.lock()}). */
     public void acquire() {
-        acquire(true, null);
+        boolean interrupted = false;
+        while (!acquire(true, null)) {
+            interrupted |= Thread.interrupted();
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Takes a permit, waiting until one is free or the thread is interrupted. */
+    public void acquireInterruptibly() throws InterruptedException {
+        if (Thread.interrupted() || !acquire(true, null)) {
+            Thread.interrupted();
+            throw new InterruptedException();
+        }
     }
 
     /**
-     * Python's {@code acquire(block, timeout)}.
+     * Python's {@code acquire(block, timeout)}. An interrupt ends the wait: it returns false and
+     * leaves the thread's interrupt status set.
      *
      * @return whether a permit was taken
      */
@@ -90,6 +105,9 @@ public final class ProcessSemaphore implements Serializable {
             while (true) {
                 if (tryTake()) {
                     return true;
+                }
+                if (Thread.currentThread().isInterrupted()) {
+                    return false;
                 }
                 long sleep = SharedRecord.SLICE_NANOS;
                 if (limit >= 0) {

@@ -312,6 +312,44 @@ class ProcessPoolTest {
     }
 
     @Test
+    void joinWaitsForEveryCallback() throws Exception {
+        List<Integer> seen = Collections.synchronizedList(new ArrayList<>());
+        ProcessPool p = ProcessPool.create(2);
+        for (int i = 0; i < 4; i++) {
+            int n = i;
+            p.applyAsync(() -> n, v -> {
+                try {
+                    Thread.sleep(100);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                seen.add(v);
+            }, null);
+        }
+        p.shutdown();
+        p.join();
+        assertEquals(4, seen.size());
+    }
+
+    @Test
+    void asManyLongTasksAsWorkersRunAtOnce() throws Exception {
+        try (ProcessPool p = ProcessPool.create(3)) {
+            List<AsyncResult<Long>> rs = new ArrayList<>();
+            for (int i = 0; i < 3; i++) {
+                rs.add(p.applyAsync(() -> {
+                    Thread.sleep(1_500);
+                    return ProcessHandle.current().pid();
+                }));
+            }
+            Set<Long> pids = new HashSet<>();
+            for (AsyncResult<Long> r : rs) {
+                pids.add(r.get(Duration.ofSeconds(60)));
+            }
+            assertEquals(3, pids.size(), "three tasks should have run on three workers");
+        }
+    }
+
+    @Test
     void defaultChunksizeFollowsPython() {
         assertEquals(0, pool.defaultChunksize(0));
         assertEquals(1, pool.defaultChunksize(3));

@@ -73,6 +73,30 @@ class PrimitivesTest {
     }
 
     @Test
+    void anInterruptEndsATimedSemaphoreWait() throws Exception {
+        ProcessSemaphore sem = ProcessSemaphore.create(0);
+        CompletableFuture<Boolean> waiter = new CompletableFuture<>();
+        Thread t = new Thread(() -> waiter.complete(sem.acquire(true, Duration.ofSeconds(30))));
+        t.start();
+        Thread.sleep(100);
+        t.interrupt();
+        assertFalse(waiter.get(5, TimeUnit.SECONDS));
+        Thread u = new Thread(() -> {
+            try {
+                sem.acquireInterruptibly();
+                waiter.obtrudeValue(true);
+            } catch (InterruptedException e) {
+                waiter.obtrudeValue(false);
+            }
+        });
+        u.start();
+        Thread.sleep(100);
+        u.interrupt();
+        u.join(5_000);
+        assertFalse(waiter.get());
+    }
+
+    @Test
     void eventWakesAWaitingProcessAndTimesOutWithFalse() throws Exception {
         ProcessEvent event = ProcessEvent.create();
         assertFalse(event.await(Duration.ofMillis(50)));
