@@ -5,6 +5,7 @@ import dev.mp4j.examples.pipe.PipeBetweenChildren;
 import dev.mp4j.examples.pipe.PipeChat;
 import dev.mp4j.examples.pipe.PipeGreeting;
 import dev.mp4j.examples.pipe.ProducerConsumer;
+import dev.mp4j.examples.pool.CloseJoin;
 import dev.mp4j.examples.process.Daemon;
 import dev.mp4j.examples.process.DaemonJoinTimeout;
 import dev.mp4j.examples.process.FunctionStyle;
@@ -92,7 +93,9 @@ public final class Demos {
             demo("queue-write-read", "A writer and a reader that stops at an empty Queue (seed 003)",
                     "seeds/003_0f8ee2a5772c3c2c.txt, lines 113-147", WriteRead::main),
             demo("queue-endless-producer", "A child greets through a Queue every half second, bounded here (seed 004)",
-                    "seeds/004_4881b295d33c90bd.txt, lines 86-107", EndlessProducer::main));
+                    "seeds/004_4881b295d33c90bd.txt, lines 86-107", EndlessProducer::main),
+            demo("pool-close-join", "Twenty tasks on a Pool of four, then close() and join() (seed 000)",
+                    "seeds/000_e148bfe71916de6d.txt, line 36", CloseJoin::main));
 
     private Demos() {
     }
