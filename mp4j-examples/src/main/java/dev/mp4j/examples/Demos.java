@@ -6,6 +6,7 @@ import dev.mp4j.examples.pipe.PipeChat;
 import dev.mp4j.examples.pipe.PipeGreeting;
 import dev.mp4j.examples.pipe.ProducerConsumer;
 import dev.mp4j.examples.pool.CloseJoin;
+import dev.mp4j.examples.pool.FortyTasks;
 import dev.mp4j.examples.process.Daemon;
 import dev.mp4j.examples.process.DaemonJoinTimeout;
 import dev.mp4j.examples.process.FunctionStyle;
@@ -95,7 +96,9 @@ public final class Demos {
             demo("queue-endless-producer", "A child greets through a Queue every half second, bounded here (seed 004)",
                     "seeds/004_4881b295d33c90bd.txt, lines 86-107", EndlessProducer::main),
             demo("pool-close-join", "Twenty tasks on a Pool of four, then close() and join() (seed 000)",
-                    "seeds/000_e148bfe71916de6d.txt, line 36", CloseJoin::main));
+                    "seeds/000_e148bfe71916de6d.txt, line 36", CloseJoin::main),
+            demo("pool-forty-tasks", "Forty half-second tasks on a Pool of four (seed 004)",
+                    "seeds/004_4881b295d33c90bd.txt, lines 160-218", FortyTasks::main));
 
     private Demos() {
     }
