@@ -7,6 +7,7 @@ import dev.mp4j.examples.pipe.PipeGreeting;
 import dev.mp4j.examples.pipe.ProducerConsumer;
 import dev.mp4j.examples.pool.CloseJoin;
 import dev.mp4j.examples.pool.FortyTasks;
+import dev.mp4j.examples.pool.LongTimeTask;
 import dev.mp4j.examples.process.Daemon;
 import dev.mp4j.examples.process.DaemonJoinTimeout;
 import dev.mp4j.examples.process.FunctionStyle;
@@ -98,7 +99,9 @@ public final class Demos {
             demo("pool-close-join", "Twenty tasks on a Pool of four, then close() and join() (seed 000)",
                     "seeds/000_e148bfe71916de6d.txt, line 36", CloseJoin::main),
             demo("pool-forty-tasks", "Forty half-second tasks on a Pool of four (seed 004)",
-                    "seeds/004_4881b295d33c90bd.txt, lines 160-218", FortyTasks::main));
+                    "seeds/004_4881b295d33c90bd.txt, lines 160-218", FortyTasks::main),
+            demo("pool-long-time-task", "Five long_time_tasks on a Pool of four; one waits for a free worker (seed 003)",
+                    "seeds/003_0f8ee2a5772c3c2c.txt, lines 71-111", LongTimeTask::main));
 
     private Demos() {
     }
