@@ -6,6 +6,7 @@ import dev.mp4j.examples.pipe.PipeChat;
 import dev.mp4j.examples.pipe.PipeGreeting;
 import dev.mp4j.examples.pipe.ProducerConsumer;
 import dev.mp4j.examples.pool.ApplyAsyncGet;
+import dev.mp4j.examples.pool.ApplyAsyncResults;
 import dev.mp4j.examples.pool.CloseJoin;
 import dev.mp4j.examples.pool.FortyTasks;
 import dev.mp4j.examples.pool.LongTimeTask;
@@ -104,7 +105,9 @@ public final class Demos {
             demo("pool-long-time-task", "Five long_time_tasks on a Pool of four; one waits for a free worker (seed 003)",
                     "seeds/003_0f8ee2a5772c3c2c.txt, lines 71-111", LongTimeTask::main),
             demo("pool-apply-async-get", "apply_async, then close(), join() and get() (seed 002)",
-                    "seeds/002_263d7d21e73864f4.txt, lines 1039-1057", ApplyAsyncGet::main));
+                    "seeds/002_263d7d21e73864f4.txt, lines 1039-1057", ApplyAsyncGet::main),
+            demo("pool-apply-async-results", "Ten apply_async tasks on a Pool of three, results by get() (seed 002)",
+                    "seeds/002_263d7d21e73864f4.txt, lines 1058-1082", ApplyAsyncResults::main));
 
     private Demos() {
     }
