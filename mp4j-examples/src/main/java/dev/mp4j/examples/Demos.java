@@ -7,6 +7,7 @@ import dev.mp4j.examples.pipe.PipeGreeting;
 import dev.mp4j.examples.pipe.ProducerConsumer;
 import dev.mp4j.examples.pool.ApplyAsyncGet;
 import dev.mp4j.examples.pool.ApplyAsyncResults;
+import dev.mp4j.examples.pool.ApplyResults;
 import dev.mp4j.examples.pool.CloseJoin;
 import dev.mp4j.examples.pool.FortyTasks;
 import dev.mp4j.examples.pool.LongTimeTask;
@@ -107,7 +108,9 @@ public final class Demos {
             demo("pool-apply-async-get", "apply_async, then close(), join() and get() (seed 002)",
                     "seeds/002_263d7d21e73864f4.txt, lines 1039-1057", ApplyAsyncGet::main),
             demo("pool-apply-async-results", "Ten apply_async tasks on a Pool of three, results by get() (seed 002)",
-                    "seeds/002_263d7d21e73864f4.txt, lines 1058-1082", ApplyAsyncResults::main));
+                    "seeds/002_263d7d21e73864f4.txt, lines 1058-1082", ApplyAsyncResults::main),
+            demo("pool-apply-results", "Ten blocking apply calls on a Pool of three, one at a time (seed 002)",
+                    "seeds/002_263d7d21e73864f4.txt, lines 1084-1107", ApplyResults::main));
 
     private Demos() {
     }
