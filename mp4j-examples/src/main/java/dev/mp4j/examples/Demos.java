@@ -11,6 +11,7 @@ import dev.mp4j.examples.pool.ApplyResults;
 import dev.mp4j.examples.pool.CloseJoin;
 import dev.mp4j.examples.pool.FortyTasks;
 import dev.mp4j.examples.pool.LongTimeTask;
+import dev.mp4j.examples.pool.SixFunctions;
 import dev.mp4j.examples.process.Daemon;
 import dev.mp4j.examples.process.DaemonJoinTimeout;
 import dev.mp4j.examples.process.FunctionStyle;
@@ -110,7 +111,9 @@ public final class Demos {
             demo("pool-apply-async-results", "Ten apply_async tasks on a Pool of three, results by get() (seed 002)",
                     "seeds/002_263d7d21e73864f4.txt, lines 1058-1082", ApplyAsyncResults::main),
             demo("pool-apply-results", "Ten blocking apply calls on a Pool of three, one at a time (seed 002)",
-                    "seeds/002_263d7d21e73864f4.txt, lines 1084-1107", ApplyResults::main));
+                    "seeds/002_263d7d21e73864f4.txt, lines 1084-1107", ApplyResults::main),
+            demo("pool-six-functions", "Six named functions on a Pool of four (seed 002)",
+                    "seeds/002_263d7d21e73864f4.txt, lines 1109-1173", SixFunctions::main));
 
     private Demos() {
     }
