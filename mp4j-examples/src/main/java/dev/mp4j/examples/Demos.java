@@ -9,6 +9,7 @@ import dev.mp4j.examples.pool.ApplyAsyncGet;
 import dev.mp4j.examples.pool.ApplyAsyncResults;
 import dev.mp4j.examples.pool.ApplyResults;
 import dev.mp4j.examples.pool.CloseJoin;
+import dev.mp4j.examples.pool.EchoProcessPerClient;
 import dev.mp4j.examples.pool.FortyTasks;
 import dev.mp4j.examples.pool.LongTimeTask;
 import dev.mp4j.examples.pool.SixFunctions;
@@ -113,7 +114,9 @@ public final class Demos {
             demo("pool-apply-results", "Ten blocking apply calls on a Pool of three, one at a time (seed 002)",
                     "seeds/002_263d7d21e73864f4.txt, lines 1084-1107", ApplyResults::main),
             demo("pool-six-functions", "Six named functions on a Pool of four (seed 002)",
-                    "seeds/002_263d7d21e73864f4.txt, lines 1109-1173", SixFunctions::main));
+                    "seeds/002_263d7d21e73864f4.txt, lines 1109-1173", SixFunctions::main),
+            demo("echo-process-per-client", "An echo server with a process per client, six clients (seed 002)",
+                    "seeds/002_263d7d21e73864f4.txt, lines 287-329", EchoProcessPerClient::main));
 
     private Demos() {
     }
