@@ -12,6 +12,7 @@ import dev.mp4j.examples.pool.CloseJoin;
 import dev.mp4j.examples.pool.EchoProcessPerClient;
 import dev.mp4j.examples.pool.FortyTasks;
 import dev.mp4j.examples.pool.LongTimeTask;
+import dev.mp4j.examples.pool.PoolEchoServer;
 import dev.mp4j.examples.pool.SixFunctions;
 import dev.mp4j.examples.process.Daemon;
 import dev.mp4j.examples.process.DaemonJoinTimeout;
@@ -116,7 +117,9 @@ public final class Demos {
             demo("pool-six-functions", "Six named functions on a Pool of four (seed 002)",
                     "seeds/002_263d7d21e73864f4.txt, lines 1109-1173", SixFunctions::main),
             demo("echo-process-per-client", "An echo server with a process per client, six clients (seed 002)",
-                    "seeds/002_263d7d21e73864f4.txt, lines 287-329", EchoProcessPerClient::main));
+                    "seeds/002_263d7d21e73864f4.txt, lines 287-329", EchoProcessPerClient::main),
+            demo("pool-echo-server", "An echo server on four pool processes, six clients (seed 002)",
+                    "seeds/002_263d7d21e73864f4.txt, lines 1179-1225", PoolEchoServer::main));
 
     private Demos() {
     }
