@@ -9,6 +9,7 @@ import dev.mp4j.examples.pool.ApplyAsyncGet;
 import dev.mp4j.examples.pool.ApplyAsyncResults;
 import dev.mp4j.examples.pool.ApplyResults;
 import dev.mp4j.examples.pool.CloseJoin;
+import dev.mp4j.examples.pool.CollectResults;
 import dev.mp4j.examples.pool.EchoProcessPerClient;
 import dev.mp4j.examples.pool.FortyTasks;
 import dev.mp4j.examples.pool.LongTimeTask;
@@ -119,7 +120,9 @@ public final class Demos {
             demo("echo-process-per-client", "An echo server with a process per client, six clients (seed 002)",
                     "seeds/002_263d7d21e73864f4.txt, lines 287-329", EchoProcessPerClient::main),
             demo("pool-echo-server", "An echo server on four pool processes, six clients (seed 002)",
-                    "seeds/002_263d7d21e73864f4.txt, lines 1179-1225", PoolEchoServer::main));
+                    "seeds/002_263d7d21e73864f4.txt, lines 1179-1225", PoolEchoServer::main),
+            demo("pool-collect-results", "Results collected after join(), no callback needed (seed 002)",
+                    "seeds/002_263d7d21e73864f4.txt, lines 1229-1250", CollectResults::main));
 
     private Demos() {
     }
