@@ -13,6 +13,7 @@ import dev.mp4j.examples.pool.CollectResults;
 import dev.mp4j.examples.pool.EchoProcessPerClient;
 import dev.mp4j.examples.pool.FortyTasks;
 import dev.mp4j.examples.pool.LongTimeTask;
+import dev.mp4j.examples.pool.PageCallback;
 import dev.mp4j.examples.pool.PoolEchoServer;
 import dev.mp4j.examples.pool.SixFunctions;
 import dev.mp4j.examples.process.Daemon;
@@ -122,7 +123,9 @@ public final class Demos {
             demo("pool-echo-server", "An echo server on four pool processes, six clients (seed 002)",
                     "seeds/002_263d7d21e73864f4.txt, lines 1179-1225", PoolEchoServer::main),
             demo("pool-collect-results", "Results collected after join(), no callback needed (seed 002)",
-                    "seeds/002_263d7d21e73864f4.txt, lines 1229-1250", CollectResults::main));
+                    "seeds/002_263d7d21e73864f4.txt, lines 1229-1250", CollectResults::main),
+            demo("pool-callback", "Workers download, a callback in the main process parses (seed 002)",
+                    "seeds/002_263d7d21e73864f4.txt, lines 1252-1323", PageCallback::main));
 
     private Demos() {
     }
