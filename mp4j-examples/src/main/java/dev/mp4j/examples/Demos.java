@@ -10,6 +10,7 @@ import dev.mp4j.examples.pool.ApplyAsyncResults;
 import dev.mp4j.examples.pool.ApplyResults;
 import dev.mp4j.examples.pool.CloseJoin;
 import dev.mp4j.examples.pool.CollectResults;
+import dev.mp4j.examples.pool.Crawler;
 import dev.mp4j.examples.pool.EchoProcessPerClient;
 import dev.mp4j.examples.pool.FortyTasks;
 import dev.mp4j.examples.pool.LongTimeTask;
@@ -125,7 +126,9 @@ public final class Demos {
             demo("pool-collect-results", "Results collected after join(), no callback needed (seed 002)",
                     "seeds/002_263d7d21e73864f4.txt, lines 1229-1250", CollectResults::main),
             demo("pool-callback", "Workers download, a callback in the main process parses (seed 002)",
-                    "seeds/002_263d7d21e73864f4.txt, lines 1252-1323", PageCallback::main));
+                    "seeds/002_263d7d21e73864f4.txt, lines 1252-1323", PageCallback::main),
+            demo("pool-crawler", "A crawler: workers fetch a page over HTTP, a callback parses it (seed 002)",
+                    "seeds/002_263d7d21e73864f4.txt, lines 1324-1366", Crawler::main));
 
     private Demos() {
     }
