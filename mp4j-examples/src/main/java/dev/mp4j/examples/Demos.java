@@ -5,6 +5,18 @@ import dev.mp4j.examples.pipe.PipeBetweenChildren;
 import dev.mp4j.examples.pipe.PipeChat;
 import dev.mp4j.examples.pipe.PipeGreeting;
 import dev.mp4j.examples.pipe.ProducerConsumer;
+import dev.mp4j.examples.pool.ApplyAsyncGet;
+import dev.mp4j.examples.pool.ApplyAsyncResults;
+import dev.mp4j.examples.pool.ApplyResults;
+import dev.mp4j.examples.pool.CloseJoin;
+import dev.mp4j.examples.pool.CollectResults;
+import dev.mp4j.examples.pool.Crawler;
+import dev.mp4j.examples.pool.EchoProcessPerClient;
+import dev.mp4j.examples.pool.FortyTasks;
+import dev.mp4j.examples.pool.LongTimeTask;
+import dev.mp4j.examples.pool.PageCallback;
+import dev.mp4j.examples.pool.PoolEchoServer;
+import dev.mp4j.examples.pool.SixFunctions;
 import dev.mp4j.examples.process.Daemon;
 import dev.mp4j.examples.process.DaemonJoinTimeout;
 import dev.mp4j.examples.process.FunctionStyle;
@@ -92,7 +104,31 @@ public final class Demos {
             demo("queue-write-read", "A writer and a reader that stops at an empty Queue (seed 003)",
                     "seeds/003_0f8ee2a5772c3c2c.txt, lines 113-147", WriteRead::main),
             demo("queue-endless-producer", "A child greets through a Queue every half second, bounded here (seed 004)",
-                    "seeds/004_4881b295d33c90bd.txt, lines 86-107", EndlessProducer::main));
+                    "seeds/004_4881b295d33c90bd.txt, lines 86-107", EndlessProducer::main),
+            demo("pool-close-join", "Twenty tasks on a Pool of four, then close() and join() (seed 000)",
+                    "seeds/000_e148bfe71916de6d.txt, line 36", CloseJoin::main),
+            demo("pool-forty-tasks", "Forty half-second tasks on a Pool of four (seed 004)",
+                    "seeds/004_4881b295d33c90bd.txt, lines 160-218", FortyTasks::main),
+            demo("pool-long-time-task", "Five long_time_tasks on a Pool of four; one waits for a free worker (seed 003)",
+                    "seeds/003_0f8ee2a5772c3c2c.txt, lines 71-111", LongTimeTask::main),
+            demo("pool-apply-async-get", "apply_async, then close(), join() and get() (seed 002)",
+                    "seeds/002_263d7d21e73864f4.txt, lines 1039-1057", ApplyAsyncGet::main),
+            demo("pool-apply-async-results", "Ten apply_async tasks on a Pool of three, results by get() (seed 002)",
+                    "seeds/002_263d7d21e73864f4.txt, lines 1058-1082", ApplyAsyncResults::main),
+            demo("pool-apply-results", "Ten blocking apply calls on a Pool of three, one at a time (seed 002)",
+                    "seeds/002_263d7d21e73864f4.txt, lines 1084-1107", ApplyResults::main),
+            demo("pool-six-functions", "Six named functions on a Pool of four (seed 002)",
+                    "seeds/002_263d7d21e73864f4.txt, lines 1109-1173", SixFunctions::main),
+            demo("echo-process-per-client", "An echo server with a process per client, six clients (seed 002)",
+                    "seeds/002_263d7d21e73864f4.txt, lines 287-329", EchoProcessPerClient::main),
+            demo("pool-echo-server", "An echo server on four pool processes, six clients (seed 002)",
+                    "seeds/002_263d7d21e73864f4.txt, lines 1179-1225", PoolEchoServer::main),
+            demo("pool-collect-results", "Results collected after join(), no callback needed (seed 002)",
+                    "seeds/002_263d7d21e73864f4.txt, lines 1229-1250", CollectResults::main),
+            demo("pool-callback", "Workers download, a callback in the main process parses (seed 002)",
+                    "seeds/002_263d7d21e73864f4.txt, lines 1252-1323", PageCallback::main),
+            demo("pool-crawler", "A crawler: workers fetch a page over HTTP, a callback parses it (seed 002)",
+                    "seeds/002_263d7d21e73864f4.txt, lines 1324-1366", Crawler::main));
 
     private Demos() {
     }

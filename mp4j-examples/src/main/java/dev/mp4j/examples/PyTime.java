@@ -32,6 +32,14 @@ public final class PyTime {
         Thread.sleep(SECOND.multipliedBy(seconds));
     }
 
+    /**
+     * {@code time.sleep(seconds)} for a fraction, such as {@code time.sleep(0.5)} or
+     * {@code time.sleep(random.random() * 3)}, each second scaled to {@link #SECOND}.
+     */
+    public static void sleep(double seconds) throws InterruptedException {
+        Thread.sleep(Duration.ofNanos(Math.round(SECOND.toNanos() * seconds)));
+    }
+
     /** {@code time.ctime()}: the local time now, like {@code Mon Jan  1 12:00:00 2018}. */
     public static String ctime() {
         return LocalDateTime.now().format(CTIME);
