@@ -4,7 +4,6 @@ import dev.mp4j.serial.NotSerializableValueException;
 import dev.mp4j.serial.SafeSerializer;
 import dev.mp4j.serial.Serializer;
 import java.io.ByteArrayOutputStream;
-import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -37,18 +36,60 @@ final class Codec {
      * cannot be serialized fails in the caller, and never again when the job is sent.
      */
     static byte[] items(List<?> items) {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream(8 + items.size() * 12);
-        try (DataOutputStream out = new DataOutputStream(bytes)) {
-            out.writeInt(items.size());
-            for (Object item : items) {
-                byte[] b = SERIALIZER.serialize(item);
-                out.writeInt(b.length);
-                out.write(b);
+        return values(items);
+    }
+
+    /**
+     * Count, then each value as length + serialized bytes. Integers and longs, the bulk of
+     * {@code map} traffic, are written in place without an intermediate array.
+     */
+    private static byte[] values(List<?> values) {
+        java.nio.ByteBuffer out = java.nio.ByteBuffer.allocate(Math.max(64, 4 + values.size() * 9));
+        out.putInt(values.size());
+        for (Object v : values) {
+            if (v instanceof Integer i) {
+                out = room(out, 9);
+                out.putInt(5).put(SafeSerializer.TAG_INT).putInt(i);
+            } else if (v instanceof Long l) {
+                out = room(out, 13);
+                out.putInt(9).put(SafeSerializer.TAG_LONG).putLong(l);
+            } else {
+                byte[] b = SERIALIZER.serialize(v);
+                out = room(out, 4 + b.length);
+                out.putInt(b.length).put(b);
             }
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
         }
-        return bytes.toByteArray();
+        return java.util.Arrays.copyOf(out.array(), out.position());
+    }
+
+    private static java.nio.ByteBuffer room(java.nio.ByteBuffer b, int need) {
+        if (b.remaining() >= need) {
+            return b;
+        }
+        java.nio.ByteBuffer bigger = java.nio.ByteBuffer.allocate(Math.max(b.capacity() * 2, b.position() + need));
+        b.flip();
+        return bigger.put(b);
+    }
+
+    /** Reads what {@link #values} wrote. */
+    private static List<Object> readValues(java.nio.ByteBuffer in) throws IOException {
+        int n = in.getInt();
+        List<Object> out = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            int length = in.getInt();
+            byte tag = in.get(in.position());
+            if (tag == SafeSerializer.TAG_INT && length == 5) {
+                in.get();
+                out.add(in.getInt());
+            } else if (tag == SafeSerializer.TAG_LONG && length == 9) {
+                in.get();
+                out.add(in.getLong());
+            } else {
+                out.add(SERIALIZER.deserialize(in.array(), in.arrayOffset() + in.position(), length));
+                in.position(in.position() + length);
+            }
+        }
+        return out;
     }
 
     static byte[] job(long id, int kind, int functionId, byte[] function, byte[] items) {
@@ -67,24 +108,17 @@ final class Codec {
     }
 
     static Job readJob(byte[] message) throws IOException {
-        DataInputStream in = new DataInputStream(new java.io.ByteArrayInputStream(message));
-        long id = in.readLong();
-        int kind = in.readByte();
-        int functionId = in.readInt();
-        int fnLength = in.readInt();
+        java.nio.ByteBuffer in = java.nio.ByteBuffer.wrap(message);
+        long id = in.getLong();
+        int kind = in.get();
+        int functionId = in.getInt();
+        int fnLength = in.getInt();
         byte[] function = null;
         if (fnLength >= 0) {
             function = new byte[fnLength];
-            in.readFully(function);
+            in.get(function);
         }
-        int n = in.readInt();
-        List<Object> items = new ArrayList<>(n);
-        for (int i = 0; i < n; i++) {
-            byte[] b = new byte[in.readInt()];
-            in.readFully(b);
-            items.add(SERIALIZER.deserialize(b, 0, b.length));
-        }
-        return new Job(id, kind, functionId, function, items);
+        return new Job(id, kind, functionId, function, readValues(in));
     }
 
     static byte[] done(long id, List<?> values, Throwable error, long waitNanos, long workNanos, long decodeNanos) {
@@ -96,12 +130,7 @@ final class Codec {
             out.writeLong(workNanos);
             out.writeLong(decodeNanos);
             if (error == null) {
-                out.writeInt(values.size());
-                for (Object v : values) {
-                    byte[] b = SERIALIZER.serialize(v);
-                    out.writeInt(b.length);
-                    out.write(b);
-                }
+                out.write(values(values));
             } else {
                 byte[] b;
                 try {
@@ -129,24 +158,17 @@ final class Codec {
     }
 
     static Done readDone(byte[] message) throws IOException {
-        DataInputStream in = new DataInputStream(new java.io.ByteArrayInputStream(message));
-        long id = in.readLong();
-        boolean ok = in.readByte() == 1;
-        long wait = in.readLong();
-        long work = in.readLong();
-        long decode = in.readLong();
+        java.nio.ByteBuffer in = java.nio.ByteBuffer.wrap(message);
+        long id = in.getLong();
+        boolean ok = in.get() == 1;
+        long wait = in.getLong();
+        long work = in.getLong();
+        long decode = in.getLong();
         if (ok) {
-            int n = in.readInt();
-            List<Object> values = new ArrayList<>(n);
-            for (int i = 0; i < n; i++) {
-                byte[] b = new byte[in.readInt()];
-                in.readFully(b);
-                values.add(SERIALIZER.deserialize(b, 0, b.length));
-            }
-            return new Done(id, values, null, wait, work, decode);
+            return new Done(id, readValues(in), null, wait, work, decode);
         }
-        byte[] b = new byte[in.readInt()];
-        in.readFully(b);
+        byte[] b = new byte[in.getInt()];
+        in.get(b);
         Throwable error;
         try {
             error = (Throwable) SafeSerializer.javaDeserialize(b, 1, b.length - 1);

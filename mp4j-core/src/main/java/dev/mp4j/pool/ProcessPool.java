@@ -197,8 +197,11 @@ public final class ProcessPool implements ExecutorService {
             return null;
         }
         Task t;
-        while ((t = pending.poll()) != null && t.future.isDone()) {
-            // cancelled while queued
+        while ((t = pending.poll()) != null && (t == END || t.future.isDone())) {
+            if (t == END) {
+                pending.addFirst(END);
+                return null;
+            }
         }
         return t;
     }
@@ -211,23 +214,24 @@ public final class ProcessPool implements ExecutorService {
 
     // ---- scheduling (called by the slots) ----
 
+    /** Marks the end of the queue for one worker slot after shutdown or terminate. */
+    private static final Task END = new Task(-1, -1, -1, null, new byte[0], "end of queue", null);
+
     Task nextTask() {
         while (true) {
             if (state == State.TERMINATED) {
                 return null;
             }
             try {
-                Task t = pending.poll(100, TimeUnit.MILLISECONDS);
-                if (t != null) {
-                    if (t.future.isDone()) {
-                        continue;
-                    }
-                    return t;
+                Task t = pending.take();
+                if (t == END) {
+                    return null;
                 }
+                if (t.future.isDone()) {
+                    continue;
+                }
+                return t;
             } catch (InterruptedException e) {
-                return null;
-            }
-            if (state == State.CLOSED && pending.isEmpty()) {
                 return null;
             }
         }
@@ -246,6 +250,10 @@ public final class ProcessPool implements ExecutorService {
     }
 
     void retry(Task t) {
+        if (state == State.TERMINATED) {
+            t.future.cancel(false);
+            return;
+        }
         pending.addFirst(t);
     }
 
@@ -458,8 +466,15 @@ public final class ProcessPool implements ExecutorService {
     /** Python's {@code close()}: no new tasks; the queued ones still run. */
     @Override
     public void shutdown() {
-        if (state == State.RUNNING) {
+        synchronized (this) {
+            if (state != State.RUNNING) {
+                return;
+            }
             state = State.CLOSED;
+        }
+        // Behind the queued tasks, one end marker per worker: each ends when it reaches one.
+        for (int i = 0; i < options.processes(); i++) {
+            pending.addLast(END);
         }
     }
 
@@ -472,6 +487,9 @@ public final class ProcessPool implements ExecutorService {
         Task t;
         while ((t = pending.poll()) != null) {
             t.future.cancel(false);
+        }
+        for (int i = 0; i < options.processes(); i++) {
+            pending.addFirst(END);
         }
     }
 
@@ -651,6 +669,9 @@ public final class ProcessPool implements ExecutorService {
     public List<Runnable> shutdownNow() {
         List<Runnable> never = new ArrayList<>();
         for (Task t : pending) {
+            if (t == END) {
+                continue;
+            }
             never.add(() -> {
                 throw new java.util.concurrent.CancellationException(t.description + " was never run");
             });

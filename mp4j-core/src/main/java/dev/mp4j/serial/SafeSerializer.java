@@ -43,8 +43,10 @@ public final class SafeSerializer implements Serializer {
     static final SafeSerializer INSTANCE = new SafeSerializer();
 
     private static final byte TAG_NULL = 0;
-    private static final byte TAG_INT = 1;
-    private static final byte TAG_LONG = 2;
+    /** First byte of an encoded {@code Integer}; four big-endian bytes follow. */
+    public static final byte TAG_INT = 1;
+    /** First byte of an encoded {@code Long}; eight big-endian bytes follow. */
+    public static final byte TAG_LONG = 2;
     private static final byte TAG_DOUBLE = 3;
     private static final byte TAG_TRUE = 4;
     private static final byte TAG_FALSE = 5;

@@ -270,13 +270,6 @@ public final class ShareableList extends AbstractList<Object> implements RandomA
     @Serial
     private void readObject(java.io.ObjectInputStream in) throws java.io.IOException, ClassNotFoundException {
         in.defaultReadObject();
-        try {
-            init(SharedSegment.attach(segmentName, true));
-        } catch (RuntimeException e) {
-            java.io.InvalidObjectException failure = new java.io.InvalidObjectException(
-                    "cannot attach a ShareableList here: " + e.getMessage());
-            failure.initCause(e);
-            throw failure;
-        }
+        init(SharedSegment.reattach(segmentName, "a ShareableList"));
     }
 }

@@ -308,13 +308,6 @@ public final class SharedArray implements Serializable {
     @Serial
     private void readObject(java.io.ObjectInputStream in) throws java.io.IOException, ClassNotFoundException {
         in.defaultReadObject();
-        try {
-            init(SharedSegment.attach(segmentName, true));
-        } catch (RuntimeException e) {
-            java.io.InvalidObjectException failure = new java.io.InvalidObjectException(
-                    "cannot attach a shared array here: " + e.getMessage());
-            failure.initCause(e);
-            throw failure;
-        }
+        init(SharedSegment.reattach(segmentName, "a shared array"));
     }
 }

@@ -59,14 +59,7 @@ abstract class SharedCell implements Serializable {
     @Serial
     private void readObject(java.io.ObjectInputStream in) throws java.io.IOException, ClassNotFoundException {
         in.defaultReadObject();
-        try {
-            segment = SharedSegment.attach(segmentName, true);
-        } catch (RuntimeException e) {
-            java.io.InvalidObjectException failure = new java.io.InvalidObjectException(
-                    "cannot attach a shared value here: " + e.getMessage());
-            failure.initCause(e);
-            throw failure;
-        }
+        segment = SharedSegment.reattach(segmentName, "a shared value");
         init();
     }
 }

@@ -113,6 +113,21 @@ public final class SharedSegment implements AutoCloseable {
         }
     }
 
+    /**
+     * Re-attaches, while deserializing, a segment that travelled by name; the error names
+     * {@code what} was being rebuilt.
+     */
+    public static SharedSegment reattach(String name, String what) throws java.io.InvalidObjectException {
+        try {
+            return attach(name, true);
+        } catch (RuntimeException e) {
+            java.io.InvalidObjectException failure = new java.io.InvalidObjectException(
+                    "cannot attach " + what + " here: " + e.getMessage());
+            failure.initCause(e);
+            throw failure;
+        }
+    }
+
     /** Maps an existing segment by name, at its full size. */
     public static SharedSegment attach(String name) {
         return attach(name, false);

@@ -105,14 +105,7 @@ final class SharedRecord implements Serializable {
     private record Ref(String name, long offset, long size) implements Serializable {
         @Serial
         private Object readResolve() throws InvalidObjectException {
-            try {
-                return new SharedRecord(SharedSegment.attach(name, true), offset, size);
-            } catch (RuntimeException e) {
-                InvalidObjectException failure = new InvalidObjectException(
-                        "cannot attach a synchronization primitive here: " + e.getMessage());
-                failure.initCause(e);
-                throw failure;
-            }
+            return new SharedRecord(SharedSegment.reattach(name, "a synchronization primitive"), offset, size);
         }
     }
 }
