@@ -7,10 +7,8 @@ import dev.mp4j.serial.SafeSerializer;
 import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -72,28 +70,27 @@ final class AotCache {
         try {
             List<String> flags = new ArrayList<>(jvmArguments);
             flags.add("-XX:AOTCacheOutput=" + tmp);
-            java.lang.Process trainer = SpawnLauncher.bootWith(flags, false, true);
+            // A small shell runs the training JVM and moves the finished cache into place, so the
+            // training completes even if this process exits first (short programs often do); the
+            // trainer's parent is the shell, which outlives us, so it is not taken for an orphan.
+            List<String> command = new ArrayList<>(List.of("/bin/sh", "-c",
+                    "\"$@\" && [ -s '" + tmp + "' ] && mv -f '" + tmp + "' '" + file + "'; rm -f '" + tmp + "'", "sh"));
+            command.addAll(SpawnLauncher.command(flags, false));
+            java.lang.Process shell = new ProcessBuilder(command)
+                    .redirectInput(ProcessBuilder.Redirect.PIPE)
+                    .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                    .redirectError(ProcessBuilder.Redirect.DISCARD)
+                    .start();
             JvmProcess job = new JvmProcess(new Training(), "mp4j-aot-training");
             byte[] self = SafeSerializer.javaSerialize(job);
             Bootstrap b = new Bootstrap(ProcessState.authkey(), new int[] {0}, job.name(), true,
-                    ProcessHandle.current().pid(), ProcessState.name(), "spawn", JvmOptions.defaults(),
+                    shell.pid(), ProcessState.name(), "spawn", JvmOptions.defaults(),
                     ProcessState.treeId(), self);
-            SpawnLauncher.sendBootstrap(trainer, b.encode());
-            trainer.onExit().whenComplete((p, error) -> {
-                try {
-                    if (p.exitValue() == 0 && Files.size(tmp) > 0) {
-                        move(tmp, file);
-                        READY.put(key, file);
-                        pruneOldCaches(file);
-                    }
-                } catch (IOException ignored) {
-                    // no cache this time; children simply start without it
-                } finally {
-                    try {
-                        Files.deleteIfExists(tmp);
-                    } catch (IOException ignored) {
-                        // a stray temporary file in our cache directory is harmless
-                    }
+            SpawnLauncher.sendBootstrap(shell, b.encode());
+            shell.onExit().whenComplete((p, error) -> {
+                if (Files.isRegularFile(file)) {
+                    READY.put(key, file);
+                    pruneOldCaches(file);
                 }
             });
         } catch (IOException | RuntimeException e) {
@@ -104,7 +101,15 @@ final class AotCache {
     /** Every rebuild of the jars makes a new key: keep only the newest few caches. */
     private static void pruneOldCaches(Path keep) {
         try (var files = Files.list(keep.getParent())) {
-            List<Path> caches = new ArrayList<>(files.filter(f -> f.toString().endsWith(".aot") && !f.equals(keep)).toList());
+            List<Path> all = files.toList();
+            long hourAgo = System.currentTimeMillis() - 3_600_000;
+            for (Path f : all) {
+                // a training that never finished (its machine stopped, say) leaves a temporary file
+                if (f.getFileName().toString().contains(".aot.tmp-") && f.toFile().lastModified() < hourAgo) {
+                    Files.deleteIfExists(f);
+                }
+            }
+            List<Path> caches = new ArrayList<>(all.stream().filter(f -> f.toString().endsWith(".aot") && !f.equals(keep)).toList());
             caches.sort(java.util.Comparator.comparing((Path f) -> f.toFile().lastModified()).reversed());
             for (int i = KEPT_CACHES - 1; i < caches.size(); i++) {
                 Files.deleteIfExists(caches.get(i));
@@ -114,13 +119,6 @@ final class AotCache {
         }
     }
 
-    private static void move(Path from, Path to) throws IOException {
-        try {
-            Files.move(from, to, StandardCopyOption.ATOMIC_MOVE);
-        } catch (AtomicMoveNotSupportedException e) {
-            Files.move(from, to, StandardCopyOption.REPLACE_EXISTING);
-        }
-    }
 
     static Path directory() {
         Path dir = Path.of(System.getProperty("java.io.tmpdir"), "mp4j-aot-" + System.getProperty("user.name"));
@@ -154,10 +152,30 @@ final class AotCache {
         }
     }
 
-    /** What a typical child does, so that the classes it needs are in the cache. */
+    /**
+     * What a typical child does, so that the classes it needs are in the cache, and (JDK 25
+     * records method profiles in the cache too) so that a child's hot paths — queue, pipe and
+     * lock operations — reach the optimizing compiler sooner instead of warming up on the user's
+     * first hundred thousand messages.
+     */
     static final class Training implements ProcessTarget {
+        private static final int HOT_ITERATIONS = 60_000;
+
         @Override
         public void run() throws Exception {
+            dev.mp4j.queue.ProcessQueue<Object> q = dev.mp4j.queue.ProcessQueue.create();
+            dev.mp4j.sync.ProcessLock lock = dev.mp4j.sync.ProcessLock.create();
+            Pipe hot = Pipe.open();
+            for (int i = 0; i < HOT_ITERATIONS; i++) {
+                q.put(i, true, null);
+                q.get();
+                lock.lock();
+                lock.unlock();
+                hot.left().send(i);
+                hot.right().recv();
+            }
+            hot.left().close();
+            hot.right().close();
             Pipe pipe = Pipe.open();
             Connection a = pipe.left();
             Connection b = pipe.right();

@@ -52,6 +52,16 @@ public final class SpawnLauncher implements Launcher {
 
     /** Starts a child JVM with exactly these JVM flags (plus mp4j's system properties). */
     static java.lang.Process bootWith(List<String> flags, boolean spare, boolean quiet) throws IOException {
+        List<String> command = command(flags, spare);
+        ProcessBuilder builder = new ProcessBuilder(command)
+                .redirectInput(ProcessBuilder.Redirect.PIPE)
+                .redirectOutput(quiet ? ProcessBuilder.Redirect.DISCARD : ProcessBuilder.Redirect.INHERIT)
+                .redirectError(quiet ? ProcessBuilder.Redirect.DISCARD : ProcessBuilder.Redirect.INHERIT);
+        return builder.start();
+    }
+
+    /** The command line of a child JVM with these flags. */
+    static List<String> command(List<String> flags, boolean spare) {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         // Settings of mp4j itself follow the process tree.
@@ -74,11 +84,7 @@ public final class SpawnLauncher implements Launcher {
         command.add("-cp");
         command.add(System.getProperty("java.class.path"));
         command.add(ChildMain.class.getName());
-        ProcessBuilder builder = new ProcessBuilder(command)
-                .redirectInput(ProcessBuilder.Redirect.PIPE)
-                .redirectOutput(quiet ? ProcessBuilder.Redirect.DISCARD : ProcessBuilder.Redirect.INHERIT)
-                .redirectError(quiet ? ProcessBuilder.Redirect.DISCARD : ProcessBuilder.Redirect.INHERIT);
-        return builder.start();
+        return command;
     }
 
     static void sendBootstrap(java.lang.Process process, byte[] bootstrap) throws IOException {
