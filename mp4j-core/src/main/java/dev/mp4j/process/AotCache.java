@@ -176,6 +176,7 @@ final class AotCache {
             }
             hot.left().close();
             hot.right().close();
+            dev.mp4j.pool.PoolWarmUp.exercise();
             Pipe pipe = Pipe.open();
             Connection a = pipe.left();
             Connection b = pipe.right();
