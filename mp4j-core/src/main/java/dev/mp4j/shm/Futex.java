@@ -28,6 +28,23 @@ public final class Futex {
     private static final ThreadLocal<MemorySegment> TIMESPEC =
             ThreadLocal.withInitial(() -> Arena.ofAuto().allocate(16, 8));
 
+    // Linking a native call is restricted: mp4j's JVMs run with --enable-native-access=ALL-UNNAMED.
+    @SuppressWarnings("restricted")
+    private static MethodHandle[] link() {
+        Linker linker = Linker.nativeLinker();
+        MemorySegment syscall = linker.defaultLookup().find("syscall")
+                .or(() -> SymbolLookup.loaderLookup().find("syscall")).orElseThrow();
+        // long syscall(long number, ...): uaddr, op, val, timeout*, uaddr2, val3
+        FunctionDescriptor fd = FunctionDescriptor.of(ValueLayout.JAVA_LONG, ValueLayout.JAVA_LONG,
+                ValueLayout.JAVA_LONG, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.JAVA_LONG,
+                ValueLayout.JAVA_LONG, ValueLayout.JAVA_INT);
+        MethodHandle wait = linker.downcallHandle(syscall, fd, Linker.Option.firstVariadicArg(1));
+        // A wake never blocks, so it may skip the thread-state transition.
+        MethodHandle wake = linker.downcallHandle(syscall, fd, Linker.Option.firstVariadicArg(1),
+                Linker.Option.critical(false));
+        return new MethodHandle[] {wait, wake};
+    }
+
     static {
         long sys = switch (System.getProperty("os.arch")) {
             case "amd64", "x86_64" -> 202;
@@ -38,17 +55,9 @@ public final class Futex {
         MethodHandle wake = null;
         if (sys > 0 && System.getProperty("os.name").toLowerCase().contains("linux")) {
             try {
-                Linker linker = Linker.nativeLinker();
-                MemorySegment syscall = linker.defaultLookup().find("syscall")
-                        .or(() -> SymbolLookup.loaderLookup().find("syscall")).orElseThrow();
-                // long syscall(long number, ...): uaddr, op, val, timeout*, uaddr2, val3
-                FunctionDescriptor fd = FunctionDescriptor.of(ValueLayout.JAVA_LONG, ValueLayout.JAVA_LONG,
-                        ValueLayout.JAVA_LONG, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.JAVA_LONG,
-                        ValueLayout.JAVA_LONG, ValueLayout.JAVA_INT);
-                wait = linker.downcallHandle(syscall, fd, Linker.Option.firstVariadicArg(1));
-                // A wake never blocks, so it may skip the thread-state transition.
-                wake = linker.downcallHandle(syscall, fd, Linker.Option.firstVariadicArg(1),
-                        Linker.Option.critical(false));
+                MethodHandle[] handles = link();
+                wait = handles[0];
+                wake = handles[1];
             } catch (RuntimeException | Error e) {
                 wait = null;
                 wake = null;
@@ -73,7 +82,7 @@ public final class Futex {
      */
     public static void await(MemorySegment word, int expected, long timeoutNanos) {
         if (WAIT == null) {
-            if ((int) word.get(ValueLayout.JAVA_INT, 0) == expected) {
+            if (word.get(ValueLayout.JAVA_INT, 0) == expected) {
                 LockSupport.parkNanos(Math.min(timeoutNanos, FALLBACK_NAP_NANOS));
             }
             return;
