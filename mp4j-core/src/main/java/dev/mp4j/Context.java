@@ -83,6 +83,13 @@ public final class Context {
         return process;
     }
 
+    /** Starts a manager server process with this context: Python's {@code ctx.Manager()}. */
+    public dev.mp4j.manager.SyncManager manager() {
+        dev.mp4j.manager.SyncManager manager = new dev.mp4j.manager.SyncManager();
+        manager.withContext(this);
+        return manager.start();
+    }
+
     /** A duplex {@link Pipe}. */
     public Pipe pipe() {
         return Pipe.open(true);

@@ -62,6 +62,20 @@ public final class Multiprocessing {
         return Connections.wait(objects, timeout);
     }
 
+    /**
+     * Starts a manager server process and returns the manager: Python's {@code Manager()}.
+     *
+     * <pre>{@code
+     * try (SyncManager manager = Multiprocessing.manager()) {
+     *     ManagedList<Integer> list = manager.list();
+     *     // pass list to child processes; they append, this process sees it
+     * }
+     * }</pre>
+     */
+    public static dev.mp4j.manager.SyncManager manager() {
+        return getContext().manager();
+    }
+
     /** The context of the default start method. */
     public static Context getContext() {
         Context c = defaultContext;

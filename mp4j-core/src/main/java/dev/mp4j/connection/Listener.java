@@ -120,6 +120,58 @@ public final class Listener implements AutoCloseable {
         }
     }
 
+    /**
+     * Serves peers until the listener is closed: each accepted peer is authenticated on its own
+     * thread (so a peer that connects and then says nothing holds up nobody else) and, once it
+     * has proved the key, handed to {@code handler} on that same thread. A peer that fails the
+     * handshake is closed and reported to {@code refused}; the listener keeps serving.
+     *
+     * <pre>{@code
+     * listener.serve(Thread.ofPlatform().daemon().factory(),
+     *         conn -> { try (conn) { conn.send(conn.recv()); } catch (IOException ignored) { } },
+     *         failure -> System.err.println("refused: " + failure.getMessage()));
+     * }</pre>
+     *
+     * @param threads makes the thread that authenticates and then serves one peer
+     * @param handler serves one authenticated peer; it owns the connection
+     * @param refused told about each peer that failed the handshake
+     */
+    public void serve(java.util.concurrent.ThreadFactory threads, java.util.function.Consumer<Connection> handler,
+            java.util.function.Consumer<IOException> refused) {
+        while (!closed) {
+            SocketChannel channel;
+            try {
+                channel = waitForPeer(null);
+            } catch (IOException | java.nio.channels.ClosedSelectorException e) {
+                if (closed) {
+                    return;
+                }
+                refused.accept(e instanceof IOException io ? io : new IOException(e));
+                continue;
+            } catch (TimeoutException e) {
+                throw new AssertionError("no timeout was set", e);
+            }
+            threads.newThread(() -> {
+                SocketConnection conn;
+                try {
+                    conn = new SocketConnection(channel, AbstractConnection.DEFAULT_MAX_MESSAGE_BYTES);
+                } catch (IOException e) {
+                    refused.accept(e);
+                    return;
+                }
+                try {
+                    Handshake.deliverChallenge(conn, authkey, HANDSHAKE_TIMEOUT);
+                    Handshake.answerChallenge(conn, authkey, HANDSHAKE_TIMEOUT);
+                } catch (IOException | RuntimeException e) {
+                    conn.close();
+                    refused.accept(e instanceof IOException io ? io : new IOException(e));
+                    return;
+                }
+                handler.accept(conn);
+            }).start();
+        }
+    }
+
     private SocketChannel waitForPeer(Duration timeout) throws IOException, TimeoutException {
         long deadline = timeout == null ? Long.MAX_VALUE : System.nanoTime() + timeout.toNanos();
         while (true) {

@@ -66,6 +66,15 @@ final class SocketConnection extends AbstractConnection implements Serializable 
     }
 
     private boolean await(int op, long timeoutNanos) throws IOException {
+        try {
+            return select(op, timeoutNanos);
+        } catch (java.nio.channels.ClosedSelectorException | java.nio.channels.CancelledKeyException e) {
+            // Another thread closed this connection while we waited.
+            throw new IOException("handle is closed");
+        }
+    }
+
+    private boolean select(int op, long timeoutNanos) throws IOException {
         SelectionKey key = channel.keyFor(selector);
         key.interestOps(op);
         int ready;

@@ -1,0 +1,304 @@
+package dev.mp4j.manager;
+
+import dev.mp4j.Context;
+import dev.mp4j.Multiprocessing;
+import dev.mp4j.connection.Connection;
+import dev.mp4j.connection.Pipe;
+import dev.mp4j.process.JvmProcess;
+import dev.mp4j.process.ProcessState;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * A server holding objects, and the way to reach it: Python's
+ * {@code multiprocessing.managers.BaseManager}. Register type ids, then either {@link #start()} a
+ * server process, serve from this process with {@link #server()}, or {@link #connect()} to a
+ * server started elsewhere, possibly on another machine.
+ *
+ * <pre>{@code
+ * // taskmanager: serves two queues on port 5000
+ * BlockingQueue<Integer> tasks = new LinkedBlockingQueue<>();
+ * BlockingQueue<String> results = new LinkedBlockingQueue<>();
+ * BaseManager manager = new BaseManager(new InetSocketAddress("127.0.0.1", 5000), "abc".getBytes())
+ *         .register("get_task_queue", BlockingQueue.class, args -> tasks)
+ *         .register("get_result_queue", BlockingQueue.class, args -> results)
+ *         .start();
+ * BlockingQueue<Integer> task = manager.create("get_task_queue");
+ *
+ * // taskworker, another process or machine: only names and interfaces
+ * BaseManager m = new BaseManager(new InetSocketAddress("127.0.0.1", 5000), "abc".getBytes())
+ *         .register("get_task_queue", BlockingQueue.class)
+ *         .connect();
+ * BlockingQueue<Integer> task = m.create("get_task_queue");
+ * Integer n = task.poll(1, TimeUnit.SECONDS);
+ * }</pre>
+ *
+ * <p>The object behind a type id implements the registered interface, and a proxy implementing
+ * that interface forwards each call to it (so the {@code ManagedFactory} captured
+ * {@code tasks} above travels to the server and every {@code create("get_task_queue")} names that
+ * one queue there). Arguments and results travel as copies; proxies travel as references. A
+ * server binds 127.0.0.1 unless told otherwise, and every connection proves the authkey (CPython's
+ * HMAC handshake) before anything it sends is read.
+ */
+public class BaseManager implements AutoCloseable {
+    private static final AtomicInteger COUNTER = new AtomicInteger();
+    private static final Duration START_TIMEOUT = Duration.ofSeconds(60);
+
+    private enum State { INITIAL, STARTED, CONNECTED, SERVING, SHUTDOWN }
+
+    private final SocketAddress requested;
+    private final byte[] authkey;
+    private final Map<String, Registration> registry = new LinkedHashMap<>();
+    private Context context;
+    private Duration shutdownTimeout = Duration.ofSeconds(1);
+    private State state = State.INITIAL;
+    private JvmProcess process;
+    private ManagerServer server;
+    private Endpoint endpoint;
+
+    /** A manager whose server will listen on a fresh Unix-domain socket, with this process's authkey. */
+    public BaseManager() {
+        this(null, null);
+    }
+
+    /**
+     * A manager for {@code address}: where {@link #start()} or {@link #server()} listens (port 0
+     * picks a free one; null, a fresh Unix-domain socket), or where {@link #connect()} connects.
+     *
+     * @param authkey the key every connection must prove; null means this process's authkey
+     */
+    public BaseManager(SocketAddress address, byte[] authkey) {
+        this.requested = address;
+        this.authkey = (authkey != null ? authkey : ProcessState.authkey()).clone();
+    }
+
+    /**
+     * Registers a type id the server can make: Python's {@code register(typeid, callable)}.
+     * Returns this manager, for chaining.
+     *
+     * @param exposed the interface proxies implement; the object made must implement it
+     * @param factory makes the object in the server process (it travels there)
+     */
+    public final <T> BaseManager register(String typeId, Class<T> exposed, ManagedFactory<? extends T> factory) {
+        requireState(State.INITIAL, "register");
+        if (!exposed.isInterface()) {
+            throw new IllegalArgumentException(exposed.getName() + " is not an interface: proxies implement an interface");
+        }
+        registry.put(typeId, new Registration(typeId, exposed.getName(), factory));
+        return this;
+    }
+
+    /**
+     * Registers a type id by name and interface only, for a manager that will {@link #connect()}:
+     * Python's {@code register(typeid)}.
+     */
+    public final BaseManager register(String typeId, Class<?> exposed) {
+        requireState(State.INITIAL, "register");
+        registry.put(typeId, new Registration(typeId, exposed.getName(), null));
+        return this;
+    }
+
+    /** Starts the server process with this context (by default, the process's default context). */
+    public final BaseManager withContext(Context context) {
+        requireState(State.INITIAL, "withContext");
+        this.context = context;
+        return this;
+    }
+
+    /** How long {@link #shutdown()} waits for the server process before terminating, then killing it. */
+    public final BaseManager withShutdownTimeout(Duration timeout) {
+        this.shutdownTimeout = timeout;
+        return this;
+    }
+
+    /**
+     * Starts a server process (named like {@code SyncManager-1}) and waits until it listens.
+     * The process is a daemon: it ends with this program even without {@link #shutdown()}.
+     *
+     * @throws IllegalStateException if already started, connected or shut down
+     * @throws ManagerException if the server cannot start (the address is in use, ...)
+     */
+    public BaseManager start() {
+        requireState(State.INITIAL, "start");
+        Map<String, Registration> reg = Map.copyOf(registry);
+        String address = requested == null ? null : Addresses.key(requested);
+        byte[] key = authkey;
+        Pipe ready = Pipe.open(false);
+        Connection readEnd = ready.left();
+        Connection writeEnd = ready.right();
+        Context ctx = context != null ? context : Multiprocessing.getContext();
+        JvmProcess p = ctx.process(() -> ManagerServer.runInChild(reg, address, key, writeEnd),
+                getClass().getSimpleName() + "-" + COUNTER.incrementAndGet());
+        p.setDaemon(true);
+        p.start();
+        writeEnd.close();
+        Object answer;
+        try {
+            answer = readEnd.recv(START_TIMEOUT);
+        } catch (IOException | TimeoutException e) {
+            p.kill();
+            p.join();
+            throw new ManagerException("the manager process did not start (exit code " + p.exitCode() + "): " + e.getMessage(), e);
+        } finally {
+            readEnd.close();
+        }
+        if (answer instanceof Throwable t) {
+            p.join(shutdownTimeout);
+            throw new ManagerException("the manager could not start: " + t.getMessage(), t);
+        }
+        process = p;
+        endpoint = Endpoint.fresh((String) answer, key);
+        state = State.STARTED;
+        return this;
+    }
+
+    /**
+     * Connects to a running server at this manager's address (Python's {@code connect()}), checking
+     * the authkey at once.
+     *
+     * @throws ManagerException if the server cannot be reached or refuses the key
+     */
+    public BaseManager connect() {
+        requireState(State.INITIAL, "connect");
+        if (requested == null) {
+            throw new IllegalStateException("connect() needs the server's address");
+        }
+        SocketAddress address = requested;
+        if (address instanceof InetSocketAddress inet && inet.isUnresolved()) {
+            address = new InetSocketAddress(inet.getHostString(), inet.getPort());
+        }
+        Endpoint e = Endpoint.of(Addresses.key(address), authkey);
+        e.dummy();
+        endpoint = e;
+        state = State.CONNECTED;
+        return this;
+    }
+
+    /**
+     * A server for this manager's registry, listening now, to be served from this process with
+     * {@link ManagerServer#serveForever()} (Python's {@code get_server()}). Proxies made here
+     * reach it directly, without a socket.
+     */
+    public ManagerServer server() {
+        requireState(State.INITIAL, "server");
+        try {
+            server = new ManagerServer(registry, requested != null ? requested : ManagerServer.freshUnixAddress(), authkey);
+        } catch (IOException e) {
+            throw new ManagerException("cannot listen on " + requested + ": " + e.getMessage(), e);
+        }
+        endpoint = Endpoint.fresh(server.addressKey(), authkey);
+        state = State.SERVING;
+        return server;
+    }
+
+    /**
+     * Makes an object of a registered type in the server and returns a proxy for it: the method
+     * Python's {@code register} adds to the manager class.
+     *
+     * @throws IllegalStateException before {@code start}, {@code connect} or {@code server}
+     */
+    @SuppressWarnings("unchecked")
+    public <T> T create(String typeId, Object... args) {
+        if (state == State.INITIAL || state == State.SHUTDOWN) {
+            throw new IllegalStateException(state == State.SHUTDOWN ? "Manager has shut down"
+                    : "the manager is neither started nor connected: call start(), connect() or server() first");
+        }
+        Endpoint.Created created;
+        try {
+            created = endpoint.create(typeId, args);
+        } catch (RuntimeException | Error e) {
+            throw e;
+        } catch (Throwable t) {
+            throw new ManagerException("creating '" + typeId + "' failed: " + t, t);
+        }
+        Registration r = registry.get(typeId);
+        Class<?> exposed = ProxyHandler.load(r != null ? r.interfaceName() : created.interfaceName());
+        return (T) ProxyHandler.created(endpoint, created.id(), typeId, exposed);
+    }
+
+    /** The server's address (with the real port), once started, connected or serving. */
+    public SocketAddress address() {
+        if (endpoint != null) {
+            return Addresses.parse(endpoint.addressKey);
+        }
+        return requested;
+    }
+
+    /** The key connections must prove. */
+    public byte[] authkey() {
+        return authkey.clone();
+    }
+
+    /** The server process, after {@link #start()}; null otherwise. */
+    public JvmProcess process() {
+        return process;
+    }
+
+    /** How many objects the server holds now (Python's {@code _number_of_objects()}). */
+    public int numberOfObjects() {
+        if (endpoint == null) {
+            throw new IllegalStateException("the manager is neither started nor connected");
+        }
+        return endpoint.numberOfObjects();
+    }
+
+    /**
+     * Stops the server: asks it to shut down, waits {@code shutdownTimeout} (1 s), then terminates
+     * and finally kills it, as CPython does. Proxies fail with {@link ManagerException} after.
+     * A connected manager only forgets its connections; the remote server keeps running.
+     */
+    public void shutdown() {
+        switch (state) {
+            case STARTED -> {
+                try {
+                    endpoint.shutdown();
+                } catch (ManagerException ignored) {
+                    // Already gone: the joins below see it.
+                }
+                endpoint.markGone();
+                if (!process.join(shutdownTimeout)) {
+                    process.terminate();
+                    if (!process.join(shutdownTimeout)) {
+                        process.kill();
+                        process.join();
+                    }
+                }
+            }
+            case SERVING -> {
+                server.close();
+                endpoint.markGone();
+            }
+            default -> {
+            }
+        }
+        state = State.SHUTDOWN;
+    }
+
+    /** {@link #shutdown()}: a manager in try-with-resources stops its server at the end of the block. */
+    @Override
+    public void close() {
+        shutdown();
+    }
+
+    private void requireState(State wanted, String what) {
+        if (state != wanted) {
+            throw new IllegalStateException(switch (state) {
+                case SHUTDOWN -> "Manager has shut down";
+                case STARTED, SERVING -> "Already started server";
+                case CONNECTED -> "already connected";
+                default -> "cannot " + what + " now";
+            } + " (" + what + " needs a new manager)");
+        }
+    }
+
+    @Override
+    public String toString() {
+        return getClass().getSimpleName() + "[" + state.name().toLowerCase() + (endpoint != null ? " at " + endpoint.addressKey : "") + "]";
+    }
+}

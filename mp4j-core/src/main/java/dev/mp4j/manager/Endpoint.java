@@ -1,0 +1,283 @@
+package dev.mp4j.manager;
+
+import dev.mp4j.connection.Client;
+import dev.mp4j.connection.Connection;
+import dev.mp4j.process.ProcessState;
+import dev.mp4j.serial.NotSerializableValueException;
+import dev.mp4j.serial.Serializer;
+import java.io.IOException;
+import java.lang.reflect.Method;
+import java.net.SocketAddress;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.LinkedBlockingQueue;
+
+/**
+ * One process's way to one manager: a connection per thread (so a call that blocks in the server
+ * blocks only its own thread, as in CPython), or direct calls when the server runs in this very
+ * process. Also sends back, in batches, the references of collected proxies.
+ */
+final class Endpoint {
+    private static final Map<String, Endpoint> ENDPOINTS = new ConcurrentHashMap<>();
+    private static final LinkedBlockingQueue<Release> RELEASES = new LinkedBlockingQueue<>();
+    private static volatile Thread releaser;
+
+    final String addressKey;
+    private final SocketAddress address;
+    private final byte[] authkey;
+    private final Serializer serializer = Serializer.standard();
+    private final ThreadLocal<Connection> connection = new ThreadLocal<>();
+    /** Every connection made, kept reachable so none closes (and drops this process's references) early. */
+    private final List<Connection> connections = new ArrayList<>();
+    private volatile boolean gone;
+
+    private Endpoint(String addressKey, byte[] authkey) {
+        this.addressKey = addressKey;
+        this.address = Addresses.parse(addressKey);
+        this.authkey = authkey;
+    }
+
+    /** The endpoint for a manager address; {@code authkey} null means this process's authkey. */
+    static Endpoint of(String addressKey, byte[] authkey) {
+        byte[] key = authkey != null ? authkey : ProcessState.authkey();
+        return ENDPOINTS.compute(addressKey + "#" + HexFormat.of().formatHex(key),
+                (k, old) -> old == null || old.gone ? new Endpoint(addressKey, key.clone()) : old);
+    }
+
+    /** Like {@link #of}, replacing an endpoint left over from a manager that shut down at the same address. */
+    static Endpoint fresh(String addressKey, byte[] authkey) {
+        byte[] key = authkey != null ? authkey : ProcessState.authkey();
+        return ENDPOINTS.compute(addressKey + "#" + HexFormat.of().formatHex(key),
+                (k, old) -> old == null || old.gone ? new Endpoint(addressKey, key.clone()) : old);
+    }
+
+    byte[] authkey() {
+        return authkey;
+    }
+
+    /** Marks the manager as shut down: later calls fail at once and releases are not sent. */
+    void markGone() {
+        gone = true;
+        synchronized (connections) {
+            for (Connection c : connections) {
+                c.close();
+            }
+            connections.clear();
+        }
+    }
+
+    /** Calls a method on a served object; returns its result or throws what it threw. */
+    Object call(long id, String signature, Object[] args, Method method) throws Throwable {
+        Wire.Out out = new Wire.Out(64 + signature.length());
+        out.put(Wire.CALL).putLong(id).putString(signature);
+        writeArgs(out, args, signature);
+        return result(roundTrip(out.toArray()), method);
+    }
+
+    /** Creates an object of a registered type; returns its id and interface name. */
+    Created create(String typeId, Object[] args) throws Throwable {
+        Wire.Out out = new Wire.Out(64);
+        out.put(Wire.CREATE).putString(typeId);
+        writeArgs(out, args, typeId);
+        byte[] reply = roundTrip(out.toArray());
+        if (reply[0] == Wire.PROXY) {
+            Wire.In in = new Wire.In(reply);
+            in.get();
+            return new Created(in.getLong(), in.getString());
+        }
+        result(reply, null);
+        throw new ManagerException("the manager answered a create with status " + reply[0]);
+    }
+
+    record Created(long id, String interfaceName) {
+    }
+
+    long ticket(long id) {
+        return (Long) control(new Wire.Out(9).put(Wire.TICKET).putLong(id).toArray());
+    }
+
+    void claim(long ticket, long id) {
+        control(new Wire.Out(17).put(Wire.CLAIM).putLong(ticket).putLong(id).toArray());
+    }
+
+    int numberOfObjects() {
+        return (Integer) control(new byte[] {Wire.COUNT});
+    }
+
+    void dummy() {
+        control(new byte[] {Wire.DUMMY});
+    }
+
+    void shutdown() {
+        control(new byte[] {Wire.SHUTDOWN});
+    }
+
+    private Object control(byte[] request) {
+        try {
+            return result(roundTrip(request), null);
+        } catch (RuntimeException | Error e) {
+            throw e;
+        } catch (Throwable t) {
+            throw new ManagerException(t.toString(), t);
+        }
+    }
+
+    private void writeArgs(Wire.Out out, Object[] args, String what) {
+        int argc = args == null ? 0 : args.length;
+        out.put((byte) argc);
+        for (int i = 0; i < argc; i++) {
+            byte[] arg;
+            try {
+                arg = serializer.serialize(args[i]);
+            } catch (NotSerializableValueException e) {
+                throw new NotSerializableValueException("argument " + (i + 1) + " of " + what
+                        + " cannot travel to the manager: " + e.getMessage(), e.offendingClass(), e);
+            }
+            out.putBlock(arg);
+        }
+    }
+
+    private Object result(byte[] reply, Method method) throws Throwable {
+        if (reply.length == 0) {
+            throw new ManagerException("empty reply from the manager at " + addressKey);
+        }
+        switch (reply[0]) {
+            case Wire.RETURN:
+                try {
+                    return serializer.deserialize(reply, 1, reply.length - 1);
+                } catch (IOException e) {
+                    throw new ManagerException("could not read the manager's answer: " + e.getMessage(), e);
+                }
+            case Wire.ERROR:
+                Object thrown;
+                try {
+                    thrown = serializer.deserialize(reply, 1, reply.length - 1);
+                } catch (IOException e) {
+                    throw new ManagerException("the manager raised an error this process cannot read: " + e.getMessage(), e);
+                }
+                Throwable t = (Throwable) thrown;
+                t.addSuppressed(new ManagerException("raised in the manager at " + addressKey + ", called here"));
+                if (t instanceof RuntimeException || t instanceof Error) {
+                    throw t;
+                }
+                if (method != null) {
+                    for (Class<?> declared : method.getExceptionTypes()) {
+                        if (declared.isInstance(t)) {
+                            throw t;
+                        }
+                    }
+                }
+                throw new ManagerException("the manager raised " + t, t);
+            case Wire.TRACEBACK:
+                Wire.In in = new Wire.In(reply);
+                in.get();
+                throw new ManagerException(in.getString());
+            default:
+                throw new ManagerException("unknown reply status " + reply[0] + " from the manager at " + addressKey);
+        }
+    }
+
+    private byte[] roundTrip(byte[] request) {
+        ManagerServer local = ManagerServer.local(addressKey);
+        if (local != null) {
+            return local.handleLocal(request);
+        }
+        if (gone) {
+            throw new ManagerException("the manager at " + addressKey + " has shut down");
+        }
+        Connection conn = connection();
+        try {
+            conn.sendBytes(request);
+            return conn.recvBytes();
+        } catch (IOException e) {
+            connection.remove();
+            conn.close();
+            throw new ManagerException("lost the connection to the manager at " + addressKey + ": " + e.getMessage(), e);
+        }
+    }
+
+    private Connection connection() {
+        Connection conn = connection.get();
+        if (conn != null && !conn.isClosed()) {
+            return conn;
+        }
+        try {
+            conn = Client.connect(address, authkey);
+            conn.sendBytes(new Wire.Out(9).put(Wire.HELLO).putLong(ProcessHandle.current().pid()).toArray());
+            byte[] reply = conn.recvBytes();
+            if (reply.length == 0 || reply[0] != Wire.RETURN) {
+                conn.close();
+                throw new ManagerException("the manager at " + addressKey + " refused this process's greeting");
+            }
+        } catch (dev.mp4j.connection.AuthenticationException e) {
+            throw new ManagerException("authentication with the manager at " + addressKey + " failed: " + e.getMessage()
+                    + " (is the authkey the server's?)", e);
+        } catch (IOException e) {
+            throw new ManagerException("cannot reach the manager at " + addressKey + ": " + e, e);
+        }
+        synchronized (connections) {
+            connections.add(conn);
+        }
+        connection.set(conn);
+        return conn;
+    }
+
+    /** Queues a reference (or unclaimed ticket) to give back; sent in batches by one daemon thread. */
+    void releaseLater(byte kind, long value) {
+        if (gone) {
+            return;
+        }
+        RELEASES.add(new Release(this, kind, value));
+        if (releaser == null) {
+            synchronized (Endpoint.class) {
+                if (releaser == null) {
+                    releaser = Thread.ofPlatform().daemon().name("mp4j-manager-release").start(Endpoint::releaseLoop);
+                }
+            }
+        }
+    }
+
+    private record Release(Endpoint endpoint, byte kind, long value) {
+    }
+
+    private static void releaseLoop() {
+        List<Release> batch = new ArrayList<>();
+        while (true) {
+            try {
+                batch.add(RELEASES.take());
+            } catch (InterruptedException e) {
+                return;
+            }
+            RELEASES.drainTo(batch);
+            Map<Endpoint, List<Release>> byEndpoint = new java.util.HashMap<>();
+            for (Release r : batch) {
+                byEndpoint.computeIfAbsent(r.endpoint, e -> new ArrayList<>()).add(r);
+            }
+            batch.clear();
+            byEndpoint.forEach((endpoint, releases) -> {
+                if (endpoint.gone) {
+                    return;
+                }
+                Wire.Out out = new Wire.Out(5 + 9 * releases.size());
+                out.put(Wire.RELEASE).putInt(releases.size());
+                for (Release r : releases) {
+                    out.put(r.kind).putLong(r.value);
+                }
+                try {
+                    endpoint.control(out.toArray());
+                } catch (RuntimeException e) {
+                    // The manager is gone or unreachable: its objects went with it.
+                    endpoint.gone = ManagerServer.local(endpoint.addressKey) == null;
+                }
+            });
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "Endpoint[" + addressKey + "]";
+    }
+}

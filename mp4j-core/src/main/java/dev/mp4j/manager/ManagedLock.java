@@ -1,0 +1,41 @@
+package dev.mp4j.manager;
+
+import java.time.Duration;
+
+/**
+ * A lock living in a manager's server process: Python's {@code manager.Lock()} and
+ * {@code manager.RLock()}.
+ *
+ * <pre>{@code
+ * ManagedLock lock = manager.lock();
+ * lock.acquire();
+ * try {
+ *     // one process at a time
+ * } finally {
+ *     lock.release();
+ * }
+ * }</pre>
+ *
+ * <p>A {@code lock()} is owned by nobody: any process may release it, and releasing it when it
+ * is not held throws {@link IllegalStateException} (CPython's RuntimeError). An {@code rLock()}
+ * belongs to the thread that acquired it and counts nested acquisitions; another thread releasing
+ * it gets {@link IllegalMonitorStateException}.
+ */
+public interface ManagedLock {
+    /** Waits until the lock is held; returns true. */
+    boolean acquire() throws InterruptedException;
+
+    /**
+     * Python's {@code acquire(blocking, timeout)}.
+     *
+     * @param timeout how long to wait when {@code block}; null means forever
+     * @return whether the lock was acquired
+     */
+    boolean acquire(boolean block, Duration timeout) throws InterruptedException;
+
+    /** Releases the lock. */
+    void release();
+
+    /** Whether some thread holds the lock now. */
+    boolean isLocked();
+}

@@ -1,0 +1,68 @@
+package dev.mp4j.manager;
+
+import dev.mp4j.queue.QueueEmptyException;
+import dev.mp4j.queue.QueueFullException;
+import java.time.Duration;
+import java.util.concurrent.BlockingQueue;
+
+/**
+ * A queue living in a manager's server process: Python's {@code manager.Queue()} and
+ * {@code manager.JoinableQueue()}, reachable over the network when the manager listens on TCP.
+ *
+ * <pre>{@code
+ * ManagedQueue<Integer> tasks = manager.queue();
+ * tasks.put(42);
+ * Integer n = tasks.get(true, Duration.ofSeconds(1));   // QueueEmptyException after a second
+ * }</pre>
+ *
+ * <p>It is also a {@link BlockingQueue}. Unlike {@code multiprocessing.Queue} it has no feeder
+ * thread: {@code put} returns once the item is in the manager, so a process that puts and exits
+ * loses nothing and never hangs at exit. Iteration works on a snapshot.
+ */
+public interface ManagedQueue<E> extends BlockingQueue<E> {
+    /** Python's {@code get()}: waits for an item. */
+    E get() throws InterruptedException;
+
+    /**
+     * Python's {@code get(block, timeout)}.
+     *
+     * @param timeout how long to wait when {@code block}; null means forever
+     * @throws QueueEmptyException if no item came in time (at once when not {@code block})
+     */
+    E get(boolean block, Duration timeout) throws QueueEmptyException, InterruptedException;
+
+    /** Python's {@code get_nowait()}. */
+    E getNowait() throws QueueEmptyException;
+
+    /**
+     * Python's {@code put(item, block, timeout)} for a bounded queue.
+     *
+     * @throws QueueFullException if there was no room in time (at once when not {@code block})
+     */
+    void put(E item, boolean block, Duration timeout) throws QueueFullException, InterruptedException;
+
+    /** Python's {@code put_nowait(item)}. */
+    void putNowait(E item) throws QueueFullException;
+
+    /** Python's {@code qsize()}: the number of items now. */
+    int qsize();
+
+    /** Python's {@code empty()}. */
+    boolean empty();
+
+    /** Python's {@code full()}. */
+    boolean full();
+
+    /**
+     * Python's {@code task_done()}: one item taken earlier is fully processed.
+     *
+     * @throws IllegalStateException if called more times than there were items
+     */
+    void taskDone();
+
+    /** Python's {@code join()}: waits until every item put has been marked done. */
+    void join() throws InterruptedException;
+
+    /** {@link #join()} that gives up after {@code timeout}; returns whether all were done. */
+    boolean join(Duration timeout) throws InterruptedException;
+}

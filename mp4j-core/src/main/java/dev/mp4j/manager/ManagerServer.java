@@ -1,0 +1,511 @@
+package dev.mp4j.manager;
+
+import dev.mp4j.connection.Connection;
+import dev.mp4j.connection.Listener;
+import dev.mp4j.serial.SafeSerializer;
+import dev.mp4j.serial.Serializer;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
+import java.net.SocketAddress;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.IdentityHashMap;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * The process side of a manager: holds the objects, serves proxies' calls, counts references.
+ * Python's {@code multiprocessing.managers.Server}; get one from {@link BaseManager#server()} to
+ * serve in this process, or let {@link BaseManager#start()} run one in a child process.
+ *
+ * <pre>{@code
+ * BaseManager manager = new BaseManager(new InetSocketAddress("127.0.0.1", 5000), "abc".getBytes());
+ * manager.register("get_task_queue", BlockingQueue.class, args -> tasks);
+ * manager.server().serveForever();   // until a client asks it to shut down
+ * }</pre>
+ *
+ * <h2>How it serves</h2>
+ * Each connection is authenticated (the authkey handshake, on its own thread, so a peer that
+ * connects and says nothing holds up nobody) and then served by one thread; a client keeps one
+ * connection per thread, so a call that blocks here ({@code queue.get()}, {@code lock.acquire()})
+ * blocks only its caller, and a reentrant lock's owner is in effect the client's thread.
+ * A blocked call checks every 100 ms that its caller is still connected and gives up if not, so
+ * an item is never taken for a dead client. Bytes that are not a well-formed request, a message
+ * over the size limit, or a class outside the deserialization allow-list are refused with an
+ * error (logged, via {@link System.Logger} {@code dev.mp4j.manager}); the server goes on serving.
+ *
+ * <h2>Reference counting</h2>
+ * An object lives while some proxy names it. Creating an object gives the creating process one
+ * reference; a proxy that travels takes a <em>ticket</em> (one reference held in transit), which
+ * the receiving process claims on its first call; a proxy collected by the garbage collector gives
+ * its reference back; and when every connection of a process has closed (it exited, or died) its
+ * references are dropped. A ticket that is never claimed keeps its object until the server stops.
+ */
+public final class ManagerServer implements AutoCloseable {
+    private static final System.Logger LOG = System.getLogger("dev.mp4j.manager");
+    private static final Map<String, ManagerServer> LOCAL = new ConcurrentHashMap<>();
+    private static final ThreadLocal<Session> CURRENT = new ThreadLocal<>();
+    private static final ThreadLocal<Set<ReentrantLock>> HELD =
+            ThreadLocal.withInitial(() -> Collections.newSetFromMap(new IdentityHashMap<>()));
+    private static final ClassValue<Map<String, Method>> METHODS = new ClassValue<>() {
+        @Override
+        protected Map<String, Method> computeValue(Class<?> type) {
+            Map<String, Method> byName = new HashMap<>();
+            for (Method m : type.getMethods()) {
+                byName.putIfAbsent(ProxyHandler.signature(m), m);
+            }
+            try {
+                byName.putIfAbsent("toString()", Object.class.getMethod("toString"));
+            } catch (NoSuchMethodException e) {
+                throw new AssertionError(e);
+            }
+            return byName;
+        }
+    };
+
+    private final Map<String, Registration> registry;
+    private final Listener listener;
+    private final String addressKey;
+    private final Serializer serializer = Serializer.standard();
+    private final Map<Long, Held> objects = new ConcurrentHashMap<>();
+    /** Guards reference counts, tickets and owners. */
+    private final Object refs = new Object();
+    private final Map<Long, Long> tickets = new HashMap<>();
+    private final Map<Long, Owner> owners = new HashMap<>();
+    private final AtomicLong nextId = new AtomicLong();
+    private final AtomicLong nextTicket = new AtomicLong();
+    private final Set<Session> sessions = ConcurrentHashMap.newKeySet();
+    private final CountDownLatch stopped = new CountDownLatch(1);
+    private final Session localSession;
+    private volatile boolean stopping;
+
+    ManagerServer(Map<String, Registration> registry, SocketAddress address, byte[] authkey) throws IOException {
+        this.registry = Map.copyOf(registry);
+        this.listener = Listener.open(address, authkey);
+        this.addressKey = Addresses.key(listener.address());
+        this.localSession = new Session(null);
+        hello(localSession, ProcessHandle.current().pid());
+        LOCAL.put(addressKey, this);
+    }
+
+    /** Runs in a manager's child process: listens, tells the parent where, serves until shutdown. */
+    static void runInChild(Map<String, Registration> registry, String address, byte[] authkey, Connection ready)
+            throws IOException {
+        ManagerServer server;
+        try {
+            server = new ManagerServer(registry, address == null ? freshUnixAddress() : Addresses.parse(address), authkey);
+        } catch (IOException | RuntimeException e) {
+            ready.send(new IOException("cannot listen on " + (address == null ? "a Unix socket" : address) + ": " + e.getMessage()));
+            ready.close();
+            return;
+        }
+        ready.send(server.addressKey);
+        ready.close();
+        server.serveForever();
+    }
+
+    /** A Unix-domain socket in a fresh private directory (removed when the server closes). */
+    static SocketAddress freshUnixAddress() throws IOException {
+        java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("mp4j-manager-");
+        return java.net.UnixDomainSocketAddress.of(dir.resolve("socket"));
+    }
+
+    /** The address clients connect to (with the real port when port 0 was asked). */
+    public SocketAddress address() {
+        return listener.address();
+    }
+
+    String addressKey() {
+        return addressKey;
+    }
+
+    /** Serves until a client asks for shutdown or {@link #close()} is called. */
+    public void serveForever() {
+        ThreadFactory threads = Thread.ofPlatform().daemon().name("mp4j-manager-conn-", 0).factory();
+        listener.serve(threads, this::serve, e -> {
+            if (!stopping) {
+                LOG.log(System.Logger.Level.WARNING, "manager at " + addressKey + " refused a connection: " + e.getMessage());
+            }
+        });
+        try {
+            stopped.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Stops serving: closes the listener and every client connection. */
+    @Override
+    public void close() {
+        if (stopping) {
+            return;
+        }
+        stopping = true;
+        LOCAL.remove(addressKey, this);
+        listener.close();
+        if (listener.address() instanceof java.net.UnixDomainSocketAddress unix
+                && unix.getPath().getParent().getFileName().toString().startsWith("mp4j-manager-")) {
+            try {
+                java.nio.file.Files.deleteIfExists(unix.getPath().getParent());
+            } catch (IOException ignored) {
+                // a leftover empty directory in /tmp is harmless
+            }
+        }
+        for (Session s : sessions) {
+            s.conn.close();
+        }
+        stopped.countDown();
+    }
+
+    /** How many objects the server holds now (Python's {@code number_of_objects}). */
+    public int numberOfObjects() {
+        return objects.size();
+    }
+
+    static ManagerServer local(String addressKey) {
+        return LOCAL.get(addressKey);
+    }
+
+    /** Runs a request from this very process (a proxy whose server is here): same semantics, no socket. */
+    byte[] handleLocal(byte[] request) {
+        if (stopping) {
+            throw new ManagerException("the manager at " + addressKey + " has shut down");
+        }
+        byte[] reply = handle(request, localSession);
+        if (request.length > 0 && request[0] == Wire.SHUTDOWN) {
+            Thread.ofPlatform().daemon().start(this::close);
+        }
+        return reply;
+    }
+
+    /** Whether the client whose call this server thread is running has disconnected. */
+    static boolean callerGone() {
+        Session s = CURRENT.get();
+        if (s == null || s.conn == null) {
+            return false;
+        }
+        try {
+            // A client sends nothing while its call is outstanding, so anything readable is its EOF.
+            return s.conn.isClosed() || s.conn.poll(Duration.ZERO);
+        } catch (IOException | RuntimeException e) {
+            return true;
+        }
+    }
+
+    /** Notes that this thread holds a reentrant lock, to be released if its connection ends. */
+    static void holding(ReentrantLock lock) {
+        HELD.get().add(lock);
+    }
+
+    private void serve(Connection conn) {
+        Session session = new Session(conn);
+        sessions.add(session);
+        CURRENT.set(session);
+        if (stopping) {
+            conn.close();
+        }
+        try {
+            while (!stopping) {
+                byte[] request;
+                try {
+                    request = conn.recvBytes();
+                } catch (EOFException e) {
+                    break;
+                } catch (IOException e) {
+                    if (!stopping && !conn.isClosed()) {
+                        LOG.log(System.Logger.Level.WARNING, "manager at " + addressKey
+                                + " dropped a client connection (pid " + session.pid + "): " + e.getMessage());
+                    }
+                    break;
+                }
+                byte[] reply;
+                try {
+                    reply = handle(request, session);
+                } catch (Waits.CallerGoneException e) {
+                    break;
+                }
+                try {
+                    conn.sendBytes(reply);
+                } catch (IOException e) {
+                    break;
+                }
+                if (request[0] == Wire.SHUTDOWN) {
+                    close();
+                }
+            }
+        } finally {
+            for (ReentrantLock lock : HELD.get()) {
+                while (lock.isHeldByCurrentThread()) {
+                    lock.unlock();
+                }
+            }
+            HELD.remove();
+            CURRENT.remove();
+            sessions.remove(session);
+            conn.close();
+            endSession(session);
+        }
+    }
+
+    private byte[] handle(byte[] request, Session session) {
+        Wire.In in = new Wire.In(request);
+        byte op = -1;
+        try {
+            op = in.get();
+            return switch (op) {
+                case Wire.HELLO -> {
+                    hello(session, in.getLong());
+                    yield ok(null);
+                }
+                case Wire.CALL -> call(in);
+                case Wire.CREATE -> create(in, session);
+                case Wire.TICKET -> ok(ticket(in.getLong()));
+                case Wire.CLAIM -> {
+                    claim(session, in.getLong(), in.getLong());
+                    yield ok(null);
+                }
+                case Wire.RELEASE -> {
+                    release(session, in);
+                    yield ok(null);
+                }
+                case Wire.SHUTDOWN, Wire.DUMMY -> ok(null);
+                case Wire.COUNT -> ok(objects.size());
+                default -> throw new IOException("unknown op " + op);
+            };
+        } catch (Waits.CallerGoneException e) {
+            throw e;
+        } catch (IOException e) {
+            LOG.log(System.Logger.Level.WARNING, "manager at " + addressKey + " refused a request from pid "
+                    + session.pid + ": " + e.getMessage());
+            return traceback("the manager refused the request: " + e.getMessage());
+        } catch (ManagerException e) {
+            return traceback(e.getMessage());
+        } catch (Exception | LinkageError | AssertionError e) {
+            return error(e);
+        }
+    }
+
+    private byte[] call(Wire.In in) throws Exception {
+        long id = in.getLong();
+        String signature = in.getString();
+        Object[] args = readArgs(in);
+        Held held = objects.get(id);
+        if (held == null) {
+            throw new ManagerException("the manager holds no object with id " + id + " (it was freed, or never created here)");
+        }
+        Method method = METHODS.get(held.exposed).get(signature);
+        if (method == null) {
+            throw new ManagerException("'" + held.typeId + "' (" + held.exposed.getName() + ") exposes no method " + signature);
+        }
+        Object result;
+        try {
+            result = method.invoke(held.referent, args);
+        } catch (InvocationTargetException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof Waits.CallerGoneException gone) {
+                throw gone;
+            }
+            return error(cause);
+        } catch (IllegalArgumentException e) {
+            throw new ManagerException("bad arguments for " + signature + ": " + e.getMessage());
+        }
+        return ok(result, signature);
+    }
+
+    private byte[] create(Wire.In in, Session session) throws Exception {
+        String typeId = in.getString();
+        Object[] args = readArgs(in);
+        Registration r = registry.get(typeId);
+        if (r == null || r.factory() == null) {
+            throw new ManagerException("this manager cannot make '" + typeId + "'; it serves " + new TreeSet<>(registry.keySet()));
+        }
+        Object referent = r.factory().create(Arrays.asList(args));
+        Class<?> exposed = Class.forName(r.interfaceName(), false, referent == null ? getClass().getClassLoader()
+                : referent.getClass().getClassLoader() == null ? getClass().getClassLoader() : referent.getClass().getClassLoader());
+        if (!exposed.isInstance(referent)) {
+            throw new ManagerException("the factory of '" + typeId + "' made " + (referent == null ? "null"
+                    : "a " + referent.getClass().getName()) + ", which is not a " + exposed.getName());
+        }
+        long id = nextId.incrementAndGet();
+        synchronized (refs) {
+            objects.put(id, new Held(referent, exposed, typeId));
+            own(session, id);
+        }
+        return new Wire.Out(16 + r.interfaceName().length()).put(Wire.PROXY).putLong(id).putString(r.interfaceName()).toArray();
+    }
+
+    private long ticket(long id) {
+        synchronized (refs) {
+            Held held = objects.get(id);
+            if (held == null) {
+                throw new ManagerException("the manager holds no object with id " + id + " to pass on (it was freed)");
+            }
+            held.refs++;
+            long ticket = nextTicket.incrementAndGet();
+            tickets.put(ticket, id);
+            return ticket;
+        }
+    }
+
+    private void claim(Session session, long ticket, long id) {
+        synchronized (refs) {
+            if (tickets.remove(ticket) == null) {
+                Held held = objects.get(id);
+                if (held == null) {
+                    throw new ManagerException("the object behind this proxy (id " + id + ") was freed before it arrived");
+                }
+                held.refs++;
+            }
+            own(session, id);
+        }
+    }
+
+    private void release(Session session, Wire.In in) throws IOException {
+        int n = in.getInt();
+        synchronized (refs) {
+            Owner owner = owners.get(session.pid);
+            for (int i = 0; i < n; i++) {
+                byte kind = in.get();
+                long value = in.getLong();
+                if (kind == Wire.RELEASE_TICKET) {
+                    Long id = tickets.remove(value);
+                    if (id != null) {
+                        drop(id, 1);
+                    }
+                } else if (owner != null) {
+                    Integer count = owner.owned.get(value);
+                    if (count != null) {
+                        if (count == 1) {
+                            owner.owned.remove(value);
+                        } else {
+                            owner.owned.put(value, count - 1);
+                        }
+                        drop(value, 1);
+                    }
+                }
+            }
+        }
+    }
+
+    private void hello(Session session, long pid) {
+        synchronized (refs) {
+            if (session.pid != 0) {
+                return;
+            }
+            session.pid = pid;
+            owners.computeIfAbsent(pid, p -> new Owner()).connections++;
+        }
+    }
+
+    private void endSession(Session session) {
+        synchronized (refs) {
+            Owner owner = session.pid == 0 ? null : owners.get(session.pid);
+            if (owner == null || --owner.connections > 0) {
+                return;
+            }
+            owners.remove(session.pid);
+            owner.owned.forEach(this::drop);
+        }
+    }
+
+    private void own(Session session, long id) {
+        Owner owner = owners.computeIfAbsent(session.pid, p -> new Owner());
+        owner.owned.merge(id, 1, Integer::sum);
+    }
+
+    private void drop(long id, int count) {
+        Held held = objects.get(id);
+        if (held != null) {
+            held.refs -= count;
+            if (held.refs <= 0) {
+                objects.remove(id);
+            }
+        }
+    }
+
+    private Object[] readArgs(Wire.In in) throws IOException {
+        int argc = in.get() & 0xFF;
+        Object[] args = new Object[argc];
+        for (int i = 0; i < argc; i++) {
+            int at = in.block();
+            args[i] = serializer.deserialize(in.buf, at, in.lastLength);
+        }
+        return args;
+    }
+
+    private byte[] ok(Object value) {
+        return ok(value, null);
+    }
+
+    private byte[] ok(Object value, String what) {
+        byte[] payload;
+        try {
+            payload = serializer.serialize(value);
+        } catch (RuntimeException e) {
+            return traceback("the result of " + (what == null ? "the call" : what) + " could not be sent back: " + e.getMessage());
+        }
+        byte[] reply = new byte[payload.length + 1];
+        reply[0] = Wire.RETURN;
+        System.arraycopy(payload, 0, reply, 1, payload.length);
+        return reply;
+    }
+
+    private static byte[] error(Throwable t) {
+        try {
+            byte[] payload = SafeSerializer.javaSerialize(t);
+            byte[] reply = new byte[payload.length + 1];
+            reply[0] = Wire.ERROR;
+            System.arraycopy(payload, 0, reply, 1, payload.length);
+            return reply;
+        } catch (RuntimeException cannotTravel) {
+            StringWriter trace = new StringWriter();
+            t.printStackTrace(new PrintWriter(trace));
+            return traceback("\n" + "-".repeat(75) + "\n" + trace + "-".repeat(75));
+        }
+    }
+
+    private static byte[] traceback(String text) {
+        return new Wire.Out(text.length() + 8).put(Wire.TRACEBACK).putString(text.length() > 16_000 ? text.substring(0, 16_000) : text).toArray();
+    }
+
+    /** A served object and its reference count (guarded by {@code refs}). */
+    private static final class Held {
+        final Object referent;
+        final Class<?> exposed;
+        final String typeId;
+        int refs = 1;
+
+        Held(Object referent, Class<?> exposed, String typeId) {
+            this.referent = referent;
+            this.exposed = exposed;
+            this.typeId = typeId;
+        }
+    }
+
+    /** The references one client process holds, and how many connections it has open. */
+    private static final class Owner {
+        final Map<Long, Integer> owned = new HashMap<>();
+        int connections;
+    }
+
+    private static final class Session {
+        final Connection conn;
+        long pid;
+
+        Session(Connection conn) {
+            this.conn = conn;
+        }
+    }
+}

@@ -1,0 +1,233 @@
+package dev.mp4j.manager;
+
+import dev.mp4j.process.ProcessState;
+import java.lang.ref.Cleaner;
+import java.lang.reflect.InvocationHandler;
+import java.lang.reflect.Method;
+import java.lang.reflect.Proxy;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * What a proxy does with a call: forwards it to the manager, runs it here (default methods built
+ * on forwarded ones, snapshots for iteration, a namespace's {@code _} names), and keeps the
+ * proxy's reference to its object.
+ */
+final class ProxyHandler implements InvocationHandler {
+    private static final Cleaner CLEANER = Cleaner.create(Thread.ofPlatform().daemon().name("mp4j-manager-cleaner", 0).factory());
+    private static final Map<Method, String> SIGNATURES = new ConcurrentHashMap<>();
+    private static final Map<Method, Boolean> LOCAL_DEFAULTS = new ConcurrentHashMap<>();
+    /** JDK default methods that must run against the real object to be atomic. */
+    private static final Set<String> FORWARDED_JDK_DEFAULTS = Set.of(
+            "getOrDefault", "replaceAll", "putIfAbsent", "remove", "replace", "computeIfAbsent",
+            "computeIfPresent", "compute", "merge", "removeIf", "sort",
+            "addFirst", "addLast", "getFirst", "getLast", "removeFirst", "removeLast");
+    private static final Set<String> SNAPSHOT_METHODS = Set.of("iterator", "listIterator", "subList");
+
+    private final Endpoint endpoint;
+    private final long id;
+    private final String typeId;
+    private final Class<?> exposed;
+    private final Reference reference;
+    private Map<String, Object> hidden;
+
+    private ProxyHandler(Endpoint endpoint, long id, String typeId, Class<?> exposed, long ticket) {
+        this.endpoint = endpoint;
+        this.id = id;
+        this.typeId = typeId;
+        this.exposed = exposed;
+        this.reference = new Reference(endpoint, id, ticket);
+    }
+
+    /** A proxy for an object this process just created (it holds the creator's reference). */
+    static <T> T created(Endpoint endpoint, long id, String typeId, Class<T> exposed) {
+        return exposed.cast(newProxy(new ProxyHandler(endpoint, id, typeId, exposed, 0)));
+    }
+
+    /** A proxy arriving from another process, holding the ticket its sender took. */
+    static Object rebuild(Token token) {
+        Class<?> exposed = load(token.interfaceName());
+        Endpoint endpoint = Endpoint.of(token.address(), token.authkey());
+        return newProxy(new ProxyHandler(endpoint, token.id(), token.typeId(), exposed, token.ticket()));
+    }
+
+    static Class<?> load(String name) {
+        try {
+            ClassLoader context = Thread.currentThread().getContextClassLoader();
+            return Class.forName(name, false, context != null ? context : ProxyHandler.class.getClassLoader());
+        } catch (ClassNotFoundException e) {
+            try {
+                return Class.forName(name, false, ProxyHandler.class.getClassLoader());
+            } catch (ClassNotFoundException again) {
+                throw new ManagerException("the managed interface " + name + " is not on this process's class path", again);
+            }
+        }
+    }
+
+    private static Object newProxy(ProxyHandler handler) {
+        Object proxy = Proxy.newProxyInstance(handler.exposed.getClassLoader() != null
+                        ? handler.exposed.getClassLoader() : ProxyHandler.class.getClassLoader(),
+                new Class<?>[] {handler.exposed, ManagedProxy.class}, handler);
+        CLEANER.register(proxy, handler.reference);
+        return proxy;
+    }
+
+    /** The handler behind a proxy, or null if it is not one of ours. */
+    static ProxyHandler of(Object proxy) {
+        if (proxy != null && Proxy.isProxyClass(proxy.getClass()) && Proxy.getInvocationHandler(proxy) instanceof ProxyHandler h) {
+            return h;
+        }
+        return null;
+    }
+
+    Endpoint endpoint() {
+        return endpoint;
+    }
+
+    @Override
+    public Object invoke(Object proxy, Method method, Object[] args) throws Throwable {
+        Class<?> declaring = method.getDeclaringClass();
+        if (declaring == Object.class) {
+            return switch (method.getName()) {
+                case "equals" -> proxy == args[0];
+                case "hashCode" -> System.identityHashCode(proxy);
+                default -> forward(method, args);
+            };
+        }
+        if (declaring == ManagedProxy.class) {
+            return token();
+        }
+        if (method.isDefault() && runsHere(method)) {
+            return InvocationHandler.invokeDefault(proxy, method, args);
+        }
+        if (exposed == Namespace.class && args != null && args.length > 0 && args[0] instanceof String name && name.startsWith("_")) {
+            return hiddenName(method, name, args);
+        }
+        if (SNAPSHOT_METHODS.contains(method.getName()) && proxy instanceof Collection<?> collection) {
+            List<Object> copy = new ArrayList<>(Arrays.asList(collection.toArray()));
+            return switch (method.getName()) {
+                case "iterator" -> copy.iterator();
+                case "subList" -> copy.subList((Integer) args[0], (Integer) args[1]);
+                default -> args == null ? copy.listIterator() : copy.listIterator((Integer) args[0]);
+            };
+        }
+        return forward(method, args);
+    }
+
+    private Object forward(Method method, Object[] args) throws Throwable {
+        reference.claim();
+        return endpoint.call(id, signature(method), args, method);
+    }
+
+    private static boolean runsHere(Method method) {
+        return LOCAL_DEFAULTS.computeIfAbsent(method, m -> {
+            if (m.isAnnotationPresent(RunsInManager.class)) {
+                return false;
+            }
+            String owner = m.getDeclaringClass().getName();
+            boolean jdk = owner.startsWith("java.");
+            return !(jdk && FORWARDED_JDK_DEFAULTS.contains(m.getName()));
+        });
+    }
+
+    private synchronized Object hiddenName(Method method, String name, Object[] args) {
+        if (hidden == null) {
+            hidden = new LinkedHashMap<>();
+        }
+        return switch (method.getName()) {
+            case "get" -> {
+                if (args.length == 2) {
+                    yield hidden.getOrDefault(name, args[1]);
+                }
+                if (!hidden.containsKey(name)) {
+                    throw new IllegalArgumentException("'NamespaceProxy' object has no attribute '" + name + "'");
+                }
+                yield hidden.get(name);
+            }
+            case "set" -> {
+                hidden.put(name, args[1]);
+                yield null;
+            }
+            case "delete" -> {
+                if (!hidden.containsKey(name)) {
+                    throw new IllegalArgumentException("'NamespaceProxy' object has no attribute '" + name + "'");
+                }
+                hidden.remove(name);
+                yield null;
+            }
+            case "has" -> hidden.containsKey(name);
+            default -> throw new UnsupportedOperationException(method.getName());
+        };
+    }
+
+    /** What this proxy becomes when serialized: its address and id, plus a ticket for the receiver. */
+    private Token token() {
+        long ticket = endpoint.ticket(id);
+        byte[] key = endpoint.authkey();
+        boolean inherited = java.util.Arrays.equals(key, ProcessState.authkey());
+        return new Token(endpoint.addressKey, inherited ? null : key, id, typeId, exposed.getName(), ticket);
+    }
+
+    static String signature(Method m) {
+        String cached = SIGNATURES.get(m);
+        if (cached != null) {
+            return cached;
+        }
+        StringBuilder b = new StringBuilder(m.getName()).append('(');
+        Class<?>[] params = m.getParameterTypes();
+        for (int i = 0; i < params.length; i++) {
+            if (i > 0) {
+                b.append(',');
+            }
+            b.append(params[i].getName());
+        }
+        String sig = b.append(')').toString();
+        SIGNATURES.put(m, sig);
+        return sig;
+    }
+
+    @Override
+    public String toString() {
+        return "<" + exposed.getSimpleName() + " proxy, typeid '" + typeId + "', id " + id + " at " + endpoint.addressKey + ">";
+    }
+
+    /** This proxy's claim on its object; also the cleaning action that gives it back. */
+    private static final class Reference implements Runnable {
+        private final Endpoint endpoint;
+        private final long id;
+        private volatile long ticket;
+
+        Reference(Endpoint endpoint, long id, long ticket) {
+            this.endpoint = endpoint;
+            this.id = id;
+            this.ticket = ticket;
+        }
+
+        void claim() {
+            if (ticket != 0) {
+                synchronized (this) {
+                    if (ticket != 0) {
+                        endpoint.claim(ticket, id);
+                        ticket = 0;
+                    }
+                }
+            }
+        }
+
+        @Override
+        public void run() {
+            long t = ticket;
+            if (t != 0) {
+                endpoint.releaseLater(Wire.RELEASE_TICKET, t);
+            } else {
+                endpoint.releaseLater(Wire.RELEASE_REF, id);
+            }
+        }
+    }
+}

@@ -1,0 +1,672 @@
+package dev.mp4j.manager;
+
+import dev.mp4j.queue.QueueEmptyException;
+import dev.mp4j.queue.QueueFullException;
+import dev.mp4j.serial.SerializableUnaryOperator;
+import java.time.Duration;
+import java.util.AbstractMap;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.Vector;
+import java.util.concurrent.BrokenBarrierException;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.BiConsumer;
+import java.util.function.BiFunction;
+import java.util.function.Function;
+
+/**
+ * The objects a {@link SyncManager}'s server holds. Each call from a proxy is one method call
+ * here, made atomic by the object's own lock, the way CPython's GIL makes each call on a managed
+ * object atomic. Views and iterators are returned as copies, since what leaves the server is a
+ * value.
+ */
+final class Referents {
+    private Referents() {
+    }
+
+    /** An insertion-ordered map with null values allowed, like a Python dict. */
+    static final class ServerMap<K, V> implements ManagedMap<K, V> {
+        private final LinkedHashMap<K, V> map = new LinkedHashMap<>();
+
+        ServerMap(Map<? extends K, ? extends V> initial) {
+            if (initial != null) {
+                map.putAll(initial);
+            }
+        }
+
+        @Override public synchronized int size() { return map.size(); }
+        @Override public synchronized boolean isEmpty() { return map.isEmpty(); }
+        @Override public synchronized boolean containsKey(Object key) { return map.containsKey(key); }
+        @Override public synchronized boolean containsValue(Object value) { return map.containsValue(value); }
+        @Override public synchronized V get(Object key) { return map.get(key); }
+        @Override public synchronized V put(K key, V value) { return map.put(key, value); }
+        @Override public synchronized V remove(Object key) { return map.remove(key); }
+        @Override public synchronized void putAll(Map<? extends K, ? extends V> m) { map.putAll(m); }
+        @Override public synchronized void clear() { map.clear(); }
+        @Override public synchronized Set<K> keySet() { return new LinkedHashSet<>(map.keySet()); }
+        @Override public synchronized Collection<V> values() { return new ArrayList<>(map.values()); }
+
+        @Override
+        public synchronized Set<Map.Entry<K, V>> entrySet() {
+            Set<Map.Entry<K, V>> copy = new LinkedHashSet<>();
+            for (Map.Entry<K, V> e : map.entrySet()) {
+                copy.add(new AbstractMap.SimpleImmutableEntry<>(e));
+            }
+            return copy;
+        }
+
+        @Override public synchronized V getOrDefault(Object key, V fallback) { return map.getOrDefault(key, fallback); }
+        @Override public synchronized void forEach(BiConsumer<? super K, ? super V> action) { map.forEach(action); }
+        @Override public synchronized void replaceAll(BiFunction<? super K, ? super V, ? extends V> f) { map.replaceAll(f); }
+        @Override public synchronized V putIfAbsent(K key, V value) { return map.putIfAbsent(key, value); }
+        @Override public synchronized boolean remove(Object key, Object value) { return map.remove(key, value); }
+        @Override public synchronized boolean replace(K key, V oldValue, V newValue) { return map.replace(key, oldValue, newValue); }
+        @Override public synchronized V replace(K key, V value) { return map.replace(key, value); }
+
+        @Override
+        public synchronized V computeIfAbsent(K key, Function<? super K, ? extends V> mapping) {
+            return map.computeIfAbsent(key, mapping);
+        }
+
+        @Override
+        public synchronized V computeIfPresent(K key, BiFunction<? super K, ? super V, ? extends V> remapping) {
+            return map.computeIfPresent(key, remapping);
+        }
+
+        @Override
+        public synchronized V compute(K key, BiFunction<? super K, ? super V, ? extends V> remapping) {
+            return map.compute(key, remapping);
+        }
+
+        @Override
+        public synchronized V merge(K key, V value, BiFunction<? super V, ? super V, ? extends V> remapping) {
+            return map.merge(key, value, remapping);
+        }
+
+        @Override public synchronized String toString() { return map.toString(); }
+    }
+
+    /** A list whose every method holds its lock (a {@link Vector}), with copies for views. */
+    static final class ServerList<E> extends Vector<E> implements ManagedList<E> {
+        private static final long serialVersionUID = 1L;
+
+        ServerList(Collection<? extends E> initial) {
+            super(initial == null ? List.of() : initial);
+        }
+
+        @Override public synchronized Iterator<E> iterator() { return new ArrayList<>(this).iterator(); }
+        @Override public synchronized List<E> subList(int from, int to) { return new ArrayList<>(super.subList(from, to)); }
+        @Override public synchronized void addFirst(E e) { add(0, e); }
+        @Override public synchronized void addLast(E e) { add(e); }
+
+        @Override
+        public synchronized E getFirst() {
+            if (isEmpty()) {
+                throw new java.util.NoSuchElementException("list is empty");
+            }
+            return get(0);
+        }
+
+        @Override
+        public synchronized E getLast() {
+            if (isEmpty()) {
+                throw new java.util.NoSuchElementException("list is empty");
+            }
+            return get(size() - 1);
+        }
+
+        @Override
+        public synchronized E removeFirst() {
+            if (isEmpty()) {
+                throw new java.util.NoSuchElementException("list is empty");
+            }
+            return remove(0);
+        }
+
+        @Override
+        public synchronized E removeLast() {
+            if (isEmpty()) {
+                throw new java.util.NoSuchElementException("list is empty");
+            }
+            return remove(size() - 1);
+        }
+    }
+
+    static final class ServerNamespace implements Namespace {
+        private final LinkedHashMap<String, Object> attributes = new LinkedHashMap<>();
+
+        ServerNamespace(Map<String, ?> initial) {
+            if (initial != null) {
+                attributes.putAll(initial);
+            }
+        }
+
+        @Override
+        public synchronized Object get(String name) {
+            if (!attributes.containsKey(name)) {
+                throw new IllegalArgumentException("'Namespace' object has no attribute '" + name + "'");
+            }
+            return attributes.get(name);
+        }
+
+        @Override public synchronized Object get(String name, Object fallback) { return attributes.getOrDefault(name, fallback); }
+        @Override public synchronized void set(String name, Object value) { attributes.put(name, value); }
+
+        @Override
+        public synchronized void delete(String name) {
+            if (!attributes.containsKey(name)) {
+                throw new IllegalArgumentException("'Namespace' object has no attribute '" + name + "'");
+            }
+            attributes.remove(name);
+        }
+
+        @Override public synchronized boolean has(String name) { return attributes.containsKey(name); }
+        @Override public synchronized Map<String, Object> attributes() { return new LinkedHashMap<>(attributes); }
+
+        @Override
+        public synchronized String toString() {
+            StringBuilder b = new StringBuilder("Namespace(");
+            String sep = "";
+            for (Map.Entry<String, Object> e : attributes.entrySet()) {
+                b.append(sep).append(e.getKey()).append('=').append(e.getValue());
+                sep = ", ";
+            }
+            return b.append(')').toString();
+        }
+    }
+
+    /** Python's queue.Queue: a blocking queue with task accounting; waits check the caller is alive. */
+    static final class ServerQueue<E> extends LinkedBlockingQueue<E> implements ManagedQueue<E> {
+        private static final long serialVersionUID = 1L;
+        private final int maxsize;
+        private final transient Object tasks = new Object();
+        private transient long unfinished;
+
+        ServerQueue(int maxsize) {
+            super(maxsize <= 0 ? Integer.MAX_VALUE : maxsize);
+            this.maxsize = maxsize;
+        }
+
+        private void added() {
+            synchronized (tasks) {
+                unfinished++;
+            }
+        }
+
+        @Override
+        public boolean offer(E e) {
+            boolean ok = super.offer(e);
+            if (ok) {
+                added();
+            }
+            return ok;
+        }
+
+        @Override
+        public boolean offer(E e, long timeout, TimeUnit unit) throws InterruptedException {
+            long deadline = Waits.deadline(unit.toNanos(timeout));
+            do {
+                if (super.offer(e, Waits.slice(deadline), TimeUnit.NANOSECONDS)) {
+                    added();
+                    return true;
+                }
+                Waits.checkCaller();
+            } while (System.nanoTime() < deadline);
+            return false;
+        }
+
+        @Override
+        public void put(E e) throws InterruptedException {
+            offer(e, -1, TimeUnit.NANOSECONDS);
+        }
+
+        @Override
+        public E poll(long timeout, TimeUnit unit) throws InterruptedException {
+            long deadline = Waits.deadline(unit.toNanos(timeout));
+            do {
+                E e = super.poll(Waits.slice(deadline), TimeUnit.NANOSECONDS);
+                if (e != null) {
+                    return e;
+                }
+                Waits.checkCaller();
+            } while (System.nanoTime() < deadline);
+            return null;
+        }
+
+        @Override
+        public E take() throws InterruptedException {
+            return poll(-1, TimeUnit.NANOSECONDS);
+        }
+
+        @Override
+        public E get() throws InterruptedException {
+            return take();
+        }
+
+        @Override
+        public E get(boolean block, Duration timeout) throws QueueEmptyException, InterruptedException {
+            long nanos = Waits.nanos(block, timeout);
+            E e = nanos == 0 ? super.poll() : poll(nanos, TimeUnit.NANOSECONDS);
+            if (e == null) {
+                throw new QueueEmptyException(nanos == 0 ? "the queue is empty" : "no item within " + timeout);
+            }
+            return e;
+        }
+
+        @Override
+        public E getNowait() throws QueueEmptyException {
+            E e = super.poll();
+            if (e == null) {
+                throw new QueueEmptyException("the queue is empty");
+            }
+            return e;
+        }
+
+        @Override
+        public void put(E item, boolean block, Duration timeout) throws QueueFullException, InterruptedException {
+            long nanos = Waits.nanos(block, timeout);
+            boolean ok = nanos == 0 ? offer(item) : offer(item, nanos, TimeUnit.NANOSECONDS);
+            if (!ok) {
+                throw new QueueFullException(nanos == 0 ? "the queue is full (maxsize " + maxsize + ")"
+                        : "no room within " + timeout + " (maxsize " + maxsize + ")");
+            }
+        }
+
+        @Override
+        public void putNowait(E item) throws QueueFullException {
+            if (!offer(item)) {
+                throw new QueueFullException("the queue is full (maxsize " + maxsize + ")");
+            }
+        }
+
+        @Override public int qsize() { return size(); }
+        @Override public boolean empty() { return isEmpty(); }
+        @Override public boolean full() { return remainingCapacity() == 0; }
+
+        @Override
+        public void taskDone() {
+            synchronized (tasks) {
+                if (unfinished <= 0) {
+                    throw new IllegalStateException("task_done() called too many times");
+                }
+                if (--unfinished == 0) {
+                    tasks.notifyAll();
+                }
+            }
+        }
+
+        @Override
+        public void join() throws InterruptedException {
+            join(null);
+        }
+
+        @Override
+        public boolean join(Duration timeout) throws InterruptedException {
+            synchronized (tasks) {
+                return Waits.await(tasks, () -> unfinished == 0, timeout == null ? -1 : timeout.toNanos());
+            }
+        }
+    }
+
+    /** Python's threading.Lock: owned by nobody, so anyone may release it. */
+    static final class ServerLock implements ManagedLock {
+        private boolean locked;
+
+        @Override
+        public boolean acquire() throws InterruptedException {
+            return acquire(true, null);
+        }
+
+        @Override
+        public synchronized boolean acquire(boolean block, Duration timeout) throws InterruptedException {
+            if (Waits.await(this, () -> !locked, Waits.nanos(block, timeout))) {
+                locked = true;
+                return true;
+            }
+            return false;
+        }
+
+        @Override
+        public synchronized void release() {
+            if (!locked) {
+                throw new IllegalStateException("release unlocked lock");
+            }
+            locked = false;
+            notify();
+        }
+
+        @Override public synchronized boolean isLocked() { return locked; }
+        @Override public synchronized String toString() { return "<Lock " + (locked ? "locked" : "unlocked") + ">"; }
+    }
+
+    /**
+     * Python's threading.RLock. The owner is the server thread serving the caller's connection,
+     * and each client thread has its own connection, so the owner is in effect the client thread.
+     * A connection that closes while holding it (its process died) releases it.
+     */
+    static final class ServerRLock implements ManagedLock {
+        final ReentrantLock lock = new ReentrantLock();
+
+        @Override
+        public boolean acquire() throws InterruptedException {
+            return acquire(true, null);
+        }
+
+        @Override
+        public boolean acquire(boolean block, Duration timeout) throws InterruptedException {
+            long nanos = Waits.nanos(block, timeout);
+            if (nanos == 0) {
+                return held(lock.tryLock());
+            }
+            long deadline = Waits.deadline(nanos);
+            do {
+                if (lock.tryLock(Waits.slice(deadline), TimeUnit.NANOSECONDS)) {
+                    return held(true);
+                }
+                Waits.checkCaller();
+            } while (System.nanoTime() < deadline);
+            return false;
+        }
+
+        private boolean held(boolean acquired) {
+            if (acquired) {
+                ManagerServer.holding(lock);
+            }
+            return acquired;
+        }
+
+        @Override
+        public void release() {
+            if (!lock.isHeldByCurrentThread()) {
+                throw new IllegalMonitorStateException("cannot release un-acquired lock");
+            }
+            lock.unlock();
+        }
+
+        @Override public boolean isLocked() { return lock.isLocked(); }
+        @Override public String toString() { return "<RLock " + (lock.isLocked() ? "locked" : "unlocked") + ">"; }
+    }
+
+    static final class ServerSemaphore implements ManagedSemaphore {
+        private final int bound;
+        private int value;
+
+        ServerSemaphore(int value, boolean bounded) {
+            if (value < 0) {
+                throw new IllegalArgumentException("semaphore initial value must be >= 0, got " + value);
+            }
+            this.value = value;
+            this.bound = bounded ? value : Integer.MAX_VALUE;
+        }
+
+        @Override
+        public boolean acquire() throws InterruptedException {
+            return acquire(true, null);
+        }
+
+        @Override
+        public synchronized boolean acquire(boolean block, Duration timeout) throws InterruptedException {
+            if (Waits.await(this, () -> value > 0, Waits.nanos(block, timeout))) {
+                value--;
+                return true;
+            }
+            return false;
+        }
+
+        @Override
+        public synchronized void release() {
+            if (value >= bound) {
+                throw new IllegalStateException("Semaphore released too many times");
+            }
+            value++;
+            notify();
+        }
+
+        @Override public synchronized int value() { return value; }
+        @Override public synchronized String toString() { return "<Semaphore value=" + value + ">"; }
+    }
+
+    static final class ServerEvent implements ManagedEvent {
+        private boolean flag;
+
+        @Override
+        public synchronized void set() {
+            flag = true;
+            notifyAll();
+        }
+
+        @Override public synchronized void clear() { flag = false; }
+        @Override public synchronized boolean isSet() { return flag; }
+
+        @Override
+        public void await() throws InterruptedException {
+            await(null);
+        }
+
+        @Override
+        public synchronized boolean await(Duration timeout) throws InterruptedException {
+            return Waits.await(this, () -> flag, timeout == null ? -1 : Math.max(0, timeout.toNanos()));
+        }
+
+        @Override public synchronized String toString() { return "<Event " + (flag ? "set" : "unset") + ">"; }
+    }
+
+    static final class ServerCondition implements ManagedCondition {
+        private final ServerRLock lock = new ServerRLock();
+        private final java.util.concurrent.locks.Condition condition = lock.lock.newCondition();
+
+        @Override
+        public boolean acquire() throws InterruptedException {
+            return lock.acquire();
+        }
+
+        @Override
+        public boolean acquire(boolean block, Duration timeout) throws InterruptedException {
+            return lock.acquire(block, timeout);
+        }
+
+        @Override
+        public void release() {
+            lock.release();
+        }
+
+        @Override
+        public void await() throws InterruptedException {
+            await(null);
+        }
+
+        @Override
+        public boolean await(Duration timeout) throws InterruptedException {
+            if (!lock.lock.isHeldByCurrentThread()) {
+                throw new IllegalMonitorStateException("cannot wait on un-acquired lock");
+            }
+            long deadline = Waits.deadline(timeout == null ? -1 : Math.max(0, timeout.toNanos()));
+            do {
+                // A signal wakes us before the slice ends; a slice ending only means: check the caller.
+                long before = System.nanoTime();
+                long slice = Waits.slice(deadline);
+                long left = condition.awaitNanos(slice);
+                if (left > 0 && System.nanoTime() - before < slice) {
+                    return true;
+                }
+                Waits.checkCaller();
+            } while (System.nanoTime() < deadline);
+            return false;
+        }
+
+        @Override
+        public void signal() {
+            signal(1);
+        }
+
+        @Override
+        public void signal(int n) {
+            if (!lock.lock.isHeldByCurrentThread()) {
+                throw new IllegalMonitorStateException("cannot notify on un-acquired lock");
+            }
+            for (int i = 0; i < n; i++) {
+                condition.signal();
+            }
+        }
+
+        @Override
+        public void signalAll() {
+            if (!lock.lock.isHeldByCurrentThread()) {
+                throw new IllegalMonitorStateException("cannot notify on un-acquired lock");
+            }
+            condition.signalAll();
+        }
+
+        @Override public String toString() { return "<Condition(" + lock + ")>"; }
+    }
+
+    /** Python's threading.Barrier: generations, abort and reset. */
+    static final class ServerBarrier implements ManagedBarrier {
+        private final int parties;
+        private int waiting;
+        private long generation;
+        private boolean broken;
+
+        ServerBarrier(int parties) {
+            if (parties < 1) {
+                throw new IllegalArgumentException("parties must be > 0, got " + parties);
+            }
+            this.parties = parties;
+        }
+
+        @Override
+        public int await() throws InterruptedException, BrokenBarrierException {
+            try {
+                return await(null);
+            } catch (TimeoutException e) {
+                throw new AssertionError("no timeout was set", e);
+            }
+        }
+
+        @Override
+        public synchronized int await(Duration timeout)
+                throws InterruptedException, BrokenBarrierException, TimeoutException {
+            if (broken) {
+                throw new BrokenBarrierException();
+            }
+            int index = parties - 1 - waiting;
+            if (index == 0) {
+                generation++;
+                waiting = 0;
+                notifyAll();
+                return 0;
+            }
+            waiting++;
+            long mine = generation;
+            boolean passed;
+            try {
+                passed = Waits.await(this, () -> generation != mine || broken,
+                        timeout == null ? -1 : Math.max(0, timeout.toNanos()));
+            } catch (InterruptedException | RuntimeException e) {
+                breakIt();
+                throw e;
+            }
+            if (generation != mine) {
+                return index;
+            }
+            if (!passed) {
+                breakIt();
+                throw new TimeoutException("barrier wait timed out after " + timeout);
+            }
+            throw new BrokenBarrierException();
+        }
+
+        private void breakIt() {
+            broken = true;
+            waiting = 0;
+            notifyAll();
+        }
+
+        @Override public synchronized void abort() { breakIt(); }
+
+        @Override
+        public synchronized void reset() {
+            if (waiting > 0) {
+                breakIt();
+            }
+            broken = false;
+            waiting = 0;
+            generation++;
+        }
+
+        @Override public int parties() { return parties; }
+        @Override public synchronized int numberWaiting() { return waiting; }
+        @Override public synchronized boolean isBroken() { return broken; }
+        @Override public synchronized String toString() { return "<Barrier parties=" + parties + " waiting=" + waiting + ">"; }
+    }
+
+    static final class ServerValue<T> implements ManagedValue<T> {
+        private T value;
+
+        ServerValue(T value) {
+            this.value = value;
+        }
+
+        @Override public synchronized T get() { return value; }
+        @Override public synchronized void set(T v) { value = v; }
+
+        @Override
+        public synchronized T updateAndGet(SerializableUnaryOperator<T> update) {
+            value = update.apply(value);
+            return value;
+        }
+
+        @Override public synchronized String toString() { return "Value(" + value + ")"; }
+    }
+
+    static final class ServerArray<E> implements ManagedArray<E> {
+        private final Object[] items;
+        private final Class<?> elementType;
+
+        ServerArray(List<?> initial) {
+            items = initial.toArray();
+            Class<?> type = null;
+            for (Object o : items) {
+                if (o == null) {
+                    continue;
+                }
+                type = type == null || type == o.getClass() ? o.getClass() : Object.class;
+            }
+            elementType = type == null ? Object.class : type;
+        }
+
+        @Override public int length() { return items.length; }
+
+        @Override
+        @SuppressWarnings("unchecked")
+        public synchronized E get(int index) {
+            return (E) items[index];
+        }
+
+        @Override
+        public synchronized void set(int index, E value) {
+            if (value != null && !elementType.isInstance(value)) {
+                throw new ClassCastException("this array holds " + elementType.getName() + ", not " + value.getClass().getName());
+            }
+            items[java.util.Objects.checkIndex(index, items.length)] = value;
+        }
+
+        @Override
+        @SuppressWarnings("unchecked")
+        public synchronized List<E> toList() {
+            return (List<E>) new ArrayList<>(Arrays.asList(items));
+        }
+
+        @Override public synchronized String toString() { return "Array(" + Arrays.toString(items) + ")"; }
+    }
+}

@@ -1,0 +1,197 @@
+package dev.mp4j.manager;
+
+import java.net.SocketAddress;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A manager that serves the usual shared objects: Python's {@code SyncManager}, what
+ * {@code multiprocessing.Manager()} returns. {@link dev.mp4j.Multiprocessing#manager()} starts one.
+ *
+ * <pre>{@code
+ * try (SyncManager manager = Multiprocessing.manager()) {
+ *     ManagedMap<String, Long> d = manager.dict();
+ *     ManagedList<Long> l = manager.list();
+ *     List<JvmProcess> ps = new ArrayList<>();
+ *     for (int i = 0; i < 10; i++) {
+ *         String name = "p" + i;
+ *         JvmProcess p = new JvmProcess(() -> {
+ *             long pid = ProcessHandle.current().pid();
+ *             l.add(pid);
+ *             d.put(name, pid);
+ *         });
+ *         p.start();
+ *         ps.add(p);
+ *     }
+ *     ps.forEach(JvmProcess::join);
+ *     System.out.println(d + " " + l);
+ * }
+ * }</pre>
+ *
+ * <p>Proxies can be passed to child processes (as captured values), sent through queues and
+ * pipes, and stored inside other managed objects (a queue inside a dict): they travel as
+ * references to the one object in the server. See {@link ManagerServer} for how objects are
+ * freed when no proxy names them any more.
+ */
+public final class SyncManager extends BaseManager {
+    /** A manager whose server will listen on a fresh Unix-domain socket, with this process's authkey. */
+    public SyncManager() {
+        this(null, null);
+    }
+
+    /** A manager for {@code address} and {@code authkey} (see {@link BaseManager#BaseManager(SocketAddress, byte[])}). */
+    public SyncManager(SocketAddress address, byte[] authkey) {
+        super(address, authkey);
+        register("dict", ManagedMap.class, SyncManager::newMap);
+        register("list", ManagedList.class, SyncManager::newList);
+        register("Namespace", Namespace.class, SyncManager::newNamespace);
+        register("Queue", ManagedQueue.class, SyncManager::newQueue);
+        register("JoinableQueue", ManagedQueue.class, SyncManager::newQueue);
+        register("Lock", ManagedLock.class, args -> new Referents.ServerLock());
+        register("RLock", ManagedLock.class, args -> new Referents.ServerRLock());
+        register("Semaphore", ManagedSemaphore.class, args -> new Referents.ServerSemaphore((Integer) args.get(0), false));
+        register("BoundedSemaphore", ManagedSemaphore.class, args -> new Referents.ServerSemaphore((Integer) args.get(0), true));
+        register("Event", ManagedEvent.class, args -> new Referents.ServerEvent());
+        register("Condition", ManagedCondition.class, args -> new Referents.ServerCondition());
+        register("Barrier", ManagedBarrier.class, args -> new Referents.ServerBarrier((Integer) args.get(0)));
+        register("Value", ManagedValue.class, args -> new Referents.ServerValue<>(args.get(0)));
+        register("Array", ManagedArray.class, args -> new Referents.ServerArray<>((List<?>) args.get(0)));
+    }
+
+    @SuppressWarnings("unchecked")
+    private static ManagedMap<?, ?> newMap(List<Object> args) {
+        return new Referents.ServerMap<>(args.isEmpty() ? null : (Map<Object, Object>) args.get(0));
+    }
+
+    @SuppressWarnings("unchecked")
+    private static ManagedList<?> newList(List<Object> args) {
+        return new Referents.ServerList<>(args.isEmpty() ? null : (Collection<Object>) args.get(0));
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Namespace newNamespace(List<Object> args) {
+        return new Referents.ServerNamespace(args.isEmpty() ? null : (Map<String, Object>) args.get(0));
+    }
+
+    private static ManagedQueue<?> newQueue(List<Object> args) {
+        return new Referents.ServerQueue<>(args.isEmpty() ? 0 : (Integer) args.get(0));
+    }
+
+    @Override
+    public SyncManager start() {
+        super.start();
+        return this;
+    }
+
+    /** An empty shared map: Python's {@code manager.dict()}. */
+    public <K, V> ManagedMap<K, V> dict() {
+        return create("dict");
+    }
+
+    /** A shared map holding a copy of {@code initial}: Python's {@code manager.dict(mapping)}. */
+    public <K, V> ManagedMap<K, V> dict(Map<? extends K, ? extends V> initial) {
+        return create("dict", new java.util.LinkedHashMap<>(initial));
+    }
+
+    /** An empty shared list: Python's {@code manager.list()}. */
+    public <E> ManagedList<E> list() {
+        return create("list");
+    }
+
+    /** A shared list holding a copy of {@code initial}: Python's {@code manager.list(sequence)}. */
+    public <E> ManagedList<E> list(Collection<? extends E> initial) {
+        return create("list", new ArrayList<>(initial));
+    }
+
+    /** An empty shared namespace: Python's {@code manager.Namespace()}. */
+    public Namespace namespace() {
+        return create("Namespace");
+    }
+
+    /** A shared namespace with initial attributes: Python's {@code manager.Namespace(**kw)}. */
+    public Namespace namespace(Map<String, ?> attributes) {
+        return create("Namespace", new java.util.LinkedHashMap<>(attributes));
+    }
+
+    /** An unbounded shared queue: Python's {@code manager.Queue()}. */
+    public <E> ManagedQueue<E> queue() {
+        return create("Queue");
+    }
+
+    /** A shared queue holding at most {@code maxsize} items (0 or less: unbounded). */
+    public <E> ManagedQueue<E> queue(int maxsize) {
+        return create("Queue", maxsize);
+    }
+
+    /** Python's {@code manager.JoinableQueue()}: the same queue, used with {@code taskDone}/{@code join}. */
+    public <E> ManagedQueue<E> joinableQueue() {
+        return create("JoinableQueue");
+    }
+
+    /** Python's {@code manager.JoinableQueue(maxsize)}. */
+    public <E> ManagedQueue<E> joinableQueue(int maxsize) {
+        return create("JoinableQueue", maxsize);
+    }
+
+    /** Python's {@code manager.Lock()}. */
+    public ManagedLock lock() {
+        return create("Lock");
+    }
+
+    /** Python's {@code manager.RLock()}. */
+    public ManagedLock rLock() {
+        return create("RLock");
+    }
+
+    /** Python's {@code manager.Semaphore(value)}. */
+    public ManagedSemaphore semaphore(int value) {
+        return create("Semaphore", value);
+    }
+
+    /** Python's {@code manager.BoundedSemaphore(value)}. */
+    public ManagedSemaphore boundedSemaphore(int value) {
+        return create("BoundedSemaphore", value);
+    }
+
+    /** Python's {@code manager.Event()}. */
+    public ManagedEvent event() {
+        return create("Event");
+    }
+
+    /** Python's {@code manager.Condition()}. */
+    public ManagedCondition condition() {
+        return create("Condition");
+    }
+
+    /** Python's {@code manager.Barrier(parties)}. */
+    public ManagedBarrier barrier(int parties) {
+        return create("Barrier", parties);
+    }
+
+    /** Python's {@code manager.Value(typecode, value)}; the type is the value's. */
+    public <T> ManagedValue<T> value(T initial) {
+        return create("Value", initial);
+    }
+
+    /** Python's {@code manager.Array(typecode, sequence)} for any element type. */
+    public <E> ManagedArray<E> array(List<E> initial) {
+        return create("Array", new ArrayList<>(initial));
+    }
+
+    /** Python's {@code manager.Array('i', values)}. */
+    public ManagedArray<Integer> array(int[] initial) {
+        return array(java.util.Arrays.stream(initial).boxed().toList());
+    }
+
+    /** Python's {@code manager.Array('q', values)}. */
+    public ManagedArray<Long> array(long[] initial) {
+        return array(java.util.Arrays.stream(initial).boxed().toList());
+    }
+
+    /** Python's {@code manager.Array('d', values)}. */
+    public ManagedArray<Double> array(double[] initial) {
+        return array(java.util.Arrays.stream(initial).boxed().toList());
+    }
+}

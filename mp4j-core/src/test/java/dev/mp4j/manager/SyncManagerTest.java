@@ -1,0 +1,302 @@
+package dev.mp4j.manager;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.mp4j.Multiprocessing;
+import dev.mp4j.process.JvmProcess;
+import dev.mp4j.queue.QueueEmptyException;
+import dev.mp4j.queue.QueueFullException;
+import dev.mp4j.serial.NotSerializableValueException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.BrokenBarrierException;
+import java.util.function.BiFunction;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+@Timeout(60)
+class SyncManagerTest {
+    private static SyncManager manager;
+
+    @BeforeAll
+    static void startManager() {
+        manager = Multiprocessing.manager();
+    }
+
+    @AfterAll
+    static void stopManager() {
+        manager.shutdown();
+    }
+
+    private static void runAll(List<JvmProcess> ps) {
+        ps.forEach(JvmProcess::start);
+        for (JvmProcess p : ps) {
+            p.join();
+            assertEquals(0, p.exitCode(), p + " failed");
+        }
+    }
+
+    @Test
+    void aListAppendedByFiveChildrenHoldsEveryItem() {
+        ManagedList<Object> list = manager.list(List.of(1, "a"));
+        List<JvmProcess> ps = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            int n = i;
+            ps.add(new JvmProcess(() -> list.add(n)));
+        }
+        runAll(ps);
+        assertEquals(7, list.size());
+        assertEquals(List.of(1, "a"), list.subList(0, 2));
+        assertEquals(Set.of(0, 1, 2, 3, 4), new HashSet<>(list.subList(2, 7)));
+    }
+
+    @Test
+    void mapMergeFromManyChildrenLosesNoUpdate() {
+        ManagedMap<String, Integer> counts = manager.dict();
+        List<JvmProcess> ps = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            ps.add(new JvmProcess(() -> {
+                for (int k = 0; k < 200; k++) {
+                    counts.merge("hits", 1, Integer::sum);
+                }
+            }));
+        }
+        runAll(ps);
+        assertEquals(800, counts.get("hits"));
+    }
+
+    @Test
+    void computeRunsInTheManagerAndANonSerializableFunctionIsRefusedInTheCaller() {
+        ManagedMap<String, List<Integer>> d = manager.dict();
+        d.computeIfAbsent("k", k -> new ArrayList<>());
+        d.compute("k", (k, v) -> {
+            v.add(1);
+            return v;
+        });
+        assertEquals(List.of(1), d.get("k"));
+        // Mutating the fetched copy changes only the copy.
+        d.get("k").add(99);
+        assertEquals(List.of(1), d.get("k"));
+        BiFunction<String, List<Integer>, List<Integer>> plain = (k, v) -> v;
+        assertThrows(NotSerializableValueException.class, () -> d.compute("k", plain));
+    }
+
+    @Test
+    void mapKeepsInsertionOrderNullValuesAndSnapshotsViews() {
+        ManagedMap<Object, Object> d = manager.dict(Map.of("name", "egon"));
+        d.put(2, "1");
+        d.put(0.25, null);
+        assertTrue(d.containsKey(0.25));
+        assertEquals(List.of("name", 2, 0.25), new ArrayList<>(d.keySet()));
+        Map<Object, Object> copy = new LinkedHashMap<>();
+        d.forEach(copy::put);
+        assertEquals(3, copy.size());
+        assertEquals("{name=egon, 2=1, 0.25=null}", d.toString());
+        assertNotEquals(d, new LinkedHashMap<>(copy), "proxies compare by identity, as in CPython");
+    }
+
+    @Test
+    void remoteExceptionsArriveAsTheirOwnType() {
+        ManagedList<Integer> list = manager.list();
+        IndexOutOfBoundsException e = assertThrows(IndexOutOfBoundsException.class, () -> list.get(5));
+        assertTrue(e.getSuppressed().length > 0 && e.getSuppressed()[0].getMessage().contains("raised in the manager"));
+        ManagedQueue<Integer> q = manager.queue();
+        assertThrows(QueueEmptyException.class, () -> q.get(false, null));
+    }
+
+    @Test
+    void aQueueInsideADictTravelsToAChildAsAReference() throws Exception {
+        ManagedMap<String, Object> d = manager.dict();
+        ManagedQueue<String> q = manager.queue();
+        d.put("q", q);
+        JvmProcess p = new JvmProcess(() -> {
+            @SuppressWarnings("unchecked")
+            ManagedQueue<String> inner = (ManagedQueue<String>) d.get("q");
+            inner.put("from child");
+        });
+        runAll(List.of(p));
+        assertEquals("from child", q.get(true, Duration.ofSeconds(10)));
+    }
+
+    @Test
+    void boundedJoinableQueueCountsTasks() throws Exception {
+        ManagedQueue<Integer> q = manager.joinableQueue(2);
+        q.put(1);
+        q.putNowait(2);
+        assertTrue(q.full());
+        assertThrows(QueueFullException.class, () -> q.put(3, true, Duration.ofMillis(50)));
+        assertFalse(q.join(Duration.ofMillis(20)));
+        JvmProcess worker = new JvmProcess(() -> {
+            for (int i = 0; i < 2; i++) {
+                q.get();
+                q.taskDone();
+            }
+        });
+        worker.start();
+        q.join();
+        worker.join();
+        assertEquals(0, q.qsize());
+        assertThrows(IllegalStateException.class, q::taskDone);
+    }
+
+    @Test
+    void namespaceSharesPublicNamesAndKeepsUnderscoreNamesLocal() {
+        Namespace ns = manager.namespace();
+        ns.set("x", 10);
+        ns.set("_local", "mine");
+        JvmProcess p = new JvmProcess(() -> {
+            ns.set("y", (Integer) ns.get("x") + 1);
+            if (ns.has("_local")) {
+                throw new AssertionError("underscore names must stay local");
+            }
+        });
+        runAll(List.of(p));
+        assertEquals("Namespace(x=10, y=11)", ns.toString());
+        assertEquals("mine", ns.get("_local"));
+        assertThrows(IllegalArgumentException.class, () -> ns.get("missing"));
+    }
+
+    @Test
+    void lockIsExclusiveAcrossProcessesAndRefusesAnUnlockedRelease() throws Exception {
+        ManagedLock lock = manager.lock();
+        ManagedValue<Integer> counter = manager.value(0);
+        List<JvmProcess> ps = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            ps.add(new JvmProcess(() -> {
+                for (int k = 0; k < 50; k++) {
+                    lock.acquire();
+                    try {
+                        counter.set(counter.get() + 1);
+                    } finally {
+                        lock.release();
+                    }
+                }
+            }));
+        }
+        runAll(ps);
+        assertEquals(150, counter.get());
+        assertThrows(IllegalStateException.class, lock::release);
+        assertTrue(lock.acquire(false, null));
+        assertFalse(lock.acquire(true, Duration.ofMillis(20)));
+        lock.release();
+    }
+
+    @Test
+    void rLockBelongsToItsThread() throws Exception {
+        ManagedLock rlock = manager.rLock();
+        assertTrue(rlock.acquire());
+        assertTrue(rlock.acquire());
+        Thread other = new Thread(() -> assertThrows(IllegalMonitorStateException.class, rlock::release));
+        other.start();
+        other.join();
+        rlock.release();
+        rlock.release();
+        assertFalse(rlock.isLocked());
+    }
+
+    @Test
+    void eventConditionSemaphoreAndBarrierWorkAcrossProcesses() throws Exception {
+        ManagedEvent ready = manager.event();
+        ManagedSemaphore sem = manager.boundedSemaphore(1);
+        ManagedBarrier barrier = manager.barrier(2);
+        ManagedCondition cond = manager.condition();
+        ManagedValue<Integer> state = manager.value(0);
+        JvmProcess p = new JvmProcess(() -> {
+            barrier.await(Duration.ofSeconds(20));
+            cond.acquire();
+            try {
+                state.set(1);
+                cond.signalAll();
+            } finally {
+                cond.release();
+            }
+            ready.set();
+        });
+        p.start();
+        cond.acquire();
+        try {
+            barrier.await(Duration.ofSeconds(20));
+            assertTrue(cond.awaitFor(() -> state.get() == 1, Duration.ofSeconds(20)));
+        } finally {
+            cond.release();
+        }
+        assertTrue(ready.await(Duration.ofSeconds(20)));
+        p.join();
+        assertEquals(0, p.exitCode());
+        assertTrue(sem.acquire(false, null));
+        assertFalse(sem.acquire(true, Duration.ofMillis(10)));
+        sem.release();
+        assertThrows(IllegalStateException.class, sem::release);
+        barrier.abort();
+        assertThrows(BrokenBarrierException.class, barrier::await);
+    }
+
+    @Test
+    void valueUpdatesAtomicallyAndArrayChecksBoundsAndType() {
+        ManagedValue<Integer> v = manager.value(41);
+        assertEquals(42, v.updateAndGet(x -> x + 1));
+        ManagedArray<Integer> a = manager.array(new int[] {1, 2, 3});
+        a.set(0, 10);
+        assertEquals(List.of(10, 2, 3), a.toList());
+        assertEquals(3, a.length());
+        assertThrows(IndexOutOfBoundsException.class, () -> a.get(3));
+        @SuppressWarnings({"unchecked", "rawtypes"})
+        ManagedArray<Object> raw = (ManagedArray) a;
+        assertThrows(ClassCastException.class, () -> raw.set(1, "text"));
+    }
+
+    @Test
+    void iterationWorksOnASnapshot() {
+        ManagedList<Integer> list = manager.list(List.of(3, 1, 2));
+        List<Integer> seen = new ArrayList<>();
+        for (Integer x : list) {
+            seen.add(x);
+            list.add(x * 10);
+        }
+        assertEquals(List.of(3, 1, 2), seen);
+        assertEquals(6, list.stream().count());
+        list.removeIf(x -> x >= 10);
+        list.sort(null);
+        assertEquals(List.of(1, 2, 3), new ArrayList<>(list));
+    }
+
+    @Test
+    void aProxyThatNobodyHoldsIsFreed() throws Exception {
+        try (SyncManager own = Multiprocessing.manager()) {
+            addFromAChildThenDrop(own, own.list());
+            long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+            while (own.numberOfObjects() > 0 && System.nanoTime() < deadline) {
+                System.gc();
+                Thread.sleep(20);
+            }
+            assertEquals(0, own.numberOfObjects(), "the list should be freed once no proxy names it");
+        }
+    }
+
+    private static void addFromAChildThenDrop(SyncManager own, ManagedList<Integer> list) {
+        JvmProcess p = new JvmProcess(() -> list.add(1));
+        runAll(List.of(p));
+        assertEquals(1, list.size());
+        // The child's reference went with its connections; the creator's is the only one left.
+        assertEquals(1, own.numberOfObjects());
+    }
+
+    @Test
+    void aProxyIsNotAClassOfItsOwnAndPrintsItsReferent() {
+        ManagedMap<String, Integer> d = manager.dict(Map.of("a", 1));
+        assertInstanceOf(java.util.concurrent.ConcurrentMap.class, d);
+        assertEquals("{a=1}", String.valueOf(d));
+    }
+}
