@@ -44,7 +44,19 @@ public record Pipe(Connection left, Connection right) implements java.io.Seriali
         if (maxMessageBytes < 0) {
             throw new IllegalArgumentException("maxMessageBytes must not be negative, got " + maxMessageBytes);
         }
-        PipeSegment segment = PipeSegment.create(duplex, DEFAULT_CAPACITY);
+        return open(duplex, maxMessageBytes, DEFAULT_CAPACITY);
+    }
+
+    /**
+     * A pipe with {@code ringBytes} of shared ring per direction (a power of two, at least 4096;
+     * the default is 1 MiB). A small ring suits many short request/reply pipes; messages larger
+     * than the ring still pass, streamed through it.
+     */
+    public static Pipe open(boolean duplex, long maxMessageBytes, int ringBytes) {
+        if (maxMessageBytes < 0) {
+            throw new IllegalArgumentException("maxMessageBytes must not be negative, got " + maxMessageBytes);
+        }
+        PipeSegment segment = PipeSegment.create(duplex, ringBytes);
         return new Pipe(PipeConnection.open(segment, 0, maxMessageBytes), PipeConnection.open(segment, 1, maxMessageBytes));
     }
 }

@@ -2,6 +2,7 @@ package dev.mp4j.manager;
 
 import dev.mp4j.connection.Client;
 import dev.mp4j.connection.Connection;
+import dev.mp4j.connection.Pipe;
 import dev.mp4j.process.ProcessState;
 import dev.mp4j.serial.NotSerializableValueException;
 import dev.mp4j.serial.Serializer;
@@ -24,6 +25,10 @@ final class Endpoint {
     private static final Map<String, Endpoint> ENDPOINTS = new ConcurrentHashMap<>();
     private static final LinkedBlockingQueue<Release> RELEASES = new LinkedBlockingQueue<>();
     private static volatile Thread releaser;
+    /** Whether local clients move their calls to shared memory ({@code -Dmp4j.manager.sharedMemory=false}: never). */
+    private static final boolean SHARED_MEMORY = !"false".equals(System.getProperty("mp4j.manager.sharedMemory"));
+    private static final int PIPE_RING_BYTES = 64 * 1024;
+    private static final long MAX_MESSAGE_BYTES = 1L << 30;
 
     final String addressKey;
     private final SocketAddress address;
@@ -34,7 +39,15 @@ final class Endpoint {
     private final List<Connection> connections = new ArrayList<>();
     private volatile boolean gone;
 
+    /** Whether calls go through a socket even when the server is in this process (the AOT training's case). */
+    private final boolean viaSocket;
+
     private Endpoint(String addressKey, byte[] authkey) {
+        this(addressKey, authkey, false);
+    }
+
+    private Endpoint(String addressKey, byte[] authkey, boolean viaSocket) {
+        this.viaSocket = viaSocket;
         this.addressKey = addressKey;
         this.address = Addresses.parse(addressKey);
         this.authkey = authkey;
@@ -52,6 +65,11 @@ final class Endpoint {
         byte[] key = authkey != null ? authkey : ProcessState.authkey();
         return ENDPOINTS.compute(addressKey + "#" + HexFormat.of().formatHex(key),
                 (k, old) -> old == null || old.gone ? new Endpoint(addressKey, key.clone()) : old);
+    }
+
+    /** An endpoint that is not shared and always uses a socket, for exercising the client path in-process. */
+    static Endpoint viaSocket(String addressKey, byte[] authkey) {
+        return new Endpoint(addressKey, authkey.clone(), true);
     }
 
     byte[] authkey() {
@@ -181,7 +199,7 @@ final class Endpoint {
     }
 
     private byte[] roundTrip(byte[] request) {
-        ManagerServer local = ManagerServer.local(addressKey);
+        ManagerServer local = viaSocket ? null : ManagerServer.local(addressKey);
         if (local != null) {
             return local.handleLocal(request);
         }
@@ -221,8 +239,38 @@ final class Endpoint {
         synchronized (connections) {
             connections.add(conn);
         }
-        connection.set(conn);
-        return conn;
+        Connection channel = SHARED_MEMORY && addressKey.startsWith("unix:") ? upgrade(conn) : conn;
+        connection.set(channel);
+        return channel;
+    }
+
+    /**
+     * Moves this thread's calls to a shared-memory pipe: a round trip through it costs a few
+     * microseconds where a Unix socket costs tens. The socket stays open: it is how the server
+     * learns that this process has gone. Falls back to the socket if the server declines.
+     */
+    private Connection upgrade(Connection socket) {
+        Pipe pipe = Pipe.open(true, MAX_MESSAGE_BYTES, PIPE_RING_BYTES);
+        try {
+            byte[] end = serializer.serialize(pipe.right());
+            byte[] request = new byte[end.length + 1];
+            request[0] = Wire.UPGRADE;
+            System.arraycopy(end, 0, request, 1, end.length);
+            socket.sendBytes(request);
+            byte[] reply = socket.recvBytes();
+            pipe.right().close();
+            if (reply.length > 0 && reply[0] == Wire.RETURN) {
+                synchronized (connections) {
+                    connections.add(pipe.left());
+                }
+                return pipe.left();
+            }
+        } catch (IOException e) {
+            pipe.right().close();
+            throw new ManagerException("lost the connection to the manager at " + addressKey + ": " + e.getMessage(), e);
+        }
+        pipe.left().close();
+        return socket;
     }
 
     /** Queues a reference (or unclaimed ticket) to give back; sent in batches by one daemon thread. */

@@ -165,6 +165,9 @@ public final class ManagerServer implements AutoCloseable {
         }
         for (Session s : sessions) {
             s.conn.close();
+            if (s.pipe != null) {
+                s.pipe.close();
+            }
         }
         stopped.countDown();
     }
@@ -198,7 +201,8 @@ public final class ManagerServer implements AutoCloseable {
         }
         try {
             // A client sends nothing while its call is outstanding, so anything readable is its EOF.
-            return s.conn.isClosed() || s.conn.poll(Duration.ZERO);
+            // Its socket stays open while it lives, also when its calls come through a pipe.
+            return s.conn.isClosed() || s.conn.poll(Duration.ZERO) || (s.pipe != null && s.pipe.poll(Duration.ZERO));
         } catch (IOException | RuntimeException e) {
             return true;
         }
@@ -220,10 +224,10 @@ public final class ManagerServer implements AutoCloseable {
             while (!stopping) {
                 byte[] request;
                 try {
-                    request = conn.recvBytes();
+                    request = session.channel().recvBytes();
                 } catch (EOFException e) {
                     break;
-                } catch (IOException e) {
+                } catch (IOException | RuntimeException e) {
                     if (!stopping && !conn.isClosed()) {
                         LOG.log(System.Logger.Level.WARNING, "manager at " + addressKey
                                 + " dropped a client connection (pid " + session.pid + "): " + e.getMessage());
@@ -231,15 +235,28 @@ public final class ManagerServer implements AutoCloseable {
                     break;
                 }
                 byte[] reply;
-                try {
-                    reply = handle(request, session);
-                } catch (Waits.CallerGoneException e) {
-                    break;
+                Connection upgrade = null;
+                if (request.length > 0 && request[0] == Wire.UPGRADE) {
+                    try {
+                        upgrade = (Connection) serializer.deserialize(request, 1, request.length - 1);
+                        reply = ok(null);
+                    } catch (IOException | RuntimeException e) {
+                        reply = traceback("cannot use the shared-memory channel offered: " + e.getMessage());
+                    }
+                } else {
+                    try {
+                        reply = handle(request, session);
+                    } catch (Waits.CallerGoneException e) {
+                        break;
+                    }
                 }
                 try {
-                    conn.sendBytes(reply);
-                } catch (IOException e) {
+                    session.channel().sendBytes(reply);
+                } catch (IOException | RuntimeException e) {
                     break;
+                }
+                if (upgrade != null) {
+                    session.pipe = upgrade;
                 }
                 if (request[0] == Wire.SHUTDOWN) {
                     close();
@@ -255,6 +272,9 @@ public final class ManagerServer implements AutoCloseable {
             CURRENT.remove();
             sessions.remove(session);
             conn.close();
+            if (session.pipe != null) {
+                session.pipe.close();
+            }
             endSession(session);
         }
     }
@@ -502,7 +522,14 @@ public final class ManagerServer implements AutoCloseable {
 
     private static final class Session {
         final Connection conn;
+        /** The shared-memory channel a local client moved its calls to, if any. */
+        volatile Connection pipe;
         long pid;
+
+        Connection channel() {
+            Connection p = pipe;
+            return p != null ? p : conn;
+        }
 
         Session(Connection conn) {
             this.conn = conn;

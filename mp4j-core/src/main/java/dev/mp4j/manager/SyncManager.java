@@ -44,39 +44,49 @@ public final class SyncManager extends BaseManager {
     /** A manager for {@code address} and {@code authkey} (see {@link BaseManager#BaseManager(SocketAddress, byte[])}). */
     public SyncManager(SocketAddress address, byte[] authkey) {
         super(address, authkey);
-        register("dict", ManagedMap.class, SyncManager::newMap);
-        register("list", ManagedList.class, SyncManager::newList);
-        register("Namespace", Namespace.class, SyncManager::newNamespace);
-        register("Queue", ManagedQueue.class, SyncManager::newQueue);
-        register("JoinableQueue", ManagedQueue.class, SyncManager::newQueue);
-        register("Lock", ManagedLock.class, args -> new Referents.ServerLock());
-        register("RLock", ManagedLock.class, args -> new Referents.ServerRLock());
-        register("Semaphore", ManagedSemaphore.class, args -> new Referents.ServerSemaphore((Integer) args.get(0), false));
-        register("BoundedSemaphore", ManagedSemaphore.class, args -> new Referents.ServerSemaphore((Integer) args.get(0), true));
-        register("Event", ManagedEvent.class, args -> new Referents.ServerEvent());
-        register("Condition", ManagedCondition.class, args -> new Referents.ServerCondition());
-        register("Barrier", ManagedBarrier.class, args -> new Referents.ServerBarrier((Integer) args.get(0)));
-        register("Value", ManagedValue.class, args -> new Referents.ServerValue<>(args.get(0)));
-        register("Array", ManagedArray.class, args -> new Referents.ServerArray<>((List<?>) args.get(0)));
+        register("dict", ManagedMap.class, Builtin.DICT);
+        register("list", ManagedList.class, Builtin.LIST);
+        register("Namespace", Namespace.class, Builtin.NAMESPACE);
+        register("Queue", ManagedQueue.class, Builtin.QUEUE);
+        register("JoinableQueue", ManagedQueue.class, Builtin.QUEUE);
+        register("Lock", ManagedLock.class, Builtin.LOCK);
+        register("RLock", ManagedLock.class, Builtin.RLOCK);
+        register("Semaphore", ManagedSemaphore.class, Builtin.SEMAPHORE);
+        register("BoundedSemaphore", ManagedSemaphore.class, Builtin.BOUNDED_SEMAPHORE);
+        register("Event", ManagedEvent.class, Builtin.EVENT);
+        register("Condition", ManagedCondition.class, Builtin.CONDITION);
+        register("Barrier", ManagedBarrier.class, Builtin.BARRIER);
+        register("Value", ManagedValue.class, Builtin.VALUE);
+        register("Array", ManagedArray.class, Builtin.ARRAY);
     }
 
-    @SuppressWarnings("unchecked")
-    private static ManagedMap<?, ?> newMap(List<Object> args) {
-        return new Referents.ServerMap<>(args.isEmpty() ? null : (Map<Object, Object>) args.get(0));
-    }
+    /**
+     * The built-in factories: constants of an enum rather than lambdas, because they travel to
+     * every server process and an enum constant costs a name there, a lambda a class to spin.
+     */
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    private enum Builtin implements ManagedFactory {
+        DICT, LIST, NAMESPACE, QUEUE, LOCK, RLOCK, SEMAPHORE, BOUNDED_SEMAPHORE, EVENT, CONDITION, BARRIER, VALUE, ARRAY;
 
-    @SuppressWarnings("unchecked")
-    private static ManagedList<?> newList(List<Object> args) {
-        return new Referents.ServerList<>(args.isEmpty() ? null : (Collection<Object>) args.get(0));
-    }
-
-    @SuppressWarnings("unchecked")
-    private static Namespace newNamespace(List<Object> args) {
-        return new Referents.ServerNamespace(args.isEmpty() ? null : (Map<String, Object>) args.get(0));
-    }
-
-    private static ManagedQueue<?> newQueue(List<Object> args) {
-        return new Referents.ServerQueue<>(args.isEmpty() ? 0 : (Integer) args.get(0));
+        @Override
+        public Object create(List args) {
+            Object first = args.isEmpty() ? null : args.get(0);
+            return switch (this) {
+                case DICT -> new Referents.ServerMap<>((Map<Object, Object>) first);
+                case LIST -> new Referents.ServerList<>((Collection<Object>) first);
+                case NAMESPACE -> new Referents.ServerNamespace((Map<String, Object>) first);
+                case QUEUE -> new Referents.ServerQueue<>(first == null ? 0 : (Integer) first);
+                case LOCK -> new Referents.ServerLock();
+                case RLOCK -> new Referents.ServerRLock();
+                case SEMAPHORE -> new Referents.ServerSemaphore((Integer) first, false);
+                case BOUNDED_SEMAPHORE -> new Referents.ServerSemaphore((Integer) first, true);
+                case EVENT -> new Referents.ServerEvent();
+                case CONDITION -> new Referents.ServerCondition();
+                case BARRIER -> new Referents.ServerBarrier((Integer) first);
+                case VALUE -> new Referents.ServerValue<>(first);
+                case ARRAY -> new Referents.ServerArray<>((List<?>) first);
+            };
+        }
     }
 
     @Override

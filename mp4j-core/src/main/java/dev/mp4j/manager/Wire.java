@@ -18,6 +18,7 @@ import java.util.Arrays;
  *   TICKET   id(8)                           PROXY     id(8) interface name
  *   CLAIM    ticket(8) id(8)
  *   RELEASE  n(4) n x (kind(1) value(8))
+ *   UPGRADE  a serialized Pipe end: later requests come through it
  *   SHUTDOWN / DUMMY / COUNT
  * strings: length(2) UTF-8; args: length(4) payload
  * </pre>
@@ -32,6 +33,7 @@ final class Wire {
     static final byte SHUTDOWN = 7;
     static final byte DUMMY = 8;
     static final byte COUNT = 9;
+    static final byte UPGRADE = 10;
 
     static final byte RETURN = 0;
     static final byte ERROR = 1;

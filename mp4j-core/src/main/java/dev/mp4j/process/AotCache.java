@@ -177,6 +177,11 @@ final class AotCache {
             hot.left().close();
             hot.right().close();
             dev.mp4j.pool.PoolWarmUp.exercise();
+            try {
+                dev.mp4j.manager.ManagerWarmUp.exercise();
+            } catch (Throwable t) {
+                // the rest of the training still counts
+            }
             Pipe pipe = Pipe.open();
             Connection a = pipe.left();
             Connection b = pipe.right();

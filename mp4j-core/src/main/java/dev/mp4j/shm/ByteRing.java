@@ -40,6 +40,8 @@ public final class ByteRing {
     private static final VarHandle INT_HANDLE = ValueLayout.JAVA_INT.varHandle();
     /** How long a waiting side spins before it sleeps. */
     static final long SPIN_NANOS = Long.getLong("mp4j.pipe.spinNanos", 20_000);
+    /** Whether a spinning reader yields its core now and then ({@code -Dmp4j.pipe.spinYield=false}: never). */
+    static final boolean SPIN_YIELD = !"false".equals(System.getProperty("mp4j.pipe.spinYield"));
     /** Big messages are published in steps, so the reader can copy out while the writer copies in. */
     private static final int PUBLISH_STEP = 128 * 1024;
     /** Upper bound of one futex sleep: how late a silently dead peer can be noticed. */
@@ -274,8 +276,15 @@ public final class ByteRing {
             if (hasData()) {
                 return 1;
             }
-            if ((++spins & 31) == 0 && System.nanoTime() - spinUntil > 0) {
-                break;
+            if ((++spins & 31) == 0) {
+                if (System.nanoTime() - spinUntil > 0) {
+                    break;
+                }
+                if (SPIN_YIELD && spins >= 128) {
+                    // On a machine with few cores the peer (or its JIT compiler) may need this
+                    // core: spinning past its time slice only delays the answer we wait for.
+                    Thread.yield();
+                }
             }
         }
         try {

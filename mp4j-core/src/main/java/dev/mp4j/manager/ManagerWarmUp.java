@@ -1,0 +1,61 @@
+package dev.mp4j.manager;
+
+import dev.mp4j.serial.SafeSerializer;
+
+/**
+ * Runs the manager's client and server paths for a while, in one process, through a real socket
+ * and shared-memory pipe: what the JVM's ahead-of-time cache training does, so that children
+ * load these classes from the cache and compile the hot calls early. Not for applications.
+ */
+public final class ManagerWarmUp {
+    private static final int HOT_ITERATIONS = 20_000;
+
+    private ManagerWarmUp() {
+    }
+
+    /** Serves a manager on a background thread and drives it as a child process would. */
+    public static void exercise() throws Throwable {
+        SyncManager manager = new SyncManager();
+        ManagerServer server = manager.server();
+        Thread serving = Thread.ofPlatform().daemon().name("mp4j-warm-up-manager").start(server::serveForever);
+        try {
+            Endpoint client = Endpoint.viaSocket(server.addressKey(), manager.authkey());
+            ManagedMap<Integer, Integer> dict = proxy(client, "dict", ManagedMap.class);
+            ManagedList<Integer> list = proxy(client, "list", ManagedList.class);
+            ManagedQueue<Integer> queue = proxy(client, "Queue", ManagedQueue.class);
+            ManagedLock lock = proxy(client, "Lock", ManagedLock.class);
+            Namespace ns = proxy(client, "Namespace", Namespace.class);
+            ManagedValue<Integer> value = proxy(client, "Value", ManagedValue.class, 0);
+            for (int i = 0; i < HOT_ITERATIONS; i++) {
+                dict.put(i % 1000, i);
+                dict.get(i % 1000);
+                list.add(i);
+                queue.put(i);
+                queue.get();
+                lock.acquire();
+                lock.release();
+                ns.set("x", i);
+                ns.get("x");
+                value.set(i);
+                value.get();
+            }
+            dict.merge(1, 1, Integer::sum);
+            list.size();
+            list.toString();
+            queue.qsize();
+            byte[] token = SafeSerializer.javaSerialize(dict);
+            Object copy = dev.mp4j.serial.Serializer.standard().deserialize(token, 0, token.length);
+            ((ManagedMap<?, ?>) copy).size();
+        } finally {
+            server.close();
+            serving.join(1000);
+        }
+    }
+
+    private static <T> T proxy(Endpoint client, String typeId, Class<?> exposed, Object... args) throws Throwable {
+        Endpoint.Created created = client.create(typeId, args);
+        @SuppressWarnings("unchecked")
+        T proxy = (T) ProxyHandler.created(client, created.id(), typeId, exposed);
+        return proxy;
+    }
+}
