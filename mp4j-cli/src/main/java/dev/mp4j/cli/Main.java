@@ -6,7 +6,8 @@ import picocli.CommandLine.Command;
 /** The {@code mp4j} command. */
 @Command(name = "mp4j", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Python's multiprocessing for Java: processes, pipes, queues, shared memory, pools, managers.",
-        subcommands = {DemoCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {DemoCommand.class, BenchCommand.class, ManagerCommand.class, WorkerCommand.class,
+            CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;

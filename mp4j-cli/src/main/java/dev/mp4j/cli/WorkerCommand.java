@@ -1,0 +1,75 @@
+package dev.mp4j.cli;
+
+import dev.mp4j.manager.BaseManager;
+import dev.mp4j.manager.ManagerException;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code mp4j worker}: the seed's {@code taskworker.py}. Connects to {@code mp4j manager}, takes
+ * tasks, computes {@code n * n}, puts {@code "n * n = r"} back, and exits when the task queue
+ * stays empty for a second. Several workers can share the work.
+ */
+@Command(name = "worker", mixinStandardHelpOptions = true,
+        description = {"Take tasks from an 'mp4j manager' (the seed's taskworker.py): computes n * n for each",
+            "and puts 'n * n = r' back; exits when the task queue stays empty for a second."})
+final class WorkerCommand implements Callable<Integer> {
+    @Option(names = "--connect", required = true, paramLabel = "HOST:PORT", description = "the manager's address")
+    String connect;
+
+    @Option(names = "--authkey", required = true, description = "the manager's key")
+    String authkey;
+
+    @Option(names = "--idle", description = "seconds the task queue must stay empty before exiting (default: ${DEFAULT-VALUE})")
+    int idleSeconds = 1;
+
+    @Override
+    public Integer call() throws Exception {
+        int colon = connect.lastIndexOf(':');
+        if (colon < 0) {
+            System.err.println("mp4j worker: --connect wants HOST:PORT, got " + connect);
+            return 2;
+        }
+        String host = colon == 0 ? "127.0.0.1" : connect.substring(0, colon);
+        int port = Integer.parseInt(connect.substring(colon + 1));
+        say("Connect to server " + host + ":" + port + "...");
+        BaseManager manager = new BaseManager(new InetSocketAddress(host, port), authkey.getBytes(StandardCharsets.UTF_8))
+                .register("get_task_queue", BlockingQueue.class)
+                .register("get_result_queue", BlockingQueue.class);
+        try {
+            manager.connect();
+        } catch (ManagerException e) {
+            System.err.println("mp4j worker: " + e.getMessage());
+            return 1;
+        }
+        BlockingQueue<Integer> task = manager.create("get_task_queue");
+        BlockingQueue<String> result = manager.create("get_result_queue");
+        try {
+            while (true) {
+                Integer n = task.poll(idleSeconds, TimeUnit.SECONDS);
+                if (n == null) {
+                    say("task queue is empty.");
+                    break;
+                }
+                say("run task " + n + " * " + n + "...");
+                result.put(n + " * " + n + " = " + ((long) n * n));
+            }
+        } catch (ManagerException e) {
+            // The manager exits once it has every result; a worker still asking has simply finished.
+            say("manager is gone: " + e.getMessage());
+        }
+        say("worker exit.");
+        return 0;
+    }
+
+    /** Prints a line at once: a pipe reader (a test, a supervisor) must see progress as it happens. */
+    private static void say(String line) {
+        System.out.println(line);
+        System.out.flush();
+    }
+}

@@ -1,0 +1,123 @@
+package dev.mp4j.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * The seed's distributed example as commands: {@code mp4j manager} and two {@code mp4j worker}s,
+ * each in a JVM of its own, over TCP with an authkey; a worker with a wrong key is turned away
+ * while the manager goes on serving the others.
+ */
+class ManagerWorkerCommandsTest {
+    private static final Pattern TASK = Pattern.compile("Put task (\\d+)\\.\\.\\.");
+    private static final Pattern RESULT = Pattern.compile("Result: (\\d+) \\* (\\d+) = (\\d+)");
+
+    private static Process mp4j(String... args) throws IOException {
+        List<String> command = new ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "--enable-native-access=ALL-UNNAMED",
+                "-cp", System.getProperty("java.class.path"), Main.class.getName()));
+        command.addAll(List.of(args));
+        return new ProcessBuilder(command).redirectErrorStream(false).start();
+    }
+
+    /** Reads a stream to its end on a thread of its own (the common pool has one thread on 2 cores). */
+    private static CompletableFuture<String> drain(java.io.InputStream in) {
+        CompletableFuture<String> text = new CompletableFuture<>();
+        Thread.ofPlatform().daemon().start(() -> {
+            try {
+                text.complete(new String(in.readAllBytes(), StandardCharsets.UTF_8));
+            } catch (IOException e) {
+                text.complete("<" + e + ">");
+            }
+        });
+        return text;
+    }
+
+    private static int freePort() throws IOException {
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            return s.getLocalPort();
+        }
+    }
+
+    /** Waits until the manager accepts connections (a bare TCP connect, which it logs as refused). */
+    private static void awaitListening(int port, Process manager) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (System.nanoTime() < deadline && manager.isAlive()) {
+            try (java.net.Socket probe = new java.net.Socket(java.net.InetAddress.getLoopbackAddress(), port)) {
+                return;
+            } catch (IOException notYet) {
+                Thread.sleep(50);
+            }
+        }
+        throw new AssertionError("the manager never listened on port " + port);
+    }
+
+    @Test
+    @Timeout(120)
+    void twoWorkersAnswerEveryTaskAndAWrongKeyIsTurnedAway() throws Exception {
+        String port = String.valueOf(freePort());
+        Process manager = mp4j("manager", "--port", port, "--authkey", "abc", "--wait", "60");
+        CompletableFuture<String> managerErr = drain(manager.getErrorStream());
+        CompletableFuture<String> managerOut = drain(manager.getInputStream());
+        awaitListening(Integer.parseInt(port), manager);
+
+        Process intruder = mp4j("worker", "--connect", "127.0.0.1:" + port, "--authkey", "wrong");
+        CompletableFuture<String> intruderErr = drain(intruder.getErrorStream());
+        drain(intruder.getInputStream());
+        assertTrue(intruder.waitFor(60, TimeUnit.SECONDS));
+        assertEquals(1, intruder.exitValue());
+        assertTrue(intruderErr.join().contains("authentication"), intruderErr::join);
+
+        List<Process> workers = List.of(
+                mp4j("worker", "--connect", "127.0.0.1:" + port, "--authkey", "abc"),
+                mp4j("worker", "--connect", "127.0.0.1:" + port, "--authkey", "abc"));
+        List<CompletableFuture<String>> workerOut = workers.stream().map(w -> drain(w.getInputStream())).toList();
+        workers.forEach(w -> drain(w.getErrorStream()));
+        assertTrue(manager.waitFor(60, TimeUnit.SECONDS));
+        List<String> lines = managerOut.join().lines().toList();
+        assertEquals(0, manager.exitValue(), lines + managerErr.join());
+        assertTrue(lines.getFirst().equals("Manager listening on 127.0.0.1:" + port), lines::toString);
+        for (Process w : workers) {
+            assertTrue(w.waitFor(60, TimeUnit.SECONDS));
+            assertEquals(0, w.exitValue());
+        }
+
+        List<Long> tasks = new ArrayList<>();
+        Set<Long> answered = new HashSet<>();
+        for (String l : lines) {
+            Matcher t = TASK.matcher(l);
+            if (t.matches()) {
+                tasks.add(Long.parseLong(t.group(1)));
+            }
+            Matcher r = RESULT.matcher(l);
+            if (r.matches()) {
+                long n = Long.parseLong(r.group(1));
+                assertEquals(n, Long.parseLong(r.group(2)));
+                assertEquals(n * n, Long.parseLong(r.group(3)), l);
+                answered.add(n);
+            }
+        }
+        assertEquals(10, tasks.size(), lines::toString);
+        assertEquals(new HashSet<>(tasks), answered, lines::toString);
+        assertEquals(10, lines.stream().filter(l -> l.startsWith("Result: ")).count());
+        long run = workerOut.stream().map(CompletableFuture::join)
+                .flatMap(String::lines).filter(l -> l.startsWith("run task ")).count();
+        assertEquals(10, run, "every task ran in exactly one worker");
+        assertTrue(managerErr.join().contains("digest received was wrong"), "the wrong key is logged: " + managerErr.join());
+    }
+}
