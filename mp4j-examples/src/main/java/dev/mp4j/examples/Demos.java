@@ -1,5 +1,6 @@
 package dev.mp4j.examples;
 
+import dev.mp4j.examples.manager.ManagerList;
 import dev.mp4j.examples.pipe.AdderServer;
 import dev.mp4j.examples.pipe.PipeBetweenChildren;
 import dev.mp4j.examples.pipe.PipeChat;
@@ -105,6 +106,8 @@ public final class Demos {
                     "seeds/003_0f8ee2a5772c3c2c.txt, lines 113-147", WriteRead::main),
             demo("queue-endless-producer", "A child greets through a Queue every half second, bounded here (seed 004)",
                     "seeds/004_4881b295d33c90bd.txt, lines 86-107", EndlessProducer::main),
+            demo("manager-list", "Five children append to a list in a Manager (seed 000)",
+                    "seeds/000_e148bfe71916de6d.txt, lines 30-32", ManagerList::main),
             demo("pool-close-join", "Twenty tasks on a Pool of four, then close() and join() (seed 000)",
                     "seeds/000_e148bfe71916de6d.txt, line 36", CloseJoin::main),
             demo("pool-forty-tasks", "Forty half-second tasks on a Pool of four (seed 004)",
