@@ -1,5 +1,6 @@
 package dev.mp4j.examples;
 
+import dev.mp4j.examples.manager.ManagerDictList;
 import dev.mp4j.examples.manager.ManagerList;
 import dev.mp4j.examples.pipe.AdderServer;
 import dev.mp4j.examples.pipe.PipeBetweenChildren;
@@ -108,6 +109,8 @@ public final class Demos {
                     "seeds/004_4881b295d33c90bd.txt, lines 86-107", EndlessProducer::main),
             demo("manager-list", "Five children append to a list in a Manager (seed 000)",
                     "seeds/000_e148bfe71916de6d.txt, lines 30-32", ManagerList::main),
+            demo("manager-dict-list", "Ten children put their PIDs in a Manager dict and list (seed 002)",
+                    "seeds/002_263d7d21e73864f4.txt, lines 846-867", ManagerDictList::main),
             demo("pool-close-join", "Twenty tasks on a Pool of four, then close() and join() (seed 000)",
                     "seeds/000_e148bfe71916de6d.txt, line 36", CloseJoin::main),
             demo("pool-forty-tasks", "Forty half-second tasks on a Pool of four (seed 004)",
