@@ -37,12 +37,16 @@ import java.util.concurrent.TimeUnit;
  * (port 0; {@link BaseManager#address()} tells which), not on every interface at port 5000, so
  * that the demo never meets a busy port or opens one to the network. {@code task.get(timeout=1)}
  * is {@code task.poll(1, SECONDS)}, which returns null where Python raises {@code Queue.Empty};
- * {@code result.get(timeout=10)} raises {@link QueueEmptyException} as Python does.
+ * {@code result.get(timeout=10)} is {@code result.poll(10, SECONDS)}, and a null there is thrown
+ * as a {@link QueueEmptyException}, as Python lets its {@code Queue.Empty} escape.
  *
  * <p>Two changes to the worker's loop: it takes tasks until the queue stays empty for a second,
  * rather than trying ten times (with two workers, each would wait out its remaining tries a
- * second at a time), and it spends {@value #TASK_MILLIS} ms on a task, not a second, enough for
- * the second worker to usually get a share. The original (Python 2, {@code import Queue}):
+ * second at a time), and it spends {@value #TASK_MILLIS} ms on a task, not a second: enough for
+ * the second worker, started a moment after the first, to get a share most of the time (when it
+ * starts late, the first may have done them all, which is just as correct).
+ *
+ * <p>The original (Python 2, {@code import Queue}):
  * <pre>{@code
  * # taskmanager.py
  *
