@@ -1,5 +1,9 @@
 package dev.mp4j.examples;
 
+import dev.mp4j.examples.manager.ManagerDictList;
+import dev.mp4j.examples.manager.ManagerDictMixed;
+import dev.mp4j.examples.manager.ManagerDistributed;
+import dev.mp4j.examples.manager.ManagerList;
 import dev.mp4j.examples.pipe.AdderServer;
 import dev.mp4j.examples.pipe.PipeBetweenChildren;
 import dev.mp4j.examples.pipe.PipeChat;
@@ -105,6 +109,14 @@ public final class Demos {
                     "seeds/003_0f8ee2a5772c3c2c.txt, lines 113-147", WriteRead::main),
             demo("queue-endless-producer", "A child greets through a Queue every half second, bounded here (seed 004)",
                     "seeds/004_4881b295d33c90bd.txt, lines 86-107", EndlessProducer::main),
+            demo("manager-list", "Five children append to a list in a Manager (seed 000)",
+                    "seeds/000_e148bfe71916de6d.txt, lines 30-32", ManagerList::main),
+            demo("manager-dict-list", "Ten children put their PIDs in a Manager dict and list (seed 002)",
+                    "seeds/002_263d7d21e73864f4.txt, lines 846-867", ManagerDictList::main),
+            demo("manager-dict-mixed", "Int, str and float keys in a Manager dict, and a list (seed 004)",
+                    "seeds/004_4881b295d33c90bd.txt, lines 130-158", ManagerDictMixed::main),
+            demo("manager-distributed", "Workers reach a task queue and a result queue over TCP (seed 003)",
+                    "seeds/003_0f8ee2a5772c3c2c.txt, lines 326-410", ManagerDistributed::main),
             demo("pool-close-join", "Twenty tasks on a Pool of four, then close() and join() (seed 000)",
                     "seeds/000_e148bfe71916de6d.txt, line 36", CloseJoin::main),
             demo("pool-forty-tasks", "Forty half-second tasks on a Pool of four (seed 004)",
