@@ -7,7 +7,7 @@ import java.util.Optional;
 public final class Figures {
     private static final List<Figure> ALL = List.of(new ProcessStartJoinFigure(), new QueueThroughputFigure(), new PipeFigure(),
             new LockOpsFigure(), new ValueArrayFigure(), new SharedMemoryFigure(), new PoolMapFigure(), new PoolCpuFigure(),
-            new ManagerOpsFigure(), new PpeFigure(), new MemoryFigure());
+            new ManagerOpsFigure(), new RemoteManagerFigure(), new PpeFigure(), new MemoryFigure());
 
     private Figures() {
     }

@@ -174,7 +174,7 @@ public class BaseManager implements AutoCloseable {
             address = new InetSocketAddress(inet.getHostString(), inet.getPort());
         }
         Endpoint e = Endpoint.of(Addresses.key(address), authkey);
-        e.dummy();
+        e.probe();
         endpoint = e;
         state = State.CONNECTED;
         return this;

@@ -125,8 +125,28 @@ final class Endpoint {
         return (Integer) control(new byte[] {Wire.COUNT});
     }
 
-    void dummy() {
-        control(new byte[] {Wire.DUMMY});
+    /**
+     * Opens a connection of its own, proves the key, asks the server for nothing and closes: how
+     * {@code connect()} checks that the server is there (CPython's {@code dummy} call).
+     */
+    void probe() {
+        Connection conn;
+        try {
+            conn = Client.connect(address, authkey);
+        } catch (dev.mp4j.connection.AuthenticationException e) {
+            throw new ManagerException("authentication with the manager at " + addressKey + " failed: " + e.getMessage()
+                    + " (is the authkey the server's?)", e);
+        } catch (IOException e) {
+            throw new ManagerException("cannot reach the manager at " + addressKey + ": " + e, e);
+        }
+        try (conn) {
+            conn.sendBytes(new byte[] {Wire.DUMMY});
+            result(conn.recvBytes(), null);
+        } catch (RuntimeException | Error e) {
+            throw e;
+        } catch (Throwable t) {
+            throw new ManagerException("the manager at " + addressKey + " did not answer: " + t, t);
+        }
     }
 
     void shutdown() {

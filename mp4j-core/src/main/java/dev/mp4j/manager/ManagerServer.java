@@ -21,7 +21,8 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -133,7 +134,7 @@ public final class ManagerServer implements AutoCloseable {
 
     /** Serves until a client asks for shutdown or {@link #close()} is called. */
     public void serveForever() {
-        ThreadFactory threads = Thread.ofPlatform().daemon().name("mp4j-manager-conn-", 0).factory();
+        ExecutorService threads = Executors.newCachedThreadPool(Thread.ofPlatform().daemon().name("mp4j-manager-conn-", 0).factory());
         listener.serve(threads, this::serve, e -> {
             if (!stopping) {
                 LOG.log(System.Logger.Level.WARNING, "manager at " + addressKey + " refused a connection: " + e.getMessage());
@@ -144,6 +145,7 @@ public final class ManagerServer implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        threads.shutdownNow();
     }
 
     /** Stops serving: closes the listener and every client connection. */
@@ -233,6 +235,9 @@ public final class ManagerServer implements AutoCloseable {
                                 + " dropped a client connection (pid " + session.pid + "): " + e.getMessage());
                     }
                     break;
+                }
+                if (request.length == 0) {
+                    request = new byte[] {-1};   // answered below as an unknown op
                 }
                 byte[] reply;
                 Connection upgrade = null;

@@ -1,0 +1,260 @@
+package dev.mp4j.manager;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.mp4j.Multiprocessing;
+import dev.mp4j.connection.Client;
+import dev.mp4j.connection.Connection;
+import dev.mp4j.process.JvmProcess;
+import dev.mp4j.queue.ProcessQueue;
+import dev.mp4j.serial.NotSerializableValueException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/** What a manager does with bad input, dead clients and a dead server: refuse, log, keep serving, lose nothing. */
+@Timeout(90)
+class ManagerRobustnessTest {
+    private static final byte[] KEY = "robustness-key".getBytes(StandardCharsets.US_ASCII);
+
+    /** A user interface served by a BaseManager, to show registration with one's own types. */
+    public interface Counter {
+        int increment();
+
+        int value();
+    }
+
+    static final class CounterImpl implements Counter {
+        private int n;
+
+        @Override
+        public synchronized int increment() {
+            return ++n;
+        }
+
+        @Override
+        public synchronized int value() {
+            return n;
+        }
+    }
+
+    private static BaseManager tcpManager() {
+        BlockingQueue<Object> queue = new LinkedBlockingQueue<>();
+        return new BaseManager(new InetSocketAddress("127.0.0.1", 0), KEY)
+                .register("get_queue", BlockingQueue.class, args -> queue)
+                .register("Counter", Counter.class, args -> new CounterImpl())
+                .start();
+    }
+
+    private static BaseManager client(BaseManager server, byte[] key) {
+        return new BaseManager(server.address(), key)
+                .register("get_queue", BlockingQueue.class)
+                .register("Counter", Counter.class)
+                .connect();
+    }
+
+    @Test
+    void aWrongAuthkeyIsRefusedAndTheServerKeepsServing() throws Exception {
+        try (BaseManager server = tcpManager()) {
+            ManagerException e = assertThrows(ManagerException.class, () -> client(server, "wrong".getBytes()));
+            assertTrue(e.getMessage().contains("authentication"), e.getMessage());
+            BlockingQueue<Object> q = client(server, KEY).create("get_queue");
+            q.put("still serving");
+            assertEquals("still serving", q.poll(10, TimeUnit.SECONDS));
+        }
+    }
+
+    @Test
+    void garbageAnOversizedFrameAndAHalfOpenConnectionDoNotStopTheServer() throws Exception {
+        try (BaseManager server = tcpManager()) {
+            InetSocketAddress address = (InetSocketAddress) server.address();
+            // A peer that connects and says nothing: the others are served meanwhile.
+            try (Socket halfOpen = new Socket(address.getAddress(), address.getPort());
+                 Socket garbage = new Socket(address.getAddress(), address.getPort())) {
+                OutputStream out = garbage.getOutputStream();
+                InputStream in = garbage.getInputStream();
+                in.readNBytes(4 + 11 + 8 + 40);               // the server's challenge
+                out.write(new byte[] {0, 0, 0, 5, 1, 2, 3, 4, 5}); // a wrong answer
+                out.flush();
+                // The server says #FAILURE# and closes: reading runs into the end of the stream.
+                byte[] rest = in.readAllBytes();
+                assertTrue(new String(rest, StandardCharsets.ISO_8859_1).contains("#FAILURE#"));
+
+                // An authenticated peer sending bytes that are not a request gets an error and can go on.
+                try (Connection conn = Client.connect(address, KEY)) {
+                    conn.sendBytes(new byte[] {99, 1, 2, 3});
+                    byte[] reply = conn.recvBytes();
+                    assertEquals(Wire.TRACEBACK, reply[0]);
+                    conn.sendBytes(new byte[] {Wire.CALL, 0, 0});
+                    assertEquals(Wire.TRACEBACK, conn.recvBytes()[0]);
+                    conn.sendBytes(new byte[] {Wire.DUMMY});
+                    assertEquals(Wire.RETURN, conn.recvBytes()[0]);
+                }
+                // An empty message is not a request either.
+                try (Connection conn = Client.connect(address, KEY)) {
+                    conn.sendBytes(new byte[0]);
+                    assertEquals(Wire.TRACEBACK, conn.recvBytes()[0]);
+                }
+                Counter counter = client(server, KEY).create("Counter");
+                assertEquals(1, counter.increment());
+                assertEquals(1, counter.value());
+                assertTrue(!halfOpen.isClosed());
+            }
+        }
+    }
+
+    @Test
+    void aFrameAnnouncingATerabyteIsRefusedAndTheServerKeepsServing() throws Exception {
+        try (BaseManager server = tcpManager()) {
+            InetSocketAddress address = (InetSocketAddress) server.address();
+            try (Socket big = new Socket(address.getAddress(), address.getPort())) {
+                big.setSoTimeout(30_000);
+                authenticateRaw(big);
+                OutputStream bout = big.getOutputStream();
+                bout.write(new byte[] {-1, -1, -1, -1, 0, 0, 1, 0, 0, 0, 0, 0});
+                bout.flush();
+                assertEquals(-1, big.getInputStream().read(), "the server drops a peer announcing an oversized frame");
+            }
+            Counter counter = client(server, KEY).create("Counter");
+            assertEquals(1, counter.increment());
+        }
+    }
+
+    /** CPython's handshake done by hand over a raw socket, to then send raw frames. */
+    private static void authenticateRaw(Socket socket) throws Exception {
+        InputStream in = socket.getInputStream();
+        OutputStream out = socket.getOutputStream();
+        byte[] challenge = readFrame(in);
+        byte[] message = java.util.Arrays.copyOfRange(challenge, "#CHALLENGE#".length(), challenge.length);
+        javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacSHA256");
+        mac.init(new javax.crypto.spec.SecretKeySpec(KEY, "HmacSHA256"));
+        byte[] digest = mac.doFinal(message);
+        byte[] prefix = "{sha256}".getBytes(StandardCharsets.US_ASCII);
+        byte[] answer = new byte[prefix.length + digest.length];
+        System.arraycopy(prefix, 0, answer, 0, prefix.length);
+        System.arraycopy(digest, 0, answer, prefix.length, digest.length);
+        writeFrame(out, answer);
+        assertEquals("#WELCOME#", new String(readFrame(in), StandardCharsets.US_ASCII));
+        // Now the other direction: we challenge, the server answers, we welcome it.
+        byte[] ours = "#CHALLENGE#{sha256}0123456789012345678901234567890123456789".getBytes(StandardCharsets.US_ASCII);
+        writeFrame(out, ours);
+        readFrame(in);
+        writeFrame(out, "#WELCOME#".getBytes(StandardCharsets.US_ASCII));
+    }
+
+    private static byte[] readFrame(InputStream in) throws Exception {
+        byte[] head = in.readNBytes(4);
+        int n = ((head[0] & 0xFF) << 24) | ((head[1] & 0xFF) << 16) | ((head[2] & 0xFF) << 8) | (head[3] & 0xFF);
+        return in.readNBytes(n);
+    }
+
+    private static void writeFrame(OutputStream out, byte[] payload) throws Exception {
+        int n = payload.length;
+        out.write(new byte[] {(byte) (n >>> 24), (byte) (n >>> 16), (byte) (n >>> 8), (byte) n});
+        out.write(payload);
+        out.flush();
+    }
+
+    @Test
+    void aClassOutsideTheAllowListIsRefusedByTheServerWhichKeepsServing() {
+        try (SyncManager manager = Multiprocessing.manager()) {
+            ManagedMap<String, Object> d = manager.dict();
+            ManagerException e = assertThrows(ManagerException.class, () -> d.put("k", new java.text.SimpleDateFormat()));
+            assertTrue(e.getMessage().contains("refused"), e.getMessage());
+            d.put("k", 1);
+            assertEquals(1, d.get("k"));
+        }
+    }
+
+    @Test
+    void aValueThatCannotBeSerializedIsRefusedInTheCaller() {
+        try (SyncManager manager = Multiprocessing.manager()) {
+            ManagedList<Object> list = manager.list();
+            NotSerializableValueException e = assertThrows(NotSerializableValueException.class, () -> list.add(new Object()));
+            assertTrue(e.getMessage().contains("java.lang.Object"), e.getMessage());
+            assertEquals(0, list.size());
+        }
+    }
+
+    @Test
+    void aClientKilledWhileBlockedInGetTakesNoItemWithIt() throws Exception {
+        try (SyncManager manager = Multiprocessing.manager()) {
+            ManagedQueue<String> q = manager.queue();
+            ManagedEvent waiting = manager.event();
+            JvmProcess taker = new JvmProcess(() -> {
+                waiting.set();
+                q.get();
+            });
+            taker.start();
+            assertTrue(waiting.await(Duration.ofSeconds(30)));
+            taker.kill();
+            taker.join();
+            // The server notices within one wait slice (100 ms); give it a few.
+            Thread.sleep(500);
+            q.put("precious");
+            assertEquals("precious", q.get(true, Duration.ofSeconds(10)));
+        }
+    }
+
+    @Test
+    void aReentrantLockHeldByAProcessThatDiesIsReleased() throws Exception {
+        try (SyncManager manager = Multiprocessing.manager()) {
+            ManagedLock rlock = manager.rLock();
+            JvmProcess holder = new JvmProcess(() -> {
+                rlock.acquire();
+                Runtime.getRuntime().halt(3);
+            });
+            holder.start();
+            holder.join();
+            assertEquals(3, holder.exitCode());
+            assertTrue(rlock.acquire(true, Duration.ofSeconds(20)), "the dead holder's lock should be released");
+            rlock.release();
+        }
+    }
+
+    @Test
+    void callsFailPromptlyOnceTheServerIsGoneAndTheManagerCannotRestart() {
+        SyncManager manager = Multiprocessing.manager();
+        ManagedList<Integer> list = manager.list();
+        list.add(1);
+        manager.process().kill();
+        manager.process().join();
+        assertThrows(ManagerException.class, () -> list.add(2));
+        manager.shutdown();
+        assertThrows(ManagerException.class, list::size);
+        assertThrows(IllegalStateException.class, manager::start);
+        assertThrows(IllegalStateException.class, manager::list);
+    }
+
+    @Test
+    void proxiesTravelThroughAProcessQueueToAChild() throws Exception {
+        try (BaseManager server = tcpManager()) {
+            Counter counter = server.create("Counter");
+            ProcessQueue<Object> handoff = ProcessQueue.create();
+            handoff.put(counter);
+            JvmProcess p = new JvmProcess(() -> {
+                Counter c = (Counter) handoff.take();
+                for (int i = 0; i < 10; i++) {
+                    c.increment();
+                }
+            });
+            p.start();
+            p.join();
+            assertEquals(0, p.exitCode());
+            assertEquals(10, counter.value());
+            List<Object> none = List.of();
+            assertThrows(ManagerException.class, () -> server.create("no-such-type", none.toArray()));
+        }
+    }
+}
