@@ -71,15 +71,29 @@ final class ProxyHandler implements InvocationHandler {
     }
 
     private static Object newProxy(ProxyHandler handler) {
-        Object proxy = Proxy.newProxyInstance(handler.exposed.getClassLoader() != null
+        Object proxy = Proxies.forInterface(handler.exposed, handler);
+        if (proxy != null) {
+            CLEANER.register(proxy, handler.reference);
+            return proxy;
+        }
+        proxy = Proxy.newProxyInstance(handler.exposed.getClassLoader() != null
                         ? handler.exposed.getClassLoader() : ProxyHandler.class.getClassLoader(),
                 new Class<?>[] {handler.exposed, ManagedProxy.class}, handler);
         CLEANER.register(proxy, handler.reference);
         return proxy;
     }
 
+    /** Forwards one call of a hand-written proxy. */
+    Object forward(Call call, Object[] args) throws Throwable {
+        reference.claim();
+        return endpoint.call(id, call.signature(), args, call.method());
+    }
+
     /** The handler behind a proxy, or null if it is not one of ours. */
     static ProxyHandler of(Object proxy) {
+        if (proxy instanceof BaseProxy p) {
+            return p.handler;
+        }
         if (proxy != null && Proxy.isProxyClass(proxy.getClass()) && Proxy.getInvocationHandler(proxy) instanceof ProxyHandler h) {
             return h;
         }
@@ -167,7 +181,7 @@ final class ProxyHandler implements InvocationHandler {
     }
 
     /** What this proxy becomes when serialized: its address and id, plus a ticket for the receiver. */
-    private Token token() {
+    Token token() {
         long ticket = endpoint.ticket(id);
         byte[] key = endpoint.authkey();
         boolean inherited = java.util.Arrays.equals(key, ProcessState.authkey());
