@@ -55,6 +55,8 @@ public class BaseManager implements AutoCloseable {
     private final SocketAddress requested;
     private final byte[] authkey;
     private final Map<String, Registration> registry = new LinkedHashMap<>();
+    /** Whether the SyncManager types are registered (the server builds them itself). */
+    private boolean syncBuiltins;
     private Context context;
     private Duration shutdownTimeout = Duration.ofSeconds(1);
     private State state = State.INITIAL;
@@ -104,6 +106,12 @@ public class BaseManager implements AutoCloseable {
         return this;
     }
 
+    /** Registers the SyncManager types; called by {@link SyncManager}'s constructor. */
+    final void registerBuiltins(Map<String, Registration> builtins) {
+        registry.putAll(builtins);
+        syncBuiltins = true;
+    }
+
     /** Starts the server process with this context (by default, the process's default context). */
     public final BaseManager withContext(Context context) {
         requireState(State.INITIAL, "withContext");
@@ -126,15 +134,38 @@ public class BaseManager implements AutoCloseable {
      */
     public BaseManager start() {
         requireState(State.INITIAL, "start");
-        Map<String, Registration> reg = Map.copyOf(registry);
-        String address = requested == null ? null : Addresses.key(requested);
+        Map<String, Registration> extra = new LinkedHashMap<>(registry);
+        if (syncBuiltins) {
+            extra.keySet().removeAll(SyncManager.builtinRegistry().keySet());
+        }
         byte[] key = authkey;
+        Context ctx = context != null ? context : Multiprocessing.getContext();
+        String name = getClass().getSimpleName() + "-" + COUNTER.incrementAndGet();
+        if (requested == null) {
+            // The usual local manager: this process names the socket and watches for it to
+            // appear, so the server needs no channel back (and no shared memory) to start.
+            java.net.UnixDomainSocketAddress socket;
+            try {
+                socket = (java.net.UnixDomainSocketAddress) ManagerServer.freshUnixAddress();
+            } catch (IOException e) {
+                throw new ManagerException("cannot make a socket directory for the manager: " + e.getMessage(), e);
+            }
+            String address = Addresses.key(socket);
+            JvmProcess p = ctx.process(new ManagerServer.Launch(extra.isEmpty() ? Map.of() : extra, syncBuiltins, address, key, null), name);
+            p.setDaemon(true);
+            p.start();
+            awaitSocket(p, socket.getPath());
+            process = p;
+            endpoint = Endpoint.fresh(address, key);
+            state = State.STARTED;
+            return this;
+        }
+        String address = Addresses.key(requested);
         Pipe ready = Pipe.open(false);
         Connection readEnd = ready.left();
         Connection writeEnd = ready.right();
-        Context ctx = context != null ? context : Multiprocessing.getContext();
-        JvmProcess p = ctx.process(() -> ManagerServer.runInChild(reg, address, key, writeEnd),
-                getClass().getSimpleName() + "-" + COUNTER.incrementAndGet());
+        JvmProcess p = ctx.process(new ManagerServer.Launch(extra.isEmpty() ? Map.of() : extra, syncBuiltins, address, key, writeEnd),
+                name);
         p.setDaemon(true);
         p.start();
         writeEnd.close();
@@ -156,6 +187,24 @@ public class BaseManager implements AutoCloseable {
         endpoint = Endpoint.fresh((String) answer, key);
         state = State.STARTED;
         return this;
+    }
+
+    /** Waits until the server's socket exists (it is bound and listening), or the server died. */
+    private void awaitSocket(JvmProcess p, java.nio.file.Path socket) {
+        long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
+        while (!java.nio.file.Files.exists(socket)) {
+            if (!p.isAlive()) {
+                p.join();
+                throw new ManagerException("the manager process exited with code " + p.exitCode()
+                        + " before it listened (its error is on stderr)");
+            }
+            if (System.nanoTime() > deadline) {
+                p.kill();
+                p.join();
+                throw new ManagerException("the manager process did not listen within " + START_TIMEOUT);
+            }
+            java.util.concurrent.locks.LockSupport.parkNanos(100_000);
+        }
     }
 
     /**

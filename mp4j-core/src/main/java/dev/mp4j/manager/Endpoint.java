@@ -130,9 +130,22 @@ final class Endpoint {
      * {@code connect()} checks that the server is there (CPython's {@code dummy} call).
      */
     void probe() {
+        oneOff(Wire.DUMMY);
+    }
+
+    /** Asks the server to stop, over a connection of its own (no pipe is worth setting up for one request). */
+    void shutdown() {
+        if (ManagerServer.local(addressKey) != null) {
+            control(new byte[] {Wire.SHUTDOWN});
+            return;
+        }
+        oneOff(Wire.SHUTDOWN);
+    }
+
+    private void oneOff(byte op) {
         Connection conn;
         try {
-            conn = Client.connect(address, authkey);
+            conn = connect();
         } catch (dev.mp4j.connection.AuthenticationException e) {
             throw new ManagerException("authentication with the manager at " + addressKey + " failed: " + e.getMessage()
                     + " (is the authkey the server's?)", e);
@@ -140,17 +153,13 @@ final class Endpoint {
             throw new ManagerException("cannot reach the manager at " + addressKey + ": " + e, e);
         }
         try (conn) {
-            conn.sendBytes(new byte[] {Wire.DUMMY});
+            conn.sendBytes(new byte[] {op});
             result(conn.recvBytes(), null);
         } catch (RuntimeException | Error e) {
             throw e;
         } catch (Throwable t) {
             throw new ManagerException("the manager at " + addressKey + " did not answer: " + t, t);
         }
-    }
-
-    void shutdown() {
-        control(new byte[] {Wire.SHUTDOWN});
     }
 
     private Object control(byte[] request) {
@@ -243,7 +252,7 @@ final class Endpoint {
             return conn;
         }
         try {
-            conn = Client.connect(address, authkey);
+            conn = connect();
             conn.sendBytes(new Wire.Out(9).put(Wire.HELLO).putLong(ProcessHandle.current().pid()).toArray());
             byte[] reply = conn.recvBytes();
             if (reply.length == 0 || reply[0] != Wire.RETURN) {
@@ -262,6 +271,24 @@ final class Endpoint {
         Connection channel = SHARED_MEMORY && addressKey.startsWith("unix:") ? upgrade(conn) : conn;
         connection.set(channel);
         return channel;
+    }
+
+    /**
+     * Connects and authenticates. A Unix socket's file appears when it is bound, a moment before
+     * it listens; a server started a moment ago may refuse the very first connect, so that is
+     * retried for a little while.
+     */
+    private Connection connect() throws IOException {
+        for (int attempt = 0; ; attempt++) {
+            try {
+                return Client.connect(address, authkey);
+            } catch (java.net.ConnectException e) {
+                if (!addressKey.startsWith("unix:") || attempt >= 200) {
+                    throw e;
+                }
+                java.util.concurrent.locks.LockSupport.parkNanos(1_000_000);
+            }
+        }
     }
 
     /**

@@ -55,7 +55,6 @@ import java.util.concurrent.locks.ReentrantLock;
  * references are dropped. A ticket that is never claimed keeps its object until the server stops.
  */
 public final class ManagerServer implements AutoCloseable {
-    private static final System.Logger LOG = System.getLogger("dev.mp4j.manager");
     private static final Map<String, ManagerServer> LOCAL = new ConcurrentHashMap<>();
     private static final ThreadLocal<Session> CURRENT = new ThreadLocal<>();
     private static final ThreadLocal<Set<ReentrantLock>> HELD =
@@ -101,6 +100,24 @@ public final class ManagerServer implements AutoCloseable {
         LOCAL.put(addressKey, this);
     }
 
+    /**
+     * What a manager's child process runs: a record, not a lambda, because a child spends
+     * milliseconds spinning a class for a deserialized lambda, and the SyncManager types are
+     * built here rather than sent.
+     */
+    record Launch(Map<String, Registration> registry, boolean syncBuiltins, String address, byte[] authkey,
+            Connection ready) implements dev.mp4j.serial.ProcessTarget {
+        @Override
+        public void run() throws IOException {
+            Map<String, Registration> all = new java.util.LinkedHashMap<>();
+            if (syncBuiltins) {
+                all.putAll(SyncManager.builtinRegistry());
+            }
+            all.putAll(registry);
+            runInChild(all, address, authkey, ready);
+        }
+    }
+
     /** Runs in a manager's child process: listens, tells the parent where, serves until shutdown. */
     static void runInChild(Map<String, Registration> registry, String address, byte[] authkey, Connection ready)
             throws IOException {
@@ -108,19 +125,58 @@ public final class ManagerServer implements AutoCloseable {
         try {
             server = new ManagerServer(registry, address == null ? freshUnixAddress() : Addresses.parse(address), authkey);
         } catch (IOException | RuntimeException e) {
+            if (ready == null) {
+                throw e;
+            }
             ready.send(new IOException("cannot listen on " + (address == null ? "a Unix socket" : address) + ": " + e.getMessage()));
             ready.close();
             return;
         }
-        ready.send(server.addressKey);
-        ready.close();
+        if (ready != null) {
+            ready.send(server.addressKey);
+            ready.close();
+        } else {
+            // Local clients move to shared-memory pipes; set that machinery up while the first
+            // client is still connecting, rather than on its first call.
+            Thread.ofPlatform().daemon().name("mp4j-manager-warm-up").start(ManagerServer::warmSharedMemory);
+        }
         server.serveForever();
     }
 
-    /** A Unix-domain socket in a fresh private directory (removed when the server closes). */
+    private static void warmSharedMemory() {
+        try {
+            dev.mp4j.connection.Pipe pipe = dev.mp4j.connection.Pipe.open(true, 1 << 20, 4096);
+            pipe.left().close();
+            pipe.right().close();
+        } catch (RuntimeException ignored) {
+            // only a head start
+        }
+    }
+
+    private static final java.util.concurrent.atomic.AtomicInteger SOCKETS = new java.util.concurrent.atomic.AtomicInteger();
+
+    /**
+     * A Unix-domain socket in a fresh directory only this user can enter (removed when the server
+     * closes). Named from the pid and a counter rather than by {@code Files.createTempDirectory},
+     * whose random names cost a starting server the seeding of a SecureRandom; creating the
+     * directory fails if the name is taken, and the next name is tried.
+     */
     static SocketAddress freshUnixAddress() throws IOException {
-        java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("mp4j-manager-");
-        return java.net.UnixDomainSocketAddress.of(dir.resolve("socket"));
+        java.nio.file.Path tmp = java.nio.file.Path.of(System.getProperty("java.io.tmpdir"));
+        var ownerOnly = java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+                java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
+        for (int attempt = 0; ; attempt++) {
+            java.nio.file.Path dir = tmp.resolve("mp4j-manager-" + ProcessHandle.current().pid() + "-" + SOCKETS.incrementAndGet()
+                    + (attempt == 0 ? "" : "-" + Long.toHexString(System.nanoTime())));
+            try {
+                java.nio.file.Files.createDirectory(dir, ownerOnly);
+                return java.net.UnixDomainSocketAddress.of(dir.resolve("socket"));
+            } catch (java.nio.file.FileAlreadyExistsException taken) {
+                if (attempt > 100) {
+                    throw taken;
+                }
+            }
+        }
     }
 
     /** The address clients connect to (with the real port when port 0 was asked). */
@@ -137,7 +193,7 @@ public final class ManagerServer implements AutoCloseable {
         ExecutorService threads = Executors.newCachedThreadPool(Thread.ofPlatform().daemon().name("mp4j-manager-conn-", 0).factory());
         listener.serve(threads, this::serve, e -> {
             if (!stopping) {
-                LOG.log(System.Logger.Level.WARNING, "manager at " + addressKey + " refused a connection: " + e.getMessage());
+                Log.LOG.log(System.Logger.Level.WARNING, "manager at " + addressKey + " refused a connection: " + e.getMessage());
             }
         });
         try {
@@ -231,7 +287,7 @@ public final class ManagerServer implements AutoCloseable {
                     break;
                 } catch (IOException | RuntimeException e) {
                     if (!stopping && !conn.isClosed()) {
-                        LOG.log(System.Logger.Level.WARNING, "manager at " + addressKey
+                        Log.LOG.log(System.Logger.Level.WARNING, "manager at " + addressKey
                                 + " dropped a client connection (pid " + session.pid + "): " + e.getMessage());
                     }
                     break;
@@ -312,7 +368,7 @@ public final class ManagerServer implements AutoCloseable {
         } catch (Waits.CallerGoneException e) {
             throw e;
         } catch (IOException e) {
-            LOG.log(System.Logger.Level.WARNING, "manager at " + addressKey + " refused a request from pid "
+            Log.LOG.log(System.Logger.Level.WARNING, "manager at " + addressKey + " refused a request from pid "
                     + session.pid + ": " + e.getMessage());
             return traceback("the manager refused the request: " + e.getMessage());
         } catch (ManagerException e) {
@@ -503,6 +559,11 @@ public final class ManagerServer implements AutoCloseable {
 
     private static byte[] traceback(String text) {
         return new Wire.Out(text.length() + 8).put(Wire.TRACEBACK).putString(text.length() > 16_000 ? text.substring(0, 16_000) : text).toArray();
+    }
+
+    /** Created on the first warning only: setting up JDK logging costs a starting server tens of milliseconds. */
+    private static final class Log {
+        static final System.Logger LOG = System.getLogger("dev.mp4j.manager");
     }
 
     /** A served object and its reference count (guarded by {@code refs}). */

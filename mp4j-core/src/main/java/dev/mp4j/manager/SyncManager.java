@@ -44,20 +44,31 @@ public final class SyncManager extends BaseManager {
     /** A manager for {@code address} and {@code authkey} (see {@link BaseManager#BaseManager(SocketAddress, byte[])}). */
     public SyncManager(SocketAddress address, byte[] authkey) {
         super(address, authkey);
-        register("dict", ManagedMap.class, Builtin.DICT);
-        register("list", ManagedList.class, Builtin.LIST);
-        register("Namespace", Namespace.class, Builtin.NAMESPACE);
-        register("Queue", ManagedQueue.class, Builtin.QUEUE);
-        register("JoinableQueue", ManagedQueue.class, Builtin.QUEUE);
-        register("Lock", ManagedLock.class, Builtin.LOCK);
-        register("RLock", ManagedLock.class, Builtin.RLOCK);
-        register("Semaphore", ManagedSemaphore.class, Builtin.SEMAPHORE);
-        register("BoundedSemaphore", ManagedSemaphore.class, Builtin.BOUNDED_SEMAPHORE);
-        register("Event", ManagedEvent.class, Builtin.EVENT);
-        register("Condition", ManagedCondition.class, Builtin.CONDITION);
-        register("Barrier", ManagedBarrier.class, Builtin.BARRIER);
-        register("Value", ManagedValue.class, Builtin.VALUE);
-        register("Array", ManagedArray.class, Builtin.ARRAY);
+        registerBuiltins(builtinRegistry());
+    }
+
+    /** The type ids every SyncManager serves; a server process builds these itself instead of receiving them. */
+    static Map<String, Registration> builtinRegistry() {
+        Map<String, Registration> r = new java.util.LinkedHashMap<>();
+        builtin(r, "dict", ManagedMap.class, Builtin.DICT);
+        builtin(r, "list", ManagedList.class, Builtin.LIST);
+        builtin(r, "Namespace", Namespace.class, Builtin.NAMESPACE);
+        builtin(r, "Queue", ManagedQueue.class, Builtin.QUEUE);
+        builtin(r, "JoinableQueue", ManagedQueue.class, Builtin.QUEUE);
+        builtin(r, "Lock", ManagedLock.class, Builtin.LOCK);
+        builtin(r, "RLock", ManagedLock.class, Builtin.RLOCK);
+        builtin(r, "Semaphore", ManagedSemaphore.class, Builtin.SEMAPHORE);
+        builtin(r, "BoundedSemaphore", ManagedSemaphore.class, Builtin.BOUNDED_SEMAPHORE);
+        builtin(r, "Event", ManagedEvent.class, Builtin.EVENT);
+        builtin(r, "Condition", ManagedCondition.class, Builtin.CONDITION);
+        builtin(r, "Barrier", ManagedBarrier.class, Builtin.BARRIER);
+        builtin(r, "Value", ManagedValue.class, Builtin.VALUE);
+        builtin(r, "Array", ManagedArray.class, Builtin.ARRAY);
+        return r;
+    }
+
+    private static void builtin(Map<String, Registration> r, String typeId, Class<?> exposed, Builtin factory) {
+        r.put(typeId, new Registration(typeId, exposed.getName(), factory));
     }
 
     /**

@@ -42,6 +42,7 @@ public final class ByteRing {
     static final long SPIN_NANOS = Long.getLong("mp4j.pipe.spinNanos", 20_000);
     /** Whether a spinning reader yields its core now and then ({@code -Dmp4j.pipe.spinYield=false}: never). */
     static final boolean SPIN_YIELD = !"false".equals(System.getProperty("mp4j.pipe.spinYield"));
+    static final int YIELD_AFTER_SPINS = Integer.getInteger("mp4j.pipe.yieldAfterSpins", 32);
     /** Big messages are published in steps, so the reader can copy out while the writer copies in. */
     private static final int PUBLISH_STEP = 128 * 1024;
     /** Upper bound of one futex sleep: how late a silently dead peer can be noticed. */
@@ -280,7 +281,7 @@ public final class ByteRing {
                 if (System.nanoTime() - spinUntil > 0) {
                     break;
                 }
-                if (SPIN_YIELD && spins >= 128) {
+                if (SPIN_YIELD && spins >= YIELD_AFTER_SPINS) {
                     // On a machine with few cores the peer (or its JIT compiler) may need this
                     // core: spinning past its time slice only delays the answer we wait for.
                     Thread.yield();
