@@ -28,6 +28,15 @@ abstract class BaseProxy implements ManagedProxy {
         }
     }
 
+    /** A call whose answer is not awaited (see {@link Endpoint#send}). */
+    final void send(Call call, Object... args) {
+        try {
+            handler.send(call, args);
+        } catch (Throwable t) {
+            throw BaseProxy.<RuntimeException>sneaky(t);
+        }
+    }
+
     /**
      * Rethrows what the manager threw; {@link Endpoint} has already wrapped any checked exception
      * the called method does not declare, so only declared ones pass here unchecked.

@@ -34,7 +34,12 @@ final class Endpoint {
     private final SocketAddress address;
     private final byte[] authkey;
     private final Serializer serializer = Serializer.standard();
-    private final ThreadLocal<Connection> connection = new ThreadLocal<>();
+    private final ThreadLocal<Channel> connection = new ThreadLocal<>();
+    /** Every channel of this endpoint, so that replies still owed are collected at exit. */
+    private final List<Channel> channels = new ArrayList<>();
+    /** Pipelined requests a channel may have in flight before it collects their replies. */
+    private static final int PIPELINE_WINDOW = 256;
+    private static volatile boolean exitHookAdded;
     /** Every connection made, kept reachable so none closes (and drops this process's references) early. */
     private final List<Connection> connections = new ArrayList<>();
     private volatile boolean gone;
@@ -235,22 +240,127 @@ final class Endpoint {
         if (gone) {
             throw new ManagerException("the manager at " + addressKey + " has shut down");
         }
-        Connection conn = connection();
-        try {
-            conn.sendBytes(request);
-            return conn.recvBytes();
-        } catch (IOException e) {
-            connection.remove();
-            conn.close();
-            throw new ManagerException("lost the connection to the manager at " + addressKey + ": " + e.getMessage(), e);
+        Channel ch = channel();
+        synchronized (ch) {
+            try {
+                collect(ch);
+                ch.conn.sendBytes(request);
+                return ch.conn.recvBytes();
+            } catch (IOException e) {
+                lose(ch);
+                throw new ManagerException("lost the connection to the manager at " + addressKey + ": " + e.getMessage(), e);
+            }
         }
     }
 
-    private Connection connection() {
-        Connection conn = connection.get();
-        if (conn != null && !conn.isClosed()) {
-            return conn;
+    /**
+     * Sends a call whose answer the caller does not wait for (a put on an unbounded queue): the
+     * request is in the channel, in order, when this returns; its reply is collected before this
+     * thread's next call, or at exit. An error in it is thrown by that next call.
+     */
+    void send(long id, String signature, Object[] args) throws Throwable {
+        ManagerServer local = viaSocket ? null : ManagerServer.local(addressKey);
+        if (local != null || gone) {
+            call(id, signature, args, null);
+            return;
         }
+        Wire.Out out = new Wire.Out(64 + signature.length());
+        out.put(Wire.CALL).putLong(id).putString(signature);
+        writeArgs(out, args, signature);
+        byte[] request = out.toArray();
+        Channel ch = channel();
+        synchronized (ch) {
+            try {
+                ch.conn.sendBytes(request);
+                ch.pending++;
+                if (ch.pending >= PIPELINE_WINDOW) {
+                    collect(ch);
+                }
+            } catch (IOException e) {
+                lose(ch);
+                throw new ManagerException("lost the connection to the manager at " + addressKey + ": " + e.getMessage(), e);
+            }
+        }
+        if (!exitHookAdded) {
+            addExitHook();
+        }
+    }
+
+    /** Reads the replies a channel still owes; throws the first error among them. */
+    private void collect(Channel ch) throws IOException {
+        Throwable first = null;
+        while (ch.pending > 0) {
+            byte[] reply = ch.conn.recvBytes();
+            ch.pending--;
+            if (first == null && (reply.length == 0 || reply[0] != Wire.RETURN)) {
+                try {
+                    result(reply, null);
+                } catch (Throwable t) {
+                    first = t;
+                }
+            }
+        }
+        if (first != null) {
+            throw new ManagerException("an earlier call sent without waiting failed in the manager at " + addressKey + ": " + first, first);
+        }
+    }
+
+    private void lose(Channel ch) {
+        connection.remove();
+        ch.conn.close();
+    }
+
+    private static synchronized void addExitHook() {
+        if (exitHookAdded) {
+            return;
+        }
+        exitHookAdded = true;
+        // A process that puts and exits: its last puts are processed before it is gone, so that
+        // whoever joins it and then looks at the queue finds them there.
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            for (Endpoint e : ENDPOINTS.values()) {
+                List<Channel> all;
+                synchronized (e.channels) {
+                    all = new ArrayList<>(e.channels);
+                }
+                for (Channel ch : all) {
+                    synchronized (ch) {
+                        try {
+                            e.collect(ch);
+                        } catch (IOException | RuntimeException failed) {
+                            System.err.println("mp4j: " + failed.getMessage());
+                        }
+                    }
+                }
+            }
+        }, "mp4j-manager-flush"));
+    }
+
+    /** One thread's connection to the manager and the replies it still owes. */
+    private static final class Channel {
+        final Connection conn;
+        int pending;
+
+        Channel(Connection conn) {
+            this.conn = conn;
+        }
+    }
+
+    private Channel channel() {
+        Channel ch = connection.get();
+        if (ch != null && !ch.conn.isClosed()) {
+            return ch;
+        }
+        ch = new Channel(openChannel());
+        synchronized (channels) {
+            channels.add(ch);
+        }
+        connection.set(ch);
+        return ch;
+    }
+
+    private Connection openChannel() {
+        Connection conn;
         try {
             conn = connect();
             conn.sendBytes(new Wire.Out(9).put(Wire.HELLO).putLong(ProcessHandle.current().pid()).toArray());
@@ -268,9 +378,7 @@ final class Endpoint {
         synchronized (connections) {
             connections.add(conn);
         }
-        Connection channel = SHARED_MEMORY && addressKey.startsWith("unix:") ? upgrade(conn) : conn;
-        connection.set(channel);
-        return channel;
+        return SHARED_MEMORY && addressKey.startsWith("unix:") ? upgrade(conn) : conn;
     }
 
     /**

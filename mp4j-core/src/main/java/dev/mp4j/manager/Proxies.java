@@ -275,13 +275,39 @@ final class Proxies {
         private static final Call JOIN = Call.of(ManagedQueue.class, "join");
         private static final Call JOIN_TIMED = Call.of(ManagedQueue.class, "join", Duration.class);
 
+        /** -1 not known yet, 0 unbounded, 1 bounded. */
+        private transient volatile int bounded = -1;
+
         QueueProxy(ProxyHandler h) {
             super(h);
         }
 
+        /**
+         * A put into an unbounded queue cannot block or be refused for room, so it is sent without
+         * waiting for the answer: a producer streams instead of paying a round trip per item.
+         */
+        private boolean unbounded() {
+            int b = bounded;
+            if (b < 0) {
+                b = remainingCapacity() > Integer.MAX_VALUE / 2 ? 0 : 1;
+                bounded = b;
+            }
+            return b == 0;
+        }
+
         @Override public boolean offer(E e) { return (Boolean) call(OFFER, e); }
         @Override public boolean offer(E e, long timeout, TimeUnit unit) throws InterruptedException { return (Boolean) call(OFFER_TIMED, e, timeout, unit); }
-        @Override public void put(E e) throws InterruptedException { call(PUT, e); }
+        @Override
+        public void put(E e) throws InterruptedException {
+            if (e == null) {
+                throw new NullPointerException("a queue does not hold null");
+            }
+            if (unbounded()) {
+                send(PUT, e);
+            } else {
+                call(PUT, e);
+            }
+        }
         @Override @SuppressWarnings("unchecked") public E take() throws InterruptedException { return (E) call(TAKE); }
         @Override @SuppressWarnings("unchecked") public E poll(long timeout, TimeUnit unit) throws InterruptedException { return (E) call(POLL_TIMED, timeout, unit); }
         @Override public int remainingCapacity() { return (Integer) call(REMAINING); }

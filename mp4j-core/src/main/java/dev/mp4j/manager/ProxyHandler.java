@@ -89,6 +89,12 @@ final class ProxyHandler implements InvocationHandler {
         return endpoint.call(id, call.signature(), args, call.method());
     }
 
+    /** Sends one call of a hand-written proxy without waiting for its answer (see {@link Endpoint#send}). */
+    void send(Call call, Object[] args) throws Throwable {
+        reference.claim();
+        endpoint.send(id, call.signature(), args);
+    }
+
     /** The handler behind a proxy, or null if it is not one of ours. */
     static ProxyHandler of(Object proxy) {
         if (proxy instanceof BaseProxy p) {

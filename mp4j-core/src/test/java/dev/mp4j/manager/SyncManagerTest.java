@@ -131,6 +131,28 @@ class SyncManagerTest {
     }
 
     @Test
+    void putsOfAChildThatExitedAreInTheQueueOnceItIsJoined() {
+        ManagedQueue<Integer> q = manager.queue();
+        JvmProcess p = new JvmProcess(() -> {
+            for (int i = 0; i < 1000; i++) {
+                q.put(i);
+            }
+        });
+        runAll(List.of(p));
+        assertEquals(1000, q.qsize(), "a producer's puts are all processed before it is gone");
+        assertEquals(0, q.poll());
+    }
+
+    @Test
+    void aRefusedPutSurfacesOnTheNextCall() throws Exception {
+        ManagedQueue<Object> q = manager.queue();
+        q.put(new java.text.SimpleDateFormat());
+        ManagerException e = assertThrows(ManagerException.class, q::qsize);
+        assertTrue(e.getMessage().contains("refused"), e.getMessage());
+        assertEquals(0, q.qsize());
+    }
+
+    @Test
     void boundedJoinableQueueCountsTasks() throws Exception {
         ManagedQueue<Integer> q = manager.joinableQueue(2);
         q.put(1);
