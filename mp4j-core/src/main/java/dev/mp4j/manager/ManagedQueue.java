@@ -15,9 +15,13 @@ import java.util.concurrent.BlockingQueue;
  * Integer n = tasks.get(true, Duration.ofSeconds(1));   // QueueEmptyException after a second
  * }</pre>
  *
- * <p>It is also a {@link BlockingQueue}. Unlike {@code multiprocessing.Queue} it has no feeder
- * thread: {@code put} returns once the item is in the manager, so a process that puts and exits
- * loses nothing and never hangs at exit. Iteration works on a snapshot.
+ * <p>It is also a {@link BlockingQueue}. There is no feeder thread and nothing to flush: a
+ * {@code put} into an unbounded queue returns once the item is on its way, in order, without
+ * waiting for the manager's answer (so a producer streams instead of paying a round trip per
+ * item); the answers are collected before the thread's next call to the manager, which throws if
+ * the manager refused an item, and before the process exits, so whoever joins a producer finds
+ * all its items in the queue. A {@code put} into a bounded queue waits for room, in the manager.
+ * Iteration works on a snapshot.
  */
 public interface ManagedQueue<E> extends BlockingQueue<E> {
     /** Python's {@code get()}: waits for an item. */
