@@ -53,10 +53,24 @@ public record Pipe(Connection left, Connection right) implements java.io.Seriali
      * than the ring still pass, streamed through it.
      */
     public static Pipe open(boolean duplex, long maxMessageBytes, int ringBytes) {
+        return open(duplex, maxMessageBytes, ringBytes, false);
+    }
+
+    /**
+     * A duplex pipe for a private channel: each end is used by one thread of one process at a
+     * time (a request/reply channel, say), so sends and receives skip the cross-process locks
+     * that let several processes share an end. Sharing such an end corrupts its messages.
+     */
+    public static Pipe openPrivate(long maxMessageBytes, int ringBytes) {
+        return open(true, maxMessageBytes, ringBytes, true);
+    }
+
+    private static Pipe open(boolean duplex, long maxMessageBytes, int ringBytes, boolean exclusive) {
         if (maxMessageBytes < 0) {
             throw new IllegalArgumentException("maxMessageBytes must not be negative, got " + maxMessageBytes);
         }
         PipeSegment segment = PipeSegment.create(duplex, ringBytes);
-        return new Pipe(PipeConnection.open(segment, 0, maxMessageBytes), PipeConnection.open(segment, 1, maxMessageBytes));
+        return new Pipe(PipeConnection.open(segment, 0, maxMessageBytes, exclusive),
+                PipeConnection.open(segment, 1, maxMessageBytes, exclusive));
     }
 }

@@ -20,9 +20,13 @@ final class PipeConnection extends AbstractConnection implements Serializable, B
     private final transient ByteRing out;
     private final transient ProcessLock writers;
     private final transient ProcessLock readers;
+    /** One thread of one process uses each end: the cross-process locks are skipped. */
+    private final transient boolean exclusive;
 
-    private PipeConnection(PipeSegment segment, int end, int slot, boolean readable, boolean writable, long maxMessageBytes) {
+    private PipeConnection(PipeSegment segment, int end, int slot, boolean readable, boolean writable, long maxMessageBytes,
+            boolean exclusive) {
         super(readable, writable, maxMessageBytes);
+        this.exclusive = exclusive;
         this.segment = segment;
         this.end = end;
         this.slot = slot;
@@ -34,14 +38,18 @@ final class PipeConnection extends AbstractConnection implements Serializable, B
     }
 
     static PipeConnection open(PipeSegment segment, int end, long maxMessageBytes) {
-        int slot = segment.acquireSlot(end, PipeSegment.myPid());
-        return forSlot(segment, end, slot, maxMessageBytes);
+        return open(segment, end, maxMessageBytes, false);
     }
 
-    private static PipeConnection forSlot(PipeSegment segment, int end, int slot, long maxMessageBytes) {
+    static PipeConnection open(PipeSegment segment, int end, long maxMessageBytes, boolean exclusive) {
+        int slot = segment.acquireSlot(end, PipeSegment.myPid());
+        return forSlot(segment, end, slot, maxMessageBytes, exclusive);
+    }
+
+    private static PipeConnection forSlot(PipeSegment segment, int end, int slot, long maxMessageBytes, boolean exclusive) {
         boolean duplex = segment.duplex();
         // One-way pipes follow CPython: the first end reads, the second writes.
-        return new PipeConnection(segment, end, slot, duplex || end == 0, duplex || end == 1, maxMessageBytes);
+        return new PipeConnection(segment, end, slot, duplex || end == 0, duplex || end == 1, maxMessageBytes, exclusive);
     }
 
     @Override
@@ -80,22 +88,30 @@ final class PipeConnection extends AbstractConnection implements Serializable, B
 
     @Override
     void lockForWrite() {
-        writers.lock();
+        if (!exclusive) {
+            writers.lock();
+        }
     }
 
     @Override
     void unlockForWrite() {
-        writers.unlock();
+        if (!exclusive) {
+            writers.unlock();
+        }
     }
 
     @Override
     void lockForRead() {
-        readers.lock();
+        if (!exclusive) {
+            readers.lock();
+        }
     }
 
     @Override
     void unlockForRead() {
-        readers.unlock();
+        if (!exclusive) {
+            readers.unlock();
+        }
     }
 
     @Override
@@ -128,17 +144,18 @@ final class PipeConnection extends AbstractConnection implements Serializable, B
             throw new java.io.InvalidObjectException("cannot send a closed Connection");
         }
         int reserved = segment.acquireSlot(end, PipeSegment.myPid());
-        return new EndRef(segment.name(), end, reserved, PipeSegment.myPid(), maxMessageBytes());
+        return new EndRef(segment.name(), end, reserved, PipeSegment.myPid(), maxMessageBytes(), exclusive);
     }
 
     /** What a pipe end looks like on the wire. */
-    record EndRef(String segmentName, int end, int slot, int senderPid, long maxMessageBytes) implements Serializable {
+    record EndRef(String segmentName, int end, int slot, int senderPid, long maxMessageBytes, boolean exclusive)
+            implements Serializable {
         @Serial
         private Object readResolve() throws ObjectStreamException {
             try {
                 PipeSegment segment = PipeSegment.attach(segmentName);
                 int mine = segment.takeOverSlot(end, slot, senderPid);
-                PipeConnection conn = forSlot(segment, end, mine, maxMessageBytes);
+                PipeConnection conn = forSlot(segment, end, mine, maxMessageBytes, exclusive);
                 return conn;
             } catch (IllegalStateException e) {
                 java.io.InvalidObjectException failure =

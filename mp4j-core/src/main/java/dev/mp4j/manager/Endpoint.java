@@ -94,10 +94,19 @@ final class Endpoint {
 
     /** Calls a method on a served object; returns its result or throws what it threw. */
     Object call(long id, String signature, Object[] args, Method method) throws Throwable {
-        Wire.Out out = new Wire.Out(64 + signature.length());
-        out.put(Wire.CALL).putLong(id).putString(signature);
-        writeArgs(out, args, signature);
-        return result(roundTrip(out.toArray()), method);
+        return call(id, Wire.signatureBytes(signature), signature, args, method);
+    }
+
+    /** {@link #call(long, String, Object[], Method)} with the signature already encoded. */
+    Object call(long id, byte[] signature, String name, Object[] args, Method method) throws Throwable {
+        return result(roundTrip(request(id, signature, name, args)), method);
+    }
+
+    private byte[] request(long id, byte[] signature, String name, Object[] args) {
+        Wire.Out out = new Wire.Out(48 + signature.length);
+        out.put(Wire.CALL).putLong(id).putRaw(signature);
+        writeArgs(out, args, name);
+        return out.toArray();
     }
 
     /** Creates an object of a registered type; returns its id and interface name. */
@@ -258,16 +267,13 @@ final class Endpoint {
      * request is in the channel, in order, when this returns; its reply is collected before this
      * thread's next call, or at exit. An error in it is thrown by that next call.
      */
-    void send(long id, String signature, Object[] args) throws Throwable {
+    void send(long id, byte[] signature, String name, Object[] args) throws Throwable {
         ManagerServer local = viaSocket ? null : ManagerServer.local(addressKey);
         if (local != null || gone) {
-            call(id, signature, args, null);
+            call(id, signature, name, args, null);
             return;
         }
-        Wire.Out out = new Wire.Out(64 + signature.length());
-        out.put(Wire.CALL).putLong(id).putString(signature);
-        writeArgs(out, args, signature);
-        byte[] request = out.toArray();
+        byte[] request = request(id, signature, name, args);
         Channel ch = channel();
         synchronized (ch) {
             try {
@@ -405,7 +411,7 @@ final class Endpoint {
      * learns that this process has gone. Falls back to the socket if the server declines.
      */
     private Connection upgrade(Connection socket) {
-        Pipe pipe = Pipe.open(true, MAX_MESSAGE_BYTES, PIPE_RING_BYTES);
+        Pipe pipe = Pipe.openPrivate(MAX_MESSAGE_BYTES, PIPE_RING_BYTES);
         try {
             byte[] end = serializer.serialize(pipe.right());
             byte[] request = new byte[end.length + 1];

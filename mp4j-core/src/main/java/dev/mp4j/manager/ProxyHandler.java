@@ -86,13 +86,13 @@ final class ProxyHandler implements InvocationHandler {
     /** Forwards one call of a hand-written proxy. */
     Object forward(Call call, Object[] args) throws Throwable {
         reference.claim();
-        return endpoint.call(id, call.signature(), args, call.method());
+        return endpoint.call(id, call.signatureBytes(), call.signature(), args, call.method());
     }
 
     /** Sends one call of a hand-written proxy without waiting for its answer (see {@link Endpoint#send}). */
     void send(Call call, Object[] args) throws Throwable {
         reference.claim();
-        endpoint.send(id, call.signature(), args);
+        endpoint.send(id, call.signatureBytes(), call.signature(), args);
     }
 
     /** The handler behind a proxy, or null if it is not one of ours. */

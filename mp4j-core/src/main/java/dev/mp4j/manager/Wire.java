@@ -48,6 +48,16 @@ final class Wire {
     private Wire() {
     }
 
+    /** A signature as {@link Out#putString} writes it, encoded once instead of on every call. */
+    static byte[] signatureBytes(String s) {
+        byte[] b = s.getBytes(StandardCharsets.UTF_8);
+        byte[] out = new byte[b.length + 2];
+        out[0] = (byte) (b.length >>> 8);
+        out[1] = (byte) b.length;
+        System.arraycopy(b, 0, out, 2, b.length);
+        return out;
+    }
+
     /** A growable output buffer. */
     static final class Out {
         byte[] buf;
