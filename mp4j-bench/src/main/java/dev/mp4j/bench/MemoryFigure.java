@@ -2,6 +2,7 @@ package dev.mp4j.bench;
 
 import dev.mp4j.Context;
 import dev.mp4j.Multiprocessing;
+import dev.mp4j.pool.ProcessPool;
 import dev.mp4j.process.JvmProcess;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -16,7 +17,8 @@ import java.util.Map;
  * as VmRSS, Pss and USS (Private_Clean + Private_Dirty) in MiB from /proc, as in
  * {@code fig12_memory.py}. A child counts as settled when its VmRSS is unchanged over three 50 ms
  * polls in a row (a JVM's main thread does not sleep in {@code clock_nanosleep}, so CPython's
- * other half of the test does not carry over). Pool workers come with the pool.
+ * other half of the test does not carry over). Pool workers: a pool of two after a 100-item
+ * map, the mean of its two idle workers.
  */
 public final class MemoryFigure implements Figure {
     @Override
@@ -31,7 +33,7 @@ public final class MemoryFigure implements Figure {
 
     @Override
     public String description() {
-        return "resident memory (rss, pss, uss in MiB) of an idle child and of the parent";
+        return "resident memory (rss, pss, uss in MiB) of an idle child, an idle pool worker and the parent";
     }
 
     @Override
@@ -53,10 +55,29 @@ public final class MemoryFigure implements Figure {
                 p.terminate();
                 p.join();
             }
+            List<Map<String, Double>> workers = new ArrayList<>();
+            for (int r = 0; r < reps; r++) {
+                try (ProcessPool pool = ProcessPool.create(ProcessPool.Options.defaults().withProcesses(2).withContext(ctx))) {
+                    pool.map(x -> Math.abs(x), java.util.stream.IntStream.range(0, 100).boxed().toList());
+                    List<Long> pids = pool.workerPids();
+                    for (long pid : pids) {
+                        settle(pid);
+                    }
+                    Map<String, Double> mean = new LinkedHashMap<>();
+                    for (long pid : pids) {
+                        mem(pid).forEach((k, v) -> mean.merge(k, v / pids.size(), Double::sum));
+                    }
+                    workers.add(mean);
+                }
+            }
             Map<String, Object> kp = new LinkedHashMap<>();
             kp.put("method", method);
             kp.put("target", "time.sleep");
             emit3(out, "idle_child", kids, kp);
+            Map<String, Object> wp = new LinkedHashMap<>();
+            wp.put("method", method);
+            wp.put("workers", 2);
+            emit3(out, "pool_worker", workers, wp);
             Map<String, Object> pp = new LinkedHashMap<>();
             pp.put("method", method);
             emit3(out, "parent_driver", parent, pp);
