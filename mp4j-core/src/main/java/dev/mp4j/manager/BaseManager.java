@@ -70,6 +70,15 @@ public class BaseManager implements AutoCloseable {
     }
 
     /**
+     * A manager for TCP port {@code port} on 127.0.0.1: where {@link #start()} or {@link #server()}
+     * listens (0 picks a free port), or where {@link #connect()} connects. To serve other machines,
+     * give the address to bind, {@code new InetSocketAddress("0.0.0.0", port)}.
+     */
+    public BaseManager(int port, byte[] authkey) {
+        this(new InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), port), authkey);
+    }
+
+    /**
      * A manager for {@code address}: where {@link #start()} or {@link #server()} listens (port 0
      * picks a free one; null, a fresh Unix-domain socket), or where {@link #connect()} connects.
      *

@@ -16,7 +16,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.Vector;
 import java.util.concurrent.BrokenBarrierException;
-import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.LinkedBlockingDeque;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.locks.ReentrantLock;
@@ -185,8 +185,12 @@ final class Referents {
         }
     }
 
-    /** Python's queue.Queue: a blocking queue with task accounting; waits check the caller is alive. */
-    static final class ServerQueue<E> extends LinkedBlockingQueue<E> implements ManagedQueue<E> {
+    /**
+     * Python's queue.Queue: a blocking queue with task accounting. Waits check that the caller is
+     * still there, and an item taken for a caller that has gone is put back at the head, so a
+     * client killed while blocked in {@code get} takes nothing with it.
+     */
+    static final class ServerQueue<E> extends LinkedBlockingDeque<E> implements ManagedQueue<E> {
         private static final long serialVersionUID = 1L;
         private final int maxsize;
         private final transient Object tasks = new Object();
@@ -213,6 +217,14 @@ final class Referents {
         }
 
         @Override
+        public boolean add(E e) {
+            if (!offer(e)) {
+                throw new IllegalStateException("Queue full");
+            }
+            return true;
+        }
+
+        @Override
         public boolean offer(E e, long timeout, TimeUnit unit) throws InterruptedException {
             long deadline = Waits.deadline(unit.toNanos(timeout));
             do {
@@ -236,7 +248,7 @@ final class Referents {
             do {
                 E e = super.poll(Waits.slice(deadline), TimeUnit.NANOSECONDS);
                 if (e != null) {
-                    return e;
+                    return handOver(e);
                 }
                 Waits.checkCaller();
             } while (System.nanoTime() < deadline);
@@ -256,7 +268,7 @@ final class Referents {
         @Override
         public E get(boolean block, Duration timeout) throws QueueEmptyException, InterruptedException {
             long nanos = Waits.nanos(block, timeout);
-            E e = nanos == 0 ? super.poll() : poll(nanos, TimeUnit.NANOSECONDS);
+            E e = nanos == 0 ? handOver(super.poll()) : poll(nanos, TimeUnit.NANOSECONDS);
             if (e == null) {
                 throw new QueueEmptyException(nanos == 0 ? "the queue is empty" : "no item within " + timeout);
             }
@@ -265,7 +277,7 @@ final class Referents {
 
         @Override
         public E getNowait() throws QueueEmptyException {
-            E e = super.poll();
+            E e = handOver(super.poll());
             if (e == null) {
                 throw new QueueEmptyException("the queue is empty");
             }
@@ -287,6 +299,20 @@ final class Referents {
             if (!offer(item)) {
                 throw new QueueFullException("the queue is full (maxsize " + maxsize + ")");
             }
+        }
+
+        /** Returns a taken item, or puts it back first in line if whoever asked for it is gone. */
+        private E handOver(E e) {
+            if (e != null && ManagerServer.callerGone()) {
+                super.offerFirst(e);
+                throw new Waits.CallerGoneException();
+            }
+            return e;
+        }
+
+        @Override
+        public E poll() {
+            return handOver(super.poll());
         }
 
         @Override public int qsize() { return size(); }
