@@ -160,11 +160,8 @@ final class Endpoint {
         Connection conn;
         try {
             conn = connect();
-        } catch (dev.mp4j.connection.AuthenticationException e) {
-            throw new ManagerException("authentication with the manager at " + addressKey + " failed: " + e.getMessage()
-                    + " (is the authkey the server's?)", e);
         } catch (IOException e) {
-            throw new ManagerException("cannot reach the manager at " + addressKey + ": " + e, e);
+            throw unreachable(e);
         }
         try (conn) {
             conn.sendBytes(new byte[] {op});
@@ -365,6 +362,15 @@ final class Endpoint {
         return ch;
     }
 
+    /** Why connecting failed, for the caller: a refused key is said to be one. */
+    private ManagerException unreachable(IOException e) {
+        if (e instanceof dev.mp4j.connection.AuthenticationException) {
+            return new ManagerException("authentication with the manager at " + addressKey + " failed: " + e.getMessage()
+                    + " (is the authkey the server's?)", e);
+        }
+        return new ManagerException("cannot reach the manager at " + addressKey + ": " + e, e);
+    }
+
     private Connection openChannel() {
         Connection conn;
         try {
@@ -375,11 +381,8 @@ final class Endpoint {
                 conn.close();
                 throw new ManagerException("the manager at " + addressKey + " refused this process's greeting");
             }
-        } catch (dev.mp4j.connection.AuthenticationException e) {
-            throw new ManagerException("authentication with the manager at " + addressKey + " failed: " + e.getMessage()
-                    + " (is the authkey the server's?)", e);
         } catch (IOException e) {
-            throw new ManagerException("cannot reach the manager at " + addressKey + ": " + e, e);
+            throw unreachable(e);
         }
         synchronized (connections) {
             connections.add(conn);
