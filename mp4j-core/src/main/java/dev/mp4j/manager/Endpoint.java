@@ -247,15 +247,16 @@ final class Endpoint {
             throw new ManagerException("the manager at " + addressKey + " has shut down");
         }
         Channel ch = channel();
-        synchronized (ch) {
-            try {
-                collect(ch);
-                ch.conn.sendBytes(request);
-                return ch.conn.recvBytes();
-            } catch (IOException e) {
-                lose(ch);
-                throw new ManagerException("lost the connection to the manager at " + addressKey + ": " + e.getMessage(), e);
-            }
+        ch.lock.lock();
+        try {
+            collect(ch);
+            ch.conn.sendBytes(request);
+            return ch.conn.recvBytes();
+        } catch (IOException e) {
+            lose(ch);
+            throw new ManagerException("lost the connection to the manager at " + addressKey + ": " + e.getMessage(), e);
+        } finally {
+            ch.lock.unlock();
         }
     }
 
@@ -272,17 +273,18 @@ final class Endpoint {
         }
         byte[] request = request(id, signature, name, args);
         Channel ch = channel();
-        synchronized (ch) {
-            try {
-                ch.conn.sendBytes(request);
-                ch.pending++;
-                if (ch.pending >= PIPELINE_WINDOW) {
-                    collect(ch);
-                }
-            } catch (IOException e) {
-                lose(ch);
-                throw new ManagerException("lost the connection to the manager at " + addressKey + ": " + e.getMessage(), e);
+        ch.lock.lock();
+        try {
+            ch.conn.sendBytes(request);
+            ch.pending++;
+            if (ch.pending >= PIPELINE_WINDOW) {
+                collect(ch);
             }
+        } catch (IOException e) {
+            lose(ch);
+            throw new ManagerException("lost the connection to the manager at " + addressKey + ": " + e.getMessage(), e);
+        } finally {
+            ch.lock.unlock();
         }
         if (!exitHookAdded) {
             addExitHook();
@@ -327,12 +329,24 @@ final class Endpoint {
                     all = new ArrayList<>(e.channels);
                 }
                 for (Channel ch : all) {
-                    synchronized (ch) {
-                        try {
-                            e.collect(ch);
-                        } catch (IOException | RuntimeException failed) {
-                            System.err.println("mp4j: " + failed.getMessage());
+                    // A channel owes replies only between calls; one whose thread is blocked in
+                    // a call (a daemon thread in get(), say) owes none, and must not hold up exit.
+                    if (ch.pending == 0) {
+                        continue;
+                    }
+                    try {
+                        if (!ch.lock.tryLock(1, java.util.concurrent.TimeUnit.SECONDS)) {
+                            continue;
                         }
+                    } catch (InterruptedException interrupted) {
+                        return;
+                    }
+                    try {
+                        e.collect(ch);
+                    } catch (IOException | RuntimeException failed) {
+                        System.err.println("mp4j: " + failed.getMessage());
+                    } finally {
+                        ch.lock.unlock();
                     }
                 }
             }
@@ -342,7 +356,8 @@ final class Endpoint {
     /** One thread's connection to the manager and the replies it still owes. */
     private static final class Channel {
         final Connection conn;
-        int pending;
+        final java.util.concurrent.locks.ReentrantLock lock = new java.util.concurrent.locks.ReentrantLock();
+        volatile int pending;
 
         Channel(Connection conn) {
             this.conn = conn;

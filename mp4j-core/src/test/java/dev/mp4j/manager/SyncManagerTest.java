@@ -144,6 +144,31 @@ class SyncManagerTest {
     }
 
     @Test
+    void aChildWhoseDaemonThreadIsBlockedInGetStillExits() {
+        ManagedQueue<Integer> never = manager.queue();
+        ManagedQueue<Integer> out = manager.queue();
+        ManagedEvent blocked = manager.event();
+        JvmProcess p = new JvmProcess(() -> {
+            Thread t = new Thread(() -> {
+                try {
+                    blocked.set();
+                    never.get();
+                } catch (InterruptedException ignored) {
+                    // exit
+                }
+            });
+            t.setDaemon(true);
+            t.start();
+            blocked.await(Duration.ofSeconds(20));
+            out.put(1);
+        });
+        p.start();
+        assertTrue(p.join(Duration.ofSeconds(30)), "the exit flush must not wait for a thread blocked in a call");
+        assertEquals(0, p.exitCode());
+        assertEquals(1, out.qsize());
+    }
+
+    @Test
     void aRefusedPutSurfacesOnTheNextCall() throws Exception {
         ManagedQueue<Object> q = manager.queue();
         q.put(new java.text.SimpleDateFormat());
