@@ -61,6 +61,8 @@ public class BaseManager implements AutoCloseable {
     private Duration shutdownTimeout = Duration.ofSeconds(1);
     private State state = State.INITIAL;
     private JvmProcess process;
+    /** The directory of the Unix socket this process chose for the server, if it chose one. */
+    private java.nio.file.Path socketDirectory;
     private ManagerServer server;
     private Endpoint endpoint;
 
@@ -163,7 +165,13 @@ public class BaseManager implements AutoCloseable {
             JvmProcess p = ctx.process(new ManagerServer.Launch(extra.isEmpty() ? Map.of() : extra, syncBuiltins, address, key, null), name);
             p.setDaemon(true);
             p.start();
-            awaitSocket(p, socket.getPath());
+            socketDirectory = socket.getPath().getParent();
+            try {
+                awaitSocket(p, socket.getPath());
+            } catch (ManagerException e) {
+                removeSocketDirectory();
+                throw e;
+            }
             process = p;
             endpoint = Endpoint.fresh(address, key);
             state = State.STARTED;
@@ -196,6 +204,18 @@ public class BaseManager implements AutoCloseable {
         endpoint = Endpoint.fresh((String) answer, key);
         state = State.STARTED;
         return this;
+    }
+
+    /** A server that was killed could not remove its socket; this process named it, so it does. */
+    private void removeSocketDirectory() {
+        if (socketDirectory != null) {
+            try {
+                java.nio.file.Files.deleteIfExists(socketDirectory.resolve("socket"));
+                java.nio.file.Files.deleteIfExists(socketDirectory);
+            } catch (IOException ignored) {
+                // an empty directory left in /tmp is harmless
+            }
+        }
     }
 
     /** Waits until the server's socket exists (it is bound and listening), or the server died. */
@@ -327,6 +347,7 @@ public class BaseManager implements AutoCloseable {
                         process.join();
                     }
                 }
+                removeSocketDirectory();
             }
             case SERVING -> {
                 server.close();
