@@ -149,6 +149,8 @@ public final class Listener implements AutoCloseable {
                     return;
                 }
                 refused.accept(e instanceof IOException io ? io : new IOException(e));
+                // Out of file descriptors, say: the peer is still pending; do not spin on it.
+                java.util.concurrent.locks.LockSupport.parkNanos(50_000_000);
                 continue;
             } catch (TimeoutException e) {
                 throw new AssertionError("no timeout was set", e);
@@ -158,6 +160,11 @@ public final class Listener implements AutoCloseable {
                 try {
                     conn = new SocketConnection(channel, AbstractConnection.DEFAULT_MAX_MESSAGE_BYTES);
                 } catch (IOException e) {
+                    try {
+                        channel.close();
+                    } catch (IOException ignored) {
+                        // closing: nothing useful to do
+                    }
                     refused.accept(e);
                     return;
                 }

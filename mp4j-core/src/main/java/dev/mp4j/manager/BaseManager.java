@@ -103,6 +103,9 @@ public class BaseManager implements AutoCloseable {
         if (!exposed.isInterface()) {
             throw new IllegalArgumentException(exposed.getName() + " is not an interface: proxies implement an interface");
         }
+        if (!java.lang.reflect.Modifier.isPublic(exposed.getModifiers())) {
+            throw new IllegalArgumentException(exposed.getName() + " is not public: the manager calls its methods from another package");
+        }
         registry.put(typeId, new Registration(typeId, exposed.getName(), factory));
         return this;
     }

@@ -25,6 +25,10 @@ abstract class BaseProxy implements ManagedProxy {
             return handler.forward(call, args);
         } catch (Throwable t) {
             throw BaseProxy.<RuntimeException>sneaky(t);
+        } finally {
+            // The proxy must outlive its call: collected mid-call, its cleaner would give its
+            // reference back while the call still uses it.
+            java.lang.ref.Reference.reachabilityFence(this);
         }
     }
 
@@ -34,6 +38,8 @@ abstract class BaseProxy implements ManagedProxy {
             handler.send(call, args);
         } catch (Throwable t) {
             throw BaseProxy.<RuntimeException>sneaky(t);
+        } finally {
+            java.lang.ref.Reference.reachabilityFence(this);
         }
     }
 

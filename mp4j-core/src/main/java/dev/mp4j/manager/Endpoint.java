@@ -248,22 +248,49 @@ final class Endpoint {
         }
         Channel ch = channel();
         ch.lock.lock();
+        // A call is not interruptible (as in CPython): a half-read answer would leave the channel
+        // out of step. An interrupt that comes before or during it is kept for the caller.
+        boolean interrupted = Thread.interrupted();
         try {
             collect(ch);
-            ch.conn.sendBytes(request);
-            return ch.conn.recvBytes();
+            send(ch, request);
+            while (true) {
+                try {
+                    return ch.conn.recvBytes();
+                } catch (java.io.InterruptedIOException e) {
+                    if (Thread.interrupted()) {
+                        interrupted = true;
+                        continue;
+                    }
+                    throw e;
+                }
+            }
         } catch (IOException e) {
             lose(ch);
             throw new ManagerException("lost the connection to the manager at " + addressKey + ": " + e.getMessage(), e);
         } finally {
             ch.lock.unlock();
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    /** Writes one request; one refused before a byte is written (too large) leaves the channel as it was. */
+    private void send(Channel ch, byte[] request) throws IOException {
+        try {
+            ch.conn.sendBytes(request);
+        } catch (dev.mp4j.connection.MessageTooLargeException e) {
+            throw new ManagerException("the call is too large for the manager connection: " + e.getMessage(), e);
         }
     }
 
     /**
      * Sends a call whose answer the caller does not wait for (a put on an unbounded queue): the
-     * request is in the channel, in order, when this returns; its reply is collected before this
-     * thread's next call, or at exit. An error in it is thrown by that next call.
+     * request is in the channel, in order, when this returns; its reply is collected later, before
+     * this thread's next call or at exit. If the manager refused such a call, the next one of
+     * these on this thread throws that error (without being sent), and a process exiting with one
+     * unreported prints it.
      */
     void send(long id, byte[] signature, String name, Object[] args) throws Throwable {
         ManagerServer local = viaSocket ? null : ManagerServer.local(addressKey);
@@ -274,8 +301,19 @@ final class Endpoint {
         byte[] request = request(id, signature, name, args);
         Channel ch = channel();
         ch.lock.lock();
+        boolean interrupted = Thread.interrupted();
         try {
-            ch.conn.sendBytes(request);
+            // Read the answers that are already here, so the answer direction never fills up.
+            while (ch.pending > 0 && ch.conn.poll(java.time.Duration.ZERO)) {
+                readOwed(ch);
+            }
+            if (ch.deferred != null) {
+                Throwable earlier = ch.deferred;
+                ch.deferred = null;
+                throw new ManagerException("an earlier put sent without waiting was refused by the manager at "
+                        + addressKey + ": " + earlier, earlier);
+            }
+            send(ch, request);
             ch.pending++;
             if (ch.pending >= PIPELINE_WINDOW) {
                 collect(ch);
@@ -285,33 +323,39 @@ final class Endpoint {
             throw new ManagerException("lost the connection to the manager at " + addressKey + ": " + e.getMessage(), e);
         } finally {
             ch.lock.unlock();
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
         }
         if (!exitHookAdded) {
             addExitHook();
         }
     }
 
-    /** Reads the replies a channel still owes; throws the first error among them. */
+    /** Reads the replies a channel still owes, keeping the first error among them for later. */
     private void collect(Channel ch) throws IOException {
-        Throwable first = null;
         while (ch.pending > 0) {
-            byte[] reply = ch.conn.recvBytes();
-            ch.pending--;
-            if (first == null && (reply.length == 0 || reply[0] != Wire.RETURN)) {
-                try {
-                    result(reply, null);
-                } catch (Throwable t) {
-                    first = t;
-                }
-            }
+            readOwed(ch);
         }
-        if (first != null) {
-            throw new ManagerException("an earlier call sent without waiting failed in the manager at " + addressKey + ": " + first, first);
+    }
+
+    private void readOwed(Channel ch) throws IOException {
+        byte[] reply = ch.conn.recvBytes();
+        ch.pending--;
+        if (ch.deferred == null && (reply.length == 0 || reply[0] != Wire.RETURN)) {
+            try {
+                result(reply, null);
+            } catch (Throwable t) {
+                ch.deferred = t;
+            }
         }
     }
 
     private void lose(Channel ch) {
         connection.remove();
+        synchronized (channels) {
+            channels.remove(ch);
+        }
         ch.conn.close();
     }
 
@@ -324,6 +368,9 @@ final class Endpoint {
         // whoever joins it and then looks at the queue finds them there.
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             for (Endpoint e : ENDPOINTS.values()) {
+                if (e.gone) {
+                    continue;
+                }
                 List<Channel> all;
                 synchronized (e.channels) {
                     all = new ArrayList<>(e.channels);
@@ -331,7 +378,7 @@ final class Endpoint {
                 for (Channel ch : all) {
                     // A channel owes replies only between calls; one whose thread is blocked in
                     // a call (a daemon thread in get(), say) owes none, and must not hold up exit.
-                    if (ch.pending == 0) {
+                    if (ch.pending == 0 && ch.deferred == null) {
                         continue;
                     }
                     try {
@@ -343,6 +390,10 @@ final class Endpoint {
                     }
                     try {
                         e.collect(ch);
+                        if (ch.deferred != null) {
+                            System.err.println("mp4j: a put sent without waiting was refused by the manager at "
+                                    + e.addressKey + ": " + ch.deferred);
+                        }
                     } catch (IOException | RuntimeException failed) {
                         System.err.println("mp4j: " + failed.getMessage());
                     } finally {
@@ -356,11 +407,17 @@ final class Endpoint {
     /** One thread's connection to the manager and the replies it still owes. */
     private static final class Channel {
         final Connection conn;
+        /** The authenticated socket the channel began on (the same as {@code conn} without a pipe). */
+        final Connection socket;
+        final Thread owner = Thread.currentThread();
         final java.util.concurrent.locks.ReentrantLock lock = new java.util.concurrent.locks.ReentrantLock();
         volatile int pending;
+        /** The first error among replies collected but not yet reported. */
+        Throwable deferred;
 
-        Channel(Connection conn) {
+        Channel(Connection conn, Connection socket) {
             this.conn = conn;
+            this.socket = socket;
         }
     }
 
@@ -369,12 +426,40 @@ final class Endpoint {
         if (ch != null && !ch.conn.isClosed()) {
             return ch;
         }
-        ch = new Channel(openChannel());
+        Connection[] opened = openChannel();
+        ch = new Channel(opened[0], opened[1]);
         synchronized (channels) {
+            sweepDeadThreads();
             channels.add(ch);
         }
         connection.set(ch);
         return ch;
+    }
+
+    /**
+     * Closes the channels of threads that have ended (a thread per task, virtual threads), so a
+     * process does not keep a connection, a server thread and a pipe per thread it ever had. The
+     * first channel stays: the server counts this process's references while it has a connection.
+     */
+    private void sweepDeadThreads() {
+        for (java.util.Iterator<Channel> it = channels.iterator(); it.hasNext(); ) {
+            Channel old = it.next();
+            if (old == channels.getFirst() || old.owner.isAlive() || old.pending != 0 || old.deferred != null
+                    || !old.lock.tryLock()) {
+                continue;
+            }
+            try {
+                it.remove();
+                old.conn.close();
+                old.socket.close();
+                synchronized (connections) {
+                    connections.remove(old.conn);
+                    connections.remove(old.socket);
+                }
+            } finally {
+                old.lock.unlock();
+            }
+        }
     }
 
     /** Why connecting failed, for the caller: a refused key is said to be one. */
@@ -386,7 +471,8 @@ final class Endpoint {
         return new ManagerException("cannot reach the manager at " + addressKey + ": " + e, e);
     }
 
-    private Connection openChannel() {
+    /** Opens, greets and (locally) upgrades a connection: {the channel to use, its socket}. */
+    private Connection[] openChannel() {
         Connection conn;
         try {
             conn = connect();
@@ -402,7 +488,7 @@ final class Endpoint {
         synchronized (connections) {
             connections.add(conn);
         }
-        return SHARED_MEMORY && addressKey.startsWith("unix:") ? upgrade(conn) : conn;
+        return new Connection[] {SHARED_MEMORY && addressKey.startsWith("unix:") ? upgrade(conn) : conn, conn};
     }
 
     /**
@@ -429,7 +515,12 @@ final class Endpoint {
      * learns that this process has gone. Falls back to the socket if the server declines.
      */
     private Connection upgrade(Connection socket) {
-        Pipe pipe = Pipe.openPrivate(MAX_MESSAGE_BYTES, PIPE_RING_BYTES);
+        Pipe pipe;
+        try {
+            pipe = Pipe.openPrivate(MAX_MESSAGE_BYTES, PIPE_RING_BYTES);
+        } catch (RuntimeException noSharedMemory) {
+            return socket;
+        }
         try {
             byte[] end = serializer.serialize(pipe.right());
             byte[] request = new byte[end.length + 1];
@@ -446,7 +537,14 @@ final class Endpoint {
             }
         } catch (IOException e) {
             pipe.right().close();
+            pipe.left().close();
+            socket.close();
             throw new ManagerException("lost the connection to the manager at " + addressKey + ": " + e.getMessage(), e);
+        } catch (RuntimeException e) {
+            // The pipe could not be offered (no room in /dev/shm, say): stay on the socket.
+            pipe.right().close();
+            pipe.left().close();
+            return socket;
         }
         pipe.left().close();
         return socket;
@@ -496,8 +594,8 @@ final class Endpoint {
                 try {
                     endpoint.control(out.toArray());
                 } catch (RuntimeException e) {
-                    // The manager is gone or unreachable: its objects went with it.
-                    endpoint.gone = ManagerServer.local(endpoint.addressKey) == null;
+                    // The manager is gone or unreachable (its objects went with it), or this
+                    // batch was refused: either way there is nothing to retry.
                 }
             });
         }

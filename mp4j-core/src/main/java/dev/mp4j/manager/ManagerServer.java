@@ -84,8 +84,12 @@ public final class ManagerServer implements AutoCloseable {
     private final Object refs = new Object();
     private final Map<Long, Long> tickets = new HashMap<>();
     private final Map<Long, Owner> owners = new HashMap<>();
-    private final AtomicLong nextId = new AtomicLong();
-    private final AtomicLong nextTicket = new AtomicLong();
+    /**
+     * Ids start at a random point, so a proxy left from an earlier server at the same address
+     * finds no object of its id here instead of someone else's.
+     */
+    private final AtomicLong nextId = new AtomicLong(java.util.concurrent.ThreadLocalRandom.current().nextLong() >>> 2);
+    private final AtomicLong nextTicket = new AtomicLong(java.util.concurrent.ThreadLocalRandom.current().nextLong() >>> 2);
     private final Set<Session> sessions = ConcurrentHashMap.newKeySet();
     private final CountDownLatch stopped = new CountDownLatch(1);
     private final Session localSession;

@@ -112,6 +112,15 @@ final class ProxyHandler implements InvocationHandler {
 
     @Override
     public Object invoke(Object proxy, Method method, Object[] args) throws Throwable {
+        try {
+            return dispatch(proxy, method, args);
+        } finally {
+            // The proxy must outlive its call (see BaseProxy#call).
+            java.lang.ref.Reference.reachabilityFence(proxy);
+        }
+    }
+
+    private Object dispatch(Object proxy, Method method, Object[] args) throws Throwable {
         Class<?> declaring = method.getDeclaringClass();
         if (declaring == Object.class) {
             return switch (method.getName()) {

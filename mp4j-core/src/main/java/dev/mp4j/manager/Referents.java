@@ -233,13 +233,13 @@ final class Referents {
                     return true;
                 }
                 Waits.checkCaller();
-            } while (System.nanoTime() < deadline);
+            } while (Waits.before(deadline));
             return false;
         }
 
         @Override
         public void put(E e) throws InterruptedException {
-            offer(e, -1, TimeUnit.NANOSECONDS);
+            offer(e, Waits.FOREVER, TimeUnit.NANOSECONDS);
         }
 
         @Override
@@ -251,13 +251,13 @@ final class Referents {
                     return handOver(e);
                 }
                 Waits.checkCaller();
-            } while (System.nanoTime() < deadline);
+            } while (Waits.before(deadline));
             return null;
         }
 
         @Override
         public E take() throws InterruptedException {
-            return poll(-1, TimeUnit.NANOSECONDS);
+            return poll(Waits.FOREVER, TimeUnit.NANOSECONDS);
         }
 
         @Override
@@ -339,7 +339,7 @@ final class Referents {
         @Override
         public boolean join(Duration timeout) throws InterruptedException {
             synchronized (tasks) {
-                return Waits.await(tasks, () -> unfinished == 0, timeout == null ? -1 : timeout.toNanos());
+                return Waits.await(tasks, () -> unfinished == 0, Waits.nanos(timeout));
             }
         }
     }
@@ -400,7 +400,7 @@ final class Referents {
                     return held(true);
                 }
                 Waits.checkCaller();
-            } while (System.nanoTime() < deadline);
+            } while (Waits.before(deadline));
             return false;
         }
 
@@ -464,10 +464,13 @@ final class Referents {
 
     static final class ServerEvent implements ManagedEvent {
         private boolean flag;
+        /** Counts set() calls, so a waiter woken by one returns even if clear() came right after. */
+        private long sets;
 
         @Override
         public synchronized void set() {
             flag = true;
+            sets++;
             notifyAll();
         }
 
@@ -481,15 +484,23 @@ final class Referents {
 
         @Override
         public synchronized boolean await(Duration timeout) throws InterruptedException {
-            return Waits.await(this, () -> flag, timeout == null ? -1 : Math.max(0, timeout.toNanos()));
+            long seen = sets;
+            return Waits.await(this, () -> flag || sets != seen, Waits.nanos(timeout));
         }
 
         @Override public synchronized String toString() { return "<Event " + (flag ? "set" : "unset") + ">"; }
     }
 
+    /**
+     * Python's threading.Condition over a reentrant lock. Each waiter has its own notified flag, as
+     * CPython gives each waiter its own lock: a wait returns true only when a notify chose it, and
+     * a notify that lands between two slices of a wait is not lost.
+     */
     static final class ServerCondition implements ManagedCondition {
         private final ServerRLock lock = new ServerRLock();
         private final java.util.concurrent.locks.Condition condition = lock.lock.newCondition();
+        /** Waiters in arrival order; guarded by the lock. */
+        private final java.util.ArrayDeque<boolean[]> waiters = new java.util.ArrayDeque<>();
 
         @Override
         public boolean acquire() throws InterruptedException {
@@ -516,18 +527,23 @@ final class Referents {
             if (!lock.lock.isHeldByCurrentThread()) {
                 throw new IllegalMonitorStateException("cannot wait on un-acquired lock");
             }
-            long deadline = Waits.deadline(timeout == null ? -1 : Math.max(0, timeout.toNanos()));
-            do {
-                // A signal wakes us before the slice ends; a slice ending only means: check the caller.
-                long before = System.nanoTime();
-                long slice = Waits.slice(deadline);
-                long left = condition.awaitNanos(slice);
-                if (left > 0 && System.nanoTime() - before < slice) {
-                    return true;
+            boolean[] notified = new boolean[1];
+            waiters.add(notified);
+            long deadline = Waits.deadline(Waits.nanos(timeout));
+            try {
+                while (!notified[0]) {
+                    if (!Waits.before(deadline)) {
+                        return false;
+                    }
+                    condition.awaitNanos(Waits.slice(deadline));
+                    if (!notified[0]) {
+                        Waits.checkCaller();
+                    }
                 }
-                Waits.checkCaller();
-            } while (System.nanoTime() < deadline);
-            return false;
+                return true;
+            } finally {
+                waiters.remove(notified);
+            }
         }
 
         @Override
@@ -540,17 +556,15 @@ final class Referents {
             if (!lock.lock.isHeldByCurrentThread()) {
                 throw new IllegalMonitorStateException("cannot notify on un-acquired lock");
             }
-            for (int i = 0; i < n; i++) {
-                condition.signal();
+            for (int i = 0; i < n && !waiters.isEmpty(); i++) {
+                waiters.poll()[0] = true;
             }
+            condition.signalAll();
         }
 
         @Override
         public void signalAll() {
-            if (!lock.lock.isHeldByCurrentThread()) {
-                throw new IllegalMonitorStateException("cannot notify on un-acquired lock");
-            }
-            condition.signalAll();
+            signal(Integer.MAX_VALUE);
         }
 
         @Override public String toString() { return "<Condition(" + lock + ")>"; }
@@ -558,10 +572,14 @@ final class Referents {
 
     /** Python's threading.Barrier: generations, abort and reset. */
     static final class ServerBarrier implements ManagedBarrier {
+        /** One round of the barrier; broken when aborted, reset, or a waiter gave up. */
+        private static final class Generation {
+            boolean broken;
+        }
+
         private final int parties;
         private int waiting;
-        private long generation;
-        private boolean broken;
+        private Generation generation = new Generation();
 
         ServerBarrier(int parties) {
             if (parties < 1) {
@@ -582,57 +600,57 @@ final class Referents {
         @Override
         public synchronized int await(Duration timeout)
                 throws InterruptedException, BrokenBarrierException, TimeoutException {
-            if (broken) {
+            Generation mine = generation;
+            if (mine.broken) {
                 throw new BrokenBarrierException();
             }
             int index = parties - 1 - waiting;
             if (index == 0) {
-                generation++;
+                generation = new Generation();
                 waiting = 0;
                 notifyAll();
                 return 0;
             }
             waiting++;
-            long mine = generation;
             boolean passed;
             try {
-                passed = Waits.await(this, () -> generation != mine || broken,
-                        timeout == null ? -1 : Math.max(0, timeout.toNanos()));
+                passed = Waits.await(this, () -> generation != mine || mine.broken, Waits.nanos(timeout));
             } catch (InterruptedException | RuntimeException e) {
-                breakIt();
+                breakIt(mine);
                 throw e;
             }
-            if (generation != mine) {
+            if (mine.broken) {
+                throw new BrokenBarrierException();
+            }
+            if (passed) {
                 return index;
             }
-            if (!passed) {
-                breakIt();
-                throw new TimeoutException("barrier wait timed out after " + timeout);
+            breakIt(mine);
+            throw new TimeoutException("barrier wait timed out after " + timeout);
+        }
+
+        private void breakIt(Generation g) {
+            if (g == generation) {
+                g.broken = true;
+                waiting = 0;
+                notifyAll();
             }
-            throw new BrokenBarrierException();
         }
 
-        private void breakIt() {
-            broken = true;
-            waiting = 0;
-            notifyAll();
-        }
-
-        @Override public synchronized void abort() { breakIt(); }
+        @Override public synchronized void abort() { breakIt(generation); }
 
         @Override
         public synchronized void reset() {
             if (waiting > 0) {
-                breakIt();
+                breakIt(generation);
             }
-            broken = false;
+            generation = new Generation();
             waiting = 0;
-            generation++;
         }
 
         @Override public int parties() { return parties; }
         @Override public synchronized int numberWaiting() { return waiting; }
-        @Override public synchronized boolean isBroken() { return broken; }
+        @Override public synchronized boolean isBroken() { return generation.broken; }
         @Override public synchronized String toString() { return "<Barrier parties=" + parties + " waiting=" + waiting + ">"; }
     }
 

@@ -24,30 +24,48 @@ final class Waits {
         }
     }
 
+    /** A wait without a time limit. */
+    static final long FOREVER = Long.MAX_VALUE;
+
     /**
      * Waits on {@code monitor} (held by the caller) until {@code ready} holds or {@code nanos}
-     * pass (negative: forever). Returns whether {@code ready} holds.
+     * pass ({@link #FOREVER}: no limit; zero or less: no wait). Returns whether {@code ready} holds.
      */
     static boolean await(Object monitor, BooleanSupplier ready, long nanos) throws InterruptedException {
-        long deadline = nanos < 0 ? Long.MAX_VALUE : System.nanoTime() + nanos;
+        long deadline = deadline(nanos);
         while (!ready.getAsBoolean()) {
-            long left = deadline - System.nanoTime();
-            if (nanos >= 0 && left <= 0) {
+            if (!before(deadline)) {
                 return false;
             }
-            TimeUnit.NANOSECONDS.timedWait(monitor, Math.min(left, SLICE_NANOS));
+            TimeUnit.NANOSECONDS.timedWait(monitor, slice(deadline));
             checkCaller();
         }
         return true;
     }
 
-    /** The length of the next slice of a wait that ends at {@code deadline} (MAX_VALUE: never). */
-    static long slice(long deadline) {
-        return Math.min(SLICE_NANOS, Math.max(0, deadline - System.nanoTime()));
+    /** The deadline of a wait of {@code nanos}: saturating, so a huge wait is a wait forever. */
+    static long deadline(long nanos) {
+        long now = System.nanoTime();
+        if (nanos <= 0) {
+            return now;
+        }
+        if (nanos >= FOREVER / 4) {
+            return FOREVER;
+        }
+        return now + nanos;
     }
 
-    static long deadline(long nanos) {
-        return nanos < 0 ? Long.MAX_VALUE : System.nanoTime() + nanos;
+    /** Whether a wait with this deadline may still go on. */
+    static boolean before(long deadline) {
+        return deadline == FOREVER || deadline - System.nanoTime() > 0;
+    }
+
+    /** The length of the next slice of a wait that ends at {@code deadline}. */
+    static long slice(long deadline) {
+        if (deadline == FOREVER) {
+            return SLICE_NANOS;
+        }
+        return Math.min(SLICE_NANOS, Math.max(0, deadline - System.nanoTime()));
     }
 
     static void checkCaller() {
@@ -56,17 +74,22 @@ final class Waits {
         }
     }
 
-    /** Nanoseconds of a Python-style {@code (block, timeout)} pair: 0 for no block, -1 for forever. */
+    /** Nanoseconds of a Python-style {@code (block, timeout)} pair: 0 for no block, {@link #FOREVER} for none. */
     static long nanos(boolean block, java.time.Duration timeout) {
         if (!block) {
             return 0;
         }
         if (timeout == null) {
-            return -1;
+            return FOREVER;
         }
         if (timeout.isNegative()) {
             throw new IllegalArgumentException("'timeout' must be a non-negative number, got " + timeout);
         }
         return timeout.toNanos();
+    }
+
+    /** Nanoseconds of an optional timeout: null is {@link #FOREVER}, a negative one is zero. */
+    static long nanos(java.time.Duration timeout) {
+        return timeout == null ? FOREVER : Math.max(0, timeout.toNanos());
     }
 }

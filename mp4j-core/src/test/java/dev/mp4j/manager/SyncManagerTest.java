@@ -169,12 +169,98 @@ class SyncManagerTest {
     }
 
     @Test
-    void aRefusedPutSurfacesOnTheNextCall() throws Exception {
+    void aRefusedPutSurfacesOnTheNextPutAndNothingElseFails() throws Exception {
         ManagedQueue<Object> q = manager.queue();
         q.put(new java.text.SimpleDateFormat());
-        ManagerException e = assertThrows(ManagerException.class, q::qsize);
+        assertEquals(0, q.qsize(), "other calls go on as usual");
+        ManagerException e = assertThrows(ManagerException.class, () -> q.put(1));
         assertTrue(e.getMessage().contains("refused"), e.getMessage());
-        assertEquals(0, q.qsize());
+        q.put(2);
+        assertEquals(List.of(2), List.of(q.toArray()));
+    }
+
+    @Test
+    void aSignalSentWhileTheSignallerKeepsTheLockIsNotLost() throws Exception {
+        ManagedCondition cond = manager.condition();
+        ManagedEvent waiting = manager.event();
+        ManagedValue<Boolean> woken = manager.value(false);
+        JvmProcess waiter = new JvmProcess(() -> {
+            cond.acquire();
+            try {
+                waiting.set();
+                woken.set(cond.await(Duration.ofSeconds(30)));
+            } finally {
+                cond.release();
+            }
+        });
+        waiter.start();
+        assertTrue(waiting.await(Duration.ofSeconds(30)));
+        cond.acquire();
+        try {
+            cond.signal();
+            // Keep the lock past the end of the waiter's 100 ms wait slice.
+            Thread.sleep(300);
+        } finally {
+            cond.release();
+        }
+        assertTrue(waiter.join(Duration.ofSeconds(30)), "the waiter must have been woken");
+        assertEquals(0, waiter.exitCode());
+        assertTrue(woken.get());
+    }
+
+    @Test
+    void resettingABarrierBreaksItsWaiters() throws Exception {
+        ManagedBarrier barrier = manager.barrier(2);
+        java.util.concurrent.CompletableFuture<Throwable> outcome = new java.util.concurrent.CompletableFuture<>();
+        Thread t = new Thread(() -> {
+            try {
+                barrier.await(Duration.ofSeconds(30));
+                outcome.complete(null);
+            } catch (Throwable e) {
+                outcome.complete(e);
+            }
+        });
+        t.start();
+        while (barrier.numberWaiting() == 0) {
+            Thread.onSpinWait();
+        }
+        barrier.reset();
+        assertInstanceOf(BrokenBarrierException.class, outcome.get(30, java.util.concurrent.TimeUnit.SECONDS));
+        assertFalse(barrier.isBroken(), "after reset the barrier is usable again");
+    }
+
+    @Test
+    void threadsThatComeAndGoEachGetAChannelAndLeaveNoneBroken() throws Exception {
+        ManagedList<Integer> list = manager.list();
+        for (int round = 0; round < 20; round++) {
+            List<Thread> threads = new ArrayList<>();
+            for (int i = 0; i < 5; i++) {
+                int n = round * 5 + i;
+                threads.add(Thread.ofVirtual().start(() -> list.add(n)));
+            }
+            for (Thread t : threads) {
+                t.join();
+            }
+        }
+        assertEquals(100, list.size());
+        assertEquals(100, new HashSet<>(list).size());
+    }
+
+    @Test
+    void timedQueueWaitsFollowTheBlockingQueueContract() throws Exception {
+        ManagedQueue<Integer> q = manager.queue();
+        assertEquals(null, q.poll(-5, java.util.concurrent.TimeUnit.SECONDS), "a negative timeout does not wait");
+        Thread producer = new Thread(() -> {
+            try {
+                Thread.sleep(300);
+                q.put(7);
+            } catch (InterruptedException ignored) {
+                // test ends
+            }
+        });
+        producer.start();
+        assertEquals(7, q.poll(Long.MAX_VALUE, java.util.concurrent.TimeUnit.DAYS), "a huge timeout waits");
+        producer.join();
     }
 
     @Test
