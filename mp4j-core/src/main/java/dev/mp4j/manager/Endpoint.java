@@ -38,7 +38,7 @@ final class Endpoint {
     /** Every channel of this endpoint, so that replies still owed are collected at exit. */
     private final List<Channel> channels = new ArrayList<>();
     /** Pipelined requests a channel may have in flight before it collects their replies. */
-    private static final int PIPELINE_WINDOW = 256;
+    private static final int PIPELINE_WINDOW = 64;
     private static volatile boolean exitHookAdded;
     /** Every connection made, kept reachable so none closes (and drops this process's references) early. */
     private final List<Connection> connections = new ArrayList<>();
@@ -299,14 +299,12 @@ final class Endpoint {
             return;
         }
         byte[] request = request(id, signature, name, args);
+        request[0] = Wire.CALL_NO_WAIT;
         Channel ch = channel();
         ch.lock.lock();
         boolean interrupted = Thread.interrupted();
         try {
-            // Read the answers that are already here, so the answer direction never fills up.
-            while (ch.pending > 0 && ch.conn.poll(java.time.Duration.ZERO)) {
-                readOwed(ch);
-            }
+            // At most a window of brief answers is owed, so the answer direction never fills up.
             if (ch.deferred != null) {
                 Throwable earlier = ch.deferred;
                 ch.deferred = null;

@@ -355,6 +355,7 @@ public final class ManagerServer implements AutoCloseable {
                     yield ok(null);
                 }
                 case Wire.CALL -> call(in);
+                case Wire.CALL_NO_WAIT -> brief(call(in));
                 case Wire.CREATE -> create(in, session);
                 case Wire.TICKET -> ok(ticket(in.getLong()));
                 case Wire.CLAIM -> {
@@ -381,6 +382,36 @@ public final class ManagerServer implements AutoCloseable {
             return error(e);
         }
     }
+
+    /**
+     * The answer to a call whose caller does not wait for it: a byte when it went well, a short
+     * text when not. Kept small so that a window of such answers always fits the channel, which
+     * the caller reads only later.
+     */
+    private static byte[] brief(byte[] reply) {
+        if (reply[0] == Wire.RETURN) {
+            return OK_NO_WAIT;
+        }
+        String text;
+        if (reply[0] == Wire.ERROR) {
+            try {
+                text = String.valueOf(SafeSerializer.javaDeserialize(reply, 2, reply.length - 2));
+            } catch (IOException | RuntimeException e) {
+                text = "an error that could not be read";
+            }
+        } else {
+            try {
+                Wire.In in = new Wire.In(reply);
+                in.get();
+                text = in.getString();
+            } catch (IOException e) {
+                text = "a malformed error";
+            }
+        }
+        return traceback(text.length() > Wire.BRIEF_ERROR_CHARS ? text.substring(0, Wire.BRIEF_ERROR_CHARS) + "..." : text);
+    }
+
+    private static final byte[] OK_NO_WAIT = {Wire.RETURN, 0};
 
     private byte[] call(Wire.In in) throws Exception {
         long id = in.getLong();

@@ -14,6 +14,7 @@ import java.util.Arrays;
  * request: op(1) ...                      reply: status(1) ...
  *   HELLO    pid(8)                          RETURN    value
  *   CALL     id(8) signature argc(1) args    ERROR     serialized Throwable
+ *   CALL_NO_WAIT  as CALL; answered RETURN or a TRACEBACK of at most 800 characters
  *   CREATE   typeId argc(1) args             TRACEBACK text (the error could not travel)
  *   TICKET   id(8)                           PROXY     id(8) interface name
  *   CLAIM    ticket(8) id(8)
@@ -34,6 +35,10 @@ final class Wire {
     static final byte DUMMY = 8;
     static final byte COUNT = 9;
     static final byte UPGRADE = 10;
+    /** A CALL whose caller does not wait for the answer; the answer is brief (see {@link #BRIEF_ERROR_CHARS}). */
+    static final byte CALL_NO_WAIT = 11;
+    /** How much of an error text a no-wait answer carries: a window of them must fit a 64 KiB ring. */
+    static final int BRIEF_ERROR_CHARS = 800;
 
     static final byte RETURN = 0;
     static final byte ERROR = 1;

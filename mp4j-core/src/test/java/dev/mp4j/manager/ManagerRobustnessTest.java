@@ -178,6 +178,26 @@ class ManagerRobustnessTest {
     }
 
     @Test
+    void manyRefusedPutsInFlightNeitherDeadlockNorGoUnreported() throws Exception {
+        try (BaseManager server = new BaseManager(0, KEY)
+                .register("heap", BlockingQueue.class, args -> new java.util.concurrent.PriorityBlockingQueue<>())
+                .start()) {
+            BlockingQueue<Object> heap = server.create("heap");
+            int refused = 0;
+            for (int i = 0; i < 300; i++) {
+                try {
+                    heap.put(new byte[4096]);   // not Comparable: the server's queue refuses every one
+                } catch (ManagerException e) {
+                    assertTrue(e.getMessage().contains("ClassCastException"), e.getMessage());
+                    refused++;
+                }
+            }
+            assertTrue(refused > 0, "refusals are reported");
+            assertEquals(0, heap.size());
+        }
+    }
+
+    @Test
     void aValueThatCannotBeSerializedIsRefusedInTheCaller() {
         try (SyncManager manager = Multiprocessing.manager()) {
             ManagedList<Object> list = manager.list();
