@@ -262,9 +262,10 @@ public final class ManagerServer implements AutoCloseable {
             return false;
         }
         try {
-            // A client sends nothing while its call is outstanding, so anything readable is its EOF.
-            // Its socket stays open while it lives, also when its calls come through a pipe.
-            return s.conn.isClosed() || s.conn.poll(Duration.ZERO) || (s.pipe != null && s.pipe.poll(Duration.ZERO));
+            // A client sends nothing on its socket while a call is outstanding (calls come through
+            // the pipe, if it has one), so anything readable there is its EOF; the socket closes
+            // when the client's process or channel ends.
+            return s.conn.isClosed() || s.conn.poll(Duration.ZERO);
         } catch (IOException | RuntimeException e) {
             return true;
         }

@@ -244,6 +244,12 @@ final class Referents {
 
         @Override
         public E poll(long timeout, TimeUnit unit) throws InterruptedException {
+            // An item that is there at once goes to a caller that was there a moment ago; only
+            // one that arrives during a wait needs the check that the caller is still there.
+            E ready = super.poll();
+            if (ready != null) {
+                return ready;
+            }
             long deadline = Waits.deadline(unit.toNanos(timeout));
             do {
                 E e = super.poll(Waits.slice(deadline), TimeUnit.NANOSECONDS);
@@ -268,7 +274,7 @@ final class Referents {
         @Override
         public E get(boolean block, Duration timeout) throws QueueEmptyException, InterruptedException {
             long nanos = Waits.nanos(block, timeout);
-            E e = nanos == 0 ? handOver(super.poll()) : poll(nanos, TimeUnit.NANOSECONDS);
+            E e = nanos == 0 ? super.poll() : poll(nanos, TimeUnit.NANOSECONDS);
             if (e == null) {
                 throw new QueueEmptyException(nanos == 0 ? "the queue is empty" : "no item within " + timeout);
             }
@@ -277,7 +283,7 @@ final class Referents {
 
         @Override
         public E getNowait() throws QueueEmptyException {
-            E e = handOver(super.poll());
+            E e = super.poll();
             if (e == null) {
                 throw new QueueEmptyException("the queue is empty");
             }
@@ -308,11 +314,6 @@ final class Referents {
                 throw new Waits.CallerGoneException();
             }
             return e;
-        }
-
-        @Override
-        public E poll() {
-            return handOver(super.poll());
         }
 
         @Override public int qsize() { return size(); }
