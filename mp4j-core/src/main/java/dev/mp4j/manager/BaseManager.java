@@ -44,7 +44,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * {@code tasks} above travels to the server and every {@code create("get_task_queue")} names that
  * one queue there). Arguments and results travel as copies; proxies travel as references. A
  * server binds 127.0.0.1 unless told otherwise, and every connection proves the authkey (CPython's
- * HMAC handshake) before anything it sends is read.
+ * HMAC handshake) before anything it sends is read. A proxy of a manager whose key is not the one
+ * this program's processes inherit carries that key when it travels (so a child it is passed to
+ * can connect): send such proxies only where you would send the key.
  */
 public class BaseManager implements AutoCloseable {
     private static final AtomicInteger COUNTER = new AtomicInteger();

@@ -268,6 +268,10 @@ final class Endpoint {
         } catch (IOException e) {
             lose(ch);
             throw new ManagerException("lost the connection to the manager at " + addressKey + ": " + e.getMessage(), e);
+        } catch (Error e) {
+            // Out of memory reading an answer, say: the channel may be mid-frame; start afresh.
+            lose(ch);
+            throw e;
         } finally {
             ch.lock.unlock();
             if (interrupted) {

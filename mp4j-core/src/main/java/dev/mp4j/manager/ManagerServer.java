@@ -570,7 +570,7 @@ public final class ManagerServer implements AutoCloseable {
         byte[] payload;
         try {
             payload = serializer.serialize(value);
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | StackOverflowError e) {
             return traceback("the result of " + (what == null ? "the call" : what) + " could not be sent back: " + e.getMessage());
         }
         byte[] reply = new byte[payload.length + 1];
