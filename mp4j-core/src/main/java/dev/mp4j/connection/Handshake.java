@@ -98,9 +98,16 @@ final class Handshake {
         return conn.recvBytes(MAX_RESPONSE);
     }
 
+    /** A Mac per algorithm and thread: looking one up through the providers costs more than the HMAC. */
+    private static final ThreadLocal<java.util.Map<String, Mac>> MACS = ThreadLocal.withInitial(java.util.HashMap::new);
+
     static byte[] hmac(String algorithm, byte[] key, byte[] message) {
         try {
-            Mac mac = Mac.getInstance(algorithm);
+            Mac mac = MACS.get().get(algorithm);
+            if (mac == null) {
+                mac = Mac.getInstance(algorithm);
+                MACS.get().put(algorithm, mac);
+            }
             // HMAC pads keys with zeros, so an empty key is the same as one zero byte (Java refuses empty keys).
             mac.init(new SecretKeySpec(key.length == 0 ? new byte[1] : key, algorithm));
             return mac.doFinal(message);
