@@ -18,8 +18,8 @@ import picocli.CommandLine.Option;
  * ({@code mp4j worker}) put back, then exits.
  */
 @Command(name = "manager", mixinStandardHelpOptions = true,
-        description = {"Serve a task queue and a result queue over TCP (the seed's taskmanager.py):",
-            "puts random numbers as tasks, prints 'Result: n * n = r' as workers answer, exits after the last."})
+        description = {"Serve task and result queues over TCP with an authkey (the seed's taskmanager.py).",
+            "Puts random numbers as tasks, prints 'Result: n * n = r' as workers answer, and exits after the last one."})
 final class ManagerCommand implements Callable<Integer> {
     @Option(names = "--port", description = "TCP port to listen on (default: ${DEFAULT-VALUE}; 0 picks a free one)")
     int port = 5000;

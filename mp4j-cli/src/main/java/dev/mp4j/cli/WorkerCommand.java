@@ -16,8 +16,8 @@ import picocli.CommandLine.Option;
  * stays empty for a second. Several workers can share the work.
  */
 @Command(name = "worker", mixinStandardHelpOptions = true,
-        description = {"Take tasks from an 'mp4j manager' (the seed's taskworker.py): computes n * n for each",
-            "and puts 'n * n = r' back; exits when the task queue stays empty for a second."})
+        description = {"Work for an 'mp4j manager' over TCP (the seed's taskworker.py).",
+            "Takes tasks, puts 'n * n = r' back, and exits when the task queue stays empty for a second."})
 final class WorkerCommand implements Callable<Integer> {
     @Option(names = "--connect", required = true, paramLabel = "HOST:PORT", description = "the manager's address")
     String connect;
