@@ -174,6 +174,10 @@ public final class ManagerServer implements AutoCloseable {
                     + (attempt == 0 ? "" : "-" + Long.toHexString(System.nanoTime())));
             try {
                 java.nio.file.Files.createDirectory(dir, ownerOnly);
+                // Removed when the server closes, or by whoever shuts it down; and, for a server
+                // that was never shut down (a daemon ended with its program), when this JVM exits.
+                dir.toFile().deleteOnExit();
+                dir.resolve("socket").toFile().deleteOnExit();
                 return java.net.UnixDomainSocketAddress.of(dir.resolve("socket"));
             } catch (java.nio.file.FileAlreadyExistsException taken) {
                 if (attempt > 100) {
