@@ -198,6 +198,28 @@ class ManagerRobustnessTest {
     }
 
     @Test
+    void aSyncManagerServesOverTcpToAConnectedManagerInAnotherProcess() throws Exception {
+        try (SyncManager server = new SyncManager(new InetSocketAddress("127.0.0.1", 0), KEY).start()) {
+            java.net.SocketAddress address = server.address();
+            ManagedMap<String, Integer> shared = server.dict();
+            shared.put("start", 1);
+            JvmProcess remote = new JvmProcess(() -> {
+                SyncManager client = new SyncManager(address, KEY);
+                client.connect();
+                Namespace ns = client.namespace(java.util.Map.of("x", 1));
+                ns.set("y", 2);
+                ManagedArray<Long> longs = client.array(new long[] {1, 2});
+                longs.set(1, 20L);
+                shared.merge("start", (Integer) ns.get("y") + longs.get(1).intValue(), Integer::sum);
+            });
+            remote.start();
+            remote.join();
+            assertEquals(0, remote.exitCode());
+            assertEquals(23, shared.get("start"));
+        }
+    }
+
+    @Test
     void aValueThatCannotBeSerializedIsRefusedInTheCaller() {
         try (SyncManager manager = Multiprocessing.manager()) {
             ManagedList<Object> list = manager.list();
