@@ -109,14 +109,14 @@ public class ProcessQueue<E> extends AbstractQueue<E> implements BlockingQueue<E
 
     @Override
     public E take() throws InterruptedException {
-        return decode(core.take(-1));
+        return cast(core.takeItem(-1));
     }
 
     @Override
     public E poll() {
         try {
-            byte[] b = core.take(0);
-            return b == null ? null : decode(b);
+            Object item = core.takeItem(0);
+            return item == QueueCore.NOTHING ? null : cast(item);
         } catch (InterruptedException ex) {
             Thread.currentThread().interrupt();
             return null;
@@ -125,13 +125,13 @@ public class ProcessQueue<E> extends AbstractQueue<E> implements BlockingQueue<E
 
     @Override
     public E poll(long timeout, TimeUnit unit) throws InterruptedException {
-        byte[] b = core.take(Math.max(0, unit.toNanos(timeout)));
-        return b == null ? null : decode(b);
+        Object item = core.takeItem(Math.max(0, unit.toNanos(timeout)));
+        return item == QueueCore.NOTHING ? null : cast(item);
     }
 
     @SuppressWarnings("unchecked")
-    private E decode(byte[] b) {
-        return (E) core.decode(b);
+    private E cast(Object item) {
+        return (E) item;
     }
 
     /** Not supported: looking at the head would need a consumer's turn without taking. */
@@ -200,11 +200,11 @@ public class ProcessQueue<E> extends AbstractQueue<E> implements BlockingQueue<E
      */
     public E get(boolean block, Duration timeout) throws InterruptedException, QueueEmptyException {
         long nanos = !block ? 0 : timeout == null ? -1 : Math.max(0, timeout.toNanos());
-        byte[] b = core.take(nanos);
-        if (b == null) {
+        Object item = core.takeItem(nanos);
+        if (item == QueueCore.NOTHING) {
             throw new QueueEmptyException(block ? "no item within " + timeout : "the queue is empty");
         }
-        return decode(b);
+        return cast(item);
     }
 
     /** Python's {@code get_nowait()}. */

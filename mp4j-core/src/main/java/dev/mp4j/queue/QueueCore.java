@@ -56,6 +56,7 @@ final class QueueCore implements ByteRing.Peer {
     private final byte[] frameHeader = new byte[4];
     private final byte[] readHeader = new byte[4];
     private final byte[] status = new byte[1];
+    private final byte[] tag = new byte[1];
     private volatile boolean closed;
 
     private QueueCore(SharedSegment segment) {
@@ -123,9 +124,19 @@ final class QueueCore implements ByteRing.Peer {
         }
     }
 
-    /** Serializes in the caller: errors surface here, before anything is sent. */
-    byte[] encode(Object item) {
+    /**
+     * Serializes in the caller: errors surface here, before anything is sent. A {@code byte[]}
+     * item is not copied: it is written to the ring behind its tag as it is ({@link RawBytes}).
+     */
+    Object encode(Object item) {
         checkOpen();
+        if (item instanceof byte[] raw) {
+            if (raw.length + 1L > maxMessageBytes) {
+                throw new IllegalArgumentException("cannot put an item of " + (raw.length + 1L)
+                        + " bytes (serialized): the queue's limit is " + maxMessageBytes + " bytes");
+            }
+            return new RawBytes(raw);
+        }
         byte[] bytes = serializer.serialize(item);
         if (bytes.length > maxMessageBytes) {
             throw new IllegalArgumentException("cannot put an item of " + bytes.length
@@ -134,12 +145,21 @@ final class QueueCore implements ByteRing.Peer {
         return bytes;
     }
 
+    /** A {@code byte[]} item, to be framed as its serialized form (tag, then the bytes) without a copy. */
+    record RawBytes(byte[] bytes) {
+    }
+
+    /** What {@link #takeItem} returns when nothing came in time. */
+    static final Object NOTHING = new Object();
+
+    private static final byte[] BYTES_TAG = {dev.mp4j.serial.SafeSerializer.TAG_BYTES};
+
     /**
      * Puts serialized bytes; negative timeout waits forever, 0 does not wait.
      *
      * @return false if there was no room in time
      */
-    boolean put(byte[] bytes, long timeoutNanos) throws InterruptedException {
+    boolean put(Object encoded, long timeoutNanos) throws InterruptedException {
         checkOpen();
         long start = System.nanoTime();
         if (!reserve(start, timeoutNanos)) {
@@ -154,7 +174,7 @@ final class QueueCore implements ByteRing.Peer {
                 if (producers.ownerDied()) {
                     repairProducerFrame();
                 }
-                long frame = (long) bytes.length + FRAME_OVERHEAD;
+                long frame = serializedLength(encoded) + FRAME_OVERHEAD;
                 if (frame <= ring.capacity() && ring.freeSpace() < frame
                         && !ring.awaitFree(frame, left(start, timeoutNanos), this)) {
                     return false;
@@ -162,7 +182,7 @@ final class QueueCore implements ByteRing.Peer {
                 if (joinable) {
                     INT.getAndAdd(header, UNFINISHED, 1);
                 }
-                writeFrame(bytes);
+                writeFrame(encoded);
                 written = true;
                 return true;
             } finally {
@@ -179,13 +199,19 @@ final class QueueCore implements ByteRing.Peer {
         }
     }
 
-    private void writeFrame(byte[] bytes) throws IOException {
+    private static long serializedLength(Object encoded) {
+        return encoded instanceof RawBytes raw ? raw.bytes().length + 1L : ((byte[]) encoded).length;
+    }
+
+    private void writeFrame(Object encoded) throws IOException {
+        RawBytes raw = encoded instanceof RawBytes r ? r : null;
+        byte[] bytes = raw != null ? raw.bytes() : (byte[]) encoded;
         long start = ring.tail();
-        long end = start + bytes.length + FRAME_OVERHEAD;
+        long end = start + serializedLength(encoded) + FRAME_OVERHEAD;
         LONG.setVolatile(header, PRODUCER_FRAME_START, start);
         LONG.setVolatile(header, PRODUCER_FRAME_END, end);
         INT.setVolatile(header, PRODUCER_IN_PROGRESS, 1);
-        int n = bytes.length;
+        int n = (int) serializedLength(encoded);
         frameHeader[0] = (byte) (n >>> 24);
         frameHeader[1] = (byte) (n >>> 16);
         frameHeader[2] = (byte) (n >>> 8);
@@ -193,7 +219,10 @@ final class QueueCore implements ByteRing.Peer {
         status[0] = OK;
         ring.beginWrite();
         ring.append(frameHeader, 0, 4, this);
-        ring.append(bytes, 0, n, this);
+        if (raw != null) {
+            ring.append(BYTES_TAG, 0, 1, this);
+        }
+        ring.append(bytes, 0, bytes.length, this);
         ring.append(status, 0, 1, this);
         // Mark the frame complete before publishing its last bytes: a producer that dies after
         // this leaves a frame the consumers can read whole.
@@ -234,29 +263,43 @@ final class QueueCore implements ByteRing.Peer {
      *
      * @return null if nothing came in time
      */
-    byte[] take(long timeoutNanos) throws InterruptedException {
+    Object takeItem(long timeoutNanos) throws InterruptedException {
         checkOpen();
         long start = System.nanoTime();
         while (true) {
             if (!lock(consumers, left(start, timeoutNanos))) {
-                return null;
+                return NOTHING;
             }
             byte[] bytes;
+            boolean raw = false;
             boolean aborted;
             try {
                 if (consumers.ownerDied()) {
                     skipAbandonedFrame();
                 }
                 if (!awaitBytes(4, start, timeoutNanos)) {
-                    return null;
+                    return NOTHING;
                 }
                 long head = ring.head();
                 int length = ring.peekInt(head);
                 LONG.setVolatile(header, CONSUMER_FRAME_END, head + length + FRAME_OVERHEAD);
                 INT.setVolatile(header, CONSUMER_IN_PROGRESS, 1);
                 readFully(readHeader, 4);
-                bytes = new byte[length];
-                readFully(bytes, length);
+                if (length > 0) {
+                    // A byte[] item is read straight into its own array, not copied out of a frame.
+                    readFully(tag, 1);
+                    raw = tag[0] == dev.mp4j.serial.SafeSerializer.TAG_BYTES;
+                    if (raw) {
+                        bytes = new byte[length - 1];
+                        readFully(bytes, length - 1);
+                    } else {
+                        bytes = new byte[length];
+                        bytes[0] = tag[0];
+                        readInto(bytes, 1, length - 1);
+                    }
+                } else {
+                    bytes = new byte[0];
+                }
                 readFully(status, 1);
                 aborted = status[0] != OK;
                 INT.setVolatile(header, CONSUMER_IN_PROGRESS, 0);
@@ -269,7 +312,7 @@ final class QueueCore implements ByteRing.Peer {
             }
             release(1);
             if (!aborted) {
-                return bytes;
+                return raw ? bytes : decode(bytes);
             }
         }
     }
@@ -313,9 +356,13 @@ final class QueueCore implements ByteRing.Peer {
     }
 
     private void readFully(byte[] dst, int length) throws IOException {
+        readInto(dst, 0, length);
+    }
+
+    private void readInto(byte[] dst, int offset, int length) throws IOException {
         int done = 0;
         while (done < length) {
-            done += ring.read(dst, done, length - done, this);
+            done += ring.read(dst, offset + done, length - done, this);
         }
     }
 

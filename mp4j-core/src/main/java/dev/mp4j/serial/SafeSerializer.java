@@ -51,7 +51,8 @@ public final class SafeSerializer implements Serializer {
     private static final byte TAG_TRUE = 4;
     private static final byte TAG_FALSE = 5;
     private static final byte TAG_STRING = 6;
-    private static final byte TAG_BYTES = 7;
+    /** First byte of an encoded {@code byte[]}; the array's bytes follow as they are. */
+    public static final byte TAG_BYTES = 7;
     private static final byte TAG_JAVA = 8;
 
     private static final List<String> JDK_ALLOWED_PREFIXES = List.of(

@@ -42,6 +42,29 @@ class ProcessQueueTest {
     }
 
     @Test
+    void byteArraysTravelWhole() throws Exception {
+        ProcessQueue<byte[]> q = ProcessQueue.create();
+        JvmProcess p = new JvmProcess(() -> {
+            q.put(new byte[0]);
+            byte[] big = new byte[100_000];
+            for (int i = 0; i < big.length; i++) {
+                big[i] = (byte) (i * 31);
+            }
+            q.put(big);
+            q.put(new byte[] {7});
+        });
+        p.start();
+        assertEquals(0, q.take().length);
+        byte[] big = q.take();
+        assertEquals(100_000, big.length);
+        for (int i = 0; i < big.length; i++) {
+            assertEquals((byte) (i * 31), big[i]);
+        }
+        assertEquals(7, q.take()[0]);
+        p.join();
+    }
+
+    @Test
     void oneProducersOrderIsKept() throws Exception {
         ProcessQueue<Integer> q = ProcessQueue.create();
         JvmProcess p = new JvmProcess(() -> {
