@@ -282,23 +282,21 @@ final class QueueCore implements ByteRing.Peer {
                 }
                 long head = ring.head();
                 int length = ring.peekInt(head);
+                // The tag is published with the header (a frame goes out whole, or in steps far
+                // larger than a header), so it can be looked at before reading anything.
+                raw = length > 0 && awaitBytes(5, start, -1)
+                        && ring.peekByte(head + 4) == dev.mp4j.serial.SafeSerializer.TAG_BYTES;
                 LONG.setVolatile(header, CONSUMER_FRAME_END, head + length + FRAME_OVERHEAD);
                 INT.setVolatile(header, CONSUMER_IN_PROGRESS, 1);
                 readFully(readHeader, 4);
-                if (length > 0) {
+                if (raw) {
                     // A byte[] item is read straight into its own array, not copied out of a frame.
                     readFully(tag, 1);
-                    raw = tag[0] == dev.mp4j.serial.SafeSerializer.TAG_BYTES;
-                    if (raw) {
-                        bytes = new byte[length - 1];
-                        readFully(bytes, length - 1);
-                    } else {
-                        bytes = new byte[length];
-                        bytes[0] = tag[0];
-                        readInto(bytes, 1, length - 1);
-                    }
+                    bytes = new byte[length - 1];
+                    readFully(bytes, length - 1);
                 } else {
-                    bytes = new byte[0];
+                    bytes = new byte[length];
+                    readFully(bytes, length);
                 }
                 readFully(status, 1);
                 aborted = status[0] != OK;
@@ -356,13 +354,9 @@ final class QueueCore implements ByteRing.Peer {
     }
 
     private void readFully(byte[] dst, int length) throws IOException {
-        readInto(dst, 0, length);
-    }
-
-    private void readInto(byte[] dst, int offset, int length) throws IOException {
         int done = 0;
         while (done < length) {
-            done += ring.read(dst, offset + done, length - done, this);
+            done += ring.read(dst, done, length - done, this);
         }
     }
 

@@ -133,6 +133,11 @@ public final class ByteRing {
         return v;
     }
 
+    /** Reads the byte at absolute stream position {@code position} without consuming it. */
+    public byte peekByte(long position) {
+        return data.get(ValueLayout.JAVA_BYTE, position & mask);
+    }
+
     /** Writes a byte at absolute stream position {@code position} (recovery of an abandoned frame). */
     public void pokeByte(long position, byte b) {
         data.set(ValueLayout.JAVA_BYTE, position & mask, b);
