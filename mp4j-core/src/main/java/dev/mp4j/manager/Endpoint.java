@@ -92,12 +92,10 @@ final class Endpoint {
         }
     }
 
-    /** Calls a method on a served object; returns its result or throws what it threw. */
-    Object call(long id, String signature, Object[] args, Method method) throws Throwable {
-        return call(id, Wire.signatureBytes(signature), signature, args, method);
-    }
-
-    /** {@link #call(long, String, Object[], Method)} with the signature already encoded. */
+    /**
+     * Calls a method on a served object, its signature already encoded ({@link Call}); returns
+     * its result or throws what it threw.
+     */
     Object call(long id, byte[] signature, String name, Object[] args, Method method) throws Throwable {
         return result(roundTrip(request(id, signature, name, args)), method);
     }

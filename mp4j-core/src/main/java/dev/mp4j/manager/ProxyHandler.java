@@ -8,7 +8,6 @@ import java.lang.reflect.Proxy;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -22,6 +21,8 @@ import java.util.concurrent.ConcurrentHashMap;
 final class ProxyHandler implements InvocationHandler {
     private static final Cleaner CLEANER = Cleaner.create(Thread.ofPlatform().daemon().name("mp4j-manager-cleaner", 0).factory());
     private static final Map<Method, String> SIGNATURES = new ConcurrentHashMap<>();
+    /** The encoded form of each method called through a dynamic proxy, made once. */
+    private static final Map<Method, Call> CALLS = new ConcurrentHashMap<>();
     private static final Map<Method, Boolean> LOCAL_DEFAULTS = new ConcurrentHashMap<>();
     /** JDK default methods that must run against the real object to be atomic. */
     private static final Set<String> FORWARDED_JDK_DEFAULTS = Set.of(
@@ -35,7 +36,6 @@ final class ProxyHandler implements InvocationHandler {
     private final String typeId;
     private final Class<?> exposed;
     private final Reference reference;
-    private Map<String, Object> hidden;
 
     private ProxyHandler(Endpoint endpoint, long id, String typeId, Class<?> exposed, long ticket) {
         this.endpoint = endpoint;
@@ -135,9 +135,6 @@ final class ProxyHandler implements InvocationHandler {
         if (method.isDefault() && runsHere(method)) {
             return InvocationHandler.invokeDefault(proxy, method, args);
         }
-        if (exposed == Namespace.class && args != null && args.length > 0 && args[0] instanceof String name && name.startsWith("_")) {
-            return hiddenName(method, name, args);
-        }
         if (SNAPSHOT_METHODS.contains(method.getName()) && proxy instanceof Collection<?> collection) {
             List<Object> copy = new ArrayList<>(Arrays.asList(collection.toArray()));
             return switch (method.getName()) {
@@ -150,8 +147,7 @@ final class ProxyHandler implements InvocationHandler {
     }
 
     private Object forward(Method method, Object[] args) throws Throwable {
-        reference.claim();
-        return endpoint.call(id, signature(method), args, method);
+        return forward(CALLS.computeIfAbsent(method, m -> new Call(signature(m), m)), args);
     }
 
     private static boolean runsHere(Method method) {
@@ -163,36 +159,6 @@ final class ProxyHandler implements InvocationHandler {
             boolean jdk = owner.startsWith("java.");
             return !(jdk && FORWARDED_JDK_DEFAULTS.contains(m.getName()));
         });
-    }
-
-    private synchronized Object hiddenName(Method method, String name, Object[] args) {
-        if (hidden == null) {
-            hidden = new LinkedHashMap<>();
-        }
-        return switch (method.getName()) {
-            case "get" -> {
-                if (args.length == 2) {
-                    yield hidden.getOrDefault(name, args[1]);
-                }
-                if (!hidden.containsKey(name)) {
-                    throw new IllegalArgumentException("'NamespaceProxy' object has no attribute '" + name + "'");
-                }
-                yield hidden.get(name);
-            }
-            case "set" -> {
-                hidden.put(name, args[1]);
-                yield null;
-            }
-            case "delete" -> {
-                if (!hidden.containsKey(name)) {
-                    throw new IllegalArgumentException("'NamespaceProxy' object has no attribute '" + name + "'");
-                }
-                hidden.remove(name);
-                yield null;
-            }
-            case "has" -> hidden.containsKey(name);
-            default -> throw new UnsupportedOperationException(method.getName());
-        };
     }
 
     /** What this proxy becomes when serialized: its address and id, plus a ticket for the receiver. */
