@@ -250,17 +250,17 @@ class SyncManagerTest {
     void timedQueueWaitsFollowTheBlockingQueueContract() throws Exception {
         ManagedQueue<Integer> q = manager.queue();
         assertEquals(null, q.poll(-5, java.util.concurrent.TimeUnit.SECONDS), "a negative timeout does not wait");
-        Thread producer = new Thread(() -> {
+        java.util.concurrent.CompletableFuture<Integer> taken = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
             try {
-                Thread.sleep(300);
-                q.put(7);
-            } catch (InterruptedException ignored) {
-                // test ends
+                return q.poll(Long.MAX_VALUE, java.util.concurrent.TimeUnit.DAYS);
+            } catch (InterruptedException e) {
+                throw new java.util.concurrent.CompletionException(e);
             }
-        });
-        producer.start();
-        assertEquals(7, q.poll(Long.MAX_VALUE, java.util.concurrent.TimeUnit.DAYS), "a huge timeout waits");
-        producer.join();
+        }, r -> Thread.ofPlatform().start(r));
+        // Still waiting after several of the server's 100 ms wait slices: a huge timeout waits.
+        assertThrows(java.util.concurrent.TimeoutException.class, () -> taken.get(300, java.util.concurrent.TimeUnit.MILLISECONDS));
+        q.put(7);
+        assertEquals(7, taken.get(30, java.util.concurrent.TimeUnit.SECONDS));
     }
 
     @Test
