@@ -178,7 +178,7 @@ public class BaseManager implements AutoCloseable {
                 throw e;
             }
             process = p;
-            endpoint = Endpoint.fresh(address, key);
+            endpoint = Endpoint.of(address, key);
             state = State.STARTED;
             return this;
         }
@@ -206,7 +206,7 @@ public class BaseManager implements AutoCloseable {
             throw new ManagerException("the manager could not start: " + t.getMessage(), t);
         }
         process = p;
-        endpoint = Endpoint.fresh((String) answer, key);
+        endpoint = Endpoint.of((String) answer, key);
         state = State.STARTED;
         return this;
     }
@@ -275,7 +275,7 @@ public class BaseManager implements AutoCloseable {
         } catch (IOException e) {
             throw new ManagerException("cannot listen on " + requested + ": " + e.getMessage(), e);
         }
-        endpoint = Endpoint.fresh(server.addressKey(), authkey);
+        endpoint = Endpoint.of(server.addressKey(), authkey);
         state = State.SERVING;
         return server;
     }

@@ -58,15 +58,12 @@ final class Endpoint {
         this.authkey = authkey;
     }
 
-    /** The endpoint for a manager address; {@code authkey} null means this process's authkey. */
+    /**
+     * The endpoint for a manager address, shared by this process's proxies; one left over from a
+     * manager that shut down at the same address is replaced. {@code authkey} null means this
+     * process's authkey.
+     */
     static Endpoint of(String addressKey, byte[] authkey) {
-        byte[] key = authkey != null ? authkey : ProcessState.authkey();
-        return ENDPOINTS.compute(addressKey + "#" + HexFormat.of().formatHex(key),
-                (k, old) -> old == null || old.gone ? new Endpoint(addressKey, key.clone()) : old);
-    }
-
-    /** Like {@link #of}, replacing an endpoint left over from a manager that shut down at the same address. */
-    static Endpoint fresh(String addressKey, byte[] authkey) {
         byte[] key = authkey != null ? authkey : ProcessState.authkey();
         return ENDPOINTS.compute(addressKey + "#" + HexFormat.of().formatHex(key),
                 (k, old) -> old == null || old.gone ? new Endpoint(addressKey, key.clone()) : old);
