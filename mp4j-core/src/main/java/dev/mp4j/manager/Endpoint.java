@@ -556,7 +556,7 @@ final class Endpoint {
         if (releaser == null) {
             synchronized (Endpoint.class) {
                 if (releaser == null) {
-                    releaser = Thread.ofPlatform().daemon().name("mp4j-manager-release").start(Endpoint::releaseLoop);
+                    releaser = Daemons.start("mp4j-manager-release", Endpoint::releaseLoop);
                 }
             }
         }

@@ -142,7 +142,7 @@ public final class ManagerServer implements AutoCloseable {
         } else {
             // Local clients move to shared-memory pipes; set that machinery up while the first
             // client is still connecting, rather than on its first call.
-            Thread.ofPlatform().daemon().name("mp4j-manager-warm-up").start(ManagerServer::warmSharedMemory);
+            Daemons.start("mp4j-manager-warm-up", ManagerServer::warmSharedMemory);
         }
         server.serveForever();
     }
@@ -198,7 +198,7 @@ public final class ManagerServer implements AutoCloseable {
 
     /** Serves until a client asks for shutdown or {@link #close()} is called. */
     public void serveForever() {
-        ExecutorService threads = Executors.newCachedThreadPool(Thread.ofPlatform().daemon().name("mp4j-manager-conn-", 0).factory());
+        ExecutorService threads = Executors.newCachedThreadPool(Daemons.numbered("mp4j-manager-conn-"));
         listener.serve(threads, this::serve, e -> {
             if (!stopping) {
                 Log.LOG.log(System.Logger.Level.WARNING, "manager at " + addressKey + " refused a connection: " + e.getMessage());
@@ -254,7 +254,7 @@ public final class ManagerServer implements AutoCloseable {
         }
         byte[] reply = handle(request, localSession);
         if (request.length > 0 && request[0] == Wire.SHUTDOWN) {
-            Thread.ofPlatform().daemon().start(this::close);
+            Daemons.start("mp4j-manager-shutdown", this::close);
         }
         return reply;
     }

@@ -19,7 +19,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * proxy's reference to its object.
  */
 final class ProxyHandler implements InvocationHandler {
-    private static final Cleaner CLEANER = Cleaner.create(Thread.ofPlatform().daemon().name("mp4j-manager-cleaner", 0).factory());
+    private static final Cleaner CLEANER = Cleaner.create(Daemons.numbered("mp4j-manager-cleaner-"));
     private static final Map<Method, String> SIGNATURES = new ConcurrentHashMap<>();
     /** The encoded form of each method called through a dynamic proxy, made once. */
     private static final Map<Method, Call> CALLS = new ConcurrentHashMap<>();
