@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
-import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.Arrays;
 import javax.crypto.Mac;
@@ -30,7 +29,6 @@ final class Handshake {
     private static final int MESSAGE_LENGTH = 40;
     private static final int LEGACY_MESSAGE_LENGTH = 20;
     private static final int MAX_RESPONSE = 256;
-    private static final SecureRandom RANDOM = new SecureRandom();
 
     private Handshake() {
     }
@@ -39,7 +37,7 @@ final class Handshake {
         byte[] message = new byte[SHA256_PREFIX.length + MESSAGE_LENGTH];
         System.arraycopy(SHA256_PREFIX, 0, message, 0, SHA256_PREFIX.length);
         byte[] random = new byte[MESSAGE_LENGTH];
-        RANDOM.nextBytes(random);
+        dev.mp4j.process.RandomBytes.fill(random);
         System.arraycopy(random, 0, message, SHA256_PREFIX.length, MESSAGE_LENGTH);
         conn.sendBytes(concat(CHALLENGE, message));
         byte[] response = receive(conn, timeout);

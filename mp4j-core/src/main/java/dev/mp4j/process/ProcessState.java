@@ -1,6 +1,5 @@
 package dev.mp4j.process;
 
-import java.security.SecureRandom;
 import java.util.Arrays;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -32,7 +31,7 @@ public final class ProcessState {
             synchronized (ProcessState.class) {
                 if (authkey == null) {
                     byte[] fresh = new byte[32];
-                    new SecureRandom().nextBytes(fresh);
+                    RandomBytes.fill(fresh);
                     authkey = fresh;
                 }
                 key = authkey;
@@ -103,7 +102,7 @@ public final class ProcessState {
             synchronized (ProcessState.class) {
                 if (treeId == null) {
                     byte[] tag = new byte[3];
-                    new SecureRandom().nextBytes(tag);
+                    RandomBytes.fill(tag);
                     treeId = ProcessHandle.current().pid() + "x" + java.util.HexFormat.of().formatHex(tag);
                 }
                 id = treeId;

@@ -10,7 +10,6 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.security.SecureRandom;
 import java.util.HexFormat;
 import java.util.Set;
 
@@ -35,7 +34,6 @@ public final class SharedSegment implements AutoCloseable {
     /** Every mp4j segment name starts with this, so leftovers are easy to find. */
     public static final String PREFIX = "mp4j-";
 
-    private static final SecureRandom RANDOM = new SecureRandom();
 
     private final String name;
     private final Arena arena;
@@ -72,7 +70,7 @@ public final class SharedSegment implements AutoCloseable {
         ResourceTracker.ensureRunning();
         for (int attempt = 0; ; attempt++) {
             byte[] id = new byte[6];
-            RANDOM.nextBytes(id);
+            dev.mp4j.process.RandomBytes.fill(id);
             String name = ResourceTracker.treePrefix() + HexFormat.of().formatHex(id);
             try {
                 return open(name, size, true, autoUnmap, false);
