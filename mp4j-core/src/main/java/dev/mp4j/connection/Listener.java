@@ -82,7 +82,10 @@ public final class Listener implements AutoCloseable {
             throw new IllegalArgumentException("address type of " + address + " unrecognized");
         }
         try {
-            server.bind(address, 16);
+            // As CPython's manager server: a burst of clients (a pool of workers connecting at
+            // once) must not overflow the accept queue, where Linux drops SYNs and the client
+            // retries only after a second.
+            server.bind(address, 128);
             return new Listener(server, server.getLocalAddress(), key);
         } catch (IOException | RuntimeException e) {
             server.close();
