@@ -1,6 +1,8 @@
 package dev.mp4j.manager;
 
 import dev.mp4j.serial.SafeSerializer;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
 
 /**
  * Runs the manager's client and server paths for a while, in one process, through a real socket
@@ -9,6 +11,7 @@ import dev.mp4j.serial.SafeSerializer;
  */
 public final class ManagerWarmUp {
     private static final int HOT_ITERATIONS = 20_000;
+    private static final int CONNECTS = 300;
 
     private ManagerWarmUp() {
     }
@@ -17,7 +20,7 @@ public final class ManagerWarmUp {
     public static void exercise() throws Throwable {
         SyncManager manager = new SyncManager();
         ManagerServer server = manager.server();
-        Thread serving = Thread.ofPlatform().daemon().name("mp4j-warm-up-manager").start(server::serveForever);
+        Thread serving = Daemons.start("mp4j-warm-up-manager", server::serveForever);
         try {
             Endpoint client = Endpoint.viaSocket(server.addressKey(), manager.authkey());
             ManagedMap<Integer, Integer> dict = proxy(client, "dict", ManagedMap.class);
@@ -46,6 +49,35 @@ public final class ManagerWarmUp {
             byte[] token = SafeSerializer.javaSerialize(dict);
             Object copy = dev.mp4j.serial.Serializer.standard().deserialize(token, 0, token.length);
             ((ManagedMap<?, ?>) copy).size();
+        } finally {
+            server.close();
+            serving.join(1000);
+        }
+        exerciseRemote();
+    }
+
+    /**
+     * A remote manager's client: connects over TCP with the authkey handshake (HMAC-SHA256 both
+     * ways) many times, then drives a registered {@link BlockingQueue}, so a fresh child's first
+     * {@code connect()} and first proxy find their classes and profiles in the cache.
+     */
+    private static void exerciseRemote() throws Throwable {
+        byte[] key = "mp4j-warm-up".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        ManagerServer server = new BaseManager(new java.net.InetSocketAddress("127.0.0.1", 0), key)
+                .register("get_queue", BlockingQueue.class, args -> new LinkedBlockingQueue<>())
+                .server();
+        Thread serving = Daemons.start("mp4j-warm-up-remote-manager", server::serveForever);
+        try {
+            java.net.SocketAddress address = server.address();
+            for (int i = 0; i < CONNECTS; i++) {
+                new BaseManager(address, key).register("get_queue", BlockingQueue.class).connect();
+            }
+            Endpoint client = Endpoint.viaSocket(server.addressKey(), key);
+            BlockingQueue<Integer> queue = proxy(client, "get_queue", BlockingQueue.class);
+            for (int i = 0; i < HOT_ITERATIONS / 4; i++) {
+                queue.put(i);
+                queue.take();
+            }
         } finally {
             server.close();
             serving.join(1000);
