@@ -65,6 +65,32 @@ public record Pipe(Connection left, Connection right) implements java.io.Seriali
         return open(true, maxMessageBytes, ringBytes, true);
     }
 
+    /**
+     * A pipe travels as a plain class: the first record a JVM deserializes costs it about 20 ms
+     * of method-handle spinning, which a child receiving a whole pipe would pay.
+     */
+    @java.io.Serial
+    private Object writeReplace() {
+        return new Form(left, right);
+    }
+
+    private static final class Form implements java.io.Serializable {
+        @java.io.Serial
+        private static final long serialVersionUID = 1L;
+        private final Connection left;
+        private final Connection right;
+
+        Form(Connection left, Connection right) {
+            this.left = left;
+            this.right = right;
+        }
+
+        @java.io.Serial
+        private Object readResolve() {
+            return new Pipe(left, right);
+        }
+    }
+
     private static Pipe open(boolean duplex, long maxMessageBytes, int ringBytes, boolean exclusive) {
         if (maxMessageBytes < 0) {
             throw new IllegalArgumentException("maxMessageBytes must not be negative, got " + maxMessageBytes);

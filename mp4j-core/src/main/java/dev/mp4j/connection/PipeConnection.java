@@ -147,9 +147,30 @@ final class PipeConnection extends AbstractConnection implements Serializable, B
         return new EndRef(segment.name(), end, reserved, PipeSegment.myPid(), maxMessageBytes(), exclusive);
     }
 
-    /** What a pipe end looks like on the wire. */
-    record EndRef(String segmentName, int end, int slot, int senderPid, long maxMessageBytes, boolean exclusive)
-            implements Serializable {
+    /**
+     * What a pipe end looks like on the wire. A class, not a record: the first record a JVM
+     * deserializes costs it about 20 ms of method-handle spinning, paid by every child that
+     * receives a pipe end.
+     */
+    static final class EndRef implements Serializable {
+        @Serial
+        private static final long serialVersionUID = 1L;
+        private final String segmentName;
+        private final int end;
+        private final int slot;
+        private final int senderPid;
+        private final long maxMessageBytes;
+        private final boolean exclusive;
+
+        EndRef(String segmentName, int end, int slot, int senderPid, long maxMessageBytes, boolean exclusive) {
+            this.segmentName = segmentName;
+            this.end = end;
+            this.slot = slot;
+            this.senderPid = senderPid;
+            this.maxMessageBytes = maxMessageBytes;
+            this.exclusive = exclusive;
+        }
+
         @Serial
         private Object readResolve() throws ObjectStreamException {
             try {

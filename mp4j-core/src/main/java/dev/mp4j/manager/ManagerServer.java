@@ -105,12 +105,28 @@ public final class ManagerServer implements AutoCloseable {
     }
 
     /**
-     * What a manager's child process runs: a record, not a lambda, because a child spends
-     * milliseconds spinning a class for a deserialized lambda, and the SyncManager types are
+     * What a manager's child process runs: a plain class, not a lambda (a child spends
+     * milliseconds spinning a class for a deserialized lambda) nor a record (the first record a
+     * JVM deserializes costs it about 20 ms of method-handle spinning); the SyncManager types are
      * built here rather than sent.
      */
-    record Launch(Map<String, Registration> registry, boolean syncBuiltins, String address, byte[] authkey,
-            Connection ready) implements dev.mp4j.serial.ProcessTarget {
+    static final class Launch implements dev.mp4j.serial.ProcessTarget {
+        @java.io.Serial
+        private static final long serialVersionUID = 1L;
+        private final Map<String, Registration> registry;
+        private final boolean syncBuiltins;
+        private final String address;
+        private final byte[] authkey;
+        private final Connection ready;
+
+        Launch(Map<String, Registration> registry, boolean syncBuiltins, String address, byte[] authkey, Connection ready) {
+            this.registry = registry;
+            this.syncBuiltins = syncBuiltins;
+            this.address = address;
+            this.authkey = authkey;
+            this.ready = ready;
+        }
+
         @Override
         public void run() throws IOException {
             Map<String, Registration> all = new java.util.LinkedHashMap<>();

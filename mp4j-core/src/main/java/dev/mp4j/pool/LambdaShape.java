@@ -58,6 +58,48 @@ record LambdaShape(String capturingClass, String functionalInterfaceClass, Strin
         }
     }
 
+    /**
+     * A shape travels to each worker as a plain class: the first record a JVM deserializes costs
+     * it about 20 ms of method-handle spinning, which a new worker would pay on its first task.
+     */
+    @Serial
+    private Object writeReplace() {
+        return new Form(this);
+    }
+
+    private static final class Form implements Serializable {
+        @Serial
+        private static final long serialVersionUID = 1L;
+        private final String capturingClass;
+        private final String functionalInterfaceClass;
+        private final String functionalInterfaceMethodName;
+        private final String functionalInterfaceMethodSignature;
+        private final int implMethodKind;
+        private final String implClass;
+        private final String implMethodName;
+        private final String implMethodSignature;
+        private final String instantiatedMethodType;
+
+        Form(LambdaShape s) {
+            capturingClass = s.capturingClass;
+            functionalInterfaceClass = s.functionalInterfaceClass;
+            functionalInterfaceMethodName = s.functionalInterfaceMethodName;
+            functionalInterfaceMethodSignature = s.functionalInterfaceMethodSignature;
+            implMethodKind = s.implMethodKind;
+            implClass = s.implClass;
+            implMethodName = s.implMethodName;
+            implMethodSignature = s.implMethodSignature;
+            instantiatedMethodType = s.instantiatedMethodType;
+        }
+
+        @Serial
+        private Object readResolve() {
+            return new LambdaShape(capturingClass, functionalInterfaceClass, functionalInterfaceMethodName,
+                    functionalInterfaceMethodSignature, implMethodKind, implClass, implMethodName,
+                    implMethodSignature, instantiatedMethodType);
+        }
+    }
+
     /** A lambda's shape and its captured values. */
     record Split(LambdaShape shape, List<Object> captured) {
     }

@@ -40,6 +40,30 @@ public record JvmOptions(List<String> arguments) implements Serializable {
         }
     }
 
+    /**
+     * Options travel as a plain class: the first record a JVM deserializes costs it about 20 ms of
+     * method-handle spinning.
+     */
+    @java.io.Serial
+    private Object writeReplace() {
+        return new Form(arguments);
+    }
+
+    private static final class Form implements Serializable {
+        @java.io.Serial
+        private static final long serialVersionUID = 1L;
+        private final List<String> arguments;
+
+        Form(List<String> arguments) {
+            this.arguments = arguments;
+        }
+
+        @java.io.Serial
+        private Object readResolve() {
+            return new JvmOptions(arguments);
+        }
+    }
+
     /** No extra options. */
     public static JvmOptions defaults() {
         return new JvmOptions(List.of());

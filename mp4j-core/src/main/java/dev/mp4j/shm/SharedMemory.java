@@ -117,7 +117,18 @@ public final class SharedMemory implements AutoCloseable, Serializable {
         return new Ref(name(), size);
     }
 
-    private record Ref(String name, long size) implements Serializable {
+    /** The wire form: a class, not a record, whose first deserialization in a JVM would cost about 20 ms. */
+    private static final class Ref implements Serializable {
+        @Serial
+        private static final long serialVersionUID = 1L;
+        private final String name;
+        private final long size;
+
+        Ref(String name, long size) {
+            this.name = name;
+            this.size = size;
+        }
+
         @Serial
         private Object readResolve() throws ObjectStreamException {
             try {

@@ -102,7 +102,20 @@ final class SharedRecord implements Serializable {
         return new Ref(name, offset, memory.byteSize());
     }
 
-    private record Ref(String name, long offset, long size) implements Serializable {
+    /** The wire form: a class, not a record, whose first deserialization in a JVM would cost about 20 ms. */
+    private static final class Ref implements Serializable {
+        @Serial
+        private static final long serialVersionUID = 1L;
+        private final String name;
+        private final long offset;
+        private final long size;
+
+        Ref(String name, long offset, long size) {
+            this.name = name;
+            this.offset = offset;
+            this.size = size;
+        }
+
         @Serial
         private Object readResolve() throws InvalidObjectException {
             return new SharedRecord(SharedSegment.reattach(name, "a synchronization primitive"), offset, size);
