@@ -4,6 +4,9 @@ import java.io.IOException;
 
 /** {@link Connection#recvBytesInto} was given a buffer smaller than the message; the message is consumed and kept here. */
 public final class BufferTooShortException extends IOException {
+    @java.io.Serial
+    private static final long serialVersionUID = 1L;
+
     private final transient byte[] message;
 
     public BufferTooShortException(byte[] message, int room) {

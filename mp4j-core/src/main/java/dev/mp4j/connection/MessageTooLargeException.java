@@ -4,6 +4,9 @@ import java.io.IOException;
 
 /** A message exceeds the connection's size limit; both sizes are named. */
 public final class MessageTooLargeException extends IOException {
+    @java.io.Serial
+    private static final long serialVersionUID = 1L;
+
     private final long size;
     private final long limit;
 

@@ -13,6 +13,9 @@ import java.io.Serializable;
  * to the other end. Travels to other processes by name (see {@link EndRef}).
  */
 final class PipeConnection extends AbstractConnection implements Serializable, ByteRing.Peer {
+    @java.io.Serial
+    private static final long serialVersionUID = 1L;
+
     private final transient PipeSegment segment;
     private final transient int end;
     private final transient int slot;

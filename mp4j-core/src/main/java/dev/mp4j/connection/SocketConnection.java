@@ -17,6 +17,9 @@ import java.util.concurrent.TimeUnit;
  * need no extra thread.
  */
 final class SocketConnection extends AbstractConnection implements Serializable {
+    @java.io.Serial
+    private static final long serialVersionUID = 1L;
+
     private final transient SocketChannel channel;
     private final transient Selector selector;
     private final transient ByteBuffer[] gather = new ByteBuffer[2];

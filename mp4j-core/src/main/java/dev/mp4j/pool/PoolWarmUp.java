@@ -31,5 +31,47 @@ public final class PoolWarmUp {
         }
         Codec.readDone(Codec.done(1, List.of(1, 4, 9), null, 0, 0, 0));
         Codec.readDone(Codec.done(2, null, new IllegalStateException("warm-up"), 0, 0, 0));
+        driveWorkerLoop(fn, split);
+    }
+
+    /**
+     * Runs a real {@link WorkerLoop} on a thread of this JVM, through pipes, for a few jobs of each
+     * kind, so the cache also links the loop itself (its lambdas included): without it a worker
+     * spins those method handles before its first result.
+     */
+    private static void driveWorkerLoop(byte[] function, LambdaShape.Split split) throws Exception {
+        dev.mp4j.connection.Pipe jobs = dev.mp4j.connection.Pipe.open();
+        dev.mp4j.connection.Pipe control = dev.mp4j.connection.Pipe.open();
+        WorkerLoop loop = new WorkerLoop(jobs.right(), control.right(), null);
+        Thread worker = new Thread(() -> {
+            try {
+                loop.run();
+            } catch (Exception ignored) {
+                // training only
+            }
+        }, "mp4j-warm-up-worker");
+        worker.setDaemon(true);
+        worker.start();
+        try {
+            jobs.left().recvBytes();
+            for (int i = 0; i < 200; i++) {
+                jobs.left().sendBytes(Codec.job(i, Messages.MAP, 1, i == 0 ? function : null, Codec.items(List.of(i, i + 1))));
+                Codec.readDone(jobs.left().recvBytes());
+            }
+            if (split != null) {
+                byte[] shape = SafeSerializer.javaSerialize(split.shape());
+                for (int i = 0; i < 200; i++) {
+                    jobs.left().sendBytes(Codec.job(1000 + i, Messages.LAMBDA_CALL, 2, i == 0 ? shape : null,
+                            Codec.items(split.captured())));
+                    Codec.readDone(jobs.left().recvBytes());
+                }
+            }
+        } finally {
+            jobs.left().close();
+            control.left().close();
+            worker.join(1000);
+            jobs.right().close();
+            control.right().close();
+        }
     }
 }

@@ -5,6 +5,9 @@ package dev.mp4j.pool;
  * serializable); this carries its class, message and the worker's stack trace as text.
  */
 public final class RemoteTaskException extends RuntimeException {
+    @java.io.Serial
+    private static final long serialVersionUID = 1L;
+
     private final String remoteClass;
     private final String remoteStackTrace;
 

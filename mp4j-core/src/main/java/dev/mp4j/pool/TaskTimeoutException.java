@@ -7,6 +7,9 @@ import java.time.Duration;
  * within the grace period, killed and replaced: the work really stopped.
  */
 public final class TaskTimeoutException extends RuntimeException {
+    @java.io.Serial
+    private static final long serialVersionUID = 1L;
+
     TaskTimeoutException(String task, Duration timeout, boolean killed) {
         super(task + " exceeded its timeout of " + timeout + (killed
                 ? "; it ignored the interrupt, so its worker was killed and replaced"

@@ -6,6 +6,9 @@ package dev.mp4j.pool;
  * failed every time).
  */
 public final class WorkerDiedException extends RuntimeException {
+    @java.io.Serial
+    private static final long serialVersionUID = 1L;
+
     private final long pid;
     private final Integer exitCode;
     private final boolean outOfMemory;

@@ -21,6 +21,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * timeout.
  */
 final class WorkerLoop implements ProcessTarget {
+    @java.io.Serial
+    private static final long serialVersionUID = 1L;
+
     private final Connection jobs;
     private final Connection control;
     private final ProcessTarget initializer;

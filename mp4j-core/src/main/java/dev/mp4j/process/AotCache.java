@@ -159,6 +159,9 @@ final class AotCache {
      * first hundred thousand messages.
      */
     static final class Training implements ProcessTarget {
+        @java.io.Serial
+        private static final long serialVersionUID = 1L;
+
         private static final int HOT_ITERATIONS = 60_000;
 
         @Override
@@ -195,6 +198,39 @@ final class AotCache {
             a.poll(java.time.Duration.ofMillis(1));
             a.close();
             b.close();
+            arriveAsAChildWould();
+        }
+
+        /**
+         * Deserializes what children receive (pipe ends, a lock, a queue, shared memory), so the
+         * reattaching paths, their lambdas included, are linked in the cache too, not only the
+         * creating ones.
+         */
+        private static void arriveAsAChildWould() {
+            try {
+                Pipe pipe = Pipe.open();
+                dev.mp4j.sync.ProcessLock lock = dev.mp4j.sync.ProcessLock.create();
+                dev.mp4j.queue.ProcessQueue<Object> queue = dev.mp4j.queue.ProcessQueue.create();
+                dev.mp4j.shm.SharedMemory memory = dev.mp4j.shm.SharedMemory.create(4096);
+                byte[] bytes = SafeSerializer.javaSerialize(new ArrayList<>(List.of(pipe.right(), lock, queue, memory)));
+                List<?> arrived = (List<?>) SafeSerializer.javaDeserializeTrusted(bytes, 1, bytes.length - 1);
+                ((Connection) arrived.get(0)).send(1);
+                pipe.left().recv();
+                ((dev.mp4j.sync.ProcessLock) arrived.get(1)).lock();
+                ((dev.mp4j.sync.ProcessLock) arrived.get(1)).unlock();
+                @SuppressWarnings("unchecked")
+                dev.mp4j.queue.ProcessQueue<Object> q = (dev.mp4j.queue.ProcessQueue<Object>) arrived.get(2);
+                q.put(1, true, null);
+                queue.get();
+                ((Connection) arrived.get(0)).close();
+                pipe.left().close();
+                pipe.right().close();
+                ((dev.mp4j.shm.SharedMemory) arrived.get(3)).close();
+                memory.close();
+                memory.unlink();
+            } catch (Exception | Error e) {
+                // training only: the rest of the cache still counts
+            }
         }
     }
 }

@@ -6,6 +6,9 @@ package dev.mp4j.serial;
  * the class of the offending value.
  */
 public final class NotSerializableValueException extends IllegalArgumentException {
+    @java.io.Serial
+    private static final long serialVersionUID = 1L;
+
     private final String offendingClass;
 
     public NotSerializableValueException(String message, String offendingClass, Throwable cause) {
