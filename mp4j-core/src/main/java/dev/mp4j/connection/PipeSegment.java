@@ -146,7 +146,10 @@ final class PipeSegment {
     }
 
     private static boolean alive(int pid) {
-        return ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
+        // No method reference: a child reaches this first on its own path, where linking one
+        // costs milliseconds of method-handle spinning the AOT cache did not record.
+        java.util.Optional<ProcessHandle> handle = ProcessHandle.of(pid);
+        return handle.isPresent() && handle.get().isAlive();
     }
 
     /** Wakes every sleeper on both rings so they re-check after an end closed. */

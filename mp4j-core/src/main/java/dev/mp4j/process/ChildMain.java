@@ -22,7 +22,11 @@ public final class ChildMain {
     private ChildMain() {
     }
 
+    /** {@code -Dmp4j.trace.startup=true}: each child prints where its start-up time went, to stderr. */
+    private static final boolean TRACE = Boolean.getBoolean("mp4j.trace.startup");
+
     public static void main(String[] args) {
+        long entered = System.nanoTime();
         DataInputStream stdin = new DataInputStream(new FileInputStream(FileDescriptor.in));
         System.setIn(InputStream.nullInputStream());
         if (Boolean.getBoolean("mp4j.spare")) {
@@ -49,6 +53,7 @@ public final class ChildMain {
             System.exit(2);
             return;
         }
+        long bootstrapped = System.nanoTime();
         ProcessState.initChild(bootstrap);
         watchParent(bootstrap.parentPid());
 
@@ -56,6 +61,9 @@ public final class ChildMain {
         JvmProcess self = null;
         try {
             self = (JvmProcess) SafeSerializer.javaDeserializeTrusted(bootstrap.process(), 1, bootstrap.process().length - 1);
+            if (TRACE) {
+                traceStartup(entered, bootstrapped, System.nanoTime());
+            }
             self.becomeCurrent();
             self.run();
         } catch (Throwable t) {
@@ -67,6 +75,14 @@ public final class ChildMain {
         System.out.flush();
         System.err.flush();
         System.exit(code);
+    }
+
+    private static void traceStartup(long entered, long bootstrapped, long deserialized) {
+        // Read after the timestamps: loading the management classes costs milliseconds itself.
+        long uptime = java.lang.management.ManagementFactory.getRuntimeMXBean().getUptime();
+        long sinceMain = (System.nanoTime() - entered) / 1_000_000;
+        System.err.printf("mp4j child %d start-up: JVM to main %d ms, bootstrap read %.1f ms, target deserialized %.1f ms%n",
+                ProcessHandle.current().pid(), uptime - sinceMain, (bootstrapped - entered) / 1e6, (deserialized - bootstrapped) / 1e6);
     }
 
     /**
@@ -111,7 +127,7 @@ public final class ChildMain {
             SafeSerializer.javaDeserializeTrusted(bytes, 1, bytes.length - 1);
             byte[] list = SafeSerializer.javaSerialize(new java.util.ArrayList<>(java.util.List.of(1, "x")));
             SafeSerializer.javaDeserialize(list, 1, list.length - 1);
-            Class.forName("dev.mp4j.shm.Futex", true, ChildMain.class.getClassLoader());
+            dev.mp4j.shm.Futex.prepare();
             Class.forName("dev.mp4j.connection.PipeConnection", true, ChildMain.class.getClassLoader());
         } catch (Throwable ignored) {
             // warming up is only an optimisation

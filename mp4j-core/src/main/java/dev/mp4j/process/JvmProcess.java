@@ -173,6 +173,8 @@ public class JvmProcess implements Serializable {
         Bootstrap bootstrap = new Bootstrap(ProcessState.authkey(), identity, name, daemon,
                 ProcessHandle.current().pid(), ProcessState.name(), with.startMethod(), with.jvmOptions(),
                 ProcessState.treeId(), self);
+        // The child cannot wake our sleepers until it has linked its futex call: sleep short meanwhile.
+        dev.mp4j.shm.Futex.expectNewPeer();
         try {
             os = with.launch(bootstrap.encode());
         } catch (IOException e) {

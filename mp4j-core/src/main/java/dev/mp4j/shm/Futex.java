@@ -13,20 +13,46 @@ import java.util.concurrent.locks.LockSupport;
  * Blocking waits on a 32-bit word in shared memory, across processes: Linux's {@code futex}
  * system call (the shared, not the private, flavour) called through the FFM {@link Linker}.
  *
- * <p>Where the call is unavailable (another OS or architecture), {@link #await} falls back to
- * parking in short naps, which is correct but slower; {@link #available()} tells which is in use.
- * Callers always re-check their condition after a return: both forms may wake spuriously.
+ * <p>Linking that call costs a fresh JVM 35 to 70 ms (the linker spins method handles and a stub
+ * class, none of which the AOT cache can hold), more than the JVM takes to reach {@code main}.
+ * So it happens on a background thread, started by the first wait or wake (or {@link #prepare()}),
+ * and nothing waits for it: until it is done, {@link #await} naps for a few microseconds at a
+ * time and {@link #wake} wakes nobody. That is safe because every sleeper, here or in another
+ * process, sleeps in bounded slices and re-checks its word; and a process that starts a child
+ * keeps its own sleeps short for a while ({@link #expectNewPeer()}), so a child's first messages,
+ * sent before its link is done, are noticed within a millisecond.
+ *
+ * <p>Where the call is unavailable (another OS or architecture), {@link #await} naps for good,
+ * which is correct but slower; {@link #available()} tells which is in use. Callers always
+ * re-check their condition after a return: both forms may wake spuriously.
  */
 public final class Futex {
     private static final int FUTEX_WAIT = 0;
     private static final int FUTEX_WAKE = 1;
-    private static final long FALLBACK_NAP_NANOS = 50_000;
+    private static final long NAP_NANOS = 50_000;
+    /** A sleep's longest slice while a child started here may not be able to wake us yet. */
+    private static final long SHORT_SLEEP_NANOS = 1_000_000;
+    /** How long after a child's start its wakes may still be skipped (its link takes 50-150 ms). */
+    private static final long NEW_PEER_WINDOW_NANOS = 1_000_000_000L;
 
-    private static final MethodHandle WAIT;
-    private static final MethodHandle WAKE;
-    private static final long SYS_FUTEX;
+    private static final long SYS_FUTEX = switch (System.getProperty("os.arch")) {
+        case "amd64", "x86_64" -> 202;
+        case "aarch64" -> 98;
+        default -> -1;
+    };
+    private static final boolean SUPPORTED = SYS_FUTEX > 0 && System.getProperty("os.name").toLowerCase().contains("linux");
+    private static final java.util.concurrent.atomic.AtomicBoolean LINKING = new java.util.concurrent.atomic.AtomicBoolean();
     private static final ThreadLocal<MemorySegment> TIMESPEC =
             ThreadLocal.withInitial(() -> Arena.ofAuto().allocate(16, 8));
+
+    /** Null until linked (and for good where linking failed). */
+    private static volatile MethodHandle wait;
+    private static volatile MethodHandle wake;
+    private static volatile boolean failed = !SUPPORTED;
+    private static volatile long shortSleepsUntil = System.nanoTime();
+
+    private Futex() {
+    }
 
     // Linking a native call is restricted: mp4j's JVMs run with --enable-native-access=ALL-UNNAMED.
     @SuppressWarnings("restricted")
@@ -38,42 +64,48 @@ public final class Futex {
         FunctionDescriptor fd = FunctionDescriptor.of(ValueLayout.JAVA_LONG, ValueLayout.JAVA_LONG,
                 ValueLayout.JAVA_LONG, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.JAVA_LONG,
                 ValueLayout.JAVA_LONG, ValueLayout.JAVA_INT);
-        MethodHandle wait = linker.downcallHandle(syscall, fd, Linker.Option.firstVariadicArg(1));
+        MethodHandle w = linker.downcallHandle(syscall, fd, Linker.Option.firstVariadicArg(1));
         // A wake never blocks, so it may skip the thread-state transition.
-        MethodHandle wake = linker.downcallHandle(syscall, fd, Linker.Option.firstVariadicArg(1),
+        MethodHandle k = linker.downcallHandle(syscall, fd, Linker.Option.firstVariadicArg(1),
                 Linker.Option.critical(false));
-        return new MethodHandle[] {wait, wake};
+        return new MethodHandle[] {w, k};
     }
 
-    static {
-        long sys = switch (System.getProperty("os.arch")) {
-            case "amd64", "x86_64" -> 202;
-            case "aarch64" -> 98;
-            default -> -1;
-        };
-        MethodHandle wait = null;
-        MethodHandle wake = null;
-        if (sys > 0 && System.getProperty("os.name").toLowerCase().contains("linux")) {
-            try {
-                MethodHandle[] handles = link();
-                wait = handles[0];
-                wake = handles[1];
-            } catch (RuntimeException | Error e) {
-                wait = null;
-                wake = null;
-            }
+    /** Starts linking the system call in the background, once; returns at once. */
+    public static void prepare() {
+        if (SUPPORTED && wake == null && LINKING.compareAndSet(false, true)) {
+            Thread linker = new Thread(Futex::linkNow, "mp4j-futex-link");
+            linker.setDaemon(true);
+            linker.start();
         }
-        SYS_FUTEX = sys;
-        WAIT = wait;
-        WAKE = wake;
     }
 
-    private Futex() {
+    private static void linkNow() {
+        try {
+            MethodHandle[] handles = link();
+            wait = handles[0];
+            wake = handles[1];
+        } catch (RuntimeException | Error e) {
+            failed = true;
+        }
     }
 
-    /** Whether the real futex system call is in use. */
+    /** Whether the real futex system call is in use (false until it is linked). */
     public static boolean available() {
-        return WAIT != null;
+        return wake != null;
+    }
+
+    /**
+     * Called as this process starts a child: for a while, this process's sleeps last at most a
+     * millisecond, since the child's wakes are skipped until its own link is done.
+     */
+    public static void expectNewPeer() {
+        shortSleepsUntil = System.nanoTime() + NEW_PEER_WINDOW_NANOS;
+    }
+
+    /** For tests: ends the short-sleep window, so a sleep lasts its full slice again. */
+    static void forgetNewPeers() {
+        shortSleepsUntil = System.nanoTime();
     }
 
     /**
@@ -81,30 +113,46 @@ public final class Futex {
      * Returns early on a wake, a change of value, a signal, or spuriously.
      */
     public static void await(MemorySegment word, int expected, long timeoutNanos) {
-        if (WAIT == null) {
+        MethodHandle w = wait;
+        if (w == null) {
+            if (!failed) {
+                prepare();
+            }
             if (word.get(ValueLayout.JAVA_INT, 0) == expected) {
-                LockSupport.parkNanos(Math.min(timeoutNanos, FALLBACK_NAP_NANOS));
+                LockSupport.parkNanos(Math.min(timeoutNanos, NAP_NANOS));
             }
             return;
         }
+        long nanos = timeoutNanos;
+        if (System.nanoTime() - shortSleepsUntil < 0) {
+            nanos = Math.min(nanos, SHORT_SLEEP_NANOS);
+        }
         MemorySegment ts = TIMESPEC.get();
-        ts.set(ValueLayout.JAVA_LONG, 0, timeoutNanos / 1_000_000_000L);
-        ts.set(ValueLayout.JAVA_LONG, 8, timeoutNanos % 1_000_000_000L);
+        ts.set(ValueLayout.JAVA_LONG, 0, nanos / 1_000_000_000L);
+        ts.set(ValueLayout.JAVA_LONG, 8, nanos % 1_000_000_000L);
         try {
-            long ignored = (long) WAIT.invokeExact(SYS_FUTEX, word.address(), FUTEX_WAIT, expected,
+            long ignored = (long) w.invokeExact(SYS_FUTEX, word.address(), FUTEX_WAIT, expected,
                     ts.address(), 0L, 0);
         } catch (Throwable t) {
             throw new IllegalStateException("futex wait failed", t);
         }
     }
 
-    /** Wakes up to {@code count} processes or threads sleeping on {@code word}. */
+    /**
+     * Wakes up to {@code count} processes or threads sleeping on {@code word}. Before the link is
+     * done this wakes nobody; the sleepers find out at the end of their slice (see the class
+     * comment).
+     */
     public static void wake(MemorySegment word, int count) {
-        if (WAKE == null) {
+        MethodHandle k = wake;
+        if (k == null) {
+            if (!failed) {
+                prepare();
+            }
             return;
         }
         try {
-            long ignored = (long) WAKE.invokeExact(SYS_FUTEX, word.address(), FUTEX_WAKE, count, 0L, 0L, 0);
+            long ignored = (long) k.invokeExact(SYS_FUTEX, word.address(), FUTEX_WAKE, count, 0L, 0L, 0);
         } catch (Throwable t) {
             throw new IllegalStateException("futex wake failed", t);
         }

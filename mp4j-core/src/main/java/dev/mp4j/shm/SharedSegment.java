@@ -146,6 +146,8 @@ public final class SharedSegment implements AutoCloseable {
 
     private static SharedSegment open(String name, long size, boolean create, boolean autoUnmap, boolean explicitName)
             throws IOException {
+        // Whoever maps shared memory will soon wait or wake on it: start linking the futex call.
+        Futex.prepare();
         Path path = path(name);
         Set<StandardOpenOption> options = create
                 ? Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.READ, StandardOpenOption.WRITE)

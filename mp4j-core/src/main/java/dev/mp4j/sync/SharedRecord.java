@@ -94,7 +94,12 @@ final class SharedRecord implements Serializable {
     }
 
     static boolean alive(int pid) {
-        return pid == MY_PID || ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
+        if (pid == MY_PID) {
+            return true;
+        }
+        // No method reference: see PipeSegment.alive.
+        java.util.Optional<ProcessHandle> handle = ProcessHandle.of(pid);
+        return handle.isPresent() && handle.get().isAlive();
     }
 
     @Serial
