@@ -34,37 +34,13 @@ class FutexTest {
                 }
             });
             // Only a sleeper already in the kernel shows that the wake works.
-            assertTrue(sleepsInKernel("futex-sleeper", TimeUnit.SECONDS.toNanos(10)), "the sleeper never went to sleep");
+            assertTrue(dev.mp4j.testing.Threads.awaitAsleep("futex-sleeper", java.time.Duration.ofSeconds(10)), "the sleeper never went to sleep");
             word.set(ValueLayout.JAVA_INT, 0, 1);
             Futex.wake(word, Integer.MAX_VALUE);
             sleeper.join(TimeUnit.SECONDS.toMillis(10));
             assertFalse(sleeper.isAlive(), "the sleeper was not woken");
             assertEquals(1, word.get(ValueLayout.JAVA_INT, 0));
         }
-    }
-
-    /** Whether the thread named {@code name} sleeps in the kernel (Linux's /proc), polled up to {@code nanos}. */
-    private static boolean sleepsInKernel(String name, long nanos) throws Exception {
-        long deadline = System.nanoTime() + nanos;
-        while (System.nanoTime() < deadline) {
-            try (var tasks = java.nio.file.Files.list(java.nio.file.Path.of("/proc/self/task"))) {
-                for (java.nio.file.Path task : tasks.toList()) {
-                    if (!java.nio.file.Files.readString(task.resolve("comm")).strip().equals(name)) {
-                        continue;
-                    }
-                    String stat = java.nio.file.Files.readString(task.resolve("stat"));
-                    char state = stat.charAt(stat.lastIndexOf(')') + 2);
-                    String wchan = java.nio.file.Files.readString(task.resolve("wchan")).strip();
-                    if (state == 'S' && (wchan.contains("futex") || wchan.equals("0") || wchan.isEmpty())) {
-                        return true;
-                    }
-                }
-            } catch (java.io.IOException | RuntimeException raced) {
-                // a task ended while we looked: look again
-            }
-            Thread.sleep(2);
-        }
-        return false;
     }
 
     /** A wait on a word that already differs returns at once, linked or not. */

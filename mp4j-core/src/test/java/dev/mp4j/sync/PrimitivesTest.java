@@ -76,9 +76,9 @@ class PrimitivesTest {
     void anInterruptEndsATimedSemaphoreWait() throws Exception {
         ProcessSemaphore sem = ProcessSemaphore.create(0);
         CompletableFuture<Boolean> waiter = new CompletableFuture<>();
-        Thread t = new Thread(() -> waiter.complete(sem.acquire(true, Duration.ofSeconds(30))));
+        Thread t = new Thread(() -> waiter.complete(sem.acquire(true, Duration.ofSeconds(30))), "sem-timed");
         t.start();
-        Thread.sleep(100);
+        assertTrue(dev.mp4j.testing.Threads.awaitAsleep("sem-timed", Duration.ofSeconds(10)), "the waiter never blocked");
         t.interrupt();
         assertFalse(waiter.get(5, TimeUnit.SECONDS));
         Thread u = new Thread(() -> {
@@ -88,9 +88,9 @@ class PrimitivesTest {
             } catch (InterruptedException e) {
                 waiter.obtrudeValue(false);
             }
-        });
+        }, "sem-interruptible");
         u.start();
-        Thread.sleep(100);
+        assertTrue(dev.mp4j.testing.Threads.awaitAsleep("sem-interruptible", Duration.ofSeconds(10)), "the waiter never blocked");
         u.interrupt();
         u.join(5_000);
         assertFalse(waiter.get());

@@ -88,12 +88,13 @@ class ProcessLockTest {
         });
         owner.start();
         assertEquals("locked", pipe.left().recv());
-        CompletableFuture<Long> waited = CompletableFuture.supplyAsync(() -> {
+        CompletableFuture<Long> waited = new CompletableFuture<>();
+        Thread.ofPlatform().name("lock-waiter").start(() -> {
             long t0 = System.nanoTime();
             lock.lock();
-            return System.nanoTime() - t0;
+            waited.complete(System.nanoTime() - t0);
         });
-        Thread.sleep(100);
+        assertTrue(dev.mp4j.testing.Threads.awaitAsleep("lock-waiter", java.time.Duration.ofSeconds(10)), "the waiter never blocked");
         long killedAt = System.nanoTime();
         owner.kill();
         owner.join();

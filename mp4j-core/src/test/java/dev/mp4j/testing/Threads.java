@@ -1,0 +1,40 @@
+package dev.mp4j.testing;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+
+/**
+ * Waits, without guessing a sleep, until a thread of this JVM is asleep in the kernel (in a
+ * futex wait, a park, a blocking read): what a test needs before it signals, interrupts or kills
+ * whatever that thread waits on. Reads Linux's {@code /proc/self/task}, where a thread is known
+ * by the first 15 characters of its name.
+ */
+public final class Threads {
+    private Threads() {
+    }
+
+    /** Whether the thread named {@code name} was seen asleep within {@code patience}. */
+    public static boolean awaitAsleep(String name, Duration patience) throws InterruptedException {
+        String comm = name.length() > 15 ? name.substring(0, 15) : name;
+        long deadline = System.nanoTime() + patience.toNanos();
+        while (System.nanoTime() < deadline) {
+            try (var tasks = Files.list(Path.of("/proc/self/task"))) {
+                for (Path task : tasks.toList()) {
+                    if (!Files.readString(task.resolve("comm")).strip().equals(comm)) {
+                        continue;
+                    }
+                    String stat = Files.readString(task.resolve("stat"));
+                    if (stat.charAt(stat.lastIndexOf(')') + 2) == 'S') {
+                        return true;
+                    }
+                }
+            } catch (IOException | RuntimeException raced) {
+                // a task ended while we looked: look again
+            }
+            Thread.sleep(2);
+        }
+        return false;
+    }
+}
