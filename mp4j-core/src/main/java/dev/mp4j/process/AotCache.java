@@ -83,9 +83,10 @@ final class AotCache {
                     .start();
             JvmProcess job = new JvmProcess(new Training(), "mp4j-aot-training");
             byte[] self = SafeSerializer.javaSerialize(job);
+            // A tree of its own (empty tree id): the training often outlives this process, and
+            // the shared memory it creates must be removed when it ends, not when we do.
             Bootstrap b = new Bootstrap(ProcessState.authkey(), new int[] {0}, job.name(), true,
-                    shell.pid(), ProcessState.name(), "spawn", JvmOptions.defaults(),
-                    ProcessState.treeId(), self);
+                    shell.pid(), ProcessState.name(), "spawn", JvmOptions.defaults(), "", self);
             SpawnLauncher.sendBootstrap(shell, b.encode());
             shell.onExit().whenComplete((p, error) -> {
                 if (Files.isRegularFile(file)) {

@@ -91,6 +91,9 @@ public final class ProcessState {
         return out;
     }
 
+    /** Set in a child started with an empty tree id: see {@link #ownsTree()}. */
+    private static volatile boolean ownTree;
+
     /**
      * Names this process tree: the main process's pid and a random tag (pids are reused). Shared
      * memory the tree creates carries it, so the whole tree's segments can be found and removed
@@ -116,8 +119,22 @@ public final class ProcessState {
         return !child;
     }
 
+    /**
+     * Whether this process heads a tree of its own for shared-memory tracking: the main process,
+     * or a child its parent started with an empty tree id (one that may outlive its parent, such
+     * as the AOT cache's training run, whose segments must go when it goes, not when the parent
+     * does).
+     */
+    public static boolean ownsTree() {
+        return !child || ownTree;
+    }
+
     static void initChild(Bootstrap b) {
-        treeId = b.treeId();
+        if (b.treeId().isEmpty()) {
+            ownTree = true;
+        } else {
+            treeId = b.treeId();
+        }
         authkey = b.authkey().clone();
         identity = b.identity().clone();
         name = b.name();

@@ -38,7 +38,7 @@ public final class ResourceTracker {
 
     /** Starts the watcher in the main process (idempotent); children rely on their main process's. */
     public static void ensureRunning() {
-        if (attempted || !ProcessState.isRoot()) {
+        if (attempted || !ProcessState.ownsTree()) {
             return;
         }
         synchronized (ResourceTracker.class) {
