@@ -1,6 +1,7 @@
 package dev.mp4j.serial;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.io.Serializable;
@@ -21,28 +22,12 @@ import org.junit.jupiter.api.Test;
  */
 class NoRecordsOnTheWireTest {
     @Test
-    void everySerializableRecordTravelsAsAPlainClass() throws IOException, URISyntaxException, ClassNotFoundException {
-        Path classes = Path.of(SafeSerializer.class.getProtectionDomain().getCodeSource().getLocation().toURI());
-        List<String> offenders = new ArrayList<>();
-        int records = 0;
-        try (Stream<Path> files = Files.walk(classes)) {
-            for (Path f : files.filter(p -> p.toString().endsWith(".class")).toList()) {
-                String name = classes.relativize(f).toString().replace('/', '.').replaceAll("\\.class$", "");
-                if (name.endsWith("module-info") || name.endsWith("package-info")) {
-                    continue;
-                }
-                Class<?> c = Class.forName(name, false, getClass().getClassLoader());
-                if (c.isRecord() && Serializable.class.isAssignableFrom(c)) {
-                    records++;
-                    if (!declaresWriteReplace(c)) {
-                        offenders.add(name);
-                    }
-                }
-            }
-        }
+    void everySerializableRecordTravelsAsAPlainClass() throws Exception {
+        List<Class<?>> records = serializable().stream().filter(Class::isRecord).toList();
+        List<String> offenders = records.stream().filter(c -> !declaresWriteReplace(c)).map(Class::getName).toList();
         assertEquals(List.of(), offenders, "serializable records without a writeReplace to a plain class");
         // The scan did look: Pipe, JvmOptions and LambdaShape are serializable records.
-        assertEquals(true, records >= 3, "found only " + records + " serializable records under " + classes);
+        assertTrue(records.size() >= 3, "found only " + records.size() + " serializable records");
     }
 
     /**
@@ -52,34 +37,32 @@ class NoRecordsOnTheWireTest {
      * every child.
      */
     @Test
-    void everySerializableClassDeclaresItsVersion() throws IOException, URISyntaxException, ClassNotFoundException {
+    void everySerializableClassDeclaresItsVersion() throws Exception {
+        List<Class<?>> classes = serializable().stream()
+                .filter(c -> !c.isRecord() && !c.isEnum() && !c.isAnonymousClass())
+                .toList();
+        List<String> offenders = classes.stream().filter(c -> !declaresVersion(c)).map(Class::getName).toList();
+        assertEquals(List.of(), offenders, "serializable classes without a serialVersionUID");
+        assertTrue(classes.size() >= 10, "checked only " + classes.size() + " classes");
+    }
+
+    /** Every serializable class or record compiled from mp4j-core's sources (no interfaces, nothing synthetic). */
+    private static List<Class<?>> serializable() throws IOException, URISyntaxException, ClassNotFoundException {
         Path classes = Path.of(SafeSerializer.class.getProtectionDomain().getCodeSource().getLocation().toURI());
-        List<String> offenders = new ArrayList<>();
-        int checked = 0;
+        List<Class<?>> found = new ArrayList<>();
         try (Stream<Path> files = Files.walk(classes)) {
             for (Path f : files.filter(p -> p.toString().endsWith(".class")).toList()) {
                 String name = classes.relativize(f).toString().replace('/', '.').replaceAll("\\.class$", "");
                 if (name.endsWith("module-info") || name.endsWith("package-info")) {
                     continue;
                 }
-                Class<?> c = Class.forName(name, false, getClass().getClassLoader());
-                if (c.isInterface() || c.isRecord() || c.isEnum() || c.isSynthetic() || c.isHidden() || c.isAnonymousClass()
-                        || !Serializable.class.isAssignableFrom(c)) {
-                    continue;
-                }
-                checked++;
-                try {
-                    java.lang.reflect.Field f2 = c.getDeclaredField("serialVersionUID");
-                    if (!java.lang.reflect.Modifier.isStatic(f2.getModifiers()) || f2.getType() != long.class) {
-                        offenders.add(name);
-                    }
-                } catch (NoSuchFieldException e) {
-                    offenders.add(name);
+                Class<?> c = Class.forName(name, false, NoRecordsOnTheWireTest.class.getClassLoader());
+                if (!c.isInterface() && !c.isSynthetic() && !c.isHidden() && Serializable.class.isAssignableFrom(c)) {
+                    found.add(c);
                 }
             }
         }
-        assertEquals(List.of(), offenders, "serializable classes without a serialVersionUID");
-        assertEquals(true, checked >= 10, "checked only " + checked + " classes under " + classes);
+        return found;
     }
 
     private static boolean declaresWriteReplace(Class<?> c) {
@@ -89,5 +72,14 @@ class NoRecordsOnTheWireTest {
             }
         }
         return false;
+    }
+
+    private static boolean declaresVersion(Class<?> c) {
+        try {
+            java.lang.reflect.Field f = c.getDeclaredField("serialVersionUID");
+            return java.lang.reflect.Modifier.isStatic(f.getModifiers()) && f.getType() == long.class;
+        } catch (NoSuchFieldException e) {
+            return false;
+        }
     }
 }
