@@ -49,6 +49,8 @@ public final class Daemon {
 
     /** Lower case like the original's class: the default names are {@code zx-1} and so on. */
     static final class zx extends JvmProcess {
+        private static final long serialVersionUID = 1L; // spares each child computing one
+
         @Override
         public void run() throws InterruptedException {
             PyTime.sleep(1);

@@ -53,6 +53,8 @@ public final class DaemonJoinTimeout {
 
     /** A process whose name argument is lost, as in the original. */
     static final class Piao extends JvmProcess {
+        private static final long serialVersionUID = 1L; // spares each child computing one
+
         Piao(String name) {
             // The original sets self.name = name first and Process.__init__ then overwrites it with
             // Piao-1. Java cannot set the inherited name before super() runs, so the name is dropped

@@ -47,6 +47,8 @@ public final class Pids {
      * class name: {@code zx-1}, {@code zx-2}, {@code zx-3}.
      */
     static final class zx extends JvmProcess {
+        private static final long serialVersionUID = 1L; // spares each child computing one
+
         @Override
         public void run() throws InterruptedException {
             PyTime.sleep(1);

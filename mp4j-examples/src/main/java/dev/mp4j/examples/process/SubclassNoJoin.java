@@ -60,6 +60,8 @@ public final class SubclassNoJoin {
 
     /** A process with a name of its own; static nested, as the object travels to its child. */
     static final class Piao extends JvmProcess {
+        private static final long serialVersionUID = 1L; // spares each child computing one
+
         Piao(String name) {
             super();
             // After super(), as in the original: the superclass has given the default name Piao-N.

@@ -64,6 +64,8 @@ public final class SubclassStyle {
      * is a static nested class (no hidden reference to an enclosing object).
      */
     static final class MyProcess extends JvmProcess {
+        private static final long serialVersionUID = 1L; // spares each child computing one
+
         MyProcess() {
             super(); // all of JvmProcess's initialisation: the default name MyProcess-N among it
         }

@@ -60,6 +60,8 @@ public final class TerminateIsAlive {
 
     /** A process whose name argument is lost, as in the original (see {@link DaemonJoinTimeout}). */
     static final class Piao extends JvmProcess {
+        private static final long serialVersionUID = 1L; // spares each child computing one
+
         Piao(String name) {
             // The original's self.name = name comes before Process.__init__, which overwrites it.
             super();
