@@ -17,10 +17,11 @@ import java.util.concurrent.locks.LockSupport;
  * class, none of which the AOT cache can hold), more than the JVM takes to reach {@code main}.
  * So it happens on a background thread, started by the first wait or wake (or {@link #prepare()}),
  * and nothing waits for it: until it is done, {@link #await} naps for a few microseconds at a
- * time and {@link #wake} wakes nobody. That is safe because every sleeper, here or in another
- * process, sleeps in bounded slices and re-checks its word; and a process that starts a child
- * keeps its own sleeps short for a while ({@link #expectNewPeer()}), so a child's first messages,
- * sent before its link is done, are noticed within a millisecond.
+ * time and {@link #wake} only notes the word, to be woken once the link is done. That is safe
+ * because every sleeper, here or in another process, sleeps in bounded slices and re-checks its
+ * word; and a process that starts a child keeps its own sleeps short for a while
+ * ({@link #expectNewPeer()}), so a child's first messages, sent before its link is done, are
+ * noticed within a millisecond.
  *
  * <p>Where the call is unavailable (another OS or architecture), {@link #await} naps for good,
  * which is correct but slower; {@link #available()} tells which is in use. Callers always
@@ -42,6 +43,9 @@ public final class Futex {
     };
     private static final boolean SUPPORTED = SYS_FUTEX > 0 && System.getProperty("os.name").toLowerCase().contains("linux");
     private static final java.util.concurrent.atomic.AtomicBoolean LINKING = new java.util.concurrent.atomic.AtomicBoolean();
+    /** Addresses of the words whose wakes were skipped before the link was done (a few, at most 1024). */
+    private static final java.util.Set<Long> SKIPPED = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private static final int MAX_SKIPPED = 1024;
     private static final ThreadLocal<MemorySegment> TIMESPEC =
             ThreadLocal.withInitial(() -> Arena.ofAuto().allocate(16, 8));
 
@@ -74,9 +78,14 @@ public final class Futex {
     /** Starts linking the system call in the background, once; returns at once. */
     public static void prepare() {
         if (SUPPORTED && wake == null && LINKING.compareAndSet(false, true)) {
-            Thread linker = new Thread(Futex::linkNow, "mp4j-futex-link");
-            linker.setDaemon(true);
-            linker.start();
+            try {
+                Thread linker = new Thread(Futex::linkNow, "mp4j-futex-link");
+                linker.setDaemon(true);
+                linker.start();
+            } catch (RuntimeException | Error noThread) {
+                // Out of threads, say: the next wait or wake tries again.
+                LINKING.set(false);
+            }
         }
     }
 
@@ -87,6 +96,15 @@ public final class Futex {
             wake = handles[1];
         } catch (RuntimeException | Error e) {
             failed = true;
+            return;
+        }
+        // Deliver the wakes skipped meanwhile, so their sleepers wait for the link, not for the
+        // end of their slice. A word unmapped since then makes the call fail harmlessly (EFAULT);
+        // a word reused for something else gets a spurious wake, which every sleeper tolerates.
+        for (java.util.Iterator<Long> it = SKIPPED.iterator(); it.hasNext(); ) {
+            long address = it.next();
+            it.remove();
+            wakeAddress(wake, address, Integer.MAX_VALUE);
         }
     }
 
@@ -119,7 +137,13 @@ public final class Futex {
                 prepare();
             }
             if (word.get(ValueLayout.JAVA_INT, 0) == expected) {
+                // Like the system call, a nap ignores interrupts (callers check them between
+                // slices); an interrupted thread would otherwise not nap at all, and spin.
+                boolean interrupted = Thread.interrupted();
                 LockSupport.parkNanos(Math.min(timeoutNanos, NAP_NANOS));
+                if (interrupted) {
+                    Thread.currentThread().interrupt();
+                }
             }
             return;
         }
@@ -146,13 +170,25 @@ public final class Futex {
     public static void wake(MemorySegment word, int count) {
         MethodHandle k = wake;
         if (k == null) {
-            if (!failed) {
-                prepare();
+            if (failed) {
+                return;
             }
-            return;
+            prepare();
+            if (SKIPPED.size() < MAX_SKIPPED) {
+                SKIPPED.add(word.address());
+            }
+            // Linked meanwhile? Then the replay may have missed the word just added: wake it here.
+            k = wake;
+            if (k == null) {
+                return;
+            }
         }
+        wakeAddress(k, word.address(), count);
+    }
+
+    private static void wakeAddress(MethodHandle k, long address, int count) {
         try {
-            long ignored = (long) k.invokeExact(SYS_FUTEX, word.address(), FUTEX_WAKE, count, 0L, 0L, 0);
+            long ignored = (long) k.invokeExact(SYS_FUTEX, address, FUTEX_WAKE, count, 0L, 0L, 0);
         } catch (Throwable t) {
             throw new IllegalStateException("futex wake failed", t);
         }

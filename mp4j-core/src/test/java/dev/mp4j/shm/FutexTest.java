@@ -43,6 +43,51 @@ class FutexTest {
         }
     }
 
+    /**
+     * A fresh child wakes a sleeper here before its own futex call is linked: the wake is noted
+     * and delivered once the child's link is done, so the sleeper (in the kernel with a minute to
+     * go) wakes within seconds, not at the end of its sleep.
+     */
+    @Test
+    @Timeout(90)
+    void aWakeSkippedBeforeTheLinkIsDeliveredAfterIt() throws Exception {
+        Futex.prepare();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        while (!Futex.available() && System.nanoTime() < deadline) {
+            Thread.sleep(5);
+        }
+        assertTrue(Futex.available(), "the futex call was not linked within 20 s");
+        Futex.forgetNewPeers();
+        SharedSegment segment = SharedSegment.create(4096);
+        try {
+            MemorySegment word = segment.memory();
+            Thread sleeper = Thread.ofPlatform().name("futex-sleeper2").start(() -> {
+                while (word.get(ValueLayout.JAVA_INT, 0) == 0) {
+                    Futex.await(word, 0, TimeUnit.MINUTES.toNanos(1));
+                }
+            });
+            assertTrue(dev.mp4j.testing.Threads.awaitAsleep("futex-sleeper2", java.time.Duration.ofSeconds(10)),
+                    "the sleeper never went to sleep");
+            String name = segment.name();
+            dev.mp4j.process.JvmProcess child = new dev.mp4j.process.JvmProcess(() -> {
+                SharedSegment mine = SharedSegment.attach(name);
+                MemorySegment w = mine.memory();
+                w.set(ValueLayout.JAVA_INT, 0, 1);
+                java.lang.invoke.VarHandle.fullFence();
+                Futex.wake(w, Integer.MAX_VALUE);
+                Thread.sleep(5_000); // keep the mapping while the link completes and replays the wake
+            });
+            child.start();
+            sleeper.join(TimeUnit.SECONDS.toMillis(30));
+            assertFalse(sleeper.isAlive(), "the sleeper was not woken: the child's early wake was lost");
+            child.terminate();
+            child.join();
+        } finally {
+            segment.close();
+            segment.unlink();
+        }
+    }
+
     /** A wait on a word that already differs returns at once, linked or not. */
     @Test
     @Timeout(30)
