@@ -38,7 +38,9 @@ public record JvmOptions(List<String> arguments) implements Serializable {
             // method: a child's first object stream makes a dozen such calls (constructors,
             // readObject, readResolve), and spinning their handles was 10-15 ms of a no-op
             // child's 30 ms of deserialization (start+join, interleaved A/B: 69 against 83 ms).
-            // Per call the native path is about 100 ns slower (110 against 10 ns).
+            // Per call the native path is about 100 ns slower (110 against 10 ns), and a deep
+            // graph of objects with readObject methods uses a little more stack per level. The
+            // JDK documents the property for testing; a JDK without it ignores it.
             "-Djdk.reflect.useNativeAccessorOnly=true",
             "--enable-native-access=ALL-UNNAMED");
 
