@@ -164,8 +164,8 @@ public final class Futex {
 
     /**
      * Wakes up to {@code count} processes or threads sleeping on {@code word}. Before the link is
-     * done this wakes nobody; the sleepers find out at the end of their slice (see the class
-     * comment).
+     * done it notes the word instead, and every sleeper on it is woken once the link is done (or
+     * finds out at the end of its slice, whichever comes first; see the class comment).
      */
     public static void wake(MemorySegment word, int count) {
         MethodHandle k = wake;
