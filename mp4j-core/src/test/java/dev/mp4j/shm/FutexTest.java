@@ -19,13 +19,7 @@ class FutexTest {
     @Test
     @Timeout(30)
     void linksInTheBackgroundThenWakesASleeper() throws Exception {
-        Futex.prepare();
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-        while (!Futex.available() && System.nanoTime() < deadline) {
-            Thread.sleep(5);
-        }
-        assertTrue(Futex.available(), "the futex call was not linked within 20 s");
-        Futex.forgetNewPeers();
+        linkedWithFullSlices();
         try (Arena arena = Arena.ofShared()) {
             MemorySegment word = arena.allocate(4, 4);
             Thread sleeper = Thread.ofPlatform().name("futex-sleeper").start(() -> {
@@ -51,13 +45,7 @@ class FutexTest {
     @Test
     @Timeout(90)
     void aWakeSkippedBeforeTheLinkIsDeliveredAfterIt() throws Exception {
-        Futex.prepare();
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-        while (!Futex.available() && System.nanoTime() < deadline) {
-            Thread.sleep(5);
-        }
-        assertTrue(Futex.available(), "the futex call was not linked within 20 s");
-        Futex.forgetNewPeers();
+        linkedWithFullSlices();
         SharedSegment segment = SharedSegment.create(4096);
         try {
             MemorySegment word = segment.memory();
@@ -86,6 +74,17 @@ class FutexTest {
             segment.close();
             segment.unlink();
         }
+    }
+
+    /** Waits until this JVM has linked the call, and ends any short-sleep window. */
+    private static void linkedWithFullSlices() throws InterruptedException {
+        Futex.prepare();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        while (!Futex.available() && System.nanoTime() < deadline) {
+            Thread.sleep(5);
+        }
+        assertTrue(Futex.available(), "the futex call was not linked within 20 s");
+        Futex.forgetNewPeers();
     }
 
     /** A wait on a word that already differs returns at once, linked or not. */
