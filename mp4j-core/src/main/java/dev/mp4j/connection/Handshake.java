@@ -34,12 +34,26 @@ final class Handshake {
     }
 
     static void deliverChallenge(Connection conn, byte[] authkey, Duration timeout) throws IOException {
+        checkResponse(conn, authkey, sendChallenge(conn), timeout);
+    }
+
+    /**
+     * The first half of {@link #deliverChallenge}: sends a fresh challenge and returns it. It does
+     * not wait, so a listener sends it from its accepting thread while the thread that will finish
+     * the handshake is still being woken.
+     */
+    static byte[] sendChallenge(Connection conn) throws IOException {
         byte[] message = new byte[SHA256_PREFIX.length + MESSAGE_LENGTH];
         System.arraycopy(SHA256_PREFIX, 0, message, 0, SHA256_PREFIX.length);
         byte[] random = new byte[MESSAGE_LENGTH];
         dev.mp4j.process.RandomBytes.fill(random);
         System.arraycopy(random, 0, message, SHA256_PREFIX.length, MESSAGE_LENGTH);
         conn.sendBytes(concat(CHALLENGE, message));
+        return message;
+    }
+
+    /** The second half of {@link #deliverChallenge}: waits for the answer to {@code message} and judges it. */
+    static void checkResponse(Connection conn, byte[] authkey, byte[] message, Duration timeout) throws IOException {
         byte[] response = receive(conn, timeout);
         if (!verify(authkey, message, response)) {
             conn.sendBytes(FAILURE);

@@ -158,21 +158,33 @@ public final class Listener implements AutoCloseable {
             } catch (TimeoutException e) {
                 throw new AssertionError("no timeout was set", e);
             }
-            threads.execute(() -> {
-                SocketConnection conn;
+            // The challenge goes out from this thread, at once: a write of some fifty bytes to a
+            // fresh socket does not block, and the peer computes its answer while the thread
+            // that will judge it is still being woken (a connect's critical path loses a thread
+            // hand-off).
+            SocketConnection conn;
+            byte[] challenge;
+            try {
+                conn = new SocketConnection(channel, AbstractConnection.DEFAULT_MAX_MESSAGE_BYTES);
+            } catch (IOException e) {
                 try {
-                    conn = new SocketConnection(channel, AbstractConnection.DEFAULT_MAX_MESSAGE_BYTES);
-                } catch (IOException e) {
-                    try {
-                        channel.close();
-                    } catch (IOException ignored) {
-                        // closing: nothing useful to do
-                    }
-                    refused.accept(e);
-                    return;
+                    channel.close();
+                } catch (IOException ignored) {
+                    // closing: nothing useful to do
                 }
+                refused.accept(e);
+                continue;
+            }
+            try {
+                challenge = Handshake.sendChallenge(conn);
+            } catch (IOException | RuntimeException e) {
+                conn.close();
+                refused.accept(e instanceof IOException io ? io : new IOException(e));
+                continue;
+            }
+            threads.execute(() -> {
                 try {
-                    Handshake.deliverChallenge(conn, authkey, HANDSHAKE_TIMEOUT);
+                    Handshake.checkResponse(conn, authkey, challenge, HANDSHAKE_TIMEOUT);
                     Handshake.answerChallenge(conn, authkey, HANDSHAKE_TIMEOUT);
                 } catch (IOException | RuntimeException e) {
                     conn.close();
