@@ -19,7 +19,8 @@ import java.util.Objects;
  * a child is usually short-lived and small; reflection through the JNI accessor, which starts a
  * child about 14 ms sooner but makes each reflective call about 100 ns slower), so anything given
  * here wins over them: a child that lives on reflection can take the faster calls back with
- * {@code systemProperty("jdk.reflect.useNativeAccessorOnly", "false")}.
+ * {@code systemProperty("jdk.reflect.useNativeAccessorOnly", "false")}, and one that receives
+ * deeply nested objects (lists nested more than about 150 deep) wants {@code with("-Xss2m")}.
  */
 public record JvmOptions(List<String> arguments) implements Serializable {
     /**
@@ -39,8 +40,10 @@ public record JvmOptions(List<String> arguments) implements Serializable {
             // readObject, readResolve), and spinning their handles was 10-15 ms of a no-op
             // child's 30 ms of deserialization (start+join, interleaved A/B: 69 against 83 ms).
             // Per call the native path is about 100 ns slower (110 against 10 ns), and a deep
-            // graph of objects with readObject methods uses a little more stack per level. The
-            // JDK documents the property for testing; a JDK without it ignores it.
+            // graph of objects with readObject methods uses more stack per level: with the
+            // 512 KiB stacks above, lists nested 164 deep deserialize instead of 240 (more
+            // with a larger -Xss). The JDK documents the property for testing; a JDK without
+            // it ignores it.
             "-Djdk.reflect.useNativeAccessorOnly=true",
             "--enable-native-access=ALL-UNNAMED");
 
