@@ -60,7 +60,10 @@ public final class ChildMain {
         int code = 0;
         JvmProcess self = null;
         try {
-            self = (JvmProcess) SafeSerializer.javaDeserializeTrusted(bootstrap.process(), 1, bootstrap.process().length - 1);
+            byte[] process = bootstrap.process();
+            self = process.length > 0 && process[0] == QuickForm.TAG
+                    ? QuickForm.decode(process)
+                    : (JvmProcess) SafeSerializer.javaDeserializeTrusted(process, 1, process.length - 1);
             if (TRACE) {
                 traceStartup(entered, bootstrapped, System.nanoTime());
             }

@@ -125,6 +125,20 @@ public class JvmProcess implements Serializable {
         return new JvmProcess(ProcessState.parentName(), Role.PARENT, ProcessState.parentPid());
     }
 
+    /** The object a child was started with, rebuilt from {@link QuickForm} (it is deserialized otherwise). */
+    static JvmProcess rebuilt(ProcessTarget target, int[] identity, String name, Boolean daemon, long creatorPid) {
+        return new JvmProcess(target, identity, name, daemon, creatorPid);
+    }
+
+    private JvmProcess(ProcessTarget target, int[] identity, String name, Boolean daemon, long creatorPid) {
+        this.target = target;
+        this.identity = identity;
+        this.name = name;
+        this.daemon = daemon;
+        this.creatorPid = creatorPid;
+        this.role = Role.CHILD;
+    }
+
     /** Called in the child on the object it received: it now stands for this process. */
     void becomeCurrent() {
         role = Role.CURRENT;
@@ -195,6 +209,12 @@ public class JvmProcess implements Serializable {
     }
 
     private byte[] serializeSelf() {
+        if (getClass() == JvmProcess.class) {
+            byte[] quick = QuickForm.encode(target, identity, name, daemon, creatorPid);
+            if (quick != null) {
+                return quick;
+            }
+        }
         try {
             return SafeSerializer.javaSerialize(this);
         } catch (NotSerializableValueException e) {
