@@ -47,9 +47,11 @@ final class WorkerCommand implements Callable<Integer> {
             System.err.println("mp4j worker: " + e.getMessage());
             return 1;
         }
-        BlockingQueue<Integer> task = manager.create("get_task_queue");
-        BlockingQueue<String> result = manager.create("get_result_queue");
         try {
+            // Inside the try: a manager that exits just after our connect (it had every result
+            // already) is gone, as it is for a worker further along.
+            BlockingQueue<Integer> task = manager.create("get_task_queue");
+            BlockingQueue<String> result = manager.create("get_result_queue");
             while (true) {
                 Integer n = task.poll(idleSeconds, TimeUnit.SECONDS);
                 if (n == null) {
