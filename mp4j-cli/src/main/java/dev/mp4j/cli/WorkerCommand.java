@@ -44,7 +44,13 @@ final class WorkerCommand implements Callable<Integer> {
         try {
             manager.connect();
         } catch (ManagerException e) {
-            System.err.println("mp4j worker: " + e.getMessage());
+            // A refused key says so; anything else (no listener, or one that closed mid-way as
+            // the manager exited) is a manager this worker cannot reach.
+            String message = e.getMessage();
+            if (!message.startsWith("authentication") && !message.startsWith("cannot reach")) {
+                message = "cannot reach the manager at " + host + ":" + port + ": " + message;
+            }
+            System.err.println("mp4j worker: " + message);
             return 1;
         }
         try {
