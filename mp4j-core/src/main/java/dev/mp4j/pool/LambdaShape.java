@@ -22,40 +22,23 @@ record LambdaShape(String capturingClass, String functionalInterfaceClass, Strin
         implements Serializable {
     @Serial
     private static final long serialVersionUID = 1L;
-    private static final Map<Class<?>, Method> WRITE_REPLACE = new ConcurrentHashMap<>();
     private static final Map<String, Method> DESERIALIZE = new ConcurrentHashMap<>();
 
     /** The shape and captured values of {@code function}, or null if it is not a serializable lambda. */
     static Split split(Object function) {
-        Class<?> c = function.getClass();
-        if (!c.isSynthetic() || !(function instanceof Serializable)) {
+        SerializedLambda sl = dev.mp4j.serial.SerializedLambdas.of(function);
+        if (sl == null) {
             return null;
         }
-        try {
-            Method m = WRITE_REPLACE.computeIfAbsent(c, k -> {
-                try {
-                    Method w = k.getDeclaredMethod("writeReplace");
-                    w.setAccessible(true);
-                    return w;
-                } catch (ReflectiveOperationException | RuntimeException e) {
-                    return null;
-                }
-            });
-            if (m == null || !(m.invoke(function) instanceof SerializedLambda sl)) {
-                return null;
-            }
-            Object[] captured = new Object[sl.getCapturedArgCount()];
-            for (int i = 0; i < captured.length; i++) {
-                captured[i] = sl.getCapturedArg(i);
-            }
-            LambdaShape shape = new LambdaShape(sl.getCapturingClass(), sl.getFunctionalInterfaceClass(),
-                    sl.getFunctionalInterfaceMethodName(), sl.getFunctionalInterfaceMethodSignature(),
-                    sl.getImplMethodKind(), sl.getImplClass(), sl.getImplMethodName(), sl.getImplMethodSignature(),
-                    sl.getInstantiatedMethodType());
-            return new Split(shape, Arrays.asList(captured));
-        } catch (ReflectiveOperationException | RuntimeException e) {
-            return null;
+        Object[] captured = new Object[sl.getCapturedArgCount()];
+        for (int i = 0; i < captured.length; i++) {
+            captured[i] = sl.getCapturedArg(i);
         }
+        LambdaShape shape = new LambdaShape(sl.getCapturingClass(), sl.getFunctionalInterfaceClass(),
+                sl.getFunctionalInterfaceMethodName(), sl.getFunctionalInterfaceMethodSignature(),
+                sl.getImplMethodKind(), sl.getImplClass(), sl.getImplMethodName(), sl.getImplMethodSignature(),
+                sl.getInstantiatedMethodType());
+        return new Split(shape, Arrays.asList(captured));
     }
 
     /**

@@ -8,7 +8,6 @@ import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.InvalidObjectException;
-import java.io.Serializable;
 import java.lang.invoke.SerializedLambda;
 import java.lang.reflect.Method;
 
@@ -32,7 +31,7 @@ final class QuickForm {
 
     /** The quick form of a plain process running {@code target}, or null when it does not qualify. */
     static byte[] encode(ProcessTarget target, int[] identity, String name, Boolean daemon, long creatorPid) {
-        SerializedLambda lambda = lambdaOf(target);
+        SerializedLambda lambda = dev.mp4j.serial.SerializedLambdas.of(target);
         if (lambda == null) {
             return null;
         }
@@ -166,19 +165,6 @@ final class QuickForm {
     @SuppressWarnings("unchecked")
     private static <E extends Throwable> E sneaky(Throwable t) throws E {
         throw (E) t;
-    }
-
-    private static SerializedLambda lambdaOf(ProcessTarget target) {
-        if (target == null || !(target instanceof Serializable) || !target.getClass().isSynthetic()) {
-            return null;
-        }
-        try {
-            Method writeReplace = target.getClass().getDeclaredMethod("writeReplace");
-            writeReplace.setAccessible(true);
-            return writeReplace.invoke(target) instanceof SerializedLambda s ? s : null;
-        } catch (ReflectiveOperationException | RuntimeException e) {
-            return null;
-        }
     }
 
     private static boolean simple(Object v) {
