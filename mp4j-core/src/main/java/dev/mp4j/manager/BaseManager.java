@@ -167,7 +167,14 @@ public class BaseManager implements AutoCloseable {
                 throw new ManagerException("cannot make a socket directory for the manager: " + e.getMessage(), e);
             }
             String address = Addresses.key(socket);
-            JvmProcess p = ctx.process(new ManagerServer.Launch(extra.isEmpty() ? Map.of() : extra, syncBuiltins, address, key, null), name);
+            boolean builtins = syncBuiltins;
+            // With nothing registered beyond the built-in types, the server's launch is a lambda
+            // capturing a flag, a string and the key: it travels in the quick form and the child
+            // calls its body without an object stream (see dev.mp4j.process.QuickForm).
+            dev.mp4j.serial.ProcessTarget launch = extra.isEmpty()
+                    ? () -> ManagerServer.launchLocal(builtins, address, key)
+                    : new ManagerServer.Launch(extra, syncBuiltins, address, key, null);
+            JvmProcess p = ctx.process(launch, name);
             p.setDaemon(true);
             p.start();
             socketDirectory = socket.getPath().getParent();

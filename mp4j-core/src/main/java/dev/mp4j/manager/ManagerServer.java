@@ -138,6 +138,15 @@ public final class ManagerServer implements AutoCloseable {
         }
     }
 
+    /** A local manager's child with only the built-in types (or none): listens at {@code address}. */
+    static void launchLocal(boolean syncBuiltins, String address, byte[] authkey) throws IOException {
+        Map<String, Registration> registry = new java.util.LinkedHashMap<>();
+        if (syncBuiltins) {
+            registry.putAll(SyncManager.builtinRegistry());
+        }
+        runInChild(registry, address, authkey, null);
+    }
+
     /** Runs in a manager's child process: listens, tells the parent where, serves until shutdown. */
     static void runInChild(Map<String, Registration> registry, String address, byte[] authkey, Connection ready)
             throws IOException {
