@@ -129,22 +129,23 @@ public final class ManagerServer implements AutoCloseable {
 
         @Override
         public void run() throws IOException {
-            Map<String, Registration> all = new java.util.LinkedHashMap<>();
-            if (syncBuiltins) {
-                all.putAll(SyncManager.builtinRegistry());
-            }
-            all.putAll(registry);
-            runInChild(all, address, authkey, ready);
+            runInChild(registry(syncBuiltins, registry), address, authkey, ready);
         }
     }
 
     /** A local manager's child with only the built-in types (or none): listens at {@code address}. */
     static void launchLocal(boolean syncBuiltins, String address, byte[] authkey) throws IOException {
-        Map<String, Registration> registry = new java.util.LinkedHashMap<>();
+        runInChild(registry(syncBuiltins, Map.of()), address, authkey, null);
+    }
+
+    /** The types a manager's child serves: the built-in ones if asked, then the registered ones. */
+    private static Map<String, Registration> registry(boolean syncBuiltins, Map<String, Registration> registered) {
+        Map<String, Registration> all = new java.util.LinkedHashMap<>();
         if (syncBuiltins) {
-            registry.putAll(SyncManager.builtinRegistry());
+            all.putAll(SyncManager.builtinRegistry());
         }
-        runInChild(registry, address, authkey, null);
+        all.putAll(registered);
+        return all;
     }
 
     /** Runs in a manager's child process: listens, tells the parent where, serves until shutdown. */
