@@ -3,8 +3,10 @@ package dev.mp4j.process;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
 
 import dev.mp4j.testing.JavaRunner;
+import dev.mp4j.testing.ProcessDiagnostics;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
@@ -49,7 +51,11 @@ class LifetimeTest {
             while (child.isAlive() && System.nanoTime() < deadline) {
                 Thread.sleep(20);
             }
-            assertFalse(child.isAlive(), "orphaned child " + childPid + " still alive 2 s after its parent was killed");
+            if (child.isAlive()) {
+                String state = ProcessDiagnostics.describe(childPid);
+                child.destroyForcibly();
+                fail("orphaned child " + childPid + " still alive 2 s after its parent was killed:\n" + state);
+            }
         } finally {
             parent.descendants().forEach(ProcessHandle::destroyForcibly);
             parent.destroyForcibly();
