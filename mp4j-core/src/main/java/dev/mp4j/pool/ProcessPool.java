@@ -380,14 +380,23 @@ public final class ProcessPool implements ExecutorService {
         return chunked(Messages.STAR, fn, argLists, chunksize, null, null, "starmap");
     }
 
+    /** The items as a list of their own (Python's map turns its iterable into a list first). */
+    private static <T> List<T> snapshot(Iterable<T> items) {
+        if (items instanceof java.util.Collection<T> c) {
+            return new ArrayList<>(c);
+        }
+        List<T> all = new ArrayList<>();
+        items.forEach(all::add);
+        return all;
+    }
+
     @SuppressWarnings("unchecked")
     private <T, R> AsyncResult<List<R>> chunked(int kind, Object fn, Iterable<T> items, int chunksize,
                                                 Consumer<? super List<R>> callback, Consumer<? super Throwable> errorCallback,
                                                 String what) {
         Objects.requireNonNull(fn, "fn");
         checkRunning();
-        List<T> all = new ArrayList<>();
-        items.forEach(all::add);
+        List<T> all = snapshot(items);
         int size = chunksize > 0 ? chunksize : defaultChunksize(all.size());
         byte[] function = serialize(fn);
         int functionId = functionIds.incrementAndGet();

@@ -51,6 +51,20 @@ class ProcessPoolTest {
     }
 
     @Test
+    void mapCarriesPackedAndMixedValuesAlike() throws Exception {
+        // All Integers or all Longs travel packed; anything else item by item. Results may change
+        // type part-way through a chunk, and nulls and large values must survive either way.
+        List<Long> longs = List.of(Long.MIN_VALUE, -1L, 0L, 1L << 40, Long.MAX_VALUE);
+        assertEquals(longs.stream().map(x -> x / 2).toList(), pool.map(x -> x / 2, longs));
+        List<Integer> ints = List.of(Integer.MIN_VALUE, -129, 0, 127, 128, Integer.MAX_VALUE);
+        assertEquals(ints.stream().map(x -> (long) x * 3).toList(), pool.map(x -> (long) x * 3, ints));
+        List<Object> mixed = java.util.Arrays.asList(1, 2L, "three", null, 4.5, 6);
+        assertEquals(mixed, pool.map(x -> x, mixed));
+        List<Object> changing = pool.map(x -> x < 3 ? (Object) x : x == 3 ? null : "n" + x, List.of(1, 2, 3, 4));
+        assertEquals(java.util.Arrays.asList(1, 2, null, "n4"), changing);
+    }
+
+    @Test
     void aMapWhoseChunksAreLargerThanThePipeDoesNotDeadlock() throws Exception {
         // 1,000,000 items in chunks of 125,000: each job and each result is over a megabyte.
         List<Integer> items = IntStream.range(0, 1_000_000).boxed().toList();
