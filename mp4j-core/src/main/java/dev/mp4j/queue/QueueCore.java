@@ -11,6 +11,7 @@ import static dev.mp4j.queue.QueueLayout.OK;
 import static dev.mp4j.queue.QueueLayout.PRODUCER_FRAME_END;
 import static dev.mp4j.queue.QueueLayout.PRODUCER_FRAME_START;
 import static dev.mp4j.queue.QueueLayout.PRODUCER_IN_PROGRESS;
+import static dev.mp4j.queue.QueueLayout.PRODUCER_PENDING_END;
 import static dev.mp4j.queue.QueueLayout.UNFINISHED;
 
 import dev.mp4j.serial.Serializer;
@@ -175,14 +176,36 @@ final class QueueCore implements ByteRing.Peer {
                     repairProducerFrame();
                 }
                 long frame = serializedLength(encoded) + FRAME_OVERHEAD;
-                if (frame <= ring.capacity() && ring.freeSpace() < frame
-                        && !ring.awaitFree(frame, left(start, timeoutNanos), this)) {
-                    return false;
+                if (frame <= ring.wholeFrameLimit()) {
+                    ring.beginWrite();
+                    if (ring.freeAtBegin() < frame) {
+                        if (!ring.awaitFree(frame, left(start, timeoutNanos), this)) {
+                            return false;
+                        }
+                        ring.beginWrite();
+                    }
+                    if (joinable) {
+                        INT.getAndAdd(header, UNFINISHED, 1);
+                    }
+                    try {
+                        writeWholeFrame(encoded, (int) frame);
+                        written = true;
+                    } finally {
+                        LONG.setRelease(header, PRODUCER_PENDING_END, 0L);
+                        if (!written) {
+                            forgetUnfinished();
+                        }
+                    }
+                } else {
+                    if (frame <= ring.capacity() && ring.freeSpace() < frame
+                            && !ring.awaitFree(frame, left(start, timeoutNanos), this)) {
+                        return false;
+                    }
+                    if (joinable) {
+                        INT.getAndAdd(header, UNFINISHED, 1);
+                    }
+                    writeFrame(encoded);
                 }
-                if (joinable) {
-                    INT.getAndAdd(header, UNFINISHED, 1);
-                }
-                writeFrame(encoded);
                 written = true;
                 return true;
             } finally {
@@ -201,6 +224,51 @@ final class QueueCore implements ByteRing.Peer {
 
     private static long serializedLength(Object encoded) {
         return encoded instanceof RawBytes raw ? raw.bytes().length + 1L : ((byte[]) encoded).length;
+    }
+
+    /** Frames up to this size are assembled here and copied into the ring in one piece. */
+    private static final int SCRATCH_BYTES = 4096;
+    private final byte[] scratch = new byte[SCRATCH_BYTES];
+
+    /**
+     * Writes a frame that fits in the free space and publishes it in one step (begun with
+     * {@link ByteRing#beginWrite}): no in-progress record is needed, since a reader sees all of
+     * it or none of it. Only its end is noted, for {@link #repairProducerFrame}.
+     */
+    private void writeWholeFrame(Object encoded, int frame) throws IOException {
+        RawBytes raw = encoded instanceof RawBytes r ? r : null;
+        byte[] bytes = raw != null ? raw.bytes() : (byte[]) encoded;
+        int n = frame - FRAME_OVERHEAD;
+        LONG.setOpaque(header, PRODUCER_PENDING_END, ring.writePosition() + frame);
+        if (frame <= SCRATCH_BYTES) {
+            // Few, cheap steps: each access to shared memory costs about a microsecond until the
+            // JIT compiler has compiled this path, which is most of a short-lived child's life.
+            byte[] f = scratch;
+            f[0] = (byte) (n >>> 24);
+            f[1] = (byte) (n >>> 16);
+            f[2] = (byte) (n >>> 8);
+            f[3] = (byte) n;
+            int at = 4;
+            if (raw != null) {
+                f[at++] = dev.mp4j.serial.SafeSerializer.TAG_BYTES;
+            }
+            System.arraycopy(bytes, 0, f, at, bytes.length);
+            f[frame - 1] = OK;
+            ring.append(f, 0, frame, this);
+        } else {
+            frameHeader[0] = (byte) (n >>> 24);
+            frameHeader[1] = (byte) (n >>> 16);
+            frameHeader[2] = (byte) (n >>> 8);
+            frameHeader[3] = (byte) n;
+            status[0] = OK;
+            ring.append(frameHeader, 0, 4, this);
+            if (raw != null) {
+                ring.append(BYTES_TAG, 0, 1, this);
+            }
+            ring.append(bytes, 0, bytes.length, this);
+            ring.append(status, 0, 1, this);
+        }
+        ring.endWrite();
     }
 
     private void writeFrame(Object encoded) throws IOException {
@@ -230,11 +298,25 @@ final class QueueCore implements ByteRing.Peer {
         ring.endWrite();
     }
 
-    /** A producer died mid-frame: finish its frame as ABORTED (header, zeros, status). */
+    /**
+     * A producer died holding the lock. If it died before publishing a whole frame, give back the
+     * count it reserved; if it died in the middle of a frame published in steps, finish that
+     * frame as ABORTED (header, zeros, status). Either way the item is lost, so a joinable queue
+     * stops waiting for it.
+     */
     private void repairProducerFrame() {
+        long pending = (long) LONG.getVolatile(header, PRODUCER_PENDING_END);
+        if (pending != 0) {
+            if (ring.tail() < pending) {
+                release(1);
+                forgetUnfinished();
+            }
+            LONG.setVolatile(header, PRODUCER_PENDING_END, 0L);
+        }
         if ((int) INT.getVolatile(header, PRODUCER_IN_PROGRESS) == 0) {
             return;
         }
+        forgetUnfinished();
         long start = (long) LONG.getVolatile(header, PRODUCER_FRAME_START);
         long end = (long) LONG.getVolatile(header, PRODUCER_FRAME_END);
         int length = (int) (end - start - FRAME_OVERHEAD);
@@ -282,25 +364,36 @@ final class QueueCore implements ByteRing.Peer {
                 }
                 long head = ring.head();
                 int length = ring.peekInt(head);
-                // The tag is published with the header (a frame goes out whole, or in steps far
-                // larger than a header), so it can be looked at before reading anything.
-                raw = length > 0 && awaitBytes(5, start, -1)
-                        && ring.peekByte(head + 4) == dev.mp4j.serial.SafeSerializer.TAG_BYTES;
-                LONG.setVolatile(header, CONSUMER_FRAME_END, head + length + FRAME_OVERHEAD);
-                INT.setVolatile(header, CONSUMER_IN_PROGRESS, 1);
-                readFully(readHeader, 4);
-                if (raw) {
-                    // A byte[] item is read straight into its own array, not copied out of a frame.
-                    readFully(tag, 1);
-                    bytes = new byte[length - 1];
-                    readFully(bytes, length - 1);
+                long frame = length + (long) FRAME_OVERHEAD;
+                if (frame <= ring.wholeFrameLimit() && ring.tail() - head >= frame) {
+                    // A frame published whole (see writeWholeFrame): copied out in one step and
+                    // consumed in one, so a consumer that dies here leaves it to the next one.
+                    raw = length > 0 && ring.peekByte(head + 4) == dev.mp4j.serial.SafeSerializer.TAG_BYTES;
+                    bytes = new byte[raw ? length - 1 : length];
+                    ring.copyOut(head + (raw ? 5 : 4), bytes, 0, bytes.length);
+                    aborted = ring.peekByte(head + frame - 1) != OK;
+                    ring.skipTo(head + frame);
                 } else {
-                    bytes = new byte[length];
-                    readFully(bytes, length);
+                    // The tag is published with the header (a frame goes out whole, or in steps
+                    // far larger than a header), so it can be looked at before reading anything.
+                    raw = length > 0 && awaitBytes(5, start, -1)
+                            && ring.peekByte(head + 4) == dev.mp4j.serial.SafeSerializer.TAG_BYTES;
+                    LONG.setVolatile(header, CONSUMER_FRAME_END, head + length + FRAME_OVERHEAD);
+                    INT.setVolatile(header, CONSUMER_IN_PROGRESS, 1);
+                    readFully(readHeader, 4);
+                    if (raw) {
+                        // A byte[] item is read straight into its own array, not copied out of a frame.
+                        readFully(tag, 1);
+                        bytes = new byte[length - 1];
+                        readFully(bytes, length - 1);
+                    } else {
+                        bytes = new byte[length];
+                        readFully(bytes, length);
+                    }
+                    readFully(status, 1);
+                    aborted = status[0] != OK;
+                    INT.setVolatile(header, CONSUMER_IN_PROGRESS, 0);
                 }
-                readFully(status, 1);
-                aborted = status[0] != OK;
-                INT.setVolatile(header, CONSUMER_IN_PROGRESS, 0);
             } catch (java.io.InterruptedIOException e) {
                 throw new InterruptedException(e.getMessage());
             } catch (IOException e) {
@@ -362,9 +455,13 @@ final class QueueCore implements ByteRing.Peer {
 
     /** Counts an item in, waiting while a bounded queue is full. */
     private boolean reserve(long start, long timeoutNanos) throws InterruptedException {
+        if (maxsize == 0) {
+            INT.getAndAdd(header, COUNT, 1);
+            return true;
+        }
         while (true) {
             int c = (int) INT.getVolatile(header, COUNT);
-            if (maxsize == 0 || c < maxsize) {
+            if (c < maxsize) {
                 if (INT.compareAndSet(header, COUNT, c, c + 1)) {
                     return true;
                 }
@@ -456,6 +553,16 @@ final class QueueCore implements ByteRing.Peer {
                 Futex.await(header.asSlice(UNFINISHED, 4), u, left < 0 ? SLICE_NANOS : Math.min(left, SLICE_NANOS));
             } finally {
                 INT.getAndAdd(header, JOIN_SLEEPERS, -1);
+            }
+        }
+    }
+
+    /** An item counted as unfinished was lost before any consumer got it. */
+    private void forgetUnfinished() {
+        if (joinable) {
+            int u = (int) INT.getAndAdd(header, UNFINISHED, -1);
+            if (u == 1 && (int) INT.getVolatile(header, JOIN_SLEEPERS) > 0) {
+                Futex.wake(header.asSlice(UNFINISHED, 4), Integer.MAX_VALUE);
             }
         }
     }

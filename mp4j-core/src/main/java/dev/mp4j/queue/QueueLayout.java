@@ -9,7 +9,7 @@ package dev.mp4j.queue;
  *  128  consumer lock (a ProcessLock record): consumers take turns reading whole frames
  *  192  count: items put and not yet taken (futex word for "not full") | count sleepers
  *  256  unfinished tasks (JoinableQueue; futex word for join) | join sleepers
- *  320  producer frame in progress: flag | start (long) | end (long)
+ *  320  producer frame in progress: flag | start (long) | end (long) | end of a whole frame not yet published (long)
  *  384  consumer frame in progress: flag | end (long)
  *  448  ring (dev.mp4j.shm.ByteRing): header, then the data
  *
@@ -17,7 +17,11 @@ package dev.mp4j.queue;
  *         died while writing it and the next producer completed it with zeros)
  * </pre>
  * The in-progress records let the next producer or consumer repair a frame whose writer or reader
- * was killed half-way, so one dead process never wedges the queue for the others.
+ * was killed half-way, so one dead process never wedges the queue for the others. Most frames
+ * need none of that: a frame up to {@link dev.mp4j.shm.ByteRing#wholeFrameLimit()} is published
+ * in one step, so a reader sees all of it or nothing, and the reader takes it in one step too. For
+ * those, the producer only notes where the frame will end, so that whoever takes the lock from a
+ * producer that died before publishing can give back the count it had reserved.
  */
 final class QueueLayout {
     static final int MAGIC = 0x4D505151;
@@ -36,6 +40,7 @@ final class QueueLayout {
     static final long PRODUCER_IN_PROGRESS = 320;
     static final long PRODUCER_FRAME_START = 328;
     static final long PRODUCER_FRAME_END = 336;
+    static final long PRODUCER_PENDING_END = 344;
     static final long CONSUMER_IN_PROGRESS = 384;
     static final long CONSUMER_FRAME_END = 392;
     static final long RING = 448;

@@ -159,22 +159,30 @@ abstract class AbstractProcessLock implements Lock, Serializable {
     }
 
     private void acquired(boolean fromDeadOwner) {
-        record.setLong(LOCK_OWNER_THREAD, Thread.currentThread().threadId());
         ownerDied = fromDeadOwner;
         onAcquired(fromDeadOwner);
     }
 
-    /** Hook for the re-entrant lock's hold count. */
+    /** Hook for the re-entrant lock, which records its owning thread and hold count. */
     void onAcquired(boolean fromDeadOwner) {
     }
 
-    /** Frees the word and wakes one sleeper if there is one. */
-    final void releaseWord() {
-        record.setLong(LOCK_OWNER_THREAD, 0);
+    /**
+     * Frees the word and wakes one sleeper if there is one; returns what the word held (0: the
+     * lock was not held). One atomic swap and nothing else, for the plain lock: a lock that any
+     * thread may release has no owning thread to record.
+     */
+    final int releaseWord() {
         int old = (int) SharedRecord.INT.getAndSet(record.memory, LOCK_WORD, 0);
         if ((old & WAITERS) != 0) {
             record.wake(LOCK_WORD, 1);
         }
+        return old;
+    }
+
+    /** The owning thread, as the re-entrant lock records it. */
+    final void recordOwnerThread(long threadId) {
+        record.setLong(LOCK_OWNER_THREAD, threadId);
     }
 
     /** Whether the calling thread of this process holds the word. */

@@ -58,10 +58,10 @@ public final class ProcessLock extends AbstractProcessLock {
      */
     @Override
     public void unlock() {
-        if (record.getInt(LOCK_WORD) == 0) {
+        // Swap first and complain after: releasing a free lock leaves it free either way.
+        if (releaseWord() == 0) {
             throw new IllegalMonitorStateException("semaphore or lock released too many times: the lock is not held");
         }
-        releaseWord();
     }
 
     @Override

@@ -78,6 +78,7 @@ public final class ReentrantProcessLock extends AbstractProcessLock {
 
     @Override
     void onAcquired(boolean fromDeadOwner) {
+        recordOwnerThread(Thread.currentThread().threadId());
         record.setInt(LOCK_HOLDS, 1);
     }
 
@@ -92,6 +93,7 @@ public final class ReentrantProcessLock extends AbstractProcessLock {
             throw new IllegalMonitorStateException("cannot release un-acquired lock");
         }
         if (record.addInt(LOCK_HOLDS, -1) == 1) {
+            recordOwnerThread(0);
             releaseWord();
         }
     }
@@ -112,6 +114,7 @@ public final class ReentrantProcessLock extends AbstractProcessLock {
             throw new IllegalMonitorStateException("cannot wait on un-acquired lock");
         }
         int holds = record.getInt(LOCK_HOLDS);
+        recordOwnerThread(0);
         releaseWord();
         return holds;
     }

@@ -1,5 +1,6 @@
 package dev.mp4j.queue;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -10,6 +11,7 @@ import dev.mp4j.connection.Connection;
 import dev.mp4j.connection.Pipe;
 import dev.mp4j.process.JvmProcess;
 import dev.mp4j.serial.NotSerializableValueException;
+import dev.mp4j.testing.Threads;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -174,6 +176,52 @@ class ProcessQueueTest {
         consumer.join();
         q.put("after");
         assertEquals("after", q.poll(10, TimeUnit.SECONDS));
+    }
+
+    @Test
+    void aProducerKilledHalfWayThroughAnItemLeavesTheQueueWorkingAndItsCountRight() throws Exception {
+        // A 4 KiB ring and a 64 KiB item: the producer streams the item in and blocks when the
+        // ring is full, with its frame half written. Killed there, its frame is finished as
+        // aborted by the next producer and skipped by the consumer, and the count it reserved
+        // is given back when that frame is taken.
+        ProcessQueue<byte[]> q = ProcessQueue.create(0, 4096, 1 << 20);
+        Pipe ready = Pipe.open(false);
+        Connection tell = ready.right();
+        JvmProcess producer = new JvmProcess(() -> {
+            Thread putter = new Thread(() -> {
+                try {
+                    q.put(new byte[64 * 1024]);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }, "stuck-producer");
+            putter.start();
+            tell.send("putting");
+            putter.join();
+        });
+        producer.start();
+        assertEquals("putting", ready.left().recv());
+        // Blocked for good, not merely passing through a short wait: asleep, and still asleep later.
+        for (int look = 0; look < 2; look++) {
+            assertTrue(Threads.awaitAsleep(producer.pid(), "stuck-producer", Duration.ofSeconds(30)), "the producer never blocked");
+            Thread.sleep(100);
+        }
+        assertEquals(1, q.qsize());
+        producer.kill();
+        producer.join();
+        // The next producer finishes the abandoned frame through the ring, so a consumer must
+        // be draining meanwhile, as for any item larger than the ring.
+        java.util.concurrent.CompletableFuture<byte[]> taken = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+            try {
+                return q.get(true, Duration.ofSeconds(30));
+            } catch (InterruptedException | QueueEmptyException e) {
+                throw new java.util.concurrent.CompletionException(e);
+            }
+        });
+        q.put(new byte[] {42});
+        assertArrayEquals(new byte[] {42}, taken.get(30, TimeUnit.SECONDS));
+        assertEquals(0, q.qsize());
+        assertTrue(q.empty());
     }
 
     @Test

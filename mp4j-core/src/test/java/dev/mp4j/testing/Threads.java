@@ -8,7 +8,7 @@ import java.time.Duration;
 /**
  * Waits, without guessing a sleep, until a thread of this JVM is asleep in the kernel (in a
  * futex wait, a park, a blocking read): what a test needs before it signals, interrupts or kills
- * whatever that thread waits on. Reads Linux's {@code /proc/self/task}, where a thread is known
+ * whatever that thread waits on. Reads Linux's {@code /proc/<pid>/task}, where a thread is known
  * by the first 15 characters of its name.
  */
 public final class Threads {
@@ -17,10 +17,19 @@ public final class Threads {
 
     /** Whether the thread named {@code name} was seen asleep within {@code patience}. */
     public static boolean awaitAsleep(String name, Duration patience) throws InterruptedException {
+        return awaitAsleep(Path.of("/proc/self/task"), name, patience);
+    }
+
+    /** Whether the thread named {@code name} of process {@code pid} was seen asleep within {@code patience}. */
+    public static boolean awaitAsleep(long pid, String name, Duration patience) throws InterruptedException {
+        return awaitAsleep(Path.of("/proc", Long.toString(pid), "task"), name, patience);
+    }
+
+    private static boolean awaitAsleep(Path taskDirectory, String name, Duration patience) throws InterruptedException {
         String comm = name.length() > 15 ? name.substring(0, 15) : name;
         long deadline = System.nanoTime() + patience.toNanos();
         while (System.nanoTime() < deadline) {
-            try (var tasks = Files.list(Path.of("/proc/self/task"))) {
+            try (var tasks = Files.list(taskDirectory)) {
                 for (Path task : tasks.toList()) {
                     if (!Files.readString(task.resolve("comm")).strip().equals(comm)) {
                         continue;
