@@ -26,6 +26,27 @@ public record Pipe(Connection left, Connection right) implements java.io.Seriali
     /** Bytes of ring per direction; a message of any size streams through it. */
     static final int DEFAULT_CAPACITY = Integer.getInteger("mp4j.pipe.capacity", 1 << 20);
 
+    /**
+     * A pipe end as bytes, Python's {@code reduction.reduce_connection}: what sending the end
+     * would carry (the ring's name, which end, a holder slot reserved for the receiver), without
+     * an object stream. mp4j's own launchers capture these bytes in a child's target, so that a
+     * fresh child reopens its pipes without paying for its first object stream (25–35 ms).
+     * The bytes stand for one handover: {@link #rebuild} them once, in one process.
+     *
+     * @throws IllegalArgumentException if {@code end} is not a pipe end
+     */
+    public static byte[] reduce(Connection end) {
+        if (!(end instanceof PipeConnection pipeEnd)) {
+            throw new IllegalArgumentException("only a pipe end can be reduced, not a " + end.getClass().getName());
+        }
+        return pipeEnd.reduce();
+    }
+
+    /** The pipe end that {@link #reduce} described, opened in this process. */
+    public static Connection rebuild(byte[] form) throws java.io.IOException {
+        return PipeConnection.rebuild(form);
+    }
+
     /** A duplex pipe. */
     public static Pipe open() {
         return open(true);

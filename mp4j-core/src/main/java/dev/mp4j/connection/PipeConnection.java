@@ -169,6 +169,33 @@ final class PipeConnection extends AbstractConnection implements Serializable, B
         return new EndRef(segment.name(), end, reserved, PipeSegment.myPid(), maxMessageBytes(), exclusive);
     }
 
+    /** The same as {@link #writeReplace}, written by hand: see {@link Pipe#reduce}. */
+    byte[] reduce() {
+        if (isClosed()) {
+            throw new IllegalStateException("cannot hand over a closed Connection");
+        }
+        int reserved = segment.acquireSlot(end, PipeSegment.myPid());
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream(64);
+        try (java.io.DataOutputStream out = new java.io.DataOutputStream(bytes)) {
+            out.writeUTF(segment.name());
+            out.writeInt(end);
+            out.writeInt(reserved);
+            out.writeInt(PipeSegment.myPid());
+            out.writeLong(maxMessageBytes());
+            out.writeBoolean(exclusive);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        return bytes.toByteArray();
+    }
+
+    /** What {@link #reduce} wrote, as a connection of this process: see {@link Pipe#rebuild}. */
+    static Connection rebuild(byte[] form) throws java.io.IOException {
+        java.io.DataInputStream in = new java.io.DataInputStream(new java.io.ByteArrayInputStream(form));
+        EndRef ref = new EndRef(in.readUTF(), in.readInt(), in.readInt(), in.readInt(), in.readLong(), in.readBoolean());
+        return (Connection) ref.readResolve();
+    }
+
     /**
      * What a pipe end looks like on the wire. A class, not a record: the first record a JVM
      * deserializes costs it about 20 ms of method-handle spinning, paid by every child that

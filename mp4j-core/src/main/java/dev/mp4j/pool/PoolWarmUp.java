@@ -17,17 +17,18 @@ public final class PoolWarmUp {
     /** Exercises the worker paths in this JVM; used by the AOT cache's training run. */
     public static void exercise() throws Exception {
         TaskFunction<Integer, Integer> square = x -> x * x;
-        byte[] fn = SafeSerializer.javaSerialize(square);
+        byte[] fn = dev.mp4j.serial.SerializedLambdas.handForm(square);
         byte[] job = Codec.job(1, Messages.MAP, 1, fn, Codec.items(List.of(1, 2, 3)));
         Codec.Job decoded = Codec.readJob(job);
-        SafeSerializer.javaDeserialize(decoded.function(), 1, decoded.function().length - 1);
+        WorkerLoop.decodeFunction(Messages.MAP, decoded.function());
+        // A function that is not a simple lambda still travels as an object stream.
+        WorkerLoop.decodeFunction(Messages.MAP, SafeSerializer.javaSerialize(square));
         int x = 7;
         SerializableCallable<Integer> call = () -> x * x;
         LambdaShape.Split split = LambdaShape.split(call);
         if (split != null) {
-            byte[] shape = SafeSerializer.javaSerialize(split.shape());
-            LambdaShape back = (LambdaShape) SafeSerializer.javaDeserialize(shape, 1, shape.length - 1);
-            back.rebuild(split.captured());
+            Object shape = WorkerLoop.decodeFunction(Messages.LAMBDA_CALL, split.shapeBytes());
+            LambdaShape.rebuild((java.lang.invoke.SerializedLambda) shape, split.captured());
         }
         Codec.readDone(Codec.done(1, List.of(1, 4, 9), null, 0, 0, 0));
         Codec.readDone(Codec.done(2, null, new IllegalStateException("warm-up"), 0, 0, 0));
@@ -42,10 +43,12 @@ public final class PoolWarmUp {
     private static void driveWorkerLoop(byte[] function, LambdaShape.Split split) throws Exception {
         dev.mp4j.connection.Pipe jobs = dev.mp4j.connection.Pipe.open();
         dev.mp4j.connection.Pipe control = dev.mp4j.connection.Pipe.open();
-        WorkerLoop loop = new WorkerLoop(jobs.right(), control.right(), null);
+        // Handed over as bytes, as a new worker receives its pipe ends.
+        byte[] jobsEnd = dev.mp4j.connection.Pipe.reduce(jobs.right());
+        byte[] controlEnd = dev.mp4j.connection.Pipe.reduce(control.right());
         Thread worker = new Thread(() -> {
             try {
-                loop.run();
+                WorkerLoop.launch(jobsEnd, controlEnd);
             } catch (Exception ignored) {
                 // training only
             }
@@ -59,7 +62,7 @@ public final class PoolWarmUp {
                 Codec.readDone(jobs.left().recvBytes());
             }
             if (split != null) {
-                byte[] shape = SafeSerializer.javaSerialize(split.shape());
+                byte[] shape = split.shapeBytes();
                 for (int i = 0; i < 200; i++) {
                     jobs.left().sendBytes(Codec.job(1000 + i, Messages.LAMBDA_CALL, 2, i == 0 ? shape : null,
                             Codec.items(split.captured())));

@@ -1,6 +1,9 @@
 package dev.mp4j.pool;
 
 import dev.mp4j.connection.Connection;
+import dev.mp4j.connection.Pipe;
+import dev.mp4j.serial.SerializedLambdas;
+import java.lang.invoke.SerializedLambda;
 import dev.mp4j.serial.NotSerializableValueException;
 import dev.mp4j.serial.ProcessTarget;
 import dev.mp4j.serial.SafeSerializer;
@@ -70,7 +73,7 @@ final class WorkerLoop implements ProcessTarget {
             try {
                 Object function = functions.get(job.functionId());
                 if (job.function() != null) {
-                    function = SafeSerializer.javaDeserialize(job.function(), 1, job.function().length - 1);
+                    function = decodeFunction(job.kind(), job.function());
                     functions.put(job.functionId(), function);
                 }
                 if (function == null) {
@@ -87,6 +90,27 @@ final class WorkerLoop implements ProcessTarget {
             long end = System.nanoTime();
             reply(job.id(), values, error, start - arrived, end - decoded, (decoded - start) + (start - arrived));
         }
+    }
+
+    /**
+     * A function as sent: the hand-written form of a lambda (kept as its shape for lambda calls,
+     * whose captured values come with each job), or an object stream.
+     */
+    static Object decodeFunction(int kind, byte[] bytes) throws IOException, ReflectiveOperationException {
+        if (bytes.length > 0 && bytes[0] == SerializedLambdas.HAND_FORM) {
+            SerializedLambda lambda = SerializedLambdas.fromHandForm(bytes);
+            return kind == Messages.LAMBDA_CALL ? lambda : SerializedLambdas.rebuild(lambda);
+        }
+        return SafeSerializer.javaDeserialize(bytes, 1, bytes.length - 1);
+    }
+
+    /**
+     * A worker without an initializer is started with its pipe ends as bytes (see
+     * {@link dev.mp4j.connection.Pipe#reduce}), captured by a lambda whose body calls this: the
+     * child then reads no object stream before its first result.
+     */
+    static void launch(byte[] jobs, byte[] control) throws Exception {
+        new WorkerLoop(Pipe.rebuild(jobs), Pipe.rebuild(control), null).run();
     }
 
     private void watch(AtomicLong current, Thread main) {
@@ -112,7 +136,7 @@ final class WorkerLoop implements ProcessTarget {
             }
             case Messages.LAMBDA_CALL -> {
                 List<Object> one = new ArrayList<>(1);
-                one.add(((SerializableCallable<Object>) ((LambdaShape) function).rebuild(job.items())).call());
+                one.add(((SerializableCallable<Object>) LambdaShape.rebuild((SerializedLambda) function, job.items())).call());
                 yield one;
             }
             case Messages.MAP -> {

@@ -300,7 +300,7 @@ final class WorkerSlot implements Runnable {
             long t0 = System.nanoTime();
             Pipe jobs = Pipe.open();
             Pipe cancels = Pipe.open(false);
-            JvmProcess p = pool.newWorker(new WorkerLoop(jobs.right(), cancels.left(), pool.options.initializer()), index);
+            JvmProcess p = pool.newWorker(jobs.right(), cancels.left(), index);
             try {
                 p.start();
             } finally {

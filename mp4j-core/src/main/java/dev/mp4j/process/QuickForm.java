@@ -1,7 +1,6 @@
 package dev.mp4j.process;
 
 import dev.mp4j.serial.ProcessTarget;
-import dev.mp4j.serial.Serializer;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
@@ -35,7 +34,6 @@ final class QuickForm {
         if (lambda == null) {
             return null;
         }
-        Serializer tagged = Serializer.standard();
         try {
             ByteArrayOutputStream bytes = new ByteArrayOutputStream(512);
             DataOutputStream out = new DataOutputStream(bytes);
@@ -47,24 +45,8 @@ final class QuickForm {
                 out.writeInt(i);
             }
             out.writeLong(creatorPid);
-            out.writeUTF(lambda.getCapturingClass());
-            out.writeUTF(lambda.getFunctionalInterfaceClass());
-            out.writeUTF(lambda.getFunctionalInterfaceMethodName());
-            out.writeUTF(lambda.getFunctionalInterfaceMethodSignature());
-            out.writeInt(lambda.getImplMethodKind());
-            out.writeUTF(lambda.getImplClass());
-            out.writeUTF(lambda.getImplMethodName());
-            out.writeUTF(lambda.getImplMethodSignature());
-            out.writeUTF(lambda.getInstantiatedMethodType());
-            out.writeInt(lambda.getCapturedArgCount());
-            for (int i = 0; i < lambda.getCapturedArgCount(); i++) {
-                Object v = lambda.getCapturedArg(i);
-                if (!simple(v)) {
-                    return null;
-                }
-                byte[] b = tagged.serialize(v);
-                out.writeInt(b.length);
-                out.write(b);
+            if (!dev.mp4j.serial.SerializedLambdas.write(lambda, true, out)) {
+                return null;
             }
             out.flush();
             return bytes.toByteArray();
@@ -87,44 +69,29 @@ final class QuickForm {
             identity[i] = in.readInt();
         }
         long creatorPid = in.readLong();
-        String capturingClass = in.readUTF();
-        String functionalInterfaceClass = in.readUTF();
-        String functionalInterfaceMethodName = in.readUTF();
-        String functionalInterfaceMethodSignature = in.readUTF();
-        int implMethodKind = in.readInt();
-        String implClass = in.readUTF();
-        String implMethodName = in.readUTF();
-        String implMethodSignature = in.readUTF();
-        String instantiatedMethodType = in.readUTF();
-        Object[] captured = new Object[in.readInt()];
-        Serializer tagged = Serializer.standard();
-        for (int i = 0; i < captured.length; i++) {
-            byte[] b = new byte[in.readInt()];
-            in.readFully(b);
-            captured[i] = tagged.deserialize(b, 0, b.length);
-        }
+        SerializedLambda lambda = dev.mp4j.serial.SerializedLambdas.read(in);
+        String implClass = lambda.getImplClass();
+        String implMethodName = lambda.getImplMethodName();
         try {
-            ClassLoader loader = Thread.currentThread().getContextClassLoader() != null
-                    ? Thread.currentThread().getContextClassLoader() : QuickForm.class.getClassLoader();
             ProcessTarget target;
-            if (implMethodKind == java.lang.invoke.MethodHandleInfo.REF_invokeStatic
-                    && functionalInterfaceClass.equals("dev/mp4j/serial/ProcessTarget")) {
+            if (lambda.getImplMethodKind() == java.lang.invoke.MethodHandleInfo.REF_invokeStatic
+                    && lambda.getFunctionalInterfaceClass().equals("dev/mp4j/serial/ProcessTarget")) {
                 // The lambda's body is a static method taking the captured values: call it, and
                 // spare the child spinning a class for the lambda object (10-15 ms in a fresh JVM).
+                ClassLoader loader = Thread.currentThread().getContextClassLoader() != null
+                        ? Thread.currentThread().getContextClassLoader() : QuickForm.class.getClassLoader();
                 Class<?> impl = Class.forName(implClass.replace('/', '.'), false, loader);
-                Class<?>[] parameters = java.lang.invoke.MethodType.fromMethodDescriptorString(implMethodSignature, loader)
+                Class<?>[] parameters = java.lang.invoke.MethodType.fromMethodDescriptorString(lambda.getImplMethodSignature(), loader)
                         .parameterArray();
                 Method body = impl.getDeclaredMethod(implMethodName, parameters);
                 body.setAccessible(true);
+                Object[] captured = new Object[lambda.getCapturedArgCount()];
+                for (int i = 0; i < captured.length; i++) {
+                    captured[i] = lambda.getCapturedArg(i);
+                }
                 target = new DirectTarget(body, captured);
             } else {
-                Class<?> owner = Class.forName(capturingClass.replace('/', '.'), false, loader);
-                SerializedLambda lambda = new SerializedLambda(owner, functionalInterfaceClass, functionalInterfaceMethodName,
-                        functionalInterfaceMethodSignature, implMethodKind, implClass, implMethodName, implMethodSignature,
-                        instantiatedMethodType, captured);
-                Method deserialize = owner.getDeclaredMethod("$deserializeLambda$", SerializedLambda.class);
-                deserialize.setAccessible(true);
-                target = (ProcessTarget) deserialize.invoke(null, lambda);
+                target = (ProcessTarget) dev.mp4j.serial.SerializedLambdas.rebuild(lambda);
             }
             return JvmProcess.rebuilt(target, identity, name, daemon, creatorPid);
         } catch (ReflectiveOperationException | RuntimeException e) {
@@ -165,10 +132,5 @@ final class QuickForm {
     @SuppressWarnings("unchecked")
     private static <E extends Throwable> E sneaky(Throwable t) throws E {
         throw (E) t;
-    }
-
-    private static boolean simple(Object v) {
-        return v == null || v instanceof Integer || v instanceof Long || v instanceof Double || v instanceof Boolean
-                || v instanceof String || v instanceof byte[];
     }
 }

@@ -69,6 +69,29 @@ class PipeTest {
     }
 
     @Test
+    void aReducedEndIsRebuiltInAChildAndClosingItThereGivesEof() throws Exception {
+        Pipe pipe = Pipe.open();
+        byte[] form = Pipe.reduce(pipe.right());
+        pipe.right().close();
+        JvmProcess child = new JvmProcess(() -> {
+            Connection end = Pipe.rebuild(form);
+            end.send("rebuilt " + end.recv());
+            end.close();
+        });
+        child.start();
+        pipe.left().send("end");
+        assertEquals("rebuilt end", pipe.left().recv());
+        assertThrows(EOFException.class, () -> pipe.left().recv());
+        child.join();
+        assertEquals(0, child.exitCode());
+        pipe.left().close();
+        Pipe other = Pipe.open();
+        other.left().close();
+        assertThrows(IllegalStateException.class, () -> Pipe.reduce(other.left()));
+        other.right().close();
+    }
+
+    @Test
     void oneWayPipeReadsOnTheLeftAndWritesOnTheRight() throws Exception {
         Pipe pipe = Pipe.open(false);
         assertTrue(pipe.left().isReadable());

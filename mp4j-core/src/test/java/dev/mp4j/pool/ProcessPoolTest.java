@@ -65,6 +65,18 @@ class ProcessPoolTest {
     }
 
     @Test
+    void functionsCapturingSimpleAndOtherValuesBothTravel() throws Exception {
+        // Simple captures travel hand-written, others in an object stream: both must work alike.
+        String prefix = "n";
+        int offset = 10;
+        assertEquals(List.of("n11", "n12"), pool.map(x -> prefix + (x + offset), List.of(1, 2)));
+        List<Integer> table = new ArrayList<>(List.of(5, 6, 7));
+        assertEquals(List.of(7, 5), pool.map(table::get, List.of(2, 0)));
+        assertEquals("n10", pool.apply(() -> prefix + offset));
+        assertEquals(18, pool.apply(() -> table.stream().mapToInt(Integer::intValue).sum()));
+    }
+
+    @Test
     void aMapWhoseChunksAreLargerThanThePipeDoesNotDeadlock() throws Exception {
         // 1,000,000 items in chunks of 125,000: each job and each result is over a megabyte.
         List<Integer> items = IntStream.range(0, 1_000_000).boxed().toList();

@@ -26,8 +26,8 @@ class NoRecordsOnTheWireTest {
         List<Class<?>> records = serializable().stream().filter(Class::isRecord).toList();
         List<String> offenders = records.stream().filter(c -> !declaresWriteReplace(c)).map(Class::getName).toList();
         assertEquals(List.of(), offenders, "serializable records without a writeReplace to a plain class");
-        // The scan did look: Pipe, JvmOptions and LambdaShape are serializable records.
-        assertTrue(records.size() >= 3, "found only " + records.size() + " serializable records");
+        // The scan did look: Pipe and JvmOptions are serializable records.
+        assertTrue(records.size() >= 2, "found only " + records.size() + " serializable records");
     }
 
     /**
