@@ -28,7 +28,7 @@ public final class PoolWarmUp {
         LambdaShape.Split split = LambdaShape.split(call);
         if (split != null) {
             Object shape = WorkerLoop.decodeFunction(Messages.LAMBDA_CALL, split.shapeBytes());
-            LambdaShape.rebuild((java.lang.invoke.SerializedLambda) shape, split.captured());
+            LambdaShape.rebuild(((WorkerLoop.LambdaCall) shape).shape(), split.captured());
         }
         Codec.readDone(Codec.done(1, List.of(1, 4, 9), null, 0, 0, 0));
         Codec.readDone(Codec.done(2, null, new IllegalStateException("warm-up"), 0, 0, 0));

@@ -27,6 +27,9 @@ final class WorkerLoop implements ProcessTarget {
     @java.io.Serial
     private static final long serialVersionUID = 1L;
 
+    /** {@code -Dmp4j.trace.startup=true}: a worker also prints where its first job's time went. */
+    private static final boolean TRACE = Boolean.getBoolean("mp4j.trace.startup");
+
     private final Connection jobs;
     private final Connection control;
     private final ProcessTarget initializer;
@@ -48,6 +51,8 @@ final class WorkerLoop implements ProcessTarget {
         watcher.setDaemon(true);
         watcher.start();
         jobs.sendBytes(ByteBuffer.allocate(8).putLong(ProcessHandle.current().pid()).array());
+        long hello = System.nanoTime();
+        boolean traceFirst = TRACE;
         // The parent remembers which functions it sent, 32 at most; keeping 64 here by recent use
         // means everything it thinks we have, we do.
         Map<Integer, Object> functions = new java.util.LinkedHashMap<>(128, 0.75f, true) {
@@ -89,6 +94,12 @@ final class WorkerLoop implements ProcessTarget {
             }
             long end = System.nanoTime();
             reply(job.id(), values, error, start - arrived, end - decoded, (decoded - start) + (start - arrived));
+            if (traceFirst) {
+                traceFirst = false;
+                System.err.printf("mp4j pool worker %d first job: arrived %.1f ms after hello, function ready %.1f ms later,"
+                                + " ran in %.1f ms, replied %.1f ms later%n", ProcessHandle.current().pid(), (arrived - hello) / 1e6,
+                        (decoded - arrived) / 1e6, (end - decoded) / 1e6, (System.nanoTime() - end) / 1e6);
+            }
         }
     }
 
@@ -99,7 +110,10 @@ final class WorkerLoop implements ProcessTarget {
     static Object decodeFunction(int kind, byte[] bytes) throws IOException, ReflectiveOperationException {
         if (bytes.length > 0 && bytes[0] == SerializedLambdas.HAND_FORM) {
             SerializedLambda lambda = SerializedLambdas.fromHandForm(bytes);
-            return kind == Messages.LAMBDA_CALL ? lambda : SerializedLambdas.rebuild(lambda);
+            if (kind == Messages.LAMBDA_CALL) {
+                return new LambdaCall(lambda, DirectFunction.staticBody(lambda));
+            }
+            return DirectFunction.of(lambda);
         }
         return SafeSerializer.javaDeserialize(bytes, 1, bytes.length - 1);
     }
@@ -109,8 +123,29 @@ final class WorkerLoop implements ProcessTarget {
      * {@link dev.mp4j.connection.Pipe#reduce}), captured by a lambda whose body calls this: the
      * child then reads no object stream before its first result.
      */
+    /**
+     * A lambda call's function: its shape, and its body when that is a static method, which is
+     * then called with each call's captured values instead of making a lambda object each time.
+     */
+    record LambdaCall(SerializedLambda shape, java.lang.reflect.Method body) {
+    }
+
     static void launch(byte[] jobs, byte[] control) throws Exception {
+        openClassPath();
         new WorkerLoop(Pipe.rebuild(jobs), Pipe.rebuild(control), null).run();
+    }
+
+    /**
+     * Opens the class path's jars on a background thread. The first job names a class of the
+     * caller's (the function's), which the AOT cache does not hold: loading it opens and indexes
+     * every jar on the class path in turn, 8-25 ms measured, which would otherwise happen on the
+     * first job's critical path instead of beside the worker's own start.
+     */
+    private static void openClassPath() {
+        Thread opener = new Thread(() -> ClassLoader.getSystemClassLoader().getResource("dev/mp4j/pool/.open-class-path"),
+                "mp4j-class-path");
+        opener.setDaemon(true);
+        opener.start();
     }
 
     private void watch(AtomicLong current, Thread main) {
@@ -136,7 +171,9 @@ final class WorkerLoop implements ProcessTarget {
             }
             case Messages.LAMBDA_CALL -> {
                 List<Object> one = new ArrayList<>(1);
-                one.add(((SerializableCallable<Object>) LambdaShape.rebuild((SerializedLambda) function, job.items())).call());
+                LambdaCall call = (LambdaCall) function;
+                one.add(call.body() != null ? DirectFunction.call(call.body(), job.items().toArray())
+                        : ((SerializableCallable<Object>) LambdaShape.rebuild(call.shape(), job.items())).call());
                 yield one;
             }
             case Messages.MAP -> {

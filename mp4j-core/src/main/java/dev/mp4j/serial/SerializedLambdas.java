@@ -28,8 +28,8 @@ public final class SerializedLambdas {
     public static final byte HAND_FORM = 101;
     /** Each lambda class's {@code writeReplace}, looked up once (null: not a serializable lambda). */
     private static final Map<Class<?>, Method> WRITE_REPLACE = new ConcurrentHashMap<>();
-    /** Each capturing class's {@code $deserializeLambda$}, looked up once. */
-    private static final Map<Class<?>, Method> DESERIALIZE = new ConcurrentHashMap<>();
+    /** Each capturing class's {@code $deserializeLambda$}, by the class's internal name, looked up once. */
+    private static final Map<String, Method> DESERIALIZE = new ConcurrentHashMap<>();
 
     private SerializedLambdas() {
     }
@@ -154,8 +154,10 @@ public final class SerializedLambdas {
     }
 
     /** The same lambda with other captured values (the pool's lambda calls send only those). */
-    public static SerializedLambda withCaptured(SerializedLambda shape, Object[] captured) throws ClassNotFoundException {
-        Class<?> owner = Class.forName(shape.getCapturingClass().replace('/', '.'), false, loader());
+    public static SerializedLambda withCaptured(SerializedLambda shape, Object[] captured) throws ReflectiveOperationException {
+        Method deserialize = DESERIALIZE.get(shape.getCapturingClass());
+        Class<?> owner = deserialize != null ? deserialize.getDeclaringClass()
+                : Class.forName(shape.getCapturingClass().replace('/', '.'), false, loader());
         return new SerializedLambda(owner, shape.getFunctionalInterfaceClass(), shape.getFunctionalInterfaceMethodName(),
                 shape.getFunctionalInterfaceMethodSignature(), shape.getImplMethodKind(), shape.getImplClass(),
                 shape.getImplMethodName(), shape.getImplMethodSignature(), shape.getInstantiatedMethodType(), captured);
@@ -163,12 +165,12 @@ public final class SerializedLambdas {
 
     /** The lambda object, made by its capturing class's {@code $deserializeLambda$} as an object stream would. */
     public static Object rebuild(SerializedLambda lambda) throws ReflectiveOperationException {
-        Class<?> owner = Class.forName(lambda.getCapturingClass().replace('/', '.'), false, loader());
-        Method deserialize = DESERIALIZE.get(owner);
+        Method deserialize = DESERIALIZE.get(lambda.getCapturingClass());
         if (deserialize == null) {
+            Class<?> owner = Class.forName(lambda.getCapturingClass().replace('/', '.'), false, loader());
             deserialize = owner.getDeclaredMethod("$deserializeLambda$", SerializedLambda.class);
             deserialize.setAccessible(true);
-            DESERIALIZE.put(owner, deserialize);
+            DESERIALIZE.put(lambda.getCapturingClass(), deserialize);
         }
         return deserialize.invoke(null, lambda);
     }

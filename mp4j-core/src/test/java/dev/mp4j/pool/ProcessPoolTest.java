@@ -74,6 +74,16 @@ class ProcessPoolTest {
         assertEquals(List.of(7, 5), pool.map(table::get, List.of(2, 0)));
         assertEquals("n10", pool.apply(() -> prefix + offset));
         assertEquals(18, pool.apply(() -> table.stream().mapToInt(Integer::intValue).sum()));
+        // A new function's first calls in a worker go to its body directly, while its lambda
+        // object is being made: an exception must still arrive as itself.
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> pool.map(x -> {
+            if (x == 3) {
+                throw new IllegalStateException("three");
+            }
+            return x;
+        }, List.of(1, 2, 3), 1));
+        assertEquals("three", e.getMessage());
+        assertEquals(List.of(-1, -2), pool.map(Math::negateExact, List.of(1, 2)));
     }
 
     @Test
