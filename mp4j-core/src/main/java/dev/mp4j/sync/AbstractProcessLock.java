@@ -159,7 +159,11 @@ abstract class AbstractProcessLock implements Lock, Serializable {
     }
 
     private void acquired(boolean fromDeadOwner) {
-        ownerDied = fromDeadOwner;
+        // Written only when it changes: a volatile store is a full fence on x86, as dear as the
+        // compare-and-set that took the lock.
+        if (ownerDied != fromDeadOwner) {
+            ownerDied = fromDeadOwner;
+        }
         onAcquired(fromDeadOwner);
     }
 
@@ -180,15 +184,19 @@ abstract class AbstractProcessLock implements Lock, Serializable {
         return old;
     }
 
-    /** The owning thread, as the re-entrant lock records it. */
+    /**
+     * The owning thread, as the re-entrant lock records it: set after the compare-and-set that
+     * took the word and cleared before the swap that frees it, so a thread of this process that
+     * finds the word naming this process reads the owner it set or one that is not itself.
+     */
     final void recordOwnerThread(long threadId) {
-        record.setLong(LOCK_OWNER_THREAD, threadId);
+        record.setLongOpaque(LOCK_OWNER_THREAD, threadId);
     }
 
     /** Whether the calling thread of this process holds the word. */
     final boolean heldByCurrentThread() {
         return (record.getInt(LOCK_WORD) & PID_MASK) == MY_PID
-                && record.getLong(LOCK_OWNER_THREAD) == Thread.currentThread().threadId();
+                && record.getLongOpaque(LOCK_OWNER_THREAD) == Thread.currentThread().threadId();
     }
 
     /** For conditions: gives up the lock entirely, returning what {@link #restore} needs. */

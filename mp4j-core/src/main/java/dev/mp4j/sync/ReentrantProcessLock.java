@@ -43,7 +43,7 @@ public final class ReentrantProcessLock extends AbstractProcessLock {
     @Override
     public void lock() {
         if (heldByCurrentThread()) {
-            record.addInt(LOCK_HOLDS, 1);
+            record.setIntOpaque(LOCK_HOLDS, record.getIntOpaque(LOCK_HOLDS) + 1);
             return;
         }
         super.lock();
@@ -52,7 +52,7 @@ public final class ReentrantProcessLock extends AbstractProcessLock {
     @Override
     public void lockInterruptibly() throws InterruptedException {
         if (heldByCurrentThread()) {
-            record.addInt(LOCK_HOLDS, 1);
+            record.setIntOpaque(LOCK_HOLDS, record.getIntOpaque(LOCK_HOLDS) + 1);
             return;
         }
         super.lockInterruptibly();
@@ -61,7 +61,7 @@ public final class ReentrantProcessLock extends AbstractProcessLock {
     @Override
     public boolean tryLock() {
         if (heldByCurrentThread()) {
-            record.addInt(LOCK_HOLDS, 1);
+            record.setIntOpaque(LOCK_HOLDS, record.getIntOpaque(LOCK_HOLDS) + 1);
             return true;
         }
         return super.tryLock();
@@ -70,7 +70,7 @@ public final class ReentrantProcessLock extends AbstractProcessLock {
     @Override
     public boolean tryLock(long time, java.util.concurrent.TimeUnit unit) throws InterruptedException {
         if (heldByCurrentThread()) {
-            record.addInt(LOCK_HOLDS, 1);
+            record.setIntOpaque(LOCK_HOLDS, record.getIntOpaque(LOCK_HOLDS) + 1);
             return true;
         }
         return super.tryLock(time, unit);
@@ -79,7 +79,7 @@ public final class ReentrantProcessLock extends AbstractProcessLock {
     @Override
     void onAcquired(boolean fromDeadOwner) {
         recordOwnerThread(Thread.currentThread().threadId());
-        record.setInt(LOCK_HOLDS, 1);
+        record.setIntOpaque(LOCK_HOLDS, 1);
     }
 
     /**
@@ -92,7 +92,9 @@ public final class ReentrantProcessLock extends AbstractProcessLock {
         if (!heldByCurrentThread()) {
             throw new IllegalMonitorStateException("cannot release un-acquired lock");
         }
-        if (record.addInt(LOCK_HOLDS, -1) == 1) {
+        int holds = record.getIntOpaque(LOCK_HOLDS);
+        record.setIntOpaque(LOCK_HOLDS, holds - 1);
+        if (holds == 1) {
             recordOwnerThread(0);
             releaseWord();
         }
@@ -105,7 +107,7 @@ public final class ReentrantProcessLock extends AbstractProcessLock {
 
     /** How many times the calling thread holds it (0 if it does not). */
     public int getHoldCount() {
-        return heldByCurrentThread() ? record.getInt(LOCK_HOLDS) : 0;
+        return heldByCurrentThread() ? record.getIntOpaque(LOCK_HOLDS) : 0;
     }
 
     @Override
@@ -113,7 +115,7 @@ public final class ReentrantProcessLock extends AbstractProcessLock {
         if (!heldByCurrentThread()) {
             throw new IllegalMonitorStateException("cannot wait on un-acquired lock");
         }
-        int holds = record.getInt(LOCK_HOLDS);
+        int holds = record.getIntOpaque(LOCK_HOLDS);
         recordOwnerThread(0);
         releaseWord();
         return holds;
@@ -122,6 +124,6 @@ public final class ReentrantProcessLock extends AbstractProcessLock {
     @Override
     void restore(int saved) {
         super.lock();
-        record.setInt(LOCK_HOLDS, saved);
+        record.setIntOpaque(LOCK_HOLDS, saved);
     }
 }

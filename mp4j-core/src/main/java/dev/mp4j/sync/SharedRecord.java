@@ -76,6 +76,27 @@ final class SharedRecord implements Serializable {
         return (int) INT.getAndAdd(memory, at, delta);
     }
 
+    /**
+     * For fields that only the lock holder writes (a re-entrant lock's owner and hold count):
+     * the compare-and-set that takes the lock and the swap that frees it order these accesses,
+     * so they need no fence of their own.
+     */
+    int getIntOpaque(long at) {
+        return (int) INT.getOpaque(memory, at);
+    }
+
+    void setIntOpaque(long at, int v) {
+        INT.setOpaque(memory, at, v);
+    }
+
+    long getLongOpaque(long at) {
+        return (long) LONG.getOpaque(memory, at);
+    }
+
+    void setLongOpaque(long at, long v) {
+        LONG.setOpaque(memory, at, v);
+    }
+
     long getLong(long at) {
         return (long) LONG.getVolatile(memory, at);
     }
