@@ -57,6 +57,15 @@ abstract class AbstractConnection implements Connection {
     void unlockForWrite() {
     }
 
+    /**
+     * A whole message that is already waiting, within {@code maxLength}, taken in one step; null
+     * when there is none (or it is too long), and then nothing was read. Called with the read
+     * locks held.
+     */
+    byte[] takeWaitingMessage(long maxLength) throws IOException {
+        return null;
+    }
+
     /** Keeps other processes sharing this end from reading part of the frame we read (pipes). */
     void lockForRead() {
     }
@@ -78,7 +87,10 @@ abstract class AbstractConnection implements Connection {
         readLock.lock();
         lockForRead();
         try {
-            bytes = readPayload(readLength(maxMessageBytes));
+            bytes = takeWaitingMessage(maxMessageBytes);
+            if (bytes == null) {
+                bytes = readPayload(readLength(maxMessageBytes));
+            }
         } finally {
             unlockForRead();
             readLock.unlock();
@@ -121,6 +133,10 @@ abstract class AbstractConnection implements Connection {
     }
 
     private byte[] readBytes(long maxLength) throws IOException {
+        byte[] waiting = takeWaitingMessage(Math.min(maxLength, maxMessageBytes));
+        if (waiting != null) {
+            return waiting;
+        }
         long length = readLength(maxMessageBytes);
         if (length > maxLength) {
             // CPython leaves the payload unread and stops reading from this end.

@@ -65,6 +65,15 @@ final class PipeConnection extends AbstractConnection implements Serializable, B
     }
 
     @Override
+    byte[] takeWaitingMessage(long maxLength) throws IOException {
+        try {
+            return in.takeMessage(maxLength);
+        } catch (IllegalStateException e) {
+            throw closedDuring(e);
+        }
+    }
+
+    @Override
     void writeFrame(byte[] header, int headerLength, byte[] payload, int offset, int length) throws IOException {
         try {
             if (!segment.hasLiveHolderCheap(1 - end)) {

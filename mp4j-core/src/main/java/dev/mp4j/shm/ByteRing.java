@@ -154,6 +154,29 @@ public final class ByteRing {
     }
 
     /**
+     * If a whole message (a 4-byte big-endian length, then that many bytes) is published at the
+     * reader's position and its length is at most {@code maxLength}, copies its payload out and
+     * consumes it in one step; otherwise returns null and consumes nothing. A message read this
+     * way costs a third of the shared-memory accesses of reading its header and payload apart,
+     * which is most of its cost while the reader is still interpreted.
+     */
+    public byte[] takeMessage(long maxLength) {
+        long head = (long) LONG_HANDLE.getOpaque(ring, HEAD);
+        long available = (long) LONG_HANDLE.getAcquire(ring, TAIL) - head;
+        if (available < 4) {
+            return null;
+        }
+        int length = peekInt(head);
+        if (length < 0 || length > maxLength || available - 4 < length) {
+            return null;
+        }
+        byte[] payload = new byte[length];
+        copyOut(head + 4, payload, 0, length);
+        skipTo(head + 4 + length);
+        return payload;
+    }
+
+    /**
      * The largest frame that {@link #append}s after {@link #beginWrite} publish all at once at
      * {@link #endWrite}, provided that much space was free when the frame began: a reader that
      * sees its first byte sees all of it.
