@@ -36,7 +36,7 @@ final class AotCache {
     private static final boolean CLASS_PATH_OF_JARS = java.util.Arrays.stream(
             System.getProperty("java.class.path").split(File.pathSeparator)).allMatch(e -> e.endsWith(".jar") && new File(e).isFile());
     private static final Set<String> TRAINING = ConcurrentHashMap.newKeySet();
-    private static final int KEPT_CACHES = 4;
+    private static final int KEPT_CACHES = 6;
     private static final Map<String, Path> READY = new ConcurrentHashMap<>();
 
     private AotCache() {
@@ -44,10 +44,26 @@ final class AotCache {
 
     /** The flag to add for these JVM arguments, or none (and training starts) when there is no cache yet. */
     static List<String> flagsFor(List<String> jvmArguments) {
+        return flagsFor(jvmArguments, false);
+    }
+
+    /**
+     * The same; a {@code light} child (a lambda of the caller's capturing only simple values) gets
+     * a cache trained on the core paths only (queues, pipes, locks, object messages), without the
+     * pool's and the managers' classes. Every class in a cache is loaded as the JVM starts: the
+     * full cache made a no-op child about 10 ms slower (docs/BENCHMARKS.md, "A measured
+     * trade-off"). A light child that then uses a pool or a manager loads those classes from the
+     * jar, as without a cache.
+     */
+    static List<String> flagsFor(List<String> jvmArguments, boolean light) {
         if (!ENABLED || !CLASS_PATH_OF_JARS) {
             return List.of();
         }
-        String key = key(jvmArguments);
+        List<String> keyed = new ArrayList<>(jvmArguments);
+        if (light) {
+            keyed.add("mp4j:light");
+        }
+        String key = key(keyed);
         Path ready = READY.get(key);
         if (ready == null) {
             Path file = directory().resolve(key + ".aot");
@@ -55,14 +71,14 @@ final class AotCache {
                 READY.put(key, file);
                 ready = file;
             } else {
-                train(key, jvmArguments, file);
+                train(key, jvmArguments, file, light);
                 return List.of();
             }
         }
         return List.of("-XX:AOTCache=" + ready);
     }
 
-    private static void train(String key, List<String> jvmArguments, Path file) {
+    private static void train(String key, List<String> jvmArguments, Path file, boolean light) {
         if (!TRAINING.add(key)) {
             return;
         }
@@ -81,7 +97,7 @@ final class AotCache {
                     .redirectOutput(ProcessBuilder.Redirect.DISCARD)
                     .redirectError(ProcessBuilder.Redirect.DISCARD)
                     .start();
-            JvmProcess job = new JvmProcess(new Training(), "mp4j-aot-training");
+            JvmProcess job = new JvmProcess(new Training(light), "mp4j-aot-training");
             byte[] self = SafeSerializer.javaSerialize(job);
             // A tree of its own (empty tree id): the training often outlives this process, and
             // the shared memory it creates must be removed when it ends, not when we do.
@@ -165,6 +181,13 @@ final class AotCache {
 
         private static final int HOT_ITERATIONS = 60_000;
 
+        /** Only the core paths: see {@link AotCache#flagsFor(List, boolean)}. */
+        private final boolean light;
+
+        Training(boolean light) {
+            this.light = light;
+        }
+
         @Override
         public void run() throws Exception {
             dev.mp4j.queue.ProcessQueue<Object> q = dev.mp4j.queue.ProcessQueue.create();
@@ -180,11 +203,13 @@ final class AotCache {
             }
             hot.left().close();
             hot.right().close();
-            dev.mp4j.pool.PoolWarmUp.exercise();
-            try {
-                dev.mp4j.manager.ManagerWarmUp.exercise();
-            } catch (Throwable t) {
-                // the rest of the training still counts
+            if (!light) {
+                dev.mp4j.pool.PoolWarmUp.exercise();
+                try {
+                    dev.mp4j.manager.ManagerWarmUp.exercise();
+                } catch (Throwable t) {
+                    // the rest of the training still counts
+                }
             }
             Pipe pipe = Pipe.open();
             Connection a = pipe.left();
@@ -199,7 +224,9 @@ final class AotCache {
             a.poll(java.time.Duration.ofMillis(1));
             a.close();
             b.close();
-            arriveAsAChildWould();
+            if (!light) {
+                arriveAsAChildWould();
+            }
         }
 
         /**

@@ -55,6 +55,15 @@ final class QuickForm {
         }
     }
 
+    /**
+     * Whether a quick-form target is one of mp4j's own launchers (a pool worker, a manager's
+     * server), which need more than the core classes, rather than a lambda of the caller's.
+     */
+    static boolean runsMp4jCode(ProcessTarget target) {
+        SerializedLambda lambda = dev.mp4j.serial.SerializedLambdas.of(target);
+        return lambda == null || lambda.getImplClass().startsWith("dev/mp4j/");
+    }
+
     /** Rebuilds the process object in the child. */
     static JvmProcess decode(byte[] bytes) throws IOException {
         DataInputStream in = new DataInputStream(new ByteArrayInputStream(bytes));

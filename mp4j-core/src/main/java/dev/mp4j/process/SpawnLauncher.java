@@ -31,7 +31,12 @@ public final class SpawnLauncher implements Launcher {
 
     @Override
     public java.lang.Process launch(byte[] bootstrap) throws IOException {
-        java.lang.Process process = boot(options, false);
+        return launch(bootstrap, false);
+    }
+
+    @Override
+    public java.lang.Process launch(byte[] bootstrap, boolean light) throws IOException {
+        java.lang.Process process = boot(options, false, light);
         try {
             sendBootstrap(process, bootstrap);
         } catch (IOException e) {
@@ -43,9 +48,14 @@ public final class SpawnLauncher implements Launcher {
 
     /** Starts a child JVM that waits for its bootstrap on stdin. */
     static java.lang.Process boot(JvmOptions options, boolean spare) throws IOException {
+        return boot(options, spare, false);
+    }
+
+    /** Starts a child JVM; a {@code light} one gets the ahead-of-time cache of the core classes only. */
+    static java.lang.Process boot(JvmOptions options, boolean spare, boolean light) throws IOException {
         List<String> flags = new ArrayList<>(JvmOptions.CHILD_DEFAULTS);
         flags.addAll(options.arguments());
-        List<String> withCache = new ArrayList<>(AotCache.flagsFor(flags));
+        List<String> withCache = new ArrayList<>(AotCache.flagsFor(flags, light));
         withCache.addAll(flags);
         return bootWith(withCache, spare, false);
     }
