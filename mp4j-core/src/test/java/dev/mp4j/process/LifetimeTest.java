@@ -63,6 +63,34 @@ class LifetimeTest {
     }
 
     @Test
+    void aChildEndsOnlyWhenItsNonDaemonThreadsAreDoneAsInCPython() throws Exception {
+        // CPython's child runs threading._shutdown() after its target: it waits for the
+        // non-daemon threads the target started. So the message sent after the target returned
+        // must arrive, and join must not return before it is sent.
+        dev.mp4j.connection.Pipe pipe = dev.mp4j.connection.Pipe.open(false);
+        dev.mp4j.connection.Connection out = pipe.right();
+        JvmProcess child = new JvmProcess(() -> {
+            Thread late = new Thread(() -> {
+                try {
+                    Thread.sleep(300);
+                    out.send("sent after the target returned");
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            }, "late-sender");
+            late.setDaemon(false);
+            late.start();
+        });
+        child.start();
+        pipe.right().close();
+        child.join();
+        assertEquals(0, child.exitCode());
+        assertTrue(pipe.left().poll(Duration.ZERO), "the child ended before its non-daemon thread sent");
+        assertEquals("sent after the target returned", pipe.left().recv());
+        pipe.left().close();
+    }
+
+    @Test
     void anUncaughtExceptionPrintsItsStackTraceInTheChildAndGivesExitCodeOne() throws Exception {
         JavaRunner.Result r = JavaRunner.run(Duration.ofSeconds(60), LifetimeScenarios.Crash.class);
         assertEquals(0, r.exitCode(), r.stderr());
