@@ -38,6 +38,8 @@ final class AotCache {
     private static final Set<String> TRAINING = ConcurrentHashMap.newKeySet();
     private static final int KEPT_CACHES = 6;
     private static final Map<String, Path> READY = new ConcurrentHashMap<>();
+    /** Each training started here, by key: done when its JVM ended (with a cache or without). */
+    private static final Map<String, java.util.concurrent.CompletableFuture<?>> TRAININGS = new ConcurrentHashMap<>();
 
     private AotCache() {
     }
@@ -59,11 +61,7 @@ final class AotCache {
         if (!ENABLED || !CLASS_PATH_OF_JARS) {
             return List.of();
         }
-        List<String> keyed = new ArrayList<>(jvmArguments);
-        if (light) {
-            keyed.add("mp4j:light");
-        }
-        String key = key(keyed);
+        String key = key(jvmArguments, light);
         Path ready = READY.get(key);
         if (ready == null) {
             Path file = directory().resolve(key + ".aot");
@@ -104,15 +102,55 @@ final class AotCache {
             Bootstrap b = new Bootstrap(ProcessState.authkey(), new int[] {0}, job.name(), true,
                     shell.pid(), ProcessState.name(), "spawn", JvmOptions.defaults(), "", self);
             SpawnLauncher.sendBootstrap(shell, b.encode());
-            shell.onExit().whenComplete((p, error) -> {
+            TRAININGS.put(key, shell.onExit().whenComplete((p, error) -> {
                 if (Files.isRegularFile(file)) {
                     READY.put(key, file);
                     pruneOldCaches(file);
                 }
-            });
+            }));
         } catch (IOException | RuntimeException e) {
             // Training is an optimisation only.
         }
+    }
+
+    /**
+     * Trains the caches that children with these JVM arguments use (both kinds), unless they are
+     * there, and waits at most {@code timeout} for them.
+     *
+     * @return whether both are ready (false at once when caching is off or impossible here)
+     */
+    static boolean prepare(List<String> jvmArguments, java.time.Duration timeout) throws InterruptedException {
+        if (!ENABLED || !CLASS_PATH_OF_JARS) {
+            return false;
+        }
+        long deadline = System.nanoTime() + Math.max(0, timeout.toNanos());
+        boolean ready = true;
+        for (boolean light : new boolean[] {true, false}) {
+            if (flagsFor(jvmArguments, light).isEmpty()) {
+                java.util.concurrent.CompletableFuture<?> training = TRAININGS.get(key(jvmArguments, light));
+                long left = deadline - System.nanoTime();
+                if (training == null || left <= 0) {
+                    ready = false;
+                    continue;
+                }
+                try {
+                    training.get(left, java.util.concurrent.TimeUnit.NANOSECONDS);
+                } catch (java.util.concurrent.TimeoutException | java.util.concurrent.ExecutionException e) {
+                    ready = false;
+                    continue;
+                }
+                ready &= !flagsFor(jvmArguments, light).isEmpty();
+            }
+        }
+        return ready;
+    }
+
+    private static String key(List<String> jvmArguments, boolean light) {
+        List<String> keyed = new ArrayList<>(jvmArguments);
+        if (light) {
+            keyed.add("mp4j:light");
+        }
+        return key(keyed);
     }
 
     /** Every rebuild of the jars makes a new key: keep only the newest few caches. */

@@ -25,6 +25,16 @@ public sealed interface Launcher permits SpawnLauncher, WarmSpareLauncher {
         return launch(bootstrap);
     }
 
+    /**
+     * Makes sure the ahead-of-time caches that this launcher's children load exist, training
+     * them if needed, and waits at most {@code timeout}: see {@code Context.prepareStartupCache}.
+     *
+     * @return whether they are ready
+     */
+    default boolean prepareStartupCache(java.time.Duration timeout) throws InterruptedException {
+        return AotCache.prepare(SpawnLauncher.childFlags(jvmOptions()), timeout);
+    }
+
     /** Stops any JVMs kept ready. */
     default void shutdown() {
     }

@@ -53,11 +53,17 @@ public final class SpawnLauncher implements Launcher {
 
     /** Starts a child JVM; a {@code light} one gets the ahead-of-time cache of the core classes only. */
     static java.lang.Process boot(JvmOptions options, boolean spare, boolean light) throws IOException {
-        List<String> flags = new ArrayList<>(JvmOptions.CHILD_DEFAULTS);
-        flags.addAll(options.arguments());
+        List<String> flags = childFlags(options);
         List<String> withCache = new ArrayList<>(AotCache.flagsFor(flags, light));
         withCache.addAll(flags);
         return bootWith(withCache, spare, false);
+    }
+
+    /** The JVM flags of a child with these options (before the cache's). */
+    static List<String> childFlags(JvmOptions options) {
+        List<String> flags = new ArrayList<>(JvmOptions.CHILD_DEFAULTS);
+        flags.addAll(options.arguments());
+        return flags;
     }
 
     /** Starts a child JVM with exactly these JVM flags (plus mp4j's system properties). */

@@ -21,6 +21,15 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class JvmProcessTest {
 
+    @Test
+    @Timeout(value = 20, unit = TimeUnit.SECONDS)
+    void preparingTheStartupCacheReportsThatAClassPathOfDirectoriesGetsNone() throws Exception {
+        // Tests run from target/classes: the JDK caches classes from jar files only, so there is
+        // nothing to train, and asking must say so at once instead of waiting out the timeout.
+        assertFalse(Multiprocessing.getContext("spawn").prepareStartupCache(Duration.ofMinutes(5)));
+    }
+
+
     /** A subclass-style process: its fields travel to the child. */
     static final class Reporter extends JvmProcess {
         private final Connection out;
