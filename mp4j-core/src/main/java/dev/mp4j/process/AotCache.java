@@ -38,6 +38,14 @@ final class AotCache {
     private static final Set<String> TRAINING = ConcurrentHashMap.newKeySet();
     private static final int KEPT_CACHES = 6;
     private static final Map<String, Path> READY = new ConcurrentHashMap<>();
+    /**
+     * Flags that change what a JVM does at run time, not what it loads: a cache serves JVMs with
+     * or without them (checked: the JVM maps it and loads the same classes from it). A pool's
+     * workers add {@code -XX:+ExitOnOutOfMemoryError}; without this they would need caches of
+     * their own, trained on their first use, which {@code Context.prepareStartupCache} of the
+     * pool's context would not cover.
+     */
+    private static final Set<String> NOT_KEYED = Set.of("-XX:+ExitOnOutOfMemoryError");
     /** Each training started here, by key: done when its JVM ended (with a cache or without). */
     private static final Map<String, java.util.concurrent.CompletableFuture<?>> TRAININGS = new ConcurrentHashMap<>();
 
@@ -193,6 +201,9 @@ final class AotCache {
             d.update(System.getProperty("java.home").getBytes(StandardCharsets.UTF_8));
             d.update(Runtime.version().toString().getBytes(StandardCharsets.UTF_8));
             for (String a : jvmArguments) {
+                if (NOT_KEYED.contains(a)) {
+                    continue;
+                }
                 d.update(a.getBytes(StandardCharsets.UTF_8));
                 d.update((byte) 0);
             }
