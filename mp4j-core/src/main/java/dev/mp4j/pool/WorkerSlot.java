@@ -74,6 +74,9 @@ final class WorkerSlot implements Runnable {
     @Override
     public void run() {
         try {
+            if (index > 0) {
+                pool.awaitFirstWorker();
+            }
             if (!startWorker()) {
                 return;
             }
@@ -322,6 +325,7 @@ final class WorkerSlot implements Runnable {
                 conn.recvBytes();
                 startNanos += System.nanoTime() - t0;
                 tasksThisWorker = 0;
+                pool.workerReady();
                 return true;
             } catch (IOException e) {
                 // the worker died starting (a failing initializer, say): try again unless terminated
