@@ -279,6 +279,19 @@ public final class ProcessPool implements ExecutorService {
         return state == State.TERMINATED;
     }
 
+    /** Closed, and every task queued has been taken (only end markers are left). */
+    boolean closedWithNothingLeft() {
+        if (state != State.CLOSED) {
+            return false;
+        }
+        for (Task t : pending) {
+            if (t != END) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     void complete(Task t, List<Object> values) {
         t.future.complete(t.kind == Messages.CALL || t.kind == Messages.LAMBDA_CALL ? values.getFirst() : values);
     }

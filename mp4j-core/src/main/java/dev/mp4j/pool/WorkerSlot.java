@@ -77,6 +77,10 @@ final class WorkerSlot implements Runnable {
             if (index > 0) {
                 pool.awaitFirstWorker();
             }
+            if (pool.closedWithNothingLeft() && pool.options.initializer() == null) {
+                // Closed while this worker waited for its turn to start, with nothing for it to do.
+                return;
+            }
             if (!startWorker()) {
                 return;
             }
@@ -317,9 +321,19 @@ final class WorkerSlot implements Runnable {
             try {
                 // Poll rather than block: a worker killed before it took over its pipe end never
                 // produces EOF here, so its exit is watched directly.
-                while (!conn.poll(Duration.ofMillis(100))) {
+                while (!conn.poll(Duration.ofMillis(10))) {
                     if (!p.isAlive() || pool.terminating()) {
                         throw new IOException("worker ended before it was ready");
+                    }
+                    if (pool.closedWithNothingLeft() && pool.options.initializer() == null) {
+                        // Closed before this worker was ready, with no task left for it: nothing
+                        // of the caller's has run in it, and waiting for it to start only to stop
+                        // it would make close+join wait for a JVM's start.
+                        p.kill();
+                        p.join(Duration.ofSeconds(5));
+                        closeConnections();
+                        process = null;
+                        return false;
                     }
                 }
                 conn.recvBytes();

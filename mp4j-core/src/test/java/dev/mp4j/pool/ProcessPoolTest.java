@@ -241,6 +241,30 @@ class ProcessPoolTest {
     }
 
     @Test
+    void closingAPoolRightAfterItsFirstResultLeavesNoWorkerBehind() throws Exception {
+        // The second worker starts once the first is ready, so at close it may still be starting:
+        // it is stopped then, and join returns with every worker of the pool gone.
+        Set<Long> before = new HashSet<>();
+        ProcessHandle.current().children().forEach(h -> before.add(h.pid()));
+        ProcessPool p = ProcessPool.create(2);
+        assertEquals(List.of(1, 4), p.map(x -> x * x, List.of(1, 2)));
+        // Only JVMs: the tree's resource tracker (a shell) may have started meanwhile too.
+        List<ProcessHandle> started = ProcessHandle.current().children().filter(h -> !before.contains(h.pid()))
+                .filter(h -> h.info().command().orElse("").endsWith("/java")).toList();
+        assertFalse(started.isEmpty());
+        p.shutdown();
+        p.join();
+        for (ProcessHandle h : started) {
+            try {
+                h.onExit().get(10, TimeUnit.SECONDS);
+            } catch (java.util.concurrent.TimeoutException e) {
+                // reported below
+            }
+            assertFalse(h.isAlive(), "worker " + h.pid() + " outlived its pool: " + h.info().commandLine().orElse("?"));
+        }
+    }
+
+    @Test
     void outOfMemoryIsReported() {
         try (ProcessPool small = ProcessPool.create(ProcessPool.Options.defaults().withProcesses(1)
                 .withContext(dev.mp4j.Multiprocessing.getContext("spawn")
