@@ -58,11 +58,12 @@ abstract class AbstractConnection implements Connection {
     }
 
     /**
-     * A whole message that is already waiting, within {@code maxLength}, taken in one step; null
-     * when there is none (or it is too long), and then nothing was read. Called with the read
-     * locks held.
+     * Waits until the first bytes of a message are there, then takes the message in one step if
+     * all of it is, within {@code maxLength}; null otherwise (nothing was read, and the message is
+     * read piece by piece). Transports that cannot do this return null at once. Called with the
+     * read locks held.
      */
-    byte[] takeWaitingMessage(long maxLength) throws IOException {
+    byte[] takeWholeMessage(long maxLength) throws IOException {
         return null;
     }
 
@@ -87,7 +88,7 @@ abstract class AbstractConnection implements Connection {
         readLock.lock();
         lockForRead();
         try {
-            bytes = takeWaitingMessage(maxMessageBytes);
+            bytes = takeWholeMessage(maxMessageBytes);
             if (bytes == null) {
                 bytes = readPayload(readLength(maxMessageBytes));
             }
@@ -133,7 +134,7 @@ abstract class AbstractConnection implements Connection {
     }
 
     private byte[] readBytes(long maxLength) throws IOException {
-        byte[] waiting = takeWaitingMessage(Math.min(maxLength, maxMessageBytes));
+        byte[] waiting = takeWholeMessage(Math.min(maxLength, maxMessageBytes));
         if (waiting != null) {
             return waiting;
         }

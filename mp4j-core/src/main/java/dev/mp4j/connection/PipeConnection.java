@@ -65,9 +65,14 @@ final class PipeConnection extends AbstractConnection implements Serializable, B
     }
 
     @Override
-    byte[] takeWaitingMessage(long maxLength) throws IOException {
+    byte[] takeWholeMessage(long maxLength) throws IOException {
         try {
-            return in.takeMessage(maxLength);
+            byte[] message = in.takeMessage(maxLength);
+            if (message == null && in.awaitData(-1, this) > 0) {
+                // A reply usually arrives whole: take it in one step rather than in pieces.
+                message = in.takeMessage(maxLength);
+            }
+            return message;
         } catch (IllegalStateException e) {
             throw closedDuring(e);
         }
