@@ -48,10 +48,10 @@ class LifetimeTest {
             parent.destroyForcibly();
             parent.waitFor();
             long deadline = System.nanoTime() + Duration.ofSeconds(2).toNanos();
-            while (child.isAlive() && System.nanoTime() < deadline) {
+            while (ProcessDiagnostics.running(childPid) && System.nanoTime() < deadline) {
                 Thread.sleep(20);
             }
-            if (child.isAlive()) {
+            if (ProcessDiagnostics.running(childPid)) {
                 String state = ProcessDiagnostics.describe(childPid);
                 child.destroyForcibly();
                 fail("orphaned child " + childPid + " still alive 2 s after its parent was killed:\n" + state);

@@ -14,6 +14,20 @@ public final class ProcessDiagnostics {
     private ProcessDiagnostics() {
     }
 
+    /**
+     * Whether {@code pid} still runs: not gone, and not a zombie. A process that exited stays a
+     * zombie until its parent reaps it; an orphan's new parent here (pid 1 of the sandbox) can
+     * take seconds to, and {@link ProcessHandle#isAlive()} counts a zombie as alive.
+     */
+    public static boolean running(long pid) {
+        try {
+            String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+            return stat.charAt(stat.lastIndexOf(')') + 2) != 'Z';
+        } catch (IOException | RuntimeException gone) {
+            return false;
+        }
+    }
+
     /** The state, parent pid and thread stacks of {@code pid}, as text for an assertion message. */
     public static String describe(long pid) {
         StringBuilder out = new StringBuilder();
