@@ -70,9 +70,7 @@ final class Codec {
                 ints[i++] = v;
             }
             if (i == n) {
-                byte[] out = header(n, INTS, 4L * n);
-                MemorySegment.copy(ints, 0, MemorySegment.ofArray(out), ValueLayout.JAVA_INT_UNALIGNED, VALUES_HEADER, n);
-                return out;
+                return packed(ints, n, INTS, ValueLayout.JAVA_INT_UNALIGNED);
             }
         } else if (n > 0 && all[0] instanceof Long) {
             long[] longs = new long[n];
@@ -81,9 +79,7 @@ final class Codec {
                 longs[i++] = v;
             }
             if (i == n) {
-                byte[] out = header(n, LONGS, 8L * n);
-                MemorySegment.copy(longs, 0, MemorySegment.ofArray(out), ValueLayout.JAVA_LONG_UNALIGNED, VALUES_HEADER, n);
-                return out;
+                return packed(longs, n, LONGS, ValueLayout.JAVA_LONG_UNALIGNED);
             }
         }
         java.nio.ByteBuffer out = java.nio.ByteBuffer.allocate(Math.max(64, VALUES_HEADER + n * 9));
@@ -104,12 +100,15 @@ final class Codec {
         return java.util.Arrays.copyOf(out.array(), out.position());
     }
 
-    private static byte[] header(int count, byte form, long body) {
+    /** Count, form, then the {@code count} primitives of {@code array} in one bulk copy. */
+    private static byte[] packed(Object array, int count, byte form, ValueLayout layout) {
+        long body = layout.byteSize() * count;
         if (body > Integer.MAX_VALUE - 64) {
             throw new IllegalArgumentException(count + " values do not fit in one message; use a smaller chunksize");
         }
         byte[] out = new byte[VALUES_HEADER + (int) body];
         java.nio.ByteBuffer.wrap(out).putInt(count).put(form);
+        MemorySegment.copy(array, 0, MemorySegment.ofArray(out), layout, VALUES_HEADER, count);
         return out;
     }
 
