@@ -42,7 +42,7 @@ final class DirectFunction implements TaskFunction<Object, Object>, Serializable
      * method, else (or when the body cannot be found) the lambda object made now.
      */
     static Object of(SerializedLambda serialized) throws ReflectiveOperationException {
-        Method body = staticBody(serialized);
+        Method body = staticBody(serialized, "dev/mp4j/serial/TaskFunction", "apply", "(Ljava/lang/Object;)Ljava/lang/Object;");
         if (body == null) {
             return SerializedLambdas.rebuild(serialized);
         }
@@ -61,18 +61,32 @@ final class DirectFunction implements TaskFunction<Object, Object>, Serializable
         return f;
     }
 
-    /** The lambda's body, ready to call, when it is a static method; null otherwise. */
-    static Method staticBody(SerializedLambda serialized) throws ReflectiveOperationException {
-        if (serialized.getImplMethodKind() != MethodHandleInfo.REF_invokeStatic) {
+    /**
+     * The lambda's body, ready to call, when it is a static method and the lambda implements
+     * exactly the interface method the pool calls ({@code iface.method} with the erased
+     * {@code signature}); null otherwise, and then the lambda object itself is used. A lambda
+     * written for a sub-interface implements that interface's method, which a default method
+     * of the pool's interface may wrap: calling its body directly would skip the wrapping.
+     */
+    static Method staticBody(SerializedLambda serialized, String iface, String method, String signature) {
+        if (serialized.getImplMethodKind() != MethodHandleInfo.REF_invokeStatic
+                || !serialized.getFunctionalInterfaceClass().equals(iface)
+                || !serialized.getFunctionalInterfaceMethodName().equals(method)
+                || !serialized.getFunctionalInterfaceMethodSignature().equals(signature)) {
             return null;
         }
-        ClassLoader loader = Thread.currentThread().getContextClassLoader() != null
-                ? Thread.currentThread().getContextClassLoader() : DirectFunction.class.getClassLoader();
-        Class<?> impl = Class.forName(serialized.getImplClass().replace('/', '.'), false, loader);
-        Method body = impl.getDeclaredMethod(serialized.getImplMethodName(),
-                MethodType.fromMethodDescriptorString(serialized.getImplMethodSignature(), loader).parameterArray());
-        body.setAccessible(true);
-        return body;
+        try {
+            ClassLoader loader = Thread.currentThread().getContextClassLoader() != null
+                    ? Thread.currentThread().getContextClassLoader() : DirectFunction.class.getClassLoader();
+            Class<?> impl = Class.forName(serialized.getImplClass().replace('/', '.'), false, loader);
+            Method body = impl.getDeclaredMethod(serialized.getImplMethodName(),
+                    MethodType.fromMethodDescriptorString(serialized.getImplMethodSignature(), loader).parameterArray());
+            body.setAccessible(true);
+            return body;
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            // Making the lambda object will report what is wrong, as an object stream would.
+            return null;
+        }
     }
 
     /** Calls a static lambda body with the values a lambda call carries (its captured values). */

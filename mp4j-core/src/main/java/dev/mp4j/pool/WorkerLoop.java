@@ -111,7 +111,8 @@ final class WorkerLoop implements ProcessTarget {
         if (bytes.length > 0 && bytes[0] == SerializedLambdas.HAND_FORM) {
             SerializedLambda lambda = SerializedLambdas.fromHandForm(bytes);
             if (kind == Messages.LAMBDA_CALL) {
-                return new LambdaCall(lambda, DirectFunction.staticBody(lambda));
+                return new LambdaCall(lambda, DirectFunction.staticBody(lambda, "dev/mp4j/serial/SerializableCallable",
+                        "call", "()Ljava/lang/Object;"));
             }
             return DirectFunction.of(lambda);
         }

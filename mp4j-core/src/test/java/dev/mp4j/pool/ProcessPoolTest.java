@@ -86,6 +86,36 @@ class ProcessPoolTest {
         assertEquals(List.of(-1, -2), pool.map(Math::negateExact, List.of(1, 2)));
     }
 
+    /** A task written for a sub-interface whose default {@code call} wraps the lambda's method. */
+    interface Doubled extends dev.mp4j.serial.SerializableCallable<Integer> {
+        int compute();
+
+        @Override
+        default Integer call() {
+            return compute() * 2;
+        }
+    }
+
+    /** The same for a map function. */
+    interface Tripled extends dev.mp4j.serial.TaskFunction<Integer, Integer> {
+        int of(int x);
+
+        @Override
+        default Integer apply(Integer x) {
+            return of(x) * 3;
+        }
+    }
+
+    @Test
+    void aLambdaOfASubInterfaceRunsThroughItsDefaultMethod() throws Exception {
+        // The worker may call a lambda's body directly, but only when the lambda implements the
+        // pool's own interface method: here that method is a default one that wraps the lambda.
+        Doubled task = () -> 21;
+        assertEquals(42, pool.apply(task));
+        Tripled f = x -> x + 1;
+        assertEquals(List.of(6, 9), pool.map(f, List.of(1, 2)));
+    }
+
     @Test
     void aMapWhoseChunksAreLargerThanThePipeDoesNotDeadlock() throws Exception {
         // 1,000,000 items in chunks of 125,000: each job and each result is over a megabyte.
