@@ -233,14 +233,19 @@ public final class ProcessPool implements ExecutorService {
     /**
      * A worker process on these pipe ends. Without an initializer its target is a lambda that
      * captures the ends as bytes and calls {@link WorkerLoop#launch}: that travels in a child's
-     * quick form, so a new worker reads no object stream on its way to the first result.
+     * quick form, so a new worker reads no object stream on its way to the first result. The
+     * ends' forms go to {@code handedOver}: see {@link WorkerSlot}'s handling of a worker that
+     * never took them over.
      */
-    JvmProcess newWorker(dev.mp4j.connection.Connection jobs, dev.mp4j.connection.Connection control, int index) {
+    JvmProcess newWorker(dev.mp4j.connection.Connection jobs, dev.mp4j.connection.Connection control, int index,
+                         List<byte[]> handedOver) {
         ProcessTarget initializer = options.initializer();
         ProcessTarget target;
         if (initializer == null) {
             byte[] jobsEnd = dev.mp4j.connection.Pipe.reduce(jobs);
             byte[] controlEnd = dev.mp4j.connection.Pipe.reduce(control);
+            handedOver.add(jobsEnd);
+            handedOver.add(controlEnd);
             target = () -> WorkerLoop.launch(jobsEnd, controlEnd);
         } else {
             target = new WorkerLoop(jobs, control, initializer);

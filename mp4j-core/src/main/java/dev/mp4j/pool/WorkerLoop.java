@@ -66,6 +66,10 @@ final class WorkerLoop implements ProcessTarget {
             try {
                 message = jobs.recvBytes();
             } catch (EOFException parentClosed) {
+                // Close our ends too: the parent closed its own first, while we still held ours,
+                // so it is the last closer here that finds the pipes unused and unlinks them.
+                jobs.close();
+                control.close();
                 return;
             }
             long arrived = System.nanoTime();

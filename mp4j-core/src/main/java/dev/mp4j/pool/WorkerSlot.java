@@ -7,7 +7,9 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -307,7 +309,8 @@ final class WorkerSlot implements Runnable {
             long t0 = System.nanoTime();
             Pipe jobs = Pipe.open();
             Pipe cancels = Pipe.open(false);
-            JvmProcess p = pool.newWorker(jobs.right(), cancels.left(), index);
+            List<byte[]> handedOver = new ArrayList<>(2);
+            JvmProcess p = pool.newWorker(jobs.right(), cancels.left(), index, handedOver);
             try {
                 p.start();
             } finally {
@@ -331,6 +334,7 @@ final class WorkerSlot implements Runnable {
                         // it would make close+join wait for a JVM's start.
                         p.kill();
                         p.join(Duration.ofSeconds(5));
+                        takeBack(handedOver);
                         closeConnections();
                         process = null;
                         return false;
@@ -348,6 +352,7 @@ final class WorkerSlot implements Runnable {
                 p.kill();
             }
             p.join(Duration.ofSeconds(5));
+            takeBack(handedOver);
             closeConnections();
             if (pool.terminating()) {
                 break;
@@ -357,6 +362,24 @@ final class WorkerSlot implements Runnable {
             sleepQuietly();
         }
         return false;
+    }
+
+    /**
+     * A worker that ended before it was ready may never have taken over the pipe ends handed to
+     * it (see {@link dev.mp4j.connection.Pipe#reduce}): their holder slots are still this
+     * process's, so the pipes would look open and their segments never be unlinked. Reopening
+     * each form here and closing it frees such a slot; one the worker did take over is left to
+     * the dead-holder check.
+     */
+    private static void takeBack(List<byte[]> handedOver) {
+        for (byte[] form : handedOver) {
+            try {
+                Pipe.rebuild(form).close();
+            } catch (IOException | RuntimeException alreadyGone) {
+                // the segment is gone already: nothing held
+            }
+        }
+        handedOver.clear();
     }
 
     private static void sleepQuietly() {

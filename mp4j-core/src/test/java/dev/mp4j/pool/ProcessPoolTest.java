@@ -274,8 +274,15 @@ class ProcessPoolTest {
     void closingAPoolRightAfterItsFirstResultLeavesNoWorkerBehind() throws Exception {
         // The second worker starts once the first is ready, so at close it may still be starting:
         // it is stopped then, and join returns with every worker of the pool gone.
+        // The shared pool starts its second worker once its first is ready: let it finish
+        // starting, so that only this test's pool starts JVMs below.
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (pool.workerStats().stream().anyMatch(w -> w.pid() == 0) && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
         Set<Long> before = new HashSet<>();
         ProcessHandle.current().children().forEach(h -> before.add(h.pid()));
+        Set<String> segmentsBefore = segments();
         ProcessPool p = ProcessPool.create(2);
         assertEquals(List.of(1, 4), p.map(x -> x * x, List.of(1, 2)));
         // Only JVMs: the tree's resource tracker (a shell) may have started meanwhile too.
@@ -291,6 +298,17 @@ class ProcessPoolTest {
                 // reported below
             }
             assertFalse(h.isAlive(), "worker " + h.pid() + " outlived its pool: " + h.info().commandLine().orElse("?"));
+        }
+        // Nor any of its pipes: a worker stopped before it took over its pipe ends must not
+        // leave them held (and their shared memory in place) for as long as this process lives.
+        Set<String> left = segments();
+        left.removeAll(segmentsBefore);
+        assertEquals(Set.of(), left, "shared memory the closed pool left behind");
+    }
+
+    private static Set<String> segments() throws java.io.IOException {
+        try (var files = java.nio.file.Files.list(java.nio.file.Path.of("/dev/shm"))) {
+            return new HashSet<>(files.map(f -> f.getFileName().toString()).filter(n -> n.startsWith("mp4j-")).toList());
         }
     }
 
