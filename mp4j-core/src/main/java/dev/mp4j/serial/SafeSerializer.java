@@ -85,7 +85,9 @@ public final class SafeSerializer implements Serializer {
             return new byte[] {TAG_INT, (byte) (v >>> 24), (byte) (v >>> 16), (byte) (v >>> 8), (byte) v};
         }
         if (value instanceof String str) {
-            return tagged(TAG_STRING, str.getBytes(StandardCharsets.UTF_8));
+            // UTF-8 has no form for a lone surrogate (getBytes would write '?'): such a string
+            // travels in an object stream, which keeps every char.
+            return hasLoneSurrogate(str) ? javaSerialize(str) : tagged(TAG_STRING, str.getBytes(StandardCharsets.UTF_8));
         }
         if (value instanceof Long l) {
             return withLong(TAG_LONG, l);
@@ -233,6 +235,18 @@ public final class SafeSerializer implements Serializer {
     private static ObjectInputFilter userFilter() {
         String spec = System.getProperty("mp4j.serial.filter");
         return spec == null || spec.isBlank() ? null : ObjectInputFilter.Config.createFilter(spec);
+    }
+
+    private static boolean hasLoneSurrogate(String str) {
+        for (int i = 0; i < str.length(); i++) {
+            char c = str.charAt(i);
+            if (Character.isHighSurrogate(c) && i + 1 < str.length() && Character.isLowSurrogate(str.charAt(i + 1))) {
+                i++;
+            } else if (Character.isSurrogate(c)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static byte[] withLong(byte tag, long v) {

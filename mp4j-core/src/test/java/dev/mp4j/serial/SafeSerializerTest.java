@@ -26,6 +26,10 @@ class SafeSerializerTest {
         assertEquals(-7L, roundTrip(-7L));
         assertEquals(Math.PI, roundTrip(Math.PI));
         assertEquals("ünïcödé", roundTrip("ünïcödé"));
+        assertEquals("pair \uD83D\uDE00 ok", roundTrip("pair \uD83D\uDE00 ok"));
+        // UTF-8 cannot hold a lone surrogate: such strings must still arrive char for char.
+        assertEquals("lone \uD800 high", roundTrip("lone \uD800 high"));
+        assertEquals("lone low \uDC00", roundTrip("lone low \uDC00"));
         assertArrayEquals(new byte[] {9, 8}, (byte[]) roundTrip(new byte[] {9, 8}));
         assertEquals(null, roundTrip(null));
         assertEquals(false, roundTrip(false));
