@@ -68,8 +68,10 @@ final class WorkerLoop implements ProcessTarget {
             } catch (EOFException parentClosed) {
                 // Close our ends too: the parent closed its own first, while we still held ours,
                 // so it is the last closer here that finds the pipes unused and unlinks them.
+                // The control end is the watcher's to close (it is reading it): the parent closed
+                // its side too, so the watcher is about to see the end of it.
                 jobs.close();
-                control.close();
+                watcher.join(CONTROL_CLOSE_WAIT_MILLIS);
                 return;
             }
             long arrived = System.nanoTime();
@@ -153,6 +155,9 @@ final class WorkerLoop implements ProcessTarget {
         opener.start();
     }
 
+    /** How long a worker leaving at the parent's request waits for its watcher to close the control end. */
+    private static final long CONTROL_CLOSE_WAIT_MILLIS = 500;
+
     private void watch(AtomicLong current, Thread main) {
         try {
             while (true) {
@@ -162,7 +167,9 @@ final class WorkerLoop implements ProcessTarget {
                 }
             }
         } catch (IOException closed) {
-            // the parent closed the control pipe: nothing more to watch
+            // The parent closed the control pipe: nothing more to watch. Closing our end here,
+            // in the only thread that reads it, lets the pipe be unlinked.
+            control.close();
         }
     }
 
