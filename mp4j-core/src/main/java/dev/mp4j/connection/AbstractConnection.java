@@ -67,6 +67,32 @@ abstract class AbstractConnection implements Connection {
         return null;
     }
 
+    /**
+     * Leaves the cross-process read lock. If another thread closed this end meanwhile, the lock's
+     * shared memory may be unmapped already; the reader then reports the close it ran into (an
+     * IOException from the read) rather than this.
+     */
+    private void releaseRead() {
+        try {
+            unlockForRead();
+        } catch (IllegalStateException e) {
+            if (!closed) {
+                throw e;
+            }
+        }
+    }
+
+    /** The same for the write lock. */
+    private void releaseWrite() {
+        try {
+            unlockForWrite();
+        } catch (IllegalStateException e) {
+            if (!closed) {
+                throw e;
+            }
+        }
+    }
+
     /** Keeps other processes sharing this end from reading part of the frame we read (pipes). */
     void lockForRead() {
     }
@@ -93,7 +119,7 @@ abstract class AbstractConnection implements Connection {
                 bytes = readPayload(readLength(maxMessageBytes));
             }
         } finally {
-            unlockForRead();
+            releaseRead();
             readLock.unlock();
         }
         return serializer.deserialize(bytes, 0, bytes.length);
@@ -128,7 +154,7 @@ abstract class AbstractConnection implements Connection {
         try {
             return readBytes(maxLength);
         } finally {
-            unlockForRead();
+            releaseRead();
             readLock.unlock();
         }
     }
@@ -164,7 +190,7 @@ abstract class AbstractConnection implements Connection {
         try {
             return readInto(buf, offset);
         } finally {
-            unlockForRead();
+            releaseRead();
             readLock.unlock();
         }
     }
@@ -252,7 +278,7 @@ abstract class AbstractConnection implements Connection {
             int headerLength = Framing.writeHeader(header, size);
             writeFrame(header, headerLength, buf, offset, size);
         } finally {
-            unlockForWrite();
+            releaseWrite();
             writeLock.unlock();
         }
     }

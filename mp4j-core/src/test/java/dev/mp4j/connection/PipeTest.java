@@ -92,6 +92,26 @@ class PipeTest {
     }
 
     @Test
+    void closingAnEndWhileAnotherThreadReadsItFailsThatReadWithAnIoException() throws Exception {
+        Pipe pipe = Pipe.open();
+        java.util.concurrent.CompletableFuture<Throwable> outcome = new java.util.concurrent.CompletableFuture<>();
+        Thread reader = new Thread(() -> {
+            try {
+                pipe.left().recv();
+                outcome.complete(null);
+            } catch (Throwable t) {
+                outcome.complete(t);
+            }
+        }, "blocked-reader");
+        reader.start();
+        assertTrue(dev.mp4j.testing.Threads.awaitAsleep("blocked-reader", Duration.ofSeconds(30)));
+        pipe.left().close();
+        Throwable t = outcome.get(30, java.util.concurrent.TimeUnit.SECONDS);
+        assertTrue(t instanceof IOException, "expected an IOException, got " + t);
+        pipe.right().close();
+    }
+
+    @Test
     void oneWayPipeReadsOnTheLeftAndWritesOnTheRight() throws Exception {
         Pipe pipe = Pipe.open(false);
         assertTrue(pipe.left().isReadable());
