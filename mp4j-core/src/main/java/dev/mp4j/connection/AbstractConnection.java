@@ -68,24 +68,17 @@ abstract class AbstractConnection implements Connection {
     }
 
     /**
-     * Leaves the cross-process read lock. If another thread closed this end meanwhile, the lock's
-     * shared memory may be unmapped already; the reader then reports the close it ran into (an
-     * IOException from the read) rather than this.
+     * Leaves the cross-process read (or write) lock. If another thread closed this end
+     * meanwhile, the lock's shared memory may be unmapped already; the caller then reports the
+     * close it ran into (an IOException from the read or write) rather than this.
      */
-    private void releaseRead() {
+    private void releaseCrossProcessLock(boolean read) {
         try {
-            unlockForRead();
-        } catch (IllegalStateException e) {
-            if (!closed) {
-                throw e;
+            if (read) {
+                unlockForRead();
+            } else {
+                unlockForWrite();
             }
-        }
-    }
-
-    /** The same for the write lock. */
-    private void releaseWrite() {
-        try {
-            unlockForWrite();
         } catch (IllegalStateException e) {
             if (!closed) {
                 throw e;
@@ -119,7 +112,7 @@ abstract class AbstractConnection implements Connection {
                 bytes = readPayload(readLength(maxMessageBytes));
             }
         } finally {
-            releaseRead();
+            releaseCrossProcessLock(true);
             readLock.unlock();
         }
         return serializer.deserialize(bytes, 0, bytes.length);
@@ -154,7 +147,7 @@ abstract class AbstractConnection implements Connection {
         try {
             return readBytes(maxLength);
         } finally {
-            releaseRead();
+            releaseCrossProcessLock(true);
             readLock.unlock();
         }
     }
@@ -190,7 +183,7 @@ abstract class AbstractConnection implements Connection {
         try {
             return readInto(buf, offset);
         } finally {
-            releaseRead();
+            releaseCrossProcessLock(true);
             readLock.unlock();
         }
     }
@@ -278,7 +271,7 @@ abstract class AbstractConnection implements Connection {
             int headerLength = Framing.writeHeader(header, size);
             writeFrame(header, headerLength, buf, offset, size);
         } finally {
-            releaseWrite();
+            releaseCrossProcessLock(false);
             writeLock.unlock();
         }
     }
