@@ -524,8 +524,12 @@ public final class ProcessPool implements ExecutorService {
             throw new IllegalArgumentException("Chunksize must be 1+, not " + chunksize);
         }
         checkRunning();
+        // Chunks in flight: enough to keep every worker's own window of jobs full (CPython's
+        // imap submits the whole input at once). 4 per worker left workers waiting for the caller
+        // between results: imap_unordered with chunksize 1 went from 107-175 k to 200-370 k
+        // items/s with 16 (2 workers, 2 alternating runs of 6).
         return new LazyResults<>(this, serialize(fn), functionIds.incrementAndGet(), items.iterator(), chunksize, ordered,
-                Math.max(4, options.processes() * 4), Progress.start(options.progressBar(), ordered ? "imap" : "imap_unordered", -1));
+                Math.max(16, options.processes() * 16), Progress.start(options.progressBar(), ordered ? "imap" : "imap_unordered", -1));
     }
 
     Task submitChunk(byte[] function, int functionId, List<?> chunk, String description) {
