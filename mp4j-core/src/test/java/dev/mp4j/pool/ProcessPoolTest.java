@@ -385,12 +385,16 @@ class ProcessPoolTest {
     @Test
     void terminateStopsAnEndlessTaskAndJoinReturns() throws Exception {
         ProcessPool p = ProcessPool.create(1);
+        dev.mp4j.connection.Pipe started = dev.mp4j.connection.Pipe.open(false);
+        dev.mp4j.connection.Connection tell = started.right();
         AsyncResult<Object> endless = p.applyAsync(() -> {
+            tell.send("running");
             while (true) {
                 Thread.onSpinWait();
             }
         });
-        Thread.sleep(500);
+        assertTrue(started.left().poll(Duration.ofSeconds(30)), "the endless task never started");
+        assertEquals("running", started.left().recv());
         long t0 = System.nanoTime();
         p.terminate();
         p.join();

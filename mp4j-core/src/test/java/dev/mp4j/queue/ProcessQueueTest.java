@@ -166,12 +166,20 @@ class ProcessQueueTest {
         Pipe pipe = Pipe.open();
         Connection out = pipe.right();
         JvmProcess consumer = new JvmProcess(() -> {
+            Thread taker = new Thread(() -> {
+                try {
+                    q.take();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }, "waiting-taker");
+            taker.start();
             out.send("waiting");
-            q.take();
+            taker.join();
         });
         consumer.start();
         assertEquals("waiting", pipe.left().recv());
-        Thread.sleep(200);
+        assertTrue(Threads.awaitSettledAsleep(consumer.pid(), "waiting-taker", Duration.ofSeconds(30)), "the consumer never waited");
         consumer.kill();
         consumer.join();
         q.put("after");
@@ -201,11 +209,7 @@ class ProcessQueueTest {
         });
         producer.start();
         assertEquals("putting", ready.left().recv());
-        // Blocked for good, not merely passing through a short wait: asleep, and still asleep later.
-        for (int look = 0; look < 2; look++) {
-            assertTrue(Threads.awaitAsleep(producer.pid(), "stuck-producer", Duration.ofSeconds(30)), "the producer never blocked");
-            Thread.sleep(100);
-        }
+        assertTrue(Threads.awaitSettledAsleep(producer.pid(), "stuck-producer", Duration.ofSeconds(30)), "the producer never blocked");
         assertEquals(1, q.qsize());
         producer.kill();
         producer.join();
