@@ -1,10 +1,6 @@
 package dev.mp4j.pool;
 
 import dev.mp4j.serial.SerializedLambdas;
-import java.io.ByteArrayOutputStream;
-import java.io.DataOutputStream;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.lang.invoke.SerializedLambda;
 import java.util.Arrays;
 import java.util.List;
@@ -42,16 +38,7 @@ record LambdaShape(String capturingClass, String functionalInterfaceClass, Strin
     record Split(LambdaShape shape, SerializedLambda lambda, List<Object> captured) {
         /** The shape as a worker receives it: the lambda's hand-written form without captured values. */
         byte[] shapeBytes() {
-            try {
-                ByteArrayOutputStream bytes = new ByteArrayOutputStream(256);
-                DataOutputStream out = new DataOutputStream(bytes);
-                out.writeByte(SerializedLambdas.HAND_FORM);
-                SerializedLambdas.write(lambda, false, out);
-                out.flush();
-                return bytes.toByteArray();
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
+            return SerializedLambdas.handForm(lambda, false);
         }
     }
 

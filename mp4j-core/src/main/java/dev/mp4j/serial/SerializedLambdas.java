@@ -66,14 +66,19 @@ public final class SerializedLambdas {
      */
     public static byte[] handForm(Object function) {
         SerializedLambda lambda = of(function);
-        if (lambda == null) {
-            return null;
-        }
+        return lambda == null ? null : handForm(lambda, true);
+    }
+
+    /**
+     * The hand-written form of {@code lambda}, with its captured values or only its shape (the
+     * pool's lambda calls send those with each call); null when a captured value is not simple.
+     */
+    public static byte[] handForm(SerializedLambda lambda, boolean withCaptured) {
         try {
             ByteArrayOutputStream bytes = new ByteArrayOutputStream(256);
             DataOutputStream out = new DataOutputStream(bytes);
             out.writeByte(HAND_FORM);
-            if (!write(lambda, true, out)) {
+            if (!write(lambda, withCaptured, out)) {
                 return null;
             }
             out.flush();
