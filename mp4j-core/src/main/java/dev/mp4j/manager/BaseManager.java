@@ -51,6 +51,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 public class BaseManager implements AutoCloseable {
     private static final AtomicInteger COUNTER = new AtomicInteger();
     private static final Duration START_TIMEOUT = Duration.ofSeconds(60);
+    /** The control pipe carries one-byte requests (and, on the ready path, the server's address). */
+    private static final long CONTROL_MESSAGE_BYTES = 1 << 16;
+    private static final int CONTROL_RING_BYTES = 4096;
 
     private enum State { INITIAL, STARTED, CONNECTED, SERVING, SHUTDOWN }
 
@@ -67,6 +70,10 @@ public class BaseManager implements AutoCloseable {
     private java.nio.file.Path socketDirectory;
     private ManagerServer server;
     private Endpoint endpoint;
+    /** This process's end of the control pipe to a server it started: shutdown is asked there. */
+    private Connection control;
+    /** The server's end of {@link #control} as handed over, taken back after the server ended. */
+    private byte[] serverControlEnd;
 
     /** A manager whose server will listen on a fresh Unix-domain socket, with this process's authkey. */
     public BaseManager() {
@@ -169,19 +176,26 @@ public class BaseManager implements AutoCloseable {
             String address = Addresses.key(socket);
             boolean builtins = syncBuiltins;
             // With nothing registered beyond the built-in types, the server's launch is a lambda
-            // capturing a flag, a string and the key: it travels in the quick form and the child
-            // calls its body without an object stream (see dev.mp4j.process.QuickForm).
+            // capturing a flag, strings and bytes: it travels in the quick form and the child
+            // calls its body without an object stream (see dev.mp4j.process.QuickForm). Its end
+            // of the control pipe travels as bytes too, and the server opens it off its start path.
+            Pipe controlPipe = Pipe.open(true, CONTROL_MESSAGE_BYTES, CONTROL_RING_BYTES);
+            byte[] serverEnd = Pipe.reduce(controlPipe.right());
+            controlPipe.right().close();
             dev.mp4j.serial.ProcessTarget launch = extra.isEmpty()
-                    ? () -> ManagerServer.launchLocal(builtins, address, key)
+                    ? () -> ManagerServer.launchLocal(builtins, address, key, serverEnd)
                     : new ManagerServer.Launch(extra, syncBuiltins, address, key, null);
+            control = controlPipe.left();
+            serverControlEnd = serverEnd;
             JvmProcess p = ctx.process(launch, name);
             p.setDaemon(true);
-            p.start();
             socketDirectory = socket.getPath().getParent();
             try {
+                p.start();
                 awaitSocket(p, socket.getPath());
-            } catch (ManagerException e) {
+            } catch (RuntimeException e) {
                 removeSocketDirectory();
+                closeControl();
                 throw e;
             }
             process = p;
@@ -190,32 +204,76 @@ public class BaseManager implements AutoCloseable {
             return this;
         }
         String address = Addresses.key(requested);
-        Pipe ready = Pipe.open(false);
+        // Duplex: the server answers with its address, and the pipe stays as the control channel.
+        Pipe ready = Pipe.open(true, CONTROL_MESSAGE_BYTES, CONTROL_RING_BYTES);
         Connection readEnd = ready.left();
         Connection writeEnd = ready.right();
         JvmProcess p = ctx.process(new ManagerServer.Launch(extra.isEmpty() ? Map.of() : extra, syncBuiltins, address, key, writeEnd),
                 name);
         p.setDaemon(true);
-        p.start();
-        writeEnd.close();
+        try {
+            p.start();
+        } finally {
+            writeEnd.close();
+        }
         Object answer;
         try {
-            answer = readEnd.recv(START_TIMEOUT);
-        } catch (IOException | TimeoutException e) {
+            answer = awaitAnswer(p, readEnd);
+        } catch (IOException | TimeoutException | RuntimeException e) {
+            readEnd.close();
             p.kill();
             p.join();
             throw new ManagerException("the manager process did not start (exit code " + p.exitCode() + "): " + e.getMessage(), e);
-        } finally {
-            readEnd.close();
         }
         if (answer instanceof Throwable t) {
+            readEnd.close();
             p.join(shutdownTimeout);
             throw new ManagerException("the manager could not start: " + t.getMessage(), t);
         }
+        control = readEnd;
         process = p;
         endpoint = Endpoint.of((String) answer, key);
         state = State.STARTED;
         return this;
+    }
+
+    /**
+     * The server's first message on {@code readEnd}. Polls rather than blocks: a server that died
+     * before it took over its end of the pipe would never close it.
+     */
+    private static Object awaitAnswer(JvmProcess p, Connection readEnd) throws IOException, TimeoutException {
+        long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
+        while (!readEnd.poll(Duration.ofMillis(10))) {
+            if (!p.isAlive()) {
+                p.join();
+                throw new IOException("it exited before it listened (its error is on stderr)");
+            }
+            if (System.nanoTime() > deadline) {
+                throw new TimeoutException("no answer within " + START_TIMEOUT);
+            }
+        }
+        return readEnd.recv();
+    }
+
+    /**
+     * Closes this process's control end and, once the server is gone, takes back the end handed
+     * to it: a server that ended before opening its end would otherwise leave the pipe's holder
+     * slot reserved, and its segment in /dev/shm, until this process ends. Taking back an end the
+     * server did open changes nothing (its slot is the server's).
+     */
+    private void closeControl() {
+        if (control != null) {
+            control.close();
+            control = null;
+        }
+        if (serverControlEnd != null) {
+            try {
+                Pipe.rebuild(serverControlEnd).close();
+            } catch (IOException | RuntimeException alreadyGone) {
+                // the segment is gone: nothing held
+            }
+            serverControlEnd = null;
+        }
     }
 
     /** A server that was killed could not remove its socket; this process named it, so it does. */
@@ -346,10 +404,12 @@ public class BaseManager implements AutoCloseable {
     public void shutdown() {
         switch (state) {
             case STARTED -> {
-                try {
-                    endpoint.shutdown();
-                } catch (ManagerException ignored) {
-                    // Already gone: the joins below see it.
+                if (!askToStop()) {
+                    try {
+                        endpoint.shutdown();
+                    } catch (ManagerException ignored) {
+                        // Already gone: the joins below see it.
+                    }
                 }
                 endpoint.markGone();
                 if (!process.join(shutdownTimeout)) {
@@ -359,6 +419,7 @@ public class BaseManager implements AutoCloseable {
                         process.join();
                     }
                 }
+                closeControl();
                 removeSocketDirectory();
             }
             case SERVING -> {
@@ -369,6 +430,19 @@ public class BaseManager implements AutoCloseable {
             }
         }
         state = State.SHUTDOWN;
+    }
+
+    /** Asks the server this process started to stop, over the control pipe; false if that failed. */
+    private boolean askToStop() {
+        if (control == null) {
+            return false;
+        }
+        try {
+            control.sendBytes(new byte[] {Wire.SHUTDOWN});
+            return true;
+        } catch (IOException | RuntimeException e) {
+            return false;
+        }
     }
 
     /** {@link #shutdown()}: a manager in try-with-resources stops its server at the end of the block. */

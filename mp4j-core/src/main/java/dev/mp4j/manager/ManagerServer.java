@@ -129,13 +129,17 @@ public final class ManagerServer implements AutoCloseable {
 
         @Override
         public void run() throws IOException {
-            runInChild(registry(syncBuiltins, registry), address, authkey, ready);
+            runInChild(registry(syncBuiltins, registry), address, authkey, ready, null);
         }
     }
 
-    /** A local manager's child with only the built-in types (or none): listens at {@code address}. */
-    static void launchLocal(boolean syncBuiltins, String address, byte[] authkey) throws IOException {
-        runInChild(registry(syncBuiltins, Map.of()), address, authkey, null);
+    /**
+     * A local manager's child with only the built-in types (or none): listens at {@code address}
+     * and obeys the starting process's control pipe end, handed over as {@code control} (see
+     * {@link dev.mp4j.connection.Pipe#reduce}).
+     */
+    static void launchLocal(boolean syncBuiltins, String address, byte[] authkey, byte[] control) throws IOException {
+        runInChild(registry(syncBuiltins, Map.of()), address, authkey, null, control);
     }
 
     /** The types a manager's child serves: the built-in ones if asked, then the registered ones. */
@@ -148,9 +152,13 @@ public final class ManagerServer implements AutoCloseable {
         return all;
     }
 
-    /** Runs in a manager's child process: listens, tells the parent where, serves until shutdown. */
-    static void runInChild(Map<String, Registration> registry, String address, byte[] authkey, Connection ready)
-            throws IOException {
+    /**
+     * Runs in a manager's child process: listens, tells the parent where (over {@code ready}, if
+     * given), serves until shutdown. The starting process keeps a control channel to the server:
+     * {@code ready} itself, or the pipe end {@code control} describes.
+     */
+    static void runInChild(Map<String, Registration> registry, String address, byte[] authkey, Connection ready,
+                           byte[] control) throws IOException {
         ManagerServer server;
         try {
             server = new ManagerServer(registry, address == null ? freshUnixAddress() : Addresses.parse(address), authkey);
@@ -164,13 +172,41 @@ public final class ManagerServer implements AutoCloseable {
         }
         if (ready != null) {
             ready.send(server.addressKey);
-            ready.close();
+            Daemons.start("mp4j-manager-control", () -> server.obey(ready));
         } else {
+            if (control != null) {
+                Daemons.start("mp4j-manager-control", () -> {
+                    try {
+                        server.obey(dev.mp4j.connection.Pipe.rebuild(control));
+                    } catch (IOException | RuntimeException e) {
+                        // the starting process is gone already; its death ends this one too
+                    }
+                });
+            }
             // Local clients move to shared-memory pipes; set that machinery up while the first
             // client is still connecting, rather than on its first call.
             Daemons.start("mp4j-manager-warm-up", ManagerServer::warmSharedMemory);
         }
         server.serveForever();
+    }
+
+    /**
+     * Serves the starting process's control channel until it closes: a shutdown asked there needs
+     * no connection and no authkey handshake. A fresh connection would cost the server its first
+     * HMAC, 30–50 ms of JCE set-up in a new JVM, when a program starts a manager and soon stops it.
+     * The channel is a pipe only the starting process and this one hold.
+     */
+    private void obey(Connection control) {
+        try (control) {
+            while (!stopping) {
+                byte[] request = control.recvBytes();
+                if (request.length == 1 && request[0] == Wire.SHUTDOWN) {
+                    close();
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            // closed by the starting process (it shut the manager down, or ended)
+        }
     }
 
     private static void warmSharedMemory() {

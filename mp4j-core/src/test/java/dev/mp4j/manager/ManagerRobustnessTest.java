@@ -266,6 +266,33 @@ class ManagerRobustnessTest {
     }
 
     @Test
+    void shutdownReachesTheServerThroughItsControlPipeEvenWhenItsSocketIsGone() throws Exception {
+        // A /tmp cleaner may remove the socket of a long-running program's manager: nobody can
+        // connect any more, but the process that started the server can still stop it cleanly.
+        SyncManager manager = Multiprocessing.manager();
+        manager.list().add(1);
+        java.nio.file.Path socket = ((java.net.UnixDomainSocketAddress) manager.address()).getPath();
+        java.nio.file.Files.delete(socket);
+        JvmProcess server = manager.process();
+        manager.shutdown();
+        assertEquals(0, server.exitCode(), "a clean exit, not a terminate after the timeout");
+        assertTrue(!java.nio.file.Files.exists(socket.getParent()), "socket directory removed");
+    }
+
+    @Test
+    void aServerStartedAtAnAddressIsStoppedThroughItsReadyPipe() throws Exception {
+        BaseManager manager = tcpManager();
+        InetSocketAddress address = (InetSocketAddress) manager.address();
+        BaseManager other = client(manager, KEY);
+        Counter counter = other.create("Counter");
+        assertEquals(1, counter.increment());
+        JvmProcess server = manager.process();
+        manager.shutdown();
+        assertEquals(0, server.exitCode());
+        assertThrows(java.io.IOException.class, () -> new Socket(address.getAddress(), address.getPort()).close());
+    }
+
+    @Test
     void callsFailPromptlyOnceTheServerIsGoneAndTheManagerCannotRestart() {
         SyncManager manager = Multiprocessing.manager();
         ManagedList<Integer> list = manager.list();
