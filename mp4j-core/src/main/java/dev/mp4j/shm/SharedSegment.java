@@ -144,22 +144,22 @@ public final class SharedSegment implements AutoCloseable {
         }
     }
 
+    private static final Set<StandardOpenOption> CREATE_OPTIONS =
+            Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.READ, StandardOpenOption.WRITE);
+    private static final Set<StandardOpenOption> ATTACH_OPTIONS = Set.of(StandardOpenOption.READ, StandardOpenOption.WRITE);
+    private static final java.nio.file.attribute.FileAttribute<?> OWNER_ONLY =
+            PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------"));
+
     private static SharedSegment open(String name, long size, boolean create, boolean autoUnmap, boolean explicitName)
             throws IOException {
         // Whoever maps shared memory will soon wait or wake on it: start linking the futex call.
         Futex.prepare();
         Path path = path(name);
-        Set<StandardOpenOption> options = create
-                ? Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.READ, StandardOpenOption.WRITE)
-                : Set.of(StandardOpenOption.READ, StandardOpenOption.WRITE);
         try (FileChannel channel = create
-                ? FileChannel.open(path, options, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")))
-                : FileChannel.open(path, options)) {
-            if (create) {
-                // Grow the file without writing: tmpfs pages are allocated zeroed on first touch.
-                channel.truncate(size);
-                channel.write(java.nio.ByteBuffer.allocate(1), size - 1);
-            }
+                ? FileChannel.open(path, CREATE_OPTIONS, OWNER_ONLY)
+                : FileChannel.open(path, ATTACH_OPTIONS)) {
+            // A new file is empty: mapping it read-write grows it to the size (ftruncate, no
+            // write), and tmpfs allocates its pages zeroed on first touch.
             Arena arena = autoUnmap ? Arena.ofAuto() : Arena.ofShared();
             try {
                 MemorySegment memory = channel.map(FileChannel.MapMode.READ_WRITE, 0, size, arena);
