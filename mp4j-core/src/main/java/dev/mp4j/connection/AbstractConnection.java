@@ -27,6 +27,14 @@ abstract class AbstractConnection implements Connection {
     private final java.util.concurrent.locks.ReentrantLock readLock = new java.util.concurrent.locks.ReentrantLock();
     private volatile boolean closed;
     private volatile boolean readableNow;
+    /**
+     * Calls in progress on this end, plus {@link #CLOSED} once it is closed. The transport's
+     * resources (a pipe's mapping) are released by whichever comes last, the close or the last
+     * call to leave: a thread blocked in a read that another thread closes under it wakes, finds
+     * the end closed, and still leaves the shared locks it holds on mapped memory.
+     */
+    private final java.util.concurrent.atomic.AtomicInteger users = new java.util.concurrent.atomic.AtomicInteger();
+    private static final int CLOSED = 1 << 30;
 
     AbstractConnection(boolean readable, boolean writable, long maxMessageBytes) {
         if (!readable && !writable) {
@@ -47,8 +55,16 @@ abstract class AbstractConnection implements Connection {
     /** Whether bytes (or EOF) are available within the timeout; negative means forever. */
     abstract boolean awaitReadable(long timeoutNanos) throws IOException;
 
-    /** Releases the transport. Called once. */
+    /**
+     * Closes the transport as peers and blocked callers see it (a pipe end's holder slot, a
+     * socket), and wakes this end's sleepers. Called once, at {@link #close()}, perhaps while
+     * calls are still in progress on other threads.
+     */
     abstract void closeTransport();
+
+    /** Frees what in-progress calls may still touch (a pipe's mapping). Called once, after {@link #closeTransport()} and the last call. */
+    void releaseTransport() {
+    }
 
     /** Keeps other processes sharing this end from interleaving a frame with ours (pipes). */
     void lockForWrite() {
@@ -67,22 +83,20 @@ abstract class AbstractConnection implements Connection {
         return null;
     }
 
-    /**
-     * Leaves the cross-process read (or write) lock. If another thread closed this end
-     * meanwhile, the lock's shared memory may be unmapped already; the caller then reports the
-     * close it ran into (an IOException from the read or write) rather than this.
-     */
-    private void releaseCrossProcessLock(boolean read) {
-        try {
-            if (read) {
-                unlockForRead();
-            } else {
-                unlockForWrite();
+    /** Starts a call on this end; fails if it is closed. Pair with {@link #leave()}. */
+    private void enter() throws IOException {
+        int now;
+        do {
+            now = users.get();
+            if ((now & CLOSED) != 0) {
+                throw new IOException("handle is closed");
             }
-        } catch (IllegalStateException e) {
-            if (!closed) {
-                throw e;
-            }
+        } while (!users.compareAndSet(now, now + 1));
+    }
+
+    private void leave() {
+        if (users.decrementAndGet() == CLOSED) {
+            releaseTransport();
         }
     }
 
@@ -104,16 +118,21 @@ abstract class AbstractConnection implements Connection {
     public Object recv() throws IOException {
         checkReadable();
         byte[] bytes;
-        readLock.lock();
-        lockForRead();
+        enter();
         try {
-            bytes = takeWholeMessage(maxMessageBytes);
-            if (bytes == null) {
-                bytes = readPayload(readLength(maxMessageBytes));
+            readLock.lock();
+            lockForRead();
+            try {
+                bytes = takeWholeMessage(maxMessageBytes);
+                if (bytes == null) {
+                    bytes = readPayload(readLength(maxMessageBytes));
+                }
+            } finally {
+                unlockForRead();
+                readLock.unlock();
             }
         } finally {
-            releaseCrossProcessLock(true);
-            readLock.unlock();
+            leave();
         }
         return serializer.deserialize(bytes, 0, bytes.length);
     }
@@ -142,13 +161,18 @@ abstract class AbstractConnection implements Connection {
             throw new IllegalArgumentException("negative maxlength: " + maxLength);
         }
         checkReadable();
-        readLock.lock();
-        lockForRead();
+        enter();
         try {
-            return readBytes(maxLength);
+            readLock.lock();
+            lockForRead();
+            try {
+                return readBytes(maxLength);
+            } finally {
+                unlockForRead();
+                readLock.unlock();
+            }
         } finally {
-            releaseCrossProcessLock(true);
-            readLock.unlock();
+            leave();
         }
     }
 
@@ -178,13 +202,18 @@ abstract class AbstractConnection implements Connection {
             throw new IllegalArgumentException("offset too large: " + offset + " > buffer length " + buf.length);
         }
         checkReadable();
-        readLock.lock();
-        lockForRead();
+        enter();
         try {
-            return readInto(buf, offset);
+            readLock.lock();
+            lockForRead();
+            try {
+                return readInto(buf, offset);
+            } finally {
+                unlockForRead();
+                readLock.unlock();
+            }
         } finally {
-            releaseCrossProcessLock(true);
-            readLock.unlock();
+            leave();
         }
     }
 
@@ -202,19 +231,32 @@ abstract class AbstractConnection implements Connection {
     public boolean poll(Duration timeout) throws IOException {
         checkReadable();
         long nanos = timeout == null ? -1 : Math.max(0, timeout.toNanos());
-        return awaitReadable(nanos);
+        enter();
+        try {
+            return awaitReadable(nanos);
+        } finally {
+            leave();
+        }
     }
 
+    /**
+     * Closes this end. Calls blocked on it in other threads wake and fail with "handle is closed";
+     * what they still hold (a pipe's cross-process locks, its mapping) is released as the last of
+     * them leaves, so closing never unmaps memory under a running call. Never blocks.
+     */
     @Override
     public final void close() {
-        if (!closed) {
-            synchronized (this) {
-                if (closed) {
-                    return;
-                }
-                closed = true;
+        int before;
+        do {
+            before = users.get();
+            if ((before & CLOSED) != 0) {
+                return;
             }
-            closeTransport();
+        } while (!users.compareAndSet(before, before | CLOSED));
+        closed = true;
+        closeTransport();
+        if (before == 0) {
+            releaseTransport();
         }
     }
 
@@ -265,14 +307,19 @@ abstract class AbstractConnection implements Connection {
             throw new MessageTooLargeException(size, maxMessageBytes, "send");
         }
         // Senders on several threads must not interleave frames (CPython leaves this to the caller).
-        writeLock.lock();
-        lockForWrite();
+        enter();
         try {
-            int headerLength = Framing.writeHeader(header, size);
-            writeFrame(header, headerLength, buf, offset, size);
+            writeLock.lock();
+            lockForWrite();
+            try {
+                int headerLength = Framing.writeHeader(header, size);
+                writeFrame(header, headerLength, buf, offset, size);
+            } finally {
+                unlockForWrite();
+                writeLock.unlock();
+            }
         } finally {
-            releaseCrossProcessLock(false);
-            writeLock.unlock();
+            leave();
         }
     }
 

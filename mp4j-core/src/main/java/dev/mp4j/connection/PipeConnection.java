@@ -165,6 +165,10 @@ final class PipeConnection extends AbstractConnection implements Serializable, B
         segment.releaseSlot(end, slot);
         segment.wakeAll();
         segment.unlinkIfUnused();
+    }
+
+    @Override
+    void releaseTransport() {
         segment.release();
     }
 

@@ -194,6 +194,44 @@ class PipeTest {
     }
 
     @Test
+    void anEndClosedUnderABlockedReaderStaysReadableForTheOtherProcessesHoldingIt() throws Exception {
+        // The blocked reader holds the end's cross-process read lock. Closing this process's last
+        // use of the pipe must not unmap that lock before the reader lets go of it: a lock left
+        // held by a live process would keep every other reader of the end waiting forever.
+        Pipe pipe = Pipe.open();
+        Connection reading = pipe.left();
+        Connection writing = pipe.right();
+        Pipe report = Pipe.open();
+        Connection result = report.right();
+        dev.mp4j.sync.ProcessEvent go = dev.mp4j.sync.ProcessEvent.create();
+        JvmProcess other = new JvmProcess(() -> {
+            go.await();
+            writing.send("after the close");
+            result.send(reading.recv(Duration.ofSeconds(20)));
+        });
+        other.start();
+        writing.close();
+        java.util.concurrent.CompletableFuture<Throwable> outcome = new java.util.concurrent.CompletableFuture<>();
+        Thread reader = new Thread(() -> {
+            try {
+                reading.recv();
+                outcome.complete(null);
+            } catch (Throwable t) {
+                outcome.complete(t);
+            }
+        }, "reader-closed-under");
+        reader.start();
+        assertTrue(dev.mp4j.testing.Threads.awaitAsleep("reader-closed-under", Duration.ofSeconds(30)));
+        reading.close();
+        Throwable t = outcome.get(30, java.util.concurrent.TimeUnit.SECONDS);
+        assertTrue(t instanceof IOException && "handle is closed".equals(t.getMessage()), "expected 'handle is closed', got " + t);
+        go.set();
+        assertEquals("after the close", report.left().recv(Duration.ofSeconds(30)));
+        other.join();
+        assertEquals(0, other.exitCode());
+    }
+
+    @Test
     void eofNeedsEveryCopyOfTheWritingEndClosedAcrossProcesses() throws Exception {
         // The seed's producer/consumer: the child closes its copy of the writing end and reads to EOF.
         Pipe pipe = Pipe.open();
