@@ -100,6 +100,36 @@ class ValueAndArrayTest {
     }
 
     @Test
+    void elementAccessOfEveryTypeIsTheRawMemoryInNativeOrder() {
+        SharedArray ints = SharedArray.of(SharedArray.Type.INT, 5, false);
+        ints.setInt(3, 0x01020304);
+        assertEquals(0x01020304, ints.memory().get(java.lang.foreign.ValueLayout.JAVA_INT, 12));
+        ints.memory().set(java.lang.foreign.ValueLayout.JAVA_INT, 16, -7);
+        assertEquals(-7, ints.getInt(4));
+        SharedArray longs = SharedArray.of(SharedArray.Type.LONG, 3, false);
+        longs.setLong(2, Long.MIN_VALUE + 5);
+        assertEquals(Long.MIN_VALUE + 5, longs.memory().get(java.lang.foreign.ValueLayout.JAVA_LONG, 16));
+        SharedArray doubles = SharedArray.of(SharedArray.Type.DOUBLE, 3, false);
+        doubles.setDouble(1, Math.PI);
+        assertEquals(Math.PI, doubles.memory().get(java.lang.foreign.ValueLayout.JAVA_DOUBLE, 8));
+        SharedArray chars = SharedArray.of(SharedArray.Type.CHAR, 3, false);
+        chars.setChar(2, '\u4e2d');
+        assertEquals('\u4e2d', chars.memory().get(java.lang.foreign.ValueLayout.JAVA_CHAR, 4));
+        SharedArray bytes = SharedArray.of(SharedArray.Type.BYTE, 3, false);
+        bytes.setByte(0, (byte) -2);
+        assertEquals((byte) -2, bytes.memory().get(java.lang.foreign.ValueLayout.JAVA_BYTE, 0));
+        SharedArray flags = SharedArray.of(SharedArray.Type.BOOLEAN, 2, false);
+        flags.setBoolean(1, true);
+        assertTrue(flags.getBoolean(1));
+        assertEquals(Math.PI, doubles.getDouble(1));
+        assertEquals('\u4e2d', chars.getChar(2));
+        assertThrows(IndexOutOfBoundsException.class, () -> doubles.setDouble(-1, 1));
+        assertThrows(IndexOutOfBoundsException.class, () -> longs.getLong(3));
+        assertThrows(IndexOutOfBoundsException.class, () -> bytes.setByte(3, (byte) 1));
+        assertThrows(IllegalStateException.class, () -> bytes.setChar(0, 'x'));
+    }
+
+    @Test
     void wrongTypesAndIndicesAreClearErrors() {
         SharedArray a = SharedArray.ofInts(1, 2, 3);
         IllegalStateException e = assertThrows(IllegalStateException.class, () -> a.getDouble(0));
