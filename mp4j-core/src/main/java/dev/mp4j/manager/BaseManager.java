@@ -183,7 +183,7 @@ public class BaseManager implements AutoCloseable {
             byte[] serverEnd = Pipe.reduce(controlPipe.right());
             controlPipe.right().close();
             dev.mp4j.serial.ProcessTarget launch = extra.isEmpty()
-                    ? () -> ManagerServer.launchLocal(builtins, address, key, serverEnd)
+                    ? ManagerServer.localLauncher(builtins, address, key, serverEnd)
                     : new ManagerServer.Launch(extra, syncBuiltins, address, key, null);
             control = controlPipe.left();
             serverControlEnd = serverEnd;

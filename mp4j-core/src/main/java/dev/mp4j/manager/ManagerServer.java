@@ -142,6 +142,15 @@ public final class ManagerServer implements AutoCloseable {
         runInChild(registry(syncBuiltins, Map.of()), address, authkey, null, control);
     }
 
+    /**
+     * {@link #launchLocal} as a lambda made in this class: the child looks its body up by
+     * reflection, which resolves the signatures of every method of the lambda's class, and this
+     * class's are needed in the server anyway, unlike BaseManager's.
+     */
+    static dev.mp4j.serial.ProcessTarget localLauncher(boolean syncBuiltins, String address, byte[] authkey, byte[] control) {
+        return () -> launchLocal(syncBuiltins, address, authkey, control);
+    }
+
     /** The types a manager's child serves: the built-in ones if asked, then the registered ones. */
     private static Map<String, Registration> registry(boolean syncBuiltins, Map<String, Registration> registered) {
         Map<String, Registration> all = new java.util.LinkedHashMap<>();

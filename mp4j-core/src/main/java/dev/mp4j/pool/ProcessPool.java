@@ -246,7 +246,7 @@ public final class ProcessPool implements ExecutorService {
             byte[] controlEnd = dev.mp4j.connection.Pipe.reduce(control);
             handedOver.add(jobsEnd);
             handedOver.add(controlEnd);
-            target = () -> WorkerLoop.launch(jobsEnd, controlEnd);
+            target = WorkerLoop.launcher(jobsEnd, controlEnd);
         } else {
             target = new WorkerLoop(jobs, control, initializer);
         }

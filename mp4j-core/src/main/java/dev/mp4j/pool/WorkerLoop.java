@@ -137,6 +137,16 @@ final class WorkerLoop implements ProcessTarget {
     record LambdaCall(SerializedLambda shape, java.lang.reflect.Method body) {
     }
 
+    /**
+     * The target of a worker without an initializer: a lambda made here, not in the pool, because
+     * a child calls its body by reflection, and looking up a method makes the JVM resolve the
+     * signature of every method its class declares: for ProcessPool that loaded dozens of classes
+     * a worker never uses, on its way to the first job.
+     */
+    static ProcessTarget launcher(byte[] jobs, byte[] control) {
+        return () -> launch(jobs, control);
+    }
+
     static void launch(byte[] jobs, byte[] control) throws Exception {
         openClassPath();
         new WorkerLoop(Pipe.rebuild(jobs), Pipe.rebuild(control), null).run();
