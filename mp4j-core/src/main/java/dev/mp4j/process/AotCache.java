@@ -293,6 +293,8 @@ final class AotCache {
                 if (form != null) {
                     QuickForm.decode(form).run();
                 }
+                // A child's first sleep loads the JDK's sleep event classes: archive them too.
+                Thread.sleep(1);
             } catch (Exception | Error e) {
                 // training only: the rest of the cache still counts
             }
