@@ -184,7 +184,7 @@ public class BaseManager implements AutoCloseable {
             controlPipe.right().close();
             dev.mp4j.serial.ProcessTarget launch = extra.isEmpty()
                     ? ManagerServer.localLauncher(builtins, address, key, serverEnd)
-                    : new ManagerServer.Launch(extra, syncBuiltins, address, key, null);
+                    : new ManagerServer.Launch(extra, syncBuiltins, address, key, null, serverEnd);
             control = controlPipe.left();
             serverControlEnd = serverEnd;
             JvmProcess p = ctx.process(launch, name);
@@ -208,7 +208,7 @@ public class BaseManager implements AutoCloseable {
         Pipe ready = Pipe.open(true, CONTROL_MESSAGE_BYTES, CONTROL_RING_BYTES);
         Connection readEnd = ready.left();
         Connection writeEnd = ready.right();
-        JvmProcess p = ctx.process(new ManagerServer.Launch(extra.isEmpty() ? Map.of() : extra, syncBuiltins, address, key, writeEnd),
+        JvmProcess p = ctx.process(new ManagerServer.Launch(extra.isEmpty() ? Map.of() : extra, syncBuiltins, address, key, writeEnd, null),
                 name);
         p.setDaemon(true);
         try {

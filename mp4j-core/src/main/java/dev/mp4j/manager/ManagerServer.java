@@ -118,18 +118,22 @@ public final class ManagerServer implements AutoCloseable {
         private final String address;
         private final byte[] authkey;
         private final Connection ready;
+        private final byte[] control;
 
-        Launch(Map<String, Registration> registry, boolean syncBuiltins, String address, byte[] authkey, Connection ready) {
+        /** With {@code ready}, the server answers there and obeys it; otherwise it obeys {@code control}. */
+        Launch(Map<String, Registration> registry, boolean syncBuiltins, String address, byte[] authkey, Connection ready,
+               byte[] control) {
             this.registry = registry;
             this.syncBuiltins = syncBuiltins;
             this.address = address;
             this.authkey = authkey;
             this.ready = ready;
+            this.control = control;
         }
 
         @Override
         public void run() throws IOException {
-            runInChild(registry(syncBuiltins, registry), address, authkey, ready, null);
+            runInChild(registry(syncBuiltins, registry), address, authkey, ready, control);
         }
     }
 

@@ -280,6 +280,21 @@ class ManagerRobustnessTest {
     }
 
     @Test
+    void aLocalServerWithRegisteredTypesStopsCleanlyWhenShutDown() {
+        // Such a server travels as an object, not in the quick form: it must get the control
+        // pipe too, or shutdown waits out its timeout and terminates the server.
+        BaseManager manager = new BaseManager()
+                .register("Counter", Counter.class, args -> new CounterImpl())
+                .withShutdownTimeout(Duration.ofSeconds(20))
+                .start();
+        Counter counter = manager.create("Counter");
+        assertEquals(1, counter.increment());
+        JvmProcess server = manager.process();
+        manager.shutdown();
+        assertEquals(0, server.exitCode(), "a clean exit, not a terminate after the timeout");
+    }
+
+    @Test
     void aServerStartedAtAnAddressIsStoppedThroughItsReadyPipe() throws Exception {
         BaseManager manager = tcpManager();
         InetSocketAddress address = (InetSocketAddress) manager.address();
