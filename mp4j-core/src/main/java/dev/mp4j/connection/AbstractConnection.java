@@ -7,8 +7,9 @@ import java.time.Duration;
 
 /**
  * The message semantics shared by every transport: framing, size limits, direction checks and
- * CPython's error cases. A transport supplies four primitives: read some bytes, write bytes, wait
- * for readability, and release its resources.
+ * CPython's error cases. A transport supplies the primitives: read some bytes, write bytes, wait
+ * for readability, close (as peers see it, at once) and release (what calls in progress may
+ * still touch, once the last has left).
  */
 abstract class AbstractConnection implements Connection {
     /** Default ceiling for one message; {@code -Dmp4j.connection.maxMessageBytes} overrides it. */
@@ -84,7 +85,7 @@ abstract class AbstractConnection implements Connection {
     }
 
     /** Starts a call on this end; fails if it is closed. Pair with {@link #leave()}. */
-    private void enter() throws IOException {
+    final void enter() throws IOException {
         int now;
         do {
             now = users.get();
@@ -94,7 +95,7 @@ abstract class AbstractConnection implements Connection {
         } while (!users.compareAndSet(now, now + 1));
     }
 
-    private void leave() {
+    final void leave() {
         if (users.decrementAndGet() == CLOSED) {
             releaseTransport();
         }
@@ -240,8 +241,10 @@ abstract class AbstractConnection implements Connection {
     }
 
     /**
-     * Closes this end. Calls blocked on it in other threads wake and fail with "handle is closed";
-     * what they still hold (a pipe's cross-process locks, its mapping) is released as the last of
+     * Closes this end. Calls sleeping on it in other threads (waiting for data or for room) wake
+     * and fail with "handle is closed"; one waiting for another process to release the end's
+     * shared lock fails once it has it, and one that already found a whole message returns it.
+     * What they still hold (a pipe's cross-process locks, its mapping) is released as the last of
      * them leaves, so closing never unmaps memory under a running call. Never blocks.
      */
     @Override
@@ -252,11 +255,14 @@ abstract class AbstractConnection implements Connection {
             if ((before & CLOSED) != 0) {
                 return;
             }
-        } while (!users.compareAndSet(before, before | CLOSED));
+            // The closer counts as a call itself until the transport is closed: the last call
+            // to leave may not release the mapping while closeTransport still uses it.
+        } while (!users.compareAndSet(before, (before | CLOSED) + 1));
         closed = true;
-        closeTransport();
-        if (before == 0) {
-            releaseTransport();
+        try {
+            closeTransport();
+        } finally {
+            leave();
         }
     }
 

@@ -180,19 +180,32 @@ final class PipeConnection extends AbstractConnection implements Serializable, B
     /** Serialized form: the segment name, which end, and a holder slot reserved for the receiver. */
     @Serial
     private Object writeReplace() throws ObjectStreamException {
-        if (isClosed()) {
+        try {
+            enter();
+        } catch (IOException closed) {
             throw new java.io.InvalidObjectException("cannot send a closed Connection");
         }
-        int reserved = segment.acquireSlot(end, PipeSegment.myPid());
-        return new EndRef(segment.name(), end, reserved, PipeSegment.myPid(), maxMessageBytes(), exclusive);
+        try {
+            int reserved = segment.acquireSlot(end, PipeSegment.myPid());
+            return new EndRef(segment.name(), end, reserved, PipeSegment.myPid(), maxMessageBytes(), exclusive);
+        } finally {
+            leave();
+        }
     }
 
     /** The same as {@link #writeReplace}, written by hand: see {@link Pipe#reduce}. */
     byte[] reduce() {
-        if (isClosed()) {
+        try {
+            enter();
+        } catch (IOException closed) {
             throw new IllegalStateException("cannot hand over a closed Connection");
         }
-        int reserved = segment.acquireSlot(end, PipeSegment.myPid());
+        int reserved;
+        try {
+            reserved = segment.acquireSlot(end, PipeSegment.myPid());
+        } finally {
+            leave();
+        }
         java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream(64);
         try (java.io.DataOutputStream out = new java.io.DataOutputStream(bytes)) {
             out.writeUTF(segment.name());

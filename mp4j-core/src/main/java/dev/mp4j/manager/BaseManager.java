@@ -164,33 +164,41 @@ public class BaseManager implements AutoCloseable {
         byte[] key = authkey;
         Context ctx = context != null ? context : Multiprocessing.getContext();
         String name = getClass().getSimpleName() + "-" + COUNTER.incrementAndGet();
+        // A control pipe to the server, kept for its life: shutdown is asked there (see
+        // ManagerServer#obey). The server's end travels as bytes (Pipe.reduce), so that it can be
+        // taken back if the server ends before it opened it.
+        Pipe controlPipe = Pipe.open(true, CONTROL_MESSAGE_BYTES, CONTROL_RING_BYTES);
+        control = controlPipe.left();
+        try {
+            serverControlEnd = Pipe.reduce(controlPipe.right());
+        } finally {
+            controlPipe.right().close();
+        }
+        byte[] serverEnd = serverControlEnd;
         if (requested == null) {
             // The usual local manager: this process names the socket and watches for it to
-            // appear, so the server needs no channel back (and no shared memory) to start.
+            // appear, so the server needs to send nothing back to start.
             java.net.UnixDomainSocketAddress socket;
             try {
                 socket = (java.net.UnixDomainSocketAddress) ManagerServer.freshUnixAddress();
             } catch (IOException e) {
+                closeControl();
                 throw new ManagerException("cannot make a socket directory for the manager: " + e.getMessage(), e);
             }
             String address = Addresses.key(socket);
             boolean builtins = syncBuiltins;
-            // With nothing registered beyond the built-in types, the server's launch is a lambda
-            // capturing a flag, strings and bytes: it travels in the quick form and the child
-            // calls its body without an object stream (see dev.mp4j.process.QuickForm). Its end
-            // of the control pipe travels as bytes too, and the server opens it off its start path.
-            Pipe controlPipe = Pipe.open(true, CONTROL_MESSAGE_BYTES, CONTROL_RING_BYTES);
-            byte[] serverEnd = Pipe.reduce(controlPipe.right());
-            controlPipe.right().close();
-            dev.mp4j.serial.ProcessTarget launch = extra.isEmpty()
-                    ? ManagerServer.localLauncher(builtins, address, key, serverEnd)
-                    : new ManagerServer.Launch(extra, syncBuiltins, address, key, null, serverEnd);
-            control = controlPipe.left();
-            serverControlEnd = serverEnd;
-            JvmProcess p = ctx.process(launch, name);
-            p.setDaemon(true);
             socketDirectory = socket.getPath().getParent();
+            JvmProcess p;
             try {
+                // With nothing registered beyond the built-in types, the server's launch is a
+                // lambda capturing a flag, strings and bytes: it travels in the quick form and the
+                // child calls its body without an object stream (see dev.mp4j.process.QuickForm);
+                // the server opens its control end off its start path.
+                dev.mp4j.serial.ProcessTarget launch = extra.isEmpty()
+                        ? ManagerServer.localLauncher(builtins, address, key, serverEnd)
+                        : new ManagerServer.Launch(extra, syncBuiltins, address, key, serverEnd, false);
+                p = ctx.process(launch, name);
+                p.setDaemon(true);
                 p.start();
                 awaitSocket(p, socket.getPath());
             } catch (RuntimeException e) {
@@ -204,33 +212,31 @@ public class BaseManager implements AutoCloseable {
             return this;
         }
         String address = Addresses.key(requested);
-        // Duplex: the server answers with its address, and the pipe stays as the control channel.
-        Pipe ready = Pipe.open(true, CONTROL_MESSAGE_BYTES, CONTROL_RING_BYTES);
-        Connection readEnd = ready.left();
-        Connection writeEnd = ready.right();
-        JvmProcess p = ctx.process(new ManagerServer.Launch(extra.isEmpty() ? Map.of() : extra, syncBuiltins, address, key, writeEnd, null),
-                name);
-        p.setDaemon(true);
-        try {
-            p.start();
-        } finally {
-            writeEnd.close();
-        }
+        // The server answers on the control pipe with its address (or why it cannot listen).
+        JvmProcess p;
         Object answer;
         try {
-            answer = awaitAnswer(p, readEnd);
+            p = ctx.process(new ManagerServer.Launch(extra.isEmpty() ? Map.of() : extra, syncBuiltins, address, key, serverEnd, true),
+                    name);
+            p.setDaemon(true);
+            p.start();
+        } catch (RuntimeException e) {
+            closeControl();
+            throw e;
+        }
+        try {
+            answer = awaitAnswer(p, control);
         } catch (IOException | TimeoutException | RuntimeException e) {
-            readEnd.close();
             p.kill();
             p.join();
+            closeControl();
             throw new ManagerException("the manager process did not start (exit code " + p.exitCode() + "): " + e.getMessage(), e);
         }
         if (answer instanceof Throwable t) {
-            readEnd.close();
             p.join(shutdownTimeout);
+            closeControl();
             throw new ManagerException("the manager could not start: " + t.getMessage(), t);
         }
-        control = readEnd;
         process = p;
         endpoint = Endpoint.of((String) answer, key);
         state = State.STARTED;
@@ -404,15 +410,14 @@ public class BaseManager implements AutoCloseable {
     public void shutdown() {
         switch (state) {
             case STARTED -> {
-                if (!askToStop()) {
-                    try {
-                        endpoint.shutdown();
-                    } catch (ManagerException ignored) {
-                        // Already gone: the joins below see it.
-                    }
+                boolean asked = askToStop();
+                if (!asked) {
+                    askOverASocket();
                 }
                 endpoint.markGone();
-                if (!process.join(shutdownTimeout)) {
+                if (!process.join(shutdownTimeout) && !(asked && askOverASocket() && process.join(shutdownTimeout))) {
+                    // Not stopped by asking (a server that could not open its control end is
+                    // asked over a socket too): terminate, then kill.
                     process.terminate();
                     if (!process.join(shutdownTimeout)) {
                         process.kill();
@@ -430,6 +435,17 @@ public class BaseManager implements AutoCloseable {
             }
         }
         state = State.SHUTDOWN;
+    }
+
+    /** Asks the server to stop over a connection of its own; false if it could not be reached. */
+    private boolean askOverASocket() {
+        try {
+            endpoint.shutdown();
+            return true;
+        } catch (ManagerException gone) {
+            // Already gone: the joins see it.
+            return false;
+        }
     }
 
     /** Asks the server this process started to stop, over the control pipe; false if that failed. */

@@ -117,23 +117,30 @@ public final class ManagerServer implements AutoCloseable {
         private final boolean syncBuiltins;
         private final String address;
         private final byte[] authkey;
-        private final Connection ready;
         private final byte[] control;
+        private final boolean answer;
 
-        /** With {@code ready}, the server answers there and obeys it; otherwise it obeys {@code control}. */
-        Launch(Map<String, Registration> registry, boolean syncBuiltins, String address, byte[] authkey, Connection ready,
-               byte[] control) {
+        /**
+         * {@code control} is the server's end of the control pipe, as handed over; with
+         * {@code answer} the server sends its address there before it serves.
+         */
+        Launch(Map<String, Registration> registry, boolean syncBuiltins, String address, byte[] authkey, byte[] control,
+               boolean answer) {
             this.registry = registry;
             this.syncBuiltins = syncBuiltins;
             this.address = address;
             this.authkey = authkey;
-            this.ready = ready;
             this.control = control;
+            this.answer = answer;
         }
 
         @Override
         public void run() throws IOException {
-            runInChild(registry(syncBuiltins, registry), address, authkey, ready, control);
+            if (answer) {
+                runInChild(registry(syncBuiltins, registry), address, authkey, dev.mp4j.connection.Pipe.rebuild(control), null);
+            } else {
+                runInChild(registry(syncBuiltins, registry), address, authkey, null, control);
+            }
         }
     }
 
@@ -189,11 +196,16 @@ public final class ManagerServer implements AutoCloseable {
         } else {
             if (control != null) {
                 Daemons.start("mp4j-manager-control", () -> {
+                    Connection end;
                     try {
-                        server.obey(dev.mp4j.connection.Pipe.rebuild(control));
+                        end = dev.mp4j.connection.Pipe.rebuild(control);
                     } catch (IOException | RuntimeException e) {
-                        // the starting process is gone already; its death ends this one too
+                        // Its starting process will ask over a socket instead.
+                        Log.LOG.log(System.Logger.Level.WARNING, "manager at " + server.addressKey
+                                + " cannot open its control pipe: " + e.getMessage());
+                        return;
                     }
+                    server.obey(end);
                 });
             }
             // Local clients move to shared-memory pipes; set that machinery up while the first

@@ -71,7 +71,8 @@ public final class SharedArray implements Serializable {
      * JIT has compiled the caller, a buffer access costs about a third of a MemorySegment access
      * (a var handle's chain of method handles), and a child that touches a million elements spends
      * most of its time before that point (a fresh JVM, 1,000,000 writes of a double: 8-12 ns an
-     * element against 30). Compiled, both are one checked load or store. Only the view of the
+     * element against 30). Compiled, both are one checked load or store. The index is checked with
+     * Objects.checkIndex first: a buffer's own check throws without a message. Only the view of the
      * array's own type exists; arrays larger than a buffer can address keep the segment path.
      */
     private transient java.nio.IntBuffer intView;
@@ -190,13 +191,13 @@ public final class SharedArray implements Serializable {
 
     public int getInt(int i) {
         java.nio.IntBuffer view = intView;
-        return view != null ? view.get(i) : data.get(ValueLayout.JAVA_INT, at(i, Type.INT));
+        return view != null ? view.get(Objects.checkIndex(i, length)) : data.get(ValueLayout.JAVA_INT, at(i, Type.INT));
     }
 
     public void setInt(int i, int v) {
         java.nio.IntBuffer view = intView;
         if (view != null) {
-            view.put(i, v);
+            view.put(Objects.checkIndex(i, length), v);
         } else {
             data.set(ValueLayout.JAVA_INT, at(i, Type.INT), v);
         }
@@ -204,13 +205,13 @@ public final class SharedArray implements Serializable {
 
     public long getLong(int i) {
         java.nio.LongBuffer view = longView;
-        return view != null ? view.get(i) : data.get(ValueLayout.JAVA_LONG, at(i, Type.LONG));
+        return view != null ? view.get(Objects.checkIndex(i, length)) : data.get(ValueLayout.JAVA_LONG, at(i, Type.LONG));
     }
 
     public void setLong(int i, long v) {
         java.nio.LongBuffer view = longView;
         if (view != null) {
-            view.put(i, v);
+            view.put(Objects.checkIndex(i, length), v);
         } else {
             data.set(ValueLayout.JAVA_LONG, at(i, Type.LONG), v);
         }
@@ -218,13 +219,13 @@ public final class SharedArray implements Serializable {
 
     public double getDouble(int i) {
         java.nio.DoubleBuffer view = doubleView;
-        return view != null ? view.get(i) : data.get(ValueLayout.JAVA_DOUBLE, at(i, Type.DOUBLE));
+        return view != null ? view.get(Objects.checkIndex(i, length)) : data.get(ValueLayout.JAVA_DOUBLE, at(i, Type.DOUBLE));
     }
 
     public void setDouble(int i, double v) {
         java.nio.DoubleBuffer view = doubleView;
         if (view != null) {
-            view.put(i, v);
+            view.put(Objects.checkIndex(i, length), v);
         } else {
             data.set(ValueLayout.JAVA_DOUBLE, at(i, Type.DOUBLE), v);
         }
@@ -232,13 +233,13 @@ public final class SharedArray implements Serializable {
 
     public byte getByte(int i) {
         java.nio.ByteBuffer view = byteView;
-        return view != null ? view.get(i) : data.get(ValueLayout.JAVA_BYTE, at(i, Type.BYTE));
+        return view != null ? view.get(Objects.checkIndex(i, length)) : data.get(ValueLayout.JAVA_BYTE, at(i, Type.BYTE));
     }
 
     public void setByte(int i, byte v) {
         java.nio.ByteBuffer view = byteView;
         if (view != null) {
-            view.put(i, v);
+            view.put(Objects.checkIndex(i, length), v);
         } else {
             data.set(ValueLayout.JAVA_BYTE, at(i, Type.BYTE), v);
         }
@@ -246,13 +247,13 @@ public final class SharedArray implements Serializable {
 
     public char getChar(int i) {
         java.nio.CharBuffer view = charView;
-        return view != null ? view.get(i) : data.get(ValueLayout.JAVA_CHAR, at(i, Type.CHAR));
+        return view != null ? view.get(Objects.checkIndex(i, length)) : data.get(ValueLayout.JAVA_CHAR, at(i, Type.CHAR));
     }
 
     public void setChar(int i, char v) {
         java.nio.CharBuffer view = charView;
         if (view != null) {
-            view.put(i, v);
+            view.put(Objects.checkIndex(i, length), v);
         } else {
             data.set(ValueLayout.JAVA_CHAR, at(i, Type.CHAR), v);
         }

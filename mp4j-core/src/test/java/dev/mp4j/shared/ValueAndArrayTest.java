@@ -134,7 +134,8 @@ class ValueAndArrayTest {
         SharedArray a = SharedArray.ofInts(1, 2, 3);
         IllegalStateException e = assertThrows(IllegalStateException.class, () -> a.getDouble(0));
         assertTrue(e.getMessage().contains("INT"), e.getMessage());
-        assertThrows(IndexOutOfBoundsException.class, () -> a.getInt(3));
+        IndexOutOfBoundsException outside = assertThrows(IndexOutOfBoundsException.class, () -> a.getInt(3));
+        assertTrue(String.valueOf(outside.getMessage()).contains("3"), "the error names the index: " + outside.getMessage());
         assertThrows(IndexOutOfBoundsException.class, () -> a.setInts(2, new int[] {1, 2}));
         assertThrows(IllegalArgumentException.class, () -> SharedArray.of(SharedArray.Type.INT, -1));
         assertEquals("hi", SharedArray.ofChars('h', 'i').charsAsString());
