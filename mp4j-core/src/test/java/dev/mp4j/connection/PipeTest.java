@@ -91,20 +91,30 @@ class PipeTest {
         other.right().close();
     }
 
-    @Test
-    void closingAnEndWhileAnotherThreadReadsItFailsThatReadWithAnIoException() throws Exception {
-        Pipe pipe = Pipe.open();
+    /**
+     * Starts a thread named {@code name} that receives on {@code end}, and returns once it sleeps
+     * there; the future completes with what the receive threw (null if it returned).
+     */
+    private static java.util.concurrent.CompletableFuture<Throwable> recvAsleepOnAThread(Connection end, String name)
+            throws Exception {
         java.util.concurrent.CompletableFuture<Throwable> outcome = new java.util.concurrent.CompletableFuture<>();
         Thread reader = new Thread(() -> {
             try {
-                pipe.left().recv();
+                end.recv();
                 outcome.complete(null);
             } catch (Throwable t) {
                 outcome.complete(t);
             }
-        }, "blocked-reader");
+        }, name);
         reader.start();
-        assertTrue(dev.mp4j.testing.Threads.awaitAsleep("blocked-reader", Duration.ofSeconds(30)));
+        assertTrue(dev.mp4j.testing.Threads.awaitAsleep(name, Duration.ofSeconds(30)));
+        return outcome;
+    }
+
+    @Test
+    void closingAnEndWhileAnotherThreadReadsItFailsThatReadWithAnIoException() throws Exception {
+        Pipe pipe = Pipe.open();
+        java.util.concurrent.CompletableFuture<Throwable> outcome = recvAsleepOnAThread(pipe.left(), "blocked-reader");
         pipe.left().close();
         Throwable t = outcome.get(30, java.util.concurrent.TimeUnit.SECONDS);
         assertTrue(t instanceof IOException, "expected an IOException, got " + t);
@@ -211,17 +221,7 @@ class PipeTest {
         });
         other.start();
         writing.close();
-        java.util.concurrent.CompletableFuture<Throwable> outcome = new java.util.concurrent.CompletableFuture<>();
-        Thread reader = new Thread(() -> {
-            try {
-                reading.recv();
-                outcome.complete(null);
-            } catch (Throwable t) {
-                outcome.complete(t);
-            }
-        }, "reader-closed-under");
-        reader.start();
-        assertTrue(dev.mp4j.testing.Threads.awaitAsleep("reader-closed-under", Duration.ofSeconds(30)));
+        java.util.concurrent.CompletableFuture<Throwable> outcome = recvAsleepOnAThread(reading, "reader-closed-under");
         reading.close();
         Throwable t = outcome.get(30, java.util.concurrent.TimeUnit.SECONDS);
         assertTrue(t instanceof IOException && "handle is closed".equals(t.getMessage()), "expected 'handle is closed', got " + t);
