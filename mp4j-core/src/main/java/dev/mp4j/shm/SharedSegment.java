@@ -109,6 +109,34 @@ public final class SharedSegment implements AutoCloseable {
         if (size <= 0) {
             throw new IllegalArgumentException("segment size must be positive, got " + size);
         }
+        // tmpfs hands out pages on first touch: a segment larger than the room left would be
+        // created, and fail later, on some write, as an InternalError from a SIGBUS.
+        long free = Room.free();
+        if (size > free) {
+            throw new IllegalStateException("cannot create a shared-memory segment of " + size + " bytes: " + DIRECTORY
+                    + " has " + free + " bytes free");
+        }
+    }
+
+    /** The free space of {@link #DIRECTORY}'s file system (a statvfs per call); unlimited if unknown. */
+    private static final class Room {
+        private static final java.nio.file.FileStore STORE = store();
+
+        private static java.nio.file.FileStore store() {
+            try {
+                return Files.getFileStore(DIRECTORY);
+            } catch (IOException | RuntimeException e) {
+                return null;
+            }
+        }
+
+        static long free() {
+            try {
+                return STORE == null ? Long.MAX_VALUE : STORE.getUsableSpace();
+            } catch (IOException | RuntimeException e) {
+                return Long.MAX_VALUE;
+            }
+        }
     }
 
     /**

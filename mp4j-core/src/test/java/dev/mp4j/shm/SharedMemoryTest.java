@@ -39,6 +39,14 @@ class SharedMemoryTest {
     }
 
     @Test
+    void aSegmentLargerThanTheRoomLeftIsRefusedAtCreationNamingBothSizes() throws Exception {
+        long free = java.nio.file.Files.getFileStore(SharedSegment.DIRECTORY).getUsableSpace();
+        long size = free + (1L << 30);
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> SharedMemory.create(size));
+        assertTrue(e.getMessage().contains(Long.toString(size)) && e.getMessage().contains("free"), e.getMessage());
+    }
+
+    @Test
     void attachingAMissingNameIsAClearError() {
         IllegalStateException e = assertThrows(IllegalStateException.class, () -> SharedMemory.attach("mp4j-no-such-segment"));
         assertTrue(e.getMessage().contains("mp4j-no-such-segment"), e.getMessage());
