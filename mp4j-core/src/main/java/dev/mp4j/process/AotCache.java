@@ -36,8 +36,7 @@ final class AotCache {
     private static final boolean CLASS_PATH_OF_JARS = java.util.Arrays.stream(
             System.getProperty("java.class.path").split(File.pathSeparator)).allMatch(e -> e.endsWith(".jar") && new File(e).isFile());
     private static final Set<String> TRAINING = ConcurrentHashMap.newKeySet();
-    /** Three kinds of cache for each of the last three builds (17-20 MB each). */
-    private static final int KEPT_CACHES = 9;
+    private static final int KEPT_CACHES = 6;
     private static final Map<String, Path> READY = new ConcurrentHashMap<>();
     /**
      * Flags that change what a JVM does at run time, not what it loads: a cache serves JVMs with
