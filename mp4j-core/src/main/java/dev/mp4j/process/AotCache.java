@@ -54,21 +54,7 @@ final class AotCache {
 
     /** The flag to add for these JVM arguments, or none (and training starts) when there is no cache yet. */
     static List<String> flagsFor(List<String> jvmArguments) {
-        return flagsFor(jvmArguments, Kind.FULL);
-    }
-
-    /**
-     * Which cache a child gets. Every class in a cache is loaded as the JVM starts, so a child
-     * gets the smallest cache that holds what it will run: the full cache made a no-op child
-     * about 10 ms slower (docs/BENCHMARKS.md, "A measured trade-off"), the managers' part about 6.
-     */
-    enum Kind {
-        /** A lambda of the caller's capturing only simple values: queues, pipes, locks, messages. */
-        CORE,
-        /** A pool worker started by its quick-form launcher: the core and the pool's classes. */
-        POOL,
-        /** Everything else (managers, targets that travel as objects): all of mp4j's paths. */
-        FULL
+        return flagsFor(jvmArguments, false);
     }
 
     /**
@@ -79,11 +65,11 @@ final class AotCache {
      * trade-off"). A light child that then uses a pool or a manager loads those classes from the
      * jar, as without a cache.
      */
-    static List<String> flagsFor(List<String> jvmArguments, Kind kind) {
+    static List<String> flagsFor(List<String> jvmArguments, boolean light) {
         if (!ENABLED || !CLASS_PATH_OF_JARS) {
             return List.of();
         }
-        String key = key(jvmArguments, kind);
+        String key = key(jvmArguments, light);
         Path ready = READY.get(key);
         if (ready == null) {
             Path file = directory().resolve(key + ".aot");
@@ -91,14 +77,14 @@ final class AotCache {
                 READY.put(key, file);
                 ready = file;
             } else {
-                train(key, jvmArguments, file, kind);
+                train(key, jvmArguments, file, light);
                 return List.of();
             }
         }
         return List.of("-XX:AOTCache=" + ready);
     }
 
-    private static void train(String key, List<String> jvmArguments, Path file, Kind kind) {
+    private static void train(String key, List<String> jvmArguments, Path file, boolean light) {
         if (!TRAINING.add(key)) {
             return;
         }
@@ -117,7 +103,7 @@ final class AotCache {
                     .redirectOutput(ProcessBuilder.Redirect.DISCARD)
                     .redirectError(ProcessBuilder.Redirect.DISCARD)
                     .start();
-            JvmProcess job = new JvmProcess(new Training(kind), "mp4j-aot-training");
+            JvmProcess job = new JvmProcess(new Training(light), "mp4j-aot-training");
             byte[] self = SafeSerializer.javaSerialize(job);
             // A tree of its own (empty tree id): the training often outlives this process, and
             // the shared memory it creates must be removed when it ends, not when we do.
@@ -147,9 +133,9 @@ final class AotCache {
         }
         long deadline = System.nanoTime() + Math.max(0, timeout.toNanos());
         boolean ready = true;
-        for (Kind kind : Kind.values()) {
-            if (flagsFor(jvmArguments, kind).isEmpty()) {
-                java.util.concurrent.CompletableFuture<?> training = TRAININGS.get(key(jvmArguments, kind));
+        for (boolean light : new boolean[] {true, false}) {
+            if (flagsFor(jvmArguments, light).isEmpty()) {
+                java.util.concurrent.CompletableFuture<?> training = TRAININGS.get(key(jvmArguments, light));
                 long left = deadline - System.nanoTime();
                 if (training == null || left <= 0) {
                     ready = false;
@@ -161,20 +147,16 @@ final class AotCache {
                     ready = false;
                     continue;
                 }
-                ready &= !flagsFor(jvmArguments, kind).isEmpty();
+                ready &= !flagsFor(jvmArguments, light).isEmpty();
             }
         }
         return ready;
     }
 
-    private static String key(List<String> jvmArguments, Kind kind) {
+    private static String key(List<String> jvmArguments, boolean light) {
         List<String> keyed = new ArrayList<>(jvmArguments);
-        switch (kind) {
-            case CORE -> keyed.add("mp4j:light");
-            case POOL -> keyed.add("mp4j:pool");
-            case FULL -> {
-                // the arguments alone, as before there were kinds
-            }
+        if (light) {
+            keyed.add("mp4j:light");
         }
         return key(keyed);
     }
@@ -248,11 +230,11 @@ final class AotCache {
 
         private static final int HOT_ITERATIONS = 60_000;
 
-        /** Which paths to run: see {@link Kind}. */
-        private final Kind kind;
+        /** Only the core paths: see {@link AotCache#flagsFor(List, boolean)}. */
+        private final boolean light;
 
-        Training(Kind kind) {
-            this.kind = kind;
+        Training(boolean light) {
+            this.light = light;
         }
 
         @Override
@@ -271,10 +253,8 @@ final class AotCache {
             }
             hot.left().close();
             hot.right().close();
-            if (kind != Kind.CORE) {
+            if (!light) {
                 dev.mp4j.pool.PoolWarmUp.exercise();
-            }
-            if (kind == Kind.FULL) {
                 try {
                     dev.mp4j.manager.ManagerWarmUp.exercise();
                 } catch (Throwable t) {
@@ -294,7 +274,7 @@ final class AotCache {
             a.poll(java.time.Duration.ofMillis(1));
             a.close();
             b.close();
-            if (kind == Kind.FULL) {
+            if (!light) {
                 arriveAsAChildWould();
             }
         }

@@ -187,16 +187,14 @@ public class JvmProcess implements Serializable {
         // Children may create shared memory: the tree's tracker must exist before they do.
         dev.mp4j.shm.ResourceTracker.ensureRunning();
         byte[] self = serializeSelf();
-        AotCache.Kind cache = self.length > 0 && self[0] == QuickForm.TAG ? QuickForm.cacheKind(target) : AotCache.Kind.FULL;
+        boolean light = self.length > 0 && self[0] == QuickForm.TAG && !QuickForm.runsMp4jCode(target);
         Bootstrap bootstrap = new Bootstrap(ProcessState.authkey(), identity, name, daemon,
                 ProcessHandle.current().pid(), ProcessState.name(), with.startMethod(), with.jvmOptions(),
                 ProcessState.treeId(), self);
         // The child cannot wake our sleepers until it has linked its futex call: sleep short meanwhile.
         dev.mp4j.shm.Futex.expectNewPeer();
         try {
-            os = with instanceof SpawnLauncher spawn
-                    ? spawn.launch(bootstrap.encode(), cache)
-                    : with.launch(bootstrap.encode(), cache == AotCache.Kind.CORE);
+            os = with.launch(bootstrap.encode(), light);
         } catch (IOException e) {
             throw new IllegalStateException("cannot start " + name + ": " + e.getMessage(), e);
         }

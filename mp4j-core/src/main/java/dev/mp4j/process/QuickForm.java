@@ -56,18 +56,12 @@ final class QuickForm {
     }
 
     /**
-     * The start-up cache a quick-form target's child gets: the core one for a lambda of the
-     * caller's, the pool's for a pool worker's launcher, the full one for mp4j's other launchers
-     * (a manager's server), which need more than the core classes.
+     * Whether a quick-form target is one of mp4j's own launchers (a pool worker, a manager's
+     * server), which need more than the core classes, rather than a lambda of the caller's.
      */
-    static AotCache.Kind cacheKind(ProcessTarget target) {
+    static boolean runsMp4jCode(ProcessTarget target) {
         SerializedLambda lambda = dev.mp4j.serial.SerializedLambdas.of(target);
-        if (lambda == null) {
-            return AotCache.Kind.FULL;
-        }
-        String impl = lambda.getImplClass();
-        return impl.startsWith("dev/mp4j/pool/") ? AotCache.Kind.POOL
-                : impl.startsWith("dev/mp4j/") ? AotCache.Kind.FULL : AotCache.Kind.CORE;
+        return lambda == null || lambda.getImplClass().startsWith("dev/mp4j/");
     }
 
     /** Rebuilds the process object in the child. */

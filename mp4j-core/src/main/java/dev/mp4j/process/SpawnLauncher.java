@@ -36,12 +36,7 @@ public final class SpawnLauncher implements Launcher {
 
     @Override
     public java.lang.Process launch(byte[] bootstrap, boolean light) throws IOException {
-        return launch(bootstrap, light ? AotCache.Kind.CORE : AotCache.Kind.FULL);
-    }
-
-    /** Starts a child that gets the ahead-of-time cache of this kind. */
-    java.lang.Process launch(byte[] bootstrap, AotCache.Kind cache) throws IOException {
-        java.lang.Process process = boot(options, false, cache);
+        java.lang.Process process = boot(options, false, light);
         try {
             sendBootstrap(process, bootstrap);
         } catch (IOException e) {
@@ -53,13 +48,13 @@ public final class SpawnLauncher implements Launcher {
 
     /** Starts a child JVM that waits for its bootstrap on stdin. */
     static java.lang.Process boot(JvmOptions options, boolean spare) throws IOException {
-        return boot(options, spare, AotCache.Kind.FULL);
+        return boot(options, spare, false);
     }
 
-    /** Starts a child JVM with the ahead-of-time cache of this kind. */
-    static java.lang.Process boot(JvmOptions options, boolean spare, AotCache.Kind cache) throws IOException {
+    /** Starts a child JVM; a {@code light} one gets the ahead-of-time cache of the core classes only. */
+    static java.lang.Process boot(JvmOptions options, boolean spare, boolean light) throws IOException {
         List<String> flags = childFlags(options);
-        List<String> withCache = new ArrayList<>(AotCache.flagsFor(flags, cache));
+        List<String> withCache = new ArrayList<>(AotCache.flagsFor(flags, light));
         withCache.addAll(flags);
         return bootWith(withCache, spare, false);
     }

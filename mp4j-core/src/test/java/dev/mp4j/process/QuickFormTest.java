@@ -22,20 +22,6 @@ class QuickFormTest {
     private static final AtomicReference<String> SEEN = new AtomicReference<>();
 
     @Test
-    void eachKindOfTargetGetsTheSmallestStartupCacheThatHoldsWhatItRuns() throws Exception {
-        assertEquals(AotCache.Kind.CORE, QuickForm.cacheKind(example.CallerLambdas.printing("x")));
-        java.lang.reflect.Method worker = Class.forName("dev.mp4j.pool.WorkerLoop")
-                .getDeclaredMethod("launcher", byte[].class, byte[].class);
-        worker.setAccessible(true);
-        assertEquals(AotCache.Kind.POOL, QuickForm.cacheKind((ProcessTarget) worker.invoke(null, new byte[1], new byte[1])));
-        java.lang.reflect.Method server = Class.forName("dev.mp4j.manager.ManagerServer")
-                .getDeclaredMethod("localLauncher", boolean.class, String.class, byte[].class, byte[].class);
-        server.setAccessible(true);
-        assertEquals(AotCache.Kind.FULL, QuickForm.cacheKind(
-                (ProcessTarget) server.invoke(null, true, "unix:/nowhere", new byte[1], new byte[1])));
-    }
-
-    @Test
     void aLambdaCapturingSimpleValuesRoundTripsWithItsProcessFields() throws Exception {
         int n = 7;
         long big = 1L << 40;
