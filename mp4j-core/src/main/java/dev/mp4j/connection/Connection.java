@@ -94,7 +94,11 @@ public interface Connection extends AutoCloseable {
     /** Waits up to {@code timeout} for a message (or EOF) to be readable. */
     boolean poll(Duration timeout) throws IOException;
 
-    /** Closes this end; idempotent. The peer sees EOF once every copy of this end is closed. */
+    /**
+     * Closes this end; idempotent, and never blocks. The peer sees EOF once every copy of this end
+     * is closed. A call on this end that another thread is blocked in (waiting for data or for
+     * room) fails with an {@link IOException} "handle is closed".
+     */
     @Override
     void close();
 

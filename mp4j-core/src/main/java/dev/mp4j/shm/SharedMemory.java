@@ -42,12 +42,22 @@ public final class SharedMemory implements AutoCloseable, Serializable {
         this.size = size;
     }
 
-    /** A new zero-filled block of {@code size} bytes under a generated name. */
+    /**
+     * A new zero-filled block of {@code size} bytes under a generated name.
+     *
+     * @throws IllegalArgumentException if {@code size} is not positive
+     * @throws IllegalStateException    if {@code /dev/shm} has less room than {@code size} (both
+     *                                  sizes are in the message), or the block cannot be made
+     */
     public static SharedMemory create(long size) {
         return new SharedMemory(SharedSegment.create(size), size);
     }
 
-    /** A new zero-filled block under {@code name}, for unrelated processes to attach by name. */
+    /**
+     * A new zero-filled block under {@code name}, for unrelated processes to attach by name.
+     *
+     * @throws IllegalStateException if the name exists already, or as {@link #create(long)}
+     */
     public static SharedMemory create(String name, long size) {
         return new SharedMemory(SharedSegment.createNamed(name, size), size);
     }
