@@ -2,12 +2,9 @@ package dev.mp4j.connection;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.Arrays;
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 
 /**
  * CPython's authkey challenge/response, byte for byte (Lib/multiprocessing/connection.py, 3.12+),
@@ -110,22 +107,46 @@ final class Handshake {
         return conn.recvBytes(MAX_RESPONSE);
     }
 
-    /** A Mac per algorithm and thread: looking one up through the providers costs more than the HMAC. */
-    private static final ThreadLocal<java.util.Map<String, Mac>> MACS = ThreadLocal.withInitial(java.util.HashMap::new);
+    /** HMAC works on the hash's 64-byte blocks, for SHA-256 and MD5 alike (RFC 2104). */
+    private static final int HMAC_BLOCK = 64;
 
+    /** A digest per hash and thread: looking one up through the providers costs more than the HMAC. */
+    private static final ThreadLocal<java.util.Map<String, MessageDigest>> DIGESTS = ThreadLocal.withInitial(java.util.HashMap::new);
+
+    /**
+     * HMAC (RFC 2104) over the JDK's {@link MessageDigest}: {@code H((K ^ opad) || H((K ^ ipad) || m))}.
+     * Not {@code javax.crypto.Mac}: its first use in a JVM sets up the JCE (the crypto policy files,
+     * the providers' verification), which cost a fresh manager server 30-50 ms on its first
+     * client's handshake; a digest needs none of it. {@code HandshakeTest} checks this against
+     * {@code Mac} and RFC 4231's vectors.
+     */
     static byte[] hmac(String algorithm, byte[] key, byte[] message) {
-        try {
-            Mac mac = MACS.get().get(algorithm);
-            if (mac == null) {
-                mac = Mac.getInstance(algorithm);
-                MACS.get().put(algorithm, mac);
+        String hash = switch (algorithm) {
+            case "HmacSHA256" -> "SHA-256";
+            case "HmacMD5" -> "MD5";
+            default -> throw new IllegalArgumentException("unsupported HMAC " + algorithm);
+        };
+        MessageDigest digest = DIGESTS.get().get(hash);
+        if (digest == null) {
+            try {
+                digest = MessageDigest.getInstance(hash);
+            } catch (java.security.NoSuchAlgorithmException e) {
+                throw new IllegalStateException(algorithm + " unavailable", e);
             }
-            // HMAC pads keys with zeros, so an empty key is the same as one zero byte (Java refuses empty keys).
-            mac.init(new SecretKeySpec(key.length == 0 ? new byte[1] : key, algorithm));
-            return mac.doFinal(message);
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException(algorithm + " unavailable", e);
+            DIGESTS.get().put(hash, digest);
         }
+        byte[] k = key.length > HMAC_BLOCK ? digest.digest(key) : key;
+        byte[] pad = new byte[HMAC_BLOCK];
+        for (int i = 0; i < HMAC_BLOCK; i++) {
+            pad[i] = (byte) ((i < k.length ? k[i] : 0) ^ 0x36);
+        }
+        digest.update(pad);
+        byte[] inner = digest.digest(message);
+        for (int i = 0; i < HMAC_BLOCK; i++) {
+            pad[i] = (byte) ((i < k.length ? k[i] : 0) ^ 0x5c);
+        }
+        digest.update(pad);
+        return digest.digest(inner);
     }
 
     private static boolean startsWith(byte[] data, byte[] prefix) {
