@@ -217,9 +217,9 @@ public final class ManagerServer implements AutoCloseable {
 
     /**
      * Serves the starting process's control channel until it closes: a shutdown asked there needs
-     * no connection and no authkey handshake. A fresh connection would cost the server its first
-     * HMAC, 30–50 ms of JCE set-up in a new JVM, when a program starts a manager and soon stops it.
-     * The channel is a pipe only the starting process and this one hold.
+     * no connection and no authkey handshake (a fresh connection is a server thread, a socket and
+     * the server's first handshake, when a program starts a manager and soon stops it). The
+     * channel is a pipe only the starting process and this one hold.
      */
     private void obey(Connection control) {
         try (control) {
