@@ -55,52 +55,36 @@ final class PipeConnection extends AbstractConnection implements Serializable, B
         return new PipeConnection(segment, end, slot, duplex || end == 0, duplex || end == 1, maxMessageBytes, exclusive);
     }
 
+    // A call's ring accesses cannot meet an unmapped segment: the mapping is released only after
+    // the last call in progress left (see AbstractConnection#close), and a close during the call
+    // is seen by the ring's waits as locallyClosed(), which fail with "handle is closed".
+
     @Override
     int readSome(byte[] dst, int offset, int length) throws IOException {
-        try {
-            return in.read(dst, offset, length, this);
-        } catch (IllegalStateException e) {
-            throw closedDuring(e);
-        }
+        return in.read(dst, offset, length, this);
     }
 
     @Override
     byte[] takeWholeMessage(long maxLength) throws IOException {
-        try {
-            byte[] message = in.takeMessage(maxLength);
-            if (message == null && in.awaitData(-1, this) > 0) {
-                // A reply usually arrives whole: take it in one step rather than in pieces.
-                message = in.takeMessage(maxLength);
-            }
-            return message;
-        } catch (IllegalStateException e) {
-            throw closedDuring(e);
+        byte[] message = in.takeMessage(maxLength);
+        if (message == null && in.awaitData(-1, this) > 0) {
+            // A reply usually arrives whole: take it in one step rather than in pieces.
+            message = in.takeMessage(maxLength);
         }
+        return message;
     }
 
     @Override
     void writeFrame(byte[] header, int headerLength, byte[] payload, int offset, int length) throws IOException {
-        try {
-            if (!segment.hasLiveHolderCheap(1 - end)) {
-                throw new IOException("broken pipe: the reading end is closed");
-            }
-            out.write(header, headerLength, payload, offset, length, this);
-        } catch (IllegalStateException e) {
-            throw closedDuring(e);
+        if (!segment.hasLiveHolderCheap(1 - end)) {
+            throw new IOException("broken pipe: the reading end is closed");
         }
+        out.write(header, headerLength, payload, offset, length, this);
     }
 
     @Override
     boolean awaitReadable(long timeoutNanos) throws IOException {
-        try {
-            return in.awaitData(timeoutNanos, this) != 0;
-        } catch (IllegalStateException e) {
-            throw closedDuring(e);
-        }
-    }
-
-    private IOException closedDuring(IllegalStateException e) {
-        return isClosed() ? new IOException("handle is closed", e) : new IOException(e.getMessage(), e);
+        return in.awaitData(timeoutNanos, this) != 0;
     }
 
     @Override
