@@ -86,6 +86,28 @@ class ProcessPoolTest {
         assertEquals(List.of(-1, -2), pool.map(Math::negateExact, List.of(1, 2)));
     }
 
+    @Test
+    void aFunctionMapAgainIsReusedOnlyWithTheSameCapturedValues() throws Exception {
+        // Workers keep a function sent before when it comes again with the same captured values:
+        // one code site with other captured values is another function, and a captured array is
+        // never shared between maps.
+        List<Integer> items = IntStream.range(0, 50).boxed().toList();
+        for (int factor : new int[] {2, 3, 2, 5, 3}) {
+            assertEquals(items.stream().map(x -> x * factor).toList(), pool.map(x -> x * factor, items, 5));
+        }
+        for (int round = 0; round < 3; round++) {
+            // Each worker counts the items it ran in its copy of the array, which must start at
+            // zero in every map: had a copy outlived its map, a worker would count past three
+            // by the third round.
+            byte[] seen = new byte[1];
+            for (int count : pool.map(x -> (int) ++seen[0], List.of(1, 2, 3), 1)) {
+                assertTrue(count >= 1 && count <= 3, "count " + count + " in round " + round);
+            }
+            byte[] fresh = {(byte) round};
+            assertEquals(List.of(round, round), pool.map(x -> (int) fresh[0], List.of(1, 2), 1));
+        }
+    }
+
     /** A task written for a sub-interface whose default {@code call} wraps the lambda's method. */
     interface Doubled extends dev.mp4j.serial.SerializableCallable<Integer> {
         int compute();
