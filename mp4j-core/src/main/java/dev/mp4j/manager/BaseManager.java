@@ -129,6 +129,11 @@ public class BaseManager implements AutoCloseable {
         return this;
     }
 
+    /** Registers one of mp4j's own types, whose interface may be this package's alone. */
+    final void registerInternal(String typeId, Class<?> exposed, ManagedFactory<?> factory) {
+        registry.put(typeId, new Registration(typeId, exposed.getName(), factory));
+    }
+
     /** Registers the SyncManager types; called by {@link SyncManager}'s constructor. */
     final void registerBuiltins(Map<String, Registration> builtins) {
         registry.putAll(builtins);

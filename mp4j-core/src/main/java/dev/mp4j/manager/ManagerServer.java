@@ -16,6 +16,7 @@ import java.util.Arrays;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.IdentityHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
@@ -91,6 +92,8 @@ public final class ManagerServer implements AutoCloseable {
     private final AtomicLong nextId = new AtomicLong(java.util.concurrent.ThreadLocalRandom.current().nextLong() >>> 2);
     private final AtomicLong nextTicket = new AtomicLong(java.util.concurrent.ThreadLocalRandom.current().nextLong() >>> 2);
     private final Set<Session> sessions = ConcurrentHashMap.newKeySet();
+    /** Objects made here that have something to do when the server stops, freed or not. */
+    private final List<ClosedWithServer> closers = new java.util.concurrent.CopyOnWriteArrayList<>();
     private final CountDownLatch stopped = new CountDownLatch(1);
     private final Session localSession;
     private volatile boolean stopping;
@@ -322,6 +325,13 @@ public final class ManagerServer implements AutoCloseable {
                 s.pipe.close();
             }
         }
+        for (ClosedWithServer closer : closers) {
+            try {
+                closer.serverClosed();
+            } catch (RuntimeException e) {
+                Log.LOG.log(System.Logger.Level.WARNING, "manager at " + addressKey + ": " + e.getMessage());
+            }
+        }
         stopped.countDown();
     }
 
@@ -540,6 +550,9 @@ public final class ManagerServer implements AutoCloseable {
             throw new ManagerException("this manager cannot make '" + typeId + "'; it serves " + new TreeSet<>(registry.keySet()));
         }
         Object referent = r.factory().create(Arrays.asList(args));
+        if (referent instanceof ClosedWithServer closer && !closers.contains(closer)) {
+            closers.add(closer);
+        }
         Class<?> exposed = Class.forName(r.interfaceName(), false, referent == null ? getClass().getClassLoader()
                 : referent.getClass().getClassLoader() == null ? getClass().getClassLoader() : referent.getClass().getClassLoader());
         if (!exposed.isInstance(referent)) {

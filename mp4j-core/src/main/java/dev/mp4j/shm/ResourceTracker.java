@@ -80,6 +80,17 @@ public final class ResourceTracker {
         append("-" + name + "\n");
     }
 
+    /**
+     * {@link #unregisterNamed} for a name this process did not create: only where this tree
+     * keeps a registry, which the creator's registering made (a process of another tree has
+     * nothing to forget, and must not leave a registry file behind).
+     */
+    static void forgetIfRecorded(String name) {
+        if (Files.exists(registryFile())) {
+            unregisterNamed(name);
+        }
+    }
+
     private static void append(String line) {
         try {
             Files.writeString(registryFile(), line, StandardCharsets.UTF_8, StandardOpenOption.CREATE,

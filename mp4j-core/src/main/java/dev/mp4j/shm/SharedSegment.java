@@ -239,6 +239,25 @@ public final class SharedSegment implements AutoCloseable {
         }
     }
 
+    /**
+     * Removes a segment by name, as its creator's {@link #unlink()} would: what a
+     * {@code SharedMemoryManager}'s server does at shutdown with the segments its clients made.
+     *
+     * @return whether the name existed
+     * @throws IllegalArgumentException for a name that is not a plain file name
+     */
+    public static boolean unlink(String name) {
+        try {
+            boolean removed = Files.deleteIfExists(path(name));
+            if (removed && !name.startsWith(PREFIX)) {
+                ResourceTracker.forgetIfRecorded(name);
+            }
+            return removed;
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot unlink shared-memory segment '" + name + "': " + e, e);
+        }
+    }
+
     /** Whether the name still exists in {@code /dev/shm}. */
     public static boolean exists(String name) {
         return Files.exists(path(name));
