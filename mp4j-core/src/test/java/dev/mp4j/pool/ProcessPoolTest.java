@@ -56,6 +56,11 @@ class ProcessPoolTest {
         // type part-way through a chunk, and nulls and large values must survive either way.
         List<Long> longs = List.of(Long.MIN_VALUE, -1L, 0L, 1L << 40, Long.MAX_VALUE);
         assertEquals(longs.stream().map(x -> x / 2).toList(), pool.map(x -> x / 2, longs));
+        // Short lists are copied value by value, long ones in bulk: both must read back alike.
+        List<Long> manyLongs = java.util.stream.LongStream.range(-50, 50).map(i -> i * 0x0102030405060708L).boxed().toList();
+        assertEquals(manyLongs.stream().map(x -> x + 1).toList(), pool.map(x -> x + 1, manyLongs, 100));
+        List<Integer> manyInts = IntStream.range(-50, 50).map(i -> i * 0x01020304).boxed().toList();
+        assertEquals(manyInts.stream().map(x -> x ^ 0x7F).toList(), pool.map(x -> x ^ 0x7F, manyInts, 100));
         List<Integer> ints = List.of(Integer.MIN_VALUE, -129, 0, 127, 128, Integer.MAX_VALUE);
         assertEquals(ints.stream().map(x -> (long) x * 3).toList(), pool.map(x -> (long) x * 3, ints));
         List<Object> mixed = java.util.Arrays.asList(1, 2L, "three", null, 4.5, 6);
