@@ -534,26 +534,26 @@ public final class ProcessPool implements ExecutorService {
     }
 
     /** Python's {@code imap}: results in order, consuming {@code items} lazily (chunk size 1). */
-    public <T, R> Iterator<R> imap(TaskFunction<T, R> fn, Iterable<T> items) {
+    public <T, R> ResultIterator<R> imap(TaskFunction<T, R> fn, Iterable<T> items) {
         return imap(fn, items, 1, true);
     }
 
     /** Python's {@code imap(func, iterable, chunksize)}. */
-    public <T, R> Iterator<R> imap(TaskFunction<T, R> fn, Iterable<T> items, int chunksize) {
+    public <T, R> ResultIterator<R> imap(TaskFunction<T, R> fn, Iterable<T> items, int chunksize) {
         return imap(fn, items, chunksize, true);
     }
 
     /** Python's {@code imap_unordered}: results as they finish. */
-    public <T, R> Iterator<R> imapUnordered(TaskFunction<T, R> fn, Iterable<T> items) {
+    public <T, R> ResultIterator<R> imapUnordered(TaskFunction<T, R> fn, Iterable<T> items) {
         return imap(fn, items, 1, false);
     }
 
     /** Python's {@code imap_unordered(func, iterable, chunksize)}. */
-    public <T, R> Iterator<R> imapUnordered(TaskFunction<T, R> fn, Iterable<T> items, int chunksize) {
+    public <T, R> ResultIterator<R> imapUnordered(TaskFunction<T, R> fn, Iterable<T> items, int chunksize) {
         return imap(fn, items, chunksize, false);
     }
 
-    private <T, R> Iterator<R> imap(TaskFunction<T, R> fn, Iterable<T> items, int chunksize, boolean ordered) {
+    private <T, R> ResultIterator<R> imap(TaskFunction<T, R> fn, Iterable<T> items, int chunksize, boolean ordered) {
         if (chunksize < 1) {
             throw new IllegalArgumentException("Chunksize must be 1+, not " + chunksize);
         }
@@ -836,7 +836,7 @@ public final class ProcessPool implements ExecutorService {
     }
 
     /** The lazily fed result iterator of imap / imap_unordered. */
-    private static final class LazyResults<T, R> implements Iterator<R> {
+    private static final class LazyResults<T, R> implements ResultIterator<R> {
         private final ProcessPool pool;
         private final byte[] function;
         private final int functionId;
@@ -883,16 +883,31 @@ public final class ProcessPool implements ExecutorService {
         }
 
         @Override
-        @SuppressWarnings("unchecked")
         public R next() {
+            try {
+                return take(-1);
+            } catch (TimeoutException cannotHappen) {
+                throw new IllegalStateException(cannotHappen);
+            }
+        }
+
+        @Override
+        public R next(Duration timeout) throws TimeoutException {
+            return take(System.nanoTime() + Math.max(0, timeout.toNanos()));
+        }
+
+        /** The next result, waiting until {@code deadline} (a nanoTime; -1: no limit). */
+        @SuppressWarnings("unchecked")
+        private R take(long deadline) throws TimeoutException {
             if (!hasNext()) {
                 throw new NoSuchElementException();
             }
             while (ready.isEmpty()) {
                 fill();
-                Task done = ordered ? inFlight.peekFirst() : firstDone();
+                Task done = ordered ? inFlight.peekFirst() : firstDone(deadline);
                 try {
-                    List<R> values = (List<R>) done.future.get();
+                    List<R> values = (List<R>) (deadline == -1 ? done.future.get()
+                            : done.future.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS));
                     inFlight.remove(done);
                     ready.addAll(values);
                 } catch (InterruptedException e) {
@@ -912,15 +927,20 @@ public final class ProcessPool implements ExecutorService {
             return ready.poll();
         }
 
-        private Task firstDone() {
+        private Task firstDone(long deadline) throws TimeoutException {
             while (true) {
                 for (Task t : inFlight) {
                     if (t.future.isDone()) {
                         return t;
                     }
                 }
+                CompletableFuture<Object> any = CompletableFuture.anyOf(inFlight.stream().map(t -> t.future).toArray(CompletableFuture[]::new));
                 try {
-                    CompletableFuture.anyOf(inFlight.stream().map(t -> t.future).toArray(CompletableFuture[]::new)).get();
+                    if (deadline == -1) {
+                        any.get();
+                    } else {
+                        any.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+                    }
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                     throw new IllegalStateException("interrupted while waiting for a result", e);

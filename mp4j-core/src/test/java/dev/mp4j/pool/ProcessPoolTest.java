@@ -8,12 +8,14 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.mp4j.serial.NotSerializableValueException;
+import dev.mp4j.sync.ProcessEvent;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
+import java.util.NoSuchElementException;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
@@ -214,6 +216,36 @@ class ProcessPoolTest {
         pool.imapUnordered(x -> x * 2, IntStream.range(0, 50).boxed().toList(), 3).forEachRemaining(unordered::add);
         Collections.sort(unordered);
         assertEquals(IntStream.range(0, 50).map(x -> x * 2).boxed().toList(), unordered);
+    }
+
+    @Test
+    void imapNextWithATimeoutGivesUpInTimeAndTheResultStillArrives() throws Exception {
+        ProcessEvent go = ProcessEvent.create();
+        ResultIterator<Integer> results = pool.imap(x -> {
+            if (x == 0) {
+                go.await();
+            }
+            return x * 10;
+        }, List.of(0, 1, 2));
+        // In order: the first result waits for the event, so the iterator must time out.
+        assertThrows(java.util.concurrent.TimeoutException.class, () -> results.next(Duration.ofMillis(100)));
+        go.set();
+        assertEquals(0, results.next(Duration.ofSeconds(30)));
+        assertEquals(10, results.next(Duration.ofSeconds(30)));
+        assertEquals(20, results.next());
+        assertFalse(results.hasNext());
+        assertThrows(NoSuchElementException.class, () -> results.next(Duration.ofSeconds(1)));
+
+        ProcessEvent open = ProcessEvent.create();
+        ResultIterator<Integer> unordered = pool.imapUnordered(x -> {
+            open.await();
+            return x;
+        }, List.of(5, 6), 1);
+        assertThrows(java.util.concurrent.TimeoutException.class, () -> unordered.next(Duration.ofMillis(100)));
+        open.set();
+        List<Integer> got = new ArrayList<>(List.of(unordered.next(Duration.ofSeconds(30)), unordered.next(Duration.ofSeconds(30))));
+        Collections.sort(got);
+        assertEquals(List.of(5, 6), got);
     }
 
     @Test
