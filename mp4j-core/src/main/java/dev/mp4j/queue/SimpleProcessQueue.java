@@ -2,10 +2,12 @@ package dev.mp4j.queue;
 
 import java.io.Serial;
 import java.io.Serializable;
+import java.time.Duration;
 
 /**
  * The plain queue: Python's {@code multiprocessing.SimpleQueue} ({@code put}, {@code get},
- * {@code empty}, {@code close}), on the same shared-memory engine as {@link ProcessQueue}.
+ * {@code empty}, {@code close}), on the same shared-memory engine as {@link ProcessQueue}; with
+ * timeout forms of {@code put} and {@code get}, which Python's lacks.
  *
  * <pre>{@code
  * SimpleProcessQueue<String> q = SimpleProcessQueue.create();
@@ -36,6 +38,17 @@ public final class SimpleProcessQueue<E> implements Serializable {
         }
     }
 
+    /**
+     * Puts an item, waiting at most {@code timeout} for room: the queue holds what its ring holds
+     * (16 MiB by default), and a put beyond that waits for a consumer. Python's SimpleQueue has
+     * no such form.
+     *
+     * @throws QueueFullException if there was no room within {@code timeout}
+     */
+    public void put(E item, Duration timeout) throws InterruptedException, QueueFullException {
+        queue.put(item, true, java.util.Objects.requireNonNull(timeout, "timeout"));
+    }
+
     /** Waits for an item. */
     public E get() throws InterruptedException {
         try {
@@ -43,6 +56,16 @@ public final class SimpleProcessQueue<E> implements Serializable {
         } catch (QueueEmptyException e) {
             throw new AssertionError("a blocking get without timeout does not give up", e);
         }
+    }
+
+    /**
+     * Waits at most {@code timeout} for an item (Python's SimpleQueue has no such form; its
+     * {@code Queue.get(True, timeout)}).
+     *
+     * @throws QueueEmptyException if no item came within {@code timeout}
+     */
+    public E get(Duration timeout) throws InterruptedException, QueueEmptyException {
+        return queue.get(true, java.util.Objects.requireNonNull(timeout, "timeout"));
     }
 
     public boolean empty() {

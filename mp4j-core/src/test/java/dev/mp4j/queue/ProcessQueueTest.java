@@ -288,4 +288,28 @@ class ProcessQueueTest {
         q.put(null);
         assertNull(q.get());
     }
+
+    @Test
+    void simpleQueueHasTimeoutFormsOfGetAndPut() throws Exception {
+        SimpleProcessQueue<byte[]> q = SimpleProcessQueue.create();
+        assertThrows(QueueEmptyException.class, () -> q.get(Duration.ofMillis(50)));
+        // The queue holds what its ring holds (16 MiB): 1 MiB items fill it before the 17th.
+        byte[] mib = new byte[1 << 20];
+        int put = 0;
+        try {
+            while (put < 32) {
+                q.put(mib, Duration.ofMillis(50));
+                put++;
+            }
+        } catch (QueueFullException full) {
+            // expected once the ring is full
+        }
+        assertTrue(put >= 8 && put < 17, put + " MiB went into a 16 MiB ring");
+        assertEquals(mib.length, q.get(Duration.ofSeconds(5)).length);
+        q.put(mib, Duration.ofSeconds(5));
+        for (int i = 0; i < put; i++) {
+            assertEquals(mib.length, q.get(Duration.ofSeconds(5)).length);
+        }
+        assertTrue(q.empty());
+    }
 }
