@@ -6,6 +6,7 @@ import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
+import java.time.Duration;
 import java.nio.channels.SocketChannel;
 
 /**
@@ -29,6 +30,19 @@ public final class Client {
      * @throws AuthenticationException if either side's key is wrong
      */
     public static Connection connect(SocketAddress address, byte[] authkey) throws IOException {
+        return connect(address, authkey, null);
+    }
+
+    /**
+     * {@link #connect(SocketAddress, byte[])} within {@code timeout}, the TCP connection and the
+     * handshake together. Without it, connecting to a host that does not answer waits for the
+     * system's own limit, two minutes on Linux.
+     *
+     * @throws java.net.SocketTimeoutException if the connection was not made in time
+     * @throws AuthenticationException if a key is wrong, or the handshake did not finish in time
+     */
+    public static Connection connect(SocketAddress address, byte[] authkey, Duration timeout) throws IOException {
+        long deadline = timeout == null ? 0 : System.nanoTime() + Math.max(0, timeout.toNanos());
         byte[] key = authkey != null ? authkey : ProcessState.authkey();
         SocketChannel channel;
         if (address instanceof UnixDomainSocketAddress) {
@@ -40,15 +54,29 @@ public final class Client {
         }
         SocketConnection conn;
         try {
-            channel.connect(address);
+            if (timeout != null && address instanceof InetSocketAddress) {
+                // The socket view of the channel can bound a TCP connect (a Unix socket's connect
+                // does not wait on the network); 0 would mean no limit there.
+                try {
+                    channel.socket().connect(address, (int) Math.clamp(timeout.toMillis(), 1, Integer.MAX_VALUE));
+                } catch (java.net.SocketTimeoutException e) {
+                    throw new java.net.SocketTimeoutException("no connection to " + address + " within " + timeout);
+                }
+            } else {
+                channel.connect(address);
+            }
             conn = new SocketConnection(channel, AbstractConnection.DEFAULT_MAX_MESSAGE_BYTES);
         } catch (IOException | RuntimeException e) {
             channel.close();
             throw e;
         }
         try {
-            Handshake.answerChallenge(conn, key, Listener.HANDSHAKE_TIMEOUT);
-            Handshake.deliverChallenge(conn, key, Listener.HANDSHAKE_TIMEOUT);
+            Duration handshake = timeout == null ? Listener.HANDSHAKE_TIMEOUT : Duration.ofNanos(Math.max(0, deadline - System.nanoTime()));
+            Handshake.answerChallenge(conn, key, handshake);
+            if (timeout != null) {
+                handshake = Duration.ofNanos(Math.max(0, deadline - System.nanoTime()));
+            }
+            Handshake.deliverChallenge(conn, key, handshake);
             return conn;
         } catch (IOException | RuntimeException e) {
             conn.close();

@@ -8,6 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -117,6 +119,43 @@ class SocketConnectionTest {
                 c.send("empty key");
             }
             assertEquals("empty key", server.get(10, TimeUnit.SECONDS));
+        }
+    }
+
+    @Test
+    void aClientConnectWithATimeoutGivesUpOnAServerThatNeverAnswers() throws Exception {
+        byte[] key = "k".getBytes();
+        // A listening socket nobody accepts on: the kernel completes the TCP connection, and
+        // the challenge never comes.
+        try (java.net.ServerSocket silent = new java.net.ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress())) {
+            AuthenticationException e = assertThrows(AuthenticationException.class,
+                    () -> Client.connect(silent.getLocalSocketAddress(), key, Duration.ofMillis(200)));
+            assertTrue(e.getMessage().contains("no answer within"), e.getMessage());
+        }
+        // A full accept queue: the kernel drops the connection's first packet, so the TCP
+        // connect itself is what must give up.
+        try (java.net.ServerSocket full = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            List<java.net.Socket> fillers = new ArrayList<>();
+            try {
+                boolean queueFull = false;
+                for (int i = 0; i < 16 && !queueFull; i++) {
+                    java.net.Socket s = new java.net.Socket();
+                    fillers.add(s);
+                    try {
+                        s.connect(full.getLocalSocketAddress(), 200);
+                    } catch (java.net.SocketTimeoutException timedOut) {
+                        queueFull = true;
+                    }
+                }
+                assertTrue(queueFull, "the accept queue never filled");
+                java.net.SocketTimeoutException e = assertThrows(java.net.SocketTimeoutException.class,
+                        () -> Client.connect(full.getLocalSocketAddress(), key, Duration.ofMillis(200)));
+                assertTrue(e.getMessage().contains("within PT0.2S"), e.getMessage());
+            } finally {
+                for (java.net.Socket s : fillers) {
+                    s.close();
+                }
+            }
         }
     }
 }
