@@ -46,10 +46,34 @@ final class AotCache {
      * pool's context would not cover.
      */
     private static final Set<String> NOT_KEYED = Set.of("-XX:+ExitOnOutOfMemoryError");
+    /**
+     * Classes of the caller's that children run code of (a lambda's class, a process subclass),
+     * by name: a training started later loads them too, so that a child finds them in the cache
+     * instead of opening the class path's jars for them (8-10 ms in a fresh child). A few suffice:
+     * the first children's.
+     */
+    private static final Set<String> CHILD_CLASSES = ConcurrentHashMap.newKeySet();
+    private static final int MAX_CHILD_CLASSES = 32;
     /** Each training started here, by key: done when its JVM ended (with a cache or without). */
     private static final Map<String, java.util.concurrent.CompletableFuture<?>> TRAININGS = new ConcurrentHashMap<>();
 
     private AotCache() {
+    }
+
+    /**
+     * Notes a class whose code children run ({@code com/example/Main} or {@code com.example.Main}),
+     * for trainings to come. (mp4j's own launchers are among them; loading them again in the
+     * training costs nothing.)
+     */
+    static void noteChildClass(String name) {
+        if (ENABLED && CHILD_CLASSES.size() < MAX_CHILD_CLASSES) {
+            CHILD_CLASSES.add(name.replace('/', '.'));
+        }
+    }
+
+    /** The classes noted so far (see {@link #noteChildClass}). */
+    static Set<String> childClasses() {
+        return Set.copyOf(CHILD_CLASSES);
     }
 
     /** The flag to add for these JVM arguments, or none (and training starts) when there is no cache yet. */
@@ -103,7 +127,7 @@ final class AotCache {
                     .redirectOutput(ProcessBuilder.Redirect.DISCARD)
                     .redirectError(ProcessBuilder.Redirect.DISCARD)
                     .start();
-            JvmProcess job = new JvmProcess(new Training(light), "mp4j-aot-training");
+            JvmProcess job = new JvmProcess(new Training(light, CHILD_CLASSES.toArray(String[]::new)), "mp4j-aot-training");
             byte[] self = SafeSerializer.javaSerialize(job);
             // A tree of its own (empty tree id): the training often outlives this process, and
             // the shared memory it creates must be removed when it ends, not when we do.
@@ -232,13 +256,17 @@ final class AotCache {
 
         /** Only the core paths: see {@link AotCache#flagsFor(List, boolean)}. */
         private final boolean light;
+        /** The caller's classes children run code of (see {@link AotCache#noteChildClass}). */
+        private final String[] childClasses;
 
-        Training(boolean light) {
+        Training(boolean light, String[] childClasses) {
             this.light = light;
+            this.childClasses = childClasses;
         }
 
         @Override
         public void run() throws Exception {
+            loadChildClasses(childClasses);
             arriveInQuickForm();
             dev.mp4j.queue.ProcessQueue<Object> q = dev.mp4j.queue.ProcessQueue.create();
             dev.mp4j.sync.ProcessLock lock = dev.mp4j.sync.ProcessLock.create();
@@ -276,6 +304,21 @@ final class AotCache {
             b.close();
             if (!light) {
                 arriveAsAChildWould();
+            }
+        }
+
+        /**
+         * Loads the caller's classes children run code of, without initializing them (no code of
+         * theirs runs here), and the classes their methods' signatures name: a child finding its
+         * target's body by reflection loads those too. A class that cannot load is skipped.
+         */
+        static void loadChildClasses(String[] names) {
+            for (String name : names) {
+                try {
+                    Class.forName(name, false, ClassLoader.getSystemClassLoader()).getDeclaredMethods();
+                } catch (Throwable t) {
+                    // not on the class path, or a signature names a missing class: training only
+                }
             }
         }
 

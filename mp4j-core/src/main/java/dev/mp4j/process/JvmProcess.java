@@ -216,6 +216,13 @@ public class JvmProcess implements Serializable {
                 return quick;
             }
         }
+        // Whose code the child runs, for the start-up cache (QuickForm notes a quick form's).
+        if (getClass() != JvmProcess.class) {
+            AotCache.noteChildClass(getClass().getName());
+        } else if (target != null) {
+            java.lang.invoke.SerializedLambda lambda = dev.mp4j.serial.SerializedLambdas.of(target);
+            AotCache.noteChildClass(lambda != null ? lambda.getCapturingClass() : target.getClass().getName());
+        }
         try {
             return SafeSerializer.javaSerialize(this);
         } catch (NotSerializableValueException e) {

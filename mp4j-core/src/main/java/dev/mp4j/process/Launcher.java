@@ -35,6 +35,14 @@ public sealed interface Launcher permits SpawnLauncher, WarmSpareLauncher {
         return AotCache.prepare(SpawnLauncher.childFlags(jvmOptions()), timeout);
     }
 
+    /** The same, with classes of the caller's that children run code of: see {@code Context.prepareStartupCache}. */
+    default boolean prepareStartupCache(java.time.Duration timeout, Class<?>... childClasses) throws InterruptedException {
+        for (Class<?> c : childClasses) {
+            AotCache.noteChildClass(c.getName());
+        }
+        return prepareStartupCache(timeout);
+    }
+
     /** Stops any JVMs kept ready. */
     default void shutdown() {
     }

@@ -34,6 +34,7 @@ final class QuickForm {
         if (lambda == null) {
             return null;
         }
+        AotCache.noteChildClass(lambda.getCapturingClass());
         try {
             ByteArrayOutputStream bytes = new ByteArrayOutputStream(512);
             DataOutputStream out = new DataOutputStream(bytes);

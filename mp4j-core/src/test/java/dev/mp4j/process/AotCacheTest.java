@@ -1,0 +1,63 @@
+package dev.mp4j.process;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.mp4j.serial.ProcessTarget;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+@Timeout(60)
+class AotCacheTest {
+
+    /** A process subclass: its own class is what its child runs code of. */
+    static final class Subclassed extends JvmProcess {
+        @Override
+        public void run() {
+        }
+    }
+
+    /** Lambdas written here, so that the class they are noted under is this one. */
+    static final class Elsewhere {
+        static ProcessTarget capturingAList(List<Integer> list) {
+            return () -> list.size();
+        }
+    }
+
+    @Test
+    void startingAProcessNotesTheClassWhoseCodeTheChildRuns() {
+        List<JvmProcess> ps = List.of(new JvmProcess(() -> { }), new Subclassed(),
+                new JvmProcess(Elsewhere.capturingAList(new ArrayList<>(List.of(1)))));
+        for (JvmProcess p : ps) {
+            p.start();
+            p.join();
+            assertEquals(0, p.exitCode(), p.name());
+        }
+        // A quick-form lambda, a subclass, and a lambda that travels in an object stream.
+        assertTrue(AotCache.childClasses().containsAll(List.of(AotCacheTest.class.getName(), Subclassed.class.getName(),
+                Elsewhere.class.getName())), AotCache.childClasses().toString());
+    }
+
+    /** Counts the initializations of {@link NeverInitialized}: nothing must run it. */
+    static final java.util.concurrent.atomic.AtomicInteger INITIALIZED = new java.util.concurrent.atomic.AtomicInteger();
+
+    static final class NeverInitialized {
+        static {
+            INITIALIZED.incrementAndGet();
+        }
+
+        static void method(Subclassed signatureClass) {
+        }
+    }
+
+    @Test
+    void trainingLoadsTheNotedClassesWithoutRunningTheirCode() {
+        // No code of the caller's runs in the training JVM, and a class that is not there is
+        // skipped rather than failing the training.
+        AotCache.Training.loadChildClasses(new String[] {"no.such.Clazz", NeverInitialized.class.getName()});
+        assertEquals(0, INITIALIZED.get(), "the class was initialized");
+    }
+}
