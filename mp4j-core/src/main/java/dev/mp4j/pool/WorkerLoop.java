@@ -154,13 +154,20 @@ final class WorkerLoop implements ProcessTarget {
 
     /**
      * Opens the class path's jars on a background thread. The first job names a class of the
-     * caller's (the function's), which the AOT cache does not hold: loading it opens and indexes
-     * every jar on the class path in turn, 8-25 ms measured, which would otherwise happen on the
-     * first job's critical path instead of beside the worker's own start.
+     * caller's (the function's), which the AOT cache holds only if the training knew of it
+     * ({@code Context.prepareStartupCache}): loading it otherwise opens and indexes every jar on
+     * the class path in turn, 8-25 ms measured, which would happen on the first job's critical
+     * path instead of beside the worker's own start. It looks for a class that no jar has, in a
+     * package of no module: a resource lookup would also open the JDK's module image, 4-6 ms more.
      */
     private static void openClassPath() {
-        Thread opener = new Thread(() -> ClassLoader.getSystemClassLoader().getResource("dev/mp4j/pool/.open-class-path"),
-                "mp4j-class-path");
+        Thread opener = new Thread(() -> {
+            try {
+                Class.forName("mp4j.classpath.Opener", false, ClassLoader.getSystemClassLoader());
+            } catch (ClassNotFoundException expected) {
+                // every jar was searched, so every jar is open
+            }
+        }, "mp4j-class-path");
         opener.setDaemon(true);
         opener.start();
     }
