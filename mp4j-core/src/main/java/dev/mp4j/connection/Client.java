@@ -34,9 +34,10 @@ public final class Client {
     }
 
     /**
-     * {@link #connect(SocketAddress, byte[])} within {@code timeout}, the TCP connection and the
+     * {@link #connect(SocketAddress, byte[])} within {@code timeout}, the connection and the
      * handshake together. Without it, connecting to a host that does not answer waits for the
-     * system's own limit, two minutes on Linux.
+     * system's own limit, two minutes on Linux, and to a local server whose accept queue is full,
+     * for ever.
      *
      * @throws java.net.SocketTimeoutException if the connection was not made in time
      * @throws AuthenticationException if a key is wrong, or the handshake did not finish in time
@@ -54,14 +55,8 @@ public final class Client {
         }
         SocketConnection conn;
         try {
-            if (timeout != null && address instanceof InetSocketAddress) {
-                // The socket view of the channel can bound a TCP connect (a Unix socket's connect
-                // does not wait on the network); 0 would mean no limit there.
-                try {
-                    channel.socket().connect(address, (int) Math.clamp(timeout.toMillis(), 1, Integer.MAX_VALUE));
-                } catch (java.net.SocketTimeoutException e) {
-                    throw new java.net.SocketTimeoutException("no connection to " + address + " within " + timeout);
-                }
+            if (timeout != null) {
+                connectWithin(channel, address, timeout);
             } else {
                 channel.connect(address);
             }
@@ -81,6 +76,42 @@ public final class Client {
         } catch (IOException | RuntimeException e) {
             conn.close();
             throw e;
+        }
+    }
+
+    /**
+     * Connects in blocking mode, closing the channel if that takes longer than {@code timeout}:
+     * closing is what ends a blocked connect, for TCP (a host that does not answer) and for a
+     * Unix socket alike (a server whose accept queue is full).
+     */
+    private static void connectWithin(SocketChannel channel, SocketAddress address, Duration timeout) throws IOException {
+        java.util.concurrent.atomic.AtomicInteger state = new java.util.concurrent.atomic.AtomicInteger();   // 0 connecting, 1 done, 2 late
+        Thread timer = Thread.ofPlatform().daemon().name("mp4j-connect-timeout").start(() -> {
+            try {
+                Thread.sleep(timeout);
+            } catch (InterruptedException connected) {
+                return;
+            }
+            if (state.compareAndSet(0, 2)) {
+                try {
+                    channel.close();
+                } catch (IOException ignored) {
+                    // closing only to end the connect
+                }
+            }
+        });
+        try {
+            channel.connect(address);
+        } catch (IOException e) {
+            if (state.get() == 2) {
+                throw new java.net.SocketTimeoutException("no connection to " + address + " within " + timeout);
+            }
+            throw e;
+        } finally {
+            timer.interrupt();
+        }
+        if (!state.compareAndSet(0, 1)) {
+            throw new java.net.SocketTimeoutException("no connection to " + address + " within " + timeout);
         }
     }
 }

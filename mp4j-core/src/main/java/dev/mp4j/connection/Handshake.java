@@ -60,6 +60,8 @@ final class Handshake {
     }
 
     static void answerChallenge(Connection conn, byte[] authkey, Duration timeout) throws IOException {
+        // One deadline for both answers awaited here, not one timeout each.
+        long deadline = System.nanoTime() + Math.max(0, timeout.toNanos());
         byte[] challenge = receive(conn, timeout);
         if (!startsWith(challenge, CHALLENGE)) {
             throw new AuthenticationException("Protocol error, expected challenge: " + printable(challenge));
@@ -75,7 +77,7 @@ final class Handshake {
             response = concat(SHA256_PREFIX, hmac("HmacSHA256", authkey, message));
         }
         conn.sendBytes(response);
-        byte[] verdict = receive(conn, timeout);
+        byte[] verdict = receive(conn, Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
         if (!Arrays.equals(verdict, WELCOME)) {
             throw new AuthenticationException("digest sent was rejected");
         }

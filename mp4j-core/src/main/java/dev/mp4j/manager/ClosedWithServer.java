@@ -5,6 +5,9 @@ package dev.mp4j.manager;
  * not a proxy still names it: a {@link SharedMemoryManager}'s tracker unlinks its segments then.
  */
 interface ClosedWithServer {
-    /** Called once, as the server stops, after its connections are closed. */
+    /**
+     * Called as the server stops, after its connections are closed; possibly a second time, for
+     * an object made while it stopped, so it must be idempotent.
+     */
     void serverClosed();
 }

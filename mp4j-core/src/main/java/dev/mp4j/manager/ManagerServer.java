@@ -16,7 +16,6 @@ import java.util.Arrays;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.IdentityHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
@@ -93,10 +92,12 @@ public final class ManagerServer implements AutoCloseable {
     private final AtomicLong nextTicket = new AtomicLong(java.util.concurrent.ThreadLocalRandom.current().nextLong() >>> 2);
     private final Set<Session> sessions = ConcurrentHashMap.newKeySet();
     /** Objects made here that have something to do when the server stops, freed or not. */
-    private final List<ClosedWithServer> closers = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final java.util.concurrent.CopyOnWriteArrayList<ClosedWithServer> closers = new java.util.concurrent.CopyOnWriteArrayList<>();
     private final CountDownLatch stopped = new CountDownLatch(1);
     private final Session localSession;
     private volatile boolean stopping;
+    /** Taken by the one {@link #close()} that does the work. */
+    private final java.util.concurrent.atomic.AtomicBoolean closing = new java.util.concurrent.atomic.AtomicBoolean();
 
     ManagerServer(Map<String, Registration> registry, SocketAddress address, byte[] authkey) throws IOException {
         this.registry = Map.copyOf(registry);
@@ -305,7 +306,7 @@ public final class ManagerServer implements AutoCloseable {
     /** Stops serving: closes the listener and every client connection. */
     @Override
     public void close() {
-        if (stopping) {
+        if (!closing.compareAndSet(false, true)) {
             return;
         }
         stopping = true;
@@ -550,8 +551,9 @@ public final class ManagerServer implements AutoCloseable {
             throw new ManagerException("this manager cannot make '" + typeId + "'; it serves " + new TreeSet<>(registry.keySet()));
         }
         Object referent = r.factory().create(Arrays.asList(args));
-        if (referent instanceof ClosedWithServer closer && !closers.contains(closer)) {
-            closers.add(closer);
+        if (referent instanceof ClosedWithServer closer && closers.addIfAbsent(closer) && stopping) {
+            // Made while the server stopped: its stop work may have missed it (it is idempotent).
+            closer.serverClosed();
         }
         Class<?> exposed = Class.forName(r.interfaceName(), false, referent == null ? getClass().getClassLoader()
                 : referent.getClass().getClassLoader() == null ? getClass().getClassLoader() : referent.getClass().getClassLoader());

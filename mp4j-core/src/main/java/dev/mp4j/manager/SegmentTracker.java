@@ -11,7 +11,7 @@ interface SegmentTracker {
     /** Starts tracking a segment's name. */
     void track(String name);
 
-    /** Unlinks the segment now and stops tracking it. */
+    /** Unlinks a tracked segment now and stops tracking it. */
     void release(String name);
 
     /** The names tracked, oldest first. */
@@ -20,9 +20,14 @@ interface SegmentTracker {
     /** The tracker as it lives in the server. */
     final class Server implements SegmentTracker, ClosedWithServer {
         private final java.util.Set<String> names = new java.util.LinkedHashSet<>();
+        private boolean closed;
 
         @Override
         public synchronized void track(String name) {
+            if (closed) {
+                // The client unlinks the segment itself when told so.
+                throw new IllegalStateException("the manager has shut down");
+            }
             // Refuses a name that is not a plain file name now, not at shutdown.
             dev.mp4j.shm.SharedSegment.exists(name);
             names.add(name);
@@ -30,8 +35,12 @@ interface SegmentTracker {
 
         @Override
         public void release(String name) {
+            boolean tracked;
             synchronized (this) {
-                names.remove(name);
+                tracked = names.remove(name);
+            }
+            if (!tracked) {
+                throw new IllegalArgumentException("'" + name + "' is not a segment of this manager");
             }
             dev.mp4j.shm.SharedSegment.unlink(name);
         }
@@ -45,11 +54,16 @@ interface SegmentTracker {
         public void serverClosed() {
             List<String> all;
             synchronized (this) {
+                closed = true;
                 all = List.copyOf(names);
                 names.clear();
             }
             for (String name : all) {
-                dev.mp4j.shm.SharedSegment.unlink(name);
+                try {
+                    dev.mp4j.shm.SharedSegment.unlink(name);
+                } catch (RuntimeException e) {
+                    System.err.println("mp4j: cannot unlink shared-memory segment " + name + ": " + e.getMessage());
+                }
             }
         }
     }

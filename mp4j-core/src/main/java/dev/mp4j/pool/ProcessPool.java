@@ -847,6 +847,14 @@ public final class ProcessPool implements ExecutorService {
         private final java.util.ArrayDeque<Task> inFlight = new java.util.ArrayDeque<>();
         private final java.util.ArrayDeque<R> ready = new java.util.ArrayDeque<>();
         private int chunkNo;
+        /**
+         * Done when any chunk in flight is: kept across {@code next(timeout)} calls that time out,
+         * so that polling does not hang a new listener on every chunk each time.
+         */
+        private CompletableFuture<Object> anyDone;
+        /** Changes with the chunks in flight; {@link #anyDone} is rebuilt when it does. */
+        private int inFlightVersion;
+        private int anyDoneVersion = -1;
 
         private final Progress progress;
 
@@ -870,6 +878,7 @@ public final class ProcessPool implements ExecutorService {
                     chunk.add(input.next());
                 }
                 inFlight.add(pool.submitChunk(function, functionId, chunk, "imap chunk #" + chunkNo++));
+                inFlightVersion++;
             }
         }
 
@@ -885,7 +894,7 @@ public final class ProcessPool implements ExecutorService {
         @Override
         public R next() {
             try {
-                return take(-1);
+                return take(false, 0);
             } catch (TimeoutException cannotHappen) {
                 throw new IllegalStateException(cannotHappen);
             }
@@ -893,28 +902,30 @@ public final class ProcessPool implements ExecutorService {
 
         @Override
         public R next(Duration timeout) throws TimeoutException {
-            return take(System.nanoTime() + Math.max(0, timeout.toNanos()));
+            return take(true, System.nanoTime() + Math.max(0, timeout.toNanos()));
         }
 
-        /** The next result, waiting until {@code deadline} (a nanoTime; -1: no limit). */
+        /** The next result, waiting until {@code deadline} (a nanoTime) if {@code timed}. */
         @SuppressWarnings("unchecked")
-        private R take(long deadline) throws TimeoutException {
+        private R take(boolean timed, long deadline) throws TimeoutException {
             if (!hasNext()) {
                 throw new NoSuchElementException();
             }
             while (ready.isEmpty()) {
                 fill();
-                Task done = ordered ? inFlight.peekFirst() : firstDone(deadline);
+                Task done = ordered ? inFlight.peekFirst() : firstDone(timed, deadline);
                 try {
-                    List<R> values = (List<R>) (deadline == -1 ? done.future.get()
+                    List<R> values = (List<R>) (!timed ? done.future.get()
                             : done.future.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS));
                     inFlight.remove(done);
+                    inFlightVersion++;
                     ready.addAll(values);
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                     throw new IllegalStateException("interrupted while waiting for a result", e);
                 } catch (ExecutionException e) {
                     inFlight.remove(done);
+                    inFlightVersion++;
                     Throwable cause = e.getCause();
                     if (cause instanceof RuntimeException re) {
                         throw re;
@@ -927,19 +938,22 @@ public final class ProcessPool implements ExecutorService {
             return ready.poll();
         }
 
-        private Task firstDone(long deadline) throws TimeoutException {
+        private Task firstDone(boolean timed, long deadline) throws TimeoutException {
             while (true) {
                 for (Task t : inFlight) {
                     if (t.future.isDone()) {
                         return t;
                     }
                 }
-                CompletableFuture<Object> any = CompletableFuture.anyOf(inFlight.stream().map(t -> t.future).toArray(CompletableFuture[]::new));
+                if (anyDone == null || anyDone.isDone() || anyDoneVersion != inFlightVersion) {
+                    anyDone = CompletableFuture.anyOf(inFlight.stream().map(t -> t.future).toArray(CompletableFuture[]::new));
+                    anyDoneVersion = inFlightVersion;
+                }
                 try {
-                    if (deadline == -1) {
-                        any.get();
+                    if (!timed) {
+                        anyDone.get();
                     } else {
-                        any.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+                        anyDone.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
                     }
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();

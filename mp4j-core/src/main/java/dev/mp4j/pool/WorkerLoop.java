@@ -84,11 +84,20 @@ final class WorkerLoop implements ProcessTarget {
             try {
                 Object function = functions.get(job.functionId());
                 if (job.function() != null) {
-                    function = decodeFunction(job.kind(), job.function());
+                    try {
+                        function = decodeFunction(job.kind(), job.function());
+                    } catch (Throwable t) {
+                        // The pool will not send it again (a function's id is kept while it is
+                        // reused): its later jobs must fail with this error too.
+                        function = new Undecodable(t);
+                    }
                     functions.put(job.functionId(), function);
                 }
                 if (function == null) {
                     throw new IllegalStateException("the pool sent job " + job.id() + " without its function");
+                }
+                if (function instanceof Undecodable u) {
+                    throw u.error();
                 }
                 decoded = System.nanoTime();
                 values = run(job, function);
@@ -130,6 +139,10 @@ final class WorkerLoop implements ProcessTarget {
      * {@link dev.mp4j.connection.Pipe#reduce}), captured by a lambda whose body calls this: the
      * child then reads no object stream before its first result.
      */
+    /** A function this worker could not decode, and why. */
+    private record Undecodable(Throwable error) {
+    }
+
     /**
      * A lambda call's function: its shape, and its body when that is a static method, which is
      * then called with each call's captured values instead of making a lambda object each time.

@@ -41,7 +41,8 @@ public final class SimpleProcessQueue<E> implements Serializable {
     /**
      * Puts an item, waiting at most {@code timeout} for room: the queue holds what its ring holds
      * (16 MiB by default), and a put beyond that waits for a consumer. Python's SimpleQueue has
-     * no such form.
+     * no such form. An item larger than the whole ring streams through it as a consumer reads,
+     * and once it has begun to, the put waits for that consumer without a limit.
      *
      * @throws QueueFullException if there was no room within {@code timeout}
      */

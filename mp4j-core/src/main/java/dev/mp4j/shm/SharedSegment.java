@@ -240,8 +240,9 @@ public final class SharedSegment implements AutoCloseable {
     }
 
     /**
-     * Removes a segment by name, as its creator's {@link #unlink()} would: what a
-     * {@code SharedMemoryManager}'s server does at shutdown with the segments its clients made.
+     * Removes a segment by name: what a {@code SharedMemoryManager}'s server does at shutdown
+     * with the segments its clients made. A name the caller's process tree recorded for its
+     * resource tracker (an explicit name made in this tree) is forgotten there too.
      *
      * @return whether the name existed
      * @throws IllegalArgumentException for a name that is not a plain file name

@@ -128,9 +128,12 @@ class SocketConnectionTest {
         // A listening socket nobody accepts on: the kernel completes the TCP connection, and
         // the challenge never comes.
         try (java.net.ServerSocket silent = new java.net.ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress())) {
+            long t0 = System.nanoTime();
             AuthenticationException e = assertThrows(AuthenticationException.class,
                     () -> Client.connect(silent.getLocalSocketAddress(), key, Duration.ofMillis(200)));
             assertTrue(e.getMessage().contains("no answer within"), e.getMessage());
+            // Not the default 20 s of a handshake: the caller's 200 ms (with room for a slow machine).
+            assertTrue(System.nanoTime() - t0 < 10_000_000_000L, "the timeout was not honoured");
         }
         // A full accept queue: the kernel drops the connection's first packet, so the TCP
         // connect itself is what must give up.
@@ -156,6 +159,38 @@ class SocketConnectionTest {
                     s.close();
                 }
             }
+        }
+    }
+
+    @Test
+    void aClientConnectWithATimeoutGivesUpOnAUnixSocketWhoseQueueIsFull() throws Exception {
+        java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("mp4j-test-");
+        java.net.UnixDomainSocketAddress address = java.net.UnixDomainSocketAddress.of(dir.resolve("s"));
+        List<java.nio.channels.SocketChannel> fillers = new ArrayList<>();
+        try (java.nio.channels.ServerSocketChannel server = java.nio.channels.ServerSocketChannel.open(java.net.StandardProtocolFamily.UNIX)) {
+            server.bind(address, 1);
+            // Fill the accept queue without blocking: a non-blocking connect fails once it is full.
+            boolean full = false;
+            for (int i = 0; i < 64 && !full; i++) {
+                java.nio.channels.SocketChannel c = java.nio.channels.SocketChannel.open(java.net.StandardProtocolFamily.UNIX);
+                fillers.add(c);
+                c.configureBlocking(false);
+                try {
+                    c.connect(address);
+                } catch (java.io.IOException queueFull) {
+                    full = true;
+                }
+            }
+            assertTrue(full, "the accept queue never filled");
+            java.net.SocketTimeoutException e = assertThrows(java.net.SocketTimeoutException.class,
+                    () -> Client.connect(address, "k".getBytes(), Duration.ofMillis(200)));
+            assertTrue(e.getMessage().contains("within PT0.2S"), e.getMessage());
+        } finally {
+            for (java.nio.channels.SocketChannel c : fillers) {
+                c.close();
+            }
+            java.nio.file.Files.deleteIfExists(dir.resolve("s"));
+            java.nio.file.Files.deleteIfExists(dir);
         }
     }
 }

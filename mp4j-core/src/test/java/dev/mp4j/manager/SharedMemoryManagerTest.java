@@ -45,7 +45,7 @@ class SharedMemoryManagerTest {
             // Unmapping stays ours, as in Python; the names are the server's to remove.
             block.close();
             totals.close();
-            assertTrue(SharedSegment.exists(blockName), "closing a view must not unlink");
+            assertTrue(SharedSegment.exists(blockName) && SharedSegment.exists(listName), "closing a view must not unlink");
         }
         assertFalse(SharedSegment.exists(blockName), blockName + " left behind");
         assertFalse(SharedSegment.exists(listName), listName + " left behind");
