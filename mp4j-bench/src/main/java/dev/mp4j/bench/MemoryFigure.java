@@ -59,7 +59,7 @@ public final class MemoryFigure implements Figure {
             for (int r = 0; r < reps; r++) {
                 try (ProcessPool pool = ProcessPool.create(ProcessPool.Options.defaults().withProcesses(2).withContext(ctx))) {
                     pool.map(x -> Math.abs(x), java.util.stream.IntStream.range(0, 100).boxed().toList());
-                    List<Long> pids = pool.workerPids();
+                    List<Long> pids = startedWorkers(pool);
                     for (long pid : pids) {
                         settle(pid);
                     }
@@ -90,6 +90,23 @@ public final class MemoryFigure implements Figure {
             List<Double> runs = samples.stream().map(s -> s.get(k[0])).toList();
             out.add(new BenchRecord(12, "memory." + what + "." + k[1], "MiB", params, runs, false));
         }
+    }
+
+    /**
+     * The pool's worker pids once every worker is up: a slot reports pid 0 until then, and a
+     * short map may finish on the first worker alone, before the second has started.
+     */
+    private static List<Long> startedWorkers(ProcessPool pool) throws InterruptedException {
+        long deadline = System.nanoTime() + 20_000_000_000L;
+        List<Long> pids = pool.workerPids();
+        while (pids.contains(0L)) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("a pool worker did not start: " + pids);
+            }
+            Thread.sleep(20);
+            pids = pool.workerPids();
+        }
+        return pids;
     }
 
     static void settle(long pid) throws Exception {
