@@ -302,6 +302,7 @@ public class BaseManager implements AutoCloseable {
     /** Waits until the server's socket exists (it is bound and listening), or the server died. */
     private void awaitSocket(JvmProcess p, java.nio.file.Path socket) {
         long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
+        long nap = 50_000;
         while (!java.nio.file.Files.exists(socket)) {
             if (!p.isAlive()) {
                 p.join();
@@ -313,7 +314,10 @@ public class BaseManager implements AutoCloseable {
                 p.join();
                 throw new ManagerException("the manager process did not listen within " + START_TIMEOUT);
             }
-            java.util.concurrent.locks.LockSupport.parkNanos(100_000);
+            // From 50 µs up to 1 ms: a warm spare listens within a millisecond or two, a fresh
+            // JVM after some 40 ms, during which waking every 100 µs took CPU it needed.
+            java.util.concurrent.locks.LockSupport.parkNanos(nap);
+            nap = Math.min(nap * 2, 1_000_000);
         }
     }
 
