@@ -4,18 +4,23 @@ import dev.mp4j.shm.ByteRing;
 
 import dev.mp4j.shm.SharedSegment;
 import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
+import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 
 /**
  * This process's mapping of one pipe's segment, shared by the ends open here, and the holder
  * bookkeeping that turns "every holder of an end is closed or dead" into EOF for the peer.
  */
 final class PipeSegment {
-    private static final VarHandle INT = ValueLayout.JAVA_INT.varHandle();
+    /** A view of a ByteBuffer, not of a layout: see ByteRing on what a layout's first var handle costs a JVM. */
+    private static final VarHandle INT = MethodHandles.byteBufferViewVarHandle(int[].class, ByteOrder.nativeOrder());
     private static final int MY_PID = (int) ProcessHandle.current().pid();
     private final SharedSegment shm;
     private final MemorySegment memory;
+    /** The segment's header words, native order, for {@link #INT}. */
+    private final ByteBuffer words;
     private final boolean duplex;
     private final int capacity;
     private final ByteRing[] rings;
@@ -24,12 +29,13 @@ final class PipeSegment {
     private PipeSegment(SharedSegment shm) {
         this.shm = shm;
         this.memory = shm.memory();
-        if (memory.get(ValueLayout.JAVA_INT, PipeLayout.MAGIC_OFFSET) != PipeLayout.MAGIC) {
+        this.words = header(memory);
+        if ((int) INT.getVolatile(words, (int) PipeLayout.MAGIC_OFFSET) != PipeLayout.MAGIC) {
             shm.close();
             throw new IllegalStateException("shared-memory segment '" + shm.name() + "' is not an mp4j pipe");
         }
-        this.duplex = memory.get(ValueLayout.JAVA_INT, PipeLayout.DUPLEX_OFFSET) != 0;
-        this.capacity = memory.get(ValueLayout.JAVA_INT, PipeLayout.CAPACITY_OFFSET);
+        this.duplex = words.getInt((int) PipeLayout.DUPLEX_OFFSET) != 0;
+        this.capacity = words.getInt((int) PipeLayout.CAPACITY_OFFSET);
         this.rings = new ByteRing[duplex ? 2 : 1];
         for (int i = 0; i < rings.length; i++) {
             rings[i] = new ByteRing(memory, PipeLayout.ringOffset(i, capacity), capacity);
@@ -41,12 +47,17 @@ final class PipeSegment {
             throw new IllegalArgumentException("pipe capacity must be a power of two of at least 4096, got " + capacity);
         }
         SharedSegment shm = SharedSegment.create(PipeLayout.segmentSize(duplex, capacity));
-        MemorySegment m = shm.memory();
-        m.set(ValueLayout.JAVA_INT, PipeLayout.VERSION_OFFSET, PipeLayout.VERSION);
-        m.set(ValueLayout.JAVA_INT, PipeLayout.DUPLEX_OFFSET, duplex ? 1 : 0);
-        m.set(ValueLayout.JAVA_INT, PipeLayout.CAPACITY_OFFSET, capacity);
-        INT.setRelease(m, PipeLayout.MAGIC_OFFSET, PipeLayout.MAGIC);
+        ByteBuffer m = header(shm.memory());
+        m.putInt((int) PipeLayout.VERSION_OFFSET, PipeLayout.VERSION);
+        m.putInt((int) PipeLayout.DUPLEX_OFFSET, duplex ? 1 : 0);
+        m.putInt((int) PipeLayout.CAPACITY_OFFSET, capacity);
+        INT.setRelease(m, (int) PipeLayout.MAGIC_OFFSET, PipeLayout.MAGIC);
         return new PipeSegment(shm);
+    }
+
+    /** The words before the first ring (counts, holders, locks), as a native-order buffer. */
+    private static ByteBuffer header(MemorySegment memory) {
+        return memory.asSlice(0, PipeLayout.ringOffset(0, 4096)).asByteBuffer().order(ByteOrder.nativeOrder());
     }
 
     static PipeSegment attach(String name) {
@@ -84,15 +95,15 @@ final class PipeSegment {
     /** Records {@code pid} as a holder of {@code end}; returns the slot. */
     int acquireSlot(int end, int pid) {
         for (int slot = 0; slot < PipeLayout.HOLDER_SLOTS; slot++) {
-            if (INT.compareAndSet(memory, PipeLayout.holderOffset(end, slot), 0, pid)) {
-                INT.getAndAdd(memory, PipeLayout.openCountOffset(end), 1);
+            if (INT.compareAndSet(words, (int) PipeLayout.holderOffset(end, slot), 0, pid)) {
+                INT.getAndAdd(words, (int) PipeLayout.openCountOffset(end), 1);
                 return slot;
             }
         }
         reapDeadHolders(end);
         for (int slot = 0; slot < PipeLayout.HOLDER_SLOTS; slot++) {
-            if (INT.compareAndSet(memory, PipeLayout.holderOffset(end, slot), 0, pid)) {
-                INT.getAndAdd(memory, PipeLayout.openCountOffset(end), 1);
+            if (INT.compareAndSet(words, (int) PipeLayout.holderOffset(end, slot), 0, pid)) {
+                INT.getAndAdd(words, (int) PipeLayout.openCountOffset(end), 1);
                 return slot;
             }
         }
@@ -105,15 +116,15 @@ final class PipeSegment {
             return slot;
         }
         if (slot >= 0 && slot < PipeLayout.HOLDER_SLOTS
-                && INT.compareAndSet(memory, PipeLayout.holderOffset(end, slot), fromPid, MY_PID)) {
+                && INT.compareAndSet(words, (int) PipeLayout.holderOffset(end, slot), fromPid, MY_PID)) {
             return slot;
         }
         return acquireSlot(end, MY_PID);
     }
 
     void releaseSlot(int end, int slot) {
-        if (INT.compareAndSet(memory, PipeLayout.holderOffset(end, slot), MY_PID, 0)) {
-            INT.getAndAdd(memory, PipeLayout.openCountOffset(end), -1);
+        if (INT.compareAndSet(words, (int) PipeLayout.holderOffset(end, slot), MY_PID, 0)) {
+            INT.getAndAdd(words, (int) PipeLayout.openCountOffset(end), -1);
         }
     }
 
@@ -123,7 +134,7 @@ final class PipeSegment {
     }
 
     int openCount(int end) {
-        return (int) INT.getVolatile(memory, PipeLayout.openCountOffset(end));
+        return (int) INT.getVolatile(words, (int) PipeLayout.openCountOffset(end));
     }
 
     /** Whether some live process still holds {@code end} open; forgets dead holders on the way. */
@@ -138,9 +149,9 @@ final class PipeSegment {
     private void reapDeadHolders(int end) {
         for (int slot = 0; slot < PipeLayout.HOLDER_SLOTS; slot++) {
             long offset = PipeLayout.holderOffset(end, slot);
-            int pid = (int) INT.getVolatile(memory, offset);
-            if (pid != 0 && pid != MY_PID && !alive(pid) && INT.compareAndSet(memory, offset, pid, 0)) {
-                INT.getAndAdd(memory, PipeLayout.openCountOffset(end), -1);
+            int pid = (int) INT.getVolatile(words, (int) offset);
+            if (pid != 0 && pid != MY_PID && !alive(pid) && INT.compareAndSet(words, (int) offset, pid, 0)) {
+                INT.getAndAdd(words, (int) PipeLayout.openCountOffset(end), -1);
             }
         }
     }

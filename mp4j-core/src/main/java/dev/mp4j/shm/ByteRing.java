@@ -3,7 +3,10 @@ package dev.mp4j.shm;
 import java.io.IOException;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 
 /**
  * A single-producer, single-consumer byte stream in shared memory: one direction of a pipe, and
@@ -29,15 +32,22 @@ import java.lang.invoke.VarHandle;
 public final class ByteRing {
     /** Bytes of header before the data. */
     public static final long HEADER = 256;
-    static final long TAIL = 0;
-    static final long HEAD = 64;
-    static final long DATA_SEQ = 128;
-    static final long READER_WAITING = 132;
-    static final long SPACE_SEQ = 192;
-    static final long WRITER_WAITING = 196;
+    static final int TAIL = 0;
+    static final int HEAD = 64;
+    static final int DATA_SEQ = 128;
+    static final int READER_WAITING = 132;
+    static final int SPACE_SEQ = 192;
+    static final int WRITER_WAITING = 196;
 
-    private static final VarHandle LONG_HANDLE = ValueLayout.JAVA_LONG.varHandle();
-    private static final VarHandle INT_HANDLE = ValueLayout.JAVA_INT.varHandle();
+    /*
+     * The header's words are reached through views of a ByteBuffer, not of the MemorySegment:
+     * a MemorySegment layout's first var handle (and its first get or set, which use one) costs a
+     * fresh JVM 10-16 ms, even with the AOT cache, for the method handles LayoutPath makes as it
+     * initializes; a pool worker paid that before its first message. Bulk copies stay on the
+     * segment, which needs no var handle.
+     */
+    private static final VarHandle LONG_HANDLE = MethodHandles.byteBufferViewVarHandle(long[].class, ByteOrder.nativeOrder());
+    private static final VarHandle INT_HANDLE = MethodHandles.byteBufferViewVarHandle(int[].class, ByteOrder.nativeOrder());
     /** How long a waiting side spins before it sleeps. */
     static final long SPIN_NANOS = Long.getLong("mp4j.pipe.spinNanos", 20_000);
     /** Whether a spinning reader yields its core now and then ({@code -Dmp4j.pipe.spinYield=false}: never). */
@@ -56,7 +66,11 @@ public final class ByteRing {
     }
 
     private final MemorySegment ring;
+    /** The header (a direct buffer in native order), for the var handles above. */
+    private final ByteBuffer header;
     private final MemorySegment data;
+    /** The data as a direct buffer (big-endian), for single bytes and frame lengths. */
+    private final ByteBuffer dataBytes;
     private final MemorySegment dataSeq;
     private final MemorySegment spaceSeq;
     private final int capacity;
@@ -68,7 +82,9 @@ public final class ByteRing {
             throw new IllegalArgumentException("ring capacity must be a power of two, got " + capacity);
         }
         this.ring = segment.asSlice(offset, HEADER + capacity);
+        this.header = ring.asSlice(0, HEADER).asByteBuffer().order(ByteOrder.nativeOrder());
         this.data = ring.asSlice(HEADER, capacity);
+        this.dataBytes = data.asByteBuffer();
         this.dataSeq = ring.asSlice(DATA_SEQ, 4);
         this.spaceSeq = ring.asSlice(SPACE_SEQ, 4);
         this.capacity = capacity;
@@ -98,11 +114,11 @@ public final class ByteRing {
 
     /** Starts a frame: bytes appended are published by {@link #endWrite()} (or earlier, in steps). */
     public void beginWrite() {
-        long tail = (long) LONG_HANDLE.getOpaque(ring, TAIL);
+        long tail = (long) LONG_HANDLE.getOpaque(header, TAIL);
         Cursor c = cursor;
         c.tail = tail;
         c.published = tail;
-        c.head = (long) LONG_HANDLE.getAcquire(ring, HEAD);
+        c.head = (long) LONG_HANDLE.getAcquire(header, HEAD);
     }
 
     /** Appends bytes to the frame begun, waiting for space as needed. */
@@ -126,26 +142,25 @@ public final class ByteRing {
 
     /** The writer's published position (bytes ever written). */
     public long tail() {
-        return (long) LONG_HANDLE.getAcquire(ring, TAIL);
+        return (long) LONG_HANDLE.getAcquire(header, TAIL);
     }
 
     /** The reader's position (bytes ever read). */
     public long head() {
-        return (long) LONG_HANDLE.getAcquire(ring, HEAD);
+        return (long) LONG_HANDLE.getAcquire(header, HEAD);
     }
 
-    private static final ValueLayout.OfInt BIG_ENDIAN_INT = ValueLayout.JAVA_INT_UNALIGNED.withOrder(java.nio.ByteOrder.BIG_ENDIAN);
 
     /** Reads the big-endian int at absolute stream position {@code position} without consuming it. */
     public int peekInt(long position) {
         long index = position & mask;
         if (index + 4 <= capacity) {
             // One access instead of four: each costs a microsecond while the caller is interpreted.
-            return data.get(BIG_ENDIAN_INT, index);
+            return dataBytes.getInt((int) index);
         }
         int v = 0;
         for (int i = 0; i < 4; i++) {
-            v = (v << 8) | (data.get(ValueLayout.JAVA_BYTE, (position + i) & mask) & 0xFF);
+            v = (v << 8) | (dataBytes.get((int) ((position + i) & mask)) & 0xFF);
         }
         return v;
     }
@@ -171,8 +186,8 @@ public final class ByteRing {
      * which is most of its cost while the reader is still interpreted.
      */
     public byte[] takeMessage(long maxLength) {
-        long head = (long) LONG_HANDLE.getOpaque(ring, HEAD);
-        long available = (long) LONG_HANDLE.getAcquire(ring, TAIL) - head;
+        long head = (long) LONG_HANDLE.getOpaque(header, HEAD);
+        long available = (long) LONG_HANDLE.getAcquire(header, TAIL) - head;
         if (available < 4) {
             return null;
         }
@@ -203,12 +218,12 @@ public final class ByteRing {
 
     /** Reads the byte at absolute stream position {@code position} without consuming it. */
     public byte peekByte(long position) {
-        return data.get(ValueLayout.JAVA_BYTE, position & mask);
+        return dataBytes.get((int) (position & mask));
     }
 
     /** Writes a byte at absolute stream position {@code position} (recovery of an abandoned frame). */
     public void pokeByte(long position, byte b) {
-        data.set(ValueLayout.JAVA_BYTE, position & mask, b);
+        dataBytes.put((int) (position & mask), b);
     }
 
     /** Publishes the writer's position directly (recovery of an abandoned frame). */
@@ -218,10 +233,10 @@ public final class ByteRing {
 
     /** Moves the reader to {@code position} (skipping bytes), freeing the space. */
     public void skipTo(long position) {
-        LONG_HANDLE.setRelease(ring, HEAD, position);
+        LONG_HANDLE.setRelease(header, HEAD, position);
         VarHandle.fullFence();
-        if ((int) INT_HANDLE.getVolatile(ring, WRITER_WAITING) != 0) {
-            INT_HANDLE.getAndAdd(ring, SPACE_SEQ, 1);
+        if ((int) INT_HANDLE.getVolatile(header, WRITER_WAITING) != 0) {
+            INT_HANDLE.getAndAdd(header, SPACE_SEQ, 1);
             Futex.wake(spaceSeq, Integer.MAX_VALUE);
         }
     }
@@ -232,7 +247,7 @@ public final class ByteRing {
 
     /** Bytes that can be written now without waiting. */
     public long freeSpace() {
-        return capacity - ((long) LONG_HANDLE.getAcquire(ring, TAIL) - (long) LONG_HANDLE.getAcquire(ring, HEAD));
+        return capacity - ((long) LONG_HANDLE.getAcquire(header, TAIL) - (long) LONG_HANDLE.getAcquire(header, HEAD));
     }
 
     /**
@@ -244,8 +259,8 @@ public final class ByteRing {
         long start = System.nanoTime();
         try {
             while (true) {
-                int seq = (int) INT_HANDLE.getVolatile(ring, SPACE_SEQ);
-                INT_HANDLE.setVolatile(ring, WRITER_WAITING, 1);
+                int seq = (int) INT_HANDLE.getVolatile(header, SPACE_SEQ);
+                INT_HANDLE.setVolatile(header, WRITER_WAITING, 1);
                 VarHandle.fullFence();
                 if (freeSpace() >= want) {
                     return true;
@@ -267,7 +282,7 @@ public final class ByteRing {
                 Futex.await(spaceSeq, seq, slice);
             }
         } finally {
-            INT_HANDLE.setVolatile(ring, WRITER_WAITING, 0);
+            INT_HANDLE.setVolatile(header, WRITER_WAITING, 0);
         }
     }
 
@@ -286,7 +301,7 @@ public final class ByteRing {
         while (len > 0) {
             long free = capacity - (c.tail - c.head);
             if (free == 0) {
-                c.head = (long) LONG_HANDLE.getAcquire(ring, HEAD);
+                c.head = (long) LONG_HANDLE.getAcquire(header, HEAD);
                 free = capacity - (c.tail - c.head);
                 if (free == 0) {
                     publish(c.tail);
@@ -310,22 +325,22 @@ public final class ByteRing {
 
     /** Copies out at least one and at most {@code len} bytes, waiting for data; -1 at EOF. */
     public int read(byte[] dst, int off, int len, Peer peer) throws IOException {
-        long head = (long) LONG_HANDLE.getOpaque(ring, HEAD);
-        long available = (long) LONG_HANDLE.getAcquire(ring, TAIL) - head;
+        long head = (long) LONG_HANDLE.getOpaque(header, HEAD);
+        long available = (long) LONG_HANDLE.getAcquire(header, TAIL) - head;
         if (available == 0) {
             int state = awaitData(-1, peer);
             if (state < 0) {
                 return -1;
             }
-            available = (long) LONG_HANDLE.getAcquire(ring, TAIL) - head;
+            available = (long) LONG_HANDLE.getAcquire(header, TAIL) - head;
         }
         int index = (int) (head & mask);
         int n = (int) Math.min(Math.min(available, len), capacity - index);
         MemorySegment.copy(data, ValueLayout.JAVA_BYTE, index, dst, off, n);
-        LONG_HANDLE.setRelease(ring, HEAD, head + n);
+        LONG_HANDLE.setRelease(header, HEAD, head + n);
         VarHandle.fullFence();
-        if ((int) INT_HANDLE.getVolatile(ring, WRITER_WAITING) != 0) {
-            INT_HANDLE.getAndAdd(ring, SPACE_SEQ, 1);
+        if ((int) INT_HANDLE.getVolatile(header, WRITER_WAITING) != 0) {
+            INT_HANDLE.getAndAdd(header, SPACE_SEQ, 1);
             Futex.wake(spaceSeq, Integer.MAX_VALUE);
         }
         return n;
@@ -333,7 +348,7 @@ public final class ByteRing {
 
     /** Whether any unread byte is there. */
     public boolean hasData() {
-        return (long) LONG_HANDLE.getAcquire(ring, TAIL) != (long) LONG_HANDLE.getAcquire(ring, HEAD);
+        return (long) LONG_HANDLE.getAcquire(header, TAIL) != (long) LONG_HANDLE.getAcquire(header, HEAD);
     }
 
     /**
@@ -365,8 +380,8 @@ public final class ByteRing {
         }
         try {
             while (true) {
-                int seq = (int) INT_HANDLE.getVolatile(ring, DATA_SEQ);
-                INT_HANDLE.setVolatile(ring, READER_WAITING, 1);
+                int seq = (int) INT_HANDLE.getVolatile(header, DATA_SEQ);
+                INT_HANDLE.setVolatile(header, READER_WAITING, 1);
                 VarHandle.fullFence();
                 if (hasData()) {
                     return 1;
@@ -391,7 +406,7 @@ public final class ByteRing {
                 Futex.await(dataSeq, seq, slice);
             }
         } finally {
-            INT_HANDLE.setVolatile(ring, READER_WAITING, 0);
+            INT_HANDLE.setVolatile(header, READER_WAITING, 0);
         }
     }
 
@@ -399,7 +414,7 @@ public final class ByteRing {
         long deadlineSpin = System.nanoTime() + SPIN_NANOS;
         int spins = 0;
         while (true) {
-            long head = (long) LONG_HANDLE.getAcquire(ring, HEAD);
+            long head = (long) LONG_HANDLE.getAcquire(header, HEAD);
             if (tail - head < capacity) {
                 return head;
             }
@@ -410,10 +425,10 @@ public final class ByteRing {
         }
         try {
             while (true) {
-                int seq = (int) INT_HANDLE.getVolatile(ring, SPACE_SEQ);
-                INT_HANDLE.setVolatile(ring, WRITER_WAITING, 1);
+                int seq = (int) INT_HANDLE.getVolatile(header, SPACE_SEQ);
+                INT_HANDLE.setVolatile(header, WRITER_WAITING, 1);
                 VarHandle.fullFence();
-                long head = (long) LONG_HANDLE.getAcquire(ring, HEAD);
+                long head = (long) LONG_HANDLE.getAcquire(header, HEAD);
                 if (tail - head < capacity) {
                     return head;
                 }
@@ -429,23 +444,23 @@ public final class ByteRing {
                 Futex.await(spaceSeq, seq, SLEEP_SLICE_NANOS);
             }
         } finally {
-            INT_HANDLE.setVolatile(ring, WRITER_WAITING, 0);
+            INT_HANDLE.setVolatile(header, WRITER_WAITING, 0);
         }
     }
 
     private void publish(long tail) {
-        LONG_HANDLE.setRelease(ring, TAIL, tail);
+        LONG_HANDLE.setRelease(header, TAIL, tail);
         VarHandle.fullFence();
-        if ((int) INT_HANDLE.getVolatile(ring, READER_WAITING) != 0) {
-            INT_HANDLE.getAndAdd(ring, DATA_SEQ, 1);
+        if ((int) INT_HANDLE.getVolatile(header, READER_WAITING) != 0) {
+            INT_HANDLE.getAndAdd(header, DATA_SEQ, 1);
             Futex.wake(dataSeq, Integer.MAX_VALUE);
         }
     }
 
     /** Wakes every sleeper on this ring so it re-checks (used when an end closes). */
     public void wakeAll() {
-        INT_HANDLE.getAndAdd(ring, DATA_SEQ, 1);
-        INT_HANDLE.getAndAdd(ring, SPACE_SEQ, 1);
+        INT_HANDLE.getAndAdd(header, DATA_SEQ, 1);
+        INT_HANDLE.getAndAdd(header, SPACE_SEQ, 1);
         Futex.wake(dataSeq, Integer.MAX_VALUE);
         Futex.wake(spaceSeq, Integer.MAX_VALUE);
     }

@@ -1,6 +1,5 @@
 package dev.mp4j.shm;
 
-import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.Linker;
 import java.lang.foreign.MemorySegment;
@@ -46,8 +45,12 @@ public final class Futex {
     /** Addresses of the words whose wakes were skipped before the link was done (a few, at most 1024). */
     private static final java.util.Set<Long> SKIPPED = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private static final int MAX_SKIPPED = 1024;
-    private static final ThreadLocal<MemorySegment> TIMESPEC =
-            ThreadLocal.withInitial(() -> Arena.ofAuto().allocate(16, 8));
+    /**
+     * A thread's timespec for the wait call: written through a ByteBuffer, not a layout (a
+     * layout's first var handle costs a fresh JVM 10-16 ms: see ByteRing).
+     */
+    private static final ThreadLocal<java.nio.ByteBuffer> TIMESPEC =
+            ThreadLocal.withInitial(() -> java.nio.ByteBuffer.allocateDirect(16).order(java.nio.ByteOrder.nativeOrder()));
 
     /** Null until linked (and for good where linking failed). */
     private static volatile MethodHandle wait;
@@ -136,7 +139,7 @@ public final class Futex {
             if (!failed) {
                 prepare();
             }
-            if (word.get(ValueLayout.JAVA_INT, 0) == expected) {
+            if (word.asByteBuffer().order(java.nio.ByteOrder.nativeOrder()).getInt(0) == expected) {
                 // Like the system call, a nap ignores interrupts (callers check them between
                 // slices); an interrupted thread would otherwise not nap at all, and spin.
                 boolean interrupted = Thread.interrupted();
@@ -151,12 +154,12 @@ public final class Futex {
         if (System.nanoTime() - shortSleepsUntil < 0) {
             nanos = Math.min(nanos, SHORT_SLEEP_NANOS);
         }
-        MemorySegment ts = TIMESPEC.get();
-        ts.set(ValueLayout.JAVA_LONG, 0, nanos / 1_000_000_000L);
-        ts.set(ValueLayout.JAVA_LONG, 8, nanos % 1_000_000_000L);
+        java.nio.ByteBuffer ts = TIMESPEC.get();
+        ts.putLong(0, nanos / 1_000_000_000L);
+        ts.putLong(8, nanos % 1_000_000_000L);
         try {
             long ignored = (long) w.invokeExact(SYS_FUTEX, word.address(), FUTEX_WAIT, expected,
-                    ts.address(), 0L, 0);
+                    MemorySegment.ofBuffer(ts).address(), 0L, 0);
         } catch (Throwable t) {
             throw new IllegalStateException("futex wait failed", t);
         }

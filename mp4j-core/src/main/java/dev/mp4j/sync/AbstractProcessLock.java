@@ -177,7 +177,7 @@ abstract class AbstractProcessLock implements Lock, Serializable {
      * thread may release has no owning thread to record.
      */
     final int releaseWord() {
-        int old = (int) SharedRecord.INT.getAndSet(record.memory, LOCK_WORD, 0);
+        int old = (int) SharedRecord.INT.getAndSet(record.words, (int) LOCK_WORD, 0);
         if ((old & WAITERS) != 0) {
             record.wake(LOCK_WORD, 1);
         }

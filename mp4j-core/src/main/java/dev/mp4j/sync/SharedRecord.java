@@ -6,8 +6,10 @@ import java.io.InvalidObjectException;
 import java.io.Serial;
 import java.io.Serializable;
 import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
+import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -18,8 +20,12 @@ import java.util.concurrent.TimeUnit;
 final class SharedRecord implements Serializable {
     @Serial
     private static final long serialVersionUID = 1L;
-    static final VarHandle INT = ValueLayout.JAVA_INT.varHandle();
-    static final VarHandle LONG = ValueLayout.JAVA_LONG.varHandle();
+    /*
+     * Views of a ByteBuffer over the record, not of a layout: a layout's first var handle costs
+     * a fresh JVM 10-16 ms, even with the AOT cache (see dev.mp4j.shm.ByteRing).
+     */
+    static final VarHandle INT = MethodHandles.byteBufferViewVarHandle(int[].class, ByteOrder.nativeOrder());
+    static final VarHandle LONG = MethodHandles.byteBufferViewVarHandle(long[].class, ByteOrder.nativeOrder());
     static final int MY_PID = (int) ProcessHandle.current().pid();
     /** How long a sleeper sleeps before it looks again (for a dead owner, a deadline, an interrupt). */
     static final long SLICE_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
@@ -28,12 +34,15 @@ final class SharedRecord implements Serializable {
 
     private final transient SharedSegment segment;
     final transient MemorySegment memory;
+    /** {@link #memory} as a native-order buffer, for {@link #INT} and {@link #LONG}. */
+    final transient ByteBuffer words;
     private final String name;
     private final long offset;
 
     SharedRecord(SharedSegment segment, long offset, long size) {
         this.segment = segment;
         this.memory = segment.memory().asSlice(offset, size);
+        this.words = memory.asByteBuffer().order(ByteOrder.nativeOrder());
         this.name = segment.name();
         this.offset = offset;
     }
@@ -61,19 +70,19 @@ final class SharedRecord implements Serializable {
     }
 
     int getInt(long at) {
-        return (int) INT.getVolatile(memory, at);
+        return (int) INT.getVolatile(words, (int) at);
     }
 
     void setInt(long at, int v) {
-        INT.setVolatile(memory, at, v);
+        INT.setVolatile(words, (int) at, v);
     }
 
     boolean casInt(long at, int expect, int update) {
-        return INT.compareAndSet(memory, at, expect, update);
+        return INT.compareAndSet(words, (int) at, expect, update);
     }
 
     int addInt(long at, int delta) {
-        return (int) INT.getAndAdd(memory, at, delta);
+        return (int) INT.getAndAdd(words, (int) at, delta);
     }
 
     /**
@@ -82,27 +91,27 @@ final class SharedRecord implements Serializable {
      * so they need no fence of their own.
      */
     int getIntOpaque(long at) {
-        return (int) INT.getOpaque(memory, at);
+        return (int) INT.getOpaque(words, (int) at);
     }
 
     void setIntOpaque(long at, int v) {
-        INT.setOpaque(memory, at, v);
+        INT.setOpaque(words, (int) at, v);
     }
 
     long getLongOpaque(long at) {
-        return (long) LONG.getOpaque(memory, at);
+        return (long) LONG.getOpaque(words, (int) at);
     }
 
     void setLongOpaque(long at, long v) {
-        LONG.setOpaque(memory, at, v);
+        LONG.setOpaque(words, (int) at, v);
     }
 
     long getLong(long at) {
-        return (long) LONG.getVolatile(memory, at);
+        return (long) LONG.getVolatile(words, (int) at);
     }
 
     void setLong(long at, long v) {
-        LONG.setVolatile(memory, at, v);
+        LONG.setVolatile(words, (int) at, v);
     }
 
     /** Sleeps while the word at {@code at} is {@code expected}, at most {@code nanos}. */
