@@ -22,8 +22,10 @@ import dev.mp4j.sync.ProcessLock;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
+import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -41,12 +43,18 @@ import java.util.concurrent.TimeUnit;
  * keeps serving the other processes (the frame in flight is lost).
  */
 final class QueueCore implements ByteRing.Peer {
-    private static final VarHandle INT = ValueLayout.JAVA_INT.varHandle();
-    private static final VarHandle LONG = ValueLayout.JAVA_LONG.varHandle();
+    /*
+     * Views of a ByteBuffer over the header, not of a layout: a layout's first var handle costs
+     * a fresh JVM 10-16 ms, even with the AOT cache (see dev.mp4j.shm.ByteRing).
+     */
+    private static final VarHandle INT = MethodHandles.byteBufferViewVarHandle(int[].class, ByteOrder.nativeOrder());
+    private static final VarHandle LONG = MethodHandles.byteBufferViewVarHandle(long[].class, ByteOrder.nativeOrder());
     private static final long SLICE_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
 
     final SharedSegment segment;
     private final MemorySegment header;
+    /** The header's words (before the ring), native order, for {@link #INT} and {@link #LONG}. */
+    private final ByteBuffer words;
     private final ByteRing ring;
     private final ProcessLock producers;
     private final ProcessLock consumers;
@@ -63,13 +71,17 @@ final class QueueCore implements ByteRing.Peer {
     private QueueCore(SharedSegment segment) {
         this.segment = segment;
         this.header = segment.memory();
-        if ((int) INT.getVolatile(header, QueueLayout.MAGIC_OFFSET) != QueueLayout.MAGIC) {
+        if (header.byteSize() < QueueLayout.RING + ByteRing.HEADER) {
             throw new IllegalStateException("shared-memory segment '" + segment.name() + "' is not an mp4j queue");
         }
-        this.joinable = header.get(ValueLayout.JAVA_INT, QueueLayout.JOINABLE) != 0;
-        this.maxsize = header.get(ValueLayout.JAVA_INT, QueueLayout.MAXSIZE);
-        int capacity = header.get(ValueLayout.JAVA_INT, QueueLayout.CAPACITY);
-        this.maxMessageBytes = header.get(ValueLayout.JAVA_LONG, QueueLayout.MAX_MESSAGE);
+        this.words = words(header);
+        if ((int) INT.getVolatile(words, (int) QueueLayout.MAGIC_OFFSET) != QueueLayout.MAGIC) {
+            throw new IllegalStateException("shared-memory segment '" + segment.name() + "' is not an mp4j queue");
+        }
+        this.joinable = words.getInt((int) QueueLayout.JOINABLE) != 0;
+        this.maxsize = words.getInt((int) QueueLayout.MAXSIZE);
+        int capacity = words.getInt((int) QueueLayout.CAPACITY);
+        this.maxMessageBytes = words.getLong((int) QueueLayout.MAX_MESSAGE);
         this.ring = new ByteRing(header, QueueLayout.RING, capacity);
         this.producers = ProcessLock.within(segment, QueueLayout.PRODUCER_LOCK);
         this.consumers = ProcessLock.within(segment, QueueLayout.CONSUMER_LOCK);
@@ -86,13 +98,17 @@ final class QueueCore implements ByteRing.Peer {
             throw new IllegalArgumentException("maxMessageBytes must be between 1 and 2^31-17, got " + maxMessageBytes);
         }
         SharedSegment seg = SharedSegment.create(QueueLayout.RING + ByteRing.HEADER + ringBytes, true);
-        MemorySegment m = seg.memory();
-        m.set(ValueLayout.JAVA_INT, QueueLayout.JOINABLE, joinable ? 1 : 0);
-        m.set(ValueLayout.JAVA_INT, QueueLayout.MAXSIZE, maxsize);
-        m.set(ValueLayout.JAVA_INT, QueueLayout.CAPACITY, ringBytes);
-        m.set(ValueLayout.JAVA_LONG, QueueLayout.MAX_MESSAGE, maxMessageBytes);
-        INT.setRelease(m, QueueLayout.MAGIC_OFFSET, QueueLayout.MAGIC);
+        ByteBuffer m = words(seg.memory());
+        m.putInt((int) QueueLayout.JOINABLE, joinable ? 1 : 0);
+        m.putInt((int) QueueLayout.MAXSIZE, maxsize);
+        m.putInt((int) QueueLayout.CAPACITY, ringBytes);
+        m.putLong((int) QueueLayout.MAX_MESSAGE, maxMessageBytes);
+        INT.setRelease(m, (int) QueueLayout.MAGIC_OFFSET, QueueLayout.MAGIC);
         return new QueueCore(seg);
+    }
+
+    private static ByteBuffer words(MemorySegment memory) {
+        return memory.asSlice(0, QueueLayout.RING).asByteBuffer().order(ByteOrder.nativeOrder());
     }
 
     static QueueCore attach(String name) {
@@ -108,7 +124,7 @@ final class QueueCore implements ByteRing.Peer {
     }
 
     int count() {
-        return Math.max(0, (int) INT.getVolatile(header, COUNT));
+        return Math.max(0, (int) INT.getVolatile(words, (int) COUNT));
     }
 
     void close() {
@@ -185,13 +201,13 @@ final class QueueCore implements ByteRing.Peer {
                         ring.beginWrite();
                     }
                     if (joinable) {
-                        INT.getAndAdd(header, UNFINISHED, 1);
+                        INT.getAndAdd(words, (int) UNFINISHED, 1);
                     }
                     try {
                         writeWholeFrame(encoded, (int) frame);
                         written = true;
                     } finally {
-                        LONG.setRelease(header, PRODUCER_PENDING_END, 0L);
+                        LONG.setRelease(words, (int) PRODUCER_PENDING_END, 0L);
                         if (!written) {
                             forgetUnfinished();
                         }
@@ -202,7 +218,7 @@ final class QueueCore implements ByteRing.Peer {
                         return false;
                     }
                     if (joinable) {
-                        INT.getAndAdd(header, UNFINISHED, 1);
+                        INT.getAndAdd(words, (int) UNFINISHED, 1);
                     }
                     writeFrame(encoded);
                 }
@@ -239,7 +255,7 @@ final class QueueCore implements ByteRing.Peer {
         RawBytes raw = encoded instanceof RawBytes r ? r : null;
         byte[] bytes = raw != null ? raw.bytes() : (byte[]) encoded;
         int n = frame - FRAME_OVERHEAD;
-        LONG.setOpaque(header, PRODUCER_PENDING_END, ring.writePosition() + frame);
+        LONG.setOpaque(words, (int) PRODUCER_PENDING_END, ring.writePosition() + frame);
         if (frame <= SCRATCH_BYTES) {
             // Few, cheap steps: each access to shared memory costs about a microsecond until the
             // JIT compiler has compiled this path, which is most of a short-lived child's life.
@@ -276,9 +292,9 @@ final class QueueCore implements ByteRing.Peer {
         byte[] bytes = raw != null ? raw.bytes() : (byte[]) encoded;
         long start = ring.tail();
         long end = start + serializedLength(encoded) + FRAME_OVERHEAD;
-        LONG.setVolatile(header, PRODUCER_FRAME_START, start);
-        LONG.setVolatile(header, PRODUCER_FRAME_END, end);
-        INT.setVolatile(header, PRODUCER_IN_PROGRESS, 1);
+        LONG.setVolatile(words, (int) PRODUCER_FRAME_START, start);
+        LONG.setVolatile(words, (int) PRODUCER_FRAME_END, end);
+        INT.setVolatile(words, (int) PRODUCER_IN_PROGRESS, 1);
         int n = (int) serializedLength(encoded);
         frameHeader[0] = (byte) (n >>> 24);
         frameHeader[1] = (byte) (n >>> 16);
@@ -294,7 +310,7 @@ final class QueueCore implements ByteRing.Peer {
         ring.append(status, 0, 1, this);
         // Mark the frame complete before publishing its last bytes: a producer that dies after
         // this leaves a frame the consumers can read whole.
-        INT.setVolatile(header, PRODUCER_IN_PROGRESS, 0);
+        INT.setVolatile(words, (int) PRODUCER_IN_PROGRESS, 0);
         ring.endWrite();
     }
 
@@ -305,20 +321,20 @@ final class QueueCore implements ByteRing.Peer {
      * stops waiting for it.
      */
     private void repairProducerFrame() {
-        long pending = (long) LONG.getVolatile(header, PRODUCER_PENDING_END);
+        long pending = (long) LONG.getVolatile(words, (int) PRODUCER_PENDING_END);
         if (pending != 0) {
             if (ring.tail() < pending) {
                 release(1);
                 forgetUnfinished();
             }
-            LONG.setVolatile(header, PRODUCER_PENDING_END, 0L);
+            LONG.setVolatile(words, (int) PRODUCER_PENDING_END, 0L);
         }
-        if ((int) INT.getVolatile(header, PRODUCER_IN_PROGRESS) == 0) {
+        if ((int) INT.getVolatile(words, (int) PRODUCER_IN_PROGRESS) == 0) {
             return;
         }
         forgetUnfinished();
-        long start = (long) LONG.getVolatile(header, PRODUCER_FRAME_START);
-        long end = (long) LONG.getVolatile(header, PRODUCER_FRAME_END);
+        long start = (long) LONG.getVolatile(words, (int) PRODUCER_FRAME_START);
+        long end = (long) LONG.getVolatile(words, (int) PRODUCER_FRAME_END);
         int length = (int) (end - start - FRAME_OVERHEAD);
         long position = ring.tail();
         while (position < end) {
@@ -337,7 +353,7 @@ final class QueueCore implements ByteRing.Peer {
                 ring.publishTo(position);
             }
         }
-        INT.setVolatile(header, PRODUCER_IN_PROGRESS, 0);
+        INT.setVolatile(words, (int) PRODUCER_IN_PROGRESS, 0);
     }
 
     /**
@@ -378,8 +394,8 @@ final class QueueCore implements ByteRing.Peer {
                     // far larger than a header), so it can be looked at before reading anything.
                     raw = length > 0 && awaitBytes(5, start, -1)
                             && ring.peekByte(head + 4) == dev.mp4j.serial.SafeSerializer.TAG_BYTES;
-                    LONG.setVolatile(header, CONSUMER_FRAME_END, head + length + FRAME_OVERHEAD);
-                    INT.setVolatile(header, CONSUMER_IN_PROGRESS, 1);
+                    LONG.setVolatile(words, (int) CONSUMER_FRAME_END, head + length + FRAME_OVERHEAD);
+                    INT.setVolatile(words, (int) CONSUMER_IN_PROGRESS, 1);
                     readFully(readHeader, 4);
                     if (raw) {
                         // A byte[] item is read straight into its own array, not copied out of a frame.
@@ -392,7 +408,7 @@ final class QueueCore implements ByteRing.Peer {
                     }
                     readFully(status, 1);
                     aborted = status[0] != OK;
-                    INT.setVolatile(header, CONSUMER_IN_PROGRESS, 0);
+                    INT.setVolatile(words, (int) CONSUMER_IN_PROGRESS, 0);
                 }
             } catch (java.io.InterruptedIOException e) {
                 throw new InterruptedException(e.getMessage());
@@ -410,10 +426,10 @@ final class QueueCore implements ByteRing.Peer {
 
     /** A consumer died mid-frame: skip the rest of its frame (the producer may still be writing it). */
     private void skipAbandonedFrame() {
-        if ((int) INT.getVolatile(header, CONSUMER_IN_PROGRESS) == 0) {
+        if ((int) INT.getVolatile(words, (int) CONSUMER_IN_PROGRESS) == 0) {
             return;
         }
-        long end = (long) LONG.getVolatile(header, CONSUMER_FRAME_END);
+        long end = (long) LONG.getVolatile(words, (int) CONSUMER_FRAME_END);
         while (ring.head() < end) {
             long target = Math.min(end, ring.tail());
             if (target > ring.head()) {
@@ -426,7 +442,7 @@ final class QueueCore implements ByteRing.Peer {
                 }
             }
         }
-        INT.setVolatile(header, CONSUMER_IN_PROGRESS, 0);
+        INT.setVolatile(words, (int) CONSUMER_IN_PROGRESS, 0);
         release(1);
     }
 
@@ -456,13 +472,13 @@ final class QueueCore implements ByteRing.Peer {
     /** Counts an item in, waiting while a bounded queue is full. */
     private boolean reserve(long start, long timeoutNanos) throws InterruptedException {
         if (maxsize == 0) {
-            INT.getAndAdd(header, COUNT, 1);
+            INT.getAndAdd(words, (int) COUNT, 1);
             return true;
         }
         while (true) {
-            int c = (int) INT.getVolatile(header, COUNT);
+            int c = (int) INT.getVolatile(words, (int) COUNT);
             if (c < maxsize) {
-                if (INT.compareAndSet(header, COUNT, c, c + 1)) {
+                if (INT.compareAndSet(words, (int) COUNT, c, c + 1)) {
                     return true;
                 }
                 continue;
@@ -474,18 +490,18 @@ final class QueueCore implements ByteRing.Peer {
             if (Thread.interrupted()) {
                 throw new InterruptedException();
             }
-            INT.getAndAdd(header, COUNT_SLEEPERS, 1);
+            INT.getAndAdd(words, (int) COUNT_SLEEPERS, 1);
             try {
                 Futex.await(header.asSlice(COUNT, 4), c, left < 0 ? SLICE_NANOS : Math.min(left, SLICE_NANOS));
             } finally {
-                INT.getAndAdd(header, COUNT_SLEEPERS, -1);
+                INT.getAndAdd(words, (int) COUNT_SLEEPERS, -1);
             }
         }
     }
 
     private void release(int n) {
-        INT.getAndAdd(header, COUNT, -n);
-        if ((int) INT.getVolatile(header, COUNT_SLEEPERS) > 0) {
+        INT.getAndAdd(words, (int) COUNT, -n);
+        if ((int) INT.getVolatile(words, (int) COUNT_SLEEPERS) > 0) {
             Futex.wake(header.asSlice(COUNT, 4), n);
         }
     }
@@ -521,12 +537,12 @@ final class QueueCore implements ByteRing.Peer {
             throw new UnsupportedOperationException("task_done() is for JoinableQueue");
         }
         while (true) {
-            int u = (int) INT.getVolatile(header, UNFINISHED);
+            int u = (int) INT.getVolatile(words, (int) UNFINISHED);
             if (u <= 0) {
                 throw new IllegalStateException("task_done() called too many times");
             }
-            if (INT.compareAndSet(header, UNFINISHED, u, u - 1)) {
-                if (u == 1 && (int) INT.getVolatile(header, JOIN_SLEEPERS) > 0) {
+            if (INT.compareAndSet(words, (int) UNFINISHED, u, u - 1)) {
+                if (u == 1 && (int) INT.getVolatile(words, (int) JOIN_SLEEPERS) > 0) {
                     Futex.wake(header.asSlice(UNFINISHED, 4), Integer.MAX_VALUE);
                 }
                 return;
@@ -537,7 +553,7 @@ final class QueueCore implements ByteRing.Peer {
     boolean join(long timeoutNanos) throws InterruptedException {
         long start = System.nanoTime();
         while (true) {
-            int u = (int) INT.getVolatile(header, UNFINISHED);
+            int u = (int) INT.getVolatile(words, (int) UNFINISHED);
             if (u <= 0) {
                 return true;
             }
@@ -548,11 +564,11 @@ final class QueueCore implements ByteRing.Peer {
             if (Thread.interrupted()) {
                 throw new InterruptedException();
             }
-            INT.getAndAdd(header, JOIN_SLEEPERS, 1);
+            INT.getAndAdd(words, (int) JOIN_SLEEPERS, 1);
             try {
                 Futex.await(header.asSlice(UNFINISHED, 4), u, left < 0 ? SLICE_NANOS : Math.min(left, SLICE_NANOS));
             } finally {
-                INT.getAndAdd(header, JOIN_SLEEPERS, -1);
+                INT.getAndAdd(words, (int) JOIN_SLEEPERS, -1);
             }
         }
     }
@@ -560,15 +576,15 @@ final class QueueCore implements ByteRing.Peer {
     /** An item counted as unfinished was lost before any consumer got it. */
     private void forgetUnfinished() {
         if (joinable) {
-            int u = (int) INT.getAndAdd(header, UNFINISHED, -1);
-            if (u == 1 && (int) INT.getVolatile(header, JOIN_SLEEPERS) > 0) {
+            int u = (int) INT.getAndAdd(words, (int) UNFINISHED, -1);
+            if (u == 1 && (int) INT.getVolatile(words, (int) JOIN_SLEEPERS) > 0) {
                 Futex.wake(header.asSlice(UNFINISHED, 4), Integer.MAX_VALUE);
             }
         }
     }
 
     int unfinished() {
-        return (int) INT.getVolatile(header, UNFINISHED);
+        return (int) INT.getVolatile(words, (int) UNFINISHED);
     }
 
     // ByteRing.Peer: a queue has no end-of-file; a waiting side only stops for close or interrupt.
