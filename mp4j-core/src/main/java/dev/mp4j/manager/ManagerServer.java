@@ -212,9 +212,6 @@ public final class ManagerServer implements AutoCloseable {
                     server.obey(end);
                 });
             }
-            // Local clients move to shared-memory pipes; set that machinery up while the first
-            // client is still connecting, rather than on its first call.
-            Daemons.start("mp4j-manager-warm-up", ManagerServer::warmSharedMemory);
         }
         server.serveForever();
     }
@@ -235,16 +232,6 @@ public final class ManagerServer implements AutoCloseable {
             }
         } catch (IOException | RuntimeException e) {
             // closed by the starting process (it shut the manager down, or ended)
-        }
-    }
-
-    private static void warmSharedMemory() {
-        try {
-            dev.mp4j.connection.Pipe pipe = dev.mp4j.connection.Pipe.open(true, 1 << 20, 4096);
-            pipe.left().close();
-            pipe.right().close();
-        } catch (RuntimeException ignored) {
-            // only a head start
         }
     }
 
