@@ -27,16 +27,16 @@ public final class BooleanValue extends SharedCell {
     }
 
     public boolean get() {
-        return (int) INT.getVolatile(memory, VALUE_OFFSET) != 0;
+        return (int) INT.getVolatile(words, VALUE_OFFSET) != 0;
     }
 
     public void set(boolean value) {
-        INT.setVolatile(memory, VALUE_OFFSET, (value ? 1 : 0));
+        INT.setVolatile(words, VALUE_OFFSET, (value ? 1 : 0));
     }
 
     /** Atomically sets {@code update} if the value is {@code expect}. */
     public boolean compareAndSet(boolean expect, boolean update) {
-        return INT.compareAndSet(memory, VALUE_OFFSET, (expect ? 1 : 0), (update ? 1 : 0));
+        return INT.compareAndSet(words, VALUE_OFFSET, (expect ? 1 : 0), (update ? 1 : 0));
     }
 
     @Override

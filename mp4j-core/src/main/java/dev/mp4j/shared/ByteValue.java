@@ -27,16 +27,16 @@ public final class ByteValue extends SharedCell {
     }
 
     public byte get() {
-        return (byte) (int) INT.getVolatile(memory, VALUE_OFFSET);
+        return (byte) (int) INT.getVolatile(words, VALUE_OFFSET);
     }
 
     public void set(byte value) {
-        INT.setVolatile(memory, VALUE_OFFSET, value);
+        INT.setVolatile(words, VALUE_OFFSET, value);
     }
 
     /** Atomically sets {@code update} if the value is {@code expect}. */
     public boolean compareAndSet(byte expect, byte update) {
-        return INT.compareAndSet(memory, VALUE_OFFSET, expect, update);
+        return INT.compareAndSet(words, VALUE_OFFSET, expect, update);
     }
 
     @Override

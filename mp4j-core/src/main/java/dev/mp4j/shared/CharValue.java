@@ -27,16 +27,16 @@ public final class CharValue extends SharedCell {
     }
 
     public char get() {
-        return (char) (int) INT.getVolatile(memory, VALUE_OFFSET);
+        return (char) (int) INT.getVolatile(words, VALUE_OFFSET);
     }
 
     public void set(char value) {
-        INT.setVolatile(memory, VALUE_OFFSET, value);
+        INT.setVolatile(words, VALUE_OFFSET, value);
     }
 
     /** Atomically sets {@code update} if the value is {@code expect}. */
     public boolean compareAndSet(char expect, char update) {
-        return INT.compareAndSet(memory, VALUE_OFFSET, expect, update);
+        return INT.compareAndSet(words, VALUE_OFFSET, expect, update);
     }
 
     @Override

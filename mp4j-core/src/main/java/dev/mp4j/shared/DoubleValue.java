@@ -27,24 +27,24 @@ public final class DoubleValue extends SharedCell {
     }
 
     public double get() {
-        return Double.longBitsToDouble((long) LONG.getVolatile(memory, VALUE_OFFSET));
+        return Double.longBitsToDouble((long) LONG.getVolatile(words, VALUE_OFFSET));
     }
 
     public void set(double value) {
-        LONG.setVolatile(memory, VALUE_OFFSET, Double.doubleToRawLongBits(value));
+        LONG.setVolatile(words, VALUE_OFFSET, Double.doubleToRawLongBits(value));
     }
 
     /** Atomically sets {@code update} if the value is {@code expect}. */
     public boolean compareAndSet(double expect, double update) {
-        return LONG.compareAndSet(memory, VALUE_OFFSET, Double.doubleToRawLongBits(expect), Double.doubleToRawLongBits(update));
+        return LONG.compareAndSet(words, VALUE_OFFSET, Double.doubleToRawLongBits(expect), Double.doubleToRawLongBits(update));
     }
 
     /** Atomically adds {@code delta} (a compare-and-set loop) and returns the new value. */
     public double addAndGet(double delta) {
         while (true) {
-            long raw = (long) LONG.getVolatile(memory, VALUE_OFFSET);
+            long raw = (long) LONG.getVolatile(words, VALUE_OFFSET);
             double next = Double.longBitsToDouble(raw) + delta;
-            if (LONG.compareAndSet(memory, VALUE_OFFSET, raw, Double.doubleToRawLongBits(next))) {
+            if (LONG.compareAndSet(words, VALUE_OFFSET, raw, Double.doubleToRawLongBits(next))) {
                 return next;
             }
         }

@@ -27,20 +27,20 @@ public final class IntValue extends SharedCell {
     }
 
     public int get() {
-        return (int) INT.getVolatile(memory, VALUE_OFFSET);
+        return (int) INT.getVolatile(words, VALUE_OFFSET);
     }
 
     public void set(int value) {
-        INT.setVolatile(memory, VALUE_OFFSET, value);
+        INT.setVolatile(words, VALUE_OFFSET, value);
     }
 
     /** Atomically sets {@code update} if the value is {@code expect}. */
     public boolean compareAndSet(int expect, int update) {
-        return INT.compareAndSet(memory, VALUE_OFFSET, expect, update);
+        return INT.compareAndSet(words, VALUE_OFFSET, expect, update);
     }
 
     public int getAndAdd(int delta) {
-        return (int) INT.getAndAdd(memory, VALUE_OFFSET, delta);
+        return (int) INT.getAndAdd(words, VALUE_OFFSET, delta);
     }
 
     public int addAndGet(int delta) {

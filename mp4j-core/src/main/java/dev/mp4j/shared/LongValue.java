@@ -27,20 +27,20 @@ public final class LongValue extends SharedCell {
     }
 
     public long get() {
-        return (long) LONG.getVolatile(memory, VALUE_OFFSET);
+        return (long) LONG.getVolatile(words, VALUE_OFFSET);
     }
 
     public void set(long value) {
-        LONG.setVolatile(memory, VALUE_OFFSET, value);
+        LONG.setVolatile(words, VALUE_OFFSET, value);
     }
 
     /** Atomically sets {@code update} if the value is {@code expect}. */
     public boolean compareAndSet(long expect, long update) {
-        return LONG.compareAndSet(memory, VALUE_OFFSET, expect, update);
+        return LONG.compareAndSet(words, VALUE_OFFSET, expect, update);
     }
 
     public long getAndAdd(long delta) {
-        return (long) LONG.getAndAdd(memory, VALUE_OFFSET, delta);
+        return (long) LONG.getAndAdd(words, VALUE_OFFSET, delta);
     }
 
     public long addAndGet(long delta) {

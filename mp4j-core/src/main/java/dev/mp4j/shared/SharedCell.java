@@ -5,8 +5,10 @@ import dev.mp4j.sync.ReentrantProcessLock;
 import java.io.Serial;
 import java.io.Serializable;
 import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
+import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 
 /**
  * Shared memory for one value and its lock (CPython's {@code Value} with {@code lock=True} has an
@@ -20,15 +22,21 @@ abstract class SharedCell implements Serializable {
     @Serial
     private static final long serialVersionUID = 1L;
     static final long LOCK_OFFSET = 0;
-    static final long VALUE_OFFSET = 64;
+    static final int VALUE_OFFSET = 64;
     static final long SIZE = 128;
-    static final VarHandle INT = ValueLayout.JAVA_INT.varHandle();
-    static final VarHandle LONG = ValueLayout.JAVA_LONG.varHandle();
+    /*
+     * Views of a ByteBuffer over the cell, not of a layout: a layout's first var handle costs a
+     * fresh JVM 10-16 ms, even with the AOT cache (see dev.mp4j.shm.ByteRing).
+     */
+    static final VarHandle INT = MethodHandles.byteBufferViewVarHandle(int[].class, ByteOrder.nativeOrder());
+    static final VarHandle LONG = MethodHandles.byteBufferViewVarHandle(long[].class, ByteOrder.nativeOrder());
 
     private final String segmentName;
     private final boolean locked;
     private transient SharedSegment segment;
     transient MemorySegment memory;
+    /** {@link #memory} as a native-order buffer, for {@link #INT} and {@link #LONG}. */
+    transient ByteBuffer words;
     private transient ReentrantProcessLock lock;
 
     SharedCell(boolean locked) {
@@ -40,6 +48,7 @@ abstract class SharedCell implements Serializable {
 
     private void init() {
         this.memory = segment.memory();
+        this.words = memory.asByteBuffer().order(ByteOrder.nativeOrder());
         this.lock = locked ? ReentrantProcessLock.within(segment, LOCK_OFFSET) : null;
     }
 
