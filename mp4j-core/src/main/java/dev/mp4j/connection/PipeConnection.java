@@ -36,7 +36,7 @@ final class PipeConnection extends AbstractConnection implements Serializable, B
         this.in = readable ? segment.ringTo(end) : null;
         this.out = writable ? segment.ringTo(1 - end) : null;
         // Only an end several processes may share takes turns through locks; an exclusive end
-        // never makes them (a lock's first use costs a fresh JVM its layout var handles).
+        // never takes them, so it does not make them.
         this.writers = writable && !exclusive ? ProcessLock.within(segment.shm(), PipeLayout.writerLockOffset(1 - end)) : null;
         this.readers = readable && !exclusive ? ProcessLock.within(segment.shm(), PipeLayout.readerLockOffset(end)) : null;
         segment.retain();

@@ -29,6 +29,10 @@ final class PipeSegment {
     private PipeSegment(SharedSegment shm) {
         this.shm = shm;
         this.memory = shm.memory();
+        if (memory.byteSize() < PipeLayout.RINGS_OFFSET) {
+            shm.close();
+            throw new IllegalStateException("shared-memory segment '" + shm.name() + "' is not an mp4j pipe");
+        }
         this.words = header(memory);
         if ((int) INT.getVolatile(words, (int) PipeLayout.MAGIC_OFFSET) != PipeLayout.MAGIC) {
             shm.close();
@@ -57,7 +61,7 @@ final class PipeSegment {
 
     /** The words before the first ring (counts, holders, locks), as a native-order buffer. */
     private static ByteBuffer header(MemorySegment memory) {
-        return memory.asSlice(0, PipeLayout.ringOffset(0, 4096)).asByteBuffer().order(ByteOrder.nativeOrder());
+        return memory.asSlice(0, PipeLayout.RINGS_OFFSET).asByteBuffer().order(ByteOrder.nativeOrder());
     }
 
     static PipeSegment attach(String name) {

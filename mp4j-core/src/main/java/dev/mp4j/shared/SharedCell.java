@@ -48,7 +48,7 @@ abstract class SharedCell implements Serializable {
 
     private void init() {
         this.memory = segment.memory();
-        this.words = memory.asByteBuffer().order(ByteOrder.nativeOrder());
+        this.words = memory.asSlice(0, SIZE).asByteBuffer().order(ByteOrder.nativeOrder());
         this.lock = locked ? ReentrantProcessLock.within(segment, LOCK_OFFSET) : null;
     }
 

@@ -49,8 +49,13 @@ public final class Futex {
      * A thread's timespec for the wait call: written through a ByteBuffer, not a layout (a
      * layout's first var handle costs a fresh JVM 10-16 ms: see ByteRing).
      */
-    private static final ThreadLocal<java.nio.ByteBuffer> TIMESPEC =
-            ThreadLocal.withInitial(() -> java.nio.ByteBuffer.allocateDirect(16).order(java.nio.ByteOrder.nativeOrder()));
+    private static final ThreadLocal<Timespec> TIMESPEC = ThreadLocal.withInitial(Timespec::new);
+
+    /** A thread's {@code struct timespec}: the buffer it is written through, and its address. */
+    private static final class Timespec {
+        final java.nio.ByteBuffer buffer = java.nio.ByteBuffer.allocateDirect(16).order(java.nio.ByteOrder.nativeOrder());
+        final long address = MemorySegment.ofBuffer(buffer).address();
+    }
 
     /** Null until linked (and for good where linking failed). */
     private static volatile MethodHandle wait;
@@ -154,12 +159,12 @@ public final class Futex {
         if (System.nanoTime() - shortSleepsUntil < 0) {
             nanos = Math.min(nanos, SHORT_SLEEP_NANOS);
         }
-        java.nio.ByteBuffer ts = TIMESPEC.get();
-        ts.putLong(0, nanos / 1_000_000_000L);
-        ts.putLong(8, nanos % 1_000_000_000L);
+        Timespec ts = TIMESPEC.get();
+        ts.buffer.putLong(0, nanos / 1_000_000_000L);
+        ts.buffer.putLong(8, nanos % 1_000_000_000L);
         try {
             long ignored = (long) w.invokeExact(SYS_FUTEX, word.address(), FUTEX_WAIT, expected,
-                    MemorySegment.ofBuffer(ts).address(), 0L, 0);
+                    ts.address, 0L, 0);
         } catch (Throwable t) {
             throw new IllegalStateException("futex wait failed", t);
         }
