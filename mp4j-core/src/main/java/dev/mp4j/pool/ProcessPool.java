@@ -338,35 +338,44 @@ public final class ProcessPool implements ExecutorService {
      * 25–35 ms), anything else as an object stream.
      */
     private static byte[] serialize(Object function) {
-        byte[] hand = dev.mp4j.serial.SerializedLambdas.handForm(function);
-        return hand != null ? hand : SafeSerializer.javaSerialize(function);
+        return encode(function).bytes();
     }
 
     /**
-     * The id under which workers keep {@code fn}, sent as {@code function}. A lambda capturing
-     * only immutable values (it travels in its hand-written form, and captures no array) that the
-     * pool sent lately keeps its id: a worker that has it reuses the function it built instead of
-     * decoding it again and making a new lambda object, which costs a worker milliseconds of CPU
-     * beside the map's own work. Anything else gets a new id each time, so each map gets a fresh
-     * copy of what the function captured, as in Python.
+     * A function's bytes, and whether workers may keep one copy of it across calls: a lambda in
+     * its hand-written form that captures no array captures only immutable values.
      */
-    private int functionId(Object fn, byte[] function) {
-        if (function.length == 0 || function[0] != dev.mp4j.serial.SerializedLambdas.HAND_FORM || capturesArray(fn)) {
+    private record Encoded(byte[] bytes, boolean reusable) {
+    }
+
+    private static Encoded encode(Object function) {
+        java.lang.invoke.SerializedLambda lambda = dev.mp4j.serial.SerializedLambdas.of(function);
+        byte[] hand = lambda == null ? null : dev.mp4j.serial.SerializedLambdas.handForm(lambda, true);
+        if (hand == null) {
+            return new Encoded(SafeSerializer.javaSerialize(function), false);
+        }
+        for (int i = 0; i < lambda.getCapturedArgCount(); i++) {
+            if (lambda.getCapturedArg(i) instanceof byte[]) {
+                return new Encoded(hand, false);
+            }
+        }
+        return new Encoded(hand, true);
+    }
+
+    /**
+     * The id under which workers keep {@code function}. A reusable function (see
+     * {@link #encode}) that the pool sent lately keeps its id: a worker that has it reuses the
+     * function it built instead of decoding it again and making a new lambda object, which costs
+     * a worker milliseconds of CPU beside the map's own work. Anything else gets a new id each
+     * time, so each map gets a fresh copy of what the function captured, as in Python.
+     */
+    private int functionId(Encoded function) {
+        if (!function.reusable()) {
             return functionIds.incrementAndGet();
         }
         synchronized (recentFunctions) {
-            return recentFunctions.computeIfAbsent(java.nio.ByteBuffer.wrap(function), k -> functionIds.incrementAndGet());
+            return recentFunctions.computeIfAbsent(java.nio.ByteBuffer.wrap(function.bytes()), k -> functionIds.incrementAndGet());
         }
-    }
-
-    private static boolean capturesArray(Object fn) {
-        java.lang.invoke.SerializedLambda lambda = dev.mp4j.serial.SerializedLambdas.of(fn);
-        for (int i = 0; lambda != null && i < lambda.getCapturedArgCount(); i++) {
-            if (lambda.getCapturedArg(i) instanceof byte[]) {
-                return true;
-            }
-        }
-        return lambda == null;
     }
 
     private Task enqueue(int kind, int functionId, byte[] function, List<?> items, String description) {
@@ -494,8 +503,9 @@ public final class ProcessPool implements ExecutorService {
         checkRunning();
         List<T> all = snapshot(items);
         int size = chunksize > 0 ? chunksize : defaultChunksize(all.size());
-        byte[] function = serialize(fn);
-        int functionId = functionId(fn, function);
+        Encoded encoded = encode(fn);
+        byte[] function = encoded.bytes();
+        int functionId = functionId(encoded);
         List<CompletableFuture<Object>> parts = new ArrayList<>();
         for (int from = 0, k = 0; from < all.size(); from += size, k++) {
             List<T> chunk = all.subList(from, Math.min(all.size(), from + size));
@@ -562,8 +572,8 @@ public final class ProcessPool implements ExecutorService {
         // imap submits the whole input at once). 4 per worker left workers waiting for the caller
         // between results: imap_unordered with chunksize 1 went from 107-175 k to 200-370 k
         // items/s with 16 (2 workers, 2 alternating runs of 6).
-        byte[] function = serialize(fn);
-        return new LazyResults<>(this, function, functionId(fn, function), items.iterator(), chunksize, ordered,
+        Encoded encoded = encode(fn);
+        return new LazyResults<>(this, encoded.bytes(), functionId(encoded), items.iterator(), chunksize, ordered,
                 Math.max(16, options.processes() * 16), Progress.start(options.progressBar(), ordered ? "imap" : "imap_unordered", -1));
     }
 

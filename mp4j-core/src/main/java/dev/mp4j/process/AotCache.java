@@ -66,9 +66,14 @@ final class AotCache {
      * training costs nothing.)
      */
     static void noteChildClass(String name) {
-        if (ENABLED && CHILD_CLASSES.size() < MAX_CHILD_CLASSES) {
+        if (notingChildClasses()) {
             CHILD_CLASSES.add(name.replace('/', '.'));
         }
+    }
+
+    /** Whether {@link #noteChildClass} would still record a class (so looking one up is worth it). */
+    static boolean notingChildClasses() {
+        return ENABLED && CHILD_CLASSES.size() < MAX_CHILD_CLASSES;
     }
 
     /** The classes noted so far (see {@link #noteChildClass}). */

@@ -219,7 +219,7 @@ public class JvmProcess implements Serializable {
         // Whose code the child runs, for the start-up cache (QuickForm notes a quick form's).
         if (getClass() != JvmProcess.class) {
             AotCache.noteChildClass(getClass().getName());
-        } else if (target != null) {
+        } else if (target != null && AotCache.notingChildClasses()) {
             java.lang.invoke.SerializedLambda lambda = dev.mp4j.serial.SerializedLambdas.of(target);
             AotCache.noteChildClass(lambda != null ? lambda.getCapturingClass() : target.getClass().getName());
         }
