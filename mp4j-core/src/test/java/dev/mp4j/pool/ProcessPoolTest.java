@@ -507,10 +507,14 @@ class ProcessPoolTest {
     @Test
     void asManyLongTasksAsWorkersRunAtOnce() throws Exception {
         try (ProcessPool p = ProcessPool.create(3)) {
+            // Each task waits at a barrier of three: none returns until all three run at once.
+            // A new pool's worker takes one job at a time, so two of them never queue on one
+            // worker; if they did, the barrier's timeout would fail the test instead of hanging.
+            dev.mp4j.sync.ProcessBarrier together = dev.mp4j.sync.ProcessBarrier.create(3);
             List<AsyncResult<Long>> rs = new ArrayList<>();
             for (int i = 0; i < 3; i++) {
                 rs.add(p.applyAsync(() -> {
-                    Thread.sleep(1_500);
+                    together.await(Duration.ofSeconds(60));
                     return ProcessHandle.current().pid();
                 }));
             }
