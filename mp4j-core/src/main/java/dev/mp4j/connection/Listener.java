@@ -220,23 +220,32 @@ public final class Listener implements AutoCloseable {
         return address;
     }
 
-    @Override
-    public void close() {
-        if (closed) {
-            return;
-        }
+    /**
+     * Stops taking peers at once: marks the listener closed and removes a Unix socket's file, so
+     * nobody new can connect. {@link #close()} does this first, then closes the socket, which
+     * waits for a thread blocked in {@link #serve} to wake and leave its select: a caller about
+     * to end its process can let other work go first.
+     */
+    public void unbind() {
         closed = true;
-        try {
-            selector.close();
-            server.close();
-        } catch (IOException ignored) {
-            // closing: nothing useful to do
-        }
         if (address instanceof UnixDomainSocketAddress unix) {
             try {
                 Files.deleteIfExists(unix.getPath());
             } catch (IOException ignored) {
                 // a leftover socket file in the temp directory is harmless
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        if (selector.isOpen() || server.isOpen()) {
+            unbind();
+            try {
+                selector.close();
+                server.close();
+            } catch (IOException ignored) {
+                // closing: nothing useful to do
             }
         }
     }

@@ -290,7 +290,12 @@ public final class ManagerServer implements AutoCloseable {
         threads.shutdownNow();
     }
 
-    /** Stops serving: closes the listener and every client connection. */
+    /**
+     * Stops serving: closes the listener and every client connection. {@link #serveForever()}
+     * returns before the listening socket itself is closed, which waits for the accepting thread
+     * to wake: a manager's child ends then, on the way out of which the socket is closed anyway,
+     * and nobody can connect once its file is gone.
+     */
     @Override
     public void close() {
         if (!closing.compareAndSet(false, true)) {
@@ -298,7 +303,7 @@ public final class ManagerServer implements AutoCloseable {
         }
         stopping = true;
         LOCAL.remove(addressKey, this);
-        listener.close();
+        listener.unbind();
         if (listener.address() instanceof java.net.UnixDomainSocketAddress unix
                 && unix.getPath().getParent().getFileName().toString().startsWith("mp4j-manager-")) {
             try {
@@ -321,6 +326,7 @@ public final class ManagerServer implements AutoCloseable {
             }
         }
         stopped.countDown();
+        listener.close();
     }
 
     /** How many objects the server holds now (Python's {@code number_of_objects}). */
@@ -626,7 +632,12 @@ public final class ManagerServer implements AutoCloseable {
                 return;
             }
             owners.remove(session.pid);
-            owner.owned.forEach(this::drop);
+            // A loop, not forEach(this::drop): a session's end is the first use of that path
+            // in a server, and a method reference spins a class there (1-2 ms, on a manager's
+            // way out too, when its clients' sessions close).
+            for (Map.Entry<Long, Integer> e : owner.owned.entrySet()) {
+                drop(e.getKey(), e.getValue());
+            }
         }
     }
 
