@@ -209,23 +209,18 @@ final class Codec {
         return out;
     }
 
-    /** What {@link #readValues} returned, as a fixed-size list (boxing packed values once, here). */
+    /**
+     * What {@link #readValues} returned, as a list: packed values stay packed (see
+     * {@link PackedList}) and are boxed when read.
+     */
     static List<Object> list(Object values) {
-        Object[] out;
         if (values instanceof int[] ints) {
-            out = new Object[ints.length];
-            for (int i = 0; i < ints.length; i++) {
-                out[i] = ints[i];
-            }
-        } else if (values instanceof long[] longs) {
-            out = new Object[longs.length];
-            for (int i = 0; i < longs.length; i++) {
-                out[i] = longs[i];
-            }
-        } else {
-            out = (Object[]) values;
+            return PackedList.ofInts(ints);
         }
-        return java.util.Arrays.asList(out);
+        if (values instanceof long[] longs) {
+            return PackedList.ofLongs(longs);
+        }
+        return java.util.Arrays.asList((Object[]) values);
     }
 
     static byte[] job(long id, int kind, int functionId, byte[] function, byte[] items) {

@@ -485,8 +485,15 @@ public final class ProcessPool implements ExecutorService {
         return chunked(Messages.STAR, fn, argLists, chunksize, null, null, "starmap");
     }
 
-    /** The items as a list of their own (Python's map turns its iterable into a list first). */
+    /**
+     * The items as a list (Python's map turns its iterable into a list first). A random-access
+     * list is used as it is: every chunk is encoded before the call returns, so the caller's list
+     * is not read after that (copying a million references cost 4 MB a map).
+     */
     private static <T> List<T> snapshot(Iterable<T> items) {
+        if (items instanceof List<T> list && items instanceof java.util.RandomAccess) {
+            return list;
+        }
         if (items instanceof java.util.Collection<T> c) {
             return new ArrayList<>(c);
         }
@@ -502,25 +509,36 @@ public final class ProcessPool implements ExecutorService {
         Objects.requireNonNull(fn, "fn");
         checkRunning();
         List<T> all = snapshot(items);
-        int size = chunksize > 0 ? chunksize : defaultChunksize(all.size());
+        int n = all.size();
+        int size = chunksize > 0 ? chunksize : defaultChunksize(n);
         Encoded encoded = encode(fn);
         byte[] function = encoded.bytes();
         int functionId = functionId(encoded);
         List<CompletableFuture<Object>> parts = new ArrayList<>();
-        for (int from = 0, k = 0; from < all.size(); from += size, k++) {
-            List<T> chunk = all.subList(from, Math.min(all.size(), from + size));
+        for (int from = 0, k = 0; from < n; from += size, k++) {
+            List<T> chunk = all.subList(from, Math.min(n, from + size));
             parts.add(enqueue(kind, functionId, function, chunk, what + " chunk #" + k + " (items " + from + "..)").future);
         }
-        Progress progress = Progress.start(options.progressBar(), what, all.size());
+        Progress progress = Progress.start(options.progressBar(), what, n);
         List<CompletableFuture<Object>> counted = new ArrayList<>(parts.size());
         for (int k = 0; k < parts.size(); k++) {
-            int count = Math.min(size, all.size() - k * size);
+            int count = Math.min(size, n - k * size);
             counted.add(parts.get(k).whenComplete((v, e) -> progress.step(count)));
         }
         CompletableFuture<List<R>> all2 = CompletableFuture.allOf(counted.toArray(CompletableFuture[]::new)).thenApply(v -> {
-            List<R> out = new ArrayList<>(all.size());
+            List<Object> results = new ArrayList<>(parts.size());
             for (CompletableFuture<Object> p : parts) {
-                out.addAll((List<R>) p.join());
+                results.add(p.join());
+            }
+            // Ints (or longs) from every chunk: one packed list, nothing boxed (see PackedList).
+            PackedList packed = results.size() == 1 && results.getFirst() instanceof PackedList only ? only
+                    : PackedList.concat(results);
+            if (packed != null) {
+                return (List<R>) (List<?>) packed;
+            }
+            List<R> out = new ArrayList<>(n);
+            for (Object part : results) {
+                out.addAll((List<R>) part);
             }
             return out;
         });

@@ -50,6 +50,12 @@ class ProcessPoolTest {
         assertEquals(items.stream().map(x -> x * x).toList(), squares);
         assertEquals(List.of(), pool.map(x -> x, List.<Integer>of()));
         assertEquals(List.of(4, 9), pool.map(x -> x * x, List.of(2, 3), 1));
+        // Python's map returns a list the caller owns: it can be changed, like an ArrayList.
+        squares.add(-1);
+        squares.set(0, 42);
+        squares.removeFirst();
+        assertEquals(1000, squares.size());
+        assertEquals(-1, squares.getLast());
     }
 
     @Test
