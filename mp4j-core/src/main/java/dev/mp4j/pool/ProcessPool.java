@@ -485,15 +485,8 @@ public final class ProcessPool implements ExecutorService {
         return chunked(Messages.STAR, fn, argLists, chunksize, null, null, "starmap");
     }
 
-    /**
-     * The items as a list (Python's map turns its iterable into a list first). A random-access
-     * list is used as it is: every chunk is encoded before the call returns, so the caller's list
-     * is not read after that (copying a million references cost 4 MB a map).
-     */
+    /** The items as a list of their own (Python's map turns its iterable into a list first). */
     private static <T> List<T> snapshot(Iterable<T> items) {
-        if (items instanceof List<T> list && items instanceof java.util.RandomAccess) {
-            return list;
-        }
         if (items instanceof java.util.Collection<T> c) {
             return new ArrayList<>(c);
         }
