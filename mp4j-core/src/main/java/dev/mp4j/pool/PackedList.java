@@ -64,27 +64,17 @@ final class PackedList extends AbstractList<Object> implements RandomAccess, Ser
             allLongs &= p.longs != null;
             total += p.size;
         }
-        if (allInts) {
-            int[] out = new int[total];
-            int at = 0;
-            for (Object part : parts) {
-                PackedList p = (PackedList) part;
-                System.arraycopy(p.ints, 0, out, at, p.size);
-                at += p.size;
-            }
-            return ofInts(out);
+        if (!allInts && !allLongs) {
+            return null;
         }
-        if (allLongs) {
-            long[] out = new long[total];
-            int at = 0;
-            for (Object part : parts) {
-                PackedList p = (PackedList) part;
-                System.arraycopy(p.longs, 0, out, at, p.size);
-                at += p.size;
-            }
-            return ofLongs(out);
+        Object out = allInts ? new int[total] : new long[total];
+        int at = 0;
+        for (Object part : parts) {
+            PackedList p = (PackedList) part;
+            System.arraycopy(allInts ? p.ints : p.longs, 0, out, at, p.size);
+            at += p.size;
         }
-        return null;
+        return allInts ? ofInts((int[]) out) : ofLongs((long[]) out);
     }
 
     @Override
