@@ -204,7 +204,9 @@ class PrimitivesTest {
                 return e;
             }
         });
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
         while (barrier.numberWaiting() == 0) {
+            assertTrue(System.nanoTime() < deadline, "the waiter never reached the barrier: " + waiter);
             Thread.sleep(5);
         }
         barrier.reset();
