@@ -221,10 +221,11 @@ public final class Listener implements AutoCloseable {
     }
 
     /**
-     * Stops taking peers at once: marks the listener closed and removes a Unix socket's file, so
-     * nobody new can connect. {@link #close()} does this first, then closes the socket, which
-     * waits for a thread blocked in {@link #serve} to wake and leave its select: a caller about
-     * to end its process can let other work go first.
+     * Stops taking peers at once: {@link #accept} and {@link #serve} refuse from now on, and a
+     * Unix socket's file is removed, so nobody new can find it (a TCP port stays open until
+     * {@link #close()}). {@link #close()} does this first, then closes the socket, which waits
+     * for a thread blocked in {@link #serve} to wake and leave its select: a caller about to end
+     * its process can let other work go first.
      */
     public void unbind() {
         closed = true;

@@ -98,6 +98,19 @@ class SocketConnectionTest {
     }
 
     @Test
+    void anUnboundUnixListenerTakesNobodyNewAndStillCloses() throws Exception {
+        Listener listener = Listener.open();
+        java.nio.file.Path file = ((java.net.UnixDomainSocketAddress) listener.address()).getPath();
+        listener.unbind();
+        assertTrue(java.nio.file.Files.notExists(file));
+        assertThrows(java.io.IOException.class, () -> Client.connect(listener.address(), null, Duration.ofSeconds(5)));
+        Exception e = assertThrows(java.io.IOException.class, listener::accept);
+        assertTrue(e.getMessage().contains("listener is closed"));
+        listener.close();
+        listener.close();
+    }
+
+    @Test
     void aClosedListenerRefusesToAccept() throws Exception {
         Listener listener = Listener.open(new InetSocketAddress("127.0.0.1", 0), KEY);
         listener.close();
