@@ -286,6 +286,7 @@ final class AotCache {
             }
             hot.left().close();
             hot.right().close();
+            exerciseUnderLoad();
             if (!light) {
                 dev.mp4j.pool.PoolWarmUp.exercise();
                 try {
@@ -309,6 +310,59 @@ final class AotCache {
             b.close();
             if (!light) {
                 arriveAsAChildWould();
+            }
+        }
+
+        /**
+         * A producer faster than its consumer, then a consumer faster than its producer, on two
+         * threads and both kinds of queue: the ring fills and the queue runs empty, as between two
+         * children under load, and so the cache's profiles include those paths. Trained on one
+         * thread alone (a put, then a get), the optimizing compiler compiled a child's
+         * {@code put} with a trap where the ring is full; the first full ring threw that
+         * compilation away (120 ms of a core) and it was made again. Items are ints and 10 kB
+         * arrays: with some of 1 MB among them the compiled take and put grew, and the 10 kB rows
+         * of {@code queue_throughput} got slower instead of faster (docs/BENCHMARKS.md).
+         */
+        private static void exerciseUnderLoad() {
+            try {
+                byte[] tenK = new byte[10_000];
+                for (boolean simple : new boolean[] {false, true}) {
+                    dev.mp4j.queue.ProcessQueue<Object> queue = simple ? null : dev.mp4j.queue.ProcessQueue.create();
+                    dev.mp4j.queue.SimpleProcessQueue<Object> simpleQueue = simple ? dev.mp4j.queue.SimpleProcessQueue.create() : null;
+                    int n = 24_000;
+                    Thread consumer = new Thread(() -> {
+                        try {
+                            for (int i = 0; i < n; i++) {
+                                if (simple) {
+                                    simpleQueue.get();
+                                } else {
+                                    queue.get();
+                                }
+                                if (i % 3_000 == 2_999) {
+                                    Thread.sleep(2); // meanwhile the producer fills the ring
+                                }
+                            }
+                        } catch (InterruptedException e) {
+                            // training only
+                        }
+                    }, "mp4j-aot-consumer");
+                    consumer.setDaemon(true);
+                    consumer.start();
+                    for (int i = 0; i < n; i++) {
+                        Object item = i % 4 == 0 ? tenK : (Object) i;
+                        if (simple) {
+                            simpleQueue.put(item);
+                        } else {
+                            queue.put(item, true, null);
+                        }
+                        if (i % 4_000 == 3_999) {
+                            Thread.sleep(2); // meanwhile the consumer finds the queue empty
+                        }
+                    }
+                    consumer.join(60_000);
+                }
+            } catch (Exception | Error e) {
+                // training only: the rest of the cache still counts
             }
         }
 
