@@ -12,6 +12,13 @@ import java.util.concurrent.LinkedBlockingQueue;
 public final class ManagerWarmUp {
     private static final int HOT_ITERATIONS = 20_000;
     private static final int CONNECTS = 300;
+    /**
+     * Short client sessions after the long one. With only the one session, the server's compiled
+     * loop met each new child's upgrade to a pipe, and each leaving child's end of file, as paths
+     * it had never seen, and threw its compilation away at the first of each
+     * (-XX:+LogCompilation of a manager serving five children in turn).
+     */
+    private static final int SESSIONS = 40;
 
     private ManagerWarmUp() {
     }
@@ -41,6 +48,18 @@ public final class ManagerWarmUp {
                 ns.get("x");
                 value.set(i);
                 value.get();
+            }
+            for (int s = 0; s < SESSIONS; s++) {
+                Endpoint visitor = Endpoint.viaSocket(server.addressKey(), manager.authkey());
+                ManagedMap<Integer, Integer> own = proxy(visitor, "dict", ManagedMap.class);
+                for (int i = 0; i < 50; i++) {
+                    own.put(i, i);
+                    own.get(i);
+                    dict.get(i);
+                }
+                // Closes the visitor's connections: the server sees the session end and drops
+                // the dict the session owned.
+                visitor.markGone();
             }
             dict.merge(1, 1, Integer::sum);
             list.size();
