@@ -287,6 +287,7 @@ final class AotCache {
             hot.left().close();
             hot.right().close();
             exerciseUnderLoad();
+            exerciseLocksUnderContention();
             if (!light) {
                 dev.mp4j.pool.PoolWarmUp.exercise();
                 try {
@@ -361,6 +362,39 @@ final class AotCache {
                     }
                     consumer.join(60_000);
                 }
+            } catch (Exception | Error e) {
+                // training only: the rest of the cache still counts
+            }
+        }
+
+        /**
+         * Two threads taking the same locks in turn (a plain lock, and a shared value's lock
+         * around its update), so the profiles include a lock found taken: trained on one thread
+         * alone, two children incrementing one value deoptimized {@code acquireWord} at their
+         * first collision (-XX:+LogCompilation).
+         */
+        private static void exerciseLocksUnderContention() {
+            try {
+                dev.mp4j.shared.IntValue value = dev.mp4j.shared.Value.ofInt(0);
+                dev.mp4j.sync.ReentrantProcessLock valueLock = value.getLock();
+                dev.mp4j.sync.ProcessLock lock = dev.mp4j.sync.ProcessLock.create();
+                Runnable work = () -> {
+                    for (int i = 0; i < 50_000; i++) {
+                        valueLock.lock();
+                        try {
+                            value.set(value.get() + 1);
+                        } finally {
+                            valueLock.unlock();
+                        }
+                        lock.lock();
+                        lock.unlock();
+                    }
+                };
+                Thread other = new Thread(work, "mp4j-aot-contender");
+                other.setDaemon(true);
+                other.start();
+                work.run();
+                other.join(60_000);
             } catch (Exception | Error e) {
                 // training only: the rest of the cache still counts
             }
