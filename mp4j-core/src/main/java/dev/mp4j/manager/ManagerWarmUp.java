@@ -61,6 +61,7 @@ public final class ManagerWarmUp {
                 // the dict the session owned.
                 visitor.markGone();
             }
+            queueBetweenTwoClients(server, manager);
             dict.merge(1, 1, Integer::sum);
             list.size();
             list.toString();
@@ -73,6 +74,39 @@ public final class ManagerWarmUp {
             serving.join(1000);
         }
         exerciseRemote();
+    }
+
+    /**
+     * One client waits in a queue's {@code get} (in the server) while another puts, as a consumer
+     * child and a producer child do: the server's blocking and signalling paths get profiles too
+     * (without them its compiled queue code was thrown away at the first waiting consumer).
+     */
+    private static void queueBetweenTwoClients(ManagerServer server, SyncManager manager) throws Throwable {
+        Endpoint producer = Endpoint.viaSocket(server.addressKey(), manager.authkey());
+        Endpoint consumer = Endpoint.viaSocket(server.addressKey(), manager.authkey());
+        Endpoint.Created created = producer.create("Queue", new Object[0]);
+        ManagedQueue<Integer> puts = ProxyHandler.created(producer, created.id(), "Queue", ManagedQueue.class);
+        ManagedQueue<Integer> gets = ProxyHandler.handedOver(consumer, created.id(), "Queue", ManagedQueue.class,
+                producer.ticket(created.id()));
+        int n = 5_000;
+        Thread taker = Daemons.start("mp4j-warm-up-consumer", () -> {
+            try {
+                for (int i = 0; i < n; i++) {
+                    gets.get();
+                }
+            } catch (InterruptedException | RuntimeException e) {
+                // training only
+            }
+        });
+        for (int i = 0; i < n; i++) {
+            puts.put(i);
+            if (i % 500 == 499) {
+                Thread.sleep(1); // the consumer waits in the server meanwhile
+            }
+        }
+        taker.join(60_000);
+        producer.markGone();
+        consumer.markGone();
     }
 
     /**

@@ -50,6 +50,15 @@ final class ProxyHandler implements InvocationHandler {
         return exposed.cast(newProxy(new ProxyHandler(endpoint, id, typeId, exposed, 0)));
     }
 
+    /**
+     * A proxy through {@code endpoint} for an object its holder handed over with {@code ticket}:
+     * what {@link #rebuild} makes in a child, for a second client in this process (the AOT
+     * training's, which reaches a server running here through a socket of its own).
+     */
+    static <T> T handedOver(Endpoint endpoint, long id, String typeId, Class<T> exposed, long ticket) {
+        return exposed.cast(newProxy(new ProxyHandler(endpoint, id, typeId, exposed, ticket)));
+    }
+
     /** A proxy arriving from another process, holding the ticket its sender took. */
     static Object rebuild(Token token) {
         Class<?> exposed = load(token.interfaceName());
