@@ -81,6 +81,7 @@ public final class ManagerWarmUp {
      * child and a producer child do: the server's blocking and signalling paths get profiles too
      * (without them its compiled queue code was thrown away at the first waiting consumer).
      */
+    @SuppressWarnings("unchecked")
     private static void queueBetweenTwoClients(ManagerServer server, SyncManager manager) throws Throwable {
         Endpoint producer = Endpoint.viaSocket(server.addressKey(), manager.authkey());
         Endpoint consumer = Endpoint.viaSocket(server.addressKey(), manager.authkey());
