@@ -134,11 +134,6 @@ final class WorkerLoop implements ProcessTarget {
         return SafeSerializer.javaDeserialize(bytes, 1, bytes.length - 1);
     }
 
-    /**
-     * A worker without an initializer is started with its pipe ends as bytes (see
-     * {@link dev.mp4j.connection.Pipe#reduce}), captured by a lambda whose body calls this: the
-     * child then reads no object stream before its first result.
-     */
     /** A function this worker could not decode, and why. */
     private record Undecodable(Throwable error) {
     }
@@ -160,6 +155,11 @@ final class WorkerLoop implements ProcessTarget {
         return () -> launch(jobs, control);
     }
 
+    /**
+     * A worker without an initializer is started with its pipe ends as bytes (see
+     * {@link dev.mp4j.connection.Pipe#reduce}), captured by a lambda whose body calls this: the
+     * child then reads no object stream before its first result.
+     */
     static void launch(byte[] jobs, byte[] control) throws Exception {
         openClassPath();
         new WorkerLoop(Pipe.rebuild(jobs), Pipe.rebuild(control), null).run();
