@@ -12,6 +12,7 @@ import dev.mp4j.process.JvmProcess;
 import dev.mp4j.queue.QueueEmptyException;
 import dev.mp4j.queue.QueueFullException;
 import dev.mp4j.serial.NotSerializableValueException;
+import dev.mp4j.testing.Await;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -409,11 +410,10 @@ class SyncManagerTest {
     void aProxyThatNobodyHoldsIsFreed() throws Exception {
         try (SyncManager own = Multiprocessing.manager()) {
             addFromAChildThenDrop(own, own.list());
-            long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-            while (own.numberOfObjects() > 0 && System.nanoTime() < deadline) {
+            Await.until(() -> {
                 System.gc();
-                Thread.sleep(20);
-            }
+                return own.numberOfObjects() == 0;
+            }, Duration.ofSeconds(20));
             assertEquals(0, own.numberOfObjects(), "the list should be freed once no proxy names it");
         }
     }

@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.mp4j.serial.NotSerializableValueException;
 import dev.mp4j.sync.ProcessEvent;
+import dev.mp4j.testing.Await;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -343,10 +344,7 @@ class ProcessPoolTest {
         // it is stopped then, and join returns with every worker of the pool gone.
         // The shared pool starts its second worker once its first is ready: let it finish
         // starting, so that only this test's pool starts JVMs below.
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (pool.workerStats().stream().anyMatch(w -> w.pid() == 0) && System.nanoTime() < deadline) {
-            Thread.sleep(10);
-        }
+        Await.until(() -> pool.workerStats().stream().noneMatch(w -> w.pid() == 0), Duration.ofSeconds(30));
         Set<Long> before = new HashSet<>();
         ProcessHandle.current().children().forEach(h -> before.add(h.pid()));
         Set<String> segmentsBefore = segments();

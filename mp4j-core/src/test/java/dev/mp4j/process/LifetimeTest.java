@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import dev.mp4j.testing.Await;
 import dev.mp4j.testing.JavaRunner;
 import dev.mp4j.testing.ProcessDiagnostics;
 import java.io.BufferedReader;
@@ -47,10 +48,7 @@ class LifetimeTest {
             ProcessHandle child = ProcessHandle.of(childPid).orElseThrow();
             parent.destroyForcibly();
             parent.waitFor();
-            long deadline = System.nanoTime() + Duration.ofSeconds(2).toNanos();
-            while (ProcessDiagnostics.running(childPid) && System.nanoTime() < deadline) {
-                Thread.sleep(20);
-            }
+            Await.until(() -> !ProcessDiagnostics.running(childPid), Duration.ofSeconds(2));
             if (ProcessDiagnostics.running(childPid)) {
                 String state = ProcessDiagnostics.describe(childPid);
                 child.destroyForcibly();

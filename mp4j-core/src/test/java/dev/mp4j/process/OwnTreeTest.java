@@ -7,8 +7,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.mp4j.serial.ProcessTarget;
 import dev.mp4j.serial.SafeSerializer;
 import dev.mp4j.shm.SharedSegment;
+import dev.mp4j.testing.Await;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -43,10 +45,7 @@ class OwnTreeTest {
         assertFalse(seen[1].isEmpty(), "the child should have made a tree id of its own");
         assertFalse(seen[1].equals(ProcessState.treeId()), "the child should have a tree id of its own, not " + seen[1]);
         assertTrue(name.contains(seen[1]), name + " should carry the child's tree id " + seen[1]);
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (SharedSegment.exists(name) && System.nanoTime() < deadline) {
-            Thread.sleep(20);
-        }
+        Await.until(() -> !SharedSegment.exists(name), Duration.ofSeconds(10));
         assertFalse(SharedSegment.exists(name), name + " is still in /dev/shm after its tree's only process ended");
     }
 }

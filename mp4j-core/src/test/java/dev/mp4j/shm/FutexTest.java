@@ -4,9 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.mp4j.testing.Await;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -79,10 +81,7 @@ class FutexTest {
     /** Waits until this JVM has linked the call, and ends any short-sleep window. */
     private static void linkedWithFullSlices() throws InterruptedException {
         Futex.prepare();
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-        while (!Futex.available() && System.nanoTime() < deadline) {
-            Thread.sleep(5);
-        }
+        Await.until(Futex::available, Duration.ofSeconds(20));
         assertTrue(Futex.available(), "the futex call was not linked within 20 s");
         Futex.forgetNewPeers();
     }

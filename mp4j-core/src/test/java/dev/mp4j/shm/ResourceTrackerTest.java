@@ -3,6 +3,7 @@ package dev.mp4j.shm;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.mp4j.testing.Await;
 import dev.mp4j.testing.JavaRunner;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
@@ -28,14 +29,7 @@ class ResourceTrackerTest {
     }
 
     private static boolean waitGone(List<String> names, Duration within) throws InterruptedException {
-        long deadline = System.nanoTime() + within.toNanos();
-        while (System.nanoTime() < deadline) {
-            if (names.stream().noneMatch(SharedSegment::exists)) {
-                return true;
-            }
-            Thread.sleep(20);
-        }
-        return names.stream().noneMatch(SharedSegment::exists);
+        return Await.until(() -> names.stream().noneMatch(SharedSegment::exists), within);
     }
 
     @Test

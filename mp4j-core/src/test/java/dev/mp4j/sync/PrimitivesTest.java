@@ -10,6 +10,7 @@ import dev.mp4j.connection.Pipe;
 import dev.mp4j.process.JvmProcess;
 import dev.mp4j.shared.IntValue;
 import dev.mp4j.shared.Value;
+import dev.mp4j.testing.Await;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -204,11 +205,8 @@ class PrimitivesTest {
                 return e;
             }
         });
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (barrier.numberWaiting() == 0) {
-            assertTrue(System.nanoTime() < deadline, "the waiter never reached the barrier: " + waiter);
-            Thread.sleep(5);
-        }
+        assertTrue(Await.until(() -> barrier.numberWaiting() != 0, Duration.ofSeconds(10)),
+                "the waiter never reached the barrier: " + waiter);
         barrier.reset();
         assertTrue(waiter.get(10, TimeUnit.SECONDS) instanceof BrokenBarrierException);
         barrier.abort();

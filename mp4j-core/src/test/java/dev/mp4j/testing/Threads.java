@@ -45,14 +45,7 @@ public final class Threads {
     }
 
     private static boolean awaitAsleep(Path taskDirectory, String name, Duration patience) throws InterruptedException {
-        long deadline = System.nanoTime() + patience.toNanos();
-        while (System.nanoTime() < deadline) {
-            if (isAsleep(taskDirectory, name)) {
-                return true;
-            }
-            Thread.sleep(2);
-        }
-        return false;
+        return Await.until(() -> isAsleep(taskDirectory, name), patience);
     }
 
     /** One look: whether a thread of that name is asleep now. */
