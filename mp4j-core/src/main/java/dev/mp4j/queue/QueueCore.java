@@ -66,6 +66,9 @@ final class QueueCore implements ByteRing.Peer {
     private final byte[] readHeader = new byte[4];
     private final byte[] status = new byte[1];
     private final byte[] tag = new byte[1];
+    /** What a consumer copies out of the ring in one step before it parses a frame: a small frame whole. */
+    private static final int LOOK_BYTES = 64;
+    private final byte[] look = new byte[LOOK_BYTES];
     private volatile boolean closed;
 
     private QueueCore(SharedSegment segment) {
@@ -194,11 +197,10 @@ final class QueueCore implements ByteRing.Peer {
                 long frame = serializedLength(encoded) + FRAME_OVERHEAD;
                 if (frame <= ring.wholeFrameLimit()) {
                     ring.beginWrite();
-                    if (ring.freeAtBegin() < frame) {
+                    while (!ring.fitsAtBegin(frame)) {
                         if (!ring.awaitFree(frame, left(start, timeoutNanos), this)) {
                             return false;
                         }
-                        ring.beginWrite();
                     }
                     if (joinable) {
                         INT.getAndAdd(words, (int) UNFINISHED, 1);
@@ -207,8 +209,12 @@ final class QueueCore implements ByteRing.Peer {
                         writeWholeFrame(encoded, (int) frame);
                         written = true;
                     } finally {
-                        LONG.setRelease(words, (int) PRODUCER_PENDING_END, 0L);
                         if (!written) {
+                            // A frame that was published leaves its pending end behind the
+                            // ring's tail, where repairProducerFrame ignores it; this one was
+                            // not, and its count is given back here, not again there.
+                            VarHandle.releaseFence();
+                            words.putLong((int) PRODUCER_PENDING_END, 0L);
                             forgetUnfinished();
                         }
                     }
@@ -255,7 +261,7 @@ final class QueueCore implements ByteRing.Peer {
         RawBytes raw = encoded instanceof RawBytes r ? r : null;
         byte[] bytes = raw != null ? raw.bytes() : (byte[]) encoded;
         int n = frame - FRAME_OVERHEAD;
-        LONG.setOpaque(words, (int) PRODUCER_PENDING_END, ring.writePosition() + frame);
+        words.putLong((int) PRODUCER_PENDING_END, ring.writePosition() + frame);
         if (frame <= SCRATCH_BYTES) {
             // Few, cheap steps: each access to shared memory costs about a microsecond until the
             // JIT compiler has compiled this path, which is most of a short-lived child's life.
@@ -375,13 +381,24 @@ final class QueueCore implements ByteRing.Peer {
                 if (consumers.ownerDied()) {
                     skipAbandonedFrame();
                 }
-                if (!awaitBytes(4, start, timeoutNanos)) {
-                    return NOTHING;
-                }
                 long head = ring.head();
-                int length = ring.peekInt(head);
+                int seen = ring.peekPublished(head, look, LOOK_BYTES);
+                while (seen < 4) {
+                    if (!awaitBytes(4, start, timeoutNanos)) {
+                        return NOTHING;
+                    }
+                    seen = ring.peekPublished(head, look, LOOK_BYTES);
+                }
+                int length = ((look[0] & 0xFF) << 24) | ((look[1] & 0xFF) << 16) | ((look[2] & 0xFF) << 8) | (look[3] & 0xFF);
                 long frame = length + (long) FRAME_OVERHEAD;
-                if (frame <= ring.wholeFrameLimit() && ring.tail() - head >= frame) {
+                if (frame <= seen) {
+                    // A small frame, already copied out whole with its header (it was published
+                    // whole: see writeWholeFrame): parsed here, then consumed in one step.
+                    raw = length > 0 && look[4] == dev.mp4j.serial.SafeSerializer.TAG_BYTES;
+                    bytes = java.util.Arrays.copyOfRange(look, raw ? 5 : 4, 4 + length);
+                    aborted = look[(int) frame - 1] != OK;
+                    ring.skipTo(head + frame);
+                } else if (frame <= ring.wholeFrameLimit() && ring.tail() - head >= frame) {
                     // A frame published whole (see writeWholeFrame): copied out in one step and
                     // consumed in one, so a consumer that dies here leaves it to the next one.
                     raw = length > 0 && ring.peekByte(head + 4) == dev.mp4j.serial.SafeSerializer.TAG_BYTES;
@@ -501,7 +518,7 @@ final class QueueCore implements ByteRing.Peer {
 
     private void release(int n) {
         INT.getAndAdd(words, (int) COUNT, -n);
-        if ((int) INT.getVolatile(words, (int) COUNT_SLEEPERS) > 0) {
+        if (words.getInt((int) COUNT_SLEEPERS) > 0) {
             Futex.wake(header.asSlice(COUNT, 4), n);
         }
     }

@@ -9,7 +9,7 @@ package dev.mp4j.queue;
  *  128  consumer lock (a ProcessLock record): consumers take turns reading whole frames
  *  192  count: items put and not yet taken (futex word for "not full") | count sleepers
  *  256  unfinished tasks (JoinableQueue; futex word for join) | join sleepers
- *  320  producer frame in progress: flag | start (long) | end (long) | end of a whole frame not yet published (long)
+ *  320  producer frame in progress: flag | start (long) | end (long) | end of the last whole frame begun (long; published once the tail reaches it)
  *  384  consumer frame in progress: flag | end (long)
  *  448  ring (dev.mp4j.shm.ByteRing): header, then the data
  *
