@@ -186,12 +186,15 @@ final class QueueCore implements ByteRing.Peer {
             return false;
         }
         boolean written = false;
+        boolean countHandedOn = false;
         try {
             if (!lock(producers, left(start, timeoutNanos))) {
                 return false;
             }
             try {
-                if (producers.ownerDied()) {
+                // A producer died holding the lock, or gave up half-way through a frame it was
+                // streaming (interrupted, or closed, while waiting for room): finish that frame.
+                if (producers.ownerDied() || words.getInt((int) PRODUCER_IN_PROGRESS) != 0) {
                     repairProducerFrame();
                 }
                 long frame = serializedLength(encoded) + FRAME_OVERHEAD;
@@ -226,7 +229,16 @@ final class QueueCore implements ByteRing.Peer {
                     if (joinable) {
                         INT.getAndAdd(words, (int) UNFINISHED, 1);
                     }
-                    writeFrame(encoded);
+                    boolean streamed = false;
+                    try {
+                        writeFrame(encoded);
+                        streamed = true;
+                    } finally {
+                        // Given up half-way, the frame stays marked in progress and the next
+                        // producer finishes it as ABORTED. Its count and task go with it: the
+                        // consumer that skips it gives the count back, the repair the task.
+                        countHandedOn = !streamed;
+                    }
                 }
                 written = true;
                 return true;
@@ -238,7 +250,7 @@ final class QueueCore implements ByteRing.Peer {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } finally {
-            if (!written) {
+            if (!written && !countHandedOn) {
                 release(1);
             }
         }
@@ -378,7 +390,9 @@ final class QueueCore implements ByteRing.Peer {
             boolean raw = false;
             boolean aborted;
             try {
-                if (consumers.ownerDied()) {
+                // A consumer died holding the lock, or gave up half-way through reading a
+                // frame (interrupted, or closed): skip the rest of that frame.
+                if (consumers.ownerDied() || words.getInt((int) CONSUMER_IN_PROGRESS) != 0) {
                     skipAbandonedFrame();
                 }
                 long head = ring.head();

@@ -327,10 +327,12 @@ public final class ByteRing {
     private void copyIn(Cursor c, byte[] src, int off, int len, Peer peer) throws IOException {
         while (len > 0) {
             long free = capacity - (c.tail - c.head);
-            if (free == 0) {
+            // Below zero when other writers (a queue's other producers, an earlier owner of a
+            // pipe end) moved the tail on since this writer last looked at the reader.
+            if (free <= 0) {
                 c.head = acquireLong(HEAD);
                 free = capacity - (c.tail - c.head);
-                if (free == 0) {
+                if (free <= 0) {
                     publish(c.tail);
                     c.published = c.tail;
                     c.head = awaitSpace(c.tail, peer);

@@ -237,6 +237,129 @@ class ProcessQueueTest {
     }
 
     @Test
+    void aProducerInterruptedHalfWayThroughAnItemLeavesTheQueueWorkingAndItsCountRight() throws Exception {
+        // As when a producer is killed half-way, but it is interrupted instead, so it unlocks
+        // the queue normally: the next producer must still finish its frame.
+        ProcessQueue<byte[]> q = ProcessQueue.create(0, 4096, 1 << 20);
+        java.util.concurrent.CompletableFuture<Throwable> outcome = new java.util.concurrent.CompletableFuture<>();
+        Thread putter = new Thread(() -> {
+            try {
+                q.put(new byte[64 * 1024]);
+                outcome.complete(null);
+            } catch (Throwable t) {
+                outcome.complete(t);
+            }
+        }, "interrupted-producer");
+        putter.start();
+        assertTrue(Threads.awaitAsleep("interrupted-producer", Duration.ofSeconds(30)), "the producer never blocked");
+        putter.interrupt();
+        assertTrue(outcome.get(30, TimeUnit.SECONDS) instanceof InterruptedException);
+        java.util.concurrent.CompletableFuture<byte[]> taken = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+            try {
+                return q.get(true, Duration.ofSeconds(30));
+            } catch (InterruptedException | QueueEmptyException e) {
+                throw new java.util.concurrent.CompletionException(e);
+            }
+        });
+        q.put(new byte[] {42});
+        assertArrayEquals(new byte[] {42}, taken.get(30, TimeUnit.SECONDS));
+        assertTrue(q.empty());
+        q.put(new byte[] {7});
+        assertEquals(1, q.qsize());
+        assertArrayEquals(new byte[] {7}, q.take());
+    }
+
+    @Test
+    void aConsumerInterruptedHalfWayThroughAnItemLeavesTheQueueWorkingAndItsCountRight() throws Exception {
+        // A child streams a 64 KiB item into a 4 KiB ring and is stopped (SIGSTOP) with the
+        // ring full; a consumer thread reads those 4 KiB, waits for the rest and is interrupted.
+        // The next consumer skips what is left of that item (it is lost) and takes the next.
+        ProcessQueue<byte[]> q = ProcessQueue.create(0, 4096, 1 << 20);
+        Pipe ready = Pipe.open(false);
+        Connection tell = ready.right();
+        JvmProcess producer = new JvmProcess(() -> {
+            Thread putter = new Thread(() -> {
+                try {
+                    q.put(new byte[64 * 1024]);
+                    q.put(new byte[] {42});
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }, "stuck-producer");
+            putter.start();
+            tell.send("putting");
+            putter.join();
+        });
+        producer.start();
+        assertEquals("putting", ready.left().recv());
+        assertTrue(Threads.awaitSettledAsleep(producer.pid(), "stuck-producer", Duration.ofSeconds(30)), "the producer never blocked");
+        signal("STOP", producer.pid());
+        try {
+            java.util.concurrent.CompletableFuture<Throwable> outcome = new java.util.concurrent.CompletableFuture<>();
+            Thread taker = new Thread(() -> {
+                try {
+                    q.take();
+                    outcome.complete(null);
+                } catch (Throwable t) {
+                    outcome.complete(t);
+                }
+            }, "interrupted-consumer");
+            taker.start();
+            assertTrue(Threads.awaitAsleep("interrupted-consumer", Duration.ofSeconds(30)), "the consumer never waited");
+            taker.interrupt();
+            assertTrue(outcome.get(30, TimeUnit.SECONDS) instanceof InterruptedException);
+        } finally {
+            signal("CONT", producer.pid());
+        }
+        assertArrayEquals(new byte[] {42}, q.get(true, Duration.ofSeconds(30)));
+        producer.join();
+        assertEquals(0, producer.exitCode());
+        assertTrue(q.empty());
+        q.put(new byte[] {7});
+        assertEquals(1, q.qsize());
+        assertArrayEquals(new byte[] {7}, q.take());
+    }
+
+    private static void signal(String name, long pid) throws Exception {
+        assertEquals(0, new ProcessBuilder("kill", "-" + name, Long.toString(pid)).start().waitFor());
+    }
+
+    @Test
+    void twoProducersStreamingItemsLargerThanTheRingLoseNothing() throws Exception {
+        // 100 KB items through a 64 KiB ring are written in steps while the consumer reads. Each
+        // producer finds the ring moved on by the other since its own last item, so what it
+        // knows of the consumer's position is stale by more than the ring holds.
+        ProcessQueue<byte[]> q = ProcessQueue.create(0, 64 * 1024, 1 << 20);
+        int perProducer = 10;
+        List<JvmProcess> producers = new ArrayList<>();
+        for (int p = 1; p <= 2; p++) {
+            byte id = (byte) p;
+            JvmProcess producer = new JvmProcess(() -> {
+                for (int i = 0; i < perProducer; i++) {
+                    byte[] item = new byte[100_000];
+                    java.util.Arrays.fill(item, id);
+                    item[1] = (byte) i;
+                    q.put(item);
+                }
+            });
+            producer.start();
+            producers.add(producer);
+        }
+        Set<String> seen = new HashSet<>();
+        for (int k = 0; k < 2 * perProducer; k++) {
+            byte[] item = q.get(true, Duration.ofSeconds(30));
+            assertEquals(100_000, item.length);
+            assertEquals(item[0], item[item.length - 1], "an item arrived mixed with another");
+            assertTrue(seen.add(item[0] + ":" + item[1]), "an item arrived twice");
+        }
+        for (JvmProcess producer : producers) {
+            producer.join();
+            assertEquals(0, producer.exitCode());
+        }
+        assertTrue(q.empty());
+    }
+
+    @Test
     void aQueueTravelsInsideAMessage() throws Exception {
         ProcessQueue<String> q = ProcessQueue.create();
         Pipe pipe = Pipe.open();
