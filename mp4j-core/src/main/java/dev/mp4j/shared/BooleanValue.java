@@ -1,5 +1,6 @@
 package dev.mp4j.shared;
 
+import dev.mp4j.shm.SharedWords;
 import java.io.Serial;
 
 /**
@@ -27,11 +28,11 @@ public final class BooleanValue extends SharedCell {
     }
 
     public boolean get() {
-        return (int) INT.getVolatile(words, VALUE_OFFSET) != 0;
+        return SharedWords.getIntVolatile(words, VALUE_OFFSET) != 0;
     }
 
     public void set(boolean value) {
-        INT.setVolatile(words, VALUE_OFFSET, (value ? 1 : 0));
+        SharedWords.setIntVolatile(words, VALUE_OFFSET, (value ? 1 : 0));
     }
 
     /** Atomically sets {@code update} if the value is {@code expect}. */

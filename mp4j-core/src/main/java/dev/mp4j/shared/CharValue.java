@@ -1,5 +1,6 @@
 package dev.mp4j.shared;
 
+import dev.mp4j.shm.SharedWords;
 import java.io.Serial;
 
 /**
@@ -27,11 +28,11 @@ public final class CharValue extends SharedCell {
     }
 
     public char get() {
-        return (char) (int) INT.getVolatile(words, VALUE_OFFSET);
+        return (char) SharedWords.getIntVolatile(words, VALUE_OFFSET);
     }
 
     public void set(char value) {
-        INT.setVolatile(words, VALUE_OFFSET, value);
+        SharedWords.setIntVolatile(words, VALUE_OFFSET, value);
     }
 
     /** Atomically sets {@code update} if the value is {@code expect}. */

@@ -1,5 +1,6 @@
 package dev.mp4j.shared;
 
+import dev.mp4j.shm.SharedWords;
 import java.io.Serial;
 
 /**
@@ -27,11 +28,11 @@ public final class DoubleValue extends SharedCell {
     }
 
     public double get() {
-        return Double.longBitsToDouble((long) LONG.getVolatile(words, VALUE_OFFSET));
+        return Double.longBitsToDouble(SharedWords.getLongVolatile(words, VALUE_OFFSET));
     }
 
     public void set(double value) {
-        LONG.setVolatile(words, VALUE_OFFSET, Double.doubleToRawLongBits(value));
+        SharedWords.setLongVolatile(words, VALUE_OFFSET, Double.doubleToRawLongBits(value));
     }
 
     /** Atomically sets {@code update} if the value is {@code expect}. */
@@ -42,7 +43,7 @@ public final class DoubleValue extends SharedCell {
     /** Atomically adds {@code delta} (a compare-and-set loop) and returns the new value. */
     public double addAndGet(double delta) {
         while (true) {
-            long raw = (long) LONG.getVolatile(words, VALUE_OFFSET);
+            long raw = SharedWords.getLongVolatile(words, VALUE_OFFSET);
             double next = Double.longBitsToDouble(raw) + delta;
             if (LONG.compareAndSet(words, VALUE_OFFSET, raw, Double.doubleToRawLongBits(next))) {
                 return next;

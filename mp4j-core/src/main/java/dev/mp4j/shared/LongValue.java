@@ -1,5 +1,6 @@
 package dev.mp4j.shared;
 
+import dev.mp4j.shm.SharedWords;
 import java.io.Serial;
 
 /**
@@ -27,11 +28,11 @@ public final class LongValue extends SharedCell {
     }
 
     public long get() {
-        return (long) LONG.getVolatile(words, VALUE_OFFSET);
+        return SharedWords.getLongVolatile(words, VALUE_OFFSET);
     }
 
     public void set(long value) {
-        LONG.setVolatile(words, VALUE_OFFSET, value);
+        SharedWords.setLongVolatile(words, VALUE_OFFSET, value);
     }
 
     /** Atomically sets {@code update} if the value is {@code expect}. */

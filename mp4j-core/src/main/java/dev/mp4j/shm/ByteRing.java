@@ -498,14 +498,11 @@ public final class ByteRing {
     }
 
     private long acquireLong(int at) {
-        long v = header.getLong(at);
-        VarHandle.acquireFence();
-        return v;
+        return SharedWords.getLongVolatile(header, at);
     }
 
     private void releaseLong(int at, long v) {
-        VarHandle.releaseFence();
-        header.putLong(at, v);
+        SharedWords.setLongRelease(header, at, v);
     }
 
     private void publish(long tail) {

@@ -190,13 +190,13 @@ abstract class AbstractProcessLock implements Lock, Serializable {
      * finds the word naming this process reads the owner it set or one that is not itself.
      */
     final void recordOwnerThread(long threadId) {
-        record.setLongOpaque(LOCK_OWNER_THREAD, threadId);
+        record.setLongPlain(LOCK_OWNER_THREAD, threadId);
     }
 
     /** Whether the calling thread of this process holds the word. */
     final boolean heldByCurrentThread() {
         return (record.getInt(LOCK_WORD) & PID_MASK) == MY_PID
-                && record.getLongOpaque(LOCK_OWNER_THREAD) == Thread.currentThread().threadId();
+                && record.getLongPlain(LOCK_OWNER_THREAD) == Thread.currentThread().threadId();
     }
 
     /** For conditions: gives up the lock entirely, returning what {@link #restore} needs. */

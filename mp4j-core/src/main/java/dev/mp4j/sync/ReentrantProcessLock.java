@@ -43,7 +43,7 @@ public final class ReentrantProcessLock extends AbstractProcessLock {
     @Override
     public void lock() {
         if (heldByCurrentThread()) {
-            record.setIntOpaque(LOCK_HOLDS, record.getIntOpaque(LOCK_HOLDS) + 1);
+            record.setIntPlain(LOCK_HOLDS, record.getIntPlain(LOCK_HOLDS) + 1);
             return;
         }
         super.lock();
@@ -52,7 +52,7 @@ public final class ReentrantProcessLock extends AbstractProcessLock {
     @Override
     public void lockInterruptibly() throws InterruptedException {
         if (heldByCurrentThread()) {
-            record.setIntOpaque(LOCK_HOLDS, record.getIntOpaque(LOCK_HOLDS) + 1);
+            record.setIntPlain(LOCK_HOLDS, record.getIntPlain(LOCK_HOLDS) + 1);
             return;
         }
         super.lockInterruptibly();
@@ -61,7 +61,7 @@ public final class ReentrantProcessLock extends AbstractProcessLock {
     @Override
     public boolean tryLock() {
         if (heldByCurrentThread()) {
-            record.setIntOpaque(LOCK_HOLDS, record.getIntOpaque(LOCK_HOLDS) + 1);
+            record.setIntPlain(LOCK_HOLDS, record.getIntPlain(LOCK_HOLDS) + 1);
             return true;
         }
         return super.tryLock();
@@ -70,7 +70,7 @@ public final class ReentrantProcessLock extends AbstractProcessLock {
     @Override
     public boolean tryLock(long time, java.util.concurrent.TimeUnit unit) throws InterruptedException {
         if (heldByCurrentThread()) {
-            record.setIntOpaque(LOCK_HOLDS, record.getIntOpaque(LOCK_HOLDS) + 1);
+            record.setIntPlain(LOCK_HOLDS, record.getIntPlain(LOCK_HOLDS) + 1);
             return true;
         }
         return super.tryLock(time, unit);
@@ -79,7 +79,7 @@ public final class ReentrantProcessLock extends AbstractProcessLock {
     @Override
     void onAcquired(boolean fromDeadOwner) {
         recordOwnerThread(Thread.currentThread().threadId());
-        record.setIntOpaque(LOCK_HOLDS, 1);
+        record.setIntPlain(LOCK_HOLDS, 1);
     }
 
     /**
@@ -92,8 +92,8 @@ public final class ReentrantProcessLock extends AbstractProcessLock {
         if (!heldByCurrentThread()) {
             throw new IllegalMonitorStateException("cannot release un-acquired lock");
         }
-        int holds = record.getIntOpaque(LOCK_HOLDS);
-        record.setIntOpaque(LOCK_HOLDS, holds - 1);
+        int holds = record.getIntPlain(LOCK_HOLDS);
+        record.setIntPlain(LOCK_HOLDS, holds - 1);
         if (holds == 1) {
             recordOwnerThread(0);
             releaseWord();
@@ -107,7 +107,7 @@ public final class ReentrantProcessLock extends AbstractProcessLock {
 
     /** How many times the calling thread holds it (0 if it does not). */
     public int getHoldCount() {
-        return heldByCurrentThread() ? record.getIntOpaque(LOCK_HOLDS) : 0;
+        return heldByCurrentThread() ? record.getIntPlain(LOCK_HOLDS) : 0;
     }
 
     @Override
@@ -115,7 +115,7 @@ public final class ReentrantProcessLock extends AbstractProcessLock {
         if (!heldByCurrentThread()) {
             throw new IllegalMonitorStateException("cannot wait on un-acquired lock");
         }
-        int holds = record.getIntOpaque(LOCK_HOLDS);
+        int holds = record.getIntPlain(LOCK_HOLDS);
         recordOwnerThread(0);
         releaseWord();
         return holds;
@@ -124,6 +124,6 @@ public final class ReentrantProcessLock extends AbstractProcessLock {
     @Override
     void restore(int saved) {
         super.lock();
-        record.setIntOpaque(LOCK_HOLDS, saved);
+        record.setIntPlain(LOCK_HOLDS, saved);
     }
 }

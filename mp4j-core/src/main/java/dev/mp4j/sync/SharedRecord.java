@@ -2,6 +2,7 @@ package dev.mp4j.sync;
 
 import dev.mp4j.shm.Futex;
 import dev.mp4j.shm.SharedSegment;
+import dev.mp4j.shm.SharedWords;
 import java.io.InvalidObjectException;
 import java.io.Serial;
 import java.io.Serializable;
@@ -70,11 +71,11 @@ final class SharedRecord implements Serializable {
     }
 
     int getInt(long at) {
-        return (int) INT.getVolatile(words, (int) at);
+        return SharedWords.getIntVolatile(words, (int) at);
     }
 
     void setInt(long at, int v) {
-        INT.setVolatile(words, (int) at, v);
+        SharedWords.setIntVolatile(words, (int) at, v);
     }
 
     boolean casInt(long at, int expect, int update) {
@@ -86,32 +87,33 @@ final class SharedRecord implements Serializable {
     }
 
     /**
-     * For fields that only the lock holder writes (a re-entrant lock's owner and hold count):
-     * the compare-and-set that takes the lock and the swap that frees it order these accesses,
-     * so they need no fence of their own.
+     * Plain accesses, for fields that only the lock holder writes (a re-entrant lock's owner and
+     * hold count): the compare-and-set that takes the lock and the swap that frees it order them,
+     * so they need no fence of their own, and a thread that does not hold the lock reads them
+     * only after the lock word's volatile read, which no later read moves above.
      */
-    int getIntOpaque(long at) {
-        return (int) INT.getOpaque(words, (int) at);
+    int getIntPlain(long at) {
+        return words.getInt((int) at);
     }
 
-    void setIntOpaque(long at, int v) {
-        INT.setOpaque(words, (int) at, v);
+    void setIntPlain(long at, int v) {
+        words.putInt((int) at, v);
     }
 
-    long getLongOpaque(long at) {
-        return (long) LONG.getOpaque(words, (int) at);
+    long getLongPlain(long at) {
+        return words.getLong((int) at);
     }
 
-    void setLongOpaque(long at, long v) {
-        LONG.setOpaque(words, (int) at, v);
+    void setLongPlain(long at, long v) {
+        words.putLong((int) at, v);
     }
 
     long getLong(long at) {
-        return (long) LONG.getVolatile(words, (int) at);
+        return SharedWords.getLongVolatile(words, (int) at);
     }
 
     void setLong(long at, long v) {
-        LONG.setVolatile(words, (int) at, v);
+        SharedWords.setLongVolatile(words, (int) at, v);
     }
 
     /** Sleeps while the word at {@code at} is {@code expected}, at most {@code nanos}. */
