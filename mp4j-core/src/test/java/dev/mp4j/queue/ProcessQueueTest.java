@@ -197,12 +197,30 @@ class ProcessQueueTest {
         // tail, which the repair below must not mistake for a frame lost with the dead producer.
         q.put(new byte[] {1});
         assertArrayEquals(new byte[] {1}, q.take());
+        JvmProcess producer = startProducerStuckOnAFullRing(q, false);
+        assertEquals(1, q.qsize());
+        producer.kill();
+        producer.join();
+        assertArrayEquals(new byte[] {42}, putWhileAnotherThreadTakes(q, new byte[] {42}));
+        assertEquals(0, q.qsize());
+        assertCountsOneItemRight(q);
+    }
+
+    /**
+     * Starts a child that streams a 64 KiB item into {@code q} (made with a 4 KiB ring and no
+     * consumer) on a thread "stuck-producer", then puts {42} if {@code thenFortyTwo}, and returns
+     * once that thread sleeps with the ring full and its frame half written.
+     */
+    private static JvmProcess startProducerStuckOnAFullRing(ProcessQueue<byte[]> q, boolean thenFortyTwo) throws Exception {
         Pipe ready = Pipe.open(false);
         Connection tell = ready.right();
         JvmProcess producer = new JvmProcess(() -> {
             Thread putter = new Thread(() -> {
                 try {
                     q.put(new byte[64 * 1024]);
+                    if (thenFortyTwo) {
+                        q.put(new byte[] {42});
+                    }
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                 }
@@ -214,11 +232,15 @@ class ProcessQueueTest {
         producer.start();
         assertEquals("putting", ready.left().recv());
         assertTrue(Threads.awaitSettledAsleep(producer.pid(), "stuck-producer", Duration.ofSeconds(30)), "the producer never blocked");
-        assertEquals(1, q.qsize());
-        producer.kill();
-        producer.join();
-        // The next producer finishes the abandoned frame through the ring, so a consumer must
-        // be draining meanwhile, as for any item larger than the ring.
+        return producer;
+    }
+
+    /**
+     * Puts {@code item} while another thread takes, and returns what that thread took: a producer
+     * that finishes an abandoned frame larger than the ring needs a consumer draining meanwhile,
+     * as for any item larger than the ring.
+     */
+    private static byte[] putWhileAnotherThreadTakes(ProcessQueue<byte[]> q, byte[] item) throws Exception {
         java.util.concurrent.CompletableFuture<byte[]> taken = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
             try {
                 return q.get(true, Duration.ofSeconds(30));
@@ -226,11 +248,13 @@ class ProcessQueueTest {
                 throw new java.util.concurrent.CompletionException(e);
             }
         });
-        q.put(new byte[] {42});
-        assertArrayEquals(new byte[] {42}, taken.get(30, TimeUnit.SECONDS));
-        assertEquals(0, q.qsize());
+        q.put(item);
+        return taken.get(30, TimeUnit.SECONDS);
+    }
+
+    /** An empty queue counts one item put as one: qsize never shows below zero, so a count given back twice shows only here. */
+    private static void assertCountsOneItemRight(ProcessQueue<byte[]> q) throws Exception {
         assertTrue(q.empty());
-        // qsize never shows a count below zero, so a count given back twice shows only here.
         q.put(new byte[] {7});
         assertEquals(1, q.qsize());
         assertArrayEquals(new byte[] {7}, q.take());
@@ -254,19 +278,8 @@ class ProcessQueueTest {
         assertTrue(Threads.awaitAsleep("interrupted-producer", Duration.ofSeconds(30)), "the producer never blocked");
         putter.interrupt();
         assertTrue(outcome.get(30, TimeUnit.SECONDS) instanceof InterruptedException);
-        java.util.concurrent.CompletableFuture<byte[]> taken = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
-            try {
-                return q.get(true, Duration.ofSeconds(30));
-            } catch (InterruptedException | QueueEmptyException e) {
-                throw new java.util.concurrent.CompletionException(e);
-            }
-        });
-        q.put(new byte[] {42});
-        assertArrayEquals(new byte[] {42}, taken.get(30, TimeUnit.SECONDS));
-        assertTrue(q.empty());
-        q.put(new byte[] {7});
-        assertEquals(1, q.qsize());
-        assertArrayEquals(new byte[] {7}, q.take());
+        assertArrayEquals(new byte[] {42}, putWhileAnotherThreadTakes(q, new byte[] {42}));
+        assertCountsOneItemRight(q);
     }
 
     @Test
@@ -275,24 +288,7 @@ class ProcessQueueTest {
         // ring full; a consumer thread reads those 4 KiB, waits for the rest and is interrupted.
         // The next consumer skips what is left of that item (it is lost) and takes the next.
         ProcessQueue<byte[]> q = ProcessQueue.create(0, 4096, 1 << 20);
-        Pipe ready = Pipe.open(false);
-        Connection tell = ready.right();
-        JvmProcess producer = new JvmProcess(() -> {
-            Thread putter = new Thread(() -> {
-                try {
-                    q.put(new byte[64 * 1024]);
-                    q.put(new byte[] {42});
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-            }, "stuck-producer");
-            putter.start();
-            tell.send("putting");
-            putter.join();
-        });
-        producer.start();
-        assertEquals("putting", ready.left().recv());
-        assertTrue(Threads.awaitSettledAsleep(producer.pid(), "stuck-producer", Duration.ofSeconds(30)), "the producer never blocked");
+        JvmProcess producer = startProducerStuckOnAFullRing(q, true);
         signal("STOP", producer.pid());
         try {
             java.util.concurrent.CompletableFuture<Throwable> outcome = new java.util.concurrent.CompletableFuture<>();
@@ -314,10 +310,7 @@ class ProcessQueueTest {
         assertArrayEquals(new byte[] {42}, q.get(true, Duration.ofSeconds(30)));
         producer.join();
         assertEquals(0, producer.exitCode());
-        assertTrue(q.empty());
-        q.put(new byte[] {7});
-        assertEquals(1, q.qsize());
-        assertArrayEquals(new byte[] {7}, q.take());
+        assertCountsOneItemRight(q);
     }
 
     private static void signal(String name, long pid) throws Exception {
