@@ -497,12 +497,19 @@ public final class ByteRing {
         }
     }
 
+    /*
+     * SharedWords' mapping, written out here: on the hottest path one interpreted call less per
+     * access is a tenth of a fresh child's cost per message (probe QI, -Xint).
+     */
     private long acquireLong(int at) {
-        return SharedWords.getLongVolatile(header, at);
+        long v = header.getLong(at);
+        VarHandle.acquireFence();
+        return v;
     }
 
     private void releaseLong(int at, long v) {
-        SharedWords.setLongRelease(header, at, v);
+        VarHandle.releaseFence();
+        header.putLong(at, v);
     }
 
     private void publish(long tail) {
