@@ -64,7 +64,10 @@ final class QueueCore implements ByteRing.Peer {
     private final Serializer serializer = Serializer.standard();
     private final byte[] frameHeader = new byte[4];
     private final byte[] readHeader = new byte[4];
+    /** The consumers' (under the consumer lock); producers write the constant OK_STATUS. */
     private final byte[] status = new byte[1];
+    /** The producers' (under the producer lock), for repairProducerFrame. */
+    private final byte[] repairByte = new byte[1];
     private final byte[] tag = new byte[1];
     /** What a consumer copies out of the ring in one step before it parses a frame: a small frame whole. */
     private static final int LOOK_BYTES = 64;
@@ -294,13 +297,12 @@ final class QueueCore implements ByteRing.Peer {
             frameHeader[1] = (byte) (n >>> 16);
             frameHeader[2] = (byte) (n >>> 8);
             frameHeader[3] = (byte) n;
-            status[0] = OK;
             ring.append(frameHeader, 0, 4, this);
             if (raw != null) {
                 ring.append(BYTES_TAG, 0, 1, this);
             }
             ring.append(bytes, 0, bytes.length, this);
-            ring.append(status, 0, 1, this);
+            ring.append(OK_STATUS, 0, 1, this);
         }
         ring.endWrite();
     }
@@ -318,14 +320,13 @@ final class QueueCore implements ByteRing.Peer {
         frameHeader[1] = (byte) (n >>> 16);
         frameHeader[2] = (byte) (n >>> 8);
         frameHeader[3] = (byte) n;
-        status[0] = OK;
         ring.beginWrite();
         ring.append(frameHeader, 0, 4, this);
         if (raw != null) {
             ring.append(BYTES_TAG, 0, 1, this);
         }
         ring.append(bytes, 0, bytes.length, this);
-        ring.append(status, 0, 1, this);
+        ring.append(OK_STATUS, 0, 1, this);
         // Mark the frame complete before publishing its last bytes: a producer that dies after
         // this leaves a frame the consumers can read whole.
         INT.setVolatile(words, (int) PRODUCER_IN_PROGRESS, 0);
@@ -333,12 +334,12 @@ final class QueueCore implements ByteRing.Peer {
     }
 
     /**
-     * A producer died holding the lock. If it died before publishing a whole frame, give back the
-     * count it reserved; if it died in the middle of a frame published in steps, finish that
-     * frame as ABORTED (header, zeros, status). Either way the item is lost, so a joinable queue
+     * A producer died holding the lock, or gave up half-way through a frame it was streaming. If it
+     * died before publishing a whole frame, give back the count it reserved; if it left a frame
+     * published in steps unfinished, finish that frame as ABORTED (header, zeros, status). Either way the item is lost, so a joinable queue
      * stops waiting for it.
      */
-    private void repairProducerFrame() {
+    private void repairProducerFrame() throws IOException {
         long pending = (long) LONG.getVolatile(words, (int) PRODUCER_PENDING_END);
         if (pending != 0) {
             if (ring.tail() < pending) {
@@ -350,29 +351,38 @@ final class QueueCore implements ByteRing.Peer {
         if ((int) INT.getVolatile(words, (int) PRODUCER_IN_PROGRESS) == 0) {
             return;
         }
-        forgetUnfinished();
         long start = (long) LONG.getVolatile(words, (int) PRODUCER_FRAME_START);
         long end = (long) LONG.getVolatile(words, (int) PRODUCER_FRAME_END);
         int length = (int) (end - start - FRAME_OVERHEAD);
-        long position = ring.tail();
+        // The rest of the frame goes through the ring's own writer, which waits for the reader
+        // and publishes as it goes; resumable from the published tail if this repair is itself
+        // given up (interrupted, closed) or its process dies.
+        ring.beginWrite();
+        long position = ring.writePosition();
         while (position < end) {
-            while (ring.freeSpace() == 0) {
-                try {
-                    ring.awaitFree(1, SLICE_NANOS, this);
-                } catch (IOException e) {
-                    throw new UncheckedIOException(e);
-                }
-            }
             long offset = position - start;
-            byte b = offset < 4 ? (byte) (length >>> (24 - 8 * offset)) : position == end - 1 ? ABORTED : 0;
-            ring.pokeByte(position, b);
-            position++;
-            if (position == end || ring.freeSpace() <= 1) {
-                ring.publishTo(position);
+            if (offset < 4) {
+                repairByte[0] = (byte) (length >>> (24 - 8 * offset));
+                ring.append(repairByte, 0, 1, this);
+                position++;
+            } else if (position == end - 1) {
+                ring.append(ABORTED_STATUS, 0, 1, this);
+                position++;
+            } else {
+                int n = (int) Math.min(ZEROS.length, end - 1 - position);
+                ring.append(ZEROS, 0, n, this);
+                position += n;
             }
         }
+        ring.endWrite();
+        // Only once the frame is whole: a repair given up half-way leaves the task to the next.
+        forgetUnfinished();
         INT.setVolatile(words, (int) PRODUCER_IN_PROGRESS, 0);
     }
+
+    private static final byte[] ZEROS = new byte[64 * 1024];
+    private static final byte[] OK_STATUS = {OK};
+    private static final byte[] ABORTED_STATUS = {ABORTED};
 
     /**
      * Takes one item's bytes; negative timeout waits forever, 0 does not wait.
@@ -532,7 +542,7 @@ final class QueueCore implements ByteRing.Peer {
 
     private void release(int n) {
         INT.getAndAdd(words, (int) COUNT, -n);
-        if (words.getInt((int) COUNT_SLEEPERS) > 0) {
+        if (dev.mp4j.shm.SharedWords.getIntVolatile(words, (int) COUNT_SLEEPERS) > 0) {
             Futex.wake(header.asSlice(COUNT, 4), n);
         }
     }

@@ -250,16 +250,6 @@ public final class ByteRing {
         return dataBytes.get((int) (position & mask));
     }
 
-    /** Writes a byte at absolute stream position {@code position} (recovery of an abandoned frame). */
-    public void pokeByte(long position, byte b) {
-        dataBytes.put((int) (position & mask), b);
-    }
-
-    /** Publishes the writer's position directly (recovery of an abandoned frame). */
-    public void publishTo(long tail) {
-        publish(tail);
-    }
-
     /** Moves the reader to {@code position} (skipping bytes), freeing the space. */
     public void skipTo(long position) {
         releaseLong(HEAD, position);
@@ -307,13 +297,15 @@ public final class ByteRing {
     public boolean awaitFree(long needed, long timeoutNanos, Peer peer) throws IOException {
         long want = Math.min(needed, capacity);
         long start = System.nanoTime();
+        long lastHead = -1;
         try {
             while (true) {
                 int seq = header.getInt(SPACE_SEQ);
                 long tail = acquireLong(TAIL);
                 markWriterWaiting(tail, want);
                 VarHandle.fullFence();
-                if (capacity - (tail - acquireLong(HEAD)) >= want) {
+                long head = acquireLong(HEAD);
+                if (capacity - (tail - head) >= want) {
                     return true;
                 }
                 if (peer.locallyClosed()) {
@@ -322,7 +314,8 @@ public final class ByteRing {
                 if (Thread.currentThread().isInterrupted()) {
                     throw new java.io.InterruptedIOException("interrupted while waiting for room");
                 }
-                long slice = SLEEP_SLICE_NANOS;
+                long slice = writerSlice(head, lastHead);
+                lastHead = head;
                 if (timeoutNanos >= 0) {
                     long left = timeoutNanos - (System.nanoTime() - start);
                     if (left <= 0) {
@@ -336,6 +329,18 @@ public final class ByteRing {
             header.putLong(WRITER_WAKE_AT, 0L);
         }
     }
+
+    /**
+     * How long a writer waiting for room sleeps before it looks again. The reader wakes it only a
+     * quarter ring on (markWriterWaiting); a reader that frees what the writer needs and then stops
+     * short of that, to wait for something the writer does next, must not cost the writer a whole
+     * slice: while the reader is moving, the writer looks again after a millisecond.
+     */
+    private static long writerSlice(long head, long lastHead) {
+        return head != lastHead ? WRITER_RECHECK_NANOS : SLEEP_SLICE_NANOS;
+    }
+
+    private static final long WRITER_RECHECK_NANOS = 1_000_000;
 
     /** The writer's position while it copies one frame in; one writer at a time. */
     private static final class Cursor {
@@ -472,6 +477,7 @@ public final class ByteRing {
                 break;
             }
         }
+        long lastHead = -1;
         try {
             while (true) {
                 int seq = header.getInt(SPACE_SEQ);
@@ -490,7 +496,8 @@ public final class ByteRing {
                 if (!peer.peerAlive()) {
                     throw new IOException("broken pipe: the reading end is closed");
                 }
-                Futex.await(spaceSeq, seq, SLEEP_SLICE_NANOS);
+                Futex.await(spaceSeq, seq, writerSlice(head, lastHead));
+                lastHead = head;
             }
         } finally {
             header.putLong(WRITER_WAKE_AT, 0L);

@@ -263,8 +263,11 @@ class ProcessQueueTest {
     @Test
     void aProducerInterruptedHalfWayThroughAnItemLeavesTheQueueWorkingAndItsCountRight() throws Exception {
         // As when a producer is killed half-way, but it is interrupted instead, so it unlocks
-        // the queue normally: the next producer must still finish its frame.
+        // the queue normally: the next producer must still finish its frame. An unread item
+        // ahead of that frame must survive the repair, which writes only where the reader has
+        // made room.
         ProcessQueue<byte[]> q = ProcessQueue.create(0, 4096, 1 << 20);
+        q.put(new byte[] {5});
         java.util.concurrent.CompletableFuture<Throwable> outcome = new java.util.concurrent.CompletableFuture<>();
         Thread putter = new Thread(() -> {
             try {
@@ -278,7 +281,24 @@ class ProcessQueueTest {
         assertTrue(Threads.awaitAsleep("interrupted-producer", Duration.ofSeconds(30)), "the producer never blocked");
         putter.interrupt();
         assertTrue(outcome.get(30, TimeUnit.SECONDS) instanceof InterruptedException);
-        assertArrayEquals(new byte[] {42}, putWhileAnotherThreadTakes(q, new byte[] {42}));
+        // The next producer finds the ring full and sleeps in its repair; taking the unread
+        // item makes a little room, and the pause gives a repair that overran the reader the
+        // time to write over the half frame's unread header before the consumer reaches it.
+        java.util.concurrent.CompletableFuture<Throwable> repaired = new java.util.concurrent.CompletableFuture<>();
+        Thread repairer = new Thread(() -> {
+            try {
+                q.put(new byte[] {42});
+                repaired.complete(null);
+            } catch (Throwable t) {
+                repaired.complete(t);
+            }
+        }, "repairing-producer");
+        repairer.start();
+        assertTrue(Threads.awaitAsleep("repairing-producer", Duration.ofSeconds(30)), "the next producer never waited");
+        assertArrayEquals(new byte[] {5}, q.get(true, Duration.ofSeconds(30)));
+        Thread.sleep(100);
+        assertArrayEquals(new byte[] {42}, q.get(true, Duration.ofSeconds(30)));
+        assertNull(repaired.get(30, TimeUnit.SECONDS));
         assertCountsOneItemRight(q);
     }
 
