@@ -9,8 +9,9 @@ import java.nio.file.StandardOpenOption;
 
 /**
  * Removes the shared memory a process tree created once the tree is gone, however it ends: also
- * when its main process is killed with SIGKILL, which no shutdown hook survives (CPython's
- * {@code resource_tracker}, without a second interpreter).
+ * when its main process is killed with SIGKILL, which no shutdown hook survives, and when a
+ * terminal's Ctrl-C signals the whole process group (CPython's {@code resource_tracker}, without
+ * a second interpreter).
  *
  * <h2>How</h2>
  * Every segment mp4j creates with a generated name is called {@code mp4j-<tree>-...}, where
@@ -48,9 +49,13 @@ public final class ResourceTracker {
             attempted = true;
             String prefix = SharedSegment.DIRECTORY.resolve(treePrefix()).toString();
             String registry = registryFile().toString();
+            // The watcher is in the main process's process group, so a terminal's Ctrl-C, or
+            // `kill -- -PGID`, or `timeout`, signals it too: it ignores those signals and goes on
+            // to clean up when the main process is gone (only SIGKILL to the group stops it).
             // awk keeps the names registered and not unregistered since; all of them, and every
             // generated name of the tree, are removed once stdin reaches EOF.
-            String script = "read _ignored\n"
+            String script = "trap '' INT TERM HUP QUIT\n"
+                    + "read _ignored\n"
                     + "if [ -f '" + registry + "' ]; then\n"
                     + "  awk '/^[+]/{s[substr($0,2)]=1} /^-/{delete s[substr($0,2)]} END{for(n in s) print n}' '"
                     + registry + "' | while IFS= read -r n; do rm -f \"" + SharedSegment.DIRECTORY + "/$n\"; done\n"

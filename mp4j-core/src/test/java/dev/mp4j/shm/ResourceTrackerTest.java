@@ -52,6 +52,28 @@ class ResourceTrackerTest {
     }
 
     @Test
+    void aTreeWhoseWholeProcessGroupIsSignalledLeavesNoSegmentBehind() throws Exception {
+        // Ctrl-C in a terminal, or `timeout`, or `kill -- -PGID`, signals the main process and
+        // the tracker's watcher together: the watcher must outlive the signal to clean up.
+        String explicit = "mp4j-test-group-" + ProcessHandle.current().pid();
+        Process tree = JavaRunner.startInOwnProcessGroup(TrackerScenarios.CreateAndWait.class, explicit);
+        try {
+            BufferedReader out = new BufferedReader(new InputStreamReader(tree.getInputStream(), StandardCharsets.UTF_8));
+            String line = out.readLine();
+            assertEquals("ready", out.readLine());
+            List<String> names = segmentsOf(line);
+            assertEquals(4, names.size(), line);
+            for (String signal : List.of("INT", "TERM")) {
+                new ProcessBuilder("kill", "-" + signal, "--", "-" + tree.pid()).start().waitFor();
+            }
+            assertTrue(tree.waitFor(30, java.util.concurrent.TimeUnit.SECONDS), "the tree did not stop");
+            assertTrue(waitGone(names, Duration.ofSeconds(5)), "left behind: " + names.stream().filter(SharedSegment::exists).toList());
+        } finally {
+            tree.destroyForcibly();
+        }
+    }
+
+    @Test
     void aTreeThatExitsNormallyLeavesNoSegmentBehind() throws Exception {
         String explicit = "mp4j-test-exited-" + ProcessHandle.current().pid();
         JavaRunner.Result r = JavaRunner.run(Duration.ofSeconds(60), TrackerScenarios.CreateAndWait.class, explicit, "exit");

@@ -28,7 +28,20 @@ public final class JavaRunner {
 
     /** Starts {@code mainClass} and returns the running process; its stdout is piped, stderr too. */
     public static Process start(Class<?> mainClass, String... args) {
-        List<String> command = new ArrayList<>();
+        return start(List.of(), mainClass, args);
+    }
+
+    /**
+     * As {@link #start(Class, String...)}, in a session and process group of its own (through
+     * {@code setsid}, which execs the JVM in place, so the pid is the group's id): a test can then
+     * signal the whole group, as a terminal's Ctrl-C does, without signalling itself.
+     */
+    public static Process startInOwnProcessGroup(Class<?> mainClass, String... args) {
+        return start(List.of("setsid"), mainClass, args);
+    }
+
+    private static Process start(List<String> prefix, Class<?> mainClass, String... args) {
+        List<String> command = new ArrayList<>(prefix);
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.add("--enable-native-access=ALL-UNNAMED");
         command.add("-XX:TieredStopAtLevel=1");
