@@ -33,12 +33,22 @@ public final class JoinableProcessQueue<E> extends ProcessQueue<E> {
         super(core);
     }
 
+    /** An unbounded joinable queue. */
     public static <E> JoinableProcessQueue<E> create() {
         return create(0);
     }
 
+    /** A joinable queue of at most {@code maxsize} items (0: unbounded). */
     public static <E> JoinableProcessQueue<E> create(int maxsize) {
-        return new JoinableProcessQueue<>(QueueCore.create(maxsize, true, DEFAULT_RING_BYTES, DEFAULT_MAX_MESSAGE_BYTES));
+        return create(maxsize, DEFAULT_RING_BYTES, DEFAULT_MAX_MESSAGE_BYTES);
+    }
+
+    /**
+     * A joinable queue with explicit sizes, as {@link ProcessQueue#create(int, int, long)}:
+     * {@code ringBytes} of shared ring (a power of two) and a limit on one serialized item.
+     */
+    public static <E> JoinableProcessQueue<E> create(int maxsize, int ringBytes, long maxMessageBytes) {
+        return new JoinableProcessQueue<>(QueueCore.create(maxsize, true, ringBytes, maxMessageBytes));
     }
 
     /**

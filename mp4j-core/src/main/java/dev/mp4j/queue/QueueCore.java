@@ -201,49 +201,47 @@ final class QueueCore implements ByteRing.Peer {
                     repairProducerFrame();
                 }
                 long frame = serializedLength(encoded) + FRAME_OVERHEAD;
-                if (frame <= ring.wholeFrameLimit()) {
-                    ring.beginWrite();
-                    while (!ring.fitsAtBegin(frame)) {
-                        if (!ring.awaitFree(frame, left(start, timeoutNanos), this)) {
+                if (joinable) {
+                    INT.getAndAdd(words, (int) UNFINISHED, 1);
+                }
+                // From here until its frame is published (or marked in progress), a producer
+                // that dies, even while it waits for room, leaves its count and its task to
+                // repairProducerFrame: a pending end past the ring's tail.
+                ring.beginWrite();
+                words.putLong((int) PRODUCER_PENDING_END, ring.writePosition() + frame);
+                boolean begun = false;
+                try {
+                    if (frame <= ring.wholeFrameLimit()) {
+                        while (!ring.fitsAtBegin(frame)) {
+                            if (!ring.awaitFree(frame, left(start, timeoutNanos), this)) {
+                                return false;
+                            }
+                        }
+                        writeWholeFrame(encoded, (int) frame);
+                    } else {
+                        if (frame <= ring.capacity() && ring.freeSpace() < frame
+                                && !ring.awaitFree(frame, left(start, timeoutNanos), this)) {
                             return false;
                         }
-                    }
-                    if (joinable) {
-                        INT.getAndAdd(words, (int) UNFINISHED, 1);
-                    }
-                    try {
-                        writeWholeFrame(encoded, (int) frame);
-                        written = true;
-                    } finally {
-                        if (!written) {
-                            // A frame that was published leaves its pending end behind the
-                            // ring's tail, where repairProducerFrame ignores it; this one was
-                            // not, and its count is given back here, not again there.
-                            VarHandle.releaseFence();
-                            words.putLong((int) PRODUCER_PENDING_END, 0L);
-                            forgetUnfinished();
-                        }
-                    }
-                } else {
-                    if (frame <= ring.capacity() && ring.freeSpace() < frame
-                            && !ring.awaitFree(frame, left(start, timeoutNanos), this)) {
-                        return false;
-                    }
-                    if (joinable) {
-                        INT.getAndAdd(words, (int) UNFINISHED, 1);
-                    }
-                    boolean streamed = false;
-                    try {
+                        begun = true;
                         writeFrame(encoded);
-                        streamed = true;
-                    } finally {
-                        // Given up half-way, the frame stays marked in progress and the next
-                        // producer finishes it as ABORTED. Its count and task go with it: the
-                        // consumer that skips it gives the count back, the repair the task.
-                        countHandedOn = !streamed;
+                    }
+                    written = true;
+                } finally {
+                    if (begun && !written) {
+                        // Given up half-way through a streamed frame: it stays marked in
+                        // progress and the next producer finishes it as ABORTED. Its count and
+                        // task go with it: the consumer that skips it gives the count back, the
+                        // repair the task.
+                        countHandedOn = true;
+                    } else if (!written) {
+                        // Nothing was published: the count is given back below, the task here,
+                        // and the pending end is withdrawn so that no repair gives them back again.
+                        VarHandle.releaseFence();
+                        words.putLong((int) PRODUCER_PENDING_END, 0L);
+                        forgetUnfinished();
                     }
                 }
-                written = true;
                 return true;
             } finally {
                 producers.unlock();
@@ -276,7 +274,6 @@ final class QueueCore implements ByteRing.Peer {
         RawBytes raw = encoded instanceof RawBytes r ? r : null;
         byte[] bytes = raw != null ? raw.bytes() : (byte[]) encoded;
         int n = frame - FRAME_OVERHEAD;
-        words.putLong((int) PRODUCER_PENDING_END, ring.writePosition() + frame);
         if (frame <= SCRATCH_BYTES) {
             // Few, cheap steps: each access to shared memory costs about a microsecond until the
             // JIT compiler has compiled this path, which is most of a short-lived child's life.
@@ -315,6 +312,9 @@ final class QueueCore implements ByteRing.Peer {
         LONG.setVolatile(words, (int) PRODUCER_FRAME_START, start);
         LONG.setVolatile(words, (int) PRODUCER_FRAME_END, end);
         INT.setVolatile(words, (int) PRODUCER_IN_PROGRESS, 1);
+        // The in-progress record now speaks for this frame (the repair ignores a pending end
+        // while a frame is in progress), so the pending end can go.
+        words.putLong((int) PRODUCER_PENDING_END, 0L);
         int n = (int) serializedLength(encoded);
         frameHeader[0] = (byte) (n >>> 24);
         frameHeader[1] = (byte) (n >>> 16);
@@ -340,15 +340,16 @@ final class QueueCore implements ByteRing.Peer {
      * stops waiting for it.
      */
     private void repairProducerFrame() throws IOException {
+        boolean inProgress = (int) INT.getVolatile(words, (int) PRODUCER_IN_PROGRESS) != 0;
         long pending = (long) LONG.getVolatile(words, (int) PRODUCER_PENDING_END);
         if (pending != 0) {
-            if (ring.tail() < pending) {
+            if (!inProgress && ring.tail() < pending) {
                 release(1);
                 forgetUnfinished();
             }
             LONG.setVolatile(words, (int) PRODUCER_PENDING_END, 0L);
         }
-        if ((int) INT.getVolatile(words, (int) PRODUCER_IN_PROGRESS) == 0) {
+        if (!inProgress) {
             return;
         }
         long start = (long) LONG.getVolatile(words, (int) PRODUCER_FRAME_START);

@@ -261,6 +261,49 @@ class ProcessQueueTest {
     }
 
     @Test
+    void aProducerKilledWhileWaitingForRoomLeavesTheCountsRight() throws Exception {
+        // Four 1000-byte items fill most of a 4 KiB ring; a joinable queue's child producer then
+        // waits for room for a fifth and is killed there, before writing any of it. Its count and
+        // its task must not stay behind: a bounded queue would lose a slot for good, and join()
+        // would wait for an item that will never come.
+        JoinableProcessQueue<byte[]> q = JoinableProcessQueue.create(0, 4096, 1 << 20);
+        for (int i = 0; i < 4; i++) {
+            q.put(new byte[1000]);
+        }
+        Pipe ready = Pipe.open(false);
+        Connection tell = ready.right();
+        JvmProcess producer = new JvmProcess(() -> {
+            Thread putter = new Thread(() -> {
+                try {
+                    q.put(new byte[1000]);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }, "waiting-producer");
+            putter.start();
+            tell.send("putting");
+            putter.join();
+        });
+        producer.start();
+        assertEquals("putting", ready.left().recv());
+        assertTrue(Threads.awaitSettledAsleep(producer.pid(), "waiting-producer", Duration.ofSeconds(30)), "the producer never waited");
+        assertEquals(5, q.qsize());
+        producer.kill();
+        producer.join();
+        // The next put repairs: it gives back the dead producer's count and task.
+        q.put(new byte[] {42});
+        for (int i = 0; i < 4; i++) {
+            assertEquals(1000, q.take().length);
+            q.taskDone();
+        }
+        assertArrayEquals(new byte[] {42}, q.take());
+        q.taskDone();
+        assertTrue(q.join(Duration.ofSeconds(30)), "join waits for the dead producer's item");
+        assertEquals(0, q.unfinishedTasks());
+        assertTrue(q.empty());
+    }
+
+    @Test
     void aProducerInterruptedHalfWayThroughAnItemLeavesTheQueueWorkingAndItsCountRight() throws Exception {
         // As when a producer is killed half-way, but it is interrupted instead, so it unlocks
         // the queue normally: the next producer must still finish its frame. An unread item
