@@ -163,23 +163,7 @@ class ProcessQueueTest {
     @Test
     void aConsumerKilledWhileWaitingLeavesTheQueueWorking() throws Exception {
         ProcessQueue<String> q = ProcessQueue.create();
-        Pipe pipe = Pipe.open();
-        Connection out = pipe.right();
-        JvmProcess consumer = new JvmProcess(() -> {
-            Thread taker = new Thread(() -> {
-                try {
-                    q.take();
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-            }, "waiting-taker");
-            taker.start();
-            out.send("waiting");
-            taker.join();
-        });
-        consumer.start();
-        assertEquals("waiting", pipe.left().recv());
-        assertTrue(Threads.awaitSettledAsleep(consumer.pid(), "waiting-taker", Duration.ofSeconds(30)), "the consumer never waited");
+        JvmProcess consumer = startChildAsleepIn("waiting-taker", q::take);
         consumer.kill();
         consumer.join();
         q.put("after");
@@ -212,27 +196,39 @@ class ProcessQueueTest {
      * once that thread sleeps with the ring full and its frame half written.
      */
     private static JvmProcess startProducerStuckOnAFullRing(ProcessQueue<byte[]> q, boolean thenFortyTwo) throws Exception {
+        return startChildAsleepIn("stuck-producer", () -> {
+            q.put(new byte[64 * 1024]);
+            if (thenFortyTwo) {
+                q.put(new byte[] {42});
+            }
+        });
+    }
+
+    /**
+     * Starts a child that runs {@code action} on a thread named {@code name}, and returns once
+     * that thread sleeps (blocked in the queue, typically), so the test can kill or stop it there.
+     */
+    private static JvmProcess startChildAsleepIn(String name, dev.mp4j.serial.ProcessTarget action) throws Exception {
         Pipe ready = Pipe.open(false);
         Connection tell = ready.right();
-        JvmProcess producer = new JvmProcess(() -> {
-            Thread putter = new Thread(() -> {
+        JvmProcess child = new JvmProcess(() -> {
+            Thread worker = new Thread(() -> {
                 try {
-                    q.put(new byte[64 * 1024]);
-                    if (thenFortyTwo) {
-                        q.put(new byte[] {42});
-                    }
+                    action.run();
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
                 }
-            }, "stuck-producer");
-            putter.start();
-            tell.send("putting");
-            putter.join();
+            }, name);
+            worker.start();
+            tell.send("started");
+            worker.join();
         });
-        producer.start();
-        assertEquals("putting", ready.left().recv());
-        assertTrue(Threads.awaitSettledAsleep(producer.pid(), "stuck-producer", Duration.ofSeconds(30)), "the producer never blocked");
-        return producer;
+        child.start();
+        assertEquals("started", ready.left().recv());
+        assertTrue(Threads.awaitSettledAsleep(child.pid(), name, Duration.ofSeconds(30)), name + " never went to sleep");
+        return child;
     }
 
     /**
@@ -270,23 +266,7 @@ class ProcessQueueTest {
         for (int i = 0; i < 4; i++) {
             q.put(new byte[1000]);
         }
-        Pipe ready = Pipe.open(false);
-        Connection tell = ready.right();
-        JvmProcess producer = new JvmProcess(() -> {
-            Thread putter = new Thread(() -> {
-                try {
-                    q.put(new byte[1000]);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-            }, "waiting-producer");
-            putter.start();
-            tell.send("putting");
-            putter.join();
-        });
-        producer.start();
-        assertEquals("putting", ready.left().recv());
-        assertTrue(Threads.awaitSettledAsleep(producer.pid(), "waiting-producer", Duration.ofSeconds(30)), "the producer never waited");
+        JvmProcess producer = startChildAsleepIn("waiting-producer", () -> q.put(new byte[1000]));
         assertEquals(5, q.qsize());
         producer.kill();
         producer.join();

@@ -34,8 +34,24 @@ class ResourceTrackerTest {
 
     @Test
     void aKilledTreeLeavesNoSegmentBehind() throws Exception {
-        String explicit = "mp4j-test-killed-" + ProcessHandle.current().pid();
-        Process tree = JavaRunner.start(TrackerScenarios.CreateAndWait.class, explicit);
+        Process tree = JavaRunner.start(TrackerScenarios.CreateAndWait.class, "mp4j-test-killed-" + ProcessHandle.current().pid());
+        assertStoppedTreeLeavesNothing(tree, () -> tree.destroyForcibly());
+    }
+
+    @Test
+    void aTreeWhoseWholeProcessGroupIsSignalledLeavesNoSegmentBehind() throws Exception {
+        // Ctrl-C in a terminal, or `timeout`, or `kill -- -PGID`, signals the main process and
+        // the tracker's watcher together: the watcher must outlive the signal to clean up.
+        Process tree = JavaRunner.startInOwnProcessGroup(TrackerScenarios.CreateAndWait.class, "mp4j-test-group-" + ProcessHandle.current().pid());
+        assertStoppedTreeLeavesNothing(tree, () -> {
+            for (String signal : List.of("INT", "TERM")) {
+                new ProcessBuilder("kill", "-" + signal, "--", "-" + tree.pid()).start().waitFor();
+            }
+        });
+    }
+
+    /** Waits for the scenario's four segments, stops the tree with {@code stop}, and checks they go. */
+    private static void assertStoppedTreeLeavesNothing(Process tree, dev.mp4j.serial.ProcessTarget stop) throws Exception {
         try {
             BufferedReader out = new BufferedReader(new InputStreamReader(tree.getInputStream(), StandardCharsets.UTF_8));
             String line = out.readLine();
@@ -43,29 +59,7 @@ class ResourceTrackerTest {
             List<String> names = segmentsOf(line);
             assertEquals(4, names.size(), line);
             assertTrue(names.stream().allMatch(SharedSegment::exists), "segments exist while the tree runs");
-            tree.destroyForcibly();
-            tree.waitFor();
-            assertTrue(waitGone(names, Duration.ofSeconds(5)), "left behind: " + names.stream().filter(SharedSegment::exists).toList());
-        } finally {
-            tree.destroyForcibly();
-        }
-    }
-
-    @Test
-    void aTreeWhoseWholeProcessGroupIsSignalledLeavesNoSegmentBehind() throws Exception {
-        // Ctrl-C in a terminal, or `timeout`, or `kill -- -PGID`, signals the main process and
-        // the tracker's watcher together: the watcher must outlive the signal to clean up.
-        String explicit = "mp4j-test-group-" + ProcessHandle.current().pid();
-        Process tree = JavaRunner.startInOwnProcessGroup(TrackerScenarios.CreateAndWait.class, explicit);
-        try {
-            BufferedReader out = new BufferedReader(new InputStreamReader(tree.getInputStream(), StandardCharsets.UTF_8));
-            String line = out.readLine();
-            assertEquals("ready", out.readLine());
-            List<String> names = segmentsOf(line);
-            assertEquals(4, names.size(), line);
-            for (String signal : List.of("INT", "TERM")) {
-                new ProcessBuilder("kill", "-" + signal, "--", "-" + tree.pid()).start().waitFor();
-            }
+            stop.run();
             assertTrue(tree.waitFor(30, java.util.concurrent.TimeUnit.SECONDS), "the tree did not stop");
             assertTrue(waitGone(names, Duration.ofSeconds(5)), "left behind: " + names.stream().filter(SharedSegment::exists).toList());
         } finally {
