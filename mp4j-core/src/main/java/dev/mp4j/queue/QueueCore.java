@@ -404,7 +404,9 @@ final class QueueCore implements ByteRing.Peer {
                 // A consumer died holding the lock, or gave up half-way through reading a
                 // frame (interrupted, or closed): skip the rest of that frame.
                 if (consumers.ownerDied() || words.getInt((int) CONSUMER_IN_PROGRESS) != 0) {
-                    skipAbandonedFrame();
+                    if (!skipAbandonedFrame(start, timeoutNanos)) {
+                        return NOTHING;
+                    }
                 }
                 long head = ring.head();
                 int seen = ring.peekPublished(head, look, LOOK_BYTES);
@@ -467,9 +469,14 @@ final class QueueCore implements ByteRing.Peer {
     }
 
     /** A consumer died mid-frame: skip the rest of its frame (the producer may still be writing it). */
-    private void skipAbandonedFrame() {
+    /**
+     * Skips what is left of a frame another consumer left half-read, waiting for its producer
+     * within the caller's timeout. Returns false when the time ran out first: the skip is left
+     * where it got to, for the next consumer to go on with.
+     */
+    private boolean skipAbandonedFrame(long start, long timeoutNanos) throws IOException {
         if ((int) INT.getVolatile(words, (int) CONSUMER_IN_PROGRESS) == 0) {
-            return;
+            return true;
         }
         long end = (long) LONG.getVolatile(words, (int) CONSUMER_FRAME_END);
         while (ring.head() < end) {
@@ -477,15 +484,16 @@ final class QueueCore implements ByteRing.Peer {
             if (target > ring.head()) {
                 ring.skipTo(target);
             } else {
-                try {
-                    ring.awaitData(SLICE_NANOS, this);
-                } catch (IOException e) {
-                    throw new UncheckedIOException(e);
+                long left = left(start, timeoutNanos);
+                if (timeoutNanos >= 0 && left == 0) {
+                    return false;
                 }
+                ring.awaitData(left < 0 ? SLICE_NANOS : Math.min(left, SLICE_NANOS), this);
             }
         }
         INT.setVolatile(words, (int) CONSUMER_IN_PROGRESS, 0);
         release(1);
+        return true;
     }
 
     private boolean awaitBytes(int n, long start, long timeoutNanos) throws IOException {

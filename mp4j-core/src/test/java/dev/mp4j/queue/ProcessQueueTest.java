@@ -347,6 +347,10 @@ class ProcessQueueTest {
             assertTrue(Threads.awaitAsleep("interrupted-consumer", Duration.ofSeconds(30)), "the consumer never waited");
             taker.interrupt();
             assertTrue(outcome.get(30, TimeUnit.SECONDS) instanceof InterruptedException);
+            // The rest of that item is still to come from the stopped producer: a consumer
+            // with a timeout gives up in time instead of waiting behind it.
+            assertThrows(QueueEmptyException.class, () -> q.get(true, Duration.ofMillis(200)));
+            assertNull(q.poll());
         } finally {
             signal("CONT", producer.pid());
         }
