@@ -197,8 +197,9 @@ final class QueueCore implements ByteRing.Peer {
             try {
                 // A producer died holding the lock, or gave up half-way through a frame it was
                 // streaming (interrupted, or closed, while waiting for room): finish that frame.
-                if (producers.ownerDied() || words.getInt((int) PRODUCER_IN_PROGRESS) != 0) {
-                    repairProducerFrame();
+                if ((producers.ownerDied() || words.getInt((int) PRODUCER_IN_PROGRESS) != 0)
+                        && !repairProducerFrame(start, timeoutNanos)) {
+                    return false;
                 }
                 long frame = serializedLength(encoded) + FRAME_OVERHEAD;
                 if (joinable) {
@@ -336,10 +337,12 @@ final class QueueCore implements ByteRing.Peer {
     /**
      * A producer died holding the lock, or gave up half-way through a frame it was streaming. If it
      * died before publishing a whole frame, give back the count it reserved; if it left a frame
-     * published in steps unfinished, finish that frame as ABORTED (header, zeros, status). Either way the item is lost, so a joinable queue
-     * stops waiting for it.
+     * published in steps unfinished, finish that frame as ABORTED (header, zeros, status). Either
+     * way the item is lost, so a joinable queue stops waiting for it.
+     *
+     * @return false if the caller's time ran out first (what is done stays done)
      */
-    private void repairProducerFrame() throws IOException {
+    private boolean repairProducerFrame(long start, long timeoutNanos) throws IOException {
         boolean inProgress = (int) INT.getVolatile(words, (int) PRODUCER_IN_PROGRESS) != 0;
         long pending = (long) LONG.getVolatile(words, (int) PRODUCER_PENDING_END);
         if (pending != 0) {
@@ -350,18 +353,26 @@ final class QueueCore implements ByteRing.Peer {
             LONG.setVolatile(words, (int) PRODUCER_PENDING_END, 0L);
         }
         if (!inProgress) {
-            return;
+            return true;
         }
-        long start = (long) LONG.getVolatile(words, (int) PRODUCER_FRAME_START);
+        long frameStart = (long) LONG.getVolatile(words, (int) PRODUCER_FRAME_START);
         long end = (long) LONG.getVolatile(words, (int) PRODUCER_FRAME_END);
-        int length = (int) (end - start - FRAME_OVERHEAD);
-        // The rest of the frame goes through the ring's own writer, which waits for the reader
-        // and publishes as it goes; resumable from the published tail if this repair is itself
-        // given up (interrupted, closed) or its process dies.
-        ring.beginWrite();
-        long position = ring.writePosition();
+        int length = (int) (end - frameStart - FRAME_OVERHEAD);
+        // The rest of the frame goes in only where the reader has made room, each step published
+        // at once, so the free space looked at is always true; resumable from the published tail
+        // when this repair itself runs out of time, is given up (interrupted, closed) or dies.
+        long position = ring.tail();
         while (position < end) {
-            long offset = position - start;
+            long free = ring.freeSpace();
+            if (free == 0) {
+                long left = left(start, timeoutNanos);
+                if (timeoutNanos >= 0 && left == 0 || !ring.awaitFree(1, left, this)) {
+                    return false;
+                }
+                continue;
+            }
+            long offset = position - frameStart;
+            ring.beginWrite();
             if (offset < 4) {
                 repairByte[0] = (byte) (length >>> (24 - 8 * offset));
                 ring.append(repairByte, 0, 1, this);
@@ -370,15 +381,16 @@ final class QueueCore implements ByteRing.Peer {
                 ring.append(ABORTED_STATUS, 0, 1, this);
                 position++;
             } else {
-                int n = (int) Math.min(ZEROS.length, end - 1 - position);
+                int n = (int) Math.min(Math.min(ZEROS.length, free), end - 1 - position);
                 ring.append(ZEROS, 0, n, this);
                 position += n;
             }
+            ring.endWrite();
         }
-        ring.endWrite();
         // Only once the frame is whole: a repair given up half-way leaves the task to the next.
         forgetUnfinished();
         INT.setVolatile(words, (int) PRODUCER_IN_PROGRESS, 0);
+        return true;
     }
 
     private static final byte[] ZEROS = new byte[64 * 1024];

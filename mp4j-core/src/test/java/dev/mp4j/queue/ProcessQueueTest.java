@@ -304,6 +304,9 @@ class ProcessQueueTest {
         assertTrue(Threads.awaitAsleep("interrupted-producer", Duration.ofSeconds(30)), "the producer never blocked");
         putter.interrupt();
         assertTrue(outcome.get(30, TimeUnit.SECONDS) instanceof InterruptedException);
+        // With nobody reading, the repair cannot finish: a put with a timeout gives up in time
+        // (its own item not sent, its count given back) instead of waiting behind it.
+        assertFalse(q.offer(new byte[] {9}, 200, TimeUnit.MILLISECONDS));
         // The next producer finds the ring full and sleeps in its repair; taking the unread
         // item makes a little room, and the pause gives a repair that overran the reader the
         // time to write over the half frame's unread header before the consumer reaches it.
