@@ -44,8 +44,9 @@ public final class ByteRing {
      * The header's words are reached through views of a ByteBuffer, not of the MemorySegment:
      * a MemorySegment layout's first var handle (and its first get or set, which use one) costs a
      * fresh JVM 10-16 ms, even with the AOT cache, for the method handles LayoutPath makes as it
-     * initializes; a pool worker paid that before its first message. Bulk copies stay on the
-     * segment, which needs no var handle.
+     * initializes; a pool worker paid that before its first message. Atomic updates use these
+     * handles; plain reads and writes, with fences, and bulk copies use the buffers themselves,
+     * which cost half as much while the caller is interpreted (see acquireLong).
      */
     private static final VarHandle LONG_HANDLE = MethodHandles.byteBufferViewVarHandle(long[].class, ByteOrder.nativeOrder());
     private static final VarHandle INT_HANDLE = MethodHandles.byteBufferViewVarHandle(int[].class, ByteOrder.nativeOrder());
@@ -69,8 +70,7 @@ public final class ByteRing {
     private final MemorySegment ring;
     /** The header (a direct buffer in native order), for the var handles above. */
     private final ByteBuffer header;
-    private final MemorySegment data;
-    /** The data as a direct buffer (big-endian), for single bytes and frame lengths. */
+    /** The data as a direct buffer (big-endian): bulk copies, single bytes and frame lengths. */
     private final ByteBuffer dataBytes;
     private final MemorySegment dataSeq;
     private final MemorySegment spaceSeq;
@@ -84,8 +84,7 @@ public final class ByteRing {
         }
         this.ring = segment.asSlice(offset, HEADER + capacity);
         this.header = ring.asSlice(0, HEADER).asByteBuffer().order(ByteOrder.nativeOrder());
-        this.data = ring.asSlice(HEADER, capacity);
-        this.dataBytes = data.asByteBuffer();
+        this.dataBytes = ring.asSlice(HEADER, capacity).asByteBuffer();
         this.dataSeq = ring.asSlice(DATA_SEQ, 4);
         this.spaceSeq = ring.asSlice(SPACE_SEQ, 4);
         this.capacity = capacity;
