@@ -563,7 +563,9 @@ final class QueueCore implements ByteRing.Peer {
 
     private void release(int n) {
         INT.getAndAdd(words, (int) COUNT, -n);
-        if (dev.mp4j.shm.SharedWords.getIntVolatile(words, (int) COUNT_SLEEPERS) > 0) {
+        // Only a bounded queue's producers ever sleep on the count (reserve): an unbounded queue
+        // skips the look, one shared access less per item taken.
+        if (maxsize > 0 && dev.mp4j.shm.SharedWords.getIntVolatile(words, (int) COUNT_SLEEPERS) > 0) {
             Futex.wake(header.asSlice(COUNT, 4), n);
         }
     }
