@@ -185,9 +185,7 @@ final class QueueCore implements ByteRing.Peer {
     boolean put(Object encoded, long timeoutNanos) throws InterruptedException {
         checkOpen();
         long start = System.nanoTime();
-        if (!reserve(start, timeoutNanos)) {
-            return false;
-        }
+        boolean reserved = false;
         boolean written = false;
         boolean countHandedOn = false;
         try {
@@ -201,6 +199,14 @@ final class QueueCore implements ByteRing.Peer {
                         && !repairProducerFrame(start, timeoutNanos)) {
                     return false;
                 }
+                // Counted under the lock, just before the pending end that lets the next producer
+                // give the count back: a producer killed while it waits for the lock, a repair or
+                // room has counted nothing, or has left that end behind. (A bounded queue's
+                // producer sleeps here holding the lock; the others would wait for it anyway.)
+                if (!reserve(start, timeoutNanos)) {
+                    return false;
+                }
+                reserved = true;
                 long frame = serializedLength(encoded) + FRAME_OVERHEAD;
                 if (joinable) {
                     INT.getAndAdd(words, (int) UNFINISHED, 1);
@@ -252,7 +258,7 @@ final class QueueCore implements ByteRing.Peer {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } finally {
-            if (!written && !countHandedOn) {
+            if (reserved && !written && !countHandedOn) {
                 release(1);
             }
         }
@@ -328,10 +334,10 @@ final class QueueCore implements ByteRing.Peer {
         }
         ring.append(bytes, 0, bytes.length, this);
         ring.append(OK_STATUS, 0, 1, this);
-        // Mark the frame complete before publishing its last bytes: a producer that dies after
-        // this leaves a frame the consumers can read whole.
-        INT.setVolatile(words, (int) PRODUCER_IN_PROGRESS, 0);
+        // Published whole before the mark goes: a producer that dies between the two leaves a
+        // frame the repair finds complete (tail at its end, status OK) and only unmarks.
         ring.endWrite();
+        INT.setVolatile(words, (int) PRODUCER_IN_PROGRESS, 0);
     }
 
     /**
@@ -358,6 +364,11 @@ final class QueueCore implements ByteRing.Peer {
         long frameStart = (long) LONG.getVolatile(words, (int) PRODUCER_FRAME_START);
         long end = (long) LONG.getVolatile(words, (int) PRODUCER_FRAME_END);
         int length = (int) (end - frameStart - FRAME_OVERHEAD);
+        if (ring.tail() == end && ring.peekByte(end - 1) == OK) {
+            // Its producer published it whole and died before unmarking it: nothing is lost.
+            INT.setVolatile(words, (int) PRODUCER_IN_PROGRESS, 0);
+            return true;
+        }
         // The rest of the frame goes in only where the reader has made room, each step published
         // at once, so the free space looked at is always true; resumable from the published tail
         // when this repair itself runs out of time, is given up (interrupted, closed) or dies.
@@ -491,8 +502,19 @@ final class QueueCore implements ByteRing.Peer {
             return true;
         }
         long end = (long) LONG.getVolatile(words, (int) CONSUMER_FRAME_END);
-        while (ring.head() < end) {
-            long target = Math.min(end, ring.tail());
+        if (ring.head() >= end) {
+            // Its consumer read it all and died before unmarking it: the item is lost, its status
+            // no longer readable (a few instructions' window; the task is left counted).
+            INT.setVolatile(words, (int) CONSUMER_IN_PROGRESS, 0);
+            release(1);
+            return true;
+        }
+        // Up to the status byte, which is read before the reader passes it (after that a
+        // producer may write over it): an item that arrived whole (OK) is lost with the consumer
+        // that was reading it, so a joinable queue stops waiting for it; an ABORTED one was
+        // forgotten by the repair that finished it.
+        while (ring.head() < end - 1 || ring.tail() < end) {
+            long target = Math.min(end - 1, ring.tail());
             if (target > ring.head()) {
                 ring.skipTo(target);
             } else {
@@ -503,8 +525,13 @@ final class QueueCore implements ByteRing.Peer {
                 ring.awaitData(left < 0 ? SLICE_NANOS : Math.min(left, SLICE_NANOS), this);
             }
         }
+        boolean arrivedWhole = ring.peekByte(end - 1) == OK;
+        ring.skipTo(end);
         INT.setVolatile(words, (int) CONSUMER_IN_PROGRESS, 0);
         release(1);
+        if (arrivedWhole) {
+            forgetUnfinished();
+        }
         return true;
     }
 

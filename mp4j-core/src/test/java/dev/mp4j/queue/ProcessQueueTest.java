@@ -333,7 +333,8 @@ class ProcessQueueTest {
         // A child streams a 64 KiB item into a 4 KiB ring and is stopped (SIGSTOP) with the
         // ring full; a consumer thread reads those 4 KiB, waits for the rest and is interrupted.
         // The next consumer skips what is left of that item (it is lost) and takes the next.
-        ProcessQueue<byte[]> q = ProcessQueue.create(0, 4096, 1 << 20);
+        // A joinable queue: the lost item's task must not stay unfinished.
+        JoinableProcessQueue<byte[]> q = JoinableProcessQueue.create(0, 4096, 1 << 20);
         JvmProcess producer = startProducerStuckOnAFullRing(q, true);
         signal("STOP", producer.pid());
         try {
@@ -358,6 +359,8 @@ class ProcessQueueTest {
             signal("CONT", producer.pid());
         }
         assertArrayEquals(new byte[] {42}, q.get(true, Duration.ofSeconds(30)));
+        q.taskDone();
+        assertTrue(q.join(Duration.ofSeconds(30)), "join waits for the item lost with its consumer");
         producer.join();
         assertEquals(0, producer.exitCode());
         assertCountsOneItemRight(q);
