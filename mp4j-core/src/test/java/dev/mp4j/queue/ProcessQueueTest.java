@@ -291,40 +291,20 @@ class ProcessQueueTest {
         // made room.
         ProcessQueue<byte[]> q = ProcessQueue.create(0, 4096, 1 << 20);
         q.put(new byte[] {5});
-        java.util.concurrent.CompletableFuture<Throwable> outcome = new java.util.concurrent.CompletableFuture<>();
-        Thread putter = new Thread(() -> {
-            try {
-                q.put(new byte[64 * 1024]);
-                outcome.complete(null);
-            } catch (Throwable t) {
-                outcome.complete(t);
-            }
-        }, "interrupted-producer");
-        putter.start();
-        assertTrue(Threads.awaitAsleep("interrupted-producer", Duration.ofSeconds(30)), "the producer never blocked");
-        putter.interrupt();
-        assertTrue(outcome.get(30, TimeUnit.SECONDS) instanceof InterruptedException);
+        Asleep putter = startAsleep("interrupted-producer", () -> q.put(new byte[64 * 1024]), "the producer never blocked");
+        putter.thread().interrupt();
+        assertTrue(putter.outcome().get(30, TimeUnit.SECONDS) instanceof InterruptedException);
         // With nobody reading, the repair cannot finish: a put with a timeout gives up in time
         // (its own item not sent, its count given back) instead of waiting behind it.
         assertFalse(q.offer(new byte[] {9}, 200, TimeUnit.MILLISECONDS));
         // The next producer finds the ring full and sleeps in its repair; taking the unread
         // item makes a little room, and the pause gives a repair that overran the reader the
         // time to write over the half frame's unread header before the consumer reaches it.
-        java.util.concurrent.CompletableFuture<Throwable> repaired = new java.util.concurrent.CompletableFuture<>();
-        Thread repairer = new Thread(() -> {
-            try {
-                q.put(new byte[] {42});
-                repaired.complete(null);
-            } catch (Throwable t) {
-                repaired.complete(t);
-            }
-        }, "repairing-producer");
-        repairer.start();
-        assertTrue(Threads.awaitAsleep("repairing-producer", Duration.ofSeconds(30)), "the next producer never waited");
+        Asleep repairer = startAsleep("repairing-producer", () -> q.put(new byte[] {42}), "the next producer never waited");
         assertArrayEquals(new byte[] {5}, q.get(true, Duration.ofSeconds(30)));
         Thread.sleep(100);
         assertArrayEquals(new byte[] {42}, q.get(true, Duration.ofSeconds(30)));
-        assertNull(repaired.get(30, TimeUnit.SECONDS));
+        assertNull(repairer.outcome().get(30, TimeUnit.SECONDS));
         assertCountsOneItemRight(q);
     }
 
@@ -338,19 +318,9 @@ class ProcessQueueTest {
         JvmProcess producer = startProducerStuckOnAFullRing(q, true);
         signal("STOP", producer.pid());
         try {
-            java.util.concurrent.CompletableFuture<Throwable> outcome = new java.util.concurrent.CompletableFuture<>();
-            Thread taker = new Thread(() -> {
-                try {
-                    q.take();
-                    outcome.complete(null);
-                } catch (Throwable t) {
-                    outcome.complete(t);
-                }
-            }, "interrupted-consumer");
-            taker.start();
-            assertTrue(Threads.awaitAsleep("interrupted-consumer", Duration.ofSeconds(30)), "the consumer never waited");
-            taker.interrupt();
-            assertTrue(outcome.get(30, TimeUnit.SECONDS) instanceof InterruptedException);
+            Asleep taker = startAsleep("interrupted-consumer", q::take, "the consumer never waited");
+            taker.thread().interrupt();
+            assertTrue(taker.outcome().get(30, TimeUnit.SECONDS) instanceof InterruptedException);
             // The rest of that item is still to come from the stopped producer: a consumer
             // with a timeout gives up in time instead of waiting behind it.
             assertThrows(QueueEmptyException.class, () -> q.get(true, Duration.ofMillis(200)));
@@ -364,6 +334,26 @@ class ProcessQueueTest {
         producer.join();
         assertEquals(0, producer.exitCode());
         assertCountsOneItemRight(q);
+    }
+
+    /** A thread of this process asleep in a queue call, and what that call threw (null if it returned). */
+    private record Asleep(Thread thread, java.util.concurrent.CompletableFuture<Throwable> outcome) {
+    }
+
+    /** Starts {@code action} on a thread named {@code name} and returns once that thread sleeps. */
+    private static Asleep startAsleep(String name, dev.mp4j.serial.ProcessTarget action, String neverAsleep) throws Exception {
+        java.util.concurrent.CompletableFuture<Throwable> outcome = new java.util.concurrent.CompletableFuture<>();
+        Thread thread = new Thread(() -> {
+            try {
+                action.run();
+                outcome.complete(null);
+            } catch (Throwable t) {
+                outcome.complete(t);
+            }
+        }, name);
+        thread.start();
+        assertTrue(Threads.awaitAsleep(name, Duration.ofSeconds(30)), neverAsleep);
+        return new Asleep(thread, outcome);
     }
 
     private static void signal(String name, long pid) throws Exception {
