@@ -63,12 +63,8 @@ final class QueueCore implements ByteRing.Peer {
     private final long maxMessageBytes;
     private final Serializer serializer = Serializer.standard();
     private final byte[] frameHeader = new byte[4];
-    private final byte[] readHeader = new byte[4];
-    /** The consumers' (under the consumer lock); producers write the constant OK_STATUS. */
-    private final byte[] status = new byte[1];
     /** The producers' (under the producer lock), for repairProducerFrame. */
     private final byte[] repairByte = new byte[1];
-    private final byte[] tag = new byte[1];
     /** What a consumer copies out of the ring in one step before it parses a frame: a small frame whole. */
     private static final int LOOK_BYTES = 64;
     private final byte[] look = new byte[LOOK_BYTES];
@@ -230,8 +226,23 @@ final class QueueCore implements ByteRing.Peer {
                                 && !ring.awaitFree(frame, left(start, timeoutNanos), this)) {
                             return false;
                         }
+                        if (timeoutNanos == 0 && ring.freeSpace() < frame) {
+                            // Not without waiting: refused before any of it is written.
+                            return false;
+                        }
                         begun = true;
-                        writeFrame(encoded);
+                        writeStart = start;
+                        writeTimeout = timeoutNanos;
+                        try {
+                            writeFrame(encoded);
+                        } catch (ByteRing.WriteTimeoutException e) {
+                            // Out of time half-way: the item is withdrawn (the caller still has
+                            // it); the part sent stays marked in progress, to be finished as
+                            // ABORTED by the next producer or by a consumer reading it.
+                            return false;
+                        } finally {
+                            writeTimeout = -1;
+                        }
                     }
                     written = true;
                 } finally {
@@ -267,6 +278,10 @@ final class QueueCore implements ByteRing.Peer {
     private static long serializedLength(Object encoded) {
         return encoded instanceof RawBytes raw ? raw.bytes().length + 1L : ((byte[]) encoded).length;
     }
+
+    /** The streaming producer's timeout (under the producer lock), for {@link #writeNanosLeft}. */
+    private long writeStart;
+    private long writeTimeout = -1;
 
     /** Frames up to this size are assembled here and copied into the ring in one piece. */
     private static final int SCRATCH_BYTES = 4096;
@@ -349,6 +364,15 @@ final class QueueCore implements ByteRing.Peer {
      * @return false if the caller's time ran out first (what is done stays done)
      */
     private boolean repairProducerFrame(long start, long timeoutNanos) throws IOException {
+        return repairProducerFrame(start, timeoutNanos, false);
+    }
+
+    /**
+     * As {@link #repairProducerFrame(long, long)}; {@code readerToo}: the caller also holds the
+     * consumer lock and is reading this very frame (see {@link #finishAbandonedFrame}), so where
+     * the ring is full it makes room itself by skipping what is there, all of it this frame's.
+     */
+    private boolean repairProducerFrame(long start, long timeoutNanos, boolean readerToo) throws IOException {
         boolean inProgress = (int) INT.getVolatile(words, (int) PRODUCER_IN_PROGRESS) != 0;
         long pending = (long) LONG.getVolatile(words, (int) PRODUCER_PENDING_END);
         if (pending != 0) {
@@ -375,6 +399,10 @@ final class QueueCore implements ByteRing.Peer {
         long position = ring.tail();
         while (position < end) {
             long free = ring.freeSpace();
+            if (free == 0 && readerToo) {
+                ring.skipTo(ring.tail());
+                continue;
+            }
             if (free == 0) {
                 long left = left(start, timeoutNanos);
                 if (timeoutNanos >= 0 && left == 0 || !ring.awaitFree(1, left, this)) {
@@ -457,24 +485,13 @@ final class QueueCore implements ByteRing.Peer {
                     aborted = ring.peekByte(head + frame - 1) != OK;
                     ring.skipTo(head + frame);
                 } else {
-                    // The tag is published with the header (a frame goes out whole, or in steps
-                    // far larger than a header), so it can be looked at before reading anything.
-                    raw = length > 0 && awaitBytes(5, start, -1)
-                            && ring.peekByte(head + 4) == dev.mp4j.serial.SafeSerializer.TAG_BYTES;
-                    LONG.setVolatile(words, (int) CONSUMER_FRAME_END, head + length + FRAME_OVERHEAD);
+                    // A frame published in steps while its producer writes: read as it comes.
+                    long end = head + frame;
+                    LONG.setVolatile(words, (int) CONSUMER_FRAME_END, end);
                     INT.setVolatile(words, (int) CONSUMER_IN_PROGRESS, 1);
-                    readFully(readHeader, 4);
-                    if (raw) {
-                        // A byte[] item is read straight into its own array, not copied out of a frame.
-                        readFully(tag, 1);
-                        bytes = new byte[length - 1];
-                        readFully(bytes, length - 1);
-                    } else {
-                        bytes = new byte[length];
-                        readFully(bytes, length);
-                    }
-                    readFully(status, 1);
-                    aborted = status[0] != OK;
+                    bytes = readStreamedFrame(head, length, end);
+                    raw = bytes != null && streamedRaw;
+                    aborted = bytes == null || streamedStatus != OK;
                     INT.setVolatile(words, (int) CONSUMER_IN_PROGRESS, 0);
                 }
             } catch (java.io.InterruptedIOException e) {
@@ -491,7 +508,112 @@ final class QueueCore implements ByteRing.Peer {
         }
     }
 
-    /** A consumer died mid-frame: skip the rest of its frame (the producer may still be writing it). */
+    /** What {@link #readStreamedFrame} found besides the payload (under the consumer lock). */
+    private boolean streamedRaw;
+    private byte streamedStatus;
+
+    /**
+     * Reads the frame of {@code length} bytes at {@code head}, whose header is published, as its
+     * producer publishes the rest, and consumes it to {@code end}. Returns its payload (the bytes
+     * after the tag for a {@code byte[]} item, {@link #streamedRaw} then true), or null if its
+     * producer abandoned it (died, or gave up) and this consumer finished it as ABORTED.
+     *
+     * <p>Once an item has begun to arrive this waits for the rest while its producer lives,
+     * whatever the caller's timeout: giving up half-way would lose the item.
+     */
+    private byte[] readStreamedFrame(long head, int length, long end) throws IOException {
+        ring.skipTo(head + 4);
+        // The tag comes with the header, or in the next step.
+        if (!awaitStreamed(end)) {
+            return null;
+        }
+        streamedRaw = length > 0 && ring.peekByte(head + 4) == dev.mp4j.serial.SafeSerializer.TAG_BYTES;
+        if (streamedRaw) {
+            // A byte[] item is read straight into its own array, not copied out of a frame.
+            ring.skipTo(head + 5);
+        }
+        byte[] bytes = new byte[streamedRaw ? length - 1 : length];
+        int done = 0;
+        while (done < bytes.length) {
+            if (!awaitStreamed(end)) {
+                return null;
+            }
+            done += ring.read(bytes, done, bytes.length - done, this);
+        }
+        if (!awaitStreamed(end)) {
+            return null;
+        }
+        // The status is read before the reader passes it: after that a producer may write over it.
+        streamedStatus = ring.peekByte(end - 1);
+        ring.skipTo(end);
+        return bytes;
+    }
+
+    /** How often a consumer waiting for the rest of a frame looks whether its producer is still there. */
+    private static final long STALL_CHECK_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
+
+    /**
+     * Waits until a byte of the frame ending at {@code end} is there to read, or its producer has
+     * abandoned it; then this consumer finishes the frame, skips it whole and returns false.
+     */
+    private boolean awaitStreamed(long end) throws IOException {
+        while (ring.awaitData(STALL_CHECK_NANOS, this) == 0) {
+            if (finishAbandonedFrame(end)) {
+                ring.skipTo(end);
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * For a consumer (holding the consumer lock) that waits for the rest of the frame ending at
+     * {@code end}: if the producer that was writing it has died, or gave up and unlocked, takes
+     * the producer lock and finishes the frame as ABORTED, as the next producer would; without
+     * this, a consumer waits for a producer that may never come. Returns whether it did.
+     */
+    private boolean finishAbandonedFrame(long end) throws IOException {
+        if (!producerAbandoned(end)) {
+            return false;
+        }
+        int owner = producers.ownerPid();
+        boolean locked;
+        try {
+            // A dead owner's lock is taken over by a waiter that has slept a slice.
+            locked = owner == 0 ? producers.tryLock() : producers.tryLock(3 * SLICE_NANOS, TimeUnit.NANOSECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new java.io.InterruptedIOException("interrupted while finishing an abandoned frame");
+        }
+        if (!locked) {
+            return false;
+        }
+        try {
+            // Another producer may have finished it meanwhile, and even begun the next frame.
+            if ((int) INT.getVolatile(words, (int) PRODUCER_IN_PROGRESS) == 0
+                    || (long) LONG.getVolatile(words, (int) PRODUCER_FRAME_END) != end) {
+                return false;
+            }
+            return repairProducerFrame(System.nanoTime(), -1, true);
+        } finally {
+            producers.unlock();
+        }
+    }
+
+    /** Whether the frame ending at {@code end} is marked in progress by a producer that is gone or unlocked. */
+    private boolean producerAbandoned(long end) {
+        if ((int) INT.getVolatile(words, (int) PRODUCER_IN_PROGRESS) == 0
+                || (long) LONG.getVolatile(words, (int) PRODUCER_FRAME_END) != end) {
+            return false;
+        }
+        int owner = producers.ownerPid();
+        if (owner == 0) {
+            return true;
+        }
+        java.util.Optional<ProcessHandle> handle = ProcessHandle.of(owner);
+        return handle.isEmpty() || !handle.get().isAlive();
+    }
+
     /**
      * Skips what is left of a frame another consumer left half-read, waiting for its producer
      * within the caller's timeout. Returns false when the time ran out first: the skip is left
@@ -522,7 +644,10 @@ final class QueueCore implements ByteRing.Peer {
                 if (timeoutNanos >= 0 && left == 0) {
                     return false;
                 }
-                ring.awaitData(left < 0 ? SLICE_NANOS : Math.min(left, SLICE_NANOS), this);
+                if (ring.awaitData(left < 0 ? SLICE_NANOS : Math.min(left, SLICE_NANOS), this) == 0) {
+                    // Its producer may be gone too: then nobody else would finish it.
+                    finishAbandonedFrame(end);
+                }
             }
         }
         boolean arrivedWhole = ring.peekByte(end - 1) == OK;
@@ -549,13 +674,6 @@ final class QueueCore implements ByteRing.Peer {
             }
         }
         return true;
-    }
-
-    private void readFully(byte[] dst, int length) throws IOException {
-        int done = 0;
-        while (done < length) {
-            done += ring.read(dst, done, length - done, this);
-        }
     }
 
     /** Counts an item in, waiting while a bounded queue is full. */
@@ -688,6 +806,11 @@ final class QueueCore implements ByteRing.Peer {
     @Override
     public boolean locallyClosed() {
         return closed;
+    }
+
+    @Override
+    public long writeNanosLeft() {
+        return left(writeStart, writeTimeout);
     }
 
 }

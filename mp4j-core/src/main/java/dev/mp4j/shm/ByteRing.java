@@ -65,6 +65,24 @@ public final class ByteRing {
         boolean peerAlive();
 
         boolean locallyClosed();
+
+        /**
+         * Nanoseconds the writer may still wait for room in the middle of a frame: negative
+         * waits as long as the reader is there; 0 makes an append that finds the ring full
+         * throw {@link WriteTimeoutException}, leaving what it published so far.
+         */
+        default long writeNanosLeft() {
+            return -1;
+        }
+    }
+
+    /** An append gave up waiting for room: its {@link Peer#writeNanosLeft()} ran out. */
+    public static final class WriteTimeoutException extends IOException {
+        private static final long serialVersionUID = 1L;
+
+        WriteTimeoutException() {
+            super("no room in the ring within the writer's timeout");
+        }
     }
 
     private final MemorySegment ring;
@@ -494,7 +512,12 @@ public final class ByteRing {
                 if (!peer.peerAlive()) {
                     throw new IOException("broken pipe: the reading end is closed");
                 }
-                Futex.await(spaceSeq, seq, writerSlice(head, lastHead));
+                long slice = writerSlice(head, lastHead);
+                long left = peer.writeNanosLeft();
+                if (left == 0) {
+                    throw new WriteTimeoutException();
+                }
+                Futex.await(spaceSeq, seq, left > 0 ? Math.min(slice, left) : slice);
                 lastHead = head;
             }
         } finally {

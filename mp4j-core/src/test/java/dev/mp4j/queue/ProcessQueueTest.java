@@ -190,6 +190,48 @@ class ProcessQueueTest {
         assertCountsOneItemRight(q);
     }
 
+    @Test
+    void aConsumerWithATimeoutIsNotHeldByAnItemWhoseProducerDiedHalfWay() throws Exception {
+        // The producer dies with its 64 KiB item half written into a 4 KiB ring, and no other
+        // producer comes to finish it: the consumer that reads the half item must notice, finish
+        // the frame itself and skip it, then go on waiting for an item within its timeout.
+        JoinableProcessQueue<byte[]> q = JoinableProcessQueue.create(0, 4096, 1 << 20);
+        JvmProcess producer = startProducerStuckOnAFullRing(q, false);
+        producer.kill();
+        producer.join();
+        assertTrue(outcomeOf(() -> q.get(true, Duration.ofSeconds(1))) instanceof QueueEmptyException);
+        assertEquals(0, q.qsize());
+        assertTrue(q.join(Duration.ofSeconds(30)), "join waits for the item lost with its producer");
+        assertCountsOneItemRight(q);
+    }
+
+    @Test
+    void aPutWithATimeoutGivesUpHalfWayThroughAnItemLargerThanTheRing() throws Exception {
+        // Nobody reads: a 64 KiB item fills the 4 KiB ring and the producer would wait for ever.
+        JoinableProcessQueue<byte[]> q = JoinableProcessQueue.create(0, 4096, 1 << 20);
+        assertTrue(outcomeOf(() -> q.put(new byte[64 * 1024], true, Duration.ofMillis(300))) instanceof QueueFullException);
+        // Without a timeout an item that does not fit is refused before any of it is written.
+        assertFalse(q.offer(new byte[64 * 1024]));
+        // The part sent is skipped: the consumer that reads it finishes the frame (its producer
+        // unlocked the queue) and finds nothing after it.
+        assertTrue(outcomeOf(() -> q.get(true, Duration.ofMillis(500))) instanceof QueueEmptyException);
+        assertEquals(0, q.unfinishedTasks());
+        assertCountsOneItemRight(q);
+        assertEquals(64 * 1024, putWhileAnotherThreadTakes(q, new byte[64 * 1024]).length);
+    }
+
+    /** Runs a queue call on another thread and returns what it threw (null if it returned), failing if it hangs. */
+    private static Throwable outcomeOf(dev.mp4j.serial.ProcessTarget call) throws Exception {
+        return java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+            try {
+                call.run();
+                return (Throwable) null;
+            } catch (Throwable t) {
+                return t;
+            }
+        }).get(30, TimeUnit.SECONDS);
+    }
+
     /**
      * Starts a child that streams a 64 KiB item into {@code q} (made with a 4 KiB ring and no
      * consumer) on a thread "stuck-producer", then puts {42} if {@code thenFortyTwo}, and returns
