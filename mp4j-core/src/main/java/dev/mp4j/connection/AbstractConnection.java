@@ -228,16 +228,65 @@ abstract class AbstractConnection implements Connection {
         return (int) length;
     }
 
+    /**
+     * {@inheritDoc}
+     *
+     * <p>A poll that waits takes its turn with receives in other threads (and, on a pipe end
+     * several processes share, in other processes): while one of them waits for a message, a
+     * poll waits for it to finish first, within the poll's timeout. Two waits on one end at once
+     * would share one "wake me" mark, and the first to leave would take it from the other.
+     */
     @Override
     public boolean poll(Duration timeout) throws IOException {
         checkReadable();
         long nanos = timeout == null ? -1 : Math.max(0, timeout.toNanos());
         enter();
         try {
-            return awaitReadable(nanos);
+            if (nanos == 0) {
+                return awaitReadable(0);
+            }
+            long start = System.nanoTime();
+            if (!tryLock(readLock, nanos)) {
+                return false;
+            }
+            try {
+                if (!tryLockForRead(left(start, nanos))) {
+                    return false;
+                }
+                try {
+                    return awaitReadable(left(start, nanos));
+                } finally {
+                    unlockForRead();
+                }
+            } finally {
+                readLock.unlock();
+            }
         } finally {
             leave();
         }
+    }
+
+    /** What is left of {@code nanos} since {@code start}: negative stays negative (forever), else at least 0. */
+    static long left(long start, long nanos) {
+        return nanos < 0 ? -1 : Math.max(0, nanos - (System.nanoTime() - start));
+    }
+
+    private static boolean tryLock(java.util.concurrent.locks.Lock lock, long nanos) throws IOException {
+        try {
+            if (nanos < 0) {
+                lock.lockInterruptibly();
+                return true;
+            }
+            return lock.tryLock(nanos, java.util.concurrent.TimeUnit.NANOSECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new java.io.InterruptedIOException("interrupted while waiting for another reader of this end");
+        }
+    }
+
+    /** {@link #lockForRead()} within a timeout (negative: forever); whether it was taken. */
+    boolean tryLockForRead(long timeoutNanos) throws IOException {
+        return true;
     }
 
     /**

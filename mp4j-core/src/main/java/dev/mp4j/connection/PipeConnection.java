@@ -111,6 +111,28 @@ final class PipeConnection extends AbstractConnection implements Serializable, B
     }
 
     @Override
+    boolean tryLockForRead(long timeoutNanos) throws IOException {
+        if (exclusive) {
+            return true;
+        }
+        try {
+            if (timeoutNanos < 0) {
+                readers.lockInterruptibly();
+                return true;
+            }
+            return readers.tryLock(timeoutNanos, java.util.concurrent.TimeUnit.NANOSECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new java.io.InterruptedIOException("interrupted while waiting for another reader of this end");
+        }
+    }
+
+    /** The ring this end reads from (tests look at its waiting flag). */
+    ByteRing inbound() {
+        return in;
+    }
+
+    @Override
     void unlockForRead() {
         if (!exclusive) {
             readers.unlock();

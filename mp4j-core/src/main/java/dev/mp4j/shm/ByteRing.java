@@ -416,6 +416,12 @@ public final class ByteRing {
         return n;
     }
 
+    /** Whether a reader has announced that it sleeps waiting for data (the writer then wakes it). */
+    public boolean readerWaiting() {
+        VarHandle.fullFence();
+        return header.getInt(READER_WAITING) != 0;
+    }
+
     /** Whether any unread byte is there. */
     public boolean hasData() {
         return acquireLong(TAIL) != acquireLong(HEAD);
@@ -428,6 +434,19 @@ public final class ByteRing {
     public int awaitData(long timeoutNanos, Peer peer) throws IOException {
         if (hasData()) {
             return 1;
+        }
+        if (timeoutNanos == 0) {
+            // A look, not a wait: it must not touch the waiting flag, which may be another
+            // reader's (one sleeping in a receive while this thread polls), and which this look
+            // would clear on its way out, leaving that reader asleep until its slice ends.
+            if (peer.locallyClosed()) {
+                throw new IOException("handle is closed");
+            }
+            if (peer.peerAlive()) {
+                return 0;
+            }
+            // The writer may have published its last bytes just before it went.
+            return hasData() ? 1 : -1;
         }
         long start = System.nanoTime();
         long spinUntil = start + Math.min(SPIN_NANOS, timeoutNanos < 0 ? Long.MAX_VALUE : timeoutNanos);

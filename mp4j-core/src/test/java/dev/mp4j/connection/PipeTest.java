@@ -23,6 +23,33 @@ class PipeTest {
     }
 
     @Test
+    void aPollInAnotherThreadLeavesASleepingReceiverToBeWoken() throws Exception {
+        // A receiver asleep waiting for a message has asked the writer to wake it. A poll of the
+        // same end from another thread, at once or with a timeout, must not take that request
+        // away as it leaves: the receiver would then sleep on after the message came.
+        Pipe pipe = Pipe.open();
+        PipeConnection end = (PipeConnection) pipe.left();
+        java.util.concurrent.CompletableFuture<Object> received = new java.util.concurrent.CompletableFuture<>();
+        Thread receiver = new Thread(() -> {
+            try {
+                received.complete(end.recv());
+            } catch (Throwable t) {
+                received.completeExceptionally(t);
+            }
+        }, "sleeping-receiver");
+        receiver.start();
+        assertTrue(dev.mp4j.testing.Threads.awaitAsleep("sleeping-receiver", Duration.ofSeconds(30)));
+        assertTrue(dev.mp4j.testing.Await.until(() -> end.inbound().readerWaiting(), Duration.ofSeconds(30)));
+        assertFalse(end.poll(Duration.ZERO));
+        assertTrue(end.inbound().readerWaiting(), "a poll that does not wait cleared the receiver's wake request");
+        // A poll that waits takes its turn behind the receive, so it gives up here.
+        assertFalse(end.poll(Duration.ofMillis(50)));
+        assertTrue(end.inbound().readerWaiting(), "a poll that waits cleared the receiver's wake request");
+        pipe.right().send("woken");
+        assertEquals("woken", received.get(30, java.util.concurrent.TimeUnit.SECONDS));
+    }
+
+    @Test
     void objectsOfManyKindsRoundTrip() throws Exception {
         Pipe pipe = Pipe.open();
         List<Object> values = List.of(42, 7L, 2.5, true, "héllo 世界", new byte[] {1, 2, 3},
