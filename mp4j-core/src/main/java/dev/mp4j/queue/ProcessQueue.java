@@ -40,12 +40,13 @@ import java.util.concurrent.TimeUnit;
  * queue, which a larger item streams through while a consumer reads). A consumer killed while it
  * waits in {@code take} leaves the queue working for the others.
  *
- * <p>Timeouts and items larger than the ring: {@code offer(e)} without a timeout refuses such an
- * item unless all of it fits at once; a {@code put} with a timeout that runs out half-way through
- * one withdraws it (the caller still has it; consumers skip the part sent). A consumer that has
- * begun to receive such an item reads it to its end while its producer lives, even past its own
- * timeout, since giving up would lose the item; if that producer dies or gives up, the consumer
- * skips the part sent within 50 ms and goes on waiting for the next item within its timeout.
+ * <p>Timeouts and items larger than the ring: such an item goes out while a consumer reads it.
+ * A {@code put} with a timeout ({@code offer} included) that is not done when its time is up goes
+ * on while consumers keep making room, and withdraws the item once they stop for 20 ms (the
+ * caller still has it; consumers skip the part sent). A consumer that has begun to receive such
+ * an item reads it to its end while its producer lives, even past its own timeout, since giving
+ * up would lose the item; if that producer dies or gives up, the consumer skips the part sent
+ * (within about a tenth of a second) and goes on waiting for the next item within its timeout.
  *
  * <p>Memory consistency: actions before {@code put} happen-before the matching {@code take} in
  * the receiving process, as for any {@link BlockingQueue}. Python code often puts {@code None} as

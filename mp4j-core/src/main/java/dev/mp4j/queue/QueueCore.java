@@ -226,19 +226,16 @@ final class QueueCore implements ByteRing.Peer {
                                 && !ring.awaitFree(frame, left(start, timeoutNanos), this)) {
                             return false;
                         }
-                        if (timeoutNanos == 0 && ring.freeSpace() < frame) {
-                            // Not without waiting: refused before any of it is written.
-                            return false;
-                        }
                         begun = true;
                         writeStart = start;
                         writeTimeout = timeoutNanos;
                         try {
                             writeFrame(encoded);
                         } catch (ByteRing.WriteTimeoutException e) {
-                            // Out of time half-way: the item is withdrawn (the caller still has
-                            // it); the part sent stays marked in progress, to be finished as
-                            // ABORTED by the next producer or by a consumer reading it.
+                            // Out of time half-way, with no consumer reading on: the item is
+                            // withdrawn (the caller still has it); the part sent stays marked in
+                            // progress, to be finished as ABORTED by the next producer or by a
+                            // consumer reading it.
                             return false;
                         } finally {
                             writeTimeout = -1;
@@ -373,15 +370,7 @@ final class QueueCore implements ByteRing.Peer {
      * the ring is full it makes room itself by skipping what is there, all of it this frame's.
      */
     private boolean repairProducerFrame(long start, long timeoutNanos, boolean readerToo) throws IOException {
-        boolean inProgress = (int) INT.getVolatile(words, (int) PRODUCER_IN_PROGRESS) != 0;
-        long pending = (long) LONG.getVolatile(words, (int) PRODUCER_PENDING_END);
-        if (pending != 0) {
-            if (!inProgress && ring.tail() < pending) {
-                release(1);
-                forgetUnfinished();
-            }
-            LONG.setVolatile(words, (int) PRODUCER_PENDING_END, 0L);
-        }
+        boolean inProgress = settlePendingEnd();
         if (!inProgress) {
             return true;
         }
@@ -419,6 +408,11 @@ final class QueueCore implements ByteRing.Peer {
             } else if (position == end - 1) {
                 ring.append(ABORTED_STATUS, 0, 1, this);
                 position++;
+            } else if (readerToo) {
+                // Filler only this caller would read, and it skips it: nothing to copy.
+                int n = (int) Math.min(Math.min(Integer.MAX_VALUE, free), end - 1 - position);
+                ring.appendUnwritten(n);
+                position += n;
             } else {
                 int n = (int) Math.min(Math.min(ZEROS.length, free), end - 1 - position);
                 ring.append(ZEROS, 0, n, this);
@@ -430,6 +424,24 @@ final class QueueCore implements ByteRing.Peer {
         forgetUnfinished();
         INT.setVolatile(words, (int) PRODUCER_IN_PROGRESS, 0);
         return true;
+    }
+
+    /**
+     * Gives back the count and task of a producer that died before publishing a whole frame it
+     * had begun (its pending end is past the tail), and clears that end. Returns whether a frame
+     * published in steps is marked in progress (then that record speaks for it instead).
+     */
+    private boolean settlePendingEnd() {
+        boolean inProgress = (int) INT.getVolatile(words, (int) PRODUCER_IN_PROGRESS) != 0;
+        long pending = (long) LONG.getVolatile(words, (int) PRODUCER_PENDING_END);
+        if (pending != 0) {
+            if (!inProgress && ring.tail() < pending) {
+                release(1);
+                forgetUnfinished();
+            }
+            LONG.setVolatile(words, (int) PRODUCER_PENDING_END, 0L);
+        }
+        return inProgress;
     }
 
     private static final byte[] ZEROS = new byte[64 * 1024];
@@ -558,7 +570,7 @@ final class QueueCore implements ByteRing.Peer {
      */
     private boolean awaitStreamed(long end) throws IOException {
         while (ring.awaitData(STALL_CHECK_NANOS, this) == 0) {
-            if (finishAbandonedFrame(end)) {
+            if (finishAbandonedFrame(end, TAKE_OVER_NANOS)) {
                 ring.skipTo(end);
                 return false;
             }
@@ -566,21 +578,26 @@ final class QueueCore implements ByteRing.Peer {
         return true;
     }
 
+    /** How long a consumer waits for the producer lock of a dead owner: a waiter takes it over after a slice. */
+    private static final long TAKE_OVER_NANOS = 3 * SLICE_NANOS;
+
     /**
      * For a consumer (holding the consumer lock) that waits for the rest of the frame ending at
      * {@code end}: if the producer that was writing it has died, or gave up and unlocked, takes
-     * the producer lock and finishes the frame as ABORTED, as the next producer would; without
-     * this, a consumer waits for a producer that may never come. Returns whether it did.
+     * the producer lock (waiting at most {@code maxWaitNanos}) and finishes the frame as ABORTED,
+     * as the next producer would; without this, a consumer waits for a producer that may never
+     * come. Returns whether the frame is now finished as ABORTED (false also when it turned out
+     * whole: its producer published all of it and died before unmarking it).
      */
-    private boolean finishAbandonedFrame(long end) throws IOException {
-        if (!producerAbandoned(end)) {
+    private boolean finishAbandonedFrame(long end, long maxWaitNanos) throws IOException {
+        if (maxWaitNanos <= 0 || !producerAbandoned(end)) {
             return false;
         }
         int owner = producers.ownerPid();
         boolean locked;
         try {
             // A dead owner's lock is taken over by a waiter that has slept a slice.
-            locked = owner == 0 ? producers.tryLock() : producers.tryLock(3 * SLICE_NANOS, TimeUnit.NANOSECONDS);
+            locked = owner == 0 ? producers.tryLock() : producers.tryLock(maxWaitNanos, TimeUnit.NANOSECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new java.io.InterruptedIOException("interrupted while finishing an abandoned frame");
@@ -589,12 +606,19 @@ final class QueueCore implements ByteRing.Peer {
             return false;
         }
         try {
+            if (producers.ownerDied()) {
+                // Taken over from whoever held it last, which may be a producer other than this
+                // frame's, dead before publishing a frame of its own: what the next producer
+                // would give back for it must be given back here, since that one will not know.
+                settlePendingEnd();
+            }
             // Another producer may have finished it meanwhile, and even begun the next frame.
             if ((int) INT.getVolatile(words, (int) PRODUCER_IN_PROGRESS) == 0
                     || (long) LONG.getVolatile(words, (int) PRODUCER_FRAME_END) != end) {
                 return false;
             }
-            return repairProducerFrame(System.nanoTime(), -1, true);
+            // A frame found whole is only unmarked: the consumer reads on.
+            return repairProducerFrame(System.nanoTime(), -1, true) && ring.peekByte(end - 1) != OK;
         } finally {
             producers.unlock();
         }
@@ -646,7 +670,7 @@ final class QueueCore implements ByteRing.Peer {
                 }
                 if (ring.awaitData(left < 0 ? SLICE_NANOS : Math.min(left, SLICE_NANOS), this) == 0) {
                     // Its producer may be gone too: then nobody else would finish it.
-                    finishAbandonedFrame(end);
+                    finishAbandonedFrame(end, left < 0 ? TAKE_OVER_NANOS : Math.min(left(start, timeoutNanos), TAKE_OVER_NANOS));
                 }
             }
         }

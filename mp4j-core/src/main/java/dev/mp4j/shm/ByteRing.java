@@ -68,15 +68,17 @@ public final class ByteRing {
 
         /**
          * Nanoseconds the writer may still wait for room in the middle of a frame: negative
-         * waits as long as the reader is there; 0 makes an append that finds the ring full
-         * throw {@link WriteTimeoutException}, leaving what it published so far.
+         * waits as long as the reader is there. Once it is 0, an append that finds the ring full
+         * goes on only while the reader keeps making room: when the reader has not moved for a
+         * sleep slice (20 ms), the append throws {@link WriteTimeoutException}, leaving what it
+         * published so far.
          */
         default long writeNanosLeft() {
             return -1;
         }
     }
 
-    /** An append gave up waiting for room: its {@link Peer#writeNanosLeft()} ran out. */
+    /** An append gave up waiting for room: its {@link Peer#writeNanosLeft()} ran out while the reader stood still. */
     public static final class WriteTimeoutException extends IOException {
         private static final long serialVersionUID = 1L;
 
@@ -146,6 +148,15 @@ public final class ByteRing {
     /** Appends bytes to the frame begun, waiting for space as needed. */
     public void append(byte[] src, int off, int len, Peer peer) throws IOException {
         copyIn(cursor, src, off, len, peer);
+    }
+
+    /**
+     * Appends {@code len} bytes without writing them: whatever the ring holds there goes out as
+     * the frame's filler, for a frame no reader will parse past its header (one being finished as
+     * aborted). The caller makes sure they are free ({@link #freeSpace()}).
+     */
+    public void appendUnwritten(int len) {
+        cursor.tail += len;
     }
 
     /** Publishes what was appended. */
@@ -513,6 +524,7 @@ public final class ByteRing {
             }
         }
         long lastHead = -1;
+        long lastMove = 0;
         try {
             while (true) {
                 int seq = header.getInt(SPACE_SEQ);
@@ -531,12 +543,23 @@ public final class ByteRing {
                 if (!peer.peerAlive()) {
                     throw new IOException("broken pipe: the reading end is closed");
                 }
+                long now = System.nanoTime();
+                if (head != lastHead) {
+                    lastMove = now;
+                }
                 long slice = writerSlice(head, lastHead);
                 long left = peer.writeNanosLeft();
                 if (left == 0) {
-                    throw new WriteTimeoutException();
+                    // Out of time: go on only while the reader keeps making room.
+                    long still = now - lastMove;
+                    if (still >= SLEEP_SLICE_NANOS) {
+                        throw new WriteTimeoutException();
+                    }
+                    slice = Math.min(slice, SLEEP_SLICE_NANOS - still);
+                } else if (left > 0) {
+                    slice = Math.min(slice, left);
                 }
-                Futex.await(spaceSeq, seq, left > 0 ? Math.min(slice, left) : slice);
+                Futex.await(spaceSeq, seq, slice);
                 lastHead = head;
             }
         } finally {

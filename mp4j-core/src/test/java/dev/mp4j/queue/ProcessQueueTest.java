@@ -199,25 +199,54 @@ class ProcessQueueTest {
         JvmProcess producer = startProducerStuckOnAFullRing(q, false);
         producer.kill();
         producer.join();
+        long t0 = System.nanoTime();
         assertTrue(outcomeOf(() -> q.get(true, Duration.ofSeconds(1))) instanceof QueueEmptyException);
+        // Not a measure of speed: a bound far above the timeout, to tell "gave up in its time"
+        // from "waited for something else".
+        assertTrue(System.nanoTime() - t0 < TimeUnit.SECONDS.toNanos(15), "the consumer was held far past its timeout");
         assertEquals(0, q.qsize());
         assertTrue(q.join(Duration.ofSeconds(30)), "join waits for the item lost with its producer");
         assertCountsOneItemRight(q);
     }
 
     @Test
-    void aPutWithATimeoutGivesUpHalfWayThroughAnItemLargerThanTheRing() throws Exception {
+    void aPutWithATimeoutGivesUpHalfWayThroughAnItemLargerThanTheRingWhenNobodyReads() throws Exception {
         // Nobody reads: a 64 KiB item fills the 4 KiB ring and the producer would wait for ever.
         JoinableProcessQueue<byte[]> q = JoinableProcessQueue.create(0, 4096, 1 << 20);
         assertTrue(outcomeOf(() -> q.put(new byte[64 * 1024], true, Duration.ofMillis(300))) instanceof QueueFullException);
-        // Without a timeout an item that does not fit is refused before any of it is written.
-        assertFalse(q.offer(new byte[64 * 1024]));
         // The part sent is skipped: the consumer that reads it finishes the frame (its producer
         // unlocked the queue) and finds nothing after it.
         assertTrue(outcomeOf(() -> q.get(true, Duration.ofMillis(500))) instanceof QueueEmptyException);
         assertEquals(0, q.unfinishedTasks());
         assertCountsOneItemRight(q);
-        assertEquals(64 * 1024, putWhileAnotherThreadTakes(q, new byte[64 * 1024]).length);
+        q.taskDone();
+        // An offer without a timeout does the same with nobody reading...
+        assertFalse((Boolean) resultOf(() -> q.offer(new byte[64 * 1024])));
+        assertTrue(outcomeOf(() -> q.get(true, Duration.ofMillis(500))) instanceof QueueEmptyException);
+        assertEquals(0, q.unfinishedTasks());
+        assertCountsOneItemRight(q);
+        q.taskDone();
+        // ...and goes through while a consumer reads: its time is up, but the reader keeps
+        // making room.
+        java.util.concurrent.atomic.AtomicReference<byte[]> taken = new java.util.concurrent.atomic.AtomicReference<>();
+        Asleep consumer = startAsleep("reading-consumer", () -> taken.set(q.get(true, Duration.ofSeconds(30))),
+                "the consumer never waited");
+        assertTrue((Boolean) resultOf(() -> q.offer(new byte[64 * 1024])));
+        assertNull(consumer.outcome().get(30, TimeUnit.SECONDS));
+        assertEquals(64 * 1024, taken.get().length);
+        q.taskDone();
+        assertEquals(0, q.unfinishedTasks());
+    }
+
+    /** Runs a queue call on another thread and returns its result, failing if it hangs. */
+    private static Object resultOf(java.util.concurrent.Callable<Object> call) throws Exception {
+        return java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+            try {
+                return call.call();
+            } catch (Exception e) {
+                throw new java.util.concurrent.CompletionException(e);
+            }
+        }).get(30, TimeUnit.SECONDS);
     }
 
     /** Runs a queue call on another thread and returns what it threw (null if it returned), failing if it hangs. */
