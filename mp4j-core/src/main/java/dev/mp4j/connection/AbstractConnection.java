@@ -245,8 +245,11 @@ abstract class AbstractConnection implements Connection {
             if (nanos == 0) {
                 return awaitReadable(0);
             }
+            if (readableNow()) {
+                return true;
+            }
             long start = System.nanoTime();
-            if (!tryLock(readLock, nanos)) {
+            if (!lockWithin(readLock, nanos)) {
                 return false;
             }
             try {
@@ -271,17 +274,41 @@ abstract class AbstractConnection implements Connection {
         return nanos < 0 ? -1 : Math.max(0, nanos - (System.nanoTime() - start));
     }
 
-    private static boolean tryLock(java.util.concurrent.locks.Lock lock, long nanos) throws IOException {
+    /**
+     * Takes {@code lock} within {@code nanos} (negative: forever), for a poll waiting its turn
+     * behind a receive: in slices, so that closing this end ends the wait even when the receive
+     * it waits behind (in another process, say) never ends. Whether it was taken.
+     */
+    final boolean lockWithin(java.util.concurrent.locks.Lock lock, long nanos) throws IOException {
+        long start = System.nanoTime();
         try {
-            if (nanos < 0) {
-                lock.lockInterruptibly();
-                return true;
+            while (true) {
+                long left = left(start, nanos);
+                long slice = left < 0 ? LOCK_SLICE_NANOS : Math.min(left, LOCK_SLICE_NANOS);
+                if (lock.tryLock(slice, java.util.concurrent.TimeUnit.NANOSECONDS)) {
+                    return true;
+                }
+                if (isClosed()) {
+                    throw new IOException("handle is closed");
+                }
+                if (nanos >= 0 && left(start, nanos) == 0) {
+                    return false;
+                }
             }
-            return lock.tryLock(nanos, java.util.concurrent.TimeUnit.NANOSECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new java.io.InterruptedIOException("interrupted while waiting for another reader of this end");
         }
+    }
+
+    private static final long LOCK_SLICE_NANOS = 20_000_000;
+
+    /**
+     * Whether bytes (or EOF) are there now, found without waiting and without taking the read
+     * locks; false when that cannot be told cheaply (then a poll takes its turn and waits).
+     */
+    boolean readableNow() throws IOException {
+        return false;
     }
 
     /** {@link #lockForRead()} within a timeout (negative: forever); whether it was taken. */

@@ -111,20 +111,14 @@ final class PipeConnection extends AbstractConnection implements Serializable, B
     }
 
     @Override
+    boolean readableNow() throws IOException {
+        // A look that leaves the ring's waiting flag to whoever sleeps on it.
+        return in.awaitData(0, this) != 0;
+    }
+
+    @Override
     boolean tryLockForRead(long timeoutNanos) throws IOException {
-        if (exclusive) {
-            return true;
-        }
-        try {
-            if (timeoutNanos < 0) {
-                readers.lockInterruptibly();
-                return true;
-            }
-            return readers.tryLock(timeoutNanos, java.util.concurrent.TimeUnit.NANOSECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new java.io.InterruptedIOException("interrupted while waiting for another reader of this end");
-        }
+        return exclusive || lockWithin(readers, timeoutNanos);
     }
 
     /** The ring this end reads from (tests look at its waiting flag). */

@@ -50,6 +50,52 @@ class PipeTest {
     }
 
     @Test
+    void aPollWaitsItsTurnBehindAReceiveInAnotherProcessAndEndsWhenItsEndIsClosed() throws Exception {
+        // A child receives on an end this process holds too, and sleeps there. A poll here with a
+        // timeout waits its turn (the end's cross-process read lock) instead of taking the
+        // child's wake request away; a poll with no timeout ends when this process closes its end.
+        Pipe pipe = Pipe.open();
+        Connection shared = pipe.left();
+        Pipe answers = Pipe.open(false);
+        Connection answer = answers.right();
+        JvmProcess child = new JvmProcess(() -> {
+            Thread receiver = new Thread(() -> {
+                try {
+                    answer.send(shared.recv());
+                } catch (IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            }, "child-receiver");
+            receiver.start();
+            receiver.join();
+        });
+        child.start();
+        assertTrue(dev.mp4j.testing.Threads.awaitSettledAsleep(child.pid(), "child-receiver", Duration.ofSeconds(30)));
+        PipeConnection end = (PipeConnection) shared;
+        assertTrue(dev.mp4j.testing.Await.until(() -> end.inbound().readerWaiting(), Duration.ofSeconds(30)));
+        assertFalse(end.poll(Duration.ofMillis(50)));
+        assertTrue(end.inbound().readerWaiting(), "a poll here cleared the child's wake request");
+        java.util.concurrent.CompletableFuture<Throwable> forever = new java.util.concurrent.CompletableFuture<>();
+        new Thread(() -> {
+            try {
+                end.poll(null);
+                forever.complete(null);
+            } catch (Throwable t) {
+                forever.complete(t);
+            }
+        }, "polling-forever").start();
+        assertTrue(dev.mp4j.testing.Threads.awaitAsleep("polling-forever", Duration.ofSeconds(30)));
+        assertFalse(forever.isDone());
+        end.close();
+        Throwable ended = forever.get(30, java.util.concurrent.TimeUnit.SECONDS);
+        assertTrue(ended instanceof IOException, "a poll with no timeout went on after its end was closed: " + ended);
+        pipe.right().send("still there");
+        assertEquals("still there", answers.left().recv());
+        child.join();
+        assertEquals(0, child.exitCode());
+    }
+
+    @Test
     void objectsOfManyKindsRoundTrip() throws Exception {
         Pipe pipe = Pipe.open();
         List<Object> values = List.of(42, 7L, 2.5, true, "héllo 世界", new byte[] {1, 2, 3},
