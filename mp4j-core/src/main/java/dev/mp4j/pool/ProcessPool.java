@@ -54,7 +54,11 @@ import java.util.function.Consumer;
  *   replaces its worker after {@link Options#killGrace}: the work really stops
  *   ({@link TaskTimeoutException}). An endless loop never blocks {@link #terminate()}.</li>
  *   <li>Tasks and arguments are serialized when submitted: one that cannot be serialized fails in
- *   the caller at once, naming the offending class.</li>
+ *   the caller at once, naming the offending class (an initializer, when the pool is made).</li>
+ *   <li>An initializer that throws, or worker JVMs that cannot start, stop the pool: unfinished
+ *   tasks fail with a {@link BrokenPoolException} carrying the initializer's exception, and new
+ *   ones are refused. (CPython's pool starts new workers for ever, and the caller waits.) A pool
+ *   cannot be made inside a pool worker, as in CPython (workers are daemons).</li>
  *   <li>{@link #workerStats()} tells what each worker did and where the time went.</li>
  * </ul>
  * Workers are daemon processes: they end with the pool, and with the parent even if it is killed.
@@ -159,10 +163,27 @@ public final class ProcessPool implements ExecutorService {
     private final java.util.Map<LambdaShape, Integer> shapeIds = new java.util.concurrent.ConcurrentHashMap<>();
     private final java.util.Map<Integer, byte[]> shapeBytes = new java.util.concurrent.ConcurrentHashMap<>();
     private volatile State state = State.RUNNING;
+    /** Why the pool stopped on its own (see {@link BrokenPoolException}); null while it has not. */
+    private volatile BrokenPoolException broken;
     /** Opens when the first worker of the pool is ready: see {@link #awaitFirstWorker}. */
     private final CountDownLatch firstWorker = new CountDownLatch(1);
 
     private ProcessPool(Options options) {
+        // Refused here, as CPython's Pool does, rather than by every worker start: a pool in a
+        // pool worker (a daemon) could never run a task.
+        if (Multiprocessing.currentProcess().isDaemon()) {
+            throw new IllegalStateException("daemonic processes are not allowed to have children"
+                    + " (a pool worker cannot start a pool of its own)");
+        }
+        if (options.initializer() != null) {
+            // Serialized once here so that an initializer that cannot travel fails in the caller.
+            try {
+                dev.mp4j.serial.SafeSerializer.javaSerialize(options.initializer());
+            } catch (dev.mp4j.serial.NotSerializableValueException e) {
+                throw new dev.mp4j.serial.NotSerializableValueException("the pool's initializer holds a value of class "
+                        + e.offendingClass() + ", which is not Serializable", e.offendingClass(), e);
+            }
+        }
         this.options = options;
         // Workers exit rather than limp on after an OutOfMemoryError, so the task is reported.
         this.workerContext = options.context().withJvmOptions(options.context().jvmOptions().with("-XX:+ExitOnOutOfMemoryError"));
@@ -314,10 +335,44 @@ public final class ProcessPool implements ExecutorService {
 
     void retry(Task t) {
         if (state == State.TERMINATED) {
-            t.future.cancel(false);
+            BrokenPoolException why = broken;
+            if (why != null) {
+                t.future.completeExceptionally(why);
+            } else {
+                t.future.cancel(false);
+            }
             return;
         }
         pending.addFirst(t);
+    }
+
+    /**
+     * Workers cannot be started ({@link BrokenPoolException}): stops the pool as
+     * {@link #terminate()} does, but every task not finished fails with {@code why} instead of
+     * being cancelled. The first call decides.
+     */
+    void broke(BrokenPoolException why) {
+        synchronized (this) {
+            if (state == State.TERMINATED) {
+                return;
+            }
+            broken = why;
+            state = State.TERMINATED;
+        }
+        // The other slots' workers too: a pool that cannot replace one must not limp on with some.
+        for (WorkerSlot s : slots) {
+            s.kill();
+        }
+        Task t;
+        while ((t = pending.poll()) != null) {
+            if (t != END) {
+                t.future.completeExceptionally(why);
+            }
+        }
+        for (int i = 0; i < options.processes(); i++) {
+            pending.addFirst(END);
+        }
+        firstWorker.countDown();
     }
 
     void slotFinished() {
@@ -328,6 +383,10 @@ public final class ProcessPool implements ExecutorService {
 
     private void checkRunning() {
         if (state != State.RUNNING) {
+            BrokenPoolException why = broken;
+            if (why != null) {
+                throw new java.util.concurrent.RejectedExecutionException("Pool is broken: " + why.getMessage(), why);
+            }
             throw new java.util.concurrent.RejectedExecutionException("Pool not running");
         }
     }

@@ -43,7 +43,18 @@ final class WorkerLoop implements ProcessTarget {
     @Override
     public void run() throws Exception {
         if (initializer != null) {
-            initializer.run();
+            try {
+                initializer.run();
+            } catch (Exception | Error e) {
+                // Tell the pool why, in place of the hello, then fail as any child does (stack
+                // trace on stderr, exit code 1): the pool stops rather than retry for ever.
+                try {
+                    jobs.sendBytes(Codec.done(-1, null, e, 0, 0, 0));
+                } catch (IOException | RuntimeException unsent) {
+                    // the pool sees the exit instead
+                }
+                throw e;
+            }
         }
         AtomicLong current = new AtomicLong(-1);
         Thread main = Thread.currentThread();

@@ -58,6 +58,8 @@ final class WorkerSlot implements Runnable {
     private int tasksThisWorker;
     volatile long tasksDone;
     volatile int restarts;
+    /** Starts in a row that ended before the worker was ready (see {@link BrokenPoolException#START_ATTEMPTS}). */
+    private int failedStarts;
     volatile long startNanos;
     volatile long waitNanos;
     volatile long workNanos;
@@ -313,6 +315,13 @@ final class WorkerSlot implements Runnable {
             JvmProcess p = pool.newWorker(jobs.right(), cancels.left(), index, handedOver);
             try {
                 p.start();
+            } catch (RuntimeException e) {
+                // Not a worker that failed, but one that cannot be started from here at all.
+                jobs.left().close();
+                cancels.right().close();
+                takeBack(handedOver);
+                pool.broke(new BrokenPoolException("cannot start a pool worker: " + e.getMessage(), e));
+                return false;
             } finally {
                 jobs.right().close();
                 cancels.left().close();
@@ -340,13 +349,24 @@ final class WorkerSlot implements Runnable {
                         return false;
                     }
                 }
-                conn.recvBytes();
+                byte[] hello = conn.recvBytes();
+                if (hello.length != Long.BYTES) {
+                    // Not its pid but why its initializer failed: it will fail the same way again.
+                    Throwable cause = Codec.readDone(hello).error();
+                    p.join(Duration.ofSeconds(5));
+                    takeBack(handedOver);
+                    closeConnections();
+                    process = null;
+                    pool.broke(new BrokenPoolException("a pool worker's initializer failed: " + cause, cause));
+                    return false;
+                }
                 startNanos += System.nanoTime() - t0;
                 tasksThisWorker = 0;
+                failedStarts = 0;
                 pool.workerReady();
                 return true;
             } catch (IOException e) {
-                // the worker died starting (a failing initializer, say): try again unless terminated
+                // the worker died starting: try again unless terminated, or too often in a row
             }
             if (pool.terminating()) {
                 p.kill();
@@ -356,6 +376,11 @@ final class WorkerSlot implements Runnable {
             closeConnections();
             if (pool.terminating()) {
                 break;
+            }
+            if (++failedStarts >= BrokenPoolException.START_ATTEMPTS) {
+                pool.broke(new BrokenPoolException("pool worker " + p.name() + " failed to start " + failedStarts
+                        + " times in a row (last exit code " + p.exitCode() + "; its error is on stderr)", null));
+                return false;
             }
             System.err.println("mp4j pool: worker " + p.name() + " failed to start (exit code " + p.exitCode() + "); retrying");
             restarts++;

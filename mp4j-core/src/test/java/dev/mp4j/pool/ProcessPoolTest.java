@@ -446,6 +446,71 @@ class ProcessPoolTest {
     }
 
     @Test
+    void anInitializerThatThrowsBreaksThePoolInsteadOfRetryingForEver() throws Exception {
+        // CPython's Pool starts a new worker for ever here, and the caller waits for ever.
+        try (ProcessPool failing = ProcessPool.create(ProcessPool.Options.defaults().withProcesses(2)
+                .withInitializer(() -> {
+                    throw new IllegalStateException("no database here");
+                }))) {
+            Throwable error = outcome(() -> failing.apply(() -> 1));
+            BrokenPoolException broken = assertInstanceOf(BrokenPoolException.class,
+                    error instanceof java.util.concurrent.RejectedExecutionException r ? r.getCause() : error);
+            // The initializer's own exception, as itself.
+            assertInstanceOf(IllegalStateException.class, broken.getCause());
+            assertEquals("no database here", broken.getCause().getMessage());
+            var refused = assertThrows(java.util.concurrent.RejectedExecutionException.class, () -> failing.submit(() -> 2));
+            assertInstanceOf(BrokenPoolException.class, refused.getCause());
+        }
+    }
+
+    @Test
+    void aWorkerJvmThatCannotStartBreaksThePoolAfterAFewAttempts() throws Exception {
+        dev.mp4j.Context unstartable = dev.mp4j.Multiprocessing.getContext("spawn")
+                .withJvmOptions(dev.mp4j.process.JvmOptions.defaults().with("-XX:+NoSuchOptionForMp4jTests"));
+        try (ProcessPool failing = ProcessPool.create(ProcessPool.Options.defaults().withProcesses(1).withContext(unstartable))) {
+            Throwable error = outcome(() -> failing.apply(() -> 1));
+            BrokenPoolException broken = assertInstanceOf(BrokenPoolException.class,
+                    error instanceof java.util.concurrent.RejectedExecutionException r ? r.getCause() : error);
+            assertTrue(broken.getMessage().contains("failed to start " + BrokenPoolException.START_ATTEMPTS + " times"),
+                    broken.getMessage());
+        }
+    }
+
+    @Test
+    void aPoolCannotBeStartedInAPoolWorker() throws Exception {
+        // Workers are daemons, which may not have children: refused at once, not a task that
+        // never ends.
+        Throwable error = outcome(() -> pool.apply(() -> {
+            try (ProcessPool inner = ProcessPool.create(1)) {
+                return inner.apply(() -> 1);
+            }
+        }));
+        assertInstanceOf(IllegalStateException.class, error);
+        assertTrue(error.getMessage().contains("daemonic processes are not allowed to have children"), error.getMessage());
+        assertEquals(4, pool.apply(() -> 2 + 2), "the pool goes on");
+    }
+
+    @Test
+    void anInitializerThatCannotTravelIsRefusedWhenThePoolIsMade() {
+        Object notSerializable = new Object();
+        var e = assertThrows(NotSerializableValueException.class, () -> ProcessPool.create(ProcessPool.Options.defaults()
+                .withProcesses(1).withInitializer(() -> notSerializable.hashCode())));
+        assertTrue(e.getMessage().contains("java.lang.Object"), e.getMessage());
+    }
+
+    /** What a pool call threw (null if it returned), failing rather than waiting past 60 s. */
+    private static Throwable outcome(Callable<?> call) throws Exception {
+        return CompletableFuture.supplyAsync(() -> {
+            try {
+                call.call();
+                return (Throwable) null;
+            } catch (Throwable t) {
+                return t;
+            }
+        }).get(60, TimeUnit.SECONDS);
+    }
+
+    @Test
     void terminateStopsAnEndlessTaskAndJoinReturns() throws Exception {
         ProcessPool p = ProcessPool.create(1);
         dev.mp4j.connection.Pipe started = dev.mp4j.connection.Pipe.open(false);
