@@ -199,6 +199,14 @@ abstract class AbstractProcessLock implements Lock, Serializable {
                 && record.getLongPlain(LOCK_OWNER_THREAD) == Thread.currentThread().threadId();
     }
 
+    /**
+     * For conditions: whether the caller may signal, that is, holds this lock (a plain lock
+     * records no owning thread, so its owning process is what can be told).
+     */
+    boolean heldForSignal() {
+        return (record.getInt(LOCK_WORD) & PID_MASK) == MY_PID;
+    }
+
     /** For conditions: gives up the lock entirely, returning what {@link #restore} needs. */
     abstract int releaseForWait();
 

@@ -122,6 +122,11 @@ public final class ReentrantProcessLock extends AbstractProcessLock {
     }
 
     @Override
+    boolean heldForSignal() {
+        return heldByCurrentThread();
+    }
+
+    @Override
     void restore(int saved) {
         super.lock();
         record.setIntPlain(LOCK_HOLDS, saved);

@@ -18,9 +18,13 @@ package dev.mp4j.sync;
  * event (64 bytes)
  *   +0  flag                                                      (futex word)
  *
- * condition (64 bytes)
+ * condition (64 bytes; the counters change only with the condition's lock held)
  *   +0  sequence, bumped by signal/signalAll                      (futex word)
- *   +4  sleepers
+ *   +4  sleepers (on the futex word)
+ *   +8  waits begun
+ *   +12 wake-ups granted (to a waiter, or taken by one that gave up)
+ *   +16 wake-ups taken
+ *   +20 signalAll generation
  *
  * barrier (128 bytes)
  *   +0  internal lock (as a lock record, 64 bytes)
@@ -49,6 +53,10 @@ final class SyncLayout {
 
     static final long COND_SEQ = 0;
     static final long COND_SLEEPERS = 4;
+    static final long COND_WAITS = 8;
+    static final long COND_GRANTED = 12;
+    static final long COND_TAKEN = 16;
+    static final long COND_BROADCASTS = 20;
 
     static final long BARRIER_LOCK = 0;
     static final long BARRIER_SEQ = 64;

@@ -157,6 +157,62 @@ class PrimitivesTest {
     }
 
     @Test
+    void signalWakesOneWaiterAndSignalOfNWakesN() throws Exception {
+        // Python's notify() wakes one waiter and notify(n) n of them; three child processes wait.
+        ProcessCondition cond = ProcessCondition.create();
+        Pipe pipe = Pipe.open();
+        Connection report = pipe.right();
+        List<JvmProcess> waiters = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            JvmProcess waiter = new JvmProcess(() -> {
+                cond.lock().lock();
+                try {
+                    report.send("waiting");
+                    report.send(cond.await(Duration.ofSeconds(30)) ? "woken" : "timed out");
+                } finally {
+                    cond.lock().unlock();
+                }
+            });
+            waiter.start();
+            waiters.add(waiter);
+        }
+        for (int i = 0; i < 3; i++) {
+            assertEquals("waiting", pipe.left().recv());
+        }
+        // Each waiter sent "waiting" with the lock held and gives it up only inside await: once
+        // this process has the lock, all three are waiting.
+        signalWithTheLock(cond, 1);
+        assertEquals("woken", pipe.left().recv());
+        // The other two stay asleep (a wrong condition wakes them all within its 50 ms slice).
+        assertFalse(pipe.left().poll(Duration.ofMillis(300)), "one signal woke more than one waiter");
+        signalWithTheLock(cond, 2);
+        assertEquals("woken", pipe.left().recv());
+        assertEquals("woken", pipe.left().recv());
+        for (JvmProcess waiter : waiters) {
+            waiter.join();
+            assertEquals(0, waiter.exitCode());
+        }
+        // A signal with nobody waiting is not kept for a later waiter.
+        signalWithTheLock(cond, 1);
+        cond.lock().lock();
+        try {
+            assertFalse(cond.await(Duration.ofMillis(50)));
+        } finally {
+            cond.lock().unlock();
+        }
+        assertThrows(IllegalMonitorStateException.class, cond::signal);
+    }
+
+    private static void signalWithTheLock(ProcessCondition cond, int n) {
+        cond.lock().lock();
+        try {
+            cond.signal(n);
+        } finally {
+            cond.lock().unlock();
+        }
+    }
+
+    @Test
     void barrierReleasesAllPartiesWithDistinctIndicesAndRunsTheAction() throws Exception {
         IntValue actions = Value.ofInt(0);
         ProcessBarrier barrier = ProcessBarrier.create(3, actions::incrementAndGet, Duration.ofSeconds(20));
