@@ -51,6 +51,11 @@ public final class JoinableProcessQueue<E> extends ProcessQueue<E> {
         return new JoinableProcessQueue<>(QueueCore.create(maxsize, true, ringBytes, maxMessageBytes));
     }
 
+    /** As {@link #create(int, int, long)}, but items larger than the ring stream through it, never spilled: for tests of streaming. */
+    static <E> JoinableProcessQueue<E> createStreaming(int maxsize, int ringBytes, long maxMessageBytes) {
+        return new JoinableProcessQueue<>(QueueCore.create(maxsize, true, ringBytes, maxMessageBytes, 0));
+    }
+
     /**
      * Marks one item taken from the queue as handled.
      *

@@ -35,18 +35,23 @@ import java.util.concurrent.TimeUnit;
  * <p>Unlike CPython's queue there is no feeder thread: {@code put} serializes the item in the
  * caller (an item that cannot be serialized, or that is over the size limit, fails right there,
  * naming the problem) and copies it into shared memory before it returns. So a process that put
- * items may exit or be joined at once, and its items stay readable. {@code put} waits only when
- * {@code maxsize} items are queued or the ring is full (16 MiB by default for an "unbounded"
- * queue, which a larger item streams through while a consumer reads). A consumer killed while it
+ * items may exit or be joined at once, and its items stay readable. A consumer killed while it
  * waits in {@code take} leaves the queue working for the others.
  *
- * <p>Timeouts and items larger than the ring: such an item goes out while a consumer reads it.
- * A {@code put} with a timeout ({@code offer} included) that is not done when its time is up goes
- * on while consumers keep making room, and withdraws the item once they stop for 20 ms (the
- * caller still has it; consumers skip the part sent). A consumer that has begun to receive such
- * an item reads it to its end while its producer lives, even past its own timeout, since giving
- * up would lose the item; if that producer dies or gives up, the consumer skips the part sent
- * (within about a tenth of a second) and goes on waiting for the next item within its timeout.
+ * <p>Backlogs: items go through one shared ring (16 MiB by default). An item of 64 KiB or more
+ * that finds no room there within 50 ms (at once, when no consumer has taken anything since this
+ * process last had to do this), and any item larger than the ring, is spilled into a
+ * shared-memory segment of its own, and only a reference goes through the ring, in order; the
+ * consumer that takes it copies it out and removes the segment. So {@code put} waits only when
+ * {@code maxsize} items are queued or the ring is full of smaller items, and a producer of large
+ * results can put them all and exit, or be joined, before anyone takes them: CPython's
+ * feeder-thread deadlock, at any size.
+ *
+ * <p>An item over 128 KiB that does go through the ring is published in steps while it is
+ * copied in. A consumer that has begun to receive one reads it to its end while its producer
+ * lives, even past its own timeout, since giving up would lose the item; if that producer dies,
+ * the consumer skips the part sent (within about a tenth of a second) and goes on waiting for the
+ * next item within its timeout.
  *
  * <p>Memory consistency: actions before {@code put} happen-before the matching {@code take} in
  * the receiving process, as for any {@link BlockingQueue}. Python code often puts {@code None} as
@@ -90,6 +95,11 @@ public class ProcessQueue<E> extends AbstractQueue<E> implements BlockingQueue<E
      */
     public static <E> ProcessQueue<E> create(int maxsize, int ringBytes, long maxMessageBytes) {
         return new ProcessQueue<>(QueueCore.create(maxsize, false, ringBytes, maxMessageBytes));
+    }
+
+    /** As {@link #create(int, int, long)}, but items larger than the ring stream through it, never spilled: for tests of streaming. */
+    static <E> ProcessQueue<E> createStreaming(int maxsize, int ringBytes, long maxMessageBytes) {
+        return new ProcessQueue<>(QueueCore.create(maxsize, false, ringBytes, maxMessageBytes, 0));
     }
 
     // BlockingQueue

@@ -61,6 +61,8 @@ final class QueueCore implements ByteRing.Peer {
     private final int maxsize;
     private final boolean joinable;
     private final long maxMessageBytes;
+    /** Frames from this size on may be spilled (see {@link #spill}); 0: never. */
+    private final int spillMin;
     private final Serializer serializer = Serializer.standard();
     private final byte[] frameHeader = new byte[4];
     /** The producers' (under the producer lock), for repairProducerFrame. */
@@ -84,12 +86,18 @@ final class QueueCore implements ByteRing.Peer {
         this.maxsize = words.getInt((int) QueueLayout.MAXSIZE);
         int capacity = words.getInt((int) QueueLayout.CAPACITY);
         this.maxMessageBytes = words.getLong((int) QueueLayout.MAX_MESSAGE);
+        this.spillMin = words.getInt((int) QueueLayout.SPILL_MIN);
         this.ring = new ByteRing(header, QueueLayout.RING, capacity);
         this.producers = ProcessLock.within(segment, QueueLayout.PRODUCER_LOCK);
         this.consumers = ProcessLock.within(segment, QueueLayout.CONSUMER_LOCK);
     }
 
     static QueueCore create(int maxsize, boolean joinable, int ringBytes, long maxMessageBytes) {
+        return create(maxsize, joinable, ringBytes, maxMessageBytes, SPILL_MIN_BYTES);
+    }
+
+    /** As {@link #create(int, boolean, int, long)}, spilling frames from {@code spillMinBytes} on (0: never spills). */
+    static QueueCore create(int maxsize, boolean joinable, int ringBytes, long maxMessageBytes, int spillMinBytes) {
         if (maxsize < 0) {
             throw new IllegalArgumentException("maxsize must not be negative, got " + maxsize);
         }
@@ -105,6 +113,7 @@ final class QueueCore implements ByteRing.Peer {
         m.putInt((int) QueueLayout.MAXSIZE, maxsize);
         m.putInt((int) QueueLayout.CAPACITY, ringBytes);
         m.putLong((int) QueueLayout.MAX_MESSAGE, maxMessageBytes);
+        m.putInt((int) QueueLayout.SPILL_MIN, spillMinBytes);
         INT.setRelease(m, (int) QueueLayout.MAGIC_OFFSET, QueueLayout.MAGIC);
         return new QueueCore(seg);
     }
@@ -213,7 +222,18 @@ final class QueueCore implements ByteRing.Peer {
                 ring.beginWrite();
                 words.putLong((int) PRODUCER_PENDING_END, ring.writePosition() + frame);
                 boolean begun = false;
+                String spilled = null;
                 try {
+                    if (spillMin > 0 && frame >= spillMin && !roomSoon(frame, start, timeoutNanos)) {
+                        // No consumer is making room (none yet, or the items are being left for
+                        // later): the item goes into a segment of its own and only a reference
+                        // through the ring, so that this put returns and a producer that then
+                        // exits, or is joined before anyone takes, does not wait for ever.
+                        spilled = spill(encoded);
+                        encoded = spillReference(spilled);
+                        frame = serializedLength(encoded) + FRAME_OVERHEAD;
+                        words.putLong((int) PRODUCER_PENDING_END, ring.writePosition() + frame);
+                    }
                     if (frame <= ring.wholeFrameLimit()) {
                         while (!ring.fitsAtBegin(frame)) {
                             if (!ring.awaitFree(frame, left(start, timeoutNanos), this)) {
@@ -255,6 +275,9 @@ final class QueueCore implements ByteRing.Peer {
                         VarHandle.releaseFence();
                         words.putLong((int) PRODUCER_PENDING_END, 0L);
                         forgetUnfinished();
+                        if (spilled != null) {
+                            SharedSegment.unlink(spilled);
+                        }
                     }
                 }
                 return true;
@@ -269,6 +292,103 @@ final class QueueCore implements ByteRing.Peer {
             if (reserved && !written && !countHandedOn) {
                 release(1);
             }
+        }
+    }
+
+    /** Items whose frame is at least this large may be spilled (see {@link #spill}). */
+    static final int SPILL_MIN_BYTES = Integer.getInteger("mp4j.queue.spillMinBytes", 64 * 1024);
+    /** How long a producer waits for room for such an item before it spills it. */
+    private static final long SPILL_AFTER_NANOS = TimeUnit.MILLISECONDS.toNanos(Long.getLong("mp4j.queue.spillAfterMillis", 50));
+    /** The first byte of a spill reference's payload: no serializer's tag (see SafeSerializer). */
+    static final byte TAG_SPILLED = 100;
+
+    /**
+     * Whether room for a {@code frame}-byte item is there or comes within
+     * {@link #SPILL_AFTER_NANOS} (or what is left of the caller's time): a consumer is taking, so
+     * the item goes through the ring as usual. Never for an item larger than the ring.
+     */
+    private boolean roomSoon(long frame, long start, long timeoutNanos) throws IOException {
+        if (frame > ring.capacity()) {
+            // It could only stream through while a consumer reads, and waits for ever if none
+            // does: spilled, it costs one copy each way all the same.
+            return false;
+        }
+        if (ring.freeSpace() >= frame) {
+            return true;
+        }
+        if (ring.head() == headAtLastSpill) {
+            // No consumer has taken anything since this process last spilled: waiting would
+            // only make each put of a backlog cost the wait.
+            return false;
+        }
+        long wait = timeoutNanos < 0 ? SPILL_AFTER_NANOS : Math.min(SPILL_AFTER_NANOS, left(start, timeoutNanos));
+        if (wait > 0 && ring.awaitFree(frame, wait, this)) {
+            return true;
+        }
+        headAtLastSpill = ring.head();
+        return false;
+    }
+
+    /** The consumers' position when this process last spilled for want of room (under the producer lock). */
+    private long headAtLastSpill = -1;
+
+    /**
+     * Copies the item's serialized form into a new shared-memory segment and returns its name.
+     * The consumer that takes the reference copies it out and unlinks it; one left untaken is
+     * removed with the process tree, like every segment the tree made.
+     */
+    private static String spill(Object encoded) {
+        RawBytes raw = encoded instanceof RawBytes r ? r : null;
+        byte[] bytes = raw != null ? raw.bytes() : (byte[]) encoded;
+        SharedSegment segment = SharedSegment.create(serializedLength(encoded));
+        try {
+            MemorySegment memory = segment.memory();
+            long at = 0;
+            if (raw != null) {
+                memory.set(java.lang.foreign.ValueLayout.JAVA_BYTE, 0, dev.mp4j.serial.SafeSerializer.TAG_BYTES);
+                at = 1;
+            }
+            MemorySegment.copy(bytes, 0, memory, java.lang.foreign.ValueLayout.JAVA_BYTE, at, bytes.length);
+        } catch (RuntimeException e) {
+            segment.close();
+            segment.unlink();
+            throw e;
+        }
+        segment.close();
+        return segment.name();
+    }
+
+    private static byte[] spillReference(String name) {
+        byte[] n = name.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        byte[] ref = new byte[1 + n.length];
+        ref[0] = TAG_SPILLED;
+        System.arraycopy(n, 0, ref, 1, n.length);
+        return ref;
+    }
+
+    /**
+     * The item a spill reference names: a {@code byte[]} item as itself, anything else decoded.
+     * Its segment is unlinked once copied out.
+     */
+    private Object unspill(byte[] reference) {
+        String name = new String(reference, 1, reference.length - 1, java.nio.charset.StandardCharsets.UTF_8);
+        SharedSegment segment;
+        try {
+            segment = SharedSegment.attach(name);
+        } catch (IllegalStateException gone) {
+            throw new IllegalStateException("an item of queue " + name() + " was lost: the segment it was spilled into ("
+                    + name + ") is gone", gone);
+        }
+        try {
+            MemorySegment memory = segment.memory();
+            int n = (int) memory.byteSize();
+            boolean raw = n > 0 && memory.get(java.lang.foreign.ValueLayout.JAVA_BYTE, 0) == dev.mp4j.serial.SafeSerializer.TAG_BYTES;
+            byte[] out = new byte[raw ? n - 1 : n];
+            MemorySegment.copy(memory, java.lang.foreign.ValueLayout.JAVA_BYTE, raw ? 1 : 0, out, 0, out.length);
+            return raw ? out : decode(out);
+        } finally {
+            segment.close();
+            segment.unlink();
         }
     }
 
@@ -515,6 +635,9 @@ final class QueueCore implements ByteRing.Peer {
             }
             release(1);
             if (!aborted) {
+                if (!raw && bytes.length > 0 && bytes[0] == TAG_SPILLED) {
+                    return unspill(bytes);
+                }
                 return raw ? bytes : decode(bytes);
             }
         }

@@ -4,7 +4,7 @@ package dev.mp4j.queue;
  * Where everything lives in a queue's shared segment.
  *
  * <pre>
- *    0  magic | version | joinable | maxsize (0 = unbounded) | ring capacity | max message bytes (long)
+ *    0  magic | version | joinable | maxsize (0 = unbounded) | ring capacity | max message bytes (long) | spill threshold (0 = never)
  *   64  producer lock (a ProcessLock record): producers take turns writing whole frames
  *  128  consumer lock (a ProcessLock record): consumers take turns reading whole frames
  *  192  count: items put and not yet taken (futex word for "not full") | count sleepers
@@ -30,6 +30,7 @@ final class QueueLayout {
     static final long MAXSIZE = 12;
     static final long CAPACITY = 16;
     static final long MAX_MESSAGE = 24;
+    static final long SPILL_MIN = 32;
 
     static final long PRODUCER_LOCK = 64;
     static final long CONSUMER_LOCK = 128;

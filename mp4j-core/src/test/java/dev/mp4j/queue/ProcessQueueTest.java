@@ -92,6 +92,46 @@ class ProcessQueueTest {
     }
 
     @Test
+    void aProducerThatPutsMoreThanTheRingHoldsAndIsJoinedFirstNeverDeadlocks() throws Exception {
+        // CPython's trap, past the ring: 20 items of 100 KB (and small ones between them) into a
+        // 256 KiB ring, the producer joined before anything is taken. The first items go into
+        // the ring; those that find no room are spilled into segments of their own, and so is
+        // one larger than the ring. All arrive, in order, and no segment is left behind.
+        ProcessQueue<Object> q = ProcessQueue.create(0, 256 * 1024, 1 << 20);
+        long segmentsBefore = treeSegments();
+        JvmProcess p = new JvmProcess(() -> {
+            for (int i = 0; i < 20; i++) {
+                byte[] item = new byte[100_000];
+                java.util.Arrays.fill(item, (byte) i);
+                q.put(item);
+                q.put("after " + i);
+            }
+            q.put("X".repeat(300_000));
+        });
+        p.start();
+        assertTrue(p.join(Duration.ofSeconds(30)), "the producer should exit without waiting for a consumer");
+        assertEquals(0, p.exitCode());
+        assertEquals(41, q.qsize());
+        for (int i = 0; i < 20; i++) {
+            byte[] item = (byte[]) q.take();
+            assertEquals(100_000, item.length);
+            assertEquals((byte) i, item[0]);
+            assertEquals((byte) i, item[99_999]);
+            assertEquals("after " + i, q.take());
+        }
+        assertEquals(300_000, ((String) q.take()).length());
+        assertTrue(q.empty());
+        assertEquals(segmentsBefore, treeSegments(), "a spilled item's segment was left behind");
+    }
+
+    /** Segments of this process tree in /dev/shm. */
+    private static long treeSegments() throws java.io.IOException {
+        try (var names = java.nio.file.Files.list(java.nio.file.Path.of("/dev/shm"))) {
+            return names.filter(f -> f.getFileName().toString().startsWith(dev.mp4j.shm.ResourceTracker.treePrefix())).count();
+        }
+    }
+
+    @Test
     void emptyAndFullFollowPython() throws Exception {
         ProcessQueue<String> q = ProcessQueue.create(2);
         assertThrows(QueueEmptyException.class, q::getNowait);
@@ -146,7 +186,8 @@ class ProcessQueueTest {
 
     @Test
     void itemsLargerThanTheRingStreamThroughIt() throws Exception {
-        ProcessQueue<byte[]> q = ProcessQueue.create(0, 1 << 16, 64L << 20);
+        // A queue that never spills: such items go through the ring while a consumer reads.
+        ProcessQueue<byte[]> q = ProcessQueue.createStreaming(0, 1 << 16, 64L << 20);
         byte[] big = new byte[3 << 20];
         new java.util.Random(1).nextBytes(big);
         JvmProcess p = new JvmProcess(() -> {
@@ -176,7 +217,7 @@ class ProcessQueueTest {
         // ring is full, with its frame half written. Killed there, its frame is finished as
         // aborted by the next producer and skipped by the consumer, and the count it reserved
         // is given back when that frame is taken.
-        ProcessQueue<byte[]> q = ProcessQueue.create(0, 4096, 1 << 20);
+        ProcessQueue<byte[]> q = ProcessQueue.createStreaming(0, 4096, 1 << 20);
         // One small item through first: a published whole frame leaves its end noted behind the
         // tail, which the repair below must not mistake for a frame lost with the dead producer.
         q.put(new byte[] {1});
@@ -195,7 +236,7 @@ class ProcessQueueTest {
         // The producer dies with its 64 KiB item half written into a 4 KiB ring, and no other
         // producer comes to finish it: the consumer that reads the half item must notice, finish
         // the frame itself and skip it, then go on waiting for an item within its timeout.
-        JoinableProcessQueue<byte[]> q = JoinableProcessQueue.create(0, 4096, 1 << 20);
+        JoinableProcessQueue<byte[]> q = JoinableProcessQueue.createStreaming(0, 4096, 1 << 20);
         JvmProcess producer = startProducerStuckOnAFullRing(q, false);
         producer.kill();
         producer.join();
@@ -212,7 +253,7 @@ class ProcessQueueTest {
     @Test
     void aPutWithATimeoutGivesUpHalfWayThroughAnItemLargerThanTheRingWhenNobodyReads() throws Exception {
         // Nobody reads: a 64 KiB item fills the 4 KiB ring and the producer would wait for ever.
-        JoinableProcessQueue<byte[]> q = JoinableProcessQueue.create(0, 4096, 1 << 20);
+        JoinableProcessQueue<byte[]> q = JoinableProcessQueue.createStreaming(0, 4096, 1 << 20);
         assertTrue(outcomeOf(() -> q.put(new byte[64 * 1024], true, Duration.ofMillis(300))) instanceof QueueFullException);
         // The part sent is skipped: the consumer that reads it finishes the frame (its producer
         // unlocked the queue) and finds nothing after it.
@@ -333,7 +374,7 @@ class ProcessQueueTest {
         // waits for room for a fifth and is killed there, before writing any of it. Its count and
         // its task must not stay behind: a bounded queue would lose a slot for good, and join()
         // would wait for an item that will never come.
-        JoinableProcessQueue<byte[]> q = JoinableProcessQueue.create(0, 4096, 1 << 20);
+        JoinableProcessQueue<byte[]> q = JoinableProcessQueue.createStreaming(0, 4096, 1 << 20);
         for (int i = 0; i < 4; i++) {
             q.put(new byte[1000]);
         }
@@ -360,7 +401,7 @@ class ProcessQueueTest {
         // the queue normally: the next producer must still finish its frame. An unread item
         // ahead of that frame must survive the repair, which writes only where the reader has
         // made room.
-        ProcessQueue<byte[]> q = ProcessQueue.create(0, 4096, 1 << 20);
+        ProcessQueue<byte[]> q = ProcessQueue.createStreaming(0, 4096, 1 << 20);
         q.put(new byte[] {5});
         Asleep putter = startAsleep("interrupted-producer", () -> q.put(new byte[64 * 1024]), "the producer never blocked");
         putter.thread().interrupt();
@@ -385,7 +426,7 @@ class ProcessQueueTest {
         // ring full; a consumer thread reads those 4 KiB, waits for the rest and is interrupted.
         // The next consumer skips what is left of that item (it is lost) and takes the next.
         // A joinable queue: the lost item's task must not stay unfinished.
-        JoinableProcessQueue<byte[]> q = JoinableProcessQueue.create(0, 4096, 1 << 20);
+        JoinableProcessQueue<byte[]> q = JoinableProcessQueue.createStreaming(0, 4096, 1 << 20);
         JvmProcess producer = startProducerStuckOnAFullRing(q, true);
         signal("STOP", producer.pid());
         try {
@@ -436,7 +477,7 @@ class ProcessQueueTest {
         // 100 KB items through a 64 KiB ring are written in steps while the consumer reads. Each
         // producer finds the ring moved on by the other since its own last item, so what it
         // knows of the consumer's position is stale by more than the ring holds.
-        ProcessQueue<byte[]> q = ProcessQueue.create(0, 64 * 1024, 1 << 20);
+        ProcessQueue<byte[]> q = ProcessQueue.createStreaming(0, 64 * 1024, 1 << 20);
         int perProducer = 10;
         List<JvmProcess> producers = new ArrayList<>();
         for (int p = 1; p <= 2; p++) {
@@ -531,22 +572,23 @@ class ProcessQueueTest {
     void simpleQueueHasTimeoutFormsOfGetAndPut() throws Exception {
         SimpleProcessQueue<byte[]> q = SimpleProcessQueue.create();
         assertThrows(QueueEmptyException.class, () -> q.get(Duration.ofMillis(50)));
-        // The queue holds what its ring holds (16 MiB): 1 MiB items fill it before the 17th.
-        byte[] mib = new byte[1 << 20];
+        // The queue holds what its ring holds (16 MiB) of items too small to be spilled: 32 KiB
+        // items fill it before the 513th.
+        byte[] item = new byte[32 * 1024];
         int put = 0;
         try {
-            while (put < 32) {
-                q.put(mib, Duration.ofMillis(50));
+            while (put < 1024) {
+                q.put(item, Duration.ofMillis(50));
                 put++;
             }
         } catch (QueueFullException full) {
             // expected once the ring is full
         }
-        assertTrue(put >= 8 && put < 17, put + " MiB went into a 16 MiB ring");
-        assertEquals(mib.length, q.get(Duration.ofSeconds(5)).length);
-        q.put(mib, Duration.ofSeconds(5));
+        assertTrue(put >= 256 && put < 513, put + " items of 32 KiB went into a 16 MiB ring");
+        assertEquals(item.length, q.get(Duration.ofSeconds(5)).length);
+        q.put(item, Duration.ofSeconds(5));
         for (int i = 0; i < put; i++) {
-            assertEquals(mib.length, q.get(Duration.ofSeconds(5)).length);
+            assertEquals(item.length, q.get(Duration.ofSeconds(5)).length);
         }
         assertTrue(q.empty());
     }
