@@ -43,8 +43,26 @@ public final class Client {
      * @throws AuthenticationException if a key is wrong, or the handshake did not finish in time
      */
     public static Connection connect(SocketAddress address, byte[] authkey, Duration timeout) throws IOException {
+        return open(address, authkey != null ? authkey : ProcessState.authkey(), timeout);
+    }
+
+    /**
+     * Connects with no authentication, as CPython's {@code Client(address)} without an
+     * {@code authkey}: to a listener that uses none ({@link Listener#openUnauthenticated}, or
+     * CPython's {@code Listener(address)}). Against a listener that does authenticate, the
+     * listener's challenge is then the first message received.
+     */
+    public static Connection connectUnauthenticated(SocketAddress address) throws IOException {
+        return open(address, null, null);
+    }
+
+    /** {@link #connectUnauthenticated(SocketAddress)} within {@code timeout}. */
+    public static Connection connectUnauthenticated(SocketAddress address, Duration timeout) throws IOException {
+        return open(address, null, timeout);
+    }
+
+    private static Connection open(SocketAddress address, byte[] key, Duration timeout) throws IOException {
         long deadline = timeout == null ? 0 : System.nanoTime() + Math.max(0, timeout.toNanos());
-        byte[] key = authkey != null ? authkey : ProcessState.authkey();
         SocketChannel channel;
         if (address instanceof UnixDomainSocketAddress) {
             channel = SocketChannel.open(StandardProtocolFamily.UNIX);
@@ -64,6 +82,9 @@ public final class Client {
         } catch (IOException | RuntimeException e) {
             channel.close();
             throw e;
+        }
+        if (key == null) {
+            return conn;
         }
         try {
             Duration handshake = timeout == null ? Listener.HANDSHAKE_TIMEOUT : Duration.ofNanos(Math.max(0, deadline - System.nanoTime()));

@@ -34,7 +34,10 @@ import java.util.concurrent.TimeoutException;
  * returned, so nothing from an unauthenticated peer is ever deserialized. A peer with the wrong
  * key makes {@link #accept()} throw {@link AuthenticationException}; the listener stays open and
  * the next {@code accept} serves the next peer. A null authkey means this process's
- * {@code authkey} (inherited from the main process), not "no authentication".
+ * {@code authkey} (inherited from the main process), not "no authentication": for a peer that
+ * uses none (CPython's {@code Listener(address)} or {@code Client(address)} without an
+ * {@code authkey}), say so with {@link #openUnauthenticated} and
+ * {@link Client#connectUnauthenticated}.
  */
 public final class Listener implements AutoCloseable {
     /** How long a connecting peer may take to complete the handshake. */
@@ -43,13 +46,14 @@ public final class Listener implements AutoCloseable {
     private final ServerSocketChannel server;
     private final Selector selector;
     private final SocketAddress address;
+    /** The key peers must prove; null for a listener opened without authentication. */
     private final byte[] authkey;
     private volatile boolean closed;
 
     private Listener(ServerSocketChannel server, SocketAddress address, byte[] authkey) throws IOException {
         this.server = server;
         this.address = address;
-        this.authkey = authkey.clone();
+        this.authkey = authkey == null ? null : authkey.clone();
         server.configureBlocking(false);
         this.selector = Selector.open();
         server.register(selector, SelectionKey.OP_ACCEPT);
@@ -67,7 +71,20 @@ public final class Listener implements AutoCloseable {
      * {@link UnixDomainSocketAddress}.
      */
     public static Listener open(SocketAddress address, byte[] authkey) throws IOException {
-        byte[] key = authkey != null ? authkey : ProcessState.authkey();
+        return bind(address, authkey != null ? authkey : ProcessState.authkey());
+    }
+
+    /**
+     * Listens on {@code address} with no authentication, as CPython's {@code Listener(address)}
+     * without an {@code authkey}: for peers that use none. Anyone who can reach the address can
+     * connect and send; objects they send are still read only through the allow-list of
+     * {@link dev.mp4j.serial.SafeSerializer}, and bytes ({@link Connection#recvBytes()}) not at all.
+     */
+    public static Listener openUnauthenticated(SocketAddress address) throws IOException {
+        return bind(address, null);
+    }
+
+    private static Listener bind(SocketAddress address, byte[] key) throws IOException {
         ServerSocketChannel server;
         if (address instanceof UnixDomainSocketAddress) {
             server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
@@ -114,8 +131,10 @@ public final class Listener implements AutoCloseable {
         SocketChannel channel = waitForPeer(timeout);
         SocketConnection conn = new SocketConnection(channel, AbstractConnection.DEFAULT_MAX_MESSAGE_BYTES);
         try {
-            Handshake.deliverChallenge(conn, authkey, HANDSHAKE_TIMEOUT);
-            Handshake.answerChallenge(conn, authkey, HANDSHAKE_TIMEOUT);
+            if (authkey != null) {
+                Handshake.deliverChallenge(conn, authkey, HANDSHAKE_TIMEOUT);
+                Handshake.answerChallenge(conn, authkey, HANDSHAKE_TIMEOUT);
+            }
             return conn;
         } catch (IOException | RuntimeException e) {
             conn.close();
@@ -173,6 +192,10 @@ public final class Listener implements AutoCloseable {
                     // closing: nothing useful to do
                 }
                 refused.accept(e);
+                continue;
+            }
+            if (authkey == null) {
+                threads.execute(() -> handler.accept(conn));
                 continue;
             }
             try {

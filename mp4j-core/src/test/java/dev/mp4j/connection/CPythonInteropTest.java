@@ -73,7 +73,7 @@ class CPythonInteropTest {
     private static final String PY_LISTENER = """
             import sys
             from multiprocessing.connection import Listener
-            key = sys.argv[1].encode()
+            key = None if sys.argv[1] == '-' else sys.argv[1].encode()
             with Listener(('127.0.0.1', 0), authkey=key) as l:
                 print(l.address[1], flush=True)
                 try:
@@ -91,7 +91,8 @@ class CPythonInteropTest {
             import sys
             from multiprocessing.connection import Client
             try:
-                with Client(('127.0.0.1', int(sys.argv[1])), authkey=sys.argv[2].encode()) as c:
+                key = None if sys.argv[2] == '-' else sys.argv[2].encode()
+                with Client(('127.0.0.1', int(sys.argv[1])), authkey=key) as c:
                     c.send_bytes(b'hello from python')
                     print(c.recv_bytes().decode(), flush=True)
             except Exception as e:
@@ -159,6 +160,38 @@ class CPythonInteropTest {
                 AuthenticationException e = assertThrows(AuthenticationException.class, listener::accept);
                 assertEquals("digest received was wrong", e.getMessage());
                 assertTrue(readAll(client).startsWith("AuthenticationError"));
+            } finally {
+                client.destroyForcibly();
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("pythons")
+    void peersWithoutAnAuthkeyTalkBothWaysWhenBothSidesSaySo(String exe) throws Exception {
+        assumeTrue(!exe.equals("none"), "no python3 on this machine");
+        // CPython's Listener(address) and Client(address) with no authkey do no handshake.
+        Process py = python(exe, PY_LISTENER, "-");
+        try {
+            BufferedReader out = new BufferedReader(new InputStreamReader(py.getInputStream(), StandardCharsets.UTF_8));
+            int port = Integer.parseInt(out.readLine().trim());
+            try (Connection c = Client.connectUnauthenticated(new InetSocketAddress("127.0.0.1", port), java.time.Duration.ofSeconds(20))) {
+                c.sendBytes("ping".getBytes());
+                assertArrayEquals("pong: ping".getBytes(), c.recvBytes());
+                c.sendBytes(new byte[1000]);
+                assertEquals("1000", new String(c.recvBytes()));
+            }
+            assertEquals("served", out.readLine());
+        } finally {
+            py.destroyForcibly();
+        }
+        try (Listener listener = Listener.openUnauthenticated(new InetSocketAddress("127.0.0.1", 0))) {
+            int port = ((InetSocketAddress) listener.address()).getPort();
+            Process client = python(exe, PY_CLIENT, String.valueOf(port), "-");
+            try (Connection c = listener.accept()) {
+                assertArrayEquals("hello from python".getBytes(), c.recvBytes());
+                c.sendBytes("hello from java".getBytes());
+                assertEquals("hello from java", readAll(client).trim());
             } finally {
                 client.destroyForcibly();
             }

@@ -41,6 +41,33 @@ class SocketConnectionTest {
     }
 
     @Test
+    void anUnauthenticatedListenerServesUnauthenticatedClientsAndAnAuthenticatingOneIsToldWhy() throws Exception {
+        try (Listener listener = Listener.openUnauthenticated(new InetSocketAddress("127.0.0.1", 0))) {
+            java.util.concurrent.ExecutorService threads = java.util.concurrent.Executors.newCachedThreadPool();
+            List<java.io.IOException> refused = java.util.Collections.synchronizedList(new ArrayList<>());
+            Thread serving = new Thread(() -> listener.serve(threads, conn -> {
+                try (conn) {
+                    conn.send("echo " + conn.recv());
+                } catch (Exception ignored) {
+                    // the peer went away
+                }
+            }, refused::add), "serving");
+            serving.start();
+            try (Connection c = Client.connectUnauthenticated(listener.address(), Duration.ofSeconds(10))) {
+                c.send(41);
+                assertEquals("echo 41", c.recv());
+            }
+            // A client that expects a challenge gets the server's first message instead: it fails
+            // in its handshake rather than waiting for ever.
+            assertThrows(java.io.IOException.class, () -> Client.connect(listener.address(), KEY, Duration.ofSeconds(2)));
+            assertTrue(refused.isEmpty(), refused.toString());
+            listener.close();
+            serving.join(10_000);
+            threads.shutdownNow();
+        }
+    }
+
+    @Test
     void unixDomainListenerWorksToo() throws Exception {
         try (Listener listener = Listener.open()) {
             SocketAddress address = listener.address();
