@@ -1,6 +1,7 @@
 package dev.mp4j.sync;
 
 import static dev.mp4j.sync.SyncLayout.COND_BROADCASTS;
+import static dev.mp4j.sync.SyncLayout.COND_CANCELLED;
 import static dev.mp4j.sync.SyncLayout.COND_GRANTED;
 import static dev.mp4j.sync.SyncLayout.COND_SEQ;
 import static dev.mp4j.sync.SyncLayout.COND_SLEEPERS;
@@ -37,8 +38,12 @@ import java.util.function.BooleanSupplier;
  * {@code signal(n)} grants up to {@code n} wake-ups, never more than there are waiters without one;
  * a waiter takes one only if it was granted after its wait began, so a signal is never spent on
  * a later waiter, nor lost, and {@code signal()} wakes one waiter, not all (Python's {@code notify}).
- * A waiter that gives up (timeout, interrupt) counts itself as granted, so no later signal is spent
- * on it; one killed while it waits takes no wake-up from the living. The futex word is a sequence
+ * A waiter that gives up (timeout, interrupt) counts itself out apart from the grants, so no later
+ * signal is spent on it. One killed while it waits may have a later signal granted to it: then one
+ * waiter more than signalled wakes once (a spurious wake-up, which the contract allows). A waiter
+ * takes the lock back only when signalled, timed out or interrupted; if it then finds that the
+ * lock's previous owner died ({@link AbstractProcessLock#ownerDied()}), it returns at once, as a
+ * spurious wake-up, so that its caller learns it. The futex word is a sequence
  * number bumped by every signal: a signal between the waiter's release of the lock and its sleep
  * is not lost. Unlike CPython's, a signal does not wait for the woken to acknowledge.
  * Spurious wake-ups can still happen, as the {@link Condition} contract allows: wait in a loop,
@@ -77,13 +82,13 @@ public final class ProcessCondition implements Condition, Serializable {
 
     @Override
     public void await() throws InterruptedException {
-        awaitNanos(-1, true);
+        waitFor(-1, true);
     }
 
     @Override
     public void awaitUninterruptibly() {
         try {
-            awaitNanos(-1, false);
+            waitFor(-1, false);
         } catch (InterruptedException e) {
             throw new AssertionError(e);
         }
@@ -91,12 +96,15 @@ public final class ProcessCondition implements Condition, Serializable {
 
     @Override
     public long awaitNanos(long nanosTimeout) throws InterruptedException {
-        return awaitNanos(Math.max(0, nanosTimeout), true);
+        long start = System.nanoTime();
+        long timeout = Math.max(0, nanosTimeout);
+        waitFor(timeout, true);
+        return timeout - (System.nanoTime() - start);
     }
 
     @Override
     public boolean await(long time, TimeUnit unit) throws InterruptedException {
-        return awaitNanos(Math.max(0, unit.toNanos(time)), true) > 0;
+        return waitFor(Math.max(0, unit.toNanos(time)), true);
     }
 
     @Override
@@ -107,10 +115,11 @@ public final class ProcessCondition implements Condition, Serializable {
     /**
      * Python's {@code wait(timeout)}: waits for a signal, at most {@code timeout} (null: forever).
      *
-     * @return false if it timed out
+     * @return false if it timed out, or returned early because the lock was taken over from a
+     *         process that died holding it (the lock's {@code ownerDied()} then says so)
      */
     public boolean await(Duration timeout) throws InterruptedException {
-        return awaitNanos(timeout == null ? -1 : Math.max(0, timeout.toNanos()), true) > 0;
+        return waitFor(timeout == null ? -1 : Math.max(0, timeout.toNanos()), true);
     }
 
     /**
@@ -128,17 +137,21 @@ public final class ProcessCondition implements Condition, Serializable {
             if (limit >= 0 && left <= 0) {
                 break;
             }
-            awaitNanos(left, true);
+            waitFor(left, true);
             result = predicate.getAsBoolean();
+            if (lock.ownerDied()) {
+                // Handed back to let the caller repair what the dead owner left: not waited on.
+                break;
+            }
         }
         return result;
     }
 
     /**
-     * Waits; negative means forever. Returns an estimate of the time left: positive when
-     * signalled, 0 or less on timeout.
+     * Waits; negative means forever. Returns whether it was signalled (false: timed out, or woken
+     * to hand back a lock whose previous owner died, see {@link AbstractProcessLock#ownerDied()}).
      */
-    private long awaitNanos(long timeoutNanos, boolean interruptible) throws InterruptedException {
+    private boolean waitFor(long timeoutNanos, boolean interruptible) throws InterruptedException {
         if (interruptible && Thread.interrupted()) {
             throw new InterruptedException();
         }
@@ -149,18 +162,30 @@ public final class ProcessCondition implements Condition, Serializable {
         record.setInt(COND_WAITS, record.getInt(COND_WAITS) + 1);
         int grantedAtStart = record.getInt(COND_GRANTED);
         int broadcasts = record.getInt(COND_BROADCASTS);
-        int seq = record.getInt(COND_SEQ);
         long start = System.nanoTime();
         boolean interrupted = false;
-        boolean signalled;
+        boolean signalled = false;
+        boolean settled = false;
+        int seq = record.getInt(COND_SEQ);
         int saved = lock.releaseForWait();
         try {
             while (true) {
-                long sleep = SharedRecord.SLICE_NANOS;
-                if (timeoutNanos >= 0) {
-                    sleep = Math.min(sleep, Math.max(0, timeoutNanos - (System.nanoTime() - start)));
-                }
-                if (sleep > 0 && record.getInt(COND_SEQ) == seq) {
+                // Asleep without the lock until a signal moves the futex word, the time is up
+                // or an interrupt comes: the lock is taken back only then, not at every slice's
+                // end, so that a waiter does not take over (and hide) a lock whose owner died.
+                while (record.getInt(COND_SEQ) == seq) {
+                    if (interruptible && Thread.interrupted()) {
+                        interrupted = true;
+                        break;
+                    }
+                    long sleep = SharedRecord.SLICE_NANOS;
+                    if (timeoutNanos >= 0) {
+                        long left = timeoutNanos - (System.nanoTime() - start);
+                        if (left <= 0) {
+                            break;
+                        }
+                        sleep = Math.min(sleep, left);
+                    }
                     record.addInt(COND_SLEEPERS, 1);
                     try {
                         record.sleep(COND_SEQ, seq, sleep);
@@ -168,15 +193,13 @@ public final class ProcessCondition implements Condition, Serializable {
                         record.addInt(COND_SLEEPERS, -1);
                     }
                 }
-                if (interruptible && Thread.interrupted()) {
-                    interrupted = true;
-                }
-                // The counters are read and changed with the lock held.
                 lock.restore(saved);
                 saved = -1;
+                // The counters are read and changed with the lock held.
                 if (record.getInt(COND_BROADCASTS) != broadcasts) {
                     // signalAll counted every waiter as woken already.
                     signalled = true;
+                    settled = true;
                     break;
                 }
                 int granted = record.getInt(COND_GRANTED);
@@ -185,15 +208,17 @@ public final class ProcessCondition implements Condition, Serializable {
                     // A wake-up granted since this wait began, not yet taken: take it.
                     record.setInt(COND_TAKEN, taken + 1);
                     signalled = true;
+                    settled = true;
                     break;
                 }
                 boolean timedOut = timeoutNanos >= 0 && System.nanoTime() - start >= timeoutNanos;
-                if (interrupted || timedOut) {
-                    // Leaving unsignalled: count this wait as granted and taken, so that no later
-                    // signal is spent on it.
-                    record.setInt(COND_GRANTED, granted + 1);
-                    record.setInt(COND_TAKEN, taken + 1);
-                    signalled = false;
+                if (interrupted || timedOut || lock.ownerDied()) {
+                    // Leaving unsignalled (or handing back a lock taken over from a dead owner,
+                    // whose data the caller must look at): counted out apart from the grants,
+                    // so that no later signal is spent on this wait, and no grant made before a
+                    // later wait began is mistaken for one made after it.
+                    record.setInt(COND_CANCELLED, record.getInt(COND_CANCELLED) + 1);
+                    settled = true;
                     break;
                 }
                 seq = record.getInt(COND_SEQ);
@@ -204,6 +229,9 @@ public final class ProcessCondition implements Condition, Serializable {
                 // Left by an exception while the lock was given up: take it back, as a wait must.
                 lock.restore(saved);
             }
+            if (!settled) {
+                record.setInt(COND_CANCELLED, record.getInt(COND_CANCELLED) + 1);
+            }
         }
         if (interrupted && !signalled) {
             throw new InterruptedException();
@@ -212,10 +240,7 @@ public final class ProcessCondition implements Condition, Serializable {
             // Signalled as well: keep the signal (it was taken), report the interrupt the Java way.
             Thread.currentThread().interrupt();
         }
-        if (!signalled) {
-            return 0;
-        }
-        return timeoutNanos < 0 ? Long.MAX_VALUE : Math.max(1, timeoutNanos - (System.nanoTime() - start));
+        return signalled;
     }
 
     /** Wakes one waiter (Python's {@code notify()}). The lock must be held, as in Python. */
@@ -235,9 +260,8 @@ public final class ProcessCondition implements Condition, Serializable {
             throw new IllegalArgumentException("cannot notify a negative number of waiters: " + n);
         }
         checkHeld();
-        int waits = record.getInt(COND_WAITS);
         int granted = record.getInt(COND_GRANTED);
-        int grant = Math.min(n, waits - granted);
+        int grant = Math.min(n, record.getInt(COND_WAITS) - record.getInt(COND_CANCELLED) - granted);
         if (grant <= 0) {
             return;
         }
@@ -249,12 +273,12 @@ public final class ProcessCondition implements Condition, Serializable {
     @Override
     public void signalAll() {
         checkHeld();
-        int waits = record.getInt(COND_WAITS);
-        if (waits == record.getInt(COND_GRANTED)) {
+        int all = record.getInt(COND_WAITS) - record.getInt(COND_CANCELLED);
+        if (all == record.getInt(COND_GRANTED)) {
             return;
         }
-        record.setInt(COND_GRANTED, waits);
-        record.setInt(COND_TAKEN, waits);
+        record.setInt(COND_GRANTED, all);
+        record.setInt(COND_TAKEN, all);
         record.setInt(COND_BROADCASTS, record.getInt(COND_BROADCASTS) + 1);
         wakeSleepers();
     }
@@ -279,6 +303,7 @@ public final class ProcessCondition implements Condition, Serializable {
 
     @Override
     public String toString() {
-        return "<Condition(" + lock + ", " + Math.max(0, record.getInt(COND_WAITS) - record.getInt(COND_GRANTED)) + " waiting)>";
+        int waiting = record.getInt(COND_WAITS) - record.getInt(COND_CANCELLED) - record.getInt(COND_TAKEN);
+        return "<Condition(" + lock + ", " + Math.max(0, waiting) + " waiting)>";
     }
 }

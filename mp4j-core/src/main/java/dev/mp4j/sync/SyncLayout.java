@@ -22,9 +22,10 @@ package dev.mp4j.sync;
  *   +0  sequence, bumped by signal/signalAll                      (futex word)
  *   +4  sleepers (on the futex word)
  *   +8  waits begun
- *   +12 wake-ups granted (to a waiter, or taken by one that gave up)
+ *   +12 wake-ups granted
  *   +16 wake-ups taken
  *   +20 signalAll generation
+ *   +24 waits given up (timeout, interrupt, a lock taken over from a dead owner)
  *
  * barrier (128 bytes)
  *   +0  internal lock (as a lock record, 64 bytes)
@@ -57,6 +58,7 @@ final class SyncLayout {
     static final long COND_GRANTED = 12;
     static final long COND_TAKEN = 16;
     static final long COND_BROADCASTS = 20;
+    static final long COND_CANCELLED = 24;
 
     static final long BARRIER_LOCK = 0;
     static final long BARRIER_SEQ = 64;

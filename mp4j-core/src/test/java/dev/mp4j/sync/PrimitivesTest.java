@@ -203,6 +203,43 @@ class PrimitivesTest {
         assertThrows(IllegalMonitorStateException.class, cond::signal);
     }
 
+    @Test
+    void aWaiterThatTakesTheLockOverFromADeadOwnerTellsItsCaller() throws Exception {
+        // While a thread here waits, a child takes the condition's lock and is killed holding
+        // it. The waiter, taking the lock back when its wait ends, takes it over from the dead
+        // child: its caller must be told (ownerDied), not find a lock that looks clean.
+        ProcessCondition cond = ProcessCondition.create();
+        ReentrantProcessLock lock = (ReentrantProcessLock) cond.lock();
+        CompletableFuture<boolean[]> outcome = new CompletableFuture<>();
+        Thread waiter = new Thread(() -> {
+            lock.lock();
+            try {
+                boolean signalled = cond.await(Duration.ofSeconds(2));
+                outcome.complete(new boolean[] {signalled, lock.ownerDied()});
+            } catch (Throwable t) {
+                outcome.completeExceptionally(t);
+            } finally {
+                lock.unlock();
+            }
+        }, "condition-waiter");
+        waiter.start();
+        assertTrue(dev.mp4j.testing.Threads.awaitAsleep("condition-waiter", Duration.ofSeconds(30)));
+        Pipe pipe = Pipe.open(false);
+        Connection tell = pipe.right();
+        JvmProcess holder = new JvmProcess(() -> {
+            lock.lock();
+            tell.send("holding");
+            Thread.sleep(Long.MAX_VALUE);
+        });
+        holder.start();
+        assertEquals("holding", pipe.left().recv());
+        holder.kill();
+        holder.join();
+        boolean[] got = outcome.get(30, TimeUnit.SECONDS);
+        assertFalse(got[0], "nobody signalled");
+        assertTrue(got[1], "the waiter took the lock over from the dead child without saying so");
+    }
+
     private static void signalWithTheLock(ProcessCondition cond, int n) {
         cond.lock().lock();
         try {
