@@ -54,11 +54,14 @@ import java.util.function.Consumer;
  *   replaces its worker after {@link Options#killGrace}: the work really stops
  *   ({@link TaskTimeoutException}). An endless loop never blocks {@link #terminate()}.</li>
  *   <li>Tasks and arguments are serialized when submitted: one that cannot be serialized fails in
- *   the caller at once, naming the offending class (an initializer, when the pool is made).</li>
- *   <li>An initializer that throws, or worker JVMs that cannot start, stop the pool: unfinished
- *   tasks fail with a {@link BrokenPoolException} carrying the initializer's exception, and new
- *   ones are refused. (CPython's pool starts new workers for ever, and the caller waits.) A pool
- *   cannot be made inside a pool worker, as in CPython (workers are daemons).</li>
+ *   the caller at once, naming the offending class (an initializer that cannot be: the pool's
+ *   first tasks, with a {@link BrokenPoolException} naming it).</li>
+ *   <li>An initializer that throws before any worker got through it, or worker JVMs that cannot
+ *   start, stop the pool: unfinished tasks fail with a {@link BrokenPoolException} carrying the
+ *   initializer's exception, and new ones are refused. (CPython's pool starts new workers for
+ *   ever, and the caller waits.) Once workers have started, a failure when one is replaced is
+ *   retried, and breaks the pool only after {@value BrokenPoolException#START_ATTEMPTS} in a
+ *   row. A pool cannot be made inside a pool worker, as in CPython (workers are daemons).</li>
  *   <li>{@link #workerStats()} tells what each worker did and where the time went.</li>
  * </ul>
  * Workers are daemon processes: they end with the pool, and with the parent even if it is killed.
@@ -175,15 +178,6 @@ public final class ProcessPool implements ExecutorService {
             throw new IllegalStateException("daemonic processes are not allowed to have children"
                     + " (a pool worker cannot start a pool of its own)");
         }
-        if (options.initializer() != null) {
-            // Serialized once here so that an initializer that cannot travel fails in the caller.
-            try {
-                dev.mp4j.serial.SafeSerializer.javaSerialize(options.initializer());
-            } catch (dev.mp4j.serial.NotSerializableValueException e) {
-                throw new dev.mp4j.serial.NotSerializableValueException("the pool's initializer holds a value of class "
-                        + e.offendingClass() + ", which is not Serializable", e.offendingClass(), e);
-            }
-        }
         this.options = options;
         // Workers exit rather than limp on after an OutOfMemoryError, so the task is reported.
         this.workerContext = options.context().withJvmOptions(options.context().jvmOptions().with("-XX:+ExitOnOutOfMemoryError"));
@@ -218,7 +212,30 @@ public final class ProcessPool implements ExecutorService {
 
     /** A worker is ready: the others may start (see {@link #awaitFirstWorker}). */
     void workerReady() {
+        everReady = true;
         firstWorker.countDown();
+    }
+
+    /** Whether any worker of this pool ever got through its start (and initializer). */
+    boolean everReady() {
+        return everReady;
+    }
+
+    private volatile boolean everReady;
+
+    /** Why the pool broke, or null. */
+    BrokenPoolException brokenCause() {
+        return broken;
+    }
+
+    /** A task the pool gives up on as it stops: failed with why it broke, or cancelled. */
+    void abandon(Task t) {
+        BrokenPoolException why = broken;
+        if (why != null) {
+            t.future.completeExceptionally(why);
+        } else {
+            t.future.cancel(false);
+        }
     }
 
     private static java.util.concurrent.ThreadFactory daemon(String name) {
@@ -335,15 +352,15 @@ public final class ProcessPool implements ExecutorService {
 
     void retry(Task t) {
         if (state == State.TERMINATED) {
-            BrokenPoolException why = broken;
-            if (why != null) {
-                t.future.completeExceptionally(why);
-            } else {
-                t.future.cancel(false);
-            }
+            abandon(t);
             return;
         }
         pending.addFirst(t);
+        // terminate() or broke() may have drained the queue between the look and the add:
+        // then nobody will take it.
+        if (state == State.TERMINATED && pending.remove(t)) {
+            abandon(t);
+        }
     }
 
     /**
@@ -442,6 +459,11 @@ public final class ProcessPool implements ExecutorService {
         Task t = new Task(ids.incrementAndGet(), kind, functionId, function, Codec.items(items), description,
                 options.taskTimeout());
         pending.add(t);
+        // The pool may have stopped (terminate, or broke on a worker thread) between the check
+        // and the add, behind the end markers: nobody would take it.
+        if (state == State.TERMINATED && pending.remove(t)) {
+            abandon(t);
+        }
         return t;
     }
 

@@ -295,6 +295,8 @@ final class WorkerSlot implements Runnable {
             } else if (!pool.terminating() && t.attempts < pool.options.retries()) {
                 t.attempts++;
                 pool.retry(t);
+            } else if (pool.brokenCause() != null) {
+                pool.fail(t, pool.brokenCause());
             } else {
                 pool.fail(t, new WorkerDiedException(t.description, pid, code));
             }
@@ -334,8 +336,12 @@ final class WorkerSlot implements Runnable {
                 // Poll rather than block: a worker killed before it took over its pipe end never
                 // produces EOF here, so its exit is watched directly.
                 while (!conn.poll(Duration.ofMillis(10))) {
-                    if (!p.isAlive() || pool.terminating()) {
+                    // A worker that exited may have sent why (a failing initializer) just before.
+                    if ((!p.isAlive() && !conn.poll(Duration.ZERO)) || pool.terminating()) {
                         throw new IOException("worker ended before it was ready");
+                    }
+                    if (!p.isAlive()) {
+                        break;
                     }
                     if (pool.closedWithNothingLeft() && pool.options.initializer() == null) {
                         // Closed before this worker was ready, with no task left for it: nothing
@@ -351,14 +357,26 @@ final class WorkerSlot implements Runnable {
                 }
                 byte[] hello = conn.recvBytes();
                 if (hello.length != Long.BYTES) {
-                    // Not its pid but why its initializer failed: it will fail the same way again.
-                    Throwable cause = Codec.readDone(hello).error();
-                    p.join(Duration.ofSeconds(5));
+                    // Not its pid but why its initializer failed.
+                    Throwable cause = initializerError(hello);
+                    if (!p.join(Duration.ofSeconds(5))) {
+                        p.kill();
+                        p.join(Duration.ofSeconds(5));
+                    }
                     takeBack(handedOver);
                     closeConnections();
                     process = null;
-                    pool.broke(new BrokenPoolException("a pool worker's initializer failed: " + cause, cause));
-                    return false;
+                    // A pool none of whose workers ever got through the initializer is broken
+                    // for good; one that had working workers treats this as a failed start (a
+                    // database that blinked), given up only after several in a row.
+                    if (!pool.everReady() || ++failedStarts >= BrokenPoolException.START_ATTEMPTS) {
+                        pool.broke(new BrokenPoolException("a pool worker's initializer failed: " + cause, cause));
+                        return false;
+                    }
+                    System.err.println("mp4j pool: worker " + p.name() + "'s initializer failed (" + cause + "); retrying");
+                    restarts++;
+                    sleepQuietly();
+                    continue;
                 }
                 startNanos += System.nanoTime() - t0;
                 tasksThisWorker = 0;
@@ -368,10 +386,10 @@ final class WorkerSlot implements Runnable {
             } catch (IOException e) {
                 // the worker died starting: try again unless terminated, or too often in a row
             }
-            if (pool.terminating()) {
+            if (pool.terminating() || !p.join(Duration.ofSeconds(5))) {
                 p.kill();
+                p.join(Duration.ofSeconds(5));
             }
-            p.join(Duration.ofSeconds(5));
             takeBack(handedOver);
             closeConnections();
             if (pool.terminating()) {
@@ -387,6 +405,16 @@ final class WorkerSlot implements Runnable {
             sleepQuietly();
         }
         return false;
+    }
+
+    /** The error a worker sent in place of its hello; never throws (a report it cannot read is described). */
+    private static Throwable initializerError(byte[] report) {
+        try {
+            return Codec.readDone(report).error();
+        } catch (Throwable unreadable) {
+            return new RemoteTaskException(unreadable.getClass().getName(),
+                    "the worker's report of its initializer's failure could not be read: " + unreadable.getMessage(), "");
+        }
     }
 
     /**
@@ -427,11 +455,11 @@ final class WorkerSlot implements Runnable {
         }
         process = null;
         for (Task t : inFlight) {
-            t.future.cancel(false);
+            pool.abandon(t);
         }
         if (held != null) {
             if (pool.terminating()) {
-                held.future.cancel(false);
+                pool.abandon(held);
             } else {
                 pool.retry(held);
             }

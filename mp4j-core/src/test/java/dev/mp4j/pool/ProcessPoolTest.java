@@ -464,6 +464,24 @@ class ProcessPoolTest {
     }
 
     @Test
+    void anInitializerThatFailsOnceAfterWorkersHaveStartedIsRetried() throws Exception {
+        // The second worker's initializer fails (a database that blinked, say): the pool has had
+        // a working worker, so it starts another instead of breaking.
+        dev.mp4j.shared.IntValue starts = dev.mp4j.shared.Value.ofInt(0, false);
+        try (ProcessPool recycling = ProcessPool.create(ProcessPool.Options.defaults().withProcesses(1)
+                .withMaxTasksPerChild(1).withInitializer(() -> {
+                    if (starts.incrementAndGet() == 2) {
+                        throw new IllegalStateException("blinked");
+                    }
+                }))) {
+            assertEquals(1, recycling.apply(() -> 1));
+            assertEquals(2, recycling.apply(() -> 2));
+            assertEquals(3, recycling.apply(() -> 3));
+            assertTrue(starts.get() >= 4, "starts: " + starts.get());
+        }
+    }
+
+    @Test
     void aWorkerJvmThatCannotStartBreaksThePoolAfterAFewAttempts() throws Exception {
         dev.mp4j.Context unstartable = dev.mp4j.Multiprocessing.getContext("spawn")
                 .withJvmOptions(dev.mp4j.process.JvmOptions.defaults().with("-XX:+NoSuchOptionForMp4jTests"));
@@ -491,11 +509,16 @@ class ProcessPoolTest {
     }
 
     @Test
-    void anInitializerThatCannotTravelIsRefusedWhenThePoolIsMade() {
+    void anInitializerThatCannotTravelBreaksThePoolNamingTheClass() throws Exception {
         Object notSerializable = new Object();
-        var e = assertThrows(NotSerializableValueException.class, () -> ProcessPool.create(ProcessPool.Options.defaults()
-                .withProcesses(1).withInitializer(() -> notSerializable.hashCode())));
-        assertTrue(e.getMessage().contains("java.lang.Object"), e.getMessage());
+        try (ProcessPool failing = ProcessPool.create(ProcessPool.Options.defaults()
+                .withProcesses(1).withInitializer(() -> notSerializable.hashCode()))) {
+            Throwable error = outcome(() -> failing.apply(() -> 1));
+            BrokenPoolException broken = assertInstanceOf(BrokenPoolException.class,
+                    error instanceof java.util.concurrent.RejectedExecutionException r ? r.getCause() : error);
+            assertInstanceOf(NotSerializableValueException.class, broken.getCause());
+            assertTrue(broken.getMessage().contains("java.lang.Object"), broken.getMessage());
+        }
     }
 
     /** What a pool call threw (null if it returned), failing rather than waiting past 60 s. */
