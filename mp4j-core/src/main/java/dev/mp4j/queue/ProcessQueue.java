@@ -43,9 +43,10 @@ import java.util.concurrent.TimeUnit;
  * process last had to do this), and any item larger than the ring, is spilled into a
  * shared-memory segment of its own, and only a reference goes through the ring, in order; the
  * consumer that takes it copies it out and removes the segment. So {@code put} waits only when
- * {@code maxsize} items are queued or the ring is full of smaller items, and a producer of large
- * results can put them all and exit, or be joined, before anyone takes them: CPython's
- * feeder-thread deadlock, at any size.
+ * {@code maxsize} items are queued, when the ring is full of smaller items, or when /dev/shm has
+ * no room left for a spilled one; a producer of large results can put them all and exit, or be
+ * joined, before anyone takes them (CPython's feeder-thread deadlock). A backlog of small items
+ * is bounded by the ring: make the queue with a larger ring where one is expected.
  *
  * <p>An item over 128 KiB that does go through the ring is published in steps while it is
  * copied in. A consumer that has begun to receive one reads it to its end while its producer

@@ -229,10 +229,13 @@ final class QueueCore implements ByteRing.Peer {
                         // later): the item goes into a segment of its own and only a reference
                         // through the ring, so that this put returns and a producer that then
                         // exits, or is joined before anyone takes, does not wait for ever.
+                        // Where /dev/shm has no room for it, it waits for the ring as before.
                         spilled = spill(encoded);
-                        encoded = spillReference(spilled);
-                        frame = serializedLength(encoded) + FRAME_OVERHEAD;
-                        words.putLong((int) PRODUCER_PENDING_END, ring.writePosition() + frame);
+                        if (spilled != null) {
+                            encoded = spillReference(spilled);
+                            frame = serializedLength(encoded) + FRAME_OVERHEAD;
+                            words.putLong((int) PRODUCER_PENDING_END, ring.writePosition() + frame);
+                        }
                     }
                     if (frame <= ring.wholeFrameLimit()) {
                         while (!ring.fitsAtBegin(frame)) {
@@ -313,7 +316,13 @@ final class QueueCore implements ByteRing.Peer {
             // does: spilled, it costs one copy each way all the same.
             return false;
         }
-        if (ring.freeSpace() >= frame) {
+        // Room for the item and then some: items that could be spilled never take the last of
+        // the ring, so that the references of those that are always find room.
+        long want = frame + SPILL_RESERVE_BYTES;
+        if (want > ring.capacity()) {
+            return false;
+        }
+        if (ring.freeSpace() >= want) {
             return true;
         }
         if (ring.head() == headAtLastSpill) {
@@ -322,25 +331,35 @@ final class QueueCore implements ByteRing.Peer {
             return false;
         }
         long wait = timeoutNanos < 0 ? SPILL_AFTER_NANOS : Math.min(SPILL_AFTER_NANOS, left(start, timeoutNanos));
-        if (wait > 0 && ring.awaitFree(frame, wait, this)) {
+        if (wait > 0 && ring.awaitFree(want, wait, this)) {
             return true;
         }
         headAtLastSpill = ring.head();
         return false;
     }
 
+    /** Ring bytes that items which could be spilled leave free (see {@link #roomSoon}). */
+    private static final int SPILL_RESERVE_BYTES = 4096;
+
     /** The consumers' position when this process last spilled for want of room (under the producer lock). */
     private long headAtLastSpill = -1;
 
     /**
-     * Copies the item's serialized form into a new shared-memory segment and returns its name.
-     * The consumer that takes the reference copies it out and unlinks it; one left untaken is
-     * removed with the process tree, like every segment the tree made.
+     * Copies the item's serialized form into a new shared-memory segment and returns its name, or
+     * null if /dev/shm has no room for it. The segment is named like the queue's own, so that it
+     * lives as long as the queue's process tree (a producer of another tree may exit first). The
+     * consumer that takes the reference copies it out and unlinks it; one left untaken goes with
+     * the queue's tree.
      */
-    private static String spill(Object encoded) {
+    private String spill(Object encoded) {
         RawBytes raw = encoded instanceof RawBytes r ? r : null;
         byte[] bytes = raw != null ? raw.bytes() : (byte[]) encoded;
-        SharedSegment segment = SharedSegment.create(serializedLength(encoded));
+        SharedSegment segment;
+        try {
+            segment = SharedSegment.createLike(name(), serializedLength(encoded));
+        } catch (IllegalStateException noRoom) {
+            return null;
+        }
         try {
             MemorySegment memory = segment.memory();
             long at = 0;
@@ -349,10 +368,11 @@ final class QueueCore implements ByteRing.Peer {
                 at = 1;
             }
             MemorySegment.copy(bytes, 0, memory, java.lang.foreign.ValueLayout.JAVA_BYTE, at, bytes.length);
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | InternalError e) {
+            // tmpfs ran out of pages under the copy (a SIGBUS, reported as an InternalError)
             segment.close();
             segment.unlink();
-            throw e;
+            return null;
         }
         segment.close();
         return segment.name();
@@ -376,6 +396,8 @@ final class QueueCore implements ByteRing.Peer {
         try {
             segment = SharedSegment.attach(name);
         } catch (IllegalStateException gone) {
+            // Lost: nobody can call task_done for it, so a joinable queue stops waiting for it.
+            forgetUnfinished();
             throw new IllegalStateException("an item of queue " + name() + " was lost: the segment it was spilled into ("
                     + name + ") is gone", gone);
         }

@@ -66,12 +66,30 @@ public final class SharedSegment implements AutoCloseable {
      * collector once this object is unreachable, instead of by {@link #close()}.
      */
     public static SharedSegment create(long size, boolean autoUnmap) {
-        checkSize(size);
         ResourceTracker.ensureRunning();
+        return createUnder(ResourceTracker.treePrefix(), size, autoUnmap);
+    }
+
+    /**
+     * Creates a segment named like those of another process tree, whose {@code prefix} (the name
+     * of one of its segments up to its last {@code '-'}) is given: it then lives as long as that
+     * tree, which removes it when it ends, not this one. For what one tree hands to another's
+     * object, such as an item spilled out of a queue made elsewhere.
+     */
+    public static SharedSegment createLike(String otherSegment, long size) {
+        int cut = otherSegment.lastIndexOf('-');
+        if (!otherSegment.startsWith(PREFIX) || cut < PREFIX.length()) {
+            throw new IllegalArgumentException("not an mp4j segment name: '" + otherSegment + "'");
+        }
+        return createUnder(otherSegment.substring(0, cut + 1), size, false);
+    }
+
+    private static SharedSegment createUnder(String prefix, long size, boolean autoUnmap) {
+        checkSize(size);
         for (int attempt = 0; ; attempt++) {
             byte[] id = new byte[6];
             dev.mp4j.process.RandomBytes.fill(id);
-            String name = ResourceTracker.treePrefix() + HexFormat.of().formatHex(id);
+            String name = prefix + HexFormat.of().formatHex(id);
             try {
                 return open(name, size, true, autoUnmap, false);
             } catch (FileAlreadyExistsException e) {

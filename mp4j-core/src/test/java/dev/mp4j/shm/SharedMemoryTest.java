@@ -16,6 +16,22 @@ import org.junit.jupiter.api.Timeout;
 class SharedMemoryTest {
 
     @Test
+    void aSegmentMadeLikeAnotherTreesIsNamedUnderThatTreeSoItLivesAsLongAsThatTree() {
+        // What a queue's spilled item uses: the queue may belong to a process tree other than
+        // the producer's, and the item must outlive the producer's tree.
+        SharedSegment made = SharedSegment.createLike("mp4j-someothertree-0123456789ab", 4096);
+        try {
+            assertTrue(made.name().startsWith("mp4j-someothertree-"), made.name());
+            assertFalse(made.name().startsWith(ResourceTracker.treePrefix()));
+            assertEquals(4096, made.size());
+        } finally {
+            made.close();
+            made.unlink();
+        }
+        assertThrows(IllegalArgumentException.class, () -> SharedSegment.createLike("not-ours", 4096));
+    }
+
+    @Test
     void aChildWritesThroughASegmentPassedAsAnArgument() {
         try (SharedMemory shm = SharedMemory.create(1 << 20)) {
             JvmProcess p = new JvmProcess(() -> shm.buf().fill((byte) 7));
