@@ -46,6 +46,25 @@ public final class Listener implements AutoCloseable {
     private final ServerSocketChannel server;
     private final Selector selector;
     private final SocketAddress address;
+    private volatile SocketAddress lastAccepted;
+
+    /**
+     * Python's {@code last_accepted}: the address of the last peer {@link #accept()} took (null
+     * before the first, and for a Unix-domain peer, which has no address of its own).
+     */
+    public SocketAddress lastAccepted() {
+        return lastAccepted;
+    }
+
+    private static SocketAddress peerAddress(SocketChannel channel) {
+        try {
+            SocketAddress remote = channel.getRemoteAddress();
+            return remote instanceof java.net.UnixDomainSocketAddress unix && unix.getPath().toString().isEmpty() ? null : remote;
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
     /** The key peers must prove; null for a listener opened without authentication. */
     private final byte[] authkey;
     private volatile boolean closed;
@@ -129,6 +148,7 @@ public final class Listener implements AutoCloseable {
             throw new IOException("listener is closed");
         }
         SocketChannel channel = waitForPeer(timeout);
+        lastAccepted = peerAddress(channel);
         SocketConnection conn = new SocketConnection(channel, AbstractConnection.DEFAULT_MAX_MESSAGE_BYTES);
         try {
             if (authkey != null) {

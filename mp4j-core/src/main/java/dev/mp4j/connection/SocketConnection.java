@@ -24,6 +24,11 @@ final class SocketConnection extends AbstractConnection implements Serializable 
     private final transient Selector selector;
     private final transient ByteBuffer[] gather = new ByteBuffer[2];
 
+    /** This end's own address (the peer's {@link Listener#lastAccepted()}). */
+    java.net.SocketAddress localAddress() throws IOException {
+        return channel.getLocalAddress();
+    }
+
     SocketConnection(SocketChannel channel, long maxMessageBytes) throws IOException {
         super(true, true, maxMessageBytes);
         this.channel = channel;

@@ -505,7 +505,10 @@ public final class ProcessPool implements ExecutorService {
             return f;
         }
         CompletableFuture<R> out = new CompletableFuture<>();
-        f.whenCompleteAsync((v, e) -> {
+        f.whenCompleteAsync((v, failure) -> {
+            // A dependent stage (map's) wraps its failure: the callback gets the task's own error.
+            Throwable e = failure instanceof java.util.concurrent.CompletionException ce && ce.getCause() != null
+                    ? ce.getCause() : failure;
             try {
                 if (e == null && callback != null) {
                     callback.accept(v);
@@ -561,9 +564,23 @@ public final class ProcessPool implements ExecutorService {
         return starmapAsync(fn, argLists, 0).get();
     }
 
+    /** Python's {@code starmap(func, iterable, chunksize)}; chunksize 0: the default rule. */
+    public <R> List<R> starmap(TaskFunction<Object[], R> fn, Iterable<Object[]> argLists, int chunksize) throws Exception {
+        return starmapAsync(fn, argLists, chunksize).get();
+    }
+
     /** Python's {@code starmap_async}. */
     public <R> AsyncResult<List<R>> starmapAsync(TaskFunction<Object[], R> fn, Iterable<Object[]> argLists, int chunksize) {
-        return chunked(Messages.STAR, fn, argLists, chunksize, null, null, "starmap");
+        return starmapAsync(fn, argLists, chunksize, null, null);
+    }
+
+    /**
+     * Python's {@code starmap_async(func, iterable, chunksize, callback, error_callback)}: the
+     * callback gets the whole list of results, the error callback the first failure.
+     */
+    public <R> AsyncResult<List<R>> starmapAsync(TaskFunction<Object[], R> fn, Iterable<Object[]> argLists, int chunksize,
+                                                 Consumer<? super List<R>> callback, Consumer<? super Throwable> errorCallback) {
+        return chunked(Messages.STAR, fn, argLists, chunksize, callback, errorCallback, "starmap");
     }
 
     /** The items as a list of their own (Python's map turns its iterable into a list first). */

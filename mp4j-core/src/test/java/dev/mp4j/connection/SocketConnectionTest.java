@@ -32,11 +32,16 @@ class SocketConnectionTest {
                     throw new RuntimeException(e);
                 }
             });
+            assertEquals(null, listener.lastAccepted());
+            java.net.InetSocketAddress local;
             try (Connection c = Client.connect(listener.address(), KEY)) {
                 c.send(41);
                 assertEquals("echo 41", c.recv());
+                local = (java.net.InetSocketAddress) ((SocketConnection) c).localAddress();
             }
             assertEquals(41, server.get(10, TimeUnit.SECONDS));
+            // Python's last_accepted: the peer's address, as the peer sees its own end.
+            assertEquals(local, listener.lastAccepted());
         }
     }
 

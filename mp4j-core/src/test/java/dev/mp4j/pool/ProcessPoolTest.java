@@ -211,6 +211,18 @@ class ProcessPoolTest {
     void starmapPassesArgumentArrays() throws Exception {
         List<Object[]> args = List.of(new Object[] {2, 3}, new Object[] {4, 5});
         assertEquals(List.of(8, 1024), pool.starmap(a -> (int) Math.pow((Integer) a[0], (Integer) a[1]), args));
+        assertEquals(List.of(5, 9), pool.starmap(a -> (Integer) a[0] + (Integer) a[1], args, 1));
+        // starmap_async's callbacks: the whole result list, or the first failure.
+        CompletableFuture<List<Integer>> results = new CompletableFuture<>();
+        pool.starmapAsync(a -> (Integer) a[0] * (Integer) a[1], args, 1, results::complete, results::completeExceptionally);
+        assertEquals(List.of(6, 20), results.get(30, TimeUnit.SECONDS));
+        CompletableFuture<Throwable> failed = new CompletableFuture<>();
+        pool.<Integer>starmapAsync(a -> {
+            throw new IllegalArgumentException("bad " + a[0]);
+        }, args, 1, r -> failed.complete(null), failed::complete);
+        Throwable error = failed.get(30, TimeUnit.SECONDS);
+        assertInstanceOf(IllegalArgumentException.class, error);
+        assertTrue(error.getMessage().startsWith("bad "), error.getMessage());
     }
 
     @Test
