@@ -40,7 +40,8 @@ public final class SharedArray implements Serializable {
     /** Element types, with Python's type codes. */
     public enum Type {
         INT(ValueLayout.JAVA_INT, "i"), LONG(ValueLayout.JAVA_LONG, "q"), DOUBLE(ValueLayout.JAVA_DOUBLE, "d"),
-        BYTE(ValueLayout.JAVA_BYTE, "b"), CHAR(ValueLayout.JAVA_CHAR, "u"), BOOLEAN(ValueLayout.JAVA_BOOLEAN, "?");
+        BYTE(ValueLayout.JAVA_BYTE, "b"), CHAR(ValueLayout.JAVA_CHAR, "u"), BOOLEAN(ValueLayout.JAVA_BOOLEAN, "?"),
+        FLOAT(ValueLayout.JAVA_FLOAT, "f"), SHORT(ValueLayout.JAVA_SHORT, "h");
 
         final ValueLayout layout;
         final String code;
@@ -78,6 +79,8 @@ public final class SharedArray implements Serializable {
     private transient java.nio.IntBuffer intView;
     private transient java.nio.LongBuffer longView;
     private transient java.nio.DoubleBuffer doubleView;
+    private transient java.nio.FloatBuffer floatView;
+    private transient java.nio.ShortBuffer shortView;
     private transient java.nio.CharBuffer charView;
     private transient java.nio.ByteBuffer byteView;
 
@@ -104,6 +107,8 @@ public final class SharedArray implements Serializable {
                 case INT -> intView = bytes.asIntBuffer();
                 case LONG -> longView = bytes.asLongBuffer();
                 case DOUBLE -> doubleView = bytes.asDoubleBuffer();
+                case FLOAT -> floatView = bytes.asFloatBuffer();
+                case SHORT -> shortView = bytes.asShortBuffer();
                 case CHAR -> charView = bytes.asCharBuffer();
                 case BYTE -> byteView = bytes;
                 case BOOLEAN -> {
@@ -121,6 +126,20 @@ public final class SharedArray implements Serializable {
     /** A zero-filled array; {@code lock=false} is Python's {@code RawArray}. */
     public static SharedArray of(Type type, int length, boolean lock) {
         return new SharedArray(type, length, lock);
+    }
+
+    /** Python's {@code Array('f', values)}. */
+    public static SharedArray ofFloats(float... values) {
+        SharedArray a = of(Type.FLOAT, values.length);
+        a.setFloats(0, values);
+        return a;
+    }
+
+    /** Python's {@code Array('h', values)}. */
+    public static SharedArray ofShorts(short... values) {
+        SharedArray a = of(Type.SHORT, values.length);
+        a.setShorts(0, values);
+        return a;
     }
 
     public static SharedArray ofInts(int... values) {
@@ -259,6 +278,34 @@ public final class SharedArray implements Serializable {
         }
     }
 
+    public float getFloat(int i) {
+        java.nio.FloatBuffer view = floatView;
+        return view != null ? view.get(Objects.checkIndex(i, length)) : data.get(ValueLayout.JAVA_FLOAT, at(i, Type.FLOAT));
+    }
+
+    public void setFloat(int i, float v) {
+        java.nio.FloatBuffer view = floatView;
+        if (view != null) {
+            view.put(Objects.checkIndex(i, length), v);
+        } else {
+            data.set(ValueLayout.JAVA_FLOAT, at(i, Type.FLOAT), v);
+        }
+    }
+
+    public short getShort(int i) {
+        java.nio.ShortBuffer view = shortView;
+        return view != null ? view.get(Objects.checkIndex(i, length)) : data.get(ValueLayout.JAVA_SHORT, at(i, Type.SHORT));
+    }
+
+    public void setShort(int i, short v) {
+        java.nio.ShortBuffer view = shortView;
+        if (view != null) {
+            view.put(Objects.checkIndex(i, length), v);
+        } else {
+            data.set(ValueLayout.JAVA_SHORT, at(i, Type.SHORT), v);
+        }
+    }
+
     public boolean getBoolean(int i) {
         return data.get(ValueLayout.JAVA_BOOLEAN, at(i, Type.BOOLEAN));
     }
@@ -324,6 +371,38 @@ public final class SharedArray implements Serializable {
     public void setChars(int at, char[] src) {
         bulk(Type.CHAR, at, src.length);
         MemorySegment.copy(src, 0, data, ValueLayout.JAVA_CHAR, at * 2L, src.length);
+    }
+
+    public void getFloats(int from, float[] dst) {
+        bulk(Type.FLOAT, from, dst.length);
+        MemorySegment.copy(data, ValueLayout.JAVA_FLOAT, from * 4L, dst, 0, dst.length);
+    }
+
+    public void setFloats(int at, float[] src) {
+        bulk(Type.FLOAT, at, src.length);
+        MemorySegment.copy(src, 0, data, ValueLayout.JAVA_FLOAT, at * 4L, src.length);
+    }
+
+    public void getShorts(int from, short[] dst) {
+        bulk(Type.SHORT, from, dst.length);
+        MemorySegment.copy(data, ValueLayout.JAVA_SHORT, from * 2L, dst, 0, dst.length);
+    }
+
+    public void setShorts(int at, short[] src) {
+        bulk(Type.SHORT, at, src.length);
+        MemorySegment.copy(src, 0, data, ValueLayout.JAVA_SHORT, at * 2L, src.length);
+    }
+
+    public float[] toFloatArray() {
+        float[] out = new float[length];
+        getFloats(0, out);
+        return out;
+    }
+
+    public short[] toShortArray() {
+        short[] out = new short[length];
+        getShorts(0, out);
+        return out;
     }
 
     public int[] toIntArray() {

@@ -79,4 +79,22 @@ public final class Value {
     public static BooleanValue ofBoolean(boolean initial, boolean lock) {
         return new BooleanValue(initial, lock);
     }
+
+    /** Python's {@code Value('f', initial)}: a 32-bit float. */
+    public static FloatValue ofFloat(float initial) {
+        return new FloatValue(initial, true);
+    }
+
+    public static FloatValue ofFloat(float initial, boolean lock) {
+        return new FloatValue(initial, lock);
+    }
+
+    /** Python's {@code Value('h', initial)}: a 16-bit short. */
+    public static ShortValue ofShort(short initial) {
+        return new ShortValue(initial, true);
+    }
+
+    public static ShortValue ofShort(short initial, boolean lock) {
+        return new ShortValue(initial, lock);
+    }
 }

@@ -23,6 +23,10 @@ class ValueAndArrayTest {
         ByteValue b = Value.ofByte((byte) 1);
         CharValue c = Value.ofChar('a');
         BooleanValue z = Value.ofBoolean(false);
+        FloatValue f = Value.ofFloat(0.25f);
+        ShortValue h = Value.ofShort((short) 32_000);
+        SharedArray fs = SharedArray.ofFloats(1.5f, 2.5f);
+        SharedArray hs = SharedArray.ofShorts((short) 1, (short) -2);
         JvmProcess p = new JvmProcess(() -> {
             i.set(i.get() * 10);
             l.addAndGet(40);
@@ -30,6 +34,10 @@ class ValueAndArrayTest {
             b.set((byte) -3);
             c.set('中');
             z.set(true);
+            f.addAndGet(1.0f);
+            h.addAndGet((short) 1000);
+            fs.setFloat(1, fs.getFloat(0) * 2);
+            hs.setShorts(0, new short[] {hs.getShort(1), (short) 7});
         });
         p.start();
         p.join();
@@ -40,6 +48,14 @@ class ValueAndArrayTest {
         assertEquals((byte) -3, b.get());
         assertEquals('中', c.get());
         assertTrue(z.get());
+        assertEquals(1.25f, f.get());
+        // A C short wraps: 32000 + 1000 is -32536.
+        assertEquals((short) -32_536, h.get());
+        assertEquals("<Value('f', 1.25)>", f.toString());
+        assertArrayEquals(new float[] {1.5f, 3.0f}, fs.toFloatArray());
+        assertArrayEquals(new short[] {-2, 7}, hs.toShortArray());
+        assertEquals(3.0f, fs.memory().get(java.lang.foreign.ValueLayout.JAVA_FLOAT, 4));
+        assertThrows(IllegalStateException.class, () -> fs.getShort(0));
     }
 
     @Test
