@@ -161,6 +161,15 @@ public class BaseManager implements AutoCloseable {
      * @throws ManagerException if the server cannot start (the address is in use, ...)
      */
     public BaseManager start() {
+        return start(null);
+    }
+
+    /**
+     * Python's {@code start(initializer)}: as {@link #start()}, running {@code initializer} in
+     * the server process before it listens (to set up what the served objects need). If it
+     * throws, the server exits and this throws a {@link ManagerException}.
+     */
+    public BaseManager start(dev.mp4j.serial.ProcessTarget initializer) {
         requireState(State.INITIAL, "start");
         Map<String, Registration> extra = new LinkedHashMap<>(registry);
         if (syncBuiltins) {
@@ -199,9 +208,9 @@ public class BaseManager implements AutoCloseable {
                 // lambda capturing a flag, strings and bytes: it travels in the quick form and the
                 // child calls its body without an object stream (see dev.mp4j.process.QuickForm);
                 // the server opens its control end off its start path.
-                dev.mp4j.serial.ProcessTarget launch = extra.isEmpty()
+                dev.mp4j.serial.ProcessTarget launch = extra.isEmpty() && initializer == null
                         ? ManagerServer.localLauncher(builtins, address, key, serverEnd)
-                        : new ManagerServer.Launch(extra, syncBuiltins, address, key, serverEnd, false);
+                        : new ManagerServer.Launch(extra, syncBuiltins, address, key, serverEnd, false, initializer);
                 p = ctx.process(launch, name);
                 p.setDaemon(true);
                 p.start();
@@ -221,8 +230,8 @@ public class BaseManager implements AutoCloseable {
         JvmProcess p;
         Object answer;
         try {
-            p = ctx.process(new ManagerServer.Launch(extra.isEmpty() ? Map.of() : extra, syncBuiltins, address, key, serverEnd, true),
-                    name);
+            p = ctx.process(new ManagerServer.Launch(extra.isEmpty() ? Map.of() : extra, syncBuiltins, address, key, serverEnd, true,
+                    initializer), name);
             p.setDaemon(true);
             p.start();
         } catch (RuntimeException e) {

@@ -123,23 +123,31 @@ public final class ManagerServer implements AutoCloseable {
         private final byte[] authkey;
         private final byte[] control;
         private final boolean answer;
+        private final dev.mp4j.serial.ProcessTarget initializer;
 
         /**
          * {@code control} is the server's end of the control pipe, as handed over; with
-         * {@code answer} the server sends its address there before it serves.
+         * {@code answer} the server sends its address there before it serves; {@code initializer}
+         * (or null) runs in the server before it listens.
          */
         Launch(Map<String, Registration> registry, boolean syncBuiltins, String address, byte[] authkey, byte[] control,
-               boolean answer) {
+               boolean answer, dev.mp4j.serial.ProcessTarget initializer) {
             this.registry = registry;
             this.syncBuiltins = syncBuiltins;
             this.address = address;
             this.authkey = authkey;
             this.control = control;
             this.answer = answer;
+            this.initializer = initializer;
         }
 
         @Override
-        public void run() throws IOException {
+        public void run() throws Exception {
+            if (initializer != null) {
+                // Python's BaseManager.start(initializer): before serving. If it throws, the
+                // server exits (its error on stderr) and start() says so.
+                initializer.run();
+            }
             if (answer) {
                 runInChild(registry(syncBuiltins, registry), address, authkey, dev.mp4j.connection.Pipe.rebuild(control), null);
             } else {

@@ -106,6 +106,12 @@ public final class SyncManager extends BaseManager {
         return this;
     }
 
+    @Override
+    public SyncManager start(dev.mp4j.serial.ProcessTarget initializer) {
+        super.start(initializer);
+        return this;
+    }
+
     /** An empty shared map: Python's {@code manager.dict()}. */
     public <K, V> ManagedMap<K, V> dict() {
         return create("dict");

@@ -50,6 +50,22 @@ class SyncManagerTest {
     }
 
     @Test
+    void anInitializerRunsInTheServerBeforeItServesAndOneThatThrowsFailsStart() {
+        dev.mp4j.shared.IntValue ranIn = dev.mp4j.shared.Value.ofInt(0, false);
+        try (SyncManager m = new SyncManager().start(() -> ranIn.set((int) ProcessHandle.current().pid()))) {
+            assertNotEquals(0, ranIn.get(), "the initializer did not run before start returned");
+            assertNotEquals((int) ProcessHandle.current().pid(), ranIn.get(), "it ran here, not in the server");
+            ManagedMap<String, Integer> d = m.dict();
+            d.put("a", 1);
+            assertEquals(1, d.get("a"));
+        }
+        ManagerException e = assertThrows(ManagerException.class, () -> new SyncManager().start(() -> {
+            throw new IllegalStateException("no config here");
+        }));
+        assertTrue(e.getMessage().contains("exit"), e.getMessage());
+    }
+
+    @Test
     void aListAppendedByFiveChildrenHoldsEveryItem() {
         ManagedList<Object> list = manager.list(List.of(1, "a"));
         List<JvmProcess> ps = new ArrayList<>();
