@@ -62,6 +62,19 @@ public final class SharedMemory implements AutoCloseable, Serializable {
         return new SharedMemory(SharedSegment.createNamed(name, size), size);
     }
 
+    /**
+     * Python's {@code SharedMemory(name, create=True, size=size, track=track)}: with
+     * {@code track} false the block is not removed when this process tree ends; it stays in
+     * {@code /dev/shm} until some process calls {@link #unlink()} (for data that must outlive
+     * the program that made it).
+     *
+     * @throws IllegalStateException    if the name exists already, or as {@link #create(long)}
+     * @throws IllegalArgumentException if an untracked name begins like this tree's generated ones
+     */
+    public static SharedMemory create(String name, long size, boolean track) {
+        return new SharedMemory(SharedSegment.createNamed(name, size, track), size);
+    }
+
     /** Maps an existing block, all of it. */
     public static SharedMemory attach(String name) {
         SharedSegment seg = SharedSegment.attach(name);

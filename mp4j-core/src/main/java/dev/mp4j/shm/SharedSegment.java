@@ -111,10 +111,27 @@ public final class SharedSegment implements AutoCloseable {
      * @throws IllegalStateException if the name exists already
      */
     public static SharedSegment createNamed(String name, long size) {
+        return createNamed(name, size, true);
+    }
+
+    /**
+     * As {@link #createNamed(String, long)}; with {@code track} false the segment is not
+     * recorded for removal, so it outlives this process tree until someone unlinks it.
+     *
+     * @throws IllegalArgumentException if an untracked name begins like this tree's own, which
+     *                                  the tree removes when it ends whatever is recorded
+     */
+    public static SharedSegment createNamed(String name, long size, boolean track) {
         checkSize(size);
+        if (!track && name.startsWith(ResourceTracker.treePrefix())) {
+            throw new IllegalArgumentException("an untracked segment cannot be named like this process tree's own ('"
+                    + ResourceTracker.treePrefix() + "...'): they are removed with the tree");
+        }
         try {
-            SharedSegment seg = open(name, size, true, false, true);
-            ResourceTracker.registerNamed(name);
+            SharedSegment seg = open(name, size, true, false, track);
+            if (track) {
+                ResourceTracker.registerNamed(name);
+            }
             return seg;
         } catch (FileAlreadyExistsException e) {
             throw new IllegalStateException("a shared-memory segment named '" + name + "' exists already", e);

@@ -1,6 +1,7 @@
 package dev.mp4j.shm;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.mp4j.testing.Await;
@@ -75,6 +76,24 @@ class ResourceTrackerTest {
         List<String> names = segmentsOf(r.lines().getFirst());
         assertEquals(4, names.size());
         assertTrue(waitGone(names, Duration.ofSeconds(5)), "left behind: " + names);
+    }
+
+    @Test
+    void anUntrackedSegmentOutlivesTheTreeThatMadeIt() throws Exception {
+        String name = "mp4j-test-untracked-" + ProcessHandle.current().pid();
+        try {
+            JavaRunner.Result r = JavaRunner.run(Duration.ofSeconds(60), TrackerScenarios.CreateUntracked.class, name);
+            assertEquals("created " + name, r.stdout().trim(), r.stderr());
+            // The tree is gone; give its watcher the time it takes to clean up after one.
+            Thread.sleep(500);
+            assertTrue(SharedSegment.exists(name), "an untracked segment was removed with its tree");
+            try (SharedMemory shm = SharedMemory.attach(name)) {
+                assertEquals(42, shm.buf().get(java.lang.foreign.ValueLayout.JAVA_BYTE, 0));
+            }
+        } finally {
+            SharedSegment.unlink(name);
+        }
+        assertThrows(IllegalArgumentException.class, () -> SharedMemory.create(ResourceTracker.treePrefix() + "mine", 4096, false));
     }
 
     @Test

@@ -30,6 +30,16 @@ final class TrackerScenarios {
         }
     }
 
+    /** Creates an untracked segment (Python's track=False) and exits: it must outlive this tree. */
+    static final class CreateUntracked {
+        public static void main(String[] args) {
+            try (SharedMemory shm = SharedMemory.create(args[0], 4096, false)) {
+                shm.buf().set(java.lang.foreign.ValueLayout.JAVA_BYTE, 0, (byte) 42);
+                System.out.println("created " + shm.name());
+            }
+        }
+    }
+
     /** Attaches to a segment it did not create, then exits: it must not unlink it. */
     static final class AttachOnly {
         public static void main(String[] args) {
