@@ -12,6 +12,7 @@ import static dev.mp4j.queue.QueueLayout.PRODUCER_FRAME_END;
 import static dev.mp4j.queue.QueueLayout.PRODUCER_FRAME_START;
 import static dev.mp4j.queue.QueueLayout.PRODUCER_IN_PROGRESS;
 import static dev.mp4j.queue.QueueLayout.PRODUCER_PENDING_END;
+import static dev.mp4j.queue.QueueLayout.PRODUCER_SPILL;
 import static dev.mp4j.queue.QueueLayout.UNFINISHED;
 
 import dev.mp4j.serial.Serializer;
@@ -265,6 +266,10 @@ final class QueueCore implements ByteRing.Peer {
                         }
                     }
                     written = true;
+                    if (spilled != null) {
+                        // Published: the segment is the consumer's to remove now.
+                        LONG.setVolatile(words, (int) PRODUCER_SPILL, 0L);
+                    }
                 } finally {
                     if (begun && !written) {
                         // Given up half-way through a streamed frame: it stays marked in
@@ -280,6 +285,7 @@ final class QueueCore implements ByteRing.Peer {
                         forgetUnfinished();
                         if (spilled != null) {
                             SharedSegment.unlink(spilled);
+                            LONG.setVolatile(words, (int) PRODUCER_SPILL, 0L);
                         }
                     }
                 }
@@ -354,11 +360,28 @@ final class QueueCore implements ByteRing.Peer {
     private String spill(Object encoded) {
         RawBytes raw = encoded instanceof RawBytes r ? r : null;
         byte[] bytes = raw != null ? raw.bytes() : (byte[]) encoded;
-        SharedSegment segment;
-        try {
-            segment = SharedSegment.createLike(name(), serializedLength(encoded));
-        } catch (IllegalStateException noRoom) {
-            return null;
+        SharedSegment segment = null;
+        for (int attempt = 0; segment == null; attempt++) {
+            // The name is noted before the file exists: a producer killed from here on leaves it
+            // to the repair, which removes the segment (settlePendingEnd); nobody else knows it.
+            byte[] random = new byte[6];
+            dev.mp4j.process.RandomBytes.fill(random);
+            long id = 0;
+            for (byte b : random) {
+                id = (id << 8) | (b & 0xFF);
+            }
+            if (id == 0) {
+                continue;
+            }
+            LONG.setVolatile(words, (int) PRODUCER_SPILL, id);
+            try {
+                segment = SharedSegment.createLike(name(), id, serializedLength(encoded));
+            } catch (IllegalStateException noRoomOrTaken) {
+                LONG.setVolatile(words, (int) PRODUCER_SPILL, 0L);
+                if (attempt > 3 || !noRoomOrTaken.getMessage().contains("exists already")) {
+                    return null;
+                }
+            }
         }
         try {
             MemorySegment memory = segment.memory();
@@ -372,6 +395,7 @@ final class QueueCore implements ByteRing.Peer {
             // tmpfs ran out of pages under the copy (a SIGBUS, reported as an InternalError)
             segment.close();
             segment.unlink();
+            LONG.setVolatile(words, (int) PRODUCER_SPILL, 0L);
             return null;
         }
         segment.close();
@@ -576,6 +600,8 @@ final class QueueCore implements ByteRing.Peer {
     private boolean settlePendingEnd() {
         boolean inProgress = (int) INT.getVolatile(words, (int) PRODUCER_IN_PROGRESS) != 0;
         long pending = (long) LONG.getVolatile(words, (int) PRODUCER_PENDING_END);
+        long spill = (long) LONG.getVolatile(words, (int) PRODUCER_SPILL);
+        boolean unpublished = pending == 0 || (!inProgress && ring.tail() < pending);
         if (pending != 0) {
             if (!inProgress && ring.tail() < pending) {
                 release(1);
@@ -583,7 +609,20 @@ final class QueueCore implements ByteRing.Peer {
             }
             LONG.setVolatile(words, (int) PRODUCER_PENDING_END, 0L);
         }
+        if (spill != 0) {
+            // The dead producer was spilling an item: unless its reference went out (then the
+            // consumer that takes it removes the segment), nobody else knows the segment's name.
+            if (unpublished) {
+                SharedSegment.unlink(spillName(spill));
+            }
+            LONG.setVolatile(words, (int) PRODUCER_SPILL, 0L);
+        }
         return inProgress;
+    }
+
+    /** The name of the spill segment whose random part is {@code id} (see {@link #spill}). */
+    private String spillName(long id) {
+        return SharedSegment.nameLike(name(), id);
     }
 
     private static final byte[] ZEROS = new byte[64 * 1024];

@@ -10,6 +10,7 @@ package dev.mp4j.queue;
  *  192  count: items put and not yet taken (futex word for "not full") | count sleepers
  *  256  unfinished tasks (JoinableQueue; futex word for join) | join sleepers
  *  320  producer frame in progress: flag | start (long) | end (long) | end of the last whole frame begun (long; published once the tail reaches it)
+ *       | the segment an item is being spilled into (long: its name's random part; 0 = none)
  *  384  consumer frame in progress: flag | end (long)
  *  448  ring (dev.mp4j.shm.ByteRing): header, then the data
  *
@@ -42,6 +43,7 @@ final class QueueLayout {
     static final long PRODUCER_FRAME_START = 328;
     static final long PRODUCER_FRAME_END = 336;
     static final long PRODUCER_PENDING_END = 344;
+    static final long PRODUCER_SPILL = 352;
     static final long CONSUMER_IN_PROGRESS = 384;
     static final long CONSUMER_FRAME_END = 392;
     static final long RING = 448;

@@ -77,11 +77,38 @@ public final class SharedSegment implements AutoCloseable {
      * object, such as an item spilled out of a queue made elsewhere.
      */
     public static SharedSegment createLike(String otherSegment, long size) {
-        int cut = otherSegment.lastIndexOf('-');
-        if (!otherSegment.startsWith(PREFIX) || cut < PREFIX.length()) {
-            throw new IllegalArgumentException("not an mp4j segment name: '" + otherSegment + "'");
+        return createUnder(prefixOf(otherSegment), size, false);
+    }
+
+    /**
+     * As {@link #createLike(String, long)}, under the name {@link #nameLike} gives for {@code id}
+     * (so that the caller can note the name before the file exists).
+     *
+     * @throws IllegalStateException if that name is taken, or as {@link #create(long)}
+     */
+    public static SharedSegment createLike(String otherSegment, long id, long size) {
+        checkSize(size);
+        String name = nameLike(otherSegment, id);
+        try {
+            return open(name, size, true, false, false);
+        } catch (FileAlreadyExistsException e) {
+            throw new IllegalStateException("a shared-memory segment named '" + name + "' exists already", e);
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot create a shared-memory segment of " + size + " bytes in " + DIRECTORY + ": " + e, e);
         }
-        return createUnder(otherSegment.substring(0, cut + 1), size, false);
+    }
+
+    /** The name of the segment made like {@code otherSegment} whose random part is {@code id} (48 bits). */
+    public static String nameLike(String otherSegment, long id) {
+        return prefixOf(otherSegment) + String.format("%012x", id & 0xFFFF_FFFF_FFFFL);
+    }
+
+    private static String prefixOf(String segmentName) {
+        int cut = segmentName.lastIndexOf('-');
+        if (!segmentName.startsWith(PREFIX) || cut < PREFIX.length()) {
+            throw new IllegalArgumentException("not an mp4j segment name: '" + segmentName + "'");
+        }
+        return segmentName.substring(0, cut + 1);
     }
 
     private static SharedSegment createUnder(String prefix, long size, boolean autoUnmap) {

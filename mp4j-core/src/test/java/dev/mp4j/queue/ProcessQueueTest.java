@@ -124,6 +124,52 @@ class ProcessQueueTest {
         assertEquals(segmentsBefore, treeSegments(), "a spilled item's segment was left behind");
     }
 
+    @Test
+    void aProducerKilledWhileSpillingAnItemLeavesNoSegmentBehind() throws Exception {
+        // An item larger than the ring is spilled into a segment of its own. The producer is
+        // killed while it copies 200 MB in: nobody else knows that segment's name, so the next
+        // producer's repair must remove it (and give back the item's count).
+        ProcessQueue<byte[]> q = ProcessQueue.create(0, 64 * 1024, 256L << 20);
+        java.nio.file.Path shm = java.nio.file.Path.of("/dev/shm");
+        String prefix = q.name().substring(0, q.name().lastIndexOf('-') + 1);
+        Set<String> before = segmentsLike(prefix);
+        JvmProcess producer = new JvmProcess(() -> q.put(new byte[200 << 20]));
+        producer.start();
+        String spill = null;
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (spill == null && System.nanoTime() < deadline) {
+            Set<String> now = segmentsLike(prefix);
+            now.removeAll(before);
+            spill = now.stream().findFirst().orElse(null);
+            if (spill == null) {
+                Thread.onSpinWait();
+            }
+        }
+        assertTrue(spill != null, "the producer never spilled");
+        producer.kill();
+        producer.join();
+        q.put(new byte[] {42});
+        byte[] first = q.take();
+        if (first.length == 1) {
+            // Killed mid-copy (the usual case): the item is gone, and so is its segment.
+            assertArrayEquals(new byte[] {42}, first);
+            assertFalse(java.nio.file.Files.exists(shm.resolve(spill)), "the dead producer's spill segment was left behind");
+        } else {
+            // The copy won the race and the reference went out: the item arrives whole instead.
+            assertEquals(200 << 20, first.length);
+            assertArrayEquals(new byte[] {42}, q.take());
+        }
+        assertTrue(q.empty());
+        assertFalse(java.nio.file.Files.exists(shm.resolve(spill)), "a spill segment outlived its item");
+    }
+
+    private static Set<String> segmentsLike(String prefix) throws java.io.IOException {
+        try (var names = java.nio.file.Files.list(java.nio.file.Path.of("/dev/shm"))) {
+            return names.map(f -> f.getFileName().toString()).filter(n -> n.startsWith(prefix))
+                    .collect(java.util.stream.Collectors.toCollection(HashSet::new));
+        }
+    }
+
     /** Segments of this process tree in /dev/shm. */
     private static long treeSegments() throws java.io.IOException {
         try (var names = java.nio.file.Files.list(java.nio.file.Path.of("/dev/shm"))) {
