@@ -458,7 +458,12 @@ public final class ProcessPool implements ExecutorService {
         checkRunning();
         Task t = new Task(ids.incrementAndGet(), kind, functionId, function, Codec.items(items), description,
                 options.taskTimeout());
-        pending.add(t);
+        // The look and the add under the lock shutdown() takes to close and queue its end
+        // markers: a task must not land behind them, where no worker would take it.
+        synchronized (this) {
+            checkRunning();
+            pending.add(t);
+        }
         // The pool may have stopped (terminate, or broke on a worker thread) between the check
         // and the add, behind the end markers: nobody would take it.
         if (state == State.TERMINATED && pending.remove(t)) {
@@ -700,10 +705,10 @@ public final class ProcessPool implements ExecutorService {
                 return;
             }
             state = State.CLOSED;
-        }
-        // Behind the queued tasks, one end marker per worker: each ends when it reaches one.
-        for (int i = 0; i < options.processes(); i++) {
-            pending.addLast(END);
+            // Behind the queued tasks, one end marker per worker: each ends when it reaches one.
+            for (int i = 0; i < options.processes(); i++) {
+                pending.addLast(END);
+            }
         }
     }
 

@@ -105,8 +105,12 @@ final class WorkerSlot implements Runnable {
                 }
             }
         } finally {
-            stopWorker();
-            pool.slotFinished();
+            try {
+                stopWorker();
+            } finally {
+                // join() counts on every slot saying so, whatever stopping its worker threw.
+                pool.slotFinished();
+            }
         }
     }
 
@@ -336,12 +340,16 @@ final class WorkerSlot implements Runnable {
                 // Poll rather than block: a worker killed before it took over its pipe end never
                 // produces EOF here, so its exit is watched directly.
                 while (!conn.poll(Duration.ofMillis(10))) {
-                    // A worker that exited may have sent why (a failing initializer) just before.
-                    if ((!p.isAlive() && !conn.poll(Duration.ZERO)) || pool.terminating()) {
+                    if (pool.terminating()) {
                         throw new IOException("worker ended before it was ready");
                     }
                     if (!p.isAlive()) {
-                        break;
+                        // A worker that exited may have sent why (a failing initializer) just
+                        // before; one that sent nothing may never close its end: do not wait.
+                        if (conn.poll(Duration.ZERO)) {
+                            break;
+                        }
+                        throw new IOException("worker ended before it was ready");
                     }
                     if (pool.closedWithNothingLeft() && pool.options.initializer() == null) {
                         // Closed before this worker was ready, with no task left for it: nothing

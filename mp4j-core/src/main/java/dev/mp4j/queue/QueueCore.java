@@ -324,7 +324,7 @@ final class QueueCore implements ByteRing.Peer {
         }
         // Room for the item and then some: items that could be spilled never take the last of
         // the ring, so that the references of those that are always find room.
-        long want = frame + SPILL_RESERVE_BYTES;
+        long want = frame + Math.max(SPILL_RESERVE_BYTES, ring.capacity() / 16);
         if (want > ring.capacity()) {
             return false;
         }
@@ -344,7 +344,10 @@ final class QueueCore implements ByteRing.Peer {
         return false;
     }
 
-    /** Ring bytes that items which could be spilled leave free (see {@link #roomSoon}). */
+    /**
+     * Ring bytes that items which could be spilled leave free, at least (a sixteenth of the ring
+     * if that is more: a 16 MiB ring keeps 1 MiB, room for some 20,000 references).
+     */
     private static final int SPILL_RESERVE_BYTES = 4096;
 
     /** The consumers' position when this process last spilled for want of room (under the producer lock). */
@@ -420,8 +423,11 @@ final class QueueCore implements ByteRing.Peer {
         try {
             segment = SharedSegment.attach(name);
         } catch (IllegalStateException gone) {
-            // Lost: nobody can call task_done for it, so a joinable queue stops waiting for it.
+            // Lost (gone, or not to be mapped here: out of descriptors, say): nobody can call
+            // task_done for it, so a joinable queue stops waiting for it, and its segment, if it
+            // is still there, goes too.
             forgetUnfinished();
+            SharedSegment.unlink(name);
             throw new IllegalStateException("an item of queue " + name() + " was lost: the segment it was spilled into ("
                     + name + ") is gone", gone);
         }

@@ -158,6 +158,10 @@ public final class SharedSegment implements AutoCloseable {
             SharedSegment seg = open(name, size, true, false, track);
             if (track) {
                 ResourceTracker.registerNamed(name);
+            } else {
+                // A tracked segment of this name made here earlier and removed by another
+                // process left its record behind: the tree's end would remove this one.
+                ResourceTracker.forgetIfRecorded(name);
             }
             return seg;
         } catch (FileAlreadyExistsException e) {

@@ -36,8 +36,9 @@ import java.util.function.BooleanSupplier;
  * Counters in shared memory, changed only with the lock held, say how many waits began, how many
  * wake-ups were granted and how many taken (the scheme of the classic POSIX condition variables).
  * {@code signal(n)} grants up to {@code n} wake-ups, never more than there are waiters without one;
- * a waiter takes one only if it was granted after its wait began, so a signal is never spent on
- * a later waiter, nor lost, and {@code signal()} wakes one waiter, not all (Python's {@code notify}).
+ * a waiter takes one only if it was granted after its wait began, so a signal is not lost nor
+ * kept for a waiter that comes later, and {@code signal()} wakes one waiter, not all (Python's
+ * {@code notify}).
  * A waiter that gives up (timeout, interrupt) counts itself out apart from the grants, so no later
  * signal is spent on it. One killed while it waits may have a later signal granted to it: then one
  * waiter more than signalled wakes once (a spurious wake-up, which the contract allows). A waiter
@@ -48,6 +49,11 @@ import java.util.function.BooleanSupplier;
  * is not lost. Unlike CPython's, a signal does not wait for the woken to acknowledge.
  * Spurious wake-ups can still happen, as the {@link Condition} contract allows: wait in a loop,
  * or use {@link #awaitFor}.
+ *
+ * <p>Known limit: wake-ups are not handed out first come, first served. A waiter woken by a
+ * signal that loses the race for the lock to waiters that began after that signal, while a
+ * second signal comes, can see both wake-ups taken by them; it is woken by the next signal (or
+ * its timeout). A wait in a loop on a predicate, or {@link #awaitFor}, is not affected.
  */
 public final class ProcessCondition implements Condition, Serializable {
     @Serial
@@ -230,7 +236,15 @@ public final class ProcessCondition implements Condition, Serializable {
                 lock.restore(saved);
             }
             if (!settled) {
-                record.setInt(COND_CANCELLED, record.getInt(COND_CANCELLED) + 1);
+                // Left by an exception: settle as a timeout would, taking a grant made for this
+                // wait if there is one, so that the counters stay true.
+                int granted = record.getInt(COND_GRANTED);
+                int taken = record.getInt(COND_TAKEN);
+                if (record.getInt(COND_BROADCASTS) == broadcasts && granted != grantedAtStart && taken != granted) {
+                    record.setInt(COND_TAKEN, taken + 1);
+                } else if (record.getInt(COND_BROADCASTS) == broadcasts) {
+                    record.setInt(COND_CANCELLED, record.getInt(COND_CANCELLED) + 1);
+                }
             }
         }
         if (interrupted && !signalled) {
