@@ -103,11 +103,21 @@ class CPythonInteropTest {
     @MethodSource("pythons")
     void javaClientTalksToAPythonListener(String exe) throws Exception {
         assumeTrue(!exe.equals("none"), "no python3 on this machine");
-        Process py = python(exe, PY_LISTENER, KEY);
+        talkToAPythonListener(exe, KEY, port -> Client.connect(new InetSocketAddress("127.0.0.1", port), KEY.getBytes()));
+    }
+
+    /** A connection made to the port a Python listener printed. */
+    private interface Connect {
+        Connection to(int port) throws Exception;
+    }
+
+    /** Starts a Python listener with {@code pyKey} ("-": none), connects with {@code connect} and talks. */
+    private static void talkToAPythonListener(String exe, String pyKey, Connect connect) throws Exception {
+        Process py = python(exe, PY_LISTENER, pyKey);
         try {
             BufferedReader out = new BufferedReader(new InputStreamReader(py.getInputStream(), StandardCharsets.UTF_8));
             int port = Integer.parseInt(out.readLine().trim());
-            try (Connection c = Client.connect(new InetSocketAddress("127.0.0.1", port), KEY.getBytes())) {
+            try (Connection c = connect.to(port)) {
                 c.sendBytes("ping".getBytes());
                 assertArrayEquals("pong: ping".getBytes(), c.recvBytes());
                 c.sendBytes(new byte[300_000]);
@@ -124,15 +134,20 @@ class CPythonInteropTest {
     void pythonClientTalksToAJavaListener(String exe) throws Exception {
         assumeTrue(!exe.equals("none"), "no python3 on this machine");
         try (Listener listener = Listener.open(new InetSocketAddress("127.0.0.1", 0), KEY.getBytes())) {
-            int port = ((InetSocketAddress) listener.address()).getPort();
-            Process py = python(exe, PY_CLIENT, String.valueOf(port), KEY);
-            try (Connection c = listener.accept()) {
-                assertArrayEquals("hello from python".getBytes(), c.recvBytes());
-                c.sendBytes("hello from java".getBytes());
-                assertEquals("hello from java", readAll(py).trim());
-            } finally {
-                py.destroyForcibly();
-            }
+            talkToAPythonClient(exe, KEY, listener);
+        }
+    }
+
+    /** Starts a Python client with {@code pyKey} ("-": none) against {@code listener} and talks. */
+    private static void talkToAPythonClient(String exe, String pyKey, Listener listener) throws Exception {
+        int port = ((InetSocketAddress) listener.address()).getPort();
+        Process py = python(exe, PY_CLIENT, String.valueOf(port), pyKey);
+        try (Connection c = listener.accept()) {
+            assertArrayEquals("hello from python".getBytes(), c.recvBytes());
+            c.sendBytes("hello from java".getBytes());
+            assertEquals("hello from java", readAll(py).trim());
+        } finally {
+            py.destroyForcibly();
         }
     }
 
@@ -171,30 +186,10 @@ class CPythonInteropTest {
     void peersWithoutAnAuthkeyTalkBothWaysWhenBothSidesSaySo(String exe) throws Exception {
         assumeTrue(!exe.equals("none"), "no python3 on this machine");
         // CPython's Listener(address) and Client(address) with no authkey do no handshake.
-        Process py = python(exe, PY_LISTENER, "-");
-        try {
-            BufferedReader out = new BufferedReader(new InputStreamReader(py.getInputStream(), StandardCharsets.UTF_8));
-            int port = Integer.parseInt(out.readLine().trim());
-            try (Connection c = Client.connectUnauthenticated(new InetSocketAddress("127.0.0.1", port), java.time.Duration.ofSeconds(20))) {
-                c.sendBytes("ping".getBytes());
-                assertArrayEquals("pong: ping".getBytes(), c.recvBytes());
-                c.sendBytes(new byte[1000]);
-                assertEquals("1000", new String(c.recvBytes()));
-            }
-            assertEquals("served", out.readLine());
-        } finally {
-            py.destroyForcibly();
-        }
+        talkToAPythonListener(exe, "-",
+                port -> Client.connectUnauthenticated(new InetSocketAddress("127.0.0.1", port), java.time.Duration.ofSeconds(20)));
         try (Listener listener = Listener.openUnauthenticated(new InetSocketAddress("127.0.0.1", 0))) {
-            int port = ((InetSocketAddress) listener.address()).getPort();
-            Process client = python(exe, PY_CLIENT, String.valueOf(port), "-");
-            try (Connection c = listener.accept()) {
-                assertArrayEquals("hello from python".getBytes(), c.recvBytes());
-                c.sendBytes("hello from java".getBytes());
-                assertEquals("hello from java", readAll(client).trim());
-            } finally {
-                client.destroyForcibly();
-            }
+            talkToAPythonClient(exe, "-", listener);
         }
     }
 

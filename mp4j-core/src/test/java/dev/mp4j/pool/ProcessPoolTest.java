@@ -535,14 +535,7 @@ class ProcessPoolTest {
 
     /** What a pool call threw (null if it returned), failing rather than waiting past 60 s. */
     private static Throwable outcome(Callable<?> call) throws Exception {
-        return CompletableFuture.supplyAsync(() -> {
-            try {
-                call.call();
-                return (Throwable) null;
-            } catch (Throwable t) {
-                return t;
-            }
-        }).get(60, TimeUnit.SECONDS);
+        return dev.mp4j.testing.Outcome.of(call::call, Duration.ofSeconds(60));
     }
 
     @Test

@@ -337,15 +337,8 @@ class ProcessQueueTest {
     }
 
     /** Runs a queue call on another thread and returns what it threw (null if it returned), failing if it hangs. */
-    private static Throwable outcomeOf(dev.mp4j.serial.ProcessTarget call) throws Exception {
-        return java.util.concurrent.CompletableFuture.supplyAsync(() -> {
-            try {
-                call.run();
-                return (Throwable) null;
-            } catch (Throwable t) {
-                return t;
-            }
-        }).get(30, TimeUnit.SECONDS);
+    private static Throwable outcomeOf(dev.mp4j.testing.Outcome.Call call) throws Exception {
+        return dev.mp4j.testing.Outcome.of(call, Duration.ofSeconds(30));
     }
 
     /**
