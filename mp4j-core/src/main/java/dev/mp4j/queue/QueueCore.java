@@ -3,6 +3,8 @@ package dev.mp4j.queue;
 import static dev.mp4j.queue.QueueLayout.ABORTED;
 import static dev.mp4j.queue.QueueLayout.CONSUMER_FRAME_END;
 import static dev.mp4j.queue.QueueLayout.CONSUMER_IN_PROGRESS;
+import static dev.mp4j.queue.QueueLayout.CONSUMER_SPILL;
+import static dev.mp4j.queue.QueueLayout.CONSUMER_SPILL_END;
 import static dev.mp4j.queue.QueueLayout.COUNT;
 import static dev.mp4j.queue.QueueLayout.COUNT_SLEEPERS;
 import static dev.mp4j.queue.QueueLayout.FRAME_OVERHEAD;
@@ -417,7 +419,7 @@ final class QueueCore implements ByteRing.Peer {
      * The item a spill reference names: a {@code byte[]} item as itself, anything else decoded.
      * Its segment is unlinked once copied out.
      */
-    private Object unspill(byte[] reference) {
+    private Unspilled unspill(byte[] reference) {
         String name = new String(reference, 1, reference.length - 1, java.nio.charset.StandardCharsets.UTF_8);
         SharedSegment segment;
         try {
@@ -437,11 +439,61 @@ final class QueueCore implements ByteRing.Peer {
             boolean raw = n > 0 && memory.get(java.lang.foreign.ValueLayout.JAVA_BYTE, 0) == dev.mp4j.serial.SafeSerializer.TAG_BYTES;
             byte[] out = new byte[raw ? n - 1 : n];
             MemorySegment.copy(memory, java.lang.foreign.ValueLayout.JAVA_BYTE, raw ? 1 : 0, out, 0, out.length);
-            return raw ? out : decode(out);
+            return new Unspilled(out, raw);
         } finally {
             segment.close();
             segment.unlink();
         }
+    }
+
+    /** A spilled item copied out: its bytes, and whether it is a {@code byte[]} item (else serialized). */
+    private record Unspilled(byte[] bytes, boolean raw) {
+    }
+
+    /** The random part of the name in a spill reference (see {@link #spillName}). */
+    private static long spillId(byte[] reference) {
+        String name = new String(reference, 1, reference.length - 1, java.nio.charset.StandardCharsets.UTF_8);
+        return Long.parseLong(name.substring(name.lastIndexOf('-') + 1), 16);
+    }
+
+    /**
+     * Consumes the whole frame ending at {@code end}, whose payload is {@code payload}. A spill reference is also
+     * followed here, under the consumer lock, with its name noted first: a consumer killed while
+     * it copies the item out leaves the segment to the next one ({@link #settleConsumerSpill}).
+     * Returns the item copied out of its spill segment, or null for any other frame.
+     */
+    private Unspilled consumeWholeFrame(long end, byte[] payload, boolean raw, boolean aborted) {
+        if (aborted || raw || payload.length == 0 || payload[0] != TAG_SPILLED) {
+            ring.skipTo(end);
+            return null;
+        }
+        LONG.setVolatile(words, (int) CONSUMER_SPILL_END, end);
+        LONG.setVolatile(words, (int) CONSUMER_SPILL, spillId(payload));
+        try {
+            ring.skipTo(end);
+            return unspill(payload);
+        } finally {
+            LONG.setVolatile(words, (int) CONSUMER_SPILL, 0L);
+        }
+    }
+
+    /**
+     * The consumer before this one died while it copied a spilled item out (see
+     * {@link #consumeWholeFrame}): if it had consumed the reference, the item is lost with it, so
+     * its segment is removed, its count given back and its task forgotten; if not, the reference
+     * is still there for this consumer to take.
+     */
+    private void settleConsumerSpill() {
+        long spill = (long) LONG.getVolatile(words, (int) CONSUMER_SPILL);
+        if (spill == 0) {
+            return;
+        }
+        if (ring.head() >= (long) LONG.getVolatile(words, (int) CONSUMER_SPILL_END)) {
+            SharedSegment.unlink(spillName(spill));
+            release(1);
+            forgetUnfinished();
+        }
+        LONG.setVolatile(words, (int) CONSUMER_SPILL, 0L);
     }
 
     private static long serializedLength(Object encoded) {
@@ -650,10 +702,15 @@ final class QueueCore implements ByteRing.Peer {
             byte[] bytes;
             boolean raw = false;
             boolean aborted;
+            Unspilled spilled = null;
+            RuntimeException lost = null;
             try {
                 // A consumer died holding the lock, or gave up half-way through reading a
                 // frame (interrupted, or closed): skip the rest of that frame.
                 if (consumers.ownerDied() || words.getInt((int) CONSUMER_IN_PROGRESS) != 0) {
+                    if (consumers.ownerDied()) {
+                        settleConsumerSpill();
+                    }
                     if (!skipAbandonedFrame(start, timeoutNanos)) {
                         return NOTHING;
                     }
@@ -674,7 +731,11 @@ final class QueueCore implements ByteRing.Peer {
                     raw = length > 0 && look[4] == dev.mp4j.serial.SafeSerializer.TAG_BYTES;
                     bytes = java.util.Arrays.copyOfRange(look, raw ? 5 : 4, 4 + length);
                     aborted = look[(int) frame - 1] != OK;
-                    ring.skipTo(head + frame);
+                    try {
+                        spilled = consumeWholeFrame(head + frame, bytes, raw, aborted);
+                    } catch (RuntimeException e) {
+                        lost = e;
+                    }
                 } else if (frame <= ring.wholeFrameLimit() && ring.tail() - head >= frame) {
                     // A frame published whole (see writeWholeFrame): copied out in one step and
                     // consumed in one, so a consumer that dies here leaves it to the next one.
@@ -682,7 +743,11 @@ final class QueueCore implements ByteRing.Peer {
                     bytes = new byte[raw ? length - 1 : length];
                     ring.copyOut(head + (raw ? 5 : 4), bytes, 0, bytes.length);
                     aborted = ring.peekByte(head + frame - 1) != OK;
-                    ring.skipTo(head + frame);
+                    try {
+                        spilled = consumeWholeFrame(head + frame, bytes, raw, aborted);
+                    } catch (RuntimeException e) {
+                        lost = e;
+                    }
                 } else {
                     // A frame published in steps while its producer writes: read as it comes.
                     long end = head + frame;
@@ -701,10 +766,13 @@ final class QueueCore implements ByteRing.Peer {
                 consumers.unlock();
             }
             release(1);
+            if (lost != null) {
+                throw lost;
+            }
+            if (spilled != null) {
+                return spilled.raw() ? spilled.bytes() : decode(spilled.bytes());
+            }
             if (!aborted) {
-                if (!raw && bytes.length > 0 && bytes[0] == TAG_SPILLED) {
-                    return unspill(bytes);
-                }
                 return raw ? bytes : decode(bytes);
             }
         }

@@ -11,7 +11,8 @@ package dev.mp4j.queue;
  *  256  unfinished tasks (JoinableQueue; futex word for join) | join sleepers
  *  320  producer frame in progress: flag | start (long) | end (long) | end of the last whole frame begun (long; published once the tail reaches it)
  *       | the segment an item is being spilled into (long: its name's random part; 0 = none)
- *  384  consumer frame in progress: flag | end (long)
+ *  384  consumer frame in progress: flag | end (long) | the spill segment being copied out (long: its
+ *       name's random part; 0 = none) | the end of its reference frame (long)
  *  448  ring (dev.mp4j.shm.ByteRing): header, then the data
  *
  * frame = length (4 bytes, big-endian) | payload | status (1 byte: OK, or ABORTED when a producer
@@ -46,6 +47,8 @@ final class QueueLayout {
     static final long PRODUCER_SPILL = 352;
     static final long CONSUMER_IN_PROGRESS = 384;
     static final long CONSUMER_FRAME_END = 392;
+    static final long CONSUMER_SPILL = 400;
+    static final long CONSUMER_SPILL_END = 408;
     static final long RING = 448;
 
     static final byte OK = 1;

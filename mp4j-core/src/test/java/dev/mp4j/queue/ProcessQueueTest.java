@@ -163,6 +163,44 @@ class ProcessQueueTest {
         assertFalse(java.nio.file.Files.exists(shm.resolve(spill)), "a spill segment outlived its item");
     }
 
+    @Test
+    void aConsumerKilledWhileCopyingASpilledItemOutLeavesNoSegmentBehindAndTheCountsRight() throws Exception {
+        // A 200 MB item is spilled (it is larger than the ring); a child consumer takes it and is
+        // killed while it copies the item out. The item is lost with it, but its segment must not
+        // stay, nor its count, nor (a joinable queue) its task.
+        JoinableProcessQueue<byte[]> q = JoinableProcessQueue.create(0, 64 * 1024, 256L << 20);
+        String prefix = q.name().substring(0, q.name().lastIndexOf('-') + 1);
+        Set<String> before = segmentsLike(prefix);
+        q.put(new byte[200 << 20]);
+        assertEquals(1, q.qsize());
+        Set<String> spilled = segmentsLike(prefix);
+        spilled.removeAll(before);
+        assertEquals(1, spilled.size(), "the item was not spilled: " + spilled);
+        String spill = spilled.iterator().next();
+        java.nio.file.Path file = java.nio.file.Path.of("/dev/shm", spill);
+        // The child's copy takes far longer than the kill (200 MB into fresh pages); it is killed
+        // as soon as its process has mapped the segment (its /proc maps name it).
+        JvmProcess consumer = new JvmProcess(() -> q.take());
+        consumer.start();
+        java.nio.file.Path maps = java.nio.file.Path.of("/proc", String.valueOf(consumer.pid()), "maps");
+        assertTrue(dev.mp4j.testing.Await.until(() -> {
+            try {
+                return java.nio.file.Files.readString(maps).contains(spill);
+            } catch (java.io.IOException gone) {
+                return true;
+            }
+        }, Duration.ofSeconds(30)), "the consumer never mapped the spilled item");
+        consumer.kill();
+        consumer.join();
+        // The next consumer settles what the dead one left (it takes the lock over, which a
+        // poll without a timeout would not wait for).
+        assertNull(q.poll(1, TimeUnit.SECONDS));
+        assertFalse(java.nio.file.Files.exists(file), "the spilled item's segment outlived the consumer that took it");
+        assertEquals(0, q.qsize());
+        assertTrue(q.join(Duration.ofSeconds(30)), "join waits for the item lost with its consumer");
+        assertCountsOneItemRight(q);
+    }
+
     private static Set<String> segmentsLike(String prefix) throws java.io.IOException {
         try (var names = java.nio.file.Files.list(java.nio.file.Path.of("/dev/shm"))) {
             return names.map(f -> f.getFileName().toString()).filter(n -> n.startsWith(prefix))
