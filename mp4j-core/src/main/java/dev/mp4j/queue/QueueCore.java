@@ -286,8 +286,11 @@ final class QueueCore implements ByteRing.Peer {
                         words.putLong((int) PRODUCER_PENDING_END, 0L);
                         forgetUnfinished();
                         if (spilled != null) {
-                            SharedSegment.unlink(spilled);
-                            LONG.setVolatile(words, (int) PRODUCER_SPILL, 0L);
+                            try {
+                                SharedSegment.unlink(spilled);
+                            } finally {
+                                LONG.setVolatile(words, (int) PRODUCER_SPILL, 0L);
+                            }
                         }
                     }
                 }
@@ -383,7 +386,8 @@ final class QueueCore implements ByteRing.Peer {
                 segment = SharedSegment.createLike(name(), id, serializedLength(encoded));
             } catch (IllegalStateException noRoomOrTaken) {
                 LONG.setVolatile(words, (int) PRODUCER_SPILL, 0L);
-                if (attempt > 3 || !noRoomOrTaken.getMessage().contains("exists already")) {
+                // A name taken already is tried again with another; anything else is no room.
+                if (attempt > 3 || !SharedSegment.exists(SharedSegment.nameLike(name(), id))) {
                     return null;
                 }
             }
@@ -425,10 +429,8 @@ final class QueueCore implements ByteRing.Peer {
         try {
             segment = SharedSegment.attach(name);
         } catch (IllegalStateException gone) {
-            // Lost (gone, or not to be mapped here: out of descriptors, say): nobody can call
-            // task_done for it, so a joinable queue stops waiting for it, and its segment, if it
-            // is still there, goes too.
-            forgetUnfinished();
+            // Lost (gone, or not to be mapped here: out of descriptors, say): its segment, if it
+            // is still there, goes too (the caller forgets its task).
             SharedSegment.unlink(name);
             throw new IllegalStateException("an item of queue " + name() + " was lost: the segment it was spilled into ("
                     + name + ") is gone", gone);
@@ -467,14 +469,27 @@ final class QueueCore implements ByteRing.Peer {
             ring.skipTo(end);
             return null;
         }
+        // Under the consumer lock: other consumers wait for this copy. Items are spilled only
+        // when nobody was taking, so this is the backlog being drained, not the steady flow.
         LONG.setVolatile(words, (int) CONSUMER_SPILL_END, end);
         LONG.setVolatile(words, (int) CONSUMER_SPILL, spillId(payload));
+        ring.skipTo(end);
+        Unspilled item;
         try {
-            ring.skipTo(end);
-            return unspill(payload);
-        } finally {
+            item = unspill(payload);
+        } catch (RuntimeException | Error lost) {
+            // Gone, or too big to copy out here (an OutOfMemoryError): the item is lost, and
+            // nobody can call task_done for it. Unmarked first, so that no repair forgets it too.
             LONG.setVolatile(words, (int) CONSUMER_SPILL, 0L);
+            release(1);
+            forgetUnfinished();
+            throw lost;
         }
+        LONG.setVolatile(words, (int) CONSUMER_SPILL, 0L);
+        // Given back here, under the lock, a few instructions after the mark goes, rather than
+        // after the unlock as for other frames: a consumer killed in between would leak it.
+        release(1);
+        return item;
     }
 
     /**
@@ -660,20 +675,25 @@ final class QueueCore implements ByteRing.Peer {
         long pending = (long) LONG.getVolatile(words, (int) PRODUCER_PENDING_END);
         long spill = (long) LONG.getVolatile(words, (int) PRODUCER_SPILL);
         boolean unpublished = pending == 0 || (!inProgress && ring.tail() < pending);
+        if (spill != 0) {
+            // The dead producer was spilling an item: unless its reference went out (then the
+            // consumer that takes it removes the segment), nobody else knows the segment's name.
+            // Settled before the pending end is cleared: a repair killed in between leaves the
+            // pending end that tells the next one whether the reference went out.
+            try {
+                if (unpublished) {
+                    SharedSegment.unlink(spillName(spill));
+                }
+            } finally {
+                LONG.setVolatile(words, (int) PRODUCER_SPILL, 0L);
+            }
+        }
         if (pending != 0) {
             if (!inProgress && ring.tail() < pending) {
                 release(1);
                 forgetUnfinished();
             }
             LONG.setVolatile(words, (int) PRODUCER_PENDING_END, 0L);
-        }
-        if (spill != 0) {
-            // The dead producer was spilling an item: unless its reference went out (then the
-            // consumer that takes it removes the segment), nobody else knows the segment's name.
-            if (unpublished) {
-                SharedSegment.unlink(spillName(spill));
-            }
-            LONG.setVolatile(words, (int) PRODUCER_SPILL, 0L);
         }
         return inProgress;
     }
@@ -703,7 +723,7 @@ final class QueueCore implements ByteRing.Peer {
             boolean raw = false;
             boolean aborted;
             Unspilled spilled = null;
-            RuntimeException lost = null;
+            Throwable lost = null;
             try {
                 // A consumer died holding the lock, or gave up half-way through reading a
                 // frame (interrupted, or closed): skip the rest of that frame.
@@ -733,7 +753,7 @@ final class QueueCore implements ByteRing.Peer {
                     aborted = look[(int) frame - 1] != OK;
                     try {
                         spilled = consumeWholeFrame(head + frame, bytes, raw, aborted);
-                    } catch (RuntimeException e) {
+                    } catch (RuntimeException | Error e) {
                         lost = e;
                     }
                 } else if (frame <= ring.wholeFrameLimit() && ring.tail() - head >= frame) {
@@ -745,7 +765,7 @@ final class QueueCore implements ByteRing.Peer {
                     aborted = ring.peekByte(head + frame - 1) != OK;
                     try {
                         spilled = consumeWholeFrame(head + frame, bytes, raw, aborted);
-                    } catch (RuntimeException e) {
+                    } catch (RuntimeException | Error e) {
                         lost = e;
                     }
                 } else {
@@ -765,13 +785,17 @@ final class QueueCore implements ByteRing.Peer {
             } finally {
                 consumers.unlock();
             }
-            release(1);
             if (lost != null) {
-                throw lost;
+                // consumeWholeFrame gave the count back already
+                if (lost instanceof Error error) {
+                    throw error;
+                }
+                throw (RuntimeException) lost;
             }
             if (spilled != null) {
                 return spilled.raw() ? spilled.bytes() : decode(spilled.bytes());
             }
+            release(1);
             if (!aborted) {
                 return raw ? bytes : decode(bytes);
             }
