@@ -15,9 +15,18 @@ import org.junit.jupiter.api.Timeout;
 class QueueStressTest {
     static final int PRODUCERS = 4;
     static final int CONSUMERS = 4;
-    static final int PER_PRODUCER = 250_000;
 
-    /** Deterministic size for message {@code seq}: mostly small, some up to 64 KiB. */
+    /**
+     * Deterministic size for message {@code seq}: mostly small, some up to 64 KiB; with
+     * {@code large}, one in ten is 70 KB, more than a 64 KiB ring holds, so it is spilled.
+     */
+    static int size(int seq, boolean large) {
+        if (large && seq % 10 == 3) {
+            return 70_000 + seq % 100;
+        }
+        return size(seq);
+    }
+
     static int size(int seq) {
         int r = (int) Math.floorMod(seq * 2654435761L, 1000L);
         if (r < 900) {
@@ -29,8 +38,8 @@ class QueueStressTest {
         return 65536 - (r % 7) * 1000;
     }
 
-    static byte[] message(int producer, int seq) {
-        byte[] b = new byte[size(seq)];
+    static byte[] message(int producer, int seq, boolean large) {
+        byte[] b = new byte[size(seq, large)];
         b[0] = (byte) producer;
         b[1] = (byte) (seq >>> 24);
         b[2] = (byte) (seq >>> 16);
@@ -43,8 +52,33 @@ class QueueStressTest {
     @Test
     @Timeout(300)
     void fourProducersFourConsumersAMillionMessagesNoneLostOrDuplicatedInOrder() throws Exception {
-        ProcessQueue<byte[]> q = ProcessQueue.create(0, 8 << 20, 1 << 20);
+        moveAndCheck(ProcessQueue.create(0, 8 << 20, 1 << 20), ProcessQueue.create(), 250_000, false);
+    }
+
+    @Test
+    @Timeout(300)
+    void fourProducersFourConsumersWithOneItemInTenSpilledLoseNothingAndLeaveNoSegment() throws Exception {
+        // A 64 KiB ring and one item in ten of 70 KB: those go through segments of their own,
+        // between the others, from four producers to four consumers at once.
+        ProcessQueue<byte[]> q = ProcessQueue.create(0, 64 * 1024, 1 << 20);
         ProcessQueue<long[]> results = ProcessQueue.create();
+        String prefix = q.name().substring(0, q.name().lastIndexOf('-') + 1);
+        java.util.Set<String> before = segmentsLike(prefix);
+        moveAndCheck(q, results, 5_000, true);
+        java.util.Set<String> left = segmentsLike(prefix);
+        left.removeAll(before);
+        assertEquals(java.util.Set.of(), left, "spill segments left behind");
+    }
+
+    private static java.util.Set<String> segmentsLike(String prefix) throws java.io.IOException {
+        try (var names = java.nio.file.Files.list(java.nio.file.Path.of("/dev/shm"))) {
+            return names.map(f -> f.getFileName().toString()).filter(n -> n.startsWith(prefix))
+                    .collect(java.util.stream.Collectors.toCollection(java.util.HashSet::new));
+        }
+    }
+
+    private static void moveAndCheck(ProcessQueue<byte[]> q, ProcessQueue<long[]> results, int perProducer, boolean large)
+            throws Exception {
         List<JvmProcess> all = new ArrayList<>();
         for (int c = 0; c < CONSUMERS; c++) {
             all.add(new JvmProcess(() -> {
@@ -61,7 +95,7 @@ class QueueStressTest {
                     }
                     int p = m[0];
                     int seq = ((m[1] & 0xFF) << 24) | ((m[2] & 0xFF) << 16) | ((m[3] & 0xFF) << 8) | (m[4] & 0xFF);
-                    if (m.length != size(seq) || m[m.length - 1] != (byte) (p * 31 + seq)) {
+                    if (m.length != size(seq, large) || m[m.length - 1] != (byte) (p * 31 + seq)) {
                         corrupt++;
                     }
                     if (seq <= last[p]) {
@@ -83,8 +117,8 @@ class QueueStressTest {
         for (int p = 0; p < PRODUCERS; p++) {
             int id = p;
             producers.add(new JvmProcess(() -> {
-                for (int seq = 0; seq < PER_PRODUCER; seq++) {
-                    q.put(message(id, seq));
+                for (int seq = 0; seq < perProducer; seq++) {
+                    q.put(message(id, seq, large));
                 }
             }));
         }
@@ -109,9 +143,9 @@ class QueueStressTest {
         }
         all.forEach(JvmProcess::join);
         producers.forEach(p -> assertEquals(0, p.exitCode()));
-        long expectedSum = (long) PER_PRODUCER * (PER_PRODUCER - 1) / 2;
+        long expectedSum = (long) perProducer * (perProducer - 1) / 2;
         for (int p = 0; p < PRODUCERS; p++) {
-            assertEquals(PER_PRODUCER, count[p], "messages from producer " + p);
+            assertEquals(perProducer, count[p], "messages from producer " + p);
             assertEquals(expectedSum, sum[p], "sequence checksum of producer " + p + " (a duplicate or a loss)");
         }
         assertEquals(0, outOfOrder, "messages seen out of their producer's order");
