@@ -1,11 +1,12 @@
 package dev.mp4j.sync;
 
-import static dev.mp4j.sync.SyncLayout.COND_BASE;
-import static dev.mp4j.sync.SyncLayout.COND_NEXT;
+import static dev.mp4j.sync.SyncLayout.COND_BROADCASTS;
+import static dev.mp4j.sync.SyncLayout.COND_CANCELLED;
+import static dev.mp4j.sync.SyncLayout.COND_GRANTED;
 import static dev.mp4j.sync.SyncLayout.COND_SEQ;
 import static dev.mp4j.sync.SyncLayout.COND_SLEEPERS;
-import static dev.mp4j.sync.SyncLayout.COND_SLOTS;
-import static dev.mp4j.sync.SyncLayout.COND_TICKETS;
+import static dev.mp4j.sync.SyncLayout.COND_TAKEN;
+import static dev.mp4j.sync.SyncLayout.COND_WAITS;
 
 import java.io.Serial;
 import java.io.Serializable;
@@ -32,19 +33,27 @@ import java.util.function.BooleanSupplier;
  * }</pre>
  *
  * <h2>Algorithm</h2>
- * Each wait takes a ticket, in order, and its slot in shared memory holds its process's pid;
- * {@code signal(n)} grants the {@code n} oldest waits still there (the slot's pid turns negative),
- * {@code signalAll} all of them, and each granted wait, once it has the lock back, returns. So
- * wake-ups go first come, first served (as Java's own conditions do): a signal is never spent on
- * a wait that began after it, nor lost, and {@code signal()} wakes one waiter, not all (Python's
- * {@code notify}). A wait that gives up (timeout, interrupt) leaves its slot; one whose process
- * died is passed over by the next signal (the pid is checked with the system, at most every
- * 100 ms per process). Tickets and slots change only with the lock held. A waiter takes the lock
- * back only when the futex word moves (every signal bumps it and wakes all sleepers, which then
- * look at their own slot), when its time is up or when it is interrupted; if it then finds that
- * the lock's previous owner died ({@link AbstractProcessLock#ownerDied()}), it returns at once,
- * as a spurious wake-up, so that its caller learns it. Unlike CPython's, a signal does not wait
- * for the woken to acknowledge. At most 1024 waits can be outstanding on one condition.
+ * Counters in shared memory, changed only with the lock held, say how many waits began, how many
+ * wake-ups were granted and how many taken (the scheme of the classic POSIX condition variables).
+ * {@code signal(n)} grants up to {@code n} wake-ups, never more than there are waiters without one;
+ * a waiter takes one only if it was granted after its wait began, so a signal is not lost nor
+ * kept for a waiter that comes later, and {@code signal()} wakes one waiter, not all (Python's
+ * {@code notify}).
+ * A waiter that gives up (timeout, interrupt) counts itself out apart from the grants, so no later
+ * signal is spent on it. One killed while it waits may have a later signal granted to it: then one
+ * waiter more than signalled wakes once (a spurious wake-up, which the contract allows). A waiter
+ * takes the lock back only when signalled, timed out or interrupted; if it then finds that the
+ * lock's previous owner died ({@link AbstractProcessLock#ownerDied()}), it returns at once, as a
+ * spurious wake-up, so that its caller learns it. The futex word is a sequence
+ * number bumped by every signal: a signal between the waiter's release of the lock and its sleep
+ * is not lost. Unlike CPython's, a signal does not wait for the woken to acknowledge.
+ * Spurious wake-ups can still happen, as the {@link Condition} contract allows: wait in a loop,
+ * or use {@link #awaitFor}.
+ *
+ * <p>Known limit: wake-ups are not handed out first come, first served. A waiter woken by a
+ * signal that loses the race for the lock to waiters that began after that signal, while a
+ * second signal comes, can see both wake-ups taken by them; it is woken by the next signal (or
+ * its timeout). A wait in a loop on a predicate, or {@link #awaitFor}, is not affected.
  */
 public final class ProcessCondition implements Condition, Serializable {
     @Serial
@@ -69,7 +78,7 @@ public final class ProcessCondition implements Condition, Serializable {
             throw new IllegalArgumentException("a ProcessCondition needs a ProcessLock or ReentrantProcessLock, got "
                     + (lock == null ? "null" : lock.getClass().getName()));
         }
-        return new ProcessCondition(SharedRecord.create(SyncLayout.COND_SIZE), processLock);
+        return new ProcessCondition(SharedRecord.create(SyncLayout.RECORD), processLock);
     }
 
     /** The lock this condition releases while waiting. */
@@ -152,11 +161,13 @@ public final class ProcessCondition implements Condition, Serializable {
         if (interruptible && Thread.interrupted()) {
             throw new InterruptedException();
         }
-        // Checked before anything is taken: releaseForWait refuses an un-acquired lock too.
+        // Checked before anything is counted: releaseForWait refuses an un-acquired lock too.
         if (!lock.heldForSignal()) {
             throw new IllegalMonitorStateException("cannot wait on un-acquired lock");
         }
-        int ticket = takeTicket();
+        record.setInt(COND_WAITS, record.getInt(COND_WAITS) + 1);
+        int grantedAtStart = record.getInt(COND_GRANTED);
+        int broadcasts = record.getInt(COND_BROADCASTS);
         long start = System.nanoTime();
         boolean interrupted = false;
         boolean signalled = false;
@@ -190,21 +201,30 @@ public final class ProcessCondition implements Condition, Serializable {
                 }
                 lock.restore(saved);
                 saved = -1;
-                // The tickets are read and changed with the lock held.
-                if (slot(ticket) == -SharedRecord.MY_PID) {
-                    // Granted, to this very wait: signals go to the oldest waits first.
+                // The counters are read and changed with the lock held.
+                if (record.getInt(COND_BROADCASTS) != broadcasts) {
+                    // signalAll counted every waiter as woken already.
                     signalled = true;
                     settled = true;
-                    leave(ticket);
+                    break;
+                }
+                int granted = record.getInt(COND_GRANTED);
+                int taken = record.getInt(COND_TAKEN);
+                if (granted != grantedAtStart && taken != granted) {
+                    // A wake-up granted since this wait began, not yet taken: take it.
+                    record.setInt(COND_TAKEN, taken + 1);
+                    signalled = true;
+                    settled = true;
                     break;
                 }
                 boolean timedOut = timeoutNanos >= 0 && System.nanoTime() - start >= timeoutNanos;
                 if (interrupted || timedOut || lock.ownerDied()) {
                     // Leaving unsignalled (or handing back a lock taken over from a dead owner,
-                    // whose data the caller must look at): the ticket goes, so no later signal
-                    // is spent on it.
+                    // whose data the caller must look at): counted out apart from the grants,
+                    // so that no later signal is spent on this wait, and no grant made before a
+                    // later wait began is mistaken for one made after it.
+                    record.setInt(COND_CANCELLED, record.getInt(COND_CANCELLED) + 1);
                     settled = true;
-                    leave(ticket);
                     break;
                 }
                 seq = record.getInt(COND_SEQ);
@@ -216,9 +236,15 @@ public final class ProcessCondition implements Condition, Serializable {
                 lock.restore(saved);
             }
             if (!settled) {
-                // Left by an exception: a grant made to this wait is taken (the caller will not
-                // know, as a spurious wake-up), and the ticket goes either way.
-                leave(ticket);
+                // Left by an exception: settle as a timeout would, taking a grant made for this
+                // wait if there is one, so that the counters stay true.
+                int granted = record.getInt(COND_GRANTED);
+                int taken = record.getInt(COND_TAKEN);
+                if (record.getInt(COND_BROADCASTS) == broadcasts && granted != grantedAtStart && taken != granted) {
+                    record.setInt(COND_TAKEN, taken + 1);
+                } else if (record.getInt(COND_BROADCASTS) == broadcasts) {
+                    record.setInt(COND_CANCELLED, record.getInt(COND_CANCELLED) + 1);
+                }
             }
         }
         if (interrupted && !signalled) {
@@ -230,84 +256,6 @@ public final class ProcessCondition implements Condition, Serializable {
         }
         return signalled;
     }
-
-    /**
-     * Takes the next ticket (the lock held): its slot holds this process's pid while it waits,
-     * and minus that pid once a signal grants it.
-     */
-    private int takeTicket() {
-        int next = record.getInt(COND_NEXT);
-        if (next - record.getInt(COND_BASE) >= COND_TICKETS) {
-            dropDeadFront();
-            if (next - record.getInt(COND_BASE) >= COND_TICKETS) {
-                throw new IllegalStateException("more than " + COND_TICKETS + " waits at once on " + this);
-            }
-        }
-        setSlot(next, SharedRecord.MY_PID);
-        record.setInt(COND_NEXT, next + 1);
-        return next;
-    }
-
-    /** Ends the wait of {@code ticket} (the lock held), and moves the oldest live ticket up. */
-    private void leave(int ticket) {
-        setSlot(ticket, 0);
-        dropDeadFront();
-    }
-
-    /**
-     * Moves the oldest ticket past those that are done: left, or held by a process that died
-     * waiting (or granted, before it took the grant).
-     */
-    private void dropDeadFront() {
-        int base = record.getInt(COND_BASE);
-        int next = record.getInt(COND_NEXT);
-        while (base != next) {
-            int holder = slot(base);
-            if (holder != 0 && alive(Math.abs(holder))) {
-                break;
-            }
-            setSlot(base, 0);
-            base++;
-        }
-        record.setInt(COND_BASE, base);
-    }
-
-    private int slot(int ticket) {
-        return record.getInt(COND_SLOTS + 4L * Math.floorMod(ticket, COND_TICKETS));
-    }
-
-    private void setSlot(int ticket, int value) {
-        record.setInt(COND_SLOTS + 4L * Math.floorMod(ticket, COND_TICKETS), value);
-    }
-
-    /** Whether {@code pid} lives, asked of the system at most every 100 ms per pid. */
-    private boolean alive(int pid) {
-        if (pid == SharedRecord.MY_PID) {
-            return true;
-        }
-        long now = System.nanoTime();
-        if (livingChecked == null) {
-            livingChecked = new java.util.HashMap<>();
-        }
-        Long checked = livingChecked.get(pid);
-        if (checked != null && now - checked < ALIVE_RECHECK_NANOS) {
-            return true;
-        }
-        boolean alive = SharedRecord.alive(pid);
-        if (alive) {
-            if (livingChecked.size() > 256) {
-                livingChecked.clear();
-            }
-            livingChecked.put(pid, now);
-        } else {
-            livingChecked.remove(pid);
-        }
-        return alive;
-    }
-
-    /** Pids found alive lately (used with the lock held). */
-    private transient java.util.Map<Integer, Long> livingChecked;
-    private static final long ALIVE_RECHECK_NANOS = 100_000_000;
 
     /** Wakes one waiter (Python's {@code notify()}). The lock must be held, as in Python. */
     @Override
@@ -326,38 +274,27 @@ public final class ProcessCondition implements Condition, Serializable {
             throw new IllegalArgumentException("cannot notify a negative number of waiters: " + n);
         }
         checkHeld();
-        grant(n);
+        int granted = record.getInt(COND_GRANTED);
+        int grant = Math.min(n, record.getInt(COND_WAITS) - record.getInt(COND_CANCELLED) - granted);
+        if (grant <= 0) {
+            return;
+        }
+        record.setInt(COND_GRANTED, granted + grant);
+        wakeSleepers();
     }
 
     /** Wakes every waiter (Python's {@code notify_all}). The lock must be held. */
     @Override
     public void signalAll() {
         checkHeld();
-        grant(Integer.MAX_VALUE);
-    }
-
-    /**
-     * Grants up to {@code n} waits, oldest first, skipping those granted already and those of
-     * processes that died waiting, then wakes the sleepers (the lock held).
-     */
-    private void grant(int n) {
-        dropDeadFront();
-        int next = record.getInt(COND_NEXT);
-        int granted = 0;
-        for (int t = record.getInt(COND_BASE); t != next && granted < n; t++) {
-            int holder = slot(t);
-            if (holder > 0) {
-                if (alive(holder)) {
-                    setSlot(t, -holder);
-                    granted++;
-                } else {
-                    setSlot(t, 0);
-                }
-            }
+        int all = record.getInt(COND_WAITS) - record.getInt(COND_CANCELLED);
+        if (all == record.getInt(COND_GRANTED)) {
+            return;
         }
-        if (granted > 0) {
-            wakeSleepers();
-        }
+        record.setInt(COND_GRANTED, all);
+        record.setInt(COND_TAKEN, all);
+        record.setInt(COND_BROADCASTS, record.getInt(COND_BROADCASTS) + 1);
+        wakeSleepers();
     }
 
     /**
@@ -380,6 +317,7 @@ public final class ProcessCondition implements Condition, Serializable {
 
     @Override
     public String toString() {
-        return "<Condition(" + lock + ", " + (record.getInt(COND_NEXT) - record.getInt(COND_BASE)) + " waiting)>";
+        int waiting = record.getInt(COND_WAITS) - record.getInt(COND_CANCELLED) - record.getInt(COND_TAKEN);
+        return "<Condition(" + lock + ", " + Math.max(0, waiting) + " waiting)>";
     }
 }

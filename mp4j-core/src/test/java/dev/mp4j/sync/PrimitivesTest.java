@@ -204,40 +204,6 @@ class PrimitivesTest {
     }
 
     @Test
-    void signalsWakeWaitersInTheOrderTheyBeganToWait() throws Exception {
-        // Three child processes wait, one after another; each signal wakes the oldest waiter.
-        ProcessCondition cond = ProcessCondition.create();
-        Pipe pipe = Pipe.open();
-        Connection report = pipe.right();
-        List<JvmProcess> waiters = new ArrayList<>();
-        for (int i = 0; i < 3; i++) {
-            int id = i;
-            JvmProcess waiter = new JvmProcess(() -> {
-                cond.lock().lock();
-                try {
-                    report.send("waiting " + id);
-                    report.send(cond.await(Duration.ofSeconds(30)) ? "woken " + id : "timed out " + id);
-                } finally {
-                    cond.lock().unlock();
-                }
-            });
-            waiter.start();
-            waiters.add(waiter);
-            // It says so with the lock held, and gives it up only inside await: the next one
-            // can only begin to wait after it.
-            assertEquals("waiting " + i, pipe.left().recv());
-        }
-        for (int i = 0; i < 3; i++) {
-            signalWithTheLock(cond, 1);
-            assertEquals("woken " + i, pipe.left().recv());
-        }
-        for (JvmProcess waiter : waiters) {
-            waiter.join();
-            assertEquals(0, waiter.exitCode());
-        }
-    }
-
-    @Test
     void aWaiterThatTakesTheLockOverFromADeadOwnerTellsItsCaller() throws Exception {
         // While a thread here waits, a child takes the condition's lock and is killed holding
         // it. The waiter, taking the lock back when its wait ends, takes it over from the dead
