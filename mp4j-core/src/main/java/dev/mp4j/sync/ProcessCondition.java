@@ -1,12 +1,11 @@
 package dev.mp4j.sync;
 
-import static dev.mp4j.sync.SyncLayout.COND_BROADCASTS;
-import static dev.mp4j.sync.SyncLayout.COND_CANCELLED;
-import static dev.mp4j.sync.SyncLayout.COND_GRANTED;
+import static dev.mp4j.sync.SyncLayout.COND_NEXT;
 import static dev.mp4j.sync.SyncLayout.COND_SEQ;
 import static dev.mp4j.sync.SyncLayout.COND_SLEEPERS;
-import static dev.mp4j.sync.SyncLayout.COND_TAKEN;
-import static dev.mp4j.sync.SyncLayout.COND_WAITS;
+import static dev.mp4j.sync.SyncLayout.COND_SLOTS;
+import static dev.mp4j.sync.SyncLayout.COND_SLOT_COUNT;
+import static dev.mp4j.sync.SyncLayout.COND_USED;
 
 import java.io.Serial;
 import java.io.Serializable;
@@ -33,27 +32,20 @@ import java.util.function.BooleanSupplier;
  * }</pre>
  *
  * <h2>Algorithm</h2>
- * Counters in shared memory, changed only with the lock held, say how many waits began, how many
- * wake-ups were granted and how many taken (the scheme of the classic POSIX condition variables).
- * {@code signal(n)} grants up to {@code n} wake-ups, never more than there are waiters without one;
- * a waiter takes one only if it was granted after its wait began, so a signal is not lost nor
- * kept for a waiter that comes later, and {@code signal()} wakes one waiter, not all (Python's
- * {@code notify}).
- * A waiter that gives up (timeout, interrupt) counts itself out apart from the grants, so no later
- * signal is spent on it. One killed while it waits may have a later signal granted to it: then one
- * waiter more than signalled wakes once (a spurious wake-up, which the contract allows). A waiter
- * takes the lock back only when signalled, timed out or interrupted; if it then finds that the
- * lock's previous owner died ({@link AbstractProcessLock#ownerDied()}), it returns at once, as a
- * spurious wake-up, so that its caller learns it. The futex word is a sequence
- * number bumped by every signal: a signal between the waiter's release of the lock and its sleep
- * is not lost. Unlike CPython's, a signal does not wait for the woken to acknowledge.
- * Spurious wake-ups can still happen, as the {@link Condition} contract allows: wait in a loop,
- * or use {@link #awaitFor}.
- *
- * <p>Known limit: wake-ups are not handed out first come, first served. A waiter woken by a
- * signal that loses the race for the lock to waiters that began after that signal, while a
- * second signal comes, can see both wake-ups taken by them; it is woken by the next signal (or
- * its timeout). A wait in a loop on a predicate, or {@link #awaitFor}, is not affected.
+ * Each wait takes a ticket, in order, and a free slot in shared memory that holds the ticket
+ * and its process's pid; {@code signal(n)} grants the {@code n} waits with the oldest tickets
+ * (the slot's pid turns negative), {@code signalAll} all of them, and each granted wait, once
+ * it has the lock back, returns. So wake-ups go first come, first served, as Java's own
+ * conditions do: a signal is never spent on a wait that began after it, and {@code signal()}
+ * wakes one waiter, not all (Python's {@code notify}). A wait that gives up (timeout, interrupt)
+ * frees its slot; a granted wait that ends by an exception passes its grant on. A signal passes
+ * over the waits of processes that died, and passes on the grants of processes that died before
+ * taking them. Slots change only with the lock held. A waiter takes the lock back only when the
+ * futex word moves (each signal bumps it and wakes all sleepers, which look at their own slot),
+ * when its time is up or when it is interrupted; if it then finds that the lock's previous owner
+ * died ({@link AbstractProcessLock#ownerDied()}), it returns at once, as a spurious wake-up, so
+ * that its caller learns it. Unlike CPython's, a signal does not wait for the woken to
+ * acknowledge. At most 256 waits can be outstanding on one condition at once.
  */
 public final class ProcessCondition implements Condition, Serializable {
     @Serial
@@ -78,7 +70,7 @@ public final class ProcessCondition implements Condition, Serializable {
             throw new IllegalArgumentException("a ProcessCondition needs a ProcessLock or ReentrantProcessLock, got "
                     + (lock == null ? "null" : lock.getClass().getName()));
         }
-        return new ProcessCondition(SharedRecord.create(SyncLayout.RECORD), processLock);
+        return new ProcessCondition(SharedRecord.create(SyncLayout.COND_SIZE), processLock);
     }
 
     /** The lock this condition releases while waiting. */
@@ -161,20 +153,21 @@ public final class ProcessCondition implements Condition, Serializable {
         if (interruptible && Thread.interrupted()) {
             throw new InterruptedException();
         }
-        // Checked before anything is counted: releaseForWait refuses an un-acquired lock too.
+        // Checked before anything is taken: releaseForWait refuses an un-acquired lock too.
         if (!lock.heldForSignal()) {
             throw new IllegalMonitorStateException("cannot wait on un-acquired lock");
         }
-        record.setInt(COND_WAITS, record.getInt(COND_WAITS) + 1);
-        int grantedAtStart = record.getInt(COND_GRANTED);
-        int broadcasts = record.getInt(COND_BROADCASTS);
         long start = System.nanoTime();
         boolean interrupted = false;
         boolean signalled = false;
-        boolean settled = false;
-        int seq = record.getInt(COND_SEQ);
-        int saved = lock.releaseForWait();
+        int slot = -1;
+        int ticket = 0;
+        int saved = -1;
         try {
+            ticket = record.getInt(COND_NEXT);
+            slot = takeSlot(ticket);
+            int seq = record.getInt(COND_SEQ);
+            saved = lock.releaseForWait();
             while (true) {
                 // Asleep without the lock until a signal moves the futex word, the time is up
                 // or an interrupt comes: the lock is taken back only then, not at every slice's
@@ -201,49 +194,38 @@ public final class ProcessCondition implements Condition, Serializable {
                 }
                 lock.restore(saved);
                 saved = -1;
-                // The counters are read and changed with the lock held.
-                if (record.getInt(COND_BROADCASTS) != broadcasts) {
-                    // signalAll counted every waiter as woken already.
+                // The slots are read and changed with the lock held.
+                if (granted(slot)) {
+                    // Granted to this very wait: signals go to the oldest waits first.
                     signalled = true;
-                    settled = true;
-                    break;
-                }
-                int granted = record.getInt(COND_GRANTED);
-                int taken = record.getInt(COND_TAKEN);
-                if (granted != grantedAtStart && taken != granted) {
-                    // A wake-up granted since this wait began, not yet taken: take it.
-                    record.setInt(COND_TAKEN, taken + 1);
-                    signalled = true;
-                    settled = true;
                     break;
                 }
                 boolean timedOut = timeoutNanos >= 0 && System.nanoTime() - start >= timeoutNanos;
                 if (interrupted || timedOut || lock.ownerDied()) {
                     // Leaving unsignalled (or handing back a lock taken over from a dead owner,
-                    // whose data the caller must look at): counted out apart from the grants,
-                    // so that no later signal is spent on this wait, and no grant made before a
-                    // later wait began is mistaken for one made after it.
-                    record.setInt(COND_CANCELLED, record.getInt(COND_CANCELLED) + 1);
-                    settled = true;
+                    // whose data the caller must look at).
                     break;
                 }
                 seq = record.getInt(COND_SEQ);
                 saved = lock.releaseForWait();
             }
         } finally {
-            if (saved != -1) {
-                // Left by an exception while the lock was given up: take it back, as a wait must.
-                lock.restore(saved);
-            }
-            if (!settled) {
-                // Left by an exception: settle as a timeout would, taking a grant made for this
-                // wait if there is one, so that the counters stay true.
-                int granted = record.getInt(COND_GRANTED);
-                int taken = record.getInt(COND_TAKEN);
-                if (record.getInt(COND_BROADCASTS) == broadcasts && granted != grantedAtStart && taken != granted) {
-                    record.setInt(COND_TAKEN, taken + 1);
-                } else if (record.getInt(COND_BROADCASTS) == broadcasts) {
-                    record.setInt(COND_CANCELLED, record.getInt(COND_CANCELLED) + 1);
+            try {
+                if (saved != -1) {
+                    // Left by an exception while the lock was given up: take it back, as a wait must.
+                    lock.restore(saved);
+                }
+            } finally {
+                if (slot >= 0) {
+                    // The slot goes whatever happened. A grant made to it that this wait will not
+                    // report (it ends by an exception) goes to the next oldest wait instead.
+                    boolean unreported = granted(slot) && !signalled;
+                    freeSlot(slot);
+                    if (unreported && !interrupted) {
+                        grantOldest(1);
+                    } else if (unreported) {
+                        signalled = true;
+                    }
                 }
             }
         }
@@ -257,15 +239,129 @@ public final class ProcessCondition implements Condition, Serializable {
         return signalled;
     }
 
-    /** Wakes one waiter (Python's {@code notify()}). The lock must be held, as in Python. */
+    // ---- slots: changed only with the lock held ----
+
+    private long slotAt(int slot) {
+        return COND_SLOTS + 8L * slot;
+    }
+
+    /** The pid in a slot: 0 free, positive waiting, negative granted. */
+    private int holder(int slot) {
+        return record.getInt(slotAt(slot) + 4);
+    }
+
+    private int ticketOf(int slot) {
+        return record.getInt(slotAt(slot));
+    }
+
+    private boolean granted(int slot) {
+        return holder(slot) == -SharedRecord.MY_PID;
+    }
+
+    /** Takes a free slot for the wait with {@code ticket}, reaping those of dead processes if none is free. */
+    private int takeSlot(int ticket) {
+        int slot = freeSlotIndex();
+        if (slot < 0) {
+            reap();
+            slot = freeSlotIndex();
+            if (slot < 0) {
+                throw new IllegalStateException("more than " + COND_SLOT_COUNT + " waits at once on a condition");
+            }
+        }
+        record.setInt(slotAt(slot), ticket);
+        record.setInt(slotAt(slot) + 4, SharedRecord.MY_PID);
+        record.setInt(COND_NEXT, ticket + 1);
+        int used = record.getInt(COND_USED);
+        if (slot >= used) {
+            record.setInt(COND_USED, slot + 1);
+        }
+        return slot;
+    }
+
+    private int freeSlotIndex() {
+        int used = record.getInt(COND_USED);
+        for (int i = 0; i < used; i++) {
+            if (holder(i) == 0) {
+                return i;
+            }
+        }
+        return used < COND_SLOT_COUNT ? used : -1;
+    }
+
+    private void freeSlot(int slot) {
+        record.setInt(slotAt(slot) + 4, 0);
+        // Keeps the slots in use at the low end, so that scans stop early.
+        int used = record.getInt(COND_USED);
+        while (used > 0 && holder(used - 1) == 0) {
+            used--;
+        }
+        record.setInt(COND_USED, used);
+    }
+
+    /**
+     * Frees the slots of processes that died waiting, and passes the grants made to processes
+     * that died before they took them on to the oldest living waits.
+     */
+    private void reap() {
+        int regrant = 0;
+        int used = record.getInt(COND_USED);
+        for (int i = 0; i < used; i++) {
+            int holder = holder(i);
+            if (holder != 0 && !SharedRecord.alive(Math.abs(holder))) {
+                if (holder < 0) {
+                    regrant++;
+                }
+                freeSlot(i);
+            }
+        }
+        if (regrant > 0) {
+            grantOldest(regrant);
+        }
+    }
+
+    /** Grants up to {@code n} waits, oldest ticket first, passing over those of dead processes; returns how many. */
+    private int grantOldest(int n) {
+        int granted = 0;
+        int next = record.getInt(COND_NEXT);
+        while (granted < n) {
+            int oldest = -1;
+            int oldestAge = 0;
+            int used = record.getInt(COND_USED);
+            for (int i = 0; i < used; i++) {
+                if (holder(i) > 0) {
+                    int age = next - ticketOf(i);
+                    if (oldest < 0 || age > oldestAge) {
+                        oldest = i;
+                        oldestAge = age;
+                    }
+                }
+            }
+            if (oldest < 0) {
+                break;
+            }
+            int holder = holder(oldest);
+            if (!SharedRecord.alive(holder)) {
+                freeSlot(oldest);
+                continue;
+            }
+            record.setInt(slotAt(oldest) + 4, -holder);
+            granted++;
+        }
+        if (granted > 0) {
+            wakeSleepers();
+        }
+        return granted;
+    }
+
+    /** Wakes one waiter (Python's {@code notify()}): the one that has waited longest. The lock must be held, as in Python. */
     @Override
     public void signal() {
         signal(1);
     }
 
     /**
-     * Python's {@code notify(n)}: wakes at most {@code n} of the waiters (fewer if fewer wait).
-     * The lock must be held.
+     * Python's {@code notify(n)}: wakes the {@code n} waiters that have waited longest (fewer if
+     * fewer wait). The lock must be held.
      *
      * @throws IllegalMonitorStateException if the caller does not hold the lock
      */
@@ -274,33 +370,41 @@ public final class ProcessCondition implements Condition, Serializable {
             throw new IllegalArgumentException("cannot notify a negative number of waiters: " + n);
         }
         checkHeld();
-        int granted = record.getInt(COND_GRANTED);
-        int grant = Math.min(n, record.getInt(COND_WAITS) - record.getInt(COND_CANCELLED) - granted);
-        if (grant <= 0) {
-            return;
+        if (n > 0) {
+            reapGrants();
+            grantOldest(n);
         }
-        record.setInt(COND_GRANTED, granted + grant);
-        wakeSleepers();
     }
 
     /** Wakes every waiter (Python's {@code notify_all}). The lock must be held. */
     @Override
     public void signalAll() {
         checkHeld();
-        int all = record.getInt(COND_WAITS) - record.getInt(COND_CANCELLED);
-        if (all == record.getInt(COND_GRANTED)) {
-            return;
+        grantOldest(Integer.MAX_VALUE);
+    }
+
+    /**
+     * Passes on the grants made to processes that died before they took them (a signal is never
+     * lost with a dead waiter): cheap, since a grant is outstanding only until its waiter runs.
+     */
+    private void reapGrants() {
+        int regrant = 0;
+        int used = record.getInt(COND_USED);
+        for (int i = 0; i < used; i++) {
+            int holder = holder(i);
+            if (holder < 0 && holder != -SharedRecord.MY_PID && !SharedRecord.alive(-holder)) {
+                regrant++;
+                freeSlot(i);
+            }
         }
-        record.setInt(COND_GRANTED, all);
-        record.setInt(COND_TAKEN, all);
-        record.setInt(COND_BROADCASTS, record.getInt(COND_BROADCASTS) + 1);
-        wakeSleepers();
+        if (regrant > 0) {
+            grantOldest(regrant);
+        }
     }
 
     /**
      * Bumps the futex word and wakes every sleeper on it: a futex wakes sleepers in no useful
-     * order, and waking one that began after the signal (not entitled to it) would leave the
-     * entitled one asleep until its slice ends. Those not entitled go back to sleep.
+     * order, and the granted waits must wake; the others look at their slot and sleep again.
      */
     private void wakeSleepers() {
         record.addInt(COND_SEQ, 1);
@@ -317,7 +421,13 @@ public final class ProcessCondition implements Condition, Serializable {
 
     @Override
     public String toString() {
-        int waiting = record.getInt(COND_WAITS) - record.getInt(COND_CANCELLED) - record.getInt(COND_TAKEN);
-        return "<Condition(" + lock + ", " + Math.max(0, waiting) + " waiting)>";
+        int waiting = 0;
+        int used = record.getInt(COND_USED);
+        for (int i = 0; i < used; i++) {
+            if (holder(i) > 0) {
+                waiting++;
+            }
+        }
+        return "<Condition(" + lock + ", " + waiting + " waiting)>";
     }
 }

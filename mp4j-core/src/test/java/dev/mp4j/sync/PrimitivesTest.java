@@ -204,6 +204,86 @@ class PrimitivesTest {
     }
 
     @Test
+    void signalsWakeWaitersInTheOrderTheyBeganToWait() throws Exception {
+        // Three child processes wait, one after another; each signal wakes the oldest waiter.
+        ProcessCondition cond = ProcessCondition.create();
+        Pipe pipe = Pipe.open();
+        Connection report = pipe.right();
+        List<JvmProcess> waiters = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            int id = i;
+            JvmProcess waiter = new JvmProcess(() -> {
+                cond.lock().lock();
+                try {
+                    report.send("waiting " + id);
+                    report.send(cond.await(Duration.ofSeconds(30)) ? "woken " + id : "timed out " + id);
+                } finally {
+                    cond.lock().unlock();
+                }
+            });
+            waiter.start();
+            waiters.add(waiter);
+            // It says so with the lock held, and gives it up only inside await: the next one
+            // can only begin to wait after it.
+            assertEquals("waiting " + i, pipe.left().recv());
+        }
+        for (int i = 0; i < 3; i++) {
+            signalWithTheLock(cond, 1);
+            assertEquals("woken " + i, pipe.left().recv());
+        }
+        for (JvmProcess waiter : waiters) {
+            waiter.join();
+            assertEquals(0, waiter.exitCode());
+        }
+    }
+
+    @Test
+    void aWaiterKilledWhileWaitingIsPassedOverAndManyShortWaitsBesideALongOneNeverFillTheCondition() throws Exception {
+        ProcessCondition cond = ProcessCondition.create();
+        Pipe pipe = Pipe.open(false);
+        Connection tell = pipe.right();
+        JvmProcess doomed = new JvmProcess(() -> {
+            cond.lock().lock();
+            try {
+                tell.send("waiting");
+                cond.await(Duration.ofSeconds(60));
+            } finally {
+                cond.lock().unlock();
+            }
+        });
+        doomed.start();
+        assertEquals("waiting", pipe.left().recv());
+        doomed.kill();
+        doomed.join();
+        // A thread here waits long, after the dead child (whose wait is older).
+        CompletableFuture<Boolean> longWait = new CompletableFuture<>();
+        Thread waiter = new Thread(() -> {
+            cond.lock().lock();
+            try {
+                longWait.complete(cond.await(Duration.ofSeconds(60)));
+            } catch (Throwable t) {
+                longWait.completeExceptionally(t);
+            } finally {
+                cond.lock().unlock();
+            }
+        }, "long-waiter");
+        waiter.start();
+        assertTrue(dev.mp4j.testing.Threads.awaitAsleep("long-waiter", Duration.ofSeconds(30)));
+        // Many short waits beside it, each timing out: their places are taken and given back.
+        cond.lock().lock();
+        try {
+            for (int i = 0; i < 600; i++) {
+                assertFalse(cond.await(Duration.ofNanos(1)));
+            }
+        } finally {
+            cond.lock().unlock();
+        }
+        // One signal: not spent on the dead child's older wait, but on the living one.
+        signalWithTheLock(cond, 1);
+        assertTrue(longWait.get(30, TimeUnit.SECONDS));
+    }
+
+    @Test
     void aWaiterThatTakesTheLockOverFromADeadOwnerTellsItsCaller() throws Exception {
         // While a thread here waits, a child takes the condition's lock and is killed holding
         // it. The waiter, taking the lock back when its wait ends, takes it over from the dead
