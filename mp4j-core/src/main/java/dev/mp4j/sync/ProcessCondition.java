@@ -45,7 +45,12 @@ import java.util.function.BooleanSupplier;
  * when its time is up or when it is interrupted; if it then finds that the lock's previous owner
  * died ({@link AbstractProcessLock#ownerDied()}), it returns at once, as a spurious wake-up, so
  * that its caller learns it. Unlike CPython's, a signal does not wait for the woken to
- * acknowledge. At most 256 waits can be outstanding on one condition at once.
+ * acknowledge. A waiter also looks, at the end of each 50 ms sleep, for a grant made to it by a
+ * signaller that died before waking it, and for a grant left with a process that died before it
+ * took it, which it passes on; a grant passed on that way (or from a wait that ended by an
+ * exception) may wake a wait that began after the signal, when no earlier one is left: a
+ * spurious wake-up, which the contract allows. At most 1024 waits can be outstanding on one
+ * condition at once; one more is refused with an {@link IllegalStateException}.
  */
 public final class ProcessCondition implements Condition, Serializable {
     @Serial
@@ -191,10 +196,17 @@ public final class ProcessCondition implements Condition, Serializable {
                     } finally {
                         record.addInt(COND_SLEEPERS, -1);
                     }
+                    // A look at each slice's end, without the lock: granted by a signaller that
+                    // died before it could wake anyone, or a grant left with a dead process that
+                    // no later signal may come to pass on.
+                    if (record.getInt(COND_SEQ) == seq && (granted(slot) || deadGrantee())) {
+                        break;
+                    }
                 }
                 lock.restore(saved);
                 saved = -1;
                 // The slots are read and changed with the lock held.
+                reapGrants();
                 if (granted(slot)) {
                     // Granted to this very wait: signals go to the oldest waits first.
                     signalled = true;
@@ -216,15 +228,15 @@ public final class ProcessCondition implements Condition, Serializable {
                     lock.restore(saved);
                 }
             } finally {
-                if (slot >= 0) {
-                    // The slot goes whatever happened. A grant made to it that this wait will not
-                    // report (it ends by an exception) goes to the next oldest wait instead.
+                // The slot goes whatever happened, if it is still this wait's and the lock is
+                // held (slots change only under it). A grant made to it that this wait will not
+                // report (it ends by an exception) goes to the next oldest wait instead.
+                if (slot >= 0 && lock.heldForSignal() && ticketOf(slot) == ticket
+                        && Math.abs(holder(slot)) == SharedRecord.MY_PID) {
                     boolean unreported = granted(slot) && !signalled;
                     freeSlot(slot);
-                    if (unreported && !interrupted) {
+                    if (unreported) {
                         grantOldest(1);
-                    } else if (unreported) {
-                        signalled = true;
                     }
                 }
             }
@@ -380,7 +392,31 @@ public final class ProcessCondition implements Condition, Serializable {
     @Override
     public void signalAll() {
         checkHeld();
-        grantOldest(Integer.MAX_VALUE);
+        // One pass: every wait is granted, so their order does not matter.
+        int granted = 0;
+        int used = record.getInt(COND_USED);
+        for (int i = 0; i < used; i++) {
+            int holder = holder(i);
+            if (holder > 0) {
+                record.setInt(slotAt(i) + 4, -holder);
+                granted++;
+            }
+        }
+        if (granted > 0) {
+            wakeSleepers();
+        }
+    }
+
+    /** Whether a grant is held by another process that died (read without the lock: a hint). */
+    private boolean deadGrantee() {
+        int used = record.getInt(COND_USED);
+        for (int i = 0; i < used; i++) {
+            int holder = holder(i);
+            if (holder < 0 && holder != -SharedRecord.MY_PID && !SharedRecord.alive(-holder)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**

@@ -18,12 +18,12 @@ package dev.mp4j.sync;
  * event (64 bytes)
  *   +0  flag                                                      (futex word)
  *
- * condition (64 + 8 * 256 bytes; all but the first two words change only with its lock held)
+ * condition (64 + 8 * 1024 bytes; all but the first two words change only with its lock held)
  *   +0  sequence, bumped by signal/signalAll                      (futex word)
  *   +4  sleepers (on the futex word)
  *   +8  next ticket
  *   +12 slots in use: no slot at or past this index is
- *   +64 256 slots of 8 bytes: a wait's ticket | its pid (0 free, pid waiting, -pid granted)
+ *   +64 1024 slots of 8 bytes: a wait's ticket | its pid (0 free, pid waiting, -pid granted)
  *
  * barrier (128 bytes)
  *   +0  internal lock (as a lock record, 64 bytes)
@@ -55,7 +55,7 @@ final class SyncLayout {
     static final long COND_NEXT = 8;
     static final long COND_USED = 12;
     static final long COND_SLOTS = 64;
-    static final int COND_SLOT_COUNT = 256;
+    static final int COND_SLOT_COUNT = 1024;
     static final long COND_SIZE = COND_SLOTS + 8L * COND_SLOT_COUNT;
 
     static final long BARRIER_LOCK = 0;

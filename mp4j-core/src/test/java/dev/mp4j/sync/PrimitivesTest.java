@@ -253,6 +253,9 @@ class PrimitivesTest {
         });
         doomed.start();
         assertEquals("waiting", pipe.left().recv());
+        // Killed inside its wait, not before: it gives the lock up only there, after taking its place.
+        ReentrantProcessLock lock = (ReentrantProcessLock) cond.lock();
+        assertTrue(Await.until(() -> !lock.isLocked(), Duration.ofSeconds(30)), "the child never began to wait");
         doomed.kill();
         doomed.join();
         // A thread here waits long, after the dead child (whose wait is older).
@@ -281,6 +284,52 @@ class PrimitivesTest {
         // One signal: not spent on the dead child's older wait, but on the living one.
         signalWithTheLock(cond, 1);
         assertTrue(longWait.get(30, TimeUnit.SECONDS));
+    }
+
+    @Test
+    void aSignalGrantedToAWaiterThatDiesBeforeTakingItIsPassedOnWithoutAnotherSignal() throws Exception {
+        // The oldest waiter, a child, is granted the one signal and killed before it can take
+        // the lock back; the other waiter, a thread here, must not sleep on for want of a
+        // second signal.
+        ProcessCondition cond = ProcessCondition.create();
+        ReentrantProcessLock lock = (ReentrantProcessLock) cond.lock();
+        Pipe pipe = Pipe.open(false);
+        Connection tell = pipe.right();
+        JvmProcess oldest = new JvmProcess(() -> {
+            lock.lock();
+            try {
+                tell.send("waiting");
+                cond.await(Duration.ofSeconds(60));
+            } finally {
+                lock.unlock();
+            }
+        });
+        oldest.start();
+        assertEquals("waiting", pipe.left().recv());
+        assertTrue(Await.until(() -> !lock.isLocked(), Duration.ofSeconds(30)), "the child never began to wait");
+        CompletableFuture<Boolean> younger = new CompletableFuture<>();
+        Thread waiter = new Thread(() -> {
+            lock.lock();
+            try {
+                younger.complete(cond.await(Duration.ofSeconds(20)));
+            } catch (Throwable t) {
+                younger.completeExceptionally(t);
+            } finally {
+                lock.unlock();
+            }
+        }, "younger-waiter");
+        waiter.start();
+        assertTrue(dev.mp4j.testing.Threads.awaitAsleep("younger-waiter", Duration.ofSeconds(30)));
+        assertTrue(Await.until(() -> !lock.isLocked(), Duration.ofSeconds(30)));
+        lock.lock();
+        try {
+            cond.signal();
+            oldest.kill();
+            oldest.join();
+        } finally {
+            lock.unlock();
+        }
+        assertTrue(younger.get(30, TimeUnit.SECONDS), "the signal died with the waiter it was granted to");
     }
 
     @Test
