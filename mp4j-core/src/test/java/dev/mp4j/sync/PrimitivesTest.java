@@ -164,17 +164,7 @@ class PrimitivesTest {
         Connection report = pipe.right();
         List<JvmProcess> waiters = new ArrayList<>();
         for (int i = 0; i < 3; i++) {
-            JvmProcess waiter = new JvmProcess(() -> {
-                cond.lock().lock();
-                try {
-                    report.send("waiting");
-                    report.send(cond.await(Duration.ofSeconds(30)) ? "woken" : "timed out");
-                } finally {
-                    cond.lock().unlock();
-                }
-            });
-            waiter.start();
-            waiters.add(waiter);
+            waiters.add(startWaiter(cond, report, ""));
         }
         for (int i = 0; i < 3; i++) {
             assertEquals("waiting", pipe.left().recv());
@@ -211,18 +201,7 @@ class PrimitivesTest {
         Connection report = pipe.right();
         List<JvmProcess> waiters = new ArrayList<>();
         for (int i = 0; i < 3; i++) {
-            int id = i;
-            JvmProcess waiter = new JvmProcess(() -> {
-                cond.lock().lock();
-                try {
-                    report.send("waiting " + id);
-                    report.send(cond.await(Duration.ofSeconds(30)) ? "woken " + id : "timed out " + id);
-                } finally {
-                    cond.lock().unlock();
-                }
-            });
-            waiter.start();
-            waiters.add(waiter);
+            waiters.add(startWaiter(cond, report, " " + i));
             // It says so with the lock held, and gives it up only inside await: the next one
             // can only begin to wait after it.
             assertEquals("waiting " + i, pipe.left().recv());
@@ -367,6 +346,24 @@ class PrimitivesTest {
         boolean[] got = outcome.get(30, TimeUnit.SECONDS);
         assertFalse(got[0], "nobody signalled");
         assertTrue(got[1], "the waiter took the lock over from the dead child without saying so");
+    }
+
+    /**
+     * Starts a child that, with the condition's lock held, reports "waiting" + {@code label},
+     * then waits up to 30 s and reports "woken" + label (or "timed out" + label).
+     */
+    private static JvmProcess startWaiter(ProcessCondition cond, Connection report, String label) {
+        JvmProcess waiter = new JvmProcess(() -> {
+            cond.lock().lock();
+            try {
+                report.send("waiting" + label);
+                report.send((cond.await(Duration.ofSeconds(30)) ? "woken" : "timed out") + label);
+            } finally {
+                cond.lock().unlock();
+            }
+        });
+        waiter.start();
+        return waiter;
     }
 
     private static void signalWithTheLock(ProcessCondition cond, int n) {
