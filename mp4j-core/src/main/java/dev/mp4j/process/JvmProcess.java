@@ -343,6 +343,18 @@ public class JvmProcess implements Serializable {
         }
     }
 
+    /**
+     * Python 3.14's {@code interrupt()}: sends SIGINT, what Ctrl-C sends. The child ends with
+     * code -2 unless its code handles the signal (a {@code sun.misc.Signal} handler,
+     * say); like {@link #terminate()}, its shutdown hooks do not run.
+     */
+    public final void interrupt() {
+        java.lang.Process p = checkSignalable();
+        if (p != null && p.isAlive()) {
+            Signals.send(p.pid(), Signals.SIGINT);
+        }
+    }
+
     /** Sends SIGKILL: the child ends at once with code -9. */
     public final void kill() {
         java.lang.Process p = checkSignalable();

@@ -120,6 +120,17 @@ class JvmProcessTest {
     }
 
     @Test
+    void interruptSendsSigintLikePythons() throws Exception {
+        JvmProcess p = new JvmProcess(() -> Thread.sleep(60_000));
+        p.start();
+        p.interrupt();
+        assertTrue(p.join(Duration.ofSeconds(30)), "SIGINT did not end the child");
+        assertEquals(-2, p.exitCode());
+        // An ended child has nothing to interrupt.
+        p.interrupt();
+    }
+
+    @Test
     void joinWithTimeoutReturnsFalseWhileTheChildRuns() {
         JvmProcess p = new JvmProcess(() -> Thread.sleep(60_000));
         p.start();
