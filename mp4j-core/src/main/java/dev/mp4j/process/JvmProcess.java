@@ -351,7 +351,14 @@ public class JvmProcess implements Serializable {
     public final void interrupt() {
         java.lang.Process p = checkSignalable();
         if (p != null && p.isAlive()) {
-            Signals.send(p.pid(), Signals.SIGINT);
+            try {
+                Signals.send(p.pid(), Signals.SIGINT);
+            } catch (IllegalStateException refused) {
+                // It ended between the look and the signal: nothing to interrupt.
+                if (p.isAlive()) {
+                    throw refused;
+                }
+            }
         }
     }
 
