@@ -71,18 +71,11 @@ public final class SharedSegment implements AutoCloseable {
     }
 
     /**
-     * Creates a segment named like those of another process tree, whose {@code prefix} (the name
-     * of one of its segments up to its last {@code '-'}) is given: it then lives as long as that
-     * tree, which removes it when it ends, not this one. For what one tree hands to another's
-     * object, such as an item spilled out of a queue made elsewhere.
-     */
-    public static SharedSegment createLike(String otherSegment, long size) {
-        return createUnder(prefixOf(otherSegment), size, false);
-    }
-
-    /**
-     * As {@link #createLike(String, long)}, under the name {@link #nameLike} gives for {@code id}
-     * (so that the caller can note the name before the file exists).
+     * Creates a segment named like those of another process tree, whose segment
+     * {@code otherSegment} is given, with {@code id} as the random part ({@link #nameLike}): it then
+     * lives as long as that tree, which removes it when it ends, not this one. For what one tree
+     * hands to another's object, such as an item spilled out of a queue made elsewhere; the
+     * caller can note the name before the file exists.
      *
      * @throws IllegalStateException if that name is taken, or as {@link #create(long)}
      */

@@ -206,7 +206,7 @@ public final class ProcessCondition implements Condition, Serializable {
                 lock.restore(saved);
                 saved = -1;
                 // The slots are read and changed with the lock held.
-                reapGrants();
+                reap(false);
                 if (granted(slot)) {
                     // Granted to this very wait: signals go to the oldest waits first.
                     signalled = true;
@@ -274,7 +274,7 @@ public final class ProcessCondition implements Condition, Serializable {
     private int takeSlot(int ticket) {
         int slot = freeSlotIndex();
         if (slot < 0) {
-            reap();
+            reap(true);
             slot = freeSlotIndex();
             if (slot < 0) {
                 throw new IllegalStateException("more than " + COND_SLOT_COUNT + " waits at once on a condition");
@@ -311,20 +311,23 @@ public final class ProcessCondition implements Condition, Serializable {
     }
 
     /**
-     * Frees the slots of processes that died waiting, and passes the grants made to processes
-     * that died before they took them on to the oldest living waits.
+     * Passes the grants made to processes that died before they took them on to the oldest
+     * living waits and, with {@code waitsToo}, frees the slots of processes that died waiting
+     * (a signal passes those over anyway; only a full table needs them gone at once).
      */
-    private void reap() {
+    private void reap(boolean waitsToo) {
         int regrant = 0;
         int used = record.getInt(COND_USED);
         for (int i = 0; i < used; i++) {
             int holder = holder(i);
-            if (holder != 0 && !SharedRecord.alive(Math.abs(holder))) {
-                if (holder < 0) {
-                    regrant++;
-                }
-                freeSlot(i);
+            if (holder == 0 || (holder > 0 && !waitsToo) || Math.abs(holder) == SharedRecord.MY_PID
+                    || SharedRecord.alive(Math.abs(holder))) {
+                continue;
             }
+            if (holder < 0) {
+                regrant++;
+            }
+            freeSlot(i);
         }
         if (regrant > 0) {
             grantOldest(regrant);
@@ -383,7 +386,7 @@ public final class ProcessCondition implements Condition, Serializable {
         }
         checkHeld();
         if (n > 0) {
-            reapGrants();
+            reap(false);
             grantOldest(n);
         }
     }
@@ -417,25 +420,6 @@ public final class ProcessCondition implements Condition, Serializable {
             }
         }
         return false;
-    }
-
-    /**
-     * Passes on the grants made to processes that died before they took them (a signal is never
-     * lost with a dead waiter): cheap, since a grant is outstanding only until its waiter runs.
-     */
-    private void reapGrants() {
-        int regrant = 0;
-        int used = record.getInt(COND_USED);
-        for (int i = 0; i < used; i++) {
-            int holder = holder(i);
-            if (holder < 0 && holder != -SharedRecord.MY_PID && !SharedRecord.alive(-holder)) {
-                regrant++;
-                freeSlot(i);
-            }
-        }
-        if (regrant > 0) {
-            grantOldest(regrant);
-        }
     }
 
     /**

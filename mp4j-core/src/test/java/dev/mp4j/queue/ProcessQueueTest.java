@@ -131,7 +131,7 @@ class ProcessQueueTest {
         // producer's repair must remove it (and give back the item's count).
         ProcessQueue<byte[]> q = ProcessQueue.create(0, 64 * 1024, 256L << 20);
         java.nio.file.Path shm = java.nio.file.Path.of("/dev/shm");
-        String prefix = q.name().substring(0, q.name().lastIndexOf('-') + 1);
+        String prefix = dev.mp4j.testing.Segments.prefixOf(q.name());
         Set<String> before = segmentsLike(prefix);
         JvmProcess producer = new JvmProcess(() -> q.put(new byte[200 << 20]));
         producer.start();
@@ -169,7 +169,7 @@ class ProcessQueueTest {
         // killed while it copies the item out. The item is lost with it, but its segment must not
         // stay, nor its count, nor (a joinable queue) its task.
         JoinableProcessQueue<byte[]> q = JoinableProcessQueue.create(0, 64 * 1024, 256L << 20);
-        String prefix = q.name().substring(0, q.name().lastIndexOf('-') + 1);
+        String prefix = dev.mp4j.testing.Segments.prefixOf(q.name());
         Set<String> before = segmentsLike(prefix);
         q.put(new byte[200 << 20]);
         assertEquals(1, q.qsize());
@@ -206,17 +206,12 @@ class ProcessQueueTest {
     }
 
     private static Set<String> segmentsLike(String prefix) throws java.io.IOException {
-        try (var names = java.nio.file.Files.list(java.nio.file.Path.of("/dev/shm"))) {
-            return names.map(f -> f.getFileName().toString()).filter(n -> n.startsWith(prefix))
-                    .collect(java.util.stream.Collectors.toCollection(HashSet::new));
-        }
+        return dev.mp4j.testing.Segments.like(prefix);
     }
 
     /** Segments of this process tree in /dev/shm. */
     private static long treeSegments() throws java.io.IOException {
-        try (var names = java.nio.file.Files.list(java.nio.file.Path.of("/dev/shm"))) {
-            return names.filter(f -> f.getFileName().toString().startsWith(dev.mp4j.shm.ResourceTracker.treePrefix())).count();
-        }
+        return dev.mp4j.testing.Segments.like(dev.mp4j.shm.ResourceTracker.treePrefix()).size();
     }
 
     @Test

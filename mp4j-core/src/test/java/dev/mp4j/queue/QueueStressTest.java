@@ -62,20 +62,14 @@ class QueueStressTest {
         // between the others, from four producers to four consumers at once.
         ProcessQueue<byte[]> q = ProcessQueue.create(0, 64 * 1024, 1 << 20);
         ProcessQueue<long[]> results = ProcessQueue.create();
-        String prefix = q.name().substring(0, q.name().lastIndexOf('-') + 1);
-        java.util.Set<String> before = segmentsLike(prefix);
+        String prefix = dev.mp4j.testing.Segments.prefixOf(q.name());
+        java.util.Set<String> before = dev.mp4j.testing.Segments.like(prefix);
         moveAndCheck(q, results, 5_000, true);
-        java.util.Set<String> left = segmentsLike(prefix);
+        java.util.Set<String> left = dev.mp4j.testing.Segments.like(prefix);
         left.removeAll(before);
         assertEquals(java.util.Set.of(), left, "spill segments left behind");
     }
 
-    private static java.util.Set<String> segmentsLike(String prefix) throws java.io.IOException {
-        try (var names = java.nio.file.Files.list(java.nio.file.Path.of("/dev/shm"))) {
-            return names.map(f -> f.getFileName().toString()).filter(n -> n.startsWith(prefix))
-                    .collect(java.util.stream.Collectors.toCollection(java.util.HashSet::new));
-        }
-    }
 
     private static void moveAndCheck(ProcessQueue<byte[]> q, ProcessQueue<long[]> results, int perProducer, boolean large)
             throws Exception {

@@ -83,9 +83,11 @@ class ResourceTrackerTest {
         String name = "mp4j-test-untracked-" + ProcessHandle.current().pid();
         try {
             JavaRunner.Result r = JavaRunner.run(Duration.ofSeconds(60), TrackerScenarios.CreateUntracked.class, name);
-            assertEquals("created " + name, r.stdout().trim(), r.stderr());
-            // The tree is gone; give its watcher the time it takes to clean up after one.
-            Thread.sleep(500);
+            String[] created = r.stdout().trim().split(" ");
+            assertEquals("created " + name, created[0] + " " + created[1], r.stderr());
+            // The tree is gone: once its watcher has removed the tracked segment, it has done
+            // all it will do.
+            assertTrue(waitGone(List.of(created[2]), Duration.ofSeconds(10)), "the tracked segment stayed");
             assertTrue(SharedSegment.exists(name), "an untracked segment was removed with its tree");
             try (SharedMemory shm = SharedMemory.attach(name)) {
                 assertEquals(42, shm.buf().get(java.lang.foreign.ValueLayout.JAVA_BYTE, 0));

@@ -19,16 +19,17 @@ class SharedMemoryTest {
     void aSegmentMadeLikeAnotherTreesIsNamedUnderThatTreeSoItLivesAsLongAsThatTree() {
         // What a queue's spilled item uses: the queue may belong to a process tree other than
         // the producer's, and the item must outlive the producer's tree.
-        SharedSegment made = SharedSegment.createLike("mp4j-someothertree-0123456789ab", 4096);
+        SharedSegment made = SharedSegment.createLike("mp4j-someothertree-0123456789ab", 0xabcdefL, 4096);
         try {
             assertTrue(made.name().startsWith("mp4j-someothertree-"), made.name());
             assertFalse(made.name().startsWith(ResourceTracker.treePrefix()));
             assertEquals(4096, made.size());
+            assertEquals("mp4j-someothertree-000000abcdef", made.name());
         } finally {
             made.close();
             made.unlink();
         }
-        assertThrows(IllegalArgumentException.class, () -> SharedSegment.createLike("not-ours", 4096));
+        assertThrows(IllegalArgumentException.class, () -> SharedSegment.createLike("not-ours", 1, 4096));
     }
 
     @Test

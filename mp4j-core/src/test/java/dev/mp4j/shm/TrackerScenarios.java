@@ -30,12 +30,16 @@ final class TrackerScenarios {
         }
     }
 
-    /** Creates an untracked segment (Python's track=False) and exits: it must outlive this tree. */
+    /**
+     * Creates an untracked segment (Python's track=False) and a tracked one, prints the tracked
+     * one's name, and exits: the untracked one must outlive this tree, the other must not.
+     */
     static final class CreateUntracked {
         public static void main(String[] args) {
+            SharedMemory tracked = SharedMemory.create(4096);
             try (SharedMemory shm = SharedMemory.create(args[0], 4096, false)) {
                 shm.buf().set(java.lang.foreign.ValueLayout.JAVA_BYTE, 0, (byte) 42);
-                System.out.println("created " + shm.name());
+                System.out.println("created " + shm.name() + " " + tracked.name());
             }
         }
     }
