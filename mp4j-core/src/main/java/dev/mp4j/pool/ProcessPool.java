@@ -182,8 +182,19 @@ public final class ProcessPool implements ExecutorService {
         // Workers exit rather than limp on after an OutOfMemoryError, so the task is reported.
         this.workerContext = options.context().withJvmOptions(options.context().jvmOptions().with("-XX:+ExitOnOutOfMemoryError"));
         this.finished = new CountDownLatch(options.processes());
-        this.timer = Executors.newSingleThreadScheduledExecutor(daemon("mp4j-pool-timer"));
-        this.callbacks = Executors.newSingleThreadExecutor(daemon("mp4j-pool-callbacks"));
+        this.idleSlots.set(options.processes());
+        // Their threads end when idle for a second: a pool that is only shut down (never joined)
+        // leaves none behind. Cancelled timers leave the queue at once (one per task with a timeout).
+        java.util.concurrent.ScheduledThreadPoolExecutor clock =
+                new java.util.concurrent.ScheduledThreadPoolExecutor(1, daemon("mp4j-pool-timer"));
+        clock.setRemoveOnCancelPolicy(true);
+        clock.setKeepAliveTime(1, TimeUnit.SECONDS);
+        clock.allowCoreThreadTimeOut(true);
+        this.timer = clock;
+        java.util.concurrent.ThreadPoolExecutor calls = new java.util.concurrent.ThreadPoolExecutor(1, 1, 1, TimeUnit.SECONDS,
+                new java.util.concurrent.LinkedBlockingQueue<>(), daemon("mp4j-pool-callbacks"));
+        calls.allowCoreThreadTimeOut(true);
+        this.callbacks = calls;
         for (int i = 0; i < options.processes(); i++) {
             WorkerSlot slot = new WorkerSlot(this, i);
             slots.add(slot);
@@ -260,9 +271,12 @@ public final class ProcessPool implements ExecutorService {
         return new ProcessPool(options);
     }
 
-    /** A queued task if there is one now (for a worker's second slot), without waiting. */
-    Task pollTask() {
-        if (state == State.TERMINATED) {
+    /**
+     * A queued task if there is one now and no other slot waits for work (for a worker's second
+     * and later jobs in flight), without waiting.
+     */
+    Task pollTaskUnlessOthersIdle() {
+        if (state == State.TERMINATED || idleSlots.get() > 0) {
             return null;
         }
         Task t;
@@ -305,6 +319,12 @@ public final class ProcessPool implements ExecutorService {
     /** Marks the end of the queue for one worker slot after shutdown or terminate. */
     private static final Task END = new Task(-1, -1, -1, null, new byte[0], "end of queue", null);
 
+    /**
+     * Slots with no job in flight (starting or waiting for work): while there is one, no slot
+     * queues a second job behind a running one. Each slot counts as idle until it has a job.
+     */
+    final java.util.concurrent.atomic.AtomicInteger idleSlots = new java.util.concurrent.atomic.AtomicInteger();
+
     Task nextTask() {
         while (true) {
             if (state == State.TERMINATED) {
@@ -331,7 +351,7 @@ public final class ProcessPool implements ExecutorService {
 
     /** Closed, and every task queued has been taken (only end markers are left). */
     boolean closedWithNothingLeft() {
-        if (state != State.CLOSED) {
+        if (state != State.CLOSED || !endsQueued) {
             return false;
         }
         for (Task t : pending) {
@@ -362,6 +382,30 @@ public final class ProcessPool implements ExecutorService {
             abandon(t);
         }
     }
+
+    /** {@link #retry} for a task that never started (so {@link #shutdownNow()} lists it if the pool stops). */
+    void retryUnstarted(Task t) {
+        if (state == State.TERMINATED) {
+            abandonUnstarted(t);
+            return;
+        }
+        pending.addFirst(t);
+        if (state == State.TERMINATED && pending.remove(t)) {
+            abandonUnstarted(t);
+        }
+    }
+
+    /** {@link #abandon} for a task that never started. */
+    void abandonUnstarted(Task t) {
+        abandon(t);
+        java.util.Queue<Task> never = neverStarted;
+        if (never != null) {
+            never.add(t);
+        }
+    }
+
+    /** Where {@link #shutdownNow()} collects the tasks that never started; null otherwise. */
+    private volatile java.util.Queue<Task> neverStarted;
 
     /**
      * Workers cannot be started ({@link BrokenPoolException}): stops the pool as
@@ -691,13 +735,76 @@ public final class ProcessPool implements ExecutorService {
                 Math.max(16, options.processes() * 16), Progress.start(options.progressBar(), ordered ? "imap" : "imap_unordered", -1));
     }
 
+    /**
+     * A chunk of an {@code imap}: accepted also after {@link #shutdown()} until the iterators
+     * open then are fed (see {@link #shutdown()}), as in CPython, where close() leaves an imap's
+     * input to be consumed.
+     */
     Task submitChunk(byte[] function, int functionId, List<?> chunk, String description) {
-        return enqueue(Messages.MAP, functionId, function, chunk, description);
+        Task t = new Task(ids.incrementAndGet(), Messages.MAP, functionId, function, Codec.items(chunk), description,
+                options.taskTimeout());
+        synchronized (this) {
+            if (state == State.TERMINATED || endsQueued) {
+                checkRunning();
+                throw new java.util.concurrent.RejectedExecutionException("Pool not running");
+            }
+            pending.add(t);
+        }
+        if (state == State.TERMINATED && pending.remove(t)) {
+            abandon(t);
+        }
+        return t;
+    }
+
+    /** imap iterators whose input is not yet all submitted (see {@link #shutdown()}). */
+    private final java.util.Set<LazyResults<?, ?>> feeding = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    /** Whether the end markers are queued: after that, no task is accepted. */
+    private boolean endsQueued;
+
+    /** Registers an imap iterator whose input is still being read; false if the pool takes no more. */
+    synchronized boolean startFeeding(LazyResults<?, ?> it) {
+        if (state == State.TERMINATED || endsQueued) {
+            return false;
+        }
+        feeding.add(it);
+        return true;
+    }
+
+    void doneFeeding(LazyResults<?, ?> it) {
+        feeding.remove(it);
+    }
+
+    private void queueEnds() {
+        // Behind the queued tasks, one end marker per worker: each ends when it reaches one.
+        for (int i = 0; i < options.processes(); i++) {
+            pending.addLast(END);
+        }
+        endsQueued = true;
+    }
+
+    /** Submits what the open imap iterators have left, then queues the end markers. */
+    private void feedOpenIterators() {
+        while (state == State.CLOSED) {
+            java.util.Iterator<LazyResults<?, ?>> open = feeding.iterator();
+            if (!open.hasNext()) {
+                break;
+            }
+            open.next().feedAll();
+        }
+        synchronized (this) {
+            if (state == State.CLOSED && !endsQueued) {
+                queueEnds();
+            }
+        }
     }
 
     // ---- life cycle ----
 
-    /** Python's {@code close()}: no new tasks; the queued ones still run. */
+    /**
+     * Python's {@code close()}: no new tasks; the queued ones still run. As in CPython, the input
+     * of an {@code imap} begun before is still consumed (on a thread of the pool's, not lazily
+     * any more) and its results can be read after; an endless input then runs for ever.
+     */
     @Override
     public void shutdown() {
         synchronized (this) {
@@ -705,22 +812,30 @@ public final class ProcessPool implements ExecutorService {
                 return;
             }
             state = State.CLOSED;
-            // Behind the queued tasks, one end marker per worker: each ends when it reaches one.
-            for (int i = 0; i < options.processes(); i++) {
-                pending.addLast(END);
+            if (feeding.isEmpty()) {
+                queueEnds();
+                return;
             }
         }
+        Thread feeder = new Thread(this::feedOpenIterators, "mp4j-pool-imap-feeder");
+        feeder.setDaemon(true);
+        feeder.start();
     }
 
     /** Python's {@code terminate()}: kills every worker now; unfinished tasks fail with {@code CancellationException}. */
     public void terminate() {
-        state = State.TERMINATED;
+        synchronized (this) {
+            // Under the lock shutdown() takes, so that its CLOSED cannot overwrite this.
+            state = State.TERMINATED;
+        }
         for (WorkerSlot s : slots) {
             s.kill();
         }
         Task t;
         while ((t = pending.poll()) != null) {
-            t.future.cancel(false);
+            if (t != END) {
+                abandonUnstarted(t);
+            }
         }
         for (int i = 0; i < options.processes(); i++) {
             pending.addFirst(END);
@@ -826,39 +941,45 @@ public final class ProcessPool implements ExecutorService {
 
     @Override
     public <T> List<Future<T>> invokeAll(Collection<? extends Callable<T>> tasks) throws InterruptedException {
-        List<Future<T>> out = new ArrayList<>();
-        for (Callable<T> t : tasks) {
-            out.add(submit(t));
-        }
-        for (Future<T> f : out) {
-            try {
-                f.get();
-            } catch (ExecutionException | java.util.concurrent.CancellationException ignored) {
-                // reported through the future
-            }
-        }
-        return out;
+        return invokeAll(tasks, Long.MAX_VALUE, TimeUnit.NANOSECONDS);
     }
 
+    /**
+     * As the {@link ExecutorService} contract has it: at the timeout, on an interrupt, or when one
+     * task cannot be submitted (refused at submit: it is not serializable), the tasks not
+     * finished are cancelled.
+     */
     @Override
     public <T> List<Future<T>> invokeAll(Collection<? extends Callable<T>> tasks, long timeout, TimeUnit unit)
             throws InterruptedException {
-        long deadline = System.nanoTime() + unit.toNanos(timeout);
-        List<Future<T>> out = new ArrayList<>();
-        for (Callable<T> t : tasks) {
-            out.add(submit(t));
-        }
-        for (Future<T> f : out) {
-            try {
-                f.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
-            } catch (ExecutionException | java.util.concurrent.CancellationException ignored) {
-                // reported through the future
-            } catch (TimeoutException e) {
-                out.forEach(x -> x.cancel(true));
-                break;
+        long nanos = unit.toNanos(timeout);
+        long deadline = System.nanoTime() + nanos;
+        List<Future<T>> out = new ArrayList<>(tasks.size());
+        boolean done = false;
+        try {
+            for (Callable<T> t : tasks) {
+                out.add(submit(t));
+            }
+            for (Future<T> f : out) {
+                try {
+                    if (nanos == Long.MAX_VALUE) {
+                        f.get();
+                    } else {
+                        f.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+                    }
+                } catch (ExecutionException | java.util.concurrent.CancellationException ignored) {
+                    // reported through the future
+                } catch (TimeoutException e) {
+                    return out;
+                }
+            }
+            done = true;
+            return out;
+        } finally {
+            if (!done) {
+                out.forEach(f -> f.cancel(true));
             }
         }
-        return out;
     }
 
     @Override
@@ -876,42 +997,62 @@ public final class ProcessPool implements ExecutorService {
         if (tasks.isEmpty()) {
             throw new IllegalArgumentException("no tasks");
         }
-        List<CompletableFuture<T>> fs = new ArrayList<>();
-        for (Callable<T> t : tasks) {
-            fs.add(submit(t));
-        }
-        CompletableFuture<T> first = new CompletableFuture<>();
-        AtomicLong failures = new AtomicLong();
-        for (CompletableFuture<T> f : fs) {
-            f.whenComplete((v, e) -> {
-                if (e == null) {
-                    first.complete(v);
-                } else if (failures.incrementAndGet() == fs.size()) {
-                    first.completeExceptionally(e);
-                }
-            });
-        }
+        List<CompletableFuture<T>> fs = new ArrayList<>(tasks.size());
         try {
+            for (Callable<T> t : tasks) {
+                fs.add(submit(t));
+            }
+            CompletableFuture<T> first = new CompletableFuture<>();
+            AtomicLong failures = new AtomicLong();
+            for (CompletableFuture<T> f : fs) {
+                f.whenComplete((v, e) -> {
+                    if (e == null) {
+                        first.complete(v);
+                    } else if (failures.incrementAndGet() == fs.size()) {
+                        first.completeExceptionally(e);
+                    }
+                });
+            }
             return first.get(timeout, unit);
         } finally {
             fs.forEach(f -> f.cancel(true));
         }
     }
 
-    /** Kills the workers and returns the tasks that never started (as Python's terminate, plus the list). */
+    /**
+     * Kills the workers (Python's terminate) and returns the tasks that never started: those
+     * queued and those sent to a worker behind the job it was running. Their futures are
+     * cancelled. A task's code is held only in serialized form, so each entry stands for its
+     * task ({@code toString} names it, as "task #12" or "map chunk #3 (items 300..)") and
+     * running it throws {@link java.util.concurrent.CancellationException}. Waits (at most 10 s)
+     * for the pool's threads to account for the tasks their workers held.
+     */
     @Override
     public List<Runnable> shutdownNow() {
-        List<Runnable> never = new ArrayList<>();
-        for (Task t : pending) {
-            if (t == END) {
-                continue;
-            }
-            never.add(() -> {
-                throw new java.util.concurrent.CancellationException(t.description + " was never run");
+        java.util.Queue<Task> never = new java.util.concurrent.ConcurrentLinkedQueue<>();
+        neverStarted = never;
+        terminate();
+        try {
+            finished.await(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        neverStarted = null;
+        List<Runnable> out = new ArrayList<>(never.size());
+        for (Task t : never) {
+            out.add(new Runnable() {
+                @Override
+                public void run() {
+                    throw new java.util.concurrent.CancellationException(t.description + " was never run");
+                }
+
+                @Override
+                public String toString() {
+                    return t.description;
+                }
             });
         }
-        terminate();
-        return never;
+        return out;
     }
 
     @Override
@@ -959,7 +1100,11 @@ public final class ProcessPool implements ExecutorService {
         return "<ProcessPool processes=" + options.processes() + " state=" + state + " pending=" + pending.size() + ">";
     }
 
-    /** The lazily fed result iterator of imap / imap_unordered. */
+    /**
+     * The lazily fed result iterator of imap / imap_unordered. The caller's thread feeds it as it
+     * reads; after {@link #shutdown()} the pool's feeder thread may feed it too, one chunk at a
+     * time under the iterator's lock, which is the only place the input is read.
+     */
     private static final class LazyResults<T, R> implements ResultIterator<R> {
         private final ProcessPool pool;
         private final byte[] function;
@@ -968,16 +1113,20 @@ public final class ProcessPool implements ExecutorService {
         private final int chunksize;
         private final boolean ordered;
         private final int window;
-        private final java.util.ArrayDeque<Task> inFlight = new java.util.ArrayDeque<>();
+        private final java.util.concurrent.ConcurrentLinkedDeque<Task> inFlight = new java.util.concurrent.ConcurrentLinkedDeque<>();
         private final java.util.ArrayDeque<R> ready = new java.util.ArrayDeque<>();
         private int chunkNo;
+        /** No more input will be read: it ended, failed, or the pool stopped taking it. */
+        private volatile boolean inputDone;
+        /** Why the pool stopped taking input, until the caller is told (once). */
+        private RuntimeException refused;
         /**
          * Done when any chunk in flight is: kept across {@code next(timeout)} calls that time out,
          * so that polling does not hang a new listener on every chunk each time.
          */
         private CompletableFuture<Object> anyDone;
         /** Changes with the chunks in flight; {@link #anyDone} is rebuilt when it does. */
-        private int inFlightVersion;
+        private final java.util.concurrent.atomic.AtomicInteger inFlightVersion = new java.util.concurrent.atomic.AtomicInteger();
         private int anyDoneVersion = -1;
 
         private final Progress progress;
@@ -992,27 +1141,98 @@ public final class ProcessPool implements ExecutorService {
             this.chunksize = chunksize;
             this.ordered = ordered;
             this.window = window;
+            if (!pool.startFeeding(this)) {
+                throw new java.util.concurrent.RejectedExecutionException("Pool not running");
+            }
             fill();
         }
 
+        /** Submits chunks until {@link #window} are in flight. */
         private void fill() {
-            while (inFlight.size() < window && input.hasNext()) {
-                List<Object> chunk = new ArrayList<>(chunksize);
+            while (inFlight.size() < window && feedOne()) {
+                // fed one more
+            }
+        }
+
+        /** Submits what is left of the input (the pool's feeder, after shutdown). */
+        void feedAll() {
+            while (feedOne()) {
+                // fed one more
+            }
+        }
+
+        /** Reads and submits one chunk; false when the input is done. */
+        private synchronized boolean feedOne() {
+            if (inputDone) {
+                return false;
+            }
+            List<Object> chunk = new ArrayList<>(chunksize);
+            RuntimeException failed = null;
+            try {
                 while (chunk.size() < chunksize && input.hasNext()) {
                     chunk.add(input.next());
                 }
-                inFlight.add(pool.submitChunk(function, functionId, chunk, "imap chunk #" + chunkNo++));
-                inFlightVersion++;
+            } catch (RuntimeException e) {
+                // The input itself failed: its error takes its place among the results, and
+                // nothing after it is read (as in CPython).
+                failed = e;
             }
+            if (!chunk.isEmpty()) {
+                try {
+                    inFlight.add(pool.submitChunk(function, functionId, chunk, "imap chunk #" + chunkNo++));
+                    inFlightVersion.incrementAndGet();
+                } catch (java.util.concurrent.RejectedExecutionException e) {
+                    refused = e;
+                    stopFeeding();
+                    return false;
+                }
+            }
+            if (failed != null) {
+                Task error = new Task(-1, Messages.MAP, functionId, null, new byte[0], "imap input", null);
+                error.future.completeExceptionally(failed);
+                inFlight.add(error);
+                inFlightVersion.incrementAndGet();
+                stopFeeding();
+                return false;
+            }
+            if (chunk.size() < chunksize) {
+                stopFeeding();
+                return !chunk.isEmpty();
+            }
+            return true;
+        }
+
+        private void stopFeeding() {
+            inputDone = true;
+            pool.doneFeeding(this);
+        }
+
+        private synchronized boolean moreInput() {
+            if (inputDone) {
+                return false;
+            }
+            try {
+                if (input.hasNext()) {
+                    return true;
+                }
+            } catch (RuntimeException e) {
+                return true;   // feedOne reports it in its place
+            }
+            stopFeeding();
+            return false;
         }
 
         @Override
         public boolean hasNext() {
-            boolean more = !ready.isEmpty() || !inFlight.isEmpty() || input.hasNext();
+            boolean more = !ready.isEmpty() || !inFlight.isEmpty() || moreInput() || refusedUntold();
             if (!more) {
                 progress.close();
             }
             return more;
+        }
+
+        private synchronized boolean refusedUntold() {
+            return refused != null;
         }
 
         @Override
@@ -1037,19 +1257,35 @@ public final class ProcessPool implements ExecutorService {
             }
             while (ready.isEmpty()) {
                 fill();
+                if (inFlight.isEmpty()) {
+                    synchronized (this) {
+                        RuntimeException why = refused;
+                        refused = null;
+                        if (why != null) {
+                            // The pool was terminated with input left: said once, then the iterator ends.
+                            throw why;
+                        }
+                    }
+                    throw new NoSuchElementException();
+                }
                 Task done = ordered ? inFlight.peekFirst() : firstDone(timed, deadline);
                 try {
                     List<R> values = (List<R>) (!timed ? done.future.get()
                             : done.future.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS));
                     inFlight.remove(done);
-                    inFlightVersion++;
+                    inFlightVersion.incrementAndGet();
                     ready.addAll(values);
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                     throw new IllegalStateException("interrupted while waiting for a result", e);
+                } catch (java.util.concurrent.CancellationException e) {
+                    // terminate() cancelled it: said in its place, and the iterator goes on.
+                    inFlight.remove(done);
+                    inFlightVersion.incrementAndGet();
+                    throw e;
                 } catch (ExecutionException e) {
                     inFlight.remove(done);
-                    inFlightVersion++;
+                    inFlightVersion.incrementAndGet();
                     Throwable cause = e.getCause();
                     if (cause instanceof RuntimeException re) {
                         throw re;
@@ -1069,9 +1305,10 @@ public final class ProcessPool implements ExecutorService {
                         return t;
                     }
                 }
-                if (anyDone == null || anyDone.isDone() || anyDoneVersion != inFlightVersion) {
+                int version = inFlightVersion.get();
+                if (anyDone == null || anyDone.isDone() || anyDoneVersion != version) {
                     anyDone = CompletableFuture.anyOf(inFlight.stream().map(t -> t.future).toArray(CompletableFuture[]::new));
-                    anyDoneVersion = inFlightVersion;
+                    anyDoneVersion = version;
                 }
                 try {
                     if (!timed) {
@@ -1082,7 +1319,7 @@ public final class ProcessPool implements ExecutorService {
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                     throw new IllegalStateException("interrupted while waiting for a result", e);
-                } catch (ExecutionException ignored) {
+                } catch (ExecutionException | java.util.concurrent.CancellationException ignored) {
                     // one finished, exceptionally: the loop above finds it
                 }
             }

@@ -14,6 +14,8 @@ final class Task {
     final Duration timeout;
     final CompletableFuture<Object> future = new CompletableFuture<>();
     int attempts;
+    /** Sends that failed because the worker was gone (the task never reached one). */
+    int sendFailures;
     volatile boolean interruptedForTimeout;
     volatile boolean killedForTimeout;
 

@@ -115,8 +115,12 @@ final class WorkerLoop implements ProcessTarget {
             } catch (Throwable t) {
                 error = t;
             } finally {
-                current.set(-1);
-                Thread.interrupted();
+                // Under the watcher's lock: an interrupt meant for this job can no longer land
+                // after it (on the wait for the next job, or on the next job itself).
+                synchronized (current) {
+                    current.set(-1);
+                    Thread.interrupted();
+                }
             }
             long end = System.nanoTime();
             reply(job.id(), values, error, start - arrived, end - decoded, (decoded - start) + (start - arrived));
@@ -203,8 +207,10 @@ final class WorkerLoop implements ProcessTarget {
         try {
             while (true) {
                 long id = ByteBuffer.wrap(control.recvBytes()).getLong();
-                if (current.get() == id) {
-                    main.interrupt();
+                synchronized (current) {
+                    if (current.get() == id) {
+                        main.interrupt();
+                    }
                 }
             }
         } catch (IOException closed) {

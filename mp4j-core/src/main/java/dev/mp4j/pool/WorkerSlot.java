@@ -53,6 +53,15 @@ final class WorkerSlot implements Runnable {
         }
     };
     private volatile Task running;
+    /** Guards {@link #running} against the timers: a timer acts only on the job still running. */
+    private final Object clock = new Object();
+    /** This slot killed its worker for a job's timeout (see {@link #workerDied}). */
+    private volatile boolean killedForTimeout;
+    /** The worker's memory was over the ceiling when last looked at: it takes no more jobs. */
+    private boolean overCeiling;
+    private long lastRssCheck;
+    /** Whether this slot counts as busy in {@link ProcessPool#idleSlots}. */
+    private boolean busy;
     private ScheduledFuture<?> softTimer;
     private ScheduledFuture<?> hardTimer;
     private int tasksThisWorker;
@@ -108,6 +117,11 @@ final class WorkerSlot implements Runnable {
             try {
                 stopWorker();
             } finally {
+                if (!busy) {
+                    // A slot that has ended takes no more work: it is not idle either.
+                    pool.idleSlots.decrementAndGet();
+                }
+                busy = true;
                 // join() counts on every slot saying so, whatever stopping its worker threw.
                 pool.slotFinished();
             }
@@ -117,10 +131,24 @@ final class WorkerSlot implements Runnable {
     /** Sends jobs up to the window; false when there is nothing in flight and nothing more will come. */
     private boolean fill() {
         while (inFlight.size() < window() && !recyclingDue()) {
-            Task t = held != null ? held : inFlight.isEmpty() ? pool.nextTask() : pool.pollTask();
+            // A job queued behind a running one waits for it even when a worker elsewhere is idle:
+            // so only while no other slot waits for work (tasks that wait for each other, a
+            // barrier of two say, then land on different workers, as in CPython's pool).
+            Task t = held != null ? held : inFlight.isEmpty() ? pool.nextTask() : pool.pollTaskUnlessOthersIdle();
             held = null;
             if (t == null) {
                 break;
+            }
+            if (inFlight.isEmpty() && !process.isAlive()) {
+                // The worker died while idle (the OOM killer, kill -9): t never reached it, so
+                // nothing is blamed; t waits for the replacement.
+                workerDied();
+                if (pool.terminating()) {
+                    pool.abandonUnstarted(t);
+                    return false;
+                }
+                held = t;
+                continue;
             }
             boolean known = functionsSent.containsKey(t.functionId);
             byte[] job = t.job(!known);
@@ -130,21 +158,48 @@ final class WorkerSlot implements Runnable {
             }
             try {
                 conn.sendBytes(job);
+            } catch (dev.mp4j.connection.MessageTooLargeException e) {
+                // The job itself is at fault, not the worker: it fails, naming both sizes.
+                pool.fail(t, e);
+                continue;
             } catch (IOException | RuntimeException e) {
-                inFlight.add(t);
-                inFlightSizes.add(job.length);
+                // The worker is gone: t never reached it and goes back to the queue; the job it
+                // was running, if any, is blamed; the next round sends to its replacement.
+                if (++t.sendFailures >= 3) {
+                    // Three workers in a row died as it was sent: blame it rather than loop.
+                    pool.fail(t, new WorkerDiedException(t.description, pid(), null));
+                } else {
+                    held = t;
+                }
                 workerDied();
-                return true;
+                if (pool.terminating()) {
+                    return false;
+                }
+                continue;
             }
             functionsSent.put(t.functionId, Boolean.TRUE);
             inFlight.add(t);
             inFlightSizes.add(job.length);
             inFlightBytes += job.length;
             if (inFlight.size() == 1) {
+                noteBusy();
                 arm(t);
             }
         }
         return !inFlight.isEmpty();
+    }
+
+    /** Keeps {@link ProcessPool#idleSlots} in step with whether jobs are in flight here. */
+    private void noteBusy() {
+        boolean now = !inFlight.isEmpty();
+        if (now != busy) {
+            busy = now;
+            if (now) {
+                pool.idleSlots.decrementAndGet();
+            } else {
+                pool.idleSlots.incrementAndGet();
+            }
+        }
     }
 
     /** Jobs to keep in flight, from the average time a job took in this slot. */
@@ -164,10 +219,10 @@ final class WorkerSlot implements Runnable {
         return average < 20_000_000 ? 2 : 1;
     }
 
-    /** No more jobs for this worker once its share (maxTasksPerChild) is sent. */
+    /** No more jobs for this worker once its share (maxTasksPerChild) is sent, or its memory is over the ceiling. */
     private boolean recyclingDue() {
         int max = pool.options.maxTasksPerChild();
-        return max > 0 && tasksThisWorker + inFlight.size() >= max;
+        return overCeiling || max > 0 && tasksThisWorker + inFlight.size() >= max;
     }
 
     private boolean needsRecycling() {
@@ -177,6 +232,27 @@ final class WorkerSlot implements Runnable {
         long ceiling = pool.options.maxWorkerRssBytes();
         return ceiling > 0 && rss(pid()) > ceiling;
     }
+
+    /**
+     * Looks at the worker's memory after a job, at most every {@link #RSS_CHECK_NANOS} (reading
+     * /proc costs tens of microseconds): over the ceiling, it is sent nothing more, and is
+     * replaced once the jobs already sent to it are done. Looking only when nothing is in flight
+     * would never look while a backlog of short jobs keeps the window full.
+     */
+    private void checkCeiling() {
+        long ceiling = pool.options.maxWorkerRssBytes();
+        if (ceiling <= 0 || overCeiling) {
+            return;
+        }
+        long now = System.nanoTime();
+        if (lastRssCheck != 0 && now - lastRssCheck < RSS_CHECK_NANOS) {
+            return;
+        }
+        lastRssCheck = now;
+        overCeiling = rss(pid()) > ceiling;
+    }
+
+    private static final long RSS_CHECK_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
 
     private static long rss(long pid) {
         try {
@@ -193,9 +269,18 @@ final class WorkerSlot implements Runnable {
 
     /** Waits for the oldest job's outcome (or handles the worker's death instead). */
     private void receiveOne() {
+        byte[] answer;
+        try {
+            answer = conn.recvBytes();
+        } catch (IOException | RuntimeException e) {
+            workerDied();
+            return;
+        }
+        // The job answered: from here on its timers leave the worker alone.
+        disarm();
         Codec.Done done;
         try {
-            done = Codec.readDone(conn.recvBytes());
+            done = Codec.readDone(answer);
         } catch (IOException | RuntimeException e) {
             workerDied();
             return;
@@ -203,7 +288,7 @@ final class WorkerSlot implements Runnable {
         Task t = inFlight.poll();
         Integer size = inFlightSizes.poll();
         inFlightBytes -= size == null ? 0 : size;
-        disarm();
+        noteBusy();
         if (t == null || done.id() != t.id) {
             System.err.println("mp4j pool: worker " + pid() + " answered job " + done.id() + " out of order; replacing it");
             if (t != null) {
@@ -224,6 +309,7 @@ final class WorkerSlot implements Runnable {
         } else {
             pool.fail(t, done.error());
         }
+        checkCeiling();
         Task next = inFlight.peek();
         if (next != null) {
             arm(next);
@@ -232,47 +318,60 @@ final class WorkerSlot implements Runnable {
 
     /** Starts the timeout clock of the job the worker is now running. */
     private void arm(Task t) {
-        running = t;
-        if (t.timeout != null) {
-            softTimer = pool.timer.schedule(() -> interruptForTimeout(t), t.timeout.toNanos(), TimeUnit.NANOSECONDS);
-            hardTimer = pool.timer.schedule(() -> killForTimeout(t),
-                    t.timeout.plus(pool.options.killGrace()).toNanos(), TimeUnit.NANOSECONDS);
+        synchronized (clock) {
+            running = t;
+            if (t.timeout != null) {
+                softTimer = pool.timer.schedule(() -> interruptForTimeout(t), t.timeout.toNanos(), TimeUnit.NANOSECONDS);
+                hardTimer = pool.timer.schedule(() -> killForTimeout(t),
+                        t.timeout.plus(pool.options.killGrace()).toNanos(), TimeUnit.NANOSECONDS);
+            }
         }
     }
 
     private void disarm() {
-        running = null;
-        if (softTimer != null) {
-            softTimer.cancel(false);
-            hardTimer.cancel(false);
-            softTimer = null;
-            hardTimer = null;
+        synchronized (clock) {
+            running = null;
+            if (softTimer != null) {
+                softTimer.cancel(false);
+                hardTimer.cancel(false);
+                softTimer = null;
+                hardTimer = null;
+            }
         }
     }
 
     private void interruptForTimeout(Task t) {
-        Connection c = control;
-        if (running == t && c != null) {
-            t.interruptedForTimeout = true;
-            try {
-                c.sendBytes(ByteBuffer.allocate(8).putLong(t.id).array());
-            } catch (IOException | RuntimeException ignored) {
-                // the worker is gone already; the slot thread handles that
+        synchronized (clock) {
+            Connection c = control;
+            if (running == t && c != null) {
+                t.interruptedForTimeout = true;
+                try {
+                    c.sendBytes(ByteBuffer.allocate(8).putLong(t.id).array());
+                } catch (IOException | RuntimeException ignored) {
+                    // the worker is gone already; the slot thread handles that
+                }
             }
         }
     }
 
     private void killForTimeout(Task t) {
-        JvmProcess p = process;
-        if (running == t && p != null) {
-            t.killedForTimeout = true;
-            p.kill();
+        synchronized (clock) {
+            JvmProcess p = process;
+            if (running == t && p != null) {
+                t.killedForTimeout = true;
+                killedForTimeout = true;
+                p.kill();
+            }
         }
     }
 
     /** The worker is gone: blame the job it was running, requeue the others, start another. */
     private void workerDied() {
         disarm();
+        // Killed for a job's timeout: if that job's answer was already on its way, the job now
+        // oldest may have started since, and is not to blame for the kill.
+        boolean killedByUs = killedForTimeout;
+        killedForTimeout = false;
         JvmProcess dead = process;
         Integer code = null;
         if (dead != null) {
@@ -283,20 +382,27 @@ final class WorkerSlot implements Runnable {
         closeConnections();
         process = null;
         Task t = inFlight.poll();
-        for (java.util.Iterator<Task> it = inFlight.descendingIterator(); it.hasNext(); ) {
-            pool.retry(it.next());
-        }
+        // The others never started: back to the front of the queue, in their order.
         if (held != null) {
-            pool.retry(held);
+            pool.retryUnstarted(held);
             held = null;
+        }
+        for (java.util.Iterator<Task> it = inFlight.descendingIterator(); it.hasNext(); ) {
+            pool.retryUnstarted(it.next());
         }
         inFlight.clear();
         inFlightSizes.clear();
         inFlightBytes = 0;
+        noteBusy();
         if (t != null) {
-            if (t.killedForTimeout) {
+            if (pool.terminating()) {
+                // terminate() killed it: cancelled, as its Javadoc says (or failed with why the pool broke).
+                pool.abandon(t);
+            } else if (t.killedForTimeout) {
                 pool.fail(t, new TaskTimeoutException(t.description, t.timeout, true));
-            } else if (!pool.terminating() && t.attempts < pool.options.retries()) {
+            } else if (killedByUs) {
+                pool.retry(t);
+            } else if (t.attempts < pool.options.retries()) {
                 t.attempts++;
                 pool.retry(t);
             } else if (pool.brokenCause() != null) {
@@ -388,6 +494,8 @@ final class WorkerSlot implements Runnable {
                 }
                 startNanos += System.nanoTime() - t0;
                 tasksThisWorker = 0;
+                overCeiling = false;
+                lastRssCheck = 0;
                 failedStarts = 0;
                 pool.workerReady();
                 return true;
@@ -462,20 +570,23 @@ final class WorkerSlot implements Runnable {
             }
         }
         process = null;
+        boolean first = true;
         for (Task t : inFlight) {
-            pool.abandon(t);
+            if (first) {
+                pool.abandon(t);
+            } else {
+                pool.abandonUnstarted(t);
+            }
+            first = false;
         }
         if (held != null) {
-            if (pool.terminating()) {
-                pool.abandon(held);
-            } else {
-                pool.retry(held);
-            }
+            pool.retryUnstarted(held);
             held = null;
         }
         inFlight.clear();
         inFlightSizes.clear();
         inFlightBytes = 0;
+        noteBusy();
     }
 
     /** Ends the worker at once (Python's terminate). */

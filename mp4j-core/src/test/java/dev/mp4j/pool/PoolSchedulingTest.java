@@ -1,0 +1,220 @@
+package dev.mp4j.pool;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.mp4j.sync.ProcessBarrier;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/** How a pool hands out work, and what it does with work left when a worker or the pool stops. */
+@Timeout(120)
+class PoolSchedulingTest {
+
+    private static void killAndWait(long pid) {
+        ProcessHandle h = ProcessHandle.of(pid).orElseThrow();
+        h.destroyForcibly();
+        h.onExit().join();
+    }
+
+    @Test
+    void aWorkerKilledWhileIdleDoesNotFailTheNextTask() throws Exception {
+        try (ProcessPool p = ProcessPool.create(1)) {
+            long pid = p.apply(() -> ProcessHandle.current().pid());
+            killAndWait(pid);
+            // The task never reached the dead worker: it runs on the replacement.
+            assertEquals(42, p.apply(() -> 42));
+        }
+    }
+
+    @Test
+    void aJobLargerThanThePipeSentToADeadWorkerRunsOnItsReplacement() throws Exception {
+        ProcessPool p = ProcessPool.create(1);
+        long pid = p.apply(() -> ProcessHandle.current().pid());
+        killAndWait(pid);
+        // 4 MiB: more than the worker pipe's ring, so the send itself meets the dead reader.
+        AsyncResult<List<Integer>> big = p.mapAsync(b -> b.length, List.of(new byte[4 << 20]));
+        assertEquals(List.of(4 << 20), big.get(Duration.ofSeconds(60)));
+        assertEquals(1, p.applyAsync(() -> 1).get(Duration.ofSeconds(60)));
+        p.shutdown();
+        assertTrue(p.awaitTermination(60, TimeUnit.SECONDS), "the pool did not end after shutdown");
+    }
+
+    @Test
+    void imapResultsCanStillBeReadAfterShutdownAndJoin() throws Exception {
+        ProcessPool p = ProcessPool.create(1);
+        Iterator<Integer> read = p.imap(x -> x * 2, IntStream.range(0, 100).boxed().toList());
+        Iterator<Integer> unread = p.imapUnordered(x -> x + 1, IntStream.range(0, 100).boxed().toList());
+        p.shutdown();
+        List<Integer> doubled = new ArrayList<>();
+        read.forEachRemaining(doubled::add);
+        assertEquals(IntStream.range(0, 100).map(x -> x * 2).boxed().toList(), doubled);
+        // As in CPython, join waits for what an imap begun before close has left, and its
+        // results are there afterwards.
+        p.join();
+        Set<Integer> plusOne = new HashSet<>();
+        unread.forEachRemaining(plusOne::add);
+        assertEquals(100, plusOne.size());
+        assertTrue(plusOne.contains(100) && plusOne.contains(1));
+    }
+
+    @Test
+    void anImapInputThatFailsReportsItsErrorInItsPlace() {
+        try (ProcessPool p = ProcessPool.create(1)) {
+            Iterator<Integer> input = new Iterator<>() {
+                int n;
+
+                @Override
+                public boolean hasNext() {
+                    return true;
+                }
+
+                @Override
+                public Integer next() {
+                    if (n == 3) {
+                        throw new IllegalStateException("input broke at 3");
+                    }
+                    return n++;
+                }
+            };
+            Iterator<Integer> results = p.imap(x -> x, () -> input);
+            assertEquals(0, results.next());
+            assertEquals(1, results.next());
+            assertEquals(2, results.next());
+            IllegalStateException e = assertThrows(IllegalStateException.class, results::next);
+            assertEquals("input broke at 3", e.getMessage());
+            assertFalse(results.hasNext());
+        }
+    }
+
+    @Test
+    void terminateCancelsTheRunningTaskAndTheQueuedOnes() throws Exception {
+        ProcessPool p = ProcessPool.create(1);
+        dev.mp4j.connection.Pipe started = dev.mp4j.connection.Pipe.open(false);
+        dev.mp4j.connection.Connection tell = started.right();
+        AsyncResult<Object> endless = p.applyAsync(() -> {
+            tell.send("running");
+            while (true) {
+                Thread.onSpinWait();
+            }
+        });
+        AsyncResult<Integer> queued = p.applyAsync(() -> 1);
+        assertTrue(started.left().poll(Duration.ofSeconds(30)), "the endless task never started");
+        p.terminate();
+        p.join();
+        assertThrows(CancellationException.class, () -> endless.get(Duration.ofSeconds(5)));
+        assertThrows(CancellationException.class, () -> queued.get(Duration.ofSeconds(5)));
+    }
+
+    @Test
+    void shutdownNowListsTheTasksQueuedBehindTheRunningOne() throws Exception {
+        ProcessPool p = ProcessPool.create(1);
+        // Warm the slot so it keeps several jobs in flight to its worker.
+        p.map(x -> x, IntStream.range(0, 64).boxed().toList(), 1);
+        dev.mp4j.connection.Pipe started = dev.mp4j.connection.Pipe.open(false);
+        dev.mp4j.connection.Connection tell = started.right();
+        List<CompletableFuture<Integer>> quick = new ArrayList<>();
+        CompletableFuture<Integer> slow = p.submit(() -> {
+            tell.send("running");
+            Thread.sleep(30_000);
+            return 0;
+        });
+        for (int i = 0; i < 19; i++) {
+            int n = i;
+            quick.add(p.submit(() -> n));
+        }
+        assertTrue(started.left().poll(Duration.ofSeconds(30)), "the slow task never started");
+        List<Runnable> never = p.shutdownNow();
+        assertEquals(19, never.size(), "every task behind the running one never started: " + never);
+        assertTrue(never.getFirst().toString().startsWith("task #"), never.getFirst().toString());
+        assertTrue(slow.isCancelled());
+        for (CompletableFuture<Integer> f : quick) {
+            assertTrue(f.isCancelled());
+        }
+    }
+
+    @Test
+    void invokeAllCancelsWhatIsLeftWhenInterrupted() throws Exception {
+        ProcessPool p = ProcessPool.create(1);
+        dev.mp4j.connection.Pipe starts = dev.mp4j.connection.Pipe.open(false);
+        dev.mp4j.connection.Connection tell = starts.right();
+        List<Callable<Integer>> sleepers = new ArrayList<>();
+        for (int i = 0; i < 2; i++) {
+            int n = i;
+            dev.mp4j.serial.SerializableCallable<Integer> c = () -> {
+                tell.send(n);
+                Thread.sleep(1_000);
+                return n;
+            };
+            sleepers.add(c);
+        }
+        Thread caller = Thread.currentThread();
+        Thread interrupter = Thread.ofPlatform().start(() -> {
+            try {
+                // once the first task runs: the second is still queued
+                starts.left().poll(Duration.ofSeconds(30));
+            } catch (java.io.IOException ignored) {
+                // the test fails below
+            }
+            caller.interrupt();
+        });
+        assertThrows(InterruptedException.class, () -> p.invokeAll(sleepers));
+        interrupter.join();
+        p.shutdown();
+        p.join();
+        // The queued task was cancelled: it never started.
+        assertEquals(0, (Integer) starts.left().recv());
+        assertFalse(starts.left().poll(Duration.ZERO), "the second task ran after invokeAll was interrupted");
+    }
+
+    @Test
+    void aWorkerOverItsMemoryCeilingIsReplacedEvenUnderABacklogOfShortTasks() throws Exception {
+        // A ceiling of one byte: every worker is over it after its first task.
+        try (ProcessPool p = ProcessPool.create(ProcessPool.Options.defaults().withProcesses(1).withMaxWorkerRss(1))) {
+            List<AsyncResult<Long>> pids = new ArrayList<>();
+            for (int i = 0; i < 300; i++) {
+                pids.add(p.applyAsync(() -> ProcessHandle.current().pid()));
+            }
+            Set<Long> seen = new HashSet<>();
+            for (AsyncResult<Long> r : pids) {
+                seen.add(r.get(Duration.ofSeconds(60)));
+            }
+            assertTrue(seen.size() >= 12, "workers over the ceiling kept running tasks: " + seen.size() + " pid(s)");
+        }
+    }
+
+    @Test
+    void tasksThatWaitForEachOtherRunOnDifferentWorkersOfAWarmPool() throws Exception {
+        try (ProcessPool p = ProcessPool.create(2)) {
+            // Short tasks first: each slot then keeps many jobs in flight to its worker.
+            p.map(x -> x, IntStream.range(0, 400).boxed().toList(), 1);
+            for (int round = 0; round < 10; round++) {
+                ProcessBarrier both = ProcessBarrier.create(2);
+                AsyncResult<Long> a = p.applyAsync(() -> {
+                    both.await(Duration.ofSeconds(20));
+                    return ProcessHandle.current().pid();
+                });
+                AsyncResult<Long> b = p.applyAsync(() -> {
+                    both.await(Duration.ofSeconds(20));
+                    return ProcessHandle.current().pid();
+                });
+                long pa = a.get(Duration.ofSeconds(60));
+                long pb = b.get(Duration.ofSeconds(60));
+                assertTrue(pa != pb, "round " + round + ": both tasks queued on one worker");
+            }
+        }
+    }
+}
