@@ -24,15 +24,18 @@ import java.util.RandomAccess;
  * }</pre>
  *
  * <p>Each slot holds an {@code Integer}, {@code Long}, {@code Double}, {@code Boolean},
- * {@code String}, {@code byte[]} or {@code null}, in room fixed at creation: 8 bytes for numbers,
- * booleans and null, and for strings and byte arrays their size (strings in <em>UTF-8 bytes</em>,
- * so non-ASCII text is never cut short, unlike CPython) rounded up to 8. A new value may be of
- * another type; if it does not fit its slot, {@link #set} throws and the old value stays. The
- * list cannot grow or shrink. Slots are plain memory: concurrent writers to one slot need a lock.
+ * {@code String}, {@code byte[]} or {@code null}, in room fixed at creation as CPython fixes it:
+ * 8 bytes for numbers, booleans and null, and for strings and byte arrays their size (strings in
+ * <em>UTF-8 bytes</em>, so non-ASCII text is never cut short, unlike CPython) rounded up to the
+ * next multiple of 8 ("howdy" gets 8, "abcdefgh" 16). A new value may be of another type; if it
+ * does not fit its slot, {@link #set} throws and the old value stays. The list cannot grow or
+ * shrink. Slots are plain memory: concurrent writers to one slot need a lock; a reader that meets
+ * a slot half rewritten reads it again.
  *
  * <pre>
  * layout: 0 count | 8 + 16*i: slot i {tag int, capacity int, data offset long} | data...
- *         a string or byte[] slot's data: length int, then the bytes
+ *         a string or byte[] slot's data: length int, then the bytes; capacity counts the
+ *         length's 4 bytes besides CPython's room
  * </pre>
  */
 public final class ShareableList extends AbstractList<Object> implements RandomAccess, Serializable, AutoCloseable {
@@ -74,8 +77,11 @@ public final class ShareableList extends AbstractList<Object> implements RandomA
         long total = data;
         for (int i = 0; i < values.length; i++) {
             encoded[i] = encode(values[i], i);
-            capacity[i] = roundUp(Math.max(8, encoded[i].length + (isVariable(values[i]) ? 4 : 0)));
-            total += capacity[i];
+            // CPython's room (8, or a string's bytes rounded up past the next multiple of 8),
+            // plus the length.
+            long room = isVariable(values[i]) ? 8L * (encoded[i].length / 8 + 1) : 8;
+            capacity[i] = room + 4;
+            total += roundUp(capacity[i]);
         }
         SharedSegment seg = SharedSegment.create(Math.max(total, 64), true);
         MemorySegment m = seg.memory();
@@ -85,7 +91,7 @@ public final class ShareableList extends AbstractList<Object> implements RandomA
             long slot = TABLE + SLOT * i;
             m.set(ValueLayout.JAVA_INT, slot + 4, (int) capacity[i]);
             m.set(ValueLayout.JAVA_LONG, slot + 8, offset);
-            offset += capacity[i];
+            offset += roundUp(capacity[i]);
         }
         ShareableList list = new ShareableList(seg);
         for (int i = 0; i < values.length; i++) {
@@ -112,19 +118,43 @@ public final class ShareableList extends AbstractList<Object> implements RandomA
     @Override
     public Object get(int index) {
         long slot = slot(index);
-        int tag = memory.get(ValueLayout.JAVA_INT, slot);
         long at = memory.get(ValueLayout.JAVA_LONG, slot + 8);
-        return switch (tag) {
-            case NULL -> null;
-            case INT -> memory.get(ValueLayout.JAVA_INT, at);
-            case LONG -> memory.get(ValueLayout.JAVA_LONG, at);
-            case DOUBLE -> memory.get(ValueLayout.JAVA_DOUBLE, at);
-            case BOOLEAN -> memory.get(ValueLayout.JAVA_BYTE, at) != 0;
-            case STRING -> new String(bytesAt(at), StandardCharsets.UTF_8);
-            case BYTES -> bytesAt(at);
-            default -> throw new IllegalStateException("corrupt ShareableList slot " + index + ": tag " + tag);
-        };
+        int capacity = memory.get(ValueLayout.JAVA_INT, slot + 4);
+        for (int attempt = 0; ; attempt++) {
+            int tag = memory.get(ValueLayout.JAVA_INT, slot);
+            Object value = switch (tag) {
+                case NULL -> null;
+                case INT -> memory.get(ValueLayout.JAVA_INT, at);
+                case LONG -> memory.get(ValueLayout.JAVA_LONG, at);
+                case DOUBLE -> memory.get(ValueLayout.JAVA_DOUBLE, at);
+                case BOOLEAN -> memory.get(ValueLayout.JAVA_BYTE, at) != 0;
+                case STRING, BYTES -> {
+                    // A writer changing the slot's type stores the data before the tag: a length
+                    // read under the old tag may be a number's bytes. Only one that fits is read.
+                    int n = memory.get(ValueLayout.JAVA_INT, at);
+                    if (n < 0 || n > capacity - 4) {
+                        yield TORN;
+                    }
+                    byte[] bytes = new byte[n];
+                    MemorySegment.copy(memory, ValueLayout.JAVA_BYTE, at + 4, bytes, 0, n);
+                    yield tag == STRING ? new String(bytes, StandardCharsets.UTF_8) : bytes;
+                }
+                default -> TORN;
+            };
+            if (value != TORN) {
+                return value;
+            }
+            if (attempt >= TORN_RETRIES) {
+                throw new java.util.ConcurrentModificationException("ShareableList slot " + index
+                        + " kept changing while being read (tag " + tag + ")");
+            }
+            Thread.onSpinWait();
+        }
     }
+
+    /** A read that met a slot half rewritten. */
+    private static final Object TORN = new Object();
+    private static final int TORN_RETRIES = 100_000;
 
     /**
      * Replaces slot {@code index}.
@@ -185,13 +215,6 @@ public final class ShareableList extends AbstractList<Object> implements RandomA
     private void putBytes(long at, byte[] b) {
         memory.set(ValueLayout.JAVA_INT, at, b.length);
         MemorySegment.copy(b, 0, memory, ValueLayout.JAVA_BYTE, at + 4, b.length);
-    }
-
-    private byte[] bytesAt(long at) {
-        int n = memory.get(ValueLayout.JAVA_INT, at);
-        byte[] out = new byte[n];
-        MemorySegment.copy(memory, ValueLayout.JAVA_BYTE, at + 4, out, 0, n);
-        return out;
     }
 
     private static byte[] encode(Object value, int index) {

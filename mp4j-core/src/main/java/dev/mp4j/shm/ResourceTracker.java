@@ -105,7 +105,7 @@ public final class ResourceTracker {
         }
     }
 
-    private static Path registryFile() {
+    static Path registryFile() {
         return SharedSegment.DIRECTORY.resolve(treePrefix() + "registry");
     }
 }

@@ -87,7 +87,12 @@ public final class SharedMemory implements AutoCloseable, Serializable {
      * @throws IllegalArgumentException if the block is smaller than {@code size}
      */
     public static SharedMemory attach(String name, long size) {
-        SharedSegment seg = SharedSegment.attach(name);
+        return attach(name, size, false);
+    }
+
+    /** With {@code autoUnmap}, the mapping goes when nothing refers to it any more (see {@link Ref}). */
+    private static SharedMemory attach(String name, long size, boolean autoUnmap) {
+        SharedSegment seg = SharedSegment.attach(name, autoUnmap);
         if (size > seg.size()) {
             long actual = seg.size();
             seg.close();
@@ -155,7 +160,10 @@ public final class SharedMemory implements AutoCloseable, Serializable {
         @Serial
         private Object readResolve() throws ObjectStreamException {
             try {
-                return attach(name, size);
+                // A copy that arrived in a message or as an argument is unmapped once unreachable,
+                // as CPython's __del__ closes it: a process that receives one per task would
+                // otherwise gather mappings until it hits the kernel's limit.
+                return attach(name, size, true);
             } catch (RuntimeException e) {
                 java.io.InvalidObjectException failure = new java.io.InvalidObjectException(
                         "cannot attach shared memory '" + name + "' here: " + e.getMessage());

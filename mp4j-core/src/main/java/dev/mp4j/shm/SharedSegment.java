@@ -290,8 +290,14 @@ public final class SharedSegment implements AutoCloseable {
     /** Removes the name; mappings stay valid. Unlinking twice is harmless. */
     public void unlink() {
         try {
-            if (Files.deleteIfExists(path(name)) && explicitName && creator) {
-                ResourceTracker.unregisterNamed(name);
+            if (Files.deleteIfExists(path(name))) {
+                // Whichever process unlinks a name its tree recorded, the record goes, as in
+                // CPython: else the tree's end would remove a later segment of that name.
+                if (explicitName && creator) {
+                    ResourceTracker.unregisterNamed(name);
+                } else if (!name.startsWith(ResourceTracker.treePrefix())) {
+                    ResourceTracker.forgetIfRecorded(name);
+                }
             }
         } catch (IOException e) {
             throw new IllegalStateException("cannot unlink shared-memory segment '" + name + "': " + e, e);
@@ -309,7 +315,7 @@ public final class SharedSegment implements AutoCloseable {
     public static boolean unlink(String name) {
         try {
             boolean removed = Files.deleteIfExists(path(name));
-            if (removed && !name.startsWith(PREFIX)) {
+            if (removed && !name.startsWith(ResourceTracker.treePrefix())) {
                 ResourceTracker.forgetIfRecorded(name);
             }
             return removed;

@@ -6,6 +6,7 @@ import static dev.mp4j.sync.SyncLayout.BARRIER_GENERATION;
 import static dev.mp4j.sync.SyncLayout.BARRIER_LOCK;
 import static dev.mp4j.sync.SyncLayout.BARRIER_PARTIES;
 import static dev.mp4j.sync.SyncLayout.BARRIER_SEQ;
+import static dev.mp4j.sync.SyncLayout.BARRIER_TRIPPED;
 
 import dev.mp4j.serial.ProcessTarget;
 import java.io.Serial;
@@ -77,11 +78,9 @@ public final class ProcessBarrier implements Serializable {
      * @return this arrival's index, 0 to parties-1, distinct within a generation
      */
     public int await(Duration timeout) throws InterruptedException, BrokenBarrierException, TimeoutException {
-        guard.lock();
-        int generation;
-        int seq;
+        lockGuard();
         try {
-            generation = record.getInt(BARRIER_GENERATION);
+            int generation = record.getInt(BARRIER_GENERATION);
             if (record.getInt(BARRIER_BROKEN) == generation) {
                 throw new BrokenBarrierException();
             }
@@ -93,39 +92,84 @@ public final class ProcessBarrier implements Serializable {
                         action.run();
                     } catch (Exception | Error e) {
                         breakLocked(generation);
-                        throw new BrokenBarrierException("the barrier action failed: " + e);
+                        BrokenBarrierException broken = new BrokenBarrierException("the barrier action failed: " + e);
+                        broken.initCause(e);
+                        throw broken;
                     }
                 }
-                record.setInt(BARRIER_ARRIVED, 0);
-                record.setInt(BARRIER_GENERATION, generation + 1);
-                bump();
+                endGeneration(generation, true);
                 return index;
             }
-            seq = record.getInt(BARRIER_SEQ);
-            awaitRelease(generation, seq, timeout);
+            awaitRelease(generation, record.getInt(BARRIER_SEQ), timeout);
             return index;
         } finally {
             guard.unlock();
         }
     }
 
-    /** Sleeps (lock released) until the generation ends or breaks; called and returns with the guard held. */
+    /**
+     * Takes the guard. If its holder died holding it (in the action, say), the barrier's state
+     * may be half changed and a party is gone: the barrier is broken, as a waiter that timed out
+     * would break it.
+     */
+    private void lockGuard() {
+        guard.lock();
+        if (guard.ownerDied()) {
+            breakLocked(record.getInt(BARRIER_GENERATION));
+        }
+    }
+
+    /** Ends {@code generation}, tripped or broken and reset, and starts the next; guard held. */
+    private void endGeneration(int generation, boolean tripped) {
+        long bit = 1L << (generation & 63);
+        long outcomes = record.getLong(BARRIER_TRIPPED);
+        record.setLong(BARRIER_TRIPPED, tripped ? outcomes | bit : outcomes & ~bit);
+        record.setInt(BARRIER_ARRIVED, 0);
+        record.setInt(BARRIER_GENERATION, generation + 1);
+        bump();
+    }
+
+    /**
+     * Sleeps (guard released) until {@code generation} ends or breaks; called and returns with the
+     * guard held. Once the generation has ended, its outcome is read from the last 64
+     * generations' record: another break or reset since cannot make a broken generation look
+     * tripped. A waiter kept from running while 64 later generations passed is told it broke.
+     */
     private void awaitRelease(int generation, int seq, Duration timeout)
             throws InterruptedException, BrokenBarrierException, TimeoutException {
         long start = System.nanoTime();
         long limit = timeout == null ? -1 : Math.max(0, timeout.toNanos());
+        boolean interrupted = false;
         while (true) {
-            // Broken first: reset() both breaks this generation and starts the next.
-            if (record.getInt(BARRIER_BROKEN) == generation) {
+            int now = record.getInt(BARRIER_GENERATION);
+            if (now != generation) {
+                if (interrupted) {
+                    // It ended as this waiter was interrupted: the outcome stands, the interrupt
+                    // is kept (as CyclicBarrier does).
+                    Thread.currentThread().interrupt();
+                }
+                if (now - generation <= 63 && (record.getLong(BARRIER_TRIPPED) & (1L << (generation & 63))) != 0) {
+                    return;
+                }
                 throw new BrokenBarrierException();
             }
-            if (record.getInt(BARRIER_GENERATION) != generation) {
-                return;
+            if (record.getInt(BARRIER_BROKEN) == generation) {
+                leave();
+                if (interrupted) {
+                    Thread.currentThread().interrupt();
+                }
+                throw new BrokenBarrierException();
+            }
+            if (interrupted) {
+                leave();
+                breakLocked(generation);
+                throw new InterruptedException();
             }
             long sleep = SharedRecord.SLICE_NANOS;
             if (limit >= 0) {
                 long left = limit - (System.nanoTime() - start);
                 if (left <= 0) {
+                    leave();
                     breakLocked(generation);
                     throw new TimeoutException("barrier timed out after " + timeout + "; it is now broken");
                 }
@@ -134,17 +178,20 @@ public final class ProcessBarrier implements Serializable {
             guard.unlock();
             try {
                 if (Thread.interrupted()) {
-                    guard.lock();
-                    breakLocked(generation);
-                    guard.unlock();
-                    throw new InterruptedException();
+                    interrupted = true;
+                } else {
+                    record.sleep(BARRIER_SEQ, seq, sleep);
                 }
-                record.sleep(BARRIER_SEQ, seq, sleep);
             } finally {
-                guard.lock();
+                lockGuard();
             }
             seq = record.getInt(BARRIER_SEQ);
         }
+    }
+
+    /** A waiter of the current (broken) generation leaves: it no longer counts as waiting. */
+    private void leave() {
+        record.setInt(BARRIER_ARRIVED, Math.max(0, record.getInt(BARRIER_ARRIVED) - 1));
     }
 
     private void breakLocked(int generation) {
@@ -159,7 +206,7 @@ public final class ProcessBarrier implements Serializable {
 
     /** Breaks the barrier: current and future waiters get {@link BrokenBarrierException} until {@link #reset()}. */
     public void abort() {
-        guard.lock();
+        lockGuard();
         try {
             breakLocked(record.getInt(BARRIER_GENERATION));
         } finally {
@@ -171,13 +218,7 @@ public final class ProcessBarrier implements Serializable {
     public void reset() {
         guard.lock();
         try {
-            int generation = record.getInt(BARRIER_GENERATION);
-            if (record.getInt(BARRIER_ARRIVED) > 0) {
-                record.setInt(BARRIER_BROKEN, generation);
-            }
-            record.setInt(BARRIER_ARRIVED, 0);
-            record.setInt(BARRIER_GENERATION, generation + 1);
-            bump();
+            endGeneration(record.getInt(BARRIER_GENERATION), false);
         } finally {
             guard.unlock();
         }

@@ -20,7 +20,10 @@ import java.time.Duration;
  * }</pre>
  *
  * <p>{@link #set()} wakes every waiter; waiters arriving while the flag is set pass at once until
- * {@link #clear()}. The flag is the futex word itself.
+ * {@link #clear()}. A waiter returns true once the flag was set while it waited, even if
+ * {@code clear()} came before it ran (as Java's and {@code threading.Event}'s waiters do). The
+ * futex word holds the flag (bit 0) and the number of times it was set (the bits above), so that
+ * a waiter can tell a set it slept through from none.
  */
 public final class ProcessEvent implements Serializable {
     @Serial
@@ -39,20 +42,31 @@ public final class ProcessEvent implements Serializable {
 
     /** Sets the flag and wakes every waiter. */
     public void set() {
-        if (record.getInt(EVENT_FLAG) == 0) {
-            record.setInt(EVENT_FLAG, 1);
-            record.wake(EVENT_FLAG, Integer.MAX_VALUE);
+        while (true) {
+            int w = record.getInt(EVENT_FLAG);
+            if ((w & 1) != 0) {
+                return;
+            }
+            if (record.casInt(EVENT_FLAG, w, (((w >>> 1) + 1) << 1) | 1)) {
+                record.wake(EVENT_FLAG, Integer.MAX_VALUE);
+                return;
+            }
         }
     }
 
     /** Clears the flag. */
     public void clear() {
-        record.setInt(EVENT_FLAG, 0);
+        while (true) {
+            int w = record.getInt(EVENT_FLAG);
+            if ((w & 1) == 0 || record.casInt(EVENT_FLAG, w, w & ~1)) {
+                return;
+            }
+        }
     }
 
     /** Python's {@code is_set()}. */
     public boolean isSet() {
-        return record.getInt(EVENT_FLAG) != 0;
+        return (record.getInt(EVENT_FLAG) & 1) != 0;
     }
 
     /** Waits until the flag is set. */
@@ -68,7 +82,13 @@ public final class ProcessEvent implements Serializable {
     public boolean await(Duration timeout) throws InterruptedException {
         long start = System.nanoTime();
         long limit = timeout == null ? -1 : Math.max(0, timeout.toNanos());
-        while (record.getInt(EVENT_FLAG) == 0) {
+        int seen = record.getInt(EVENT_FLAG);
+        int w;
+        while (((w = record.getInt(EVENT_FLAG)) & 1) == 0) {
+            if (w != seen) {
+                // Set and cleared again since this wait began.
+                return true;
+            }
             if (Thread.interrupted()) {
                 throw new InterruptedException();
             }
@@ -80,7 +100,7 @@ public final class ProcessEvent implements Serializable {
                 }
                 sleep = Math.min(sleep, left);
             }
-            record.sleep(EVENT_FLAG, 0, sleep);
+            record.sleep(EVENT_FLAG, w, sleep);
         }
         return true;
     }

@@ -39,6 +39,9 @@ public final class ProcessSemaphore implements Serializable {
         this.record = record;
     }
 
+    /** {@link SyncLayout#SEM_MAX} of a semaphore without a bound (a bounded one's bound may be 0). */
+    private static final int UNBOUNDED = -1;
+
     /** A semaphore starting at {@code value} permits. */
     public static ProcessSemaphore create(int value) {
         return create(value, false);
@@ -54,7 +57,7 @@ public final class ProcessSemaphore implements Serializable {
             throw new IllegalArgumentException("semaphore initial value must be >= 0, got " + value);
         }
         SharedRecord r = SharedRecord.create(SyncLayout.RECORD);
-        r.setInt(SEM_MAX, bounded ? value : 0);
+        r.setInt(SEM_MAX, bounded ? value : UNBOUNDED);
         r.setInt(SEM_COUNT, value);
         return new ProcessSemaphore(r);
     }
@@ -158,10 +161,15 @@ public final class ProcessSemaphore implements Serializable {
         int max = record.getInt(SEM_MAX);
         while (true) {
             int v = record.getInt(SEM_COUNT);
-            if (max > 0 && v + n > max) {
+            long next = (long) v + n;
+            if (max != UNBOUNDED && next > max) {
                 throw new IllegalStateException("semaphore or lock released too many times (bounded at " + max + ")");
             }
-            if (record.casInt(SEM_COUNT, v, v + n)) {
+            if (next > Integer.MAX_VALUE) {
+                // CPython's sem_post fails with EOVERFLOW here.
+                throw new IllegalStateException("semaphore value would overflow: " + v + " + " + n);
+            }
+            if (record.casInt(SEM_COUNT, v, (int) next)) {
                 break;
             }
         }
@@ -178,6 +186,6 @@ public final class ProcessSemaphore implements Serializable {
     @Override
     public String toString() {
         int max = record.getInt(SEM_MAX);
-        return "<" + (max > 0 ? "BoundedSemaphore(value=" + value() + ", maxvalue=" + max : "Semaphore(value=" + value()) + ")>";
+        return "<" + (max != UNBOUNDED ? "BoundedSemaphore(value=" + value() + ", maxvalue=" + max : "Semaphore(value=" + value()) + ")>";
     }
 }

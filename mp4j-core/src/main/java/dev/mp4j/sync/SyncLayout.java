@@ -32,6 +32,8 @@ package dev.mp4j.sync;
  *   +72 generation
  *   +76 broken generation (-1 none)
  *   +80 parties
+ *   +88 outcomes of the last 64 generations: bit (g mod 64) set when g tripped, clear when it
+ *       was broken and reset (long)
  * </pre>
  * The owner pid in a lock word is what lets waiters notice that the owner died and take over.
  */
@@ -64,6 +66,7 @@ final class SyncLayout {
     static final long BARRIER_GENERATION = 72;
     static final long BARRIER_BROKEN = 76;
     static final long BARRIER_PARTIES = 80;
+    static final long BARRIER_TRIPPED = 88;
     static final long BARRIER_SIZE = 128;
 
     private SyncLayout() {

@@ -65,4 +65,20 @@ class ShareableListTest {
         assertEquals(List.of(1, 2, 2), List.copyOf(same));
         sl.unlink();
     }
+
+    @Test
+    void slotsHaveTheRoomCPythonGivesThem() {
+        // CPython: a number gets 8 bytes, a string its length rounded up past the next multiple of 8.
+        try (ShareableList l = ShareableList.of("abcd", "", 42, "abcdefgh")) {
+            l.set(0, "abcdefgh");
+            l.set(1, "abcde");
+            l.set(2, "abcdefgh");
+            l.set(3, "abcdefghijklmnop");
+            assertEquals(List.of("abcdefgh", "abcde", "abcdefgh", "abcdefghijklmnop"), List.copyOf(l));
+            assertThrows(IllegalArgumentException.class, () -> l.set(0, "abcdefghi"));
+            assertThrows(IllegalArgumentException.class, () -> l.set(3, "abcdefghijklmnopq"));
+            assertEquals("abcdefgh", l.get(0));
+            l.unlink();
+        }
+    }
 }

@@ -1,0 +1,67 @@
+package dev.mp4j.shm;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.mp4j.testing.Await;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.ObjectInputStream;
+import java.io.ObjectOutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/** What keeps a segment's name and mapping, and what lets them go. */
+@Timeout(60)
+class SegmentLifetimeTest {
+
+    @Test
+    void unlinkingThroughAnAttachedCopyForgetsTheTreesRecordOfTheName() throws Exception {
+        String name = "mp4j-test-forget-" + ProcessHandle.current().pid();
+        try (SharedMemory created = SharedMemory.create(name, 4096, true)) {
+            try (SharedMemory attached = SharedMemory.attach(name)) {
+                attached.unlink();
+            }
+            assertTrue(!SharedSegment.exists(name));
+            // The last word on the name is that it is gone: the tree's end must not remove a
+            // later segment of that name, made by someone else.
+            List<String> lines = Files.readAllLines(ResourceTracker.registryFile());
+            assertEquals("-" + name, lines.stream().filter(l -> l.endsWith(name)).reduce((a, b) -> b).orElseThrow());
+        }
+    }
+
+    @Test
+    void aCopyThatArrivedAndWasDroppedIsUnmapped() throws Exception {
+        try (SharedMemory shm = SharedMemory.create(8192)) {
+            ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+            try (ObjectOutputStream out = new ObjectOutputStream(bytes)) {
+                out.writeObject(shm);
+            }
+            byte[] form = bytes.toByteArray();
+            for (int i = 0; i < 2_000; i++) {
+                try (ObjectInputStream in = new ObjectInputStream(new ByteArrayInputStream(form))) {
+                    SharedMemory copy = (SharedMemory) in.readObject();
+                    assertEquals(8192, copy.size());
+                }
+            }
+            // Each copy mapped the segment once; unreachable, the mappings must go.
+            assertTrue(Await.until(() -> {
+                System.gc();
+                return mappingsOf(shm.name()) < 50;
+            }, Duration.ofSeconds(30)), "mappings left: " + mappingsOf(shm.name()));
+            shm.unlink();
+        }
+    }
+
+    private static long mappingsOf(String name) {
+        try {
+            return Files.readAllLines(Path.of("/proc/self/maps")).stream().filter(l -> l.contains(name)).count();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+}

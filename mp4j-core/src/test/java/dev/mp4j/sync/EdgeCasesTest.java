@@ -1,0 +1,115 @@
+package dev.mp4j.sync;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.mp4j.testing.Await;
+import java.time.Duration;
+import java.util.concurrent.BrokenBarrierException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/** Corners of the primitives where a state changes twice before a waiter looks. */
+@Timeout(60)
+class EdgeCasesTest {
+
+    @Test
+    void aWaiterOfABarrierResetAndThenAbortedIsToldItBroke() throws Exception {
+        for (int round = 0; round < 20; round++) {
+            ProcessBarrier barrier = ProcessBarrier.create(2);
+            CompletableFuture<Object> waiter = CompletableFuture.supplyAsync(() -> {
+                try {
+                    return barrier.await(Duration.ofSeconds(30));
+                } catch (Exception e) {
+                    return e;
+                }
+            });
+            assertTrue(Await.until(() -> barrier.numberWaiting() == 1, Duration.ofSeconds(10)));
+            // Both before the waiter runs again: the break of the next generation must not
+            // make the reset one look tripped.
+            barrier.reset();
+            barrier.abort();
+            assertInstanceOf(BrokenBarrierException.class, waiter.get(20, TimeUnit.SECONDS), "round " + round);
+        }
+    }
+
+    @Test
+    void aBarrierWaiterThatTimesOutNoLongerCountsAsWaiting() throws Exception {
+        ProcessBarrier barrier = ProcessBarrier.create(2);
+        assertThrows(TimeoutException.class, () -> barrier.await(Duration.ofMillis(50)));
+        assertEquals(0, barrier.numberWaiting());
+        assertTrue(barrier.isBroken());
+        barrier.reset();
+        assertFalse(barrier.isBroken());
+    }
+
+    @Test
+    void aBarrierActionsFailureIsTheCauseOfTheBreak() {
+        ProcessBarrier barrier = ProcessBarrier.create(1, () -> {
+            throw new IllegalStateException("action failed");
+        }, null);
+        BrokenBarrierException e = assertThrows(BrokenBarrierException.class, () -> barrier.await(Duration.ofSeconds(5)));
+        assertInstanceOf(IllegalStateException.class, e.getCause());
+    }
+
+    @Test
+    void anEventSetAndClearedAtOnceStillWakesItsWaiters() throws Exception {
+        ProcessEvent event = ProcessEvent.create();
+        CompletableFuture<Boolean> waiter = new CompletableFuture<>();
+        Thread t = Thread.ofPlatform().name("event-waiter").start(() -> {
+            try {
+                waiter.complete(event.await(Duration.ofSeconds(30)));
+            } catch (InterruptedException e) {
+                waiter.completeExceptionally(e);
+            }
+        });
+        assertTrue(dev.mp4j.testing.Threads.awaitAsleep("event-waiter", Duration.ofSeconds(10)));
+        event.set();
+        event.clear();
+        // Woken by the set: true, though the flag is clear again (as threading.Event's waiters).
+        assertTrue(waiter.get(5, TimeUnit.SECONDS));
+        assertFalse(event.isSet());
+        t.join();
+    }
+
+    @Test
+    void boundedSemaphoresKeepTheirBoundAndNoSemaphoreOverflows() {
+        ProcessSemaphore zero = ProcessSemaphore.bounded(0);
+        assertThrows(IllegalStateException.class, zero::release);
+        assertEquals(0, zero.value());
+        ProcessSemaphore two = ProcessSemaphore.bounded(2);
+        assertThrows(IllegalStateException.class, () -> two.release(Integer.MAX_VALUE));
+        assertEquals(2, two.value());
+        ProcessSemaphore full = ProcessSemaphore.create(Integer.MAX_VALUE);
+        assertThrows(IllegalStateException.class, full::release);
+        assertEquals(Integer.MAX_VALUE, full.value());
+        assertTrue(zero.toString().startsWith("<BoundedSemaphore"), zero.toString());
+        assertTrue(full.toString().startsWith("<Semaphore"), full.toString());
+    }
+
+    @Test
+    void anInterruptedBarrierWaiterBreaksOnlyItsOwnGeneration() throws Exception {
+        ProcessBarrier barrier = ProcessBarrier.create(2);
+        CompletableFuture<Object> waiter = new CompletableFuture<>();
+        Thread t = Thread.ofPlatform().name("barrier-waiter").start(() -> {
+            try {
+                waiter.complete(barrier.await(Duration.ofSeconds(30)));
+            } catch (Exception e) {
+                waiter.complete(e);
+            }
+        });
+        assertTrue(Await.until(() -> barrier.numberWaiting() == 1, Duration.ofSeconds(10)));
+        t.interrupt();
+        assertInstanceOf(InterruptedException.class, waiter.get(10, TimeUnit.SECONDS));
+        assertTrue(barrier.isBroken());
+        assertEquals(0, barrier.numberWaiting());
+        t.join();
+    }
+
+}
