@@ -119,6 +119,7 @@ public final class ChildMain {
             }, "mp4j-orphan-halt");
             halter.setDaemon(true);
             halter.start();
+            Children.stopAllOnExit();
             System.exit(1);
         }, "mp4j-parent-watch");
         watcher.setDaemon(true);

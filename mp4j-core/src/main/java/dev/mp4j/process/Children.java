@@ -17,8 +17,52 @@ final class Children {
     private static final Set<Launcher> LAUNCHERS = ConcurrentHashMap.newKeySet();
     private static Thread keeper;
 
+    /**
+     * Set when this process is ending by a signal or as an orphan rather than by a normal exit:
+     * its non-daemon children are then stopped too, not waited for (a SIGTERM must not leave the
+     * process hanging on a child that runs for an hour, and an orphan's own children are torn
+     * down with it instead of one generation a second).
+     */
+    private static volatile boolean stopAll;
+
     static {
         Runtime.getRuntime().addShutdownHook(new Thread(Children::exitFunction, "mp4j-exit"));
+        for (String name : new String[] {"TERM", "INT", "HUP"}) {
+            watchSignal(name);
+        }
+    }
+
+    /**
+     * Notes a termination signal before the JVM's own handler starts the exit. Children run with
+     * -Xrs (a signal ends them at once, as in Python) and where the JVM has no handler there is
+     * nothing to chain: then this does nothing.
+     */
+    @SuppressWarnings("removal")
+    private static void watchSignal(String name) {
+        try {
+            sun.misc.Signal signal = new sun.misc.Signal(name);
+            sun.misc.SignalHandler[] previous = new sun.misc.SignalHandler[1];
+            previous[0] = sun.misc.Signal.handle(signal, s -> {
+                stopAll = true;
+                sun.misc.SignalHandler before = previous[0];
+                if (before != null && before != sun.misc.SignalHandler.SIG_IGN && before != sun.misc.SignalHandler.SIG_DFL) {
+                    before.handle(s);
+                } else {
+                    System.exit(128 + s.getNumber());
+                }
+            });
+            if (previous[0] == sun.misc.SignalHandler.SIG_IGN || previous[0] == sun.misc.SignalHandler.SIG_DFL) {
+                // Not the JVM's exit handler (ignored on purpose, or -Xrs): leave it as it was.
+                sun.misc.Signal.handle(signal, previous[0]);
+            }
+        } catch (IllegalArgumentException | UnsupportedOperationException | LinkageError unavailable) {
+            // the signal is reserved or unknown here: nothing to note
+        }
+    }
+
+    /** This process is ending as an orphan: stop the non-daemon children too (see {@link #stopAll}). */
+    static void stopAllOnExit() {
+        stopAll = true;
     }
 
     private Children() {
@@ -96,8 +140,9 @@ final class Children {
             l.shutdown();
         }
         List<JvmProcess> daemons = new ArrayList<>();
+        boolean all = stopAll;
         for (JvmProcess p : LIVE) {
-            if (p.isDaemon() && p.isAlive()) {
+            if ((all || p.isDaemon()) && p.isAlive()) {
                 p.terminate();
                 daemons.add(p);
             }

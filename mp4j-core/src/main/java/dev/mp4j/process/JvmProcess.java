@@ -81,8 +81,13 @@ public class JvmProcess implements Serializable {
 
     /** A process that runs {@code target} under the given name (null: the default name). */
     public JvmProcess(ProcessTarget target, String name) {
+        this(target, name, ProcessState.nextChildIdentity());
+    }
+
+    /** For mp4j's own helper processes (the start-up cache's training), which use up no child number. */
+    JvmProcess(ProcessTarget target, String name, int[] identity) {
         this.target = target;
-        this.identity = ProcessState.nextChildIdentity();
+        this.identity = identity;
         String prefix = getClass() == JvmProcess.class || getClass().getSimpleName().isEmpty()
                 ? "Process" : getClass().getSimpleName();
         this.name = name != null ? name : prefix + "-" + Arrays.stream(identity)
@@ -199,13 +204,25 @@ public class JvmProcess implements Serializable {
             throw new IllegalStateException("cannot start " + name + ": " + e.getMessage(), e);
         }
         launcher = with;
-        CompletableFuture<JvmProcess> done = new CompletableFuture<>();
+        ExitFuture done = new ExitFuture();
         exit = done;
         Children.register(this);
-        os.onExit().whenComplete((p, error) -> {
-            exitCode = decode(p.exitValue());
+        // A thread of our own waits, not Process.onExit(), whose completion runs on the common
+        // ForkJoinPool: a program keeping that pool busy would hold up every exit seen here.
+        java.lang.Process child = os;
+        Thread.ofPlatform().daemon().name("mp4j-exit-" + child.pid()).stackSize(128 * 1024).start(() -> {
+            int status;
+            while (true) {
+                try {
+                    status = child.waitFor();
+                    break;
+                } catch (InterruptedException ignored) {
+                    // nothing interrupts this thread; keep waiting
+                }
+            }
+            exitCode = decode(status);
             Children.unregister(this);
-            done.complete(this);
+            done.finish(this);
         });
     }
 
@@ -318,7 +335,9 @@ public class JvmProcess implements Serializable {
         if (closed) {
             throw new IllegalStateException("process object is closed");
         }
-        return exitCode;
+        // Read with the exit future, so that exitCode() and isAlive() never disagree.
+        CompletableFuture<JvmProcess> e = exit;
+        return role == Role.CHILD && (e == null || !e.isDone()) ? null : exitCode;
     }
 
     /** The OS process id, or null before start. */
@@ -337,10 +356,7 @@ public class JvmProcess implements Serializable {
      * (shutdown hooks) and {@code finally} blocks do not run.
      */
     public final void terminate() {
-        java.lang.Process p = checkSignalable();
-        if (p != null) {
-            p.destroy();
-        }
+        checkSignalable().destroy();
     }
 
     /**
@@ -350,7 +366,7 @@ public class JvmProcess implements Serializable {
      */
     public final void interrupt() {
         java.lang.Process p = checkSignalable();
-        if (p != null && p.isAlive()) {
+        if (p.isAlive()) {
             try {
                 Signals.send(p.pid(), Signals.SIGINT);
             } catch (IllegalStateException refused) {
@@ -364,18 +380,24 @@ public class JvmProcess implements Serializable {
 
     /** Sends SIGKILL: the child ends at once with code -9. */
     public final void kill() {
-        java.lang.Process p = checkSignalable();
-        if (p != null) {
-            p.destroyForcibly();
-        }
+        checkSignalable().destroyForcibly();
     }
 
-    private java.lang.Process checkSignalable() {
+    /**
+     * The OS process to signal. Under the lock {@code start} holds while launching: a signal sent
+     * from another thread while the child starts reaches it once started, instead of being lost.
+     *
+     * @throws IllegalStateException before {@code start} (as Python, which has nothing to signal)
+     */
+    private synchronized java.lang.Process checkSignalable() {
         if (closed) {
             throw new IllegalStateException("process object is closed");
         }
         if (role != Role.CHILD) {
             throw new IllegalStateException("can only terminate or kill a child process");
+        }
+        if (os == null) {
+            throw new IllegalStateException("process not started: nothing to signal");
         }
         return os;
     }
@@ -515,5 +537,69 @@ public class JvmProcess implements Serializable {
             case 15 -> "SIGTERM";
             default -> "SIG" + n;
         };
+    }
+
+    /**
+     * The future {@link #onExit()} returns: the same object each time (it identifies the process
+     * in {@code Connections.wait}, as Python's sentinel does), completed only by the exit.
+     * Completing or cancelling it from outside is refused, so that no caller can change what
+     * {@code isAlive}, {@code join} or the exit handling see; {@code orTimeout} and
+     * {@code completeOnTimeout} act on a copy.
+     */
+    private static final class ExitFuture extends CompletableFuture<JvmProcess> {
+        void finish(JvmProcess p) {
+            super.complete(p);
+        }
+
+        @Override
+        public boolean complete(JvmProcess value) {
+            throw refused();
+        }
+
+        @Override
+        public boolean completeExceptionally(Throwable ex) {
+            throw refused();
+        }
+
+        @Override
+        public void obtrudeValue(JvmProcess value) {
+            throw refused();
+        }
+
+        @Override
+        public void obtrudeException(Throwable ex) {
+            throw refused();
+        }
+
+        @Override
+        public CompletableFuture<JvmProcess> completeAsync(java.util.function.Supplier<? extends JvmProcess> supplier,
+                                                           java.util.concurrent.Executor executor) {
+            throw refused();
+        }
+
+        /** A process's exit cannot be cancelled: false, as {@link java.util.concurrent.Future#cancel} allows. */
+        @Override
+        public boolean cancel(boolean mayInterruptIfRunning) {
+            return false;
+        }
+
+        @Override
+        public CompletableFuture<JvmProcess> orTimeout(long timeout, java.util.concurrent.TimeUnit unit) {
+            return copy().orTimeout(timeout, unit);
+        }
+
+        @Override
+        public CompletableFuture<JvmProcess> completeOnTimeout(JvmProcess value, long timeout, java.util.concurrent.TimeUnit unit) {
+            return copy().completeOnTimeout(value, timeout, unit);
+        }
+
+        @Override
+        public <U> CompletableFuture<U> newIncompleteFuture() {
+            return new CompletableFuture<>();
+        }
+
+        private static UnsupportedOperationException refused() {
+            return new UnsupportedOperationException("a process's exit future completes when the process exits");
+        }
     }
 }

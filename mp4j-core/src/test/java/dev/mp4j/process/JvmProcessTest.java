@@ -294,4 +294,32 @@ class JvmProcessTest {
         assertEquals("daemonic processes are not allowed to have children", pipe.left().recv());
         d.join();
     }
+
+    @Test
+    void completingTheFutureOnExitGivesDoesNotChangeTheProcess() throws Exception {
+        JvmProcess p = new JvmProcess(() -> Thread.sleep(60_000));
+        p.start();
+        try {
+            assertThrows(UnsupportedOperationException.class, () -> p.onExit().complete(p));
+            assertFalse(p.onExit().cancel(true));
+            assertTrue(p.onExit().orTimeout(1, TimeUnit.MILLISECONDS) != p.onExit());
+            assertTrue(p.onExit() == p.onExit());
+            assertTrue(p.isAlive());
+            assertNull(p.exitCode());
+            assertFalse(p.join(Duration.ZERO));
+        } finally {
+            p.kill();
+            p.join();
+        }
+        assertEquals(-9, p.exitCode());
+        assertTrue(p.onExit().isDone());
+    }
+
+    @Test
+    void signallingAProcessNotYetStartedIsAnError() {
+        JvmProcess p = new JvmProcess(() -> { });
+        assertThrows(IllegalStateException.class, p::kill);
+        assertThrows(IllegalStateException.class, p::terminate);
+        assertThrows(IllegalStateException.class, p::interrupt);
+    }
 }

@@ -64,4 +64,71 @@ final class LifetimeScenarios {
             System.out.println("exit " + child.exitCode() + " " + child.name());
         }
     }
+
+    /** Four generations, none a daemon; the test SIGKILLs the first. Prints the descendants' pids. */
+    static final class Chain {
+        public static void main(String[] args) throws Exception {
+            Pipe pipe = Pipe.open();
+            Connection out = pipe.right();
+            JvmProcess child = new JvmProcess(() -> {
+                out.send(ProcessHandle.current().pid());
+                JvmProcess grandchild = new JvmProcess(() -> {
+                    out.send(ProcessHandle.current().pid());
+                    JvmProcess great = new JvmProcess(() -> {
+                        out.send(ProcessHandle.current().pid());
+                        Thread.sleep(120_000);
+                    });
+                    great.start();
+                    Thread.sleep(120_000);
+                });
+                grandchild.start();
+                Thread.sleep(120_000);
+            });
+            child.start();
+            StringBuilder pids = new StringBuilder("pids");
+            for (int i = 0; i < 3; i++) {
+                pids.append(' ').append((Object) pipe.left().recv());
+            }
+            System.out.println(pids);
+            System.out.flush();
+            Thread.sleep(120_000);
+        }
+    }
+
+    /** The test sends SIGTERM to this process while its non-daemon child sleeps. */
+    static final class TermWhileChildRuns {
+        public static void main(String[] args) throws Exception {
+            Pipe pipe = Pipe.open();
+            Connection out = pipe.right();
+            JvmProcess child = new JvmProcess(() -> {
+                out.send(ProcessHandle.current().pid());
+                Thread.sleep(120_000);
+            });
+            child.start();
+            System.out.println("child " + pipe.left().recv());
+            System.out.flush();
+            Thread.sleep(120_000);
+        }
+    }
+
+    /** Every thread of the common ForkJoinPool is busy: a child's exit must still be seen. */
+    static final class CommonPoolBusy {
+        public static void main(String[] args) throws Exception {
+            java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
+            for (int i = 0; i < java.util.concurrent.ForkJoinPool.getCommonPoolParallelism(); i++) {
+                java.util.concurrent.CompletableFuture.runAsync(() -> {
+                    while (!stop.get()) {
+                        Thread.onSpinWait();
+                    }
+                });
+            }
+            JvmProcess child = new JvmProcess(() -> { });
+            child.start();
+            boolean joined = child.join(java.time.Duration.ofSeconds(20));
+            System.out.println("joined " + joined + " exit " + child.exitCode());
+            System.out.flush();
+            stop.set(true);
+            Runtime.getRuntime().halt(0);
+        }
+    }
 }

@@ -98,4 +98,56 @@ class LifetimeTest {
         assertTrue(r.stderr().contains("java.lang.IllegalArgumentException: kaboom"), r.stderr());
         assertTrue(r.stderr().contains("\tat "), r.stderr());
     }
+
+    @Test
+    void aKilledProgramsDescendantsAllEndWithinTwoSeconds() throws Exception {
+        Process parent = JavaRunner.start(LifetimeScenarios.Chain.class);
+        try {
+            BufferedReader out = new BufferedReader(new InputStreamReader(parent.getInputStream(), StandardCharsets.UTF_8));
+            String line = out.readLine();
+            assertTrue(line != null && line.startsWith("pids "), "unexpected: " + line);
+            List<Long> pids = java.util.Arrays.stream(line.substring(5).split(" ")).map(Long::parseLong).toList();
+            parent.destroyForcibly();
+            parent.waitFor();
+            // An orphan stops its own non-daemon children rather than waiting for them: the
+            // whole tree goes at once, not one generation a second.
+            Await.until(() -> pids.stream().noneMatch(ProcessDiagnostics::running), Duration.ofSeconds(2));
+            List<Long> left = pids.stream().filter(ProcessDiagnostics::running).toList();
+            assertTrue(left.isEmpty(), "still alive 2 s after the main process was killed: " + left);
+        } finally {
+            parent.descendants().forEach(ProcessHandle::destroyForcibly);
+            parent.destroyForcibly();
+        }
+    }
+
+    @Test
+    void sigtermToTheMainProcessDoesNotWaitForANonDaemonChild() throws Exception {
+        Process parent = JavaRunner.start(LifetimeScenarios.TermWhileChildRuns.class);
+        try {
+            BufferedReader out = new BufferedReader(new InputStreamReader(parent.getInputStream(), StandardCharsets.UTF_8));
+            String line = out.readLine();
+            assertTrue(line != null && line.startsWith("child "), "unexpected: " + line);
+            long childPid = Long.parseLong(line.substring("child ".length()));
+            parent.destroy();   // SIGTERM
+            assertTrue(parent.waitFor(10, java.util.concurrent.TimeUnit.SECONDS), "SIGTERM left the program waiting for its child");
+            assertTrue(Await.until(() -> !ProcessDiagnostics.running(childPid), Duration.ofSeconds(5)), "the child outlived it");
+        } finally {
+            parent.descendants().forEach(ProcessHandle::destroyForcibly);
+            parent.destroyForcibly();
+        }
+    }
+
+    @Test
+    void aChildsExitIsSeenWhileTheCommonForkJoinPoolIsBusy() throws Exception {
+        // Parallelism 2, so that CompletableFuture's async stages use the common pool here too.
+        Process p = JavaRunner.startWithOptions(List.of("-Djava.util.concurrent.ForkJoinPool.common.parallelism=2"),
+                LifetimeScenarios.CommonPoolBusy.class);
+        try {
+            BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
+            assertEquals("joined true exit 0", out.readLine());
+        } finally {
+            p.descendants().forEach(ProcessHandle::destroyForcibly);
+            p.destroyForcibly();
+        }
+    }
 }

@@ -40,9 +40,19 @@ public final class JavaRunner {
         return start(List.of("setsid"), mainClass, args);
     }
 
+    /** As {@link #start(Class, String...)}, with JVM options of the test's choosing. */
+    public static Process startWithOptions(List<String> jvmOptions, Class<?> mainClass, String... args) {
+        return start(List.of(), jvmOptions, mainClass, args);
+    }
+
     private static Process start(List<String> prefix, Class<?> mainClass, String... args) {
+        return start(prefix, List.of(), mainClass, args);
+    }
+
+    private static Process start(List<String> prefix, List<String> jvmOptions, Class<?> mainClass, String... args) {
         List<String> command = new ArrayList<>(prefix);
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.addAll(jvmOptions);
         command.add("--enable-native-access=ALL-UNNAMED");
         command.add("-XX:TieredStopAtLevel=1");
         command.add("-cp");
