@@ -182,7 +182,6 @@ public final class ProcessPool implements ExecutorService {
         // Workers exit rather than limp on after an OutOfMemoryError, so the task is reported.
         this.workerContext = options.context().withJvmOptions(options.context().jvmOptions().with("-XX:+ExitOnOutOfMemoryError"));
         this.finished = new CountDownLatch(options.processes());
-        this.idleSlots.set(options.processes());
         // Their threads end when idle for a second: a pool that is only shut down (never joined)
         // leaves none behind. Cancelled timers leave the queue at once (one per task with a timeout).
         java.util.concurrent.ScheduledThreadPoolExecutor clock =
@@ -320,8 +319,9 @@ public final class ProcessPool implements ExecutorService {
     private static final Task END = new Task(-1, -1, -1, null, new byte[0], "end of queue", null);
 
     /**
-     * Slots with no job in flight (starting or waiting for work): while there is one, no slot
-     * queues a second job behind a running one. Each slot counts as idle until it has a job.
+     * Slots whose worker is ready and has no job in flight: while there is one, no slot queues a
+     * second job behind a running one. (A slot whose worker is still starting does not count: a
+     * new pool's slots send one job at a time anyway until they know how long jobs take.)
      */
     final java.util.concurrent.atomic.AtomicInteger idleSlots = new java.util.concurrent.atomic.AtomicInteger();
 

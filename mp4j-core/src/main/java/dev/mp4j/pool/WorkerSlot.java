@@ -60,8 +60,10 @@ final class WorkerSlot implements Runnable {
     /** The worker's memory was over the ceiling when last looked at: it takes no more jobs. */
     private boolean overCeiling;
     private long lastRssCheck;
-    /** Whether this slot counts as busy in {@link ProcessPool#idleSlots}. */
-    private boolean busy;
+    /** Whether this slot counts as not idle in {@link ProcessPool#idleSlots} (it starts so). */
+    private boolean busy = true;
+    /** The worker got through its start and can take jobs. */
+    private boolean workerReady;
     private ScheduledFuture<?> softTimer;
     private ScheduledFuture<?> hardTimer;
     private int tasksThisWorker;
@@ -189,9 +191,9 @@ final class WorkerSlot implements Runnable {
         return !inFlight.isEmpty();
     }
 
-    /** Keeps {@link ProcessPool#idleSlots} in step with whether jobs are in flight here. */
+    /** Keeps {@link ProcessPool#idleSlots} in step with whether this slot could take a job now. */
     private void noteBusy() {
-        boolean now = !inFlight.isEmpty();
+        boolean now = !inFlight.isEmpty() || !workerReady || process == null;
         if (now != busy) {
             busy = now;
             if (now) {
@@ -381,6 +383,7 @@ final class WorkerSlot implements Runnable {
         long pid = dead != null && dead.pid() != null ? dead.pid() : 0;
         closeConnections();
         process = null;
+        workerReady = false;
         Task t = inFlight.poll();
         // The others never started: back to the front of the queue, in their order.
         if (held != null) {
@@ -493,6 +496,8 @@ final class WorkerSlot implements Runnable {
                     continue;
                 }
                 startNanos += System.nanoTime() - t0;
+                workerReady = true;
+                noteBusy();
                 tasksThisWorker = 0;
                 overCeiling = false;
                 lastRssCheck = 0;
@@ -562,6 +567,7 @@ final class WorkerSlot implements Runnable {
     /** Closes the pipes (the worker exits at EOF) and waits briefly; kills it if it lingers. */
     private void stopWorker() {
         JvmProcess p = process;
+        workerReady = false;
         closeConnections();
         if (p != null) {
             if (pool.terminating() || !p.join(Duration.ofSeconds(5))) {
