@@ -182,6 +182,7 @@ public final class ProcessPool implements ExecutorService {
         // Workers exit rather than limp on after an OutOfMemoryError, so the task is reported.
         this.workerContext = options.context().withJvmOptions(options.context().jvmOptions().with("-XX:+ExitOnOutOfMemoryError"));
         this.finished = new CountDownLatch(options.processes());
+        this.idleSlots.set(options.processes());
         // Their threads end when idle for a second: a pool that is only shut down (never joined)
         // leaves none behind. Cancelled timers leave the queue at once (one per task with a timeout).
         java.util.concurrent.ScheduledThreadPoolExecutor clock =
@@ -271,11 +272,16 @@ public final class ProcessPool implements ExecutorService {
     }
 
     /**
-     * A queued task if there is one now and no other slot waits for work (for a worker's second
-     * and later jobs in flight), without waiting.
+     * A queued task for a worker's second and later jobs in flight, without waiting. A task of
+     * its own ({@code apply}, {@code submit}) is given only while no other slot is idle: one
+     * queued behind a running task waits for it, and tasks that wait for each other (a
+     * producer and its consumer) would then never meet, where in CPython an idle worker takes
+     * the second. Chunks of a {@code map} are taken anyway: its items are independent calls
+     * of one function (CPython runs a chunk's items one after another too), and a worker
+     * kept busy with them is what makes a map fast while the other workers still start.
      */
     Task pollTaskUnlessOthersIdle() {
-        if (state == State.TERMINATED || idleSlots.get() > 0) {
+        if (state == State.TERMINATED) {
             return null;
         }
         Task t;
@@ -284,6 +290,14 @@ public final class ProcessPool implements ExecutorService {
                 pending.addFirst(END);
                 return null;
             }
+        }
+        if (t != null && (t.kind == Messages.CALL || t.kind == Messages.LAMBDA_CALL) && idleSlots.get() > 0) {
+            pending.addFirst(t);
+            // terminate() may have drained the queue meanwhile.
+            if (state == State.TERMINATED && pending.remove(t)) {
+                abandonUnstarted(t);
+            }
+            return null;
         }
         return t;
     }
@@ -319,9 +333,8 @@ public final class ProcessPool implements ExecutorService {
     private static final Task END = new Task(-1, -1, -1, null, new byte[0], "end of queue", null);
 
     /**
-     * Slots whose worker is ready and has no job in flight: while there is one, no slot queues a
-     * second job behind a running one. (A slot whose worker is still starting does not count: a
-     * new pool's slots send one job at a time anyway until they know how long jobs take.)
+     * Slots with no job in flight, their worker ready or starting: while there is one, no slot
+     * queues a task of its own behind a running one (see {@link #pollTaskUnlessOthersIdle}).
      */
     final java.util.concurrent.atomic.AtomicInteger idleSlots = new java.util.concurrent.atomic.AtomicInteger();
 

@@ -60,10 +60,8 @@ final class WorkerSlot implements Runnable {
     /** The worker's memory was over the ceiling when last looked at: it takes no more jobs. */
     private boolean overCeiling;
     private long lastRssCheck;
-    /** Whether this slot counts as not idle in {@link ProcessPool#idleSlots} (it starts so). */
-    private boolean busy = true;
-    /** The worker got through its start and can take jobs. */
-    private boolean workerReady;
+    /** Whether this slot counts as not idle in {@link ProcessPool#idleSlots}. */
+    private boolean busy;
     private ScheduledFuture<?> softTimer;
     private ScheduledFuture<?> hardTimer;
     private int tasksThisWorker;
@@ -193,7 +191,7 @@ final class WorkerSlot implements Runnable {
 
     /** Keeps {@link ProcessPool#idleSlots} in step with whether this slot could take a job now. */
     private void noteBusy() {
-        boolean now = !inFlight.isEmpty() || !workerReady || process == null;
+        boolean now = !inFlight.isEmpty();
         if (now != busy) {
             busy = now;
             if (now) {
@@ -383,7 +381,6 @@ final class WorkerSlot implements Runnable {
         long pid = dead != null && dead.pid() != null ? dead.pid() : 0;
         closeConnections();
         process = null;
-        workerReady = false;
         Task t = inFlight.poll();
         // The others never started: back to the front of the queue, in their order.
         if (held != null) {
@@ -496,8 +493,6 @@ final class WorkerSlot implements Runnable {
                     continue;
                 }
                 startNanos += System.nanoTime() - t0;
-                workerReady = true;
-                noteBusy();
                 tasksThisWorker = 0;
                 overCeiling = false;
                 lastRssCheck = 0;
@@ -567,7 +562,6 @@ final class WorkerSlot implements Runnable {
     /** Closes the pipes (the worker exits at EOF) and waits briefly; kills it if it lingers. */
     private void stopWorker() {
         JvmProcess p = process;
-        workerReady = false;
         closeConnections();
         if (p != null) {
             if (pool.terminating() || !p.join(Duration.ofSeconds(5))) {
