@@ -297,6 +297,10 @@ abstract class AbstractConnection implements Connection {
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+            if (!dev.mp4j.shm.IoInterrupts.endsWait()) {
+                // held back (IoInterrupts.hold): wait on for the lock
+                return lockWithin(lock, nanos < 0 ? -1 : left(start, nanos));
+            }
             throw new java.io.InterruptedIOException("interrupted while waiting for another reader of this end");
         }
     }
@@ -385,6 +389,8 @@ abstract class AbstractConnection implements Connection {
     }
 
     private void writeMessage(byte[] buf, int offset, int size) throws IOException {
+        // What this thread sent a manager without waiting arrives first (see Handoffs).
+        dev.mp4j.shm.Handoffs.handoff();
         if (size > maxMessageBytes) {
             throw new MessageTooLargeException(size, maxMessageBytes, "send");
         }

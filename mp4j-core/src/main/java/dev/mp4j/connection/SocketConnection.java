@@ -74,6 +74,11 @@ final class SocketConnection extends AbstractConnection implements Serializable 
     }
 
     private boolean await(int op, long timeoutNanos) throws IOException {
+        // An interrupted thread's select returns at once, every time: without this, a wait on a
+        // socket spun at full speed until the data came.
+        if (dev.mp4j.shm.IoInterrupts.endsWait()) {
+            throw new java.io.InterruptedIOException("interrupted while waiting on a socket");
+        }
         try {
             return select(op, timeoutNanos);
         } catch (java.nio.channels.ClosedSelectorException | java.nio.channels.CancelledKeyException e) {

@@ -241,25 +241,18 @@ final class Endpoint {
         if (gone) {
             throw new ManagerException("the manager at " + addressKey + " has shut down");
         }
+        // Puts this thread sent without waiting to other managers go first (see settleOwedPuts).
+        settleOwedPuts();
         Channel ch = channel();
         ch.lock.lock();
-        // A call is not interruptible (as in CPython): a half-read answer would leave the channel
-        // out of step. An interrupt that comes before or during it is kept for the caller.
-        boolean interrupted = Thread.interrupted();
+        // A call is not interruptible (as in CPython): a request or answer cut short would leave
+        // the channel out of step. An interrupt that comes before or during it is kept for the
+        // caller (IoInterrupts gives it back when the call is over).
+        dev.mp4j.shm.IoInterrupts.hold();
         try {
             collect(ch);
             send(ch, request);
-            while (true) {
-                try {
-                    return ch.conn.recvBytes();
-                } catch (java.io.InterruptedIOException e) {
-                    if (Thread.interrupted()) {
-                        interrupted = true;
-                        continue;
-                    }
-                    throw e;
-                }
-            }
+            return ch.conn.recvBytes();
         } catch (IOException e) {
             lose(ch);
             throw new ManagerException("lost the connection to the manager at " + addressKey + ": " + e.getMessage(), e);
@@ -269,9 +262,7 @@ final class Endpoint {
             throw e;
         } finally {
             ch.lock.unlock();
-            if (interrupted) {
-                Thread.currentThread().interrupt();
-            }
+            dev.mp4j.shm.IoInterrupts.release();
         }
     }
 
@@ -301,7 +292,7 @@ final class Endpoint {
         request[0] = Wire.CALL_NO_WAIT;
         Channel ch = channel();
         ch.lock.lock();
-        boolean interrupted = Thread.interrupted();
+        dev.mp4j.shm.IoInterrupts.hold();
         try {
             // At most a window of brief answers is owed, so the answer direction never fills up.
             if (ch.deferred != null) {
@@ -311,7 +302,9 @@ final class Endpoint {
                         + addressKey + ": " + earlier, earlier);
             }
             send(ch, request);
-            ch.pending++;
+            if (ch.pending++ == 0) {
+                owe(ch);
+            }
             if (ch.pending >= PIPELINE_WINDOW) {
                 collect(ch);
             }
@@ -320,9 +313,7 @@ final class Endpoint {
             throw new ManagerException("lost the connection to the manager at " + addressKey + ": " + e.getMessage(), e);
         } finally {
             ch.lock.unlock();
-            if (interrupted) {
-                Thread.currentThread().interrupt();
-            }
+            dev.mp4j.shm.IoInterrupts.release();
         }
         if (!exitHookAdded) {
             addExitHook();
@@ -354,6 +345,58 @@ final class Endpoint {
             channels.remove(ch);
         }
         ch.conn.close();
+        if (ch.socket != ch.conn) {
+            ch.socket.close();
+        }
+    }
+
+    // ---- ordering of puts sent without waiting ----
+
+    /** The channels this thread sent a put on without waiting for its answer, with their endpoints. */
+    private static final ThreadLocal<List<Object[]>> OWED = ThreadLocal.withInitial(ArrayList::new);
+
+    private void owe(Channel ch) {
+        OWED.get().add(new Object[] {this, ch});
+        dev.mp4j.shm.Handoffs.onHandoff(Endpoint::settleOwedPuts);
+    }
+
+    /**
+     * Waits for the manager's answers to the puts this thread sent without waiting. mp4j calls
+     * this before anything leaves the thread for another process (a message on a pipe, socket or
+     * queue, a lock released, an event set, a pool task's result, a process started) and before
+     * a call to any manager: whoever learns of it then finds the items in the manager's queues,
+     * as after CPython's synchronous put. An error the manager sent for one of them is kept for
+     * the thread's next put, as before.
+     */
+    static void settleOwedPuts() {
+        List<Object[]> owed = OWED.get();
+        if (owed.isEmpty()) {
+            return;
+        }
+        Object[][] all = owed.toArray(Object[][]::new);
+        owed.clear();
+        for (Object[] entry : all) {
+            Endpoint e = (Endpoint) entry[0];
+            Channel ch = (Channel) entry[1];
+            if (ch.pending == 0 || ch.lock.isHeldByCurrentThread()) {
+                // Nothing owed, or this thread is inside that channel's own I/O (the pipe under it
+                // calls this as it sends): the call in progress collects them.
+                if (ch.pending > 0) {
+                    owed.add(entry);
+                }
+                continue;
+            }
+            ch.lock.lock();
+            dev.mp4j.shm.IoInterrupts.hold();
+            try {
+                e.collect(ch);
+            } catch (IOException failed) {
+                e.lose(ch);
+            } finally {
+                ch.lock.unlock();
+                dev.mp4j.shm.IoInterrupts.release();
+            }
+        }
     }
 
     private static synchronized void addExitHook() {

@@ -18,11 +18,16 @@ import java.util.concurrent.BlockingQueue;
  * <p>It is also a {@link BlockingQueue}. There is no feeder thread and nothing to flush: a
  * {@code put} into an unbounded queue returns once the item is on its way, in order, without
  * waiting for the manager's answer (so a producer streams instead of paying a round trip per
- * item); the answers are collected before the thread's next call to the manager and before the
- * process exits, so whoever joins a producer finds all its items in the queue. If the manager
- * refused an item (its class is not allowed there, say), the thread's next such put throws that
- * error; a process that exits with one unreported prints it. Another thread of the same process
- * is not ordered after these puts: to hand an item over within a process, use one thread. A {@code put} into a bounded queue waits for room, in the manager.
+ * item). The answers are collected before the thread's next call to any manager, and before
+ * anything else leaves the thread through mp4j: a message on a pipe, socket or queue, a lock
+ * released, an event set, a semaphore released, a condition signalled, a barrier reached, a
+ * process started, a pool task's result; and before the process exits. So whoever learns of the
+ * puts by any of these finds the items in the queue, as after CPython's put. (A plain shared
+ * value written without its lock, or a file, is not such a point.) If the manager refused an
+ * item (its class is not allowed there, say), the thread's next such put throws that error; a
+ * process that exits with one unreported prints it. Another thread of the same process is not
+ * ordered after these puts: to hand an item over within a process, use one thread. A
+ * {@code put} into a bounded queue waits for room, in the manager.
  * Iteration works on a snapshot.
  */
 public interface ManagedQueue<E> extends BlockingQueue<E> {

@@ -449,6 +449,13 @@ public final class ManagerServer implements AutoCloseable {
     }
 
     private byte[] handle(byte[] request, Session session) {
+        byte[] reply = answer(request, session);
+        // Every answer to a call the caller does not wait for is brief, a failure in reading the
+        // call's arguments too: a window of them must fit the channel (see brief).
+        return request.length > 0 && request[0] == Wire.CALL_NO_WAIT && reply[0] != Wire.RETURN ? brief(reply) : reply;
+    }
+
+    private byte[] answer(byte[] request, Session session) {
         Wire.In in = new Wire.In(request);
         byte op = -1;
         try {

@@ -310,10 +310,28 @@ final class Referents {
         /** Returns a taken item, or puts it back first in line if whoever asked for it is gone. */
         private E handOver(E e) {
             if (e != null && ManagerServer.callerGone()) {
-                super.offerFirst(e);
+                // At the head even of a full queue (a producer may have filled the place it left):
+                // an item must not be lost because whoever took it died.
+                forceFirst(e);
                 throw new Waits.CallerGoneException();
             }
             return e;
+        }
+
+        /** Puts {@code e} back at the head, waiting for room if a bounded queue filled up meanwhile. */
+        private void forceFirst(E e) {
+            boolean interrupted = false;
+            while (true) {
+                try {
+                    super.putFirst(e);
+                    break;
+                } catch (InterruptedException ie) {
+                    interrupted = true;
+                }
+            }
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
         }
 
         @Override public int qsize() { return size(); }

@@ -171,6 +171,7 @@ public class JvmProcess implements Serializable {
 
     /** Launches the child with the given launcher (used by contexts). */
     final synchronized void start(Launcher with) {
+        dev.mp4j.shm.Handoffs.handoff();
         if (closed) {
             throw new IllegalStateException("process object is closed");
         }

@@ -192,6 +192,7 @@ final class QueueCore implements ByteRing.Peer {
      */
     boolean put(Object encoded, long timeoutNanos) throws InterruptedException {
         checkOpen();
+        dev.mp4j.shm.Handoffs.handoff();
         long start = System.nanoTime();
         boolean reserved = false;
         boolean written = false;

@@ -338,7 +338,7 @@ public final class ByteRing {
                 if (peer.locallyClosed()) {
                     throw new IOException("handle is closed");
                 }
-                if (Thread.currentThread().isInterrupted()) {
+                if (IoInterrupts.endsWait()) {
                     throw new java.io.InterruptedIOException("interrupted while waiting for room");
                 }
                 long slice = writerSlice(head, lastHead);
@@ -489,7 +489,7 @@ public final class ByteRing {
                 if (peer.locallyClosed()) {
                     throw new IOException("handle is closed");
                 }
-                if (Thread.currentThread().isInterrupted()) {
+                if (IoInterrupts.endsWait()) {
                     throw new java.io.InterruptedIOException("interrupted while waiting for a message");
                 }
                 if (!peer.peerAlive()) {
@@ -537,7 +537,7 @@ public final class ByteRing {
                 if (peer.locallyClosed()) {
                     throw new IOException("handle is closed");
                 }
-                if (Thread.currentThread().isInterrupted()) {
+                if (IoInterrupts.endsWait()) {
                     throw new java.io.InterruptedIOException("interrupted while waiting for room in the pipe");
                 }
                 if (!peer.peerAlive()) {

@@ -78,6 +78,7 @@ public final class ProcessBarrier implements Serializable {
      * @return this arrival's index, 0 to parties-1, distinct within a generation
      */
     public int await(Duration timeout) throws InterruptedException, BrokenBarrierException, TimeoutException {
+        dev.mp4j.shm.Handoffs.handoff();
         lockGuard();
         try {
             int generation = record.getInt(BARRIER_GENERATION);

@@ -381,6 +381,7 @@ public final class ProcessCondition implements Condition, Serializable {
      * @throws IllegalMonitorStateException if the caller does not hold the lock
      */
     public void signal(int n) {
+        dev.mp4j.shm.Handoffs.handoff();
         if (n < 0) {
             throw new IllegalArgumentException("cannot notify a negative number of waiters: " + n);
         }
@@ -394,6 +395,7 @@ public final class ProcessCondition implements Condition, Serializable {
     /** Wakes every waiter (Python's {@code notify_all}). The lock must be held. */
     @Override
     public void signalAll() {
+        dev.mp4j.shm.Handoffs.handoff();
         checkHeld();
         // One pass: every wait is granted, so their order does not matter.
         int granted = 0;

@@ -42,6 +42,7 @@ public final class ProcessEvent implements Serializable {
 
     /** Sets the flag and wakes every waiter. */
     public void set() {
+        dev.mp4j.shm.Handoffs.handoff();
         while (true) {
             int w = record.getInt(EVENT_FLAG);
             if ((w & 1) != 0) {

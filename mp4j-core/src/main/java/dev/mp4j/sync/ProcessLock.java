@@ -58,6 +58,7 @@ public final class ProcessLock extends AbstractProcessLock {
      */
     @Override
     public void unlock() {
+        dev.mp4j.shm.Handoffs.handoff();
         // Swap first and complain after: releasing a free lock leaves it free either way.
         if (releaseWord() == 0) {
             throw new IllegalMonitorStateException("semaphore or lock released too many times: the lock is not held");

@@ -155,6 +155,7 @@ public final class ProcessSemaphore implements Serializable {
      * @throws IllegalStateException for a bounded semaphore released above its initial value
      */
     public void release(int n) {
+        dev.mp4j.shm.Handoffs.handoff();
         if (n < 1) {
             throw new IllegalArgumentException("n must be at least 1, got " + n);
         }

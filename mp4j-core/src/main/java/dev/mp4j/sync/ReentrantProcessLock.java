@@ -89,6 +89,7 @@ public final class ReentrantProcessLock extends AbstractProcessLock {
      */
     @Override
     public void unlock() {
+        dev.mp4j.shm.Handoffs.handoff();
         if (!heldByCurrentThread()) {
             throw new IllegalMonitorStateException("cannot release un-acquired lock");
         }

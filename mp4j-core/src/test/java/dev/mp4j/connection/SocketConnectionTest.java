@@ -238,4 +238,55 @@ class SocketConnectionTest {
             java.nio.file.Files.deleteIfExists(dir);
         }
     }
+
+    @Test
+    void anInterruptEndsAWaitOnASocketAndAHeldOneIsGivenBackAfter() throws Exception {
+        try (Listener listener = Listener.open(new InetSocketAddress("127.0.0.1", 0), KEY)) {
+            CompletableFuture<Connection> accepted = CompletableFuture.supplyAsync(() -> {
+                try {
+                    return listener.accept();
+                } catch (Exception e) {
+                    throw new RuntimeException(e);
+                }
+            });
+            try (Connection client = Client.connect(listener.address(), KEY); Connection server = accepted.get(30, TimeUnit.SECONDS)) {
+                // Interrupted while waiting: the wait ends (it used to spin at full speed instead).
+                CompletableFuture<Throwable> ended = new CompletableFuture<>();
+                Thread waiter = Thread.ofPlatform().name("socket-waiter").start(() -> {
+                    try {
+                        client.recv();
+                        ended.complete(null);
+                    } catch (Throwable t) {
+                        ended.complete(t);
+                    }
+                });
+                assertTrue(dev.mp4j.testing.Threads.awaitAsleep("socket-waiter", Duration.ofSeconds(10)));
+                waiter.interrupt();
+                assertTrue(ended.get(10, TimeUnit.SECONDS) instanceof java.io.InterruptedIOException);
+                waiter.join();
+                // Held back: the receive goes on to the whole message, and the interrupt is the
+                // thread's again once the hold ends.
+                CompletableFuture<Object> got = new CompletableFuture<>();
+                Thread holder = Thread.ofPlatform().name("socket-holder").start(() -> {
+                    dev.mp4j.shm.IoInterrupts.hold();
+                    Object message;
+                    try {
+                        message = client.recv();
+                    } catch (Throwable t) {
+                        got.complete(t);
+                        return;
+                    } finally {
+                        dev.mp4j.shm.IoInterrupts.release();
+                    }
+                    got.complete(Thread.currentThread().isInterrupted() ? message : "interrupt lost");
+                });
+                assertTrue(dev.mp4j.testing.Threads.awaitAsleep("socket-holder", Duration.ofSeconds(10)));
+                holder.interrupt();
+                assertTrue(dev.mp4j.testing.Threads.awaitAsleep("socket-holder", Duration.ofSeconds(10)), "the held wait spins");
+                server.send("late");
+                assertEquals("late", got.get(10, TimeUnit.SECONDS));
+                holder.join();
+            }
+        }
+    }
 }

@@ -1,0 +1,96 @@
+package dev.mp4j.manager;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.mp4j.Multiprocessing;
+import dev.mp4j.pool.ProcessPool;
+import dev.mp4j.process.JvmProcess;
+import dev.mp4j.sync.ProcessEvent;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.LockSupport;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/** What a manager call promises about order and interrupts. */
+@Timeout(120)
+class ManagerOrderingTest {
+
+    @Test
+    void putsFromAPoolTaskAreInTheQueueWhenTheTasksResultArrives() throws Exception {
+        try (SyncManager m = Multiprocessing.manager(); ProcessPool pool = ProcessPool.create(2)) {
+            ManagedQueue<byte[]> q = m.queue();
+            pool.map(i -> {
+                for (int j = 0; j < 200; j++) {
+                    q.put(new byte[64 << 10]);
+                }
+                return 0;
+            }, List.of(0, 1, 2, 3), 1);
+            // As after CPython's put, which returns once the manager has the item.
+            assertEquals(800, q.qsize());
+        }
+    }
+
+    @Test
+    void putsBeforeAnEventIsSetAreInTheQueueWhenItIsSeen() throws Exception {
+        try (SyncManager m = Multiprocessing.manager()) {
+            ManagedQueue<Integer> q = m.queue();
+            ProcessEvent done = ProcessEvent.create();
+            JvmProcess child = new JvmProcess(() -> {
+                for (int i = 0; i < 500; i++) {
+                    q.put(i);
+                }
+                done.set();
+                Thread.sleep(60_000);
+            });
+            child.start();
+            try {
+                assertTrue(done.await(Duration.ofSeconds(60)));
+                assertEquals(500, q.qsize());
+            } finally {
+                child.kill();
+                child.join();
+            }
+        }
+    }
+
+    @Test
+    void interruptsDuringCallsWithLargeValuesLeaveTheConnectionInStep() throws Exception {
+        try (SyncManager m = Multiprocessing.manager()) {
+            ManagedMap<String, byte[]> d = m.dict();
+            byte[] big = new byte[1 << 20];
+            for (int i = 0; i < big.length; i++) {
+                big[i] = (byte) (i * 31);
+            }
+            d.put("big", big);
+            Thread caller = Thread.currentThread();
+            AtomicBoolean stop = new AtomicBoolean();
+            Thread interrupter = Thread.ofPlatform().start(() -> {
+                while (!stop.get()) {
+                    caller.interrupt();
+                    LockSupport.parkNanos(200_000);
+                }
+            });
+            try {
+                for (int i = 0; i < 50; i++) {
+                    assertArrayEquals(big, d.get("big"), "answer " + i + " out of step");
+                    d.put("k" + i, big);
+                }
+            } finally {
+                stop.set(true);
+                while (interrupter.isAlive()) {
+                    try {
+                        interrupter.join();
+                    } catch (InterruptedException lastOne) {
+                        // the interrupter's last interrupt, before it saw stop
+                    }
+                }
+                Thread.interrupted();
+            }
+            assertEquals(51, d.size());
+        }
+    }
+}
