@@ -93,4 +93,35 @@ class ManagerOrderingTest {
             assertEquals(51, d.size());
         }
     }
+
+    /** An item the manager cannot read back: its long error must not clog the channel. */
+    static final class Unreadable implements java.io.Serializable {
+        private static final long serialVersionUID = 1L;
+        final byte[] payload = new byte[4096];
+
+        @java.io.Serial
+        private void readObject(java.io.ObjectInputStream in) {
+            throw new IllegalStateException("cannot read this item: " + "x".repeat(4000));
+        }
+    }
+
+    @Test
+    void manyPutsThatTheManagerRefusesDoNotClogTheChannel() {
+        try (SyncManager m = Multiprocessing.manager()) {
+            ManagedQueue<Object> q = m.queue();
+            org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(Duration.ofSeconds(30), () -> {
+                ManagerException refused = null;
+                for (int i = 0; i < 200 && refused == null; i++) {
+                    try {
+                        q.put(new Unreadable());
+                    } catch (ManagerException e) {
+                        refused = e;
+                    }
+                }
+                assertTrue(refused != null && refused.getMessage().contains("cannot read this item"),
+                        String.valueOf(refused));
+                assertEquals(0, q.qsize());
+            });
+        }
+    }
 }
