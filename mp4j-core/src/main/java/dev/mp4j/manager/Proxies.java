@@ -80,7 +80,6 @@ final class Proxies {
         static final Call IS_EMPTY = Call.of(Collection.class, "isEmpty");
         static final Call CONTAINS = Call.of(Collection.class, "contains", Object.class);
         static final Call TO_ARRAY = Call.of(Collection.class, "toArray");
-        static final Call TO_ARRAY_TYPED = Call.of(Collection.class, "toArray", Object[].class);
         static final Call ADD = Call.of(Collection.class, "add", Object.class);
         static final Call REMOVE = Call.of(Collection.class, "remove", Object.class);
         static final Call CONTAINS_ALL = Call.of(Collection.class, "containsAll", Collection.class);
@@ -99,10 +98,21 @@ final class Proxies {
         @Override public boolean contains(Object o) { return (Boolean) call(CONTAINS, o); }
         @Override public Object[] toArray() { return (Object[]) call(TO_ARRAY); }
 
+        /**
+         * As {@link Collection#toArray(Object[])}: into {@code a} when the elements fit (the rest
+         * of it set to null after the last), else into a new array of its type. The elements come
+         * in one call, {@code a} itself does not travel.
+         */
         @Override
         @SuppressWarnings("unchecked")
         public <T> T[] toArray(T[] a) {
-            return (T[]) call(TO_ARRAY_TYPED, (Object) a);
+            Object[] all = toArray();
+            T[] out = a.length >= all.length ? a : (T[]) java.lang.reflect.Array.newInstance(a.getClass().getComponentType(), all.length);
+            System.arraycopy(all, 0, out, 0, all.length);
+            if (out.length > all.length) {
+                out[all.length] = null;
+            }
+            return out;
         }
 
         @Override public boolean add(E e) { return (Boolean) call(ADD, e); }
@@ -118,6 +128,16 @@ final class Proxies {
         @Override
         public Iterator<E> iterator() {
             return snapshot().iterator();
+        }
+
+        /**
+         * Streams too: one snapshot, its size taken from it (the default asks the manager for
+         * the size in a second call, and a change between the two broke the stream).
+         */
+        @Override
+        @SuppressWarnings("unchecked")
+        public java.util.Spliterator<E> spliterator() {
+            return (java.util.Spliterator<E>) java.util.Spliterators.spliterator(toArray(), java.util.Spliterator.ORDERED);
         }
 
         @SuppressWarnings("unchecked")
@@ -422,9 +442,10 @@ final class Proxies {
         public void delete(String name) {
             if (local(name)) {
                 synchronized (this) {
-                    if (hidden().remove(name) == null) {
+                    if (!hidden().containsKey(name)) {
                         throw new IllegalArgumentException("'NamespaceProxy' object has no attribute '" + name + "'");
                     }
+                    hidden().remove(name);
                 }
             } else {
                 call(DELETE, name);

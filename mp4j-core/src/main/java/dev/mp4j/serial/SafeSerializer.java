@@ -214,6 +214,11 @@ public final class SafeSerializer implements Serializer {
             if (name.equals("java.net.URI")) {
                 return true;
             }
+            if (name.startsWith("java.") && Throwable.class.isAssignableFrom(cls)) {
+                // The JDK's own exceptions (java.io.IOException, java.sql.SQLException, ...):
+                // a remote error arrives as itself, not as "refused to deserialize".
+                return true;
+            }
             for (String prefix : JDK_ALLOWED_PREFIXES) {
                 if (name.startsWith(prefix)) {
                     return true;

@@ -1,0 +1,92 @@
+package dev.mp4j.manager;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.mp4j.Multiprocessing;
+import dev.mp4j.process.JvmProcess;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/** The collection contracts a proxy keeps, and errors that arrive as themselves. */
+@Timeout(120)
+class ManagerProxiesTest {
+
+    /** A served object whose method declares a checked JDK exception. */
+    public interface Store {
+        String load(String key) throws IOException;
+    }
+
+    static final class FailingStore implements Store {
+        @Override
+        public String load(String key) throws IOException {
+            throw new IOException("disk failed reading " + key);
+        }
+    }
+
+    @Test
+    void aCheckedJdkExceptionFromTheServerArrivesAsItself() throws Exception {
+        byte[] key = "proxies-test".getBytes();
+        try (BaseManager server = new BaseManager(new InetSocketAddress("127.0.0.1", 0), key)
+                .register("Store", Store.class, args -> new FailingStore()).start()) {
+            Store store = server.create("Store");
+            IOException e = assertThrows(IOException.class, () -> store.load("k"));
+            assertTrue(e.getMessage().contains("disk failed reading k"), e.getMessage());
+        }
+    }
+
+    @Test
+    void toArrayFillsTheCallersArrayWhenItFits() {
+        try (SyncManager m = Multiprocessing.manager()) {
+            ManagedList<String> l = m.list();
+            l.addAll(List.of("a", "b"));
+            String[] room = {"x", "x", "x", "x"};
+            assertSame(room, l.toArray(room));
+            assertArrayEquals(new String[] {"a", "b", null, "x"}, room);
+            String[] small = l.toArray(new String[0]);
+            assertArrayEquals(new String[] {"a", "b"}, small);
+        }
+    }
+
+    @Test
+    void aStreamOverAListChangingInAnotherProcessIsOneSnapshot() throws Exception {
+        try (SyncManager m = Multiprocessing.manager()) {
+            ManagedList<Integer> l = m.list();
+            l.add(0);
+            JvmProcess churn = new JvmProcess(() -> {
+                for (int i = 0; i < 20_000; i++) {
+                    l.add(1);
+                    l.remove(0);
+                }
+            });
+            churn.start();
+            try {
+                while (churn.isAlive()) {
+                    List<Integer> seen = l.stream().toList();
+                    assertTrue(seen.size() == 1 || seen.size() == 2, "size " + seen.size());
+                }
+            } finally {
+                churn.kill();
+                churn.join();
+            }
+        }
+    }
+
+    @Test
+    void aHiddenNamespaceAttributeHoldingNullCanBeDeleted() {
+        try (SyncManager m = Multiprocessing.manager()) {
+            Namespace ns = m.namespace();
+            ns.set("_x", null);
+            assertNull(ns.get("_x"));
+            ns.delete("_x");
+            assertThrows(IllegalArgumentException.class, () -> ns.delete("_x"));
+        }
+    }
+}
