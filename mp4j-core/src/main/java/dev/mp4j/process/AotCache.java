@@ -126,7 +126,7 @@ final class AotCache {
             // trainer's parent is the shell, which outlives us, so it is not taken for an orphan.
             List<String> command = new ArrayList<>(List.of("/bin/sh", "-c",
                     "\"$@\" && [ -s '" + tmp + "' ] && mv -f '" + tmp + "' '" + file + "'; rm -f '" + tmp + "'", "sh"));
-            command.addAll(SpawnLauncher.command(flags, false));
+            command.addAll(SpawnLauncher.command(flags, false, false));
             java.lang.Process shell = new ProcessBuilder(command)
                     .redirectInput(ProcessBuilder.Redirect.PIPE)
                     .redirectOutput(ProcessBuilder.Redirect.DISCARD)

@@ -78,13 +78,26 @@ public final class SpawnLauncher implements Launcher {
 
     /** The command line of a child JVM with these flags. */
     static List<String> command(List<String> flags, boolean spare) {
+        return command(flags, spare, true);
+    }
+
+    /**
+     * The command of a child JVM. With {@code ofThisTree}, it carries the tree's mark
+     * ({@link dev.mp4j.shm.ResourceTracker#TREE_MARK}): the tree's shared-memory watcher waits
+     * for every process so marked to be gone before it cleans up (the start-up cache's training,
+     * a tree of its own that may outlive this one, is not marked).
+     */
+    static List<String> command(List<String> flags, boolean spare, boolean ofThisTree) {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         // Settings of mp4j itself follow the process tree.
         for (String key : System.getProperties().stringPropertyNames()) {
-            if (key.startsWith("mp4j.") && !key.equals("mp4j.spare")) {
+            if (key.startsWith("mp4j.") && !key.equals("mp4j.spare") && !key.equals(dev.mp4j.shm.ResourceTracker.TREE_MARK)) {
                 command.add("-D" + key + "=" + System.getProperty(key));
             }
+        }
+        if (ofThisTree) {
+            command.add("-D" + dev.mp4j.shm.ResourceTracker.TREE_MARK + "=" + ProcessState.treeId());
         }
         // A child prints to the same terminal: it must encode text as the parent does.
         for (String key : List.of("stdout.encoding", "stderr.encoding")) {

@@ -37,6 +37,12 @@ public final class ResourceTracker {
         return SharedSegment.PREFIX + ProcessState.treeId() + "-";
     }
 
+    /**
+     * The system property every child JVM of a tree is started with, its value the tree's id:
+     * what the watcher looks for in /proc to know whether any process of the tree is left.
+     */
+    public static final String TREE_MARK = "mp4j.tree";
+
     /** Starts the watcher in the main process (idempotent); children rely on their main process's. */
     public static void ensureRunning() {
         if (attempted || !ProcessState.ownsTree()) {
@@ -54,8 +60,16 @@ public final class ResourceTracker {
             // to clean up when the main process is gone (only SIGKILL to the group stops it).
             // awk keeps the names registered and not unregistered since; all of them, and every
             // generated name of the tree, are removed once stdin reaches EOF.
+            // Once the main process is gone, its children may live on for a moment (an orphan
+            // notices within 100 ms, then stops): segments they make meanwhile must go too, so
+            // the watcher waits, at most 10 s, until no process carries the tree's mark (as
+            // CPython's tracker waits for every holder of its pipe). The mark is quoted in two
+            // pieces in the script, so that the script's own command line does not match it.
+            String mark = "'-D" + TREE_MARK + "''=" + ProcessState.treeId() + "'";
             String script = "trap '' INT TERM HUP QUIT\n"
                     + "read _ignored\n"
+                    + "i=0\n"
+                    + "while [ $i -lt 100 ] && grep -qsaF -e " + mark + " /proc/[0-9]*/cmdline; do sleep 0.1; i=$((i+1)); done\n"
                     + "if [ -f '" + registry + "' ]; then\n"
                     + "  awk '/^[+]/{s[substr($0,2)]=1} /^-/{delete s[substr($0,2)]} END{for(n in s) print n}' '"
                     + registry + "' | while IFS= read -r n; do rm -f \"" + SharedSegment.DIRECTORY + "/$n\"; done\n"

@@ -107,4 +107,33 @@ class ResourceTrackerTest {
             shm.unlink();
         }
     }
+
+    @Test
+    void segmentsAChildMakesAfterItsMainProcessWasKilledGoToo() throws Exception {
+        Process tree = JavaRunner.start(TrackerScenarios.ChildKeepsCreating.class);
+        try {
+            BufferedReader out = new BufferedReader(new InputStreamReader(tree.getInputStream(), StandardCharsets.UTF_8));
+            String[] line = out.readLine().split(" ");
+            String prefix = line[0];
+            long childPid = Long.parseLong(line[1]);
+            tree.destroyForcibly();
+            tree.waitFor();
+            assertTrue(dev.mp4j.testing.Await.until(() -> ProcessHandle.of(childPid).isEmpty(), Duration.ofSeconds(10)),
+                    "the orphaned child did not end");
+            // The watcher waits for the whole tree, then removes everything of it.
+            assertTrue(dev.mp4j.testing.Await.until(() -> left(prefix).isEmpty(), Duration.ofSeconds(10)),
+                    "left behind: " + left(prefix));
+        } finally {
+            tree.descendants().forEach(ProcessHandle::destroyForcibly);
+            tree.destroyForcibly();
+        }
+    }
+
+    private static java.util.Set<String> left(String prefix) {
+        try {
+            return dev.mp4j.testing.Segments.like(prefix);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
 }

@@ -52,4 +52,27 @@ final class TrackerScenarios {
             }
         }
     }
+
+    /**
+     * A child that keeps making shared memory (and never frees it) while the test SIGKILLs this
+     * main process: what it makes after its parent died must go with the tree too.
+     */
+    static final class ChildKeepsCreating {
+        public static void main(String[] args) throws Exception {
+            Pipe back = Pipe.open();
+            var out = back.right();
+            JvmProcess child = new JvmProcess(() -> {
+                out.send(ProcessHandle.current().pid());
+                java.util.List<SharedMemory> kept = new java.util.ArrayList<>();
+                while (true) {
+                    kept.add(SharedMemory.create(4096));
+                    Thread.sleep(2);
+                }
+            });
+            child.start();
+            System.out.println(dev.mp4j.shm.ResourceTracker.treePrefix() + " " + back.left().recv());
+            System.out.flush();
+            Thread.sleep(120_000);
+        }
+    }
 }
