@@ -190,13 +190,22 @@ abstract class AbstractProcessLock implements Lock, Serializable {
      * finds the word naming this process reads the owner it set or one that is not itself.
      */
     final void recordOwnerThread(long threadId) {
-        record.setLongPlain(LOCK_OWNER_THREAD, threadId);
+        record.setLongPlain(LOCK_OWNER_THREAD, threadId == 0 ? 0 : ownerKey(threadId));
+    }
+
+    /**
+     * A thread as the owner field holds it: with this process's pid. Thread ids repeat across
+     * JVMs (main is 1 in each), so a bare id left by an owner that died could name a thread
+     * here in the moment between taking the lock over and recording the new owner.
+     */
+    private static long ownerKey(long threadId) {
+        return ((long) MY_PID << 40) | (threadId & 0xFF_FFFF_FFFFL);
     }
 
     /** Whether the calling thread of this process holds the word. */
     final boolean heldByCurrentThread() {
         return (record.getInt(LOCK_WORD) & PID_MASK) == MY_PID
-                && record.getLongPlain(LOCK_OWNER_THREAD) == Thread.currentThread().threadId();
+                && record.getLongPlain(LOCK_OWNER_THREAD) == ownerKey(Thread.currentThread().threadId());
     }
 
     /**

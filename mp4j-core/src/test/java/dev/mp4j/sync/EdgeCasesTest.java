@@ -112,4 +112,25 @@ class EdgeCasesTest {
         t.join();
     }
 
+
+    @Test
+    void anRLockTakenOverFromADeadProcessIsNotHeldByAThreadWithTheDeadOwnersThreadId() throws Exception {
+        ReentrantProcessLock lock = ReentrantProcessLock.create();
+        // A child takes the lock in its main thread and dies holding it.
+        dev.mp4j.process.JvmProcess child = new dev.mp4j.process.JvmProcess(() -> {
+            lock.lock();
+            Runtime.getRuntime().halt(0);
+        });
+        child.start();
+        child.join();
+        // The moment after this process took the word over, before it recorded its own
+        // thread: the owner field is still the dead child's. Thread ids repeat across JVMs
+        // (each main thread is 1, and JUnit runs this on main), so a bare id could match.
+        lock.record.setInt(SyncLayout.LOCK_WORD, SharedRecord.MY_PID);
+        assertFalse(lock.isHeldByCurrentThread(), "a dead process's thread was taken for this one");
+        lock.record.setInt(SyncLayout.LOCK_WORD, 0);
+        lock.lock();
+        assertTrue(lock.isHeldByCurrentThread());
+        lock.unlock();
+    }
 }
