@@ -121,6 +121,11 @@ public final class Multiprocessing {
 
     /** Sets (or with {@code force}, replaces; {@code null} resets) the default start method. */
     public static synchronized void setStartMethod(String method, boolean force) {
+        setStartMethod(method, ProcessState.inheritedJvmOptions(), force);
+    }
+
+    /** Sets the default start method together with JVM options for children. */
+    public static synchronized void setStartMethod(String method, JvmOptions options, boolean force) {
         if (defaultContext != null && !force) {
             throw new IllegalStateException("context has already been set");
         }
@@ -129,15 +134,9 @@ public final class Multiprocessing {
             Launchers.setDefault(null);
             return;
         }
-        Context c = new Context(method, ProcessState.inheritedJvmOptions(), Launchers.DEFAULT_SPARES);
-        defaultContext = c;
-        Launchers.setDefault(c.launcher());
-    }
-
-    /** Sets the default start method together with JVM options for children. */
-    public static synchronized void setStartMethod(String method, JvmOptions options, boolean force) {
-        setStartMethod(method, force);
-        Context c = defaultContext.withJvmOptions(options);
+        // One launcher, with these options: a forkserver one made first with other options
+        // would start spare JVMs that nothing uses.
+        Context c = new Context(method, options, Launchers.DEFAULT_SPARES);
         defaultContext = c;
         Launchers.setDefault(c.launcher());
     }

@@ -150,4 +150,10 @@ class LifetimeTest {
             p.destroyForcibly();
         }
     }
+
+    @Test
+    void choosingForkserverWithJvmOptionsStartsOnlyItsOwnSpares() throws Exception {
+        JavaRunner.Result r = JavaRunner.run(Duration.ofSeconds(60), LifetimeScenarios.ForkserverWithOptions.class);
+        assertEquals("children " + Launchers.DEFAULT_SPARES, r.stdout().trim(), r.stderr());
+    }
 }
