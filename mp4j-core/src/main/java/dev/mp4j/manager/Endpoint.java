@@ -234,6 +234,8 @@ final class Endpoint {
     }
 
     private byte[] roundTrip(byte[] request) {
+        // Puts this thread sent without waiting to other managers go first (see settleOwedPuts).
+        settleOwedPuts();
         ManagerServer local = viaSocket ? null : ManagerServer.local(addressKey);
         if (local != null) {
             return local.handleLocal(request);
@@ -241,8 +243,6 @@ final class Endpoint {
         if (gone) {
             throw new ManagerException("the manager at " + addressKey + " has shut down");
         }
-        // Puts this thread sent without waiting to other managers go first (see settleOwedPuts).
-        settleOwedPuts();
         Channel ch = channel();
         ch.lock.lock();
         // A call is not interruptible (as in CPython): a request or answer cut short would leave

@@ -310,28 +310,21 @@ final class Referents {
         /** Returns a taken item, or puts it back first in line if whoever asked for it is gone. */
         private E handOver(E e) {
             if (e != null && ManagerServer.callerGone()) {
-                // At the head even of a full queue (a producer may have filled the place it left):
-                // an item must not be lost because whoever took it died.
-                forceFirst(e);
+                // An item must not be lost because whoever took it died. At the head; if a
+                // blocked producer filled the place it left, as soon as there is room again, by a
+                // thread of its own, so that the dead client's session can end now.
+                if (!super.offerFirst(e)) {
+                    Thread.ofPlatform().daemon().name("mp4j-manager-put-back").start(() -> {
+                        try {
+                            super.putFirst(e);
+                        } catch (InterruptedException stopped) {
+                            // the manager is shutting down: the queue goes with it
+                        }
+                    });
+                }
                 throw new Waits.CallerGoneException();
             }
             return e;
-        }
-
-        /** Puts {@code e} back at the head, waiting for room if a bounded queue filled up meanwhile. */
-        private void forceFirst(E e) {
-            boolean interrupted = false;
-            while (true) {
-                try {
-                    super.putFirst(e);
-                    break;
-                } catch (InterruptedException ie) {
-                    interrupted = true;
-                }
-            }
-            if (interrupted) {
-                Thread.currentThread().interrupt();
-            }
         }
 
         @Override public int qsize() { return size(); }

@@ -513,6 +513,8 @@ public final class ProcessPool implements ExecutorService {
 
     private Task enqueue(int kind, int functionId, byte[] function, List<?> items, String description) {
         checkRunning();
+        // The task leaves this thread for a worker: what it put into a manager goes first.
+        dev.mp4j.shm.Handoffs.handoff();
         Task t = new Task(ids.incrementAndGet(), kind, functionId, function, Codec.items(items), description,
                 options.taskTimeout());
         // The look and the add under the lock shutdown() takes to close and queue its end
@@ -754,6 +756,7 @@ public final class ProcessPool implements ExecutorService {
      * input to be consumed.
      */
     Task submitChunk(byte[] function, int functionId, List<?> chunk, String description) {
+        dev.mp4j.shm.Handoffs.handoff();
         Task t = new Task(ids.incrementAndGet(), Messages.MAP, functionId, function, Codec.items(chunk), description,
                 options.taskTimeout());
         synchronized (this) {
@@ -769,8 +772,12 @@ public final class ProcessPool implements ExecutorService {
         return t;
     }
 
-    /** imap iterators whose input is not yet all submitted (see {@link #shutdown()}). */
-    private final java.util.Set<LazyResults<?, ?>> feeding = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    /**
+     * imap iterators whose input is not yet all submitted (see {@link #shutdown()}), held
+     * weakly: one its caller dropped has results nobody can read, and is not fed at shutdown.
+     */
+    private final java.util.Set<LazyResults<?, ?>> feeding =
+            java.util.Collections.synchronizedSet(java.util.Collections.newSetFromMap(new java.util.WeakHashMap<>()));
     /** Whether the end markers are queued: after that, no task is accepted. */
     private boolean endsQueued;
 
@@ -798,11 +805,15 @@ public final class ProcessPool implements ExecutorService {
     /** Submits what the open imap iterators have left, then queues the end markers. */
     private void feedOpenIterators() {
         while (state == State.CLOSED) {
-            java.util.Iterator<LazyResults<?, ?>> open = feeding.iterator();
-            if (!open.hasNext()) {
+            LazyResults<?, ?> next;
+            synchronized (feeding) {
+                java.util.Iterator<LazyResults<?, ?>> open = feeding.iterator();
+                next = open.hasNext() ? open.next() : null;
+            }
+            if (next == null) {
                 break;
             }
-            open.next().feedAll();
+            next.feedAll();
         }
         synchronized (this) {
             if (state == State.CLOSED && !endsQueued) {
@@ -1127,6 +1138,8 @@ public final class ProcessPool implements ExecutorService {
         private final boolean ordered;
         private final int window;
         private final java.util.concurrent.ConcurrentLinkedDeque<Task> inFlight = new java.util.concurrent.ConcurrentLinkedDeque<>();
+        /** The size of {@link #inFlight} (whose own size() walks it). */
+        private final java.util.concurrent.atomic.AtomicInteger inFlightCount = new java.util.concurrent.atomic.AtomicInteger();
         private final java.util.ArrayDeque<R> ready = new java.util.ArrayDeque<>();
         private int chunkNo;
         /** No more input will be read: it ended, failed, or the pool stopped taking it. */
@@ -1162,7 +1175,7 @@ public final class ProcessPool implements ExecutorService {
 
         /** Submits chunks until {@link #window} are in flight. */
         private void fill() {
-            while (inFlight.size() < window && feedOne()) {
+            while (inFlightCount.get() < window && feedOne()) {
                 // fed one more
             }
         }
@@ -1193,6 +1206,7 @@ public final class ProcessPool implements ExecutorService {
             if (!chunk.isEmpty()) {
                 try {
                     inFlight.add(pool.submitChunk(function, functionId, chunk, "imap chunk #" + chunkNo++));
+                    inFlightCount.incrementAndGet();
                     inFlightVersion.incrementAndGet();
                 } catch (java.util.concurrent.RejectedExecutionException e) {
                     refused = e;
@@ -1204,6 +1218,7 @@ public final class ProcessPool implements ExecutorService {
                 Task error = new Task(-1, Messages.MAP, functionId, null, new byte[0], "imap input", null);
                 error.future.completeExceptionally(failed);
                 inFlight.add(error);
+                inFlightCount.incrementAndGet();
                 inFlightVersion.incrementAndGet();
                 stopFeeding();
                 return false;
@@ -1285,7 +1300,9 @@ public final class ProcessPool implements ExecutorService {
                 try {
                     List<R> values = (List<R>) (!timed ? done.future.get()
                             : done.future.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS));
-                    inFlight.remove(done);
+                    if (inFlight.remove(done)) {
+                        inFlightCount.decrementAndGet();
+                    }
                     inFlightVersion.incrementAndGet();
                     ready.addAll(values);
                 } catch (InterruptedException e) {
@@ -1293,11 +1310,15 @@ public final class ProcessPool implements ExecutorService {
                     throw new IllegalStateException("interrupted while waiting for a result", e);
                 } catch (java.util.concurrent.CancellationException e) {
                     // terminate() cancelled it: said in its place, and the iterator goes on.
-                    inFlight.remove(done);
+                    if (inFlight.remove(done)) {
+                        inFlightCount.decrementAndGet();
+                    }
                     inFlightVersion.incrementAndGet();
                     throw e;
                 } catch (ExecutionException e) {
-                    inFlight.remove(done);
+                    if (inFlight.remove(done)) {
+                        inFlightCount.decrementAndGet();
+                    }
                     inFlightVersion.incrementAndGet();
                     Throwable cause = e.getCause();
                     if (cause instanceof RuntimeException re) {

@@ -141,13 +141,13 @@ final class WorkerSlot implements Runnable {
             }
             if (inFlight.isEmpty() && !process.isAlive()) {
                 // The worker died while idle (the OOM killer, kill -9): t never reached it, so
-                // nothing is blamed; t waits for the replacement.
+                // nothing is blamed; t goes back to the queue (workerDied puts what is held back
+                // first) and waits for the replacement.
+                held = t;
                 workerDied();
-                if (pool.terminating()) {
-                    pool.abandonUnstarted(t);
+                if (process == null) {
                     return false;
                 }
-                held = t;
                 continue;
             }
             boolean known = functionsSent.containsKey(t.functionId);
@@ -172,7 +172,7 @@ final class WorkerSlot implements Runnable {
                     held = t;
                 }
                 workerDied();
-                if (pool.terminating()) {
+                if (process == null) {
                     return false;
                 }
                 continue;

@@ -43,10 +43,14 @@ final class Children {
             sun.misc.Signal signal = new sun.misc.Signal(name);
             sun.misc.SignalHandler[] previous = new sun.misc.SignalHandler[1];
             previous[0] = sun.misc.Signal.handle(signal, s -> {
+                boolean was = stopAll;
                 stopAll = true;
                 sun.misc.SignalHandler before = previous[0];
                 if (before != null && before != sun.misc.SignalHandler.SIG_IGN && before != sun.misc.SignalHandler.SIG_DFL) {
                     before.handle(s);
+                    // A handler of the program's that returned (a reload on SIGHUP, say) did not
+                    // end the process: a later normal exit waits for the children as usual.
+                    stopAll = was;
                 } else {
                     System.exit(128 + s.getNumber());
                 }

@@ -424,7 +424,11 @@ public class JvmProcess implements Serializable {
 
     /**
      * Completes with this object when the child ends: Python's {@code sentinel}, usable with
-     * {@code Connections.wait} and with {@code CompletableFuture} composition.
+     * {@code Connections.wait} and with {@code CompletableFuture} composition. The same future
+     * each time; only the exit completes it: {@code complete}, {@code completeExceptionally}
+     * and {@code obtrude...} throw {@link UnsupportedOperationException}, {@code cancel}
+     * returns false, and {@code orTimeout}/{@code completeOnTimeout} return a new future
+     * ({@code p.onExit().orTimeout(1, SECONDS).get()} waits at most a second).
      */
     public final CompletableFuture<JvmProcess> onExit() {
         if (role == Role.PARENT) {

@@ -29,8 +29,9 @@ import java.util.RandomAccess;
  * <em>UTF-8 bytes</em>, so non-ASCII text is never cut short, unlike CPython) rounded up to the
  * next multiple of 8 ("howdy" gets 8, "abcdefgh" 16). A new value may be of another type; if it
  * does not fit its slot, {@link #set} throws and the old value stays. The list cannot grow or
- * shrink. Slots are plain memory: concurrent writers to one slot need a lock; a reader that meets
- * a slot half rewritten reads it again.
+ * shrink. Slots are plain memory, as in CPython: concurrent writers to one slot need a lock, and
+ * so does a reader that must never see a slot half rewritten. (Without one, a read may mix old
+ * and new; what it cannot do is read past the slot: a length that does not fit it is read again.)
  *
  * <pre>
  * layout: 0 count | 8 + 16*i: slot i {tag int, capacity int, data offset long} | data...

@@ -92,6 +92,7 @@ public final class ProcessBarrier implements Serializable {
                     try {
                         action.run();
                     } catch (Exception | Error e) {
+                        leave();
                         breakLocked(generation);
                         BrokenBarrierException broken = new BrokenBarrierException("the barrier action failed: " + e);
                         broken.initCause(e);

@@ -155,6 +155,8 @@ public final class ProcessCondition implements Condition, Serializable {
      * to hand back a lock whose previous owner died, see {@link AbstractProcessLock#ownerDied()}).
      */
     private boolean waitFor(long timeoutNanos, boolean interruptible) throws InterruptedException {
+        // Waiting releases the lock to another process: a hand-off (see Handoffs).
+        dev.mp4j.shm.Handoffs.handoff();
         if (interruptible && Thread.interrupted()) {
             throw new InterruptedException();
         }

@@ -13,10 +13,10 @@ package dev.mp4j.sync;
  * semaphore (64 bytes)
  *   +0  count                                                     (futex word)
  *   +4  sleepers
- *   +8  maximum (bounded semaphores; 0 = unbounded)
+ *   +8  maximum (bounded semaphores; -1 = unbounded)
  *
  * event (64 bytes)
- *   +0  flag                                                      (futex word)
+ *   +0  flag (bit 0) | times set (the bits above)                  (futex word)
  *
  * condition (64 + 8 * 1024 bytes; all but the first two words change only with its lock held)
  *   +0  sequence, bumped by signal/signalAll                      (futex word)

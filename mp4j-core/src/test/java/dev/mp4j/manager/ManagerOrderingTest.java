@@ -124,4 +124,44 @@ class ManagerOrderingTest {
             });
         }
     }
+
+    @Test
+    void putsBeforeAConditionWaitAreInTheQueueForWhoeverTakesTheLock() throws Exception {
+        try (SyncManager m = Multiprocessing.manager()) {
+            ManagedQueue<Integer> q = m.queue();
+            dev.mp4j.sync.ReentrantProcessLock lock = dev.mp4j.sync.ReentrantProcessLock.create();
+            dev.mp4j.sync.ProcessCondition cond = dev.mp4j.sync.ProcessCondition.create(lock);
+            ProcessEvent putting = ProcessEvent.create();
+            JvmProcess child = new JvmProcess(() -> {
+                lock.lock();
+                try {
+                    putting.set();
+                    for (int i = 0; i < 300; i++) {
+                        q.put(i);
+                    }
+                    cond.await(60, java.util.concurrent.TimeUnit.SECONDS);
+                } finally {
+                    lock.unlock();
+                }
+            });
+            child.start();
+            try {
+                assertTrue(putting.await(Duration.ofSeconds(60)));
+                lock.lock();
+                try {
+                    // The child released the lock by waiting: its puts were settled first.
+                    assertEquals(300, q.qsize());
+                    cond.signalAll();
+                } finally {
+                    lock.unlock();
+                }
+                assertTrue(child.join(Duration.ofSeconds(60)));
+                assertEquals(0, child.exitCode());
+            } finally {
+                if (child.isAlive()) {
+                    child.kill();
+                }
+            }
+        }
+    }
 }

@@ -217,4 +217,15 @@ class PoolSchedulingTest {
             }
         }
     }
+
+    @Test
+    void aTaskSubmittedJustBeforeShutdownToAPoolWhoseIdleWorkerDiedStillRuns() throws Exception {
+        ProcessPool p = ProcessPool.create(1);
+        long pid = p.apply(() -> ProcessHandle.current().pid());
+        killAndWait(pid);
+        CompletableFuture<Integer> f = p.submit(() -> 7);
+        p.shutdown();
+        p.join();
+        assertEquals(7, f.get(30, TimeUnit.SECONDS));
+    }
 }

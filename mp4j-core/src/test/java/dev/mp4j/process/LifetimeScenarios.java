@@ -151,4 +151,27 @@ final class LifetimeScenarios {
             Runtime.getRuntime().halt(0);
         }
     }
+
+    /**
+     * A program's own SIGHUP handler that returns (a reload) must not leave the exit handling
+     * thinking the process is being signalled away: System.exit then still waits for the
+     * non-daemon child.
+     */
+    @SuppressWarnings("removal")
+    static final class HandledHangup {
+        public static void main(String[] args) throws Exception {
+            java.util.concurrent.CountDownLatch handled = new java.util.concurrent.CountDownLatch(1);
+            sun.misc.Signal.handle(new sun.misc.Signal("HUP"), s -> handled.countDown());
+            JvmProcess child = new JvmProcess(() -> {
+                Thread.sleep(1_000);
+                System.out.println("child done");
+            });
+            child.start();
+            new ProcessBuilder("kill", "-HUP", String.valueOf(ProcessHandle.current().pid())).start().waitFor();
+            handled.await();
+            System.out.println("hangup handled");
+            System.out.flush();
+            System.exit(0);
+        }
+    }
 }

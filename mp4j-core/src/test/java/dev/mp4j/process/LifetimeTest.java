@@ -156,4 +156,10 @@ class LifetimeTest {
         JavaRunner.Result r = JavaRunner.run(Duration.ofSeconds(60), LifetimeScenarios.ForkserverWithOptions.class);
         assertEquals("children " + Launchers.DEFAULT_SPARES, r.stdout().trim(), r.stderr());
     }
+
+    @Test
+    void aSignalTheProgramHandlesItselfDoesNotStopItsChildrenAtExit() throws Exception {
+        JavaRunner.Result r = JavaRunner.run(Duration.ofSeconds(60), LifetimeScenarios.HandledHangup.class);
+        assertEquals(List.of("hangup handled", "child done"), r.lines(), r.stderr());
+    }
 }

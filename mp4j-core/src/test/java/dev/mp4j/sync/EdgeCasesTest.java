@@ -56,6 +56,7 @@ class EdgeCasesTest {
         }, null);
         BrokenBarrierException e = assertThrows(BrokenBarrierException.class, () -> barrier.await(Duration.ofSeconds(5)));
         assertInstanceOf(IllegalStateException.class, e.getCause());
+        assertEquals(0, barrier.numberWaiting());
     }
 
     @Test
