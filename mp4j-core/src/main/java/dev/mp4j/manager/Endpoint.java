@@ -373,14 +373,28 @@ final class Endpoint {
         if (owed.isEmpty()) {
             return;
         }
+        // Most often the only channel owed is the one this thread is sending on right now (the
+        // pipe under a put calls this as it sends): nothing to do, and nothing to allocate.
+        boolean others = false;
+        for (int i = owed.size() - 1; i >= 0; i--) {
+            Channel ch = (Channel) owed.get(i)[1];
+            if (ch.pending == 0) {
+                owed.remove(i);
+            } else if (!ch.lock.isHeldByCurrentThread()) {
+                others = true;
+            }
+        }
+        if (!others) {
+            return;
+        }
         Object[][] all = owed.toArray(Object[][]::new);
         owed.clear();
         for (Object[] entry : all) {
             Endpoint e = (Endpoint) entry[0];
             Channel ch = (Channel) entry[1];
             if (ch.pending == 0 || ch.lock.isHeldByCurrentThread()) {
-                // Nothing owed, or this thread is inside that channel's own I/O (the pipe under it
-                // calls this as it sends): the call in progress collects them.
+                // Nothing owed, or this thread is inside that channel's own I/O: the call in
+                // progress collects them.
                 if (ch.pending > 0) {
                     owed.add(entry);
                 }
