@@ -86,7 +86,14 @@ public final class WarmSpareLauncher implements Launcher {
             }
             booting += missing;
             for (int i = 0; i < missing; i++) {
-                refiller.execute(this::bootOne);
+                try {
+                    refiller.execute(this::bootOne);
+                } catch (java.util.concurrent.RejectedExecutionException stopping) {
+                    // shut down between the look and here (the process is exiting): a launch
+                    // that got this far has its child, and must return it
+                    booting -= missing - i;
+                    return;
+                }
             }
         }
     }
@@ -115,7 +122,10 @@ public final class WarmSpareLauncher implements Launcher {
 
     @Override
     public void shutdown() {
-        shutdown = true;
+        synchronized (this) {
+            // Under the lock refill() looks at the flag with, so none schedules a boot after this.
+            shutdown = true;
+        }
         refiller.shutdownNow();
         synchronized (this) {
             for (java.lang.Process p : ready) {
