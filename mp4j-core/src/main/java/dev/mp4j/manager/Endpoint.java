@@ -39,6 +39,11 @@ final class Endpoint {
     private final List<Channel> channels = new ArrayList<>();
     /** Pipelined requests a channel may have in flight before it collects their replies. */
     private static final int PIPELINE_WINDOW = 64;
+    /**
+     * This process's id as a manager client, random: a pid alone is not unique across hosts, nor
+     * in containers where each JVM is pid 1 (see ManagerServer's hello).
+     */
+    static final long CLIENT_ID = java.util.concurrent.ThreadLocalRandom.current().nextLong() | 1;
     private static volatile boolean exitHookAdded;
     /** Every connection made, kept reachable so none closes (and drops this process's references) early. */
     private final List<Connection> connections = new ArrayList<>();
@@ -530,7 +535,7 @@ final class Endpoint {
         Connection conn;
         try {
             conn = connect();
-            conn.sendBytes(new Wire.Out(9).put(Wire.HELLO).putLong(ProcessHandle.current().pid()).toArray());
+            conn.sendBytes(new Wire.Out(17).put(Wire.HELLO).putLong(ProcessHandle.current().pid()).putLong(CLIENT_ID).toArray());
             byte[] reply = conn.recvBytes();
             if (reply.length == 0 || reply[0] != Wire.RETURN) {
                 conn.close();

@@ -104,7 +104,7 @@ public final class ManagerServer implements AutoCloseable {
         this.listener = Listener.open(address, authkey);
         this.addressKey = Addresses.key(listener.address());
         this.localSession = new Session(null);
-        hello(localSession, ProcessHandle.current().pid());
+        hello(localSession, ProcessHandle.current().pid(), Endpoint.CLIENT_ID);
         LOCAL.put(addressKey, this);
     }
 
@@ -462,7 +462,8 @@ public final class ManagerServer implements AutoCloseable {
             op = in.get();
             return switch (op) {
                 case Wire.HELLO -> {
-                    hello(session, in.getLong());
+                    long pid = in.getLong();
+                    hello(session, pid, in.remaining() >= 8 ? in.getLong() : pid);
                     yield ok(null);
                 }
                 case Wire.CALL -> call(in);
@@ -606,7 +607,7 @@ public final class ManagerServer implements AutoCloseable {
     private void release(Session session, Wire.In in) throws IOException {
         int n = in.getInt();
         synchronized (refs) {
-            Owner owner = owners.get(session.pid);
+            Owner owner = owners.get(session.client);
             for (int i = 0; i < n; i++) {
                 byte kind = in.get();
                 long value = in.getLong();
@@ -630,23 +631,31 @@ public final class ManagerServer implements AutoCloseable {
         }
     }
 
-    private void hello(Session session, long pid) {
+    /**
+     * A client says who it is: its pid (for the log) and its process's random id, which keys
+     * what it owns: all connections of one process share their references, and two processes
+     * never do, though their pids be equal (a client on another host, or in a container where
+     * every JVM is pid 1, as this server may be).
+     */
+    private void hello(Session session, long pid, long client) {
         synchronized (refs) {
-            if (session.pid != 0) {
+            if (session.greeted) {
                 return;
             }
+            session.greeted = true;
             session.pid = pid;
-            owners.computeIfAbsent(pid, p -> new Owner()).connections++;
+            session.client = client;
+            owners.computeIfAbsent(client, p -> new Owner()).connections++;
         }
     }
 
     private void endSession(Session session) {
         synchronized (refs) {
-            Owner owner = session.pid == 0 ? null : owners.get(session.pid);
+            Owner owner = session.greeted ? owners.get(session.client) : null;
             if (owner == null || --owner.connections > 0) {
                 return;
             }
-            owners.remove(session.pid);
+            owners.remove(session.client);
             // A loop, not forEach(this::drop): a session's end is the first use of that path
             // in a server, and a method reference spins a class there (1-2 ms, on a manager's
             // way out too, when its clients' sessions close).
@@ -657,7 +666,7 @@ public final class ManagerServer implements AutoCloseable {
     }
 
     private void own(Session session, long id) {
-        Owner owner = owners.computeIfAbsent(session.pid, p -> new Owner());
+        Owner owner = owners.computeIfAbsent(session.client, p -> new Owner());
         owner.owned.merge(id, 1, Integer::sum);
     }
 
@@ -746,6 +755,9 @@ public final class ManagerServer implements AutoCloseable {
         /** The shared-memory channel a local client moved its calls to, if any. */
         volatile Connection pipe;
         long pid;
+        /** The client process's random id (see {@link ManagerServer#hello}). */
+        long client;
+        boolean greeted;
 
         Connection channel() {
             Connection p = pipe;

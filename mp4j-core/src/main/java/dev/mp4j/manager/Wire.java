@@ -12,7 +12,7 @@ import java.util.Arrays;
  *
  * <pre>
  * request: op(1) ...                      reply: status(1) ...
- *   HELLO    pid(8)                          RETURN    value
+ *   HELLO    pid(8) client id(8)             RETURN    value
  *   CALL     id(8) signature argc(1) args    ERROR     serialized Throwable
  *   CALL_NO_WAIT  as CALL; answered RETURN or a TRACEBACK of at most 800 characters
  *   CREATE   typeId argc(1) args             TRACEBACK text (the error could not travel)

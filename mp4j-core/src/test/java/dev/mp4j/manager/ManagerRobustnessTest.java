@@ -341,4 +341,22 @@ class ManagerRobustnessTest {
             assertThrows(ManagerException.class, () -> server.create("no-such-type", none.toArray()));
         }
     }
+
+    @Test
+    void aClientWhosePidIsTheServersStillHasItsReferencesDroppedWhenItGoes() throws Exception {
+        // In containers every JVM may be pid 1: a remote client's pid can equal the server's.
+        try (SyncManager m = new SyncManager(new InetSocketAddress("127.0.0.1", 0), KEY).start()) {
+            long serverPid = m.process().pid();
+            int before = m.numberOfObjects();
+            try (Connection c = Client.connect(m.address(), KEY)) {
+                c.sendBytes(new Wire.Out(17).put(Wire.HELLO).putLong(serverPid).putLong(0x5eed).toArray());
+                assertEquals(Wire.RETURN, c.recvBytes()[0]);
+                c.sendBytes(new Wire.Out(16).put(Wire.CREATE).putString("dict").put((byte) 0).toArray());
+                assertEquals(Wire.PROXY, c.recvBytes()[0]);
+                assertEquals(before + 1, m.numberOfObjects());
+            }
+            assertTrue(dev.mp4j.testing.Await.until(() -> m.numberOfObjects() == before, Duration.ofSeconds(10)),
+                    "the gone client's dict is still held: " + m.numberOfObjects() + " objects");
+        }
+    }
 }
