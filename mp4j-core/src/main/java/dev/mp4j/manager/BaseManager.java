@@ -302,6 +302,7 @@ public class BaseManager implements AutoCloseable {
             try {
                 java.nio.file.Files.deleteIfExists(socketDirectory.resolve("socket"));
                 java.nio.file.Files.deleteIfExists(socketDirectory);
+                ManagerServer.forgetSocketDirectory(socketDirectory);
             } catch (IOException ignored) {
                 // an empty directory left in /tmp is harmless
             }

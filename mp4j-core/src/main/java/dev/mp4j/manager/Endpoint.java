@@ -86,6 +86,8 @@ final class Endpoint {
     /** Marks the manager as shut down: later calls fail at once and releases are not sent. */
     void markGone() {
         gone = true;
+        // Forgotten here: a program that starts and stops many managers keeps none of them.
+        ENDPOINTS.values().remove(this);
         synchronized (connections) {
             for (Connection c : connections) {
                 c.close();

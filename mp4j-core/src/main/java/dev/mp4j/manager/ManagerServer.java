@@ -251,6 +251,31 @@ public final class ManagerServer implements AutoCloseable {
      * whose random names cost a starting server the seeding of a SecureRandom; creating the
      * directory fails if the name is taken, and the next name is tried.
      */
+    /** Socket directories this process named and that are not removed yet: removed at exit. */
+    private static final java.util.Set<java.nio.file.Path> SOCKET_DIRECTORIES = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private static final java.util.concurrent.atomic.AtomicBoolean SOCKET_HOOK = new java.util.concurrent.atomic.AtomicBoolean();
+
+    private static void rememberSocketDirectory(java.nio.file.Path dir) {
+        SOCKET_DIRECTORIES.add(dir);
+        if (SOCKET_HOOK.compareAndSet(false, true)) {
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                for (java.nio.file.Path d : SOCKET_DIRECTORIES) {
+                    try {
+                        java.nio.file.Files.deleteIfExists(d.resolve("socket"));
+                        java.nio.file.Files.deleteIfExists(d);
+                    } catch (IOException ignored) {
+                        // an empty directory left in /tmp is harmless
+                    }
+                }
+            }, "mp4j-manager-sockets"));
+        }
+    }
+
+    /** A socket directory was removed: nothing to do for it at exit. */
+    static void forgetSocketDirectory(java.nio.file.Path dir) {
+        SOCKET_DIRECTORIES.remove(dir);
+    }
+
     static SocketAddress freshUnixAddress() throws IOException {
         java.nio.file.Path tmp = java.nio.file.Path.of(System.getProperty("java.io.tmpdir"));
         var ownerOnly = java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
@@ -262,8 +287,9 @@ public final class ManagerServer implements AutoCloseable {
                 java.nio.file.Files.createDirectory(dir, ownerOnly);
                 // Removed when the server closes, or by whoever shuts it down; and, for a server
                 // that was never shut down (a daemon ended with its program), when this JVM exits.
-                dir.toFile().deleteOnExit();
-                dir.resolve("socket").toFile().deleteOnExit();
+                // Not File.deleteOnExit, whose list only grows: a program that starts and stops
+                // many managers would keep every name till the end.
+                rememberSocketDirectory(dir);
                 return java.net.UnixDomainSocketAddress.of(dir.resolve("socket"));
             } catch (java.nio.file.FileAlreadyExistsException taken) {
                 if (attempt > 100) {
@@ -316,6 +342,7 @@ public final class ManagerServer implements AutoCloseable {
                 && unix.getPath().getParent().getFileName().toString().startsWith("mp4j-manager-")) {
             try {
                 java.nio.file.Files.deleteIfExists(unix.getPath().getParent());
+                forgetSocketDirectory(unix.getPath().getParent());
             } catch (IOException ignored) {
                 // a leftover empty directory in /tmp is harmless
             }
