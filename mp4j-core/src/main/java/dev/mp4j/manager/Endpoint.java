@@ -396,26 +396,39 @@ final class Endpoint {
         }
         Object[][] all = owed.toArray(Object[][]::new);
         owed.clear();
-        for (Object[] entry : all) {
-            Endpoint e = (Endpoint) entry[0];
-            Channel ch = (Channel) entry[1];
-            if (ch.pending == 0 || ch.lock.isHeldByCurrentThread()) {
-                // Nothing owed, or this thread is inside that channel's own I/O: the call in
-                // progress collects them.
-                if (ch.pending > 0) {
-                    owed.add(entry);
+        int done = 0;
+        try {
+            for (Object[] entry : all) {
+                Endpoint e = (Endpoint) entry[0];
+                Channel ch = (Channel) entry[1];
+                done++;
+                if (ch.pending == 0 || ch.lock.isHeldByCurrentThread()) {
+                    // Nothing owed, or this thread is inside that channel's own I/O: the call in
+                    // progress collects them.
+                    if (ch.pending > 0) {
+                        owed.add(entry);
+                    }
+                    continue;
                 }
-                continue;
+                ch.lock.lock();
+                dev.mp4j.shm.IoInterrupts.hold();
+                try {
+                    e.collect(ch);
+                } catch (IOException failed) {
+                    e.lose(ch);
+                } catch (Error failed) {
+                    // Out of memory reading an answer, say: the channel may be mid-frame.
+                    e.lose(ch);
+                    throw failed;
+                } finally {
+                    ch.lock.unlock();
+                    dev.mp4j.shm.IoInterrupts.release();
+                }
             }
-            ch.lock.lock();
-            dev.mp4j.shm.IoInterrupts.hold();
-            try {
-                e.collect(ch);
-            } catch (IOException failed) {
-                e.lose(ch);
-            } finally {
-                ch.lock.unlock();
-                dev.mp4j.shm.IoInterrupts.release();
+        } finally {
+            // Whatever was not reached (an Error above) stays owed.
+            for (int i = done; i < all.length; i++) {
+                owed.add(all[i]);
             }
         }
     }

@@ -547,7 +547,29 @@ public final class ManagerServer implements AutoCloseable {
                 text = "a malformed error";
             }
         }
-        return traceback(text.length() > Wire.BRIEF_ERROR_CHARS ? text.substring(0, Wire.BRIEF_ERROR_CHARS) + "..." : text);
+        return traceback(cutToBytes(text, Wire.BRIEF_ERROR_BYTES));
+    }
+
+    /**
+     * {@code text}, cut to at most {@code max} bytes of UTF-8 (with "..." in them) at a code
+     * point: the ring counts bytes, and text in other scripts takes two or three a character.
+     */
+    static String cutToBytes(String text, int max) {
+        if (text.length() * 3 <= max) {
+            return text;
+        }
+        int bytes = 0;
+        int budget = max - 3;
+        for (int i = 0; i < text.length(); ) {
+            int cp = text.codePointAt(i);
+            int n = cp < 0x80 ? 1 : cp < 0x800 ? 2 : cp < 0x10000 ? 3 : 4;
+            if (bytes + n > budget) {
+                return text.substring(0, i) + "...";
+            }
+            bytes += n;
+            i += Character.charCount(cp);
+        }
+        return text;
     }
 
     private static final byte[] OK_NO_WAIT = {Wire.RETURN, 0};

@@ -314,11 +314,12 @@ final class Referents {
                 // blocked producer filled the place it left, as soon as there is room again, by a
                 // thread of its own, so that the dead client's session can end now.
                 if (!super.offerFirst(e)) {
+                    // A daemon thread: it ends when there is room, or with the manager's process.
                     Thread.ofPlatform().daemon().name("mp4j-manager-put-back").start(() -> {
                         try {
                             super.putFirst(e);
-                        } catch (InterruptedException stopped) {
-                            // the manager is shutting down: the queue goes with it
+                        } catch (InterruptedException nobodyInterruptsIt) {
+                            Thread.currentThread().interrupt();
                         }
                     });
                 }

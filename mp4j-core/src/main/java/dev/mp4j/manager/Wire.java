@@ -35,10 +35,13 @@ final class Wire {
     static final byte DUMMY = 8;
     static final byte COUNT = 9;
     static final byte UPGRADE = 10;
-    /** A CALL whose caller does not wait for the answer; the answer is brief (see {@link #BRIEF_ERROR_CHARS}). */
+    /** A CALL whose caller does not wait for the answer; the answer is brief (see {@link #BRIEF_ERROR_BYTES}). */
     static final byte CALL_NO_WAIT = 11;
-    /** How much of an error text a no-wait answer carries: a window of them must fit a 64 KiB ring. */
-    static final int BRIEF_ERROR_CHARS = 800;
+    /**
+     * How much of an error text a no-wait answer carries, in UTF-8 bytes: a window of 64 such
+     * answers (with their frames) must fit a 64 KiB ring.
+     */
+    static final int BRIEF_ERROR_BYTES = 800;
 
     static final byte RETURN = 0;
     static final byte ERROR = 1;

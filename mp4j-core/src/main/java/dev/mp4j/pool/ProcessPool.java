@@ -813,7 +813,10 @@ public final class ProcessPool implements ExecutorService {
             if (next == null) {
                 break;
             }
-            next.feedAll();
+            // One chunk a pass, the iterator looked up again each time: one its caller dropped
+            // meanwhile is collected and no longer fed.
+            next.feedOne();
+            next = null;
         }
         synchronized (this) {
             if (state == State.CLOSED && !endsQueued) {
@@ -827,7 +830,8 @@ public final class ProcessPool implements ExecutorService {
     /**
      * Python's {@code close()}: no new tasks; the queued ones still run. As in CPython, the input
      * of an {@code imap} begun before is still consumed (on a thread of the pool's, not lazily
-     * any more) and its results can be read after; an endless input then runs for ever.
+     * any more) and its results can be read after; an endless input then runs for ever, unless
+     * its iterator was dropped (it is held weakly, and stops being fed once collected).
      */
     @Override
     public void shutdown() {
@@ -1176,13 +1180,6 @@ public final class ProcessPool implements ExecutorService {
         /** Submits chunks until {@link #window} are in flight. */
         private void fill() {
             while (inFlightCount.get() < window && feedOne()) {
-                // fed one more
-            }
-        }
-
-        /** Submits what is left of the input (the pool's feeder, after shutdown). */
-        void feedAll() {
-            while (feedOne()) {
                 // fed one more
             }
         }

@@ -24,6 +24,11 @@ final class Children {
      * down with it instead of one generation a second).
      */
     private static volatile boolean stopAll;
+    /**
+     * Termination signals whose handling has begun and not returned: the JVM's own handler
+     * starts the exit and never returns, a program's handler (a reload on SIGHUP) returns.
+     */
+    private static final java.util.concurrent.atomic.AtomicInteger SIGNALLED = new java.util.concurrent.atomic.AtomicInteger();
 
     static {
         Runtime.getRuntime().addShutdownHook(new Thread(Children::exitFunction, "mp4j-exit"));
@@ -43,15 +48,19 @@ final class Children {
             sun.misc.Signal signal = new sun.misc.Signal(name);
             sun.misc.SignalHandler[] previous = new sun.misc.SignalHandler[1];
             previous[0] = sun.misc.Signal.handle(signal, s -> {
-                boolean was = stopAll;
-                stopAll = true;
                 sun.misc.SignalHandler before = previous[0];
                 if (before != null && before != sun.misc.SignalHandler.SIG_IGN && before != sun.misc.SignalHandler.SIG_DFL) {
-                    before.handle(s);
-                    // A handler of the program's that returned (a reload on SIGHUP, say) did not
-                    // end the process: a later normal exit waits for the children as usual.
-                    stopAll = was;
+                    // Counted while it runs: an exit meanwhile is a signalled one. A handler of
+                    // the program's that returns did not end the process, and a later normal
+                    // exit waits for the children as usual.
+                    SIGNALLED.incrementAndGet();
+                    try {
+                        before.handle(s);
+                    } finally {
+                        SIGNALLED.decrementAndGet();
+                    }
                 } else {
+                    stopAll = true;
                     System.exit(128 + s.getNumber());
                 }
             });
@@ -144,7 +153,7 @@ final class Children {
             l.shutdown();
         }
         List<JvmProcess> daemons = new ArrayList<>();
-        boolean all = stopAll;
+        boolean all = stopAll || SIGNALLED.get() > 0;
         for (JvmProcess p : LIVE) {
             if ((all || p.isDaemon()) && p.isAlive()) {
                 p.terminate();

@@ -101,7 +101,8 @@ class ManagerOrderingTest {
 
         @java.io.Serial
         private void readObject(java.io.ObjectInputStream in) {
-            throw new IllegalStateException("cannot read this item: " + "x".repeat(4000));
+            // Three bytes a character in UTF-8: the answer's budget is counted in bytes.
+            throw new IllegalStateException("cannot read this item: " + "\u6f22".repeat(4000));
         }
     }
 
@@ -163,5 +164,16 @@ class ManagerOrderingTest {
                 }
             }
         }
+    }
+
+    @Test
+    void aBriefAnswerIsCutToItsBudgetInBytesAtACodePoint() {
+        String cut = ManagerServer.cutToBytes("\u6f22".repeat(1000) + "\uD83D\uDE00", 800);
+        assertTrue(cut.getBytes(java.nio.charset.StandardCharsets.UTF_8).length <= 800, cut.length() + " chars");
+        assertTrue(cut.endsWith("..."));
+        assertEquals("short", ManagerServer.cutToBytes("short", 800));
+        // a surrogate pair is never split
+        String emoji = ManagerServer.cutToBytes("\uD83D\uDE00".repeat(300), 800);
+        assertTrue(emoji.codePoints().allMatch(cp -> cp == 0x1F600 || cp == '.'), "split a surrogate pair");
     }
 }
