@@ -384,27 +384,27 @@ public final class ProcessPool implements ExecutorService {
     }
 
     void retry(Task t) {
-        if (state == State.TERMINATED) {
-            abandon(t);
-            return;
-        }
-        pending.addFirst(t);
-        // terminate() or broke() may have drained the queue between the look and the add:
-        // then nobody will take it.
-        if (state == State.TERMINATED && pending.remove(t)) {
-            abandon(t);
-        }
+        requeue(t, false);
     }
 
     /** {@link #retry} for a task that never started (so {@link #shutdownNow()} lists it if the pool stops). */
     void retryUnstarted(Task t) {
-        if (state == State.TERMINATED) {
-            abandonUnstarted(t);
-            return;
+        requeue(t, true);
+    }
+
+    private void requeue(Task t, boolean unstarted) {
+        // terminate() or broke() may drain the queue between the look and the add: then nobody
+        // would take it.
+        if (state != State.TERMINATED) {
+            pending.addFirst(t);
+            if (state != State.TERMINATED || !pending.remove(t)) {
+                return;
+            }
         }
-        pending.addFirst(t);
-        if (state == State.TERMINATED && pending.remove(t)) {
+        if (unstarted) {
             abandonUnstarted(t);
+        } else {
+            abandon(t);
         }
     }
 

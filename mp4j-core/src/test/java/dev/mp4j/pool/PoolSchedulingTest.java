@@ -13,7 +13,6 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
@@ -98,25 +97,6 @@ class PoolSchedulingTest {
             assertEquals("input broke at 3", e.getMessage());
             assertFalse(results.hasNext());
         }
-    }
-
-    @Test
-    void terminateCancelsTheRunningTaskAndTheQueuedOnes() throws Exception {
-        ProcessPool p = ProcessPool.create(1);
-        dev.mp4j.connection.Pipe started = dev.mp4j.connection.Pipe.open(false);
-        dev.mp4j.connection.Connection tell = started.right();
-        AsyncResult<Object> endless = p.applyAsync(() -> {
-            tell.send("running");
-            while (true) {
-                Thread.onSpinWait();
-            }
-        });
-        AsyncResult<Integer> queued = p.applyAsync(() -> 1);
-        assertTrue(started.left().poll(Duration.ofSeconds(30)), "the endless task never started");
-        p.terminate();
-        p.join();
-        assertThrows(CancellationException.class, () -> endless.get(Duration.ofSeconds(5)));
-        assertThrows(CancellationException.class, () -> queued.get(Duration.ofSeconds(5)));
     }
 
     @Test

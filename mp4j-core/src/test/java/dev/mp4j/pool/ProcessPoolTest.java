@@ -549,6 +549,7 @@ class ProcessPoolTest {
                 Thread.onSpinWait();
             }
         });
+        AsyncResult<Integer> queued = p.applyAsync(() -> 1);
         assertTrue(started.left().poll(Duration.ofSeconds(30)), "the endless task never started");
         assertEquals("running", started.left().recv());
         long t0 = System.nanoTime();
@@ -556,6 +557,9 @@ class ProcessPoolTest {
         p.join();
         assertTrue(System.nanoTime() - t0 < TimeUnit.SECONDS.toNanos(10));
         assertTrue(endless.ready());
+        // Cancelled, as terminate()'s Javadoc says: the running task and the queued one.
+        assertThrows(java.util.concurrent.CancellationException.class, () -> endless.get(Duration.ofSeconds(5)));
+        assertThrows(java.util.concurrent.CancellationException.class, () -> queued.get(Duration.ofSeconds(5)));
         assertThrows(java.util.concurrent.RejectedExecutionException.class, () -> p.applyAsync(() -> 1));
     }
 

@@ -37,7 +37,7 @@ final class LifetimeScenarios {
         }
     }
 
-    /** The parent will be SIGKILLed by the test while its child sleeps. */
+    /** The parent will be SIGKILLed (or sent SIGTERM) by the test while its non-daemon child sleeps. */
     static final class Orphan {
         public static void main(String[] args) throws Exception {
             Pipe pipe = Pipe.open();
@@ -90,22 +90,6 @@ final class LifetimeScenarios {
                 pids.append(' ').append((Object) pipe.left().recv());
             }
             System.out.println(pids);
-            System.out.flush();
-            Thread.sleep(120_000);
-        }
-    }
-
-    /** The test sends SIGTERM to this process while its non-daemon child sleeps. */
-    static final class TermWhileChildRuns {
-        public static void main(String[] args) throws Exception {
-            Pipe pipe = Pipe.open();
-            Connection out = pipe.right();
-            JvmProcess child = new JvmProcess(() -> {
-                out.send(ProcessHandle.current().pid());
-                Thread.sleep(120_000);
-            });
-            child.start();
-            System.out.println("child " + pipe.left().recv());
             System.out.flush();
             Thread.sleep(120_000);
         }

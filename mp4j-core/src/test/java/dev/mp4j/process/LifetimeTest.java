@@ -122,7 +122,7 @@ class LifetimeTest {
 
     @Test
     void sigtermToTheMainProcessDoesNotWaitForANonDaemonChild() throws Exception {
-        Process parent = JavaRunner.start(LifetimeScenarios.TermWhileChildRuns.class);
+        Process parent = JavaRunner.start(LifetimeScenarios.Orphan.class);
         try {
             BufferedReader out = new BufferedReader(new InputStreamReader(parent.getInputStream(), StandardCharsets.UTF_8));
             String line = out.readLine();
