@@ -74,11 +74,27 @@ final class SocketConnection extends AbstractConnection implements Serializable 
     }
 
     private boolean await(int op, long timeoutNanos) throws IOException {
-        // An interrupted thread's select returns at once, every time: without this, a wait on a
-        // socket spun at full speed until the data came.
-        if (dev.mp4j.shm.IoInterrupts.endsWait()) {
-            throw new java.io.InterruptedIOException("interrupted while waiting on a socket");
+        long start = System.nanoTime();
+        while (true) {
+            // An interrupted thread's select returns at once, every time: without this, a wait
+            // on a socket spun at full speed until the data came.
+            if (dev.mp4j.shm.IoInterrupts.endsWait()) {
+                throw new java.io.InterruptedIOException("interrupted while waiting on a socket");
+            }
+            long left = timeoutNanos <= 0 ? timeoutNanos : timeoutNanos - (System.nanoTime() - start);
+            if (timeoutNanos > 0 && left <= 0) {
+                return false;
+            }
+            boolean ready = selectOnce(op, left);
+            if (ready || timeoutNanos <= 0) {
+                // ready, or a caller that loops itself (no timeout) or only looks (zero)
+                return ready;
+            }
+            // woken early (an interrupt held back, say) with time left: wait on
         }
+    }
+
+    private boolean selectOnce(int op, long timeoutNanos) throws IOException {
         try {
             return select(op, timeoutNanos);
         } catch (java.nio.channels.ClosedSelectorException | java.nio.channels.CancelledKeyException e) {

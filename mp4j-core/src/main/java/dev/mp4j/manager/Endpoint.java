@@ -500,7 +500,7 @@ final class Endpoint {
         if (ch != null && !ch.conn.isClosed()) {
             return ch;
         }
-        Connection[] opened = openChannel();
+        Connection[] opened = openUninterrupted();
         ch = new Channel(opened[0], opened[1]);
         synchronized (channels) {
             sweepDeadThreads();
@@ -508,6 +508,45 @@ final class Endpoint {
         }
         connection.set(ch);
         return ch;
+    }
+
+    /**
+     * Opens a channel as a call runs, uninterruptibly (see roundTrip): a socket channel that is
+     * interrupted while it connects is closed by the JDK, so the attempt is made again with the
+     * interrupt held back, and the interrupt is the thread's again afterwards.
+     */
+    private Connection[] openUninterrupted() {
+        boolean interrupted = false;
+        dev.mp4j.shm.IoInterrupts.hold();
+        try {
+            for (int attempt = 0; ; attempt++) {
+                interrupted |= Thread.interrupted();
+                try {
+                    return openChannel();
+                } catch (ManagerException e) {
+                    boolean byInterrupt = Thread.currentThread().isInterrupted()
+                            || hasCause(e, java.nio.channels.ClosedByInterruptException.class)
+                            || hasCause(e, java.io.InterruptedIOException.class);
+                    if (!byInterrupt || attempt >= 10) {
+                        throw e;
+                    }
+                }
+            }
+        } finally {
+            dev.mp4j.shm.IoInterrupts.release();
+            if (interrupted || Thread.interrupted()) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    private static boolean hasCause(Throwable t, Class<? extends Throwable> type) {
+        for (Throwable c = t; c != null; c = c.getCause()) {
+            if (type.isInstance(c)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**

@@ -139,7 +139,7 @@ final class WorkerSlot implements Runnable {
             if (t == null) {
                 break;
             }
-            if (inFlight.isEmpty() && !process.isAlive()) {
+            if (inFlight.isEmpty() && workerGone()) {
                 // The worker died while idle (the OOM killer, kill -9): t never reached it, so
                 // nothing is blamed; t goes back to the queue (workerDied puts what is held back
                 // first) and waits for the replacement.
@@ -187,6 +187,19 @@ final class WorkerSlot implements Runnable {
             }
         }
         return !inFlight.isEmpty();
+    }
+
+    /**
+     * Whether the worker has died, asked of the OS too: the process object learns of an exit a
+     * moment after the kernel reaps it, and a job sent in that moment would be blamed for it.
+     */
+    private boolean workerGone() {
+        JvmProcess p = process;
+        if (!p.isAlive()) {
+            return true;
+        }
+        Long pid = p.pid();
+        return pid != null && ProcessHandle.of(pid).map(h -> !h.isAlive()).orElse(true);
     }
 
     /** Keeps {@link ProcessPool#idleSlots} in step with whether this slot could take a job now. */

@@ -282,7 +282,8 @@ class SocketConnectionTest {
                 });
                 assertTrue(dev.mp4j.testing.Threads.awaitAsleep("socket-holder", Duration.ofSeconds(10)));
                 holder.interrupt();
-                assertTrue(dev.mp4j.testing.Threads.awaitAsleep("socket-holder", Duration.ofSeconds(10)), "the held wait spins");
+                assertTrue(dev.mp4j.testing.Threads.awaitSettledAsleep(ProcessHandle.current().pid(), "socket-holder",
+                        Duration.ofSeconds(10)), "the held wait spins");
                 server.send("late");
                 assertEquals("late", got.get(10, TimeUnit.SECONDS));
                 holder.join();

@@ -66,30 +66,34 @@ class ManagerOrderingTest {
                 big[i] = (byte) (i * 31);
             }
             d.put("big", big);
-            Thread caller = Thread.currentThread();
-            AtomicBoolean stop = new AtomicBoolean();
-            Thread interrupter = Thread.ofPlatform().start(() -> {
-                while (!stop.get()) {
-                    caller.interrupt();
-                    LockSupport.parkNanos(200_000);
+            // Pre-emptive: the calls hold interrupts back, so a hang here would also hold back
+            // the interrupt with which @Timeout ends a test.
+            org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(Duration.ofSeconds(60), () -> {
+                Thread caller = Thread.currentThread();
+                AtomicBoolean stop = new AtomicBoolean();
+                Thread interrupter = Thread.ofPlatform().start(() -> {
+                    while (!stop.get()) {
+                        caller.interrupt();
+                        LockSupport.parkNanos(200_000);
+                    }
+                });
+                try {
+                    for (int i = 0; i < 50; i++) {
+                        assertArrayEquals(big, d.get("big"), "answer " + i + " out of step");
+                        d.put("k" + i, big);
+                    }
+                } finally {
+                    stop.set(true);
+                    while (interrupter.isAlive()) {
+                        try {
+                            interrupter.join();
+                        } catch (InterruptedException lastOne) {
+                            // the interrupter's last interrupt, before it saw stop
+                        }
+                    }
+                    Thread.interrupted();
                 }
             });
-            try {
-                for (int i = 0; i < 50; i++) {
-                    assertArrayEquals(big, d.get("big"), "answer " + i + " out of step");
-                    d.put("k" + i, big);
-                }
-            } finally {
-                stop.set(true);
-                while (interrupter.isAlive()) {
-                    try {
-                        interrupter.join();
-                    } catch (InterruptedException lastOne) {
-                        // the interrupter's last interrupt, before it saw stop
-                    }
-                }
-                Thread.interrupted();
-            }
             assertEquals(51, d.size());
         }
     }

@@ -61,21 +61,27 @@ class ManagerProxiesTest {
             ManagedList<Integer> l = m.list();
             l.add(0);
             JvmProcess churn = new JvmProcess(() -> {
-                for (int i = 0; i < 20_000; i++) {
+                for (int i = 0; i < 5_000; i++) {
                     l.add(1);
                     l.remove(0);
                 }
             });
             churn.start();
+            int snapshots = 0;
             try {
                 while (churn.isAlive()) {
                     List<Integer> seen = l.stream().toList();
                     assertTrue(seen.size() == 1 || seen.size() == 2, "size " + seen.size());
+                    snapshots++;
                 }
             } finally {
-                churn.kill();
+                if (churn.isAlive()) {
+                    churn.kill();
+                }
                 churn.join();
             }
+            assertEquals(0, churn.exitCode());
+            assertTrue(snapshots > 0, "no stream was taken while the list changed");
         }
     }
 

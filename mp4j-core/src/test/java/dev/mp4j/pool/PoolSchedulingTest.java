@@ -42,19 +42,33 @@ class PoolSchedulingTest {
     @Test
     void aJobLargerThanThePipeSentToADeadWorkerRunsOnItsReplacement() throws Exception {
         ProcessPool p = ProcessPool.create(1);
-        long pid = p.apply(() -> ProcessHandle.current().pid());
-        killAndWait(pid);
-        // 4 MiB: more than the worker pipe's ring, so the send itself meets the dead reader.
-        AsyncResult<List<Integer>> big = p.mapAsync(b -> b.length, List.of(new byte[4 << 20]));
-        assertEquals(List.of(4 << 20), big.get(Duration.ofSeconds(60)));
-        assertEquals(1, p.applyAsync(() -> 1).get(Duration.ofSeconds(60)));
-        p.shutdown();
-        assertTrue(p.awaitTermination(60, TimeUnit.SECONDS), "the pool did not end after shutdown");
+        try {
+            long pid = p.apply(() -> ProcessHandle.current().pid());
+            killAndWait(pid);
+            // 4 MiB: more than the worker pipe's ring, so the send itself meets the dead reader.
+            AsyncResult<List<Integer>> big = p.mapAsync(b -> b.length, List.of(new byte[4 << 20]));
+            assertEquals(List.of(4 << 20), big.get(Duration.ofSeconds(60)));
+            assertEquals(1, p.applyAsync(() -> 1).get(Duration.ofSeconds(60)));
+            p.shutdown();
+            assertTrue(p.awaitTermination(60, TimeUnit.SECONDS), "the pool did not end after shutdown");
+        } finally {
+            p.terminate();
+            p.join();
+        }
     }
 
     @Test
     void imapResultsCanStillBeReadAfterShutdownAndJoin() throws Exception {
         ProcessPool p = ProcessPool.create(1);
+        try {
+            readAfterShutdown(p);
+        } finally {
+            p.terminate();
+            p.join();
+        }
+    }
+
+    private static void readAfterShutdown(ProcessPool p) throws Exception {
         Iterator<Integer> read = p.imap(x -> x * 2, IntStream.range(0, 100).boxed().toList());
         Iterator<Integer> unread = p.imapUnordered(x -> x + 1, IntStream.range(0, 100).boxed().toList());
         p.shutdown();
@@ -102,6 +116,15 @@ class PoolSchedulingTest {
     @Test
     void shutdownNowListsTheTasksQueuedBehindTheRunningOne() throws Exception {
         ProcessPool p = ProcessPool.create(1);
+        try {
+            listsQueuedTasks(p);
+        } finally {
+            p.terminate();
+            p.join();
+        }
+    }
+
+    private static void listsQueuedTasks(ProcessPool p) throws Exception {
         // Warm the slot so it keeps several jobs in flight to its worker.
         p.map(x -> x, IntStream.range(0, 64).boxed().toList(), 1);
         dev.mp4j.connection.Pipe started = dev.mp4j.connection.Pipe.open(false);
@@ -131,15 +154,17 @@ class PoolSchedulingTest {
         ProcessPool p = ProcessPool.create(1);
         dev.mp4j.connection.Pipe starts = dev.mp4j.connection.Pipe.open(false);
         dev.mp4j.connection.Connection tell = starts.right();
-        List<Callable<Integer>> sleepers = new ArrayList<>();
+        dev.mp4j.sync.ProcessEvent gate = dev.mp4j.sync.ProcessEvent.create();
+        List<Callable<Integer>> tasks = new ArrayList<>();
         for (int i = 0; i < 2; i++) {
             int n = i;
             dev.mp4j.serial.SerializableCallable<Integer> c = () -> {
                 tell.send(n);
-                Thread.sleep(1_000);
+                // held until the test has seen invokeAll interrupted: the second task stays queued
+                gate.await(Duration.ofSeconds(60));
                 return n;
             };
-            sleepers.add(c);
+            tasks.add(c);
         }
         Thread caller = Thread.currentThread();
         Thread interrupter = Thread.ofPlatform().start(() -> {
@@ -151,13 +176,21 @@ class PoolSchedulingTest {
             }
             caller.interrupt();
         });
-        assertThrows(InterruptedException.class, () -> p.invokeAll(sleepers));
-        interrupter.join();
-        p.shutdown();
-        p.join();
-        // The queued task was cancelled: it never started.
-        assertEquals(0, (Integer) starts.left().recv());
-        assertFalse(starts.left().poll(Duration.ZERO), "the second task ran after invokeAll was interrupted");
+        try {
+            assertThrows(InterruptedException.class, () -> p.invokeAll(tasks));
+            gate.set();
+            p.shutdown();
+            p.join();
+            // The queued task was cancelled: it never started.
+            assertEquals(0, (Integer) starts.left().recv());
+            assertFalse(starts.left().poll(Duration.ZERO), "the second task ran after invokeAll was interrupted");
+        } finally {
+            interrupter.join();
+            Thread.interrupted();
+            gate.set();
+            p.terminate();
+            p.join();
+        }
     }
 
     @Test
@@ -201,11 +234,16 @@ class PoolSchedulingTest {
     @Test
     void aTaskSubmittedJustBeforeShutdownToAPoolWhoseIdleWorkerDiedStillRuns() throws Exception {
         ProcessPool p = ProcessPool.create(1);
-        long pid = p.apply(() -> ProcessHandle.current().pid());
-        killAndWait(pid);
-        CompletableFuture<Integer> f = p.submit(() -> 7);
-        p.shutdown();
-        p.join();
-        assertEquals(7, f.get(30, TimeUnit.SECONDS));
+        try {
+            long pid = p.apply(() -> ProcessHandle.current().pid());
+            killAndWait(pid);
+            CompletableFuture<Integer> f = p.submit(() -> 7);
+            p.shutdown();
+            p.join();
+            assertEquals(7, f.get(30, TimeUnit.SECONDS));
+        } finally {
+            p.terminate();
+            p.join();
+        }
     }
 }

@@ -101,8 +101,9 @@ final class LifetimeScenarios {
             java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
             for (int i = 0; i < java.util.concurrent.ForkJoinPool.getCommonPoolParallelism(); i++) {
                 java.util.concurrent.CompletableFuture.runAsync(() -> {
+                    // Occupies its pool thread without taking a core from the child's start.
                     while (!stop.get()) {
-                        Thread.onSpinWait();
+                        java.util.concurrent.locks.LockSupport.parkNanos(10_000_000);
                     }
                 });
             }
@@ -146,15 +147,25 @@ final class LifetimeScenarios {
         public static void main(String[] args) throws Exception {
             java.util.concurrent.CountDownLatch handled = new java.util.concurrent.CountDownLatch(1);
             sun.misc.Signal.handle(new sun.misc.Signal("HUP"), s -> handled.countDown());
+            dev.mp4j.sync.ProcessEvent go = dev.mp4j.sync.ProcessEvent.create();
             JvmProcess child = new JvmProcess(() -> {
+                go.await();
+                // long enough for an exit that stops children (the bug) to stop this one
                 Thread.sleep(1_000);
                 System.out.println("child done");
             });
             child.start();
             new ProcessBuilder("kill", "-HUP", String.valueOf(ProcessHandle.current().pid())).start().waitFor();
             handled.await();
+            // The handler has returned once the JVM's thread that ran it is gone.
+            for (Thread t : Thread.getAllStackTraces().keySet()) {
+                if (t.getName().equals("SIGHUP handler")) {
+                    t.join();
+                }
+            }
             System.out.println("hangup handled");
             System.out.flush();
+            go.set();
             System.exit(0);
         }
     }

@@ -111,20 +111,23 @@ class ResourceTrackerTest {
     @Test
     void segmentsAChildMakesAfterItsMainProcessWasKilledGoToo() throws Exception {
         Process tree = JavaRunner.start(TrackerScenarios.ChildKeepsCreating.class);
+        long childPid = -1;
         try {
             BufferedReader out = new BufferedReader(new InputStreamReader(tree.getInputStream(), StandardCharsets.UTF_8));
             String[] line = out.readLine().split(" ");
             String prefix = line[0];
-            long childPid = Long.parseLong(line[1]);
+            childPid = Long.parseLong(line[1]);
+            long child = childPid;
             tree.destroyForcibly();
             tree.waitFor();
-            assertTrue(dev.mp4j.testing.Await.until(() -> ProcessHandle.of(childPid).isEmpty(), Duration.ofSeconds(10)),
+            assertTrue(dev.mp4j.testing.Await.until(() -> ProcessHandle.of(child).isEmpty(), Duration.ofSeconds(10)),
                     "the orphaned child did not end");
             // The watcher waits for the whole tree, then removes everything of it.
             assertTrue(dev.mp4j.testing.Await.until(() -> left(prefix).isEmpty(), Duration.ofSeconds(10)),
                     "left behind: " + left(prefix));
         } finally {
-            tree.descendants().forEach(ProcessHandle::destroyForcibly);
+            // Re-parented once the main process is gone: by pid, not as a descendant.
+            ProcessHandle.of(childPid).ifPresent(ProcessHandle::destroyForcibly);
             tree.destroyForcibly();
         }
     }

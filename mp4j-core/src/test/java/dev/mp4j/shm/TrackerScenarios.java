@@ -64,7 +64,8 @@ final class TrackerScenarios {
             JvmProcess child = new JvmProcess(() -> {
                 out.send(ProcessHandle.current().pid());
                 java.util.List<SharedMemory> kept = new java.util.ArrayList<>();
-                while (true) {
+                // Bounded, should it outlive the test: 30 s of it.
+                for (int i = 0; i < 15_000; i++) {
                     kept.add(SharedMemory.create(4096));
                     Thread.sleep(2);
                 }

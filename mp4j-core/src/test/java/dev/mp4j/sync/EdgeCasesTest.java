@@ -70,7 +70,7 @@ class EdgeCasesTest {
                 waiter.completeExceptionally(e);
             }
         });
-        assertTrue(dev.mp4j.testing.Threads.awaitAsleep("event-waiter", Duration.ofSeconds(10)));
+        assertTrue(dev.mp4j.testing.Threads.awaitSettledAsleep(ProcessHandle.current().pid(), "event-waiter", Duration.ofSeconds(10)));
         event.set();
         event.clear();
         // Woken by the set: true, though the flag is clear again (as threading.Event's waiters).
@@ -111,6 +111,17 @@ class EdgeCasesTest {
         assertTrue(barrier.isBroken());
         assertEquals(0, barrier.numberWaiting());
         t.join();
+        // The next generation is whole.
+        barrier.reset();
+        CompletableFuture<Integer> other = CompletableFuture.supplyAsync(() -> {
+            try {
+                return barrier.await(Duration.ofSeconds(20));
+            } catch (Exception e) {
+                throw new java.util.concurrent.CompletionException(e);
+            }
+        });
+        int mine = barrier.await(Duration.ofSeconds(20));
+        assertEquals(1, mine + other.get(20, TimeUnit.SECONDS));
     }
 
 
