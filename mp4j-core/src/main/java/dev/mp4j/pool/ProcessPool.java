@@ -1050,10 +1050,13 @@ public final class ProcessPool implements ExecutorService {
     /**
      * Kills the workers (Python's terminate) and returns the tasks that never started: those
      * queued and those sent to a worker behind the job it was running. Their futures are
-     * cancelled. A task's code is held only in serialized form, so each entry stands for its
-     * task ({@code toString} names it, as "task #12" or "map chunk #3 (items 300..)") and
-     * running it throws {@link java.util.concurrent.CancellationException}. Waits (at most 10 s)
-     * for the pool's threads to account for the tasks their workers held.
+     * cancelled. Each entry runs its task when run, in the calling process (a map chunk applies
+     * its function to its items), so the list can be handed to another executor as
+     * {@code ExecutorService} intends; its result is not kept (the task's future stays
+     * cancelled), and an exception the task throws is thrown from {@code run}, wrapped in a
+     * {@link java.util.concurrent.CompletionException} when checked. {@code toString} names
+     * the task, as "task #12" or "map chunk #3 (items 300..)". Waits (at most 10 s) for the
+     * pool's threads to account for the tasks their workers held.
      */
     @Override
     public List<Runnable> shutdownNow() {
@@ -1071,7 +1074,14 @@ public final class ProcessPool implements ExecutorService {
             out.add(new Runnable() {
                 @Override
                 public void run() {
-                    throw new java.util.concurrent.CancellationException(t.description + " was never run");
+                    try {
+                        Codec.Job job = Codec.readJob(t.job(true));
+                        WorkerLoop.run(job, WorkerLoop.decodeFunction(job.kind(), job.function()));
+                    } catch (RuntimeException | Error e) {
+                        throw e;
+                    } catch (Exception e) {
+                        throw new java.util.concurrent.CompletionException(e);
+                    }
                 }
 
                 @Override

@@ -221,7 +221,7 @@ final class WorkerLoop implements ProcessTarget {
     }
 
     @SuppressWarnings("unchecked")
-    private static List<Object> run(Codec.Job job, Object function) throws Exception {
+    static List<Object> run(Codec.Job job, Object function) throws Exception {
         return switch (job.kind()) {
             case Messages.CALL -> {
                 List<Object> one = new ArrayList<>(1);

@@ -135,14 +135,28 @@ class PoolSchedulingTest {
             Thread.sleep(30_000);
             return 0;
         });
+        dev.mp4j.connection.Pipe ranHere = dev.mp4j.connection.Pipe.open(false);
+        dev.mp4j.connection.Connection report = ranHere.right();
         for (int i = 0; i < 19; i++) {
             int n = i;
-            quick.add(p.submit(() -> n));
+            quick.add(p.submit(() -> {
+                report.send(n);
+                return n;
+            }));
         }
         assertTrue(started.left().poll(Duration.ofSeconds(30)), "the slow task never started");
         List<Runnable> never = p.shutdownNow();
         assertEquals(19, never.size(), "every task behind the running one never started: " + never);
         assertTrue(never.getFirst().toString().startsWith("task #"), never.getFirst().toString());
+        // Each runs its task here, for whoever takes the list over.
+        for (Runnable r : never) {
+            r.run();
+        }
+        java.util.Set<Object> reported = new java.util.HashSet<>();
+        for (int i = 0; i < 19; i++) {
+            reported.add(ranHere.left().recv());
+        }
+        assertEquals(IntStream.range(0, 19).boxed().collect(java.util.stream.Collectors.toSet()), reported);
         assertTrue(slow.isCancelled());
         for (CompletableFuture<Integer> f : quick) {
             assertTrue(f.isCancelled());
