@@ -119,7 +119,10 @@ public final class Multiprocessing {
         setStartMethod(method, false);
     }
 
-    /** Sets (or with {@code force}, replaces; {@code null} resets) the default start method. */
+    /**
+     * Sets (or with {@code force}, replaces) the default start method. {@code null} with
+     * {@code force} resets it; without, it fixes the default one, as in CPython.
+     */
     public static synchronized void setStartMethod(String method, boolean force) {
         setStartMethod(method, ProcessState.inheritedJvmOptions(), force);
     }
@@ -129,10 +132,16 @@ public final class Multiprocessing {
         if (defaultContext != null && !force) {
             throw new IllegalStateException("context has already been set");
         }
-        if (method == null) {
+        if (method == null && force) {
             defaultContext = null;
             Launchers.setDefault(null);
             return;
+        }
+        if (method == null) {
+            // As CPython's set_start_method(None): fixes the default context, so that a later
+            // call without force is refused.
+            String inherited = ProcessState.inheritedStartMethod();
+            method = inherited != null ? inherited : Launchers.START_METHODS.get(0);
         }
         // One launcher, with these options: a forkserver one made first with other options
         // would start spare JVMs that nothing uses.

@@ -169,4 +169,20 @@ final class LifetimeScenarios {
             System.exit(0);
         }
     }
+
+    /** CPython's set_start_method(None) without force fixes the default context. */
+    static final class StartMethodNone {
+        public static void main(String[] args) {
+            dev.mp4j.Multiprocessing.setStartMethod(null, false);
+            try {
+                dev.mp4j.Multiprocessing.setStartMethod("spawn", false);
+                System.out.println("set again");
+            } catch (IllegalStateException e) {
+                System.out.println("refused: " + e.getMessage());
+            }
+            dev.mp4j.Multiprocessing.setStartMethod(null, true);
+            dev.mp4j.Multiprocessing.setStartMethod("spawn", false);
+            System.out.println("reset, then set");
+        }
+    }
 }

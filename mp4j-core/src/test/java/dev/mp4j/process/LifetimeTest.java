@@ -183,4 +183,10 @@ class LifetimeTest {
         JavaRunner.Result r = JavaRunner.run(Duration.ofSeconds(60), LifetimeScenarios.HandledHangup.class);
         assertEquals(List.of("hangup handled", "child done"), r.lines(), r.stderr());
     }
+
+    @Test
+    void setStartMethodNoneFixesTheDefaultUnlessForced() throws Exception {
+        JavaRunner.Result r = JavaRunner.run(Duration.ofSeconds(60), LifetimeScenarios.StartMethodNone.class);
+        assertEquals(List.of("refused: context has already been set", "reset, then set"), r.lines(), r.stderr());
+    }
 }
