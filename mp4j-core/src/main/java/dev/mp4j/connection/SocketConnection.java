@@ -81,6 +81,7 @@ final class SocketConnection extends AbstractConnection implements Serializable 
             if (dev.mp4j.shm.IoInterrupts.endsWait()) {
                 throw new java.io.InterruptedIOException("interrupted while waiting on a socket");
             }
+            checkOpen();
             long left = timeoutNanos <= 0 ? timeoutNanos : timeoutNanos - (System.nanoTime() - start);
             if (timeoutNanos > 0 && left <= 0) {
                 return false;
@@ -105,6 +106,10 @@ final class SocketConnection extends AbstractConnection implements Serializable 
 
     private boolean select(int op, long timeoutNanos) throws IOException {
         SelectionKey key = channel.keyFor(selector);
+        if (key == null) {
+            // closed by another thread meanwhile (the key went with it)
+            throw new IOException("handle is closed");
+        }
         key.interestOps(op);
         int ready;
         if (timeoutNanos == 0) {

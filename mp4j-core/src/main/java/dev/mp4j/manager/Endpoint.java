@@ -525,8 +525,7 @@ final class Endpoint {
                     return openChannel();
                 } catch (ManagerException e) {
                     boolean byInterrupt = Thread.currentThread().isInterrupted()
-                            || hasCause(e, java.nio.channels.ClosedByInterruptException.class)
-                            || hasCause(e, java.io.InterruptedIOException.class);
+                            || hasCause(e, java.nio.channels.ClosedByInterruptException.class);
                     if (!byInterrupt || attempt >= 10) {
                         throw e;
                     }
@@ -586,7 +585,7 @@ final class Endpoint {
 
     /** Opens, greets and (locally) upgrades a connection: {the channel to use, its socket}. */
     private Connection[] openChannel() {
-        Connection conn;
+        Connection conn = null;
         try {
             conn = connect();
             conn.sendBytes(new Wire.Out(17).put(Wire.HELLO).putLong(ProcessHandle.current().pid()).putLong(CLIENT_ID).toArray());
@@ -596,6 +595,10 @@ final class Endpoint {
                 throw new ManagerException("the manager at " + addressKey + " refused this process's greeting");
             }
         } catch (IOException e) {
+            if (conn != null) {
+                // connected but the greeting failed: the socket (and its selector) goes now
+                conn.close();
+            }
             throw unreachable(e);
         }
         synchronized (connections) {

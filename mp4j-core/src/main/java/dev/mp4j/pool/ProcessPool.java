@@ -384,6 +384,7 @@ public final class ProcessPool implements ExecutorService {
     }
 
     void retry(Task t) {
+        t.started = true;
         requeue(t, false);
     }
 
@@ -410,9 +411,12 @@ public final class ProcessPool implements ExecutorService {
 
     /** {@link #abandon} for a task that never started. */
     void abandonUnstarted(Task t) {
+        // One cancelled already (a future cancelled by its caller, invokeAny's losers) is not
+        // a task left to run; one that ran on a worker that died is not "never started".
+        boolean wasLive = !t.future.isDone();
         abandon(t);
         java.util.Queue<Task> never = neverStarted;
-        if (never != null) {
+        if (never != null && wasLive && !t.started) {
             never.add(t);
         }
     }
@@ -1054,7 +1058,10 @@ public final class ProcessPool implements ExecutorService {
      * its function to its items), so the list can be handed to another executor as
      * {@code ExecutorService} intends; its result is not kept (the task's future stays
      * cancelled), and an exception the task throws is thrown from {@code run}, wrapped in a
-     * {@link java.util.concurrent.CompletionException} when checked. {@code toString} names
+     * {@link java.util.concurrent.CompletionException} when checked. It runs without the pool's
+     * task timeout; in a pool with an initializer, which the calling process never ran, an entry
+     * throws {@link java.util.concurrent.CancellationException} instead. Tasks cancelled before
+     * and tasks that ran on a worker that died are not listed. {@code toString} names
      * the task, as "task #12" or "map chunk #3 (items 300..)". Waits (at most 10 s) for the
      * pool's threads to account for the tasks their workers held.
      */
@@ -1071,9 +1078,16 @@ public final class ProcessPool implements ExecutorService {
         neverStarted = null;
         List<Runnable> out = new ArrayList<>(never.size());
         for (Task t : never) {
+            boolean hasInitializer = options.initializer() != null;
             out.add(new Runnable() {
                 @Override
                 public void run() {
+                    if (hasInitializer) {
+                        // It may need what the initializer sets up in a worker, which this
+                        // process does not have.
+                        throw new java.util.concurrent.CancellationException(t.description
+                                + " was never run; it needs a worker's initializer, so it is not run here");
+                    }
                     try {
                         Codec.Job job = Codec.readJob(t.job(true));
                         WorkerLoop.run(job, WorkerLoop.decodeFunction(job.kind(), job.function()));

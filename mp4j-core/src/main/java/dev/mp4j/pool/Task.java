@@ -14,6 +14,8 @@ final class Task {
     final Duration timeout;
     final CompletableFuture<Object> future = new CompletableFuture<>();
     int attempts;
+    /** It ran, in part at least, on a worker that died (so it is not listed as never started). */
+    volatile boolean started;
     /** Sends that failed because the worker was gone (the task never reached one). */
     int sendFailures;
     volatile boolean interruptedForTimeout;

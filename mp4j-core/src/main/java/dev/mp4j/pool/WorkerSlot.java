@@ -195,12 +195,21 @@ final class WorkerSlot implements Runnable {
      */
     private boolean workerGone() {
         JvmProcess p = process;
-        if (!p.isAlive()) {
+        if (p == null || !p.isAlive()) {
             return true;
+        }
+        if (System.nanoTime() - lastAnswerNanos < IDLE_BEFORE_OS_CHECK_NANOS) {
+            // Answered a moment ago: reading /proc (some microseconds) on every round trip of
+            // back-to-back calls buys nothing.
+            return false;
         }
         Long pid = p.pid();
         return pid != null && ProcessHandle.of(pid).map(h -> !h.isAlive()).orElse(true);
     }
+
+    private static final long IDLE_BEFORE_OS_CHECK_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
+    /** When the worker last answered (see {@link #workerGone}). */
+    private long lastAnswerNanos;
 
     /** Keeps {@link ProcessPool#idleSlots} in step with whether this slot could take a job now. */
     private void noteBusy() {
@@ -291,6 +300,7 @@ final class WorkerSlot implements Runnable {
         }
         // The job answered: from here on its timers leave the worker alone.
         disarm();
+        lastAnswerNanos = System.nanoTime();
         Codec.Done done;
         try {
             done = Codec.readDone(answer);
