@@ -129,7 +129,8 @@ public final class Multiprocessing {
 
     /** Sets the default start method together with JVM options for children. */
     public static synchronized void setStartMethod(String method, JvmOptions options, boolean force) {
-        if (defaultContext != null && !force) {
+        // A process started without a context fixed the default too, as in CPython.
+        if ((defaultContext != null || Launchers.hasDefault()) && !force) {
             throw new IllegalStateException("context has already been set");
         }
         if (method == null && force) {

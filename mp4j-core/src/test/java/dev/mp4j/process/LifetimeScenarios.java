@@ -185,4 +185,19 @@ final class LifetimeScenarios {
             System.out.println("reset, then set");
         }
     }
+
+    /** A process started without a context fixes the default start method, as in CPython. */
+    static final class StartMethodAfterStart {
+        public static void main(String[] args) {
+            JvmProcess p = new JvmProcess(() -> { });
+            p.start();
+            p.join();
+            try {
+                dev.mp4j.Multiprocessing.setStartMethod("forkserver", false);
+                System.out.println("set after a start");
+            } catch (IllegalStateException e) {
+                System.out.println("refused: " + e.getMessage());
+            }
+        }
+    }
 }

@@ -189,4 +189,10 @@ class LifetimeTest {
         JavaRunner.Result r = JavaRunner.run(Duration.ofSeconds(60), LifetimeScenarios.StartMethodNone.class);
         assertEquals(List.of("refused: context has already been set", "reset, then set"), r.lines(), r.stderr());
     }
+
+    @Test
+    void aStartWithoutAContextFixesTheDefaultStartMethod() throws Exception {
+        JavaRunner.Result r = JavaRunner.run(Duration.ofSeconds(60), LifetimeScenarios.StartMethodAfterStart.class);
+        assertEquals(List.of("refused: context has already been set"), r.lines(), r.stderr());
+    }
 }
