@@ -13,8 +13,11 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * A connection over a TCP or Unix-domain socket, as made by {@link Listener} and {@link Client}.
- * The channel is non-blocking, with a private selector for waits, so {@link #poll} and timeouts
- * need no extra thread.
+ * The channel is non-blocking, with private selectors for waits, so {@link #poll} and timeouts
+ * need no extra thread: one for reading, and one for writing made the first time a write must
+ * wait (a single selector's interest, set by each wait, let a reader's poll and a blocked
+ * writer overwrite each other's: a poll could report data that was not there, and the writer
+ * could miss that it could go on).
  */
 final class SocketConnection extends AbstractConnection implements Serializable {
     @java.io.Serial
@@ -22,6 +25,7 @@ final class SocketConnection extends AbstractConnection implements Serializable 
 
     private final transient SocketChannel channel;
     private final transient Selector selector;
+    private transient volatile Selector writeSelector;
     private final transient ByteBuffer[] gather = new ByteBuffer[2];
 
     /** This end's own address (the peer's {@link Listener#lastAccepted()}). */
@@ -37,7 +41,7 @@ final class SocketConnection extends AbstractConnection implements Serializable 
         }
         channel.configureBlocking(false);
         this.selector = Selector.open();
-        channel.register(selector, 0);
+        channel.register(selector, SelectionKey.OP_READ);
     }
 
     @Override
@@ -104,13 +108,31 @@ final class SocketConnection extends AbstractConnection implements Serializable 
         }
     }
 
+    private Selector selectorFor(int op) throws IOException {
+        if (op == SelectionKey.OP_READ) {
+            return selector;
+        }
+        Selector w = writeSelector;
+        if (w == null) {
+            synchronized (this) {
+                w = writeSelector;
+                if (w == null) {
+                    checkOpen();
+                    w = Selector.open();
+                    channel.register(w, SelectionKey.OP_WRITE);
+                    writeSelector = w;
+                }
+            }
+        }
+        return w;
+    }
+
     private boolean select(int op, long timeoutNanos) throws IOException {
-        SelectionKey key = channel.keyFor(selector);
-        if (key == null) {
+        Selector selector = selectorFor(op);
+        if (channel.keyFor(selector) == null) {
             // closed by another thread meanwhile (the key went with it)
             throw new IOException("handle is closed");
         }
-        key.interestOps(op);
         int ready;
         if (timeoutNanos == 0) {
             ready = selector.selectNow();
@@ -127,6 +149,13 @@ final class SocketConnection extends AbstractConnection implements Serializable 
     void closeTransport() {
         try {
             selector.close();
+            Selector w;
+            synchronized (this) {
+                w = writeSelector;
+            }
+            if (w != null) {
+                w.close();
+            }
         } catch (IOException ignored) {
             // closing: nothing useful to do
         }

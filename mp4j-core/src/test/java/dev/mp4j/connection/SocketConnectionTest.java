@@ -290,4 +290,53 @@ class SocketConnectionTest {
             }
         }
     }
+
+    @Test
+    void aPollWhileAnotherThreadIsBlockedWritingLeavesTheWriterFreeToFinish() {
+        // Pre-emptive: where the writer is stranded, closing its connection waits for it too.
+        org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(Duration.ofSeconds(60), this::pollWhileWriting);
+    }
+
+    private void pollWhileWriting() throws Exception {
+        try (Listener listener = Listener.open(new InetSocketAddress("127.0.0.1", 0), KEY)) {
+            CompletableFuture<Connection> accepted = CompletableFuture.supplyAsync(() -> {
+                try {
+                    return listener.accept();
+                } catch (Exception e) {
+                    throw new RuntimeException(e);
+                }
+            });
+            try (Connection client = Client.connect(listener.address(), KEY); Connection server = accepted.get(30, TimeUnit.SECONDS)) {
+                byte[] big = new byte[16 << 20];
+                big[big.length - 1] = 42;
+                CompletableFuture<Throwable> sent = new CompletableFuture<>();
+                Thread writer = Thread.ofPlatform().name("socket-writer").start(() -> {
+                    try {
+                        client.sendBytes(big);
+                        sent.complete(null);
+                    } catch (Throwable t) {
+                        sent.complete(t);
+                    }
+                });
+                // The peer reads nothing yet: the writer waits for room.
+                assertTrue(dev.mp4j.testing.Threads.awaitSettledAsleep(ProcessHandle.current().pid(), "socket-writer",
+                        Duration.ofSeconds(10)));
+                // Another thread polls the same connection meanwhile: nothing to read.
+                assertTrue(!client.poll(Duration.ofMillis(200)), "a poll reported data that is not there");
+                // Now the peer reads: the writer must see the room and finish.
+                CompletableFuture<byte[]> got = CompletableFuture.supplyAsync(() -> {
+                    try {
+                        return server.recvBytes();
+                    } catch (Exception e) {
+                        throw new RuntimeException(e);
+                    }
+                });
+                assertEquals(null, sent.get(20, TimeUnit.SECONDS));
+                byte[] received = got.get(20, TimeUnit.SECONDS);
+                assertEquals(big.length, received.length);
+                assertEquals(42, received[received.length - 1]);
+                writer.join();
+            }
+        }
+    }
 }
