@@ -242,14 +242,8 @@ class SocketConnectionTest {
     @Test
     void anInterruptEndsAWaitOnASocketAndAHeldOneIsGivenBackAfter() throws Exception {
         try (Listener listener = Listener.open(new InetSocketAddress("127.0.0.1", 0), KEY)) {
-            CompletableFuture<Connection> accepted = CompletableFuture.supplyAsync(() -> {
-                try {
-                    return listener.accept();
-                } catch (Exception e) {
-                    throw new RuntimeException(e);
-                }
-            });
-            try (Connection client = Client.connect(listener.address(), KEY); Connection server = accepted.get(30, TimeUnit.SECONDS)) {
+            Connection[] pair = connectedPair(listener);
+            try (Connection client = pair[0]; Connection server = pair[1]) {
                 // Interrupted while waiting: the wait ends (it used to spin at full speed instead).
                 CompletableFuture<Throwable> ended = new CompletableFuture<>();
                 Thread waiter = Thread.ofPlatform().name("socket-waiter").start(() -> {
@@ -299,14 +293,8 @@ class SocketConnectionTest {
 
     private void pollWhileWriting() throws Exception {
         try (Listener listener = Listener.open(new InetSocketAddress("127.0.0.1", 0), KEY)) {
-            CompletableFuture<Connection> accepted = CompletableFuture.supplyAsync(() -> {
-                try {
-                    return listener.accept();
-                } catch (Exception e) {
-                    throw new RuntimeException(e);
-                }
-            });
-            try (Connection client = Client.connect(listener.address(), KEY); Connection server = accepted.get(30, TimeUnit.SECONDS)) {
+            Connection[] pair = connectedPair(listener);
+            try (Connection client = pair[0]; Connection server = pair[1]) {
                 byte[] big = new byte[16 << 20];
                 big[big.length - 1] = 42;
                 CompletableFuture<Throwable> sent = new CompletableFuture<>();
@@ -338,5 +326,18 @@ class SocketConnectionTest {
                 writer.join();
             }
         }
+    }
+
+    /** A client connected to {@code listener}, and the server's end of it. */
+    private static Connection[] connectedPair(Listener listener) throws Exception {
+        CompletableFuture<Connection> accepted = CompletableFuture.supplyAsync(() -> {
+            try {
+                return listener.accept();
+            } catch (Exception e) {
+                throw new RuntimeException(e);
+            }
+        });
+        Connection client = Client.connect(listener.address(), KEY);
+        return new Connection[] {client, accepted.get(30, TimeUnit.SECONDS)};
     }
 }
