@@ -96,6 +96,11 @@ final class Children {
         LAUNCHERS.add(launcher);
     }
 
+    /** How many launchers that keep spare JVMs this process made (for tests). */
+    static int launcherCount() {
+        return LAUNCHERS.size();
+    }
+
     static List<JvmProcess> active() {
         List<JvmProcess> out = new ArrayList<>();
         for (JvmProcess p : LIVE) {

@@ -121,17 +121,10 @@ final class LifetimeScenarios {
     static final class ForkserverWithOptions {
         public static void main(String[] args) throws Exception {
             dev.mp4j.Multiprocessing.setStartMethod("forkserver", JvmOptions.defaults().maxHeap("64m"), true);
-            long deadline = System.nanoTime() + 10_000_000_000L;
-            while (ProcessHandle.current().children().count() < Launchers.DEFAULT_SPARES && System.nanoTime() < deadline) {
-                Thread.sleep(20);
-            }
-            // Spares of a launcher made and dropped on the way would show up within moments.
-            long most = 0;
-            for (long end = System.nanoTime() + 2_000_000_000L; System.nanoTime() < end; ) {
-                most = Math.max(most, ProcessHandle.current().children().count());
-                Thread.sleep(20);
-            }
-            System.out.println("children " + most);
+            // Every launcher made on the way boots its spares: wait for all of them, then count.
+            long expected = (long) Launchers.DEFAULT_SPARES * Children.launcherCount();
+            dev.mp4j.testing.Await.until(() -> ProcessHandle.current().children().count() >= expected, java.time.Duration.ofSeconds(10));
+            System.out.println("children " + ProcessHandle.current().children().count());
             System.out.flush();
             Runtime.getRuntime().halt(0);
         }
