@@ -258,6 +258,24 @@ final class Codec {
         return new Job(id, kind, functionId, function, readValues(in));
     }
 
+    /** The answer to a job the worker skipped because the pool took it back (see {@link JobClaims}). */
+    static byte[] skipped(long id) {
+        return java.nio.ByteBuffer.allocate(SKIPPED_LENGTH).putLong(id).put(SKIPPED).array();
+    }
+
+    /** Whether {@code answer} is {@link #skipped}'s (a done answer is longer: it has its timings). */
+    static boolean isSkipped(byte[] answer) {
+        return answer.length == SKIPPED_LENGTH && answer[Long.BYTES] == SKIPPED;
+    }
+
+    /** The id of the job a {@link #skipped} answer is for. */
+    static long skippedId(byte[] answer) {
+        return java.nio.ByteBuffer.wrap(answer).getLong();
+    }
+
+    private static final byte SKIPPED = 2;
+    private static final int SKIPPED_LENGTH = Long.BYTES + 1;
+
     static byte[] done(long id, List<?> values, Throwable error, long waitNanos, long workNanos, long decodeNanos) {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream(64 + (values == null ? 0 : values.size() * 12));
         try (DataOutputStream out = new DataOutputStream(bytes)) {

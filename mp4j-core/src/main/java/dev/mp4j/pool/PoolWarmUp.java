@@ -46,9 +46,11 @@ public final class PoolWarmUp {
         // Handed over as bytes, as a new worker receives its pipe ends.
         byte[] jobsEnd = dev.mp4j.connection.Pipe.reduce(jobs.right());
         byte[] controlEnd = dev.mp4j.connection.Pipe.reduce(control.right());
+        JobClaims claims = JobClaims.create(1);
+        String claimsName = claims.name();
         Thread worker = new Thread(() -> {
             try {
-                WorkerLoop.launch(jobsEnd, controlEnd);
+                WorkerLoop.launch(jobsEnd, controlEnd, claimsName, 0);
             } catch (Exception ignored) {
                 // training only
             }
@@ -57,19 +59,27 @@ public final class PoolWarmUp {
         worker.start();
         try {
             jobs.left().recvBytes();
-            for (int i = 0; i < 200; i++) {
+            long sent = 0;
+            for (int i = 0; i < 200; i++, sent++) {
                 jobs.left().sendBytes(Codec.job(i, Messages.MAP, 1, i == 0 ? function : null, Codec.items(List.of(i, i + 1))));
                 Codec.readDone(jobs.left().recvBytes());
             }
             if (split != null) {
                 byte[] shape = split.shapeBytes();
-                for (int i = 0; i < 200; i++) {
+                for (int i = 0; i < 200; i++, sent++) {
                     jobs.left().sendBytes(Codec.job(1000 + i, Messages.LAMBDA_CALL, 2, i == 0 ? shape : null,
                             Codec.items(split.captured())));
                     Codec.readDone(jobs.left().recvBytes());
                 }
             }
+            // And a job taken back before it started, which the worker skips.
+            claims.revoke(0, sent + 1);
+            jobs.left().sendBytes(Codec.job(2000, Messages.MAP, 1, null, Codec.items(List.of(1))));
+            if (!Codec.isSkipped(jobs.left().recvBytes())) {
+                throw new IllegalStateException("the warm-up worker ran a job taken back");
+            }
         } finally {
+            claims.unlink();
             jobs.left().close();
             control.left().close();
             worker.join(1000);

@@ -151,6 +151,8 @@ public final class ProcessPool implements ExecutorService {
     private final Context workerContext;
     private final LinkedBlockingDeque<Task> pending = new LinkedBlockingDeque<>();
     private final List<WorkerSlot> slots = new ArrayList<>();
+    /** Which jobs each worker has started: what lets an idle slot take back another's queued jobs. */
+    final JobClaims claims;
     private final CountDownLatch finished;
     final ScheduledExecutorService timer;
     private final ExecutorService callbacks;
@@ -183,6 +185,7 @@ public final class ProcessPool implements ExecutorService {
         this.workerContext = options.context().withJvmOptions(options.context().jvmOptions().with("-XX:+ExitOnOutOfMemoryError"));
         this.finished = new CountDownLatch(options.processes());
         this.idleSlots.set(options.processes());
+        this.claims = JobClaims.create(options.processes());
         // Their threads end when idle for a second: a pool that is only shut down (never joined)
         // leaves none behind. Cancelled timers leave the queue at once (one per task with a timeout).
         java.util.concurrent.ScheduledThreadPoolExecutor clock =
@@ -318,9 +321,9 @@ public final class ProcessPool implements ExecutorService {
             byte[] controlEnd = dev.mp4j.connection.Pipe.reduce(control);
             handedOver.add(jobsEnd);
             handedOver.add(controlEnd);
-            target = WorkerLoop.launcher(jobsEnd, controlEnd);
+            target = WorkerLoop.launcher(jobsEnd, controlEnd, claims.name(), index);
         } else {
-            target = new WorkerLoop(jobs, control, initializer);
+            target = new WorkerLoop(jobs, control, initializer, claims.name(), index);
         }
         JvmProcess p = workerContext.process(target, "PoolWorker-" + (index + 1));
         p.setDaemon(true);
@@ -338,13 +341,28 @@ public final class ProcessPool implements ExecutorService {
      */
     final java.util.concurrent.atomic.AtomicInteger idleSlots = new java.util.concurrent.atomic.AtomicInteger();
 
-    Task nextTask() {
+    /**
+     * The next task for an idle slot, {@code me}: from the queue, or else taken back from another
+     * slot whose worker has jobs queued behind one that is running long (see
+     * {@link WorkerSlot#takeBackQueued}); waits for either. Null once the pool ends.
+     */
+    Task nextTask(WorkerSlot me) {
         while (true) {
             if (state == State.TERMINATED) {
                 return null;
             }
             try {
-                Task t = pending.take();
+                Task t = pending.poll();
+                if (t == null) {
+                    long wait = takeBackFor(me);
+                    if (wait == 0) {
+                        continue;
+                    }
+                    t = wait == Long.MAX_VALUE ? pending.take() : pending.poll(wait, TimeUnit.NANOSECONDS);
+                    if (t == null) {
+                        continue;
+                    }
+                }
                 if (t == END) {
                     return null;
                 }
@@ -356,6 +374,34 @@ public final class ProcessPool implements ExecutorService {
                 return null;
             }
         }
+    }
+
+    /**
+     * Takes back, to the front of the queue, the jobs another slot's worker has queued behind one
+     * that has run long, so that {@code me}, idle, runs them instead of leaving them to wait.
+     *
+     * @return 0 if it took some back; otherwise how long to wait for new work before looking
+     *         again, {@code Long.MAX_VALUE} when no other slot has anything in flight
+     */
+    private long takeBackFor(WorkerSlot me) {
+        if (state == State.TERMINATED) {
+            return Long.MAX_VALUE;
+        }
+        long now = System.nanoTime();
+        long[] lookAgain = {Long.MAX_VALUE};
+        for (WorkerSlot s : slots) {
+            if (s == me) {
+                continue;
+            }
+            List<Task> back = s.takeBackQueued(now, lookAgain);
+            if (!back.isEmpty()) {
+                for (int i = back.size() - 1; i >= 0; i--) {
+                    retryUnstarted(back.get(i));
+                }
+                return 0;
+            }
+        }
+        return lookAgain[0] == Long.MAX_VALUE ? Long.MAX_VALUE : Math.max(1, lookAgain[0] - now);
     }
 
     boolean terminating() {
@@ -455,6 +501,10 @@ public final class ProcessPool implements ExecutorService {
 
     void slotFinished() {
         finished.countDown();
+        if (finished.getCount() == 0) {
+            // Every worker is gone: nobody reads the claims any more.
+            claims.unlink();
+        }
     }
 
     // ---- submission ----

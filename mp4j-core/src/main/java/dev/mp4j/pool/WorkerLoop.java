@@ -21,7 +21,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * What a pool worker process runs: its initializer, then jobs read straight from its pipe by the
  * main thread, until the parent closes the pipe. A second, one-way pipe carries cancellations: a
  * watcher thread reads it and interrupts the main thread when the job it names overran its
- * timeout.
+ * timeout. Before running a job the worker claims it ({@link JobClaims}): one the pool took back
+ * for another worker is skipped.
  */
 final class WorkerLoop implements ProcessTarget {
     @java.io.Serial
@@ -33,11 +34,16 @@ final class WorkerLoop implements ProcessTarget {
     private final Connection jobs;
     private final Connection control;
     private final ProcessTarget initializer;
+    /** The pool's {@link JobClaims} segment, and this worker's slot in it. */
+    private final String claimsName;
+    private final int slot;
 
-    WorkerLoop(Connection jobs, Connection control, ProcessTarget initializer) {
+    WorkerLoop(Connection jobs, Connection control, ProcessTarget initializer, String claimsName, int slot) {
         this.jobs = jobs;
         this.control = control;
         this.initializer = initializer;
+        this.claimsName = claimsName;
+        this.slot = slot;
     }
 
     @Override
@@ -56,6 +62,8 @@ final class WorkerLoop implements ProcessTarget {
                 throw e;
             }
         }
+        JobClaims claims = JobClaims.attach(claimsName);
+        long jobsRead = 0;
         AtomicLong current = new AtomicLong(-1);
         Thread main = Thread.currentThread();
         Thread watcher = new Thread(() -> watch(current, main), "mp4j-pool-cancel");
@@ -87,23 +95,22 @@ final class WorkerLoop implements ProcessTarget {
             }
             long arrived = System.nanoTime();
             Codec.Job job = Codec.readJob(message);
+            if (!claims.claim(slot, ++jobsRead)) {
+                // Taken back for another worker while this one was busy. Its function, if it
+                // came with it, is kept: the pool counts it as sent here.
+                if (job.function() != null) {
+                    learn(job, functions);
+                }
+                jobs.sendBytes(Codec.skipped(job.id()));
+                continue;
+            }
             long start = System.nanoTime();
             List<Object> values = null;
             Throwable error = null;
             long decoded = start;
             current.set(job.id());
             try {
-                Object function = functions.get(job.functionId());
-                if (job.function() != null) {
-                    try {
-                        function = decodeFunction(job.kind(), job.function());
-                    } catch (Throwable t) {
-                        // The pool will not send it again (a function's id is kept while it is
-                        // reused): its later jobs must fail with this error too.
-                        function = new Undecodable(t);
-                    }
-                    functions.put(job.functionId(), function);
-                }
+                Object function = job.function() != null ? learn(job, functions) : functions.get(job.functionId());
                 if (function == null) {
                     throw new IllegalStateException("the pool sent job " + job.id() + " without its function");
                 }
@@ -131,6 +138,20 @@ final class WorkerLoop implements ProcessTarget {
                         (decoded - arrived) / 1e6, (end - decoded) / 1e6, (System.nanoTime() - end) / 1e6);
             }
         }
+    }
+
+    /** Decodes the function a job came with and keeps it for the later jobs that name it. */
+    private static Object learn(Codec.Job job, Map<Integer, Object> functions) {
+        Object function;
+        try {
+            function = decodeFunction(job.kind(), job.function());
+        } catch (Throwable t) {
+            // The pool will not send it again (a function's id is kept while it is reused): its
+            // later jobs must fail with this error too.
+            function = new Undecodable(t);
+        }
+        functions.put(job.functionId(), function);
+        return function;
     }
 
     /**
@@ -166,8 +187,8 @@ final class WorkerLoop implements ProcessTarget {
      * signature of every method its class declares: for ProcessPool that loaded dozens of classes
      * a worker never uses, on its way to the first job.
      */
-    static ProcessTarget launcher(byte[] jobs, byte[] control) {
-        return () -> launch(jobs, control);
+    static ProcessTarget launcher(byte[] jobs, byte[] control, String claimsName, int slot) {
+        return () -> launch(jobs, control, claimsName, slot);
     }
 
     /**
@@ -175,9 +196,9 @@ final class WorkerLoop implements ProcessTarget {
      * {@link dev.mp4j.connection.Pipe#reduce}), captured by a lambda whose body calls this: the
      * child then reads no object stream before its first result.
      */
-    static void launch(byte[] jobs, byte[] control) throws Exception {
+    static void launch(byte[] jobs, byte[] control, String claimsName, int slot) throws Exception {
         openClassPath();
-        new WorkerLoop(Pipe.rebuild(jobs), Pipe.rebuild(control), null).run();
+        new WorkerLoop(Pipe.rebuild(jobs), Pipe.rebuild(control), null, claimsName, slot).run();
     }
 
     /**

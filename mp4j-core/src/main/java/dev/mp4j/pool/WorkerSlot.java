@@ -23,6 +23,11 @@ import java.util.concurrent.TimeUnit;
  * often not running), down to one for long jobs (so no job waits behind another while a worker
  * elsewhere is idle).
  *
+ * <p>A job queued behind one that runs long would wait for it while a worker elsewhere sits idle:
+ * an idle slot takes such jobs back ({@link #takeBackQueued}) once the running one has taken
+ * several times this slot's usual time, and runs them itself. {@link JobClaims} makes sure a job
+ * taken back is skipped by the worker it was first sent to.
+ *
  * <p>A worker runs its jobs strictly in order, so when it dies the oldest unanswered job is the
  * one it was running: that job is blamed (or retried); the ones behind it never started and go
  * back to the front of the queue.
@@ -42,9 +47,17 @@ final class WorkerSlot implements Runnable {
     private volatile JvmProcess process;
     private Connection conn;
     private Connection control;
-    private final ArrayDeque<Task> inFlight = new ArrayDeque<>();
-    private final ArrayDeque<Integer> inFlightSizes = new ArrayDeque<>();
+    /**
+     * Jobs sent and not yet answered, oldest first. Added and removed by this slot's thread only,
+     * under {@link #window}, which another slot also takes to mark entries taken back.
+     */
+    private final ArrayDeque<Sent> inFlight = new ArrayDeque<>();
+    private final Object window = new Object();
     private long inFlightBytes;
+    /** Jobs sent to the current worker: the number of the last one (see {@link JobClaims}). */
+    private long sentCount;
+    /** When the oldest job in flight became the one the worker runs (see {@link #takeBackQueued}). */
+    private long headSince;
     private Task held;
     private final Map<Integer, Boolean> functionsSent = new LinkedHashMap<>(64, 0.75f, true) {
         @Override
@@ -73,6 +86,27 @@ final class WorkerSlot implements Runnable {
     volatile long waitNanos;
     volatile long workNanos;
     volatile long decodeNanos;
+
+    /** A job in flight: its number for this worker, its size in the pipe, and whether another slot took it back. */
+    private static final class Sent {
+        final Task task;
+        final long number;
+        final int bytes;
+        boolean takenBack;
+
+        Sent(Task task, long number, int bytes) {
+            this.task = task;
+            this.number = number;
+            this.bytes = bytes;
+        }
+    }
+
+    /** A job runs at least this long before the jobs queued behind it are taken back. */
+    static final long TAKE_BACK_AFTER_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
+    /** ...and this many times the slot's average job. */
+    private static final int TAKE_BACK_AFTER_AVERAGES = 4;
+    /** How often an idle slot looks again at the others' queues while any has work in flight. */
+    private static final long LOOK_AGAIN_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
 
     WorkerSlot(ProcessPool pool, int index) {
         this.pool = pool;
@@ -134,7 +168,7 @@ final class WorkerSlot implements Runnable {
             // A job queued behind a running one waits for it even when a worker elsewhere is idle:
             // so only while no other slot waits for work (tasks that wait for each other, a
             // barrier of two say, then land on different workers, as in CPython's pool).
-            Task t = held != null ? held : inFlight.isEmpty() ? pool.nextTask() : pool.pollTaskUnlessOthersIdle();
+            Task t = held != null ? held : inFlight.isEmpty() ? pool.nextTask(this) : pool.pollTaskUnlessOthersIdle();
             held = null;
             if (t == null) {
                 break;
@@ -178,9 +212,10 @@ final class WorkerSlot implements Runnable {
                 continue;
             }
             functionsSent.put(t.functionId, Boolean.TRUE);
-            inFlight.add(t);
-            inFlightSizes.add(job.length);
-            inFlightBytes += job.length;
+            synchronized (window) {
+                inFlight.add(new Sent(t, ++sentCount, job.length));
+                inFlightBytes += job.length;
+            }
             if (inFlight.size() == 1) {
                 noteBusy();
                 arm(t);
@@ -301,6 +336,10 @@ final class WorkerSlot implements Runnable {
         // The job answered: from here on its timers leave the worker alone.
         disarm();
         lastAnswerNanos = System.nanoTime();
+        if (Codec.isSkipped(answer)) {
+            skipped(Codec.skippedId(answer));
+            return;
+        }
         Codec.Done done;
         try {
             done = Codec.readDone(answer);
@@ -308,18 +347,12 @@ final class WorkerSlot implements Runnable {
             workerDied();
             return;
         }
-        Task t = inFlight.poll();
-        Integer size = inFlightSizes.poll();
-        inFlightBytes -= size == null ? 0 : size;
-        noteBusy();
-        if (t == null || done.id() != t.id) {
-            System.err.println("mp4j pool: worker " + pid() + " answered job " + done.id() + " out of order; replacing it");
-            if (t != null) {
-                inFlight.addFirst(t);
-            }
-            workerDied();
+        Sent oldest = pollOldest();
+        if (oldest == null || oldest.takenBack || done.id() != oldest.task.id) {
+            outOfOrder(oldest, done.id());
             return;
         }
+        Task t = oldest.task;
         tasksThisWorker++;
         tasksDone++;
         waitNanos += done.waitNanos();
@@ -333,14 +366,126 @@ final class WorkerSlot implements Runnable {
             pool.fail(t, done.error());
         }
         checkCeiling();
-        Task next = inFlight.peek();
-        if (next != null) {
-            arm(next);
+        armOldest();
+    }
+
+    /** Removes the oldest job in flight, which has just been answered. */
+    private Sent pollOldest() {
+        Sent oldest;
+        synchronized (window) {
+            oldest = inFlight.poll();
+            if (oldest != null) {
+                inFlightBytes -= oldest.bytes;
+            }
         }
+        noteBusy();
+        return oldest;
+    }
+
+    /** The worker now runs the oldest job in flight: its clock starts (one taken back it skips at once). */
+    private void armOldest() {
+        Sent next;
+        synchronized (window) {
+            next = inFlight.peek();
+            if (next == null || next.takenBack) {
+                return;
+            }
+        }
+        arm(next.task);
+    }
+
+    /**
+     * The worker skipped the oldest job, taken back by another slot; or, having seen that slot
+     * take back the jobs queued while it was claiming this one, skipped a job that was left to
+     * it (see {@link JobClaims}): that one goes back to the queue.
+     */
+    private void skipped(long id) {
+        Sent oldest = pollOldest();
+        if (oldest == null || oldest.task.id != id) {
+            outOfOrder(oldest, id);
+            return;
+        }
+        if (!oldest.takenBack) {
+            pool.retryUnstarted(oldest.task);
+        }
+        armOldest();
+    }
+
+    /** An answer that is not for the oldest job: the worker cannot be trusted with the others. */
+    private void outOfOrder(Sent oldest, long id) {
+        System.err.println("mp4j pool: worker " + pid() + " answered job " + id + " out of order; replacing it");
+        if (oldest != null) {
+            synchronized (window) {
+                inFlight.addFirst(oldest);
+                inFlightBytes += oldest.bytes;
+            }
+        }
+        JvmProcess p = process;
+        if (p != null) {
+            p.kill();
+        }
+        workerDied();
+    }
+
+    /**
+     * Called by an idle slot's thread: takes back the jobs queued behind this worker's running
+     * job once that has run {@link #TAKE_BACK_AFTER_NANOS}, and {@link #TAKE_BACK_AFTER_AVERAGES}
+     * times this slot's average, so a long job keeps nothing waiting while a worker elsewhere is
+     * idle. A worker of short jobs works through its queue before then: its jobs are not moved
+     * for nothing.
+     *
+     * @param lookAgain lowered to when jobs here may be taken back, if not now
+     * @return the jobs taken back, oldest first; the worker will skip them
+     */
+    List<Task> takeBackQueued(long now, long[] lookAgain) {
+        synchronized (window) {
+            if (inFlight.isEmpty()) {
+                return List.of();
+            }
+            Sent running = inFlight.peek();
+            boolean queued = false;
+            for (Sent s : inFlight) {
+                queued |= s != running && !s.takenBack;
+            }
+            if (!queued) {
+                // Nothing to take now; something may be queued here later, while the idle slot waits.
+                lookAgain[0] = Math.min(lookAgain[0], now + LOOK_AGAIN_NANOS);
+                return List.of();
+            }
+            long due = headSince + takeBackAfter();
+            if (now - due < 0) {
+                lookAgain[0] = Math.min(lookAgain[0], due);
+                return List.of();
+            }
+            if (running.takenBack || pool.claims.started(index) < running.number) {
+                // The worker is skipping jobs taken back, or has not started its oldest job yet
+                // (slow to read it): not held up by a long job.
+                lookAgain[0] = Math.min(lookAgain[0], now + TAKE_BACK_AFTER_NANOS);
+                return List.of();
+            }
+            long started = pool.claims.revoke(index, sentCount);
+            List<Task> back = new ArrayList<>();
+            for (Sent s : inFlight) {
+                if (s.number > started && !s.takenBack) {
+                    s.takenBack = true;
+                    back.add(s.task);
+                }
+            }
+            return back;
+        }
+    }
+
+    private long takeBackAfter() {
+        long done = tasksDone;
+        long average = done == 0 ? 0 : (workNanos + decodeNanos) / done;
+        return Math.max(TAKE_BACK_AFTER_NANOS, TAKE_BACK_AFTER_AVERAGES * average);
     }
 
     /** Starts the timeout clock of the job the worker is now running. */
     private void arm(Task t) {
+        synchronized (window) {
+            headSince = System.nanoTime();
+        }
         synchronized (clock) {
             running = t;
             if (t.timeout != null) {
@@ -398,24 +543,31 @@ final class WorkerSlot implements Runnable {
         JvmProcess dead = process;
         Integer code = null;
         if (dead != null) {
-            dead.join(Duration.ofSeconds(5));
+            if (!dead.join(Duration.ofSeconds(5))) {
+                // Still running (it lost its pipes, or broke the protocol): it must not go on
+                // reading jobs meant for nobody, or claiming them.
+                dead.kill();
+                dead.join(Duration.ofSeconds(5));
+            }
             code = dead.exitCode();
         }
         long pid = dead != null && dead.pid() != null ? dead.pid() : 0;
         closeConnections();
         process = null;
-        Task t = inFlight.poll();
+        List<Sent> sent = takeAllInFlight();
+        Sent oldest = sent.isEmpty() ? null : sent.getFirst();
+        // The one it ran, unless it was skipping one taken back.
+        Task t = oldest == null || oldest.takenBack ? null : oldest.task;
         // The others never started: back to the front of the queue, in their order.
         if (held != null) {
             pool.retryUnstarted(held);
             held = null;
         }
-        for (java.util.Iterator<Task> it = inFlight.descendingIterator(); it.hasNext(); ) {
-            pool.retryUnstarted(it.next());
+        for (int i = sent.size() - 1; i >= 1; i--) {
+            if (!sent.get(i).takenBack) {
+                pool.retryUnstarted(sent.get(i).task);
+            }
         }
-        inFlight.clear();
-        inFlightSizes.clear();
-        inFlightBytes = 0;
         noteBusy();
         if (t != null) {
             if (pool.terminating()) {
@@ -448,6 +600,11 @@ final class WorkerSlot implements Runnable {
             Pipe cancels = Pipe.open(false);
             List<byte[]> handedOver = new ArrayList<>(2);
             JvmProcess p = pool.newWorker(jobs.right(), cancels.left(), index, handedOver);
+            // A new worker counts its jobs from 1 (the one before it is gone).
+            synchronized (window) {
+                pool.claims.reset(index);
+                sentCount = 0;
+            }
             try {
                 p.start();
             } catch (RuntimeException e) {
@@ -593,23 +750,33 @@ final class WorkerSlot implements Runnable {
             }
         }
         process = null;
-        boolean first = true;
-        for (Task t : inFlight) {
-            if (first) {
-                pool.abandon(t);
-            } else {
-                pool.abandonUnstarted(t);
+        List<Sent> sent = takeAllInFlight();
+        for (int i = 0; i < sent.size(); i++) {
+            Sent s = sent.get(i);
+            if (s.takenBack) {
+                continue;
             }
-            first = false;
+            if (i == 0) {
+                pool.abandon(s.task);
+            } else {
+                pool.abandonUnstarted(s.task);
+            }
         }
         if (held != null) {
             pool.retryUnstarted(held);
             held = null;
         }
-        inFlight.clear();
-        inFlightSizes.clear();
-        inFlightBytes = 0;
         noteBusy();
+    }
+
+    /** Empties the jobs in flight (the worker is gone), oldest first. */
+    private List<Sent> takeAllInFlight() {
+        synchronized (window) {
+            List<Sent> all = new ArrayList<>(inFlight);
+            inFlight.clear();
+            inFlightBytes = 0;
+            return all;
+        }
     }
 
     /** Ends the worker at once (Python's terminate). */

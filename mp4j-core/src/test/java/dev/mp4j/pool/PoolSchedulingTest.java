@@ -247,6 +247,96 @@ class PoolSchedulingTest {
         }
     }
 
+    /** Short jobs until every slot of the pool has done enough to keep many in flight to its worker. */
+    private static void warmEverySlot(ProcessPool p) throws Exception {
+        for (int round = 0; round < 50; round++) {
+            p.map(x -> x, IntStream.range(0, 200).boxed().toList(), 1);
+            if (p.workerStats().stream().allMatch(s -> s.tasksDone() >= 20)) {
+                return;
+            }
+        }
+        throw new AssertionError("a slot never got work: " + p.workerStats());
+    }
+
+    @Test
+    void jobsQueuedBehindALongOneRunOnAnIdleWorkerInstead() throws Exception {
+        try (ProcessPool p = ProcessPool.create(2)) {
+            warmEverySlot(p);
+            // Both workers busy while the work below is queued: whichever is freed first sends the
+            // long job and, behind it, as many chunks of the map as its window holds.
+            dev.mp4j.sync.ProcessEvent go = dev.mp4j.sync.ProcessEvent.create();
+            dev.mp4j.sync.ProcessSemaphore busy = dev.mp4j.sync.ProcessSemaphore.create(0);
+            List<AsyncResult<Boolean>> holders = new ArrayList<>();
+            for (int i = 0; i < 2; i++) {
+                holders.add(p.applyAsync(() -> {
+                    busy.release();
+                    return go.await(Duration.ofSeconds(60));
+                }));
+            }
+            for (int i = 0; i < 2; i++) {
+                assertTrue(busy.acquire(true, Duration.ofSeconds(30)), "both workers never got busy");
+            }
+            dev.mp4j.sync.ProcessEvent release = dev.mp4j.sync.ProcessEvent.create();
+            AsyncResult<String> longOne = p.applyAsync(() -> {
+                release.await(Duration.ofSeconds(60));
+                return "long";
+            });
+            dev.mp4j.serial.TaskFunction<Integer, Integer> twice = x -> x * 2;
+            List<Integer> items = IntStream.range(0, 400).boxed().toList();
+            ResultIterator<Integer> doubled = p.imapUnordered(twice, items, 1);
+            go.set();
+            Set<Integer> got = new HashSet<>();
+            try {
+                for (int i = 0; i < items.size(); i++) {
+                    got.add(doubled.next(Duration.ofSeconds(20)));
+                }
+                // Every result came while the long job still ran.
+                assertFalse(longOne.ready());
+            } finally {
+                release.set();
+            }
+            assertEquals(items.stream().map(x -> x * 2).collect(java.util.stream.Collectors.toSet()), got);
+            assertEquals("long", longOne.get(Duration.ofSeconds(30)));
+            for (AsyncResult<Boolean> h : holders) {
+                assertTrue(h.get(Duration.ofSeconds(30)));
+            }
+            // The long job's worker received `twice` only with jobs it then skipped: it kept the
+            // function, since the pool does not send it again.
+            assertEquals(items.stream().map(x -> x * 2).toList(), p.map(twice, items, 1));
+        }
+    }
+
+    @Test
+    void jobsTakenBackFromAWorkerRunExactlyOnce() throws Exception {
+        try (ProcessPool p = ProcessPool.create(2)) {
+            warmEverySlot(p);
+            dev.mp4j.queue.SimpleProcessQueue<Integer> ran = dev.mp4j.queue.SimpleProcessQueue.create();
+            dev.mp4j.serial.TaskFunction<Integer, Integer> record = i -> {
+                ran.put(i);
+                if (i % 40 == 0) {
+                    Thread.sleep(5);
+                }
+                return i;
+            };
+            // Each map's first call is long: the calls queued behind it are taken back by the
+            // other slot once it runs out of work, some just as the worker reaches them.
+            List<Integer> all = new ArrayList<>();
+            for (int round = 0; round < 60; round++) {
+                List<Integer> items = IntStream.range(round * 40, round * 40 + 40).boxed().toList();
+                assertEquals(items, p.map(record, items, 1));
+                all.addAll(items);
+            }
+            List<Integer> runs = new ArrayList<>();
+            for (int i = 0; i < all.size(); i++) {
+                runs.add(ran.get(Duration.ofSeconds(30)));
+            }
+            assertTrue(ran.empty(), "a call ran twice");
+            runs.sort(null);
+            assertEquals(all, runs);
+            ran.close();
+        }
+    }
+
     @Test
     void aTaskSubmittedJustBeforeShutdownToAPoolWhoseIdleWorkerDiedStillRuns() throws Exception {
         ProcessPool p = ProcessPool.create(1);
