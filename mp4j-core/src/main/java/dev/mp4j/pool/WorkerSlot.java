@@ -102,7 +102,7 @@ final class WorkerSlot implements Runnable {
     }
 
     /** A job runs at least this long before the jobs queued behind it are taken back. */
-    static final long TAKE_BACK_AFTER_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
+    static final long TAKE_BACK_AFTER_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
     /** ...and this many times the slot's average job. */
     private static final int TAKE_BACK_AFTER_AVERAGES = 4;
     /** How often an idle slot looks again at the others' queues while any has work in flight. */

@@ -314,7 +314,7 @@ class PoolSchedulingTest {
             dev.mp4j.serial.TaskFunction<Integer, Integer> record = i -> {
                 ran.put(i);
                 if (i % 40 == 0) {
-                    Thread.sleep(5);
+                    Thread.sleep(25);
                 }
                 return i;
             };
