@@ -62,6 +62,11 @@ import java.util.function.Consumer;
  *   ever, and the caller waits.) Once workers have started, a failure when one is replaced is
  *   retried, and breaks the pool only after {@value BrokenPoolException#START_ATTEMPTS} in a
  *   row. A pool cannot be made inside a pool worker, as in CPython (workers are daemons).</li>
+ *   <li>Work queued for a worker behind a task that runs long does not wait for it while another
+ *   worker is idle: after 10 ms the idle worker takes it
+ *   over (each job still runs exactly once). A worker is sent its next jobs before the current
+ *   one ends, which is what makes short tasks fast; CPython's chunks, and the task its worker
+ *   has already read, wait behind the long one.</li>
  *   <li>{@link #workerStats()} tells what each worker did and where the time went.</li>
  * </ul>
  * Workers are daemon processes: they end with the pool, and with the parent even if it is killed.
@@ -278,8 +283,9 @@ public final class ProcessPool implements ExecutorService {
      * A queued task for a worker's second and later jobs in flight, without waiting. A task of
      * its own ({@code apply}, {@code submit}) is given only while no other slot is idle: one
      * queued behind a running task waits for it, and tasks that wait for each other (a
-     * producer and its consumer) would then never meet, where in CPython an idle worker takes
-     * the second. Chunks of a {@code map} are taken anyway: its items are independent calls
+     * producer and its consumer) would not meet until an idle slot took the second back (see
+     * {@link #nextTask}), where in CPython an idle worker takes it at once. Chunks of a
+     * {@code map} are taken anyway: its items are independent calls
      * of one function (CPython runs a chunk's items one after another too), and a worker
      * kept busy with them is what makes a map fast while the other workers still start.
      */

@@ -101,8 +101,13 @@ final class WorkerSlot implements Runnable {
         }
     }
 
-    /** A job runs at least this long before the jobs queued behind it are taken back. */
-    static final long TAKE_BACK_AFTER_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
+    /**
+     * A job runs at least this long before the jobs queued behind it are taken back. Not less: at
+     * 1 ms, workers merely waiting for a core on a 2-core machine had their queues moved dozens
+     * of times per benchmark run, for nothing.
+     */
+    static final long TAKE_BACK_AFTER_MILLIS = 10;
+    private static final long TAKE_BACK_AFTER_NANOS = TimeUnit.MILLISECONDS.toNanos(TAKE_BACK_AFTER_MILLIS);
     /** ...and this many times the slot's average job. */
     private static final int TAKE_BACK_AFTER_AVERAGES = 4;
     /** How often an idle slot looks again at the others' queues while any has work in flight. */

@@ -34,9 +34,9 @@ import java.time.Duration;
  * over the workers' sockets. A worker does this from the pool's {@code initializer} (the second
  * parameter of {@code Pool(numprocess, initializer, initargs)} in the tutorial's list), which runs
  * once in each worker as it starts: {@link #serveInWorker} binds the socket and starts the
- * worker's accept loop on a thread of its own. (Not as a task: a task that never ends can hold a
- * second task queued behind it, since {@link ProcessPool} sends a worker its next task before the
- * current one is done.) A client that arrives while its worker is busy waits in that worker's
+ * worker's accept loop on a thread of its own. (Not as a task: a task that never ends holds its
+ * worker for good, and what was queued behind it runs elsewhere only once another worker is idle,
+ * since {@link ProcessPool} sends a worker its next task before the current one is done.) A client that arrives while its worker is busy waits in that worker's
  * backlog: with six clients and four workers, at least two wait, as the comment says, and only
  * four pids ever serve. One difference remains: the kernel picks a worker by a hash of the
  * connection's addresses, not the first free one, so a client may wait for a busy worker while
