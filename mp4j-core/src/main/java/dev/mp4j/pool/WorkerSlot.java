@@ -86,6 +86,8 @@ final class WorkerSlot implements Runnable {
     volatile long waitNanos;
     volatile long workNanos;
     volatile long decodeNanos;
+    /** Jobs another slot took back from this one (written under {@link #window}). */
+    volatile long takenOver;
 
     /** A job in flight: its number for this worker, its size in the pipe, and whether another slot took it back. */
     private static final class Sent {
@@ -476,6 +478,7 @@ final class WorkerSlot implements Runnable {
                     back.add(s.task);
                 }
             }
+            takenOver += back.size();
             return back;
         }
     }
@@ -805,6 +808,6 @@ final class WorkerSlot implements Runnable {
 
     WorkerStats stats() {
         return new WorkerStats(index, pid(), tasksDone, restarts, Duration.ofNanos(startNanos),
-                Duration.ofNanos(waitNanos), Duration.ofNanos(workNanos), Duration.ofNanos(decodeNanos));
+                Duration.ofNanos(waitNanos), Duration.ofNanos(workNanos), Duration.ofNanos(decodeNanos), takenOver);
     }
 }

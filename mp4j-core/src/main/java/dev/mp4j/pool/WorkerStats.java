@@ -14,7 +14,9 @@ import java.time.Duration;
  * @param waiting     time jobs spent queued inside the worker before they ran
  * @param working     time spent running jobs
  * @param serializing time spent decoding jobs in the worker
+ * @param takenOver   jobs sent to this slot's worker that another worker ran instead, because
+ *                    they waited behind a job that ran long while that worker was idle
  */
 public record WorkerStats(int slot, long pid, long tasksDone, int restarts, Duration starting, Duration waiting,
-                          Duration working, Duration serializing) {
+                          Duration working, Duration serializing, long takenOver) {
 }

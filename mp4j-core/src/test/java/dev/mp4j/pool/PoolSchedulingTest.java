@@ -296,6 +296,7 @@ class PoolSchedulingTest {
                 release.set();
             }
             assertEquals(items.stream().map(x -> x * 2).collect(java.util.stream.Collectors.toSet()), got);
+            assertTrue(p.workerStats().stream().mapToLong(WorkerStats::takenOver).sum() > 0, "nothing was taken over");
             assertEquals("long", longOne.get(Duration.ofSeconds(30)));
             for (AsyncResult<Boolean> h : holders) {
                 assertTrue(h.get(Duration.ofSeconds(30)));
@@ -333,6 +334,8 @@ class PoolSchedulingTest {
             assertTrue(ran.empty(), "a call ran twice");
             runs.sort(null);
             assertEquals(all, runs);
+            long takenOver = p.workerStats().stream().mapToLong(WorkerStats::takenOver).sum();
+            assertTrue(takenOver >= 20, "too few jobs were taken over to test claiming them: " + takenOver);
             ran.close();
         }
     }
