@@ -72,9 +72,15 @@ public final class PoolWarmUp {
                     Codec.readDone(jobs.left().recvBytes());
                 }
             }
-            // And a job taken back before it started, which the worker skips.
-            claims.revoke(0, sent + 1);
+            // And jobs taken back before they started, which the worker skips. It may have claimed
+            // the first already (it claims its next job before reading it); not the second.
+            claims.revoke(0, sent + 2);
             jobs.left().sendBytes(Codec.job(2000, Messages.MAP, 1, null, Codec.items(List.of(1))));
+            jobs.left().sendBytes(Codec.job(2001, Messages.MAP, 1, null, Codec.items(List.of(2))));
+            byte[] first = jobs.left().recvBytes();
+            if (!Codec.isSkipped(first)) {
+                Codec.readDone(first);
+            }
             if (!Codec.isSkipped(jobs.left().recvBytes())) {
                 throw new IllegalStateException("the warm-up worker ran a job taken back");
             }

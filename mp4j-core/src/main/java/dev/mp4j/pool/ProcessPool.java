@@ -204,9 +204,12 @@ public final class ProcessPool implements ExecutorService {
         calls.allowCoreThreadTimeOut(true);
         this.callbacks = calls;
         for (int i = 0; i < options.processes(); i++) {
-            WorkerSlot slot = new WorkerSlot(this, i);
-            slots.add(slot);
-            Thread t = new Thread(slot, "mp4j-pool-worker-" + i);
+            slots.add(new WorkerSlot(this, i));
+        }
+        slotsRunning.set(options.processes());
+        // Started once the list is complete: each slot's thread reads the others (take-back).
+        for (WorkerSlot slot : slots) {
+            Thread t = new Thread(slot, "mp4j-pool-worker-" + slot.index);
             t.setDaemon(true);
             t.start();
         }
@@ -359,18 +362,39 @@ public final class ProcessPool implements ExecutorService {
             }
             try {
                 Task t = pending.poll();
-                if (t == null) {
+                if (t == null || t == END) {
+                    if (t == END) {
+                        // Shut down: nothing new will come, but jobs queued behind a long one in
+                        // another worker may still be this slot's to run. Its end waits meanwhile.
+                        pending.addFirst(END);
+                    }
                     long wait = takeBackFor(me);
                     if (wait == 0) {
+                        // Taken back: now at the front of the queue.
                         continue;
                     }
-                    t = wait == Long.MAX_VALUE ? pending.take() : pending.poll(wait, TimeUnit.NANOSECONDS);
-                    if (t == null) {
-                        continue;
+                    if (t == END) {
+                        if (wait != Long.MAX_VALUE) {
+                            Thread.sleep(Math.max(1, TimeUnit.NANOSECONDS.toMillis(wait)));
+                            continue;
+                        }
+                        t = pending.pollFirst();
+                        if (t == null || t == END) {
+                            return null;
+                        }
+                        // a task put back meanwhile: this slot runs it
+                    } else {
+                        // Timed even when nothing is queued elsewhere yet: a worker may queue jobs
+                        // behind a long one while this slot waits here (both took from the queue).
+                        t = pending.poll(Math.min(wait, IDLE_LOOK_AGAIN_NANOS), TimeUnit.NANOSECONDS);
+                        if (t == null) {
+                            continue;
+                        }
+                        if (t == END) {
+                            pending.addFirst(END);
+                            continue;
+                        }
                     }
-                }
-                if (t == END) {
-                    return null;
                 }
                 if (t.future.isDone()) {
                     continue;
@@ -386,8 +410,8 @@ public final class ProcessPool implements ExecutorService {
      * Takes back, to the front of the queue, the jobs another slot's worker has queued behind one
      * that has run long, so that {@code me}, idle, runs them instead of leaving them to wait.
      *
-     * @return 0 if it took some back; otherwise how long to wait for new work before looking
-     *         again, {@code Long.MAX_VALUE} when no other slot has anything in flight
+     * @return 0 if it took some back; otherwise how long until some may be,
+     *         {@code Long.MAX_VALUE} when no other slot has jobs queued
      */
     private long takeBackFor(WorkerSlot me) {
         if (state == State.TERMINATED) {
@@ -506,12 +530,17 @@ public final class ProcessPool implements ExecutorService {
     }
 
     void slotFinished() {
-        finished.countDown();
-        if (finished.getCount() == 0) {
-            // Every worker is gone: nobody reads the claims any more.
+        if (slotsRunning.decrementAndGet() == 0) {
+            // Every worker is gone: nobody reads the claims any more. Before join() returns.
             claims.unlink();
         }
+        finished.countDown();
     }
+
+    private final java.util.concurrent.atomic.AtomicInteger slotsRunning = new java.util.concurrent.atomic.AtomicInteger();
+
+    /** How often an idle slot looks at the other slots' queues when none had jobs to take back. */
+    private static final long IDLE_LOOK_AGAIN_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
 
     // ---- submission ----
 

@@ -81,6 +81,9 @@ final class WorkerLoop implements ProcessTarget {
             }
         };
         while (true) {
+            // Claimed before it is read: a job that kills the worker while it is read or decoded
+            // (too large for its heap) is then the job it died of, not one that never started.
+            boolean mine = claims.claim(slot, jobsRead + 1);
             byte[] message;
             try {
                 message = jobs.recvBytes();
@@ -94,12 +97,15 @@ final class WorkerLoop implements ProcessTarget {
                 return;
             }
             long arrived = System.nanoTime();
+            jobsRead++;
             Codec.Job job = Codec.readJob(message);
-            if (!claims.claim(slot, ++jobsRead)) {
-                // Taken back for another worker while this one was busy. Its function, if it
-                // came with it, is kept: the pool counts it as sent here.
+            if (!mine) {
+                // Taken back for another worker while this one was busy. Its function is kept,
+                // and kept recent, as if the job had run: the pool counts it as sent here.
                 if (job.function() != null) {
                     learn(job, functions);
+                } else {
+                    functions.get(job.functionId());
                 }
                 jobs.sendBytes(Codec.skipped(job.id()));
                 continue;

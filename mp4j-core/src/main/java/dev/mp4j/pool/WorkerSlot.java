@@ -112,8 +112,6 @@ final class WorkerSlot implements Runnable {
     private static final long TAKE_BACK_AFTER_NANOS = TimeUnit.MILLISECONDS.toNanos(TAKE_BACK_AFTER_MILLIS);
     /** ...and this many times the slot's average job. */
     private static final int TAKE_BACK_AFTER_AVERAGES = 4;
-    /** How often an idle slot looks again at the others' queues while any has work in flight. */
-    private static final long LOOK_AGAIN_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
 
     WorkerSlot(ProcessPool pool, int index) {
         this.pool = pool;
@@ -384,6 +382,8 @@ final class WorkerSlot implements Runnable {
             if (oldest != null) {
                 inFlightBytes -= oldest.bytes;
             }
+            // The next job starts now: until it is armed, the finished one's start must not count.
+            headSince = System.nanoTime();
         }
         noteBusy();
         return oldest;
@@ -441,7 +441,7 @@ final class WorkerSlot implements Runnable {
      * idle. A worker of short jobs works through its queue before then: its jobs are not moved
      * for nothing.
      *
-     * @param lookAgain lowered to when jobs here may be taken back, if not now
+     * @param lookAgain lowered to when jobs queued here may be taken back, if not now
      * @return the jobs taken back, oldest first; the worker will skip them
      */
     List<Task> takeBackQueued(long now, long[] lookAgain) {
@@ -455,8 +455,6 @@ final class WorkerSlot implements Runnable {
                 queued |= s != running && !s.takenBack;
             }
             if (!queued) {
-                // Nothing to take now; something may be queued here later, while the idle slot waits.
-                lookAgain[0] = Math.min(lookAgain[0], now + LOOK_AGAIN_NANOS);
                 return List.of();
             }
             long due = headSince + takeBackAfter();
@@ -548,6 +546,8 @@ final class WorkerSlot implements Runnable {
         // oldest may have started since, and is not to blame for the kill.
         boolean killedByUs = killedForTimeout;
         killedForTimeout = false;
+        // First of all: a worker still running starts nothing more.
+        long started = pool.claims.revoke(index, Long.MAX_VALUE);
         JvmProcess dead = process;
         Integer code = null;
         if (dead != null) {
@@ -562,19 +562,19 @@ final class WorkerSlot implements Runnable {
         long pid = dead != null && dead.pid() != null ? dead.pid() : 0;
         closeConnections();
         process = null;
-        List<Sent> sent = takeAllInFlight();
-        Sent oldest = sent.isEmpty() ? null : sent.getFirst();
-        // The one it ran, unless it was skipping one taken back.
-        Task t = oldest == null || oldest.takenBack ? null : oldest.task;
+        InFlightFate fate = settleInFlight(started);
+        Task t = fate.running();
         // The others never started: back to the front of the queue, in their order.
         if (held != null) {
             pool.retryUnstarted(held);
             held = null;
         }
-        for (int i = sent.size() - 1; i >= 1; i--) {
-            if (!sent.get(i).takenBack) {
-                pool.retryUnstarted(sent.get(i).task);
-            }
+        for (Task unstarted : fate.unstarted().reversed()) {
+            pool.retryUnstarted(unstarted);
+        }
+        // Done, but their answers were not read before it died: they run again.
+        for (Task ran : fate.ran().reversed()) {
+            pool.retry(ran);
         }
         noteBusy();
         if (t != null) {
@@ -758,18 +758,12 @@ final class WorkerSlot implements Runnable {
             }
         }
         process = null;
-        List<Sent> sent = takeAllInFlight();
-        for (int i = 0; i < sent.size(); i++) {
-            Sent s = sent.get(i);
-            if (s.takenBack) {
-                continue;
-            }
-            if (i == 0) {
-                pool.abandon(s.task);
-            } else {
-                pool.abandonUnstarted(s.task);
-            }
+        InFlightFate fate = settleInFlight(pool.claims.revoke(index, Long.MAX_VALUE));
+        if (fate.running() != null) {
+            pool.abandon(fate.running());
         }
+        fate.ran().forEach(pool::abandon);
+        fate.unstarted().forEach(pool::abandonUnstarted);
         if (held != null) {
             pool.retryUnstarted(held);
             held = null;
@@ -777,14 +771,40 @@ final class WorkerSlot implements Runnable {
         noteBusy();
     }
 
-    /** Empties the jobs in flight (the worker is gone), oldest first. */
-    private List<Sent> takeAllInFlight() {
+    /**
+     * What became of the jobs in flight to a worker that is gone: the one it was running, those it
+     * finished without the answer being read, and those it never started, each oldest first.
+     * Those taken back by another slot are that slot's.
+     */
+    private record InFlightFate(Task running, List<Task> ran, List<Task> unstarted) {
+    }
+
+    /**
+     * Empties the jobs in flight, sorted by {@code started}, the last job the worker claimed
+     * (from {@link JobClaims#revoke}: it can claim none after). The oldest job in flight is not
+     * always the one running: jobs taken back ahead of it are skipped, not run.
+     */
+    private InFlightFate settleInFlight(long started) {
+        Task running = null;
+        List<Task> ran = new ArrayList<>();
+        List<Task> unstarted = new ArrayList<>();
         synchronized (window) {
-            List<Sent> all = new ArrayList<>(inFlight);
+            for (Sent s : inFlight) {
+                if (s.takenBack) {
+                    continue;
+                }
+                if (s.number == started) {
+                    running = s.task;
+                } else if (s.number < started) {
+                    ran.add(s.task);
+                } else {
+                    unstarted.add(s.task);
+                }
+            }
             inFlight.clear();
             inFlightBytes = 0;
-            return all;
         }
+        return new InFlightFate(running, ran, unstarted);
     }
 
     /** Ends the worker at once (Python's terminate). */

@@ -251,7 +251,7 @@ class PoolSchedulingTest {
     private static void warmEverySlot(ProcessPool p) throws Exception {
         for (int round = 0; round < 50; round++) {
             p.map(x -> x, IntStream.range(0, 200).boxed().toList(), 1);
-            if (p.workerStats().stream().allMatch(s -> s.tasksDone() >= 20)) {
+            if (p.workerStats().stream().allMatch(s -> s.tasksDone() >= 100)) {
                 return;
             }
         }
@@ -260,84 +260,111 @@ class PoolSchedulingTest {
 
     @Test
     void jobsQueuedBehindALongOneRunOnAnIdleWorkerInstead() throws Exception {
-        try (ProcessPool p = ProcessPool.create(2)) {
+        runsQueuedWorkElsewhere(false);
+    }
+
+    @Test
+    void afterShutdownJobsQueuedBehindALongOneStillRunOnAnIdleWorker() throws Exception {
+        runsQueuedWorkElsewhere(true);
+    }
+
+    private static void runsQueuedWorkElsewhere(boolean shutDown) throws Exception {
+        ProcessPool p = ProcessPool.create(2);
+        try {
             warmEverySlot(p);
-            // Both workers busy while the work below is queued: whichever is freed first sends the
-            // long job and, behind it, as many chunks of the map as its window holds.
-            dev.mp4j.sync.ProcessEvent go = dev.mp4j.sync.ProcessEvent.create();
+            // Both workers busy while the work below is queued. The first freed sends the long
+            // job and, behind it, chunks of the map; the second is freed once the long job runs.
+            dev.mp4j.sync.ProcessEvent goFirst = dev.mp4j.sync.ProcessEvent.create();
+            dev.mp4j.sync.ProcessEvent goSecond = dev.mp4j.sync.ProcessEvent.create();
             dev.mp4j.sync.ProcessSemaphore busy = dev.mp4j.sync.ProcessSemaphore.create(0);
-            List<AsyncResult<Boolean>> holders = new ArrayList<>();
-            for (int i = 0; i < 2; i++) {
-                holders.add(p.applyAsync(() -> {
-                    busy.release();
-                    return go.await(Duration.ofSeconds(60));
-                }));
-            }
+            AsyncResult<Boolean> first = p.applyAsync(() -> {
+                busy.release();
+                return goFirst.await(Duration.ofSeconds(60));
+            });
+            AsyncResult<Boolean> second = p.applyAsync(() -> {
+                busy.release();
+                return goSecond.await(Duration.ofSeconds(60));
+            });
             for (int i = 0; i < 2; i++) {
                 assertTrue(busy.acquire(true, Duration.ofSeconds(30)), "both workers never got busy");
             }
+            dev.mp4j.sync.ProcessEvent longStarted = dev.mp4j.sync.ProcessEvent.create();
             dev.mp4j.sync.ProcessEvent release = dev.mp4j.sync.ProcessEvent.create();
             AsyncResult<String> longOne = p.applyAsync(() -> {
+                longStarted.set();
                 release.await(Duration.ofSeconds(60));
                 return "long";
             });
             dev.mp4j.serial.TaskFunction<Integer, Integer> twice = x -> x * 2;
             List<Integer> items = IntStream.range(0, 400).boxed().toList();
-            ResultIterator<Integer> doubled = p.imapUnordered(twice, items, 1);
-            go.set();
-            Set<Integer> got = new HashSet<>();
+            List<Integer> expected = items.stream().map(x -> x * 2).toList();
+            AsyncResult<List<Integer>> doubled = p.mapAsync(twice, items, 1, null, null);
+            if (shutDown) {
+                // Python's close(): what is queued still runs, and must not wait for the long job.
+                p.shutdown();
+            }
+            goFirst.set();
             try {
-                for (int i = 0; i < items.size(); i++) {
-                    got.add(doubled.next(Duration.ofSeconds(20)));
-                }
+                assertTrue(longStarted.await(Duration.ofSeconds(30)), "the long job never started");
+                goSecond.set();
+                assertEquals(expected, doubled.get(Duration.ofSeconds(20)));
                 // Every result came while the long job still ran.
                 assertFalse(longOne.ready());
+                assertTrue(p.workerStats().stream().mapToLong(WorkerStats::takenOver).sum() > 0, "nothing was taken over");
             } finally {
+                goSecond.set();
                 release.set();
             }
-            assertEquals(items.stream().map(x -> x * 2).collect(java.util.stream.Collectors.toSet()), got);
-            assertTrue(p.workerStats().stream().mapToLong(WorkerStats::takenOver).sum() > 0, "nothing was taken over");
             assertEquals("long", longOne.get(Duration.ofSeconds(30)));
-            for (AsyncResult<Boolean> h : holders) {
-                assertTrue(h.get(Duration.ofSeconds(30)));
+            assertTrue(first.get(Duration.ofSeconds(30)));
+            assertTrue(second.get(Duration.ofSeconds(30)));
+            if (shutDown) {
+                p.join();
+            } else {
+                // The long job's worker received `twice` only with jobs it then skipped: it kept
+                // the function, since the pool does not send it again.
+                assertEquals(expected, p.map(twice, items, 1));
             }
-            // The long job's worker received `twice` only with jobs it then skipped: it kept the
-            // function, since the pool does not send it again.
-            assertEquals(items.stream().map(x -> x * 2).toList(), p.map(twice, items, 1));
+        } finally {
+            p.terminate();
+            p.join();
         }
     }
 
     @Test
     void jobsTakenBackFromAWorkerRunExactlyOnce() throws Exception {
+        dev.mp4j.queue.SimpleProcessQueue<Integer> ran = dev.mp4j.queue.SimpleProcessQueue.create();
+        List<Integer> all = new ArrayList<>();
+        long takenOver;
         try (ProcessPool p = ProcessPool.create(2)) {
             warmEverySlot(p);
-            dev.mp4j.queue.SimpleProcessQueue<Integer> ran = dev.mp4j.queue.SimpleProcessQueue.create();
             dev.mp4j.serial.TaskFunction<Integer, Integer> record = i -> {
                 ran.put(i);
                 if (i % 40 == 0) {
-                    Thread.sleep(25);
+                    // Around the take-back delay: some are taken back as the worker reaches them.
+                    Thread.sleep(8 + (i / 40) % 8);
                 }
                 return i;
             };
             // Each map's first call is long: the calls queued behind it are taken back by the
-            // other slot once it runs out of work, some just as the worker reaches them.
-            List<Integer> all = new ArrayList<>();
+            // other slot once it runs out of work.
             for (int round = 0; round < 60; round++) {
                 List<Integer> items = IntStream.range(round * 40, round * 40 + 40).boxed().toList();
                 assertEquals(items, p.map(record, items, 1));
                 all.addAll(items);
             }
-            List<Integer> runs = new ArrayList<>();
-            for (int i = 0; i < all.size(); i++) {
-                runs.add(ran.get(Duration.ofSeconds(30)));
-            }
-            assertTrue(ran.empty(), "a call ran twice");
-            runs.sort(null);
-            assertEquals(all, runs);
-            long takenOver = p.workerStats().stream().mapToLong(WorkerStats::takenOver).sum();
-            assertTrue(takenOver >= 20, "too few jobs were taken over to test claiming them: " + takenOver);
-            ran.close();
+            takenOver = p.workerStats().stream().mapToLong(WorkerStats::takenOver).sum();
         }
+        // The pool is closed: a call run twice has put its number twice by now.
+        List<Integer> runs = new ArrayList<>();
+        for (int i = 0; i < all.size(); i++) {
+            runs.add(ran.get(Duration.ofSeconds(30)));
+        }
+        assertTrue(ran.empty(), "a call ran twice");
+        runs.sort(null);
+        assertEquals(all, runs);
+        assertTrue(takenOver >= 20, "too few jobs were taken over to test claiming them: " + takenOver);
+        ran.close();
     }
 
     @Test
