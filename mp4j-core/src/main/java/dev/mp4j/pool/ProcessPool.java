@@ -63,8 +63,9 @@ import java.util.function.Consumer;
  *   retried, and breaks the pool only after {@value BrokenPoolException#START_ATTEMPTS} in a
  *   row. A pool cannot be made inside a pool worker, as in CPython (workers are daemons).</li>
  *   <li>Work queued for a worker behind a task that runs long does not wait for it while another
- *   worker is idle: after 10 ms the idle worker takes it
- *   over (each job still runs exactly once). A worker is sent its next jobs before the current
+ *   worker is idle: once that task has run 10 ms and four times its worker's usual job, the idle
+ *   worker takes the work over, also after {@link #shutdown()} (each job still runs exactly once;
+ *   {@link WorkerStats#takenOver} counts them). A worker is sent its next jobs before the current
  *   one ends, which is what makes short tasks fast; CPython's chunks, and the task its worker
  *   has already read, wait behind the long one.</li>
  *   <li>{@link #workerStats()} tells what each worker did and where the time went.</li>
