@@ -72,8 +72,7 @@ public final class PoolWarmUp {
                     Codec.readDone(jobs.left().recvBytes());
                 }
             }
-            // And jobs taken back before they started, which the worker skips. It may have claimed
-            // the first already (it claims its next job before reading it); not the second.
+            // And jobs taken back before they started, which the worker skips.
             claims.revoke(0, sent + 2);
             jobs.left().sendBytes(Codec.job(2000, Messages.MAP, 1, null, Codec.items(List.of(1))));
             jobs.left().sendBytes(Codec.job(2001, Messages.MAP, 1, null, Codec.items(List.of(2))));

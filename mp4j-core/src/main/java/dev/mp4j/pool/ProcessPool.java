@@ -376,7 +376,7 @@ public final class ProcessPool implements ExecutorService {
                     }
                     if (t == END) {
                         if (wait != Long.MAX_VALUE) {
-                            Thread.sleep(Math.max(1, TimeUnit.NANOSECONDS.toMillis(wait)));
+                            Thread.sleep(Math.max(1, TimeUnit.NANOSECONDS.toMillis(Math.min(wait, IDLE_LOOK_AGAIN_NANOS))));
                             continue;
                         }
                         t = pending.pollFirst();
@@ -531,11 +531,14 @@ public final class ProcessPool implements ExecutorService {
     }
 
     void slotFinished() {
-        if (slotsRunning.decrementAndGet() == 0) {
-            // Every worker is gone: nobody reads the claims any more. Before join() returns.
-            claims.unlink();
+        try {
+            if (slotsRunning.decrementAndGet() == 0) {
+                // Every worker is gone: nobody reads the claims any more. Before join() returns.
+                claims.unlink();
+            }
+        } finally {
+            finished.countDown();
         }
-        finished.countDown();
     }
 
     private final java.util.concurrent.atomic.AtomicInteger slotsRunning = new java.util.concurrent.atomic.AtomicInteger();

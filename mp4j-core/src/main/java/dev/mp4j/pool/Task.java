@@ -16,7 +16,7 @@ final class Task {
     int attempts;
     /** It ran, in part at least, on a worker that died (so it is not listed as never started). */
     volatile boolean started;
-    /** Sends that failed because the worker was gone (the task never reached one). */
+    /** Workers that died as it was sent to them or read by them, before it started. */
     int sendFailures;
     volatile boolean interruptedForTimeout;
     volatile boolean killedForTimeout;

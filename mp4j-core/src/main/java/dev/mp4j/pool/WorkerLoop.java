@@ -81,9 +81,6 @@ final class WorkerLoop implements ProcessTarget {
             }
         };
         while (true) {
-            // Claimed before it is read: a job that kills the worker while it is read or decoded
-            // (too large for its heap) is then the job it died of, not one that never started.
-            boolean mine = claims.claim(slot, jobsRead + 1);
             byte[] message;
             try {
                 message = jobs.recvBytes();
@@ -97,7 +94,10 @@ final class WorkerLoop implements ProcessTarget {
                 return;
             }
             long arrived = System.nanoTime();
-            jobsRead++;
+            // Claimed once read, before it is decoded: a job that kills the worker while decoded
+            // (too large for its heap) is the job it died of. Not before it is read: a worker that
+            // dies waiting for its next job has not started it.
+            boolean mine = claims.claim(slot, ++jobsRead);
             Codec.Job job = Codec.readJob(message);
             if (!mine) {
                 // Taken back for another worker while this one was busy. Its function is kept,

@@ -28,9 +28,9 @@ import java.util.concurrent.TimeUnit;
  * several times this slot's usual time, and runs them itself. {@link JobClaims} makes sure a job
  * taken back is skipped by the worker it was first sent to.
  *
- * <p>A worker runs its jobs strictly in order, so when it dies the oldest unanswered job is the
- * one it was running: that job is blamed (or retried); the ones behind it never started and go
- * back to the front of the queue.
+ * <p>A worker runs its jobs strictly in order, and claims each as it reads it: when it dies, the
+ * job it claimed last is the one it was running, which is blamed (or retried); the ones behind it
+ * never started and go back to the front of the queue.
  */
 final class WorkerSlot implements Runnable {
     static final int MAX_WINDOW = 32;
@@ -349,7 +349,7 @@ final class WorkerSlot implements Runnable {
         try {
             done = Codec.readDone(answer);
         } catch (IOException | RuntimeException e) {
-            workerDied();
+            unreadable(answer, e);
             return;
         }
         Sent oldest = pollOldest();
@@ -418,6 +418,24 @@ final class WorkerSlot implements Runnable {
         armOldest();
     }
 
+    /**
+     * An answer whose frame arrived whole but whose content this process cannot read (a result
+     * of a class the serializer refuses here, say): the job fails with why; the worker is fine.
+     * Treating it as the worker's death would run the job again, and fail the same way, for ever.
+     */
+    private void unreadable(byte[] answer, Exception why) {
+        long id = answer.length >= Long.BYTES ? java.nio.ByteBuffer.wrap(answer).getLong() : -1;
+        Sent oldest = pollOldest();
+        if (oldest == null || oldest.takenBack || oldest.task.id != id) {
+            outOfOrder(oldest, id);
+            return;
+        }
+        tasksThisWorker++;
+        pool.fail(oldest.task, new IOException("the outcome of " + oldest.task.description
+                + " could not be read in the calling process: " + why, why));
+        armOldest();
+    }
+
     /** An answer that is not for the oldest job: the worker cannot be trusted with the others. */
     private void outOfOrder(Sent oldest, long id) {
         System.err.println("mp4j pool: worker " + pid() + " answered job " + id + " out of order; replacing it");
@@ -429,6 +447,8 @@ final class WorkerSlot implements Runnable {
         }
         JvmProcess p = process;
         if (p != null) {
+            // Killed by us, not by its job: the job it was running runs again, uncharged.
+            killedForTimeout = true;
             p.kill();
         }
         workerDied();
@@ -564,6 +584,11 @@ final class WorkerSlot implements Runnable {
         process = null;
         InFlightFate fate = settleInFlight(started);
         Task t = fate.running();
+        if (t == null && !fate.unstarted().isEmpty() && ++fate.unstarted().getFirst().sendFailures >= 3) {
+            // It claimed nothing, so it died reading the next job: three workers in a row did so
+            // (a job too large for a worker's heap), so that job is blamed rather than sent again.
+            t = fate.unstarted().removeFirst();
+        }
         // The others never started: back to the front of the queue, in their order.
         if (held != null) {
             pool.retryUnstarted(held);

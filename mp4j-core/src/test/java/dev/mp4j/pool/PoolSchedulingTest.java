@@ -368,6 +368,19 @@ class PoolSchedulingTest {
     }
 
     @Test
+    void aResultThisProcessRefusesToReadFailsItsTaskAndTheWorkerStays() throws Exception {
+        try (ProcessPool p = ProcessPool.create(1)) {
+            long pid = p.apply(() -> ProcessHandle.current().pid());
+            // A File is serializable, but not on the allow-list of what a pool reads back.
+            AsyncResult<java.io.File> refused = p.applyAsync(() -> new java.io.File("/tmp"));
+            Exception error = assertThrows(Exception.class, () -> refused.get(Duration.ofSeconds(30)));
+            Throwable cause = error instanceof java.util.concurrent.ExecutionException ? error.getCause() : error;
+            assertTrue(String.valueOf(cause.getMessage()).contains("java.io.File"), String.valueOf(cause));
+            assertEquals(pid, p.apply(() -> ProcessHandle.current().pid()), "the worker was replaced");
+        }
+    }
+
+    @Test
     void aTaskSubmittedJustBeforeShutdownToAPoolWhoseIdleWorkerDiedStillRuns() throws Exception {
         ProcessPool p = ProcessPool.create(1);
         try {
