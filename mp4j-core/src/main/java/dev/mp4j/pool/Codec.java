@@ -255,7 +255,19 @@ final class Codec {
             function = new byte[fnLength];
             in.get(function);
         }
-        return new Job(id, kind, functionId, function, readValues(in));
+        Object values;
+        try {
+            values = readValues(in);
+        } catch (IOException | RuntimeException e) {
+            // Arguments this worker refuses (not on its allow-list, say): the job's error, not
+            // the worker's end; its function is still learned.
+            values = new UnreadableValues(e);
+        }
+        return new Job(id, kind, functionId, function, values);
+    }
+
+    /** A job's arguments that could not be read here, and why. */
+    record UnreadableValues(Exception why) {
     }
 
     /** The answer to a job the worker skipped because the pool took it back (see {@link JobClaims}). */

@@ -124,6 +124,9 @@ final class WorkerLoop implements ProcessTarget {
                     throw u.error();
                 }
                 decoded = System.nanoTime();
+                if (job.values() instanceof Codec.UnreadableValues bad) {
+                    throw bad.why();
+                }
                 values = run(job, function);
             } catch (Throwable t) {
                 error = t;

@@ -348,7 +348,8 @@ final class WorkerSlot implements Runnable {
         Codec.Done done;
         try {
             done = Codec.readDone(answer);
-        } catch (IOException | RuntimeException e) {
+        } catch (IOException | RuntimeException | LinkageError | StackOverflowError e) {
+            // LinkageError: a result class whose static initializer fails in this process.
             unreadable(answer, e);
             return;
         }
@@ -423,7 +424,7 @@ final class WorkerSlot implements Runnable {
      * of a class the serializer refuses here, say): the job fails with why; the worker is fine.
      * Treating it as the worker's death would run the job again, and fail the same way, for ever.
      */
-    private void unreadable(byte[] answer, Exception why) {
+    private void unreadable(byte[] answer, Throwable why) {
         long id = answer.length >= Long.BYTES ? java.nio.ByteBuffer.wrap(answer).getLong() : -1;
         Sent oldest = pollOldest();
         if (oldest == null || oldest.takenBack || oldest.task.id != id) {
@@ -431,8 +432,10 @@ final class WorkerSlot implements Runnable {
             return;
         }
         tasksThisWorker++;
+        tasksDone++;
         pool.fail(oldest.task, new IOException("the outcome of " + oldest.task.description
                 + " could not be read in the calling process: " + why, why));
+        checkCeiling();
         armOldest();
     }
 
@@ -447,8 +450,6 @@ final class WorkerSlot implements Runnable {
         }
         JvmProcess p = process;
         if (p != null) {
-            // Killed by us, not by its job: the job it was running runs again, uncharged.
-            killedForTimeout = true;
             p.kill();
         }
         workerDied();
@@ -584,9 +585,11 @@ final class WorkerSlot implements Runnable {
         process = null;
         InFlightFate fate = settleInFlight(started);
         Task t = fate.running();
-        if (t == null && !fate.unstarted().isEmpty() && ++fate.unstarted().getFirst().sendFailures >= 3) {
-            // It claimed nothing, so it died reading the next job: three workers in a row did so
-            // (a job too large for a worker's heap), so that job is blamed rather than sent again.
+        if (t == null && !killedByUs && !pool.terminating() && !fate.unstarted().isEmpty()
+                && fate.unstarted().getFirst().items.length > MAX_BYTES_IN_FLIGHT
+                && ++fate.unstarted().getFirst().sendFailures >= 3) {
+            // It claimed nothing: it died waiting for its next job or reading it. A large one,
+            // three times: too large for a worker's heap, so it is blamed rather than sent again.
             t = fate.unstarted().removeFirst();
         }
         // The others never started: back to the front of the queue, in their order.

@@ -367,14 +367,38 @@ class PoolSchedulingTest {
         ran.close();
     }
 
+    /** The cause of a failed result, as get() reports it. */
+    private static Throwable causeOf(Exception error) {
+        return error instanceof java.util.concurrent.ExecutionException ? error.getCause() : error;
+    }
+
     @Test
     void aResultThisProcessRefusesToReadFailsItsTaskAndTheWorkerStays() throws Exception {
         try (ProcessPool p = ProcessPool.create(1)) {
             long pid = p.apply(() -> ProcessHandle.current().pid());
             // A File is serializable, but not on the allow-list of what a pool reads back.
             AsyncResult<java.io.File> refused = p.applyAsync(() -> new java.io.File("/tmp"));
-            Exception error = assertThrows(Exception.class, () -> refused.get(Duration.ofSeconds(30)));
-            Throwable cause = error instanceof java.util.concurrent.ExecutionException ? error.getCause() : error;
+            Throwable cause = causeOf(assertThrows(Exception.class, () -> refused.get(Duration.ofSeconds(30))));
+            assertTrue(cause instanceof java.io.IOException && cause.getMessage().contains("java.io.File"), String.valueOf(cause));
+            assertEquals(pid, p.apply(() -> ProcessHandle.current().pid()), "the worker was replaced");
+            // Among jobs queued behind it (a warm worker keeps many in flight): only its own fails.
+            p.map(x -> x, IntStream.range(0, 400).boxed().toList(), 1);
+            AsyncResult<List<Object>> mixed = p.mapAsync(i -> i == 50 ? new java.io.File("/tmp") : i,
+                    IntStream.range(0, 100).boxed().toList(), 1, null, null);
+            Throwable chunk = causeOf(assertThrows(Exception.class, () -> mixed.get(Duration.ofSeconds(30))));
+            assertTrue(chunk instanceof java.io.IOException && chunk.getMessage().contains("java.io.File"), String.valueOf(chunk));
+            assertEquals(List.of(0, 1, 2), p.map(x -> x, List.of(0, 1, 2), 1));
+            assertEquals(pid, p.apply(() -> ProcessHandle.current().pid()), "the worker was replaced");
+        }
+    }
+
+    @Test
+    void anArgumentTheWorkerRefusesToReadFailsItsTaskAndTheWorkerStays() throws Exception {
+        try (ProcessPool p = ProcessPool.create(1)) {
+            long pid = p.apply(() -> ProcessHandle.current().pid());
+            java.io.File file = new java.io.File("/tmp");
+            AsyncResult<String> refused = p.applyAsync(() -> file.getPath());
+            Throwable cause = causeOf(assertThrows(Exception.class, () -> refused.get(Duration.ofSeconds(30))));
             assertTrue(String.valueOf(cause.getMessage()).contains("java.io.File"), String.valueOf(cause));
             assertEquals(pid, p.apply(() -> ProcessHandle.current().pid()), "the worker was replaced");
         }
