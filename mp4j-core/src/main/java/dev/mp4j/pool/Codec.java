@@ -258,16 +258,19 @@ final class Codec {
         Object values;
         try {
             values = readValues(in);
-        } catch (IOException | RuntimeException e) {
-            // Arguments this worker refuses (not on its allow-list, say): the job's error, not
-            // the worker's end; its function is still learned.
+        } catch (IOException | RuntimeException | LinkageError | StackOverflowError e) {
+            // Arguments this worker refuses (not on its allow-list, a class whose initializer
+            // fails here): the job's error, not the worker's end; its function is still learned.
             values = new UnreadableValues(e);
         }
         return new Job(id, kind, functionId, function, values);
     }
 
     /** A job's arguments that could not be read here, and why. */
-    record UnreadableValues(Exception why) {
+    record UnreadableValues(Throwable why) {
+        IOException error() {
+            return new IOException("the task's arguments could not be read in the worker: " + why, why);
+        }
     }
 
     /** The answer to a job the worker skipped because the pool took it back (see {@link JobClaims}). */

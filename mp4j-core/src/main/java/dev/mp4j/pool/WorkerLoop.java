@@ -124,9 +124,6 @@ final class WorkerLoop implements ProcessTarget {
                     throw u.error();
                 }
                 decoded = System.nanoTime();
-                if (job.values() instanceof Codec.UnreadableValues bad) {
-                    throw bad.why();
-                }
                 values = run(job, function);
             } catch (Throwable t) {
                 error = t;
@@ -252,6 +249,9 @@ final class WorkerLoop implements ProcessTarget {
 
     @SuppressWarnings("unchecked")
     static List<Object> run(Codec.Job job, Object function) throws Exception {
+        if (job.values() instanceof Codec.UnreadableValues bad) {
+            throw bad.error();
+        }
         return switch (job.kind()) {
             case Messages.CALL -> {
                 List<Object> one = new ArrayList<>(1);

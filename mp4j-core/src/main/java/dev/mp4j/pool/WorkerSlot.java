@@ -586,7 +586,7 @@ final class WorkerSlot implements Runnable {
         InFlightFate fate = settleInFlight(started);
         Task t = fate.running();
         if (t == null && !killedByUs && !pool.terminating() && !fate.unstarted().isEmpty()
-                && fate.unstarted().getFirst().items.length > MAX_BYTES_IN_FLIGHT
+                && jobBytes(fate.unstarted().getFirst()) > MAX_BYTES_IN_FLIGHT
                 && ++fate.unstarted().getFirst().sendFailures >= 3) {
             // It claimed nothing: it died waiting for its next job or reading it. A large one,
             // three times: too large for a worker's heap, so it is blamed rather than sent again.
@@ -626,6 +626,11 @@ final class WorkerSlot implements Runnable {
             restarts++;
             startWorker();
         }
+    }
+
+    /** How large a task's job is at most (its function travels with it to a worker that lacks it). */
+    private static long jobBytes(Task t) {
+        return (long) t.items.length + (t.function == null ? 0 : t.function.length);
     }
 
     /** Starts a worker and waits for its hello; false if the pool was terminated meanwhile. */

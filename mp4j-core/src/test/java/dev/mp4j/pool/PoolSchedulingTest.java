@@ -383,24 +383,42 @@ class PoolSchedulingTest {
             assertEquals(pid, p.apply(() -> ProcessHandle.current().pid()), "the worker was replaced");
             // Among jobs queued behind it (a warm worker keeps many in flight): only its own fails.
             p.map(x -> x, IntStream.range(0, 400).boxed().toList(), 1);
-            AsyncResult<List<Object>> mixed = p.mapAsync(i -> i == 50 ? new java.io.File("/tmp") : i,
-                    IntStream.range(0, 100).boxed().toList(), 1, null, null);
-            Throwable chunk = causeOf(assertThrows(Exception.class, () -> mixed.get(Duration.ofSeconds(30))));
-            assertTrue(chunk instanceof java.io.IOException && chunk.getMessage().contains("java.io.File"), String.valueOf(chunk));
-            assertEquals(List.of(0, 1, 2), p.map(x -> x, List.of(0, 1, 2), 1));
+            List<AsyncResult<Object>> calls = new ArrayList<>();
+            for (int i = 0; i < 100; i++) {
+                int n = i;
+                calls.add(p.applyAsync(() -> n == 50 ? new java.io.File("/tmp") : n));
+            }
+            for (int i = 0; i < 100; i++) {
+                AsyncResult<Object> call = calls.get(i);
+                if (i == 50) {
+                    Throwable one = causeOf(assertThrows(Exception.class, () -> call.get(Duration.ofSeconds(30))));
+                    assertTrue(one instanceof java.io.IOException && one.getMessage().contains("java.io.File"), String.valueOf(one));
+                } else {
+                    assertEquals(i, call.get(Duration.ofSeconds(30)));
+                }
+            }
             assertEquals(pid, p.apply(() -> ProcessHandle.current().pid()), "the worker was replaced");
         }
+    }
+
+    /** One call site, so its calls share one function. */
+    private static AsyncResult<String> describe(ProcessPool p, Object value) {
+        return p.applyAsync(() -> String.valueOf(value));
     }
 
     @Test
     void anArgumentTheWorkerRefusesToReadFailsItsTaskAndTheWorkerStays() throws Exception {
         try (ProcessPool p = ProcessPool.create(1)) {
             long pid = p.apply(() -> ProcessHandle.current().pid());
-            java.io.File file = new java.io.File("/tmp");
-            AsyncResult<String> refused = p.applyAsync(() -> file.getPath());
+            AsyncResult<String> refused = describe(p, new java.io.File("/tmp"));
             Throwable cause = causeOf(assertThrows(Exception.class, () -> refused.get(Duration.ofSeconds(30))));
-            assertTrue(String.valueOf(cause.getMessage()).contains("java.io.File"), String.valueOf(cause));
+            assertTrue(cause instanceof java.io.IOException
+                    && cause.getMessage().contains("arguments could not be read in the worker")
+                    && cause.getMessage().contains("java.io.File"), String.valueOf(cause));
             assertEquals(pid, p.apply(() -> ProcessHandle.current().pid()), "the worker was replaced");
+            // The same call with an argument it reads: the function, sent with the refused job,
+            // was kept.
+            assertEquals("ok", describe(p, "ok").get(Duration.ofSeconds(30)));
         }
     }
 
