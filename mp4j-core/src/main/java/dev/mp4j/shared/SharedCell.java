@@ -12,7 +12,8 @@ import java.nio.ByteOrder;
 
 /**
  * Shared memory for one value and its lock (CPython's {@code Value} with {@code lock=True} has an
- * {@code RLock} beside the value). Layout, in a segment of its own:
+ * {@code RLock} beside the value). Layout, in a slab shared with other primitives
+ * ({@link dev.mp4j.shm.SharedSlabs}), from the cell's offset there:
  * <pre>
  *   0   the lock's record (64 bytes; see dev.mp4j.sync.SyncLayout)
  *   64  the value (8 bytes; narrower types use the low bytes of an int slot)
@@ -32,6 +33,7 @@ abstract class SharedCell implements Serializable {
     static final VarHandle LONG = MethodHandles.byteBufferViewVarHandle(long[].class, ByteOrder.nativeOrder());
 
     private final String segmentName;
+    private final long offset;
     private final boolean locked;
     private transient SharedSegment segment;
     transient MemorySegment memory;
@@ -40,16 +42,18 @@ abstract class SharedCell implements Serializable {
     private transient ReentrantProcessLock lock;
 
     SharedCell(boolean locked) {
-        this.segment = SharedSegment.create(SIZE, true);
+        dev.mp4j.shm.SharedSlabs.Place place = dev.mp4j.shm.SharedSlabs.allocate(SIZE);
+        this.segment = place.segment();
+        this.offset = place.offset();
         this.segmentName = segment.name();
         this.locked = locked;
         init();
     }
 
     private void init() {
-        this.memory = segment.memory();
-        this.words = memory.asSlice(0, SIZE).asByteBuffer().order(ByteOrder.nativeOrder());
-        this.lock = locked ? ReentrantProcessLock.within(segment, LOCK_OFFSET) : null;
+        this.memory = segment.memory().asSlice(offset, SIZE);
+        this.words = memory.asByteBuffer().order(ByteOrder.nativeOrder());
+        this.lock = locked ? ReentrantProcessLock.within(segment, offset + LOCK_OFFSET) : null;
     }
 
     /**
@@ -68,7 +72,14 @@ abstract class SharedCell implements Serializable {
     @Serial
     private void readObject(java.io.ObjectInputStream in) throws java.io.IOException, ClassNotFoundException {
         in.defaultReadObject();
-        segment = SharedSegment.reattach(segmentName, "a shared value");
+        try {
+            segment = dev.mp4j.shm.SharedSlabs.attach(segmentName);
+        } catch (RuntimeException e) {
+            java.io.InvalidObjectException failure = new java.io.InvalidObjectException(
+                    "cannot attach a shared value here: " + e.getMessage());
+            failure.initCause(e);
+            throw failure;
+        }
         init();
     }
 }

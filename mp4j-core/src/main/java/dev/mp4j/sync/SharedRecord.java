@@ -48,9 +48,10 @@ final class SharedRecord implements Serializable {
         this.offset = offset;
     }
 
-    /** A new record in a segment of its own. */
+    /** A new zero-filled record (see {@link dev.mp4j.shm.SharedSlabs}). */
     static SharedRecord create(long size) {
-        return new SharedRecord(SharedSegment.create(Math.max(size, 64), true), 0, size);
+        dev.mp4j.shm.SharedSlabs.Place place = dev.mp4j.shm.SharedSlabs.allocate(size);
+        return new SharedRecord(place.segment(), place.offset(), size);
     }
 
     /** The record of {@code size} bytes at {@code offset} of an existing segment (this process's mapping). */
@@ -155,7 +156,16 @@ final class SharedRecord implements Serializable {
 
         @Serial
         private Object readResolve() throws InvalidObjectException {
-            return new SharedRecord(SharedSegment.reattach(name, "a synchronization primitive"), offset, size);
+            SharedSegment segment;
+            try {
+                segment = dev.mp4j.shm.SharedSlabs.attach(name);
+            } catch (RuntimeException e) {
+                InvalidObjectException failure = new InvalidObjectException(
+                        "cannot attach a synchronization primitive here: " + e.getMessage());
+                failure.initCause(e);
+                throw failure;
+            }
+            return new SharedRecord(segment, offset, size);
         }
     }
 }

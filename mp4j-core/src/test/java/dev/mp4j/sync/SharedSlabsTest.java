@@ -1,0 +1,86 @@
+package dev.mp4j.sync;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.mp4j.process.JvmProcess;
+import dev.mp4j.shm.ResourceTracker;
+import dev.mp4j.shm.SharedSegment;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/** Primitives' records share slabs of shared memory, and work as one record each across processes. */
+@Timeout(60)
+class SharedSlabsTest {
+
+    private static long segmentsOfThisTree() throws IOException {
+        try (Stream<Path> files = Files.list(SharedSegment.DIRECTORY)) {
+            return files.filter(f -> f.getFileName().toString().startsWith(ResourceTracker.treePrefix())).count();
+        }
+    }
+
+    @Test
+    void manyPrimitivesTakeAFewSegmentsNotOneEach() throws Exception {
+        long before = segmentsOfThisTree();
+        List<Object> keep = new ArrayList<>();
+        for (int i = 0; i < 1000; i++) {
+            keep.add(ProcessLock.create());
+            keep.add(ProcessEvent.create());
+            keep.add(ProcessSemaphore.create(i));
+            keep.add(dev.mp4j.shared.Value.ofLong(i));
+        }
+        long added = segmentsOfThisTree() - before;
+        // 4,000 records of 128 bytes (with their alignment): eight slabs, nine if one was part
+        // used before.
+        assertTrue(added <= 9, added + " segments for 4,000 primitives");
+        assertEquals(4000, keep.size());
+    }
+
+    @Test
+    void neighboursInASlabAreSeparatePrimitivesInEveryProcess() throws Exception {
+        List<ProcessSemaphore> semaphores = new ArrayList<>();
+        List<ProcessEvent> events = new ArrayList<>();
+        List<dev.mp4j.shared.IntValue> values = new ArrayList<>();
+        for (int i = 0; i < 300; i++) {
+            semaphores.add(ProcessSemaphore.create(i));
+            events.add(ProcessEvent.create());
+            values.add(dev.mp4j.shared.Value.ofInt(1000 + i));
+        }
+        ProcessEvent done = ProcessEvent.create();
+        JvmProcess child = new JvmProcess(() -> {
+            for (int i = 0; i < semaphores.size(); i++) {
+                if (semaphores.get(i).value() != i) {
+                    throw new IllegalStateException("semaphore " + i + " reads " + semaphores.get(i).value());
+                }
+                semaphores.get(i).release();
+                dev.mp4j.shared.IntValue v = values.get(i);
+                v.getLock().lock();
+                try {
+                    v.set(v.get() * 2);
+                } finally {
+                    v.getLock().unlock();
+                }
+                if (i % 3 == 0) {
+                    events.get(i).set();
+                }
+            }
+            done.set();
+        });
+        child.start();
+        assertTrue(done.await(Duration.ofSeconds(30)), "the child did not get through the primitives");
+        assertTrue(child.join(Duration.ofSeconds(30)));
+        assertEquals(0, child.exitCode());
+        for (int i = 0; i < 300; i++) {
+            assertEquals(i + 1, semaphores.get(i).value(), "semaphore " + i);
+            assertEquals(i % 3 == 0, events.get(i).isSet(), "event " + i);
+            assertEquals(2 * (1000 + i), values.get(i).get(), "value " + i);
+        }
+    }
+}
