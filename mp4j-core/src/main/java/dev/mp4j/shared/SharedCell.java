@@ -80,6 +80,7 @@ abstract class SharedCell implements Serializable {
             failure.initCause(e);
             throw failure;
         }
+        dev.mp4j.shm.SharedSlabs.checkPlace(segment, offset, SIZE, "a shared value");
         init();
     }
 }

@@ -24,8 +24,9 @@ package dev.mp4j.shared;
  * System.out.println(counter.get());                 // 4000
  * }</pre>
  *
- * <p>Each value lives in its own small shared segment with a {@code ReentrantProcessLock}
- * beside it; passed to a child it re-attaches there. {@code lock=false} (Python's
+ * <p>Each value lives in a small shared-memory record (many to a segment, see
+ * {@link dev.mp4j.shm.SharedSlabs}) with a {@code ReentrantProcessLock} beside it; passed to a
+ * child it re-attaches there. {@code lock=false} (Python's
  * {@code RawValue}) leaves the lock out of reach.
  */
 public final class Value {

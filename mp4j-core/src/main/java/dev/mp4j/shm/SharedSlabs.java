@@ -25,7 +25,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * }</pre>
  */
 public final class SharedSlabs {
-    /** Bytes per slab: 512 locks, events or semaphores. */
+    /** Bytes per slab: 512 locks, events, semaphores or values. */
     static final long SLAB_BYTES = 64 * 1024;
     /** Larger records (a condition's wait slots) get a segment of their own. */
     static final long LARGEST_RECORD = 1024;
@@ -50,8 +50,27 @@ public final class SharedSlabs {
     public record Place(SharedSegment segment, long offset) {
     }
 
+    /**
+     * Checks, when a record arrives from elsewhere, that it lies where records are made: a
+     * corrupt or forged stream gets a clear error instead of an access out of bounds.
+     *
+     * @throws java.io.InvalidObjectException if {@code offset} and {@code size} do not fit {@code segment}
+     */
+    public static void checkPlace(SharedSegment segment, long offset, long size, String what)
+            throws java.io.InvalidObjectException {
+        // Aligned for its atomic words; records placed by hand (ProcessLock.within) need not be
+        // on a slab boundary.
+        if (offset < 0 || size <= 0 || offset % Long.BYTES != 0 || offset + size > segment.size()) {
+            throw new java.io.InvalidObjectException(what + " at offset " + offset + " (" + size
+                    + " bytes) does not fit segment '" + segment.name() + "' of " + segment.size() + " bytes");
+        }
+    }
+
     /** A zero-filled record of {@code size} bytes: in the current slab, or a segment of its own if large. */
     public static Place allocate(long size) {
+        if (size <= 0) {
+            throw new IllegalArgumentException("a record needs at least one byte, not " + size);
+        }
         if (size > LARGEST_RECORD) {
             return new Place(SharedSegment.create(Math.max(size, ALIGN), true), 0);
         }
@@ -83,8 +102,15 @@ public final class SharedSlabs {
         if (segment != null) {
             return segment;
         }
-        segment = SharedSegment.attach(name, true);
-        MAPPED.put(name, new WeakReference<>(segment));
+        // Mapped under the map's lock for this name: two threads receiving records of one slab
+        // at once map it once.
+        SharedSegment[] mapped = new SharedSegment[1];
+        MAPPED.compute(name, (n, ref) -> {
+            SharedSegment live = ref == null ? null : ref.get();
+            mapped[0] = live != null ? live : SharedSegment.attach(n, true);
+            return live != null ? ref : new WeakReference<>(mapped[0]);
+        });
+        segment = mapped[0];
         if (MAPPED.size() > pruneAt) {
             // Names of slabs no longer mapped here (a cleared reference is all that is left).
             MAPPED.values().removeIf(r -> r.get() == null);

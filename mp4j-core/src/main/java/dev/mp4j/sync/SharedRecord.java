@@ -165,6 +165,7 @@ final class SharedRecord implements Serializable {
                 failure.initCause(e);
                 throw failure;
             }
+            dev.mp4j.shm.SharedSlabs.checkPlace(segment, offset, size, "a synchronization primitive");
             return new SharedRecord(segment, offset, size);
         }
     }

@@ -1,11 +1,14 @@
 package dev.mp4j.sync;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.mp4j.process.JvmProcess;
 import dev.mp4j.shm.ResourceTracker;
 import dev.mp4j.shm.SharedSegment;
+import dev.mp4j.shm.SharedSlabs;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -37,8 +40,8 @@ class SharedSlabsTest {
             keep.add(dev.mp4j.shared.Value.ofLong(i));
         }
         long added = segmentsOfThisTree() - before;
-        // 4,000 records of 128 bytes (with their alignment): eight slabs, nine if one was part
-        // used before.
+        // 4,000 records of 128 bytes (with their alignment): eight slabs at most; one more of
+        // slack for an unrelated segment.
         assertTrue(added <= 9, added + " segments for 4,000 primitives");
         assertEquals(4000, keep.size());
     }
@@ -81,6 +84,23 @@ class SharedSlabsTest {
             assertEquals(i + 1, semaphores.get(i).value(), "semaphore " + i);
             assertEquals(i % 3 == 0, events.get(i).isSet(), "event " + i);
             assertEquals(2 * (1000 + i), values.get(i).get(), "value " + i);
+        }
+    }
+
+    @Test
+    void aSlabIsMappedOncePerProcessAndARecordOutsideItIsRefused() throws Exception {
+        SharedSegment other = SharedSegment.create(65536L);
+        try {
+            SharedSegment first = SharedSlabs.attach(other.name());
+            assertSame(first, SharedSlabs.attach(other.name()), "a slab was mapped twice");
+            SharedSlabs.checkPlace(first, 128, 64, "a lock");
+            assertThrows(java.io.InvalidObjectException.class,
+                    () -> SharedSlabs.checkPlace(first, 65536L - 32, 64, "a lock"));
+            assertThrows(java.io.InvalidObjectException.class, () -> SharedSlabs.checkPlace(first, -128, 64, "a lock"));
+            assertThrows(java.io.InvalidObjectException.class, () -> SharedSlabs.checkPlace(first, 3, 64, "a lock"));
+        } finally {
+            other.unlink();
+            other.close();
         }
     }
 }
