@@ -249,7 +249,10 @@ class PoolSchedulingTest {
 
     /** Short jobs until every slot of the pool has done enough to keep many in flight to its worker. */
     private static void warmEverySlot(ProcessPool p) throws Exception {
-        for (int round = 0; round < 50; round++) {
+        // Until a deadline, not for a number of rounds: the first worker alone can run many
+        // rounds while the second is still starting.
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (System.nanoTime() - deadline < 0) {
             p.map(x -> x, IntStream.range(0, 200).boxed().toList(), 1);
             if (p.workerStats().stream().allMatch(s -> s.tasksDone() >= 100)) {
                 return;
