@@ -189,12 +189,15 @@ final class WorkerSlot implements Runnable {
                 }
                 continue;
             }
-            boolean known = functionsSent.containsKey(t.functionId);
-            byte[] job = t.job(!known);
-            if (!inFlight.isEmpty() && inFlightBytes + job.length > MAX_BYTES_IN_FLIGHT) {
-                held = t;
+            if (!inFlight.isEmpty() && inFlightBytes + jobBytes(t) > MAX_BYTES_IN_FLIGHT) {
+                // Too large to wait in the pipe behind what runs here: back to the front of the
+                // queue, where an idle slot takes it, or this one once nothing is in flight. (Held
+                // here, it would wait for a long job out of every other slot's reach.)
+                pool.retryUnstarted(t);
                 break;
             }
+            boolean known = functionsSent.containsKey(t.functionId);
+            byte[] job = t.job(!known);
             try {
                 conn.sendBytes(job);
             } catch (dev.mp4j.connection.MessageTooLargeException e) {

@@ -335,6 +335,56 @@ class PoolSchedulingTest {
     }
 
     @Test
+    void aJobTooLargeToQueueBehindALongOneRunsOnAnIdleWorker() throws Exception {
+        ProcessPool p = ProcessPool.create(2);
+        dev.mp4j.sync.ProcessEvent goFirst = dev.mp4j.sync.ProcessEvent.create();
+        dev.mp4j.sync.ProcessEvent goSecond = dev.mp4j.sync.ProcessEvent.create();
+        dev.mp4j.sync.ProcessEvent release = dev.mp4j.sync.ProcessEvent.create();
+        try {
+            warmEverySlot(p);
+            dev.mp4j.sync.ProcessSemaphore busy = dev.mp4j.sync.ProcessSemaphore.create(0);
+            AsyncResult<Boolean> first = p.applyAsync(() -> {
+                busy.release();
+                return goFirst.await(Duration.ofSeconds(60));
+            });
+            AsyncResult<Boolean> second = p.applyAsync(() -> {
+                busy.release();
+                return goSecond.await(Duration.ofSeconds(60));
+            });
+            for (int i = 0; i < 2; i++) {
+                assertTrue(busy.acquire(true, Duration.ofSeconds(30)), "both workers never got busy");
+            }
+            dev.mp4j.sync.ProcessEvent longStarted = dev.mp4j.sync.ProcessEvent.create();
+            AsyncResult<String> longOne = p.applyAsync(() -> {
+                longStarted.set();
+                release.await(Duration.ofSeconds(60));
+                return "long";
+            });
+            // Chunks of a map: a small one, then one larger than may wait in a worker's pipe.
+            List<byte[]> items = List.of(new byte[10], new byte[1 << 20]);
+            ResultIterator<Integer> sizes = p.imapUnordered(b -> b.length, items, 1);
+            goFirst.set();
+            assertTrue(longStarted.await(Duration.ofSeconds(30)), "the long job never started");
+            goSecond.set();
+            Set<Integer> got = new HashSet<>();
+            got.add(sizes.next(Duration.ofSeconds(20)));
+            got.add(sizes.next(Duration.ofSeconds(20)));
+            assertEquals(Set.of(10, 1 << 20), got);
+            // Both came while the long job still ran.
+            assertFalse(longOne.ready());
+            release.set();
+            assertEquals("long", longOne.get(Duration.ofSeconds(30)));
+            assertTrue(first.get(Duration.ofSeconds(30)) && second.get(Duration.ofSeconds(30)));
+        } finally {
+            goFirst.set();
+            goSecond.set();
+            release.set();
+            p.terminate();
+            p.join();
+        }
+    }
+
+    @Test
     void jobsTakenBackFromAWorkerRunExactlyOnce() throws Exception {
         dev.mp4j.queue.SimpleProcessQueue<Integer> ran = dev.mp4j.queue.SimpleProcessQueue.create();
         List<Integer> all = new ArrayList<>();
