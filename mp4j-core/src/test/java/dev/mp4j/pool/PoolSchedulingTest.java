@@ -251,10 +251,12 @@ class PoolSchedulingTest {
     private static void warmEverySlot(ProcessPool p) throws Exception {
         // Until a deadline, not for a number of rounds: the first worker alone can run many
         // rounds while the second is still starting.
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        // 1,000 each: a slot's window is set by its average job, which a test's long holder
+        // jobs must not push past the short-job sizes.
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
         while (System.nanoTime() - deadline < 0) {
-            p.map(x -> x, IntStream.range(0, 200).boxed().toList(), 1);
-            if (p.workerStats().stream().allMatch(s -> s.tasksDone() >= 100)) {
+            p.map(x -> x, IntStream.range(0, 400).boxed().toList(), 1);
+            if (p.workerStats().stream().allMatch(s -> s.tasksDone() >= 1000)) {
                 return;
             }
         }

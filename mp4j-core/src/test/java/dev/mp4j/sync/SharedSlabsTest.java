@@ -56,7 +56,6 @@ class SharedSlabsTest {
             events.add(ProcessEvent.create());
             values.add(dev.mp4j.shared.Value.ofInt(1000 + i));
         }
-        ProcessEvent done = ProcessEvent.create();
         JvmProcess child = new JvmProcess(() -> {
             for (int i = 0; i < semaphores.size(); i++) {
                 if (semaphores.get(i).value() != i) {
@@ -74,12 +73,16 @@ class SharedSlabsTest {
                     events.get(i).set();
                 }
             }
-            done.set();
         });
         child.start();
-        assertTrue(done.await(Duration.ofSeconds(30)), "the child did not get through the primitives");
-        assertTrue(child.join(Duration.ofSeconds(30)));
-        assertEquals(0, child.exitCode());
+        try {
+            assertTrue(child.join(Duration.ofSeconds(50)), "the child did not get through the primitives");
+            assertEquals(0, child.exitCode());
+        } finally {
+            if (child.isAlive()) {
+                child.kill();
+            }
+        }
         for (int i = 0; i < 300; i++) {
             assertEquals(i + 1, semaphores.get(i).value(), "semaphore " + i);
             assertEquals(i % 3 == 0, events.get(i).isSet(), "event " + i);
@@ -98,6 +101,9 @@ class SharedSlabsTest {
                     () -> SharedSlabs.checkPlace(first, 65536L - 32, 64, "a lock"));
             assertThrows(java.io.InvalidObjectException.class, () -> SharedSlabs.checkPlace(first, -128, 64, "a lock"));
             assertThrows(java.io.InvalidObjectException.class, () -> SharedSlabs.checkPlace(first, 3, 64, "a lock"));
+            assertThrows(java.io.InvalidObjectException.class, () -> SharedSlabs.checkPlace(first, 128, 0, "a lock"));
+            SharedSlabs.checkPlace(first, 65536L - 64, 64, "the last lock");
+            assertThrows(IllegalArgumentException.class, () -> SharedSlabs.allocate(0));
         } finally {
             other.unlink();
             other.close();
