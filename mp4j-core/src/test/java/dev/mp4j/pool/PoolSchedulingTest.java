@@ -263,6 +263,22 @@ class PoolSchedulingTest {
         throw new AssertionError("a slot never got work: " + p.workerStats());
     }
 
+    /** A task that keeps a worker busy until {@code go} is set; it releases {@code busy} once running. */
+    private static AsyncResult<Boolean> holdAWorker(ProcessPool p, dev.mp4j.sync.ProcessSemaphore busy,
+                                                    dev.mp4j.sync.ProcessEvent go) {
+        return p.applyAsync(() -> {
+            busy.release();
+            return go.await(Duration.ofSeconds(60));
+        });
+    }
+
+    /** Waits until both workers of a two-worker pool run a {@link #holdAWorker} task. */
+    private static void awaitBothHeld(dev.mp4j.sync.ProcessSemaphore busy) {
+        for (int i = 0; i < 2; i++) {
+            assertTrue(busy.acquire(true, Duration.ofSeconds(30)), "both workers never got busy");
+        }
+    }
+
     @Test
     void jobsQueuedBehindALongOneRunOnAnIdleWorkerInstead() throws Exception {
         runsQueuedWorkElsewhere(false);
@@ -282,17 +298,9 @@ class PoolSchedulingTest {
             dev.mp4j.sync.ProcessEvent goFirst = dev.mp4j.sync.ProcessEvent.create();
             dev.mp4j.sync.ProcessEvent goSecond = dev.mp4j.sync.ProcessEvent.create();
             dev.mp4j.sync.ProcessSemaphore busy = dev.mp4j.sync.ProcessSemaphore.create(0);
-            AsyncResult<Boolean> first = p.applyAsync(() -> {
-                busy.release();
-                return goFirst.await(Duration.ofSeconds(60));
-            });
-            AsyncResult<Boolean> second = p.applyAsync(() -> {
-                busy.release();
-                return goSecond.await(Duration.ofSeconds(60));
-            });
-            for (int i = 0; i < 2; i++) {
-                assertTrue(busy.acquire(true, Duration.ofSeconds(30)), "both workers never got busy");
-            }
+            AsyncResult<Boolean> first = holdAWorker(p, busy, goFirst);
+            AsyncResult<Boolean> second = holdAWorker(p, busy, goSecond);
+            awaitBothHeld(busy);
             dev.mp4j.sync.ProcessEvent longStarted = dev.mp4j.sync.ProcessEvent.create();
             dev.mp4j.sync.ProcessEvent release = dev.mp4j.sync.ProcessEvent.create();
             AsyncResult<String> longOne = p.applyAsync(() -> {
@@ -345,17 +353,9 @@ class PoolSchedulingTest {
         try {
             warmEverySlot(p);
             dev.mp4j.sync.ProcessSemaphore busy = dev.mp4j.sync.ProcessSemaphore.create(0);
-            AsyncResult<Boolean> first = p.applyAsync(() -> {
-                busy.release();
-                return goFirst.await(Duration.ofSeconds(60));
-            });
-            AsyncResult<Boolean> second = p.applyAsync(() -> {
-                busy.release();
-                return goSecond.await(Duration.ofSeconds(60));
-            });
-            for (int i = 0; i < 2; i++) {
-                assertTrue(busy.acquire(true, Duration.ofSeconds(30)), "both workers never got busy");
-            }
+            AsyncResult<Boolean> first = holdAWorker(p, busy, goFirst);
+            AsyncResult<Boolean> second = holdAWorker(p, busy, goSecond);
+            awaitBothHeld(busy);
             dev.mp4j.sync.ProcessEvent longStarted = dev.mp4j.sync.ProcessEvent.create();
             AsyncResult<String> longOne = p.applyAsync(() -> {
                 longStarted.set();
