@@ -39,10 +39,28 @@ class PoolSchedulingTest {
         }
     }
 
+    /** What a test does with its pool. */
+    private interface PoolBody {
+        void run(ProcessPool p) throws Exception;
+    }
+
+    /**
+     * Runs {@code body} on a new pool, terminated afterwards whatever happened: its own close
+     * would wait for whatever a failed assertion left running.
+     */
+    private static void onPool(int processes, PoolBody body) throws Exception {
+        ProcessPool p = ProcessPool.create(processes);
+        try {
+            body.run(p);
+        } finally {
+            p.terminate();
+            p.join();
+        }
+    }
+
     @Test
     void aJobLargerThanThePipeSentToADeadWorkerRunsOnItsReplacement() throws Exception {
-        ProcessPool p = ProcessPool.create(1);
-        try {
+        onPool(1, p -> {
             long pid = p.apply(() -> ProcessHandle.current().pid());
             killAndWait(pid);
             // 4 MiB: more than the worker pipe's ring, so the send itself meets the dead reader.
@@ -51,21 +69,12 @@ class PoolSchedulingTest {
             assertEquals(1, p.applyAsync(() -> 1).get(Duration.ofSeconds(60)));
             p.shutdown();
             assertTrue(p.awaitTermination(60, TimeUnit.SECONDS), "the pool did not end after shutdown");
-        } finally {
-            p.terminate();
-            p.join();
-        }
+        });
     }
 
     @Test
     void imapResultsCanStillBeReadAfterShutdownAndJoin() throws Exception {
-        ProcessPool p = ProcessPool.create(1);
-        try {
-            readAfterShutdown(p);
-        } finally {
-            p.terminate();
-            p.join();
-        }
+        onPool(1, PoolSchedulingTest::readAfterShutdown);
     }
 
     private static void readAfterShutdown(ProcessPool p) throws Exception {
@@ -115,13 +124,7 @@ class PoolSchedulingTest {
 
     @Test
     void shutdownNowListsTheTasksQueuedBehindTheRunningOne() throws Exception {
-        ProcessPool p = ProcessPool.create(1);
-        try {
-            listsQueuedTasks(p);
-        } finally {
-            p.terminate();
-            p.join();
-        }
+        onPool(1, PoolSchedulingTest::listsQueuedTasks);
     }
 
     private static void listsQueuedTasks(ProcessPool p) throws Exception {
@@ -479,17 +482,13 @@ class PoolSchedulingTest {
 
     @Test
     void aTaskSubmittedJustBeforeShutdownToAPoolWhoseIdleWorkerDiedStillRuns() throws Exception {
-        ProcessPool p = ProcessPool.create(1);
-        try {
+        onPool(1, p -> {
             long pid = p.apply(() -> ProcessHandle.current().pid());
             killAndWait(pid);
             CompletableFuture<Integer> f = p.submit(() -> 7);
             p.shutdown();
             p.join();
             assertEquals(7, f.get(30, TimeUnit.SECONDS));
-        } finally {
-            p.terminate();
-            p.join();
-        }
+        });
     }
 }
