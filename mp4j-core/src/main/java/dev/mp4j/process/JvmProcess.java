@@ -60,7 +60,8 @@ public class JvmProcess implements Serializable {
 
     private enum Role { CHILD, CURRENT, PARENT }
 
-    private final ProcessTarget target;
+    /** Dropped in this process once the child has it (as CPython's start() does): see {@link #start}. */
+    private ProcessTarget target;
     private final int[] identity;
     private String name;
     private Boolean daemon;
@@ -164,7 +165,11 @@ public class JvmProcess implements Serializable {
         }
     }
 
-    /** Launches the child with the start method of this process's context. */
+    /**
+     * Launches the child with the start method of this process's context. As in CPython, this
+     * object lets go of its target once the child has a copy: what the target captured is not
+     * kept alive here for the child's sake, and {@link #run()} in this process does nothing after.
+     */
     public final void start() {
         start(launcher != null ? launcher : Launchers.defaultLauncher());
     }
@@ -205,6 +210,10 @@ public class JvmProcess implements Serializable {
             throw new IllegalStateException("cannot start " + name + ": " + e.getMessage(), e);
         }
         launcher = with;
+        // The child has its own copy now. Kept here, the target would keep what it captured
+        // (large arrays, queues whose segments could otherwise go) for as long as this object
+        // lives, and this object lives at least until the child ends.
+        target = null;
         ExitFuture done = new ExitFuture();
         exit = done;
         Children.register(this);

@@ -62,6 +62,14 @@ import java.util.concurrent.TimeUnit;
  * (captured by a process target, or inside a message) by name. A queue cannot be iterated;
  * {@link #size()} counts items put and not yet taken.
  *
+ * <p>Lifetime: the queue's shared memory goes once no process holds it (its queue objects there
+ * were garbage-collected, or the process ended) and no copy of it is on its way to another
+ * process (in a message not yet read, or a child not yet started); items still in it, spilled
+ * ones included, go with it. So a program that makes a queue per job does not fill
+ * {@code /dev/shm}. Where that cannot be told (a copy that is never read, a process killed
+ * while holding it, more than 64 processes holding it at once), the queue stays until the
+ * process tree ends, when the resource tracker removes it.
+ *
  * @param <E> the element type (serialized with the default serializer)
  */
 public class ProcessQueue<E> extends AbstractQueue<E> implements BlockingQueue<E>, Serializable {
@@ -289,6 +297,13 @@ public class ProcessQueue<E> extends AbstractQueue<E> implements BlockingQueue<E
         return "<" + getClass().getSimpleName() + " " + name + " size=" + size() + ">";
     }
 
+    /** A copy for another process: counted in flight until it is read (see {@link dev.mp4j.shm.HeldSegment}). */
+    @Serial
+    private void writeObject(java.io.ObjectOutputStream out) throws java.io.IOException {
+        out.defaultWriteObject();
+        core.sent();
+    }
+
     @Serial
     private void readObject(java.io.ObjectInputStream in) throws java.io.IOException, ClassNotFoundException {
         in.defaultReadObject();
@@ -300,5 +315,6 @@ public class ProcessQueue<E> extends AbstractQueue<E> implements BlockingQueue<E
             failure.initCause(e);
             throw failure;
         }
+        core.received();
     }
 }

@@ -20,6 +20,7 @@ import static dev.mp4j.queue.QueueLayout.UNFINISHED;
 import dev.mp4j.serial.Serializer;
 import dev.mp4j.shm.ByteRing;
 import dev.mp4j.shm.Futex;
+import dev.mp4j.shm.HeldSegment;
 import dev.mp4j.shm.SharedSegment;
 import dev.mp4j.sync.ProcessLock;
 import java.io.IOException;
@@ -75,16 +76,18 @@ final class QueueCore implements ByteRing.Peer {
     private final byte[] look = new byte[LOOK_BYTES];
     private volatile boolean closed;
 
-    private QueueCore(SharedSegment segment) {
+    /** This process's hold on the segment, which removes it once no process holds it; null while discarding. */
+    private final HeldSegment held;
+    /** Set in the core that empties a queue nobody holds any more: items are taken, not decoded. */
+    private final boolean discarding;
+
+    private QueueCore(SharedSegment segment, HeldSegment held, boolean discarding) {
         this.segment = segment;
+        this.held = held;
+        this.discarding = discarding;
         this.header = segment.memory();
-        if (header.byteSize() < QueueLayout.RING + ByteRing.HEADER) {
-            throw new IllegalStateException("shared-memory segment '" + segment.name() + "' is not an mp4j queue");
-        }
         this.words = words(header);
-        if ((int) INT.getVolatile(words, (int) QueueLayout.MAGIC_OFFSET) != QueueLayout.MAGIC) {
-            throw new IllegalStateException("shared-memory segment '" + segment.name() + "' is not an mp4j queue");
-        }
+        checkQueue(segment);
         this.joinable = words.getInt((int) QueueLayout.JOINABLE) != 0;
         this.maxsize = words.getInt((int) QueueLayout.MAXSIZE);
         int capacity = words.getInt((int) QueueLayout.CAPACITY);
@@ -93,6 +96,14 @@ final class QueueCore implements ByteRing.Peer {
         this.ring = new ByteRing(header, QueueLayout.RING, capacity);
         this.producers = ProcessLock.within(segment, QueueLayout.PRODUCER_LOCK);
         this.consumers = ProcessLock.within(segment, QueueLayout.CONSUMER_LOCK);
+    }
+
+    /** Refuses a segment that is not a queue's, before anything is written to it. */
+    private static void checkQueue(SharedSegment segment) {
+        if (segment.size() < QueueLayout.RING + ByteRing.HEADER
+                || (int) INT.getVolatile(words(segment.memory()), (int) QueueLayout.MAGIC_OFFSET) != QueueLayout.MAGIC) {
+            throw new IllegalStateException("shared-memory segment '" + segment.name() + "' is not an mp4j queue");
+        }
     }
 
     static QueueCore create(int maxsize, boolean joinable, int ringBytes, long maxMessageBytes) {
@@ -110,23 +121,55 @@ final class QueueCore implements ByteRing.Peer {
         if (maxMessageBytes < 1 || maxMessageBytes > Integer.MAX_VALUE - 16) {
             throw new IllegalArgumentException("maxMessageBytes must be between 1 and 2^31-17, got " + maxMessageBytes);
         }
-        SharedSegment seg = SharedSegment.create(QueueLayout.RING + ByteRing.HEADER + ringBytes, true);
-        ByteBuffer m = words(seg.memory());
+        HeldSegment held = HeldSegment.create(QueueLayout.RING + ByteRing.HEADER + ringBytes, QueueLayout.HOLDERS, QueueCore::discardAll);
+        ByteBuffer m = words(held.segment().memory());
         m.putInt((int) QueueLayout.JOINABLE, joinable ? 1 : 0);
         m.putInt((int) QueueLayout.MAXSIZE, maxsize);
         m.putInt((int) QueueLayout.CAPACITY, ringBytes);
         m.putLong((int) QueueLayout.MAX_MESSAGE, maxMessageBytes);
         m.putInt((int) QueueLayout.SPILL_MIN, spillMinBytes);
         INT.setRelease(m, (int) QueueLayout.MAGIC_OFFSET, QueueLayout.MAGIC);
-        return new QueueCore(seg);
+        return new QueueCore(held.segment(), held, false);
     }
 
     private static ByteBuffer words(MemorySegment memory) {
         return memory.asSlice(0, QueueLayout.RING).asByteBuffer().order(ByteOrder.nativeOrder());
     }
 
+    /** This process's view of the named queue, holding it here (see {@link HeldSegment}). */
     static QueueCore attach(String name) {
-        return new QueueCore(SharedSegment.attach(name, true));
+        HeldSegment held = HeldSegment.attach(name, QueueLayout.HOLDERS, QueueCore::checkQueue, QueueCore::discardAll);
+        return new QueueCore(held.segment(), held, false);
+    }
+
+    /** A copy of the queue is being written for another process (see {@link HeldSegment#sent}). */
+    void sent() {
+        held.sent();
+    }
+
+    /** A copy written elsewhere has been read here, after {@link #attach} (see {@link HeldSegment#received}). */
+    void received() {
+        held.received();
+    }
+
+    /**
+     * Empties a queue that no process holds any more, just before its segment goes: its spilled
+     * items are in segments of their own, which go too. Nothing is decoded.
+     */
+    private static void discardAll(SharedSegment segment) {
+        QueueCore core = new QueueCore(segment, null, true);
+        long producerSpill = (long) LONG.getVolatile(core.words, (int) PRODUCER_SPILL);
+        if (producerSpill != 0) {
+            // a producer died while it spilled an item: that segment is nobody's
+            SharedSegment.unlink(core.spillName(producerSpill));
+        }
+        try {
+            while (core.takeItem(0) != NOTHING) {
+                // discarded
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     String name() {
@@ -426,6 +469,10 @@ final class QueueCore implements ByteRing.Peer {
      */
     private Unspilled unspill(byte[] reference) {
         String name = new String(reference, 1, reference.length - 1, java.nio.charset.StandardCharsets.UTF_8);
+        if (discarding) {
+            SharedSegment.unlink(name);
+            return new Unspilled(new byte[0], true);
+        }
         SharedSegment segment;
         try {
             segment = SharedSegment.attach(name);
@@ -794,11 +841,11 @@ final class QueueCore implements ByteRing.Peer {
                 throw (RuntimeException) lost;
             }
             if (spilled != null) {
-                return spilled.raw() ? spilled.bytes() : decode(spilled.bytes());
+                return spilled.raw() || discarding ? spilled.bytes() : decode(spilled.bytes());
             }
             release(1);
             if (!aborted) {
-                return raw ? bytes : decode(bytes);
+                return raw || discarding ? bytes : decode(bytes);
             }
         }
     }
