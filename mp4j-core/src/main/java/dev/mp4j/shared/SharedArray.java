@@ -1,5 +1,6 @@
 package dev.mp4j.shared;
 
+import dev.mp4j.shm.HeldSegment;
 import dev.mp4j.shm.SharedSegment;
 import dev.mp4j.sync.ReentrantProcessLock;
 import java.io.Serial;
@@ -29,8 +30,12 @@ import java.util.Objects;
  * ({@link #getDoubles}, {@link #setDoubles}, ...) run at memory speed. Typed accessors check the
  * array's type: a {@code getInt} on a double array is an error.
  *
+ * <p>The array's shared memory goes once no process holds it (its array objects there were
+ * garbage-collected, or the process ended) and no copy of it is on its way to another process,
+ * as for a queue: a program that makes an array per job does not fill {@code /dev/shm}.
+ *
  * <pre>
- * layout: 0 lock record (64 bytes) | 64 type | 68 length | 128 elements (native byte order)
+ * layout: 0 lock record (64 bytes) | 64 type | 68 length | 128 holders (HeldSegment) | 448 elements (native byte order)
  * </pre>
  */
 public final class SharedArray implements Serializable {
@@ -59,12 +64,17 @@ public final class SharedArray implements Serializable {
     private static final long LOCK_OFFSET = 0;
     private static final long TYPE_OFFSET = 64;
     private static final long LENGTH_OFFSET = 68;
-    private static final long DATA_OFFSET = 128;
+    /** Who holds the array (see {@link HeldSegment}): it goes once nobody does. */
+    private static final long HOLDERS_OFFSET = 128;
+    private static final long DATA_OFFSET = HOLDERS_OFFSET + HeldSegment.TABLE_BYTES;
+    private static final java.util.function.Consumer<SharedSegment> NOTHING_TO_DISCARD = segment -> { };
 
     private final String segmentName;
     private final Type type;
     private final int length;
     private final boolean locked;
+    /** This process's hold on the segment; keeps it mapped and counted while this object lives. */
+    private transient HeldSegment held;
     private transient MemorySegment data;
     private transient ReentrantProcessLock lock;
     /*
@@ -88,7 +98,8 @@ public final class SharedArray implements Serializable {
         if (length < 0) {
             throw new IllegalArgumentException("length must not be negative, got " + length);
         }
-        SharedSegment segment = SharedSegment.create(DATA_OFFSET + Math.max(1, length * type.size()), true);
+        this.held = HeldSegment.create(DATA_OFFSET + Math.max(1, length * type.size()), HOLDERS_OFFSET, NOTHING_TO_DISCARD);
+        SharedSegment segment = held.segment();
         segment.memory().set(ValueLayout.JAVA_INT, TYPE_OFFSET, type.ordinal());
         segment.memory().set(ValueLayout.JAVA_INT, LENGTH_OFFSET, length);
         this.segmentName = segment.name();
@@ -441,9 +452,39 @@ public final class SharedArray implements Serializable {
         return "<SynchronizedArray('" + type.code + "', length=" + length + ")>";
     }
 
+    /** A copy for another process: counted in flight until it is read (see {@link HeldSegment}). */
+    @Serial
+    private void writeObject(java.io.ObjectOutputStream out) throws java.io.IOException {
+        out.defaultWriteObject();
+        held.sent();
+    }
+
     @Serial
     private void readObject(java.io.ObjectInputStream in) throws java.io.IOException, ClassNotFoundException {
         in.defaultReadObject();
-        init(SharedSegment.reattach(segmentName, "a shared array"));
+        if (type == null || length < 0) {
+            throw new java.io.InvalidObjectException("a shared array of type " + type + " and length " + length);
+        }
+        try {
+            held = HeldSegment.attach(segmentName, HOLDERS_OFFSET, this::checkSegment, NOTHING_TO_DISCARD);
+        } catch (RuntimeException e) {
+            java.io.InvalidObjectException failure = new java.io.InvalidObjectException(
+                    "cannot attach a shared array here: " + e.getMessage());
+            failure.initCause(e);
+            throw failure;
+        }
+        init(held.segment());
+        held.received();
+    }
+
+    /** Refuses, before anything is written to it, a segment that is not this array's. */
+    private void checkSegment(SharedSegment segment) {
+        MemorySegment m = segment.memory();
+        if (m.byteSize() < DATA_OFFSET + length * type.size()
+                || m.get(ValueLayout.JAVA_INT, TYPE_OFFSET) != type.ordinal()
+                || m.get(ValueLayout.JAVA_INT, LENGTH_OFFSET) != length) {
+            throw new IllegalStateException("shared-memory segment '" + segment.name() + "' does not hold a shared array of "
+                    + length + " " + type + " elements");
+        }
     }
 }

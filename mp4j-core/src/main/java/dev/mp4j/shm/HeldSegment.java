@@ -91,6 +91,8 @@ public final class HeldSegment {
         WeakReference<HeldSegment> known = HELD.get(name);
         HeldSegment held = known == null ? null : known.get();
         if (held != null) {
+            // Held here already, but the copy being read may still claim something else.
+            check.accept(held.segment);
             return held;
         }
         // Under the map's lock for this name: two threads receiving the segment at once map it once.

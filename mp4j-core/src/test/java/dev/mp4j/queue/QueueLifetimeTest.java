@@ -87,6 +87,27 @@ class QueueLifetimeTest {
     }
 
     @Test
+    void aHolderKilledBySignalIsForgotten() throws Exception {
+        String name = heldByAKilledChild();
+        assertTrue(goneAfterCollections(Set.of(name)), "a dead holder kept the queue");
+    }
+
+    private static String heldByAKilledChild() throws Exception {
+        ProcessQueue<String> q = ProcessQueue.create();
+        JvmProcess child = new JvmProcess(() -> {
+            q.put("attached");
+            Thread.sleep(60_000);
+        });
+        child.start();
+        assertEquals("attached", q.poll(30, TimeUnit.SECONDS));
+        child.kill();
+        child.join(Duration.ofSeconds(30));
+        // SIGKILL: the child gave nothing back, its pid is still in the table
+        assertEquals(2, holders(q.name()));
+        return q.name();
+    }
+
+    @Test
     void aQueueInAMessageOutlivesItsSenderUntilItIsRead() throws Exception {
         ProcessQueue<ProcessQueue<String>> outer = ProcessQueue.create();
         JvmProcess sender = new JvmProcess(() -> {

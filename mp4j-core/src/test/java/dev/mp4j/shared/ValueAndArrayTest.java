@@ -7,6 +7,11 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.mp4j.process.JvmProcess;
+import dev.mp4j.shm.SharedSegment;
+import dev.mp4j.testing.Await;
+import dev.mp4j.testing.Segments;
+import java.time.Duration;
+import java.util.Set;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -155,5 +160,55 @@ class ValueAndArrayTest {
         assertThrows(IndexOutOfBoundsException.class, () -> a.setInts(2, new int[] {1, 2}));
         assertThrows(IllegalArgumentException.class, () -> SharedArray.of(SharedArray.Type.INT, -1));
         assertEquals("hi", SharedArray.ofChars('h', 'i').charsAsString());
+    }
+
+    @Test
+    void anArrayGoesOnceNoProcessHoldsIt() throws Exception {
+        Set<String> before = Segments.like(SharedSegment.PREFIX);
+        doubledByAChild();
+        Set<String> made = Segments.like(SharedSegment.PREFIX);
+        made.removeAll(before);
+        assertEquals(1, made.size(), made::toString);
+        // The child ended, and this process's array is unreachable: nothing holds the segment.
+        assertTrue(Await.until(() -> {
+            System.gc();
+            return made.stream().noneMatch(SharedSegment::exists);
+        }, Duration.ofSeconds(20)), () -> "still there: " + made);
+    }
+
+    private static void doubledByAChild() {
+        SharedArray a = SharedArray.ofDoubles(1, 2, 3);
+        JvmProcess p = new JvmProcess(() -> {
+            for (int i = 0; i < a.length(); i++) {
+                a.setDouble(i, 2 * a.getDouble(i));
+            }
+        });
+        p.start();
+        p.join();
+        assertEquals(0, p.exitCode());
+        assertArrayEquals(new double[] {2, 4, 6}, a.toDoubleArray());
+    }
+
+    @Test
+    void aSegmentThatIsNotTheArrayItClaimsToBeIsRefused() throws Exception {
+        SharedArray ints = SharedArray.ofInts(1, 2, 3);
+        byte[] bytes = dev.mp4j.serial.SafeSerializer.javaSerialize(ints);
+        // the same stream, claiming four elements: the segment holds three
+        int at = indexOfLength(bytes, 3);
+        bytes[at + 3] = 4;
+        java.io.InvalidObjectException e = assertThrows(java.io.InvalidObjectException.class,
+                () -> dev.mp4j.serial.SafeSerializer.javaDeserializeTrusted(bytes, 1, bytes.length - 1));
+        assertTrue(e.getMessage().contains("does not hold a shared array of 4 INT elements"), e.getMessage());
+        assertArrayEquals(new int[] {1, 2, 3}, ints.toIntArray());
+    }
+
+    /** Where the big-endian int {@code value} is in a stream (the array's only int field of that value). */
+    private static int indexOfLength(byte[] bytes, int value) {
+        for (int i = 0; i + 4 <= bytes.length; i++) {
+            if (bytes[i] == 0 && bytes[i + 1] == 0 && bytes[i + 2] == 0 && bytes[i + 3] == value) {
+                return i;
+            }
+        }
+        throw new AssertionError("no int " + value + " in the stream");
     }
 }
