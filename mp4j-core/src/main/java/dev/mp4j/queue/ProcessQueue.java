@@ -67,8 +67,8 @@ import java.util.concurrent.TimeUnit;
  * process (in a message not yet read, or a child not yet started); items still in it, spilled
  * ones included, go with it. So a program that makes a queue per job does not fill
  * {@code /dev/shm}. Where that cannot be told (a copy that is never read, a process killed
- * while holding it, more than 64 processes holding it at once), the queue stays until the
- * process tree ends, when the resource tracker removes it.
+ * while holding it and nobody noticing, more than 64 processes or 64 unread copies at once),
+ * the queue stays until the process tree ends, when the resource tracker removes it.
  *
  * @param <E> the element type (serialized with the default serializer)
  */
@@ -297,16 +297,17 @@ public class ProcessQueue<E> extends AbstractQueue<E> implements BlockingQueue<E
         return "<" + getClass().getSimpleName() + " " + name + " size=" + size() + ">";
     }
 
-    /** A copy for another process: counted in flight until it is read (see {@link dev.mp4j.shm.HeldSegment}). */
+    /** A copy for another process, with a token that keeps the queue until it is read (see {@link dev.mp4j.shm.HeldSegment}). */
     @Serial
     private void writeObject(java.io.ObjectOutputStream out) throws java.io.IOException {
         out.defaultWriteObject();
-        core.sent();
+        out.writeLong(core.sent());
     }
 
     @Serial
     private void readObject(java.io.ObjectInputStream in) throws java.io.IOException, ClassNotFoundException {
         in.defaultReadObject();
+        long token = in.readLong();
         try {
             core = QueueCore.attach(name);
         } catch (RuntimeException e) {
@@ -315,6 +316,6 @@ public class ProcessQueue<E> extends AbstractQueue<E> implements BlockingQueue<E
             failure.initCause(e);
             throw failure;
         }
-        core.received();
+        core.received(token);
     }
 }

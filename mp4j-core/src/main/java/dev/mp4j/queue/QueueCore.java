@@ -142,14 +142,14 @@ final class QueueCore implements ByteRing.Peer {
         return new QueueCore(held.segment(), held, false);
     }
 
-    /** A copy of the queue is being written for another process (see {@link HeldSegment#sent}). */
-    void sent() {
-        held.sent();
+    /** A copy of the queue is being written for another process: its token (see {@link HeldSegment#sent}). */
+    long sent() {
+        return held.sent();
     }
 
-    /** A copy written elsewhere has been read here, after {@link #attach} (see {@link HeldSegment#received}). */
-    void received() {
-        held.received();
+    /** The copy carrying {@code token} has been read here, after {@link #attach} (see {@link HeldSegment#received}). */
+    void received(long token) {
+        held.received(token);
     }
 
     /**
@@ -163,12 +163,19 @@ final class QueueCore implements ByteRing.Peer {
             // a producer died while it spilled an item: that segment is nobody's
             SharedSegment.unlink(core.spillName(producerSpill));
         }
-        try {
-            while (core.takeItem(0) != NOTHING) {
-                // discarded
+        // Each round takes one frame off the ring, or ends: an item that cannot be had (its
+        // spill segment gone) is lost and its frame consumed, so the bound only guards a bug.
+        for (int round = 0; round < 1_000_000; round++) {
+            try {
+                if (core.takeItem(0) == NOTHING) {
+                    return;
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            } catch (RuntimeException lost) {
+                // that item is gone; on to the next
             }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
         }
     }
 
@@ -764,7 +771,9 @@ final class QueueCore implements ByteRing.Peer {
         checkOpen();
         long start = System.nanoTime();
         while (true) {
-            if (!lock(consumers, left(start, timeoutNanos))) {
+            // Discarding, nobody alive holds the queue: a lock still taken is a dead consumer's,
+            // taken over within about SLICE_NANOS.
+            if (!lock(consumers, discarding ? 4 * SLICE_NANOS : left(start, timeoutNanos))) {
                 return NOTHING;
             }
             byte[] bytes;

@@ -13,8 +13,8 @@ package dev.mp4j.queue;
  *       | the segment an item is being spilled into (long: its name's random part; 0 = none)
  *  384  consumer frame in progress: flag | end (long) | the spill segment being copied out (long: its
  *       name's random part; 0 = none) | the end of its reference frame (long)
- *  448  holders (dev.mp4j.shm.HeldSegment): the processes that hold the queue, and its copies in flight
- *  768  ring (dev.mp4j.shm.ByteRing): header, then the data
+ *  448  holders (dev.mp4j.shm.HeldSegment): the processes that hold the queue, and tokens of its copies in flight
+ * 1280  ring (dev.mp4j.shm.ByteRing): header, then the data
  *
  * frame = length (4 bytes, big-endian) | payload | status (1 byte: OK, or ABORTED when a producer
  *         died while writing it and the next producer completed it with zeros)

@@ -35,7 +35,7 @@ import java.util.Objects;
  * as for a queue: a program that makes an array per job does not fill {@code /dev/shm}.
  *
  * <pre>
- * layout: 0 lock record (64 bytes) | 64 type | 68 length | 128 holders (HeldSegment) | 448 elements (native byte order)
+ * layout: 0 lock record (64 bytes) | 64 type | 68 length | 128 holders (HeldSegment) | 960 elements (native byte order)
  * </pre>
  */
 public final class SharedArray implements Serializable {
@@ -452,16 +452,17 @@ public final class SharedArray implements Serializable {
         return "<SynchronizedArray('" + type.code + "', length=" + length + ")>";
     }
 
-    /** A copy for another process: counted in flight until it is read (see {@link HeldSegment}). */
+    /** A copy for another process, with a token that keeps the array until it is read (see {@link HeldSegment}). */
     @Serial
     private void writeObject(java.io.ObjectOutputStream out) throws java.io.IOException {
         out.defaultWriteObject();
-        held.sent();
+        out.writeLong(held.sent());
     }
 
     @Serial
     private void readObject(java.io.ObjectInputStream in) throws java.io.IOException, ClassNotFoundException {
         in.defaultReadObject();
+        long token = in.readLong();
         if (type == null || length < 0) {
             throw new java.io.InvalidObjectException("a shared array of type " + type + " and length " + length);
         }
@@ -474,7 +475,7 @@ public final class SharedArray implements Serializable {
             throw failure;
         }
         init(held.segment());
-        held.received();
+        held.received(token);
     }
 
     /** Refuses, before anything is written to it, a segment that is not this array's. */

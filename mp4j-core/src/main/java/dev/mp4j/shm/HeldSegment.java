@@ -11,44 +11,50 @@ import java.util.function.Consumer;
 
 /**
  * A segment that goes away once no process holds it, for objects that travel between processes
- * by name (queues): without this, a program that makes a queue per job would leave a file in
- * {@code /dev/shm} per job until its process tree ends. Internal plumbing of mp4j's shared
- * objects, public because they live in several packages.
+ * by name (queues, shared arrays): without this, a program that makes a queue per job would
+ * leave a file in {@code /dev/shm} per job until its process tree ends. Internal plumbing of
+ * mp4j's shared objects, public because they live in several packages.
  *
- * <p>The segment keeps a table of holders in its header: each process that maps it takes one
- * slot with its pid (one per process, however many objects use the segment there), and gives it
- * back when the last of those objects is garbage-collected or the process ends normally. Each
- * serialized copy on its way to another process is counted as in flight until it is read there.
- * Whoever gives back a slot and finds no live holder (dead pids are forgotten on the way) and no
- * copy in flight removes the segment, after {@code beforeRemove} has discarded what it refers to
- * (a queue's spilled items).
+ * <p>The segment keeps a table in its header. Each process that maps it takes a holder slot with
+ * its pid (one per process, however many objects use the segment there), and gives it back when
+ * the last of those objects is garbage-collected or the process ends normally. Each serialized
+ * copy on its way to another process carries a token, kept in the table until a process reads
+ * that copy; reading the same bytes again (a pool sends one function to every worker) finds its
+ * token gone and changes nothing. Whoever gives back a slot and finds no live holder (dead pids
+ * are forgotten on the way) and no token removes the segment, after {@code beforeRemove} has
+ * discarded what it refers to (a queue's spilled items). Every change to the table also counts
+ * up a generation in its first word, and removal is a compare-and-set of that word from the
+ * generation the remover looked at: a holder or token that came meanwhile stops it.
  *
  * <p>Errs towards keeping: a copy that is never read (a message lost with a killed process, a
- * task the pool never ran, a function a pool worker kept from an earlier copy) stays in flight,
- * a process killed by a signal gives nothing back, and a table with no free slot pins the
- * segment. Such a segment is left to the resource tracker, which removes it when the process
- * tree ends, as before.
+ * put that timed out after serializing, a task the pool never ran) keeps its token, a process
+ * killed by a signal gives nothing back (until someone notices it is dead), and a table with no
+ * free slot or token pins the segment. Such a segment is left to the resource tracker, which
+ * removes it when the process tree ends, as before.
  *
  * <pre>{@code
  * HeldSegment held = HeldSegment.create(size, TABLE_AT, MyType::discard); // held by this process
- * held.sent();                                      // a copy is on its way (in writeObject)
+ * long token = held.sent();                         // a copy is on its way (in writeObject)
  * HeldSegment there = HeldSegment.attach(name, TABLE_AT, MyType::check, MyType::discard); // in the receiver...
- * there.received();                                 // ...and the copy has arrived
+ * there.received(token);                            // ...and the copy has arrived
  * }</pre>
  */
 public final class HeldSegment {
     /** Bytes the holder table takes at its offset in a segment's header (64-byte aligned). */
-    public static final long TABLE_BYTES = 320;
-    private static final int SLOTS = 64;
-    private static final int HOLDERS = 0;
-    private static final int STATE = 4;
-    private static final int IN_FLIGHT = 8;
-    private static final int FIRST_SLOT = 64;
+    public static final long TABLE_BYTES = 832;
+    private static final int HOLDER_SLOTS = 64;
+    private static final int TOKEN_SLOTS = 64;
+    /** State in the low two bits, generation above. */
+    private static final int STATE = 0;
+    private static final int FIRST_HOLDER = 64;
+    private static final int FIRST_TOKEN = FIRST_HOLDER + 4 * HOLDER_SLOTS;
 
-    private static final int LIVE = 0;
-    /** More holders at once than slots: left to the tree's end. */
-    private static final int PINNED = 1;
-    private static final int REMOVED = 2;
+    private static final long LIVE = 0;
+    /** Ran out of slots or tokens: left to the tree's end. */
+    private static final long PINNED = 1;
+    private static final long REMOVED = 2;
+    private static final long STATE_BITS = 3;
+    private static final long ONE_GENERATION = 4;
 
     private static final VarHandle INT = MethodHandles.byteBufferViewVarHandle(int[].class, ByteOrder.nativeOrder());
     private static final VarHandle LONG = MethodHandles.byteBufferViewVarHandle(long[].class, ByteOrder.nativeOrder());
@@ -90,7 +96,7 @@ public final class HeldSegment {
             Consumer<SharedSegment> beforeRemove) {
         WeakReference<HeldSegment> known = HELD.get(name);
         HeldSegment held = known == null ? null : known.get();
-        if (held != null) {
+        if (held != null && !held.release.done.get()) {
             // Held here already, but the copy being read may still claim something else.
             check.accept(held.segment);
             return held;
@@ -99,10 +105,12 @@ public final class HeldSegment {
         HeldSegment[] result = new HeldSegment[1];
         HELD.compute(name, (n, ref) -> {
             HeldSegment live = ref == null ? null : ref.get();
-            if (live == null) {
+            if (live == null || live.release.done.get()) {
                 SharedSegment segment = SharedSegment.attach(n, true);
                 check.accept(segment);
                 live = hold(segment, tableOffset, beforeRemove);
+            } else {
+                check.accept(live.segment);
             }
             result[0] = live;
             return ref != null && ref.get() == live ? ref : new WeakReference<>(live);
@@ -117,9 +125,9 @@ public final class HeldSegment {
         }
         ByteBuffer table = segment.memory().asSlice(tableOffset, TABLE_BYTES).asByteBuffer().order(ByteOrder.nativeOrder());
         int slot = takeSlot(table);
-        if ((int) INT.getVolatile(table, STATE) == REMOVED) {
-            // Removed by a process that saw no holder and nothing in flight: this copy was not
-            // counted (read twice, say), and there is nothing left to attach to.
+        if (!changed(table)) {
+            // Removed by a process that saw no holder and no token: this copy's token was taken
+            // by an earlier reading of the same bytes, and there is nothing left to attach to.
             giveBack(table, slot);
             throw new IllegalStateException("shared-memory segment '" + segment.name()
                     + "' was removed: no process held it any more");
@@ -165,64 +173,119 @@ public final class HeldSegment {
         return segment;
     }
 
-    /** Counts a serialized copy on its way to another process (call it when writing one). */
-    public void sent() {
-        LONG.getAndAdd(release.table, IN_FLIGHT, 1L);
+    /**
+     * Records a serialized copy on its way to another process (call it when writing one) and
+     * returns the token to write with it; 0 when the table has no room for it (the segment is
+     * then kept until the tree's end).
+     *
+     * @throws IllegalStateException if this process gave its hold back already (it is exiting)
+     */
+    public long sent() {
+        if (release.done.get()) {
+            throw new IllegalStateException("shared-memory segment '" + segment.name()
+                    + "' cannot be sent: this process has let go of it (it is exiting)");
+        }
+        ByteBuffer table = release.table;
+        long token;
+        do {
+            token = java.util.concurrent.ThreadLocalRandom.current().nextLong();
+        } while (token == 0);
+        for (int i = 0; i < TOKEN_SLOTS; i++) {
+            if (LONG.compareAndSet(table, FIRST_TOKEN + 8 * i, 0L, token)) {
+                changed(table);
+                return token;
+            }
+        }
+        pin(table);
+        return 0;
     }
 
     /**
-     * Counts a copy as arrived (call it when reading one, after {@link #attach}, so that the
-     * hold is taken before the copy stops counting).
+     * Records that the copy carrying {@code token} has arrived (call it when reading one, after
+     * {@link #attach}, so that the hold is taken before the token goes). A token read before
+     * changes nothing.
      */
-    public void received() {
-        while (true) {
-            long n = (long) LONG.getVolatile(release.table, IN_FLIGHT);
-            // A copy read twice (a task run again) finds nothing left to count down.
-            if (n <= 0 || LONG.compareAndSet(release.table, IN_FLIGHT, n, n - 1)) {
+    public void received(long token) {
+        if (token == 0) {
+            return;
+        }
+        ByteBuffer table = release.table;
+        for (int i = 0; i < TOKEN_SLOTS; i++) {
+            if (LONG.compareAndSet(table, FIRST_TOKEN + 8 * i, token, 0L)) {
+                changed(table);
                 return;
             }
         }
     }
 
-    /** Slots holding a pid now (dead ones included until someone looks); for tests. */
-    int holders() {
-        return (int) INT.getVolatile(release.table, HOLDERS);
+    /**
+     * The processes holding a segment now, by the table at {@code tableOffset}: dead ones count
+     * until some process notices. For diagnostics and tests.
+     */
+    public static int holders(SharedSegment segment, long tableOffset) {
+        ByteBuffer table = segment.memory().asSlice(tableOffset, TABLE_BYTES).asByteBuffer().order(ByteOrder.nativeOrder());
+        int n = 0;
+        for (int slot = 0; slot < HOLDER_SLOTS; slot++) {
+            if ((int) INT.getVolatile(table, FIRST_HOLDER + 4 * slot) != 0) {
+                n++;
+            }
+        }
+        return n;
     }
 
-    /** Copies counted in flight; for tests. */
-    long inFlight() {
-        return (long) LONG.getVolatile(release.table, IN_FLIGHT);
+    /** Counts a change to the table; false if the segment was removed already. */
+    private static boolean changed(ByteBuffer table) {
+        while (true) {
+            long s = (long) LONG.getVolatile(table, STATE);
+            if ((s & STATE_BITS) == REMOVED) {
+                return false;
+            }
+            if (LONG.compareAndSet(table, STATE, s, s + ONE_GENERATION)) {
+                return true;
+            }
+        }
+    }
+
+    private static void pin(ByteBuffer table) {
+        while (true) {
+            long s = (long) LONG.getVolatile(table, STATE);
+            if ((s & STATE_BITS) != LIVE || LONG.compareAndSet(table, STATE, s, (s & ~STATE_BITS) | PINNED)) {
+                return;
+            }
+        }
     }
 
     private static int takeSlot(ByteBuffer table) {
         for (int pass = 0; pass < 2; pass++) {
-            for (int slot = 0; slot < SLOTS; slot++) {
-                if (INT.compareAndSet(table, FIRST_SLOT + 4 * slot, 0, MY_PID)) {
-                    INT.getAndAdd(table, HOLDERS, 1);
+            for (int slot = 0; slot < HOLDER_SLOTS; slot++) {
+                if (INT.compareAndSet(table, FIRST_HOLDER + 4 * slot, 0, MY_PID)) {
                     return slot;
                 }
             }
             forgetDead(table);
         }
-        // Never removed early: the tree's end removes it.
-        INT.compareAndSet(table, STATE, LIVE, PINNED);
+        pin(table);
         return -1;
     }
 
     private static void giveBack(ByteBuffer table, int slot) {
-        if (slot >= 0 && INT.compareAndSet(table, FIRST_SLOT + 4 * slot, MY_PID, 0)) {
-            INT.getAndAdd(table, HOLDERS, -1);
+        if (slot >= 0 && INT.compareAndSet(table, FIRST_HOLDER + 4 * slot, MY_PID, 0)) {
+            changed(table);
         }
     }
 
-    private static void forgetDead(ByteBuffer table) {
-        for (int slot = 0; slot < SLOTS; slot++) {
-            int at = FIRST_SLOT + 4 * slot;
+    /** Frees the slots of dead processes; returns how many. */
+    private static int forgetDead(ByteBuffer table) {
+        int forgotten = 0;
+        for (int slot = 0; slot < HOLDER_SLOTS; slot++) {
+            int at = FIRST_HOLDER + 4 * slot;
             int pid = (int) INT.getVolatile(table, at);
             if (pid != 0 && pid != MY_PID && !alive(pid) && INT.compareAndSet(table, at, pid, 0)) {
-                INT.getAndAdd(table, HOLDERS, -1);
+                changed(table);
+                forgotten++;
             }
         }
+        return forgotten;
     }
 
     private static boolean alive(int pid) {
@@ -230,10 +293,28 @@ public final class HeldSegment {
         return handle.isPresent() && handle.get().isAlive();
     }
 
+    private static boolean anyHolder(ByteBuffer table) {
+        for (int slot = 0; slot < HOLDER_SLOTS; slot++) {
+            if ((int) INT.getVolatile(table, FIRST_HOLDER + 4 * slot) != 0) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static boolean anyToken(ByteBuffer table) {
+        for (int i = 0; i < TOKEN_SLOTS; i++) {
+            if ((long) LONG.getVolatile(table, FIRST_TOKEN + 8 * i) != 0) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /**
      * What a hold does when its objects are gone (a {@link Cleaner} action, so it refers to the
-     * segment but not to the {@link HeldSegment}): gives back the slot, and removes the segment
-     * if nobody else holds it.
+     * segment but not to the {@link HeldSegment}), or when the process exits: gives back the
+     * slot, and removes the segment if nobody else holds it and no copy is on its way.
      */
     private static final class Release implements Runnable {
         private final SharedSegment segment;
@@ -256,19 +337,22 @@ public final class HeldSegment {
             }
             HELD.computeIfPresent(segment.name(), (n, ref) -> ref.get() == null ? null : ref);
             giveBack(table, slot);
-            // In flight first: a receiver takes its slot before it counts its copy as arrived,
-            // so once no copy is in flight, every process that will hold the segment is counted.
-            if ((int) INT.getVolatile(table, STATE) != LIVE || (long) LONG.getVolatile(table, IN_FLIGHT) > 0) {
-                return;
-            }
-            if ((int) INT.getVolatile(table, HOLDERS) > 0) {
-                forgetDead(table);
-                if ((int) INT.getVolatile(table, HOLDERS) > 0) {
+            while (true) {
+                // The generation first: whatever changes the table after this read (a holder
+                // coming, a token added) makes the removal's compare-and-set fail.
+                long s = (long) LONG.getVolatile(table, STATE);
+                if ((s & STATE_BITS) != LIVE || anyToken(table)) {
                     return;
                 }
-            }
-            if (!INT.compareAndSet(table, STATE, LIVE, REMOVED)) {
-                return;
+                if (anyHolder(table)) {
+                    if (forgetDead(table) == 0) {
+                        return;
+                    }
+                    continue;
+                }
+                if (LONG.compareAndSet(table, STATE, s, (s & ~STATE_BITS) | REMOVED)) {
+                    break;
+                }
             }
             try {
                 beforeRemove.accept(segment);

@@ -9,8 +9,6 @@ import dev.mp4j.shm.SharedSegment;
 import dev.mp4j.sync.ProcessEvent;
 import dev.mp4j.testing.Await;
 import dev.mp4j.testing.Segments;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
@@ -108,6 +106,34 @@ class QueueLifetimeTest {
     }
 
     @Test
+    void bytesReadTwiceDoNotUseUpAnotherCopysClaim() throws Exception {
+        // A pool sends one serialized function to every worker: the same bytes are read several
+        // times. That must not count against a copy waiting elsewhere (here, in another queue).
+        ProcessQueue<ProcessQueue<String>> outer = ProcessQueue.create();
+        String name = waitingInAnotherQueueAndReadTwice(outer);
+        assertTrue(Await.until(() -> {
+            System.gc();
+            return !SharedSegment.exists(name) || holders(name) == 0;
+        }, GC_BOUND), "this process gave its holds back");
+        assertTrue(SharedSegment.exists(name), "removed while a copy waited in another queue");
+
+        ProcessQueue<String> q = outer.poll(5, TimeUnit.SECONDS);
+        q.put("still there");
+        assertEquals("still there", q.take());
+    }
+
+    private static String waitingInAnotherQueueAndReadTwice(ProcessQueue<ProcessQueue<String>> outer) throws Exception {
+        ProcessQueue<String> q = ProcessQueue.create();
+        outer.put(q);
+        byte[] once = dev.mp4j.serial.SafeSerializer.javaSerialize(q);
+        for (int read = 0; read < 2; read++) {
+            Object copy = dev.mp4j.serial.SafeSerializer.javaDeserializeTrusted(once, 1, once.length - 1);
+            assertEquals(q.name(), ((ProcessQueue<?>) copy).name());
+        }
+        return q.name();
+    }
+
+    @Test
     void aQueueInAMessageOutlivesItsSenderUntilItIsRead() throws Exception {
         ProcessQueue<ProcessQueue<String>> outer = ProcessQueue.create();
         JvmProcess sender = new JvmProcess(() -> {
@@ -155,8 +181,7 @@ class QueueLifetimeTest {
     /** The processes holding the queue, read from its segment's holder table. */
     private static int holders(String name) {
         try (SharedSegment segment = SharedSegment.attach(name)) {
-            ByteBuffer words = segment.memory().asSlice(QueueLayout.HOLDERS, 4).asByteBuffer().order(ByteOrder.nativeOrder());
-            return words.getInt(0);
+            return dev.mp4j.shm.HeldSegment.holders(segment, QueueLayout.HOLDERS);
         }
     }
 }
