@@ -604,12 +604,13 @@ public final class ProcessPool implements ExecutorService {
         }
     }
 
-    private Task enqueue(int kind, int functionId, byte[] function, List<?> items, String description) {
+    /** Queues a task made from {@code source} (the function and items the bytes encode; see {@link Task}). */
+    private Task enqueue(int kind, int functionId, byte[] function, List<?> items, String description, Object source) {
         checkRunning();
         // The task leaves this thread for a worker: what it put into a manager goes first.
         dev.mp4j.shm.Handoffs.handoff();
         Task t = new Task(ids.incrementAndGet(), kind, functionId, function, Codec.items(items), description,
-                options.taskTimeout());
+                options.taskTimeout(), source);
         // The look and the add under the lock shutdown() takes to close and queue its end
         // markers: a task must not land behind them, where no worker would take it.
         synchronized (this) {
@@ -648,9 +649,9 @@ public final class ProcessPool implements ExecutorService {
             // The code travels once per worker; only the captured values travel with each task.
             Integer id = shapeIds.computeIfAbsent(split.shape(), k -> functionIds.incrementAndGet());
             byte[] shape = shapeBytes.computeIfAbsent(id, k -> split.shapeBytes());
-            t = enqueue(Messages.LAMBDA_CALL, id, shape, split.captured(), "task #" + (ids.get() + 1));
+            t = enqueue(Messages.LAMBDA_CALL, id, shape, split.captured(), "task #" + (ids.get() + 1), task);
         } else {
-            t = enqueue(Messages.CALL, functionIds.incrementAndGet(), serialize(task), List.of(), "task #" + (ids.get() + 1));
+            t = enqueue(Messages.CALL, functionIds.incrementAndGet(), serialize(task), List.of(), "task #" + (ids.get() + 1), task);
         }
         CompletableFuture<R> f = (CompletableFuture<R>) (CompletableFuture<?>) t.future;
         return new AsyncResult<>(withCallbacks(f, callback, errorCallback));
@@ -765,7 +766,8 @@ public final class ProcessPool implements ExecutorService {
         List<CompletableFuture<Object>> parts = new ArrayList<>();
         for (int from = 0, k = 0; from < n; from += size, k++) {
             List<T> chunk = all.subList(from, Math.min(n, from + size));
-            parts.add(enqueue(kind, functionId, function, chunk, what + " chunk #" + k + " (items " + from + "..)").future);
+            parts.add(enqueue(kind, functionId, function, chunk, what + " chunk #" + k + " (items " + from + "..)",
+                    new Object[] {fn, chunk}).future);
         }
         Progress progress = Progress.start(options.progressBar(), what, n);
         List<CompletableFuture<Object>> counted = new ArrayList<>(parts.size());
@@ -839,7 +841,7 @@ public final class ProcessPool implements ExecutorService {
         // between results: imap_unordered with chunksize 1 went from 107-175 k to 200-370 k
         // items/s with 16 (2 workers, 2 alternating runs of 6).
         Encoded encoded = encode(fn);
-        return new LazyResults<>(this, encoded.bytes(), functionId(encoded), items.iterator(), chunksize, ordered,
+        return new LazyResults<>(this, fn, encoded.bytes(), functionId(encoded), items.iterator(), chunksize, ordered,
                 Math.max(16, options.processes() * 16), Progress.start(options.progressBar(), ordered ? "imap" : "imap_unordered", -1));
     }
 
@@ -848,10 +850,10 @@ public final class ProcessPool implements ExecutorService {
      * open then are fed (see {@link #shutdown()}), as in CPython, where close() leaves an imap's
      * input to be consumed.
      */
-    Task submitChunk(byte[] function, int functionId, List<?> chunk, String description) {
+    Task submitChunk(Object fn, byte[] function, int functionId, List<?> chunk, String description) {
         dev.mp4j.shm.Handoffs.handoff();
         Task t = new Task(ids.incrementAndGet(), Messages.MAP, functionId, function, Codec.items(chunk), description,
-                options.taskTimeout());
+                options.taskTimeout(), new Object[] {fn, chunk});
         synchronized (this) {
             if (state == State.TERMINATED || endsQueued) {
                 checkRunning();
@@ -1248,6 +1250,8 @@ public final class ProcessPool implements ExecutorService {
      */
     private static final class LazyResults<T, R> implements ResultIterator<R> {
         private final ProcessPool pool;
+        /** The function the chunks' bytes encode (see {@link Task}'s source). */
+        private final Object fn;
         private final byte[] function;
         private final int functionId;
         private final Iterator<T> input;
@@ -1274,9 +1278,10 @@ public final class ProcessPool implements ExecutorService {
 
         private final Progress progress;
 
-        LazyResults(ProcessPool pool, byte[] function, int functionId, Iterator<T> input, int chunksize, boolean ordered,
+        LazyResults(ProcessPool pool, Object fn, byte[] function, int functionId, Iterator<T> input, int chunksize, boolean ordered,
                     int window, Progress progress) {
             this.pool = pool;
+            this.fn = fn;
             this.progress = progress;
             this.function = function;
             this.functionId = functionId;
@@ -1315,7 +1320,7 @@ public final class ProcessPool implements ExecutorService {
             }
             if (!chunk.isEmpty()) {
                 try {
-                    inFlight.add(pool.submitChunk(function, functionId, chunk, "imap chunk #" + chunkNo++));
+                    inFlight.add(pool.submitChunk(fn, function, functionId, chunk, "imap chunk #" + chunkNo++));
                     inFlightCount.incrementAndGet();
                     inFlightVersion.incrementAndGet();
                 } catch (java.util.concurrent.RejectedExecutionException e) {

@@ -20,8 +20,20 @@ final class Task {
     int sendFailures;
     volatile boolean interruptedForTimeout;
     volatile boolean killedForTimeout;
+    /**
+     * What the bytes were made from, kept until the task is settled: a queue or shared array the
+     * function or items captured stays held by this process while any worker may still read
+     * these bytes (a second worker, a retry), even if the caller has let go of it.
+     */
+    @SuppressWarnings("unused")
+    private volatile Object source;
 
     Task(long id, int kind, int functionId, byte[] function, byte[] items, String description, Duration timeout) {
+        this(id, kind, functionId, function, items, description, timeout, null);
+    }
+
+    Task(long id, int kind, int functionId, byte[] function, byte[] items, String description, Duration timeout,
+            Object source) {
         this.id = id;
         this.kind = kind;
         this.functionId = functionId;
@@ -29,6 +41,10 @@ final class Task {
         this.items = items;
         this.description = description;
         this.timeout = timeout;
+        if (source != null) {
+            this.source = source;
+            future.whenComplete((v, e) -> this.source = null);
+        }
     }
 
     /** The job message, with the function's bytes only if the worker does not have it yet. */

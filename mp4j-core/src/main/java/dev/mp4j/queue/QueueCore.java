@@ -965,6 +965,10 @@ final class QueueCore implements ByteRing.Peer {
 
     /** Whether the frame ending at {@code end} is marked in progress by a producer that is gone or unlocked. */
     private boolean producerAbandoned(long end) {
+        if (discarding) {
+            // nobody alive holds the queue: nobody will write the rest (a live pid here is a reused one)
+            return true;
+        }
         if ((int) INT.getVolatile(words, (int) PRODUCER_IN_PROGRESS) == 0
                 || (long) LONG.getVolatile(words, (int) PRODUCER_FRAME_END) != end) {
             return false;

@@ -35,7 +35,8 @@ import java.util.Objects;
  * as for a queue: a program that makes an array per job does not fill {@code /dev/shm}.
  *
  * <pre>
- * layout: 0 lock record (64 bytes) | 64 type | 68 length | 128 holders (HeldSegment) | 960 elements (native byte order)
+ * layout: 0 reserved | 64 type | 68 length | 128 holders (HeldSegment) | 960 elements (native byte order)
+ * (the lock is a record of its own, so that it works wherever it is sent, with or without the array)
  * </pre>
  */
 public final class SharedArray implements Serializable {
@@ -61,7 +62,6 @@ public final class SharedArray implements Serializable {
         }
     }
 
-    private static final long LOCK_OFFSET = 0;
     private static final long TYPE_OFFSET = 64;
     private static final long LENGTH_OFFSET = 68;
     /** Who holds the array (see {@link HeldSegment}): it goes once nobody does. */
@@ -72,11 +72,10 @@ public final class SharedArray implements Serializable {
     private final String segmentName;
     private final Type type;
     private final int length;
-    private final boolean locked;
     /** This process's hold on the segment; keeps it mapped and counted while this object lives. */
     private transient HeldSegment held;
     private transient MemorySegment data;
-    private transient ReentrantProcessLock lock;
+    private final ReentrantProcessLock lock;
     /*
      * Element reads and writes go through an NIO view of the memory where there is one: until the
      * JIT has compiled the caller, a buffer access costs about a third of a MemorySegment access
@@ -105,13 +104,12 @@ public final class SharedArray implements Serializable {
         this.segmentName = segment.name();
         this.type = type;
         this.length = length;
-        this.locked = locked;
+        this.lock = locked ? ReentrantProcessLock.create() : null;
         init(segment);
     }
 
     private void init(SharedSegment segment) {
         this.data = segment.memory().asSlice(DATA_OFFSET, length * type.size());
-        this.lock = locked ? ReentrantProcessLock.within(segment, LOCK_OFFSET) : null;
         if (data.byteSize() <= Integer.MAX_VALUE) {
             java.nio.ByteBuffer bytes = data.asByteBuffer().order(java.nio.ByteOrder.nativeOrder());
             switch (type) {

@@ -62,6 +62,11 @@ public final class HeldSegment {
 
     /** This process's holds, by segment name. */
     private static final ConcurrentHashMap<String, WeakReference<HeldSegment>> HELD = new ConcurrentHashMap<>();
+    /**
+     * Every hold not yet given back, strongly: at exit even those whose objects are gone but
+     * whose cleaner has not run yet (a daemon thread, stopped by the exit) give their slot back.
+     */
+    private static final java.util.Set<Release> UNRELEASED = ConcurrentHashMap.newKeySet();
     private static volatile Cleaner cleaner;
 
     private final SharedSegment segment;
@@ -106,7 +111,7 @@ public final class HeldSegment {
         HELD.compute(name, (n, ref) -> {
             HeldSegment live = ref == null ? null : ref.get();
             if (live == null || live.release.done.get()) {
-                SharedSegment segment = SharedSegment.attach(n, true);
+                SharedSegment segment = attachNamed(n);
                 check.accept(segment);
                 live = hold(segment, tableOffset, beforeRemove);
             } else {
@@ -116,6 +121,15 @@ public final class HeldSegment {
             return ref != null && ref.get() == live ? ref : new WeakReference<>(live);
         });
         return result[0];
+    }
+
+    private static SharedSegment attachNamed(String name) {
+        if (!SharedSegment.exists(name)) {
+            throw new IllegalStateException("no shared-memory segment named '" + name + "': it was removed once no"
+                    + " process held it and no copy was on its way (keep an object that refers to it while"
+                    + " copies may still be read), or its process tree ended");
+        }
+        return SharedSegment.attach(name, true);
     }
 
     private static HeldSegment hold(SharedSegment segment, long tableOffset, Consumer<SharedSegment> beforeRemove) {
@@ -134,6 +148,7 @@ public final class HeldSegment {
         }
         Release release = new Release(segment, table, slot, beforeRemove);
         HeldSegment held = new HeldSegment(segment, release);
+        UNRELEASED.add(release);
         cleaner().register(held, release);
         return held;
     }
@@ -151,7 +166,11 @@ public final class HeldSegment {
                     });
                     // A normal exit gives back what this process still holds (a signal or a
                     // halt does not: the next one to look forgets the dead pid).
-                    Runtime.getRuntime().addShutdownHook(new Thread(HeldSegment::releaseAll, "mp4j-segment-release"));
+                    try {
+                        Runtime.getRuntime().addShutdownHook(new Thread(HeldSegment::releaseAll, "mp4j-segment-release"));
+                    } catch (IllegalStateException exiting) {
+                        // first hold taken while the JVM exits: its slot is forgotten once this pid is dead
+                    }
                     cleaner = c;
                 }
             }
@@ -160,11 +179,8 @@ public final class HeldSegment {
     }
 
     private static void releaseAll() {
-        for (WeakReference<HeldSegment> ref : HELD.values()) {
-            HeldSegment held = ref.get();
-            if (held != null) {
-                held.release.run();
-            }
+        for (Release release : UNRELEASED) {
+            release.run();
         }
     }
 
@@ -192,7 +208,12 @@ public final class HeldSegment {
         } while (token == 0);
         for (int i = 0; i < TOKEN_SLOTS; i++) {
             if (LONG.compareAndSet(table, FIRST_TOKEN + 8 * i, 0L, token)) {
-                changed(table);
+                if (!changed(table)) {
+                    // removed meanwhile (the exit's release ran as this thread sent)
+                    LONG.compareAndSet(table, FIRST_TOKEN + 8 * i, token, 0L);
+                    throw new IllegalStateException("shared-memory segment '" + segment.name()
+                            + "' cannot be sent: no process holds it any more (this one is exiting)");
+                }
                 return token;
             }
         }
@@ -335,6 +356,7 @@ public final class HeldSegment {
             if (!done.compareAndSet(false, true)) {
                 return;
             }
+            UNRELEASED.remove(this);
             HELD.computeIfPresent(segment.name(), (n, ref) -> ref.get() == null ? null : ref);
             giveBack(table, slot);
             while (true) {

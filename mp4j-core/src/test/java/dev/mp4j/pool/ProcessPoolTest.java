@@ -458,6 +458,32 @@ class ProcessPoolTest {
     }
 
     @Test
+    void anArrayOnlyAMapsFunctionRefersToStaysUntilTheMapIsDone() throws Exception {
+        // Each recycled worker reads the map's one serialized function again. The caller has let
+        // go of the array: the pool keeps it held here until the map is done, else the array
+        // could go when the first worker exits, before the next one reads the function.
+        try (ProcessPool recycling = ProcessPool.create(ProcessPool.Options.defaults().withProcesses(1)
+                .withMaxTasksPerChild(1))) {
+            AsyncResult<List<Double>> halves = halvesOfAnArrayNobodyKeeps(recycling);
+            List<Double> got = null;
+            while (got == null) {
+                System.gc();
+                try {
+                    got = halves.get(Duration.ofMillis(20));
+                } catch (java.util.concurrent.TimeoutException notYet) {
+                    // collect again: the array must survive collections while the map runs
+                }
+            }
+            assertEquals(List.of(0.5, 1.0, 1.5, 2.0), got);
+        }
+    }
+
+    private static AsyncResult<List<Double>> halvesOfAnArrayNobodyKeeps(ProcessPool pool) {
+        dev.mp4j.shared.SharedArray array = dev.mp4j.shared.SharedArray.ofDoubles(1, 2, 3, 4);
+        return pool.mapAsync(i -> array.getDouble(i) / 2, List.of(0, 1, 2, 3), 1, null, null);
+    }
+
+    @Test
     void anInitializerThatThrowsBreaksThePoolInsteadOfRetryingForEver() throws Exception {
         // CPython's Pool starts a new worker for ever here, and the caller waits for ever.
         try (ProcessPool failing = ProcessPool.create(ProcessPool.Options.defaults().withProcesses(2)

@@ -190,6 +190,31 @@ class ValueAndArrayTest {
     }
 
     @Test
+    void anArraysLockWorksInAChildAfterTheArrayIsGone() throws Exception {
+        Set<String> before = Segments.like(SharedSegment.PREFIX);
+        dev.mp4j.sync.ReentrantProcessLock lock = lockOfAnArrayNobodyKeeps();
+        Set<String> made = Segments.like(SharedSegment.PREFIX);
+        made.removeAll(before);
+        // The array's segment goes (a slab the lock may have opened stays, as slabs do).
+        assertTrue(Await.until(() -> {
+            System.gc();
+            return made.stream().anyMatch(n -> !SharedSegment.exists(n));
+        }, Duration.ofSeconds(20)), () -> "the array is still there: " + made);
+
+        JvmProcess p = new JvmProcess(() -> {
+            lock.lock();
+            lock.unlock();
+        });
+        p.start();
+        p.join();
+        assertEquals(0, p.exitCode());
+    }
+
+    private static dev.mp4j.sync.ReentrantProcessLock lockOfAnArrayNobodyKeeps() {
+        return SharedArray.ofInts(1, 2, 3).getLock();
+    }
+
+    @Test
     void aSegmentThatIsNotTheArrayItClaimsToBeIsRefused() throws Exception {
         SharedArray ints = SharedArray.ofInts(1, 2, 3);
         byte[] bytes = dev.mp4j.serial.SafeSerializer.javaSerialize(ints);
