@@ -23,10 +23,11 @@ final class Task {
     /**
      * What the bytes were made from, kept until the task is settled: a queue or shared array the
      * function or items captured stays held by this process while any worker may still read
-     * these bytes (a second worker, a retry), even if the caller has let go of it.
+     * these bytes (a second worker, a retry), even if the caller has let go of it. (A settled
+     * task is soon unreachable: the pool's lists drop it, and its future does not refer to it.)
      */
     @SuppressWarnings("unused")
-    private volatile Object source;
+    private final Object source;
 
     Task(long id, int kind, int functionId, byte[] function, byte[] items, String description, Duration timeout) {
         this(id, kind, functionId, function, items, description, timeout, null);
@@ -41,10 +42,7 @@ final class Task {
         this.items = items;
         this.description = description;
         this.timeout = timeout;
-        if (source != null) {
-            this.source = source;
-            future.whenComplete((v, e) -> this.source = null);
-        }
+        this.source = source;
     }
 
     /** The job message, with the function's bytes only if the worker does not have it yet. */
