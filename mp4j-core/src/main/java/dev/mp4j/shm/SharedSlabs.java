@@ -10,9 +10,11 @@ import java.util.concurrent.ConcurrentHashMap;
  *
  * <p>A segment is a file in {@code /dev/shm}: creating one costs 15-20 µs (create, size, map,
  * record it for the resource tracker), and even a 64-byte record takes a whole page of memory
- * once written, plus an inode. Records are never freed (a primitive may be in use in any process
+ * once written, plus an inode. Records here are never freed (a primitive may be in use in any process
  * of the tree, and the tree's end removes its segments), so what a program that keeps making
- * locks leaves behind until it ends is 128 bytes a lock here, not a file.
+ * locks leaves behind until it ends is 128 bytes a lock here, not a file. (A record larger than
+ * {@link #LARGEST_RECORD} gets a segment of its own; mp4j's primitives make those as
+ * {@link HeldSegment}s, which go once no process holds them.)
  *
  * <p>Records start on 128-byte boundaries, so two primitives never share a cache line or a
  * pair of lines. A process maps each slab once, however many of its records it receives:
@@ -28,7 +30,7 @@ public final class SharedSlabs {
     /** Bytes per slab: 512 locks, events, semaphores or values. */
     static final long SLAB_BYTES = 64 * 1024;
     /** Larger records (a condition's wait slots) get a segment of their own. */
-    static final long LARGEST_RECORD = 1024;
+    public static final long LARGEST_RECORD = 1024;
     /**
      * Two cache lines: x86 prefetches lines in aligned pairs, so a record sharing a pair with a
      * busy neighbour pays for its traffic (lock_ops.value_incr_contended: 2.3-2.9 M incr/s at 64,

@@ -39,8 +39,19 @@ final class SharedRecord implements Serializable {
     final transient ByteBuffer words;
     private final String name;
     private final long offset;
+    /**
+     * This process's hold on the record's own segment, for records too large for a slab (a
+     * condition's wait slots): such a segment goes once no process holds it. Null in a slab.
+     */
+    private final transient dev.mp4j.shm.HeldSegment held;
+    private static final java.util.function.Consumer<SharedSegment> NOTHING_TO_DISCARD = segment -> { };
 
     SharedRecord(SharedSegment segment, long offset, long size) {
+        this(segment, offset, size, null);
+    }
+
+    private SharedRecord(SharedSegment segment, long offset, long size, dev.mp4j.shm.HeldSegment held) {
+        this.held = held;
         this.segment = segment;
         this.memory = segment.memory().asSlice(offset, size);
         this.words = memory.asByteBuffer().order(ByteOrder.nativeOrder());
@@ -50,6 +61,12 @@ final class SharedRecord implements Serializable {
 
     /** A new zero-filled record (see {@link dev.mp4j.shm.SharedSlabs}). */
     static SharedRecord create(long size) {
+        if (size > dev.mp4j.shm.SharedSlabs.LARGEST_RECORD) {
+            // A segment of its own, after its holder table.
+            dev.mp4j.shm.HeldSegment held = dev.mp4j.shm.HeldSegment.create(
+                    dev.mp4j.shm.HeldSegment.TABLE_BYTES + size, 0, NOTHING_TO_DISCARD);
+            return new SharedRecord(held.segment(), dev.mp4j.shm.HeldSegment.TABLE_BYTES, size, held);
+        }
         dev.mp4j.shm.SharedSlabs.Place place = dev.mp4j.shm.SharedSlabs.allocate(size);
         return new SharedRecord(place.segment(), place.offset(), size);
     }
@@ -137,7 +154,7 @@ final class SharedRecord implements Serializable {
 
     @Serial
     private Object writeReplace() {
-        return new Ref(name, offset, memory.byteSize());
+        return new Ref(name, offset, memory.byteSize(), held != null, held != null ? held.sent() : 0);
     }
 
     /** The wire form: a class, not a record, whose first deserialization in a JVM would cost about 20 ms. */
@@ -147,15 +164,23 @@ final class SharedRecord implements Serializable {
         private final String name;
         private final long offset;
         private final long size;
+        /** Whether the record has a segment of its own, held (see {@link #held}), and the copy's token. */
+        private final boolean held;
+        private final long token;
 
-        Ref(String name, long offset, long size) {
+        Ref(String name, long offset, long size, boolean held, long token) {
             this.name = name;
             this.offset = offset;
             this.size = size;
+            this.held = held;
+            this.token = token;
         }
 
         @Serial
         private Object readResolve() throws InvalidObjectException {
+            if (held) {
+                return resolveHeld();
+            }
             SharedSegment segment;
             try {
                 segment = dev.mp4j.shm.SharedSlabs.attach(name);
@@ -167,6 +192,27 @@ final class SharedRecord implements Serializable {
             }
             dev.mp4j.shm.SharedSlabs.checkPlace(segment, offset, size, "a synchronization primitive");
             return new SharedRecord(segment, offset, size);
+        }
+
+        private SharedRecord resolveHeld() throws InvalidObjectException {
+            dev.mp4j.shm.HeldSegment hold;
+            try {
+                hold = dev.mp4j.shm.HeldSegment.attach(name, 0, segment -> {
+                    try {
+                        dev.mp4j.shm.SharedSlabs.checkPlace(segment, offset, size, "a synchronization primitive");
+                    } catch (InvalidObjectException e) {
+                        throw new IllegalStateException(e.getMessage(), e);
+                    }
+                }, NOTHING_TO_DISCARD);
+            } catch (RuntimeException e) {
+                InvalidObjectException failure = new InvalidObjectException(
+                        "cannot attach a synchronization primitive here: " + e.getMessage());
+                failure.initCause(e);
+                throw failure;
+            }
+            SharedRecord record = new SharedRecord(hold.segment(), offset, size, hold);
+            hold.received(token);
+            return record;
         }
     }
 }

@@ -109,4 +109,63 @@ class SharedSlabsTest {
             other.close();
         }
     }
+
+    @Test
+    void conditionsMadeAndDroppedLeaveNoSegmentsBehind() throws Exception {
+        // A condition's wait slots (8 KiB) are too large for a slab: a segment each, which goes
+        // once no process holds it.
+        long before = segmentsOfThisTree();
+        for (int i = 0; i < 100; i++) {
+            signalledByAChildOnce(i < 2);
+        }
+        assertTrue(dev.mp4j.testing.Await.until(() -> {
+            System.gc();
+            try {
+                return segmentsOfThisTree() - before <= 2;
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        }, Duration.ofSeconds(20)), () -> "segments left: " + count());
+    }
+
+    private static String count() {
+        try {
+            return String.valueOf(segmentsOfThisTree());
+        } catch (IOException e) {
+            return e.toString();
+        }
+    }
+
+    /** Makes a condition and, the first times, has a child wait on it and this process signal it. */
+    private static void signalledByAChildOnce(boolean withChild) throws Exception {
+        ProcessLock lock = ProcessLock.create();
+        ProcessCondition condition = ProcessCondition.create(lock);
+        if (!withChild) {
+            return;
+        }
+        dev.mp4j.shared.IntValue state = dev.mp4j.shared.Value.ofInt(0);
+        JvmProcess child = new JvmProcess(() -> {
+            lock.lock();
+            try {
+                state.set(1);
+                condition.signalAll();
+                if (!condition.awaitFor(() -> state.get() == 2, Duration.ofSeconds(30))) {
+                    throw new IllegalStateException("not signalled");
+                }
+            } finally {
+                lock.unlock();
+            }
+        });
+        child.start();
+        lock.lock();
+        try {
+            assertTrue(condition.awaitFor(() -> state.get() == 1, Duration.ofSeconds(30)));
+            state.set(2);
+            condition.signalAll();
+        } finally {
+            lock.unlock();
+        }
+        child.join();
+        assertEquals(0, child.exitCode());
+    }
 }
