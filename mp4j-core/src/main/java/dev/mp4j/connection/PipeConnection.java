@@ -25,6 +25,8 @@ final class PipeConnection extends AbstractConnection implements Serializable, B
     private final transient ProcessLock readers;
     /** One thread of one process uses each end: the cross-process locks are skipped. */
     private final transient boolean exclusive;
+    /** Gives the end back: on close, or once this object is unreachable without one (as CPython closes a collected connection). */
+    private final transient EndRelease release;
 
     private PipeConnection(PipeSegment segment, int end, int slot, boolean readable, boolean writable, long maxMessageBytes,
             boolean exclusive) {
@@ -40,6 +42,48 @@ final class PipeConnection extends AbstractConnection implements Serializable, B
         this.writers = writable && !exclusive ? ProcessLock.within(segment.shm(), PipeLayout.writerLockOffset(1 - end)) : null;
         this.readers = readable && !exclusive ? ProcessLock.within(segment.shm(), PipeLayout.readerLockOffset(end)) : null;
         segment.retain();
+        this.release = new EndRelease(segment, end, slot);
+        dev.mp4j.shm.Cleanup.register(this, release);
+    }
+
+    /**
+     * What an end gives back, once: its holder slot (the peer sees EOF once no holder is left,
+     * and the pipe's segment goes once neither end has one), then this process's mapping. A
+     * cleaner action, so it does not refer to the connection.
+     */
+    private static final class EndRelease implements Runnable {
+        private final PipeSegment segment;
+        private final int end;
+        private final int slot;
+        private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
+        private final java.util.concurrent.atomic.AtomicBoolean released = new java.util.concurrent.atomic.AtomicBoolean();
+
+        EndRelease(PipeSegment segment, int end, int slot) {
+            this.segment = segment;
+            this.end = end;
+            this.slot = slot;
+        }
+
+        void close() {
+            if (closed.compareAndSet(false, true)) {
+                segment.releaseSlot(end, slot);
+                segment.wakeAll();
+                segment.unlinkIfUnused();
+            }
+        }
+
+        void release() {
+            if (released.compareAndSet(false, true)) {
+                segment.release();
+            }
+        }
+
+        /** Unreachable without a close: no call can be in progress. */
+        @Override
+        public void run() {
+            close();
+            release();
+        }
     }
 
     static PipeConnection open(PipeSegment segment, int end, long maxMessageBytes) {
@@ -164,14 +208,12 @@ final class PipeConnection extends AbstractConnection implements Serializable, B
 
     @Override
     void closeTransport() {
-        segment.releaseSlot(end, slot);
-        segment.wakeAll();
-        segment.unlinkIfUnused();
+        release.close();
     }
 
     @Override
     void releaseTransport() {
-        segment.release();
+        release.release();
     }
 
     @Override

@@ -8,6 +8,7 @@ import dev.mp4j.serial.ProcessTarget;
 import dev.mp4j.serial.SafeSerializer;
 import dev.mp4j.serial.SerializableCallable;
 import dev.mp4j.serial.TaskFunction;
+import dev.mp4j.shm.HeldSegment;
 import java.io.Serializable;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -604,13 +605,23 @@ public final class ProcessPool implements ExecutorService {
         }
     }
 
-    /** Queues a task made from {@code source} (the function and items the bytes encode; see {@link Task}). */
-    private Task enqueue(int kind, int functionId, byte[] function, List<?> items, String description, Object source) {
+    /** A task's holds: null for the usual task that carries no shared object. */
+    private static Object holds(List<HeldSegment> function, List<HeldSegment> items) {
+        if (function.isEmpty()) {
+            return items.isEmpty() ? null : items;
+        }
+        return items.isEmpty() ? function : new Object[] {function, items};
+    }
+
+    /** Queues a task; {@code functionHolds}: the holds the function's bytes carry copies of (see {@link Task}). */
+    private Task enqueue(int kind, int functionId, byte[] function, List<?> items, String description,
+            List<HeldSegment> functionHolds) {
         checkRunning();
         // The task leaves this thread for a worker: what it put into a manager goes first.
         dev.mp4j.shm.Handoffs.handoff();
-        Task t = new Task(ids.incrementAndGet(), kind, functionId, function, Codec.items(items), description,
-                options.taskTimeout(), source);
+        HeldSegment.Noted<byte[]> encoded = HeldSegment.noting(() -> Codec.items(items));
+        Task t = new Task(ids.incrementAndGet(), kind, functionId, function, encoded.value(), description,
+                options.taskTimeout(), holds(functionHolds, encoded.holds()));
         // The look and the add under the lock shutdown() takes to close and queue its end
         // markers: a task must not land behind them, where no worker would take it.
         synchronized (this) {
@@ -649,9 +660,11 @@ public final class ProcessPool implements ExecutorService {
             // The code travels once per worker; only the captured values travel with each task.
             Integer id = shapeIds.computeIfAbsent(split.shape(), k -> functionIds.incrementAndGet());
             byte[] shape = shapeBytes.computeIfAbsent(id, k -> split.shapeBytes());
-            t = enqueue(Messages.LAMBDA_CALL, id, shape, split.captured(), "task #" + (ids.get() + 1), task);
+            t = enqueue(Messages.LAMBDA_CALL, id, shape, split.captured(), "task #" + (ids.get() + 1), List.of());
         } else {
-            t = enqueue(Messages.CALL, functionIds.incrementAndGet(), serialize(task), List.of(), "task #" + (ids.get() + 1), task);
+            HeldSegment.Noted<byte[]> function = HeldSegment.noting(() -> serialize(task));
+            t = enqueue(Messages.CALL, functionIds.incrementAndGet(), function.value(), List.of(), "task #" + (ids.get() + 1),
+                    function.holds());
         }
         CompletableFuture<R> f = (CompletableFuture<R>) (CompletableFuture<?>) t.future;
         return new AsyncResult<>(withCallbacks(f, callback, errorCallback));
@@ -760,14 +773,15 @@ public final class ProcessPool implements ExecutorService {
         List<T> all = snapshot(items);
         int n = all.size();
         int size = chunksize > 0 ? chunksize : defaultChunksize(n);
-        Encoded encoded = encode(fn);
+        HeldSegment.Noted<Encoded> noted = HeldSegment.noting(() -> encode(fn));
+        Encoded encoded = noted.value();
         byte[] function = encoded.bytes();
         int functionId = functionId(encoded);
         List<CompletableFuture<Object>> parts = new ArrayList<>();
         for (int from = 0, k = 0; from < n; from += size, k++) {
             List<T> chunk = all.subList(from, Math.min(n, from + size));
             parts.add(enqueue(kind, functionId, function, chunk, what + " chunk #" + k + " (items " + from + "..)",
-                    new Object[] {fn, chunk}).future);
+                    noted.holds()).future);
         }
         Progress progress = Progress.start(options.progressBar(), what, n);
         List<CompletableFuture<Object>> counted = new ArrayList<>(parts.size());
@@ -840,8 +854,9 @@ public final class ProcessPool implements ExecutorService {
         // imap submits the whole input at once). 4 per worker left workers waiting for the caller
         // between results: imap_unordered with chunksize 1 went from 107-175 k to 200-370 k
         // items/s with 16 (2 workers, 2 alternating runs of 6).
-        Encoded encoded = encode(fn);
-        return new LazyResults<>(this, fn, encoded.bytes(), functionId(encoded), items.iterator(), chunksize, ordered,
+        HeldSegment.Noted<Encoded> noted = HeldSegment.noting(() -> encode(fn));
+        Encoded encoded = noted.value();
+        return new LazyResults<>(this, noted.holds(), encoded.bytes(), functionId(encoded), items.iterator(), chunksize, ordered,
                 Math.max(16, options.processes() * 16), Progress.start(options.progressBar(), ordered ? "imap" : "imap_unordered", -1));
     }
 
@@ -850,10 +865,11 @@ public final class ProcessPool implements ExecutorService {
      * open then are fed (see {@link #shutdown()}), as in CPython, where close() leaves an imap's
      * input to be consumed.
      */
-    Task submitChunk(Object fn, byte[] function, int functionId, List<?> chunk, String description) {
+    Task submitChunk(List<HeldSegment> functionHolds, byte[] function, int functionId, List<?> chunk, String description) {
         dev.mp4j.shm.Handoffs.handoff();
-        Task t = new Task(ids.incrementAndGet(), Messages.MAP, functionId, function, Codec.items(chunk), description,
-                options.taskTimeout(), new Object[] {fn, chunk});
+        HeldSegment.Noted<byte[]> items = HeldSegment.noting(() -> Codec.items(chunk));
+        Task t = new Task(ids.incrementAndGet(), Messages.MAP, functionId, function, items.value(), description,
+                options.taskTimeout(), holds(functionHolds, items.holds()));
         synchronized (this) {
             if (state == State.TERMINATED || endsQueued) {
                 checkRunning();
@@ -1250,8 +1266,8 @@ public final class ProcessPool implements ExecutorService {
      */
     private static final class LazyResults<T, R> implements ResultIterator<R> {
         private final ProcessPool pool;
-        /** The function the chunks' bytes encode (see {@link Task}'s source). */
-        private final Object fn;
+        /** The holds the function's bytes carry copies of (see {@link Task}). */
+        private final List<HeldSegment> functionHolds;
         private final byte[] function;
         private final int functionId;
         private final Iterator<T> input;
@@ -1278,10 +1294,10 @@ public final class ProcessPool implements ExecutorService {
 
         private final Progress progress;
 
-        LazyResults(ProcessPool pool, Object fn, byte[] function, int functionId, Iterator<T> input, int chunksize, boolean ordered,
-                    int window, Progress progress) {
+        LazyResults(ProcessPool pool, List<HeldSegment> functionHolds, byte[] function, int functionId, Iterator<T> input,
+                    int chunksize, boolean ordered, int window, Progress progress) {
             this.pool = pool;
-            this.fn = fn;
+            this.functionHolds = functionHolds;
             this.progress = progress;
             this.function = function;
             this.functionId = functionId;
@@ -1320,7 +1336,7 @@ public final class ProcessPool implements ExecutorService {
             }
             if (!chunk.isEmpty()) {
                 try {
-                    inFlight.add(pool.submitChunk(fn, function, functionId, chunk, "imap chunk #" + chunkNo++));
+                    inFlight.add(pool.submitChunk(functionHolds, function, functionId, chunk, "imap chunk #" + chunkNo++));
                     inFlightCount.incrementAndGet();
                     inFlightVersion.incrementAndGet();
                 } catch (java.util.concurrent.RejectedExecutionException e) {

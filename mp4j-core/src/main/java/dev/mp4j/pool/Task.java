@@ -21,20 +21,21 @@ final class Task {
     volatile boolean interruptedForTimeout;
     volatile boolean killedForTimeout;
     /**
-     * What the bytes were made from, kept until the task is settled: a queue or shared array the
-     * function or items captured stays held by this process while any worker may still read
-     * these bytes (a second worker, a retry), even if the caller has let go of it. (A settled
-     * task is soon unreachable: the pool's lists drop it, and its future does not refer to it.)
+     * The holds of the shared objects (queues, arrays, conditions) the function's and items'
+     * bytes carry copies of: kept while the task is, so those stay while any worker may still
+     * read these bytes (a second worker, a retry), even if the caller has let go of them. (A
+     * settled task is soon unreachable: the pool's lists drop it, and its future does not refer
+     * to it.)
      */
     @SuppressWarnings("unused")
-    private final Object source;
+    private final Object holds;
 
     Task(long id, int kind, int functionId, byte[] function, byte[] items, String description, Duration timeout) {
         this(id, kind, functionId, function, items, description, timeout, null);
     }
 
     Task(long id, int kind, int functionId, byte[] function, byte[] items, String description, Duration timeout,
-            Object source) {
+            Object holds) {
         this.id = id;
         this.kind = kind;
         this.functionId = functionId;
@@ -42,7 +43,7 @@ final class Task {
         this.items = items;
         this.description = description;
         this.timeout = timeout;
-        this.source = source;
+        this.holds = holds;
     }
 
     /** The job message, with the function's bytes only if the worker does not have it yet. */

@@ -35,8 +35,8 @@ import java.util.Objects;
  * as for a queue: a program that makes an array per job does not fill {@code /dev/shm}.
  *
  * <pre>
- * layout: 0 reserved | 64 type | 68 length | 128 holders (HeldSegment) | 960 elements (native byte order)
- * (the lock is a record of its own, so that it works wherever it is sent, with or without the array)
+ * layout: 0 lock record (64 bytes) | 64 type | 68 length | 128 holders (HeldSegment) | 960 elements (native byte order)
+ * (the lock, sent alone, keeps the array's segment as the array would)
  * </pre>
  */
 public final class SharedArray implements Serializable {
@@ -62,6 +62,7 @@ public final class SharedArray implements Serializable {
         }
     }
 
+    private static final long LOCK_OFFSET = 0;
     private static final long TYPE_OFFSET = 64;
     private static final long LENGTH_OFFSET = 68;
     /** Who holds the array (see {@link HeldSegment}): it goes once nobody does. */
@@ -104,7 +105,7 @@ public final class SharedArray implements Serializable {
         this.segmentName = segment.name();
         this.type = type;
         this.length = length;
-        this.lock = locked ? ReentrantProcessLock.create() : null;
+        this.lock = locked ? ReentrantProcessLock.within(held, HOLDERS_OFFSET, LOCK_OFFSET) : null;
         init(segment);
     }
 

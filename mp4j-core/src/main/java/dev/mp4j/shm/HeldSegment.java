@@ -2,7 +2,6 @@ package dev.mp4j.shm;
 
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
-import java.lang.ref.Cleaner;
 import java.lang.ref.WeakReference;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -67,7 +66,6 @@ public final class HeldSegment {
      * whose cleaner has not run yet (a daemon thread, stopped by the exit) give their slot back.
      */
     private static final java.util.Set<Release> UNRELEASED = ConcurrentHashMap.newKeySet();
-    private static volatile Cleaner cleaner;
 
     private final SharedSegment segment;
     private final Release release;
@@ -148,34 +146,33 @@ public final class HeldSegment {
         }
         Release release = new Release(segment, table, slot, beforeRemove);
         HeldSegment held = new HeldSegment(segment, release);
-        UNRELEASED.add(release);
-        cleaner().register(held, release);
+        register(held, release);
         return held;
     }
 
-    private static Cleaner cleaner() {
-        Cleaner c = cleaner;
-        if (c == null) {
-            synchronized (HeldSegment.class) {
-                c = cleaner;
-                if (c == null) {
-                    c = Cleaner.create(r -> {
-                        Thread t = new Thread(r, "mp4j-segment-cleaner");
-                        t.setDaemon(true);
-                        return t;
-                    });
-                    // A normal exit gives back what this process still holds (a signal or a
-                    // halt does not: the next one to look forgets the dead pid).
-                    try {
-                        Runtime.getRuntime().addShutdownHook(new Thread(HeldSegment::releaseAll, "mp4j-segment-release"));
-                    } catch (IllegalStateException exiting) {
-                        // first hold taken while the JVM exits: its slot is forgotten once this pid is dead
-                    }
-                    cleaner = c;
-                }
-            }
+    /** Registers {@code release} to run once {@code held} is unreachable, and at a normal exit. */
+    private static void register(HeldSegment held, Release release) {
+        if (!exitHookAdded) {
+            addExitHook();
         }
-        return c;
+        UNRELEASED.add(release);
+        Cleanup.register(held, release);
+    }
+
+    private static volatile boolean exitHookAdded;
+
+    private static synchronized void addExitHook() {
+        if (exitHookAdded) {
+            return;
+        }
+        try {
+            // A normal exit gives back what this process still holds (a signal or a halt does
+            // not: the next one to look forgets the dead pid).
+            Runtime.getRuntime().addShutdownHook(new Thread(HeldSegment::releaseAll, "mp4j-segment-release"));
+        } catch (IllegalStateException exiting) {
+            // first hold taken while the JVM exits: its slot is forgotten once this pid is dead
+        }
+        exitHookAdded = true;
     }
 
     private static void releaseAll() {
@@ -187,6 +184,35 @@ public final class HeldSegment {
     /** The mapped segment. */
     public SharedSegment segment() {
         return segment;
+    }
+
+    /** Where {@link #sent} notes the holds it sends from, on threads that asked (see {@link #noting}). */
+    private static final ThreadLocal<java.util.List<HeldSegment>> NOTED = new ThreadLocal<>();
+
+    /**
+     * Runs {@code encoding} and returns it with the holds whose copies it wrote: whoever keeps
+     * those bytes to send later (a pool's task) keeps the holds too, so the segments stay while
+     * any reader may still come, without keeping the whole object graph the bytes came from.
+     */
+    public static <T> Noted<T> noting(java.util.function.Supplier<T> encoding) {
+        java.util.List<HeldSegment> outer = NOTED.get();
+        java.util.List<HeldSegment> mine = new java.util.ArrayList<>(0);
+        NOTED.set(mine);
+        try {
+            T value = encoding.get();
+            return new Noted<>(value, mine.isEmpty() ? java.util.List.of() : java.util.List.copyOf(mine));
+        } finally {
+            if (outer == null) {
+                NOTED.remove();
+            } else {
+                outer.addAll(mine);
+                NOTED.set(outer);
+            }
+        }
+    }
+
+    /** What {@link #noting} returns: the encoding's result and the holds its copies came from. */
+    public record Noted<T>(T value, java.util.List<HeldSegment> holds) {
     }
 
     /**
@@ -214,11 +240,20 @@ public final class HeldSegment {
                     throw new IllegalStateException("shared-memory segment '" + segment.name()
                             + "' cannot be sent: no process holds it any more (this one is exiting)");
                 }
+                noteSent();
                 return token;
             }
         }
         pin(table);
+        noteSent();
         return 0;
+    }
+
+    private void noteSent() {
+        java.util.List<HeldSegment> noted = NOTED.get();
+        if (noted != null) {
+            noted.add(this);
+        }
     }
 
     /**
@@ -333,7 +368,7 @@ public final class HeldSegment {
     }
 
     /**
-     * What a hold does when its objects are gone (a {@link Cleaner} action, so it refers to the
+     * What a hold does when its objects are gone (a {@link Cleanup} action, so it refers to the
      * segment but not to the {@link HeldSegment}), or when the process exits: gives back the
      * slot, and removes the segment if nobody else holds it and no copy is on its way.
      */

@@ -40,6 +40,15 @@ public final class ReentrantProcessLock extends AbstractProcessLock {
         return new ReentrantProcessLock(SharedRecord.within(segment, offset, SyncLayout.RECORD));
     }
 
+    /**
+     * A lock whose record lives at {@code offset} of a held segment (a shared array's) whose
+     * holder table is at {@code tableOffset}: a copy of the lock sent alone keeps that segment
+     * as a copy of its owner would.
+     */
+    public static ReentrantProcessLock within(dev.mp4j.shm.HeldSegment held, long tableOffset, long offset) {
+        return new ReentrantProcessLock(SharedRecord.within(held, tableOffset, offset, SyncLayout.RECORD));
+    }
+
     @Override
     public void lock() {
         if (heldByCurrentThread()) {

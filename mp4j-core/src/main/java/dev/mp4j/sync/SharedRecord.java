@@ -40,18 +40,22 @@ final class SharedRecord implements Serializable {
     private final String name;
     private final long offset;
     /**
-     * This process's hold on the record's own segment, for records too large for a slab (a
-     * condition's wait slots): such a segment goes once no process holds it. Null in a slab.
+     * This process's hold on the record's segment where that segment goes once no process holds
+     * it: a record too large for a slab (a condition's wait slots) has such a segment of its own,
+     * and a shared array's lock lives in the array's. Null in a slab.
      */
     private final transient dev.mp4j.shm.HeldSegment held;
+    /** Where {@link #held}'s table is in the segment. */
+    private final transient long tableOffset;
     private static final java.util.function.Consumer<SharedSegment> NOTHING_TO_DISCARD = segment -> { };
 
     SharedRecord(SharedSegment segment, long offset, long size) {
-        this(segment, offset, size, null);
+        this(segment, offset, size, null, 0);
     }
 
-    private SharedRecord(SharedSegment segment, long offset, long size, dev.mp4j.shm.HeldSegment held) {
+    private SharedRecord(SharedSegment segment, long offset, long size, dev.mp4j.shm.HeldSegment held, long tableOffset) {
         this.held = held;
+        this.tableOffset = tableOffset;
         this.segment = segment;
         this.memory = segment.memory().asSlice(offset, size);
         this.words = memory.asByteBuffer().order(ByteOrder.nativeOrder());
@@ -65,10 +69,18 @@ final class SharedRecord implements Serializable {
             // A segment of its own, after its holder table.
             dev.mp4j.shm.HeldSegment held = dev.mp4j.shm.HeldSegment.create(
                     dev.mp4j.shm.HeldSegment.TABLE_BYTES + size, 0, NOTHING_TO_DISCARD);
-            return new SharedRecord(held.segment(), dev.mp4j.shm.HeldSegment.TABLE_BYTES, size, held);
+            return new SharedRecord(held.segment(), dev.mp4j.shm.HeldSegment.TABLE_BYTES, size, held, 0);
         }
         dev.mp4j.shm.SharedSlabs.Place place = dev.mp4j.shm.SharedSlabs.allocate(size);
         return new SharedRecord(place.segment(), place.offset(), size);
+    }
+
+    /**
+     * The record of {@code size} bytes at {@code offset} of a held segment whose table is at
+     * {@code tableOffset}: a copy of it keeps the segment as a copy of its owner would.
+     */
+    static SharedRecord within(dev.mp4j.shm.HeldSegment held, long tableOffset, long offset, long size) {
+        return new SharedRecord(held.segment(), offset, size, held, tableOffset);
     }
 
     /** The record of {@code size} bytes at {@code offset} of an existing segment (this process's mapping). */
@@ -154,7 +166,7 @@ final class SharedRecord implements Serializable {
 
     @Serial
     private Object writeReplace() {
-        return new Ref(name, offset, memory.byteSize(), held != null, held != null ? held.sent() : 0);
+        return new Ref(name, offset, memory.byteSize(), held != null ? tableOffset : -1, held != null ? held.sent() : 0);
     }
 
     /** The wire form: a class, not a record, whose first deserialization in a JVM would cost about 20 ms. */
@@ -164,21 +176,21 @@ final class SharedRecord implements Serializable {
         private final String name;
         private final long offset;
         private final long size;
-        /** Whether the record has a segment of its own, held (see {@link #held}), and the copy's token. */
-        private final boolean held;
+        /** Where the holder table of a held segment is (see {@link #held}), -1 for a slab; and the copy's token. */
+        private final long tableOffset;
         private final long token;
 
-        Ref(String name, long offset, long size, boolean held, long token) {
+        Ref(String name, long offset, long size, long tableOffset, long token) {
             this.name = name;
             this.offset = offset;
             this.size = size;
-            this.held = held;
+            this.tableOffset = tableOffset;
             this.token = token;
         }
 
         @Serial
         private Object readResolve() throws InvalidObjectException {
-            if (held) {
+            if (tableOffset >= 0) {
                 return resolveHeld();
             }
             SharedSegment segment;
@@ -197,9 +209,14 @@ final class SharedRecord implements Serializable {
         private SharedRecord resolveHeld() throws InvalidObjectException {
             dev.mp4j.shm.HeldSegment hold;
             try {
-                hold = dev.mp4j.shm.HeldSegment.attach(name, 0, segment -> {
+                hold = dev.mp4j.shm.HeldSegment.attach(name, tableOffset, segment -> {
                     try {
                         dev.mp4j.shm.SharedSlabs.checkPlace(segment, offset, size, "a synchronization primitive");
+                        // the record and the table must not overlap
+                        if (offset < tableOffset + dev.mp4j.shm.HeldSegment.TABLE_BYTES && tableOffset < offset + size) {
+                            throw new InvalidObjectException("a synchronization primitive at offset " + offset
+                                    + " overlaps the holder table at " + tableOffset);
+                        }
                     } catch (InvalidObjectException e) {
                         throw new IllegalStateException(e.getMessage(), e);
                     }
@@ -210,7 +227,7 @@ final class SharedRecord implements Serializable {
                 failure.initCause(e);
                 throw failure;
             }
-            SharedRecord record = new SharedRecord(hold.segment(), offset, size, hold);
+            SharedRecord record = new SharedRecord(hold.segment(), offset, size, hold, tableOffset);
             hold.received(token);
             return record;
         }

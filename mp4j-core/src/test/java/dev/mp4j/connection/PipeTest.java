@@ -445,4 +445,54 @@ class PipeTest {
                 dev.mp4j.serial.NotSerializableValueException.class, () -> pipe.left().send(List.of(notSerializable)));
         assertEquals("java.lang.Object", e.offendingClass());
     }
+
+    @Test
+    void anEndNobodyClosedIsClosedOnceCollectedAndItsPeerSeesEof() throws Exception {
+        // CPython closes a collected connection; an end left open here kept its peer from
+        // seeing EOF, and its segment and mapping, until the process ended.
+        Connection left = leftOfAPipeWhoseRightEndIsDropped();
+        assertEquals("from the right", left.recv());
+        assertTrue(dev.mp4j.testing.Await.until(() -> {
+            System.gc();
+            try {
+                return left.poll(Duration.ZERO);
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        }, Duration.ofSeconds(20)), "the collected end was never closed");
+        assertThrows(EOFException.class, left::recv);
+        String name = segmentOf(left);
+        left.close();
+        assertFalse(dev.mp4j.shm.SharedSegment.exists(name), "both ends are closed, the pipe's segment stays");
+    }
+
+    private static Connection leftOfAPipeWhoseRightEndIsDropped() throws IOException {
+        Pipe pipe = Pipe.open();
+        pipe.right().send("from the right");
+        return pipe.left();
+    }
+
+    private static String segmentOf(Connection end) {
+        String text = end.toString();
+        return text.substring(text.indexOf("pipe ") + 5, text.indexOf(" end "));
+    }
+
+    @Test
+    void pipesNobodyClosesLeaveNothingBehindOnceCollected() throws Exception {
+        java.util.Set<String> names = new java.util.HashSet<>();
+        for (int i = 0; i < 300; i++) {
+            names.add(usedAndDropped(i));
+        }
+        assertTrue(dev.mp4j.testing.Await.until(() -> {
+            System.gc();
+            return names.stream().noneMatch(dev.mp4j.shm.SharedSegment::exists);
+        }, Duration.ofSeconds(20)), () -> names.stream().filter(dev.mp4j.shm.SharedSegment::exists).count() + " of 300 left");
+    }
+
+    private static String usedAndDropped(int i) throws IOException {
+        Pipe pipe = Pipe.open();
+        pipe.left().send(i);
+        assertEquals(i, pipe.right().recv());
+        return segmentOf(pipe.left());
+    }
 }

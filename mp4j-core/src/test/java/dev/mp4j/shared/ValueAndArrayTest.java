@@ -190,17 +190,29 @@ class ValueAndArrayTest {
     }
 
     @Test
-    void anArraysLockWorksInAChildAfterTheArrayIsGone() throws Exception {
+    void anArraysLockOutlivesTheArrayObjectAndTheSegmentGoesWithIt() throws Exception {
         Set<String> before = Segments.like(SharedSegment.PREFIX);
-        dev.mp4j.sync.ReentrantProcessLock lock = lockOfAnArrayNobodyKeeps();
+        java.util.concurrent.atomic.AtomicReference<dev.mp4j.sync.ReentrantProcessLock> lock =
+                new java.util.concurrent.atomic.AtomicReference<>();
+        java.lang.ref.WeakReference<SharedArray> array = arrayWhoseLockIsKept(lock);
         Set<String> made = Segments.like(SharedSegment.PREFIX);
         made.removeAll(before);
-        // The array's segment goes (a slab the lock may have opened stays, as slabs do).
+        assertEquals(1, made.size(), made::toString);
         assertTrue(Await.until(() -> {
             System.gc();
-            return made.stream().anyMatch(n -> !SharedSegment.exists(n));
-        }, Duration.ofSeconds(20)), () -> "the array is still there: " + made);
+            return array.get() == null;
+        }, Duration.ofSeconds(20)), "the array object was never collected");
+        // The lock lives in the array's segment and holds it: it works here and in a child.
+        assertTrue(made.stream().allMatch(SharedSegment::exists), "the lock's segment went with the array object");
+        lockedAndUnlockedByAChild(lock.get());
+        lock.set(null);
+        assertTrue(Await.until(() -> {
+            System.gc();
+            return made.stream().noneMatch(SharedSegment::exists);
+        }, Duration.ofSeconds(20)), () -> "the lock's last holder let go, still there: " + made);
+    }
 
+    private static void lockedAndUnlockedByAChild(dev.mp4j.sync.ReentrantProcessLock lock) {
         JvmProcess p = new JvmProcess(() -> {
             lock.lock();
             lock.unlock();
@@ -210,8 +222,11 @@ class ValueAndArrayTest {
         assertEquals(0, p.exitCode());
     }
 
-    private static dev.mp4j.sync.ReentrantProcessLock lockOfAnArrayNobodyKeeps() {
-        return SharedArray.ofInts(1, 2, 3).getLock();
+    private static java.lang.ref.WeakReference<SharedArray> arrayWhoseLockIsKept(
+            java.util.concurrent.atomic.AtomicReference<dev.mp4j.sync.ReentrantProcessLock> lock) {
+        SharedArray array = SharedArray.ofInts(1, 2, 3);
+        lock.set(array.getLock());
+        return new java.lang.ref.WeakReference<>(array);
     }
 
     @Test
