@@ -81,8 +81,11 @@ final class PipeConnection extends AbstractConnection implements Serializable, B
         /** Unreachable without a close: no call can be in progress. */
         @Override
         public void run() {
-            close();
-            release();
+            try {
+                close();
+            } finally {
+                release();
+            }
         }
     }
 
@@ -231,6 +234,8 @@ final class PipeConnection extends AbstractConnection implements Serializable, B
         }
         try {
             int reserved = segment.acquireSlot(end, PipeSegment.myPid());
+            // Whoever keeps the bytes (a pool's task) keeps this end open, for a second reader.
+            dev.mp4j.shm.Cleanup.noteSent(this);
             return new EndRef(segment.name(), end, reserved, PipeSegment.myPid(), maxMessageBytes(), exclusive);
         } finally {
             leave();
@@ -247,6 +252,7 @@ final class PipeConnection extends AbstractConnection implements Serializable, B
         int reserved;
         try {
             reserved = segment.acquireSlot(end, PipeSegment.myPid());
+            dev.mp4j.shm.Cleanup.noteSent(this);
         } finally {
             leave();
         }

@@ -139,6 +139,8 @@ final class ProxyHandler implements InvocationHandler {
             };
         }
         if (declaring == ManagedProxy.class) {
+            // Whoever keeps the bytes (a pool's task) keeps this proxy, and so the object it refers to.
+            dev.mp4j.shm.Cleanup.noteSent(proxy);
             return token();
         }
         if (method.isDefault() && runsHere(method)) {

@@ -8,7 +8,7 @@ import dev.mp4j.serial.ProcessTarget;
 import dev.mp4j.serial.SafeSerializer;
 import dev.mp4j.serial.SerializableCallable;
 import dev.mp4j.serial.TaskFunction;
-import dev.mp4j.shm.HeldSegment;
+import dev.mp4j.shm.Cleanup;
 import java.io.Serializable;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -605,23 +605,23 @@ public final class ProcessPool implements ExecutorService {
         }
     }
 
-    /** A task's holds: null for the usual task that carries no shared object. */
-    private static Object holds(List<HeldSegment> function, List<HeldSegment> items) {
+    /** What a task keeps (see {@link Task}): null for the usual task whose bytes carry no shared object. */
+    private static Object holds(List<Object> function, List<Object> items) {
         if (function.isEmpty()) {
             return items.isEmpty() ? null : items;
         }
         return items.isEmpty() ? function : new Object[] {function, items};
     }
 
-    /** Queues a task; {@code functionHolds}: the holds the function's bytes carry copies of (see {@link Task}). */
+    /** Queues a task; {@code functionHolds}: what the function's bytes carry copies of, to keep (see {@link Task}). */
     private Task enqueue(int kind, int functionId, byte[] function, List<?> items, String description,
-            List<HeldSegment> functionHolds) {
+            List<Object> functionHolds) {
         checkRunning();
         // The task leaves this thread for a worker: what it put into a manager goes first.
         dev.mp4j.shm.Handoffs.handoff();
-        HeldSegment.Noted<byte[]> encoded = HeldSegment.noting(() -> Codec.items(items));
+        Cleanup.Noted<byte[]> encoded = Cleanup.noting(() -> Codec.items(items));
         Task t = new Task(ids.incrementAndGet(), kind, functionId, function, encoded.value(), description,
-                options.taskTimeout(), holds(functionHolds, encoded.holds()));
+                options.taskTimeout(), holds(functionHolds, encoded.keep()));
         // The look and the add under the lock shutdown() takes to close and queue its end
         // markers: a task must not land behind them, where no worker would take it.
         synchronized (this) {
@@ -662,9 +662,9 @@ public final class ProcessPool implements ExecutorService {
             byte[] shape = shapeBytes.computeIfAbsent(id, k -> split.shapeBytes());
             t = enqueue(Messages.LAMBDA_CALL, id, shape, split.captured(), "task #" + (ids.get() + 1), List.of());
         } else {
-            HeldSegment.Noted<byte[]> function = HeldSegment.noting(() -> serialize(task));
+            Cleanup.Noted<byte[]> function = Cleanup.noting(() -> serialize(task));
             t = enqueue(Messages.CALL, functionIds.incrementAndGet(), function.value(), List.of(), "task #" + (ids.get() + 1),
-                    function.holds());
+                    function.keep());
         }
         CompletableFuture<R> f = (CompletableFuture<R>) (CompletableFuture<?>) t.future;
         return new AsyncResult<>(withCallbacks(f, callback, errorCallback));
@@ -773,7 +773,7 @@ public final class ProcessPool implements ExecutorService {
         List<T> all = snapshot(items);
         int n = all.size();
         int size = chunksize > 0 ? chunksize : defaultChunksize(n);
-        HeldSegment.Noted<Encoded> noted = HeldSegment.noting(() -> encode(fn));
+        Cleanup.Noted<Encoded> noted = Cleanup.noting(() -> encode(fn));
         Encoded encoded = noted.value();
         byte[] function = encoded.bytes();
         int functionId = functionId(encoded);
@@ -781,7 +781,7 @@ public final class ProcessPool implements ExecutorService {
         for (int from = 0, k = 0; from < n; from += size, k++) {
             List<T> chunk = all.subList(from, Math.min(n, from + size));
             parts.add(enqueue(kind, functionId, function, chunk, what + " chunk #" + k + " (items " + from + "..)",
-                    noted.holds()).future);
+                    noted.keep()).future);
         }
         Progress progress = Progress.start(options.progressBar(), what, n);
         List<CompletableFuture<Object>> counted = new ArrayList<>(parts.size());
@@ -854,9 +854,9 @@ public final class ProcessPool implements ExecutorService {
         // imap submits the whole input at once). 4 per worker left workers waiting for the caller
         // between results: imap_unordered with chunksize 1 went from 107-175 k to 200-370 k
         // items/s with 16 (2 workers, 2 alternating runs of 6).
-        HeldSegment.Noted<Encoded> noted = HeldSegment.noting(() -> encode(fn));
+        Cleanup.Noted<Encoded> noted = Cleanup.noting(() -> encode(fn));
         Encoded encoded = noted.value();
-        return new LazyResults<>(this, noted.holds(), encoded.bytes(), functionId(encoded), items.iterator(), chunksize, ordered,
+        return new LazyResults<>(this, noted.keep(), encoded.bytes(), functionId(encoded), items.iterator(), chunksize, ordered,
                 Math.max(16, options.processes() * 16), Progress.start(options.progressBar(), ordered ? "imap" : "imap_unordered", -1));
     }
 
@@ -865,11 +865,11 @@ public final class ProcessPool implements ExecutorService {
      * open then are fed (see {@link #shutdown()}), as in CPython, where close() leaves an imap's
      * input to be consumed.
      */
-    Task submitChunk(List<HeldSegment> functionHolds, byte[] function, int functionId, List<?> chunk, String description) {
+    Task submitChunk(List<Object> functionHolds, byte[] function, int functionId, List<?> chunk, String description) {
         dev.mp4j.shm.Handoffs.handoff();
-        HeldSegment.Noted<byte[]> items = HeldSegment.noting(() -> Codec.items(chunk));
+        Cleanup.Noted<byte[]> items = Cleanup.noting(() -> Codec.items(chunk));
         Task t = new Task(ids.incrementAndGet(), Messages.MAP, functionId, function, items.value(), description,
-                options.taskTimeout(), holds(functionHolds, items.holds()));
+                options.taskTimeout(), holds(functionHolds, items.keep()));
         synchronized (this) {
             if (state == State.TERMINATED || endsQueued) {
                 checkRunning();
@@ -1266,8 +1266,8 @@ public final class ProcessPool implements ExecutorService {
      */
     private static final class LazyResults<T, R> implements ResultIterator<R> {
         private final ProcessPool pool;
-        /** The holds the function's bytes carry copies of (see {@link Task}). */
-        private final List<HeldSegment> functionHolds;
+        /** What the function's bytes carry copies of, to keep (see {@link Task}). */
+        private final List<Object> functionHolds;
         private final byte[] function;
         private final int functionId;
         private final Iterator<T> input;
@@ -1294,7 +1294,7 @@ public final class ProcessPool implements ExecutorService {
 
         private final Progress progress;
 
-        LazyResults(ProcessPool pool, List<HeldSegment> functionHolds, byte[] function, int functionId, Iterator<T> input,
+        LazyResults(ProcessPool pool, List<Object> functionHolds, byte[] function, int functionId, Iterator<T> input,
                     int chunksize, boolean ordered, int window, Progress progress) {
             this.pool = pool;
             this.functionHolds = functionHolds;

@@ -21,11 +21,11 @@ final class Task {
     volatile boolean interruptedForTimeout;
     volatile boolean killedForTimeout;
     /**
-     * The holds of the shared objects (queues, arrays, conditions) the function's and items'
-     * bytes carry copies of: kept while the task is, so those stay while any worker may still
-     * read these bytes (a second worker, a retry), even if the caller has let go of them. (A
-     * settled task is soon unreachable: the pool's lists drop it, and its future does not refer
-     * to it.)
+     * What the function's and items' bytes carry copies of (a queue's or array's hold, a pipe
+     * end, a manager proxy; see {@link dev.mp4j.shm.Cleanup#noting}): kept while the task is, so
+     * those stay open while any worker may still read these bytes (a second worker, a retry),
+     * even if the caller has let go of them. (A settled task is soon unreachable: the pool's
+     * lists drop it, and its future does not refer to it.)
      */
     @SuppressWarnings("unused")
     private final Object holds;

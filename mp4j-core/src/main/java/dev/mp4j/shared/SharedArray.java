@@ -76,7 +76,9 @@ public final class SharedArray implements Serializable {
     /** This process's hold on the segment; keeps it mapped and counted while this object lives. */
     private transient HeldSegment held;
     private transient MemorySegment data;
-    private final ReentrantProcessLock lock;
+    /** Whether the array has a lock (Python's {@code lock=True}); the lock is rebuilt in each process. */
+    private final boolean locked;
+    private transient ReentrantProcessLock lock;
     /*
      * Element reads and writes go through an NIO view of the memory where there is one: until the
      * JIT has compiled the caller, a buffer access costs about a third of a MemorySegment access
@@ -105,12 +107,14 @@ public final class SharedArray implements Serializable {
         this.segmentName = segment.name();
         this.type = type;
         this.length = length;
-        this.lock = locked ? ReentrantProcessLock.within(held, HOLDERS_OFFSET, LOCK_OFFSET) : null;
+        this.locked = locked;
         init(segment);
     }
 
     private void init(SharedSegment segment) {
         this.data = segment.memory().asSlice(DATA_OFFSET, length * type.size());
+        // In the array's segment: a copy of the lock sent alone carries the array's hold.
+        this.lock = locked ? ReentrantProcessLock.within(held, HOLDERS_OFFSET, LOCK_OFFSET) : null;
         if (data.byteSize() <= Integer.MAX_VALUE) {
             java.nio.ByteBuffer bytes = data.asByteBuffer().order(java.nio.ByteOrder.nativeOrder());
             switch (type) {

@@ -26,6 +26,45 @@ public final class Cleanup {
         return cleaner().register(owner, action);
     }
 
+    /** Where {@link #noteSent} notes, on threads inside {@link #noting}. */
+    private static final ThreadLocal<java.util.Map<Object, Boolean>> NOTED = new ThreadLocal<>();
+
+    /**
+     * Runs {@code encoding} and returns its result with the objects whose copies it wrote (a
+     * queue's or array's hold, a pipe end, a manager proxy): whoever keeps the bytes to send
+     * later, maybe several times (a pool's task), keeps those objects reachable too, so what
+     * the copies refer to stays open while any reader may still come, without keeping the
+     * whole object graph the bytes came from.
+     */
+    public static <T> Noted<T> noting(java.util.function.Supplier<T> encoding) {
+        java.util.Map<Object, Boolean> outer = NOTED.get();
+        java.util.Map<Object, Boolean> mine = new java.util.IdentityHashMap<>(4);
+        NOTED.set(mine);
+        try {
+            T value = encoding.get();
+            return new Noted<>(value, mine.isEmpty() ? java.util.List.of() : java.util.List.copyOf(mine.keySet()));
+        } finally {
+            if (outer == null) {
+                NOTED.remove();
+            } else {
+                outer.putAll(mine);
+                NOTED.set(outer);
+            }
+        }
+    }
+
+    /** Notes, inside {@link #noting}, that a copy of {@code sentFrom} was written. */
+    public static void noteSent(Object sentFrom) {
+        java.util.Map<Object, Boolean> noted = NOTED.get();
+        if (noted != null) {
+            noted.put(sentFrom, Boolean.TRUE);
+        }
+    }
+
+    /** What {@link #noting} returns: the encoding's result, and the objects to keep with it. */
+    public record Noted<T>(T value, java.util.List<Object> keep) {
+    }
+
     private static Cleaner cleaner() {
         Cleaner c = cleaner;
         if (c == null) {

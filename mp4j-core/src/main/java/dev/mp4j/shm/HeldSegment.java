@@ -186,35 +186,6 @@ public final class HeldSegment {
         return segment;
     }
 
-    /** Where {@link #sent} notes the holds it sends from, on threads that asked (see {@link #noting}). */
-    private static final ThreadLocal<java.util.List<HeldSegment>> NOTED = new ThreadLocal<>();
-
-    /**
-     * Runs {@code encoding} and returns it with the holds whose copies it wrote: whoever keeps
-     * those bytes to send later (a pool's task) keeps the holds too, so the segments stay while
-     * any reader may still come, without keeping the whole object graph the bytes came from.
-     */
-    public static <T> Noted<T> noting(java.util.function.Supplier<T> encoding) {
-        java.util.List<HeldSegment> outer = NOTED.get();
-        java.util.List<HeldSegment> mine = new java.util.ArrayList<>(0);
-        NOTED.set(mine);
-        try {
-            T value = encoding.get();
-            return new Noted<>(value, mine.isEmpty() ? java.util.List.of() : java.util.List.copyOf(mine));
-        } finally {
-            if (outer == null) {
-                NOTED.remove();
-            } else {
-                outer.addAll(mine);
-                NOTED.set(outer);
-            }
-        }
-    }
-
-    /** What {@link #noting} returns: the encoding's result and the holds its copies came from. */
-    public record Noted<T>(T value, java.util.List<HeldSegment> holds) {
-    }
-
     /**
      * Records a serialized copy on its way to another process (call it when writing one) and
      * returns the token to write with it; 0 when the table has no room for it (the segment is
@@ -249,11 +220,9 @@ public final class HeldSegment {
         return 0;
     }
 
+    /** Whoever keeps the bytes keeps this hold (see {@link Cleanup#noting}). */
     private void noteSent() {
-        java.util.List<HeldSegment> noted = NOTED.get();
-        if (noted != null) {
-            noted.add(this);
-        }
+        Cleanup.noteSent(this);
     }
 
     /**

@@ -484,6 +484,35 @@ class ProcessPoolTest {
     }
 
     @Test
+    void aPipeEndOnlyAMapsFunctionRefersToStaysOpenUntilTheMapIsDone() throws Exception {
+        // As with the array above: the caller keeps only the reading end; the writing end it
+        // dropped is kept open by the map's tasks, so the reader sees no EOF between the
+        // recycled workers.
+        try (ProcessPool recycling = ProcessPool.create(ProcessPool.Options.defaults().withProcesses(1)
+                .withMaxTasksPerChild(1))) {
+            dev.mp4j.connection.Connection[] reader = new dev.mp4j.connection.Connection[1];
+            AsyncResult<List<Integer>> sent = sentThroughAnEndNobodyKeeps(recycling, reader);
+            for (int i = 0; i < 4; i++) {
+                System.gc();
+                assertEquals(i, reader[0].recv());
+            }
+            assertEquals(List.of(0, 1, 2, 3), sent.get(Duration.ofSeconds(60)));
+            reader[0].close();
+        }
+    }
+
+    private static AsyncResult<List<Integer>> sentThroughAnEndNobodyKeeps(ProcessPool pool,
+            dev.mp4j.connection.Connection[] reader) {
+        dev.mp4j.connection.Pipe pipe = dev.mp4j.connection.Pipe.open(false);
+        dev.mp4j.connection.Connection writer = pipe.right();
+        reader[0] = pipe.left();
+        return pool.mapAsync(i -> {
+            writer.send(i);
+            return i;
+        }, List.of(0, 1, 2, 3), 1, null, null);
+    }
+
+    @Test
     void anInitializerThatThrowsBreaksThePoolInsteadOfRetryingForEver() throws Exception {
         // CPython's Pool starts a new worker for ever here, and the caller waits for ever.
         try (ProcessPool failing = ProcessPool.create(ProcessPool.Options.defaults().withProcesses(2)
