@@ -36,6 +36,8 @@ abstract class SharedCell implements Serializable {
     private final long offset;
     private final boolean locked;
     private transient SharedSegment segment;
+    /** This process's hold on the cell's slab (see {@link dev.mp4j.shm.SharedSlabs}). */
+    private transient dev.mp4j.shm.HeldSegment held;
     transient MemorySegment memory;
     /** {@link #memory} as a native-order buffer, for {@link #INT} and {@link #LONG}. */
     transient ByteBuffer words;
@@ -43,6 +45,7 @@ abstract class SharedCell implements Serializable {
 
     SharedCell(boolean locked) {
         dev.mp4j.shm.SharedSlabs.Place place = dev.mp4j.shm.SharedSlabs.allocate(SIZE);
+        this.held = place.held();
         this.segment = place.segment();
         this.offset = place.offset();
         this.segmentName = segment.name();
@@ -53,7 +56,8 @@ abstract class SharedCell implements Serializable {
     private void init() {
         this.memory = segment.memory().asSlice(offset, SIZE);
         this.words = memory.asByteBuffer().order(ByteOrder.nativeOrder());
-        this.lock = locked ? ReentrantProcessLock.within(segment, offset + LOCK_OFFSET) : null;
+        // In the cell's slab: a copy of the lock sent alone carries the slab's hold.
+        this.lock = locked ? ReentrantProcessLock.within(held, dev.mp4j.shm.SharedSlabs.TABLE_OFFSET, offset + LOCK_OFFSET) : null;
     }
 
     /**
@@ -69,18 +73,31 @@ abstract class SharedCell implements Serializable {
         return lock;
     }
 
+    /** A copy for another process, with a token that keeps the slab until it is read (see {@link dev.mp4j.shm.HeldSegment}). */
+    @Serial
+    private void writeObject(java.io.ObjectOutputStream out) throws java.io.IOException {
+        out.defaultWriteObject();
+        out.writeLong(held.sent());
+    }
+
     @Serial
     private void readObject(java.io.ObjectInputStream in) throws java.io.IOException, ClassNotFoundException {
         in.defaultReadObject();
+        long token = in.readLong();
         try {
-            segment = dev.mp4j.shm.SharedSlabs.attach(segmentName);
+            held = dev.mp4j.shm.SharedSlabs.attach(segmentName);
         } catch (RuntimeException e) {
             java.io.InvalidObjectException failure = new java.io.InvalidObjectException(
                     "cannot attach a shared value here: " + e.getMessage());
             failure.initCause(e);
             throw failure;
         }
+        segment = held.segment();
         dev.mp4j.shm.SharedSlabs.checkPlace(segment, offset, SIZE, "a shared value");
+        if (offset < dev.mp4j.shm.HeldSegment.TABLE_BYTES) {
+            throw new java.io.InvalidObjectException("a shared value at offset " + offset + " overlaps its slab's holder table");
+        }
         init();
+        held.received(token);
     }
 }

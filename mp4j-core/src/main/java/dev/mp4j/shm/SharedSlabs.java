@@ -10,46 +10,52 @@ import java.util.concurrent.ConcurrentHashMap;
  *
  * <p>A segment is a file in {@code /dev/shm}: creating one costs 15-20 µs (create, size, map,
  * record it for the resource tracker), and even a 64-byte record takes a whole page of memory
- * once written, plus an inode. Records here are never freed (a primitive may be in use in any process
- * of the tree, and the tree's end removes its segments), so what a program that keeps making
- * locks leaves behind until it ends is 128 bytes a lock here, not a file. (A record larger than
- * {@link #LARGEST_RECORD} gets a segment of its own; mp4j's primitives make those as
- * {@link HeldSegment}s, which go once no process holds them.)
+ * once written, plus an inode. A slab is a {@link HeldSegment}: its records are not freed one by
+ * one, but a full slab goes once no process holds any of its records and no copy of one is on
+ * its way (the slab being filled is held by the allocator). So a program that keeps making locks
+ * and dropping them does not fill {@code /dev/shm}; a long-lived record keeps its 64 KiB slab.
  *
  * <p>Records start on 128-byte boundaries, so two primitives never share a cache line or a
- * pair of lines. A process maps each slab once, however many of its records it receives:
- * {@link #attach} keeps the mappings it made while any record of theirs is reachable.
+ * pair of lines. A process maps each slab once and holds it once, however many of its records it
+ * has ({@link #attach}).
  *
  * <pre>{@code
- * SharedSlabs.Place p = SharedSlabs.allocate(64);       // a zero-filled, 128-byte-aligned record
- * // ... travels as (p.segment().name(), p.offset()); in another process:
- * SharedSegment same = SharedSlabs.attach(name);        // mapped once per process
+ * SharedSlabs.Place p = SharedSlabs.allocate(64);  // a zero-filled, 128-byte-aligned record
+ * // ... travels as (p.segment().name(), p.offset(), p.held().sent()); in another process:
+ * HeldSegment same = SharedSlabs.attach(name);      // mapped and held once per process
+ * same.received(token);
  * }</pre>
  */
 public final class SharedSlabs {
-    /** Bytes per slab: 512 locks, events, semaphores or values. */
+    /** Bytes per slab: 505 locks, events, semaphores or values after the holder table. */
     static final long SLAB_BYTES = 64 * 1024;
-    /** Larger records (a condition's wait slots) get a segment of their own. */
-    public static final long LARGEST_RECORD = 1024;
+    /** Where a slab's holder table is; its records follow it. */
+    public static final long TABLE_OFFSET = 0;
     /**
      * Two cache lines: x86 prefetches lines in aligned pairs, so a record sharing a pair with a
      * busy neighbour pays for its traffic (lock_ops.value_incr_contended: 2.3-2.9 M incr/s at 64,
      * against 3.1-3.4 M with a segment each).
      */
     private static final long ALIGN = 128;
+    /** The first record, after the holder table, on a record boundary. */
+    static final long FIRST_RECORD = (HeldSegment.TABLE_BYTES + ALIGN - 1) / ALIGN * ALIGN;
+    /** Larger records (a condition's wait slots) get a segment of their own. */
+    public static final long LARGEST_RECORD = 1024;
+    private static final java.util.function.Consumer<SharedSegment> NOTHING_TO_DISCARD = segment -> { };
 
-    /** The slab being filled, and where its free space starts. */
-    private static SharedSegment current;
+    /** The slab being filled (held here while it is), and where its free space starts. */
+    private static HeldSegment current;
     private static long next;
-    /** Mappings by segment name, this process's own slabs included. */
-    private static final ConcurrentHashMap<String, WeakReference<SharedSegment>> MAPPED = new ConcurrentHashMap<>();
-    private static volatile int pruneAt = 64;
 
     private SharedSlabs() {
     }
 
-    /** Where a record is: its segment (mapped here) and its offset in it. */
-    public record Place(SharedSegment segment, long offset) {
+    /** Where a record is: its segment (mapped and held here) and its offset in it. */
+    public record Place(HeldSegment held, long offset) {
+        /** The mapped segment. */
+        public SharedSegment segment() {
+            return held.segment();
+        }
     }
 
     /**
@@ -68,56 +74,34 @@ public final class SharedSlabs {
         }
     }
 
-    /** A zero-filled record of {@code size} bytes: in the current slab, or a segment of its own if large. */
+    /** A zero-filled record of {@code size} bytes (at most {@link #LARGEST_RECORD}) in the current slab. */
     public static Place allocate(long size) {
-        if (size <= 0) {
-            throw new IllegalArgumentException("a record needs at least one byte, not " + size);
+        if (size <= 0 || size > LARGEST_RECORD) {
+            throw new IllegalArgumentException("a record in a slab takes 1 to " + LARGEST_RECORD + " bytes, not " + size);
         }
-        if (size > LARGEST_RECORD) {
-            return new Place(SharedSegment.create(Math.max(size, ALIGN), true), 0);
-        }
-        SharedSegment slab;
-        long offset;
         synchronized (SharedSlabs.class) {
             long rounded = (size + ALIGN - 1) / ALIGN * ALIGN;
             if (current == null || next + rounded > SLAB_BYTES) {
-                current = SharedSegment.create(SLAB_BYTES, true);
-                next = 0;
-                MAPPED.put(current.name(), new WeakReference<>(current));
+                current = HeldSegment.create(SLAB_BYTES, TABLE_OFFSET, NOTHING_TO_DISCARD);
+                next = FIRST_RECORD;
             }
-            slab = current;
-            offset = next;
+            Place place = new Place(current, next);
             next += rounded;
+            return place;
         }
-        return new Place(slab, offset);
     }
 
     /**
-     * This process's mapping of the named segment, made on first use: a record received from
-     * another process is mapped with the others of its slab.
+     * This process's hold on the named slab, mapped on first use: a record received from another
+     * process is mapped with the others of its slab.
      *
-     * @throws IllegalStateException if the segment does not exist (any more)
+     * @throws IllegalStateException if the slab does not exist (any more)
      */
-    public static SharedSegment attach(String name) {
-        WeakReference<SharedSegment> known = MAPPED.get(name);
-        SharedSegment segment = known == null ? null : known.get();
-        if (segment != null) {
-            return segment;
-        }
-        // Mapped under the map's lock for this name: two threads receiving records of one slab
-        // at once map it once.
-        SharedSegment[] mapped = new SharedSegment[1];
-        MAPPED.compute(name, (n, ref) -> {
-            SharedSegment live = ref == null ? null : ref.get();
-            mapped[0] = live != null ? live : SharedSegment.attach(n, true);
-            return live != null ? ref : new WeakReference<>(mapped[0]);
-        });
-        segment = mapped[0];
-        if (MAPPED.size() > pruneAt) {
-            // Names of slabs no longer mapped here (a cleared reference is all that is left).
-            MAPPED.values().removeIf(r -> r.get() == null);
-            pruneAt = Math.max(64, 2 * MAPPED.size());
-        }
-        return segment;
+    public static HeldSegment attach(String name) {
+        return HeldSegment.attach(name, TABLE_OFFSET, segment -> {
+            if (segment.size() != SLAB_BYTES) {
+                throw new IllegalStateException("shared-memory segment '" + segment.name() + "' is not a slab of records");
+            }
+        }, NOTHING_TO_DISCARD);
     }
 }

@@ -58,7 +58,7 @@ public final class ProcessBarrier implements Serializable {
         SharedRecord r = SharedRecord.create(SyncLayout.BARRIER_SIZE);
         r.setInt(BARRIER_PARTIES, parties);
         r.setInt(BARRIER_BROKEN, -1);
-        ProcessLock guard = ProcessLock.within(r.segment(), r.offset() + BARRIER_LOCK);
+        ProcessLock guard = ProcessLock.inside(r.part(BARRIER_LOCK, SyncLayout.RECORD));
         return new ProcessBarrier(r, guard, action, timeout);
     }
 

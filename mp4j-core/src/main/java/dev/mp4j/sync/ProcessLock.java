@@ -46,6 +46,11 @@ public final class ProcessLock extends AbstractProcessLock {
         return new ProcessLock(SharedRecord.create(SyncLayout.RECORD));
     }
 
+    /** A lock on {@code record}, part of another primitive's (a barrier's guard). */
+    static ProcessLock inside(SharedRecord record) {
+        return new ProcessLock(record);
+    }
+
     /** A lock whose record lives at {@code offset} of {@code segment} (used by shared values). */
     public static ProcessLock within(SharedSegment segment, long offset) {
         return new ProcessLock(SharedRecord.within(segment, offset, SyncLayout.RECORD));

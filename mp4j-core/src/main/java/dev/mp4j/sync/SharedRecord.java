@@ -72,7 +72,7 @@ final class SharedRecord implements Serializable {
             return new SharedRecord(held.segment(), dev.mp4j.shm.HeldSegment.TABLE_BYTES, size, held, 0);
         }
         dev.mp4j.shm.SharedSlabs.Place place = dev.mp4j.shm.SharedSlabs.allocate(size);
-        return new SharedRecord(place.segment(), place.offset(), size);
+        return new SharedRecord(place.segment(), place.offset(), size, place.held(), dev.mp4j.shm.SharedSlabs.TABLE_OFFSET);
     }
 
     /**
@@ -81,6 +81,17 @@ final class SharedRecord implements Serializable {
      */
     static SharedRecord within(dev.mp4j.shm.HeldSegment held, long tableOffset, long offset, long size) {
         return new SharedRecord(held.segment(), offset, size, held, tableOffset);
+    }
+
+    /**
+     * The record of {@code size} bytes {@code at} bytes into this one (a barrier's guard lock):
+     * a copy of it keeps the segment as a copy of this record would.
+     */
+    SharedRecord part(long at, long size) {
+        if (at < 0 || at + size > memory.byteSize()) {
+            throw new IllegalArgumentException("a part at " + at + " of " + size + " bytes does not fit a record of " + memory.byteSize());
+        }
+        return new SharedRecord(segment, offset + at, size, held, tableOffset);
     }
 
     /** The record of {@code size} bytes at {@code offset} of an existing segment (this process's mapping). */
@@ -193,15 +204,8 @@ final class SharedRecord implements Serializable {
             if (tableOffset >= 0) {
                 return resolveHeld();
             }
-            SharedSegment segment;
-            try {
-                segment = dev.mp4j.shm.SharedSlabs.attach(name);
-            } catch (RuntimeException e) {
-                InvalidObjectException failure = new InvalidObjectException(
-                        "cannot attach a synchronization primitive here: " + e.getMessage());
-                failure.initCause(e);
-                throw failure;
-            }
+            // a record placed by hand in a segment that is not held (see within)
+            SharedSegment segment = SharedSegment.reattach(name, "a synchronization primitive");
             dev.mp4j.shm.SharedSlabs.checkPlace(segment, offset, size, "a synchronization primitive");
             return new SharedRecord(segment, offset, size);
         }

@@ -94,8 +94,9 @@ class SharedSlabsTest {
     void aSlabIsMappedOncePerProcessAndARecordOutsideItIsRefused() throws Exception {
         SharedSegment other = SharedSegment.create(65536L);
         try {
-            SharedSegment first = SharedSlabs.attach(other.name());
-            assertSame(first, SharedSlabs.attach(other.name()), "a slab was mapped twice");
+            dev.mp4j.shm.HeldSegment held = SharedSlabs.attach(other.name());
+            assertSame(held, SharedSlabs.attach(other.name()), "a slab was mapped twice");
+            SharedSegment first = held.segment();
             SharedSlabs.checkPlace(first, 128, 64, "a lock");
             assertThrows(java.io.InvalidObjectException.class,
                     () -> SharedSlabs.checkPlace(first, 65536L - 32, 64, "a lock"));
@@ -108,6 +109,27 @@ class SharedSlabsTest {
             other.unlink();
             other.close();
         }
+    }
+
+    @Test
+    void fullSlabsWhoseRecordsAreAllDroppedGo() throws Exception {
+        // 10,000 locks and values, each dropped at once: some twenty slabs, of which only the
+        // one being filled stays (plus one of slack for an unrelated segment).
+        long before = segmentsOfThisTree();
+        for (int i = 0; i < 5000; i++) {
+            ProcessLock lock = ProcessLock.create();
+            lock.lock();
+            lock.unlock();
+            dev.mp4j.shared.Value.ofLong(i).incrementAndGet();
+        }
+        assertTrue(dev.mp4j.testing.Await.until(() -> {
+            System.gc();
+            try {
+                return segmentsOfThisTree() - before <= 2;
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        }, Duration.ofSeconds(20)), () -> "segments: " + count() + ", before: " + before);
     }
 
     @Test
