@@ -131,6 +131,8 @@ public final class SafeSerializer implements Serializer {
     public static byte[] javaSerialize(Object value) {
         ByteArrayOutputStream out = new ByteArrayOutputStream(256);
         out.write(TAG_JAVA);
+        java.util.Map<Object, Object> outer = COPY.get();
+        COPY.set(new java.util.IdentityHashMap<>(4));
         try (ObjectOutputStream oos = new ObjectOutputStream(out)) {
             oos.writeObject(value);
         } catch (NotSerializableException e) {
@@ -142,8 +144,27 @@ public final class SafeSerializer implements Serializer {
         } catch (IOException e) {
             throw new NotSerializableValueException(
                     "cannot serialize a " + value.getClass().getName() + ": " + e, value.getClass().getName(), e);
+        } finally {
+            if (outer == null) {
+                COPY.remove();
+            } else {
+                COPY.set(outer);
+            }
         }
         return out.toByteArray();
+    }
+
+    /** One map per copy being written by {@link #javaSerialize} on this thread (see {@link #copyMemo}). */
+    private static final ThreadLocal<java.util.Map<Object, Object>> COPY = new ThreadLocal<>();
+
+    /**
+     * While {@link #javaSerialize} writes one copy on this thread: a map, by identity, for
+     * objects that want to write something once per copy however many of their parts the copy
+     * holds (a shared-memory slab's token, whose 505 records may all be in one list); null
+     * outside.
+     */
+    public static java.util.Map<Object, Object> copyMemo() {
+        return COPY.get();
     }
 
     /** Reverses {@link #javaSerialize}: the allow-list applies. */

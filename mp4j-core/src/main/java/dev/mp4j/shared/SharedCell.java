@@ -94,7 +94,7 @@ abstract class SharedCell implements Serializable {
         }
         segment = held.segment();
         dev.mp4j.shm.SharedSlabs.checkPlace(segment, offset, SIZE, "a shared value");
-        if (offset < dev.mp4j.shm.HeldSegment.TABLE_BYTES) {
+        if (offset < dev.mp4j.shm.SharedSlabs.TABLE_OFFSET + dev.mp4j.shm.HeldSegment.TABLE_BYTES) {
             throw new java.io.InvalidObjectException("a shared value at offset " + offset + " overlaps its slab's holder table");
         }
         init();

@@ -198,6 +198,20 @@ public final class HeldSegment {
             throw new IllegalStateException("shared-memory segment '" + segment.name()
                     + "' cannot be sent: this process has let go of it (it is exiting)");
         }
+        // One token per copy: the first part of the copy read takes the hold, the others find it.
+        java.util.Map<Object, Object> copy = dev.mp4j.serial.SafeSerializer.copyMemo();
+        if (copy != null && copy.get(this) instanceof Long issued) {
+            noteSent();
+            return issued;
+        }
+        long token = issue();
+        if (copy != null) {
+            copy.put(this, token);
+        }
+        return token;
+    }
+
+    private long issue() {
         ByteBuffer table = release.table;
         long token;
         do {

@@ -1,8 +1,5 @@
 package dev.mp4j.shm;
 
-import java.lang.ref.WeakReference;
-import java.util.concurrent.ConcurrentHashMap;
-
 /**
  * Where the small records of primitives (locks, events, semaphores, barriers, shared values) live:
  * many to a shared-memory segment (a slab) instead of a segment each. Internal plumbing of mp4j's

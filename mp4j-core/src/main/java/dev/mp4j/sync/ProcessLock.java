@@ -51,7 +51,7 @@ public final class ProcessLock extends AbstractProcessLock {
         return new ProcessLock(record);
     }
 
-    /** A lock whose record lives at {@code offset} of {@code segment} (used by shared values). */
+    /** A lock whose record lives at {@code offset} of {@code segment} (a queue's or a pipe's own locks; a copy of such a lock does not keep the segment). */
     public static ProcessLock within(SharedSegment segment, long offset) {
         return new ProcessLock(SharedRecord.within(segment, offset, SyncLayout.RECORD));
     }

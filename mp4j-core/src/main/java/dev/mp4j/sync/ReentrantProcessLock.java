@@ -35,7 +35,7 @@ public final class ReentrantProcessLock extends AbstractProcessLock {
         return new ReentrantProcessLock(SharedRecord.create(SyncLayout.RECORD));
     }
 
-    /** A lock whose record lives at {@code offset} of {@code segment} (used by shared values). */
+    /** A lock whose record lives at {@code offset} of {@code segment} (a copy of such a lock does not keep the segment: see the held form below). */
     public static ReentrantProcessLock within(SharedSegment segment, long offset) {
         return new ReentrantProcessLock(SharedRecord.within(segment, offset, SyncLayout.RECORD));
     }

@@ -16,7 +16,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * A primitive's record in shared memory: the segment, where in it the record starts, and the
  * atomic and futex operations every primitive uses. Travels to other processes as
- * (segment name, offset).
+ * (segment name, offset), with a token that keeps its segment until the copy is read (see
+ * {@link dev.mp4j.shm.HeldSegment}).
  */
 final class SharedRecord implements Serializable {
     @Serial
@@ -42,7 +43,8 @@ final class SharedRecord implements Serializable {
     /**
      * This process's hold on the record's segment where that segment goes once no process holds
      * it: a record too large for a slab (a condition's wait slots) has such a segment of its own,
-     * and a shared array's lock lives in the array's. Null in a slab.
+     * a record in a slab holds the slab, and a shared array's lock holds the array's segment. Null
+     * only for a record placed by hand in a segment that is not held ({@link #within(SharedSegment, long, long)}).
      */
     private final transient dev.mp4j.shm.HeldSegment held;
     /** Where {@link #held}'s table is in the segment. */
@@ -187,7 +189,7 @@ final class SharedRecord implements Serializable {
         private final String name;
         private final long offset;
         private final long size;
-        /** Where the holder table of a held segment is (see {@link #held}), -1 for a slab; and the copy's token. */
+        /** Where the holder table of a held segment is (see {@link #held}), -1 for a record placed by hand; and the copy's token. */
         private final long tableOffset;
         private final long token;
 

@@ -132,6 +132,53 @@ class SharedSlabsTest {
         }, Duration.ofSeconds(20)), () -> "segments: " + count() + ", before: " + before);
     }
 
+    private static java.util.Set<String> segmentNamesOfThisTree() throws IOException {
+        try (Stream<Path> files = Files.list(SharedSegment.DIRECTORY)) {
+            return files.map(f -> f.getFileName().toString()).filter(n -> n.startsWith(ResourceTracker.treePrefix()))
+                    .collect(java.util.stream.Collectors.toSet());
+        }
+    }
+
+    @Test
+    void recordsOfASlabSentInOneCopyTakeOneTokenAndTheSlabStillGoes() throws Exception {
+        // 600 values in one list to a child: one token per slab for the copy, not one per value
+        // (64 tokens would pin the slab until the tree ends).
+        java.util.Set<String> before = segmentNamesOfThisTree();
+        summedByAChild(600);
+        for (int i = 0; i < 1200; i++) {
+            ProcessLock.create(); // fills and leaves the slabs the values are in
+        }
+        assertTrue(dev.mp4j.testing.Await.until(() -> {
+            System.gc();
+            try {
+                java.util.Set<String> left = segmentNamesOfThisTree();
+                left.removeAll(before);
+                return left.size() <= 1;
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        }, Duration.ofSeconds(20)), () -> "slabs made here and left: " + count());
+    }
+
+    private static void summedByAChild(int n) throws Exception {
+        List<dev.mp4j.shared.IntValue> values = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            values.add(dev.mp4j.shared.Value.ofInt(i));
+        }
+        dev.mp4j.shared.IntValue sum = dev.mp4j.shared.Value.ofInt(0);
+        JvmProcess child = new JvmProcess(() -> {
+            int total = 0;
+            for (dev.mp4j.shared.IntValue v : values) {
+                total += v.get();
+            }
+            sum.set(total);
+        });
+        child.start();
+        child.join();
+        assertEquals(0, child.exitCode());
+        assertEquals(n * (n - 1) / 2, sum.get());
+    }
+
     @Test
     void conditionsMadeAndDroppedLeaveNoSegmentsBehind() throws Exception {
         // A condition's wait slots (8 KiB) are too large for a slab: a segment each, which goes
