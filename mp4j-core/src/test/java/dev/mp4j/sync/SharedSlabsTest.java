@@ -122,14 +122,19 @@ class SharedSlabsTest {
             lock.unlock();
             dev.mp4j.shared.Value.ofLong(i).incrementAndGet();
         }
+        atMostAddedOnceCollected(before, 2, "full slabs of dropped records");
+    }
+
+    /** Collects until at most {@code most} segments more than {@code before} are left, within a bound. */
+    private static void atMostAddedOnceCollected(long before, long most, String what) throws InterruptedException {
         assertTrue(dev.mp4j.testing.Await.until(() -> {
             System.gc();
             try {
-                return segmentsOfThisTree() - before <= 2;
+                return segmentsOfThisTree() - before <= most;
             } catch (IOException e) {
                 throw new java.io.UncheckedIOException(e);
             }
-        }, Duration.ofSeconds(20)), () -> "segments: " + count() + ", before: " + before);
+        }, Duration.ofSeconds(20)), () -> what + " left: " + count() + " segments, " + before + " before");
     }
 
     private static java.util.Set<String> segmentNamesOfThisTree() throws IOException {
@@ -187,14 +192,7 @@ class SharedSlabsTest {
         for (int i = 0; i < 100; i++) {
             signalledByAChildOnce(i < 2);
         }
-        assertTrue(dev.mp4j.testing.Await.until(() -> {
-            System.gc();
-            try {
-                return segmentsOfThisTree() - before <= 2;
-            } catch (IOException e) {
-                throw new java.io.UncheckedIOException(e);
-            }
-        }, Duration.ofSeconds(20)), () -> "segments left: " + count());
+        atMostAddedOnceCollected(before, 2, "conditions");
     }
 
     private static String count() {
