@@ -26,6 +26,8 @@ final class SocketConnection extends AbstractConnection implements Serializable 
     private final transient SocketChannel channel;
     private final transient Selector selector;
     private transient volatile Selector writeSelector;
+    /** Closes the socket and its selectors: on close, or once this object is unreachable without one (as CPython closes a collected connection). */
+    private final transient Closer closer;
     private final transient ByteBuffer[] gather = new ByteBuffer[2];
 
     /** This end's own address (the peer's {@link Listener#lastAccepted()}). */
@@ -42,6 +44,37 @@ final class SocketConnection extends AbstractConnection implements Serializable 
         channel.configureBlocking(false);
         this.selector = Selector.open();
         channel.register(selector, SelectionKey.OP_READ);
+        this.closer = new Closer(channel, selector);
+        dev.mp4j.shm.Cleanup.register(this, closer);
+    }
+
+    /** What a connection closes, once; a cleaner action, so it does not refer to the connection. */
+    private static final class Closer implements Runnable {
+        private final SocketChannel channel;
+        private final Selector selector;
+        private volatile Selector writeSelector;
+        private final java.util.concurrent.atomic.AtomicBoolean done = new java.util.concurrent.atomic.AtomicBoolean();
+
+        Closer(SocketChannel channel, Selector selector) {
+            this.channel = channel;
+            this.selector = selector;
+        }
+
+        @Override
+        public void run() {
+            if (!done.compareAndSet(false, true)) {
+                return;
+            }
+            for (java.io.Closeable c : new java.io.Closeable[] {selector, writeSelector, channel}) {
+                try {
+                    if (c != null) {
+                        c.close();
+                    }
+                } catch (IOException ignored) {
+                    // closing: nothing useful to do
+                }
+            }
+        }
     }
 
     @Override
@@ -120,6 +153,7 @@ final class SocketConnection extends AbstractConnection implements Serializable 
                     checkOpen();
                     w = Selector.open();
                     channel.register(w, SelectionKey.OP_WRITE);
+                    closer.writeSelector = w;
                     writeSelector = w;
                 }
             }
@@ -147,22 +181,9 @@ final class SocketConnection extends AbstractConnection implements Serializable 
 
     @Override
     void closeTransport() {
-        try {
-            selector.close();
-            Selector w;
-            synchronized (this) {
-                w = writeSelector;
-            }
-            if (w != null) {
-                w.close();
-            }
-        } catch (IOException ignored) {
-            // closing: nothing useful to do
-        }
-        try {
-            channel.close();
-        } catch (IOException ignored) {
-            // closing: nothing useful to do
+        // under the lock the write selector is made under: none is made after this
+        synchronized (this) {
+            closer.run();
         }
     }
 

@@ -340,4 +340,37 @@ class SocketConnectionTest {
         Connection client = Client.connect(listener.address(), KEY);
         return new Connection[] {client, accepted.get(30, TimeUnit.SECONDS)};
     }
+
+    @Test
+    void aClientConnectionNobodyClosedIsClosedOnceCollected() throws Exception {
+        // CPython closes a collected connection; a dropped one here kept its socket (and its
+        // selectors' descriptors) open until the process ended, and the server waited on it.
+        try (Listener listener = Listener.open(new InetSocketAddress("127.0.0.1", 0), KEY)) {
+            CompletableFuture<Connection> accepted = CompletableFuture.supplyAsync(() -> {
+                try {
+                    return listener.accept();
+                } catch (Exception e) {
+                    throw new RuntimeException(e);
+                }
+            });
+            usedAndDropped(listener.address());
+            try (Connection server = accepted.get(10, TimeUnit.SECONDS)) {
+                assertEquals("hello", server.recv());
+                assertTrue(dev.mp4j.testing.Await.until(() -> {
+                    System.gc();
+                    try {
+                        return server.poll(Duration.ZERO);
+                    } catch (java.io.IOException e) {
+                        throw new java.io.UncheckedIOException(e);
+                    }
+                }, Duration.ofSeconds(20)), "the dropped client's socket was never closed");
+                assertThrows(java.io.EOFException.class, server::recv);
+            }
+        }
+    }
+
+    private static void usedAndDropped(SocketAddress address) throws Exception {
+        Connection c = Client.connect(address, KEY);
+        c.send("hello");
+    }
 }
