@@ -49,11 +49,10 @@ final class SocketConnection extends AbstractConnection implements Serializable 
     }
 
     /** What a connection closes, once; a cleaner action, so it does not refer to the connection. */
-    private static final class Closer implements Runnable {
+    private static final class Closer extends dev.mp4j.shm.Cleanup.Once {
         private final SocketChannel channel;
         private final Selector selector;
         private volatile Selector writeSelector;
-        private final java.util.concurrent.atomic.AtomicBoolean done = new java.util.concurrent.atomic.AtomicBoolean();
 
         Closer(SocketChannel channel, Selector selector) {
             this.channel = channel;
@@ -61,10 +60,7 @@ final class SocketConnection extends AbstractConnection implements Serializable 
         }
 
         @Override
-        public void run() {
-            if (!done.compareAndSet(false, true)) {
-                return;
-            }
+        protected void act() {
             for (java.io.Closeable c : new java.io.Closeable[] {selector, writeSelector, channel}) {
                 try {
                     if (c != null) {

@@ -42,7 +42,9 @@ final class Codec {
      * cannot be serialized fails in the caller, and never again when the job is sent.
      */
     static byte[] items(List<?> items) {
-        return values(items);
+        // One job's items are read together by one worker: one token per shared segment they
+        // carry, not one per item (64 values from one slab would pin it).
+        return SafeSerializer.asOneCopy(() -> values(items));
     }
 
     /** Values: each as length + serialized bytes. */

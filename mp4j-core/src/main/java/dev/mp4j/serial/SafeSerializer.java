@@ -132,7 +132,9 @@ public final class SafeSerializer implements Serializer {
         ByteArrayOutputStream out = new ByteArrayOutputStream(256);
         out.write(TAG_JAVA);
         java.util.Map<Object, Object> outer = COPY.get();
-        COPY.set(new java.util.IdentityHashMap<>(4));
+        if (!(outer instanceof OneCopy)) {
+            COPY.set(new java.util.IdentityHashMap<>(4));
+        }
         try (ObjectOutputStream oos = new ObjectOutputStream(out)) {
             oos.writeObject(value);
         } catch (NotSerializableException e) {
@@ -156,6 +158,33 @@ public final class SafeSerializer implements Serializer {
 
     /** One map per copy being written by {@link #javaSerialize} on this thread (see {@link #copyMemo}). */
     private static final ThreadLocal<java.util.Map<Object, Object>> COPY = new ThreadLocal<>();
+
+    /** The memo of several serializations that are one copy (see {@link #asOneCopy}). */
+    private static final class OneCopy extends java.util.IdentityHashMap<Object, Object> {
+        @java.io.Serial
+        private static final long serialVersionUID = 1L;
+    }
+
+    /**
+     * Runs {@code writing}, whose serializations are parts of one copy, always read together by
+     * one reader (the items of one pool job): they share one memo (see {@link #copyMemo}).
+     */
+    public static <T> T asOneCopy(java.util.function.Supplier<T> writing) {
+        java.util.Map<Object, Object> outer = COPY.get();
+        if (outer instanceof OneCopy) {
+            return writing.get();
+        }
+        COPY.set(new OneCopy());
+        try {
+            return writing.get();
+        } finally {
+            if (outer == null) {
+                COPY.remove();
+            } else {
+                COPY.set(outer);
+            }
+        }
+    }
 
     /**
      * While {@link #javaSerialize} writes one copy on this thread: a map, by identity, for

@@ -26,6 +26,29 @@ public final class Cleanup {
         return cleaner().register(owner, action);
     }
 
+    /**
+     * A cleaner action that acts once, whoever runs it first: the cleaner, or an explicit
+     * close that runs it too. It must not refer to the object it cleans up after.
+     */
+    public abstract static class Once implements Runnable {
+        private final java.util.concurrent.atomic.AtomicBoolean done = new java.util.concurrent.atomic.AtomicBoolean();
+
+        @Override
+        public final void run() {
+            if (done.compareAndSet(false, true)) {
+                act();
+            }
+        }
+
+        /** Whether it has run (or is running). */
+        public final boolean isDone() {
+            return done.get();
+        }
+
+        /** What to do, once. */
+        protected abstract void act();
+    }
+
     /** Where {@link #noteSent} notes, on threads inside {@link #noting}. */
     private static final ThreadLocal<java.util.Map<Object, Boolean>> NOTED = new ThreadLocal<>();
 

@@ -99,7 +99,7 @@ public final class HeldSegment {
             Consumer<SharedSegment> beforeRemove) {
         WeakReference<HeldSegment> known = HELD.get(name);
         HeldSegment held = known == null ? null : known.get();
-        if (held != null && !held.release.done.get()) {
+        if (held != null && !held.release.isDone()) {
             // Held here already, but the copy being read may still claim something else.
             check.accept(held.segment);
             return held;
@@ -108,7 +108,7 @@ public final class HeldSegment {
         HeldSegment[] result = new HeldSegment[1];
         HELD.compute(name, (n, ref) -> {
             HeldSegment live = ref == null ? null : ref.get();
-            if (live == null || live.release.done.get()) {
+            if (live == null || live.release.isDone()) {
                 SharedSegment segment = attachNamed(n);
                 check.accept(segment);
                 live = hold(segment, tableOffset, beforeRemove);
@@ -194,7 +194,7 @@ public final class HeldSegment {
      * @throws IllegalStateException if this process gave its hold back already (it is exiting)
      */
     public long sent() {
-        if (release.done.get()) {
+        if (release.isDone()) {
             throw new IllegalStateException("shared-memory segment '" + segment.name()
                     + "' cannot be sent: this process has let go of it (it is exiting)");
         }
@@ -355,12 +355,11 @@ public final class HeldSegment {
      * segment but not to the {@link HeldSegment}), or when the process exits: gives back the
      * slot, and removes the segment if nobody else holds it and no copy is on its way.
      */
-    private static final class Release implements Runnable {
+    private static final class Release extends Cleanup.Once {
         private final SharedSegment segment;
         private final ByteBuffer table;
         private final int slot;
         private final Consumer<SharedSegment> beforeRemove;
-        private final java.util.concurrent.atomic.AtomicBoolean done = new java.util.concurrent.atomic.AtomicBoolean();
 
         Release(SharedSegment segment, ByteBuffer table, int slot, Consumer<SharedSegment> beforeRemove) {
             this.segment = segment;
@@ -370,10 +369,7 @@ public final class HeldSegment {
         }
 
         @Override
-        public void run() {
-            if (!done.compareAndSet(false, true)) {
-                return;
-            }
+        protected void act() {
             UNRELEASED.remove(this);
             HELD.computeIfPresent(segment.name(), (n, ref) -> ref.get() == null ? null : ref);
             giveBack(table, slot);

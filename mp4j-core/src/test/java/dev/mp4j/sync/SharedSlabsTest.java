@@ -153,6 +153,33 @@ class SharedSlabsTest {
         for (int i = 0; i < 1200; i++) {
             ProcessLock.create(); // fills and leaves the slabs the values are in
         }
+        onlyTheSlabBeingFilledLeftOnceCollected(before);
+    }
+
+    @Test
+    void valuesOfOneSlabInOnePoolJobTakeOneTokenAndTheSlabStillGoes() throws Exception {
+        // The items of a job are serialized one by one but read together: one token per slab.
+        java.util.Set<String> before = segmentNamesOfThisTree();
+        try (dev.mp4j.pool.ProcessPool pool = dev.mp4j.pool.ProcessPool.create(1)) {
+            readByAPoolWorker(pool, 600);
+        }
+        for (int i = 0; i < 1200; i++) {
+            ProcessLock.create(); // fills and leaves the slabs the values are in
+        }
+        onlyTheSlabBeingFilledLeftOnceCollected(before);
+    }
+
+    private static void readByAPoolWorker(dev.mp4j.pool.ProcessPool pool, int n) throws Exception {
+        List<dev.mp4j.shared.IntValue> values = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            values.add(dev.mp4j.shared.Value.ofInt(i));
+        }
+        List<Integer> got = pool.map(v -> v.get(), values, n);
+        assertEquals(n - 1, got.get(n - 1));
+    }
+
+    /** Collects until, of the segments made since {@code before}, at most one (the slab being filled) is left. */
+    private static void onlyTheSlabBeingFilledLeftOnceCollected(java.util.Set<String> before) throws InterruptedException {
         assertTrue(dev.mp4j.testing.Await.until(() -> {
             System.gc();
             try {
