@@ -42,9 +42,7 @@ final class Codec {
      * cannot be serialized fails in the caller, and never again when the job is sent.
      */
     static byte[] items(List<?> items) {
-        // One job's items are read together by one worker: one token per shared segment they
-        // carry, not one per item (64 values from one slab would pin it).
-        return SafeSerializer.asOneCopy(() -> values(items));
+        return values(items);
     }
 
     /** Values: each as length + serialized bytes. */
@@ -84,6 +82,13 @@ final class Codec {
                 return packed(longs, n, LONGS, LONG_LE);
             }
         }
+        // One job's items are read together by one worker: one token per shared segment they
+        // carry, not one per item (64 values from one slab would pin it).
+        return SafeSerializer.asOneCopy(() -> mixed(all));
+    }
+
+    private static byte[] mixed(Object[] all) {
+        int n = all.length;
         java.nio.ByteBuffer out = java.nio.ByteBuffer.allocate(Math.max(64, VALUES_HEADER + n * 9));
         out.putInt(n).put(MIXED);
         for (Object v : all) {
