@@ -99,6 +99,9 @@ abstract class AbstractConnection implements Connection {
         if (users.decrementAndGet() == CLOSED) {
             releaseTransport();
         }
+        // A call in progress keeps its connection reachable to its end: a connection nobody
+        // closes is closed by a cleaner once unreachable (see PipeConnection, SocketConnection).
+        java.lang.ref.Reference.reachabilityFence(this);
     }
 
     /** Keeps other processes sharing this end from reading part of the frame we read (pipes). */
