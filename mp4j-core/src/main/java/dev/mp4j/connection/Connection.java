@@ -96,7 +96,8 @@ public interface Connection extends AutoCloseable {
 
     /**
      * Closes this end; idempotent, and never blocks. The peer sees EOF once every copy of this end
-     * is closed. A call on this end that another thread is blocked in (waiting for data or for
+     * is closed. An end (pipe or socket) that becomes unreachable without this is closed once it
+     * is collected, as in CPython; close ends you are done with rather than wait for that. A call on this end that another thread is blocked in (waiting for data or for
      * room) fails with an {@link IOException} "handle is closed".
      */
     @Override

@@ -17,7 +17,8 @@ package dev.mp4j.connection;
  * end to a child, as a captured value or inside a message, costs a name, and a message costs two
  * copies and no system call while both sides are busy. The peer of an end reads
  * {@link java.io.EOFException} once every copy of the end is closed, in every process, or its
- * holders have died; writing to an end whose reader is gone fails with "broken pipe".
+ * holders have died; an end that becomes unreachable without {@code close()} is closed once it is
+ * collected, as in CPython. Writing to an end whose reader is gone fails with "broken pipe".
  *
  * @param left  with {@code duplex=false}, the read-only end (CPython's {@code conn1})
  * @param right with {@code duplex=false}, the write-only end (CPython's {@code conn2})

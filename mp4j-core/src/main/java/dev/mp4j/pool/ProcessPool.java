@@ -56,7 +56,9 @@ import java.util.function.Consumer;
  *   ({@link TaskTimeoutException}). An endless loop never blocks {@link #terminate()}.</li>
  *   <li>Tasks and arguments are serialized when submitted: one that cannot be serialized fails in
  *   the caller at once, naming the offending class (an initializer that cannot be: the pool's
- *   first tasks, with a {@link BrokenPoolException} naming it).</li>
+ *   first tasks, with a {@link BrokenPoolException} naming it). Shared objects a task's function
+ *   or items carry (queues, arrays, values, pipe ends, manager proxies) are kept until the task
+ *   is settled, so they stay for every worker that may read the task.</li>
  *   <li>An initializer that throws before any worker got through it, or worker JVMs that cannot
  *   start, stop the pool: unfinished tasks fail with a {@link BrokenPoolException} carrying the
  *   initializer's exception, and new ones are refused. (CPython's pool starts new workers for

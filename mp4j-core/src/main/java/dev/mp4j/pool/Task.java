@@ -21,7 +21,7 @@ final class Task {
     volatile boolean interruptedForTimeout;
     volatile boolean killedForTimeout;
     /**
-     * What the function's and items' bytes carry copies of (a queue's or array's hold, a pipe
+     * What the function's and items' bytes carry copies of (the hold of a queue, array, slab of records or condition, a pipe
      * end, a manager proxy; see {@link dev.mp4j.shm.Cleanup#noting}): kept while the task is, so
      * those stay open while any worker may still read these bytes (a second worker, a retry),
      * even if the caller has let go of them. (A settled task is soon unreachable: the pool's

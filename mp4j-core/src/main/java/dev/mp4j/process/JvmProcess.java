@@ -158,7 +158,10 @@ public class JvmProcess implements Serializable {
         role = Role.CHILD;
     }
 
-    /** What the child runs: the target by default; override it in a subclass. */
+    /**
+     * What the child runs: the target by default; override it in a subclass. In this process,
+     * after {@link #start()}, the target is dropped and the default run does nothing.
+     */
     public void run() throws Exception {
         if (target != null) {
             target.run();
@@ -168,7 +171,8 @@ public class JvmProcess implements Serializable {
     /**
      * Launches the child with the start method of this process's context. As in CPython, this
      * object lets go of its target once the child has a copy: what the target captured is not
-     * kept alive here for the child's sake, and {@link #run()} in this process does nothing after.
+     * kept alive here for the child's sake, and the default {@link #run()} (a target's) does
+     * nothing here after. A subclass's fields are the child's payload, and stay.
      */
     public final void start() {
         start(launcher != null ? launcher : Launchers.defaultLauncher());

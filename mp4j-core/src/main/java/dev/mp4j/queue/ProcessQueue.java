@@ -35,7 +35,8 @@ import java.util.concurrent.TimeUnit;
  * <p>Unlike CPython's queue there is no feeder thread: {@code put} serializes the item in the
  * caller (an item that cannot be serialized, or that is over the size limit, fails right there,
  * naming the problem) and copies it into shared memory before it returns. So a process that put
- * items may exit or be joined at once, and its items stay readable. A consumer killed while it
+ * items may exit or be joined at once, and its items stay readable (by any process that still
+ * holds the queue: see Lifetime below). A consumer killed while it
  * waits in {@code take} leaves the queue working for the others.
  *
  * <p>Backlogs: items go through one shared ring (16 MiB by default). An item of 64 KiB or more
@@ -68,7 +69,9 @@ import java.util.concurrent.TimeUnit;
  * ones included, go with it. So a program that makes a queue per job does not fill
  * {@code /dev/shm}. Where that cannot be told (a copy that is never read, a process killed
  * while holding it and nobody noticing, more than 64 processes or 64 unread copies at once),
- * the queue stays until the process tree ends, when the resource tracker removes it.
+ * the queue stays until the process tree ends, when the resource tracker removes it. Closing
+ * frees nothing: the memory goes when the queue objects are collected. Once this JVM has begun
+ * to exit, it can no longer send copies of the queue (in a message, or to a new child).
  *
  * @param <E> the element type (serialized with the default serializer)
  */
@@ -271,7 +274,10 @@ public class ProcessQueue<E> extends AbstractQueue<E> implements BlockingQueue<E
         return isFull();
     }
 
-    /** This process will use the queue no more: later puts and gets here throw. Other processes are unaffected. */
+    /**
+     * This process will use the queue no more: later puts and gets here throw. Other processes are
+     * unaffected; the shared memory goes once no process holds the queue (see the class comment).
+     */
     public void close() {
         core.close();
     }

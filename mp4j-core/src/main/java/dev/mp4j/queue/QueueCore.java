@@ -414,7 +414,7 @@ final class QueueCore implements ByteRing.Peer {
      * null if /dev/shm has no room for it. The segment is named like the queue's own, so that it
      * lives as long as the queue's process tree (a producer of another tree may exit first). The
      * consumer that takes the reference copies it out and unlinks it; one left untaken goes with
-     * the queue's tree.
+     * the queue ({@link #discardAll}), or at the latest with the queue's tree.
      */
     private String spill(Object encoded) {
         RawBytes raw = encoded instanceof RawBytes r ? r : null;

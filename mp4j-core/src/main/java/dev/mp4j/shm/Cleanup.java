@@ -4,7 +4,8 @@ import java.lang.ref.Cleaner;
 
 /**
  * The one {@link Cleaner} of a process for mp4j's shared-memory objects: what an object that was
- * never closed leaves (a pipe end's holder slot and mapping, a segment's hold) is given back once
+ * never closed leaves (a pipe end's holder slot and mapping, a socket's channel and selectors, a
+ * segment's hold) is given back once
  * the object is unreachable, as CPython closes a connection or frees a shared object when it is
  * collected. Internal plumbing, public because its users live in several packages.
  *
@@ -54,7 +55,7 @@ public final class Cleanup {
 
     /**
      * Runs {@code encoding} and returns its result with the objects whose copies it wrote (a
-     * queue's or array's hold, a pipe end, a manager proxy): whoever keeps the bytes to send
+     * hold of a queue, array, slab of records or condition, a pipe end, a manager proxy): whoever keeps the bytes to send
      * later, maybe several times (a pool's task), keeps those objects reachable too, so what
      * the copies refer to stays open while any reader may still come, without keeping the
      * whole object graph the bytes came from.

@@ -10,7 +10,7 @@ import java.util.function.Consumer;
 
 /**
  * A segment that goes away once no process holds it, for objects that travel between processes
- * by name (queues, shared arrays): without this, a program that makes a queue per job would
+ * by name (queues, shared arrays, slabs of primitives' records, conditions): without this, a program that makes a queue per job would
  * leave a file in {@code /dev/shm} per job until its process tree ends. Internal plumbing of
  * mp4j's shared objects, public because they live in several packages.
  *
@@ -29,7 +29,7 @@ import java.util.function.Consumer;
  * put that timed out after serializing, a task the pool never ran) keeps its token, a process
  * killed by a signal gives nothing back (until someone notices it is dead), and a table with no
  * free slot or token pins the segment. Such a segment is left to the resource tracker, which
- * removes it when the process tree ends, as before.
+ * removes it when the process tree ends.
  *
  * <pre>{@code
  * HeldSegment held = HeldSegment.create(size, TABLE_AT, MyType::discard); // held by this process

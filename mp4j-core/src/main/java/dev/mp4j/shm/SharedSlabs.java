@@ -36,7 +36,10 @@ public final class SharedSlabs {
     private static final long ALIGN = 128;
     /** The first record, after the holder table, on a record boundary. */
     static final long FIRST_RECORD = (HeldSegment.TABLE_BYTES + ALIGN - 1) / ALIGN * ALIGN;
-    /** Larger records (a condition's wait slots) get a segment of their own. */
+    /**
+     * Larger records (a condition's wait slots) get a held segment of their own, made by the
+     * primitive ({@code SharedRecord.create}); {@link #allocate} refuses them.
+     */
     public static final long LARGEST_RECORD = 1024;
     private static final java.util.function.Consumer<SharedSegment> NOTHING_TO_DISCARD = segment -> { };
 

@@ -41,7 +41,8 @@ public final class ReentrantProcessLock extends AbstractProcessLock {
     }
 
     /**
-     * A lock whose record lives at {@code offset} of a held segment (a shared array's) whose
+     * A lock whose record lives at {@code offset} of a held segment (a shared array's, or a
+     * value's slab) whose
      * holder table is at {@code tableOffset}: a copy of the lock sent alone keeps that segment
      * as a copy of its owner would.
      */

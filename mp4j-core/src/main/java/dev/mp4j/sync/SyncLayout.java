@@ -3,7 +3,8 @@ package dev.mp4j.sync;
 /**
  * Every offset of the synchronization primitives' shared memory, in one place. Each primitive is
  * a small record in shared memory (one of many in a slab, see {@link dev.mp4j.shm.SharedSlabs};
- * a condition's in a segment of its own; or a region inside a {@code Value}'s):
+ * a condition's in a held segment of its own, after its holder table; or a region inside a
+ * {@code Value}'s):
  *
  * <pre>
  * lock / rlock (64 bytes)
