@@ -154,17 +154,10 @@ final class PipeSegment {
         for (int slot = 0; slot < PipeLayout.HOLDER_SLOTS; slot++) {
             long offset = PipeLayout.holderOffset(end, slot);
             int pid = (int) INT.getVolatile(words, (int) offset);
-            if (pid != 0 && pid != MY_PID && !alive(pid) && INT.compareAndSet(words, (int) offset, pid, 0)) {
+            if (pid != 0 && pid != MY_PID && !dev.mp4j.shm.Pids.alive(pid) && INT.compareAndSet(words, (int) offset, pid, 0)) {
                 INT.getAndAdd(words, (int) PipeLayout.openCountOffset(end), -1);
             }
         }
-    }
-
-    private static boolean alive(int pid) {
-        // No method reference: a child reaches this first on its own path, where linking one
-        // costs milliseconds of method-handle spinning the AOT cache did not record.
-        java.util.Optional<ProcessHandle> handle = ProcessHandle.of(pid);
-        return handle.isPresent() && handle.get().isAlive();
     }
 
     /** Wakes every sleeper on both rings so they re-check after an end closed. */

@@ -977,8 +977,7 @@ final class QueueCore implements ByteRing.Peer {
         if (owner == 0) {
             return true;
         }
-        java.util.Optional<ProcessHandle> handle = ProcessHandle.of(owner);
-        return handle.isEmpty() || !handle.get().isAlive();
+        return !dev.mp4j.shm.Pids.alive(owner);
     }
 
     /**

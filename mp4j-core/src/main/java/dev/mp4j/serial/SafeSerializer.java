@@ -131,9 +131,12 @@ public final class SafeSerializer implements Serializer {
     public static byte[] javaSerialize(Object value) {
         ByteArrayOutputStream out = new ByteArrayOutputStream(256);
         out.write(TAG_JAVA);
-        java.util.Map<Object, Object> outer = COPY.get();
-        if (!(outer instanceof OneCopy)) {
-            COPY.set(new java.util.IdentityHashMap<>(4));
+        Object outer = COPY.get();
+        // Parts of one copy (asOneCopy) share the enclosing memo; anything else gets its own,
+        // made only if something asks for it (copyMemo).
+        boolean ownMemo = outer != ONE_COPY_NOTHING_YET && !(outer instanceof OneCopy);
+        if (ownMemo) {
+            COPY.set(NOTHING_YET);
         }
         try (ObjectOutputStream oos = new ObjectOutputStream(out)) {
             oos.writeObject(value);
@@ -147,17 +150,21 @@ public final class SafeSerializer implements Serializer {
             throw new NotSerializableValueException(
                     "cannot serialize a " + value.getClass().getName() + ": " + e, value.getClass().getName(), e);
         } finally {
-            if (outer == null) {
-                COPY.remove();
-            } else {
+            if (ownMemo) {
+                // set, not removed: a removed entry is made again by the next call
                 COPY.set(outer);
             }
         }
         return out.toByteArray();
     }
 
-    /** One map per copy being written by {@link #javaSerialize} on this thread (see {@link #copyMemo}). */
-    private static final ThreadLocal<java.util.Map<Object, Object>> COPY = new ThreadLocal<>();
+    /**
+     * The memo of the copy being written by {@link #javaSerialize} on this thread (see
+     * {@link #copyMemo}): a sentinel until something asks for it, then the map; null outside.
+     */
+    private static final ThreadLocal<Object> COPY = new ThreadLocal<>();
+    private static final Object NOTHING_YET = new Object();
+    private static final Object ONE_COPY_NOTHING_YET = new Object();
 
     /** The memo of several serializations that are one copy (see {@link #asOneCopy}). */
     private static final class OneCopy extends java.util.IdentityHashMap<Object, Object> {
@@ -170,19 +177,15 @@ public final class SafeSerializer implements Serializer {
      * one reader (the items of one pool job): they share one memo (see {@link #copyMemo}).
      */
     public static <T> T asOneCopy(java.util.function.Supplier<T> writing) {
-        java.util.Map<Object, Object> outer = COPY.get();
-        if (outer instanceof OneCopy) {
+        Object outer = COPY.get();
+        if (outer == ONE_COPY_NOTHING_YET || outer instanceof OneCopy) {
             return writing.get();
         }
-        COPY.set(new OneCopy());
+        COPY.set(ONE_COPY_NOTHING_YET);
         try {
             return writing.get();
         } finally {
-            if (outer == null) {
-                COPY.remove();
-            } else {
-                COPY.set(outer);
-            }
+            COPY.set(outer);
         }
     }
 
@@ -192,8 +195,15 @@ public final class SafeSerializer implements Serializer {
      * holds (a shared-memory slab's token, whose 505 records may all be in one list); null
      * outside.
      */
+    @SuppressWarnings("unchecked")
     public static java.util.Map<Object, Object> copyMemo() {
-        return COPY.get();
+        Object memo = COPY.get();
+        if (memo == NOTHING_YET || memo == ONE_COPY_NOTHING_YET) {
+            java.util.Map<Object, Object> made = memo == NOTHING_YET ? new java.util.IdentityHashMap<>(4) : new OneCopy();
+            COPY.set(made);
+            return made;
+        }
+        return (java.util.Map<Object, Object>) memo;
     }
 
     /** Reverses {@link #javaSerialize}: the allow-list applies. */

@@ -68,7 +68,6 @@ public final class SharedArray implements Serializable {
     /** Who holds the array (see {@link HeldSegment}): it goes once nobody does. */
     private static final long HOLDERS_OFFSET = 128;
     private static final long DATA_OFFSET = HOLDERS_OFFSET + HeldSegment.TABLE_BYTES;
-    private static final java.util.function.Consumer<SharedSegment> NOTHING_TO_DISCARD = segment -> { };
 
     private final String segmentName;
     private final Type type;
@@ -100,7 +99,7 @@ public final class SharedArray implements Serializable {
         if (length < 0) {
             throw new IllegalArgumentException("length must not be negative, got " + length);
         }
-        this.held = HeldSegment.create(DATA_OFFSET + Math.max(1, length * type.size()), HOLDERS_OFFSET, NOTHING_TO_DISCARD);
+        this.held = HeldSegment.create(DATA_OFFSET + Math.max(1, length * type.size()), HOLDERS_OFFSET, HeldSegment.NOTHING_TO_DISCARD);
         SharedSegment segment = held.segment();
         segment.memory().set(ValueLayout.JAVA_INT, TYPE_OFFSET, type.ordinal());
         segment.memory().set(ValueLayout.JAVA_INT, LENGTH_OFFSET, length);
@@ -470,7 +469,7 @@ public final class SharedArray implements Serializable {
             throw new java.io.InvalidObjectException("a shared array of type " + type + " and length " + length);
         }
         try {
-            held = HeldSegment.attach(segmentName, HOLDERS_OFFSET, this::checkSegment, NOTHING_TO_DISCARD);
+            held = HeldSegment.attach(segmentName, HOLDERS_OFFSET, this::checkSegment, HeldSegment.NOTHING_TO_DISCARD);
         } catch (RuntimeException e) {
             java.io.InvalidObjectException failure = new java.io.InvalidObjectException(
                     "cannot attach a shared array here: " + e.getMessage());

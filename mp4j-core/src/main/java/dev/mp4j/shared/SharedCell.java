@@ -93,10 +93,7 @@ abstract class SharedCell implements Serializable {
             throw failure;
         }
         segment = held.segment();
-        dev.mp4j.shm.SharedSlabs.checkPlace(segment, offset, SIZE, "a shared value");
-        if (offset < dev.mp4j.shm.SharedSlabs.TABLE_OFFSET + dev.mp4j.shm.HeldSegment.TABLE_BYTES) {
-            throw new java.io.InvalidObjectException("a shared value at offset " + offset + " overlaps its slab's holder table");
-        }
+        dev.mp4j.shm.SharedSlabs.checkPlace(segment, offset, SIZE, dev.mp4j.shm.SharedSlabs.TABLE_OFFSET, "a shared value");
         init();
         held.received(token);
     }

@@ -50,39 +50,61 @@ public final class Cleanup {
         protected abstract void act();
     }
 
-    /** Where {@link #noteSent} notes, on threads inside {@link #noting}. */
-    private static final ThreadLocal<java.util.Map<Object, Boolean>> NOTED = new ThreadLocal<>();
+    /**
+     * Where {@link #noteSent} notes, on threads inside {@link #noting}: {@link #NOTHING_YET} until
+     * something is noted (most encodings carry no shared object, and make no map), then a map by
+     * identity; null outside.
+     */
+    private static final ThreadLocal<Object> NOTED = new ThreadLocal<>();
+    private static final Object NOTHING_YET = new Object();
 
     /**
      * Runs {@code encoding} and returns its result with the objects whose copies it wrote (a
-     * hold of a queue, array, slab of records or condition, a pipe end, a manager proxy): whoever keeps the bytes to send
-     * later, maybe several times (a pool's task), keeps those objects reachable too, so what
-     * the copies refer to stays open while any reader may still come, without keeping the
-     * whole object graph the bytes came from.
+     * hold of a queue, array, slab of records or condition, a pipe end, a manager proxy): whoever
+     * keeps the bytes to send later, maybe several times (a pool's task), keeps those objects
+     * reachable too, so what the copies refer to stays open while any reader may still come,
+     * without keeping the whole object graph the bytes came from.
      */
     public static <T> Noted<T> noting(java.util.function.Supplier<T> encoding) {
-        java.util.Map<Object, Boolean> outer = NOTED.get();
-        java.util.Map<Object, Boolean> mine = new java.util.IdentityHashMap<>(4);
-        NOTED.set(mine);
+        Object outer = NOTED.get();
+        NOTED.set(NOTHING_YET);
+        T value;
+        Object mine;
         try {
-            T value = encoding.get();
-            return new Noted<>(value, mine.isEmpty() ? java.util.List.of() : java.util.List.copyOf(mine.keySet()));
+            value = encoding.get();
         } finally {
-            if (outer == null) {
-                NOTED.remove();
-            } else {
-                outer.putAll(mine);
-                NOTED.set(outer);
+            mine = NOTED.get();
+            // set, not removed: a removed entry is made again by the next call
+            NOTED.set(outer);
+        }
+        if (!(mine instanceof java.util.Map<?, ?> noted)) {
+            return new Noted<>(value, java.util.List.of());
+        }
+        java.util.List<Object> keep = java.util.List.copyOf(noted.keySet());
+        if (outer != null) {
+            // an enclosing encoding keeps them too
+            for (Object o : keep) {
+                noteSent(o);
             }
         }
+        return new Noted<>(value, keep);
     }
 
     /** Notes, inside {@link #noting}, that a copy of {@code sentFrom} was written. */
+    @SuppressWarnings("unchecked")
     public static void noteSent(Object sentFrom) {
-        java.util.Map<Object, Boolean> noted = NOTED.get();
-        if (noted != null) {
-            noted.put(sentFrom, Boolean.TRUE);
+        Object noted = NOTED.get();
+        if (noted == null) {
+            return;
         }
+        java.util.Map<Object, Boolean> map;
+        if (noted == NOTHING_YET) {
+            map = new java.util.IdentityHashMap<>(4);
+            NOTED.set(map);
+        } else {
+            map = (java.util.Map<Object, Boolean>) noted;
+        }
+        map.put(sentFrom, Boolean.TRUE);
     }
 
     /** What {@link #noting} returns: the encoding's result, and the objects to keep with it. */

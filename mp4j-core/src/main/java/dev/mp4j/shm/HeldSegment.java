@@ -39,6 +39,9 @@ import java.util.function.Consumer;
  * }</pre>
  */
 public final class HeldSegment {
+    /** The {@code beforeRemove} of a segment that refers to nothing else. */
+    public static final Consumer<SharedSegment> NOTHING_TO_DISCARD = segment -> { };
+
     /** Bytes the holder table takes at its offset in a segment's header (64-byte aligned). */
     public static final long TABLE_BYTES = 832;
     private static final int HOLDER_SLOTS = 64;
@@ -262,7 +265,10 @@ public final class HeldSegment {
      * until some process notices. For diagnostics and tests.
      */
     public static int holders(SharedSegment segment, long tableOffset) {
-        ByteBuffer table = segment.memory().asSlice(tableOffset, TABLE_BYTES).asByteBuffer().order(ByteOrder.nativeOrder());
+        return holderCount(segment.memory().asSlice(tableOffset, TABLE_BYTES).asByteBuffer().order(ByteOrder.nativeOrder()));
+    }
+
+    private static int holderCount(ByteBuffer table) {
         int n = 0;
         for (int slot = 0; slot < HOLDER_SLOTS; slot++) {
             if ((int) INT.getVolatile(table, FIRST_HOLDER + 4 * slot) != 0) {
@@ -319,26 +325,12 @@ public final class HeldSegment {
         for (int slot = 0; slot < HOLDER_SLOTS; slot++) {
             int at = FIRST_HOLDER + 4 * slot;
             int pid = (int) INT.getVolatile(table, at);
-            if (pid != 0 && pid != MY_PID && !alive(pid) && INT.compareAndSet(table, at, pid, 0)) {
+            if (pid != 0 && pid != MY_PID && !Pids.alive(pid) && INT.compareAndSet(table, at, pid, 0)) {
                 changed(table);
                 forgotten++;
             }
         }
         return forgotten;
-    }
-
-    private static boolean alive(int pid) {
-        java.util.Optional<ProcessHandle> handle = ProcessHandle.of(pid);
-        return handle.isPresent() && handle.get().isAlive();
-    }
-
-    private static boolean anyHolder(ByteBuffer table) {
-        for (int slot = 0; slot < HOLDER_SLOTS; slot++) {
-            if ((int) INT.getVolatile(table, FIRST_HOLDER + 4 * slot) != 0) {
-                return true;
-            }
-        }
-        return false;
     }
 
     private static boolean anyToken(ByteBuffer table) {
@@ -380,7 +372,7 @@ public final class HeldSegment {
                 if ((s & STATE_BITS) != LIVE || anyToken(table)) {
                     return;
                 }
-                if (anyHolder(table)) {
+                if (holderCount(table) > 0) {
                     if (forgetDead(table) == 0) {
                         return;
                     }

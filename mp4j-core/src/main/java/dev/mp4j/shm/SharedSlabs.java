@@ -41,7 +41,6 @@ public final class SharedSlabs {
      * primitive ({@code SharedRecord.create}); {@link #allocate} refuses them.
      */
     public static final long LARGEST_RECORD = 1024;
-    private static final java.util.function.Consumer<SharedSegment> NOTHING_TO_DISCARD = segment -> { };
 
     /** The slab being filled (held here while it is), and where its free space starts. */
     private static HeldSegment current;
@@ -74,6 +73,19 @@ public final class SharedSlabs {
         }
     }
 
+    /**
+     * As {@link #checkPlace(SharedSegment, long, long, String)}, for a record in a held segment
+     * whose holder table is at {@code tableOffset}: the record must not overlap the table.
+     */
+    public static void checkPlace(SharedSegment segment, long offset, long size, long tableOffset, String what)
+            throws java.io.InvalidObjectException {
+        checkPlace(segment, offset, size, what);
+        if (offset < tableOffset + HeldSegment.TABLE_BYTES && tableOffset < offset + size) {
+            throw new java.io.InvalidObjectException(what + " at offset " + offset + " (" + size
+                    + " bytes) overlaps the holder table at " + tableOffset + " of segment '" + segment.name() + "'");
+        }
+    }
+
     /** A zero-filled record of {@code size} bytes (at most {@link #LARGEST_RECORD}) in the current slab. */
     public static Place allocate(long size) {
         if (size <= 0 || size > LARGEST_RECORD) {
@@ -82,7 +94,7 @@ public final class SharedSlabs {
         synchronized (SharedSlabs.class) {
             long rounded = (size + ALIGN - 1) / ALIGN * ALIGN;
             if (current == null || next + rounded > SLAB_BYTES) {
-                current = HeldSegment.create(SLAB_BYTES, TABLE_OFFSET, NOTHING_TO_DISCARD);
+                current = HeldSegment.create(SLAB_BYTES, TABLE_OFFSET, HeldSegment.NOTHING_TO_DISCARD);
                 next = FIRST_RECORD;
             }
             Place place = new Place(current, next);
@@ -102,6 +114,6 @@ public final class SharedSlabs {
             if (segment.size() != SLAB_BYTES) {
                 throw new IllegalStateException("shared-memory segment '" + segment.name() + "' is not a slab of records");
             }
-        }, NOTHING_TO_DISCARD);
+        }, HeldSegment.NOTHING_TO_DISCARD);
     }
 }

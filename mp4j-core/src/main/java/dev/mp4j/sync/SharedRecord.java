@@ -49,7 +49,6 @@ final class SharedRecord implements Serializable {
     private final transient dev.mp4j.shm.HeldSegment held;
     /** Where {@link #held}'s table is in the segment. */
     private final transient long tableOffset;
-    private static final java.util.function.Consumer<SharedSegment> NOTHING_TO_DISCARD = segment -> { };
 
     SharedRecord(SharedSegment segment, long offset, long size) {
         this(segment, offset, size, null, 0);
@@ -70,7 +69,7 @@ final class SharedRecord implements Serializable {
         if (size > dev.mp4j.shm.SharedSlabs.LARGEST_RECORD) {
             // A segment of its own, after its holder table.
             dev.mp4j.shm.HeldSegment held = dev.mp4j.shm.HeldSegment.create(
-                    dev.mp4j.shm.HeldSegment.TABLE_BYTES + size, 0, NOTHING_TO_DISCARD);
+                    dev.mp4j.shm.HeldSegment.TABLE_BYTES + size, 0, dev.mp4j.shm.HeldSegment.NOTHING_TO_DISCARD);
             return new SharedRecord(held.segment(), dev.mp4j.shm.HeldSegment.TABLE_BYTES, size, held, 0);
         }
         dev.mp4j.shm.SharedSlabs.Place place = dev.mp4j.shm.SharedSlabs.allocate(size);
@@ -169,12 +168,7 @@ final class SharedRecord implements Serializable {
     }
 
     static boolean alive(int pid) {
-        if (pid == MY_PID) {
-            return true;
-        }
-        // No method reference: see PipeSegment.alive.
-        java.util.Optional<ProcessHandle> handle = ProcessHandle.of(pid);
-        return handle.isPresent() && handle.get().isAlive();
+        return pid == MY_PID || dev.mp4j.shm.Pids.alive(pid);
     }
 
     @Serial
@@ -217,16 +211,11 @@ final class SharedRecord implements Serializable {
             try {
                 hold = dev.mp4j.shm.HeldSegment.attach(name, tableOffset, segment -> {
                     try {
-                        dev.mp4j.shm.SharedSlabs.checkPlace(segment, offset, size, "a synchronization primitive");
-                        // the record and the table must not overlap
-                        if (offset < tableOffset + dev.mp4j.shm.HeldSegment.TABLE_BYTES && tableOffset < offset + size) {
-                            throw new InvalidObjectException("a synchronization primitive at offset " + offset
-                                    + " overlaps the holder table at " + tableOffset);
-                        }
+                        dev.mp4j.shm.SharedSlabs.checkPlace(segment, offset, size, tableOffset, "a synchronization primitive");
                     } catch (InvalidObjectException e) {
                         throw new IllegalStateException(e.getMessage(), e);
                     }
-                }, NOTHING_TO_DISCARD);
+                }, dev.mp4j.shm.HeldSegment.NOTHING_TO_DISCARD);
             } catch (RuntimeException e) {
                 InvalidObjectException failure = new InvalidObjectException(
                         "cannot attach a synchronization primitive here: " + e.getMessage());
