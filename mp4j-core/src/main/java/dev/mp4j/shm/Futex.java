@@ -40,6 +40,12 @@ public final class Futex {
         case "aarch64" -> 98;
         default -> -1;
     };
+    /** kill(2), for {@link #processExists}: made through the same linked call (see there). */
+    private static final long SYS_KILL = switch (System.getProperty("os.arch")) {
+        case "amd64", "x86_64" -> 62;
+        case "aarch64" -> 129;
+        default -> -1;
+    };
     private static final boolean SUPPORTED = SYS_FUTEX > 0 && System.getProperty("os.name").toLowerCase().contains("linux");
     private static final java.util.concurrent.atomic.AtomicBoolean LINKING = new java.util.concurrent.atomic.AtomicBoolean();
     /** Addresses of the words whose wakes were skipped before the link was done (a few, at most 1024). */
@@ -192,6 +198,28 @@ public final class Futex {
             }
         }
         wakeAddress(k, word.address(), count);
+    }
+
+    /**
+     * Whether a process with this pid exists ({@code kill(pid, 0)}), or null while the futex
+     * calls are not linked. It goes through the wake's handle (the libc {@code syscall} entry,
+     * which takes any call's arguments): linking a handle of its own would spin another stub in
+     * every child. One system call, where {@code ProcessHandle} reads {@code /proc} twice: a
+     * reader sleeping on a quiet pipe asks this every slice, 50 times a second.
+     *
+     * <p>A refusal (EPERM: the pid is another user's) counts as gone: shared memory here is
+     * mode 0600, so the process that held it was ours, and that pid is no longer it.
+     */
+    static Boolean processExists(int pid) {
+        MethodHandle k = wake;
+        if (k == null || SYS_KILL < 0 || pid <= 0) {
+            return null;
+        }
+        try {
+            return (long) k.invokeExact(SYS_KILL, (long) pid, 0, 0, 0L, 0L, 0) == 0;
+        } catch (Throwable t) {
+            return null;
+        }
     }
 
     private static void wakeAddress(MethodHandle k, long address, int count) {

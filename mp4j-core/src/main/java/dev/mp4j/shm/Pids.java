@@ -13,8 +13,12 @@ public final class Pids {
     private Pids() {
     }
 
-    /** Whether {@code pid} names a live process (a zombie, or a reused pid, counts as alive). */
+    /** Whether {@code pid} names a live process (a zombie, or a pid reused by another process of this user, counts as alive). */
     public static boolean alive(int pid) {
+        Boolean exists = Futex.processExists(pid);
+        if (exists != null) {
+            return exists;
+        }
         // No method reference: a child reaches this first on its own path, where linking one
         // costs milliseconds of method-handle spinning the AOT cache did not record.
         java.util.Optional<ProcessHandle> handle = ProcessHandle.of(pid);
