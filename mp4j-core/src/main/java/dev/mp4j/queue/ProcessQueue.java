@@ -204,13 +204,24 @@ public class ProcessQueue<E> extends AbstractQueue<E> implements BlockingQueue<E
 
     @Override
     public int drainTo(Collection<? super E> c, int maxElements) {
+        Objects.requireNonNull(c, "the collection to drain into");
         if (c == this) {
             throw new IllegalArgumentException("cannot drain a queue into itself");
         }
         int n = 0;
-        E e;
-        while (n < maxElements && (e = poll()) != null) {
-            c.add(e);
+        while (n < maxElements) {
+            Object item;
+            try {
+                item = core.takeItem(0);
+            } catch (InterruptedException ex) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+            if (item == QueueCore.NOTHING) {
+                break;
+            }
+            // A None put from Python-style code (put(null, ...)) is drained too, not taken for the end.
+            c.add(cast(item));
             n++;
         }
         return n;

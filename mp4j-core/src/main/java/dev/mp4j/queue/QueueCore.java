@@ -54,6 +54,8 @@ final class QueueCore implements ByteRing.Peer {
     private static final VarHandle INT = MethodHandles.byteBufferViewVarHandle(int[].class, ByteOrder.nativeOrder());
     private static final VarHandle LONG = MethodHandles.byteBufferViewVarHandle(long[].class, ByteOrder.nativeOrder());
     private static final long SLICE_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
+    /** How long offer() and poll() wait for a lock another thread or process is working under. */
+    private static final long NOWAIT_LOCK_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
 
     final SharedSegment segment;
     private final MemorySegment header;
@@ -248,7 +250,7 @@ final class QueueCore implements ByteRing.Peer {
         boolean written = false;
         boolean countHandedOn = false;
         try {
-            if (!lock(producers, left(start, timeoutNanos))) {
+            if (!(timeoutNanos == 0 ? lockNow(producers, maxsize == 0 || count() < maxsize) : lock(producers, left(start, timeoutNanos)))) {
                 return false;
             }
             try {
@@ -773,7 +775,8 @@ final class QueueCore implements ByteRing.Peer {
         while (true) {
             // Discarding, nobody alive holds the queue: a lock still taken is a dead consumer's,
             // taken over within about SLICE_NANOS.
-            if (!lock(consumers, discarding ? 4 * SLICE_NANOS : left(start, timeoutNanos))) {
+            if (!(discarding ? lock(consumers, 4 * SLICE_NANOS)
+                    : timeoutNanos == 0 ? lockNow(consumers, count() > 0) : lock(consumers, left(start, timeoutNanos)))) {
                 return NOTHING;
             }
             byte[] bytes;
@@ -1087,6 +1090,32 @@ final class QueueCore implements ByteRing.Peer {
             return true;
         }
         return lock.tryLock(timeoutNanos, TimeUnit.NANOSECONDS);
+    }
+
+    /**
+     * The lock for a call that must not wait (offer, poll): not failed for contention alone when
+     * the call could succeed ({@code worthWaiting}: room, or items), but waited for up to
+     * {@link #NOWAIT_LOCK_NANOS}, the time another producer or consumer works under it; and taken
+     * whatever the thread's interrupt status (as LinkedBlockingQueue's offer and poll do).
+     */
+    private static boolean lockNow(ProcessLock lock, boolean worthWaiting) {
+        if (lock.tryLock()) {
+            return true;
+        }
+        if (!worthWaiting) {
+            return false;
+        }
+        boolean interrupted = Thread.interrupted();
+        try {
+            return lock.tryLock(NOWAIT_LOCK_NANOS, TimeUnit.NANOSECONDS);
+        } catch (InterruptedException during) {
+            interrupted = true;
+            return false;
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
     }
 
     /** Nanoseconds left of a timeout (negative stays negative: forever; never below 0 otherwise). */

@@ -103,7 +103,10 @@ abstract class AbstractProcessLock implements Lock, Serializable {
             return true;
         }
         if (timeoutNanos == 0) {
-            return false;
+            // One look, but one that takes over from an owner that died holding the word: else
+            // a process killed holding it (a consumer blocked in take) would make every poll
+            // and offer after it fail for good.
+            return takeOverFromDead(record.getInt(LOCK_WORD));
         }
         long start = System.nanoTime();
         long spinEnd = start + (timeoutNanos < 0 ? SharedRecord.SPIN_NANOS : Math.min(SharedRecord.SPIN_NANOS, timeoutNanos));
@@ -117,8 +120,20 @@ abstract class AbstractProcessLock implements Lock, Serializable {
         return acquireSlow(start, timeoutNanos, interruptible);
     }
 
+    private boolean takeOverFromDead(int v) {
+        int owner = v & PID_MASK;
+        if (owner != 0 && owner != MY_PID && !SharedRecord.alive(owner)
+                && record.casInt(LOCK_WORD, v, MY_PID | (v & WAITERS))) {
+            acquired(true);
+            return true;
+        }
+        return false;
+    }
+
     private boolean acquireSlow(long start, long timeoutNanos, boolean interruptible) throws InterruptedException {
-        long lastOwnerCheck = System.nanoTime();
+        // The first pass looks at the owner at once: a short timeout must take over from a dead
+        // owner too, not only a wait longer than a slice.
+        long lastOwnerCheck = System.nanoTime() - SharedRecord.SLICE_NANOS;
         while (true) {
             int v = record.getInt(LOCK_WORD);
             if (v == 0) {

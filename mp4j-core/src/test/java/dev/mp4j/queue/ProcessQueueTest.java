@@ -295,6 +295,80 @@ class ProcessQueueTest {
     }
 
     @Test
+    void aConsumerKilledWhileWaitingDoesNotMakePollFailForGood() throws Exception {
+        // The killed consumer held the consumers' lock in take(): poll() takes it over at once
+        // (it used to look at the lock once and give up, for ever).
+        ProcessQueue<String> q = ProcessQueue.create();
+        JvmProcess consumer = startChildAsleepIn("waiting-taker", q::take);
+        consumer.kill();
+        consumer.join();
+        q.put("after");
+        assertEquals("after", q.poll());
+        assertEquals(0, q.size());
+    }
+
+    @Test
+    void aProducerKilledWhileWaitingForRoomDoesNotMakeOfferFailForGood() throws Exception {
+        ProcessQueue<Integer> q = ProcessQueue.create(1);
+        q.put(1);
+        JvmProcess producer = startChildAsleepIn("waiting-producer", () -> q.put(2));
+        producer.kill();
+        producer.join();
+        assertEquals(1, q.take());
+        assertTrue(q.offer(3), "offer after the dead producer's lock");
+        assertEquals(3, q.poll());
+    }
+
+    @Test
+    void offerAndPollDoNotFailForContentionOrAnInterruptStatus() throws Exception {
+        ProcessQueue<Integer> q = ProcessQueue.create();
+        List<Thread> producers = new ArrayList<>();
+        java.util.concurrent.ConcurrentLinkedQueue<Throwable> failures = new java.util.concurrent.ConcurrentLinkedQueue<>();
+        for (int t = 0; t < 4; t++) {
+            producers.add(Thread.ofPlatform().start(() -> {
+                try {
+                    for (int i = 0; i < 5_000; i++) {
+                        q.add(i);
+                    }
+                } catch (Throwable e) {
+                    failures.add(e);
+                }
+            }));
+        }
+        for (Thread t : producers) {
+            t.join();
+        }
+        assertTrue(failures.isEmpty(), () -> "add failed on an unbounded queue: " + failures.peek());
+        assertEquals(20_000, q.size());
+        List<Integer> drained = new ArrayList<>();
+        assertEquals(20_000, q.drainTo(drained));
+
+        q.put(7);
+        Thread.currentThread().interrupt();
+        try {
+            assertEquals(7, q.poll(), "poll ignores the interrupt status, as LinkedBlockingQueue's does");
+            assertTrue(q.offer(8));
+            assertTrue(Thread.currentThread().isInterrupted(), "the interrupt status is kept");
+        } finally {
+            Thread.interrupted();
+        }
+        assertEquals(8, q.poll());
+    }
+
+    @Test
+    void drainToChecksItsCollectionFirstAndKeepsPythonNones() throws Exception {
+        ProcessQueue<String> q = ProcessQueue.create();
+        q.put("a");
+        assertThrows(NullPointerException.class, () -> q.drainTo(null));
+        assertEquals(1, q.size(), "no item lost to a null collection");
+        q.put(null, true, null);
+        q.put("c");
+        List<String> out = new ArrayList<>();
+        assertEquals(3, q.drainTo(out));
+        assertEquals(java.util.Arrays.asList("a", null, "c"), out);
+    }
+
+    @Test
     void aProducerKilledHalfWayThroughAnItemLeavesTheQueueWorkingAndItsCountRight() throws Exception {
         // A 4 KiB ring and a 64 KiB item: the producer streams the item in and blocks when the
         // ring is full, with its frame half written. Killed there, its frame is finished as
