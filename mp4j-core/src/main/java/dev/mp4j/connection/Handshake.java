@@ -103,10 +103,22 @@ final class Handshake {
     }
 
     private static byte[] receive(Connection conn, Duration timeout) throws IOException {
+        long deadline = System.nanoTime() + Math.max(0, timeout.toNanos());
         if (!conn.poll(timeout)) {
             throw new AuthenticationException("no answer within " + timeout + " during the authkey handshake");
         }
-        return conn.recvBytes(MAX_RESPONSE);
+        if (!(conn instanceof SocketConnection socket)) {
+            return conn.recvBytes(MAX_RESPONSE);
+        }
+        // The whole message within the time, not only its first byte.
+        socket.setReadDeadline(deadline);
+        try {
+            return conn.recvBytes(MAX_RESPONSE);
+        } catch (java.net.SocketTimeoutException partial) {
+            throw new AuthenticationException("no whole answer within " + timeout + " during the authkey handshake");
+        } finally {
+            socket.clearReadDeadline();
+        }
     }
 
     /** HMAC works on the hash's 64-byte blocks, for SHA-256 and MD5 alike (RFC 2104). */

@@ -215,7 +215,7 @@ public final class Listener implements AutoCloseable {
                 continue;
             }
             if (authkey == null) {
-                threads.execute(() -> handler.accept(conn));
+                execute(threads, conn, () -> handler.accept(conn), refused);
                 continue;
             }
             try {
@@ -225,7 +225,7 @@ public final class Listener implements AutoCloseable {
                 refused.accept(e instanceof IOException io ? io : new IOException(e));
                 continue;
             }
-            threads.execute(() -> {
+            execute(threads, conn, () -> {
                 try {
                     Handshake.checkResponse(conn, authkey, challenge, HANDSHAKE_TIMEOUT);
                     Handshake.answerChallenge(conn, authkey, HANDSHAKE_TIMEOUT);
@@ -235,7 +235,23 @@ public final class Listener implements AutoCloseable {
                     return;
                 }
                 handler.accept(conn);
-            });
+            }, refused);
+        }
+    }
+
+    /**
+     * Hands one peer to a thread; where none can be had (the executor refuses, or the system is
+     * out of threads) that peer is closed and reported, and the listener goes on serving.
+     */
+    private static void execute(java.util.concurrent.Executor threads, Connection conn, Runnable task,
+            java.util.function.Consumer<IOException> refused) {
+        try {
+            threads.execute(task);
+        } catch (java.util.concurrent.RejectedExecutionException | OutOfMemoryError noThread) {
+            conn.close();
+            refused.accept(new IOException("no thread to serve this peer: " + noThread, noThread));
+            // Out of threads: give the running ones a moment instead of spinning on new peers.
+            java.util.concurrent.locks.LockSupport.parkNanos(50_000_000);
         }
     }
 

@@ -35,6 +35,9 @@ final class SocketConnection extends AbstractConnection implements Serializable 
         return channel.getLocalAddress();
     }
 
+    private volatile long readDeadline;
+    private volatile boolean readDeadlineSet;
+
     SocketConnection(SocketChannel channel, long maxMessageBytes) throws IOException {
         super(true, true, maxMessageBytes);
         this.channel = channel;
@@ -81,9 +84,32 @@ final class SocketConnection extends AbstractConnection implements Serializable 
             if (n != 0) {
                 return n;
             }
-            await(SelectionKey.OP_READ, -1);
+            if (readDeadlineSet) {
+                long left = readDeadline - System.nanoTime();
+                if (left <= 0 || !await(SelectionKey.OP_READ, left)) {
+                    throw new java.net.SocketTimeoutException("the rest of the message did not come in time");
+                }
+            } else {
+                await(SelectionKey.OP_READ, -1);
+            }
             checkOpen();
         }
+    }
+
+    /**
+     * Bounds every read until {@link #clearReadDeadline()}: a message must arrive whole by
+     * {@code deadlineNanos} ({@link System#nanoTime()}), or the read throws
+     * {@link java.net.SocketTimeoutException}. For the handshake, where the peer has not proved
+     * the key yet: a poll bounds only the wait for a message's first byte, and a peer that sends
+     * part of one and stops would otherwise hold the reading thread (and its descriptors) for good.
+     */
+    void setReadDeadline(long deadlineNanos) {
+        readDeadline = deadlineNanos;
+        readDeadlineSet = true;
+    }
+
+    void clearReadDeadline() {
+        readDeadlineSet = false;
     }
 
     @Override

@@ -73,6 +73,73 @@ class SocketConnectionTest {
     }
 
     @Test
+    void aPeerThatSendsPartOfAHandshakeMessageAndStopsIsRefusedInTime() throws Exception {
+        // Server side: the response to our challenge comes as two bytes of its length header,
+        // then nothing. The handshake must give up at its deadline, not wait for the rest.
+        try (java.nio.channels.ServerSocketChannel server = java.nio.channels.ServerSocketChannel.open()
+                .bind(new InetSocketAddress("127.0.0.1", 0));
+             java.nio.channels.SocketChannel peer = java.nio.channels.SocketChannel.open(server.getLocalAddress())) {
+            SocketConnection conn = new SocketConnection(server.accept(), AbstractConnection.DEFAULT_MAX_MESSAGE_BYTES);
+            byte[] challenge = Handshake.sendChallenge(conn);
+            peer.write(java.nio.ByteBuffer.wrap(new byte[] {0, 0}));
+            long start = System.nanoTime();
+            assertThrows(AuthenticationException.class,
+                    () -> Handshake.checkResponse(conn, KEY, challenge, Duration.ofMillis(300)));
+            assertTrue(System.nanoTime() - start < TimeUnit.SECONDS.toNanos(10), "gave up late");
+            conn.close();
+        }
+        // Client side, through the public API: a server that sends a header and part of a
+        // challenge, then stalls.
+        try (java.net.ServerSocket stalling = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            Thread serving = Thread.ofPlatform().daemon().start(() -> {
+                try (java.net.Socket s = stalling.accept()) {
+                    s.getOutputStream().write(new byte[] {0, 0, 0, 59, '#', 'C', 'H'});
+                    s.getOutputStream().flush();
+                    Thread.sleep(30_000);
+                } catch (Exception done) {
+                    // the test is over
+                }
+            });
+            long start = System.nanoTime();
+            assertThrows(java.io.IOException.class,
+                    () -> Client.connect(stalling.getLocalSocketAddress(), KEY, Duration.ofSeconds(1)));
+            assertTrue(System.nanoTime() - start < TimeUnit.SECONDS.toNanos(10), "the client waited past its timeout");
+            serving.interrupt();
+        }
+    }
+
+    @Test
+    void aListenerWithNoThreadForAPeerClosesThatPeerAndKeepsServing() throws Exception {
+        try (Listener listener = Listener.open(new InetSocketAddress("127.0.0.1", 0), KEY)) {
+            java.util.concurrent.atomic.AtomicBoolean refuseNext = new java.util.concurrent.atomic.AtomicBoolean(true);
+            java.util.concurrent.Executor threads = task -> {
+                if (refuseNext.getAndSet(false)) {
+                    throw new java.util.concurrent.RejectedExecutionException("no thread");
+                }
+                Thread.ofPlatform().daemon().start(task);
+            };
+            List<java.io.IOException> refused = java.util.Collections.synchronizedList(new ArrayList<>());
+            Thread serving = new Thread(() -> listener.serve(threads, conn -> {
+                try (conn) {
+                    conn.send("echo " + conn.recv());
+                } catch (Exception ignored) {
+                    // the peer went away
+                }
+            }, refused::add), "serving");
+            serving.start();
+            assertThrows(java.io.IOException.class, () -> Client.connect(listener.address(), KEY, Duration.ofSeconds(5)));
+            try (Connection c = Client.connect(listener.address(), KEY, Duration.ofSeconds(10))) {
+                c.send(42);
+                assertEquals("echo 42", c.recv());
+            }
+            assertEquals(1, refused.size(), refused.toString());
+            assertTrue(serving.isAlive(), "the listener stopped serving");
+            listener.close();
+            serving.join(10_000);
+        }
+    }
+
+    @Test
     void unixDomainListenerWorksToo() throws Exception {
         try (Listener listener = Listener.open()) {
             SocketAddress address = listener.address();
