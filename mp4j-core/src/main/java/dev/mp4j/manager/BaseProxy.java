@@ -54,6 +54,8 @@ abstract class BaseProxy implements ManagedProxy {
 
     @Override
     public final Object writeReplace() throws ObjectStreamException {
+        // Whoever keeps the bytes (a pool's task) keeps this proxy, and so the object it refers to.
+        dev.mp4j.shm.Cleanup.noteSent(this);
         return handler.token();
     }
 

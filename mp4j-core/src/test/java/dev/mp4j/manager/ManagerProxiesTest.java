@@ -43,6 +43,36 @@ class ManagerProxiesTest {
     }
 
     @Test
+    void aBuiltInProxyOnlyAMapsFunctionRefersToStaysServedUntilTheMapIsDone() throws Exception {
+        // Each recycled worker reads the map's one serialized function, and claims the proxy's
+        // reference again. The caller has let go of the event: the pool's tasks keep the proxy
+        // (and so the server's object) until the map is done, as they do for dynamic proxies.
+        try (SyncManager m = Multiprocessing.manager();
+             dev.mp4j.pool.ProcessPool recycling = dev.mp4j.pool.ProcessPool.create(
+                     dev.mp4j.pool.ProcessPool.Options.defaults().withProcesses(1).withMaxTasksPerChild(1))) {
+            dev.mp4j.pool.AsyncResult<List<Integer>> seen = setsOfAnEventNobodyKeeps(m, recycling);
+            List<Integer> got = null;
+            while (got == null) {
+                System.gc();
+                try {
+                    got = seen.get(java.time.Duration.ofMillis(20));
+                } catch (java.util.concurrent.TimeoutException notYet) {
+                    // collect again: the event must stay served while the map runs
+                }
+            }
+            assertEquals(List.of(0, 1, 2, 3), got);
+        }
+    }
+
+    private static dev.mp4j.pool.AsyncResult<List<Integer>> setsOfAnEventNobodyKeeps(SyncManager m, dev.mp4j.pool.ProcessPool pool) {
+        ManagedEvent event = m.event();
+        return pool.mapAsync(i -> {
+            event.set();
+            return event.isSet() ? i : -1;
+        }, List.of(0, 1, 2, 3), 1, null, null);
+    }
+
+    @Test
     void toArrayFillsTheCallersArrayWhenItFits() {
         try (SyncManager m = Multiprocessing.manager()) {
             ManagedList<String> l = m.list();
