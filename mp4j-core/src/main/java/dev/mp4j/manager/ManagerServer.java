@@ -447,7 +447,13 @@ public final class ManagerServer implements AutoCloseable {
                     }
                 }
                 try {
-                    session.channel().sendBytes(reply);
+                    try {
+                        session.channel().sendBytes(reply);
+                    } catch (dev.mp4j.connection.MessageTooLargeException tooLarge) {
+                        // Refused before a byte went: the channel is still in step, so the
+                        // caller gets an error, not a lost session (and its objects with it).
+                        session.channel().sendBytes(traceback("the answer could not be sent back: " + tooLarge.getMessage()));
+                    }
                 } catch (IOException | RuntimeException e) {
                     break;
                 }
@@ -519,6 +525,10 @@ public final class ManagerServer implements AutoCloseable {
             return traceback(e.getMessage());
         } catch (Exception | LinkageError | AssertionError e) {
             return error(e);
+        } catch (OutOfMemoryError e) {
+            // One call's arguments or result too large for this heap: that call fails, the
+            // session (and every object its client holds) goes on.
+            return traceback("the manager ran out of memory serving the call: " + e.getMessage());
         }
     }
 
@@ -747,7 +757,7 @@ public final class ManagerServer implements AutoCloseable {
         byte[] payload;
         try {
             payload = serializer.serialize(value);
-        } catch (RuntimeException | StackOverflowError e) {
+        } catch (RuntimeException | StackOverflowError | OutOfMemoryError e) {
             return traceback("the result of " + (what == null ? "the call" : what) + " could not be sent back: " + e.getMessage());
         }
         byte[] reply = new byte[payload.length + 1];

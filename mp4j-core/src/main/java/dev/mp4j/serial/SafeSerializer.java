@@ -68,7 +68,6 @@ public final class SafeSerializer implements Serializer {
     private static final ObjectInputFilter USER_FILTER = userFilter();
     private static final ThreadLocal<String> LAST_REJECTED = new ThreadLocal<>();
     /** A named class rather than a method reference: a child's first deserialization should not pay for spinning a lambda. */
-    private static final ObjectInputFilter FILTER = new AllowList();
 
     private SafeSerializer() {
     }
@@ -213,13 +212,12 @@ public final class SafeSerializer implements Serializer {
         } catch (ClassNotFoundException e) {
             throw new IOException("class not found in this process: " + e.getMessage(), e);
         } catch (java.io.InvalidClassException e) {
-            String cls = LAST_REJECTED.get();
+            String why = LAST_REJECTED.get();
             LAST_REJECTED.remove();
-            if (cls == null) {
+            if (why == null) {
                 throw e;
             }
-            throw new IOException("refused to deserialize " + cls + ": it is not on mp4j's allow-list"
-                    + " (allow it with -Dmp4j.serial.filter=" + cls + ")", e);
+            throw new IOException(why, e);
         }
     }
 
@@ -235,7 +233,7 @@ public final class SafeSerializer implements Serializer {
         }
     }
 
-    private static ObjectInputFilter.Status check(ObjectInputFilter.FilterInfo info) {
+    private static ObjectInputFilter.Status check(ObjectInputFilter.FilterInfo info, long streamBytes) {
         if (USER_FILTER != null) {
             ObjectInputFilter.Status verdict = USER_FILTER.checkInput(info);
             if (verdict != ObjectInputFilter.Status.UNDECIDED) {
@@ -243,6 +241,14 @@ public final class SafeSerializer implements Serializer {
             }
         }
         if (info.depth() > 500) {
+            return ObjectInputFilter.Status.REJECTED;
+        }
+        // Every element takes at least a byte of the stream: an array claiming more is a lie
+        // that would make the reader allocate what the claim says (gigabytes from a few bytes)
+        // before reading any element.
+        if (info.arrayLength() > streamBytes) {
+            LAST_REJECTED.set("refused to deserialize an array of " + info.arrayLength() + " elements from a stream of "
+                    + streamBytes + " bytes");
             return ObjectInputFilter.Status.REJECTED;
         }
         Class<?> cls = info.serialClass();
@@ -255,7 +261,8 @@ public final class SafeSerializer implements Serializer {
         if (allowed(cls)) {
             return ObjectInputFilter.Status.ALLOWED;
         }
-        LAST_REJECTED.set(cls.getName());
+        LAST_REJECTED.set("refused to deserialize " + cls.getName() + ": it is not on mp4j's allow-list"
+                + " (allow it with -Dmp4j.serial.filter=" + cls.getName() + ")");
         return ObjectInputFilter.Status.REJECTED;
     }
 
@@ -338,10 +345,11 @@ public final class SafeSerializer implements Serializer {
         return size == 4 ? (int) v : v;
     }
 
-    private static final class AllowList implements ObjectInputFilter {
+    /** The allow-list for one stream of {@code streamBytes} bytes. */
+    private record AllowList(long streamBytes) implements ObjectInputFilter {
         @Override
         public Status checkInput(FilterInfo info) {
-            return check(info);
+            return check(info, streamBytes);
         }
     }
 
@@ -350,7 +358,7 @@ public final class SafeSerializer implements Serializer {
         FilteredInput(ByteArrayInputStream in, boolean filtered) throws IOException {
             super(in);
             if (filtered) {
-                setObjectInputFilter(FILTER);
+                setObjectInputFilter(new AllowList(in.available()));
             }
         }
 

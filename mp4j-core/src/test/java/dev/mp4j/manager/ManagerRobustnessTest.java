@@ -343,6 +343,37 @@ class ManagerRobustnessTest {
     }
 
     @Test
+    void anArgumentClaimingAHugeArrayFailsThatCallOnlyAndTheClientKeepsItsObjects() throws Exception {
+        // A few bytes that declare a long[] of 2^31 - 16 elements: the server must refuse them
+        // before allocating, answer with an error, and keep the session (and the dict) alive.
+        try (SyncManager m = new SyncManager(new InetSocketAddress("127.0.0.1", 0), KEY).start()) {
+            try (Connection c = Client.connect(m.address(), KEY)) {
+                c.sendBytes(new Wire.Out(17).put(Wire.HELLO).putLong(ProcessHandle.current().pid() + 1_000_000).putLong(0x5eed).toArray());
+                assertEquals(Wire.RETURN, c.recvBytes()[0]);
+                c.sendBytes(new Wire.Out(16).put(Wire.CREATE).putString("dict").put((byte) 0).toArray());
+                Wire.In created = new Wire.In(c.recvBytes());
+                assertEquals(Wire.PROXY, created.get());
+                long id = created.getLong();
+                byte[] arg = dev.mp4j.serial.SafeSerializer.javaSerialize(new long[1]);
+                // the array's length is the last int before its one element
+                int at = arg.length - 8 - 4;
+                java.nio.ByteBuffer.wrap(arg).putInt(at, 0x7FFFFFF0);
+                Call put = Call.of(java.util.Map.class, "put", Object.class, Object.class);
+                byte[] key = dev.mp4j.serial.SafeSerializer.javaSerialize("k");
+                c.sendBytes(new Wire.Out(64 + arg.length).put(Wire.CALL).putLong(id).putRaw(put.signatureBytes())
+                        .put((byte) 2).putBlock(key).putBlock(arg).toArray());
+                byte[] reply = c.recvBytes();
+                assertEquals(Wire.TRACEBACK, reply[0], "the call fails with an error answer");
+                // The session goes on: the dict is still there for this client.
+                Call size = Call.of(java.util.Map.class, "size");
+                c.sendBytes(new Wire.Out(64).put(Wire.CALL).putLong(id).putRaw(size.signatureBytes()).put((byte) 0).toArray());
+                byte[] sized = c.recvBytes();
+                assertEquals(Wire.RETURN, sized[0], "the session and its dict survived");
+            }
+        }
+    }
+
+    @Test
     void aClientWhosePidIsTheServersStillHasItsReferencesDroppedWhenItGoes() throws Exception {
         // In containers every JVM may be pid 1: a remote client's pid can equal the server's.
         try (SyncManager m = new SyncManager(new InetSocketAddress("127.0.0.1", 0), KEY).start()) {

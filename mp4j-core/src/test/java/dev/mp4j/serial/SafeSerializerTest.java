@@ -54,6 +54,17 @@ class SafeSerializerTest {
     }
 
     @Test
+    void anArrayClaimingMoreElementsThanTheStreamHoldsIsRefusedBeforeItIsAllocated() throws IOException {
+        byte[] b = s.serialize(new long[] {7});
+        java.nio.ByteBuffer.wrap(b).putInt(b.length - 8 - 4, 0x7FFFFFF0);
+        IOException e = assertThrows(IOException.class, () -> s.deserialize(b, 0, b.length));
+        assertTrue(e.getMessage().contains("array of " + 0x7FFFFFF0 + " elements"), e.getMessage());
+        // An honest array still travels.
+        byte[] ok = s.serialize(new long[] {7, 8});
+        assertArrayEquals(new long[] {7, 8}, (long[]) s.deserialize(ok, 0, ok.length));
+    }
+
+    @Test
     void knownGadgetPackagesAreRefused() {
         assertTrue(!SafeSerializer.allowed(javax.management.ObjectName.class));
         assertTrue(SafeSerializer.allowed(SafeSerializerTest.class));
