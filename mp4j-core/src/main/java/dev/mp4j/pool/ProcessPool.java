@@ -928,7 +928,13 @@ public final class ProcessPool implements ExecutorService {
             }
             // One chunk a pass, the iterator looked up again each time: one its caller dropped
             // meanwhile is collected and no longer fed.
-            next.feedOne();
+            try {
+                next.feedOne();
+            } catch (RuntimeException | Error unforeseen) {
+                // Whatever happens to one input, the end markers must still be queued: else
+                // no worker ever ends and join() waits for ever.
+                next.abandonFeeding(unforeseen);
+            }
             next = null;
         }
         synchronized (this) {
@@ -1326,12 +1332,12 @@ public final class ProcessPool implements ExecutorService {
                 return false;
             }
             List<Object> chunk = new ArrayList<>(chunksize);
-            RuntimeException failed = null;
+            Throwable failed = null;
             try {
                 while (chunk.size() < chunksize && input.hasNext()) {
                     chunk.add(input.next());
                 }
-            } catch (RuntimeException e) {
+            } catch (RuntimeException | Error e) {
                 // The input itself failed: its error takes its place among the results, and
                 // nothing after it is read (as in CPython).
                 failed = e;
@@ -1345,14 +1351,14 @@ public final class ProcessPool implements ExecutorService {
                     refused = e;
                     stopFeeding();
                     return false;
+                } catch (RuntimeException | Error unsendable) {
+                    // An item that cannot travel (CPython: a pickling error in its task
+                    // handler): that chunk's place holds the error, and the input goes on.
+                    failInPlace(unsendable);
                 }
             }
             if (failed != null) {
-                Task error = new Task(-1, Messages.MAP, functionId, null, new byte[0], "imap input", null);
-                error.future.completeExceptionally(failed);
-                inFlight.add(error);
-                inFlightCount.incrementAndGet();
-                inFlightVersion.incrementAndGet();
+                failInPlace(failed);
                 stopFeeding();
                 return false;
             }
@@ -1366,6 +1372,23 @@ public final class ProcessPool implements ExecutorService {
         private void stopFeeding() {
             inputDone = true;
             pool.doneFeeding(this);
+        }
+
+        /** A result in place that is {@code error}, so the caller meets it at its position. */
+        private void failInPlace(Throwable error) {
+            Task t = new Task(-1, Messages.MAP, functionId, null, new byte[0], "imap input", null);
+            t.future.completeExceptionally(error);
+            inFlight.add(t);
+            inFlightCount.incrementAndGet();
+            inFlightVersion.incrementAndGet();
+        }
+
+        /** For the pool's feeder: stops reading this input after an unforeseen failure, said in its place. */
+        synchronized void abandonFeeding(Throwable why) {
+            if (!inputDone) {
+                failInPlace(why);
+                stopFeeding();
+            }
         }
 
         private synchronized boolean moreInput() {

@@ -94,6 +94,53 @@ class PoolSchedulingTest {
     }
 
     @Test
+    void anImapItemThatCannotTravelFailsInItsPlaceAndTheRestArrive() {
+        try (ProcessPool p = ProcessPool.create(2)) {
+            // Item 150 is far past the first window of chunks: it is read while results are taken.
+            Iterator<Object> results = p.imap(x -> x, itemsWithAnUnsendableOne(), 1);
+            for (int i = 0; i < 200; i++) {
+                if (i == 150) {
+                    assertThrows(dev.mp4j.serial.NotSerializableValueException.class, results::next);
+                } else {
+                    assertEquals(i, results.next());
+                }
+            }
+            assertFalse(results.hasNext());
+        }
+    }
+
+    @Test
+    void closingAPoolWhoseOpenImapHasAnItemThatCannotTravelStillEnds() throws Exception {
+        // The pool feeds what an open imap has left on a thread of its own after shutdown(): the
+        // unsendable item used to kill that thread, the end markers were never queued, and join()
+        // waited for ever.
+        ProcessPool p = ProcessPool.create(2);
+        Iterator<Object> results = p.imap(x -> x, itemsWithAnUnsendableOne(), 1);
+        p.shutdown();
+        assertTrue(p.awaitTermination(60, TimeUnit.SECONDS), "the pool did not end after shutdown");
+        int ok = 0;
+        int failed = 0;
+        while (results.hasNext()) {
+            try {
+                results.next();
+                ok++;
+            } catch (dev.mp4j.serial.NotSerializableValueException expected) {
+                failed++;
+            }
+        }
+        assertEquals(199, ok);
+        assertEquals(1, failed);
+    }
+
+    private static List<Object> itemsWithAnUnsendableOne() {
+        List<Object> items = new ArrayList<>();
+        for (int i = 0; i < 200; i++) {
+            items.add(i == 150 ? new Object() : i);
+        }
+        return items;
+    }
+
+    @Test
     void anImapInputThatFailsReportsItsErrorInItsPlace() {
         try (ProcessPool p = ProcessPool.create(1)) {
             Iterator<Integer> input = new Iterator<>() {
