@@ -53,7 +53,11 @@ import java.util.function.Consumer;
  *   hangs forever.)</li>
  *   <li>A per-task timeout ({@link Options#taskTimeout}) interrupts the task, then kills and
  *   replaces its worker after {@link Options#killGrace}: the work really stops
- *   ({@link TaskTimeoutException}). An endless loop never blocks {@link #terminate()}.</li>
+ *   ({@link TaskTimeoutException}). An endless loop never blocks {@link #terminate()}. The same
+ *   holds for {@code cancel(true)} on a task's future, and for the tasks {@code invokeAll} and
+ *   {@code invokeAny} give up on: a running one is interrupted in its worker, and its worker is
+ *   replaced if it is still at it after the grace. (A task already sent to its worker behind the
+ *   running one may still run; one still queued in the pool never starts.)</li>
  *   <li>Tasks and arguments are serialized when submitted: one that cannot be serialized fails in
  *   the caller at once, naming the offending class (an initializer that cannot be: the pool's
  *   first tasks, with a {@link BrokenPoolException} naming it). Shared objects a task's function
@@ -616,6 +620,17 @@ public final class ProcessPool implements ExecutorService {
     }
 
     /** Queues a task; {@code functionHolds}: what the function's bytes carry copies of, to keep (see {@link Task}). */
+    /**
+     * A task's future was cancelled with {@code mayInterruptIfRunning}: one still queued is
+     * skipped when its turn comes; one a worker is running is interrupted, and its worker killed
+     * and replaced after {@link Options#killGrace} if it goes on.
+     */
+    private void cancelled(Task t) {
+        for (WorkerSlot slot : slots) {
+            slot.stopIfRunning(t);
+        }
+    }
+
     private Task enqueue(int kind, int functionId, byte[] function, List<?> items, String description,
             List<Object> functionHolds) {
         checkRunning();
@@ -624,6 +639,7 @@ public final class ProcessPool implements ExecutorService {
         Cleanup.Noted<byte[]> encoded = Cleanup.noting(() -> Codec.items(items));
         Task t = new Task(ids.incrementAndGet(), kind, functionId, function, encoded.value(), description,
                 options.taskTimeout(), holds(functionHolds, encoded.keep()));
+        t.future.onCancel(() -> cancelled(t));
         // The look and the add under the lock shutdown() takes to close and queue its end
         // markers: a task must not land behind them, where no worker would take it.
         synchronized (this) {
@@ -872,6 +888,7 @@ public final class ProcessPool implements ExecutorService {
         Cleanup.Noted<byte[]> items = Cleanup.noting(() -> Codec.items(chunk));
         Task t = new Task(ids.incrementAndGet(), Messages.MAP, functionId, function, items.value(), description,
                 options.taskTimeout(), holds(functionHolds, items.keep()));
+        t.future.onCancel(() -> cancelled(t));
         synchronized (this) {
             if (state == State.TERMINATED || endsQueued) {
                 checkRunning();

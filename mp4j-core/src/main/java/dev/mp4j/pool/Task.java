@@ -12,7 +12,7 @@ final class Task {
     final byte[] items;
     final String description;
     final Duration timeout;
-    final CompletableFuture<Object> future = new CompletableFuture<>();
+    final Future future = new Future();
     int attempts;
     /** It ran, in part at least, on a worker that died (so it is not listed as never started). */
     volatile boolean started;
@@ -44,6 +44,37 @@ final class Task {
         this.description = description;
         this.timeout = timeout;
         this.holds = holds;
+    }
+
+    /**
+     * A task's future. {@code cancel(true)} also stops the task where a worker is running it
+     * (the hook the pool sets: interrupt, then kill after the grace), as an executor's
+     * {@code cancel(true)} interrupts its thread; {@code invokeAll} and {@code invokeAny} cancel
+     * this way too. Derived stages are plain futures.
+     */
+    static final class Future extends CompletableFuture<Object> {
+        /** Set by the pool; dropped once the future is done, so a kept future keeps no task. */
+        private volatile Runnable onCancel;
+
+        void onCancel(Runnable hook) {
+            onCancel = hook;
+            whenComplete((v, e) -> onCancel = null);
+        }
+
+        @Override
+        public boolean cancel(boolean mayInterruptIfRunning) {
+            Runnable hook = onCancel;   // read first: completing clears it
+            boolean cancelled = super.cancel(mayInterruptIfRunning);
+            if (cancelled && mayInterruptIfRunning && hook != null) {
+                hook.run();
+            }
+            return cancelled;
+        }
+
+        @Override
+        public <U> CompletableFuture<U> newIncompleteFuture() {
+            return new CompletableFuture<>();
+        }
     }
 
     /** The job message, with the function's bytes only if the worker does not have it yet. */

@@ -77,6 +77,8 @@ final class WorkerSlot implements Runnable {
     private boolean busy;
     private ScheduledFuture<?> softTimer;
     private ScheduledFuture<?> hardTimer;
+    /** Kills the worker if the job whose future was cancelled is still running after the grace. */
+    private ScheduledFuture<?> cancelTimer;
     private int tasksThisWorker;
     volatile long tasksDone;
     volatile int restarts;
@@ -534,6 +536,44 @@ final class WorkerSlot implements Runnable {
                 hardTimer.cancel(false);
                 softTimer = null;
                 hardTimer = null;
+            }
+            if (cancelTimer != null) {
+                cancelTimer.cancel(false);
+                cancelTimer = null;
+            }
+        }
+    }
+
+    /**
+     * The caller cancelled {@code t}: if this worker is running it, interrupt it now, and kill
+     * the worker (to be replaced) if it is still at it after the grace. Its answer, if one
+     * comes, finds the future done and changes nothing.
+     */
+    void stopIfRunning(Task t) {
+        synchronized (clock) {
+            Connection c = control;
+            if (running != t || c == null || cancelTimer != null) {
+                return;
+            }
+            try {
+                c.sendBytes(ByteBuffer.allocate(8).putLong(t.id).array());
+            } catch (IOException | RuntimeException ignored) {
+                // the worker is gone already; the slot thread handles that
+            }
+            try {
+                cancelTimer = pool.timer.schedule(() -> {
+                    synchronized (clock) {
+                        JvmProcess p = process;
+                        if (running == t && p != null) {
+                            // As for a timeout: the job it was running is not to blame (nor run
+                            // again: its future is done, so a retry is skipped).
+                            killedForTimeout = true;
+                            p.kill();
+                        }
+                    }
+                }, pool.options.killGrace().toNanos(), TimeUnit.NANOSECONDS);
+            } catch (java.util.concurrent.RejectedExecutionException poolEnded) {
+                // joined: its workers are gone already
             }
         }
     }

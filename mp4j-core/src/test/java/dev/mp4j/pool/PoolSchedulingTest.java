@@ -216,6 +216,57 @@ class PoolSchedulingTest {
     }
 
     @Test
+    void cancellingARunningTasksFutureInterruptsItInItsWorker() throws Exception {
+        onPool(1, p -> {
+            long worker = p.apply(() -> ProcessHandle.current().pid());
+            dev.mp4j.connection.Pipe events = dev.mp4j.connection.Pipe.open(false);
+            dev.mp4j.connection.Connection tell = events.right();
+            CompletableFuture<String> f = p.submit(() -> {
+                tell.send("started");
+                try {
+                    Thread.sleep(60_000);
+                    return "slept";
+                } catch (InterruptedException e) {
+                    tell.send("interrupted");
+                    throw e;
+                }
+            });
+            assertEquals("started", events.left().recv());
+            assertTrue(f.cancel(true));
+            assertTrue(events.left().poll(Duration.ofSeconds(20)), "the running task was not interrupted");
+            assertEquals("interrupted", events.left().recv());
+            // The worker is free at once, and it is the same one: an interrupt was enough.
+            assertEquals(worker, p.submit(() -> ProcessHandle.current().pid()).get(30, TimeUnit.SECONDS));
+        });
+    }
+
+    @Test
+    void aTaskInvokeAllGaveUpOnIsStoppedEvenIfItIgnoresInterrupts() throws Exception {
+        ProcessPool p = ProcessPool.create(ProcessPool.Options.defaults().withProcesses(1).withKillGrace(Duration.ofSeconds(1)));
+        try {
+            long before = p.apply(() -> ProcessHandle.current().pid());
+            dev.mp4j.serial.SerializableCallable<Integer> endless = () -> {
+                long spins = 0;
+                while (spins >= 0) {
+                    spins++;
+                }
+                return 0;
+            };
+            List<Callable<Integer>> tasks = List.of(endless);
+            List<java.util.concurrent.Future<Integer>> out = p.invokeAll(tasks, 1, TimeUnit.SECONDS);
+            assertTrue(out.getFirst().isCancelled());
+            // Its worker is killed after the grace and replaced: the pool serves again.
+            assertEquals(42, p.submit(() -> 42).get(30, TimeUnit.SECONDS));
+            assertTrue(p.apply(() -> ProcessHandle.current().pid()) != before, "the endless task's worker was not replaced");
+            p.shutdown();
+            assertTrue(p.awaitTermination(30, TimeUnit.SECONDS), "the pool did not end after shutdown");
+        } finally {
+            p.terminate();
+            p.join();
+        }
+    }
+
+    @Test
     void invokeAllCancelsWhatIsLeftWhenInterrupted() throws Exception {
         ProcessPool p = ProcessPool.create(1);
         dev.mp4j.connection.Pipe starts = dev.mp4j.connection.Pipe.open(false);
