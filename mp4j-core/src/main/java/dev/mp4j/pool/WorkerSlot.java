@@ -680,10 +680,28 @@ final class WorkerSlot implements Runnable {
     private boolean startWorker() {
         while (!pool.terminating()) {
             long t0 = System.nanoTime();
-            Pipe jobs = Pipe.open();
-            Pipe cancels = Pipe.open(false);
+            Pipe jobs = null;
+            Pipe cancels = null;
             List<byte[]> handedOver = new ArrayList<>(2);
-            JvmProcess p = pool.newWorker(jobs.right(), cancels.left(), index, handedOver);
+            JvmProcess p;
+            try {
+                jobs = Pipe.open();
+                cancels = Pipe.open(false);
+                p = pool.newWorker(jobs.right(), cancels.left(), index, handedOver);
+            } catch (RuntimeException | Error e) {
+                // No pipe for it (out of descriptors, /dev/shm not writable): as for a worker
+                // that cannot start, the pool breaks and says why, rather than this slot's
+                // thread ending and the pool taking tasks nobody runs.
+                for (Pipe opened : new Pipe[] {jobs, cancels}) {
+                    if (opened != null) {
+                        opened.left().close();
+                        opened.right().close();
+                    }
+                }
+                takeBack(handedOver);
+                pool.broke(new BrokenPoolException("cannot start a pool worker: " + e, e));
+                return false;
+            }
             // A new worker counts its jobs from 1 (the one before it is gone).
             synchronized (window) {
                 pool.claims.reset(index);

@@ -562,6 +562,33 @@ class ProcessPoolTest {
     }
 
     @Test
+    void aWorkerThatCannotGetItsPipesBreaksThePoolInsteadOfTakingTasksNobodyRuns() throws Exception {
+        // In a child whose pipes cannot be made (a capacity that is not a power of two), a pool's
+        // worker slot used to end with the exception, and the pool took tasks that never ran.
+        dev.mp4j.Context badPipes = dev.mp4j.Multiprocessing.getContext("spawn")
+                .withJvmOptions(dev.mp4j.process.JvmOptions.defaults().systemProperty("mp4j.pipe.capacity", "1000"));
+        dev.mp4j.connection.Pipe report = dev.mp4j.connection.Pipe.open(false);
+        dev.mp4j.connection.Connection out = report.right();
+        dev.mp4j.process.JvmProcess child = badPipes.process(() -> {
+            String verdict;
+            try (ProcessPool inner = ProcessPool.create(1)) {
+                verdict = "ran: " + inner.applyAsync(() -> 1).get(Duration.ofSeconds(30));
+            } catch (java.util.concurrent.TimeoutException e) {
+                verdict = "hung";
+            } catch (Exception e) {
+                Throwable c = e instanceof java.util.concurrent.RejectedExecutionException r && r.getCause() != null ? r.getCause() : e;
+                verdict = c.getClass().getSimpleName() + ": " + c.getMessage();
+            }
+            out.send(verdict);
+        });
+        child.start();
+        assertTrue(report.left().poll(Duration.ofSeconds(90)), "no verdict from the child");
+        String verdict = (String) report.left().recv();
+        assertTrue(verdict.startsWith("BrokenPoolException: cannot start a pool worker"), verdict);
+        assertTrue(child.join(Duration.ofSeconds(30)));
+    }
+
+    @Test
     void aPoolCannotBeStartedInAPoolWorker() throws Exception {
         // Workers are daemons, which may not have children: refused at once, not a task that
         // never ends.
