@@ -307,7 +307,14 @@ final class WorkerLoop implements ProcessTarget {
                     "the task's result cannot be sent back: " + e.getMessage(), e.offendingClass(), null), wait, work, decode);
         }
         try {
-            jobs.sendBytes(message);
+            try {
+                jobs.sendBytes(message);
+            } catch (dev.mp4j.connection.MessageTooLargeException tooLarge) {
+                // Refused before a byte went: the pipe is in step, so the task fails with why
+                // (as a job too large to send does), rather than the worker dying of it.
+                jobs.sendBytes(Codec.done(id, null, new dev.mp4j.connection.MessageTooLargeException(
+                        tooLarge.size(), tooLarge.limit(), "send the task's result as"), wait, work, decode));
+            }
         } catch (IOException | RuntimeException e) {
             System.err.println("mp4j pool worker " + ProcessHandle.current().pid() + ": cannot report to the pool: " + e);
             Runtime.getRuntime().halt(70);

@@ -589,6 +589,36 @@ class ProcessPoolTest {
     }
 
     @Test
+    void aResultOverTheMessageLimitFailsItsTaskAndTheWorkerGoesOn() throws Exception {
+        // In a child whose messages are limited to 1 MiB: a 2 MiB result used to kill the worker
+        // (exit 70), and a retry policy ran the task again, to die the same way.
+        dev.mp4j.Context smallMessages = dev.mp4j.Multiprocessing.getContext("spawn")
+                .withJvmOptions(dev.mp4j.process.JvmOptions.defaults().systemProperty("mp4j.connection.maxMessageBytes", "1048576"));
+        dev.mp4j.connection.Pipe report = dev.mp4j.connection.Pipe.open(false);
+        dev.mp4j.connection.Connection out = report.right();
+        dev.mp4j.process.JvmProcess child = smallMessages.process(() -> {
+            try (ProcessPool inner = ProcessPool.create(ProcessPool.Options.defaults().withProcesses(1).withRetries(2))) {
+                long before = inner.apply(() -> ProcessHandle.current().pid());
+                String verdict;
+                try {
+                    inner.apply(() -> new byte[2 << 20]);
+                    verdict = "sent";
+                } catch (Exception e) {
+                    verdict = e.getClass().getSimpleName() + ": " + e.getMessage();
+                }
+                out.send(verdict);
+                out.send(inner.apply(() -> ProcessHandle.current().pid()) == before);
+            }
+        });
+        child.start();
+        assertTrue(report.left().poll(Duration.ofSeconds(90)), "no verdict from the child");
+        String verdict = (String) report.left().recv();
+        assertTrue(verdict.startsWith("MessageTooLargeException: cannot send the task's result as a message of"), verdict);
+        assertEquals(true, report.left().recv(), "the worker died of it");
+        assertTrue(child.join(Duration.ofSeconds(30)));
+    }
+
+    @Test
     void aPoolCannotBeStartedInAPoolWorker() throws Exception {
         // Workers are daemons, which may not have children: refused at once, not a task that
         // never ends.
