@@ -843,7 +843,12 @@ public final class ProcessPool implements ExecutorService {
         return new AsyncResult<>(withCallbacks(shown, callback, errorCallback));
     }
 
-    /** Python's {@code imap}: results in order, consuming {@code items} lazily (chunk size 1). */
+    /**
+     * Python's {@code imap}: results in order, consuming {@code items} lazily (chunk size 1).
+     * The input is read on the caller's thread, here and in {@code next()}, a window of chunks
+     * ahead (CPython reads it on a thread of its own): an input whose {@code next()} waits for
+     * something only the loop over the results would provide waits for ever.
+     */
     public <T, R> ResultIterator<R> imap(TaskFunction<T, R> fn, Iterable<T> items) {
         return imap(fn, items, 1, true);
     }
@@ -1043,7 +1048,15 @@ public final class ProcessPool implements ExecutorService {
 
     // ---- ExecutorService ----
 
-    /** Runs {@code task} in a worker; a task that is not serializable is refused here. */
+    /**
+     * Runs {@code task} in a worker; a task that is not serializable is refused here.
+     *
+     * <p>The future completes on the pool's thread that reads its worker's answers: attach work
+     * that may block with an {@code ...Async} stage ({@code thenApplyAsync}), as the
+     * {@link CompletableFuture} rules advise. A stage that runs there and waits for another of
+     * this pool's tasks can wait for ever, since that thread reads no more answers meanwhile.
+     * {@code cancel(true)} stops a running task (see the class comment).
+     */
     @Override
     public <T> CompletableFuture<T> submit(Callable<T> task) {
         return applyAsync(asSerializable(task)).future();
@@ -1173,7 +1186,11 @@ public final class ProcessPool implements ExecutorService {
                     if (e == null) {
                         first.complete(v);
                     } else if (failures.incrementAndGet() == fs.size()) {
-                        first.completeExceptionally(e);
+                        // ExecutionException, as the contract says, also when the last one
+                        // was cancelled (shutdownNow, terminate): get() would throw a bare
+                        // CancellationException.
+                        first.completeExceptionally(e instanceof java.util.concurrent.CancellationException
+                                ? new java.util.concurrent.CompletionException(e) : e);
                     }
                 });
             }

@@ -267,6 +267,42 @@ class PoolSchedulingTest {
     }
 
     @Test
+    void invokeAnyWhoseTasksAreAllCancelledThrowsExecutionException() throws Exception {
+        ProcessPool p = ProcessPool.create(2);
+        try {
+            dev.mp4j.connection.Pipe starts = dev.mp4j.connection.Pipe.open(false);
+            dev.mp4j.connection.Connection tell = starts.right();
+            dev.mp4j.serial.SerializableCallable<Integer> sleeper = () -> {
+                tell.send("started");
+                Thread.sleep(60_000);
+                return 1;
+            };
+            List<Callable<Integer>> tasks = List.of(sleeper, sleeper);
+            CompletableFuture<Throwable> outcome = new CompletableFuture<>();
+            Thread caller = Thread.ofPlatform().start(() -> {
+                try {
+                    p.invokeAny(tasks);
+                    outcome.complete(null);
+                } catch (Throwable e) {
+                    outcome.complete(e);
+                }
+            });
+            // Both running: shutdownNow cancels them all.
+            for (int i = 0; i < 2; i++) {
+                assertTrue(starts.left().poll(Duration.ofSeconds(30)), "the tasks did not start");
+                assertEquals("started", starts.left().recv());
+            }
+            p.shutdownNow();
+            Throwable e = outcome.get(30, TimeUnit.SECONDS);
+            assertTrue(e instanceof java.util.concurrent.ExecutionException, "invokeAny threw " + e);
+            caller.join();
+        } finally {
+            p.terminate();
+            p.join();
+        }
+    }
+
+    @Test
     void invokeAllCancelsWhatIsLeftWhenInterrupted() throws Exception {
         ProcessPool p = ProcessPool.create(1);
         dev.mp4j.connection.Pipe starts = dev.mp4j.connection.Pipe.open(false);
