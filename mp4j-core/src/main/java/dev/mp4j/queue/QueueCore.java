@@ -833,7 +833,15 @@ final class QueueCore implements ByteRing.Peer {
                     long end = head + frame;
                     LONG.setVolatile(words, (int) CONSUMER_FRAME_END, end);
                     INT.setVolatile(words, (int) CONSUMER_IN_PROGRESS, 1);
-                    bytes = readStreamedFrame(head, length, end);
+                    // An interrupt meanwhile waits for the item's end (the thread gets it back
+                    // then): giving up half-way would lose the item, and take() would have
+                    // removed something after all.
+                    dev.mp4j.shm.IoInterrupts.hold();
+                    try {
+                        bytes = readStreamedFrame(head, length, end);
+                    } finally {
+                        dev.mp4j.shm.IoInterrupts.release();
+                    }
                     raw = bytes != null && streamedRaw;
                     aborted = bytes == null || streamedStatus != OK;
                     INT.setVolatile(words, (int) CONSUMER_IN_PROGRESS, 0);
@@ -873,7 +881,8 @@ final class QueueCore implements ByteRing.Peer {
      * producer abandoned it (died, or gave up) and this consumer finished it as ABORTED.
      *
      * <p>Once an item has begun to arrive this waits for the rest while its producer lives,
-     * whatever the caller's timeout: giving up half-way would lose the item.
+     * whatever the caller's timeout or interrupts (held back meanwhile): giving up half-way
+     * would lose the item.
      */
     private byte[] readStreamedFrame(long head, int length, long end) throws IOException {
         ring.skipTo(head + 4);
@@ -941,8 +950,10 @@ final class QueueCore implements ByteRing.Peer {
             // A dead owner's lock is taken over by a waiter that has slept a slice.
             locked = owner == 0 ? producers.tryLock() : producers.tryLock(maxWaitNanos, TimeUnit.NANOSECONDS);
         } catch (InterruptedException e) {
+            // Not now: the interrupt is kept for after the frame (see readStreamedFrame), and
+            // the next look tries again.
             Thread.currentThread().interrupt();
-            throw new java.io.InterruptedIOException("interrupted while finishing an abandoned frame");
+            return false;
         }
         if (!locked) {
             return false;
