@@ -190,7 +190,36 @@ final class QueueCore implements ByteRing.Peer {
     }
 
     int count() {
-        return Math.max(0, (int) INT.getVolatile(words, (int) COUNT));
+        int c = (int) INT.getVolatile(words, (int) COUNT);
+        if (c > 0 && ring.tail() == ring.head() && settleDeadProducer()) {
+            c = (int) INT.getVolatile(words, (int) COUNT);
+        }
+        return Math.max(0, c);
+    }
+
+    /**
+     * A producer killed while it waited for room (or spilled an item) leaves the producers' lock
+     * held, with the count and task it took and its pending end; the next producer gives them
+     * back, but there may be none: then size() and join() would count an item that never comes.
+     * So whoever looks at the count with nothing to read, and join() as it waits, does it here:
+     * one look at the lock's owner (a system call only while a producer holds it), and the lock
+     * taken over only from a dead one. A frame it had begun to publish is left to the consumer
+     * reading it, or to the next producer. Returns whether anything was given back.
+     */
+    private boolean settleDeadProducer() {
+        int owner = producers.ownerPid();
+        if (owner == 0 || dev.mp4j.shm.Pids.alive(owner) || !producers.tryLock()) {
+            return false;
+        }
+        try {
+            if (!producers.ownerDied()) {
+                return false;
+            }
+            settlePendingEnd();
+            return true;
+        } finally {
+            producers.unlock();
+        }
     }
 
     void close() {
@@ -1178,6 +1207,9 @@ final class QueueCore implements ByteRing.Peer {
             }
             if (Thread.interrupted()) {
                 throw new InterruptedException();
+            }
+            if (ring.tail() == ring.head() && settleDeadProducer()) {
+                continue;
             }
             INT.getAndAdd(words, (int) JOIN_SLEEPERS, 1);
             try {

@@ -519,6 +519,33 @@ class ProcessQueueTest {
     }
 
     @Test
+    void aProducerKilledWhileWaitingForRoomLeavesTheCountsRightWithNoOtherProducer() throws Exception {
+        // As below, but nobody puts again: the consumers and join() give back the dead
+        // producer's count and task themselves (size() stayed 1 and join() waited for ever).
+        JoinableProcessQueue<byte[]> q = JoinableProcessQueue.createStreaming(0, 4096, 1 << 20);
+        for (int i = 0; i < 4; i++) {
+            q.put(new byte[1000]);
+        }
+        JvmProcess producer = startChildAsleepIn("waiting-producer", () -> q.put(new byte[1000]));
+        assertEquals(5, q.qsize());
+        producer.kill();
+        producer.join();
+        for (int i = 0; i < 4; i++) {
+            assertEquals(1000, q.take().length);
+            q.taskDone();
+        }
+        assertEquals(0, q.qsize(), "the dead producer's item is still counted");
+        assertTrue(q.join(Duration.ofSeconds(30)), "join waits for the dead producer's item");
+        assertEquals(0, q.unfinishedTasks());
+        // and the next producer finds nothing left to give back
+        q.put(new byte[] {42});
+        assertEquals(1, q.qsize());
+        assertArrayEquals(new byte[] {42}, q.take());
+        q.taskDone();
+        assertTrue(q.join(Duration.ofSeconds(30)));
+    }
+
+    @Test
     void aProducerKilledWhileWaitingForRoomLeavesTheCountsRight() throws Exception {
         // Four 1000-byte items fill most of a 4 KiB ring; a joinable queue's child producer then
         // waits for room for a fifth and is killed there, before writing any of it. Its count and
