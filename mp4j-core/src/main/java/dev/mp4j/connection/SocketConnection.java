@@ -30,6 +30,11 @@ final class SocketConnection extends AbstractConnection implements Serializable 
     private final transient Closer closer;
     private final transient ByteBuffer[] gather = new ByteBuffer[2];
 
+    /** The channel (tests look at its options). */
+    SocketChannel channel() {
+        return channel;
+    }
+
     /** This end's own address (the peer's {@link Listener#lastAccepted()}). */
     java.net.SocketAddress localAddress() throws IOException {
         return channel.getLocalAddress();
@@ -43,12 +48,32 @@ final class SocketConnection extends AbstractConnection implements Serializable 
         this.channel = channel;
         if (channel.getRemoteAddress() instanceof java.net.InetSocketAddress) {
             channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
+            keepAlive(channel);
         }
         channel.configureBlocking(false);
         this.selector = Selector.open();
         channel.register(selector, SelectionKey.OP_READ);
         this.closer = new Closer(channel, selector);
         dev.mp4j.shm.Cleanup.register(this, closer);
+    }
+
+    /** Seconds a TCP connection stays silent before the kernel starts probing its peer. */
+    static final int KEEPALIVE_IDLE_SECONDS = 60;
+
+    /**
+     * TCP keepalive, probing after a minute of silence, every 10 s, 3 times: a peer whose host
+     * vanished (power, network) is found within about 90 s, instead of a reader waiting on it for
+     * ever (a manager's session keeping its locks and objects, a client's call never answered).
+     * The kernel answers probes for a live process, so a slow or stopped peer is not cut off.
+     */
+    private static void keepAlive(SocketChannel channel) throws IOException {
+        channel.setOption(StandardSocketOptions.SO_KEEPALIVE, true);
+        java.util.Set<java.net.SocketOption<?>> supported = channel.supportedOptions();
+        if (supported.contains(jdk.net.ExtendedSocketOptions.TCP_KEEPIDLE)) {
+            channel.setOption(jdk.net.ExtendedSocketOptions.TCP_KEEPIDLE, KEEPALIVE_IDLE_SECONDS);
+            channel.setOption(jdk.net.ExtendedSocketOptions.TCP_KEEPINTERVAL, 10);
+            channel.setOption(jdk.net.ExtendedSocketOptions.TCP_KEEPCOUNT, 3);
+        }
     }
 
     /** What a connection closes, once; a cleaner action, so it does not refer to the connection. */

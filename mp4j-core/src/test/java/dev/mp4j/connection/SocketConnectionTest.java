@@ -109,6 +109,27 @@ class SocketConnectionTest {
     }
 
     @Test
+    void tcpConnectionsProbeASilentPeerSoAVanishedHostIsFound() throws Exception {
+        try (Listener listener = Listener.open(new InetSocketAddress("127.0.0.1", 0), KEY)) {
+            CompletableFuture<Connection> accepted = CompletableFuture.supplyAsync(() -> {
+                try {
+                    return listener.accept();
+                } catch (Exception e) {
+                    throw new RuntimeException(e);
+                }
+            });
+            try (Connection client = Client.connect(listener.address(), KEY, Duration.ofSeconds(10));
+                 Connection server = accepted.get(10, TimeUnit.SECONDS)) {
+                for (Connection c : List.of(client, server)) {
+                    java.nio.channels.SocketChannel channel = ((SocketConnection) c).channel();
+                    assertEquals(true, channel.getOption(java.net.StandardSocketOptions.SO_KEEPALIVE));
+                    assertEquals(SocketConnection.KEEPALIVE_IDLE_SECONDS, channel.getOption(jdk.net.ExtendedSocketOptions.TCP_KEEPIDLE));
+                }
+            }
+        }
+    }
+
+    @Test
     void aListenerWithNoThreadForAPeerClosesThatPeerAndKeepsServing() throws Exception {
         try (Listener listener = Listener.open(new InetSocketAddress("127.0.0.1", 0), KEY)) {
             java.util.concurrent.atomic.AtomicBoolean refuseNext = new java.util.concurrent.atomic.AtomicBoolean(true);
