@@ -327,6 +327,9 @@ final class Endpoint {
         }
     }
 
+    /** How long the exit hook waits for a manager's confirmations of puts sent without waiting. */
+    private static final long EXIT_FLUSH_NANOS = java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
+
     /** Reads the replies a channel still owes, keeping the first error among them for later. */
     private void collect(Channel ch) throws IOException {
         while (ch.pending > 0) {
@@ -463,7 +466,17 @@ final class Endpoint {
                         return;
                     }
                     try {
-                        e.collect(ch);
+                        // Bounded: a manager that stopped answering (stopped, or its host gone)
+                        // must not keep this process from exiting.
+                        long deadline = System.nanoTime() + EXIT_FLUSH_NANOS;
+                        while (ch.pending > 0) {
+                            if (!ch.conn.poll(java.time.Duration.ofNanos(Math.max(0, deadline - System.nanoTime())))) {
+                                System.err.println("mp4j: the manager at " + e.addressKey + " did not confirm "
+                                        + ch.pending + " put(s) sent without waiting before this process exited");
+                                break;
+                            }
+                            e.readOwed(ch);
+                        }
                         if (ch.deferred != null) {
                             System.err.println("mp4j: a put sent without waiting was refused by the manager at "
                                     + e.addressKey + ": " + ch.deferred);

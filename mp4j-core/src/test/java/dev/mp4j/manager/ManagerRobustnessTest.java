@@ -343,6 +343,39 @@ class ManagerRobustnessTest {
     }
 
     @Test
+    void aClientExitsEvenWhenItsManagerStoppedAnsweringPutsItSentWithoutWaiting() throws Exception {
+        // The exit hook collects the confirmations of puts sent without waiting; a stopped
+        // manager never sends them, and the client's JVM used to wait for them for ever.
+        try (SyncManager m = Multiprocessing.manager()) {
+            ManagedQueue<Integer> q = m.queue();
+            long server = m.process().pid();
+            dev.mp4j.connection.Pipe steps = dev.mp4j.connection.Pipe.open();
+            Connection child = steps.right();
+            JvmProcess client = new JvmProcess(() -> {
+                q.put(1);
+                q.size();                      // every put confirmed so far
+                child.send("ready");
+                child.recv();                  // the manager is stopped now
+                q.put(2);                      // sent, not confirmed
+            });
+            client.start();
+            assertEquals("ready", steps.left().recv());
+            signal("STOP", server);
+            try {
+                steps.left().send("go");
+                assertTrue(client.join(Duration.ofSeconds(60)), "the client's exit waited for a stopped manager");
+                assertEquals(0, client.exitCode());
+            } finally {
+                signal("CONT", server);
+            }
+        }
+    }
+
+    private static void signal(String name, long pid) throws Exception {
+        assertEquals(0, new ProcessBuilder("kill", "-" + name, Long.toString(pid)).start().waitFor());
+    }
+
+    @Test
     void anArgumentClaimingAHugeArrayFailsThatCallOnlyAndTheClientKeepsItsObjects() throws Exception {
         // A few bytes that declare a long[] of 2^31 - 16 elements: the server must refuse them
         // before allocating, answer with an error, and keep the session (and the dict) alive.
