@@ -58,12 +58,25 @@ final class Task {
 
         void onCancel(Runnable hook) {
             onCancel = hook;
-            whenComplete((v, e) -> onCancel = null);
+        }
+
+        // The pool settles a task with these two (no stage per task just to drop the hook).
+        @Override
+        public boolean complete(Object value) {
+            onCancel = null;
+            return super.complete(value);
+        }
+
+        @Override
+        public boolean completeExceptionally(Throwable failure) {
+            onCancel = null;
+            return super.completeExceptionally(failure);
         }
 
         @Override
         public boolean cancel(boolean mayInterruptIfRunning) {
-            Runnable hook = onCancel;   // read first: completing clears it
+            Runnable hook = onCancel;
+            onCancel = null;
             boolean cancelled = super.cancel(mayInterruptIfRunning);
             if (cancelled && mayInterruptIfRunning && hook != null) {
                 hook.run();
