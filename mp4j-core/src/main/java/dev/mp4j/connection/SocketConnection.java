@@ -68,11 +68,15 @@ final class SocketConnection extends AbstractConnection implements Serializable 
      */
     private static void keepAlive(SocketChannel channel) throws IOException {
         channel.setOption(StandardSocketOptions.SO_KEEPALIVE, true);
-        java.util.Set<java.net.SocketOption<?>> supported = channel.supportedOptions();
-        if (supported.contains(jdk.net.ExtendedSocketOptions.TCP_KEEPIDLE)) {
-            channel.setOption(jdk.net.ExtendedSocketOptions.TCP_KEEPIDLE, KEEPALIVE_IDLE_SECONDS);
-            channel.setOption(jdk.net.ExtendedSocketOptions.TCP_KEEPINTERVAL, 10);
-            channel.setOption(jdk.net.ExtendedSocketOptions.TCP_KEEPCOUNT, 3);
+        try {
+            java.util.Set<java.net.SocketOption<?>> supported = channel.supportedOptions();
+            if (supported.contains(jdk.net.ExtendedSocketOptions.TCP_KEEPIDLE)) {
+                channel.setOption(jdk.net.ExtendedSocketOptions.TCP_KEEPIDLE, KEEPALIVE_IDLE_SECONDS);
+                channel.setOption(jdk.net.ExtendedSocketOptions.TCP_KEEPINTERVAL, 10);
+                channel.setOption(jdk.net.ExtendedSocketOptions.TCP_KEEPCOUNT, 3);
+            }
+        } catch (LinkageError noJdkNet) {
+            // a runtime linked without the jdk.net module: the system's keepalive timing (2 h)
         }
     }
 

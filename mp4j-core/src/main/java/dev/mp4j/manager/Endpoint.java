@@ -444,6 +444,10 @@ final class Endpoint {
         // A process that puts and exits: its last puts are processed before it is gone, so that
         // whoever joins it and then looks at the queue finds them there.
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            // One bound for the whole flush, however many channels owe confirmations: a
+            // manager that stopped answering (stopped, or its host gone) must not keep this
+            // process from exiting.
+            long deadline = System.nanoTime() + EXIT_FLUSH_NANOS;
             for (Endpoint e : ENDPOINTS.values()) {
                 if (e.gone) {
                     continue;
@@ -459,16 +463,15 @@ final class Endpoint {
                         continue;
                     }
                     try {
-                        if (!ch.lock.tryLock(1, java.util.concurrent.TimeUnit.SECONDS)) {
+                        long left = deadline - System.nanoTime();
+                        if (left <= 0 || !ch.lock.tryLock(Math.min(left, java.util.concurrent.TimeUnit.SECONDS.toNanos(1)),
+                                java.util.concurrent.TimeUnit.NANOSECONDS)) {
                             continue;
                         }
                     } catch (InterruptedException interrupted) {
                         return;
                     }
                     try {
-                        // Bounded: a manager that stopped answering (stopped, or its host gone)
-                        // must not keep this process from exiting.
-                        long deadline = System.nanoTime() + EXIT_FLUSH_NANOS;
                         while (ch.pending > 0) {
                             if (!ch.conn.poll(java.time.Duration.ofNanos(Math.max(0, deadline - System.nanoTime())))) {
                                 System.err.println("mp4j: the manager at " + e.addressKey + " did not confirm "

@@ -33,6 +33,8 @@ final class WorkerLoop implements ProcessTarget {
 
     private final Connection jobs;
     private final Connection control;
+    /** A job interrupted by the pool before this worker began it (guarded by the current-job lock). */
+    private long cancelledAhead = -1;
     private final ProcessTarget initializer;
     /** The pool's {@link JobClaims} segment, and this worker's slot in it. */
     private final String claimsName;
@@ -114,7 +116,13 @@ final class WorkerLoop implements ProcessTarget {
             List<Object> values = null;
             Throwable error = null;
             long decoded = start;
-            current.set(job.id());
+            synchronized (current) {
+                current.set(job.id());
+                if (cancelledAhead == job.id()) {
+                    // Cancelled (or timed out) before it began here: it starts interrupted.
+                    Thread.currentThread().interrupt();
+                }
+            }
             try {
                 Object function = job.function() != null ? learn(job, functions) : functions.get(job.functionId());
                 if (function == null) {
@@ -237,6 +245,10 @@ final class WorkerLoop implements ProcessTarget {
                 synchronized (current) {
                     if (current.get() == id) {
                         main.interrupt();
+                    } else if (id > current.get()) {
+                        // The pool counts a job as running from when it is the oldest sent, which
+                        // may be before this worker has begun it: interrupt it when it does.
+                        cancelledAhead = id;
                     }
                 }
             }

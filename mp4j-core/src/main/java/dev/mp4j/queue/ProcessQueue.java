@@ -51,8 +51,8 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>An item over 128 KiB that does go through the ring is published in steps while it is
  * copied in. A consumer that has begun to receive one reads it to its end while its producer
- * lives, even past its own timeout or an interrupt (kept for afterwards), since giving up would
- * lose the item; if that producer dies,
+ * lives, even past its own timeout or an interrupt (kept for afterwards, unless the item makes
+ * no progress for 2 s), since giving up would lose the item; if that producer dies,
  * the consumer skips the part sent (within about a tenth of a second) and goes on waiting for the
  * next item within its timeout.
  *

@@ -279,7 +279,7 @@ final class QueueCore implements ByteRing.Peer {
         boolean written = false;
         boolean countHandedOn = false;
         try {
-            if (!(timeoutNanos == 0 ? lockNow(producers, maxsize == 0 || count() < maxsize) : lock(producers, left(start, timeoutNanos)))) {
+            if (!(timeoutNanos == 0 ? lockNow(producers, this::roomNow) : lock(producers, left(start, timeoutNanos)))) {
                 return false;
             }
             try {
@@ -805,7 +805,7 @@ final class QueueCore implements ByteRing.Peer {
             // Discarding, nobody alive holds the queue: a lock still taken is a dead consumer's,
             // taken over within about SLICE_NANOS.
             if (!(discarding ? lock(consumers, 4 * SLICE_NANOS)
-                    : timeoutNanos == 0 ? lockNow(consumers, count() > 0) : lock(consumers, left(start, timeoutNanos)))) {
+                    : timeoutNanos == 0 ? lockNow(consumers, this::itemsNow) : lock(consumers, left(start, timeoutNanos)))) {
                 return NOTHING;
             }
             byte[] bytes;
@@ -876,6 +876,7 @@ final class QueueCore implements ByteRing.Peer {
                     INT.setVolatile(words, (int) CONSUMER_IN_PROGRESS, 0);
                 }
             } catch (java.io.InterruptedIOException e) {
+                Thread.interrupted();   // thrown as InterruptedException: the status goes with it
                 throw new InterruptedException(e.getMessage());
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
@@ -911,7 +912,8 @@ final class QueueCore implements ByteRing.Peer {
      *
      * <p>Once an item has begun to arrive this waits for the rest while its producer lives,
      * whatever the caller's timeout or interrupts (held back meanwhile): giving up half-way
-     * would lose the item.
+     * would lose the item. Only an item that makes no progress for
+     * {@link #INTERRUPT_AFTER_STALL_NANOS} (its producer stopped) lets an interrupt end the wait.
      */
     private byte[] readStreamedFrame(long head, int length, long end) throws IOException {
         ring.skipTo(head + 4);
@@ -949,14 +951,25 @@ final class QueueCore implements ByteRing.Peer {
      * abandoned it; then this consumer finishes the frame, skips it whole and returns false.
      */
     private boolean awaitStreamed(long end) throws IOException {
+        long since = System.nanoTime();
         while (ring.awaitData(STALL_CHECK_NANOS, this) == 0) {
             if (finishAbandonedFrame(end, TAKE_OVER_NANOS)) {
                 ring.skipTo(end);
                 return false;
             }
+            if (System.nanoTime() - since > INTERRUPT_AFTER_STALL_NANOS && dev.mp4j.shm.IoInterrupts.pending()) {
+                // Held back while the item came in; but its producer, alive, has sent nothing
+                // for a while (stopped, frozen, in a debugger): the interrupt wins, and the
+                // item is left half-read for the next consumer to skip.
+                throw new java.io.InterruptedIOException("interrupted while the rest of an item did not come for "
+                        + TimeUnit.NANOSECONDS.toSeconds(INTERRUPT_AFTER_STALL_NANOS) + " s");
+            }
         }
         return true;
     }
+
+    /** How long a streamed item may make no progress before an interrupt held back ends its read. */
+    private static final long INTERRUPT_AFTER_STALL_NANOS = TimeUnit.SECONDS.toNanos(2);
 
     /** How long a consumer waits for the producer lock of a dead owner: a waiter takes it over after a slice. */
     private static final long TAKE_OVER_NANOS = 3 * SLICE_NANOS;
@@ -1134,15 +1147,15 @@ final class QueueCore implements ByteRing.Peer {
 
     /**
      * The lock for a call that must not wait (offer, poll): not failed for contention alone when
-     * the call could succeed ({@code worthWaiting}: room, or items), but waited for up to
+     * the call could succeed ({@code worthWaiting}, asked only then: room, or items), but waited for up to
      * {@link #NOWAIT_LOCK_NANOS}, the time another producer or consumer works under it; and taken
      * whatever the thread's interrupt status (as LinkedBlockingQueue's offer and poll do).
      */
-    private static boolean lockNow(ProcessLock lock, boolean worthWaiting) {
+    private static boolean lockNow(ProcessLock lock, java.util.function.BooleanSupplier worthWaiting) {
         if (lock.tryLock()) {
             return true;
         }
-        if (!worthWaiting) {
+        if (!worthWaiting.getAsBoolean()) {
             return false;
         }
         boolean interrupted = Thread.interrupted();
@@ -1156,6 +1169,19 @@ final class QueueCore implements ByteRing.Peer {
                 Thread.currentThread().interrupt();
             }
         }
+    }
+
+    /**
+     * Whether a put could go in at once: under maxsize, and the ring not full (its holder is
+     * then waiting for room, and so would this put).
+     */
+    private boolean roomNow() {
+        return (maxsize == 0 || (int) INT.getVolatile(words, (int) COUNT) < maxsize) && ring.freeSpace() > 0;
+    }
+
+    /** Whether an item is there to take (counted; its bytes may still be coming). */
+    private boolean itemsNow() {
+        return (int) INT.getVolatile(words, (int) COUNT) > 0;
     }
 
     /** Nanoseconds left of a timeout (negative stays negative: forever; never below 0 otherwise). */

@@ -234,12 +234,7 @@ public final class SafeSerializer implements Serializer {
     }
 
     private static ObjectInputFilter.Status check(ObjectInputFilter.FilterInfo info, long streamBytes) {
-        if (USER_FILTER != null) {
-            ObjectInputFilter.Status verdict = USER_FILTER.checkInput(info);
-            if (verdict != ObjectInputFilter.Status.UNDECIDED) {
-                return verdict;
-            }
-        }
+        // These two hold whatever the user's filter allows (it names classes, not sizes).
         if (info.depth() > 500) {
             return ObjectInputFilter.Status.REJECTED;
         }
@@ -250,6 +245,12 @@ public final class SafeSerializer implements Serializer {
             LAST_REJECTED.set("refused to deserialize an array of " + info.arrayLength() + " elements from a stream of "
                     + streamBytes + " bytes");
             return ObjectInputFilter.Status.REJECTED;
+        }
+        if (USER_FILTER != null) {
+            ObjectInputFilter.Status verdict = USER_FILTER.checkInput(info);
+            if (verdict != ObjectInputFilter.Status.UNDECIDED) {
+                return verdict;
+            }
         }
         Class<?> cls = info.serialClass();
         if (cls == null) {

@@ -201,14 +201,12 @@ public final class Futex {
     }
 
     /**
-     * Whether a process with this pid exists ({@code kill(pid, 0)}), or null while the futex
-     * calls are not linked. It goes through the wake's handle (the libc {@code syscall} entry,
-     * which takes any call's arguments): linking a handle of its own would spin another stub in
-     * every child. One system call, where {@code ProcessHandle} reads {@code /proc} twice: a
-     * reader sleeping on a quiet pipe asks this every slice, 50 times a second.
-     *
-     * <p>A refusal (EPERM: the pid is another user's) counts as gone: shared memory here is
-     * mode 0600, so the process that held it was ours, and that pid is no longer it.
+     * Whether {@code kill(pid, 0)} succeeds (true: the process exists), false when it fails
+     * (gone, or the call was refused: the caller must then ask another way), null while the
+     * futex calls are not linked. It goes through the wake's handle (the libc {@code syscall}
+     * entry, which takes any call's arguments): linking a handle of its own would spin another
+     * stub in every child. One system call, where {@code ProcessHandle} reads {@code /proc}
+     * twice: a reader sleeping on a quiet pipe asks this every slice, 50 times a second.
      */
     static Boolean processExists(int pid) {
         MethodHandle k = wake;

@@ -37,6 +37,11 @@ public final class IoInterrupts {
         }
     }
 
+    /** Whether the current thread has an interrupt, held back by a {@link #hold()} or not. */
+    public static boolean pending() {
+        return Thread.currentThread().isInterrupted() || STATE.get()[1] != 0;
+    }
+
     /**
      * For a waiting loop: whether the current thread's interrupt should end its wait now. Inside a
      * {@link #hold()} the interrupt is taken off the thread and kept for later, and the wait goes on.

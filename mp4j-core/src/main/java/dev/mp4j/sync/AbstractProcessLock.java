@@ -131,9 +131,10 @@ abstract class AbstractProcessLock implements Lock, Serializable {
     }
 
     private boolean acquireSlow(long start, long timeoutNanos, boolean interruptible) throws InterruptedException {
-        // The first pass looks at the owner at once: a short timeout must take over from a dead
-        // owner too, not only a wait longer than a slice.
-        long lastOwnerCheck = System.nanoTime() - SharedRecord.SLICE_NANOS;
+        // The owner is looked at after a slice of waiting (not at once: a contended lock is held
+        // by a live process nearly always, and a look is a system call), and by a wait that is
+        // about to time out, so a short timeout takes over from a dead owner too.
+        long lastOwnerCheck = System.nanoTime();
         while (true) {
             int v = record.getInt(LOCK_WORD);
             if (v == 0) {
@@ -162,7 +163,12 @@ abstract class AbstractProcessLock implements Lock, Serializable {
             if (timeoutNanos >= 0) {
                 long left = timeoutNanos - (now - start);
                 if (left <= 0) {
-                    return false;
+                    int w = record.getInt(LOCK_WORD);
+                    if (w == 0 && record.casInt(LOCK_WORD, 0, MY_PID | WAITERS)) {
+                        acquired(false);
+                        return true;
+                    }
+                    return takeOverFromDead(w);
                 }
                 sleep = Math.min(sleep, left);
             }

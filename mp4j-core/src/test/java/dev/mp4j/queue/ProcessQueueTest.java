@@ -635,6 +635,29 @@ class ProcessQueueTest {
         assertCountsOneItemRight(q);
     }
 
+    @Test
+    void aConsumerInterruptedWhileAStoppedProducersItemMakesNoProgressGivesUpAfterAWhile() throws Exception {
+        // As above, but the producer stays stopped: the held-back interrupt wins once the item
+        // has made no progress for 2 s. The next consumer skips what is left of it (it is lost)
+        // and takes the next; the lost item's task does not stay unfinished.
+        JoinableProcessQueue<byte[]> q = JoinableProcessQueue.createStreaming(0, 4096, 1 << 20);
+        JvmProcess producer = startProducerStuckOnAFullRing(q, true);
+        signal("STOP", producer.pid());
+        try {
+            Asleep taker = startAsleep("interrupted-consumer", q::take, "the consumer never waited");
+            taker.thread().interrupt();
+            assertTrue(taker.outcome().get(30, TimeUnit.SECONDS) instanceof InterruptedException);
+        } finally {
+            signal("CONT", producer.pid());
+        }
+        assertArrayEquals(new byte[] {42}, q.get(true, Duration.ofSeconds(30)));
+        q.taskDone();
+        assertTrue(q.join(Duration.ofSeconds(30)), "join waits for the item lost with its consumer");
+        producer.join();
+        assertEquals(0, producer.exitCode());
+        assertCountsOneItemRight(q);
+    }
+
     /** A thread of this process asleep in a queue call, and what that call threw (null if it returned). */
     private record Asleep(Thread thread, java.util.concurrent.CompletableFuture<Throwable> outcome) {
     }
