@@ -22,6 +22,9 @@ import java.util.concurrent.locks.LockSupport;
  * ({@link #expectNewPeer()}), so a child's first messages, sent before its link is done, are
  * noticed within a millisecond.
  *
+ * <p>A virtual thread never sleeps in the system call (it would hold its carrier thread): it
+ * naps in Java a millisecond at a time and looks at its word again.
+ *
  * <p>Where the call is unavailable (another OS or architecture), {@link #await} naps for good,
  * which is correct but slower; {@link #available()} tells which is in use. Callers always
  * re-check their condition after a return: both forms may wake spuriously.
@@ -30,6 +33,8 @@ public final class Futex {
     private static final int FUTEX_WAIT = 0;
     private static final int FUTEX_WAKE = 1;
     private static final long NAP_NANOS = 50_000;
+    /** A virtual thread's nap between looks at its word (see {@link #await}). */
+    private static final long VIRTUAL_NAP_NANOS = 1_000_000;
     /** A sleep's longest slice while a child started here may not be able to wake us yet. */
     private static final long SHORT_SLEEP_NANOS = 1_000_000;
     /** How long after a child's start its wakes may still be skipped (its link takes 50-150 ms). */
@@ -155,6 +160,20 @@ public final class Futex {
                 // slices); an interrupted thread would otherwise not nap at all, and spin.
                 boolean interrupted = Thread.interrupted();
                 LockSupport.parkNanos(Math.min(timeoutNanos, NAP_NANOS));
+                if (interrupted) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+            return;
+        }
+        if (Thread.currentThread().isVirtual()) {
+            // A virtual thread must not sleep in a system call: it would hold its carrier, and
+            // with as many such waiters as carriers, the thread that would wake them (in this
+            // JVM) never runs. It naps in Java instead, a millisecond at a time, and sees the
+            // word change (here or in another process) at its next look.
+            if (word.asByteBuffer().order(java.nio.ByteOrder.nativeOrder()).getInt(0) == expected) {
+                boolean interrupted = Thread.interrupted();
+                LockSupport.parkNanos(Math.min(timeoutNanos, VIRTUAL_NAP_NANOS));
                 if (interrupted) {
                     Thread.currentThread().interrupt();
                 }

@@ -27,6 +27,51 @@ import org.junit.jupiter.api.Timeout;
 class PrimitivesTest {
 
     @Test
+    @org.junit.jupiter.api.Timeout(90)
+    void virtualThreadsWaitingOnAnEventDoNotHoldTheCarriersTheSetterNeeds() throws Exception {
+        // Two carrier threads, two virtual threads waiting on the event, and a third virtual
+        // thread that sets it: a wait that sleeps in the futex system call holds its carrier,
+        // and the setter never ran.
+        dev.mp4j.Context twoCarriers = dev.mp4j.Multiprocessing.getContext("spawn").withJvmOptions(
+                dev.mp4j.process.JvmOptions.defaults().systemProperty("jdk.virtualThreadScheduler.parallelism", "2")
+                        .systemProperty("jdk.virtualThreadScheduler.maxPoolSize", "2"));
+        ProcessEvent event = ProcessEvent.create();
+        JvmProcess child = twoCarriers.process(() -> {
+            // linked first, so the waits below would use the system call
+            event.await(Duration.ofMillis(300));
+            List<Thread> waiters = new ArrayList<>();
+            for (int i = 0; i < 2; i++) {
+                waiters.add(Thread.ofVirtual().start(() -> {
+                    try {
+                        event.await();
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                }));
+            }
+            Thread setter = Thread.ofVirtual().start(() -> {
+                try {
+                    Thread.sleep(100);
+                } catch (InterruptedException e) {
+                    return;
+                }
+                event.set();
+            });
+            setter.join();
+            for (Thread w : waiters) {
+                w.join();
+            }
+        });
+        child.start();
+        try {
+            assertTrue(child.join(Duration.ofSeconds(30)), "the virtual threads never got past the event");
+            assertEquals(0, child.exitCode());
+        } finally {
+            child.kill();
+        }
+    }
+
+    @Test
     void semaphoreNeverLetsMoreThanItsValueIn() {
         ProcessSemaphore sem = ProcessSemaphore.create(2);
         IntValue inside = Value.ofInt(0);
