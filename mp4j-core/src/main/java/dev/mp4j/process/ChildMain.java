@@ -84,7 +84,34 @@ public final class ChildMain {
             // (a service lookup and java.util.logging) on every child's way out.
             return;
         }
+        // After an uncaught exception too, CPython's child waits for its non-daemon threads
+        // (threading._shutdown is in _bootstrap's finally) before it exits with 1.
+        awaitNonDaemonThreads();
+        System.out.flush();
+        System.err.flush();
         System.exit(code);
+    }
+
+    /** Waits until this JVM's other non-daemon (platform) threads have ended. */
+    private static void awaitNonDaemonThreads() {
+        Thread me = Thread.currentThread();
+        while (true) {
+            Thread running = null;
+            for (Thread t : Thread.getAllStackTraces().keySet()) {
+                if (t != me && !t.isDaemon() && t.isAlive()) {
+                    running = t;
+                    break;
+                }
+            }
+            if (running == null) {
+                return;
+            }
+            try {
+                running.join();
+            } catch (InterruptedException e) {
+                return;
+            }
+        }
     }
 
     private static void traceStartup(long entered, long bootstrapped, long deserialized) {

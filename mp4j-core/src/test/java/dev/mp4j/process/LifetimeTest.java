@@ -89,6 +89,33 @@ class LifetimeTest {
     }
 
     @Test
+    void aChildWhoseTargetThrowsStillWaitsForItsNonDaemonThreadsThenExitsWithOne() throws Exception {
+        // CPython's _bootstrap runs threading._shutdown() in a finally: the exception case waits too.
+        dev.mp4j.connection.Pipe pipe = dev.mp4j.connection.Pipe.open(false);
+        dev.mp4j.connection.Connection out = pipe.right();
+        JvmProcess child = new JvmProcess(() -> {
+            Thread late = new Thread(() -> {
+                try {
+                    Thread.sleep(300);
+                    out.send("sent after the target threw");
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            }, "late-sender");
+            late.setDaemon(false);
+            late.start();
+            throw new IllegalStateException("the target fails on purpose");
+        });
+        child.start();
+        pipe.right().close();
+        child.join();
+        assertEquals(1, child.exitCode());
+        assertTrue(pipe.left().poll(Duration.ZERO), "the child ended before its non-daemon thread sent");
+        assertEquals("sent after the target threw", pipe.left().recv());
+        pipe.left().close();
+    }
+
+    @Test
     void anUncaughtExceptionPrintsItsStackTraceInTheChildAndGivesExitCodeOne() throws Exception {
         JavaRunner.Result r = JavaRunner.run(Duration.ofSeconds(60), LifetimeScenarios.Crash.class);
         assertEquals(0, r.exitCode(), r.stderr());
