@@ -144,21 +144,50 @@ final class Children {
                     }
                 }
             }
+            if (!daemonsStopped && applicationThreadsDone()) {
+                // Main has returned and no other thread of the program runs: CPython's exit
+                // function terminates the daemon children now, and only then waits for the
+                // others (which may run for hours).
+                daemonsStopped = true;
+                stopDaemons(false);
+            }
             try {
-                waitFor.onExit().get(1, TimeUnit.SECONDS);
+                waitFor.onExit().get(KEEPER_LOOK_MILLIS, TimeUnit.MILLISECONDS);
             } catch (Exception ignored) {
                 // timed out or interrupted: look again
             }
         }
     }
 
-    /** Terminates daemon children and waits for the others; stops spare JVMs. */
-    static void exitFunction() {
-        for (Launcher l : LAUNCHERS) {
-            l.shutdown();
+    /** How often the keeper looks whether main has returned (and at its children). */
+    private static final long KEEPER_LOOK_MILLIS = 200;
+    private static volatile boolean daemonsStopped;
+
+    /**
+     * Whether every non-daemon platform thread but this one (and the launcher's thread that
+     * waits in DestroyJavaVM once main has returned) has ended: what CPython's
+     * threading._shutdown waits for before its exit function runs.
+     */
+    private static boolean applicationThreadsDone() {
+        ThreadGroup root = Thread.currentThread().getThreadGroup();
+        while (root.getParent() != null) {
+            root = root.getParent();
         }
+        Thread[] threads = new Thread[root.activeCount() + 8];
+        int n = root.enumerate(threads, true);
+        Thread me = Thread.currentThread();
+        for (int i = 0; i < n; i++) {
+            Thread t = threads[i];
+            if (t != me && !t.isDaemon() && t.isAlive() && !"DestroyJavaVM".equals(t.getName())) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Terminates (then kills, after a second) the daemon children, or all children if {@code all}. */
+    private static void stopDaemons(boolean all) {
         List<JvmProcess> daemons = new ArrayList<>();
-        boolean all = stopAll || SIGNALLED.get() > 0;
         for (JvmProcess p : LIVE) {
             if ((all || p.isDaemon()) && p.isAlive()) {
                 p.terminate();
@@ -170,6 +199,14 @@ final class Children {
                 p.kill();
             }
         }
+    }
+
+    /** Terminates daemon children and waits for the others; stops spare JVMs. */
+    static void exitFunction() {
+        for (Launcher l : LAUNCHERS) {
+            l.shutdown();
+        }
+        stopDaemons(stopAll || SIGNALLED.get() > 0);
         for (JvmProcess p : LIVE) {
             if (!p.isDaemon()) {
                 p.join();

@@ -25,6 +25,31 @@ final class LifetimeScenarios {
         }
     }
 
+    /**
+     * Main returns with a daemon child and a non-daemon child running: as CPython's exit
+     * function does, the daemon child is terminated at once, and only then is the other waited
+     * for. The non-daemon child says whether the daemon one was still alive 3 s later.
+     */
+    static final class DaemonAndNonDaemonChildren {
+        public static void main(String[] args) throws Exception {
+            Pipe pipe = Pipe.open();
+            Connection out = pipe.right();
+            JvmProcess daemon = new JvmProcess(() -> {
+                out.send(ProcessHandle.current().pid());
+                Thread.sleep(30_000);
+            });
+            daemon.setDaemon(true);
+            daemon.start();
+            long daemonPid = (Long) pipe.left().recv();
+            JvmProcess worker = new JvmProcess(() -> {
+                Thread.sleep(3_000);
+                System.out.println("daemon alive: " + ProcessHandle.of(daemonPid).map(ProcessHandle::isAlive).orElse(false));
+            });
+            worker.start();
+            System.out.println("main done");
+        }
+    }
+
     /** Main returns while a non-daemon child works: the program waits for it. */
     static final class NonDaemonChild {
         public static void main(String[] args) throws Exception {

@@ -31,6 +31,13 @@ class LifetimeTest {
     }
 
     @Test
+    void daemonChildrenAreTerminatedWhenMainReturnsNotWhenTheNonDaemonOnesEnd() throws Exception {
+        JavaRunner.Result r = JavaRunner.run(Duration.ofSeconds(60), LifetimeScenarios.DaemonAndNonDaemonChildren.class);
+        assertEquals(0, r.exitCode(), r.stderr());
+        assertEquals(List.of("main done", "daemon alive: false"), r.lines());
+    }
+
+    @Test
     void nonDaemonChildrenAreWaitedForWhenMainReturns() throws Exception {
         JavaRunner.Result r = JavaRunner.run(Duration.ofSeconds(60), LifetimeScenarios.NonDaemonChild.class);
         assertEquals(0, r.exitCode(), r.stderr());
