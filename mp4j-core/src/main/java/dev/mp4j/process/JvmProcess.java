@@ -300,7 +300,7 @@ public class JvmProcess implements Serializable {
     public final boolean join(Duration timeout) {
         CompletableFuture<JvmProcess> f = checkJoinable();
         try {
-            f.get(Math.max(0, timeout.toNanos()), TimeUnit.NANOSECONDS);
+            f.get(Math.max(0, java.util.concurrent.TimeUnit.NANOSECONDS.convert(timeout)), TimeUnit.NANOSECONDS);
             return true;
         } catch (TimeoutException e) {
             return false;

@@ -61,7 +61,7 @@ abstract class AbstractProcessLock implements Lock, Serializable {
             return true;
         }
         try {
-            return tryLock(Math.max(0, timeout.toNanos()), TimeUnit.NANOSECONDS);
+            return tryLock(Math.max(0, java.util.concurrent.TimeUnit.NANOSECONDS.convert(timeout)), TimeUnit.NANOSECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return false;

@@ -140,7 +140,7 @@ public final class ProcessBarrier implements Serializable {
     private void awaitRelease(int generation, int seq, Duration timeout)
             throws InterruptedException, BrokenBarrierException, TimeoutException {
         long start = System.nanoTime();
-        long limit = timeout == null ? -1 : Math.max(0, timeout.toNanos());
+        long limit = timeout == null ? -1 : Math.max(0, java.util.concurrent.TimeUnit.NANOSECONDS.convert(timeout));
         boolean interrupted = false;
         while (true) {
             int now = record.getInt(BARRIER_GENERATION);

@@ -122,7 +122,7 @@ public final class ProcessCondition implements Condition, Serializable {
      *         process that died holding it (the lock's {@code ownerDied()} then says so)
      */
     public boolean await(Duration timeout) throws InterruptedException {
-        return waitFor(timeout == null ? -1 : Math.max(0, timeout.toNanos()), true);
+        return waitFor(timeout == null ? -1 : Math.max(0, java.util.concurrent.TimeUnit.NANOSECONDS.convert(timeout)), true);
     }
 
     /**
@@ -133,7 +133,7 @@ public final class ProcessCondition implements Condition, Serializable {
      */
     public boolean awaitFor(BooleanSupplier predicate, Duration timeout) throws InterruptedException {
         long start = System.nanoTime();
-        long limit = timeout == null ? -1 : Math.max(0, timeout.toNanos());
+        long limit = timeout == null ? -1 : Math.max(0, java.util.concurrent.TimeUnit.NANOSECONDS.convert(timeout));
         boolean result = predicate.getAsBoolean();
         while (!result) {
             long left = limit < 0 ? -1 : limit - (System.nanoTime() - start);

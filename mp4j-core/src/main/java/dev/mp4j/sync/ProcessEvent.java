@@ -81,8 +81,12 @@ public final class ProcessEvent implements Serializable {
      * @return whether the flag is set (false on timeout), as Python's {@code wait}
      */
     public boolean await(Duration timeout) throws InterruptedException {
+        // Interrupted on entry: thrown even when the flag is set, as CountDownLatch.await does.
+        if (Thread.interrupted()) {
+            throw new InterruptedException();
+        }
         long start = System.nanoTime();
-        long limit = timeout == null ? -1 : Math.max(0, timeout.toNanos());
+        long limit = timeout == null ? -1 : Math.max(0, java.util.concurrent.TimeUnit.NANOSECONDS.convert(timeout));
         int seen = record.getInt(EVENT_FLAG);
         int w;
         while (((w = record.getInt(EVENT_FLAG)) & 1) == 0) {

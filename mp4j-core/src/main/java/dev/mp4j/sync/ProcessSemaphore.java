@@ -95,7 +95,7 @@ public final class ProcessSemaphore implements Serializable {
             return false;
         }
         long start = System.nanoTime();
-        long limit = timeout == null ? -1 : timeout.toNanos();
+        long limit = timeout == null ? -1 : Math.max(0, java.util.concurrent.TimeUnit.NANOSECONDS.convert(timeout));
         long spinEnd = start + SharedRecord.SPIN_NANOS;
         while (System.nanoTime() - spinEnd < 0) {
             Thread.onSpinWait();

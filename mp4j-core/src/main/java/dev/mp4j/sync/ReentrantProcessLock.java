@@ -61,6 +61,10 @@ public final class ReentrantProcessLock extends AbstractProcessLock {
 
     @Override
     public void lockInterruptibly() throws InterruptedException {
+        // Interrupted on entry: thrown even when this thread holds the lock, as ReentrantLock does.
+        if (Thread.interrupted()) {
+            throw new InterruptedException();
+        }
         if (heldByCurrentThread()) {
             record.setIntPlain(LOCK_HOLDS, record.getIntPlain(LOCK_HOLDS) + 1);
             return;
@@ -79,6 +83,9 @@ public final class ReentrantProcessLock extends AbstractProcessLock {
 
     @Override
     public boolean tryLock(long time, java.util.concurrent.TimeUnit unit) throws InterruptedException {
+        if (Thread.interrupted()) {
+            throw new InterruptedException();
+        }
         if (heldByCurrentThread()) {
             record.setIntPlain(LOCK_HOLDS, record.getIntPlain(LOCK_HOLDS) + 1);
             return true;

@@ -20,6 +20,46 @@ import org.junit.jupiter.api.Timeout;
 class EdgeCasesTest {
 
     @Test
+    void anInterruptOnEntryIsThrownEvenWhereTheCallNeedNotWait() throws Exception {
+        ReentrantProcessLock lock = ReentrantProcessLock.create();
+        lock.lock();
+        try {
+            Thread.currentThread().interrupt();
+            assertThrows(InterruptedException.class, lock::lockInterruptibly, "as ReentrantLock: held, but interrupted");
+            Thread.currentThread().interrupt();
+            assertThrows(InterruptedException.class, () -> lock.tryLock(1, TimeUnit.SECONDS));
+        } finally {
+            Thread.interrupted();
+            lock.unlock();
+        }
+        assertFalse(lock.isHeldByCurrentThread(), "an interrupted call counted a hold");
+        ProcessEvent event = ProcessEvent.create();
+        event.set();
+        Thread.currentThread().interrupt();
+        try {
+            assertThrows(InterruptedException.class, event::await, "as CountDownLatch: set, but interrupted");
+        } finally {
+            Thread.interrupted();
+        }
+    }
+
+    @Test
+    void aTimeoutTooLargeForNanosecondsWaitsAsLongAsItCan() throws Exception {
+        Duration forever = Duration.ofSeconds(Long.MAX_VALUE);
+        ProcessEvent event = ProcessEvent.create();
+        event.set();
+        assertTrue(event.await(forever));
+        ProcessLock lock = ProcessLock.create();
+        assertTrue(lock.acquire(true, forever));
+        lock.release();
+        ProcessSemaphore sem = ProcessSemaphore.create(1);
+        assertTrue(sem.acquire(true, forever));
+        dev.mp4j.process.JvmProcess p = new dev.mp4j.process.JvmProcess(() -> { });
+        p.start();
+        assertTrue(p.join(forever));
+    }
+
+    @Test
     void aWaiterOfABarrierResetAndThenAbortedIsToldItBroke() throws Exception {
         for (int round = 0; round < 20; round++) {
             ProcessBarrier barrier = ProcessBarrier.create(2);
