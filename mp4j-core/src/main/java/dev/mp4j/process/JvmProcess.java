@@ -273,7 +273,12 @@ public class JvmProcess implements Serializable {
         return status;
     }
 
-    /** Waits for the child to end. */
+    /**
+     * Waits for the child to end. Like Python's, it is not cut short by an interrupt: the
+     * thread's interrupt status is kept and set again when it returns. A thread that must stay
+     * responsive waits with {@link #join(Duration)} (which returns at once when interrupted) or
+     * on {@link #onExit()}.
+     */
     public final void join() {
         CompletableFuture<JvmProcess> f = checkJoinable();
         boolean interrupted = false;
@@ -293,7 +298,8 @@ public class JvmProcess implements Serializable {
     }
 
     /**
-     * Waits at most {@code timeout} for the child to end.
+     * Waits at most {@code timeout} for the child to end; an interrupt ends the wait early (the
+     * interrupt status stays set).
      *
      * @return whether it has ended (Python's {@code join} returns nothing; check {@link #exitCode()})
      */
