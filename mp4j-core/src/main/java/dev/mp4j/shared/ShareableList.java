@@ -225,11 +225,26 @@ public final class ShareableList extends AbstractList<Object> implements RandomA
             case Long l -> new byte[0];
             case Double d -> new byte[0];
             case Boolean b -> new byte[0];
-            case String s -> s.getBytes(StandardCharsets.UTF_8);
+            case String s -> utf8(s, index);
             case byte[] b -> b.clone();
             default -> throw new IllegalArgumentException("a ShareableList holds Integer, Long, Double, Boolean, String, "
                     + "byte[] or null; slot " + index + " got a " + value.getClass().getName());
         };
+    }
+
+    /** UTF-8 that refuses a lone surrogate (getBytes would store '?'), as CPython's encode does. */
+    private static byte[] utf8(String s, int index) {
+        try {
+            java.nio.ByteBuffer b = StandardCharsets.UTF_8.newEncoder()
+                    .onMalformedInput(java.nio.charset.CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(java.nio.charset.CodingErrorAction.REPORT)
+                    .encode(java.nio.CharBuffer.wrap(s));
+            byte[] out = new byte[b.remaining()];
+            b.get(out);
+            return out;
+        } catch (java.nio.charset.CharacterCodingException e) {
+            throw new IllegalArgumentException("slot " + index + ": a string with a lone surrogate has no UTF-8 form", e);
+        }
     }
 
     private static boolean isVariable(Object value) {
@@ -241,6 +256,11 @@ public final class ShareableList extends AbstractList<Object> implements RandomA
     }
 
     private long slot(int index) {
+        if (segment.isClosed()) {
+            // The mapping stays while the object lives (it is unmapped with it), so a use after
+            // close would still work: refused, as CPython's is.
+            throw new IllegalStateException("this ShareableList was closed");
+        }
         Objects.checkIndex(index, size);
         return TABLE + SLOT * index;
     }

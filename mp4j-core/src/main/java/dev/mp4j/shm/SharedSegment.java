@@ -222,6 +222,12 @@ public final class SharedSegment implements AutoCloseable {
     public static SharedSegment attach(String name, boolean autoUnmap) {
         try {
             long size = Files.size(path(name));
+            if (size == 0) {
+                // Made this moment and not yet grown to its size (create maps, and so grows, it
+                // just after making the file): not there yet, as far as an attach can tell.
+                throw new IllegalStateException("shared-memory segment '" + name + "' is empty: it is being created,"
+                        + " or is not one (CPython: cannot mmap an empty file)");
+            }
             return open(name, size, false, autoUnmap, false);
         } catch (NoSuchFileException e) {
             throw new IllegalStateException("no shared-memory segment named '" + name
@@ -255,13 +261,19 @@ public final class SharedSegment implements AutoCloseable {
                 if (!autoUnmap) {
                     arena.close();
                 }
+                if (create) {
+                    // Made but not mapped (out of mappings, over a file-size limit): nobody
+                    // knows it yet, and a tracked one is not recorded, so it goes now.
+                    Files.deleteIfExists(path);
+                }
                 throw e;
             }
         }
     }
 
     private static Path path(String name) {
-        if (name.isEmpty() || name.contains("/") || name.startsWith(".")) {
+        if (name.isEmpty() || name.contains("/") || name.startsWith(".") || name.chars().anyMatch(Character::isISOControl)) {
+            // (control characters: the tree's record of its segments is one name a line)
             throw new IllegalArgumentException("invalid shared-memory name: '" + name + "'");
         }
         return DIRECTORY.resolve(name);
@@ -338,16 +350,18 @@ public final class SharedSegment implements AutoCloseable {
      */
     @Override
     public void close() {
-        if (closed) {
-            return;
+        synchronized (this) {
+            if (closed) {
+                return;
+            }
+            closed = true;
         }
-        closed = true;
         if (!autoUnmap) {
             Unmapper.close(arena);
         }
     }
 
-    /** Whether {@link #close()} was called (segments mapped with autoUnmap are never closed). */
+    /** Whether {@link #close()} was called (a segment mapped with autoUnmap stays mapped until collected). */
     public boolean isClosed() {
         return closed;
     }
@@ -363,11 +377,16 @@ public final class SharedSegment implements AutoCloseable {
 
         static void close(Arena arena) {
             EXECUTOR.execute(() -> {
+                if (!arena.scope().isAlive()) {
+                    return;
+                }
                 try {
                     arena.close();
                 } catch (IllegalStateException inUse) {
-                    // a thread is still inside an access; retry once it is done
-                    EXECUTOR.execute(() -> close(arena));
+                    // A thread is still inside an access (or a native call holds the memory):
+                    // retry once it is done, without spinning on it.
+                    java.util.concurrent.locks.LockSupport.parkNanos(1_000_000);
+                    close(arena);
                 }
             });
         }

@@ -15,6 +15,16 @@ import org.junit.jupiter.api.Timeout;
 class ShareableListTest {
 
     @Test
+    void useAfterCloseAndALoneSurrogateAreClearErrors() {
+        assertThrows(IllegalArgumentException.class, () -> ShareableList.of("\uD800"), "a lone surrogate would be stored as '?'");
+        ShareableList sl = ShareableList.of("a", 1);
+        sl.close();
+        assertThrows(IllegalStateException.class, () -> sl.get(0));
+        assertThrows(IllegalStateException.class, () -> sl.set(1, 2));
+        sl.unlink();
+    }
+
+    @Test
     void holdsEverySupportedTypeAndAChildSeesAndChangesIt() {
         ShareableList sl = ShareableList.of("howdy", 42, 7L, 3.5, true, null, new byte[] {1, 2});
         assertEquals(7, sl.size());

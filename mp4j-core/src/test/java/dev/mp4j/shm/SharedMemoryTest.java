@@ -70,6 +70,22 @@ class SharedMemoryTest {
     }
 
     @Test
+    void anEmptyFileIsNotASegmentAndANameWithAControlCharacterIsRefused() throws Exception {
+        // A segment being created is an empty file for a moment: attach must not map 0 bytes.
+        String name = "mp4j-empty-" + ProcessHandle.current().pid();
+        java.nio.file.Path file = SharedSegment.DIRECTORY.resolve(name);
+        java.nio.file.Files.createFile(file);
+        try {
+            IllegalStateException e = assertThrows(IllegalStateException.class, () -> SharedMemory.attach(name));
+            assertTrue(e.getMessage().contains("empty"), e.getMessage());
+        } finally {
+            java.nio.file.Files.deleteIfExists(file);
+        }
+        // The tree's record of its segments is one name a line.
+        assertThrows(IllegalArgumentException.class, () -> SharedMemory.create("x\n+victim", 4096));
+    }
+
+    @Test
     void askingForMoreBytesThanTheSegmentHasIsAClearError() {
         try (SharedMemory a = SharedMemory.create(4096)) {
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> SharedMemory.attach(a.name(), 8192));
