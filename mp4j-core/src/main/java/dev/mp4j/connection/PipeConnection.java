@@ -125,7 +125,10 @@ final class PipeConnection extends AbstractConnection implements Serializable, B
 
     @Override
     void writeFrame(byte[] header, int headerLength, byte[] payload, int offset, int length) throws IOException {
-        if (!segment.hasLiveHolderCheap(1 - end)) {
+        // Not only the holder count (ends closed normally): a reader killed without closing
+        // is found too (a look at /proc every 10 ms at most), so a send to it fails as
+        // CPython's BrokenPipeError does instead of vanishing into the ring.
+        if (!peerAlive()) {
             throw new IOException("broken pipe: the reading end is closed");
         }
         out.write(header, headerLength, payload, offset, length, this);

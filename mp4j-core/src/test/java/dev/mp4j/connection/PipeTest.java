@@ -350,6 +350,30 @@ class PipeTest {
     }
 
     @Test
+    void writingToAPipeWhoseReadingProcessDiedWithoutClosingIsABrokenPipe() throws Exception {
+        // CPython raises BrokenPipeError at once; the ring used to take the sends until it was
+        // full (1 MiB of messages that nobody would read).
+        Pipe pipe = Pipe.open(false);
+        Connection reader = pipe.left();
+        JvmProcess p = new JvmProcess(() -> {
+            reader.recv();
+            Runtime.getRuntime().halt(9);
+        });
+        p.start();
+        pipe.left().close();
+        pipe.right().send("hello");
+        p.join();
+        assertTrue(dev.mp4j.testing.Await.until(() -> {
+            try {
+                pipe.right().send("lost");
+                return false;
+            } catch (IOException broken) {
+                return broken.getMessage().contains("broken pipe");
+            }
+        }, Duration.ofSeconds(5)), "sends to a dead reader went on succeeding");
+    }
+
+    @Test
     void writingToAPipeWhoseReaderIsClosedIsABrokenPipe() {
         Pipe pipe = Pipe.open();
         pipe.right().close();
