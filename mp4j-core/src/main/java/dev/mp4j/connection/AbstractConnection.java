@@ -28,6 +28,10 @@ abstract class AbstractConnection implements Connection {
     private final java.util.concurrent.locks.ReentrantLock readLock = new java.util.concurrent.locks.ReentrantLock();
     private volatile boolean closed;
     private volatile boolean readableNow;
+    /** Why this end can no longer read, when a receive was cut half-way (null: in step). */
+    private volatile String readCut;
+    /** Why this end can no longer send, when a send was cut half-way (null: in step). */
+    private volatile String writeCut;
     /**
      * Calls in progress on this end, plus {@link #CLOSED} once it is closed. The transport's
      * resources (a pipe's mapping) are released by whichever comes last, the close or the last
@@ -380,7 +384,8 @@ abstract class AbstractConnection implements Connection {
             throw new IOException("connection is write-only");
         }
         if (!readableNow) {
-            throw new IOException("connection is no longer readable (an earlier message exceeded maxlength)");
+            String why = readCut;
+            throw new IOException(why != null ? why : "connection is no longer readable (an earlier message exceeded maxlength)");
         }
     }
 
@@ -388,6 +393,10 @@ abstract class AbstractConnection implements Connection {
         checkOpen();
         if (!writableEnd) {
             throw new IOException("connection is read-only");
+        }
+        String cut = writeCut;
+        if (cut != null) {
+            throw new IOException(cut);
         }
     }
 
@@ -405,6 +414,9 @@ abstract class AbstractConnection implements Connection {
             try {
                 int headerLength = Framing.writeHeader(header, size);
                 writeFrame(header, headerLength, buf, offset, size);
+            } catch (MessageCutException cut) {
+                writeCut = cut.getMessage();
+                throw cut;
             } finally {
                 unlockForWrite();
                 writeLock.unlock();
@@ -435,16 +447,39 @@ abstract class AbstractConnection implements Connection {
     }
 
     private byte[] readPayload(long length) throws IOException {
-        byte[] bytes = new byte[(int) length];
+        byte[] bytes;
+        try {
+            bytes = new byte[(int) length];
+        } catch (OutOfMemoryError noRoom) {
+            cutRead("a message of " + length + " bytes did not fit in this process's heap");
+            throw noRoom;
+        }
         readFully(bytes, 0, bytes.length, true);
         return bytes;
+    }
+
+    /**
+     * A receive ended after part of a message was taken (interrupted, or no heap for it): the
+     * rest would be read as the next message, so this end reads no more, and says why.
+     */
+    private void cutRead(String why) {
+        readCut = why + ", half-way through a message: this end can receive no more (the rest of the stream is out of step)";
+        readableNow = false;
     }
 
     /** Returns false on EOF before the first byte; throws on EOF after it (a truncated frame). */
     private boolean readFully(byte[] dst, int offset, int length, boolean inMessage) throws IOException {
         int done = 0;
         while (done < length) {
-            int n = readSome(dst, offset + done, length - done);
+            int n;
+            try {
+                n = readSome(dst, offset + done, length - done);
+            } catch (java.io.InterruptedIOException interrupted) {
+                if (inMessage || done > 0) {
+                    cutRead("interrupted");
+                }
+                throw interrupted;
+            }
             if (n < 0) {
                 if (done == 0 && !inMessage) {
                     return false;

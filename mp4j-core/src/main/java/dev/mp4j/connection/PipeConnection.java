@@ -131,7 +131,16 @@ final class PipeConnection extends AbstractConnection implements Serializable, B
         if (!peerAlive()) {
             throw new IOException("broken pipe: the reading end is closed");
         }
-        out.write(header, headerLength, payload, offset, length, this);
+        long before = out.tail();
+        try {
+            out.write(header, headerLength, payload, offset, length, this);
+        } catch (java.io.InterruptedIOException interrupted) {
+            // Under the writers' lock: only this write moved the published tail.
+            if (out.tail() != before) {
+                throw new MessageCutException(interrupted);
+            }
+            throw interrupted;
+        }
     }
 
     @Override

@@ -147,10 +147,20 @@ final class SocketConnection extends AbstractConnection implements Serializable 
         ByteBuffer body = ByteBuffer.wrap(payload, offset, length);
         gather[0] = head;
         gather[1] = body;
+        boolean begun = false;
         while (head.hasRemaining() || body.hasRemaining()) {
             long n = channel.write(gather);
-            if (n == 0) {
-                await(SelectionKey.OP_WRITE, -1);
+            if (n > 0) {
+                begun = true;
+            } else {
+                try {
+                    await(SelectionKey.OP_WRITE, -1);
+                } catch (java.io.InterruptedIOException interrupted) {
+                    if (begun) {
+                        throw new MessageCutException(interrupted);
+                    }
+                    throw interrupted;
+                }
                 checkOpen();
             }
         }

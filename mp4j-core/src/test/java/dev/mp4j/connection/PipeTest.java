@@ -374,6 +374,71 @@ class PipeTest {
     }
 
     @Test
+    void aSendCutHalfWayByAnInterruptLeavesTheEndRefusingSendsNotWritingOutOfStep() throws Exception {
+        // 64 KiB into a 4 KiB ring nobody reads: the first 4 KiB are published, then the writer
+        // waits and is interrupted. Another send after it would follow the cut message's first
+        // part, and the reader would take it as the rest of that message.
+        Pipe pipe = Pipe.open(false, 1 << 20, 4096);
+        java.util.concurrent.CompletableFuture<Throwable> outcome = new java.util.concurrent.CompletableFuture<>();
+        Thread writer = Thread.ofPlatform().name("cut-writer").start(() -> {
+            try {
+                pipe.right().sendBytes(new byte[65536]);
+                outcome.complete(null);
+            } catch (Throwable t) {
+                outcome.complete(t);
+            }
+        });
+        assertTrue(dev.mp4j.testing.Threads.awaitAsleep("cut-writer", Duration.ofSeconds(30)), "the writer never waited");
+        writer.interrupt();
+        assertTrue(outcome.get(30, java.util.concurrent.TimeUnit.SECONDS) instanceof java.io.InterruptedIOException);
+        IOException refused = assertThrows(IOException.class, () -> pipe.right().sendBytes("ok".getBytes()));
+        assertTrue(refused.getMessage().contains("can send no more"), refused.getMessage());
+        pipe.right().close();
+        pipe.left().close();
+    }
+
+    @Test
+    void aReceiveCutHalfWayByAnInterruptLeavesTheEndRefusingReceivesNotReadingOutOfStep() throws Exception {
+        // A child sends 64 KiB through a 4 KiB ring and is stopped half-way; our reader takes the
+        // first part, waits for the rest and is interrupted. The next receive would read the
+        // rest of that message as a new one.
+        Pipe pipe = Pipe.open(false, 1 << 20, 4096);
+        Connection writer = pipe.right();
+        JvmProcess child = new JvmProcess(() -> {
+            writer.sendBytes(new byte[65536]);
+            writer.sendBytes("next".getBytes());
+        });
+        child.start();
+        pipe.right().close();
+        // Ring full: the child waits for room; stop it there.
+        assertTrue(pipe.left().poll(Duration.ofSeconds(30)), "nothing from the child");
+        // and it waits for room: its first 4 KiB fill the ring
+        assertTrue(dev.mp4j.testing.Await.until(() -> child.pid() != null
+                && ProcessHandle.of(child.pid()).isPresent(), Duration.ofSeconds(5)));
+        assertEquals(0, new ProcessBuilder("kill", "-STOP", Long.toString(child.pid())).start().waitFor());
+        try {
+            java.util.concurrent.CompletableFuture<Throwable> outcome = new java.util.concurrent.CompletableFuture<>();
+            Thread reader = Thread.ofPlatform().name("cut-reader").start(() -> {
+                try {
+                    pipe.left().recvBytes();
+                    outcome.complete(null);
+                } catch (Throwable t) {
+                    outcome.complete(t);
+                }
+            });
+            assertTrue(dev.mp4j.testing.Threads.awaitAsleep("cut-reader", Duration.ofSeconds(30)), "the reader never waited");
+            reader.interrupt();
+            assertTrue(outcome.get(30, java.util.concurrent.TimeUnit.SECONDS) instanceof java.io.InterruptedIOException);
+            IOException refused = assertThrows(IOException.class, () -> pipe.left().recvBytes());
+            assertTrue(refused.getMessage().contains("can receive no more"), refused.getMessage());
+        } finally {
+            new ProcessBuilder("kill", "-CONT", Long.toString(child.pid())).start().waitFor();
+            pipe.left().close();
+            child.join(Duration.ofSeconds(30));
+        }
+    }
+
+    @Test
     void writingToAPipeWhoseReaderIsClosedIsABrokenPipe() {
         Pipe pipe = Pipe.open();
         pipe.right().close();
