@@ -248,6 +248,7 @@ final class PipeConnection extends AbstractConnection implements Serializable, B
             int reserved = segment.acquireSlot(end, PipeSegment.myPid());
             // Whoever keeps the bytes (a pool's task) keeps this end open, for a second reader.
             dev.mp4j.shm.Cleanup.noteSent(this);
+            EndHandover.noteReserved(segment, end, reserved);
             return new EndRef(segment.name(), end, reserved, PipeSegment.myPid(), maxMessageBytes(), exclusive);
         } finally {
             leave();

@@ -114,16 +114,33 @@ final class PipeSegment {
         throw new IllegalStateException("pipe end is held open by more than " + PipeLayout.HOLDER_SLOTS + " handles");
     }
 
-    /** Moves a slot reserved by {@code fromPid} (the sender of this end) to this process. */
+    /**
+     * Moves a slot reserved by {@code fromPid} (the sender of this end) to this process; one the
+     * sender has already put in this process's name (see {@link EndHandover}) is taken as it is.
+     */
     int takeOverSlot(int end, int slot, int fromPid) {
         if (fromPid == MY_PID) {
             return slot;
         }
-        if (slot >= 0 && slot < PipeLayout.HOLDER_SLOTS
-                && INT.compareAndSet(words, (int) PipeLayout.holderOffset(end, slot), fromPid, MY_PID)) {
-            return slot;
+        if (slot >= 0 && slot < PipeLayout.HOLDER_SLOTS) {
+            int offset = (int) PipeLayout.holderOffset(end, slot);
+            if (INT.compareAndSet(words, offset, fromPid, MY_PID) || (int) INT.getVolatile(words, offset) == MY_PID) {
+                return slot;
+            }
         }
         return acquireSlot(end, MY_PID);
+    }
+
+    /** Puts a slot reserved in {@code fromPid}'s name in {@code toPid}'s (if it is still {@code fromPid}'s). */
+    void moveSlot(int end, int slot, int fromPid, int toPid) {
+        INT.compareAndSet(words, (int) PipeLayout.holderOffset(end, slot), fromPid, toPid);
+    }
+
+    /** Gives back a slot reserved in {@code pid}'s name for a copy nobody will read. */
+    void releaseReserved(int end, int slot, int pid) {
+        if (INT.compareAndSet(words, (int) PipeLayout.holderOffset(end, slot), pid, 0)) {
+            INT.getAndAdd(words, (int) PipeLayout.openCountOffset(end), -1);
+        }
     }
 
     void releaseSlot(int end, int slot) {

@@ -201,18 +201,27 @@ public class JvmProcess implements Serializable {
         }
         // Children may create shared memory: the tree's tracker must exist before they do.
         dev.mp4j.shm.ResourceTracker.ensureRunning();
-        byte[] self = serializeSelf();
-        boolean light = self.length > 0 && self[0] == QuickForm.TAG && !QuickForm.runsMp4jCode(target);
-        Bootstrap bootstrap = new Bootstrap(ProcessState.authkey(), identity, name, daemon,
-                ProcessHandle.current().pid(), ProcessState.name(), with.startMethod(), with.jvmOptions(),
-                ProcessState.treeId(), self);
-        // The child cannot wake our sleepers until it has linked its futex call: sleep short meanwhile.
-        dev.mp4j.shm.Futex.expectNewPeer();
+        // Pipe ends the target carries reserve holder slots for the child: given back if it is
+        // not started, and held in its name once it is (so they go with it if it dies unread).
+        dev.mp4j.connection.EndHandover ends = dev.mp4j.connection.EndHandover.begin();
         try {
-            os = with.launch(bootstrap.encode(), light);
-        } catch (IOException e) {
-            throw new IllegalStateException("cannot start " + name + ": " + e.getMessage(), e);
+            byte[] self = serializeSelf();
+            boolean light = self.length > 0 && self[0] == QuickForm.TAG && !QuickForm.runsMp4jCode(target);
+            Bootstrap bootstrap = new Bootstrap(ProcessState.authkey(), identity, name, daemon,
+                    ProcessHandle.current().pid(), ProcessState.name(), with.startMethod(), with.jvmOptions(),
+                    ProcessState.treeId(), self);
+            // The child cannot wake our sleepers until it has linked its futex call: sleep short meanwhile.
+            dev.mp4j.shm.Futex.expectNewPeer();
+            try {
+                os = with.launch(bootstrap.encode(), light);
+            } catch (IOException e) {
+                throw new IllegalStateException("cannot start " + name + ": " + e.getMessage(), e);
+            }
+        } catch (RuntimeException | Error e) {
+            ends.cancel();
+            throw e;
         }
+        ends.handTo(os.pid());
         launcher = with;
         // The child has its own copy now. Kept here, the target would keep what it captured
         // (large arrays, queues whose segments could otherwise go) for as long as this object

@@ -439,6 +439,36 @@ class PipeTest {
     }
 
     @Test
+    void anEndCapturedByAChildThatNeverReadsItDoesNotKeepItsPeerFromEof() throws Exception {
+        // A target that cannot be serialized after the end was written: start() fails, and the
+        // slot the end reserved for the child must be given back.
+        Pipe pipe = Pipe.open(false);
+        Connection writer = pipe.right();
+        Object notSerializable = new Object();
+        assertThrows(dev.mp4j.serial.NotSerializableValueException.class,
+                () -> new JvmProcess(() -> writer.send(String.valueOf(notSerializable))).start());
+        pipe.right().close();
+        assertThrows(EOFException.class, () -> pipe.left().recv(Duration.ofSeconds(10)));
+
+        // A child killed while it starts, before it has read its target: its reserved slot is in
+        // its name, and goes with it.
+        Pipe second = Pipe.open(false);
+        Connection w2 = second.right();
+        JvmProcess child = new JvmProcess(() -> w2.send("from the child"));
+        child.start();
+        child.kill();
+        child.join();
+        second.right().close();
+        try {
+            Object got = second.left().recv(Duration.ofSeconds(10));
+            assertEquals("from the child", got);   // it got that far after all
+            assertThrows(EOFException.class, () -> second.left().recv(Duration.ofSeconds(10)));
+        } catch (EOFException expected) {
+            // killed before it sent: EOF straight away
+        }
+    }
+
+    @Test
     void writingToAPipeWhoseReaderIsClosedIsABrokenPipe() {
         Pipe pipe = Pipe.open();
         pipe.right().close();
