@@ -378,6 +378,11 @@ abstract class AbstractConnection implements Connection {
         }
     }
 
+    /** Whether this end was made for reading (a write-only pipe end is not). */
+    boolean readableEnd() {
+        return readableEnd;
+    }
+
     private void checkReadable() throws IOException {
         checkOpen();
         if (!readableEnd) {

@@ -14,13 +14,21 @@ public final class Connections {
 
     /**
      * Waits until at least one of {@code objects} is ready and returns the ready ones, in input
-     * order: a {@link Connection} that can be read without blocking (or has reached EOF), or a
-     * {@link Future} (such as a process's {@code onExit()}) that is done.
+     * order: a {@link Connection} that can be read without blocking (or has reached EOF; a
+     * write-only pipe end once its reader is gone), or a {@link Future} (such as a process's
+     * {@code onExit()}) that is done.
      *
      * @param timeout null waits forever; on timeout the result is empty
+     * @throws IllegalStateException if a connection in the list is closed (CPython: OSError)
      */
     public static List<Object> wait(List<?> objects, Duration timeout) {
-        long deadline = timeout == null ? Long.MAX_VALUE : System.nanoTime() + Math.max(0, timeout.toNanos());
+        for (Object o : objects) {
+            if (o instanceof Connection c && c.isClosed()) {
+                throw new IllegalStateException("cannot wait on a closed connection: " + c);
+            }
+        }
+        long deadline = timeout == null ? Long.MAX_VALUE
+                : System.nanoTime() + Math.max(0, java.util.concurrent.TimeUnit.NANOSECONDS.convert(timeout));
         long nap = 1_000;
         while (true) {
             List<Object> ready = new ArrayList<>();
@@ -41,8 +49,15 @@ public final class Connections {
     private static boolean isReady(Object o) {
         return switch (o) {
             case Connection c -> {
-                if (c.isClosed() || !c.isReadable()) {
-                    yield true;
+                if (c.isClosed()) {
+                    yield true;   // closed meanwhile: recv says so
+                }
+                if (c instanceof PipeConnection p && !p.readableEnd()) {
+                    // A write-only end is "ready" as its fd is in CPython: once its reader is gone.
+                    yield !p.peerAlive();
+                }
+                if (!c.isReadable()) {
+                    yield true;   // no longer readable (a message over maxlength): recv says why
                 }
                 try {
                     yield c.poll(Duration.ZERO);

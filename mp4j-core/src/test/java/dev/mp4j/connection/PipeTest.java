@@ -500,6 +500,17 @@ class PipeTest {
     }
 
     @Test
+    void waitTakesAWriteOnlyEndAsReadyOnlyOnceItsReaderIsGoneAndRefusesAClosedOne() throws Exception {
+        Pipe oneWay = Pipe.open(false);
+        Connection writeOnly = oneWay.right();
+        assertEquals(List.of(), Connections.wait(List.of(writeOnly), Duration.ofMillis(50)), "nothing to read on a write-only end");
+        oneWay.left().close();
+        assertEquals(List.of(writeOnly), Connections.wait(List.of(writeOnly), Duration.ofSeconds(5)), "its reader is gone");
+        writeOnly.close();
+        assertThrows(IllegalStateException.class, () -> Connections.wait(List.of(writeOnly), Duration.ofMillis(10)));
+    }
+
+    @Test
     void severalProcessesSendingOnOneEndNeverInterleaveMessages() throws Exception {
         Pipe pipe = Pipe.open();
         Connection shared = pipe.right();
