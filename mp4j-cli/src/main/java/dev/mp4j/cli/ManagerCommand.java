@@ -40,10 +40,21 @@ final class ManagerCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         BlockingQueue<Integer> taskQueue = new LinkedBlockingQueue<>();
         BlockingQueue<String> resultQueue = new LinkedBlockingQueue<>();
+        if (port < 0 || port > 65535) {
+            System.err.println("mp4j manager: --port wants 0 to 65535, got " + port);
+            return 2;
+        }
         BaseManager manager = new BaseManager(new InetSocketAddress(host, port), authkey.getBytes(StandardCharsets.UTF_8))
                 .register("get_task_queue", BlockingQueue.class, args -> taskQueue)
                 .register("get_result_queue", BlockingQueue.class, args -> resultQueue);
-        ManagerServer server = manager.server();
+        ManagerServer server;
+        try {
+            server = manager.server();
+        } catch (dev.mp4j.manager.ManagerException e) {
+            // a port in use, an address not of this host: one line, not a stack trace
+            System.err.println("mp4j manager: " + e.getMessage());
+            return 1;
+        }
         Thread.ofPlatform().daemon().name("mp4j-manager-serve").start(server::serveForever);
         say("Manager listening on " + server.address().toString().replaceFirst("^/", ""));
         try {

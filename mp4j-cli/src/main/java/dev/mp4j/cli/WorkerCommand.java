@@ -36,7 +36,16 @@ final class WorkerCommand implements Callable<Integer> {
             return 2;
         }
         String host = colon == 0 ? "127.0.0.1" : connect.substring(0, colon);
-        int port = Integer.parseInt(connect.substring(colon + 1));
+        int port;
+        try {
+            port = Integer.parseInt(connect.substring(colon + 1));
+        } catch (NumberFormatException e) {
+            port = -1;
+        }
+        if (port < 1 || port > 65535) {
+            System.err.println("mp4j worker: --connect wants HOST:PORT with a port from 1 to 65535, got " + connect);
+            return 2;
+        }
         say("Connect to server " + host + ":" + port + "...");
         BaseManager manager = new BaseManager(new InetSocketAddress(host, port), authkey.getBytes(StandardCharsets.UTF_8))
                 .register("get_task_queue", BlockingQueue.class)
@@ -53,6 +62,7 @@ final class WorkerCommand implements Callable<Integer> {
             System.err.println("mp4j worker: " + message);
             return 1;
         }
+        Integer taken = null;
         try {
             // Inside the try: a manager that exits just after our connect (it had every result
             // already) is gone, as it is for a worker further along.
@@ -64,10 +74,18 @@ final class WorkerCommand implements Callable<Integer> {
                     say("task queue is empty.");
                     break;
                 }
+                taken = n;
                 say("run task " + n + " * " + n + "...");
                 result.put(n + " * " + n + " = " + ((long) n * n));
+                taken = null;
             }
         } catch (ManagerException e) {
+            if (taken != null) {
+                // Taken from the manager, and its result never delivered: that task is lost.
+                System.err.println("mp4j worker: task " + taken + " was taken but its result could not be delivered: "
+                        + e.getMessage());
+                return 1;
+            }
             // The manager exits once it has every result; a worker still asking has simply finished.
             say("manager is gone: " + e.getMessage());
         }

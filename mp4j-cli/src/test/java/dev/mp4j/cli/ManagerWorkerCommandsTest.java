@@ -54,6 +54,21 @@ class ManagerWorkerCommandsTest {
         }
     }
 
+    @Test
+    @Timeout(120)
+    void aBadPortIsAUsageErrorInOneLineNotAStackTrace() throws Exception {
+        for (String[] args : List.of(new String[] {"worker", "--connect", "127.0.0.1:abc", "--authkey", "k"},
+                new String[] {"worker", "--connect", "127.0.0.1:70000", "--authkey", "k"},
+                new String[] {"manager", "--port", "70000", "--authkey", "k"})) {
+            Process p = mp4j(args);
+            CompletableFuture<String> err = drain(p.getErrorStream());
+            drain(p.getInputStream());
+            assertTrue(p.waitFor(60, TimeUnit.SECONDS));
+            assertEquals(2, p.exitValue(), List.of(args) + ": " + err.join());
+            assertTrue(err.join().contains("port") && !err.join().contains("\tat "), err.join());
+        }
+    }
+
     /** Waits until the manager accepts connections (a bare TCP connect, which it logs as refused). */
     private static void awaitListening(int port, Process manager) throws Exception {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
