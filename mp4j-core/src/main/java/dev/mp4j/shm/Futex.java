@@ -155,15 +155,7 @@ public final class Futex {
             if (!failed) {
                 prepare();
             }
-            if (word.asByteBuffer().order(java.nio.ByteOrder.nativeOrder()).getInt(0) == expected) {
-                // Like the system call, a nap ignores interrupts (callers check them between
-                // slices); an interrupted thread would otherwise not nap at all, and spin.
-                boolean interrupted = Thread.interrupted();
-                LockSupport.parkNanos(Math.min(timeoutNanos, NAP_NANOS));
-                if (interrupted) {
-                    Thread.currentThread().interrupt();
-                }
-            }
+            nap(word, expected, Math.min(timeoutNanos, NAP_NANOS));
             return;
         }
         if (Thread.currentThread().isVirtual()) {
@@ -171,13 +163,7 @@ public final class Futex {
             // with as many such waiters as carriers, the thread that would wake them (in this
             // JVM) never runs. It naps in Java instead, a millisecond at a time, and sees the
             // word change (here or in another process) at its next look.
-            if (word.asByteBuffer().order(java.nio.ByteOrder.nativeOrder()).getInt(0) == expected) {
-                boolean interrupted = Thread.interrupted();
-                LockSupport.parkNanos(Math.min(timeoutNanos, VIRTUAL_NAP_NANOS));
-                if (interrupted) {
-                    Thread.currentThread().interrupt();
-                }
-            }
+            nap(word, expected, Math.min(timeoutNanos, VIRTUAL_NAP_NANOS));
             return;
         }
         long nanos = timeoutNanos;
@@ -192,6 +178,19 @@ public final class Futex {
                     ts.address, 0L, 0);
         } catch (Throwable t) {
             throw new IllegalStateException("futex wait failed", t);
+        }
+    }
+
+    /** Parks for {@code nanos} if the word still holds {@code expected}: a wait without the system call. */
+    private static void nap(MemorySegment word, int expected, long nanos) {
+        if (word.asByteBuffer().order(java.nio.ByteOrder.nativeOrder()).getInt(0) == expected) {
+            // Like the system call, a nap ignores interrupts (callers check them between
+            // slices); an interrupted thread would otherwise not nap at all, and spin.
+            boolean interrupted = Thread.interrupted();
+            LockSupport.parkNanos(nanos);
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 

@@ -72,53 +72,40 @@ class LifetimeTest {
         // CPython's child runs threading._shutdown() after its target: it waits for the
         // non-daemon threads the target started. So the message sent after the target returned
         // must arrive, and join must not return before it is sent.
-        dev.mp4j.connection.Pipe pipe = dev.mp4j.connection.Pipe.open(false);
-        dev.mp4j.connection.Connection out = pipe.right();
-        JvmProcess child = new JvmProcess(() -> {
-            Thread late = new Thread(() -> {
-                try {
-                    Thread.sleep(300);
-                    out.send("sent after the target returned");
-                } catch (Exception e) {
-                    throw new IllegalStateException(e);
-                }
-            }, "late-sender");
-            late.setDaemon(false);
-            late.start();
-        });
-        child.start();
-        pipe.right().close();
-        child.join();
-        assertEquals(0, child.exitCode());
-        assertTrue(pipe.left().poll(Duration.ZERO), "the child ended before its non-daemon thread sent");
-        assertEquals("sent after the target returned", pipe.left().recv());
-        pipe.left().close();
+        assertALateThreadsMessageArrives(false, 0);
     }
 
     @Test
     void aChildWhoseTargetThrowsStillWaitsForItsNonDaemonThreadsThenExitsWithOne() throws Exception {
         // CPython's _bootstrap runs threading._shutdown() in a finally: the exception case waits too.
+        assertALateThreadsMessageArrives(true, 1);
+    }
+
+    /** A child's target starts a non-daemon thread that sends 300 ms later, then returns (or throws). */
+    private static void assertALateThreadsMessageArrives(boolean targetThrows, int exitCode) throws Exception {
         dev.mp4j.connection.Pipe pipe = dev.mp4j.connection.Pipe.open(false);
         dev.mp4j.connection.Connection out = pipe.right();
         JvmProcess child = new JvmProcess(() -> {
             Thread late = new Thread(() -> {
                 try {
                     Thread.sleep(300);
-                    out.send("sent after the target threw");
+                    out.send("sent after the target ended");
                 } catch (Exception e) {
                     throw new IllegalStateException(e);
                 }
             }, "late-sender");
             late.setDaemon(false);
             late.start();
-            throw new IllegalStateException("the target fails on purpose");
+            if (targetThrows) {
+                throw new IllegalStateException("the target fails on purpose");
+            }
         });
         child.start();
         pipe.right().close();
         child.join();
-        assertEquals(1, child.exitCode());
+        assertEquals(exitCode, child.exitCode());
         assertTrue(pipe.left().poll(Duration.ZERO), "the child ended before its non-daemon thread sent");
-        assertEquals("sent after the target threw", pipe.left().recv());
+        assertEquals("sent after the target ended", pipe.left().recv());
         pipe.left().close();
     }
 

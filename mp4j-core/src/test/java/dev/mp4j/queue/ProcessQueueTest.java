@@ -518,10 +518,8 @@ class ProcessQueueTest {
         assertArrayEquals(new byte[] {7}, q.take());
     }
 
-    @Test
-    void aProducerKilledWhileWaitingForRoomLeavesTheCountsRightWithNoOtherProducer() throws Exception {
-        // As below, but nobody puts again: the consumers and join() give back the dead
-        // producer's count and task themselves (size() stayed 1 and join() waited for ever).
+    /** A 4 KiB joinable queue holding four 1000-byte items, whose child producer was killed waiting to put a fifth. */
+    private static JoinableProcessQueue<byte[]> fourItemsAndAProducerKilledWaitingForRoomForAFifth() throws Exception {
         JoinableProcessQueue<byte[]> q = JoinableProcessQueue.createStreaming(0, 4096, 1 << 20);
         for (int i = 0; i < 4; i++) {
             q.put(new byte[1000]);
@@ -530,6 +528,14 @@ class ProcessQueueTest {
         assertEquals(5, q.qsize());
         producer.kill();
         producer.join();
+        return q;
+    }
+
+    @Test
+    void aProducerKilledWhileWaitingForRoomLeavesTheCountsRightWithNoOtherProducer() throws Exception {
+        // As below, but nobody puts again: the consumers and join() give back the dead
+        // producer's count and task themselves (size() stayed 1 and join() waited for ever).
+        JoinableProcessQueue<byte[]> q = fourItemsAndAProducerKilledWaitingForRoomForAFifth();
         for (int i = 0; i < 4; i++) {
             assertEquals(1000, q.take().length);
             q.taskDone();
@@ -551,14 +557,7 @@ class ProcessQueueTest {
         // waits for room for a fifth and is killed there, before writing any of it. Its count and
         // its task must not stay behind: a bounded queue would lose a slot for good, and join()
         // would wait for an item that will never come.
-        JoinableProcessQueue<byte[]> q = JoinableProcessQueue.createStreaming(0, 4096, 1 << 20);
-        for (int i = 0; i < 4; i++) {
-            q.put(new byte[1000]);
-        }
-        JvmProcess producer = startChildAsleepIn("waiting-producer", () -> q.put(new byte[1000]));
-        assertEquals(5, q.qsize());
-        producer.kill();
-        producer.join();
+        JoinableProcessQueue<byte[]> q = fourItemsAndAProducerKilledWaitingForRoomForAFifth();
         // The next put repairs: it gives back the dead producer's count and task.
         q.put(new byte[] {42});
         for (int i = 0; i < 4; i++) {
