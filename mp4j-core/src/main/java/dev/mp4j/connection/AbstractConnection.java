@@ -131,6 +131,7 @@ abstract class AbstractConnection implements Connection {
             readLock.lock();
             lockForRead();
             try {
+                checkNotCut();
                 bytes = takeWholeMessage(maxMessageBytes);
                 if (bytes == null) {
                     bytes = readPayload(readLength(maxMessageBytes));
@@ -174,6 +175,7 @@ abstract class AbstractConnection implements Connection {
             readLock.lock();
             lockForRead();
             try {
+                checkNotCut();
                 return readBytes(maxLength);
             } finally {
                 unlockForRead();
@@ -215,6 +217,7 @@ abstract class AbstractConnection implements Connection {
             readLock.lock();
             lockForRead();
             try {
+                checkNotCut();
                 return readInto(buf, offset);
             } finally {
                 unlockForRead();
@@ -417,6 +420,11 @@ abstract class AbstractConnection implements Connection {
             writeLock.lock();
             lockForWrite();
             try {
+                // Again under the locks: a send cut half-way while this one waited for them.
+                String cut = writeCut;
+                if (cut != null) {
+                    throw new IOException(cut);
+                }
                 int headerLength = Framing.writeHeader(header, size);
                 writeFrame(header, headerLength, buf, offset, size);
             } catch (MessageCutException cut) {
@@ -463,6 +471,14 @@ abstract class AbstractConnection implements Connection {
         return bytes;
     }
 
+    /** Under the read locks: a receive cut half-way while this one waited for them. */
+    private void checkNotCut() throws IOException {
+        String cut = readCut;
+        if (cut != null) {
+            throw new IOException(cut);
+        }
+    }
+
     /**
      * A receive ended after part of a message was taken (interrupted, or no heap for it): the
      * rest would be read as the next message, so this end reads no more, and says why.
@@ -481,7 +497,7 @@ abstract class AbstractConnection implements Connection {
                 n = readSome(dst, offset + done, length - done);
             } catch (java.io.InterruptedIOException interrupted) {
                 if (inMessage || done > 0) {
-                    cutRead("interrupted");
+                    cutRead(interrupted instanceof java.net.SocketTimeoutException ? "timed out" : "interrupted");
                 }
                 throw interrupted;
             }

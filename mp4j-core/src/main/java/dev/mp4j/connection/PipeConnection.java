@@ -194,7 +194,11 @@ final class PipeConnection extends AbstractConnection implements Serializable, B
 
     /** How often a waiting reader or writer looks in /proc for a peer that died without closing. */
     private static final long REAP_INTERVAL_NANOS = 10_000_000;
-    private long lastReap = System.nanoTime() - REAP_INTERVAL_NANOS;
+    /**
+     * Not at once: a fresh child's first send would otherwise ask about its holders before its
+     * futex link is done, through ProcessHandle, which costs it milliseconds.
+     */
+    private long lastReap = System.nanoTime();
 
     /**
      * An end closed normally is seen at once (its holder count drops). One whose process died
@@ -245,7 +249,7 @@ final class PipeConnection extends AbstractConnection implements Serializable, B
             throw new java.io.InvalidObjectException("cannot send a closed Connection");
         }
         try {
-            int reserved = segment.acquireSlot(end, PipeSegment.myPid());
+            int reserved = segment.reserveSlot(end);
             // Whoever keeps the bytes (a pool's task) keeps this end open, for a second reader.
             dev.mp4j.shm.Cleanup.noteSent(this);
             EndHandover.noteReserved(segment, end, reserved);
@@ -264,7 +268,7 @@ final class PipeConnection extends AbstractConnection implements Serializable, B
         }
         int reserved;
         try {
-            reserved = segment.acquireSlot(end, PipeSegment.myPid());
+            reserved = segment.reserveSlot(end);
             dev.mp4j.shm.Cleanup.noteSent(this);
         } finally {
             leave();

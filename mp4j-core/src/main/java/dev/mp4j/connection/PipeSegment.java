@@ -96,7 +96,20 @@ final class PipeSegment {
         }
     }
 
-    /** Records {@code pid} as a holder of {@code end}; returns the slot. */
+    /**
+     * Marks a slot reserved for a copy on its way (serialized, not yet read), in its sender's
+     * name: taken over only by a receiver of that copy, never by this process's own handles,
+     * so a slot freed and reused meanwhile is never mistaken for it. Pids are below 2^22.
+     */
+    static final int RESERVED = 1 << 30;
+    private static final int PID_BITS = RESERVED - 1;
+
+    /** Reserves a slot of {@code end} for a copy of it this process is sending; returns the slot. */
+    int reserveSlot(int end) {
+        return acquireSlot(end, RESERVED | MY_PID);
+    }
+
+    /** Records {@code pid} (or a reservation, see {@link #RESERVED}) as a holder of {@code end}; returns the slot. */
     int acquireSlot(int end, int pid) {
         for (int slot = 0; slot < PipeLayout.HOLDER_SLOTS; slot++) {
             if (INT.compareAndSet(words, (int) PipeLayout.holderOffset(end, slot), 0, pid)) {
@@ -119,26 +132,32 @@ final class PipeSegment {
      * sender has already put in this process's name (see {@link EndHandover}) is taken as it is.
      */
     int takeOverSlot(int end, int slot, int fromPid) {
-        if (fromPid == MY_PID) {
-            return slot;
-        }
         if (slot >= 0 && slot < PipeLayout.HOLDER_SLOTS) {
             int offset = (int) PipeLayout.holderOffset(end, slot);
-            if (INT.compareAndSet(words, offset, fromPid, MY_PID) || (int) INT.getVolatile(words, offset) == MY_PID) {
+            // Reserved by the sender, or already put in this process's name by it: this copy's.
+            if (INT.compareAndSet(words, offset, RESERVED | fromPid, MY_PID)
+                    || INT.compareAndSet(words, offset, RESERVED | MY_PID, MY_PID)) {
                 return slot;
             }
         }
+        // Its reservation is gone (this same copy read twice, or its sender died and the slot
+        // was reaped): a slot of its own.
         return acquireSlot(end, MY_PID);
     }
 
-    /** Puts a slot reserved in {@code fromPid}'s name in {@code toPid}'s (if it is still {@code fromPid}'s). */
-    void moveSlot(int end, int slot, int fromPid, int toPid) {
-        INT.compareAndSet(words, (int) PipeLayout.holderOffset(end, slot), fromPid, toPid);
+    /** What slot {@code slot} of {@code end} holds (a pid, a reservation, or 0), for tests. */
+    int holder(int end, int slot) {
+        return (int) INT.getVolatile(words, (int) PipeLayout.holderOffset(end, slot));
     }
 
-    /** Gives back a slot reserved in {@code pid}'s name for a copy nobody will read. */
+    /** Puts a slot still reserved in {@code fromPid}'s name in {@code toPid}'s. */
+    void moveSlot(int end, int slot, int fromPid, int toPid) {
+        INT.compareAndSet(words, (int) PipeLayout.holderOffset(end, slot), RESERVED | fromPid, RESERVED | toPid);
+    }
+
+    /** Gives back a slot still reserved in {@code pid}'s name, for a copy nobody will read. */
     void releaseReserved(int end, int slot, int pid) {
-        if (INT.compareAndSet(words, (int) PipeLayout.holderOffset(end, slot), pid, 0)) {
+        if (INT.compareAndSet(words, (int) PipeLayout.holderOffset(end, slot), RESERVED | pid, 0)) {
             INT.getAndAdd(words, (int) PipeLayout.openCountOffset(end), -1);
         }
     }
@@ -170,8 +189,9 @@ final class PipeSegment {
     private void reapDeadHolders(int end) {
         for (int slot = 0; slot < PipeLayout.HOLDER_SLOTS; slot++) {
             long offset = PipeLayout.holderOffset(end, slot);
-            int pid = (int) INT.getVolatile(words, (int) offset);
-            if (pid != 0 && pid != MY_PID && !dev.mp4j.shm.Pids.alive(pid) && INT.compareAndSet(words, (int) offset, pid, 0)) {
+            int holder = (int) INT.getVolatile(words, (int) offset);
+            int pid = holder & PID_BITS;
+            if (holder != 0 && pid != MY_PID && !dev.mp4j.shm.Pids.alive(pid) && INT.compareAndSet(words, (int) offset, holder, 0)) {
                 INT.getAndAdd(words, (int) PipeLayout.openCountOffset(end), -1);
             }
         }

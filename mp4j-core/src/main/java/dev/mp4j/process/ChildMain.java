@@ -94,6 +94,8 @@ public final class ChildMain {
 
     /** Waits until this JVM's other non-daemon (platform) threads have ended. */
     private static void awaitNonDaemonThreads() {
+        // An interrupt the target left set must not skip the wait.
+        Thread.interrupted();
         Thread me = Thread.currentThread();
         while (true) {
             Thread running = null;

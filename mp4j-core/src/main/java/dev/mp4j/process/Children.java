@@ -174,7 +174,10 @@ final class Children {
             root = root.getParent();
         }
         Thread[] threads = new Thread[root.activeCount() + 8];
-        int n = root.enumerate(threads, true);
+        int n;
+        while ((n = root.enumerate(threads, true)) == threads.length) {
+            threads = new Thread[threads.length * 2];   // more came meanwhile: none may be missed
+        }
         Thread me = Thread.currentThread();
         for (int i = 0; i < n; i++) {
             Thread t = threads[i];

@@ -23,7 +23,8 @@ import java.util.concurrent.locks.LockSupport;
  * noticed within a millisecond.
  *
  * <p>A virtual thread never sleeps in the system call (it would hold its carrier thread): it
- * naps in Java a millisecond at a time and looks at its word again.
+ * naps in Java, from a millisecond up to a slice while it keeps waiting, and looks at its word
+ * again; a wake from this JVM unparks it at once.
  *
  * <p>Where the call is unavailable (another OS or architecture), {@link #await} naps for good,
  * which is correct but slower; {@link #available()} tells which is in use. Callers always
@@ -35,6 +36,16 @@ public final class Futex {
     private static final long NAP_NANOS = 50_000;
     /** A virtual thread's nap between looks at its word (see {@link #await}). */
     private static final long VIRTUAL_NAP_NANOS = 1_000_000;
+    /** The longest nap of a virtual thread that has waited a while (a sleep's usual slice). */
+    private static final long VIRTUAL_NAP_MAX_NANOS = 20_000_000;
+    /**
+     * Virtual threads napping on a word, by its address: a wake from this JVM unparks them at
+     * once (a wake from another process is seen at their next look).
+     */
+    private static final java.util.concurrent.ConcurrentHashMap<Long, java.util.Set<Thread>> VIRTUAL_NAPPERS =
+            new java.util.concurrent.ConcurrentHashMap<>();
+    /** A virtual thread's last nap: word address, expected value, length, when it ended. */
+    private static final ThreadLocal<long[]> LAST_NAP = ThreadLocal.withInitial(() -> new long[4]);
     /** A sleep's longest slice while a child started here may not be able to wake us yet. */
     private static final long SHORT_SLEEP_NANOS = 1_000_000;
     /** How long after a child's start its wakes may still be skipped (its link takes 50-150 ms). */
@@ -161,9 +172,9 @@ public final class Futex {
         if (Thread.currentThread().isVirtual()) {
             // A virtual thread must not sleep in a system call: it would hold its carrier, and
             // with as many such waiters as carriers, the thread that would wake them (in this
-            // JVM) never runs. It naps in Java instead, a millisecond at a time, and sees the
-            // word change (here or in another process) at its next look.
-            nap(word, expected, Math.min(timeoutNanos, VIRTUAL_NAP_NANOS));
+            // JVM) never runs. It naps in Java instead: woken at once by this JVM's wakes, it
+            // sees another process's at its next look.
+            virtualNap(word, expected, timeoutNanos);
             return;
         }
         long nanos = timeoutNanos;
@@ -178,6 +189,49 @@ public final class Futex {
                     ts.address, 0L, 0);
         } catch (Throwable t) {
             throw new IllegalStateException("futex wait failed", t);
+        }
+    }
+
+    /**
+     * A virtual thread's wait: naps that start at a millisecond and double, up to a slice,
+     * while it keeps waiting on the same word for the same value (an idle waiter costs a few
+     * wake-ups a second, not a thousand), registered so that this JVM's wakes unpark it.
+     */
+    private static void virtualNap(MemorySegment word, int expected, long timeoutNanos) {
+        long address = word.address();
+        long[] last = LAST_NAP.get();
+        long now = System.nanoTime();
+        boolean sameWait = last[0] == address && last[1] == expected && now - last[3] < 2 * last[2];
+        long nanos = sameWait ? Math.min(2 * last[2], VIRTUAL_NAP_MAX_NANOS) : VIRTUAL_NAP_NANOS;
+        Thread me = Thread.currentThread();
+        java.util.Set<Thread> nappers = VIRTUAL_NAPPERS.computeIfAbsent(address, a -> java.util.concurrent.ConcurrentHashMap.newKeySet());
+        nappers.add(me);
+        try {
+            nap(word, expected, Math.min(timeoutNanos, nanos));
+        } finally {
+            nappers.remove(me);
+            if (nappers.isEmpty()) {
+                // Another napper added meanwhile may lose its registration: it then only waits
+                // its nap out (bounded), never for ever.
+                VIRTUAL_NAPPERS.remove(address, nappers);
+            }
+        }
+        last[0] = address;
+        last[1] = expected;
+        last[2] = nanos;
+        last[3] = System.nanoTime();
+    }
+
+    /** Unparks the virtual threads of this JVM napping on {@code address}. */
+    private static void wakeVirtualNappers(long address) {
+        if (VIRTUAL_NAPPERS.isEmpty()) {
+            return;
+        }
+        java.util.Set<Thread> nappers = VIRTUAL_NAPPERS.get(address);
+        if (nappers != null) {
+            for (Thread t : nappers) {
+                LockSupport.unpark(t);
+            }
         }
     }
 
@@ -200,6 +254,7 @@ public final class Futex {
      * finds out at the end of its slice, whichever comes first; see the class comment).
      */
     public static void wake(MemorySegment word, int count) {
+        wakeVirtualNappers(word.address());
         MethodHandle k = wake;
         if (k == null) {
             if (failed) {

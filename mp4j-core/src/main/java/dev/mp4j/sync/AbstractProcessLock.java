@@ -53,8 +53,13 @@ abstract class AbstractProcessLock implements Lock, Serializable {
      * @return whether the lock was acquired
      */
     public boolean acquire(boolean block, Duration timeout) {
+        // First without waiting: a re-entrant lock this thread holds is taken again here, as
+        // Python's RLock.acquire does, whatever the thread's interrupt status.
+        if (tryLock()) {
+            return true;
+        }
         if (!block) {
-            return tryLock();
+            return false;
         }
         if (timeout == null) {
             lock();

@@ -33,6 +33,17 @@ class EdgeCasesTest {
             lock.unlock();
         }
         assertFalse(lock.isHeldByCurrentThread(), "an interrupted call counted a hold");
+        // Python's RLock.acquire(timeout) by its owner returns True, interrupted or not.
+        lock.lock();
+        Thread.currentThread().interrupt();
+        try {
+            assertTrue(lock.acquire(true, Duration.ofSeconds(1)));
+        } finally {
+            Thread.interrupted();
+            lock.unlock();
+            lock.unlock();
+        }
+        assertFalse(lock.isHeldByCurrentThread());
         ProcessEvent event = ProcessEvent.create();
         event.set();
         Thread.currentThread().interrupt();
