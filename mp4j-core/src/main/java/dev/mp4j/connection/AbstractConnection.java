@@ -471,12 +471,12 @@ abstract class AbstractConnection implements Connection {
         return bytes;
     }
 
-    /** Under the read locks: a receive cut half-way while this one waited for them. */
+    /**
+     * Again under the read locks: while this receive waited for them, another may have been cut
+     * half-way, met a message over its maxlength (the rest is left unread), or closed the end.
+     */
     private void checkNotCut() throws IOException {
-        String cut = readCut;
-        if (cut != null) {
-            throw new IOException(cut);
-        }
+        checkReadable();
     }
 
     /**

@@ -16,7 +16,8 @@ package dev.mp4j.connection;
  * each ring is a dev.mp4j.shm.ByteRing (its own header, then the data)
  * </pre>
  * A holder slot records the pid of a process that has the end open, so that an end whose last
- * holder died is seen as closed: the peer reads EOF instead of hanging.
+ * holder died is seen as closed: the peer reads EOF instead of hanging; or, tagged
+ * {@code PipeSegment.RESERVED}, the pid that reserved it for a copy of the end on its way.
  */
 final class PipeLayout {
     static final int MAGIC = 0x4D503450;

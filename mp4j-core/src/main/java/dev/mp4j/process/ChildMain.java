@@ -74,6 +74,9 @@ public final class ChildMain {
             t.printStackTrace();
             code = 1;
         }
+        // An interrupt the target left set must not cut the waits below short (a daemon
+        // grandchild's second of grace before it is killed, the joins of the others).
+        Thread.interrupted();
         Children.exitFunction();
         System.out.flush();
         System.err.flush();
@@ -94,8 +97,6 @@ public final class ChildMain {
 
     /** Waits until this JVM's other non-daemon (platform) threads have ended. */
     private static void awaitNonDaemonThreads() {
-        // An interrupt the target left set must not skip the wait.
-        Thread.interrupted();
         Thread me = Thread.currentThread();
         while (true) {
             Thread running = null;

@@ -53,13 +53,13 @@ abstract class AbstractProcessLock implements Lock, Serializable {
      * @return whether the lock was acquired
      */
     public boolean acquire(boolean block, Duration timeout) {
-        // First without waiting: a re-entrant lock this thread holds is taken again here, as
-        // Python's RLock.acquire does, whatever the thread's interrupt status.
-        if (tryLock()) {
+        // A re-entrant lock this thread holds is taken again at once, as Python's RLock.acquire
+        // does, whatever the thread's interrupt status.
+        if (reenter()) {
             return true;
         }
         if (!block) {
-            return false;
+            return tryLock();
         }
         if (timeout == null) {
             lock();
@@ -191,6 +191,11 @@ abstract class AbstractProcessLock implements Lock, Serializable {
             ownerDied = fromDeadOwner;
         }
         onAcquired(fromDeadOwner);
+    }
+
+    /** For the re-entrant lock: takes it again if this thread holds it (counting the hold). */
+    boolean reenter() {
+        return false;
     }
 
     /** Hook for the re-entrant lock, which records its owning thread and hold count. */

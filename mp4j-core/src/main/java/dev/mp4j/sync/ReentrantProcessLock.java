@@ -94,6 +94,15 @@ public final class ReentrantProcessLock extends AbstractProcessLock {
     }
 
     @Override
+    boolean reenter() {
+        if (heldByCurrentThread()) {
+            record.setIntPlain(LOCK_HOLDS, record.getIntPlain(LOCK_HOLDS) + 1);
+            return true;
+        }
+        return false;
+    }
+
+    @Override
     void onAcquired(boolean fromDeadOwner) {
         recordOwnerThread(Thread.currentThread().threadId());
         record.setIntPlain(LOCK_HOLDS, 1);

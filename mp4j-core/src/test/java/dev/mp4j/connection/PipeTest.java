@@ -469,6 +469,39 @@ class PipeTest {
     }
 
     @Test
+    void aReceiveWaitingItsTurnBehindOneThatMetAMessageOverItsMaxlengthIsRefused() throws Exception {
+        // The first receive leaves the oversized payload unread; the one that waited for the
+        // locks meanwhile must not read that payload as a new message.
+        Pipe pipe = Pipe.open();
+        Connection in = pipe.left();
+        java.util.concurrent.CompletableFuture<Throwable> second = new java.util.concurrent.CompletableFuture<>();
+        java.util.concurrent.CountDownLatch firstHasLock = new java.util.concurrent.CountDownLatch(1);
+        Thread first = Thread.ofPlatform().name("first-reader").start(() -> {
+            try {
+                firstHasLock.countDown();
+                in.recvBytes(8);
+            } catch (Throwable expected) {
+                // the message is longer than 8 bytes
+            }
+        });
+        firstHasLock.await();
+        assertTrue(dev.mp4j.testing.Threads.awaitAsleep("first-reader", Duration.ofSeconds(30)));
+        Thread waiting = Thread.ofPlatform().name("second-reader").start(() -> {
+            try {
+                in.recvBytes();
+                second.complete(null);
+            } catch (Throwable t) {
+                second.complete(t);
+            }
+        });
+        assertTrue(dev.mp4j.testing.Threads.awaitAsleep("second-reader", Duration.ofSeconds(30)));
+        pipe.right().sendBytes(new byte[100]);
+        first.join(30_000);
+        Throwable t = second.get(30, java.util.concurrent.TimeUnit.SECONDS);
+        assertTrue(t instanceof IOException, "the waiting receive read on: " + t);
+    }
+
+    @Test
     void writingToAPipeWhoseReaderIsClosedIsABrokenPipe() {
         Pipe pipe = Pipe.open();
         pipe.right().close();
