@@ -54,7 +54,7 @@ final class QueueCore implements ByteRing.Peer {
     private static final VarHandle INT = MethodHandles.byteBufferViewVarHandle(int[].class, ByteOrder.nativeOrder());
     private static final VarHandle LONG = MethodHandles.byteBufferViewVarHandle(long[].class, ByteOrder.nativeOrder());
     private static final long SLICE_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
-    /** How long offer() and poll() wait for a lock another thread or process is working under. */
+    /** How often offer() and poll() waiting for a busy lock look again whether they could succeed. */
     private static final long NOWAIT_LOCK_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
 
     final SharedSegment segment;
@@ -1146,23 +1146,29 @@ final class QueueCore implements ByteRing.Peer {
     }
 
     /**
-     * The lock for a call that must not wait (offer, poll): not failed for contention alone when
-     * the call could succeed ({@code worthWaiting}, asked only then: room, or items), but waited for up to
-     * {@link #NOWAIT_LOCK_NANOS}, the time another producer or consumer works under it; and taken
-     * whatever the thread's interrupt status (as LinkedBlockingQueue's offer and poll do).
+     * The lock for a call that must not wait (offer, poll): not failed for contention alone. It
+     * is waited for as long as the call could still succeed ({@code worthWaiting}, asked again
+     * every {@link #NOWAIT_LOCK_NANOS}: room, or items), as LinkedBlockingQueue's offer and poll
+     * wait for their lock, never longer than {@link #NOWAIT_LOCK_MAX_NANOS}; and taken whatever
+     * the thread's interrupt status. (A fixed 10 ms let four threads adding to one unbounded
+     * queue starve one of them into "Queue full".)
      */
     private static boolean lockNow(ProcessLock lock, java.util.function.BooleanSupplier worthWaiting) {
         if (lock.tryLock()) {
             return true;
         }
-        if (!worthWaiting.getAsBoolean()) {
-            return false;
-        }
         boolean interrupted = Thread.interrupted();
+        long start = System.nanoTime();
         try {
-            return lock.tryLock(NOWAIT_LOCK_NANOS, TimeUnit.NANOSECONDS);
-        } catch (InterruptedException during) {
-            interrupted = true;
+            while (worthWaiting.getAsBoolean() && System.nanoTime() - start < NOWAIT_LOCK_MAX_NANOS) {
+                try {
+                    if (lock.tryLock(NOWAIT_LOCK_NANOS, TimeUnit.NANOSECONDS)) {
+                        return true;
+                    }
+                } catch (InterruptedException during) {
+                    interrupted = true;
+                }
+            }
             return false;
         } finally {
             if (interrupted) {
@@ -1170,6 +1176,9 @@ final class QueueCore implements ByteRing.Peer {
             }
         }
     }
+
+    /** The longest offer() or poll() waits for a lock while the call could succeed. */
+    private static final long NOWAIT_LOCK_MAX_NANOS = TimeUnit.SECONDS.toNanos(1);
 
     /**
      * Whether a put could go in at once: under maxsize, and the ring not full (its holder is
