@@ -221,7 +221,34 @@ public final class ManagerServer implements AutoCloseable {
                 });
             }
         }
+        Daemons.start("mp4j-manager-collector", server::collectDroppedProxies);
         server.serveForever();
+    }
+
+    /** How often a manager's server process that holds proxies (nested ones) collects garbage while busy. */
+    private static final long COLLECT_EVERY_MILLIS = 2_000;
+
+    /**
+     * In a manager's own server process: a proxy stored inside a managed object (a list in a
+     * dict) is a real proxy here, holding its object's reference until it is collected; removed
+     * from the dict, it is garbage that a quiet server might not collect for hours, and the
+     * object it refers to stays (CPython frees it at once, by reference counting). So while this
+     * process holds such proxies and serves calls, it collects every 2 s.
+     */
+    private void collectDroppedProxies() {
+        long seen = handled.get();
+        while (!stopping) {
+            try {
+                Thread.sleep(COLLECT_EVERY_MILLIS);
+            } catch (InterruptedException e) {
+                return;
+            }
+            long now = handled.get();
+            if (now != seen && ProxyHandler.REBUILT.get() > 0) {
+                seen = now;
+                System.gc();
+            }
+        }
     }
 
     /**
@@ -481,7 +508,11 @@ public final class ManagerServer implements AutoCloseable {
         }
     }
 
+    /** Requests handled so far (the collector looks whether the server has been busy). */
+    private final java.util.concurrent.atomic.AtomicLong handled = new java.util.concurrent.atomic.AtomicLong();
+
     private byte[] handle(byte[] request, Session session) {
+        handled.incrementAndGet();
         byte[] reply = answer(request, session);
         // Every answer to a call the caller does not wait for is brief, a failure in reading the
         // call's arguments too: a window of them must fit the channel (see brief).

@@ -59,8 +59,12 @@ final class ProxyHandler implements InvocationHandler {
         return exposed.cast(newProxy(new ProxyHandler(endpoint, id, typeId, exposed, ticket)));
     }
 
+    /** Proxies rebuilt in this process so far (a manager's server collects garbage while it holds some). */
+    static final java.util.concurrent.atomic.AtomicLong REBUILT = new java.util.concurrent.atomic.AtomicLong();
+
     /** A proxy arriving from another process, holding the ticket its sender took. */
     static Object rebuild(Token token) {
+        REBUILT.incrementAndGet();
         Class<?> exposed = load(token.interfaceName());
         Endpoint endpoint = Endpoint.of(token.address(), token.authkey());
         return newProxy(new ProxyHandler(endpoint, token.id(), token.typeId(), exposed, token.ticket()));

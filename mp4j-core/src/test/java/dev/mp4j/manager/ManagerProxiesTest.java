@@ -73,6 +73,31 @@ class ManagerProxiesTest {
     }
 
     @Test
+    void aNestedProxyRemovedFromItsContainerFreesItsObjectWithoutWaitingForTheServersGarbageCollector() throws Exception {
+        // In the server a list stored in a dict is a real proxy, holding the list: removed from
+        // the dict it is garbage, and the list stayed until the server happened to collect.
+        try (SyncManager m = Multiprocessing.manager()) {
+            ConcurrentMapHolder holder = new ConcurrentMapHolder(m.dict());
+            int withTheDict = m.numberOfObjects();
+            holder.storeAndRemoveAList(m);
+            assertTrue(dev.mp4j.testing.Await.until(() -> {
+                System.gc();
+                return m.numberOfObjects() == withTheDict;
+            }, java.time.Duration.ofSeconds(20)), "the removed list is still held: " + m.numberOfObjects() + " objects");
+        }
+    }
+
+    /** Keeps the dict; the list lives only inside {@link #storeAndRemoveAList}. */
+    private record ConcurrentMapHolder(java.util.concurrent.ConcurrentMap<String, Object> dict) {
+        void storeAndRemoveAList(SyncManager m) {
+            ManagedList<Integer> list = m.list();
+            list.add(1);
+            dict.put("l", list);
+            dict.remove("l");
+        }
+    }
+
+    @Test
     void toArrayFillsTheCallersArrayWhenItFits() {
         try (SyncManager m = Multiprocessing.manager()) {
             ManagedList<String> l = m.list();
