@@ -221,32 +221,58 @@ public final class ManagerServer implements AutoCloseable {
                 });
             }
         }
-        Daemons.start("mp4j-manager-collector", server::collectDroppedProxies);
+        // A class, not a method reference: linking one costs a server 1-2 ms on its way to ready.
+        Daemons.start("mp4j-manager-collector", new ProxyCollector(server));
         server.serveForever();
     }
-
-    /** How often a manager's server process that holds proxies (nested ones) collects garbage while busy. */
-    private static final long COLLECT_EVERY_MILLIS = 2_000;
 
     /**
      * In a manager's own server process: a proxy stored inside a managed object (a list in a
      * dict) is a real proxy here, holding its object's reference until it is collected; removed
      * from the dict, it is garbage that a quiet server might not collect for hours, and the
      * object it refers to stays (CPython frees it at once, by reference counting). So while this
-     * process holds such proxies and serves calls, it collects every 2 s.
+     * process holds such proxies and serves calls, it collects: 2 s after new ones came, then
+     * less and less often while collections free none (a dict that keeps its nested lists
+     * costs a full collection a minute at most), and often again once one does.
      */
-    private void collectDroppedProxies() {
-        long seen = handled.get();
-        while (!stopping) {
-            try {
-                Thread.sleep(COLLECT_EVERY_MILLIS);
-            } catch (InterruptedException e) {
-                return;
-            }
-            long now = handled.get();
-            if (now != seen && ProxyHandler.REBUILT.get() > 0) {
-                seen = now;
+    private static final class ProxyCollector implements Runnable {
+        private static final long FIRST_MILLIS = 2_000;
+        private static final long MAX_MILLIS = 60_000;
+        private final ManagerServer server;
+
+        ProxyCollector(ManagerServer server) {
+            this.server = server;
+        }
+
+        @Override
+        public void run() {
+            long interval = FIRST_MILLIS;
+            long seenCalls = server.handled.get();
+            long seenRebuilt = ProxyHandler.REBUILT.get();
+            while (!server.stopping) {
+                try {
+                    Thread.sleep(interval);
+                } catch (InterruptedException e) {
+                    return;
+                }
+                long calls = server.handled.get();
+                long rebuilt = ProxyHandler.REBUILT.get();
+                long live = ProxyHandler.REBUILT_LIVE.get();
+                if (rebuilt != seenRebuilt) {
+                    interval = FIRST_MILLIS;   // new ones came: look soon
+                }
+                seenRebuilt = rebuilt;
+                if (calls == seenCalls || live == 0) {
+                    continue;
+                }
+                seenCalls = calls;
                 System.gc();
+                try {
+                    Thread.sleep(100);   // the cleaner releases what the collection found
+                } catch (InterruptedException e) {
+                    return;
+                }
+                interval = ProxyHandler.REBUILT_LIVE.get() < live ? FIRST_MILLIS : Math.min(2 * interval, MAX_MILLIS);
             }
         }
     }

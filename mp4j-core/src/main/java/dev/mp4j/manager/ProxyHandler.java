@@ -59,15 +59,20 @@ final class ProxyHandler implements InvocationHandler {
         return exposed.cast(newProxy(new ProxyHandler(endpoint, id, typeId, exposed, ticket)));
     }
 
-    /** Proxies rebuilt in this process so far (a manager's server collects garbage while it holds some). */
+    /** Proxies rebuilt in this process so far (a manager's server collects garbage while new ones come). */
     static final java.util.concurrent.atomic.AtomicLong REBUILT = new java.util.concurrent.atomic.AtomicLong();
+    /** Of those, the ones not yet collected. */
+    static final java.util.concurrent.atomic.AtomicLong REBUILT_LIVE = new java.util.concurrent.atomic.AtomicLong();
 
     /** A proxy arriving from another process, holding the ticket its sender took. */
     static Object rebuild(Token token) {
-        REBUILT.incrementAndGet();
         Class<?> exposed = load(token.interfaceName());
         Endpoint endpoint = Endpoint.of(token.address(), token.authkey());
-        return newProxy(new ProxyHandler(endpoint, token.id(), token.typeId(), exposed, token.ticket()));
+        ProxyHandler handler = new ProxyHandler(endpoint, token.id(), token.typeId(), exposed, token.ticket());
+        handler.reference.rebuilt = true;
+        REBUILT.incrementAndGet();
+        REBUILT_LIVE.incrementAndGet();
+        return newProxy(handler);
     }
 
     static Class<?> load(String name) {
@@ -230,8 +235,14 @@ final class ProxyHandler implements InvocationHandler {
             }
         }
 
+        /** Made by {@link #rebuild} (counted in {@link #REBUILT_LIVE} until collected). */
+        volatile boolean rebuilt;
+
         @Override
         public void run() {
+            if (rebuilt) {
+                REBUILT_LIVE.decrementAndGet();
+            }
             long t = ticket;
             if (t != 0) {
                 endpoint.releaseLater(Wire.RELEASE_TICKET, t);

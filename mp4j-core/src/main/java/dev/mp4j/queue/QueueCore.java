@@ -1181,11 +1181,13 @@ final class QueueCore implements ByteRing.Peer {
     private static final long NOWAIT_LOCK_MAX_NANOS = TimeUnit.SECONDS.toNanos(1);
 
     /**
-     * Whether a put could go in at once: under maxsize, and the ring not full (its holder is
-     * then waiting for room, and so would this put).
+     * Whether a put could go in at once: under maxsize, the ring not full, and no producer asleep
+     * waiting for room (the lock's holder, then, which keeps it until room comes: this put
+     * would wait behind it).
      */
     private boolean roomNow() {
-        return (maxsize == 0 || (int) INT.getVolatile(words, (int) COUNT) < maxsize) && ring.freeSpace() > 0;
+        return (maxsize == 0 || (int) INT.getVolatile(words, (int) COUNT) < maxsize) && ring.freeSpace() > 0
+                && !ring.writerWaiting();
     }
 
     /** Whether an item is there to take (counted; its bytes may still be coming). */

@@ -312,6 +312,11 @@ public final class ByteRing {
         return capacity;
     }
 
+    /** Whether a writer is asleep waiting for room (it has marked how much it waits for). */
+    public boolean writerWaiting() {
+        return header.getLong(WRITER_WAKE_AT) != 0;
+    }
+
     /** Bytes that can be written now without waiting. */
     public long freeSpace() {
         return capacity - (acquireLong(TAIL) - acquireLong(HEAD));
