@@ -30,7 +30,10 @@ import java.util.concurrent.TimeUnit;
  * put them. Java's names tell the blocking story ({@code put}/{@code take} block, {@code offer}/
  * {@code poll} do not or wait at most a timeout); Python's names are here too: {@link #get(boolean,
  * Duration)} and {@link #put(Object, boolean, Duration)} throw {@link QueueEmptyException} /
- * {@link QueueFullException} when they give up.
+ * {@link QueueFullException} when they give up. As with {@code LinkedBlockingQueue}, {@code offer()}
+ * and {@code poll()} do not fail only because another thread or process is putting or taking at
+ * that moment: they wait for it (at most a second) while the call could still succeed, ignore
+ * the thread's interrupt status, and take over a lock whose holder died.
  *
  * <p>Unlike CPython's queue there is no feeder thread: {@code put} serializes the item in the
  * caller (an item that cannot be serialized, or that is over the size limit, fails right there,
