@@ -7,6 +7,7 @@ import java.io.FileDescriptor;
 import java.io.FileInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.util.List;
 
 /**
  * The {@code main} of every child JVM. Reads the bootstrap from stdin, becomes the process it
@@ -97,20 +98,10 @@ public final class ChildMain {
 
     /** Waits until this JVM's other non-daemon (platform) threads have ended. */
     private static void awaitNonDaemonThreads() {
-        Thread me = Thread.currentThread();
-        while (true) {
-            Thread running = null;
-            for (Thread t : Thread.getAllStackTraces().keySet()) {
-                if (t != me && !t.isDaemon() && t.isAlive()) {
-                    running = t;
-                    break;
-                }
-            }
-            if (running == null) {
-                return;
-            }
+        List<Thread> running;
+        while (!(running = Children.otherNonDaemonThreads()).isEmpty()) {
             try {
-                running.join();
+                running.getFirst().join();
             } catch (InterruptedException e) {
                 return;
             }

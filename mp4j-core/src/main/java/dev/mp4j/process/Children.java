@@ -169,6 +169,14 @@ final class Children {
      * threading._shutdown waits for before its exit function runs.
      */
     private static boolean applicationThreadsDone() {
+        return otherNonDaemonThreads().isEmpty();
+    }
+
+    /**
+     * This JVM's live non-daemon platform threads but the caller and the launcher's
+     * DestroyJavaVM thread (virtual threads are always daemons).
+     */
+    static List<Thread> otherNonDaemonThreads() {
         ThreadGroup root = Thread.currentThread().getThreadGroup();
         while (root.getParent() != null) {
             root = root.getParent();
@@ -179,13 +187,14 @@ final class Children {
             threads = new Thread[threads.length * 2];   // more came meanwhile: none may be missed
         }
         Thread me = Thread.currentThread();
+        List<Thread> others = new ArrayList<>();
         for (int i = 0; i < n; i++) {
             Thread t = threads[i];
             if (t != me && !t.isDaemon() && t.isAlive() && !"DestroyJavaVM".equals(t.getName())) {
-                return false;
+                others.add(t);
             }
         }
-        return true;
+        return others;
     }
 
     /** Terminates (then kills, after a second) the daemon children, or all children if {@code all}. */

@@ -279,7 +279,7 @@ final class QueueCore implements ByteRing.Peer {
         boolean written = false;
         boolean countHandedOn = false;
         try {
-            if (!(timeoutNanos == 0 ? lockNow(producers, this::roomNow) : lock(producers, left(start, timeoutNanos)))) {
+            if (!(timeoutNanos == 0 ? lockNow(producers, true) : lock(producers, left(start, timeoutNanos)))) {
                 return false;
             }
             try {
@@ -805,7 +805,7 @@ final class QueueCore implements ByteRing.Peer {
             // Discarding, nobody alive holds the queue: a lock still taken is a dead consumer's,
             // taken over within about SLICE_NANOS.
             if (!(discarding ? lock(consumers, 4 * SLICE_NANOS)
-                    : timeoutNanos == 0 ? lockNow(consumers, this::itemsNow) : lock(consumers, left(start, timeoutNanos)))) {
+                    : timeoutNanos == 0 ? lockNow(consumers, false) : lock(consumers, left(start, timeoutNanos)))) {
                 return NOTHING;
             }
             byte[] bytes;
@@ -1147,20 +1147,20 @@ final class QueueCore implements ByteRing.Peer {
 
     /**
      * The lock for a call that must not wait (offer, poll): not failed for contention alone. It
-     * is waited for as long as the call could still succeed ({@code worthWaiting}, asked again
-     * every {@link #NOWAIT_LOCK_NANOS}: room, or items), as LinkedBlockingQueue's offer and poll
+     * is waited for as long as the call could still succeed (room for a producer, items for a
+     * consumer, asked again every {@link #NOWAIT_LOCK_NANOS}), as LinkedBlockingQueue's offer and poll
      * wait for their lock, never longer than {@link #NOWAIT_LOCK_MAX_NANOS}; and taken whatever
      * the thread's interrupt status. (A fixed 10 ms let four threads adding to one unbounded
      * queue starve one of them into "Queue full".)
      */
-    private static boolean lockNow(ProcessLock lock, java.util.function.BooleanSupplier worthWaiting) {
+    private boolean lockNow(ProcessLock lock, boolean producer) {
         if (lock.tryLock()) {
             return true;
         }
         boolean interrupted = Thread.interrupted();
         long start = System.nanoTime();
         try {
-            while (worthWaiting.getAsBoolean() && System.nanoTime() - start < NOWAIT_LOCK_MAX_NANOS) {
+            while ((producer ? roomNow() : itemsNow()) && System.nanoTime() - start < NOWAIT_LOCK_MAX_NANOS) {
                 try {
                     if (lock.tryLock(NOWAIT_LOCK_NANOS, TimeUnit.NANOSECONDS)) {
                         return true;

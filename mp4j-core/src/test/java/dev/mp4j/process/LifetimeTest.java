@@ -81,14 +81,18 @@ class LifetimeTest {
         assertALateThreadsMessageArrives(true, 1);
     }
 
-    /** A child's target starts a non-daemon thread that sends 300 ms later, then returns (or throws). */
+    /**
+     * A child's target starts a non-daemon thread that sends once the target is over (its last
+     * statement lets the thread go), then returns (or throws).
+     */
     private static void assertALateThreadsMessageArrives(boolean targetThrows, int exitCode) throws Exception {
         dev.mp4j.connection.Pipe pipe = dev.mp4j.connection.Pipe.open(false);
         dev.mp4j.connection.Connection out = pipe.right();
         JvmProcess child = new JvmProcess(() -> {
+            java.util.concurrent.CountDownLatch targetOver = new java.util.concurrent.CountDownLatch(1);
             Thread late = new Thread(() -> {
                 try {
-                    Thread.sleep(300);
+                    targetOver.await();
                     out.send("sent after the target ended");
                 } catch (Exception e) {
                     throw new IllegalStateException(e);
@@ -96,8 +100,12 @@ class LifetimeTest {
             }, "late-sender");
             late.setDaemon(false);
             late.start();
-            if (targetThrows) {
-                throw new IllegalStateException("the target fails on purpose");
+            try {
+                if (targetThrows) {
+                    throw new IllegalStateException("the target fails on purpose");
+                }
+            } finally {
+                targetOver.countDown();
             }
         });
         child.start();

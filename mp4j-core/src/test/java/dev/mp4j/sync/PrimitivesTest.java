@@ -38,7 +38,11 @@ class PrimitivesTest {
         ProcessEvent event = ProcessEvent.create();
         JvmProcess child = twoCarriers.process(() -> {
             // linked first, so the waits below would use the system call
-            event.await(Duration.ofMillis(300));
+            dev.mp4j.shm.Futex.prepare();
+            long linkDeadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+            while (!dev.mp4j.shm.Futex.available() && System.nanoTime() - linkDeadline < 0) {
+                java.util.concurrent.locks.LockSupport.parkNanos(1_000_000);
+            }
             List<Thread> waiters = new ArrayList<>();
             for (int i = 0; i < 2; i++) {
                 waiters.add(Thread.ofVirtual().start(() -> {
@@ -50,10 +54,12 @@ class PrimitivesTest {
                 }));
             }
             Thread setter = Thread.ofVirtual().start(() -> {
-                try {
-                    Thread.sleep(100);
-                } catch (InterruptedException e) {
-                    return;
+                // Once both waiters wait (parked; in the system call they would hold both
+                // carriers, and this thread would never run at all).
+                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+                while (waiters.stream().anyMatch(w -> w.getState() == Thread.State.RUNNABLE || w.getState() == Thread.State.NEW)
+                        && System.nanoTime() - deadline < 0) {
+                    java.util.concurrent.locks.LockSupport.parkNanos(1_000_000);
                 }
                 event.set();
             });
