@@ -22,6 +22,12 @@ import dev.mp4j.examples.pool.PageCallback;
 import dev.mp4j.examples.pool.PoolEchoServer;
 import dev.mp4j.examples.pool.SixFunctions;
 import dev.mp4j.examples.process.Daemon;
+import dev.mp4j.examples.process.ForkLike;
+import dev.mp4j.examples.process.FunctionNoJoin;
+import dev.mp4j.examples.process.NamePid;
+import dev.mp4j.examples.process.RunProc;
+import dev.mp4j.examples.process.SharedFile;
+import dev.mp4j.examples.process.SharedTerminal;
 import dev.mp4j.examples.process.DaemonJoinTimeout;
 import dev.mp4j.examples.process.FunctionStyle;
 import dev.mp4j.examples.process.JoinLongest;
@@ -45,6 +51,11 @@ import dev.mp4j.examples.sync.LockPrint;
 import dev.mp4j.examples.sync.SemaphoreWc;
 import dev.mp4j.examples.sync.TicketBuying;
 import dev.mp4j.examples.sync.TrafficLight;
+import dev.mp4j.examples.thread.BusyLoops;
+import dev.mp4j.examples.thread.CoroutineProducerConsumer;
+import dev.mp4j.examples.thread.GeventFetch;
+import dev.mp4j.examples.thread.LoopThread;
+import dev.mp4j.examples.thread.ThreadLocals;
 import java.util.List;
 import java.util.Optional;
 
@@ -55,8 +66,20 @@ public final class Demos {
                     "seeds/000_e148bfe71916de6d.txt, line 14", FunctionStyle::main),
             demo("process-subclass", "Three processes of a Process subclass (seed 000)",
                     "seeds/000_e148bfe71916de6d.txt, line 18", SubclassStyle::main),
+            demo("process-function-no-join", "Four processes of a function, not joined (seed 002)",
+                    "seeds/002_263d7d21e73864f4.txt, lines 239-259", FunctionNoJoin::main),
             demo("process-subclass-no-join", "Four named subclass processes, not joined (seed 002)",
                     "seeds/002_263d7d21e73864f4.txt, lines 260-285", SubclassNoJoin::main),
+            demo("process-name-pid", "A process's name, set after super(), and its pid (seed 002)",
+                    "seeds/002_263d7d21e73864f4.txt, lines 426-448", NamePid::main),
+            demo("process-shared-terminal", "Twenty Logger processes print their names to one terminal (seed 002)",
+                    "seeds/002_263d7d21e73864f4.txt, lines 451-463, twenty processes for a million", SharedTerminal::main),
+            demo("process-shared-file", "Five processes write to one file (seed 002)",
+                    "seeds/002_263d7d21e73864f4.txt, lines 469-481", SharedFile::main),
+            demo("process-fork", "os.fork(): the parent and the child print their pids (seed 003)",
+                    "seeds/003_0f8ee2a5772c3c2c.txt, lines 37-48", ForkLike::main),
+            demo("process-run-proc", "A child process started and joined (seed 003)",
+                    "seeds/003_0f8ee2a5772c3c2c.txt, lines 56-69", RunProc::main),
             demo("process-pids", "PIDs and parent PIDs (seed 004)",
                     "seeds/004_4881b295d33c90bd.txt, lines 12-35", Pids::main),
             demo("process-daemon", "Daemon processes die with the main process (seed 004)",
@@ -139,6 +162,16 @@ public final class Demos {
                     "seeds/002_263d7d21e73864f4.txt, lines 1229-1250", CollectResults::main),
             demo("pool-callback", "Workers download, a callback in the main process parses (seed 002)",
                     "seeds/002_263d7d21e73864f4.txt, lines 1252-1323", PageCallback::main),
+            demo("thread-loop", "A thread named LoopThread counts to five (seed 003)",
+                    "seeds/003_0f8ee2a5772c3c2c.txt, lines 155-172", LoopThread::main),
+            demo("thread-busy-loops", "One busy thread per CPU: Java threads fill every core (seed 003)",
+                    "seeds/003_0f8ee2a5772c3c2c.txt, lines 216-225", BusyLoops::main),
+            demo("thread-local", "A ThreadLocal: Alice and Bob each in their own thread (seed 003)",
+                    "seeds/003_0f8ee2a5772c3c2c.txt, lines 245-263", ThreadLocals::main),
+            demo("coroutine-producer-consumer", "A producer hands messages to a consumer, coroutine style (seed 000)",
+                    "seeds/000_e148bfe71916de6d.txt, line 45", CoroutineProducerConsumer::main),
+            demo("gevent-fetch", "Two slow pages fetched at once by green threads (seed 000)",
+                    "seeds/000_e148bfe71916de6d.txt, line 49", GeventFetch::main),
             demo("pool-crawler", "A crawler: workers fetch a page over HTTP, a callback parses it (seed 002)",
                     "seeds/002_263d7d21e73864f4.txt, lines 1324-1366", Crawler::main));
 
