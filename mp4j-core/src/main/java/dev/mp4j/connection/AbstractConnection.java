@@ -4,6 +4,7 @@ import dev.mp4j.serial.Serializer;
 import java.io.EOFException;
 import java.io.IOException;
 import java.time.Duration;
+import java.util.concurrent.TimeoutException;
 
 /**
  * The message semantics shared by every transport: framing, size limits, direction checks and
@@ -146,6 +147,49 @@ abstract class AbstractConnection implements Connection {
         return serializer.deserialize(bytes, 0, bytes.length);
     }
 
+    /**
+     * {@inheritDoc}
+     *
+     * <p>The wait and the read are one turn: with several readers of this end (threads, or
+     * processes sharing a pipe end) the message a wait found cannot go to another reader before
+     * this one reads it, so the timeout holds however many read.
+     */
+    @Override
+    public Object recv(Duration timeout) throws IOException, TimeoutException {
+        checkReadable();
+        long nanos = timeout == null ? -1 : Math.max(0, java.util.concurrent.TimeUnit.NANOSECONDS.convert(timeout));
+        byte[] bytes;
+        enter();
+        try {
+            long start = System.nanoTime();
+            if (!lockWithin(readLock, nanos)) {
+                throw new TimeoutException("no message within " + timeout);
+            }
+            try {
+                if (!tryLockForRead(left(start, nanos))) {
+                    throw new TimeoutException("no message within " + timeout);
+                }
+                try {
+                    checkNotCut();
+                    if (!awaitReadable(left(start, nanos))) {
+                        throw new TimeoutException("no message within " + timeout);
+                    }
+                    bytes = takeWholeMessage(maxMessageBytes);
+                    if (bytes == null) {
+                        bytes = readPayload(readLength(maxMessageBytes));
+                    }
+                } finally {
+                    unlockForRead();
+                }
+            } finally {
+                readLock.unlock();
+            }
+        } finally {
+            leave();
+        }
+        return serializer.deserialize(bytes, 0, bytes.length);
+    }
+
     @Override
     public void sendBytes(byte[] buf, int offset, int size) throws IOException {
         checkWritable();
@@ -249,7 +293,7 @@ abstract class AbstractConnection implements Connection {
     @Override
     public boolean poll(Duration timeout) throws IOException {
         checkReadable();
-        long nanos = timeout == null ? -1 : Math.max(0, timeout.toNanos());
+        long nanos = timeout == null ? -1 : Math.max(0, java.util.concurrent.TimeUnit.NANOSECONDS.convert(timeout));
         enter();
         try {
             if (nanos == 0) {

@@ -62,7 +62,7 @@ public final class Client {
     }
 
     private static Connection open(SocketAddress address, byte[] key, Duration timeout) throws IOException {
-        long deadline = timeout == null ? 0 : System.nanoTime() + Math.max(0, timeout.toNanos());
+        long deadline = timeout == null ? 0 : System.nanoTime() + Math.max(0, java.util.concurrent.TimeUnit.NANOSECONDS.convert(timeout));
         SocketChannel channel;
         if (address instanceof UnixDomainSocketAddress) {
             channel = SocketChannel.open(StandardProtocolFamily.UNIX);

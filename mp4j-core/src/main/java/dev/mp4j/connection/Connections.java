@@ -18,6 +18,9 @@ public final class Connections {
      * write-only pipe end once its reader is gone), or a {@link Future} (such as a process's
      * {@code onExit()}) that is done.
      *
+     * <p>An interrupt ends the wait as a timeout does (the result holds what was ready, often
+     * nothing), and the thread's interrupt status stays set.
+     *
      * @param timeout null waits forever; on timeout the result is empty
      * @throws IllegalStateException if a connection in the list is closed (CPython: OSError)
      */
@@ -37,7 +40,9 @@ public final class Connections {
                     ready.add(o);
                 }
             }
-            if (!ready.isEmpty() || System.nanoTime() - deadline >= 0) {
+            // An interrupted thread's park returns at once, every time: without the look at the
+            // status, the loop spun a core until the deadline (or for ever).
+            if (!ready.isEmpty() || System.nanoTime() - deadline >= 0 || Thread.currentThread().isInterrupted()) {
                 return ready;
             }
             // Back off from 1 µs to 1 ms: quick answers stay quick, long waits stay cheap.
@@ -61,6 +66,10 @@ public final class Connections {
                 }
                 try {
                     yield c.poll(Duration.ZERO);
+                } catch (java.io.InterruptedIOException e) {
+                    // The waiting thread's interrupt, not the connection's state: not ready.
+                    Thread.currentThread().interrupt();
+                    yield false;
                 } catch (IOException e) {
                     yield true;
                 }

@@ -61,7 +61,7 @@ final class Handshake {
 
     static void answerChallenge(Connection conn, byte[] authkey, Duration timeout) throws IOException {
         // One deadline for both answers awaited here, not one timeout each.
-        long deadline = System.nanoTime() + Math.max(0, timeout.toNanos());
+        long deadline = System.nanoTime() + Math.max(0, java.util.concurrent.TimeUnit.NANOSECONDS.convert(timeout));
         byte[] challenge = receive(conn, timeout);
         if (!startsWith(challenge, CHALLENGE)) {
             throw new AuthenticationException("Protocol error, expected challenge: " + printable(challenge));
@@ -103,7 +103,7 @@ final class Handshake {
     }
 
     private static byte[] receive(Connection conn, Duration timeout) throws IOException {
-        long deadline = System.nanoTime() + Math.max(0, timeout.toNanos());
+        long deadline = System.nanoTime() + Math.max(0, java.util.concurrent.TimeUnit.NANOSECONDS.convert(timeout));
         if (!conn.poll(timeout)) {
             throw new AuthenticationException("no answer within " + timeout + " during the authkey handshake");
         }

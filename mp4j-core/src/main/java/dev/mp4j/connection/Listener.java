@@ -256,9 +256,15 @@ public final class Listener implements AutoCloseable {
     }
 
     private SocketChannel waitForPeer(Duration timeout) throws IOException, TimeoutException {
-        long deadline = timeout == null ? Long.MAX_VALUE : System.nanoTime() + timeout.toNanos();
+        long deadline = timeout == null ? Long.MAX_VALUE
+                : System.nanoTime() + Math.max(0, java.util.concurrent.TimeUnit.NANOSECONDS.convert(timeout));
         while (true) {
-            SocketChannel channel = server.accept();
+            SocketChannel channel;
+            try {
+                channel = server.accept();
+            } catch (java.nio.channels.ClosedChannelException e) {
+                throw new IOException("listener is closed", e);
+            }
             if (channel != null) {
                 return channel;
             }
@@ -266,8 +272,18 @@ public final class Listener implements AutoCloseable {
             if (timeout != null && left <= 0) {
                 throw new TimeoutException("no connection within " + timeout);
             }
-            selector.select(timeout == null ? 0 : Math.max(1, left / 1_000_000));
-            selector.selectedKeys().clear();
+            // An interrupted thread's select returns at once, every time: without this the wait
+            // spun a core until a peer came.
+            if (dev.mp4j.shm.IoInterrupts.endsWait()) {
+                throw new java.io.InterruptedIOException("interrupted while waiting for a peer");
+            }
+            try {
+                selector.select(timeout == null ? 0 : Math.max(1, Math.min(left / 1_000_000, Long.MAX_VALUE / 2)));
+                selector.selectedKeys().clear();
+            } catch (java.nio.channels.ClosedSelectorException e) {
+                // close() on another thread: the documented answer, not an unchecked one.
+                throw new IOException("listener is closed", e);
+            }
             if (closed) {
                 throw new IOException("listener is closed");
             }

@@ -1,0 +1,187 @@
+package dev.mp4j.connection;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.InterruptedIOException;
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/** Waits on connections and listeners: interrupts, closing from another thread, several readers, huge timeouts. */
+class WaitInterruptsTest {
+    private static final byte[] KEY = "wait-key".getBytes();
+
+    @Test
+    @Timeout(20)
+    void waitOnAPipeEndsAtOnceForAnInterruptedThreadInsteadOfSpinning() throws Exception {
+        Pipe pipe = Pipe.open();
+        try {
+            Thread.currentThread().interrupt();
+            long cpu0 = ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime();
+            long t0 = System.nanoTime();
+            List<Object> ready = Connections.wait(List.of(pipe.left()), Duration.ofSeconds(5));
+            long took = System.nanoTime() - t0;
+            long cpu = ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime() - cpu0;
+            assertTrue(Thread.interrupted(), "the interrupt status must stay set");
+            assertEquals(List.of(), ready);
+            assertTrue(took < TimeUnit.SECONDS.toNanos(4), "the interrupt did not end the wait: " + took / 1e6 + " ms");
+            assertTrue(cpu < TimeUnit.SECONDS.toNanos(1), "spun " + cpu / 1e6 + " ms of CPU");
+        } finally {
+            pipe.left().close();
+            pipe.right().close();
+        }
+    }
+
+    @Test
+    @Timeout(20)
+    void anIdleSocketIsNotReportedReadableBecauseTheWaiterWasInterrupted() throws Exception {
+        try (Listener listener = Listener.open(new InetSocketAddress("127.0.0.1", 0), KEY)) {
+            CompletableFuture<Connection> accepted = CompletableFuture.supplyAsync(() -> {
+                try {
+                    return listener.accept(Duration.ofSeconds(10));
+                } catch (Exception e) {
+                    throw new RuntimeException(e);
+                }
+            });
+            try (Connection client = Client.connect(listener.address(), KEY, Duration.ofSeconds(10));
+                 Connection server = accepted.get(10, TimeUnit.SECONDS)) {
+                Thread.currentThread().interrupt();
+                List<Object> ready = Connections.wait(List.of(server), Duration.ofMillis(200));
+                assertTrue(Thread.interrupted());
+                assertEquals(List.of(), ready, "nothing was sent");
+                client.send("now");
+                assertEquals(List.of(server), Connections.wait(List.of(server), Duration.ofSeconds(5)));
+            }
+        }
+    }
+
+    @Test
+    @Timeout(20)
+    void acceptOfAnInterruptedThreadThrowsInsteadOfSpinning() throws Exception {
+        try (Listener listener = Listener.open(new InetSocketAddress("127.0.0.1", 0), KEY)) {
+            Thread.currentThread().interrupt();
+            try {
+                assertThrows(InterruptedIOException.class, listener::accept);
+            } finally {
+                Thread.interrupted();
+            }
+            // The listener still serves.
+            CompletableFuture<Connection> accepted = CompletableFuture.supplyAsync(() -> {
+                try {
+                    return listener.accept(Duration.ofSeconds(10));
+                } catch (Exception e) {
+                    throw new RuntimeException(e);
+                }
+            });
+            try (Connection client = Client.connect(listener.address(), KEY, Duration.ofSeconds(10));
+                 Connection server = accepted.get(10, TimeUnit.SECONDS)) {
+                client.send(1);
+                assertEquals(1, server.recv());
+            }
+        }
+    }
+
+    @Test
+    @Timeout(20)
+    void closingTheListenerFromAnotherThreadEndsAcceptWithAnIOException() throws Exception {
+        Listener listener = Listener.open(new InetSocketAddress("127.0.0.1", 0), KEY);
+        CountDownLatch waiting = new CountDownLatch(1);
+        CompletableFuture<Throwable> outcome = CompletableFuture.supplyAsync(() -> {
+            waiting.countDown();
+            try {
+                listener.accept();
+                return null;
+            } catch (Throwable t) {
+                return t;
+            }
+        });
+        waiting.await();
+        // Until accept() is inside its select, a close would find it earlier: give it the time to get there.
+        Thread.sleep(200);
+        listener.close();
+        Throwable t = outcome.get(10, TimeUnit.SECONDS);
+        assertInstanceOf(IOException.class, t, () -> "got " + t);
+    }
+
+    @Test
+    @Timeout(20)
+    void aHugeTimeoutWaitsRatherThanOverflowing() throws Exception {
+        Duration forever = ChronoUnit.FOREVER.getDuration();
+        Pipe pipe = Pipe.open();
+        try {
+            pipe.right().send("x");
+            assertTrue(pipe.left().poll(forever));
+            assertEquals("x", pipe.left().recv(forever));
+        } finally {
+            pipe.left().close();
+            pipe.right().close();
+        }
+        try (Listener listener = Listener.open(new InetSocketAddress("127.0.0.1", 0), KEY)) {
+            CompletableFuture<Connection> accepted = CompletableFuture.supplyAsync(() -> {
+                try {
+                    return listener.accept(forever);
+                } catch (Exception e) {
+                    throw new RuntimeException(e);
+                }
+            });
+            try (Connection client = Client.connect(listener.address(), KEY, forever);
+                 Connection server = accepted.get(10, TimeUnit.SECONDS)) {
+                client.send(2);
+                assertEquals(2, server.recv(forever));
+            }
+        }
+    }
+
+    @Test
+    @Timeout(30)
+    void twoReadersWithATimeoutOneMessageTheOtherTimesOut() throws Exception {
+        Pipe pipe = Pipe.open();
+        ExecutorService ex = Executors.newFixedThreadPool(2);
+        try {
+            for (int round = 0; round < 10; round++) {
+                pipe.right().send("one");
+                CountDownLatch go = new CountDownLatch(1);
+                List<Future<Object>> readers = new ArrayList<>();
+                for (int i = 0; i < 2; i++) {
+                    readers.add(ex.submit(() -> {
+                        go.await();
+                        try {
+                            return pipe.left().recv(Duration.ofMillis(200));
+                        } catch (TimeoutException e) {
+                            return e;
+                        }
+                    }));
+                }
+                go.countDown();
+                // Both return: one with the message, the other when its 200 ms are up (before
+                // the fix, the loser could wait in recv() for ever).
+                Object a = readers.get(0).get(5, TimeUnit.SECONDS);
+                Object b = readers.get(1).get(5, TimeUnit.SECONDS);
+                int got = (a.equals("one") ? 1 : 0) + (b.equals("one") ? 1 : 0);
+                int timedOut = (a instanceof TimeoutException ? 1 : 0) + (b instanceof TimeoutException ? 1 : 0);
+                assertEquals(1, got, a + " / " + b);
+                assertEquals(1, timedOut, a + " / " + b);
+            }
+        } finally {
+            ex.shutdownNow();
+            pipe.left().close();
+            pipe.right().close();
+        }
+    }
+}
