@@ -69,8 +69,17 @@ abstract class BaseProxy implements ManagedProxy {
         return System.identityHashCode(this);
     }
 
+    /**
+     * The referent's {@code toString()}, asked of the manager; when that fails (the manager has
+     * gone, say) a description of the proxy with why, as CPython's proxies do: a string built for
+     * a log line or an assertion message must not throw instead.
+     */
     @Override
     public final String toString() {
-        return (String) call(TO_STRING);
+        try {
+            return (String) call(TO_STRING);
+        } catch (RuntimeException e) {
+            return handler.failedToString(e);
+        }
     }
 }

@@ -16,7 +16,8 @@ import java.util.concurrent.TimeoutException;
 public interface ManagedBarrier {
     /**
      * Waits until {@link #parties()} callers are waiting; returns this caller's arrival index
-     * (parties - 1 for the first, 0 for the last), as Python's {@code wait()}.
+     * (0 for the first, parties - 1 for the last), as Python's {@code wait()} and
+     * {@link dev.mp4j.sync.ProcessBarrier#await()}.
      */
     int await() throws InterruptedException, BrokenBarrierException;
 

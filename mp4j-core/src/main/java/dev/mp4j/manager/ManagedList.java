@@ -21,7 +21,10 @@ import java.util.function.UnaryOperator;
  *
  * <p>Each call is one atomic operation in the manager; what comes back is a copy, so changing an
  * element you fetched changes your copy only (set it back with {@code set}). Iterators,
- * {@code subList} and streams work on a snapshot taken by one call. {@code removeIf} and
+ * {@code subList} and streams work on a read-only snapshot taken by one call (to remove while
+ * iterating, use {@code removeIf}; for {@code subList(a, b).clear()}, remove by index). The JDK's
+ * list algorithms ({@code Collections.reverse}, {@code shuffle}, {@code swap}) work through
+ * {@code get} and {@code set}, a call each. {@code removeIf} and
  * {@code replaceAll} run in the manager, atomically (a lambda written in the call travels there).
  * Proxies compare by identity, not by content, as in CPython.
  */

@@ -30,7 +30,8 @@ import java.util.function.Function;
  * {@code replaceAll} run in the manager, atomically, so the lost updates of CPython's
  * {@code d[k] += 1} from several processes cannot happen; their functions travel there (a lambda
  * written in the call is serializable). {@code keySet()}, {@code values()} and {@code entrySet()}
- * are snapshots. Keys are kept in insertion order, and {@code null} values are allowed, as in a
+ * are read-only snapshots: remove an entry with {@code remove(key)} or {@code remove(key, value)},
+ * or with {@code computeIfPresent(key, ...)} returning null, which decides in the manager. Keys are kept in insertion order, and {@code null} values are allowed, as in a
  * Python dict. Proxies compare by identity, not by content, as in CPython.
  */
 public interface ManagedMap<K, V> extends ConcurrentMap<K, V> {

@@ -28,7 +28,7 @@ import java.util.concurrent.BlockingQueue;
  * process that exits with one unreported prints it. Another thread of the same process is not
  * ordered after these puts: to hand an item over within a process, use one thread. A
  * {@code put} into a bounded queue waits for room, in the manager.
- * Iteration works on a snapshot.
+ * Iteration works on a read-only snapshot.
  */
 public interface ManagedQueue<E> extends BlockingQueue<E> {
     /** Python's {@code get()}: waits for an item. */

@@ -124,7 +124,7 @@ final class Proxies {
         @Override public void clear() { call(CLEAR); }
         @Override public boolean removeIf(Predicate<? super E> filter) { return (Boolean) call(REMOVE_IF, filter); }
 
-        /** Iteration works on a snapshot taken by one call. */
+        /** Iteration works on a snapshot taken by one call; it is read-only ({@code remove()} is refused). */
         @Override
         public Iterator<E> iterator() {
             return snapshot().iterator();
@@ -142,7 +142,9 @@ final class Proxies {
 
         @SuppressWarnings("unchecked")
         List<E> snapshot() {
-            return (List<E>) new ArrayList<>(Arrays.asList(toArray()));
+            // Read-only: a write through a copy would change nothing in the manager, silently
+            // (Collections.reverse and shuffle write through listIterator(); subList(a, b).clear()).
+            return (List<E>) java.util.Collections.unmodifiableList(new ArrayList<>(Arrays.asList(toArray())));
         }
     }
 
@@ -227,7 +229,12 @@ final class Proxies {
         @Override public void replaceAll(SerializableBiFunction<? super K, ? super V, ? extends V> f) { replaceAll((BiFunction<? super K, ? super V, ? extends V>) f); }
     }
 
-    static final class ListProxy<E> extends CollectionProxy<E> implements ManagedList<E> {
+    /**
+     * RandomAccess: each {@code get}/{@code set} is one call to the manager, and the JDK's list
+     * algorithms (Collections.reverse, shuffle, swap, fill) then use them rather than writing
+     * through an iterator.
+     */
+    static final class ListProxy<E> extends CollectionProxy<E> implements ManagedList<E>, java.util.RandomAccess {
         private static final long serialVersionUID = 1L;
         private static final Call GET = Call.of(List.class, "get", int.class);
         private static final Call SET = Call.of(List.class, "set", int.class, Object.class);

@@ -144,6 +144,13 @@ final class ProxyHandler implements InvocationHandler {
             return switch (method.getName()) {
                 case "equals" -> proxy == args[0];
                 case "hashCode" -> System.identityHashCode(proxy);
+                case "toString" -> {
+                    try {
+                        yield forward(method, args);
+                    } catch (RuntimeException e) {
+                        yield failedToString(e);
+                    }
+                }
                 default -> forward(method, args);
             };
         }
@@ -156,7 +163,8 @@ final class ProxyHandler implements InvocationHandler {
             return InvocationHandler.invokeDefault(proxy, method, args);
         }
         if (SNAPSHOT_METHODS.contains(method.getName()) && proxy instanceof Collection<?> collection) {
-            List<Object> copy = new ArrayList<>(Arrays.asList(collection.toArray()));
+            // Read-only, as the built-in proxies' snapshots: a write would change nothing in the manager.
+            List<Object> copy = java.util.Collections.unmodifiableList(new ArrayList<>(Arrays.asList(collection.toArray())));
             return switch (method.getName()) {
                 case "iterator" -> copy.iterator();
                 case "subList" -> copy.subList((Integer) args[0], (Integer) args[1]);
@@ -205,6 +213,12 @@ final class ProxyHandler implements InvocationHandler {
         String sig = b.append(')').toString();
         SIGNATURES.put(m, sig);
         return sig;
+    }
+
+    /** What a proxy's toString() gives when the manager cannot answer (CPython: "...; '__str__()' failed>"). */
+    String failedToString(RuntimeException e) {
+        String self = toString();
+        return self.substring(0, self.length() - 1) + "; toString() failed: " + e.getMessage() + ">";
     }
 
     @Override

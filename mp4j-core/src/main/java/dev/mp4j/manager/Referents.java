@@ -53,8 +53,9 @@ final class Referents {
         @Override public synchronized V remove(Object key) { return map.remove(key); }
         @Override public synchronized void putAll(Map<? extends K, ? extends V> m) { map.putAll(m); }
         @Override public synchronized void clear() { map.clear(); }
-        @Override public synchronized Set<K> keySet() { return new LinkedHashSet<>(map.keySet()); }
-        @Override public synchronized Collection<V> values() { return new ArrayList<>(map.values()); }
+        // Snapshots, read-only: a write to one would change nothing on the server, so it is refused.
+        @Override public synchronized Set<K> keySet() { return java.util.Collections.unmodifiableSet(new LinkedHashSet<>(map.keySet())); }
+        @Override public synchronized Collection<V> values() { return java.util.Collections.unmodifiableList(new ArrayList<>(map.values())); }
 
         @Override
         public synchronized Set<Map.Entry<K, V>> entrySet() {
@@ -62,7 +63,7 @@ final class Referents {
             for (Map.Entry<K, V> e : map.entrySet()) {
                 copy.add(new AbstractMap.SimpleImmutableEntry<>(e));
             }
-            return copy;
+            return java.util.Collections.unmodifiableSet(copy);
         }
 
         @Override public synchronized V getOrDefault(Object key, V fallback) { return map.getOrDefault(key, fallback); }
@@ -201,19 +202,55 @@ final class Referents {
             this.maxsize = maxsize;
         }
 
+        /**
+         * Counts a task before its item is in the queue (as CPython does, under the queue's lock):
+         * counted after, a consumer could take the item and call taskDone() in between and be
+         * told it called it too many times.
+         */
         private void added() {
             synchronized (tasks) {
                 unfinished++;
             }
         }
 
+        /** Takes back the count of an item that did not go in. */
+        private void notAdded() {
+            synchronized (tasks) {
+                if (--unfinished == 0) {
+                    tasks.notifyAll();
+                }
+            }
+        }
+
         @Override
         public boolean offer(E e) {
-            boolean ok = super.offer(e);
-            if (ok) {
-                added();
+            added();
+            boolean ok = false;
+            try {
+                ok = super.offer(e);
+            } finally {
+                if (!ok) {
+                    notAdded();
+                }
             }
             return ok;
+        }
+
+        /**
+         * One item at a time, each counted: the deque's own addAll links its nodes directly, past
+         * offer(), and join() then returned while they were still queued.
+         */
+        @Override
+        public boolean addAll(java.util.Collection<? extends E> c) {
+            if (c == this) {
+                throw new IllegalArgumentException("a queue cannot be added to itself");
+            }
+            boolean changed = false;
+            for (E e : c) {
+                add(e);
+                changed = true;
+            }
+            return changed;
         }
 
         @Override
@@ -227,14 +264,22 @@ final class Referents {
         @Override
         public boolean offer(E e, long timeout, TimeUnit unit) throws InterruptedException {
             long deadline = Waits.deadline(unit.toNanos(timeout));
-            do {
-                if (super.offer(e, Waits.slice(deadline), TimeUnit.NANOSECONDS)) {
-                    added();
-                    return true;
+            added();
+            boolean ok = false;
+            try {
+                do {
+                    if (super.offer(e, Waits.slice(deadline), TimeUnit.NANOSECONDS)) {
+                        ok = true;
+                        return true;
+                    }
+                    Waits.checkCaller();
+                } while (Waits.before(deadline));
+                return false;
+            } finally {
+                if (!ok) {
+                    notAdded();
                 }
-                Waits.checkCaller();
-            } while (Waits.before(deadline));
-            return false;
+            }
         }
 
         @Override
@@ -617,12 +662,14 @@ final class Referents {
             if (mine.broken) {
                 throw new BrokenBarrierException();
             }
-            int index = parties - 1 - waiting;
-            if (index == 0) {
+            // Arrival order, as CPython's wait() and ProcessBarrier: 0 for the first, parties - 1
+            // for the last, which releases the others.
+            int index = waiting;
+            if (index == parties - 1) {
                 generation = new Generation();
                 waiting = 0;
                 notifyAll();
-                return 0;
+                return index;
             }
             waiting++;
             boolean passed;

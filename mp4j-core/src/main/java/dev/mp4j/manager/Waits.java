@@ -85,11 +85,11 @@ final class Waits {
         if (timeout.isNegative()) {
             throw new IllegalArgumentException("'timeout' must be a non-negative number, got " + timeout);
         }
-        return timeout.toNanos();
+        return TimeUnit.NANOSECONDS.convert(timeout);
     }
 
     /** Nanoseconds of an optional timeout: null is {@link #FOREVER}, a negative one is zero. */
     static long nanos(java.time.Duration timeout) {
-        return timeout == null ? FOREVER : Math.max(0, timeout.toNanos());
+        return timeout == null ? FOREVER : Math.max(0, TimeUnit.NANOSECONDS.convert(timeout));
     }
 }

@@ -40,7 +40,7 @@ public final class AsyncResult<R> {
      */
     public R get(Duration timeout) throws Exception {
         try {
-            return future.get(Math.max(0, timeout.toNanos()), TimeUnit.NANOSECONDS);
+            return future.get(Math.max(0, java.util.concurrent.TimeUnit.NANOSECONDS.convert(timeout)), TimeUnit.NANOSECONDS);
         } catch (ExecutionException e) {
             throw unwrap(e);
         }
@@ -60,7 +60,7 @@ public final class AsyncResult<R> {
     /** Python's {@code wait(timeout)}: waits at most {@code timeout}; returns whether it is ready. */
     public boolean await(Duration timeout) throws InterruptedException {
         try {
-            future.get(Math.max(0, timeout.toNanos()), TimeUnit.NANOSECONDS);
+            future.get(Math.max(0, java.util.concurrent.TimeUnit.NANOSECONDS.convert(timeout)), TimeUnit.NANOSECONDS);
         } catch (ExecutionException | CancellationException e) {
             return true;
         } catch (TimeoutException e) {

@@ -104,6 +104,13 @@ public final class ProcessPool implements ExecutorService {
             }
             Objects.requireNonNull(context, "context");
             Objects.requireNonNull(killGrace, "killGrace");
+            if (killGrace.isNegative()) {
+                throw new IllegalArgumentException("killGrace must not be negative, got " + killGrace);
+            }
+            if (taskTimeout != null && (taskTimeout.isNegative() || taskTimeout.isZero())) {
+                // Zero would interrupt every task as it starts: no timeout is null.
+                throw new IllegalArgumentException("taskTimeout must be positive (null for none), got " + taskTimeout);
+            }
         }
 
         /** As many workers as CPUs, no initializer, no limits, the default context. */
@@ -130,7 +137,12 @@ public final class ProcessPool implements ExecutorService {
             return new Options(processes, initializer, maxTasksPerChild, ctx, taskTimeout, killGrace, retries, maxWorkerRssBytes, progressBar);
         }
 
-        /** Interrupts a task that runs longer, then kills its worker after the grace period. */
+        /**
+         * Interrupts a task that runs longer, then kills its worker after the grace period (null:
+         * no limit). A task is what one worker runs in one go: for {@code map}, {@code starmap}
+         * and the {@code imap}s that is a chunk of items, so with a chunk size above 1 the limit
+         * holds for the chunk's items together (give {@code chunksize} 1 for a limit per item).
+         */
         public Options withTaskTimeout(Duration timeout) {
             return new Options(processes, initializer, maxTasksPerChild, context, timeout, killGrace, retries, maxWorkerRssBytes, progressBar);
         }
@@ -1067,6 +1079,15 @@ public final class ProcessPool implements ExecutorService {
         return applyAsync(task).future();
     }
 
+    /**
+     * The overload a lambda with no result picks, so that it is serializable:
+     * {@code pool.submit(() -> System.out.println("hi"))}.
+     */
+    public CompletableFuture<?> submit(dev.mp4j.serial.SerializableRunnable task) {
+        return submit((Runnable) task);
+    }
+
+    /** Runs {@code task} in a worker; a {@link Runnable} that is not serializable is refused here. */
     @Override
     public CompletableFuture<?> submit(Runnable task) {
         Runnable r = task;
@@ -1093,6 +1114,12 @@ public final class ProcessPool implements ExecutorService {
         return submit(call);
     }
 
+    /** The overload a lambda picks, so that it is serializable: {@code pool.execute(() -> work())}. */
+    public void execute(dev.mp4j.serial.SerializableRunnable command) {
+        submit((Runnable) command);
+    }
+
+    /** Runs {@code command} in a worker; one that is not serializable is refused here. */
     @Override
     public void execute(Runnable command) {
         submit(command);
@@ -1112,8 +1139,10 @@ public final class ProcessPool implements ExecutorService {
 
     private static NotSerializableValueException notSerializable(Object task) {
         return new NotSerializableValueException("cannot send a " + task.getClass().getName()
-                + " to a worker process: it is not Serializable (write the task as a lambda where a "
-                + "SerializableCallable is expected, e.g. pool.submit(() -> ...))", task.getClass().getName(), null);
+                + " to a worker process: it is not Serializable (write the lambda in the call itself,"
+                + " pool.submit(() -> ...) or pool.execute(() -> ...), not kept in a Callable or Runnable"
+                + " variable first; or declare it as a SerializableCallable or SerializableRunnable)",
+                task.getClass().getName(), null);
     }
 
     @Override
@@ -1464,7 +1493,7 @@ public final class ProcessPool implements ExecutorService {
 
         @Override
         public R next(Duration timeout) throws TimeoutException {
-            return take(true, System.nanoTime() + Math.max(0, timeout.toNanos()));
+            return take(true, System.nanoTime() + Math.max(0, TimeUnit.NANOSECONDS.convert(timeout)));
         }
 
         /** The next result, waiting until {@code deadline} (a nanoTime) if {@code timed}. */

@@ -521,9 +521,12 @@ final class WorkerSlot implements Runnable {
         synchronized (clock) {
             running = t;
             if (t.timeout != null) {
-                softTimer = pool.timer.schedule(() -> interruptForTimeout(t), t.timeout.toNanos(), TimeUnit.NANOSECONDS);
-                hardTimer = pool.timer.schedule(() -> killForTimeout(t),
-                        t.timeout.plus(pool.options.killGrace()).toNanos(), TimeUnit.NANOSECONDS);
+                // Saturated: a timeout of centuries (ChronoUnit.FOREVER) means none, not an overflow.
+                long soft = TimeUnit.NANOSECONDS.convert(t.timeout);
+                long grace = TimeUnit.NANOSECONDS.convert(pool.options.killGrace());
+                long hard = soft > Long.MAX_VALUE - grace ? Long.MAX_VALUE : soft + grace;
+                softTimer = pool.timer.schedule(() -> interruptForTimeout(t), soft, TimeUnit.NANOSECONDS);
+                hardTimer = pool.timer.schedule(() -> killForTimeout(t), hard, TimeUnit.NANOSECONDS);
             }
         }
     }
@@ -571,7 +574,7 @@ final class WorkerSlot implements Runnable {
                             p.kill();
                         }
                     }
-                }, pool.options.killGrace().toNanos(), TimeUnit.NANOSECONDS);
+                }, TimeUnit.NANOSECONDS.convert(pool.options.killGrace()), TimeUnit.NANOSECONDS);
             } catch (java.util.concurrent.RejectedExecutionException poolEnded) {
                 // joined: its workers are gone already
             }

@@ -161,7 +161,7 @@ final class AotCache {
         if (!ENABLED || !CLASS_PATH_OF_JARS) {
             return false;
         }
-        long deadline = System.nanoTime() + Math.max(0, timeout.toNanos());
+        long deadline = System.nanoTime() + Math.max(0, java.util.concurrent.TimeUnit.NANOSECONDS.convert(timeout));
         boolean ready = true;
         for (boolean light : new boolean[] {true, false}) {
             if (flagsFor(jvmArguments, light).isEmpty()) {

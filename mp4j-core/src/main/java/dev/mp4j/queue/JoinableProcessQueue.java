@@ -72,7 +72,7 @@ public final class JoinableProcessQueue<E> extends ProcessQueue<E> {
 
     /** Like {@link #join()}, at most {@code timeout}; returns whether all were done. */
     public boolean join(Duration timeout) throws InterruptedException {
-        return core.join(Math.max(0, timeout.toNanos()));
+        return core.join(Math.max(0, java.util.concurrent.TimeUnit.NANOSECONDS.convert(timeout)));
     }
 
     /** Items put and not yet marked done. */

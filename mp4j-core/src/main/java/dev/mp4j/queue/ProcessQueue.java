@@ -244,7 +244,7 @@ public class ProcessQueue<E> extends AbstractQueue<E> implements BlockingQueue<E
      * @throws QueueEmptyException if {@code block} is false and nothing is there, or nothing came within {@code timeout}
      */
     public E get(boolean block, Duration timeout) throws InterruptedException, QueueEmptyException {
-        long nanos = !block ? 0 : timeout == null ? -1 : Math.max(0, timeout.toNanos());
+        long nanos = !block ? 0 : timeout == null ? -1 : Math.max(0, java.util.concurrent.TimeUnit.NANOSECONDS.convert(timeout));
         Object item = core.takeItem(nanos);
         if (item == QueueCore.NOTHING) {
             throw new QueueEmptyException(block ? "no item within " + timeout : "the queue is empty");
@@ -263,7 +263,7 @@ public class ProcessQueue<E> extends AbstractQueue<E> implements BlockingQueue<E
      * @throws QueueFullException if there was no room (at once, or within {@code timeout})
      */
     public void put(E e, boolean block, Duration timeout) throws InterruptedException, QueueFullException {
-        long nanos = !block ? 0 : timeout == null ? -1 : Math.max(0, timeout.toNanos());
+        long nanos = !block ? 0 : timeout == null ? -1 : Math.max(0, java.util.concurrent.TimeUnit.NANOSECONDS.convert(timeout));
         if (!core.put(core.encode(e), nanos)) {
             throw new QueueFullException(block ? "no room within " + timeout : "the queue is full");
         }

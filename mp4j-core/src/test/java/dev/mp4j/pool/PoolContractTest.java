@@ -1,0 +1,87 @@
+package dev.mp4j.pool;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.mp4j.Multiprocessing;
+import dev.mp4j.queue.ProcessQueue;
+import java.time.Duration;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/** The ExecutorService face with plain lambdas, option checks, and timeouts of any size. */
+@Timeout(120)
+class PoolContractTest {
+    @Test
+    void executeAndSubmitTakeALambdaWithNoResult() throws Exception {
+        try (ProcessPool pool = ProcessPool.create(1)) {
+            ProcessQueue<Long> q = ProcessQueue.create();
+            try {
+                // A lambda with no result: before, it could only be a plain Runnable, always refused.
+                pool.execute(() -> q.offer(ProcessHandle.current().pid()));
+                long workerPid = q.get(true, Duration.ofSeconds(60));
+                assertNotEquals(ProcessHandle.current().pid(), workerPid, "it ran in this process");
+                CompletableFuture<?> f = pool.submit(() -> {
+                    q.offer(-1L);
+                });
+                assertEquals(null, f.get(60, TimeUnit.SECONDS));
+                assertEquals(-1L, q.get(true, Duration.ofSeconds(60)));
+                // A value lambda still picks the Callable overload.
+                assertEquals(42, pool.submit(() -> 6 * 7).get(60, TimeUnit.SECONDS));
+            } finally {
+                q.close();
+            }
+        }
+    }
+
+    @Test
+    void aRunnableKeptInAVariableIsRefusedWithHowToWriteIt() throws Exception {
+        try (ProcessPool pool = ProcessPool.create(1)) {
+            Runnable plain = () -> { };
+            var e = assertThrows(dev.mp4j.serial.NotSerializableValueException.class, () -> pool.execute(plain));
+            assertTrue(e.getMessage().contains("in the call itself"), e.getMessage());
+        }
+    }
+
+    @Test
+    void optionsRefuseATimeoutThatWouldStopEveryTaskAtOnce() {
+        ProcessPool.Options o = ProcessPool.Options.defaults();
+        assertThrows(IllegalArgumentException.class, () -> o.withTaskTimeout(Duration.ZERO));
+        assertThrows(IllegalArgumentException.class, () -> o.withTaskTimeout(Duration.ofSeconds(-1)));
+        assertThrows(IllegalArgumentException.class, () -> o.withKillGrace(Duration.ofMillis(-1)));
+        assertEquals(null, o.withTaskTimeout(Duration.ofSeconds(1)).withTaskTimeout(null).taskTimeout());
+        assertEquals(Duration.ZERO, o.withKillGrace(Duration.ZERO).killGrace());
+    }
+
+    @Test
+    void hugeTimeoutsWaitInsteadOfOverflowing() throws Exception {
+        Duration forever = ChronoUnit.FOREVER.getDuration();
+        try (ProcessPool pool = ProcessPool.create(ProcessPool.Options.defaults().withProcesses(1).withTaskTimeout(forever))) {
+            AsyncResult<Integer> r = pool.applyAsync(() -> 5);
+            assertEquals(5, r.get(forever));
+            assertTrue(r.await(forever));
+            ResultIterator<Integer> it = pool.imap(x -> x + 1, List.of(1, 2));
+            assertEquals(2, it.next(forever));
+            assertEquals(3, it.next(forever));
+        }
+        ProcessQueue<String> q = ProcessQueue.create();
+        try {
+            q.put("x", true, forever);
+            assertEquals("x", q.get(true, forever));
+        } finally {
+            q.close();
+        }
+        dev.mp4j.queue.JoinableProcessQueue<String> jq = dev.mp4j.queue.JoinableProcessQueue.create();
+        try {
+            assertTrue(jq.join(forever));
+        } finally {
+            jq.close();
+        }
+    }
+}
