@@ -59,7 +59,8 @@ public final class Context {
         return new Context(startMethod, options, spares);
     }
 
-    /** A forkserver context that keeps {@code count} spare JVMs ready. */
+    /** This context with {@code count} spare JVMs for forkserver (a spawn context keeps its start
+     * method and does not use the count). */
     public Context withSpares(int count) {
         if (count < 1) {
             throw new IllegalArgumentException("spares must be at least 1, got " + count);

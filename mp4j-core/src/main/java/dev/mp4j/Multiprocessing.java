@@ -113,7 +113,10 @@ public final class Multiprocessing {
     /**
      * Sets the default start method for {@code new JvmProcess(...)}.
      *
-     * @throws IllegalStateException if one was set already (use {@link #setStartMethod(String, boolean)} with force)
+     * @throws IllegalStateException if the default is fixed already: set before, or used by
+     *         {@code getContext()}, {@code getStartMethod()}, {@code manager()}, a pool with default
+     *         options, or a process started without a context (as in CPython); replace it with
+     *         {@code setStartMethod(method, true)} (use {@link #setStartMethod(String, boolean)} with force)
      */
     public static void setStartMethod(String method) {
         setStartMethod(method, false);

@@ -31,7 +31,9 @@ import java.util.concurrent.TimeoutException;
  * }</pre>
  *
  * <p>Every accepted connection runs the authkey handshake in both directions before it is
- * returned, so nothing from an unauthenticated peer is ever deserialized. A peer with the wrong
+ * returned, so nothing from an unauthenticated peer is ever deserialized (a listener opened with
+ * {@link #openUnauthenticated} skips the handshake, and what it receives is read through the
+ * serializer's allow-list only). A peer with the wrong
  * key makes {@link #accept()} throw {@link AuthenticationException}; the listener stays open and
  * the next {@code accept} serves the next peer. A null authkey means this process's
  * {@code authkey} (inherited from the main process), not "no authentication": for a peer that

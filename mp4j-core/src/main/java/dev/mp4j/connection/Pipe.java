@@ -19,6 +19,10 @@ package dev.mp4j.connection;
  * {@link java.io.EOFException} once every copy of the end is closed, in every process, or its
  * holders have died; an end that becomes unreachable without {@code close()} is closed once it is
  * collected, as in CPython. Writing to an end whose reader is gone fails with "broken pipe".
+ * One end can be held open by at most 64 handles at once (copies in as many processes, or
+ * handovers not yet rebuilt); one more is refused with an {@link IllegalStateException} when it
+ * is sent or opened. For many processes sharing one channel, a
+ * {@link dev.mp4j.queue.ProcessQueue} has no such limit.
  *
  * @param left  with {@code duplex=false}, the read-only end (CPython's {@code conn1})
  * @param right with {@code duplex=false}, the write-only end (CPython's {@code conn2})

@@ -43,7 +43,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * that interface forwards each call to it (so the {@code ManagedFactory} captured
  * {@code tasks} above travels to the server and every {@code create("get_task_queue")} names that
  * one queue there). Arguments and results travel as copies; proxies travel as references. A
- * server binds 127.0.0.1 unless told otherwise, and every connection proves the authkey (CPython's
+ * server listens on a fresh Unix-domain socket by default, on 127.0.0.1 with
+ * {@code new BaseManager(port, key)}, or on the address it is given, and every connection proves the authkey (CPython's
  * HMAC handshake) before anything it sends is read. A proxy of a manager whose key is not the one
  * this program's processes inherit carries that key when it travels (so a child it is passed to
  * can connect): send such proxies only where you would send the key.

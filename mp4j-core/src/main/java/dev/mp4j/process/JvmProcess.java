@@ -46,11 +46,12 @@ import java.util.stream.Collectors;
  * child's stderr under {@code Process <name>:}), {@code n & 0xFF} after {@code System.exit(n)},
  * or {@code -N} when a signal N ended it ({@link #terminate()} sends SIGTERM, {@link #kill()}
  * SIGKILL). A JVM reports a death by signal N as exit status 128+N, so an explicit
- * {@code System.exit} with a value above 128 reads as a signal, as in a shell's {@code $?}.
+ * {@code System.exit} with a value from 129 to 192 reads as a signal, as in a shell's {@code $?}.
  *
  * <p>When the parent exits normally, daemon children are terminated and non-daemon children are
- * waited for. When the parent dies abruptly (even by SIGKILL), every child notices at once (EOF
- * on its stdin) and exits: mp4j leaves no orphans.
+ * waited for. When the parent dies abruptly (even by SIGKILL), every child notices within about
+ * 100 ms (it looks whether it has been re-parented) and exits, giving its shutdown hooks at most a
+ * second before it halts: mp4j leaves no orphans.
  *
  * <p>Static state starts fresh in the child, as with Python's {@code spawn}.
  */
@@ -307,12 +308,17 @@ public class JvmProcess implements Serializable {
     }
 
     /**
-     * Waits at most {@code timeout} for the child to end; an interrupt ends the wait early (the
-     * interrupt status stays set).
+     * Waits at most {@code timeout} (null: no limit) for the child to end; an interrupt ends the
+     * wait early (the interrupt status stays set).
      *
      * @return whether it has ended (Python's {@code join} returns nothing; check {@link #exitCode()})
      */
     public final boolean join(Duration timeout) {
+        if (timeout == null) {
+            // Python's join(None), and what null means in every other wait here: no limit (still
+            // ended by an interrupt, as this form's waits are).
+            timeout = java.time.temporal.ChronoUnit.FOREVER.getDuration();
+        }
         CompletableFuture<JvmProcess> f = checkJoinable();
         try {
             f.get(Math.max(0, java.util.concurrent.TimeUnit.NANOSECONDS.convert(timeout)), TimeUnit.NANOSECONDS);
@@ -389,9 +395,10 @@ public class JvmProcess implements Serializable {
     }
 
     /**
-     * Python 3.14's {@code interrupt()}: sends SIGINT, what Ctrl-C sends. The child ends with
-     * code -2 unless its code handles the signal (a {@code sun.misc.Signal} handler,
-     * say); like {@link #terminate()}, its shutdown hooks do not run.
+     * Python 3.14's {@code interrupt()}: sends SIGINT, what Ctrl-C sends. Children run with
+     * {@code -Xrs}, so the child ends at once with code -2 and, as with {@link #terminate()}, its
+     * shutdown hooks do not run (a {@code sun.misc.Signal} handler for INT cannot be installed in
+     * a child).
      */
     public final void interrupt() {
         java.lang.Process p = checkSignalable();

@@ -10,7 +10,8 @@ import java.util.List;
 /**
  * Python's {@code spawn}: a new JVM per child, the same {@code java} binary and class path as
  * this one, stdout and stderr shared with the parent, stdin a private pipe that carries the
- * bootstrap and, by its EOF, tells the child its parent is gone.
+ * bootstrap (its EOF before the bootstrap makes a waiting spare exit; after it, the child watches
+ * its parent by looking whether it has been re-parented, see {@code ChildMain}).
  */
 public final class SpawnLauncher implements Launcher {
     private final JvmOptions options;

@@ -39,10 +39,12 @@ public final class SimpleProcessQueue<E> implements Serializable {
     }
 
     /**
-     * Puts an item, waiting at most {@code timeout} for room: the queue holds what its ring holds
-     * (16 MiB by default), and a put beyond that waits for a consumer. Python's SimpleQueue has
-     * no such form. An item larger than the whole ring streams through it as a consumer reads,
-     * and once it has begun to, the put waits for that consumer without a limit.
+     * Puts an item, waiting at most {@code timeout} for room (Python's SimpleQueue has no such
+     * form). Items under 64 KiB are held by the queue's ring (16 MiB by default) and wait for a
+     * consumer when it is full. A larger item that finds no room within 50 ms, and any item larger
+     * than the ring, is spilled into a shared-memory segment of its own and does not wait; only
+     * when /dev/shm has no room for that does it wait for the ring (an item larger than the ring
+     * then streams through it as a consumer reads, without a limit once begun).
      *
      * @throws QueueFullException if there was no room within {@code timeout}
      */

@@ -30,14 +30,19 @@ import java.util.List;
  * <ul>
  *   <li>JDK classes only from value-like packages: {@code java.lang} (and
  *   {@code java.lang.invoke.SerializedLambda}), {@code java.util.**}, {@code java.time.**},
- *   {@code java.math}, {@code java.net.URI}; other JDK classes are refused.</li>
+ *   {@code java.math}, {@code java.net.URI}, and the JDK's exceptions (any {@code java.*}
+ *   {@code Throwable}, so that a remote error arrives as itself); other JDK classes are refused.</li>
  *   <li>mp4j's own classes, and application classes (loaded from the class path), except the
  *   packages of well-known deserialization gadget chains (commons-collections functors, Groovy
  *   runtime, Spring bean factories, Xalan, ...).</li>
  *   <li>A filter you give with {@code -Dmp4j.serial.filter=pattern;...} (the syntax of
- *   {@link ObjectInputFilter.Config#createFilter}) is asked first; its allow or reject wins.</li>
+ *   {@link ObjectInputFilter.Config#createFilter}) is asked after mp4j's two size checks (a depth
+ *   above 500, an array claiming more elements than its stream has bytes), which it cannot
+ *   override; then its allow or reject wins.</li>
  * </ul>
- * Bytes are only ever deserialized after the channel they came from was authenticated.
+ * Bytes are only ever deserialized after the channel they came from was authenticated
+ * (or opened on purpose without a key: {@code Listener.openUnauthenticated},
+ * {@code Client.connectUnauthenticated}), and always through the allow-list.
  */
 public final class SafeSerializer implements Serializer {
     static final SafeSerializer INSTANCE = new SafeSerializer();

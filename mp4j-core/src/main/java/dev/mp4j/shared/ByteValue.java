@@ -11,7 +11,7 @@ import java.io.Serial;
  * JvmProcess p = new JvmProcess(() -> v.set((byte) 7));   // the child writes the parent's memory
  * p.start();
  * p.join();
- * System.out.println(v.get());                       // (byte) 7
+ * System.out.println(v.get());                       // 7
  * }</pre>
  *
  * <p>{@link #get()} and {@link #set} are volatile reads and writes of shared memory;

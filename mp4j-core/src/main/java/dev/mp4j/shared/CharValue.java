@@ -11,7 +11,7 @@ import java.io.Serial;
  * JvmProcess p = new JvmProcess(() -> v.set('z'));   // the child writes the parent's memory
  * p.start();
  * p.join();
- * System.out.println(v.get());                       // 'z'
+ * System.out.println(v.get());                       // z
  * }</pre>
  *
  * <p>{@link #get()} and {@link #set} are volatile reads and writes of shared memory;

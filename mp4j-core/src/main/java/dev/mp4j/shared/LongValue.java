@@ -11,7 +11,7 @@ import java.io.Serial;
  * JvmProcess p = new JvmProcess(() -> v.set(42L));   // the child writes the parent's memory
  * p.start();
  * p.join();
- * System.out.println(v.get());                       // 42L
+ * System.out.println(v.get());                       // 42
  * }</pre>
  *
  * <p>{@link #get()} and {@link #set} are volatile reads and writes of shared memory;

@@ -322,4 +322,12 @@ class JvmProcessTest {
         assertThrows(IllegalStateException.class, p::terminate);
         assertThrows(IllegalStateException.class, p::interrupt);
     }
+
+    @Test
+    void joinWithANullTimeoutWaitsWithoutLimitAsPythonsJoinNone() throws Exception {
+        JvmProcess p = new JvmProcess(() -> Thread.sleep(300));
+        p.start();
+        assertTrue(p.join((java.time.Duration) null));
+        assertEquals(0, p.exitCode());
+    }
 }
