@@ -34,6 +34,13 @@ import java.util.Map;
  * pipes, and stored inside other managed objects (a queue inside a dict): they travel as
  * references to the one object in the server. See {@link ManagerServer} for how objects are
  * freed when no proxy names them any more.
+ *
+ * <p>A call that waits ({@code take()}, {@code put} into a full queue, {@code acquire()},
+ * {@code await()}, {@code join()}) waits in the manager, and, as in CPython, an interrupt does not
+ * cut it short: a request or answer cut in the middle would leave the connection out of step. The
+ * interrupt is kept, and set on the thread again when the call returns. To bound a wait, use the timed form each of them has
+ * ({@code poll(timeout, unit)}, {@code get(true, timeout)}, {@code acquire(true, timeout)},
+ * {@code await(timeout)}, {@code join(timeout)}).
  */
 public final class SyncManager extends BaseManager {
     /** A manager whose server will listen on a fresh Unix-domain socket, with this process's authkey. */

@@ -37,8 +37,32 @@ public final class ProcessLock extends AbstractProcessLock {
     @Serial
     private static final long serialVersionUID = 1L;
 
+    /**
+     * The thread that last took the lock through this object, for conditions only: the lock
+     * itself has no owning thread (any thread may release it), but a condition's wait and signal
+     * belong to the thread that holds it, as CPython's {@code _is_mine()} checks. A plain field:
+     * written after the compare-and-set that takes the word and cleared before the swap that
+     * frees it, so the next taker's write comes after the clear.
+     */
+    private transient Thread acquiredBy;
+
     private ProcessLock(SharedRecord record) {
         super(record);
+    }
+
+    @Override
+    void onAcquired(boolean fromDeadOwner) {
+        acquiredBy = Thread.currentThread();
+    }
+
+    /**
+     * Held by this process and, when it was taken through this object, by the calling thread
+     * (a copy of the lock that has not been taken through knows the process only).
+     */
+    @Override
+    boolean heldForSignal() {
+        Thread by = acquiredBy;
+        return super.heldForSignal() && (by == null || by == Thread.currentThread());
     }
 
     /** A new lock, free. */
@@ -64,6 +88,7 @@ public final class ProcessLock extends AbstractProcessLock {
     @Override
     public void unlock() {
         dev.mp4j.shm.Handoffs.handoff();
+        acquiredBy = null;
         // Swap first and complain after: releasing a free lock leaves it free either way.
         if (releaseWord() == 0) {
             throw new IllegalMonitorStateException("semaphore or lock released too many times: the lock is not held");
@@ -75,6 +100,7 @@ public final class ProcessLock extends AbstractProcessLock {
         if (record.getInt(LOCK_WORD) == 0) {
             throw new IllegalMonitorStateException("cannot wait on un-acquired lock");
         }
+        acquiredBy = null;
         releaseWord();
         return 1;
     }

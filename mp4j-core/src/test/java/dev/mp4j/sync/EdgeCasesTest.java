@@ -196,4 +196,44 @@ class EdgeCasesTest {
         assertTrue(lock.isHeldByCurrentThread());
         lock.unlock();
     }
+
+    @Test
+    void aThreadThatDoesNotHoldAPlainLockCannotWaitOrSignalOnItsCondition() throws Exception {
+        ProcessLock lock = ProcessLock.create();
+        ProcessCondition cond = ProcessCondition.create(lock);
+        lock.lock();
+        try {
+            // Another thread of the same process: the lock is this process's, but not that thread's.
+            CompletableFuture<Throwable> waiter = CompletableFuture.supplyAsync(() -> {
+                try {
+                    cond.await(Duration.ofMillis(200));
+                    return null;
+                } catch (Throwable t) {
+                    return t;
+                }
+            });
+            assertInstanceOf(IllegalMonitorStateException.class, waiter.get(10, TimeUnit.SECONDS));
+            // Its wait did not give up this thread's hold.
+            assertTrue(lock.isLocked());
+            CompletableFuture<Throwable> signaller = CompletableFuture.supplyAsync(() -> {
+                try {
+                    cond.signal();
+                    return null;
+                } catch (Throwable t) {
+                    return t;
+                }
+            });
+            assertInstanceOf(IllegalMonitorStateException.class, signaller.get(10, TimeUnit.SECONDS));
+            // The holder itself may.
+            cond.signal();
+            assertFalse(cond.await(Duration.ofMillis(10)));
+            assertTrue(lock.isLocked());
+        } finally {
+            lock.unlock();
+        }
+        // Any thread may still release a plain lock, as in Python.
+        lock.lock();
+        CompletableFuture.runAsync(lock::unlock).get(10, TimeUnit.SECONDS);
+        assertFalse(lock.isLocked());
+    }
 }
