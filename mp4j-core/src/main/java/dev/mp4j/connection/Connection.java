@@ -36,7 +36,11 @@ import java.util.concurrent.TimeoutException;
  *
  * <p>Unlike CPython's, an end may be shared: threads, and for a {@link Pipe} also processes, that
  * send on the same end never interleave their messages, and readers of one end each get whole
- * messages.
+ * messages. One limit, shared with CPython's pipes: a process killed in the middle of sending or
+ * receiving a message on a shared pipe end leaves that end's byte stream cut where it stopped,
+ * and what the others then read of it is not to be trusted. Where processes that share a channel
+ * may be killed, use a {@link dev.mp4j.queue.ProcessQueue}: a producer killed in the middle of a
+ * put leaves the other producers' items whole there.
  */
 public interface Connection extends AutoCloseable {
 

@@ -124,7 +124,14 @@ public final class SharedMemory implements AutoCloseable, Serializable {
         return size == segment.size() ? segment.memory() : segment.memory().asSlice(0, size);
     }
 
-    /** Unmaps this process's view; other processes keep theirs. Idempotent. */
+    /**
+     * Closes this process's view; other processes keep theirs. Idempotent. A block this process
+     * made or attached by name is unmapped at once. A copy that came from another process (a
+     * captured value, a message) is unmapped by the garbage collector once nothing here refers to
+     * it, its {@link #buf()} slices included: unmapping it now could pull the memory from under a
+     * slice still in use, which the JVM cannot allow. Either way {@link #buf()} refuses from now
+     * on, and the memory itself is freed once the block is unlinked and no process maps it.
+     */
     @Override
     public void close() {
         segment.close();
