@@ -1,6 +1,7 @@
 package dev.mp4j.examples.manager;
 
 import dev.mp4j.Multiprocessing;
+import dev.mp4j.examples.PyRepr;
 import dev.mp4j.manager.ManagedList;
 import dev.mp4j.manager.ManagedMap;
 import dev.mp4j.manager.SyncManager;
@@ -27,8 +28,8 @@ import java.util.Map;
  * <p>{@code with Manager() as manager} is try-with-resources on {@link SyncManager}, which shuts
  * the manager down at the end of the block; {@code os.getpid()} is
  * {@link ProcessHandle#pid()}; {@code l.append} is {@link ManagedList#add} and {@code d[name] = }
- * {@link ManagedMap#put}. Java prints the dict as {@code {name=egon, p0=...}}, without Python's
- * quotes and colons.
+ * {@link ManagedMap#put}. {@code print} shows the dict and the list as Python does
+ * ({@link dev.mp4j.examples.PyRepr}): {@code {'name': 'egon', 'p0': ...}}.
  *
  * <p>The original:
  * <pre>{@code
@@ -57,8 +58,8 @@ import java.util.Map;
  * }</pre>
  * Output (not shown in the tutorial; the children in the order they got to the manager):
  * <pre>
- * {name=egon, p1=41532, p0=41529, p2=41536, p4=41544, p3=41540, p5=41548, p6=41552, p7=41556, p8=41560, p9=41564}
- * [init, 41532, 41529, 41536, 41544, 41540, 41548, 41552, 41556, 41560, 41564]
+ * {'name': 'egon', 'p1': 41532, 'p0': 41529, 'p2': 41536, 'p4': 41544, 'p3': 41540, 'p5': 41548, 'p6': 41552, 'p7': 41556, 'p8': 41560, 'p9': 41564}
+ * ['init', 41532, 41529, 41536, 41544, 41540, 41548, 41552, 41556, 41560, 41564]
  * </pre>
  */
 public final class ManagerDictList {
@@ -88,8 +89,8 @@ public final class ManagerDictList {
                 p.join(); // there must be a join: the manager shuts down at the end of the block
             }
 
-            System.out.println(d);
-            System.out.println(l);
+            System.out.println(PyRepr.repr(d)); // print(d): Python's repr, quotes and all
+            System.out.println(PyRepr.repr(l));
         }
     }
 }

@@ -1,6 +1,7 @@
 package dev.mp4j.examples.manager;
 
 import dev.mp4j.Multiprocessing;
+import dev.mp4j.examples.PyRepr;
 import dev.mp4j.manager.ManagedList;
 import dev.mp4j.manager.ManagedMap;
 import dev.mp4j.manager.SyncManager;
@@ -22,9 +23,9 @@ import java.util.stream.IntStream;
  * to 4 followed by the ten {@code n}, also in order of arrival.
  *
  * <p>The keys keep their types: Integer, String and Double, and a {@code null} value, which a
- * managed map allows as a Python dict allows {@code None}. Java prints the dict without Python's
- * quotes, so the string key {@code '2'} (value {@code 2}) and the int key {@code 2} (value
- * {@code '1'}) both print as {@code 2}: {@code 2=2} is the string's entry, {@code 2=1} the int's.
+ * managed map allows as a Python dict allows {@code None}. {@code print} shows the dict as Python
+ * does ({@link dev.mp4j.examples.PyRepr}), so the string key {@code '2'} (value {@code 2}) and the
+ * int key {@code 2} (value {@code '1'}) are told apart.
  * {@code with Manager() as manager} is try-with-resources on {@link SyncManager};
  * {@code l.append} is {@link ManagedList#add} and {@code d[key] = } {@link ManagedMap#put}.
  *
@@ -62,7 +63,7 @@ import java.util.stream.IntStream;
  * </pre>
  * Output here (the children in the order they got to the manager):
  * <pre>
- * {0=1, 1=1, 4=1, 2=2, 0.25=null, 2=1, 3=1, 5=1, 8=1, 7=1, 6=1, 9=1}
+ * {0: '1', 1: '1', 4: '1', '2': 2, 0.25: None, 2: '1', 3: '1', 5: '1', 8: '1', 7: '1', 6: '1', 9: '1'}
  * [0, 1, 2, 3, 4, 4, 0, 2, 1, 3, 5, 8, 7, 6, 9]
  * </pre>
  */
@@ -94,8 +95,8 @@ public final class ManagerDictMixed {
                 res.join();
             }
 
-            System.out.println(d);
-            System.out.println(l);
+            System.out.println(PyRepr.repr(d)); // print(d): Python's repr shows each key's type
+            System.out.println(PyRepr.repr(l));
         }
     }
 }

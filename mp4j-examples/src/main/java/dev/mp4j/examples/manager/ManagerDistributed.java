@@ -1,5 +1,6 @@
 package dev.mp4j.examples.manager;
 
+import dev.mp4j.examples.PyTime;
 import dev.mp4j.manager.BaseManager;
 import dev.mp4j.process.JvmProcess;
 import dev.mp4j.queue.QueueEmptyException;
@@ -27,9 +28,10 @@ import java.util.concurrent.TimeUnit;
  * proxy that {@code manager.get_task_queue()} returns, never into {@code task_queue} itself: the
  * queues live in the manager's server process, and only the proxies reach them there.
  *
- * <p>Here one program plays both parts: the main process is the task manager, and it starts two
- * child processes running {@link #taskworker}, which know nothing but the server's address and
- * the authkey. {@code QueueManager.register('get_task_queue', callable=lambda: task_queue)} is
+ * <p>Here one program plays both parts: the main process is the task manager, and it starts a
+ * child process running {@link #taskworker}, which knows nothing but the server's address and
+ * the authkey (the tutorial starts it by hand, in another terminal or on another machine; so can
+ * {@code ./mp4j worker --connect HOST:PORT --authkey abc}, several at once). {@code QueueManager.register('get_task_queue', callable=lambda: task_queue)} is
  * {@link BaseManager#register(String, Class, dev.mp4j.manager.ManagedFactory)} with the
  * {@link BlockingQueue} interface and a lambda capturing the queue (it travels to the server
  * process with it), and {@code manager.get_task_queue()} is
@@ -40,11 +42,8 @@ import java.util.concurrent.TimeUnit;
  * {@code result.get(timeout=10)} is {@code result.poll(10, SECONDS)}, and a null there is thrown
  * as a {@link QueueEmptyException}, as Python lets its {@code Queue.Empty} escape.
  *
- * <p>Two changes to the worker's loop: it takes tasks until the queue stays empty for a second,
- * rather than trying ten times (with two workers, each would wait out its remaining tries a
- * second at a time), and it spends {@value #TASK_MILLIS} ms on a task, not a second: enough for
- * the second worker, started a moment after the first, to get a share most of the time (when it
- * starts late, the first may have done them all, which is just as correct).
+ * <p>Its seconds (the worker's one-second wait for a task and its one-second task, the task
+ * manager's ten-second wait for a result) are {@linkplain PyTime#SECOND scaled}.
  *
  * <p>The original (Python 2, {@code import Queue}):
  * <pre>{@code
@@ -140,33 +139,28 @@ import java.util.concurrent.TimeUnit;
  * Result: 1605 * 1605 = 2576025
  * ... (eight more)
  * </pre>
- * Output here (one stdout for the three processes; the workers' lines interleave):
+ * Output here (one stdout for both processes, so the worker's lines and the results interleave):
  * <pre>
  * Put task 5157...
  * Put task 6229...
  * ... (eight more)
  * Try get results...
  * Connect to server 127.0.0.1...
- * Connect to server 127.0.0.1...
- * run task 6229 * 6229...
  * run task 5157 * 5157...
- * Result: 6229 * 6229 = 38800441
- * run task 9679 * 9679...
+ * run task 6229 * 6229...
  * Result: 5157 * 5157 = 26594649
+ * run task 9679 * 9679...
+ * Result: 6229 * 6229 = 38800441
  * ... (the other tasks and results)
- * task queue is empty.
  * worker exit.
- * task queue is empty.
- * worker exit.
+ * Result: ...
  * </pre>
  */
 public final class ManagerDistributed {
     /** {@code authkey='abc'}, the same in the task manager and the workers. */
     static final byte[] AUTHKEY = "abc".getBytes(StandardCharsets.US_ASCII);
-    /** How many worker processes the main process starts. */
-    static final int WORKERS = 2;
-    /** How long a worker spends on a task: {@code time.sleep(1)} there. */
-    static final long TASK_MILLIS = 50;
+    /** How many worker processes the main process starts: the tutorial runs one taskworker.py. */
+    static final int WORKERS = 1;
 
     private ManagerDistributed() {
     }
@@ -185,15 +179,15 @@ public final class ManagerDistributed {
         BlockingQueue<Integer> task = m.create("get_task_queue");
         BlockingQueue<String> result = m.create("get_result_queue");
         // Take tasks from the task queue, write results into the result queue:
-        while (true) {
-            Integer n = task.poll(1, TimeUnit.SECONDS);
+        for (int i = 0; i < 10; i++) {
+            Integer n = task.poll(PyTime.SECOND.toNanos(), TimeUnit.NANOSECONDS); // task.get(timeout=1)
             if (n == null) {
                 System.out.println("task queue is empty.");
-                break;
+                continue;
             }
             System.out.println("run task %d * %d...".formatted(n, n));
             String r = "%d * %d = %d".formatted(n, n, n * n);
-            Thread.sleep(TASK_MILLIS);
+            PyTime.sleep(1);
             result.put(r);
         }
         // Done:
@@ -234,9 +228,9 @@ public final class ManagerDistributed {
             workers.add(worker);
         }
         for (int i = 0; i < 10; i++) {
-            String r = result.poll(10, TimeUnit.SECONDS); // result.get(timeout=10)
+            String r = result.poll(PyTime.SECOND.multipliedBy(10).toNanos(), TimeUnit.NANOSECONDS); // result.get(timeout=10)
             if (r == null) {
-                throw new QueueEmptyException("no result within 10 seconds");
+                throw new QueueEmptyException("no result within 10 (scaled) seconds");
             }
             System.out.println("Result: " + r);
         }

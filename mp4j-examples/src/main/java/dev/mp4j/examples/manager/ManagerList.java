@@ -1,6 +1,7 @@
 package dev.mp4j.examples.manager;
 
 import dev.mp4j.Multiprocessing;
+import dev.mp4j.examples.PyRepr;
 import dev.mp4j.manager.ManagedList;
 import dev.mp4j.manager.SyncManager;
 import dev.mp4j.process.JvmProcess;
@@ -18,8 +19,8 @@ import java.util.List;
  * there. The list is not copied into the children: each one gets a proxy, and every
  * {@code append} is a call to the manager's server process, where the one list lives.
  *
- * <p>{@code append} is {@link ManagedList#add}. Java prints the list without Python's quotes
- * around {@code 'a'}. The original never shuts its manager down: CPython does that when the
+ * <p>{@code append} is {@link ManagedList#add}; {@code print} shows the list as Python does
+ * ({@link dev.mp4j.examples.PyRepr}), with the quotes around {@code 'a'}. The original never shuts its manager down: CPython does that when the
  * program exits, and here the manager's server process is a daemon, so it ends with the program
  * too. The seed lost the quotes around {@code '__main__'} and the closing parenthesis of the last
  * {@code print}; they are restored below.
@@ -51,7 +52,7 @@ import java.util.List;
  * }</pre>
  * Output (not shown in the tutorial; the five indexes in the order the children appended them):
  * <pre>
- * [1, a, 0, 2, 1, 3, 4]
+ * [1, 'a', 0, 2, 1, 3, 4]
  * </pre>
  */
 public final class ManagerList {
@@ -80,6 +81,6 @@ public final class ManagerList {
             j.join();
         }
 
-        System.out.println(mlist);
+        System.out.println(PyRepr.repr(mlist)); // print(mlist), as Python shows it
     }
 }

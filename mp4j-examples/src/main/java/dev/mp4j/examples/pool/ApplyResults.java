@@ -1,5 +1,6 @@
 package dev.mp4j.examples.pool;
 
+import dev.mp4j.examples.PyRepr;
 import dev.mp4j.examples.PyTime;
 import dev.mp4j.pool.ProcessPool;
 import java.util.ArrayList;
@@ -16,8 +17,8 @@ import java.util.List;
  * only after all ten; the list holds the results themselves, and there is no {@code get()} to call.
  *
  * <p>{@code apply} is {@link ProcessPool#apply}, {@code close()} {@link ProcessPool#shutdown()},
- * {@code join()} {@link ProcessPool#join()}. The list prints as Java prints a list of strings,
- * {@code [hello 0, hello 1, ...]}, where Python shows their quotes. The sleep is a tenth of a
+ * {@code join()} {@link ProcessPool#join()}. The list prints as Python prints it
+ * ({@link dev.mp4j.examples.PyRepr}), {@code ['hello 0', 'hello 1', ...]}. The sleep is a tenth of a
  * {@linkplain PyTime#SECOND scaled second}.
  *
  * <p>The original:
@@ -54,7 +55,7 @@ import java.util.List;
  * ...
  * msg: hello 9
  * ==============================&gt;
- * [hello 0, hello 1, hello 2, hello 3, hello 4, hello 5, hello 6, hello 7, hello 8, hello 9]
+ * ['hello 0', 'hello 1', 'hello 2', 'hello 3', 'hello 4', 'hello 5', 'hello 6', 'hello 7', 'hello 8', 'hello 9']
  * hello 0
  * ...
  * hello 9
@@ -88,7 +89,7 @@ public final class ApplyResults {
         pool.shutdown(); // close()
         pool.join();
 
-        System.out.println(resL); // the results themselves
+        System.out.println(PyRepr.repr(resL)); // the results themselves, as Python prints a list
         for (String i : resL) {
             System.out.println(i);
         }

@@ -1,6 +1,7 @@
 package dev.mp4j.examples.pool;
 
 import com.sun.net.httpserver.HttpServer;
+import dev.mp4j.examples.PyRepr;
 import dev.mp4j.pool.AsyncResult;
 import dev.mp4j.pool.ProcessPool;
 import java.io.IOException;
@@ -38,8 +39,8 @@ import java.util.regex.Pattern;
  * {@link HttpServer}, and its workers fetch it with the JDK's {@link HttpClient}. The page and
  * the pattern travel as the original's tuple does, here a {@link Page} record (a
  * {@link Pattern} is serializable). The seed lost the backslash of {@code (\d+)}; it is restored.
- * A film prints as a Java map, {@code {index=1, title=霸王别姬, ...}}, where Python prints a dict
- * with quotes. {@code apply_async(..., callback=parse_page)} is
+ * A film prints as Python prints a dict ({@link dev.mp4j.examples.PyRepr}),
+ * {@code {'index': '1', 'title': '霸王别姬', ...}}. {@code apply_async(..., callback=parse_page)} is
  * {@link ProcessPool#applyAsync(dev.mp4j.serial.SerializableCallable, java.util.function.Consumer,
  * java.util.function.Consumer) applyAsync(task, callback, errorCallback)}, and {@code get()} also
  * waits for the callback, in Python and here. The pool has {@value #PROCESSES} workers, the four
@@ -91,8 +92,8 @@ import java.util.regex.Pattern;
  * }</pre>
  * Output (not shown in the tutorial; the twin's, from the page it serves):
  * <pre>
- * {index=1, title=霸王别姬, actor=张国荣,张丰毅,巩俐, time=1993-01-01, score=9.5}
- * {index=2, title=肖申克的救赎, actor=蒂姆·罗宾斯,摩根·弗里曼,鲍勃·冈顿, time=1994-10-14(美国), score=9.5}
+ * {'index': '1', 'title': '霸王别姬', 'actor': '张国荣,张丰毅,巩俐', 'time': '1993-01-01', 'score': '9.5'}
+ * {'index': '2', 'title': '肖申克的救赎', 'actor': '蒂姆·罗宾斯,摩根·弗里曼,鲍勃·冈顿', 'time': '1994-10-14(美国)', 'score': '9.5'}
  * ...
  * </pre>
  */
@@ -132,7 +133,7 @@ public final class Crawler {
             dic.put("actor", item.group(3).strip().substring(3)); // without 主演：
             dic.put("time", item.group(4).substring(5)); // without 上映时间：
             dic.put("score", item.group(5) + item.group(6));
-            System.out.println(dic);
+            System.out.println(PyRepr.repr(dic)); // print(dic), as Python shows a dict
         }
     }
 

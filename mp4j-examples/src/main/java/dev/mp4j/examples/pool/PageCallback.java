@@ -31,11 +31,8 @@ import java.util.concurrent.ThreadLocalRandom;
  * java.util.function.Consumer) applyAsync(task, callback, errorCallback)}; the callback is a plain
  * {@code Consumer}, since it never leaves the main process (what it returns is dropped, in Python
  * too). {@code close()} is {@link ProcessPool#shutdown()}, {@code join()} {@link ProcessPool#join()}.
- * Unlike CPython's, {@code ProcessPool.join()} returns as soon as the workers have exited, while
- * the callbacks of the last results may still be queued or running. An {@link AsyncResult} with a
- * callback is complete only once its callback has run, so the twin waits for every result after
- * {@code join()}, which gives the original's order: all the parsing before the main process's
- * line. The pool has {@value #PROCESSES} workers, the four CPUs such tutorials assume (the output
+ * As in CPython, {@code join()} returns once the workers have exited and every callback has run,
+ * so all the parsing comes before the main process's line. The pool has {@value #PROCESSES} workers, the four CPUs such tutorials assume (the output
  * below shows four); sleeps are {@linkplain PyTime#SECOND scaled seconds}.
  *
  * <p>The original:
@@ -154,11 +151,6 @@ public final class PageCallback {
         // close() first, then join() to wait for every task.
         p.shutdown();
         p.join();
-        // join() does not wait for the callbacks (see the class comment); a result with a
-        // callback is complete once its callback has run.
-        for (AsyncResult<String> res : resL) {
-            res.get();
-        }
         System.out.println("{主进程 " + ProcessHandle.current().pid() + "}");
 
         // get() gives get_page's result; with the callback doing the work, this is redundant.

@@ -17,10 +17,7 @@ import java.util.concurrent.ThreadLocalRandom;
  * soon as they squat down") and gives the permit back. The first five go straight in; everyone
  * else waits until someone comes out. The main process joins all thirteen, then prints a line.
  *
- * <p>The original prints only when a user gets in. The twin also prints {@code <user> 离开了茅坑}
- * (left the stall) just before the permit is given back, so the output shows who is inside at any
- * moment: a user counts as inside from its first line to its second, which lies within the time
- * it holds a permit, so no more than five are ever inside by that count. The stay is 0-3
+ * <p>As in the original, a user prints only when it gets in. The stay is 0-3
  * {@linkplain PyTime#SECOND scaled seconds}.
  *
  * <p>The original:
@@ -46,13 +43,15 @@ import java.util.concurrent.ThreadLocalRandom;
  *         i.join()
  *     print('============》')
  * }</pre>
- * Output (not shown in the tutorial; derived, with the twin's extra lines): each user's two lines,
- * never more than five users between theirs, then the main process's line:
+ * Output (not shown in the tutorial; derived): five users at once, then one more each time
+ * someone comes out, then the main process's line:
  * <pre>
  * user0 占到一个茅坑
  * user1 占到一个茅坑
- * user0 离开了茅坑
+ * user3 占到一个茅坑
  * user2 占到一个茅坑
+ * user4 占到一个茅坑
+ * user7 占到一个茅坑
  * ...
  * ============》
  * </pre>
@@ -72,8 +71,6 @@ public final class SemaphoreWc {
         System.out.println(user + " 占到一个茅坑");
         // randint(0,3), 0 to 3 inclusive: everyone takes a different time; 0 means up at once.
         PyTime.sleep(ThreadLocalRandom.current().nextInt(0, 4));
-        // The twin's extra line, printed while the permit is still held (see the class comment).
-        System.out.println(user + " 离开了茅坑");
         sem.release();
     }
 

@@ -19,11 +19,10 @@ import java.util.concurrent.ThreadLocalRandom;
  * A police car that sees red waits at most one second, then goes whatever the colour, printing
  * the light's state ({@code False}: still red).
  *
- * <p>The twin runs what the tutorial's {@code __main__} has, five police cars and the light, and
- * also the ten cars its comment holds, so both kinds of waiting show: the police cars leave after
- * one second, on red; the cars all see green together when the light is set, and each goes 3-6
- * seconds later. The light never stops in the original, so neither would the program; the twin's
- * main process joins the cars and police cars, then terminates the light. Seconds, including the
+ * <p>The twin runs what the tutorial's {@code __main__} runs, five police cars and the light: the
+ * police cars leave after one second, on red. The ten cars stay commented out, as there ({@code car}
+ * is here, and tested on its own). The light never stops in the original, so neither would the
+ * program; the twin's main process joins the police cars, then terminates the light. Seconds, including the
  * police cars' one-second {@code wait}, are {@linkplain PyTime#SECOND scaled}. The colour codes
  * ({@code \033[31m} red, {@code \033[32m} green) are printed as the original means them; the seed
  * lost their backslashes ({@code 33[31m}). Booleans print as Python's {@code True} and
@@ -153,13 +152,11 @@ public final class TrafficLight {
     public static void main(String[] args) {
         ProcessEvent e = ProcessEvent.create();
         List<JvmProcess> vehicles = new ArrayList<>();
-        // The loop the original has commented out: the cars.
-        for (int i = 0; i < 10; i++) {
-            int n = i;
-            JvmProcess p = new JvmProcess(() -> car(e, n));
-            p.start();
-            vehicles.add(p);
-        }
+        // for (int i = 0; i < 10; i++) {
+        //     int n = i;
+        //     JvmProcess p = new JvmProcess(() -> car(e, n));
+        //     p.start();
+        // }
 
         for (int i = 0; i < 5; i++) {
             int n = i;
@@ -173,7 +170,7 @@ public final class TrafficLight {
         System.out.println("============》");
 
         // The original ends here and runs forever, the light being a non-daemon process that
-        // never stops. The twin waits until every vehicle has gone, then switches the light off.
+        // never stops. The twin waits until every police car has gone, then switches the light off.
         for (JvmProcess p : vehicles) {
             p.join();
         }

@@ -18,7 +18,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 class ManagerDictListTest {
-    private static final Pattern ENTRY = Pattern.compile("(\\w+)=(\\w+)");
+    /** A dict entry as Python prints it: a quoted string key, then its value (a quoted string or an int). */
+    private static final Pattern ENTRY = Pattern.compile("'(\\w+)': '?(\\w+)'?");
 
     @Test
     @Timeout(60)
@@ -45,6 +46,7 @@ class ManagerDictListTest {
         // The initial entry comes first: the dict keeps insertion order, as a Python dict does.
         assertEquals("name", d.keySet().iterator().next(), run::toString);
         assertEquals("egon", d.get("name"), run::toString);
+        assertTrue(run.texts().get(0).startsWith("{'name': 'egon', "), run::toString);
 
         Set<Long> pids = new HashSet<>();
         d.forEach((key, value) -> {
@@ -58,7 +60,7 @@ class ManagerDictListTest {
 
         List<String> l = items(run.texts().get(1), "[", "]", run);
         assertEquals(11, l.size(), run::toString);
-        assertEquals("init", l.getFirst(), run::toString);
+        assertEquals("'init'", l.getFirst(), run::toString);
         List<Long> listed = new ArrayList<>();
         for (String pid : l.subList(1, 11)) {
             listed.add(Long.parseLong(pid));

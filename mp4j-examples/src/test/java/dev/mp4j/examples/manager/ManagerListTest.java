@@ -24,7 +24,7 @@ class ManagerListTest {
         List<String> items = Arrays.asList(printed.substring(1, printed.length() - 1).split(", "));
         assertEquals(7, items.size(), run::toString);
         // The initial items stay first; every child's append arrived, once, in whatever order.
-        assertEquals(List.of("1", "a"), items.subList(0, 2), run::toString);
+        assertEquals(List.of("1", "'a'"), items.subList(0, 2), run::toString);
         assertEquals(List.of("0", "1", "2", "3", "4"), items.subList(2, 7).stream().sorted().toList(), run::toString);
     }
 }

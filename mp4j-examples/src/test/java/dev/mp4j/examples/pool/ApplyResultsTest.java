@@ -24,7 +24,7 @@ class ApplyResultsTest {
         List<String> expected = new ArrayList<>();
         hellos.forEach(h -> expected.add("msg: " + h));
         expected.add("==============================>");
-        expected.add(hellos.toString());
+        expected.add(dev.mp4j.examples.PyRepr.repr(hellos)); // ['hello 0', 'hello 1', ...]
         expected.addAll(hellos);
         // In order, the separator after every task: apply waited for each in turn.
         assertEquals(expected, run.texts(), run::toString);

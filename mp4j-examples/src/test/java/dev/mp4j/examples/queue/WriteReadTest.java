@@ -33,4 +33,25 @@ class WriteReadTest {
             assertTrue(Buns.index(run, puts.get(k)) < Buns.index(run, reads.get(k)), run::toString);
         }
     }
+
+    @Test
+    @Timeout(60)
+    void theReaderReadsEverythingInOrderAndReturnsAtTheFirstEmptyQueue() throws Exception {
+        // The demo's reader may come up before the writer and read nothing: here it surely has items.
+        dev.mp4j.queue.ProcessQueue<String> q = dev.mp4j.queue.ProcessQueue.create();
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        java.io.PrintStream old = System.out;
+        try {
+            for (String v : VALUES) {
+                q.put(v);
+            }
+            System.setOut(new java.io.PrintStream(out, true, java.nio.charset.StandardCharsets.UTF_8));
+            WriteRead.read(q);
+        } finally {
+            System.setOut(old);
+            q.close();
+        }
+        assertEquals(List.of("A from Queue", "B from Queue", "C from Queue"),
+                out.toString(java.nio.charset.StandardCharsets.UTF_8).lines().toList());
+    }
 }
