@@ -44,8 +44,8 @@ class PoolEchoServerTest {
             assertNotEquals(run.pid(), pid, () -> "a client served by the main process\n" + run);
             pids.add(pid);
         }
-        // "会发现pid使用为4个": the six clients share the pool's four processes (or fewer: the
-        // kernel may give two clients to the same worker while another stays idle).
+        // "会发现pid使用为4个": the six clients share the pool's four processes (or fewer, when a
+        // worker is free again before another has started).
         assertTrue(pids.size() <= PoolEchoServer.PROCESSES, () -> pids + "\n" + run);
         // "2个客户端处于等待状态": a worker prints its pid as it takes a client and keeps it for
         // the client's typing pause. Five clients taken within less than that pause would be
@@ -75,7 +75,6 @@ class PoolEchoServerTest {
         int before = JvmProcess.activeChildren().size();
         List<Served> conversations = new ArrayList<>();
         try (PoolEchoServer.Server server = PoolEchoServer.Server.start(PoolEchoServer.PROCESSES)) {
-            assertEquals(before + PoolEchoServer.PROCESSES, JvmProcess.activeChildren().size(), "the pool's workers");
             try (ExecutorService clients = Executors.newThreadPerTaskExecutor(Thread.ofPlatform().factory())) {
                 List<Future<Served>> done = new ArrayList<>();
                 for (int i = 0; i < CLIENTS; i++) {
