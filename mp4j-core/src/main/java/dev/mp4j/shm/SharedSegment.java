@@ -172,6 +172,11 @@ public final class SharedSegment implements AutoCloseable {
         // created, and fail later, on some write, as an InternalError from a SIGBUS.
         long free = Room.free();
         if (size > free) {
+            // Unlinked segments of ours whose unmapping is pending still hold their pages.
+            Unmapper.flush();
+            free = Room.free();
+        }
+        if (size > free) {
             throw new IllegalStateException("cannot create a shared-memory segment of " + size + " bytes: " + DIRECTORY
                     + " has " + free + " bytes free");
         }
@@ -186,6 +191,14 @@ public final class SharedSegment implements AutoCloseable {
                 return Files.getFileStore(DIRECTORY);
             } catch (IOException | RuntimeException e) {
                 return null;
+            }
+        }
+
+        static long total() {
+            try {
+                return STORE == null ? 0 : STORE.getTotalSpace();
+            } catch (IOException | RuntimeException e) {
+                return 0;
             }
         }
 
@@ -247,6 +260,7 @@ public final class SharedSegment implements AutoCloseable {
             throws IOException {
         // Whoever maps shared memory will soon wait or wake on it: start linking the futex call.
         Futex.prepare();
+        Unmapper.noteActivity();
         Path path = path(name);
         try (FileChannel channel = create
                 ? FileChannel.open(path, CREATE_OPTIONS, OWNER_ONLY)
@@ -357,7 +371,10 @@ public final class SharedSegment implements AutoCloseable {
             closed = true;
         }
         if (!autoUnmap) {
-            Unmapper.close(arena);
+            // A close is part of the burst too: the create that often follows it should not find
+            // the unmapping under way.
+            Unmapper.noteActivity();
+            Unmapper.close(arena, memory.byteSize());
         }
     }
 
@@ -366,29 +383,116 @@ public final class SharedSegment implements AutoCloseable {
         return closed;
     }
 
-    /** Closes arenas off the caller's thread. */
+    /**
+     * Closes arenas off the caller's thread, and not while this process is busy mapping.
+     *
+     * <p>Unmapping a filled segment zaps a page-table entry per page while it holds the process's
+     * memory-map lock (5-10 ms for 100 MiB here), and every {@code mmap} waits for that lock: a
+     * segment created right after a large one was closed waited that long. So unmappings wait
+     * until no segment has been opened or created for {@link #QUIET_NANOS} (as allocators put off
+     * returning memory until a burst is over), but never longer than {@link #MAX_DELAY_NANOS},
+     * and never with more than {@link #MAX_PENDING_BYTES} or {@link #MAX_PENDING} of them
+     * waiting: unlinked tmpfs pages are freed only once unmapped. A creation that finds too
+     * little room in {@link #DIRECTORY} first unmaps what is pending, in its own thread.
+     */
     private static final class Unmapper {
-        private static final java.util.concurrent.ExecutorService EXECUTOR =
-                java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
-                    Thread t = new Thread(r, "mp4j-unmapper");
-                    t.setDaemon(true);
-                    return t;
-                });
+        static final long QUIET_NANOS = java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(20);
+        static final long MAX_DELAY_NANOS = java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(500);
+        /**
+         * Bytes mapped by pending unmappings, at most: an eighth of {@link #DIRECTORY}'s size (at
+         * least 256 MiB). Mapped, not touched: an untouched segment holds no pages, but what was
+         * touched cannot be told cheaply, so every pending mapping counts whole.
+         */
+        static final long MAX_PENDING_BYTES = Math.max(256L << 20, Room.total() / 8);
+        static final int MAX_PENDING = 1024;
 
-        static void close(Arena arena) {
-            EXECUTOR.execute(() -> {
-                if (!arena.scope().isAlive()) {
-                    return;
+        private record Pending(Arena arena, long bytes, long since) {
+        }
+
+        private static final Object LOCK = new Object();
+        private static final java.util.ArrayDeque<Pending> PENDING = new java.util.ArrayDeque<>();
+        private static long pendingBytes;
+        private static Thread thread;
+        /** When a segment was last opened or created here: a plain volatile store per open. */
+        private static volatile long lastActivity;
+
+        private Unmapper() {
+        }
+
+        static void noteActivity() {
+            lastActivity = System.nanoTime();
+        }
+
+        static void close(Arena arena, long bytes) {
+            synchronized (LOCK) {
+                PENDING.add(new Pending(arena, bytes, System.nanoTime()));
+                pendingBytes += bytes;
+                if (thread == null) {
+                    thread = Thread.ofPlatform().daemon().name("mp4j-unmapper").start(Unmapper::run);
                 }
+                LOCK.notifyAll();
+            }
+        }
+
+        /** Unmaps everything pending now, in the caller (a creation short of room). */
+        static void flush() {
+            closeAll(drain());
+        }
+
+        private static java.util.List<Pending> drain() {
+            synchronized (LOCK) {
+                java.util.List<Pending> all = new java.util.ArrayList<>(PENDING);
+                PENDING.clear();
+                pendingBytes = 0;
+                return all;
+            }
+        }
+
+        private static void run() {
+            while (true) {
+                try {
+                    synchronized (LOCK) {
+                        while (true) {
+                            Pending oldest = PENDING.peek();
+                            if (oldest == null) {
+                                LOCK.wait();
+                                continue;
+                            }
+                            long now = System.nanoTime();
+                            long quietLeft = QUIET_NANOS - (now - lastActivity);
+                            long ageLeft = MAX_DELAY_NANOS - (now - oldest.since());
+                            if (quietLeft <= 0 || ageLeft <= 0 || pendingBytes > MAX_PENDING_BYTES || PENDING.size() > MAX_PENDING) {
+                                break;
+                            }
+                            long napNanos = Math.min(quietLeft, ageLeft);
+                            LOCK.wait(Math.max(1, napNanos / 1_000_000));
+                        }
+                    }
+                    closeAll(drain());
+                } catch (InterruptedException e) {
+                    // nobody interrupts this thread; keep serving
+                } catch (RuntimeException | Error e) {
+                    // an arena that cannot be closed stays mapped until exit; go on with the rest
+                }
+            }
+        }
+
+        private static void closeAll(java.util.List<Pending> all) {
+            for (Pending p : all) {
+                closeOne(p.arena());
+            }
+        }
+
+        private static void closeOne(Arena arena) {
+            while (arena.scope().isAlive()) {
                 try {
                     arena.close();
                 } catch (IllegalStateException inUse) {
                     // A thread is still inside an access (or a native call holds the memory):
-                    // retry once it is done, without spinning on it.
+                    // try again once it is done, without spinning on it.
                     java.util.concurrent.locks.LockSupport.parkNanos(1_000_000);
-                    close(arena);
                 }
-            });
+            }
         }
     }
 }

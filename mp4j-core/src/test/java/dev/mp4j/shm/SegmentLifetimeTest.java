@@ -57,6 +57,24 @@ class SegmentLifetimeTest {
         }
     }
 
+    @Test
+    void aClosedSegmentIsUnmappedOnceTheBurstOfSegmentWorkIsOver() throws Exception {
+        SharedSegment big = SharedSegment.create(8 << 20);
+        String name = big.name();
+        big.memory().fill((byte) 1);
+        big.close();
+        big.unlink();
+        // Put off while segments are being made (the next mmap would wait for the unmapping) ...
+        for (int i = 0; i < 5; i++) {
+            SharedSegment s = SharedSegment.create(1 << 20);
+            s.close();
+            s.unlink();
+        }
+        // ... but not for long: gone once the process has left segments alone for a moment.
+        assertTrue(Await.until(() -> mappingsOf(name) == 0, Duration.ofSeconds(10)),
+                "still mapped: " + name);
+    }
+
     private static long mappingsOf(String name) {
         try {
             return Files.readAllLines(Path.of("/proc/self/maps")).stream().filter(l -> l.contains(name)).count();
