@@ -165,7 +165,8 @@ public final class Listener implements AutoCloseable {
     }
 
     /**
-     * Serves peers until the listener is closed: each accepted peer is authenticated on its own
+     * Serves peers until the listener is closed or this thread is interrupted (the status is kept):
+     * each accepted peer is authenticated on its own
      * thread (so a peer that connects and then says nothing holds up nobody else) and, once it
      * has proved the key, handed to {@code handler} on that same thread. A peer that fails the
      * handshake is closed and reported to {@code refused}; the listener keeps serving.
@@ -188,6 +189,11 @@ public final class Listener implements AutoCloseable {
             SocketChannel channel;
             try {
                 channel = waitForPeer(null);
+            } catch (java.io.InterruptedIOException interrupted) {
+                // An interrupt ends serving (an executor's shutdownNow, a cancelled future); the
+                // thread's status stays set for whoever runs it.
+                Thread.currentThread().interrupt();
+                return;
             } catch (IOException | java.nio.channels.ClosedSelectorException e) {
                 if (closed) {
                     return;

@@ -361,7 +361,10 @@ public final class ManagerServer implements AutoCloseable {
         return addressKey;
     }
 
-    /** Serves until a client asks for shutdown or {@link #close()} is called. */
+    /**
+     * Serves until a client asks for shutdown, {@link #close()} is called, or this thread is
+     * interrupted (then the server closes, and the interrupt status stays set).
+     */
     public void serveForever() {
         ExecutorService threads = Executors.newCachedThreadPool(Daemons.numbered("mp4j-manager-conn-"));
         listener.serve(threads, this::serve, e -> {
@@ -369,6 +372,10 @@ public final class ManagerServer implements AutoCloseable {
                 Log.LOG.log(System.Logger.Level.WARNING, "manager at " + addressKey + " refused a connection: " + e.getMessage());
             }
         });
+        if (Thread.currentThread().isInterrupted() && !stopping) {
+            // serve() returned for the interrupt: stop serving for good, as a shutdown would.
+            close();
+        }
         try {
             stopped.await();
         } catch (InterruptedException e) {

@@ -245,6 +245,10 @@ final class Referents {
             if (c == this) {
                 throw new IllegalArgumentException("a queue cannot be added to itself");
             }
+            for (E e : c) {
+                // As the deque's own addAll: a null refused before anything goes in.
+                java.util.Objects.requireNonNull(e, "a queue holds no null");
+            }
             boolean changed = false;
             for (E e : c) {
                 add(e);

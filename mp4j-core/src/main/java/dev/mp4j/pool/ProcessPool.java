@@ -1116,13 +1116,26 @@ public final class ProcessPool implements ExecutorService {
 
     /** The overload a lambda picks, so that it is serializable: {@code pool.execute(() -> work())}. */
     public void execute(dev.mp4j.serial.SerializableRunnable command) {
-        submit((Runnable) command);
+        execute((Runnable) command);
     }
 
-    /** Runs {@code command} in a worker; one that is not serializable is refused here. */
+    /**
+     * Runs {@code command} in a worker; one that is not serializable is refused here. Nothing
+     * waits for its outcome, so a failure is printed on stderr, as an executor's thread prints
+     * an uncaught exception.
+     */
     @Override
     public void execute(Runnable command) {
-        submit(command);
+        submit(command).whenComplete((v, failure) -> {
+            if (failure != null) {
+                Throwable e = failure instanceof java.util.concurrent.CompletionException ce && ce.getCause() != null
+                        ? ce.getCause() : failure;
+                if (!(e instanceof java.util.concurrent.CancellationException)) {
+                    System.err.print("mp4j pool: a task given to execute() failed: ");
+                    e.printStackTrace();
+                }
+            }
+        });
     }
 
     @SuppressWarnings("unchecked")
@@ -1140,8 +1153,9 @@ public final class ProcessPool implements ExecutorService {
     private static NotSerializableValueException notSerializable(Object task) {
         return new NotSerializableValueException("cannot send a " + task.getClass().getName()
                 + " to a worker process: it is not Serializable (write the lambda in the call itself,"
-                + " pool.submit(() -> ...) or pool.execute(() -> ...), not kept in a Callable or Runnable"
-                + " variable first; or declare it as a SerializableCallable or SerializableRunnable)",
+                + " pool.submit(() -> ...) or pool.execute(() -> ...), on a ProcessPool-typed reference:"
+                + " through ExecutorService, or kept in a Callable or Runnable variable first, a lambda is"
+                + " not serializable; or declare or cast it as a SerializableCallable or SerializableRunnable)",
                 task.getClass().getName(), null);
     }
 

@@ -126,11 +126,12 @@ public final class SharedMemory implements AutoCloseable, Serializable {
 
     /**
      * Closes this process's view; other processes keep theirs. Idempotent. A block this process
-     * made or attached by name is unmapped at once. A copy that came from another process (a
-     * captured value, a message) is unmapped by the garbage collector once nothing here refers to
-     * it, its {@link #buf()} slices included: unmapping it now could pull the memory from under a
-     * slice still in use, which the JVM cannot allow. Either way {@link #buf()} refuses from now
-     * on, and the memory itself is freed once the block is unlinked and no process maps it.
+     * made or attached by name is unmapped soon after, on a background thread once segment work
+     * pauses (its {@link #buf()} slices fail from then on). A copy that came from another process
+     * (a captured value, a message) is mapped so that the garbage collector unmaps it once nothing
+     * here refers to it, its slices included, as CPython's {@code __del__} closes a copy; its
+     * close() only refuses {@link #buf()} from now on. The memory itself is freed once the block
+     * is unlinked and no process maps it.
      */
     @Override
     public void close() {

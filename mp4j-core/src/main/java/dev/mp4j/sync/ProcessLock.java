@@ -56,8 +56,10 @@ public final class ProcessLock extends AbstractProcessLock {
     }
 
     /**
-     * Held by this process and, when it was taken through this object, by the calling thread
-     * (a copy of the lock that has not been taken through knows the process only).
+     * Held by this process and, when it was taken through this object, by the calling thread.
+     * What a condition can check: a copy of the lock that arrived separately (in another message
+     * or task) and has not been taken through knows the holding process only, and one released
+     * through another copy may name a thread that no longer holds it.
      */
     @Override
     boolean heldForSignal() {

@@ -184,4 +184,38 @@ class WaitInterruptsTest {
             pipe.right().close();
         }
     }
+
+    @Test
+    @Timeout(20)
+    void anInterruptEndsServeWithoutFloodingTheRefusals() throws Exception {
+        try (Listener listener = Listener.open(new InetSocketAddress("127.0.0.1", 0), KEY)) {
+            java.util.concurrent.atomic.AtomicInteger refusals = new java.util.concurrent.atomic.AtomicInteger();
+            ExecutorService threads = Executors.newCachedThreadPool();
+            try {
+                Thread server = Thread.ofPlatform().start(() -> listener.serve(threads, Connection::close, e -> refusals.incrementAndGet()));
+                Thread.sleep(100); // into its wait for a peer (an earlier interrupt ends it the same way)
+                server.interrupt();
+                server.join(Duration.ofSeconds(10));
+                assertTrue(!server.isAlive(), "serve() went on after the interrupt");
+                assertEquals(0, refusals.get(), "an interrupt is not a refused peer");
+            } finally {
+                threads.shutdownNow();
+            }
+        }
+    }
+
+    @Test
+    @Timeout(30)
+    void anInterruptedServeForeverClosesTheManagerServer() throws Exception {
+        dev.mp4j.manager.BaseManager m = new dev.mp4j.manager.BaseManager(new InetSocketAddress("127.0.0.1", 0), KEY)
+                .register("q", java.util.concurrent.BlockingQueue.class, a -> new java.util.concurrent.LinkedBlockingQueue<>());
+        dev.mp4j.manager.ManagerServer server = m.server();
+        Thread t = Thread.ofPlatform().start(server::serveForever);
+        Thread.sleep(100);
+        t.interrupt();
+        t.join(Duration.ofSeconds(20));
+        assertTrue(!t.isAlive(), "serveForever() went on after the interrupt");
+        // Closed: nobody can connect any more.
+        assertThrows(IOException.class, () -> Client.connect(server.address(), KEY, Duration.ofSeconds(2)));
+    }
 }

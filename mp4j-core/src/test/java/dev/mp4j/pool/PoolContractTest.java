@@ -84,4 +84,23 @@ class PoolContractTest {
             jq.close();
         }
     }
+
+    @Test
+    void aTaskGivenToExecuteThatFailsIsReportedOnStderr() throws Exception {
+        java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
+        java.io.PrintStream old = System.err;
+        System.setErr(new java.io.PrintStream(err, true, java.nio.charset.StandardCharsets.UTF_8));
+        try (ProcessPool pool = ProcessPool.create(1)) {
+            pool.execute(() -> {
+                throw new IllegalStateException("broken on purpose");
+            });
+            // Nothing waits for an execute()'d task: its failure is printed, as an executor's
+            // thread prints an uncaught exception.
+            assertTrue(dev.mp4j.testing.Await.until(() -> err.toString(java.nio.charset.StandardCharsets.UTF_8)
+                    .contains("broken on purpose"), Duration.ofSeconds(60)), err::toString);
+            assertTrue(err.toString(java.nio.charset.StandardCharsets.UTF_8).contains("a task given to execute() failed"), err::toString);
+        } finally {
+            System.setErr(old);
+        }
+    }
 }

@@ -76,7 +76,12 @@ public final class PyRepr {
         b.append(q);
     }
 
-    /** Python's float repr for the usual magnitudes: {@code 0.25}, {@code 2.0}, {@code 1e+16}. */
+    /**
+     * Python's float repr: the shortest digits that read back as the same double (which
+     * {@link Double#toString} also gives), written plainly for decimal exponents from -4 to 15
+     * and in scientific notation otherwise ({@code 0.0001}, {@code 12345678.5}, {@code 1e-05},
+     * {@code 1e+16}, {@code -0.0}).
+     */
     private static String floatRepr(double d) {
         if (Double.isNaN(d)) {
             return "nan";
@@ -84,20 +89,19 @@ public final class PyRepr {
         if (Double.isInfinite(d)) {
             return d > 0 ? "inf" : "-inf";
         }
-        if (d == Math.rint(d) && Math.abs(d) < 1e16) {
-            return String.valueOf((long) d) + ".0";
+        if (d == 0) {
+            return (1 / d < 0) ? "-0.0" : "0.0";
         }
-        String s = Double.toString(d);
-        // Java writes 1.0E-5 where Python writes 1e-05.
-        int e = s.indexOf('E');
-        if (e < 0) {
-            return s;
+        java.math.BigDecimal v = new java.math.BigDecimal(Double.toString(d)).stripTrailingZeros();
+        // The decimal exponent of the first digit: 1.5e-05 has -5, 12345678.5 has 7.
+        int exponent = v.precision() - v.scale() - 1;
+        if (exponent >= -4 && exponent < 16) {
+            String plain = v.toPlainString();
+            return plain.contains(".") ? plain : plain + ".0";
         }
-        String mantissa = s.substring(0, e);
-        if (mantissa.endsWith(".0")) {
-            mantissa = mantissa.substring(0, mantissa.length() - 2);
-        }
-        int exp = Integer.parseInt(s.substring(e + 1));
-        return mantissa + "e" + (exp < 0 ? "-" : "+") + (Math.abs(exp) < 10 ? "0" : "") + Math.abs(exp);
+        String digits = v.unscaledValue().abs().toString();
+        String mantissa = digits.length() == 1 ? digits : digits.charAt(0) + "." + digits.substring(1);
+        return (v.signum() < 0 ? "-" : "") + mantissa + "e" + (exponent < 0 ? "-" : "+")
+                + (Math.abs(exponent) < 10 ? "0" : "") + Math.abs(exponent);
     }
 }

@@ -37,5 +37,16 @@ class PyReprTest {
         assertEquals("-0.5", PyRepr.repr(-0.5));
         assertEquals("nan", PyRepr.repr(Double.NaN));
         assertEquals("-inf", PyRepr.repr(Double.NEGATIVE_INFINITY));
+        assertEquals("0.0001", PyRepr.repr(1e-4));
+        assertEquals("0.00015", PyRepr.repr(1.5e-4));
+        assertEquals("1.5e-05", PyRepr.repr(1.5e-5));
+        assertEquals("12345678.5", PyRepr.repr(12345678.5));
+        assertEquals("1234567890123456.8", PyRepr.repr(1234567890123456.8));
+        assertEquals("1.2345678901234568e+16", PyRepr.repr(12345678901234567.0));
+        assertEquals("-0.0", PyRepr.repr(-0.0));
+        assertEquals("0.0", PyRepr.repr(0.0));
+        assertEquals("0.1", PyRepr.repr(0.1));
+        assertEquals("100.0", PyRepr.repr(100.0));
+        assertEquals("-2.5e-10", PyRepr.repr(-2.5e-10));
     }
 }

@@ -42,8 +42,9 @@ import java.util.concurrent.TimeUnit;
  * {@code result.get(timeout=10)} is {@code result.poll(10, SECONDS)}, and a null there is thrown
  * as a {@link QueueEmptyException}, as Python lets its {@code Queue.Empty} escape.
  *
- * <p>Its seconds (the worker's one-second wait for a task and its one-second task, the task
- * manager's ten-second wait for a result) are {@linkplain PyTime#SECOND scaled}.
+ * <p>The worker's seconds (its one-second wait for a task, its one-second task) are
+ * {@linkplain PyTime#SECOND scaled}; the task manager's ten-second wait for a result is not, as
+ * for the first result it also covers the worker's start.
  *
  * <p>The original (Python 2, {@code import Queue}):
  * <pre>{@code
@@ -228,9 +229,11 @@ public final class ManagerDistributed {
             workers.add(worker);
         }
         for (int i = 0; i < 10; i++) {
-            String r = result.poll(PyTime.SECOND.multipliedBy(10).toNanos(), TimeUnit.NANOSECONDS); // result.get(timeout=10)
+            // result.get(timeout=10), in real seconds: for the first result they also cover the
+            // worker's start (in the tutorial, a person starting taskworker.py).
+            String r = result.poll(10, TimeUnit.SECONDS);
             if (r == null) {
-                throw new QueueEmptyException("no result within 10 (scaled) seconds");
+                throw new QueueEmptyException("no result within 10 seconds");
             }
             System.out.println("Result: " + r);
         }

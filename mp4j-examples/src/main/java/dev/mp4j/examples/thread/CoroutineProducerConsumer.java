@@ -4,7 +4,7 @@ import dev.mp4j.examples.PyTime;
 import java.util.concurrent.SynchronousQueue;
 
 /**
- * A producer and a consumer that hand each message over, coroutine style: seed 000, lines 45-47
+ * A producer and a consumer that hand each message over, coroutine style: seed 000, line 45
  * ("三, 协程", coroutines).
  *
  * <p>In the original the consumer is a generator: {@code c.send(n)} jumps into it with a message,

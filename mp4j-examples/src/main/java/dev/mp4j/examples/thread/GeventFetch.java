@@ -16,7 +16,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Two pages fetched at once by green threads: seed 000, lines 49-51 ("3,1 Gevent").
+ * Two pages fetched at once by green threads: seed 000, line 49 ("3,1 Gevent").
  *
  * <p>The original spawns one greenlet per URL ({@code gevent.spawn}), each printing
  * {@code GET:<url>}, fetching the page and printing how many bytes came (its spelling

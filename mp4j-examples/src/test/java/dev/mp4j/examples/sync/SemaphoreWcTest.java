@@ -37,4 +37,54 @@ class SemaphoreWcTest {
         }
         assertEquals(everyone, entered, run::toString);
     }
+
+    @Test
+    @Timeout(60)
+    void aUserGetsInOnlyWhenAStallIsFree() throws Exception {
+        // What the output cannot show, checked on the twin's own go_wc in threads of this JVM:
+        // with every stall taken (the test holds all five permits), nobody gets in; each permit
+        // given back lets someone in.
+        dev.mp4j.sync.ProcessSemaphore sem = dev.mp4j.sync.ProcessSemaphore.create(SemaphoreWc.STALLS);
+        for (int i = 0; i < SemaphoreWc.STALLS; i++) {
+            sem.acquire();
+        }
+        java.util.List<String> lines = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
+        java.io.PrintStream old = System.out;
+        System.setOut(new java.io.PrintStream(java.io.OutputStream.nullOutputStream(), true) {
+            @Override
+            public void println(String x) {
+                lines.add(x);
+            }
+        });
+        java.util.List<Thread> users = new java.util.ArrayList<>();
+        try {
+            for (int i = 0; i < SemaphoreWc.USERS; i++) {
+                String user = "user" + i;
+                users.add(Thread.ofPlatform().start(() -> {
+                    try {
+                        SemaphoreWc.goWc(sem, user);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                }));
+            }
+            Thread.sleep(300);
+            assertEquals(java.util.List.of(), java.util.List.copyOf(lines), "someone got in while every stall was taken");
+            sem.release();
+            long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+            while (lines.isEmpty() && System.nanoTime() < deadline) {
+                Thread.sleep(5);
+            }
+            assertTrue(!lines.isEmpty(), "a free stall stayed empty");
+            for (int i = 1; i < SemaphoreWc.STALLS; i++) {
+                sem.release();
+            }
+            for (Thread u : users) {
+                u.join(Duration.ofSeconds(30));
+            }
+        } finally {
+            System.setOut(old);
+        }
+        assertEquals(SemaphoreWc.USERS, lines.size(), lines::toString);
+    }
 }

@@ -29,9 +29,10 @@ class GeventFetchTest {
                 Set.of(texts.get(0), texts.get(1)), run::toString);
         assertEquals(Set.of("5120 bytes recevied from " + base + "/www.mmjpg.com",
                 "8192 bytes recevied from " + base + "/www.fengniao.com"), Set.of(texts.get(2), texts.get(3)), run::toString);
-        // The seconds it took: about one site's wait, not the two of them one after the other.
+        // The seconds it took: at least one site's wait. (That the two waits overlapped is the
+        // order above; a bound on the total would also time a fresh JVM's first HTTP calls.)
         double seconds = Double.parseDouble(texts.get(4));
         double oneWait = PyTime.SECOND.multipliedBy(GeventFetch.SITE_DELAY_SECONDS).toMillis() / 1000.0;
-        assertTrue(seconds >= oneWait - 0.05 && seconds < 2 * oneWait, run::toString);
+        assertTrue(seconds >= oneWait - 0.05, run::toString);
     }
 }

@@ -22,7 +22,7 @@ class LoopThreadTest {
                 "thread LoopThread >>> 1", "thread LoopThread >>> 2", "thread LoopThread >>> 3",
                 "thread LoopThread >>> 4", "thread LoopThread >>> 5", "thread LoopThread ended.",
                 "thread main ended."), run.texts(), run::toString);
-        // One (scaled) second between counts: four gaps at least between the first and the last.
+        // One (scaled) second after each count: five sleeps between the first count and the end.
         Duration counting = run.line("thread LoopThread ended.").at().minus(run.line("thread LoopThread >>> 1").at());
         assertTrue(counting.compareTo(PyTime.SECOND.multipliedBy(5).minusMillis(100)) >= 0, run::toString);
     }
