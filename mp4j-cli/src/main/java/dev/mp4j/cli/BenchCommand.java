@@ -11,7 +11,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** Prints the benchmark figures, as JSON lines for {@code ../shared/bench/compare} or as a table. */
-@Command(name = "bench", mixinStandardHelpOptions = true,
+@Command(name = "bench", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Run benchmark figures (all when no FIGURE is given); names as ../shared/bench/python.")
 final class BenchCommand implements Callable<Integer> {
     @Parameters(arity = "0..*", paramLabel = "FIGURE", description = "figure names or numbers; see --list")
@@ -40,6 +40,16 @@ final class BenchCommand implements Callable<Integer> {
         if (reps < 1) {
             System.err.println("mp4j bench: --reps must be at least 1");
             return 2;
+        }
+        if (methods != null) {
+            for (String m : methods) {
+                // Checked before anything runs (preparing the start-up cache can take minutes).
+                if (!dev.mp4j.Multiprocessing.getAllStartMethods().contains(m)) {
+                    System.err.println("mp4j bench: no start method '" + m + "' (mp4j has: "
+                            + String.join(", ", dev.mp4j.Multiprocessing.getAllStartMethods()) + ")");
+                    return 2;
+                }
+            }
         }
         List<Figure> chosen = new ArrayList<>();
         for (String name : figures.isEmpty() ? Figures.all().stream().map(Figure::name).toList() : figures) {

@@ -15,7 +15,7 @@ import picocli.CommandLine.Parameters;
  * Runs ported seed programs, each in its own JVM so that it starts and exits like the Python
  * script it comes from (daemon children cut off at exit, and so on).
  */
-@Command(name = "demo", mixinStandardHelpOptions = true,
+@Command(name = "demo", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Run the ported seed programs (all of them when no NAME is given).")
 final class DemoCommand implements Callable<Integer> {
     @Parameters(arity = "0..*", paramLabel = "NAME", description = "demos to run; see --list")

@@ -17,14 +17,15 @@ import picocli.CommandLine.Option;
  * over TCP with an authkey, puts random numbers on the task queue, and prints the results workers
  * ({@code mp4j worker}) put back, then exits.
  */
-@Command(name = "manager", mixinStandardHelpOptions = true,
+@Command(name = "manager", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = {"Serve task and result queues over TCP with an authkey (the seed's taskmanager.py).",
             "Puts random numbers as tasks, prints 'Result: n * n = r' as workers answer, and exits after the last one."})
 final class ManagerCommand implements Callable<Integer> {
     @Option(names = "--port", description = "TCP port to listen on (default: ${DEFAULT-VALUE}; 0 picks a free one)")
     int port = 5000;
 
-    @Option(names = "--host", description = "address to bind (default: ${DEFAULT-VALUE}; 0.0.0.0 for every interface)")
+    @Option(names = "--host", description = "address to bind (default: ${DEFAULT-VALUE}, this machine only; 0.0.0.0 for"
+            + " every interface, as the seed's '' does, so that workers on other machines can connect)")
     String host = "127.0.0.1";
 
     @Option(names = "--authkey", required = true, description = "the key workers must prove")
@@ -42,6 +43,10 @@ final class ManagerCommand implements Callable<Integer> {
         BlockingQueue<String> resultQueue = new LinkedBlockingQueue<>();
         if (port < 0 || port > 65535) {
             System.err.println("mp4j manager: --port wants 0 to 65535, got " + port);
+            return 2;
+        }
+        if (tasks < 1 || waitSeconds < 1) {
+            System.err.println("mp4j manager: --tasks and --wait want 1 or more, got " + tasks + " and " + waitSeconds);
             return 2;
         }
         BaseManager manager = new BaseManager(new InetSocketAddress(host, port), authkey.getBytes(StandardCharsets.UTF_8))
@@ -71,8 +76,9 @@ final class ManagerCommand implements Callable<Integer> {
             for (int i = 0; i < tasks; i++) {
                 String r = result.poll(waitSeconds, TimeUnit.SECONDS);
                 if (r == null) {
+                    String listening = server.address().toString().replaceFirst("^[^/]*/", "");
                     System.err.println("mp4j manager: no result within " + waitSeconds + " s; is a worker running?"
-                            + " (./mp4j worker --connect " + host + ":" + port + " --authkey ...)");
+                            + " (./mp4j worker --connect " + listening + " --authkey ...)");
                     return 1;
                 }
                 say("Result: " + r);

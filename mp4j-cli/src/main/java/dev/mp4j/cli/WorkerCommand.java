@@ -12,12 +12,14 @@ import picocli.CommandLine.Option;
 
 /**
  * {@code mp4j worker}: the seed's {@code taskworker.py}. Connects to {@code mp4j manager}, takes
- * tasks, computes {@code n * n}, puts {@code "n * n = r"} back, and exits when the task queue
- * stays empty for a second. Several workers can share the work.
+ * tasks, computes {@code n * n}, spends a second on each (the seed's {@code time.sleep(1)}, so
+ * that several workers started together share the work), puts {@code "n * n = r"} back, and exits
+ * when the task queue stays empty for a second.
  */
-@Command(name = "worker", mixinStandardHelpOptions = true,
+@Command(name = "worker", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = {"Work for an 'mp4j manager' over TCP (the seed's taskworker.py).",
-            "Takes tasks, puts 'n * n = r' back, and exits when the task queue stays empty for a second."})
+            "Takes tasks, spends --delay seconds on each, puts 'n * n = r' back, and exits when the task queue",
+            "stays empty for --idle seconds. Several workers started together share the work."})
 final class WorkerCommand implements Callable<Integer> {
     @Option(names = "--connect", required = true, paramLabel = "HOST:PORT", description = "the manager's address")
     String connect;
@@ -28,8 +30,16 @@ final class WorkerCommand implements Callable<Integer> {
     @Option(names = "--idle", description = "seconds the task queue must stay empty before exiting (default: ${DEFAULT-VALUE})")
     int idleSeconds = 1;
 
+    @Option(names = "--delay", description = "seconds spent on each task, as the seed's time.sleep(1) (default: ${DEFAULT-VALUE})")
+    double delaySeconds = 1;
+
     @Override
     public Integer call() throws Exception {
+        if (idleSeconds < 0 || !(delaySeconds >= 0) || delaySeconds > 3600) {
+            System.err.println("mp4j worker: --idle wants 0 or more seconds and --delay 0 to 3600, got "
+                    + idleSeconds + " and " + delaySeconds);
+            return 2;
+        }
         int colon = connect.lastIndexOf(':');
         if (colon < 0) {
             System.err.println("mp4j worker: --connect wants HOST:PORT, got " + connect);
@@ -46,8 +56,13 @@ final class WorkerCommand implements Callable<Integer> {
             System.err.println("mp4j worker: --connect wants HOST:PORT with a port from 1 to 65535, got " + connect);
             return 2;
         }
+        InetSocketAddress address = new InetSocketAddress(host, port);
+        if (address.isUnresolved()) {
+            System.err.println("mp4j worker: cannot resolve the host '" + host + "' of --connect " + connect);
+            return 1;
+        }
         say("Connect to server " + host + ":" + port + "...");
-        BaseManager manager = new BaseManager(new InetSocketAddress(host, port), authkey.getBytes(StandardCharsets.UTF_8))
+        BaseManager manager = new BaseManager(address, authkey.getBytes(StandardCharsets.UTF_8))
                 .register("get_task_queue", BlockingQueue.class)
                 .register("get_result_queue", BlockingQueue.class);
         try {
@@ -76,7 +91,9 @@ final class WorkerCommand implements Callable<Integer> {
                 }
                 taken = n;
                 say("run task " + n + " * " + n + "...");
-                result.put(n + " * " + n + " = " + ((long) n * n));
+                String r = n + " * " + n + " = " + ((long) n * n);
+                Thread.sleep(Math.round(delaySeconds * 1000));
+                result.put(r);
                 taken = null;
             }
         } catch (ManagerException e) {
