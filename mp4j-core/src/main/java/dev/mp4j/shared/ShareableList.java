@@ -275,6 +275,49 @@ public final class ShareableList extends AbstractList<Object> implements RandomA
         return -1;
     }
 
+    /** As {@link #indexOf}: a {@code byte[]} by its content (each {@code get} returns a fresh copy). */
+    @Override
+    public int lastIndexOf(Object o) {
+        for (int i = size - 1; i >= 0; i--) {
+            if (same(get(i), o)) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    /**
+     * The {@link java.util.List} contract, with a {@code byte[]} element compared by content: each
+     * {@code get} returns a fresh copy, which would never equal another by identity.
+     */
+    @Override
+    public boolean equals(Object o) {
+        if (o == this) {
+            return true;
+        }
+        if (!(o instanceof java.util.List<?> other) || other.size() != size()) {
+            return false;
+        }
+        java.util.Iterator<?> it = other.iterator();
+        for (int i = 0; i < size(); i++) {
+            if (!same(get(i), it.next())) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** As {@link java.util.List#hashCode()}, a {@code byte[]} element hashed by its content. */
+    @Override
+    public int hashCode() {
+        int h = 1;
+        for (int i = 0; i < size(); i++) {
+            Object e = get(i);
+            h = 31 * h + (e instanceof byte[] b ? Arrays.hashCode(b) : Objects.hashCode(e));
+        }
+        return h;
+    }
+
     private static boolean same(Object a, Object b) {
         return a instanceof byte[] x && b instanceof byte[] y ? Arrays.equals(x, y) : Objects.equals(a, b);
     }

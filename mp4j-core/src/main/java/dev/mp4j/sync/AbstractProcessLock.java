@@ -47,7 +47,9 @@ abstract class AbstractProcessLock implements Lock, Serializable {
     }
 
     /**
-     * Python's {@code acquire(block, timeout)}.
+     * Python's {@code acquire(block, timeout)}. Like Python's, not cut short by an interrupt (the
+     * thread's interrupt status stays set): a free lock is taken, a held one waited for up to
+     * {@code timeout}. {@link #tryLock(long, TimeUnit)} is the interruptible form.
      *
      * @param timeout null waits forever (when blocking)
      * @return whether the lock was acquired
@@ -66,10 +68,9 @@ abstract class AbstractProcessLock implements Lock, Serializable {
             return true;
         }
         try {
-            return tryLock(Math.max(0, java.util.concurrent.TimeUnit.NANOSECONDS.convert(timeout)), TimeUnit.NANOSECONDS);
+            return acquireWord(Math.max(0, java.util.concurrent.TimeUnit.NANOSECONDS.convert(timeout)), false);
         } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return false;
+            throw new AssertionError("not interruptible", e);
         }
     }
 

@@ -36,6 +36,12 @@ public final class ProcessBarrier implements Serializable {
     private final SharedRecord record;
     private final ProcessLock guard;
     private final ProcessTarget action;
+    /**
+     * The thread running the action now, which holds the guard: its {@code abort()} or
+     * {@code reset()} from inside the action must not take the guard again (it is not
+     * re-entrant, and the thread would wait for itself for ever).
+     */
+    private transient volatile Thread inAction;
     private final Duration defaultTimeout;
 
     private ProcessBarrier(SharedRecord record, ProcessLock guard, ProcessTarget action, Duration defaultTimeout) {
@@ -89,6 +95,7 @@ public final class ProcessBarrier implements Serializable {
             record.setInt(BARRIER_ARRIVED, index + 1);
             if (index + 1 == parties()) {
                 if (action != null) {
+                    inAction = Thread.currentThread();
                     try {
                         action.run();
                     } catch (Exception | Error e) {
@@ -97,6 +104,18 @@ public final class ProcessBarrier implements Serializable {
                         BrokenBarrierException broken = new BrokenBarrierException("the barrier action failed: " + e);
                         broken.initCause(e);
                         throw broken;
+                    } finally {
+                        inAction = null;
+                    }
+                    if (record.getInt(BARRIER_GENERATION) != generation) {
+                        // The action reset the barrier: the waiters of this generation were broken
+                        // and a new one has begun (as CyclicBarrier's reset() from its command).
+                        return index;
+                    }
+                    if (record.getInt(BARRIER_BROKEN) == generation) {
+                        // The action aborted it: this arrival is broken with the others.
+                        leave();
+                        throw new BrokenBarrierException("the barrier action aborted the barrier");
                     }
                 }
                 endGeneration(generation, true);
@@ -127,7 +146,14 @@ public final class ProcessBarrier implements Serializable {
         long outcomes = record.getLong(BARRIER_TRIPPED);
         record.setLong(BARRIER_TRIPPED, tripped ? outcomes | bit : outcomes & ~bit);
         record.setInt(BARRIER_ARRIVED, 0);
-        record.setInt(BARRIER_GENERATION, generation + 1);
+        // -1 is the "broken" mark of a barrier never broken: a generation never takes it, or the
+        // 2^32nd trip would read as broken.
+        int next = generation + 1 == -1 ? 0 : generation + 1;
+        if (record.getInt(BARRIER_BROKEN) == next) {
+            // The mark of a break 2^32 generations ago would read as this one's.
+            record.setInt(BARRIER_BROKEN, -1);
+        }
+        record.setInt(BARRIER_GENERATION, next);
         bump();
     }
 
@@ -208,21 +234,31 @@ public final class ProcessBarrier implements Serializable {
 
     /** Breaks the barrier: current and future waiters get {@link BrokenBarrierException} until {@link #reset()}. */
     public void abort() {
-        lockGuard();
+        boolean held = inAction == Thread.currentThread();
+        if (!held) {
+            lockGuard();
+        }
         try {
             breakLocked(record.getInt(BARRIER_GENERATION));
         } finally {
-            guard.unlock();
+            if (!held) {
+                guard.unlock();
+            }
         }
     }
 
     /** Breaks the current waiters (if any) and starts a fresh generation. */
     public void reset() {
-        guard.lock();
+        boolean held = inAction == Thread.currentThread();
+        if (!held) {
+            guard.lock();
+        }
         try {
             endGeneration(record.getInt(BARRIER_GENERATION), false);
         } finally {
-            guard.unlock();
+            if (!held) {
+                guard.unlock();
+            }
         }
     }
 

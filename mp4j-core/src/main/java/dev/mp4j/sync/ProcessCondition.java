@@ -112,14 +112,23 @@ public final class ProcessCondition implements Condition, Serializable {
 
     @Override
     public boolean awaitUntil(Date deadline) throws InterruptedException {
-        return await(deadline.getTime() - System.currentTimeMillis(), TimeUnit.MILLISECONDS);
+        long left;
+        try {
+            left = Math.subtractExact(deadline.getTime(), System.currentTimeMillis());
+        } catch (ArithmeticException overflow) {
+            // A date at either end of time: already past, or never.
+            left = deadline.getTime() < 0 ? 0 : Long.MAX_VALUE;
+        }
+        return await(Math.max(0, left), TimeUnit.MILLISECONDS);
     }
 
     /**
      * Python's {@code wait(timeout)}: waits for a signal, at most {@code timeout} (null: forever).
      *
-     * @return false if it timed out, or returned early because the lock was taken over from a
-     *         process that died holding it (the lock's {@code ownerDied()} then says so)
+     * @return true if signalled; false if it timed out, or returned early because the lock was
+     *         taken over from a process that died holding it. Either way, check the lock's
+     *         {@code ownerDied()} on return: a signal can also come from a process that then died
+     *         before it released the lock, and true comes with {@code ownerDied()} set then.
      */
     public boolean await(Duration timeout) throws InterruptedException {
         return waitFor(timeout == null ? -1 : Math.max(0, java.util.concurrent.TimeUnit.NANOSECONDS.convert(timeout)), true);
@@ -405,6 +414,12 @@ public final class ProcessCondition implements Condition, Serializable {
         for (int i = 0; i < used; i++) {
             int holder = holder(i);
             if (holder > 0) {
+                if (holder != SharedRecord.MY_PID && !SharedRecord.alive(holder)) {
+                    // Passed over, as grantOldest does: a grant to a dead wait would go to the
+                    // next wait to come, which no signal was meant for.
+                    freeSlot(i);
+                    continue;
+                }
                 record.setInt(slotAt(i) + 4, -holder);
                 granted++;
             }

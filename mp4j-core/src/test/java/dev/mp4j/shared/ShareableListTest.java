@@ -91,4 +91,27 @@ class ShareableListTest {
             l.unlink();
         }
     }
+
+    @Test
+    void bytesCompareByContentInEqualsHashCodeAndLastIndexOf() {
+        ShareableList sl = ShareableList.of(new byte[] {1, 2}, "x", new byte[] {1, 2});
+        try {
+            // Each get returns a fresh copy: identity would make the list unequal to itself.
+            assertEquals(sl.hashCode(), sl.hashCode());
+            // (From this side: a plain list compares its byte[] elements by identity.)
+            assertTrue(sl.equals(java.util.Arrays.asList(new byte[] {1, 2}, "x", new byte[] {1, 2})));
+            assertEquals(2, sl.lastIndexOf(new byte[] {1, 2}));
+            assertEquals(0, sl.indexOf(new byte[] {1, 2}));
+            ShareableList same = ShareableList.attach(sl.name());
+            try {
+                assertEquals(sl, same);
+                assertEquals(sl.hashCode(), same.hashCode());
+            } finally {
+                same.close();
+            }
+        } finally {
+            sl.close();
+            sl.unlink();
+        }
+    }
 }

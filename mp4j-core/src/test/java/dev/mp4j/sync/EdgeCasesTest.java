@@ -236,4 +236,133 @@ class EdgeCasesTest {
         CompletableFuture.runAsync(lock::unlock).get(10, TimeUnit.SECONDS);
         assertFalse(lock.isLocked());
     }
+
+    /** The barrier, for the tests below that reach into its record. */
+    private static SharedRecord recordOf(ProcessBarrier b) throws ReflectiveOperationException {
+        java.lang.reflect.Field f = ProcessBarrier.class.getDeclaredField("record");
+        f.setAccessible(true);
+        return (SharedRecord) f.get(b);
+    }
+
+    @Test
+    void aBarrierActionMayAbortItsOwnBarrier() throws Exception {
+        java.util.concurrent.atomic.AtomicReference<ProcessBarrier> self = new java.util.concurrent.atomic.AtomicReference<>();
+        ProcessBarrier b = ProcessBarrier.create(1, () -> self.get().abort(), null);
+        self.set(b);
+        // Before: the action waited for the guard its own thread held, for ever.
+        CompletableFuture<Throwable> outcome = CompletableFuture.supplyAsync(() -> {
+            try {
+                b.await(Duration.ofSeconds(5));
+                return null;
+            } catch (Throwable t) {
+                return t;
+            }
+        });
+        assertInstanceOf(BrokenBarrierException.class, outcome.get(20, TimeUnit.SECONDS));
+        assertTrue(b.isBroken());
+        b.reset();
+        assertFalse(b.isBroken());
+    }
+
+    @Test
+    void aBarrierActionMayResetItsOwnBarrierAndTheWaitersAreBroken() throws Exception {
+        java.util.concurrent.atomic.AtomicReference<ProcessBarrier> self = new java.util.concurrent.atomic.AtomicReference<>();
+        ProcessBarrier b = ProcessBarrier.create(2, () -> self.get().reset(), null);
+        self.set(b);
+        // A thread each: the common pool has a single thread on two cores, which the waiter holds.
+        java.util.concurrent.Executor ownThread = r -> Thread.ofPlatform().start(r);
+        CompletableFuture<Throwable> waiter = CompletableFuture.supplyAsync(() -> {
+            try {
+                b.await(Duration.ofSeconds(20));
+                return null;
+            } catch (Throwable t) {
+                return t;
+            }
+        }, ownThread);
+        assertTrue(Await.until(() -> b.numberWaiting() == 1, Duration.ofSeconds(20)));
+        CompletableFuture<Object> last = CompletableFuture.supplyAsync(() -> {
+            try {
+                return b.await(Duration.ofSeconds(20));
+            } catch (Throwable t) {
+                return t;
+            }
+        }, ownThread);
+        // As CyclicBarrier's reset() from its command: the waiter is broken, the last arrival returns.
+        assertEquals(1, last.get(20, TimeUnit.SECONDS));
+        assertInstanceOf(BrokenBarrierException.class, waiter.get(20, TimeUnit.SECONDS));
+        assertFalse(b.isBroken());
+        assertEquals(0, b.numberWaiting());
+    }
+
+    @Test
+    void aBarrierStillWorksWhenItsGenerationCounterWraps() throws Exception {
+        ProcessBarrier b = ProcessBarrier.create(1);
+        // As after 2^32 - 2 trips: the next generations would be -1, the "never broken" mark.
+        recordOf(b).setInt(SyncLayout.BARRIER_GENERATION, -2);
+        for (int i = 0; i < 3; i++) {
+            assertEquals(0, b.await(Duration.ofSeconds(5)));
+            assertFalse(b.isBroken());
+        }
+    }
+
+    @Test
+    void aTimedAcquireOfAFreeLockSucceedsWhateverTheInterruptStatus() throws Exception {
+        ProcessLock lock = ProcessLock.create();
+        Thread.currentThread().interrupt();
+        try {
+            // Python's acquire is not cut short by an interrupt; false would read as a timeout.
+            assertTrue(lock.acquire(true, Duration.ofSeconds(1)));
+            assertTrue(Thread.currentThread().isInterrupted(), "the interrupt status stays set");
+        } finally {
+            Thread.interrupted();
+            lock.release();
+        }
+        ReentrantProcessLock rlock = ReentrantProcessLock.create();
+        Thread.currentThread().interrupt();
+        try {
+            assertTrue(rlock.acquire(true, Duration.ofSeconds(1)));
+        } finally {
+            Thread.interrupted();
+            rlock.release();
+        }
+    }
+
+    @Test
+    void awaitUntilADateLongPastReturnsAtOnce() throws Exception {
+        ProcessLock lock = ProcessLock.create();
+        ProcessCondition cond = ProcessCondition.create(lock);
+        lock.lock();
+        try {
+            assertFalse(cond.awaitUntil(new java.util.Date(Long.MIN_VALUE)));
+            assertFalse(cond.awaitUntil(new java.util.Date(0)));
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Test
+    void signalAllPassesOverTheWaitOfAProcessThatDiedSoALaterWaitIsNotSignalled() throws Exception {
+        ProcessLock lock = ProcessLock.create();
+        ProcessCondition cond = ProcessCondition.create(lock);
+        dev.mp4j.process.JvmProcess waiter = new dev.mp4j.process.JvmProcess(() -> {
+            lock.lock();
+            try {
+                cond.await(Duration.ofSeconds(60));
+            } finally {
+                lock.unlock();
+            }
+        });
+        waiter.start();
+        assertTrue(Await.until(() -> cond.toString().contains(" 1 waiting"), Duration.ofSeconds(30)), cond::toString);
+        waiter.kill();
+        waiter.join();
+        lock.lock();
+        try {
+            cond.signalAll();
+            // The only signal went out before this wait began: it is not this wait's.
+            assertFalse(cond.await(Duration.ofMillis(300)));
+        } finally {
+            lock.unlock();
+        }
+    }
 }
