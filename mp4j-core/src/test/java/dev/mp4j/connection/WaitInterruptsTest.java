@@ -52,13 +52,7 @@ class WaitInterruptsTest {
     @Timeout(20)
     void anIdleSocketIsNotReportedReadableBecauseTheWaiterWasInterrupted() throws Exception {
         try (Listener listener = Listener.open(new InetSocketAddress("127.0.0.1", 0), KEY)) {
-            CompletableFuture<Connection> accepted = CompletableFuture.supplyAsync(() -> {
-                try {
-                    return listener.accept(Duration.ofSeconds(10));
-                } catch (Exception e) {
-                    throw new RuntimeException(e);
-                }
-            });
+            CompletableFuture<Connection> accepted = acceptAsync(listener, Duration.ofSeconds(10));
             try (Connection client = Client.connect(listener.address(), KEY, Duration.ofSeconds(10));
                  Connection server = accepted.get(10, TimeUnit.SECONDS)) {
                 Thread.currentThread().interrupt();
@@ -82,13 +76,7 @@ class WaitInterruptsTest {
                 Thread.interrupted();
             }
             // The listener still serves.
-            CompletableFuture<Connection> accepted = CompletableFuture.supplyAsync(() -> {
-                try {
-                    return listener.accept(Duration.ofSeconds(10));
-                } catch (Exception e) {
-                    throw new RuntimeException(e);
-                }
-            });
+            CompletableFuture<Connection> accepted = acceptAsync(listener, Duration.ofSeconds(10));
             try (Connection client = Client.connect(listener.address(), KEY, Duration.ofSeconds(10));
                  Connection server = accepted.get(10, TimeUnit.SECONDS)) {
                 client.send(1);
@@ -133,13 +121,7 @@ class WaitInterruptsTest {
             pipe.right().close();
         }
         try (Listener listener = Listener.open(new InetSocketAddress("127.0.0.1", 0), KEY)) {
-            CompletableFuture<Connection> accepted = CompletableFuture.supplyAsync(() -> {
-                try {
-                    return listener.accept(forever);
-                } catch (Exception e) {
-                    throw new RuntimeException(e);
-                }
-            });
+            CompletableFuture<Connection> accepted = acceptAsync(listener, forever);
             try (Connection client = Client.connect(listener.address(), KEY, forever);
                  Connection server = accepted.get(10, TimeUnit.SECONDS)) {
                 client.send(2);
@@ -217,5 +199,16 @@ class WaitInterruptsTest {
         assertTrue(!t.isAlive(), "serveForever() went on after the interrupt");
         // Closed: nobody can connect any more.
         assertThrows(IOException.class, () -> Client.connect(server.address(), KEY, Duration.ofSeconds(2)));
+    }
+
+    /** The listener's next peer, accepted on a thread of its own. */
+    private static CompletableFuture<Connection> acceptAsync(Listener listener, Duration timeout) {
+        return CompletableFuture.supplyAsync(() -> {
+            try {
+                return listener.accept(timeout);
+            } catch (Exception e) {
+                throw new RuntimeException(e);
+            }
+        }, r -> Thread.ofPlatform().start(r));
     }
 }
