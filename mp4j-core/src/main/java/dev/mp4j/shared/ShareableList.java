@@ -287,15 +287,20 @@ public final class ShareableList extends AbstractList<Object> implements RandomA
     }
 
     /**
-     * The {@link java.util.List} contract, with a {@code byte[]} element compared by content: each
-     * {@code get} returns a fresh copy, which would never equal another by identity.
+     * The {@link java.util.List} contract; against another {@code ShareableList}, a {@code byte[]}
+     * element is compared by content (each {@code get} returns a fresh copy, which would never
+     * equal another by identity). Against any other list, as that list would compare (so that
+     * equality stays symmetric): a {@code byte[]} by identity, so never equal.
      */
     @Override
     public boolean equals(Object o) {
         if (o == this) {
             return true;
         }
-        if (!(o instanceof java.util.List<?> other) || other.size() != size()) {
+        if (!(o instanceof ShareableList other)) {
+            return super.equals(o);
+        }
+        if (other.size() != size()) {
             return false;
         }
         java.util.Iterator<?> it = other.iterator();
@@ -307,7 +312,10 @@ public final class ShareableList extends AbstractList<Object> implements RandomA
         return true;
     }
 
-    /** As {@link java.util.List#hashCode()}, a {@code byte[]} element hashed by its content. */
+    /**
+     * As {@link java.util.List#hashCode()}, a {@code byte[]} element hashed by its content (a list
+     * holding one equals only another {@code ShareableList}, see {@link #equals}).
+     */
     @Override
     public int hashCode() {
         int h = 1;

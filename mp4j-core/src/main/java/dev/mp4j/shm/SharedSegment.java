@@ -172,9 +172,13 @@ public final class SharedSegment implements AutoCloseable {
         // created, and fail later, on some write, as an InternalError from a SIGBUS.
         long free = Room.free();
         if (size > free) {
-            // Unlinked segments of ours whose unmapping is pending still hold their pages.
+            // Unlinked segments of ours whose unmapping is pending still hold their pages; so may
+            // other processes' for a moment (at most their unmappers' delay).
             Unmapper.flush();
-            free = Room.free();
+            long deadline = System.nanoTime() + Unmapper.MAX_DELAY_NANOS;
+            while ((free = Room.free()) < size && System.nanoTime() - deadline < 0) {
+                java.util.concurrent.locks.LockSupport.parkNanos(java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(10));
+            }
         }
         if (size > free) {
             throw new IllegalStateException("cannot create a shared-memory segment of " + size + " bytes: " + DIRECTORY
@@ -356,11 +360,12 @@ public final class SharedSegment implements AutoCloseable {
     }
 
     /**
-     * Unmaps this process's view. Any access through {@link #memory()} afterwards throws.
-     *
-     * <p>The unmapping itself happens on a background thread a moment later: closing a shared
-     * arena makes every thread of the JVM pass a handshake (about 60 µs here), which would
-     * otherwise dominate a create-use-close-unlink cycle.
+     * Unmaps this process's view, on a background thread: closing a shared arena makes every
+     * thread of the JVM pass a handshake (about 60 µs here), which would otherwise dominate a
+     * create-use-close-unlink cycle, and unmapping filled pages holds the process's memory-map
+     * lock. A small segment's unmapping waits for a pause in segment work (see
+     * {@link Unmapper}); until it happens the memory stays readable through slices taken before,
+     * and an access through one afterwards throws.
      */
     @Override
     public void close() {
@@ -371,9 +376,6 @@ public final class SharedSegment implements AutoCloseable {
             closed = true;
         }
         if (!autoUnmap) {
-            // A close is part of the burst too: the create that often follows it should not find
-            // the unmapping under way.
-            Unmapper.noteActivity();
             Unmapper.close(arena, memory.byteSize());
         }
     }
@@ -384,27 +386,34 @@ public final class SharedSegment implements AutoCloseable {
     }
 
     /**
-     * Closes arenas off the caller's thread, and not while this process is busy mapping.
+     * Whether a closed segment of {@code bytes} is unmapped without waiting for a pause, given
+     * {@code free} bytes left in {@link #DIRECTORY}: when it is large against the room left, which
+     * other processes may need (its pages are freed only once unmapped everywhere).
+     */
+    static boolean unmapsAtOnce(long bytes, long free) {
+        return bytes > free / 8;
+    }
+
+    /**
+     * Closes arenas off the caller's thread, and not while this process is busy with segments.
      *
      * <p>Unmapping a filled segment zaps a page-table entry per page while it holds the process's
      * memory-map lock (5-10 ms for 100 MiB here), and every {@code mmap} waits for that lock: a
-     * segment created right after a large one was closed waited that long. So unmappings wait
-     * until no segment has been opened or created for {@link #QUIET_NANOS} (as allocators put off
-     * returning memory until a burst is over), but never longer than {@link #MAX_DELAY_NANOS},
-     * and never with more than {@link #MAX_PENDING_BYTES} or {@link #MAX_PENDING} of them
-     * waiting: unlinked tmpfs pages are freed only once unmapped. A creation that finds too
-     * little room in {@link #DIRECTORY} first unmaps what is pending, in its own thread.
+     * segment created right after a large one was closed waited that long. So an unmapping waits
+     * until no segment has been opened, created or closed here for {@link #QUIET_NANOS} (as
+     * allocators put off returning memory until a burst is over), never longer than
+     * {@link #MAX_DELAY_NANOS}, and never with more than {@link #MAX_PENDING} of them or an
+     * eighth of {@link #DIRECTORY}'s size mapped by them waiting. Unlinked tmpfs pages are freed
+     * only once every process has unmapped them, and other processes may need the room: a
+     * segment larger than an eighth of the room left is unmapped at once, and a creation short
+     * of room unmaps what is pending here first, then gives other processes' unmappings a moment.
      */
     private static final class Unmapper {
         static final long QUIET_NANOS = java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(20);
         static final long MAX_DELAY_NANOS = java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(500);
-        /**
-         * Bytes mapped by pending unmappings, at most: an eighth of {@link #DIRECTORY}'s size (at
-         * least 256 MiB). Mapped, not touched: an untouched segment holds no pages, but what was
-         * touched cannot be told cheaply, so every pending mapping counts whole.
-         */
-        static final long MAX_PENDING_BYTES = Math.max(256L << 20, Room.total() / 8);
         static final int MAX_PENDING = 1024;
+        /** How soon an arena in use (a thread inside an access, an I/O on it) is tried again. */
+        static final long RETRY_NANOS = java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(1);
 
         private record Pending(Arena arena, long bytes, long since) {
         }
@@ -412,8 +421,10 @@ public final class SharedSegment implements AutoCloseable {
         private static final Object LOCK = new Object();
         private static final java.util.ArrayDeque<Pending> PENDING = new java.util.ArrayDeque<>();
         private static long pendingBytes;
+        /** Batches taken off {@link #PENDING} and being unmapped now (guarded by {@link #LOCK}). */
+        private static int inProgress;
         private static Thread thread;
-        /** When a segment was last opened or created here: a plain volatile store per open. */
+        /** When a segment was last opened, created or closed here: a volatile store each. */
         private static volatile long lastActivity;
 
         private Unmapper() {
@@ -424,9 +435,17 @@ public final class SharedSegment implements AutoCloseable {
         }
 
         static void close(Arena arena, long bytes) {
+            noteActivity();
+            // Large against the room left: other processes may need its pages soon, so it goes
+            // at once (its "since" is already past the longest delay).
+            long since = unmapsAtOnce(bytes, Room.free()) ? System.nanoTime() - MAX_DELAY_NANOS : System.nanoTime();
+            queue(new Pending(arena, bytes, since));
+        }
+
+        private static void queue(Pending p) {
             synchronized (LOCK) {
-                PENDING.add(new Pending(arena, bytes, System.nanoTime()));
-                pendingBytes += bytes;
+                PENDING.add(p);
+                pendingBytes += p.bytes();
                 if (thread == null) {
                     thread = Thread.ofPlatform().daemon().name("mp4j-unmapper").start(Unmapper::run);
                 }
@@ -434,16 +453,33 @@ public final class SharedSegment implements AutoCloseable {
             }
         }
 
-        /** Unmaps everything pending now, in the caller (a creation short of room). */
+        /**
+         * Unmaps everything pending now, in the caller (a creation short of room), and waits for
+         * an unmapping the background thread has under way (at most a second).
+         */
         static void flush() {
             closeAll(drain());
+            long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(1);
+            synchronized (LOCK) {
+                long left;
+                while (inProgress > 0 && (left = deadline - System.nanoTime()) > 0) {
+                    try {
+                        LOCK.wait(Math.max(1, left / 1_000_000));
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        return;
+                    }
+                }
+            }
         }
 
+        /** Takes every pending arena, counting the batch as in progress until {@link #closeAll} ends it. */
         private static java.util.List<Pending> drain() {
             synchronized (LOCK) {
                 java.util.List<Pending> all = new java.util.ArrayList<>(PENDING);
                 PENDING.clear();
                 pendingBytes = 0;
+                inProgress++;
                 return all;
             }
         }
@@ -460,39 +496,51 @@ public final class SharedSegment implements AutoCloseable {
                             }
                             long now = System.nanoTime();
                             long quietLeft = QUIET_NANOS - (now - lastActivity);
-                            long ageLeft = MAX_DELAY_NANOS - (now - oldest.since());
-                            if (quietLeft <= 0 || ageLeft <= 0 || pendingBytes > MAX_PENDING_BYTES || PENDING.size() > MAX_PENDING) {
+                            // The queue is in order of arrival, but an arena put back for a retry
+                            // comes last with an early "since": look at every one.
+                            long ageLeft = Long.MAX_VALUE;
+                            for (Pending p : PENDING) {
+                                ageLeft = Math.min(ageLeft, MAX_DELAY_NANOS - (now - p.since()));
+                            }
+                            if (quietLeft <= 0 || ageLeft <= 0 || pendingBytes > Cap.BYTES || PENDING.size() > MAX_PENDING) {
                                 break;
                             }
-                            long napNanos = Math.min(quietLeft, ageLeft);
-                            LOCK.wait(Math.max(1, napNanos / 1_000_000));
+                            LOCK.wait(Math.max(1, Math.min(quietLeft, ageLeft) / 1_000_000));
                         }
                     }
                     closeAll(drain());
                 } catch (InterruptedException e) {
                     // nobody interrupts this thread; keep serving
-                } catch (RuntimeException | Error e) {
-                    // an arena that cannot be closed stays mapped until exit; go on with the rest
                 }
             }
         }
 
+        /** Closes each arena; one still in use goes back to be tried again shortly, without holding up the rest. */
         private static void closeAll(java.util.List<Pending> all) {
-            for (Pending p : all) {
-                closeOne(p.arena());
+            try {
+                for (Pending p : all) {
+                    try {
+                        if (p.arena().scope().isAlive()) {
+                            p.arena().close();
+                        }
+                    } catch (IllegalStateException inUse) {
+                        // A thread is still inside an access, or an I/O holds the memory.
+                        queue(new Pending(p.arena(), p.bytes(), System.nanoTime() - MAX_DELAY_NANOS + RETRY_NANOS));
+                    } catch (RuntimeException | Error e) {
+                        // This one stays mapped until exit; the others go on.
+                    }
+                }
+            } finally {
+                synchronized (LOCK) {
+                    inProgress--;
+                    LOCK.notifyAll();
+                }
             }
         }
 
-        private static void closeOne(Arena arena) {
-            while (arena.scope().isAlive()) {
-                try {
-                    arena.close();
-                } catch (IllegalStateException inUse) {
-                    // A thread is still inside an access (or a native call holds the memory):
-                    // try again once it is done, without spinning on it.
-                    java.util.concurrent.locks.LockSupport.parkNanos(1_000_000);
-                }
-            }
+        /** The mapped bytes that may wait, computed on first need (a statvfs: not on a child's start path). */
+        private static final class Cap {
+            static final long BYTES = Math.max(1L << 20, Room.total() / 8);
         }
     }
 }

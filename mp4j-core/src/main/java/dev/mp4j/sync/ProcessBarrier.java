@@ -37,11 +37,12 @@ public final class ProcessBarrier implements Serializable {
     private final ProcessLock guard;
     private final ProcessTarget action;
     /**
-     * The thread running the action now, which holds the guard: its {@code abort()} or
-     * {@code reset()} from inside the action must not take the guard again (it is not
-     * re-entrant, and the thread would wait for itself for ever).
+     * The barriers whose action the current thread is running, by their record (so that every
+     * copy of a barrier in this process knows it): that thread holds the guard, and its
+     * {@code abort()} or {@code reset()} from inside the action must not take the guard again
+     * (it is not re-entrant, and the thread would wait for itself for ever).
      */
-    private transient volatile Thread inAction;
+    private static final ThreadLocal<java.util.Set<String>> IN_ACTION = ThreadLocal.withInitial(java.util.HashSet::new);
     private final Duration defaultTimeout;
 
     private ProcessBarrier(SharedRecord record, ProcessLock guard, ProcessTarget action, Duration defaultTimeout) {
@@ -95,7 +96,7 @@ public final class ProcessBarrier implements Serializable {
             record.setInt(BARRIER_ARRIVED, index + 1);
             if (index + 1 == parties()) {
                 if (action != null) {
-                    inAction = Thread.currentThread();
+                    IN_ACTION.get().add(key());
                     try {
                         action.run();
                     } catch (Exception | Error e) {
@@ -105,7 +106,7 @@ public final class ProcessBarrier implements Serializable {
                         broken.initCause(e);
                         throw broken;
                     } finally {
-                        inAction = null;
+                        IN_ACTION.get().remove(key());
                     }
                     if (record.getInt(BARRIER_GENERATION) != generation) {
                         // The action reset the barrier: the waiters of this generation were broken
@@ -232,9 +233,14 @@ public final class ProcessBarrier implements Serializable {
         record.wake(BARRIER_SEQ, Integer.MAX_VALUE);
     }
 
+    /** This barrier's record, as every copy of it in this process names it. */
+    private String key() {
+        return record.segmentName() + "@" + record.offset();
+    }
+
     /** Breaks the barrier: current and future waiters get {@link BrokenBarrierException} until {@link #reset()}. */
     public void abort() {
-        boolean held = inAction == Thread.currentThread();
+        boolean held = IN_ACTION.get().contains(key());
         if (!held) {
             lockGuard();
         }
@@ -249,7 +255,7 @@ public final class ProcessBarrier implements Serializable {
 
     /** Breaks the current waiters (if any) and starts a fresh generation. */
     public void reset() {
-        boolean held = inAction == Thread.currentThread();
+        boolean held = IN_ACTION.get().contains(key());
         if (!held) {
             guard.lock();
         }

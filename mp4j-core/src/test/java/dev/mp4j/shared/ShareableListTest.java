@@ -98,8 +98,18 @@ class ShareableListTest {
         try {
             // Each get returns a fresh copy: identity would make the list unequal to itself.
             assertEquals(sl.hashCode(), sl.hashCode());
-            // (From this side: a plain list compares its byte[] elements by identity.)
-            assertTrue(sl.equals(java.util.Arrays.asList(new byte[] {1, 2}, "x", new byte[] {1, 2})));
+            // Against a plain list, as the plain list compares (byte[] by identity): symmetric.
+            List<Object> plain = java.util.Arrays.asList(new byte[] {1, 2}, "x", new byte[] {1, 2});
+            assertEquals(plain.equals(sl), sl.equals(plain));
+            ShareableList words = ShareableList.of("a", 1);
+            try {
+                assertEquals(List.of("a", 1), words);
+                assertEquals(words, List.of("a", 1));
+                assertEquals(List.of("a", 1).hashCode(), words.hashCode());
+            } finally {
+                words.close();
+                words.unlink();
+            }
             assertEquals(2, sl.lastIndexOf(new byte[] {1, 2}));
             assertEquals(0, sl.indexOf(new byte[] {1, 2}));
             ShareableList same = ShareableList.attach(sl.name());

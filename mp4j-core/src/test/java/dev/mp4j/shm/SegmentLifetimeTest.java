@@ -75,6 +75,14 @@ class SegmentLifetimeTest {
                 "still mapped: " + name);
     }
 
+    @Test
+    void onlySegmentsSmallAgainstTheRoomLeftWaitForAPauseToBeUnmapped() {
+        long gib = 1L << 30;
+        assertTrue(!SharedSegment.unmapsAtOnce(100L << 20, 12 * gib), "100 MiB of 12 GiB free may wait");
+        assertTrue(SharedSegment.unmapsAtOnce(40L << 20, 24L << 20), "40 MiB with 24 MiB free (a 64 MiB /dev/shm) goes at once");
+        assertTrue(SharedSegment.unmapsAtOnce(gib, 4 * gib));
+    }
+
     private static long mappingsOf(String name) {
         try {
             return Files.readAllLines(Path.of("/proc/self/maps")).stream().filter(l -> l.contains(name)).count();

@@ -249,7 +249,8 @@ class EdgeCasesTest {
         java.util.concurrent.atomic.AtomicReference<ProcessBarrier> self = new java.util.concurrent.atomic.AtomicReference<>();
         ProcessBarrier b = ProcessBarrier.create(1, () -> self.get().abort(), null);
         self.set(b);
-        // Before: the action waited for the guard its own thread held, for ever.
+        // Before: the action waited for the guard its own thread held, for ever (on a thread of
+        // its own, not the common pool's only one on two cores).
         CompletableFuture<Throwable> outcome = CompletableFuture.supplyAsync(() -> {
             try {
                 b.await(Duration.ofSeconds(5));
@@ -257,7 +258,7 @@ class EdgeCasesTest {
             } catch (Throwable t) {
                 return t;
             }
-        });
+        }, r -> Thread.ofPlatform().daemon().start(r));
         assertInstanceOf(BrokenBarrierException.class, outcome.get(20, TimeUnit.SECONDS));
         assertTrue(b.isBroken());
         b.reset();
@@ -364,5 +365,29 @@ class EdgeCasesTest {
         } finally {
             lock.unlock();
         }
+    }
+
+    @Test
+    void aBarrierActionMayAbortItThroughAnotherCopyOfTheBarrier() throws Exception {
+        java.util.concurrent.atomic.AtomicReference<ProcessBarrier> copy = new java.util.concurrent.atomic.AtomicReference<>();
+        ProcessBarrier b = ProcessBarrier.create(1, () -> copy.get().abort(), null);
+        // A second object for the same barrier, as one received in another message would be.
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        try (java.io.ObjectOutputStream out = new java.io.ObjectOutputStream(bytes)) {
+            out.writeObject(b);
+        }
+        try (java.io.ObjectInputStream in = new java.io.ObjectInputStream(new java.io.ByteArrayInputStream(bytes.toByteArray()))) {
+            copy.set((ProcessBarrier) in.readObject());
+        }
+        CompletableFuture<Throwable> outcome = CompletableFuture.supplyAsync(() -> {
+            try {
+                b.await(Duration.ofSeconds(5));
+                return null;
+            } catch (Throwable t) {
+                return t;
+            }
+        }, r -> Thread.ofPlatform().daemon().start(r));
+        assertInstanceOf(BrokenBarrierException.class, outcome.get(20, TimeUnit.SECONDS));
+        assertTrue(copy.get().isBroken());
     }
 }
