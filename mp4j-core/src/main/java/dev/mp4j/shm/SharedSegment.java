@@ -405,7 +405,8 @@ public final class SharedSegment implements AutoCloseable {
      * {@link #MAX_DELAY_NANOS}, and never with more than {@link #MAX_PENDING} of them or an
      * eighth of {@link #DIRECTORY}'s size mapped by them waiting. Unlinked tmpfs pages are freed
      * only once every process has unmapped them, and other processes may need the room: a
-     * segment larger than an eighth of the room left is unmapped at once, and a creation short
+     * segment of 4 MiB or more that is larger than an eighth of the room left is unmapped at
+     * once, and a creation short
      * of room unmaps what is pending here first, then gives other processes' unmappings a moment.
      */
     private static final class Unmapper {
@@ -437,8 +438,10 @@ public final class SharedSegment implements AutoCloseable {
         static void close(Arena arena, long bytes) {
             noteActivity();
             // Large against the room left: other processes may need its pages soon, so it goes
-            // at once (its "since" is already past the longest delay).
-            long since = unmapsAtOnce(bytes, Room.free()) ? System.nanoTime() - MAX_DELAY_NANOS : System.nanoTime();
+            // at once (its "since" is already past the longest delay). Below 4 MiB (pipes, small
+            // queues) no statvfs is spent on the question: a JVM's exit closes several.
+            boolean urgent = bytes >= (4L << 20) && unmapsAtOnce(bytes, Room.free());
+            long since = urgent ? System.nanoTime() - MAX_DELAY_NANOS : System.nanoTime();
             queue(new Pending(arena, bytes, since));
         }
 
