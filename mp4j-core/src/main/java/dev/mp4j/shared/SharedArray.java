@@ -78,6 +78,8 @@ public final class SharedArray implements Serializable {
     /** Whether the array has a lock (Python's {@code lock=True}); the lock is rebuilt in each process. */
     private final boolean locked;
     private transient ReentrantProcessLock lock;
+    /** A lock given at creation (Python's {@code Array(t, n, lock=some_rlock)}); null for the array's own. */
+    private ReentrantProcessLock sharedLock;
     /*
      * Element reads and writes go through an NIO view of the memory where there is one: until the
      * JIT has compiled the caller, a buffer access costs about a third of a MemorySegment access
@@ -113,7 +115,7 @@ public final class SharedArray implements Serializable {
     private void init(SharedSegment segment) {
         this.data = segment.memory().asSlice(DATA_OFFSET, length * type.size());
         // In the array's segment: a copy of the lock sent alone carries the array's hold.
-        this.lock = locked ? ReentrantProcessLock.within(held, HOLDERS_OFFSET, LOCK_OFFSET) : null;
+        this.lock = sharedLock != null ? sharedLock : locked ? ReentrantProcessLock.within(held, HOLDERS_OFFSET, LOCK_OFFSET) : null;
         if (data.byteSize() <= Integer.MAX_VALUE) {
             java.nio.ByteBuffer bytes = data.asByteBuffer().order(java.nio.ByteOrder.nativeOrder());
             switch (type) {
@@ -139,6 +141,17 @@ public final class SharedArray implements Serializable {
     /** A zero-filled array; {@code lock=false} is Python's {@code RawArray}. */
     public static SharedArray of(Type type, int length, boolean lock) {
         return new SharedArray(type, length, lock);
+    }
+
+    /**
+     * A zero-filled array guarded by {@code lock} (Python's {@code Array(t, n, lock=some_rlock)}):
+     * {@link #getLock()} returns it, so several arrays and values can share one lock.
+     */
+    public static SharedArray of(Type type, int length, ReentrantProcessLock lock) {
+        SharedArray a = new SharedArray(type, length, false);
+        a.sharedLock = java.util.Objects.requireNonNull(lock, "lock");
+        a.lock = lock;
+        return a;
     }
 
     /** Python's {@code Array('f', values)}. */

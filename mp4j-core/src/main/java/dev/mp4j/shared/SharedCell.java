@@ -42,6 +42,8 @@ abstract class SharedCell implements Serializable {
     /** {@link #memory} as a native-order buffer, for {@link #INT} and {@link #LONG}. */
     transient ByteBuffer words;
     private transient ReentrantProcessLock lock;
+    /** A lock given at creation (Python's {@code Value(t, v, lock=some_rlock)}), shared with other values; null for the cell's own. */
+    private ReentrantProcessLock sharedLock;
 
     SharedCell(boolean locked) {
         dev.mp4j.shm.SharedSlabs.Place place = dev.mp4j.shm.SharedSlabs.allocate(SIZE);
@@ -57,7 +59,17 @@ abstract class SharedCell implements Serializable {
         this.memory = segment.memory().asSlice(offset, SIZE);
         this.words = memory.asByteBuffer().order(ByteOrder.nativeOrder());
         // In the cell's slab: a copy of the lock sent alone carries the slab's hold.
-        this.lock = locked ? ReentrantProcessLock.within(held, dev.mp4j.shm.SharedSlabs.TABLE_OFFSET, offset + LOCK_OFFSET) : null;
+        this.lock = sharedLock != null ? sharedLock
+                : locked ? ReentrantProcessLock.within(held, dev.mp4j.shm.SharedSlabs.TABLE_OFFSET, offset + LOCK_OFFSET) : null;
+    }
+
+    /** Guards this value with {@code shared} instead of a lock of its own; right after construction. */
+    final <T extends SharedCell> T guardedBy(ReentrantProcessLock shared) {
+        this.sharedLock = java.util.Objects.requireNonNull(shared, "lock");
+        this.lock = shared;
+        @SuppressWarnings("unchecked")
+        T self = (T) this;
+        return self;
     }
 
     /**

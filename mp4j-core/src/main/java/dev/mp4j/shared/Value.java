@@ -1,5 +1,7 @@
 package dev.mp4j.shared;
 
+import dev.mp4j.sync.ReentrantProcessLock;
+
 /**
  * Factories for single values in shared memory: Python's {@code multiprocessing.Value}.
  *
@@ -27,7 +29,8 @@ package dev.mp4j.shared;
  * <p>Each value lives in a small shared-memory record (many to a segment, see
  * {@link dev.mp4j.shm.SharedSlabs}) with a {@code ReentrantProcessLock} beside it; passed to a
  * child it re-attaches there. {@code lock=false} (Python's
- * {@code RawValue}) leaves the lock out of reach.
+ * {@code RawValue}) leaves the lock out of reach; a {@code ReentrantProcessLock} given instead
+ * (Python's {@code lock=some_rlock}) guards the value, and may guard others too.
  */
 public final class Value {
     private Value() {
@@ -41,12 +44,22 @@ public final class Value {
         return new IntValue(initial, lock);
     }
 
+    /** Guarded by {@code lock}, shared with other values and arrays (Python's {@code lock=some_rlock}). */
+    public static IntValue ofInt(int initial, ReentrantProcessLock lock) {
+        return new IntValue(initial, false).guardedBy(lock);
+    }
+
     public static LongValue ofLong(long initial) {
         return new LongValue(initial, true);
     }
 
     public static LongValue ofLong(long initial, boolean lock) {
         return new LongValue(initial, lock);
+    }
+
+    /** Guarded by {@code lock}, shared with other values and arrays (Python's {@code lock=some_rlock}). */
+    public static LongValue ofLong(long initial, ReentrantProcessLock lock) {
+        return new LongValue(initial, false).guardedBy(lock);
     }
 
     public static DoubleValue ofDouble(double initial) {
@@ -57,12 +70,22 @@ public final class Value {
         return new DoubleValue(initial, lock);
     }
 
+    /** Guarded by {@code lock}, shared with other values and arrays (Python's {@code lock=some_rlock}). */
+    public static DoubleValue ofDouble(double initial, ReentrantProcessLock lock) {
+        return new DoubleValue(initial, false).guardedBy(lock);
+    }
+
     public static ByteValue ofByte(byte initial) {
         return new ByteValue(initial, true);
     }
 
     public static ByteValue ofByte(byte initial, boolean lock) {
         return new ByteValue(initial, lock);
+    }
+
+    /** Guarded by {@code lock}, shared with other values and arrays (Python's {@code lock=some_rlock}). */
+    public static ByteValue ofByte(byte initial, ReentrantProcessLock lock) {
+        return new ByteValue(initial, false).guardedBy(lock);
     }
 
     public static CharValue ofChar(char initial) {
@@ -73,12 +96,22 @@ public final class Value {
         return new CharValue(initial, lock);
     }
 
+    /** Guarded by {@code lock}, shared with other values and arrays (Python's {@code lock=some_rlock}). */
+    public static CharValue ofChar(char initial, ReentrantProcessLock lock) {
+        return new CharValue(initial, false).guardedBy(lock);
+    }
+
     public static BooleanValue ofBoolean(boolean initial) {
         return new BooleanValue(initial, true);
     }
 
     public static BooleanValue ofBoolean(boolean initial, boolean lock) {
         return new BooleanValue(initial, lock);
+    }
+
+    /** Guarded by {@code lock}, shared with other values and arrays (Python's {@code lock=some_rlock}). */
+    public static BooleanValue ofBoolean(boolean initial, ReentrantProcessLock lock) {
+        return new BooleanValue(initial, false).guardedBy(lock);
     }
 
     /** Python's {@code Value('f', initial)}: a 32-bit float. */
@@ -90,6 +123,11 @@ public final class Value {
         return new FloatValue(initial, lock);
     }
 
+    /** Guarded by {@code lock}, shared with other values and arrays (Python's {@code lock=some_rlock}). */
+    public static FloatValue ofFloat(float initial, ReentrantProcessLock lock) {
+        return new FloatValue(initial, false).guardedBy(lock);
+    }
+
     /** Python's {@code Value('h', initial)}: a 16-bit short. */
     public static ShortValue ofShort(short initial) {
         return new ShortValue(initial, true);
@@ -97,5 +135,10 @@ public final class Value {
 
     public static ShortValue ofShort(short initial, boolean lock) {
         return new ShortValue(initial, lock);
+    }
+
+    /** Guarded by {@code lock}, shared with other values and arrays (Python's {@code lock=some_rlock}). */
+    public static ShortValue ofShort(short initial, ReentrantProcessLock lock) {
+        return new ShortValue(initial, false).guardedBy(lock);
     }
 }

@@ -251,4 +251,43 @@ class ValueAndArrayTest {
         }
         throw new AssertionError("no int " + value + " in the stream");
     }
+
+    @Test
+    void valuesAndArraysCanShareOneLockAcrossProcesses() throws Exception {
+        // Python's Value(t, v, lock=some_rlock): several shared objects, one lock.
+        dev.mp4j.sync.ReentrantProcessLock lock = dev.mp4j.sync.ReentrantProcessLock.create();
+        IntValue a = Value.ofInt(1, lock);
+        DoubleValue b = Value.ofDouble(2.5, lock);
+        SharedArray c = SharedArray.of(SharedArray.Type.INT, 4, lock);
+        assertTrue(a.getLock() == lock && b.getLock() == lock && c.getLock() == lock);
+        dev.mp4j.sync.ProcessEvent held = dev.mp4j.sync.ProcessEvent.create();
+        dev.mp4j.sync.ProcessEvent done = dev.mp4j.sync.ProcessEvent.create();
+        JvmProcess child = new JvmProcess(() -> {
+            // The child takes the lock through the array's copy of it ...
+            c.getLock().lock();
+            try {
+                a.set(a.get() + 1);
+                c.setInt(0, 7);
+                held.set();
+                done.await(Duration.ofSeconds(30));
+            } finally {
+                c.getLock().unlock();
+            }
+        });
+        child.start();
+        try {
+            assertTrue(held.await(Duration.ofSeconds(30)));
+            // ... and the parent finds it taken through the other values' copies.
+            assertFalse(a.getLock().tryLock());
+            assertFalse(b.getLock().tryLock());
+        } finally {
+            done.set();
+            child.join();
+        }
+        assertEquals(0, child.exitCode());
+        assertEquals(2, a.get());
+        assertEquals(7, c.getInt(0));
+        assertTrue(b.getLock().tryLock());
+        b.getLock().unlock();
+    }
 }
