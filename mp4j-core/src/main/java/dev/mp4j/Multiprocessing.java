@@ -47,6 +47,39 @@ public final class Multiprocessing {
         return Runtime.getRuntime().availableProcessors();
     }
 
+    /**
+     * Python's {@code get_logger()}: mp4j's own log, silent until {@link #logToStderr} turns it
+     * on. Records of process lifetimes ({@code child process calling self.run()},
+     * {@code process exiting with exitcode 0}, {@code calling join() for process Process-1}), pool
+     * workers and managers.
+     */
+    public static System.Logger getLogger() {
+        return dev.mp4j.process.MpLog.LOG;
+    }
+
+    /**
+     * Python's {@code log_to_stderr(level)}: prints mp4j's log records of {@code level} and
+     * above on stderr, as {@code [INFO/Process-1] child process calling self.run()}, in this
+     * process and in the children it starts from now on.
+     *
+     * <pre>{@code
+     * Multiprocessing.logToStderr(System.Logger.Level.INFO);
+     * JvmProcess p = new JvmProcess(() -> System.out.println("hi"));
+     * p.start();
+     * p.join();
+     * // [INFO/Process-1] child process calling self.run()
+     * // hi
+     * // [INFO/Process-1] process shutting down
+     * // [INFO/Process-1] process exiting with exitcode 0
+     * }</pre>
+     *
+     * @return the logger, as Python's returns it
+     */
+    public static System.Logger logToStderr(System.Logger.Level level) {
+        dev.mp4j.process.MpLog.toStderr(java.util.Objects.requireNonNull(level, "level"));
+        return dev.mp4j.process.MpLog.LOG;
+    }
+
     /** A duplex pipe. */
     public static Pipe pipe() {
         return Pipe.open(true);

@@ -992,6 +992,7 @@ public final class ProcessPool implements ExecutorService {
             if (state != State.RUNNING) {
                 return;
             }
+            dev.mp4j.process.MpLog.note(System.Logger.Level.DEBUG, "closing pool");
             state = State.CLOSED;
             if (feeding.isEmpty()) {
                 queueEnds();
@@ -1005,6 +1006,7 @@ public final class ProcessPool implements ExecutorService {
 
     /** Python's {@code terminate()}: kills every worker now; unfinished tasks fail with {@code CancellationException}. */
     public void terminate() {
+        dev.mp4j.process.MpLog.note(System.Logger.Level.DEBUG, "terminating pool");
         synchronized (this) {
             // Under the lock shutdown() takes, so that its CLOSED cannot overwrite this.
             state = State.TERMINATED;
@@ -1032,6 +1034,7 @@ public final class ProcessPool implements ExecutorService {
         if (state == State.RUNNING) {
             throw new IllegalStateException("Pool is still running: call shutdown() or terminate() first");
         }
+        dev.mp4j.process.MpLog.note(System.Logger.Level.DEBUG, "joining pool");
         finished.await();
         cleanup();
         // As in CPython, join returns once every callback has run.

@@ -138,7 +138,7 @@ final class AotCache {
             // A tree of its own (empty tree id): the training often outlives this process, and
             // the shared memory it creates must be removed when it ends, not when we do.
             Bootstrap b = new Bootstrap(ProcessState.authkey(), new int[] {0}, job.name(), true,
-                    shell.pid(), ProcessState.name(), "spawn", JvmOptions.defaults(), "", self);
+                    shell.pid(), ProcessState.name(), "spawn", JvmOptions.defaults(), "", self, "");
             SpawnLauncher.sendBootstrap(shell, b.encode());
             TRAININGS.put(key, shell.onExit().whenComplete((p, error) -> {
                 if (Files.isRegularFile(file)) {

@@ -17,7 +17,7 @@ import java.util.List;
  * which would be a third of a child's start.
  */
 record Bootstrap(byte[] authkey, int[] identity, String name, boolean daemon, long parentPid, String parentName,
-                 String startMethod, JvmOptions jvmOptions, String treeId, byte[] process) {
+                 String startMethod, JvmOptions jvmOptions, String treeId, byte[] process, String logLevel) {
     /** First int on the wire, so a stray writer is told apart from a parent. */
     static final int MAGIC = 0x4D50344A;
 
@@ -42,6 +42,8 @@ record Bootstrap(byte[] authkey, int[] identity, String name, boolean daemon, lo
         out.writeUTF(treeId);
         out.writeInt(process.length);
         out.write(process);
+        // The level of mp4j's log (Multiprocessing.logToStderr), empty when off.
+        out.writeUTF(logLevel == null ? "" : logLevel);
         out.flush();
         return bytes.toByteArray();
     }
@@ -67,7 +69,8 @@ record Bootstrap(byte[] authkey, int[] identity, String name, boolean daemon, lo
         String treeId = in.readUTF();
         byte[] process = new byte[in.readInt()];
         in.readFully(process);
+        String logLevel = in.readUTF();
         return new Bootstrap(authkey, identity, name, daemon, parentPid, parentName, startMethod,
-                new JvmOptions(args), treeId, process);
+                new JvmOptions(args), treeId, process, logLevel);
     }
 }

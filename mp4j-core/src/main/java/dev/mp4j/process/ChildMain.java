@@ -69,6 +69,7 @@ public final class ChildMain {
                 traceStartup(entered, bootstrapped, System.nanoTime());
             }
             self.becomeCurrent();
+            MpLog.note(System.Logger.Level.INFO, "child process calling self.run()");
             self.run();
         } catch (Throwable t) {
             System.err.println("Process " + (self != null ? self.name() : bootstrap.name()) + ":");
@@ -81,6 +82,7 @@ public final class ChildMain {
         Children.exitFunction();
         System.out.flush();
         System.err.flush();
+        MpLog.note(System.Logger.Level.INFO, "process exiting with exitcode " + code);
         if (code == 0) {
             // Returning ends the JVM as CPython ends a child: once its non-daemon threads are
             // done (threading._shutdown), with the shutdown hooks run. System.exit would also

@@ -202,6 +202,7 @@ final class Children {
         List<JvmProcess> daemons = new ArrayList<>();
         for (JvmProcess p : LIVE) {
             if ((all || p.isDaemon()) && p.isAlive()) {
+                MpLog.note(System.Logger.Level.INFO, "calling terminate() for daemon " + p.name());
                 p.terminate();
                 daemons.add(p);
             }
@@ -213,14 +214,21 @@ final class Children {
         }
     }
 
+    private static final java.util.concurrent.atomic.AtomicBoolean SAID_SHUTTING_DOWN = new java.util.concurrent.atomic.AtomicBoolean();
+
     /** Terminates daemon children and waits for the others; stops spare JVMs. */
     static void exitFunction() {
+        // A child runs this on its way out and again as the shutdown hook: said once.
+        if (!SAID_SHUTTING_DOWN.getAndSet(true)) {
+            MpLog.note(System.Logger.Level.INFO, "process shutting down");
+        }
         for (Launcher l : LAUNCHERS) {
             l.shutdown();
         }
         stopDaemons(stopAll || SIGNALLED.get() > 0);
         for (JvmProcess p : LIVE) {
             if (!p.isDaemon()) {
+                MpLog.note(System.Logger.Level.INFO, "calling join() for process " + p.name());
                 p.join();
             }
         }

@@ -144,5 +144,8 @@ public final class ProcessState {
         startMethod = b.startMethod();
         jvmOptions = b.jvmOptions();
         child = true;
+        if (!b.logLevel().isEmpty()) {
+            MpLog.toStderr(System.Logger.Level.valueOf(b.logLevel()));
+        }
     }
 }

@@ -35,7 +35,7 @@ class OwnTreeTest {
         }, "own-tree");
         byte[] self = SafeSerializer.javaSerialize(job);
         Bootstrap b = new Bootstrap(ProcessState.authkey(), new int[] {0}, job.name(), true,
-                ProcessHandle.current().pid(), ProcessState.name(), "spawn", JvmOptions.defaults(), "", self);
+                ProcessHandle.current().pid(), ProcessState.name(), "spawn", JvmOptions.defaults(), "", self, "");
         java.lang.Process child = SpawnLauncher.boot(JvmOptions.defaults(), false);
         SpawnLauncher.sendBootstrap(child, b.encode());
         assertTrue(child.waitFor(30, TimeUnit.SECONDS), "the child did not finish");
