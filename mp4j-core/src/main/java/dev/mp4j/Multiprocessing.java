@@ -71,7 +71,10 @@ public final class Multiprocessing {
      * // hi
      * // [INFO/Process-1] process shutting down
      * // [INFO/Process-1] process exiting with exitcode 0
+     * // ... and as this program exits:
+     * // [INFO/MainProcess] process shutting down
      * }</pre>
+     * (The child's name is {@code Process-1} when it is the program's first.)
      *
      * @return the logger, as Python's returns it
      */

@@ -366,7 +366,9 @@ public final class ManagerServer implements AutoCloseable {
      * interrupted (then the server closes, and the interrupt status stays set).
      */
     public void serveForever() {
-        dev.mp4j.process.MpLog.note(System.Logger.Level.INFO, "manager serving at " + address());
+        if (dev.mp4j.process.MpLog.on(System.Logger.Level.INFO)) {
+            dev.mp4j.process.MpLog.note(System.Logger.Level.INFO, "manager serving at " + address());
+        }
         ExecutorService threads = Executors.newCachedThreadPool(Daemons.numbered("mp4j-manager-conn-"));
         listener.serve(threads, this::serve, e -> {
             if (!stopping) {

@@ -988,11 +988,14 @@ public final class ProcessPool implements ExecutorService {
      */
     @Override
     public void shutdown() {
+        if (state == State.RUNNING) {
+            // Outside the lock: a stderr nobody reads must not hold the pool up.
+            dev.mp4j.process.MpLog.note(System.Logger.Level.DEBUG, "closing pool");
+        }
         synchronized (this) {
             if (state != State.RUNNING) {
                 return;
             }
-            dev.mp4j.process.MpLog.note(System.Logger.Level.DEBUG, "closing pool");
             state = State.CLOSED;
             if (feeding.isEmpty()) {
                 queueEnds();

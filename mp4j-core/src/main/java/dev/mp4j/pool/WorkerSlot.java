@@ -778,7 +778,9 @@ final class WorkerSlot implements Runnable {
                     continue;
                 }
                 startNanos += System.nanoTime() - t0;
-                dev.mp4j.process.MpLog.note(System.Logger.Level.DEBUG, "added worker " + p.name() + " (pid " + p.pid() + ")");
+                if (dev.mp4j.process.MpLog.on(System.Logger.Level.DEBUG)) {
+                    dev.mp4j.process.MpLog.note(System.Logger.Level.DEBUG, "added worker " + p.name() + " (pid " + p.pid() + ")");
+                }
                 tasksThisWorker = 0;
                 overCeiling = false;
                 lastRssCheck = 0;

@@ -60,6 +60,7 @@ public final class ChildMain {
 
         int code = 0;
         JvmProcess self = null;
+        Throwable failure = null;
         try {
             byte[] process = bootstrap.process();
             self = process.length > 0 && process[0] == QuickForm.TAG
@@ -72,17 +73,26 @@ public final class ChildMain {
             MpLog.note(System.Logger.Level.INFO, "child process calling self.run()");
             self.run();
         } catch (Throwable t) {
-            System.err.println("Process " + (self != null ? self.name() : bootstrap.name()) + ":");
-            t.printStackTrace();
+            failure = t;
             code = 1;
         }
         // An interrupt the target left set must not cut the waits below short (a daemon
         // grandchild's second of grace before it is killed, the joins of the others).
         Thread.interrupted();
+        // CPython's order: the exit function (daemon children terminated, the others joined),
+        // then the traceback, then the wait for non-daemon threads, then "exiting".
         Children.exitFunction();
+        if (failure != null) {
+            System.err.println("Process " + (self != null ? self.name() : bootstrap.name()) + ":");
+            failure.printStackTrace();
+        }
         System.out.flush();
         System.err.flush();
-        MpLog.note(System.Logger.Level.INFO, "process exiting with exitcode " + code);
+        if (MpLog.on(System.Logger.Level.INFO)) {
+            // Said after the non-daemon threads are done, as CPython says it after threading._shutdown.
+            awaitNonDaemonThreads();
+            MpLog.note(System.Logger.Level.INFO, "process exiting with exitcode " + code);
+        }
         if (code == 0) {
             // Returning ends the JVM as CPython ends a child: once its non-daemon threads are
             // done (threading._shutdown), with the shutdown hooks run. System.exit would also

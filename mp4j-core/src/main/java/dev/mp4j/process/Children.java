@@ -149,6 +149,7 @@ final class Children {
                 // function terminates the daemon children now, and only then waits for the
                 // others (which may run for hours).
                 daemonsStopped = true;
+                MpLog.shuttingDown();
                 stopDaemons(false);
             }
             try {
@@ -202,7 +203,9 @@ final class Children {
         List<JvmProcess> daemons = new ArrayList<>();
         for (JvmProcess p : LIVE) {
             if ((all || p.isDaemon()) && p.isAlive()) {
-                MpLog.note(System.Logger.Level.INFO, "calling terminate() for daemon " + p.name());
+                if (MpLog.on(System.Logger.Level.INFO)) {
+                    MpLog.note(System.Logger.Level.INFO, "calling terminate() for " + (p.isDaemon() ? "daemon " : "process ") + p.name());
+                }
                 p.terminate();
                 daemons.add(p);
             }
@@ -214,21 +217,18 @@ final class Children {
         }
     }
 
-    private static final java.util.concurrent.atomic.AtomicBoolean SAID_SHUTTING_DOWN = new java.util.concurrent.atomic.AtomicBoolean();
-
     /** Terminates daemon children and waits for the others; stops spare JVMs. */
     static void exitFunction() {
-        // A child runs this on its way out and again as the shutdown hook: said once.
-        if (!SAID_SHUTTING_DOWN.getAndSet(true)) {
-            MpLog.note(System.Logger.Level.INFO, "process shutting down");
-        }
+        MpLog.shuttingDown();
         for (Launcher l : LAUNCHERS) {
             l.shutdown();
         }
         stopDaemons(stopAll || SIGNALLED.get() > 0);
         for (JvmProcess p : LIVE) {
             if (!p.isDaemon()) {
-                MpLog.note(System.Logger.Level.INFO, "calling join() for process " + p.name());
+                if (MpLog.on(System.Logger.Level.INFO)) {
+                    MpLog.note(System.Logger.Level.INFO, "calling join() for process " + p.name());
+                }
                 p.join();
             }
         }

@@ -210,7 +210,7 @@ public class JvmProcess implements Serializable {
             boolean light = self.length > 0 && self[0] == QuickForm.TAG && !QuickForm.runsMp4jCode(target);
             Bootstrap bootstrap = new Bootstrap(ProcessState.authkey(), identity, name, daemon,
                     ProcessHandle.current().pid(), ProcessState.name(), with.startMethod(), with.jvmOptions(),
-                    ProcessState.treeId(), self, MpLog.level() == null ? "" : MpLog.level().name());
+                    ProcessState.treeId(), self, MpLog.levelName());
             // The child cannot wake our sleepers until it has linked its futex call: sleep short meanwhile.
             dev.mp4j.shm.Futex.expectNewPeer();
             try {

@@ -14,8 +14,7 @@ import java.util.ResourceBundle;
 public final class MpLog implements System.Logger {
     /** The one logger; what {@code Multiprocessing.getLogger()} returns. */
     public static final MpLog LOG = new MpLog();
-    /** The threshold's severity; above every level while off. */
-    private static volatile int threshold = Integer.MAX_VALUE;
+    /** The level records print from; null while off. One field, so that it is read whole. */
     private static volatile Level level;
 
     private MpLog() {
@@ -24,18 +23,31 @@ public final class MpLog implements System.Logger {
     /** Prints records of {@code level} and above on stderr from now on (null: off again). */
     public static void toStderr(Level level) {
         MpLog.level = level == null || level == Level.OFF ? null : level;
-        threshold = MpLog.level == null ? Integer.MAX_VALUE : MpLog.level.getSeverity();
     }
 
-    /** The level children inherit; null when off. */
-    public static Level level() {
-        return level;
+    /** The level children inherit, by name; empty when off. */
+    public static String levelName() {
+        Level l = level;
+        return l == null ? "" : l.name();
     }
 
     /** Whether a record at {@code level} would print: cheap enough for every call site. */
     public static boolean on(Level level) {
-        return level.getSeverity() >= threshold;
+        Level l = MpLog.level;
+        return l != null && level != Level.OFF && level.getSeverity() >= l.getSeverity();
     }
+
+    /**
+     * Notes, once per process, that it is shutting down (CPython's exit function says so first):
+     * from the exit hook, or earlier where the daemon children are stopped as main returns.
+     */
+    public static void shuttingDown() {
+        if (on(Level.INFO) && !SAID_SHUTTING_DOWN.getAndSet(true)) {
+            print(Level.INFO, "process shutting down", null);
+        }
+    }
+
+    private static final java.util.concurrent.atomic.AtomicBoolean SAID_SHUTTING_DOWN = new java.util.concurrent.atomic.AtomicBoolean();
 
     /** Logs {@code message} at {@code level}, if on. */
     public static void note(Level level, String message) {

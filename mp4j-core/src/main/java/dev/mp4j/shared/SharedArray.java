@@ -148,8 +148,9 @@ public final class SharedArray implements Serializable {
      * {@link #getLock()} returns it, so several arrays and values can share one lock.
      */
     public static SharedArray of(Type type, int length, ReentrantProcessLock lock) {
+        java.util.Objects.requireNonNull(lock, "lock");
         SharedArray a = new SharedArray(type, length, false);
-        a.sharedLock = java.util.Objects.requireNonNull(lock, "lock");
+        a.sharedLock = lock;
         a.lock = lock;
         return a;
     }

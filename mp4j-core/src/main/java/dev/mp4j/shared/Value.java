@@ -46,6 +46,7 @@ public final class Value {
 
     /** Guarded by {@code lock}, shared with other values and arrays (Python's {@code lock=some_rlock}). */
     public static IntValue ofInt(int initial, ReentrantProcessLock lock) {
+        java.util.Objects.requireNonNull(lock, "lock");
         return new IntValue(initial, false).guardedBy(lock);
     }
 
@@ -59,6 +60,7 @@ public final class Value {
 
     /** Guarded by {@code lock}, shared with other values and arrays (Python's {@code lock=some_rlock}). */
     public static LongValue ofLong(long initial, ReentrantProcessLock lock) {
+        java.util.Objects.requireNonNull(lock, "lock");
         return new LongValue(initial, false).guardedBy(lock);
     }
 
@@ -72,6 +74,7 @@ public final class Value {
 
     /** Guarded by {@code lock}, shared with other values and arrays (Python's {@code lock=some_rlock}). */
     public static DoubleValue ofDouble(double initial, ReentrantProcessLock lock) {
+        java.util.Objects.requireNonNull(lock, "lock");
         return new DoubleValue(initial, false).guardedBy(lock);
     }
 
@@ -85,6 +88,7 @@ public final class Value {
 
     /** Guarded by {@code lock}, shared with other values and arrays (Python's {@code lock=some_rlock}). */
     public static ByteValue ofByte(byte initial, ReentrantProcessLock lock) {
+        java.util.Objects.requireNonNull(lock, "lock");
         return new ByteValue(initial, false).guardedBy(lock);
     }
 
@@ -98,6 +102,7 @@ public final class Value {
 
     /** Guarded by {@code lock}, shared with other values and arrays (Python's {@code lock=some_rlock}). */
     public static CharValue ofChar(char initial, ReentrantProcessLock lock) {
+        java.util.Objects.requireNonNull(lock, "lock");
         return new CharValue(initial, false).guardedBy(lock);
     }
 
@@ -111,6 +116,7 @@ public final class Value {
 
     /** Guarded by {@code lock}, shared with other values and arrays (Python's {@code lock=some_rlock}). */
     public static BooleanValue ofBoolean(boolean initial, ReentrantProcessLock lock) {
+        java.util.Objects.requireNonNull(lock, "lock");
         return new BooleanValue(initial, false).guardedBy(lock);
     }
 
@@ -125,6 +131,7 @@ public final class Value {
 
     /** Guarded by {@code lock}, shared with other values and arrays (Python's {@code lock=some_rlock}). */
     public static FloatValue ofFloat(float initial, ReentrantProcessLock lock) {
+        java.util.Objects.requireNonNull(lock, "lock");
         return new FloatValue(initial, false).guardedBy(lock);
     }
 
@@ -139,6 +146,7 @@ public final class Value {
 
     /** Guarded by {@code lock}, shared with other values and arrays (Python's {@code lock=some_rlock}). */
     public static ShortValue ofShort(short initial, ReentrantProcessLock lock) {
+        java.util.Objects.requireNonNull(lock, "lock");
         return new ShortValue(initial, false).guardedBy(lock);
     }
 }

@@ -28,13 +28,16 @@ class LoggingTest {
         System.Logger log = Multiprocessing.getLogger();
         assertEquals("multiprocessing", log.getName());
         assertFalse(log.isLoggable(Level.ERROR), "off by default");
+        assertFalse(log.isLoggable(Level.OFF), "OFF is never a level records print at");
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         PrintStream old = System.err;
         System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
         try {
             log.log(Level.INFO, "not shown");
+            log.log(Level.OFF, "not shown either");
             Multiprocessing.logToStderr(Level.INFO);
             log.log(Level.DEBUG, "below the level");
+            log.log(Level.OFF, "never shown");
             log.log(Level.INFO, "shown");
             log.log(Level.WARNING, "also {0}", "shown");
         } finally {
