@@ -133,10 +133,7 @@ abstract class AbstractConnection implements Connection {
             lockForRead();
             try {
                 checkNotCut();
-                bytes = takeWholeMessage(maxMessageBytes);
-                if (bytes == null) {
-                    bytes = readPayload(readLength(maxMessageBytes));
-                }
+                bytes = readMessage();
             } finally {
                 unlockForRead();
                 readLock.unlock();
@@ -174,10 +171,7 @@ abstract class AbstractConnection implements Connection {
                     if (!awaitReadable(left(start, nanos))) {
                         throw new TimeoutException("no message within " + timeout);
                     }
-                    bytes = takeWholeMessage(maxMessageBytes);
-                    if (bytes == null) {
-                        bytes = readPayload(readLength(maxMessageBytes));
-                    }
+                    bytes = readMessage();
                 } finally {
                     unlockForRead();
                 }
@@ -513,6 +507,12 @@ abstract class AbstractConnection implements Connection {
         }
         readFully(bytes, 0, bytes.length, true);
         return bytes;
+    }
+
+    /** The next message's bytes, read locks held: whole from the transport if it has them, else framed. */
+    private byte[] readMessage() throws IOException {
+        byte[] whole = takeWholeMessage(maxMessageBytes);
+        return whole != null ? whole : readPayload(readLength(maxMessageBytes));
     }
 
     /**

@@ -89,19 +89,17 @@ class WaitInterruptsTest {
     @Timeout(20)
     void closingTheListenerFromAnotherThreadEndsAcceptWithAnIOException() throws Exception {
         Listener listener = Listener.open(new InetSocketAddress("127.0.0.1", 0), KEY);
-        CountDownLatch waiting = new CountDownLatch(1);
-        CompletableFuture<Throwable> outcome = CompletableFuture.supplyAsync(() -> {
-            waiting.countDown();
+        CompletableFuture<Throwable> outcome = new CompletableFuture<>();
+        Thread acceptor = Thread.ofPlatform().start(() -> {
             try {
                 listener.accept();
-                return null;
+                outcome.complete(null);
             } catch (Throwable t) {
-                return t;
+                outcome.complete(t);
             }
         });
-        waiting.await();
-        // Until accept() is inside its select, a close would find it earlier: give it the time to get there.
-        Thread.sleep(200);
+        // Closed while accept() is inside its select (before it, accept would find it closed earlier).
+        awaitSelecting(acceptor);
         listener.close();
         Throwable t = outcome.get(10, TimeUnit.SECONDS);
         assertInstanceOf(IOException.class, t, () -> "got " + t);
@@ -175,7 +173,7 @@ class WaitInterruptsTest {
             ExecutorService threads = Executors.newCachedThreadPool();
             try {
                 Thread server = Thread.ofPlatform().start(() -> listener.serve(threads, Connection::close, e -> refusals.incrementAndGet()));
-                Thread.sleep(100); // into its wait for a peer (an earlier interrupt ends it the same way)
+                awaitSelecting(server); // into its wait for a peer (an earlier interrupt ends it the same way)
                 server.interrupt();
                 server.join(Duration.ofSeconds(10));
                 assertTrue(!server.isAlive(), "serve() went on after the interrupt");
@@ -193,7 +191,7 @@ class WaitInterruptsTest {
                 .register("q", java.util.concurrent.BlockingQueue.class, a -> new java.util.concurrent.LinkedBlockingQueue<>());
         dev.mp4j.manager.ManagerServer server = m.server();
         Thread t = Thread.ofPlatform().start(server::serveForever);
-        Thread.sleep(100);
+        awaitSelecting(t);
         t.interrupt();
         t.join(Duration.ofSeconds(20));
         assertTrue(!t.isAlive(), "serveForever() went on after the interrupt");
@@ -210,5 +208,12 @@ class WaitInterruptsTest {
                 throw new RuntimeException(e);
             }
         }, r -> Thread.ofPlatform().start(r));
+    }
+
+    /** Waits (bounded) until {@code t} is inside a selector's wait: where an accept waits for a peer. */
+    private static void awaitSelecting(Thread t) throws InterruptedException {
+        assertTrue(dev.mp4j.testing.Await.until(() -> java.util.Arrays.stream(t.getStackTrace())
+                .anyMatch(f -> f.getClassName().contains("SelectorImpl") && f.getMethodName().contains("select")),
+                Duration.ofSeconds(10)), () -> t + " never reached its select");
     }
 }
