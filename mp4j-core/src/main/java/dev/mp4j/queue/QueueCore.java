@@ -70,7 +70,8 @@ final class QueueCore implements ByteRing.Peer {
     /** Frames from this size on may be spilled (see {@link #spill}); 0: never. */
     private final int spillMin;
     private final Serializer serializer = Serializer.standard();
-    private final byte[] frameHeader = new byte[4];
+    /** A frame's length and, for a {@code byte[]} item, its tag (see {@link #frameHead}). */
+    private final byte[] frameHeader = new byte[5];
     /** The producers' (under the producer lock), for repairProducerFrame. */
     private final byte[] repairByte = new byte[1];
     /** What a consumer copies out of the ring in one step before it parses a frame: a small frame whole. */
@@ -264,7 +265,6 @@ final class QueueCore implements ByteRing.Peer {
     /** What {@link #takeItem} returns when nothing came in time. */
     static final Object NOTHING = new Object();
 
-    private static final byte[] BYTES_TAG = {dev.mp4j.serial.SafeSerializer.TAG_BYTES};
 
     /**
      * Puts serialized bytes; negative timeout waits forever, 0 does not wait.
@@ -634,18 +634,26 @@ final class QueueCore implements ByteRing.Peer {
             f[frame - 1] = OK;
             ring.append(f, 0, frame, this);
         } else {
-            frameHeader[0] = (byte) (n >>> 24);
-            frameHeader[1] = (byte) (n >>> 16);
-            frameHeader[2] = (byte) (n >>> 8);
-            frameHeader[3] = (byte) n;
-            ring.append(frameHeader, 0, 4, this);
-            if (raw != null) {
-                ring.append(BYTES_TAG, 0, 1, this);
-            }
-            ring.append(bytes, 0, bytes.length, this);
-            ring.append(OK_STATUS, 0, 1, this);
+            int headLength = frameHead(n, raw != null);
+            ring.append(frameHeader, headLength, bytes, 0, bytes.length, OK_STATUS, 1, this);
         }
         ring.endWrite();
+    }
+
+    /**
+     * Writes the head of a frame whose payload has {@code n} bytes into {@link #frameHeader}: the
+     * length, then the tag of a {@code byte[]} item written as it is. Returns the head's length.
+     */
+    private int frameHead(int n, boolean rawBytes) {
+        frameHeader[0] = (byte) (n >>> 24);
+        frameHeader[1] = (byte) (n >>> 16);
+        frameHeader[2] = (byte) (n >>> 8);
+        frameHeader[3] = (byte) n;
+        if (rawBytes) {
+            frameHeader[4] = dev.mp4j.serial.SafeSerializer.TAG_BYTES;
+            return 5;
+        }
+        return 4;
     }
 
     private void writeFrame(Object encoded) throws IOException {
@@ -659,18 +667,9 @@ final class QueueCore implements ByteRing.Peer {
         // The in-progress record now speaks for this frame (the repair ignores a pending end
         // while a frame is in progress), so the pending end can go.
         words.putLong((int) PRODUCER_PENDING_END, 0L);
-        int n = (int) serializedLength(encoded);
-        frameHeader[0] = (byte) (n >>> 24);
-        frameHeader[1] = (byte) (n >>> 16);
-        frameHeader[2] = (byte) (n >>> 8);
-        frameHeader[3] = (byte) n;
+        int headLength = frameHead((int) serializedLength(encoded), raw != null);
         ring.beginWrite();
-        ring.append(frameHeader, 0, 4, this);
-        if (raw != null) {
-            ring.append(BYTES_TAG, 0, 1, this);
-        }
-        ring.append(bytes, 0, bytes.length, this);
-        ring.append(OK_STATUS, 0, 1, this);
+        ring.append(frameHeader, headLength, bytes, 0, bytes.length, OK_STATUS, 1, this);
         // Published whole before the mark goes: a producer that dies between the two leaves a
         // frame the repair finds complete (tail at its end, status OK) and only unmarks.
         ring.endWrite();
@@ -825,12 +824,12 @@ final class QueueCore implements ByteRing.Peer {
                     }
                 }
                 long head = ring.head();
-                int seen = ring.peekPublished(head, look, LOOK_BYTES);
-                while (seen < 4) {
+                int seen;
+                // One call site of the peek (the compiler inlines its copy at each)
+                while ((seen = ring.peekPublished(head, look, LOOK_BYTES)) < 4) {
                     if (!awaitBytes(4, start, timeoutNanos)) {
                         return NOTHING;
                     }
-                    seen = ring.peekPublished(head, look, LOOK_BYTES);
                 }
                 int length = ((look[0] & 0xFF) << 24) | ((look[1] & 0xFF) << 16) | ((look[2] & 0xFF) << 8) | (look[3] & 0xFF);
                 long frame = length + (long) FRAME_OVERHEAD;
