@@ -55,8 +55,14 @@ abstract class AbstractConnection implements Connection {
     /** Reads at least one byte, blocking; returns -1 at EOF. */
     abstract int readSome(byte[] dst, int offset, int length) throws IOException;
 
-    /** Writes the header and payload as one message. */
-    abstract void writeFrame(byte[] header, int headerLength, byte[] payload, int offset, int length) throws IOException;
+    /**
+     * Writes the header and payload as one message, waiting at most {@code timeoutNanos}
+     * (negative: forever) for the peer to make room. Returns false, having written nothing, when
+     * no room came in time; throws {@link MessageCutException} when time ran out after part of
+     * the message had gone out.
+     */
+    abstract boolean writeFrame(byte[] header, int headerLength, byte[] payload, int offset, int length, long timeoutNanos)
+            throws IOException;
 
     /** Whether bytes (or EOF) are available within the timeout; negative means forever. */
     abstract boolean awaitReadable(long timeoutNanos) throws IOException;
@@ -77,6 +83,11 @@ abstract class AbstractConnection implements Connection {
     }
 
     void unlockForWrite() {
+    }
+
+    /** {@link #lockForWrite()} within a timeout (negative: forever); whether it was taken. */
+    boolean tryLockForWrite(long timeoutNanos) throws IOException {
+        return true;
     }
 
     /**
@@ -121,6 +132,13 @@ abstract class AbstractConnection implements Connection {
         checkWritable();
         byte[] bytes = serializer.serialize(obj);
         writeMessage(bytes, 0, bytes.length);
+    }
+
+    @Override
+    public void send(Object obj, Duration timeout) throws IOException, TimeoutException {
+        checkWritable();
+        byte[] bytes = serializer.serialize(obj);
+        writeMessage(bytes, 0, bytes.length, timeout);
     }
 
     @Override
@@ -186,6 +204,17 @@ abstract class AbstractConnection implements Connection {
 
     @Override
     public void sendBytes(byte[] buf, int offset, int size) throws IOException {
+        checkSendBytes(buf, offset, size);
+        writeMessage(buf, offset, size);
+    }
+
+    @Override
+    public void sendBytes(byte[] buf, int offset, int size, Duration timeout) throws IOException, TimeoutException {
+        checkSendBytes(buf, offset, size);
+        writeMessage(buf, offset, size, timeout);
+    }
+
+    private void checkSendBytes(byte[] buf, int offset, int size) throws IOException {
         checkWritable();
         if (offset < 0) {
             throw new IllegalArgumentException("offset is negative: " + offset);
@@ -199,7 +228,6 @@ abstract class AbstractConnection implements Connection {
         if (buf.length < (long) offset + size) {
             throw new IllegalArgumentException("buffer length < offset + size (" + buf.length + " < " + offset + " + " + size + ")");
         }
-        writeMessage(buf, offset, size);
     }
 
     @Override
@@ -328,6 +356,11 @@ abstract class AbstractConnection implements Connection {
      * it waits behind (in another process, say) never ends. Whether it was taken.
      */
     final boolean lockWithin(java.util.concurrent.locks.Lock lock, long nanos) throws IOException {
+        return lockWithin(lock, nanos, "another reader of this end");
+    }
+
+    /** As {@link #lockWithin(java.util.concurrent.locks.Lock, long)}; {@code holder}: who holds it, for the interrupt's message. */
+    final boolean lockWithin(java.util.concurrent.locks.Lock lock, long nanos, String holder) throws IOException {
         long start = System.nanoTime();
         try {
             while (true) {
@@ -347,9 +380,9 @@ abstract class AbstractConnection implements Connection {
             Thread.currentThread().interrupt();
             if (!dev.mp4j.shm.IoInterrupts.endsWait()) {
                 // held back (IoInterrupts.hold): wait on for the lock
-                return lockWithin(lock, nanos < 0 ? -1 : left(start, nanos));
+                return lockWithin(lock, nanos < 0 ? -1 : left(start, nanos), holder);
             }
-            throw new java.io.InterruptedIOException("interrupted while waiting for another reader of this end");
+            throw new java.io.InterruptedIOException("interrupted while waiting for " + holder);
         }
     }
 
@@ -458,22 +491,62 @@ abstract class AbstractConnection implements Connection {
             writeLock.lock();
             lockForWrite();
             try {
-                // Again under the locks: a send cut half-way while this one waited for them.
-                String cut = writeCut;
-                if (cut != null) {
-                    throw new IOException(cut);
-                }
-                int headerLength = Framing.writeHeader(header, size);
-                writeFrame(header, headerLength, buf, offset, size);
-            } catch (MessageCutException cut) {
-                writeCut = cut.getMessage();
-                throw cut;
+                writeLocked(buf, offset, size, -1);
             } finally {
                 unlockForWrite();
                 writeLock.unlock();
             }
         } finally {
             leave();
+        }
+    }
+
+    /** As {@link #writeMessage(byte[], int, int)}, within {@code timeout} (null: forever). */
+    private void writeMessage(byte[] buf, int offset, int size, Duration timeout) throws IOException, TimeoutException {
+        dev.mp4j.shm.Handoffs.handoff();
+        if (size > maxMessageBytes) {
+            throw new MessageTooLargeException(size, maxMessageBytes, "send");
+        }
+        long nanos = timeout == null ? -1 : Math.max(0, java.util.concurrent.TimeUnit.NANOSECONDS.convert(timeout));
+        enter();
+        try {
+            long start = System.nanoTime();
+            if (!lockWithin(writeLock, nanos, "another sender on this end")) {
+                throw new TimeoutException("could not send within " + timeout + ": another thread was sending");
+            }
+            try {
+                if (!tryLockForWrite(left(start, nanos))) {
+                    throw new TimeoutException("could not send within " + timeout + ": another process was sending on this end");
+                }
+                try {
+                    if (!writeLocked(buf, offset, size, left(start, nanos))) {
+                        throw new TimeoutException("could not send within " + timeout
+                                + ": the peer did not make room for the message (nothing was sent)");
+                    }
+                } finally {
+                    unlockForWrite();
+                }
+            } finally {
+                writeLock.unlock();
+            }
+        } finally {
+            leave();
+        }
+    }
+
+    /** Writes one frame, the write locks held; false if no room came within {@code timeoutNanos} (nothing written). */
+    private boolean writeLocked(byte[] buf, int offset, int size, long timeoutNanos) throws IOException {
+        try {
+            // Again under the locks: a send cut half-way while this one waited for them.
+            String cut = writeCut;
+            if (cut != null) {
+                throw new IOException(cut);
+            }
+            int headerLength = Framing.writeHeader(header, size);
+            return writeFrame(header, headerLength, buf, offset, size, timeoutNanos);
+        } catch (MessageCutException cut) {
+            writeCut = cut.getMessage();
+            throw cut;
         }
     }
 

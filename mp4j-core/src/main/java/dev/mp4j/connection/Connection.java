@@ -44,8 +44,36 @@ import java.util.concurrent.TimeoutException;
  */
 public interface Connection extends AutoCloseable {
 
-    /** Serializes {@code obj} and sends it as one message. Fails in the caller if it cannot be serialized. */
+    /**
+     * Serializes {@code obj} and sends it as one message. Fails in the caller if it cannot be
+     * serialized. Blocks while the peer's buffer is full (the peer does not read); see
+     * {@link #send(Object, Duration)} for a bounded wait.
+     */
     void send(Object obj) throws IOException;
+
+    /**
+     * Like {@link #send(Object)}, waiting at most {@code timeout} (null: no limit, zero: not at
+     * all) for other senders on this end and for the peer to make room. CPython has no such
+     * call; it is the bounded form of a send to a peer that may have stopped reading.
+     *
+     * <pre>{@code
+     * try {
+     *     conn.send(update, Duration.ofMillis(200));
+     * } catch (TimeoutException slowReader) {
+     *     dropped++;   // nothing was sent; the connection is as it was
+     * }
+     * }</pre>
+     *
+     * <p>On a {@link Pipe} end, a message that fits in the pipe's buffer is written only once all
+     * of it fits, so a timed-out send has sent nothing; a larger one streams while the reader
+     * reads and is given up only when the reader stands still after the time has run out. On a
+     * socket, whose buffers do not say how much room they have, a message that stops half-way
+     * when time runs out is cut. A cut message leaves the stream out of step, so the end then
+     * refuses further sends with an {@link IOException} saying so (as after an interrupted send).
+     *
+     * @throws TimeoutException if the message could not be sent in time; nothing of it was sent
+     */
+    void send(Object obj, Duration timeout) throws IOException, TimeoutException;
 
     /** Blocks for the next message and deserializes it. */
     Object recv() throws IOException;
@@ -69,6 +97,14 @@ public interface Connection extends AutoCloseable {
 
     /** Sends {@code size} bytes of {@code buf} from {@code offset} as one byte message. */
     void sendBytes(byte[] buf, int offset, int size) throws IOException;
+
+    /**
+     * Like {@link #sendBytes(byte[], int, int)}, waiting at most {@code timeout} (null: no limit),
+     * as {@link #send(Object, Duration)} does.
+     *
+     * @throws TimeoutException if the message could not be sent in time; nothing of it was sent
+     */
+    void sendBytes(byte[] buf, int offset, int size, Duration timeout) throws IOException, TimeoutException;
 
     /** Receives one byte message, whatever its length (up to the connection's limit). */
     default byte[] recvBytes() throws IOException {

@@ -123,24 +123,62 @@ final class PipeConnection extends AbstractConnection implements Serializable, B
         return message;
     }
 
+    /**
+     * {@inheritDoc}
+     *
+     * <p>With a timeout, a message that fits in the ring is written only once all of it fits, so
+     * a send that times out has sent nothing; a larger one streams through while the reader
+     * reads, and once its time is up it goes on only while the reader keeps making room: it is
+     * cut only when the reader stands still (for 20 ms) after the time ran out.
+     */
     @Override
-    void writeFrame(byte[] header, int headerLength, byte[] payload, int offset, int length) throws IOException {
+    boolean writeFrame(byte[] header, int headerLength, byte[] payload, int offset, int length, long timeoutNanos)
+            throws IOException {
         // Not only the holder count (ends closed normally): a reader killed without closing
         // is found too (a look at /proc every 10 ms at most), so a send to it fails as
         // CPython's BrokenPipeError does instead of vanishing into the ring.
         if (!peerAlive()) {
             throw new IOException("broken pipe: the reading end is closed");
         }
+        long frame = (long) headerLength + length;
+        long start = System.nanoTime();
+        if (timeoutNanos >= 0 && frame <= out.capacity() && !out.awaitFree(frame, timeoutNanos, this)) {
+            return false;
+        }
         long before = out.tail();
+        writeStart = start;
+        writeTimeout = timeoutNanos;
         try {
             out.write(header, headerLength, payload, offset, length, this);
+            return true;
+        } catch (ByteRing.WriteTimeoutException timedOut) {
+            if (out.tail() != before) {
+                throw new MessageCutException("timed out", timedOut);
+            }
+            return false;
         } catch (java.io.InterruptedIOException interrupted) {
             // Under the writers' lock: only this write moved the published tail.
             if (out.tail() != before) {
                 throw new MessageCutException(interrupted);
             }
             throw interrupted;
+        } finally {
+            writeTimeout = -1;
         }
+    }
+
+    /** The timed send in progress (under the writers' locks), for {@link #writeNanosLeft}; -1: none. */
+    private transient long writeStart;
+    private transient long writeTimeout = -1;
+
+    @Override
+    public long writeNanosLeft() {
+        return AbstractConnection.left(writeStart, writeTimeout);
+    }
+
+    @Override
+    boolean tryLockForWrite(long timeoutNanos) throws IOException {
+        return exclusive || lockWithin(writers, timeoutNanos, "another process sending on this end");
     }
 
     @Override

@@ -141,20 +141,37 @@ final class SocketConnection extends AbstractConnection implements Serializable 
         readDeadlineSet = false;
     }
 
+    /**
+     * {@inheritDoc}
+     *
+     * <p>With a timeout, the time bounds each wait for the kernel to take more of the message; a
+     * socket does not say how much room its buffers have, so a message the peer stops reading
+     * half-way is cut when the time runs out.
+     */
     @Override
-    void writeFrame(byte[] header, int headerLength, byte[] payload, int offset, int length) throws IOException {
+    boolean writeFrame(byte[] header, int headerLength, byte[] payload, int offset, int length, long timeoutNanos)
+            throws IOException {
         ByteBuffer head = ByteBuffer.wrap(header, 0, headerLength);
         ByteBuffer body = ByteBuffer.wrap(payload, offset, length);
         gather[0] = head;
         gather[1] = body;
         boolean begun = false;
+        long start = System.nanoTime();
         while (head.hasRemaining() || body.hasRemaining()) {
             long n = channel.write(gather);
             if (n > 0) {
                 begun = true;
             } else {
+                boolean room;
                 try {
-                    await(SelectionKey.OP_WRITE, -1);
+                    if (timeoutNanos < 0) {
+                        await(SelectionKey.OP_WRITE, -1);
+                        room = true;
+                    } else {
+                        long left = timeoutNanos - (System.nanoTime() - start);
+                        // await takes 0 as "only look": a deadline reached is looked at once more
+                        room = await(SelectionKey.OP_WRITE, Math.max(0, left));
+                    }
                 } catch (java.io.InterruptedIOException interrupted) {
                     if (begun) {
                         throw new MessageCutException(interrupted);
@@ -162,8 +179,15 @@ final class SocketConnection extends AbstractConnection implements Serializable 
                     throw interrupted;
                 }
                 checkOpen();
+                if (!room) {
+                    if (begun) {
+                        throw new MessageCutException("timed out", null);
+                    }
+                    return false;
+                }
             }
         }
+        return true;
     }
 
     @Override

@@ -368,6 +368,9 @@ public final class ByteRing {
                 if (IoInterrupts.endsWait()) {
                     throw new java.io.InterruptedIOException("interrupted while waiting for room");
                 }
+                if (!peer.peerAlive()) {
+                    throw new IOException("broken pipe: the reading end is closed");
+                }
                 long slice = writerSlice(head, lastHead);
                 lastHead = head;
                 if (timeoutNanos >= 0) {
