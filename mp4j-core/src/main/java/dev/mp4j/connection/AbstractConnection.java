@@ -12,7 +12,7 @@ import java.util.concurrent.TimeoutException;
  * for readability, close (as peers see it, at once) and release (what calls in progress may
  * still touch, once the last has left).
  */
-abstract class AbstractConnection implements Connection {
+abstract sealed class AbstractConnection implements Connection permits PipeConnection, SocketConnection {
     /** Default ceiling for one message; {@code -Dmp4j.connection.maxMessageBytes} overrides it. */
     static final long DEFAULT_MAX_MESSAGE_BYTES =
             Long.getLong("mp4j.connection.maxMessageBytes", 1L << 30);
@@ -171,9 +171,23 @@ abstract class AbstractConnection implements Connection {
      */
     @Override
     public Object recv(Duration timeout) throws IOException, TimeoutException {
+        byte[] bytes = receiveWithin(timeout, this::readMessage);
+        return serializer.deserialize(bytes, 0, bytes.length);
+    }
+
+    /** A read of one message, done once the read locks are held and its first bytes are there. */
+    private interface MessageRead<T> {
+        T read() throws IOException;
+    }
+
+    /**
+     * Waits its turn among this end's readers and for a message to start, both within
+     * {@code timeout} (null: forever), then reads it with {@code read}: one turn for the wait and
+     * the read, so the message a wait found cannot go to another reader first.
+     */
+    private <T> T receiveWithin(Duration timeout, MessageRead<T> read) throws IOException, TimeoutException {
         checkReadable();
         long nanos = timeout == null ? -1 : Math.max(0, java.util.concurrent.TimeUnit.NANOSECONDS.convert(timeout));
-        byte[] bytes;
         enter();
         try {
             long start = System.nanoTime();
@@ -189,7 +203,7 @@ abstract class AbstractConnection implements Connection {
                     if (!awaitReadable(left(start, nanos))) {
                         throw new TimeoutException("no message within " + timeout);
                     }
-                    bytes = readMessage();
+                    return read.read();
                 } finally {
                     unlockForRead();
                 }
@@ -199,7 +213,6 @@ abstract class AbstractConnection implements Connection {
         } finally {
             leave();
         }
-        return serializer.deserialize(bytes, 0, bytes.length);
     }
 
     @Override
@@ -252,6 +265,14 @@ abstract class AbstractConnection implements Connection {
         }
     }
 
+    @Override
+    public byte[] recvBytes(long maxLength, Duration timeout) throws IOException, TimeoutException {
+        if (maxLength < 0) {
+            throw new IllegalArgumentException("negative maxlength: " + maxLength);
+        }
+        return receiveWithin(timeout, () -> readBytes(maxLength));
+    }
+
     private byte[] readBytes(long maxLength) throws IOException {
         byte[] waiting = takeWholeMessage(Math.min(maxLength, maxMessageBytes));
         if (waiting != null) {
@@ -271,12 +292,7 @@ abstract class AbstractConnection implements Connection {
 
     @Override
     public int recvBytesInto(byte[] buf, int offset) throws IOException {
-        if (offset < 0) {
-            throw new IllegalArgumentException("negative offset: " + offset);
-        }
-        if (offset > buf.length) {
-            throw new IllegalArgumentException("offset too large: " + offset + " > buffer length " + buf.length);
-        }
+        checkIntoOffset(buf, offset);
         checkReadable();
         enter();
         try {
@@ -291,6 +307,21 @@ abstract class AbstractConnection implements Connection {
             }
         } finally {
             leave();
+        }
+    }
+
+    @Override
+    public int recvBytesInto(byte[] buf, int offset, Duration timeout) throws IOException, TimeoutException {
+        checkIntoOffset(buf, offset);
+        return receiveWithin(timeout, () -> readInto(buf, offset));
+    }
+
+    private static void checkIntoOffset(byte[] buf, int offset) {
+        if (offset < 0) {
+            throw new IllegalArgumentException("negative offset: " + offset);
+        }
+        if (offset > buf.length) {
+            throw new IllegalArgumentException("offset too large: " + offset + " > buffer length " + buf.length);
         }
     }
 
@@ -361,6 +392,11 @@ abstract class AbstractConnection implements Connection {
 
     /** As {@link #lockWithin(java.util.concurrent.locks.Lock, long)}; {@code holder}: who holds it, for the interrupt's message. */
     final boolean lockWithin(java.util.concurrent.locks.Lock lock, long nanos, String holder) throws IOException {
+        // A free lock is taken whatever the thread's interrupt status, as the untimed calls'
+        // lock() does: only a wait for it ends on an interrupt.
+        if (lock.tryLock()) {
+            return true;
+        }
         long start = System.nanoTime();
         try {
             while (true) {
@@ -516,7 +552,7 @@ abstract class AbstractConnection implements Connection {
             }
             try {
                 if (!tryLockForWrite(left(start, nanos))) {
-                    throw new TimeoutException("could not send within " + timeout + ": another process was sending on this end");
+                    throw new TimeoutException("could not send within " + timeout + ": another sender on this end (another process, or another copy of the end) was sending");
                 }
                 try {
                     if (!writeLocked(buf, offset, size, left(start, nanos))) {
@@ -532,6 +568,21 @@ abstract class AbstractConnection implements Connection {
         } finally {
             leave();
         }
+    }
+
+    /** Why a send ended half-way ({@code why}: "interrupted", "timed out"), as the end then says on each send. */
+    static String cutMessage(String why) {
+        return why + " half-way through sending a message: this end can send no more"
+                + " (the peer would read the rest of the stream out of step)";
+    }
+
+    /**
+     * A send under the write locks ran out of time after part of its message had gone out: this
+     * end sends no more. Returns the exception for the transport to throw.
+     */
+    final IOException cutSend(String why, Throwable cause) {
+        writeCut = cutMessage(why);
+        return new IOException(writeCut, cause);
     }
 
     /** Writes one frame, the write locks held; false if no room came within {@code timeoutNanos} (nothing written). */

@@ -41,8 +41,11 @@ import java.util.concurrent.TimeoutException;
  * and what the others then read of it is not to be trusted. Where processes that share a channel
  * may be killed, use a {@link dev.mp4j.queue.ProcessQueue}: a producer killed in the middle of a
  * put leaves the other producers' items whole there.
+ *
+ * <p>Ends come from {@link Pipe}, {@link Listener} and {@link Client}; the interface is sealed,
+ * so that it can grow (as its timed sends did) without breaking anyone's implementation.
  */
-public interface Connection extends AutoCloseable {
+public sealed interface Connection extends AutoCloseable permits AbstractConnection {
 
     /**
      * Serializes {@code obj} and sends it as one message. Fails in the caller if it cannot be
@@ -52,9 +55,11 @@ public interface Connection extends AutoCloseable {
     void send(Object obj) throws IOException;
 
     /**
-     * Like {@link #send(Object)}, waiting at most {@code timeout} (null: no limit, zero: not at
-     * all) for other senders on this end and for the peer to make room. CPython has no such
-     * call; it is the bounded form of a send to a peer that may have stopped reading.
+     * Like {@link #send(Object)}, waiting at most {@code timeout} (null: no limit; zero or
+     * negative: no waiting) for other senders on this end and for the peer to make room, except
+     * that a message that has begun to go out is finished while the peer keeps reading (below).
+     * CPython has no such call; it is the bounded form of a send to a peer that may have stopped
+     * reading.
      *
      * <pre>{@code
      * try {
@@ -79,7 +84,9 @@ public interface Connection extends AutoCloseable {
     Object recv() throws IOException;
 
     /**
-     * Like {@link #recv()}, waiting at most {@code timeout}.
+     * Like {@link #recv()}, waiting at most {@code timeout} (null: no limit) for a message to
+     * start; a message that has started is read to its end, as a sender that stops half-way
+     * through a message is cut off from sending more.
      *
      * @throws TimeoutException if no message started to arrive in time (nothing is consumed)
      */
@@ -120,11 +127,28 @@ public interface Connection extends AutoCloseable {
     byte[] recvBytes(long maxLength) throws IOException;
 
     /**
+     * Like {@link #recvBytes(long)}, waiting at most {@code timeout} (null: no limit) for this
+     * end's other readers and for a message to start; as {@link #recv(Duration)}, the wait and
+     * the read are one turn, so the message found is this call's.
+     *
+     * @throws TimeoutException if no message started to arrive in time (nothing is consumed)
+     */
+    byte[] recvBytes(long maxLength, Duration timeout) throws IOException, TimeoutException;
+
+    /**
      * Receives one byte message into {@code buf} at {@code offset}, returning its length.
      *
      * @throws BufferTooShortException if it does not fit; the exception carries the whole message
      */
     int recvBytesInto(byte[] buf, int offset) throws IOException;
+
+    /**
+     * Like {@link #recvBytesInto(byte[], int)}, waiting at most {@code timeout} (null: no limit)
+     * as {@link #recvBytes(long, Duration)} does.
+     *
+     * @throws TimeoutException if no message started to arrive in time (nothing is consumed)
+     */
+    int recvBytesInto(byte[] buf, int offset, Duration timeout) throws IOException, TimeoutException;
 
     /** Whether a message can be read without blocking (or the peer has closed). */
     default boolean poll() throws IOException {

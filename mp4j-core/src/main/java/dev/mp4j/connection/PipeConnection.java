@@ -142,7 +142,8 @@ final class PipeConnection extends AbstractConnection implements Serializable, B
         }
         long frame = (long) headerLength + length;
         long start = System.nanoTime();
-        if (timeoutNanos >= 0 && frame <= out.capacity() && !out.awaitFree(frame, timeoutNanos, this)) {
+        if (timeoutNanos >= 0 && frame <= out.capacity() && out.freeSpace() < frame
+                && !out.awaitFree(frame, timeoutNanos, this)) {
             return false;
         }
         long before = out.tail();
@@ -153,7 +154,7 @@ final class PipeConnection extends AbstractConnection implements Serializable, B
             return true;
         } catch (ByteRing.WriteTimeoutException timedOut) {
             if (out.tail() != before) {
-                throw new MessageCutException("timed out", timedOut);
+                throw cutSend("timed out", timedOut);
             }
             return false;
         } catch (java.io.InterruptedIOException interrupted) {
@@ -178,7 +179,7 @@ final class PipeConnection extends AbstractConnection implements Serializable, B
 
     @Override
     boolean tryLockForWrite(long timeoutNanos) throws IOException {
-        return exclusive || lockWithin(writers, timeoutNanos, "another process sending on this end");
+        return exclusive || lockWithin(writers, timeoutNanos, "another sender on this end");
     }
 
     @Override

@@ -181,7 +181,7 @@ final class SocketConnection extends AbstractConnection implements Serializable 
                 checkOpen();
                 if (!room) {
                     if (begun) {
-                        throw new MessageCutException("timed out", null);
+                        throw cutSend("timed out", null);
                     }
                     return false;
                 }
@@ -258,7 +258,7 @@ final class SocketConnection extends AbstractConnection implements Serializable 
         } else if (timeoutNanos < 0) {
             ready = selector.select();
         } else {
-            ready = selector.select(Math.max(1, TimeUnit.NANOSECONDS.toMillis(timeoutNanos + 999_999)));
+            ready = selector.select(Math.max(1, Math.ceilDiv(timeoutNanos, 1_000_000L)));
         }
         selector.selectedKeys().clear();
         return ready > 0;

@@ -347,6 +347,9 @@ public final class ByteRing {
     /**
      * Waits until at least {@code needed} bytes (at most the capacity) are free, at most
      * {@code timeoutNanos} (negative: forever). Returns whether they are.
+     *
+     * @throws IOException "handle is closed" when the peer is closed locally, "broken pipe" when
+     *         {@link Peer#peerAlive()} says the reader is gone, or an interrupted one
      */
     public boolean awaitFree(long needed, long timeoutNanos, Peer peer) throws IOException {
         long want = Math.min(needed, capacity);

@@ -17,7 +17,10 @@ import java.util.concurrent.TimeoutException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
-/** {@link Connection#send(Object, Duration)} and {@link Connection#sendBytes(byte[], int, int, Duration)}. */
+/**
+ * The timed forms of {@link Connection}'s sends ({@link Connection#send(Object, Duration)},
+ * {@link Connection#sendBytes(byte[], int, int, Duration)}) and byte receives.
+ */
 @Timeout(60)
 class TimedSendTest {
     private static final byte[] KEY = "timed send".getBytes();
@@ -52,6 +55,15 @@ class TimedSendTest {
         assertFalse(reader.poll(Duration.ZERO), "a timed-out send left something in the pipe");
         writer.send("after", Duration.ofSeconds(10));
         assertEquals("after", reader.recv());
+        // As send(obj) does, a timed send with room goes out from an interrupted thread, which
+        // keeps its interrupt status.
+        Thread.currentThread().interrupt();
+        try {
+            writer.send("interrupted but room", Duration.ZERO);
+        } finally {
+            assertTrue(Thread.interrupted(), "the interrupt status was lost");
+        }
+        assertEquals("interrupted but room", reader.recv());
         pipe.left().close();
         pipe.right().close();
     }
@@ -63,6 +75,7 @@ class TimedSendTest {
         Pipe pipe = Pipe.open(false, 1 << 20, 4096);
         IOException cut = assertThrows(IOException.class, () -> pipe.right().sendBytes(new byte[65536], 0, 65536, Duration.ofMillis(50)));
         assertTrue(cut.getMessage().contains("timed out half-way"), cut.getMessage());
+        assertFalse(cut instanceof java.io.InterruptedIOException, "a timeout was reported as an interrupt");
         IOException refused = assertThrows(IOException.class, () -> pipe.right().send("more", Duration.ofSeconds(1)));
         assertTrue(refused.getMessage().contains("can send no more"), refused.getMessage());
         pipe.left().close();
@@ -85,6 +98,27 @@ class TimedSendTest {
         new java.util.Random(7).nextBytes(big);
         pipe.right().sendBytes(big, 0, big.length, Duration.ofSeconds(20));
         assertArrayEquals(big, received.get(30, TimeUnit.SECONDS));
+        pipe.left().close();
+        pipe.right().close();
+    }
+
+    @Test
+    void timedByteReceivesGiveUpOnAnEmptyEndAndTakeWhatArrives() throws Exception {
+        Pipe pipe = Pipe.open(false);
+        Connection reader = pipe.left();
+        assertThrows(TimeoutException.class, () -> reader.recvBytes(100, Duration.ofMillis(20)));
+        assertThrows(TimeoutException.class, () -> reader.recvBytesInto(new byte[10], 0, Duration.ZERO));
+        pipe.right().sendBytes("hello".getBytes());
+        pipe.right().sendBytes("world!".getBytes());
+        assertArrayEquals("hello".getBytes(), reader.recvBytes(100, Duration.ofSeconds(10)));
+        byte[] into = new byte[8];
+        assertEquals(6, reader.recvBytesInto(into, 2, null));
+        assertEquals("world!", new String(into, 2, 6));
+        pipe.right().sendBytes(new byte[20]);
+        BufferTooShortException tooShort = assertThrows(BufferTooShortException.class, () -> reader.recvBytesInto(new byte[4], 0, Duration.ofSeconds(10)));
+        assertEquals(20, tooShort.message().length);
+        assertThrows(IllegalArgumentException.class, () -> reader.recvBytes(-1, Duration.ZERO));
+        assertThrows(IllegalArgumentException.class, () -> reader.recvBytesInto(new byte[4], 5, Duration.ZERO));
         pipe.left().close();
         pipe.right().close();
     }
