@@ -102,10 +102,19 @@ final class Handshake {
         return MessageDigest.isEqual(expected, digest);
     }
 
+    /**
+     * A handshake that ran out of time says so in its cause, a {@link java.net.SocketTimeoutException}:
+     * no key was refused, so a caller need not suggest a wrong one.
+     */
+    private static AuthenticationException timedOut(AuthenticationException e) {
+        e.initCause(new java.net.SocketTimeoutException("the peer did not answer in time"));
+        return e;
+    }
+
     private static byte[] receive(Connection conn, Duration timeout) throws IOException {
         long deadline = System.nanoTime() + Math.max(0, java.util.concurrent.TimeUnit.NANOSECONDS.convert(timeout));
         if (!conn.poll(timeout)) {
-            throw new AuthenticationException("no answer within " + timeout + " during the authkey handshake");
+            throw timedOut(new AuthenticationException("no answer within " + timeout + " during the authkey handshake"));
         }
         if (!(conn instanceof SocketConnection socket)) {
             return conn.recvBytes(MAX_RESPONSE);
@@ -115,7 +124,7 @@ final class Handshake {
         try {
             return conn.recvBytes(MAX_RESPONSE);
         } catch (java.net.SocketTimeoutException partial) {
-            throw new AuthenticationException("no whole answer within " + timeout + " during the authkey handshake");
+            throw timedOut(new AuthenticationException("no whole answer within " + timeout + " during the authkey handshake"));
         } finally {
             socket.clearReadDeadline();
         }

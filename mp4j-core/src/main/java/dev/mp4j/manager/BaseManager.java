@@ -339,6 +339,25 @@ public class BaseManager implements AutoCloseable {
      * @throws ManagerException if the server cannot be reached or refuses the key
      */
     public BaseManager connect() {
+        return connect(null);
+    }
+
+    /**
+     * {@link #connect()} within {@code timeout} (null: no limit): reaching the server, proving
+     * the key and its answer together. Without it, a host that does not answer holds the caller
+     * for the system's connect limit (two minutes on Linux), and a server that accepts but never
+     * answers, for ever.
+     *
+     * <pre>{@code
+     * BaseManager m = new BaseManager(new InetSocketAddress("10.0.0.5", 5000), "abc".getBytes());
+     * m.register("get_task_queue", BlockingQueue.class);
+     * m.connect(Duration.ofSeconds(5));
+     * }</pre>
+     *
+     * @throws ManagerException if the server cannot be reached, refuses the key or does not
+     *         answer in time
+     */
+    public BaseManager connect(java.time.Duration timeout) {
         requireState(State.INITIAL, "connect");
         if (requested == null) {
             throw new IllegalStateException("connect() needs the server's address");
@@ -348,7 +367,7 @@ public class BaseManager implements AutoCloseable {
             address = new InetSocketAddress(inet.getHostString(), inet.getPort());
         }
         Endpoint e = Endpoint.of(Addresses.key(address), authkey);
-        e.probe();
+        e.probe(timeout);
         endpoint = e;
         state = State.CONNECTED;
         return this;

@@ -146,7 +146,12 @@ final class Endpoint {
      * {@code connect()} checks that the server is there (CPython's {@code dummy} call).
      */
     void probe() {
-        oneOff(Wire.DUMMY);
+        oneOff(Wire.DUMMY, null);
+    }
+
+    /** {@link #probe()} within {@code timeout}: connecting, proving the key and the answer together. */
+    void probe(java.time.Duration timeout) {
+        oneOff(Wire.DUMMY, timeout);
     }
 
     /** Asks the server to stop, over a connection of its own (no pipe is worth setting up for one request). */
@@ -155,24 +160,38 @@ final class Endpoint {
             control(new byte[] {Wire.SHUTDOWN});
             return;
         }
-        oneOff(Wire.SHUTDOWN);
+        oneOff(Wire.SHUTDOWN, null);
     }
 
-    private void oneOff(byte op) {
+    /** Sends {@code op} over a connection of its own and reads the answer, all within {@code timeout} (null: no limit). */
+    private void oneOff(byte op, java.time.Duration timeout) {
+        long start = System.nanoTime();
         Connection conn;
         try {
-            conn = connect();
+            conn = connect(timeout);
         } catch (IOException e) {
             throw unreachable(e);
         }
         try (conn) {
             conn.sendBytes(new byte[] {op});
-            result(conn.recvBytes(), null);
+            byte[] reply = timeout == null ? conn.recvBytes() : conn.recvBytes(Long.MAX_VALUE, left(timeout, start));
+            result(reply, null);
+        } catch (java.util.concurrent.TimeoutException e) {
+            throw new ManagerException("the manager at " + addressKey + " did not answer within " + timeout, e);
         } catch (RuntimeException | Error e) {
             throw e;
         } catch (Throwable t) {
             throw new ManagerException("the manager at " + addressKey + " did not answer: " + t, t);
         }
+    }
+
+    /** What is left of {@code timeout} (null: no limit) since {@code start}, never negative. */
+    private static java.time.Duration left(java.time.Duration timeout, long start) {
+        if (timeout == null) {
+            return null;
+        }
+        long nanos = Math.max(0, java.util.concurrent.TimeUnit.NANOSECONDS.convert(timeout));
+        return java.time.Duration.ofNanos(Math.max(0, nanos - (System.nanoTime() - start)));
     }
 
     private Object control(byte[] request) {
@@ -592,7 +611,8 @@ final class Endpoint {
 
     /** Why connecting failed, for the caller: a refused key is said to be one. */
     private ManagerException unreachable(IOException e) {
-        if (e instanceof dev.mp4j.connection.AuthenticationException) {
+        if (e instanceof dev.mp4j.connection.AuthenticationException
+                && !(e.getCause() instanceof java.net.SocketTimeoutException)) {
             return new ManagerException("authentication with the manager at " + addressKey + " failed: " + e.getMessage()
                     + " (is the authkey the server's?)", e);
         }
@@ -629,11 +649,18 @@ final class Endpoint {
      * retried for a little while.
      */
     private Connection connect() throws IOException {
+        return connect(null);
+    }
+
+    /** {@link #connect()} within {@code timeout} (null: no limit), the retries included. */
+    private Connection connect(java.time.Duration timeout) throws IOException {
+        long start = System.nanoTime();
         for (int attempt = 0; ; attempt++) {
             try {
-                return Client.connect(address, authkey);
+                return Client.connect(address, authkey, left(timeout, start));
             } catch (java.net.ConnectException e) {
-                if (!addressKey.startsWith("unix:") || attempt >= 200) {
+                if (!addressKey.startsWith("unix:") || attempt >= 200
+                        || (timeout != null && left(timeout, start).toNanos() < 1_000_000)) {
                     throw e;
                 }
                 java.util.concurrent.locks.LockSupport.parkNanos(1_000_000);

@@ -1,6 +1,7 @@
 package dev.mp4j.manager;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -62,6 +63,30 @@ class ManagerRobustnessTest {
                 .register("get_queue", BlockingQueue.class)
                 .register("Counter", Counter.class)
                 .connect();
+    }
+
+    @Test
+    void aTimedConnectGivesUpOnAServerThatAcceptsButNeverAnswersAndReachesALiveOne() throws Exception {
+        // The kernel completes the TCP handshake for a listening socket nobody accepts on, so
+        // the client waits for a challenge that never comes: without a limit, for the 20 s
+        // handshake limit (an untimed connect) or, past the handshake, for ever.
+        try (java.net.ServerSocket silent = new java.net.ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress())) {
+            BaseManager client = new BaseManager(new InetSocketAddress("127.0.0.1", silent.getLocalPort()), KEY)
+                    .register("get_queue", BlockingQueue.class);
+            long start = System.nanoTime();
+            ManagerException e = assertThrows(ManagerException.class, () -> client.connect(java.time.Duration.ofMillis(300)));
+            long tookMillis = (System.nanoTime() - start) / 1_000_000;
+            assertTrue(tookMillis < 15_000, "the timed connect took " + tookMillis + " ms");
+            assertTrue(e.getMessage().contains("within"), e.getMessage());
+            assertFalse(e.getMessage().contains("authkey the server's"), "a timeout was blamed on the key: " + e.getMessage());
+        }
+        try (BaseManager server = tcpManager()) {
+            BaseManager client = new BaseManager(server.address(), KEY).register("get_queue", BlockingQueue.class)
+                    .connect(java.time.Duration.ofSeconds(20));
+            BlockingQueue<Object> q = client.create("get_queue");
+            q.put("reached");
+            assertEquals("reached", q.poll(10, TimeUnit.SECONDS));
+        }
     }
 
     @Test
