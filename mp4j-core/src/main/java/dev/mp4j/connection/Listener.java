@@ -131,6 +131,19 @@ public final class Listener implements AutoCloseable {
         }
     }
 
+    /** The least time a peer that arrived within an accept's timeout has to prove its key. */
+    private static final Duration LEAST_HANDSHAKE = Duration.ofSeconds(1);
+
+    /** Time for one direction of the handshake of an accept with {@code timeout} (null: none) begun at {@code start}. */
+    private static Duration handshakeTime(Duration timeout, long start) {
+        if (timeout == null) {
+            return HANDSHAKE_TIMEOUT;
+        }
+        long left = Math.max(0, java.util.concurrent.TimeUnit.NANOSECONDS.convert(timeout)) - (System.nanoTime() - start);
+        Duration rest = Duration.ofNanos(Math.max(0, left));
+        return rest.compareTo(LEAST_HANDSHAKE) < 0 ? LEAST_HANDSHAKE : rest.compareTo(HANDSHAKE_TIMEOUT) > 0 ? HANDSHAKE_TIMEOUT : rest;
+    }
+
     /** Waits for a peer, authenticates it both ways and returns the connection. */
     public Connection accept() throws IOException {
         try {
@@ -141,21 +154,25 @@ public final class Listener implements AutoCloseable {
     }
 
     /**
-     * Like {@link #accept()}, giving up after {@code timeout} with no peer.
+     * Like {@link #accept()}, giving up after {@code timeout} with no peer. A peer that arrives in
+     * time has what is left of it, and at least a second, to prove its key (each of the
+     * handshake's two directions at most {@link #HANDSHAKE_TIMEOUT}).
      *
-     * @throws AuthenticationException if the peer's key is wrong (the listener keeps serving)
+     * @throws AuthenticationException if the peer's key is wrong, or it did not prove it in time
+     *         (the listener keeps serving)
      */
     public Connection accept(Duration timeout) throws IOException, TimeoutException {
         if (closed) {
             throw new IOException("listener is closed");
         }
+        long start = System.nanoTime();
         SocketChannel channel = waitForPeer(timeout);
         lastAccepted = peerAddress(channel);
         SocketConnection conn = new SocketConnection(channel, AbstractConnection.DEFAULT_MAX_MESSAGE_BYTES);
         try {
             if (authkey != null) {
-                Handshake.deliverChallenge(conn, authkey, HANDSHAKE_TIMEOUT);
-                Handshake.answerChallenge(conn, authkey, HANDSHAKE_TIMEOUT);
+                Handshake.deliverChallenge(conn, authkey, handshakeTime(timeout, start));
+                Handshake.answerChallenge(conn, authkey, handshakeTime(timeout, start));
             }
             return conn;
         } catch (IOException | RuntimeException e) {

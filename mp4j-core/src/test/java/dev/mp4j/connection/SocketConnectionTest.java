@@ -211,6 +211,19 @@ class SocketConnectionTest {
     }
 
     @Test
+    void aTimedAcceptGivesAPeerThatConnectsAndSaysNothingItsTimeLeftNotTheFullHandshakeLimit() throws Exception {
+        // The handshake limit is 20 s each way; an accept asked to wait 300 ms has a second.
+        try (Listener listener = Listener.open(new InetSocketAddress("127.0.0.1", 0), KEY);
+             java.nio.channels.SocketChannel silent = java.nio.channels.SocketChannel.open(listener.address())) {
+            long start = System.nanoTime();
+            AuthenticationException e = assertThrows(AuthenticationException.class, () -> listener.accept(Duration.ofMillis(300)));
+            long tookMillis = (System.nanoTime() - start) / 1_000_000;
+            assertTrue(tookMillis < 10_000, "the accept took " + tookMillis + " ms");
+            assertTrue(e.getMessage().contains("within"), e.getMessage());
+        }
+    }
+
+    @Test
     void acceptWithTimeoutGivesUp() throws Exception {
         try (Listener listener = Listener.open(new InetSocketAddress("127.0.0.1", 0), KEY)) {
             assertThrows(TimeoutException.class, () -> listener.accept(Duration.ofMillis(100)));
