@@ -101,7 +101,22 @@ final class Endpoint {
      * its result or throws what it threw.
      */
     Object call(long id, byte[] signature, String name, Object[] args, Method method) throws Throwable {
-        return result(roundTrip(request(id, signature, name, args)), method);
+        return result(roundTrip(request(id, signature, name, args), method != null && cancellable(method)), method);
+    }
+
+    /**
+     * Whether an interrupt cancels a call of {@code method} waiting in the server: those that
+     * declare {@link InterruptedException} ({@code take()}, {@code acquire()}, {@code await()},
+     * {@code join()} and their timed forms). Others wait on, as in CPython, and the interrupt
+     * is the caller's again when they return.
+     */
+    private static boolean cancellable(Method method) {
+        for (Class<?> declared : method.getExceptionTypes()) {
+            if (declared == InterruptedException.class) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private byte[] request(long id, byte[] signature, String name, Object[] args) {
@@ -254,12 +269,27 @@ final class Endpoint {
                 Wire.In in = new Wire.In(reply);
                 in.get();
                 throw new ManagerException(in.getString());
+            case Wire.CANCELLED:
+                // The interrupt that cancelled the call goes with this exception.
+                Thread.interrupted();
+                if (reply == UNCONFIRMED) {
+                    throw new InterruptedException("interrupted while waiting in the manager at " + addressKey
+                            + ", which did not withdraw the call within 2 s (an object of its own that blocks,"
+                            + " say): the connection was dropped, and whether the call took effect is unknown");
+                }
+                throw new InterruptedException("interrupted while waiting in the manager at " + addressKey
+                        + " (the call was withdrawn, having taken no effect)");
             default:
                 throw new ManagerException("unknown reply status " + reply[0] + " from the manager at " + addressKey);
         }
     }
 
     private byte[] roundTrip(byte[] request) {
+        return roundTrip(request, false);
+    }
+
+    /** As {@link #roundTrip(byte[])}; {@code cancellable}: an interrupt while the call waits cancels it (see {@link #replyOrCancel}). */
+    private byte[] roundTrip(byte[] request, boolean cancellable) {
         // Puts this thread sent without waiting to other managers go first (see settleOwedPuts).
         settleOwedPuts();
         ManagerServer local = viaSocket ? null : ManagerServer.local(addressKey);
@@ -271,14 +301,17 @@ final class Endpoint {
         }
         Channel ch = channel();
         ch.lock.lock();
-        // A call is not interruptible (as in CPython): a request or answer cut short would leave
-        // the channel out of step. An interrupt that comes before or during it is kept for the
-        // caller (IoInterrupts gives it back when the call is over).
+        // An interrupt never cuts a request or an answer short, which would leave the channel
+        // out of step: it is kept for the caller (IoInterrupts gives it back when the call is
+        // over), and a cancellable call asks the server to withdraw it.
         dev.mp4j.shm.IoInterrupts.hold();
         try {
             collect(ch);
             send(ch, request);
-            return ch.conn.recvBytes();
+            return cancellable ? replyOrCancel(ch) : ch.conn.recvBytes();
+        } catch (CancelUnconfirmed e) {
+            lose(ch);
+            return UNCONFIRMED;
         } catch (IOException e) {
             lose(ch);
             throw new ManagerException("lost the connection to the manager at " + addressKey + ": " + e.getMessage(), e);
@@ -298,6 +331,55 @@ final class Endpoint {
             ch.conn.sendBytes(request);
         } catch (dev.mp4j.connection.MessageTooLargeException e) {
             throw new ManagerException("the call is too large for the manager connection: " + e.getMessage(), e);
+        }
+        ch.sent++;
+    }
+
+    /** How often a cancellable call waiting for its answer looks whether its thread was interrupted. */
+    private static final java.time.Duration CANCEL_LOOK = java.time.Duration.ofMillis(50);
+    /**
+     * How long a cancelled call waits for the server to withdraw it or answer. The manager's own
+     * waits look every 100 ms; a registered object that blocks in code of its own (a plain
+     * {@code LinkedBlockingQueue}'s {@code take()}) never looks.
+     */
+    private static final long CANCEL_PATIENCE_NANOS = java.util.concurrent.TimeUnit.SECONDS.toNanos(2);
+
+    /** A cancel the server did not answer in time: the channel is dropped and the call's outcome unknown. */
+    private static final class CancelUnconfirmed extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        CancelUnconfirmed() {
+            super(null, null, false, false);
+        }
+    }
+
+    /** The answer {@link #roundTrip} gives for a {@link CancelUnconfirmed} (compared by identity). */
+    private static final byte[] UNCONFIRMED = {Wire.CANCELLED};
+
+    /**
+     * Waits for the answer to the call just sent, looking every {@link #CANCEL_LOOK} whether this
+     * thread was interrupted; if so, asks the server over the socket to withdraw the call
+     * ({@link Wire#CANCEL}). The server answers {@link Wire#CANCELLED} if the call had not taken
+     * effect, or the call's own answer if it had: either way exactly one answer comes and the
+     * channel stays in step. Without an answer within {@link #CANCEL_PATIENCE_NANOS}, throws
+     * {@link CancelUnconfirmed}.
+     */
+    private byte[] replyOrCancel(Channel ch) throws IOException {
+        long cancelledAt = 0;
+        while (true) {
+            try {
+                return ch.conn.recvBytes(Long.MAX_VALUE, CANCEL_LOOK);
+            } catch (java.util.concurrent.TimeoutException notYet) {
+                // still waiting in the server
+            }
+            if (cancelledAt == 0) {
+                if (dev.mp4j.shm.IoInterrupts.pending()) {
+                    ch.socket.sendBytes(new Wire.Out(9).put(Wire.CANCEL).putLong(ch.sent).toArray());
+                    cancelledAt = System.nanoTime();
+                }
+            } else if (System.nanoTime() - cancelledAt > CANCEL_PATIENCE_NANOS) {
+                throw new CancelUnconfirmed();
+            }
         }
     }
 
@@ -521,6 +603,8 @@ final class Endpoint {
         final Thread owner = Thread.currentThread();
         final java.util.concurrent.locks.ReentrantLock lock = new java.util.concurrent.locks.ReentrantLock();
         volatile int pending;
+        /** Requests sent on {@code conn}: the number a {@link Wire#CANCEL} names its call by. */
+        long sent;
         /** The first error among replies collected but not yet reported. */
         Throwable deferred;
 

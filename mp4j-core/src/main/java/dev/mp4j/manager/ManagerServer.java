@@ -43,7 +43,8 @@ import java.util.concurrent.locks.ReentrantLock;
  * connection per thread, so a call that blocks here ({@code queue.get()}, {@code lock.acquire()})
  * blocks only its caller, and a reentrant lock's owner is in effect the client's thread.
  * A blocked call checks every 100 ms that its caller is still connected and gives up if not, so
- * an item is never taken for a dead client. Bytes that are not a well-formed request, a message
+ * an item is never taken for a dead client; it gives up the same way, and answers that it did,
+ * when its caller was interrupted and asks for that (see {@link SyncManager}). Bytes that are not a well-formed request, a message
  * over the size limit, or a class outside the deserialization allow-list are refused with an
  * error (logged, via {@link System.Logger} {@code dev.mp4j.manager}); the server goes on serving.
  *
@@ -448,18 +449,38 @@ public final class ManagerServer implements AutoCloseable {
         return reply;
     }
 
-    /** Whether the client whose call this server thread is running has disconnected. */
+    /**
+     * Whether the client whose call this server thread is running has disconnected, or has
+     * withdrawn the call ({@link Wire#CANCEL}; then {@link Session#cancelled} is set, and the
+     * call is answered {@link Wire#CANCELLED} instead of the session ending).
+     */
     static boolean callerGone() {
         Session s = CURRENT.get();
         if (s == null || s.conn == null) {
             return false;
         }
+        if (s.cancelled) {
+            return true;
+        }
         try {
-            // A client sends nothing on its socket while a call is outstanding (calls come through
-            // the pipe, if it has one), so anything readable there is its EOF; the socket closes
-            // when the client's process or channel ends.
-            return s.conn.isClosed() || s.conn.poll(Duration.ZERO);
-        } catch (IOException | RuntimeException e) {
+            // While a call waits here its client sends nothing on its socket (calls come through
+            // the pipe, if it has one) but a CANCEL: anything else readable there is its EOF;
+            // the socket closes when the client's process or channel ends.
+            while (!s.conn.isClosed() && s.conn.poll(Duration.ZERO)) {
+                byte[] frame = s.conn.recvBytes(16, Duration.ZERO);
+                if (frame.length != 9 || frame[0] != Wire.CANCEL) {
+                    return true;
+                }
+                Wire.In in = new Wire.In(frame);
+                in.get();
+                if (in.getLong() == s.requests) {
+                    s.cancelled = true;
+                    return true;
+                }
+                // a CANCEL of an earlier call, answered before it came: nothing to do
+            }
+            return s.conn.isClosed();
+        } catch (IOException | RuntimeException | java.util.concurrent.TimeoutException e) {
             return true;
         }
     }
@@ -493,6 +514,14 @@ public final class ManagerServer implements AutoCloseable {
                 if (request.length == 0) {
                     request = new byte[] {-1};   // answered below as an unknown op
                 }
+                if (request[0] == Wire.CANCEL) {
+                    // On a channel without a pipe: a CANCEL of a call answered before it came.
+                    continue;
+                }
+                if (request[0] != Wire.HELLO && request[0] != Wire.UPGRADE) {
+                    session.requests++;
+                }
+                session.cancelled = false;
                 byte[] reply;
                 Connection upgrade = null;
                 if (request.length > 0 && request[0] == Wire.UPGRADE) {
@@ -506,7 +535,13 @@ public final class ManagerServer implements AutoCloseable {
                     try {
                         reply = handle(request, session);
                     } catch (Waits.CallerGoneException e) {
-                        break;
+                        if (!session.cancelled) {
+                            break;
+                        }
+                        // Withdrawn at its caller's CANCEL; the waits undid what they had begun
+                        // (an item taken is put back, a barrier broken, a condition's lock held
+                        // again), as for a caller gone.
+                        reply = CANCELLED_REPLY;
                     }
                 }
                 try {
@@ -876,8 +911,14 @@ public final class ManagerServer implements AutoCloseable {
         int connections;
     }
 
+    private static final byte[] CANCELLED_REPLY = {Wire.CANCELLED};
+
     private static final class Session {
         final Connection conn;
+        /** Requests read so far, HELLO and UPGRADE not counted: the number of the call being served. */
+        long requests;
+        /** Whether the call being served was withdrawn by its caller (see {@link ManagerServer#callerGone}). */
+        boolean cancelled;
         /** The shared-memory channel a local client moved its calls to, if any. */
         volatile Connection pipe;
         long pid;

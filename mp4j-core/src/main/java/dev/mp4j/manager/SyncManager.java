@@ -36,9 +36,13 @@ import java.util.Map;
  * freed when no proxy names them any more.
  *
  * <p>A call that waits ({@code take()}, {@code put} into a full queue, {@code acquire()},
- * {@code await()}, {@code join()}) waits in the manager, and, as in CPython, an interrupt does not
- * cut it short: a request or answer cut in the middle would leave the connection out of step. The
- * interrupt is kept, and set on the thread again when the call returns. To bound a wait, use the timed form each of them has
+ * {@code await()}, {@code join()}) waits in the manager. Unlike CPython's, it ends on an
+ * interrupt, as Java's own blocking calls do: the client asks the manager to withdraw the call,
+ * which it does within about 100 ms if the call has not taken effect (no item is taken, no lock
+ * acquired; an interrupted barrier wait breaks the barrier, as {@link java.util.concurrent.CyclicBarrier}'s
+ * does), and the call throws {@link InterruptedException}; if it had taken effect, it returns as
+ * usual with the interrupt still set. Calls that do not wait (a dict's {@code get}) are never cut
+ * short: the interrupt stays set for after them. To bound a wait, use the timed form each of them has
  * ({@code poll(timeout, unit)}, {@code get(true, timeout)}, {@code acquire(true, timeout)},
  * {@code await(timeout)}, {@code join(timeout)}).
  */

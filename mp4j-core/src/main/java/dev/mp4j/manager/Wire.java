@@ -20,7 +20,10 @@ import java.util.Arrays;
  *   CLAIM    ticket(8) id(8)
  *   RELEASE  n(4) n x (kind(1) value(8))
  *   UPGRADE  a serialized Pipe end: later requests come through it
- *   SHUTDOWN / DUMMY / COUNT
+ *   SHUTDOWN / DUMMY / COUNT                 CANCELLED (nothing more)
+ *   CANCEL   call(8): on the socket, while the call-th request of the channel (HELLO and
+ *            UPGRADE not counted) waits in the server; not a request, never answered itself
+ *            (the call is: CANCELLED, or its result if it was done first)
  * strings: length(2) UTF-8; args: length(4) payload
  * </pre>
  */
@@ -42,11 +45,15 @@ final class Wire {
      * answers (with their frames) must fit a 64 KiB ring.
      */
     static final int BRIEF_ERROR_BYTES = 800;
+    /** The caller of the call waiting in the server was interrupted: give it up if it has not taken effect. */
+    static final byte CANCEL = 12;
 
     static final byte RETURN = 0;
     static final byte ERROR = 1;
     static final byte TRACEBACK = 2;
     static final byte PROXY = 3;
+    /** The call was given up, having taken no effect, at its caller's {@link #CANCEL}. */
+    static final byte CANCELLED = 4;
 
     /** A RELEASE entry that drops one reference held by the sender. */
     static final byte RELEASE_REF = 0;

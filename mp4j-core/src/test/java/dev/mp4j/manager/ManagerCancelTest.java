@@ -1,0 +1,200 @@
+package dev.mp4j.manager;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.mp4j.Multiprocessing;
+import dev.mp4j.testing.Threads;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.concurrent.BrokenBarrierException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * An interrupt withdraws a manager call that waits in the server (one whose method declares
+ * {@link InterruptedException}), taking no effect, and the thread's connection stays in step.
+ */
+@Timeout(120)
+class ManagerCancelTest {
+    private static final byte[] KEY = "cancel".getBytes();
+
+    /** Runs {@code body} on a thread of its own named {@code name}; its outcome (what it returned or threw). */
+    private static CompletableFuture<Object> onThread(String name, ThrowingSupplier body) {
+        CompletableFuture<Object> outcome = new CompletableFuture<>();
+        Thread.ofPlatform().name(name).start(() -> {
+            try {
+                outcome.complete(body.get());
+            } catch (Throwable t) {
+                outcome.complete(t);
+            }
+        });
+        return outcome;
+    }
+
+    private interface ThrowingSupplier {
+        Object get() throws Exception;
+    }
+
+    /**
+     * On its own thread: a take() that waits in the manager is interrupted, then the same thread
+     * (the same connection) puts and takes again. Returns what happened, in order.
+     */
+    private static void interruptedTakeLeavesTheQueueAndTheConnectionWhole(ManagedQueue<String> q, String name) throws Exception {
+        Thread[] taker = new Thread[1];
+        CompletableFuture<Object> outcome = onThread(name, () -> {
+            taker[0] = Thread.currentThread();
+            Object first;
+            try {
+                first = q.take();
+            } catch (InterruptedException e) {
+                first = e;
+            }
+            boolean stillInterrupted = Thread.currentThread().isInterrupted();
+            q.put("after");
+            return new Object[] {first, stillInterrupted, q.take(), q.qsize()};
+        });
+        assertTrue(Threads.awaitAsleep(name, Duration.ofSeconds(30)), "the taker never waited");
+        taker[0].interrupt();
+        Object[] got = (Object[]) outcome.get(60, TimeUnit.SECONDS);
+        assertTrue(got[0] instanceof InterruptedException, "take() returned " + got[0]);
+        assertTrue(((Throwable) got[0]).getMessage().contains("withdrawn"), ((Throwable) got[0]).getMessage());
+        assertFalse((Boolean) got[1], "the interrupt status survived the InterruptedException");
+        assertEquals("after", got[2], "the connection fell out of step");
+        assertEquals(0, got[3]);
+        // The withdrawn take took nothing: an item put now is there for another taker.
+        q.put("for someone else");
+        assertEquals("for someone else", q.poll(10, TimeUnit.SECONDS));
+    }
+
+    @Test
+    void anInterruptWithdrawsATakeWaitingInALocalManager() throws Exception {
+        try (SyncManager m = Multiprocessing.manager()) {
+            interruptedTakeLeavesTheQueueAndTheConnectionWhole(m.queue(), "local-taker");
+        }
+    }
+
+    @Test
+    void anInterruptWithdrawsATakeWaitingInAManagerReachedOverTcp() throws Exception {
+        // Without a shared-memory pipe: calls, answers and the cancel share one socket.
+        try (SyncManager m = new SyncManager(new InetSocketAddress("127.0.0.1", 0), KEY).start()) {
+            interruptedTakeLeavesTheQueueAndTheConnectionWhole(m.queue(), "tcp-taker");
+        }
+    }
+
+    @Test
+    void interruptedWaitsOnALockAnEventAndABarrierEndWithInterruptedException() throws Exception {
+        try (SyncManager m = Multiprocessing.manager()) {
+            ManagedLock lock = m.lock();
+            ManagedEvent event = m.event();
+            ManagedBarrier barrier = m.barrier(2);
+            assertTrue(lock.acquire());
+            for (String what : new String[] {"lock", "event", "barrier"}) {
+                Thread[] waiter = new Thread[1];
+                CompletableFuture<Object> outcome = onThread("waiter-" + what, () -> {
+                    waiter[0] = Thread.currentThread();
+                    try {
+                        return switch (what) {
+                            case "lock" -> lock.acquire();
+                            case "event" -> {
+                                event.await();
+                                yield "set";
+                            }
+                            default -> barrier.await();
+                        };
+                    } catch (InterruptedException e) {
+                        return e;
+                    }
+                });
+                assertTrue(Threads.awaitAsleep("waiter-" + what, Duration.ofSeconds(30)), what + ": never waited");
+                waiter[0].interrupt();
+                Object got = outcome.get(60, TimeUnit.SECONDS);
+                assertTrue(got instanceof InterruptedException, what + ": " + got);
+            }
+            // The withdrawn acquire took nothing: the lock is still this thread's, and free after.
+            lock.release();
+            assertTrue(lock.acquire(false, null));
+            lock.release();
+            // An interrupted barrier wait breaks the barrier, as CyclicBarrier's does.
+            assertTrue(barrier.isBroken());
+            assertTrue(onThread("after-break", () -> {
+                try {
+                    return barrier.await();
+                } catch (BrokenBarrierException e) {
+                    return e;
+                }
+            }).get(60, TimeUnit.SECONDS) instanceof BrokenBarrierException);
+        }
+    }
+
+    @Test
+    void cancelsThatComeAfterTheirCallWasAnsweredCancelNothingLater() throws Exception {
+        // Each timed get is interrupted about when its own time runs out, so its cancel races
+        // its answer; a cancel that lost the race stays unread until a later call waits, which
+        // must not be withdrawn by it.
+        try (SyncManager m = new SyncManager(new InetSocketAddress("127.0.0.1", 0), KEY).start()) {
+            ManagedQueue<String> q = m.queue();
+            Object last = onThread("racing-getter", () -> {
+                for (int i = 0; i < 20; i++) {
+                    Thread.currentThread().interrupt();
+                    try {
+                        q.get(true, Duration.ofMillis(40 + 3 * i));
+                    } catch (InterruptedException | dev.mp4j.queue.QueueEmptyException either) {
+                        // withdrawn, or timed out first
+                    }
+                    Thread.interrupted();
+                }
+                Supplier<Void> putLater = () -> {
+                    Thread.ofPlatform().start(() -> {
+                        try {
+                            Thread.sleep(300);
+                            q.put("late");
+                        } catch (InterruptedException e) {
+                            Thread.currentThread().interrupt();
+                        }
+                    });
+                    return null;
+                };
+                putLater.get();
+                return q.get(true, Duration.ofSeconds(30));
+            }).get(90, TimeUnit.SECONDS);
+            assertEquals("late", last);
+        }
+    }
+
+    @Test
+    void aPoolTaskWaitingInTheManagerIsStoppedByItsTimeoutsInterruptNotByAKill() throws Exception {
+        try (SyncManager m = Multiprocessing.manager();
+             dev.mp4j.pool.ProcessPool pool = dev.mp4j.pool.ProcessPool.create(dev.mp4j.pool.ProcessPool.Options.defaults()
+                     .withProcesses(1).withTaskTimeout(Duration.ofMillis(300)).withKillGrace(Duration.ofSeconds(60)))) {
+            ManagedQueue<String> q = m.queue();
+            long worker = pool.apply(() -> ProcessHandle.current().pid());
+            dev.mp4j.pool.AsyncResult<String> waiting = pool.applyAsync(() -> q.take());
+            dev.mp4j.pool.TaskTimeoutException soft = org.junit.jupiter.api.Assertions.assertThrows(
+                    dev.mp4j.pool.TaskTimeoutException.class, () -> waiting.get(Duration.ofSeconds(30)));
+            assertTrue(soft.getMessage().contains("interrupted"), soft.getMessage());
+            assertEquals(worker, pool.apply(() -> ProcessHandle.current().pid()), "the worker was killed and replaced");
+            q.put("untaken");
+            assertEquals("untaken", q.poll(10, TimeUnit.SECONDS));
+        }
+    }
+
+    @Test
+    void aCallThatDoesNotWaitIsNotWithdrawnAndKeepsTheInterrupt() throws Exception {
+        try (SyncManager m = Multiprocessing.manager()) {
+            ManagedMap<String, Integer> d = m.dict();
+            Object[] got = (Object[]) onThread("interrupted-caller", () -> {
+                Thread.currentThread().interrupt();
+                d.put("k", 1);
+                Integer v = d.get("k");
+                return new Object[] {v, Thread.interrupted()};
+            }).get(60, TimeUnit.SECONDS);
+            assertEquals(1, got[0]);
+            assertTrue((Boolean) got[1], "the interrupt was lost");
+        }
+    }
+}
