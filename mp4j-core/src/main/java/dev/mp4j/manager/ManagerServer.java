@@ -44,7 +44,11 @@ import java.util.concurrent.locks.ReentrantLock;
  * blocks only its caller, and a reentrant lock's owner is in effect the client's thread.
  * A blocked call checks every 100 ms that its caller is still connected and gives up if not, so
  * an item is never taken for a dead client; it gives up the same way, and answers that it did,
- * when its caller was interrupted and asks for that (see {@link SyncManager}). Bytes that are not a well-formed request, a message
+ * when its caller was interrupted and asks for that (see {@link SyncManager}). So do the waiting
+ * calls ({@code take}, {@code put}, {@code poll} and {@code offer} with a timeout) of a
+ * {@link java.util.concurrent.BlockingQueue} a registered factory made itself, as the seed's
+ * distributed example's {@code LinkedBlockingQueue}; an item such a queue had handed to a caller
+ * found gone is put back (first in line in a deque, else last). Bytes that are not a well-formed request, a message
  * over the size limit, or a class outside the deserialization allow-list are refused with an
  * error (logged, via {@link System.Logger} {@code dev.mp4j.manager}); the server goes on serving.
  *
@@ -697,6 +701,21 @@ public final class ManagerServer implements AutoCloseable {
         Method method = METHODS.get(held.exposed).get(signature);
         if (method == null) {
             throw new ManagerException("'" + held.typeId + "' (" + held.exposed.getName() + ") exposes no method " + signature);
+        }
+        if (held.referent instanceof java.util.concurrent.BlockingQueue<?> foreign
+                && !(held.referent instanceof Referents.ServerQueue<?>)) {
+            Object served;
+            try {
+                served = ForeignQueueCalls.call(foreign, method, args);
+            } catch (Waits.CallerGoneException gone) {
+                throw gone;
+            } catch (InterruptedException | RuntimeException thrown) {
+                // as if the queue's own method had thrown it
+                return error(thrown);
+            }
+            if (served != ForeignQueueCalls.NOT_SERVED) {
+                return ok(served, signature);
+            }
         }
         Object result;
         try {

@@ -90,6 +90,52 @@ class ManagerRobustnessTest {
     }
 
     @Test
+    void aRegisteredPlainQueueLosesNoItemToAClientKilledOrInterruptedWhileItWaits() throws Exception {
+        // The factory's own LinkedBlockingQueue: its take() would wait in the server's thread
+        // for the next item and take it for a caller who is no longer there.
+        try (BaseManager server = tcpManager()) {
+            java.net.SocketAddress address = server.address();
+            JvmProcess taker = new JvmProcess(() -> {
+                BlockingQueue<Object> q = new BaseManager(address, KEY).register("get_queue", BlockingQueue.class)
+                        .connect().create("get_queue");
+                Thread t = Thread.ofPlatform().name("child-taker").start(() -> {
+                    try {
+                        System.out.println("taken: " + q.take());
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                });
+                t.join();
+            });
+            taker.start();
+            BlockingQueue<Object> q = client(server, KEY).create("get_queue");
+            assertTrue(dev.mp4j.testing.Threads.awaitSettledAsleep(taker.pid(), "child-taker", Duration.ofSeconds(60)),
+                    "the child never waited");
+            taker.kill();
+            taker.join();
+            q.put("after the kill");
+            assertEquals("after the kill", q.poll(10, TimeUnit.SECONDS), "the item went to the dead client");
+            // An interrupted take on the same kind of queue is withdrawn, not left to take the next item.
+            Thread[] waiter = new Thread[1];
+            java.util.concurrent.CompletableFuture<Object> outcome = new java.util.concurrent.CompletableFuture<>();
+            Thread.ofPlatform().name("plain-taker").start(() -> {
+                waiter[0] = Thread.currentThread();
+                try {
+                    outcome.complete(q.take());
+                } catch (Throwable t) {
+                    outcome.complete(t);
+                }
+            });
+            assertTrue(dev.mp4j.testing.Threads.awaitAsleep("plain-taker", Duration.ofSeconds(30)));
+            waiter[0].interrupt();
+            Object got = outcome.get(30, TimeUnit.SECONDS);
+            assertTrue(got instanceof InterruptedException && ((Throwable) got).getMessage().contains("withdrawn"), String.valueOf(got));
+            q.put("after the interrupt");
+            assertEquals("after the interrupt", q.poll(10, TimeUnit.SECONDS));
+        }
+    }
+
+    @Test
     void aWrongAuthkeyIsRefusedAndTheServerKeepsServing() throws Exception {
         try (BaseManager server = tcpManager()) {
             ManagerException e = assertThrows(ManagerException.class, () -> client(server, "wrong".getBytes()));
