@@ -101,22 +101,55 @@ final class Endpoint {
      * its result or throws what it threw.
      */
     Object call(long id, byte[] signature, String name, Object[] args, Method method) throws Throwable {
-        return result(roundTrip(request(id, signature, name, args), method != null && cancellable(method)), method);
+        boolean cancellable = method != null && CANCELLABLE.get(method.getDeclaringClass()).contains(method);
+        if (cancellable && Thread.interrupted()) {
+            // As Java's own blocking calls: an interrupted thread does not start one.
+            throw new InterruptedException("interrupted before calling the manager at " + addressKey);
+        }
+        return result(roundTrip(request(id, signature, name, args), cancellable), method);
     }
 
     /**
-     * Whether an interrupt cancels a call of {@code method} waiting in the server: those that
-     * declare {@link InterruptedException} ({@code take()}, {@code acquire()}, {@code await()},
-     * {@code join()} and their timed forms). Others wait on, as in CPython, and the interrupt
-     * is the caller's again when they return.
+     * Per interface, the methods whose calls an interrupt withdraws while they wait in the server:
+     * those of mp4j's managed types that declare {@link InterruptedException} ({@code take()},
+     * {@code acquire()}, {@code await()}, {@code join()} and their timed forms), and the waiting
+     * calls of any {@link java.util.concurrent.BlockingQueue} ({@code take}, {@code put}, and
+     * {@code poll} and {@code offer} with a timeout), which the server serves in slices whatever
+     * made the queue. The server withdraws these within a slice of its wait (100 ms), or, for a
+     * condition's {@code await()}, once it has the condition's lock back. Others (a registered
+     * object's own method, which may block in code that never looks) wait on, as in CPython, and
+     * the interrupt is the caller's again when they return.
      */
-    private static boolean cancellable(Method method) {
-        for (Class<?> declared : method.getExceptionTypes()) {
-            if (declared == InterruptedException.class) {
-                return true;
+    private static final ClassValue<java.util.Set<Method>> CANCELLABLE = new ClassValue<>() {
+        @Override
+        protected java.util.Set<Method> computeValue(Class<?> type) {
+            java.util.Set<Method> methods = new java.util.HashSet<>();
+            for (Method m : type.getMethods()) {
+                if (withdrawable(m)) {
+                    methods.add(m);
+                }
             }
+            return java.util.Set.copyOf(methods);
         }
-        return false;
+    };
+
+    private static boolean withdrawable(Method m) {
+        boolean interruptible = false;
+        for (Class<?> declared : m.getExceptionTypes()) {
+            interruptible |= declared == InterruptedException.class;
+        }
+        if (!interruptible) {
+            return false;
+        }
+        Class<?> owner = m.getDeclaringClass();
+        if (owner.getPackageName().equals(Endpoint.class.getPackageName())) {
+            return true;
+        }
+        return (owner == java.util.concurrent.BlockingQueue.class || owner == java.util.concurrent.BlockingDeque.class)
+                && switch (m.getName() + m.getParameterCount()) {
+                    case "take0", "put1", "poll2", "offer3" -> true;
+                    default -> false;
+                };
     }
 
     private byte[] request(long id, byte[] signature, String name, Object[] args) {
@@ -272,13 +305,8 @@ final class Endpoint {
             case Wire.CANCELLED:
                 // The interrupt that cancelled the call goes with this exception.
                 Thread.interrupted();
-                if (reply == UNCONFIRMED) {
-                    throw new InterruptedException("interrupted while waiting in the manager at " + addressKey
-                            + ", which did not withdraw the call within 2 s (an object of its own that blocks,"
-                            + " say): the connection was dropped, and whether the call took effect is unknown");
-                }
                 throw new InterruptedException("interrupted while waiting in the manager at " + addressKey
-                        + " (the call was withdrawn, having taken no effect)");
+                        + " (the call was withdrawn)");
             default:
                 throw new ManagerException("unknown reply status " + reply[0] + " from the manager at " + addressKey);
         }
@@ -309,9 +337,6 @@ final class Endpoint {
             collect(ch);
             send(ch, request);
             return cancellable ? replyOrCancel(ch) : ch.conn.recvBytes();
-        } catch (CancelUnconfirmed e) {
-            lose(ch);
-            return UNCONFIRMED;
         } catch (IOException e) {
             lose(ch);
             throw new ManagerException("lost the connection to the manager at " + addressKey + ": " + e.getMessage(), e);
@@ -337,48 +362,26 @@ final class Endpoint {
 
     /** How often a cancellable call waiting for its answer looks whether its thread was interrupted. */
     private static final java.time.Duration CANCEL_LOOK = java.time.Duration.ofMillis(50);
-    /**
-     * How long a cancelled call waits for the server to withdraw it or answer. The manager's own
-     * waits look every 100 ms; a registered object that blocks in code of its own (a plain
-     * {@code LinkedBlockingQueue}'s {@code take()}) never looks.
-     */
-    private static final long CANCEL_PATIENCE_NANOS = java.util.concurrent.TimeUnit.SECONDS.toNanos(2);
-
-    /** A cancel the server did not answer in time: the channel is dropped and the call's outcome unknown. */
-    private static final class CancelUnconfirmed extends RuntimeException {
-        private static final long serialVersionUID = 1L;
-
-        CancelUnconfirmed() {
-            super(null, null, false, false);
-        }
-    }
-
-    /** The answer {@link #roundTrip} gives for a {@link CancelUnconfirmed} (compared by identity). */
-    private static final byte[] UNCONFIRMED = {Wire.CANCELLED};
 
     /**
      * Waits for the answer to the call just sent, looking every {@link #CANCEL_LOOK} whether this
      * thread was interrupted; if so, asks the server over the socket to withdraw the call
      * ({@link Wire#CANCEL}). The server answers {@link Wire#CANCELLED} if the call had not taken
      * effect, or the call's own answer if it had: either way exactly one answer comes and the
-     * channel stays in step. Without an answer within {@link #CANCEL_PATIENCE_NANOS}, throws
-     * {@link CancelUnconfirmed}.
+     * channel stays in step. Only calls the server can withdraw come here (see
+     * {@link #CANCELLABLE}), so the answer comes.
      */
     private byte[] replyOrCancel(Channel ch) throws IOException {
-        long cancelledAt = 0;
+        boolean cancelled = false;
         while (true) {
             try {
                 return ch.conn.recvBytes(Long.MAX_VALUE, CANCEL_LOOK);
             } catch (java.util.concurrent.TimeoutException notYet) {
                 // still waiting in the server
             }
-            if (cancelledAt == 0) {
-                if (dev.mp4j.shm.IoInterrupts.pending()) {
-                    ch.socket.sendBytes(new Wire.Out(9).put(Wire.CANCEL).putLong(ch.sent).toArray());
-                    cancelledAt = System.nanoTime();
-                }
-            } else if (System.nanoTime() - cancelledAt > CANCEL_PATIENCE_NANOS) {
-                throw new CancelUnconfirmed();
+            if (!cancelled && dev.mp4j.shm.IoInterrupts.pending()) {
+                ch.socket.sendBytes(new Wire.Out(9).put(Wire.CANCEL).putLong(ch.sent).toArray());
+                cancelled = true;
             }
         }
     }

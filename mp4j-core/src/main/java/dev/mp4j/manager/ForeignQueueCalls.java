@@ -27,7 +27,7 @@ final class ForeignQueueCalls {
      */
     @SuppressWarnings("unchecked")
     static Object call(BlockingQueue<?> queue, Method method, Object[] args) throws InterruptedException {
-        if (method.getDeclaringClass() != BlockingQueue.class) {
+        if (method.getDeclaringClass() != BlockingQueue.class && method.getDeclaringClass() != BlockingDeque.class) {
             return NOT_SERVED;
         }
         BlockingQueue<Object> q = (BlockingQueue<Object>) queue;

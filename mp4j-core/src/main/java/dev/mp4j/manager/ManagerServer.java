@@ -489,6 +489,12 @@ public final class ManagerServer implements AutoCloseable {
         }
     }
 
+    /** Whether the caller of the call this thread serves withdrew it (and is still connected, as far as was seen). */
+    static boolean callerWithdrew() {
+        Session s = CURRENT.get();
+        return s != null && s.cancelled && !s.conn.isClosed();
+    }
+
     /** Notes that this thread holds a reentrant lock, to be released if its connection ends. */
     static void holding(ReentrantLock lock) {
         HELD.get().add(lock);

@@ -15,7 +15,10 @@ final class Waits {
     private Waits() {
     }
 
-    /** Thrown inside the server when the caller of a blocked call has gone; nobody gets a reply. */
+    /**
+     * Thrown inside the server when the caller of a blocked call has gone (nobody gets a reply)
+     * or withdrew the call (it is answered {@link Wire#CANCELLED}; see {@link ManagerServer#callerGone}).
+     */
     static final class CallerGoneException extends RuntimeException {
         private static final long serialVersionUID = 1L;
 
@@ -38,7 +41,15 @@ final class Waits {
                 return false;
             }
             TimeUnit.NANOSECONDS.timedWait(monitor, slice(deadline));
-            checkCaller();
+            if (ManagerServer.callerGone()) {
+                if (ManagerServer.callerWithdrew() && ready.getAsBoolean()) {
+                    // Ready by the time the withdrawal was read (a barrier tripped with this
+                    // party, the notify of a release taken): the call stands and is answered as
+                    // done, as CyclicBarrier returns; a caller that is gone gets nothing, though.
+                    return true;
+                }
+                throw new CallerGoneException();
+            }
         }
         return true;
     }

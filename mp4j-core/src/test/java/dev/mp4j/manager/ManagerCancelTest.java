@@ -138,14 +138,18 @@ class ManagerCancelTest {
         // must not be withdrawn by it.
         try (SyncManager m = new SyncManager(new InetSocketAddress("127.0.0.1", 0), KEY).start()) {
             ManagedQueue<String> q = m.queue();
+            java.util.concurrent.ScheduledExecutorService interrupter = java.util.concurrent.Executors.newSingleThreadScheduledExecutor();
             Object last = onThread("racing-getter", () -> {
+                Thread me = Thread.currentThread();
                 for (int i = 0; i < 20; i++) {
-                    Thread.currentThread().interrupt();
+                    // The client looks for an interrupt every 50 ms; the get times out at 60-117 ms.
+                    java.util.concurrent.ScheduledFuture<?> interrupt = interrupter.schedule(me::interrupt, 20 + 4 * i, TimeUnit.MILLISECONDS);
                     try {
-                        q.get(true, Duration.ofMillis(40 + 3 * i));
+                        q.get(true, Duration.ofMillis(60 + 3 * i));
                     } catch (InterruptedException | dev.mp4j.queue.QueueEmptyException either) {
                         // withdrawn, or timed out first
                     }
+                    interrupt.get();
                     Thread.interrupted();
                 }
                 Supplier<Void> putLater = () -> {
@@ -162,6 +166,7 @@ class ManagerCancelTest {
                 putLater.get();
                 return q.get(true, Duration.ofSeconds(30));
             }).get(90, TimeUnit.SECONDS);
+            interrupter.shutdown();
             assertEquals("late", last);
         }
     }
@@ -180,6 +185,104 @@ class ManagerCancelTest {
             assertEquals(worker, pool.apply(() -> ProcessHandle.current().pid()), "the worker was killed and replaced");
             q.put("untaken");
             assertEquals("untaken", q.poll(10, TimeUnit.SECONDS));
+        }
+    }
+
+    @Test
+    void anInterruptedThreadDoesNotStartAWaitingCallButStillMakesOthers() throws Exception {
+        try (SyncManager m = Multiprocessing.manager()) {
+            ManagedQueue<String> q = m.queue();
+            q.put("there");
+            Object[] got = (Object[]) onThread("pre-interrupted", () -> {
+                Thread.currentThread().interrupt();
+                Object take;
+                try {
+                    take = q.take();
+                } catch (InterruptedException e) {
+                    take = e;
+                }
+                return new Object[] {take, Thread.currentThread().isInterrupted(), q.qsize()};
+            }).get(60, TimeUnit.SECONDS);
+            assertTrue(got[0] instanceof InterruptedException, "take() on an interrupted thread returned " + got[0]);
+            assertFalse((Boolean) got[1]);
+            assertEquals(1, got[2], "the item was taken");
+        }
+    }
+
+    @Test
+    void anInterruptedConditionWaitEndsHoldingTheConditionsLockAsJavasDoes() throws Exception {
+        try (SyncManager m = Multiprocessing.manager()) {
+            ManagedCondition cond = m.condition();
+            Thread[] waiter = new Thread[1];
+            CompletableFuture<Object> outcome = onThread("condition-waiter", () -> {
+                waiter[0] = Thread.currentThread();
+                assertTrue(cond.acquire());
+                try {
+                    cond.await();
+                    return "signalled";
+                } catch (InterruptedException e) {
+                    // Still the lock's owner: releasing works, and a second release would not.
+                    cond.release();
+                    try {
+                        cond.release();
+                        return "released twice";
+                    } catch (RuntimeException notHeld) {
+                        return e;
+                    }
+                }
+            });
+            assertTrue(Threads.awaitAsleep("condition-waiter", Duration.ofSeconds(30)));
+            waiter[0].interrupt();
+            assertTrue(outcome.get(60, TimeUnit.SECONDS) instanceof InterruptedException, String.valueOf(outcome.getNow(null)));
+            assertTrue(cond.acquire(false, null), "the condition's lock was left held");
+            cond.release();
+        }
+    }
+
+    @Test
+    void aBarrierWaitInterruptedAsTheBarrierTripsEitherPassesOrBreaksItForAll() throws Exception {
+        // The waiter is interrupted as the last party arrives: it may pass (the trip came first)
+        // or be withdrawn, but withdrawn only by breaking the barrier for the last party too,
+        // never told it did not pass while the others went through with it.
+        try (SyncManager m = Multiprocessing.manager()) {
+            ManagedBarrier barrier = m.barrier(2);
+            for (int round = 0; round < 24; round++) {
+                Thread[] waiter = new Thread[1];
+                CompletableFuture<Object> first = onThread("barrier-waiter-" + round, () -> {
+                    waiter[0] = Thread.currentThread();
+                    try {
+                        return barrier.await();
+                    } catch (InterruptedException | BrokenBarrierException e) {
+                        return e;
+                    }
+                });
+                assertTrue(Threads.awaitAsleep("barrier-waiter-" + round, Duration.ofSeconds(30)));
+                // The waiter's client sends its cancel within 50 ms of the interrupt; the server
+                // reads it when its wait wakes, every 100 ms or at the trip. Arriving 0-110 ms
+                // after the interrupt, the last party meets the cancel before, with or after the trip.
+                if (round % 2 == 0) {
+                    waiter[0].interrupt();
+                    java.util.concurrent.locks.LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(10 * round));
+                }
+                Object last;
+                try {
+                    last = barrier.await(Duration.ofSeconds(30));
+                } catch (BrokenBarrierException e) {
+                    last = e;
+                }
+                if (round % 2 == 1) {
+                    waiter[0].interrupt();
+                }
+                Object firstOutcome = first.get(60, TimeUnit.SECONDS);
+                if (firstOutcome instanceof InterruptedException) {
+                    assertTrue(last instanceof BrokenBarrierException,
+                            "round " + round + ": the waiter was withdrawn but the last party passed (" + last + ")");
+                } else {
+                    assertTrue(firstOutcome instanceof Integer && last instanceof Integer,
+                            "round " + round + ": " + firstOutcome + " / " + last);
+                }
+                barrier.reset();
+            }
         }
     }
 
