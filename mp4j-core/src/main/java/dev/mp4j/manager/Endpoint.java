@@ -101,11 +101,10 @@ final class Endpoint {
      * its result or throws what it threw.
      */
     Object call(long id, byte[] signature, String name, Object[] args, Method method) throws Throwable {
+        // An interrupted thread's call goes too: what it would wait for may be there at once (a
+        // non-blocking get, an item ready), and a barrier wait is withdrawn by breaking the barrier
+        // for the others, which only the server can do.
         boolean cancellable = method != null && CANCELLABLE.get(method.getDeclaringClass()).contains(method);
-        if (cancellable && Thread.interrupted()) {
-            // As Java's own blocking calls: an interrupted thread does not start one.
-            throw new InterruptedException("interrupted before calling the manager at " + addressKey);
-        }
         return result(roundTrip(request(id, signature, name, args), cancellable), method);
     }
 
@@ -115,10 +114,12 @@ final class Endpoint {
      * {@code acquire()}, {@code await()}, {@code join()} and their timed forms), and the waiting
      * calls of any {@link java.util.concurrent.BlockingQueue} ({@code take}, {@code put}, and
      * {@code poll} and {@code offer} with a timeout), which the server serves in slices whatever
-     * made the queue. The server withdraws these within a slice of its wait (100 ms), or, for a
-     * condition's {@code await()}, once it has the condition's lock back. Others (a registered
-     * object's own method, which may block in code that never looks) wait on, as in CPython, and
-     * the interrupt is the caller's again when they return.
+     * made the queue (a queue class of the JDK's own). The server withdraws these within a slice
+     * of its wait (100 ms), or, for a condition's {@code await()}, once it has the condition's
+     * lock back. Others (a registered object's own method, which may block in code that never
+     * looks) wait on, as in CPython, and the interrupt is the caller's again when they return; so
+     * does a call of these methods on a registered object of a class of its own, whose server
+     * side never reads the cancel.
      */
     private static final ClassValue<java.util.Set<Method>> CANCELLABLE = new ClassValue<>() {
         @Override
@@ -368,8 +369,8 @@ final class Endpoint {
      * thread was interrupted; if so, asks the server over the socket to withdraw the call
      * ({@link Wire#CANCEL}). The server answers {@link Wire#CANCELLED} if the call had not taken
      * effect, or the call's own answer if it had: either way exactly one answer comes and the
-     * channel stays in step. Only calls the server can withdraw come here (see
-     * {@link #CANCELLABLE}), so the answer comes.
+     * channel stays in step. A registered object of a class of its own may never read the
+     * cancel: the call then waits until it returns, as an uncancellable one does.
      */
     private byte[] replyOrCancel(Channel ch) throws IOException {
         boolean cancelled = false;

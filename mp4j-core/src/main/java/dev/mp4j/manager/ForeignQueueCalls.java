@@ -21,13 +21,36 @@ final class ForeignQueueCalls {
     }
 
     /**
+     * Whether a queue class's waiting calls are the JDK's own: a class of the caller's that
+     * overrides one of them (counting, logging, waiting its own way) is called as it is.
+     */
+    private static final ClassValue<Boolean> JDK_WAITS = new ClassValue<>() {
+        @Override
+        protected Boolean computeValue(Class<?> type) {
+            try {
+                return jdk(type.getMethod("take")) && jdk(type.getMethod("put", Object.class))
+                        && jdk(type.getMethod("poll", long.class, TimeUnit.class))
+                        && jdk(type.getMethod("offer", Object.class, long.class, TimeUnit.class))
+                        && jdk(type.getMethod("poll")) && jdk(type.getMethod("offer", Object.class));
+            } catch (NoSuchMethodException e) {
+                return false;
+            }
+        }
+
+        private boolean jdk(Method m) {
+            return m.getDeclaringClass().getPackageName().equals("java.util.concurrent");
+        }
+    };
+
+    /**
      * Serves {@code method} of {@code queue} if it is one of {@link BlockingQueue}'s waiting
      * calls ({@code take()}, {@code put(e)}, {@code poll(timeout, unit)}, {@code offer(e,
      * timeout, unit)}); otherwise returns {@link #NOT_SERVED}.
      */
     @SuppressWarnings("unchecked")
     static Object call(BlockingQueue<?> queue, Method method, Object[] args) throws InterruptedException {
-        if (method.getDeclaringClass() != BlockingQueue.class && method.getDeclaringClass() != BlockingDeque.class) {
+        if (method.getDeclaringClass() != BlockingQueue.class && method.getDeclaringClass() != BlockingDeque.class
+                || !JDK_WAITS.get(queue.getClass())) {
             return NOT_SERVED;
         }
         BlockingQueue<Object> q = (BlockingQueue<Object>) queue;
@@ -75,12 +98,14 @@ final class ForeignQueueCalls {
     }
 
     /**
-     * Returns a taken item, or puts it back if whoever asked for it is gone (or withdrew the
-     * call): first in line where the queue is a deque, else last, which is out of order but not
-     * lost; where it is full, by a thread of its own as soon as there is room.
+     * Returns a taken item, or puts it back if whoever asked for it is gone: first in line where
+     * the queue is a deque, else last, which is out of order but not lost; where it is full, by a
+     * thread of its own as soon as there is room.
      */
     private static Object handOver(BlockingQueue<Object> q, Object e) {
-        if (!ManagerServer.callerGone()) {
+        if (!ManagerServer.callerGone() || ManagerServer.callerWithdrew()) {
+            // Still there (having withdrawn the call or not): the item stands, as a wait found
+            // ready does, and goes with the answer.
             return e;
         }
         boolean back = q instanceof BlockingDeque<Object> d ? d.offerFirst(e) : q.offer(e);

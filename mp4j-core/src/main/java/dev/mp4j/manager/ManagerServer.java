@@ -44,7 +44,8 @@ import java.util.concurrent.locks.ReentrantLock;
  * blocks only its caller, and a reentrant lock's owner is in effect the client's thread.
  * A blocked call checks every 100 ms that its caller is still connected and gives up if not, so
  * an item is never taken for a dead client; it gives up the same way, and answers that it did,
- * when its caller was interrupted and asks for that (see {@link SyncManager}). So do the waiting
+ * when its caller was interrupted and asks for that (see {@link SyncManager}), unless what it
+ * waited for came first: then it is answered as done. So do the waiting
  * calls ({@code take}, {@code put}, {@code poll} and {@code offer} with a timeout) of a
  * {@link java.util.concurrent.BlockingQueue} a registered factory made itself, as the seed's
  * distributed example's {@code LinkedBlockingQueue}; an item such a queue had handed to a caller

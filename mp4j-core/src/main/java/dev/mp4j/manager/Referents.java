@@ -358,7 +358,9 @@ final class Referents {
 
         /** Returns a taken item, or puts it back first in line if whoever asked for it is gone. */
         private E handOver(E e) {
-            if (e != null && ManagerServer.callerGone()) {
+            // A caller that withdrew the call but is still there gets the item (a wait found
+            // ready stands), so a cancel that races an arrival does not reorder the queue.
+            if (e != null && ManagerServer.callerGone() && !ManagerServer.callerWithdrew()) {
                 // An item must not be lost because whoever took it died. At the head; if a
                 // blocked producer filled the place it left, as soon as there is room again, by a
                 // thread of its own, so that the dead client's session can end now.

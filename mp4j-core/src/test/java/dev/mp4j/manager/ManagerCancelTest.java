@@ -189,23 +189,40 @@ class ManagerCancelTest {
     }
 
     @Test
-    void anInterruptedThreadDoesNotStartAWaitingCallButStillMakesOthers() throws Exception {
+    void anInterruptedThreadsCallTakesWhatIsThereAndIsWithdrawnWhereItWouldWait() throws Exception {
         try (SyncManager m = Multiprocessing.manager()) {
             ManagedQueue<String> q = m.queue();
+            ManagedBarrier barrier = m.barrier(2);
             q.put("there");
             Object[] got = (Object[]) onThread("pre-interrupted", () -> {
                 Thread.currentThread().interrupt();
-                Object take;
+                // An item that is there is taken, as a non-blocking get would take it; the
+                // interrupt stays for the caller.
+                Object first = q.take();
+                boolean kept = Thread.currentThread().isInterrupted();
+                Object second;
                 try {
-                    take = q.take();
+                    second = q.take();
                 } catch (InterruptedException e) {
-                    take = e;
+                    second = e;
                 }
-                return new Object[] {take, Thread.currentThread().isInterrupted(), q.qsize()};
+                boolean cleared = !Thread.currentThread().isInterrupted();
+                Thread.currentThread().interrupt();
+                Object third;
+                try {
+                    third = barrier.await();
+                } catch (InterruptedException e) {
+                    third = e;
+                }
+                return new Object[] {first, kept, second, cleared, third};
             }).get(60, TimeUnit.SECONDS);
-            assertTrue(got[0] instanceof InterruptedException, "take() on an interrupted thread returned " + got[0]);
-            assertFalse((Boolean) got[1]);
-            assertEquals(1, got[2], "the item was taken");
+            assertEquals("there", got[0]);
+            assertTrue((Boolean) got[1], "the interrupt was lost");
+            assertTrue(got[2] instanceof InterruptedException, "take() on an empty queue returned " + got[2]);
+            assertTrue((Boolean) got[3], "the interrupt status survived the InterruptedException");
+            assertTrue(got[4] instanceof InterruptedException, "barrier.await() returned " + got[4]);
+            // As CyclicBarrier's: the party that gave up broke the barrier for the others.
+            assertTrue(barrier.isBroken(), "an interrupted party left the barrier whole");
         }
     }
 

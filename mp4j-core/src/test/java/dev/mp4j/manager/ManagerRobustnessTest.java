@@ -135,6 +135,30 @@ class ManagerRobustnessTest {
         }
     }
 
+    /** A registered queue of a class of its own, whose take() does more than wait. */
+    static final class CountingQueue extends LinkedBlockingQueue<Object> {
+        private static final long serialVersionUID = 1L;
+        final java.util.concurrent.atomic.AtomicInteger takes = new java.util.concurrent.atomic.AtomicInteger();
+
+        @Override
+        public Object take() throws InterruptedException {
+            takes.incrementAndGet();
+            return super.take();
+        }
+    }
+
+    @Test
+    void aRegisteredQueueWhoseClassOverridesItsWaitsIsCalledAsItIs() throws Exception {
+        CountingQueue counting = new CountingQueue();
+        try (BaseManager m = new BaseManager().register("get_queue", BlockingQueue.class, args -> counting)) {
+            m.server();
+            BlockingQueue<Object> q = m.create("get_queue");
+            q.put("x");
+            assertEquals("x", q.take());
+            assertEquals(1, counting.takes.get(), "the queue's own take() was passed over");
+        }
+    }
+
     @Test
     void aWrongAuthkeyIsRefusedAndTheServerKeepsServing() throws Exception {
         try (BaseManager server = tcpManager()) {
