@@ -219,8 +219,12 @@ public final class ProcessPool implements ExecutorService {
         clock.setKeepAliveTime(1, TimeUnit.SECONDS);
         clock.allowCoreThreadTimeOut(true);
         this.timer = clock;
+        java.util.concurrent.ThreadFactory callbackThreads = daemon("mp4j-pool-callbacks");
         java.util.concurrent.ThreadPoolExecutor calls = new java.util.concurrent.ThreadPoolExecutor(1, 1, 1, TimeUnit.SECONDS,
-                new java.util.concurrent.LinkedBlockingQueue<>(), daemon("mp4j-pool-callbacks"));
+                new java.util.concurrent.LinkedBlockingQueue<>(), r -> callbackThreads.newThread(() -> {
+                    CALLBACKS_OF.set(this);
+                    r.run();
+                }));
         calls.allowCoreThreadTimeOut(true);
         this.callbacks = calls;
         for (int i = 0; i < options.processes(); i++) {
@@ -277,6 +281,17 @@ public final class ProcessPool implements ExecutorService {
             t.future.completeExceptionally(why);
         } else {
             t.future.cancel(false);
+        }
+    }
+
+    /** On a pool's callback thread: that pool (which must not wait there for its own callbacks to end). */
+    private static final ThreadLocal<ProcessPool> CALLBACKS_OF = new ThreadLocal<>();
+
+    /** Refuses a wait for the end of this pool from one of its own callbacks, which that wait would wait for. */
+    private void checkNotInOwnCallback(String what) {
+        if (CALLBACKS_OF.get() == this) {
+            throw new IllegalStateException("cannot " + what + " from one of this pool's own callbacks:"
+                    + " it would wait for the callback it is called from (as CPython, which cannot join the current thread)");
         }
     }
 
@@ -481,6 +496,8 @@ public final class ProcessPool implements ExecutorService {
 
     void retry(Task t) {
         t.started = true;
+        // A new run: a soft timeout of the one that died (before its hard kill) is not this one's.
+        t.interruptedForTimeout = false;
         requeue(t, false);
     }
 
@@ -645,13 +662,24 @@ public final class ProcessPool implements ExecutorService {
 
     private Task enqueue(int kind, int functionId, byte[] function, List<?> items, String description,
             List<Object> functionHolds) {
+        return enqueue(prepare(kind, functionId, function, items, description, functionHolds));
+    }
+
+    /** A task with its items serialized, not queued yet: an item that cannot travel fails here. */
+    private Task prepare(int kind, int functionId, byte[] function, List<?> items, String description,
+            List<Object> functionHolds) {
         checkRunning();
-        // The task leaves this thread for a worker: what it put into a manager goes first.
-        dev.mp4j.shm.Handoffs.handoff();
         Cleanup.Noted<byte[]> encoded = Cleanup.noting(() -> Codec.items(items));
         Task t = new Task(ids.incrementAndGet(), kind, functionId, function, encoded.value(), description,
                 options.taskTimeout(), holds(functionHolds, encoded.keep()));
         t.future.onCancel(() -> cancelled(t));
+        return t;
+    }
+
+    /** Queues a {@link #prepare prepared} task for the workers. */
+    private Task enqueue(Task t) {
+        // The task leaves this thread for a worker: what it put into a manager goes first.
+        dev.mp4j.shm.Handoffs.handoff();
         // The look and the add under the lock shutdown() takes to close and queue its end
         // markers: a task must not land behind them, where no worker would take it.
         synchronized (this) {
@@ -807,11 +835,26 @@ public final class ProcessPool implements ExecutorService {
         Encoded encoded = noted.value();
         byte[] function = encoded.bytes();
         int functionId = functionId(encoded);
-        List<CompletableFuture<Object>> parts = new ArrayList<>();
+        // Every chunk serialized before any is queued: an item that cannot travel fails the call
+        // with nothing started.
+        List<Task> tasks = new ArrayList<>();
         for (int from = 0, k = 0; from < n; from += size, k++) {
             List<T> chunk = all.subList(from, Math.min(n, from + size));
-            parts.add(enqueue(kind, functionId, function, chunk, what + " chunk #" + k + " (items " + from + "..)",
-                    noted.keep()).future);
+            tasks.add(prepare(kind, functionId, function, chunk, what + " chunk #" + k + " (items " + from + "..)",
+                    noted.keep()));
+        }
+        List<CompletableFuture<Object>> parts = new ArrayList<>();
+        try {
+            for (Task t : tasks) {
+                parts.add(enqueue(t).future);
+            }
+        } catch (RuntimeException | Error refused) {
+            // The pool stopped taking work half-way: the chunks queued are withdrawn, so that
+            // none of a call that failed runs.
+            for (CompletableFuture<Object> p : parts) {
+                p.cancel(true);
+            }
+            throw refused;
         }
         Progress progress = Progress.start(options.progressBar(), what, n);
         List<CompletableFuture<Object>> counted = new ArrayList<>(parts.size());
@@ -836,22 +879,25 @@ public final class ProcessPool implements ExecutorService {
             }
             return out;
         });
-        // allOf waits for every part; fail as soon as one does, like Python.
+        // Done once every chunk is, as CPython's map since bpo-23992: a caller told of a failure
+        // has no chunk of that map still running. The error is the first failed chunk's.
         CompletableFuture<List<R>> result = new CompletableFuture<>();
         all2.whenComplete((v, e) -> {
             if (e == null) {
                 result.complete(v);
+                return;
             }
+            for (CompletableFuture<Object> p : parts) {
+                if (p.isCompletedExceptionally()) {
+                    result.completeExceptionally(p.isCancelled() ? new java.util.concurrent.CancellationException(
+                            "a chunk of the " + what + " was cancelled") : p.exceptionNow());
+                    return;
+                }
+            }
+            result.completeExceptionally(e);
         });
         // The bar is finished before the caller sees the result.
         CompletableFuture<List<R>> shown = result.whenComplete((v, e) -> progress.close());
-        for (CompletableFuture<Object> p : parts) {
-            p.whenComplete((v, e) -> {
-                if (e != null) {
-                    result.completeExceptionally(e instanceof java.util.concurrent.CompletionException ce && ce.getCause() != null ? ce.getCause() : e);
-                }
-            });
-        }
         return new AsyncResult<>(withCallbacks(shown, callback, errorCallback));
     }
 
@@ -1037,6 +1083,7 @@ public final class ProcessPool implements ExecutorService {
         if (state == State.RUNNING) {
             throw new IllegalStateException("Pool is still running: call shutdown() or terminate() first");
         }
+        checkNotInOwnCallback("join the pool");
         dev.mp4j.process.MpLog.note(System.Logger.Level.DEBUG, "joining pool");
         finished.await();
         cleanup();
@@ -1317,6 +1364,7 @@ public final class ProcessPool implements ExecutorService {
 
     @Override
     public boolean awaitTermination(long timeout, TimeUnit unit) throws InterruptedException {
+        checkNotInOwnCallback("await the pool's termination");
         long deadline = System.nanoTime() + unit.toNanos(timeout);
         boolean done = finished.await(timeout, unit);
         if (done) {
@@ -1326,10 +1374,18 @@ public final class ProcessPool implements ExecutorService {
         return done;
     }
 
-    /** Java's {@code ExecutorService.close}: {@link #shutdown()}, then wait for the queued tasks and the workers. */
+    /**
+     * Java's {@code ExecutorService.close}: {@link #shutdown()}, then wait for the queued tasks and the
+     * workers; called from one of the pool's own callbacks, only the {@code shutdown()}.
+     */
     @Override
     public void close() {
         shutdown();
+        if (CALLBACKS_OF.get() == this) {
+            // From one of its own callbacks: the pool takes no more work and finishes what it
+            // has, but waiting here would wait for this very callback.
+            return;
+        }
         boolean interrupted = false;
         while (true) {
             try {
@@ -1368,7 +1424,9 @@ public final class ProcessPool implements ExecutorService {
         private final java.util.concurrent.ConcurrentLinkedDeque<Task> inFlight = new java.util.concurrent.ConcurrentLinkedDeque<>();
         /** The size of {@link #inFlight} (whose own size() walks it). */
         private final java.util.concurrent.atomic.AtomicInteger inFlightCount = new java.util.concurrent.atomic.AtomicInteger();
-        private final java.util.ArrayDeque<R> ready = new java.util.ArrayDeque<>();
+        /** Results taken from finished chunks, not yet returned: from {@link #readyAt} on. A list, for null results. */
+        private final ArrayList<R> ready = new ArrayList<>();
+        private int readyAt;
         private int chunkNo;
         /** No more input will be read: it ended, failed, or the pool stopped taking it. */
         private volatile boolean inputDone;
@@ -1491,7 +1549,7 @@ public final class ProcessPool implements ExecutorService {
 
         @Override
         public boolean hasNext() {
-            boolean more = !ready.isEmpty() || !inFlight.isEmpty() || moreInput() || refusedUntold();
+            boolean more = readyAt < ready.size() || !inFlight.isEmpty() || moreInput() || refusedUntold();
             if (!more) {
                 progress.close();
             }
@@ -1522,7 +1580,7 @@ public final class ProcessPool implements ExecutorService {
             if (!hasNext()) {
                 throw new NoSuchElementException();
             }
-            while (ready.isEmpty()) {
+            while (readyAt >= ready.size()) {
                 fill();
                 if (inFlight.isEmpty()) {
                     synchronized (this) {
@@ -1543,6 +1601,8 @@ public final class ProcessPool implements ExecutorService {
                         inFlightCount.decrementAndGet();
                     }
                     inFlightVersion.incrementAndGet();
+                    ready.clear();
+                    readyAt = 0;
                     ready.addAll(values);
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
@@ -1568,7 +1628,7 @@ public final class ProcessPool implements ExecutorService {
                 fill();
             }
             progress.step(1);
-            return ready.poll();
+            return ready.get(readyAt++);
         }
 
         private Task firstDone(boolean timed, long deadline) throws TimeoutException {

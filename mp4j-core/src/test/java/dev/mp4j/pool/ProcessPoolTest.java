@@ -45,6 +45,60 @@ class ProcessPoolTest {
     }
 
     @Test
+    void imapAndImapUnorderedGiveNullResultsAsResults() throws Exception {
+        // CPython's imap yields None results like any other.
+        List<Object> ordered = new ArrayList<>();
+        pool.imap(x -> x % 2 == 0 ? null : x, List.of(1, 2, 3, 4), 2).forEachRemaining(ordered::add);
+        assertEquals(java.util.Arrays.asList(1, null, 3, null), ordered);
+        List<Object> unordered = new ArrayList<>();
+        pool.imapUnordered(x -> null, List.of(1, 2, 3)).forEachRemaining(unordered::add);
+        assertEquals(java.util.Arrays.asList(null, null, null), unordered);
+    }
+
+    @Test
+    void aMapWithAnItemThatCannotTravelRunsNoneOfItsChunks() throws Exception {
+        dev.mp4j.shared.IntValue ran = dev.mp4j.shared.Value.ofInt(0);
+        try (ProcessPool one = ProcessPool.create(1)) {
+            List<Object> items = java.util.Arrays.asList(1, 2, new Object());
+            assertThrows(NotSerializableValueException.class, () -> one.map(x -> ran.incrementAndGet(), items, 1));
+            // Anything queued would run before this.
+            assertEquals(0, (int) one.apply(() -> 0));
+            assertEquals(0, ran.get(), "chunks of the refused map ran");
+        }
+    }
+
+    @Test
+    void aMapThatFailsIsReportedOnceEveryChunkHasFinishedAsCPythonDoes() throws Exception {
+        dev.mp4j.shared.IntValue finished = dev.mp4j.shared.Value.ofInt(0);
+        assertThrows(IllegalStateException.class, () -> pool.mapAsync(x -> {
+            if (x == 0) {
+                throw new IllegalStateException("chunk 0 fails at once");
+            }
+            Thread.sleep(300);
+            return finished.incrementAndGet();
+        }, List.of(0, 1), 1, null, null).get(Duration.ofSeconds(60)));
+        assertEquals(1, finished.get(), "the failure was reported while another chunk still ran");
+    }
+
+    @Test
+    void aCallbackMayCloseItsPoolButNotWaitForIt() throws Exception {
+        ProcessPool own = ProcessPool.create(1);
+        CompletableFuture<Throwable> joinFromCallback = new CompletableFuture<>();
+        own.applyAsync(() -> 1, r -> {
+            own.close();   // only shuts down: waiting here would wait for this callback
+            try {
+                own.join();
+                joinFromCallback.complete(null);
+            } catch (Throwable t) {
+                joinFromCallback.complete(t);
+            }
+        }, null);
+        assertInstanceOf(IllegalStateException.class, joinFromCallback.get(30, TimeUnit.SECONDS));
+        assertTrue(own.awaitTermination(30, TimeUnit.SECONDS));
+        assertTrue(own.isShutdown());
+    }
+
+    @Test
     void mapAppliesTheFunctionInWorkersAndKeepsOrder() throws Exception {
         List<Integer> items = IntStream.range(0, 1000).boxed().toList();
         List<Integer> squares = pool.map(x -> x * x, items);
