@@ -82,6 +82,11 @@ public final class ShareableList extends AbstractList<Object> implements RandomA
             // plus the length.
             long room = isVariable(values[i]) ? 8L * (encoded[i].length / 8 + 1) : 8;
             capacity[i] = room + 4;
+            if (capacity[i] > Integer.MAX_VALUE) {
+                // A slot's room is an int in the segment's table.
+                throw new IllegalArgumentException("value " + i + " is too large for a ShareableList slot: "
+                        + encoded[i].length + " bytes, at most " + (Integer.MAX_VALUE - 12));
+            }
             total += roundUp(capacity[i]);
         }
         SharedSegment seg = SharedSegment.create(Math.max(total, 64), true);
@@ -168,7 +173,7 @@ public final class ShareableList extends AbstractList<Object> implements RandomA
         long slot = slot(index);
         byte[] encoded = encode(value, index);
         int capacity = memory.get(ValueLayout.JAVA_INT, slot + 4);
-        int needed = encoded.length + (isVariable(value) ? 4 : 0);
+        long needed = encoded.length + (isVariable(value) ? 4L : 0L);
         if (needed > capacity) {
             throw new IllegalArgumentException("value for slot " + index + " needs " + needed
                     + " bytes (UTF-8 for strings, plus a 4-byte length) but the slot holds " + capacity

@@ -456,11 +456,19 @@ public final class SharedArray implements Serializable {
         return out;
     }
 
-    /** For a CHAR array, its contents as a string (Python's {@code Array('u').value}). */
+    /**
+     * For a CHAR array, its contents as a string up to the first NUL (Python's
+     * {@code Array('u').get_obj().value}, as ctypes reads a character array); {@link #getChars}
+     * gives every element.
+     */
     public String charsAsString() {
         char[] out = new char[length];
         getChars(0, out);
-        return new String(out);
+        int end = 0;
+        while (end < out.length && out[end] != '\0') {
+            end++;
+        }
+        return new String(out, 0, end);
     }
 
     @Override

@@ -272,9 +272,9 @@ public final class ProcessBarrier implements Serializable {
         return record.getInt(BARRIER_PARTIES);
     }
 
-    /** How many are waiting now. */
+    /** How many are waiting now: 0 while the barrier is broken, as CPython's {@code n_waiting}. */
     public int numberWaiting() {
-        return record.getInt(BARRIER_ARRIVED);
+        return isBroken() ? 0 : record.getInt(BARRIER_ARRIVED);
     }
 
     /** Whether the barrier is broken. */

@@ -160,6 +160,10 @@ class ValueAndArrayTest {
         assertThrows(IndexOutOfBoundsException.class, () -> a.setInts(2, new int[] {1, 2}));
         assertThrows(IllegalArgumentException.class, () -> SharedArray.of(SharedArray.Type.INT, -1));
         assertEquals("hi", SharedArray.ofChars('h', 'i').charsAsString());
+        // As ctypes reads a character array: up to the first NUL.
+        SharedArray ten = SharedArray.of(SharedArray.Type.CHAR, 10);
+        ten.setChars(0, new char[] {'h', 'i'});
+        assertEquals("hi", ten.charsAsString());
     }
 
     @Test

@@ -91,6 +91,24 @@ class EdgeCasesTest {
     }
 
     @Test
+    void aBrokenBarrierHasNobodyWaitingEvenWithAKilledPartyAsCPythonsNWaiting() throws Exception {
+        ProcessBarrier barrier = ProcessBarrier.create(3);
+        dev.mp4j.process.JvmProcess party = new dev.mp4j.process.JvmProcess(() -> barrier.await(Duration.ofSeconds(60)));
+        party.start();
+        try {
+            assertTrue(Await.until(() -> barrier.numberWaiting() == 1, Duration.ofSeconds(60)));
+        } finally {
+            party.kill();
+            party.join();
+        }
+        // Killed while waiting, it never leaves; broken, the barrier counts no one.
+        barrier.abort();
+        assertEquals(0, barrier.numberWaiting());
+        barrier.reset();
+        assertEquals(0, barrier.numberWaiting());
+    }
+
+    @Test
     void aBarrierWaiterThatTimesOutNoLongerCountsAsWaiting() throws Exception {
         ProcessBarrier barrier = ProcessBarrier.create(2);
         assertThrows(TimeoutException.class, () -> barrier.await(Duration.ofMillis(50)));
