@@ -299,10 +299,20 @@ final class Codec {
     private static final int SKIPPED_LENGTH = Long.BYTES + 1;
 
     static byte[] done(long id, List<?> values, Throwable error, long waitNanos, long workNanos, long decodeNanos) {
+        return done(id, values, error, waitNanos, workNanos, decodeNanos, false);
+    }
+
+    /**
+     * A job's outcome; {@code interruptedByPool}: the pool's interrupt (a timeout, a cancel) reached
+     * the job while it ran, so its outcome, even a normal return, came after the pool gave up on it.
+     */
+    static byte[] done(long id, List<?> values, Throwable error, long waitNanos, long workNanos, long decodeNanos,
+            boolean interruptedByPool) {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream(64 + (values == null ? 0 : values.size() * 12));
         try (DataOutputStream out = new DataOutputStream(bytes)) {
             out.writeLong(id);
-            out.writeByte(error == null ? 1 : 0);
+            // bit 0: returned (else threw); bit 1: the pool's interrupt reached it
+            out.writeByte((error == null ? 1 : 0) | (interruptedByPool ? 2 : 0));
             out.writeLong(waitNanos);
             out.writeLong(workNanos);
             out.writeLong(decodeNanos);
@@ -331,18 +341,21 @@ final class Codec {
     }
 
     /** A decoded outcome: values (a list) or an error, and the worker's timings. */
-    record Done(long id, List<Object> values, Throwable error, long waitNanos, long workNanos, long decodeNanos) {
+    record Done(long id, List<Object> values, Throwable error, long waitNanos, long workNanos, long decodeNanos,
+            boolean interruptedByPool) {
     }
 
     static Done readDone(byte[] message) throws IOException {
         java.nio.ByteBuffer in = java.nio.ByteBuffer.wrap(message);
         long id = in.getLong();
-        boolean ok = in.get() == 1;
+        byte status = in.get();
+        boolean ok = (status & 1) != 0;
+        boolean interruptedByPool = (status & 2) != 0;
         long wait = in.getLong();
         long work = in.getLong();
         long decode = in.getLong();
         if (ok) {
-            return new Done(id, list(readValues(in)), null, wait, work, decode);
+            return new Done(id, list(readValues(in)), null, wait, work, decode, interruptedByPool);
         }
         byte[] b = new byte[in.getInt()];
         in.get(b);
@@ -352,6 +365,6 @@ final class Codec {
         } catch (IOException e) {
             error = new RemoteTaskException("(an exception this process cannot read)", e.getMessage(), "");
         }
-        return new Done(id, null, error, wait, work, decode);
+        return new Done(id, null, error, wait, work, decode, interruptedByPool);
     }
 }

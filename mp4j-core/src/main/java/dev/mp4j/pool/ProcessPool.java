@@ -665,12 +665,16 @@ public final class ProcessPool implements ExecutorService {
         return enqueue(prepare(kind, functionId, function, items, description, functionHolds));
     }
 
-    /** A task with its items serialized, not queued yet: an item that cannot travel fails here. */
+    /**
+     * A task with its items serialized, not queued yet: an item that cannot travel fails here.
+     * {@code description} null: "task #" and its id.
+     */
     private Task prepare(int kind, int functionId, byte[] function, List<?> items, String description,
             List<Object> functionHolds) {
         checkRunning();
         Cleanup.Noted<byte[]> encoded = Cleanup.noting(() -> Codec.items(items));
-        Task t = new Task(ids.incrementAndGet(), kind, functionId, function, encoded.value(), description,
+        long id = ids.incrementAndGet();
+        Task t = new Task(id, kind, functionId, function, encoded.value(), description != null ? description : "task #" + id,
                 options.taskTimeout(), holds(functionHolds, encoded.keep()));
         t.future.onCancel(() -> cancelled(t));
         return t;
@@ -718,10 +722,10 @@ public final class ProcessPool implements ExecutorService {
             // The code travels once per worker; only the captured values travel with each task.
             Integer id = shapeIds.computeIfAbsent(split.shape(), k -> functionIds.incrementAndGet());
             byte[] shape = shapeBytes.computeIfAbsent(id, k -> split.shapeBytes());
-            t = enqueue(Messages.LAMBDA_CALL, id, shape, split.captured(), "task #" + (ids.get() + 1), List.of());
+            t = enqueue(Messages.LAMBDA_CALL, id, shape, split.captured(), null, List.of());
         } else {
             Cleanup.Noted<byte[]> function = Cleanup.noting(() -> serialize(task));
-            t = enqueue(Messages.CALL, functionIds.incrementAndGet(), function.value(), List.of(), "task #" + (ids.get() + 1),
+            t = enqueue(Messages.CALL, functionIds.incrementAndGet(), function.value(), List.of(), null,
                     function.keep());
         }
         CompletableFuture<R> f = (CompletableFuture<R>) (CompletableFuture<?>) t.future;

@@ -35,6 +35,8 @@ final class WorkerLoop implements ProcessTarget {
     private final Connection control;
     /** A job interrupted by the pool before this worker began it (guarded by the current-job lock). */
     private long cancelledAhead = -1;
+    /** The job the pool's interrupt reached, as it ran or as it began (guarded by the current-job lock). */
+    private long interruptedJob = -1;
     private final ProcessTarget initializer;
     /** The pool's {@link JobClaims} segment, and this worker's slot in it. */
     private final String claimsName;
@@ -116,11 +118,13 @@ final class WorkerLoop implements ProcessTarget {
             List<Object> values = null;
             Throwable error = null;
             long decoded = start;
+            boolean interruptedByPool;
             synchronized (current) {
                 current.set(job.id());
                 if (cancelledAhead == job.id()) {
                     // Cancelled (or timed out) before it began here: it starts interrupted.
                     Thread.currentThread().interrupt();
+                    interruptedJob = job.id();
                 }
             }
             try {
@@ -141,10 +145,11 @@ final class WorkerLoop implements ProcessTarget {
                 synchronized (current) {
                     current.set(-1);
                     Thread.interrupted();
+                    interruptedByPool = interruptedJob == job.id();
                 }
             }
             long end = System.nanoTime();
-            reply(job.id(), values, error, start - arrived, end - decoded, (decoded - start) + (start - arrived));
+            reply(job.id(), values, error, start - arrived, end - decoded, (decoded - start) + (start - arrived), interruptedByPool);
             if (traceFirst) {
                 traceFirst = false;
                 System.err.printf("mp4j pool worker %d first job: arrived %.1f ms after hello, function ready %.1f ms later,"
@@ -245,6 +250,7 @@ final class WorkerLoop implements ProcessTarget {
                 synchronized (current) {
                     if (current.get() == id) {
                         main.interrupt();
+                        interruptedJob = id;
                     } else if (id > current.get()) {
                         // The pool counts a job as running from when it is the oldest sent, which
                         // may be before this worker has begun it: interrupt it when it does.
@@ -310,10 +316,11 @@ final class WorkerLoop implements ProcessTarget {
     }
 
     /** Sends the outcome; a result that cannot travel back becomes an error that can. */
-    private void reply(long id, List<Object> values, Throwable error, long wait, long work, long decode) {
+    private void reply(long id, List<Object> values, Throwable error, long wait, long work, long decode,
+            boolean interruptedByPool) {
         byte[] message;
         try {
-            message = Codec.done(id, values, error, wait, work, decode);
+            message = Codec.done(id, values, error, wait, work, decode, interruptedByPool);
         } catch (NotSerializableValueException e) {
             message = Codec.done(id, null, new NotSerializableValueException(
                     "the task's result cannot be sent back: " + e.getMessage(), e.offendingClass(), null), wait, work, decode);

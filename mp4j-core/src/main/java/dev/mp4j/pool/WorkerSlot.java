@@ -369,10 +369,13 @@ final class WorkerSlot implements Runnable {
         waitNanos += done.waitNanos();
         workNanos += done.workNanos();
         decodeNanos += done.decodeNanos();
-        if (done.error() == null) {
-            pool.complete(t, done.values());
-        } else if (t.interruptedForTimeout) {
+        if (t.interruptedForTimeout && done.interruptedByPool()) {
+            // The timeout's interrupt reached it: whatever it did after that (a return, having
+            // caught the interrupt, included) came after the pool gave up on it. One that ended
+            // before the interrupt landed keeps its own outcome.
             pool.fail(t, new TaskTimeoutException(t.description, t.timeout, false));
+        } else if (done.error() == null) {
+            pool.complete(t, done.values());
         } else {
             pool.fail(t, done.error());
         }

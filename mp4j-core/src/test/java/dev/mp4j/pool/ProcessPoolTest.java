@@ -460,6 +460,24 @@ class ProcessPoolTest {
     }
 
     @Test
+    void aTaskThatCatchesItsTimeoutsInterruptAndReturnsHasStillTimedOut() throws Exception {
+        try (ProcessPool timed = ProcessPool.create(ProcessPool.Options.defaults().withProcesses(1)
+                .withTaskTimeout(Duration.ofMillis(300)).withKillGrace(Duration.ofSeconds(30)))) {
+            AsyncResult<String> swallowing = timed.applyAsync(() -> {
+                try {
+                    Thread.sleep(60_000);
+                } catch (InterruptedException e) {
+                    return "caught it";
+                }
+                return "slept";
+            });
+            TaskTimeoutException e = assertThrows(TaskTimeoutException.class, () -> swallowing.get(Duration.ofSeconds(30)));
+            assertTrue(e.getMessage().contains("interrupted"), e.getMessage());
+            assertEquals("in time", timed.apply(() -> "in time"));
+        }
+    }
+
+    @Test
     void aTaskThatOverrunsItsTimeoutIsStoppedEvenIfItIgnoresInterrupts() throws Exception {
         try (ProcessPool timed = ProcessPool.create(ProcessPool.Options.defaults().withProcesses(1)
                 .withTaskTimeout(Duration.ofMillis(300)).withKillGrace(Duration.ofSeconds(3)))) {
