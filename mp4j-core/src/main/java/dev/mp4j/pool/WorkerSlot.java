@@ -215,7 +215,16 @@ final class WorkerSlot implements Runnable {
                 } else {
                     held = t;
                 }
-                workerDied();
+                // What it answered before it died is still in the pipe: read first, so that jobs
+                // it finished are neither run again nor the last of them blamed. The read that
+                // finds the pipe's end settles the rest (workerDied), as when receiving.
+                JvmProcess gone = process;
+                while (process == gone && !inFlight.isEmpty()) {
+                    receiveOne();
+                }
+                if (process == gone) {
+                    workerDied();
+                }
                 if (process == null) {
                     return false;
                 }

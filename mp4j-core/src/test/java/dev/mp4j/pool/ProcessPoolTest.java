@@ -460,6 +460,44 @@ class ProcessPoolTest {
     }
 
     @Test
+    void jobsAWorkerFinishedBeforeItDiedRunOnceWhateverTheSlotWasDoing() throws Exception {
+        // A worker dies with answers of finished jobs still unread in its pipe, while the pool
+        // may be sending it more: those jobs must not run again (the README: each job runs once).
+        int n = 300;
+        dev.mp4j.shared.SharedArray runs = dev.mp4j.shared.SharedArray.of(dev.mp4j.shared.SharedArray.Type.INT, n, false);
+        int[] expected = new int[n];
+        try (ProcessPool one = ProcessPool.create(1)) {
+            for (int round = 0; round < 4; round++) {
+                int dies = 50 + 60 * round;
+                List<AsyncResult<Integer>> results = new ArrayList<>();
+                for (int i = 0; i < n; i++) {
+                    int k = i;
+                    if (k != dies) {
+                        expected[k]++;
+                    }
+                    results.add(one.applyAsync(() -> {
+                        if (k == dies) {
+                            Runtime.getRuntime().halt(3);
+                        }
+                        runs.setInt(k, runs.getInt(k) + 1);
+                        return k;
+                    }));
+                }
+                for (AsyncResult<Integer> res : results) {
+                    try {
+                        res.get(Duration.ofSeconds(60));
+                    } catch (WorkerDiedException halted) {
+                        // the job that halted its worker
+                    }
+                }
+                for (int i = 0; i < n; i++) {
+                    assertEquals(expected[i], runs.getInt(i), "round " + round + ": job " + i + " ran more or less than once");
+                }
+            }
+        }
+    }
+
+    @Test
     void aTaskThatCatchesItsTimeoutsInterruptAndReturnsHasStillTimedOut() throws Exception {
         try (ProcessPool timed = ProcessPool.create(ProcessPool.Options.defaults().withProcesses(1)
                 .withTaskTimeout(Duration.ofMillis(300)).withKillGrace(Duration.ofSeconds(30)))) {
