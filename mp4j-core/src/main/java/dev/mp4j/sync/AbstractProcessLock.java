@@ -1,6 +1,6 @@
 package dev.mp4j.sync;
 
-import static dev.mp4j.sync.SharedRecord.MY_PID;
+import static dev.mp4j.sync.SharedRecord.MY_OWNER;
 import static dev.mp4j.sync.SyncLayout.LOCK_OWNER_THREAD;
 import static dev.mp4j.sync.SyncLayout.LOCK_WORD;
 import static dev.mp4j.sync.SyncLayout.PID_MASK;
@@ -94,7 +94,7 @@ abstract class AbstractProcessLock implements Lock, Serializable {
 
     /** The pid of the owning process, or 0 when free. */
     public int ownerPid() {
-        return record.getInt(LOCK_WORD) & PID_MASK;
+        return record.getInt(LOCK_WORD) & SyncLayout.PID_BITS;
     }
 
     @Override
@@ -104,7 +104,7 @@ abstract class AbstractProcessLock implements Lock, Serializable {
 
     /** Takes the word: 0 try once, negative forever. */
     final boolean acquireWord(long timeoutNanos, boolean interruptible) throws InterruptedException {
-        if (record.casInt(LOCK_WORD, 0, MY_PID)) {
+        if (record.casInt(LOCK_WORD, 0, MY_OWNER)) {
             acquired(false);
             return true;
         }
@@ -118,7 +118,7 @@ abstract class AbstractProcessLock implements Lock, Serializable {
         long spinEnd = start + (timeoutNanos < 0 ? SharedRecord.SPIN_NANOS : Math.min(SharedRecord.SPIN_NANOS, timeoutNanos));
         do {
             Thread.onSpinWait();
-            if (record.getInt(LOCK_WORD) == 0 && record.casInt(LOCK_WORD, 0, MY_PID)) {
+            if (record.getInt(LOCK_WORD) == 0 && record.casInt(LOCK_WORD, 0, MY_OWNER)) {
                 acquired(false);
                 return true;
             }
@@ -128,8 +128,8 @@ abstract class AbstractProcessLock implements Lock, Serializable {
 
     private boolean takeOverFromDead(int v) {
         int owner = v & PID_MASK;
-        if (owner != 0 && owner != MY_PID && !SharedRecord.alive(owner)
-                && record.casInt(LOCK_WORD, v, MY_PID | (v & WAITERS))) {
+        if (owner != 0 && owner != MY_OWNER && !SharedRecord.ownerAlive(owner)
+                && record.casInt(LOCK_WORD, v, MY_OWNER | (v & WAITERS))) {
             acquired(true);
             return true;
         }
@@ -144,7 +144,7 @@ abstract class AbstractProcessLock implements Lock, Serializable {
         while (true) {
             int v = record.getInt(LOCK_WORD);
             if (v == 0) {
-                if (record.casInt(LOCK_WORD, 0, MY_PID | WAITERS)) {
+                if (record.casInt(LOCK_WORD, 0, MY_OWNER | WAITERS)) {
                     acquired(false);
                     return true;
                 }
@@ -157,8 +157,8 @@ abstract class AbstractProcessLock implements Lock, Serializable {
             if (now - lastOwnerCheck >= SharedRecord.SLICE_NANOS) {
                 lastOwnerCheck = now;
                 int owner = v & PID_MASK;
-                if (owner != MY_PID && !SharedRecord.alive(owner)) {
-                    if (record.casInt(LOCK_WORD, v | WAITERS, MY_PID | WAITERS)) {
+                if (owner != MY_OWNER && !SharedRecord.ownerAlive(owner)) {
+                    if (record.casInt(LOCK_WORD, v | WAITERS, MY_OWNER | WAITERS)) {
                         acquired(true);
                         return true;
                     }
@@ -170,7 +170,7 @@ abstract class AbstractProcessLock implements Lock, Serializable {
                 long left = timeoutNanos - (now - start);
                 if (left <= 0) {
                     int w = record.getInt(LOCK_WORD);
-                    if (w == 0 && record.casInt(LOCK_WORD, 0, MY_PID | WAITERS)) {
+                    if (w == 0 && record.casInt(LOCK_WORD, 0, MY_OWNER | WAITERS)) {
                         acquired(false);
                         return true;
                     }
@@ -226,17 +226,18 @@ abstract class AbstractProcessLock implements Lock, Serializable {
     }
 
     /**
-     * A thread as the owner field holds it: with this process's pid. Thread ids repeat across
+     * A thread as the owner field holds it: with this JVM's owner id (pid and tag, see
+     * {@link SharedRecord#MY_OWNER}). Thread ids repeat across
      * JVMs (main is 1 in each), so a bare id left by an owner that died could name a thread
      * here in the moment between taking the lock over and recording the new owner.
      */
     private static long ownerKey(long threadId) {
-        return ((long) MY_PID << 40) | (threadId & 0xFF_FFFF_FFFFL);
+        return ((long) MY_OWNER << 34) | (threadId & 0x3_FFFF_FFFFL);
     }
 
     /** Whether the calling thread of this process holds the word. */
     final boolean heldByCurrentThread() {
-        return (record.getInt(LOCK_WORD) & PID_MASK) == MY_PID
+        return (record.getInt(LOCK_WORD) & PID_MASK) == MY_OWNER
                 && record.getLongPlain(LOCK_OWNER_THREAD) == ownerKey(Thread.currentThread().threadId());
     }
 
@@ -245,7 +246,7 @@ abstract class AbstractProcessLock implements Lock, Serializable {
      * records no owning thread, so its owning process is what can be told).
      */
     boolean heldForSignal() {
-        return (record.getInt(LOCK_WORD) & PID_MASK) == MY_PID;
+        return (record.getInt(LOCK_WORD) & PID_MASK) == MY_OWNER;
     }
 
     /** For conditions: gives up the lock entirely, returning what {@link #restore} needs. */
@@ -290,7 +291,8 @@ abstract class AbstractProcessLock implements Lock, Serializable {
 
     @Override
     public String toString() {
-        int owner = ownerPid();
-        return "<" + getClass().getSimpleName() + "(owner=" + (owner == 0 ? "None" : owner == MY_PID ? "this process" : "pid " + owner) + ")>";
+        int owner = record.getInt(LOCK_WORD) & PID_MASK;
+        return "<" + getClass().getSimpleName() + "(owner=" + (owner == 0 ? "None" : owner == MY_OWNER ? "this process"
+                : "pid " + (owner & SyncLayout.PID_BITS)) + ")>";
     }
 }

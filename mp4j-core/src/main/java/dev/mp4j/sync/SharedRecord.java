@@ -29,6 +29,14 @@ final class SharedRecord implements Serializable {
     static final VarHandle INT = MethodHandles.byteBufferViewVarHandle(int[].class, ByteOrder.nativeOrder());
     static final VarHandle LONG = MethodHandles.byteBufferViewVarHandle(long[].class, ByteOrder.nativeOrder());
     static final int MY_PID = (int) ProcessHandle.current().pid();
+    /**
+     * How a lock word names this JVM: its pid and, above it, a random tag of 8 bits. After the
+     * JVM is gone its pid may come back (32768 pids by default on Linux): a lock it died holding
+     * must then not look like the new process's own (which would never take it over, or would
+     * re-enter a re-entrant lock on the dead one's hold count), and the tag tells them apart
+     * but for one chance in 255.
+     */
+    static final int MY_OWNER = MY_PID | ((1 + java.util.concurrent.ThreadLocalRandom.current().nextInt(255)) << 22);
     /** How long a sleeper sleeps before it looks again (for a dead owner, a deadline, an interrupt). */
     static final long SLICE_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
     /** How long a waiter spins before it sleeps: enough to catch a hand-over, short enough on 2 cores. */
@@ -169,6 +177,20 @@ final class SharedRecord implements Serializable {
 
     static boolean alive(int pid) {
         return pid == MY_PID || dev.mp4j.shm.Pids.alive(pid);
+    }
+
+    /**
+     * Whether the owner a lock word names ({@link #MY_OWNER}'s form) is a live process: this JVM,
+     * or another live pid. One with this JVM's pid and another tag was an earlier process with
+     * this pid, gone. (A live process of another program that took a dead owner's pid still
+     * looks alive.)
+     */
+    static boolean ownerAlive(int owner) {
+        if (owner == MY_OWNER) {
+            return true;
+        }
+        int pid = owner & SyncLayout.PID_BITS;
+        return pid != MY_PID && dev.mp4j.shm.Pids.alive(pid);
     }
 
     @Serial

@@ -8,7 +8,7 @@ package dev.mp4j.sync;
  *
  * <pre>
  * lock / rlock (64 bytes)
- *   +0  word: owner pid | WAITERS bit (1 &lt;&lt; 30); 0 when free      (futex word)
+ *   +0  word: owner (pid | a random tag of its JVM &lt;&lt; 22) | WAITERS bit (1 &lt;&lt; 30); 0 when free  (futex word)
  *   +8  owner thread id within the owner process (long)
  *   +16 hold count (rlock re-entries)
  *
@@ -46,7 +46,10 @@ final class SyncLayout {
     static final long LOCK_OWNER_THREAD = 8;
     static final long LOCK_HOLDS = 16;
     static final int WAITERS = 1 << 30;
+    /** The owner in a lock word: a pid in the low 22 bits (Linux pids are below 2^22), a tag above. */
     static final int PID_MASK = WAITERS - 1;
+    /** The pid in a lock word's owner. */
+    static final int PID_BITS = (1 << 22) - 1;
 
     static final long SEM_COUNT = 0;
     static final long SEM_SLEEPERS = 4;

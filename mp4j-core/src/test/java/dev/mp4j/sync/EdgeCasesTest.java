@@ -207,12 +207,41 @@ class EdgeCasesTest {
         // The moment after this process took the word over, before it recorded its own
         // thread: the owner field is still the dead child's. Thread ids repeat across JVMs
         // (each main thread is 1, and JUnit runs this on main), so a bare id could match.
-        lock.record.setInt(SyncLayout.LOCK_WORD, SharedRecord.MY_PID);
+        lock.record.setInt(SyncLayout.LOCK_WORD, SharedRecord.MY_OWNER);
         assertFalse(lock.isHeldByCurrentThread(), "a dead process's thread was taken for this one");
         lock.record.setInt(SyncLayout.LOCK_WORD, 0);
         lock.lock();
         assertTrue(lock.isHeldByCurrentThread());
         lock.unlock();
+    }
+
+    /** A lock word as an earlier process with this pid, now dead, left it: this pid, another JVM's tag. */
+    private static int earlierProcessWithMyPid() {
+        int tag = (SharedRecord.MY_OWNER >>> 22) % 255 + 1;
+        return SharedRecord.MY_PID | (tag << 22);
+    }
+
+    @Test
+    void aLockLeftHeldByAnEarlierProcessWithThisPidIsTakenOverNotTakenForThisOnes() throws Exception {
+        // Pids come back (32768 of them by default): a process that died holding a lock may
+        // have had this process's pid.
+        ProcessLock plain = ProcessLock.create();
+        plain.record.setInt(SyncLayout.LOCK_WORD, earlierProcessWithMyPid());
+        assertTrue(plain.tryLock(10, TimeUnit.SECONDS), "a dead process's hold was taken for this one's");
+        assertTrue(plain.ownerDied());
+        plain.unlock();
+        ReentrantProcessLock reentrant = ReentrantProcessLock.create();
+        reentrant.record.setInt(SyncLayout.LOCK_WORD, earlierProcessWithMyPid());
+        // Its owner field as that process's main thread (id 1, as this one's) would have left it.
+        reentrant.record.setLongPlain(SyncLayout.LOCK_OWNER_THREAD,
+                ((long) earlierProcessWithMyPid() << 34) | Thread.currentThread().threadId());
+        reentrant.record.setInt(SyncLayout.LOCK_HOLDS, 3);
+        assertFalse(reentrant.isHeldByCurrentThread());
+        assertTrue(reentrant.tryLock(10, TimeUnit.SECONDS));
+        assertTrue(reentrant.ownerDied());
+        assertEquals(1, reentrant.getHoldCount(), "the dead process's holds were inherited");
+        reentrant.unlock();
+        assertFalse(reentrant.isLocked());
     }
 
     @Test
