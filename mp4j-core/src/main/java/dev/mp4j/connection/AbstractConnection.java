@@ -58,8 +58,8 @@ abstract sealed class AbstractConnection implements Connection permits PipeConne
     /**
      * Writes the header and payload as one message, waiting at most {@code timeoutNanos}
      * (negative: forever) for the peer to make room. Returns false, having written nothing, when
-     * no room came in time; throws {@link MessageCutException} when time ran out after part of
-     * the message had gone out.
+     * no room came in time; throws the plain IOException of {@link #cutSend} when time ran out
+     * after part of the message had gone out ({@link MessageCutException} when an interrupt cut it).
      */
     abstract boolean writeFrame(byte[] header, int headerLength, byte[] payload, int offset, int length, long timeoutNanos)
             throws IOException;
@@ -382,8 +382,8 @@ abstract sealed class AbstractConnection implements Connection permits PipeConne
     }
 
     /**
-     * Takes {@code lock} within {@code nanos} (negative: forever), for a poll waiting its turn
-     * behind a receive: in slices, so that closing this end ends the wait even when the receive
+     * Takes {@code lock} within {@code nanos} (negative: forever), for a poll or timed receive
+     * waiting its turn behind a receive, or a timed send behind a send: in slices, so that closing this end ends the wait even when the receive
      * it waits behind (in another process, say) never ends. Whether it was taken.
      */
     final boolean lockWithin(java.util.concurrent.locks.Lock lock, long nanos) throws IOException {

@@ -77,6 +77,8 @@ public sealed interface Connection extends AutoCloseable permits AbstractConnect
      * refuses further sends with an {@link IOException} saying so (as after an interrupted send).
      *
      * @throws TimeoutException if the message could not be sent in time; nothing of it was sent
+     * @throws IOException as {@link #send(Object)}, or, when the time ran out after part of the
+     *         message had gone out, one saying the send was cut (this end then sends no more)
      */
     void send(Object obj, Duration timeout) throws IOException, TimeoutException;
 
@@ -85,8 +87,8 @@ public sealed interface Connection extends AutoCloseable permits AbstractConnect
 
     /**
      * Like {@link #recv()}, waiting at most {@code timeout} (null: no limit) for a message to
-     * start; a message that has started is read to its end, as a sender that stops half-way
-     * through a message is cut off from sending more.
+     * start; a message that has started is read to its end however long its rest takes (the
+     * timeout is for its start only).
      *
      * @throws TimeoutException if no message started to arrive in time (nothing is consumed)
      */
@@ -110,6 +112,8 @@ public sealed interface Connection extends AutoCloseable permits AbstractConnect
      * as {@link #send(Object, Duration)} does.
      *
      * @throws TimeoutException if the message could not be sent in time; nothing of it was sent
+     * @throws IOException as {@link #sendBytes(byte[], int, int)}, or, when the time ran out after
+     *         part of the message had gone out, one saying the send was cut (this end then sends no more)
      */
     void sendBytes(byte[] buf, int offset, int size, Duration timeout) throws IOException, TimeoutException;
 

@@ -156,7 +156,7 @@ public final class Listener implements AutoCloseable {
     /**
      * Like {@link #accept()}, giving up after {@code timeout} with no peer. A peer that arrives in
      * time has what is left of it, and at least a second, to prove its key (each of the
-     * handshake's two directions at most {@link #HANDSHAKE_TIMEOUT}).
+     * handshake's two directions at most 20 s).
      *
      * @throws AuthenticationException if the peer's key is wrong, or it did not prove it in time
      *         (the listener keeps serving)

@@ -144,7 +144,7 @@ final class SocketConnection extends AbstractConnection implements Serializable 
     /**
      * {@inheritDoc}
      *
-     * <p>With a timeout, the time bounds each wait for the kernel to take more of the message; a
+     * <p>With a timeout, the time bounds all of the message's waits for the kernel together; a
      * socket does not say how much room its buffers have, so a message the peer stops reading
      * half-way is cut when the time runs out.
      */

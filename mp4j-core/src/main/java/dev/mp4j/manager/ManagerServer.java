@@ -45,11 +45,12 @@ import java.util.concurrent.locks.ReentrantLock;
  * A blocked call checks every 100 ms that its caller is still connected and gives up if not, so
  * an item is never taken for a dead client; it gives up the same way, and answers that it did,
  * when its caller was interrupted and asks for that (see {@link SyncManager}), unless what it
- * waited for came first: then it is answered as done. So do the waiting
- * calls ({@code take}, {@code put}, {@code poll} and {@code offer} with a timeout) of a
- * {@link java.util.concurrent.BlockingQueue} a registered factory made itself, as the seed's
- * distributed example's {@code LinkedBlockingQueue}; an item such a queue had handed to a caller
- * found gone is put back (first in line in a deque, else last). Bytes that are not a well-formed request, a message
+ * waited for came first: then it is answered as done. The waiting calls ({@code take},
+ * {@code put}, {@code poll} and {@code offer} with a timeout) of a
+ * {@link java.util.concurrent.BlockingQueue} a registered factory made itself, of a JDK class or
+ * one that does not override them (as the seed's distributed example's
+ * {@code LinkedBlockingQueue}), are served the same way; an item such a queue had handed to a
+ * caller found gone is put back (first in line in a deque, else last). Bytes that are not a well-formed request, a message
  * over the size limit, or a class outside the deserialization allow-list are refused with an
  * error (logged, via {@link System.Logger} {@code dev.mp4j.manager}); the server goes on serving.
  *

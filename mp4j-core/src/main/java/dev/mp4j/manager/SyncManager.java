@@ -38,15 +38,18 @@ import java.util.Map;
  * <p>A call that waits ({@code take()}, {@code put} into a full queue, {@code acquire()},
  * {@code await()}, {@code join()}) waits in the manager. Unlike CPython's, it ends on an
  * interrupt, as Java's own blocking calls do: the client asks the manager to withdraw the call,
- * which it does within a few hundred milliseconds if the call has not taken effect (no item is taken, no lock acquired; an interrupted barrier
- * wait breaks the barrier, as {@link java.util.concurrent.CyclicBarrier}'s does; a condition's
- * {@code await()} first takes the condition's lock back, as Java's does, however long another
- * holds it), and the call throws {@link InterruptedException}; if it had taken effect, or what
- * it waits for is there already, it returns as usual with the interrupt still set. The waiting calls of a queue a registered factory made itself are withdrawn the same
- * way; a registered object's own methods, and calls that do not wait (a dict's {@code get}), are
- * never cut short: the interrupt stays set for after them. To bound a wait, use the timed form each of them has
- * ({@code poll(timeout, unit)}, {@code get(true, timeout)}, {@code acquire(true, timeout)},
- * {@code await(timeout)}, {@code join(timeout)}).
+ * which it does within a few hundred milliseconds if the call has not taken effect (no item is
+ * taken, no lock acquired; an interrupted barrier wait breaks the barrier, as
+ * {@link java.util.concurrent.CyclicBarrier}'s does; a condition's {@code await()} first takes
+ * the condition's lock back, as Java's does, however long another holds it), and the call throws
+ * {@link InterruptedException}; if it had taken effect, or what it waits for is there already,
+ * it returns as usual with the interrupt still set. The waiting calls of a queue a registered
+ * factory made itself are withdrawn the same way (if its class keeps the JDK's own {@code take},
+ * {@code put}, {@code poll} and {@code offer}; one that overrides them is called as it is); a
+ * registered object's own methods, and calls that do not wait (a dict's {@code get}), are never
+ * cut short: the interrupt stays set for after them. To bound a wait, use the timed form each of
+ * them has ({@code poll(timeout, unit)}, {@code get(true, timeout)}, {@code acquire(true,
+ * timeout)}, {@code await(timeout)}, {@code join(timeout)}).
  */
 public final class SyncManager extends BaseManager {
     /** A manager whose server will listen on a fresh Unix-domain socket, with this process's authkey. */

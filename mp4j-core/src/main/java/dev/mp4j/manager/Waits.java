@@ -23,7 +23,7 @@ final class Waits {
         private static final long serialVersionUID = 1L;
 
         CallerGoneException() {
-            super("the caller disconnected while the call was blocked", null, false, false);
+            super("the caller disconnected or withdrew the call while it was blocked", null, false, false);
         }
     }
 

@@ -648,7 +648,6 @@ public final class ProcessPool implements ExecutorService {
         return items.isEmpty() ? function : new Object[] {function, items};
     }
 
-    /** Queues a task; {@code functionHolds}: what the function's bytes carry copies of, to keep (see {@link Task}). */
     /**
      * A task's future was cancelled with {@code mayInterruptIfRunning}: one still queued is
      * skipped when its turn comes; one a worker is running is interrupted, and its worker killed
@@ -660,6 +659,7 @@ public final class ProcessPool implements ExecutorService {
         }
     }
 
+    /** Queues a task; {@code functionHolds}: what the function's bytes carry copies of, to keep (see {@link Task}). */
     private Task enqueue(int kind, int functionId, byte[] function, List<?> items, String description,
             List<Object> functionHolds) {
         return enqueue(prepare(kind, functionId, function, items, description, functionHolds));
@@ -853,8 +853,8 @@ public final class ProcessPool implements ExecutorService {
                 parts.add(enqueue(t).future);
             }
         } catch (RuntimeException | Error refused) {
-            // The pool stopped taking work half-way: the chunks queued are withdrawn, so that
-            // none of a call that failed runs.
+            // The pool stopped taking work half-way: the chunks queued are withdrawn (one a
+            // worker took already is interrupted), so that no more of a call that failed runs.
             for (CompletableFuture<Object> p : parts) {
                 p.cancel(true);
             }
@@ -884,7 +884,8 @@ public final class ProcessPool implements ExecutorService {
             return out;
         });
         // Done once every chunk is, as CPython's map since bpo-23992: a caller told of a failure
-        // has no chunk of that map still running. The error is the first failed chunk's.
+        // has no chunk of that map still running. The error is the first failed chunk's in the
+        // order of the items (CPython's is the first to arrive).
         CompletableFuture<List<R>> result = new CompletableFuture<>();
         all2.whenComplete((v, e) -> {
             if (e == null) {
@@ -1081,7 +1082,8 @@ public final class ProcessPool implements ExecutorService {
     /**
      * Python's {@code join()}: waits for the workers to exit.
      *
-     * @throws IllegalStateException if the pool is still running (call {@link #shutdown()} or {@link #terminate()} first)
+     * @throws IllegalStateException if the pool is still running (call {@link #shutdown()} or
+     *         {@link #terminate()} first), or if called from one of the pool's own callbacks
      */
     public void join() throws InterruptedException {
         if (state == State.RUNNING) {
@@ -1366,6 +1368,11 @@ public final class ProcessPool implements ExecutorService {
         return state != State.RUNNING && finished.getCount() == 0;
     }
 
+    /**
+     * {@inheritDoc}
+     *
+     * @throws IllegalStateException if called from one of the pool's own callbacks (which it would wait for)
+     */
     @Override
     public boolean awaitTermination(long timeout, TimeUnit unit) throws InterruptedException {
         checkNotInOwnCallback("await the pool's termination");

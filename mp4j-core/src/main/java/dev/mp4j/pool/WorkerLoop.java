@@ -323,7 +323,8 @@ final class WorkerLoop implements ProcessTarget {
             message = Codec.done(id, values, error, wait, work, decode, interruptedByPool);
         } catch (NotSerializableValueException e) {
             message = Codec.done(id, null, new NotSerializableValueException(
-                    "the task's result cannot be sent back: " + e.getMessage(), e.offendingClass(), null), wait, work, decode);
+                    "the task's result cannot be sent back: " + e.getMessage(), e.offendingClass(), null), wait, work, decode,
+                    interruptedByPool);
         }
         try {
             try {
@@ -332,7 +333,7 @@ final class WorkerLoop implements ProcessTarget {
                 // Refused before a byte went: the pipe is in step, so the task fails with why
                 // (as a job too large to send does), rather than the worker dying of it.
                 jobs.sendBytes(Codec.done(id, null, new dev.mp4j.connection.MessageTooLargeException(
-                        tooLarge.size(), tooLarge.limit(), "send the task's result as"), wait, work, decode));
+                        tooLarge.size(), tooLarge.limit(), "send the task's result as"), wait, work, decode, interruptedByPool));
             }
         } catch (IOException | RuntimeException e) {
             System.err.println("mp4j pool worker " + ProcessHandle.current().pid() + ": cannot report to the pool: " + e);

@@ -265,7 +265,6 @@ final class QueueCore implements ByteRing.Peer {
     /** What {@link #takeItem} returns when nothing came in time. */
     static final Object NOTHING = new Object();
 
-
     /**
      * Puts serialized bytes; negative timeout waits forever, 0 does not wait.
      *

@@ -85,7 +85,7 @@ public final class ShareableList extends AbstractList<Object> implements RandomA
             if (capacity[i] > Integer.MAX_VALUE) {
                 // A slot's room is an int in the segment's table.
                 throw new IllegalArgumentException("value " + i + " is too large for a ShareableList slot: "
-                        + encoded[i].length + " bytes, at most " + (Integer.MAX_VALUE - 12));
+                        + encoded[i].length + " bytes, at most " + (Integer.MAX_VALUE - 8));
             }
             total += roundUp(capacity[i]);
         }
