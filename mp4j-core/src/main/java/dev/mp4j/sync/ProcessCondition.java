@@ -243,7 +243,7 @@ public final class ProcessCondition implements Condition, Serializable {
                 // held (slots change only under it). A grant made to it that this wait will not
                 // report (it ends by an exception) goes to the next oldest wait instead.
                 if (slot >= 0 && lock.heldForSignal() && ticketOf(slot) == ticket
-                        && Math.abs(holder(slot)) == SharedRecord.MY_PID) {
+                        && Math.abs(holder(slot)) == SharedRecord.MY_OWNER) {
                     boolean unreported = granted(slot) && !signalled;
                     freeSlot(slot);
                     if (unreported) {
@@ -268,7 +268,11 @@ public final class ProcessCondition implements Condition, Serializable {
         return COND_SLOTS + 8L * slot;
     }
 
-    /** The pid in a slot: 0 free, positive waiting, negative granted. */
+    /**
+     * The waiting process in a slot, named as lock words name owners (pid and its JVM's tag, see
+     * {@link SharedRecord#MY_OWNER}, so that a dead wait is not taken for one of a later process
+     * with its pid): 0 free, positive waiting, negative granted.
+     */
     private int holder(int slot) {
         return record.getInt(slotAt(slot) + 4);
     }
@@ -278,7 +282,7 @@ public final class ProcessCondition implements Condition, Serializable {
     }
 
     private boolean granted(int slot) {
-        return holder(slot) == -SharedRecord.MY_PID;
+        return holder(slot) == -SharedRecord.MY_OWNER;
     }
 
     /** Takes a free slot for the wait with {@code ticket}, reaping those of dead processes if none is free. */
@@ -292,7 +296,7 @@ public final class ProcessCondition implements Condition, Serializable {
             }
         }
         record.setInt(slotAt(slot), ticket);
-        record.setInt(slotAt(slot) + 4, SharedRecord.MY_PID);
+        record.setInt(slotAt(slot) + 4, SharedRecord.MY_OWNER);
         record.setInt(COND_NEXT, ticket + 1);
         int used = record.getInt(COND_USED);
         if (slot >= used) {
@@ -331,8 +335,8 @@ public final class ProcessCondition implements Condition, Serializable {
         int used = record.getInt(COND_USED);
         for (int i = 0; i < used; i++) {
             int holder = holder(i);
-            if (holder == 0 || (holder > 0 && !waitsToo) || Math.abs(holder) == SharedRecord.MY_PID
-                    || SharedRecord.alive(Math.abs(holder))) {
+            if (holder == 0 || (holder > 0 && !waitsToo) || Math.abs(holder) == SharedRecord.MY_OWNER
+                    || SharedRecord.ownerAlive(Math.abs(holder))) {
                 continue;
             }
             if (holder < 0) {
@@ -366,7 +370,7 @@ public final class ProcessCondition implements Condition, Serializable {
                 break;
             }
             int holder = holder(oldest);
-            if (!SharedRecord.alive(holder)) {
+            if (!SharedRecord.ownerAlive(holder)) {
                 freeSlot(oldest);
                 continue;
             }
@@ -414,7 +418,7 @@ public final class ProcessCondition implements Condition, Serializable {
         for (int i = 0; i < used; i++) {
             int holder = holder(i);
             if (holder > 0) {
-                if (holder != SharedRecord.MY_PID && !SharedRecord.alive(holder)) {
+                if (holder != SharedRecord.MY_OWNER && !SharedRecord.ownerAlive(holder)) {
                     // Passed over, as grantOldest does: a grant to a dead wait would go to the
                     // next wait to come, which no signal was meant for.
                     freeSlot(i);
@@ -434,7 +438,7 @@ public final class ProcessCondition implements Condition, Serializable {
         int used = record.getInt(COND_USED);
         for (int i = 0; i < used; i++) {
             int holder = holder(i);
-            if (holder < 0 && holder != -SharedRecord.MY_PID && !SharedRecord.alive(-holder)) {
+            if (holder < 0 && holder != -SharedRecord.MY_OWNER && !SharedRecord.ownerAlive(-holder)) {
                 return true;
             }
         }

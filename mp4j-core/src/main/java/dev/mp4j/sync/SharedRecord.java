@@ -175,10 +175,6 @@ final class SharedRecord implements Serializable {
         Futex.wake(memory.asSlice(at, 4), count);
     }
 
-    static boolean alive(int pid) {
-        return pid == MY_PID || dev.mp4j.shm.Pids.alive(pid);
-    }
-
     /**
      * Whether the owner a lock word names ({@link #MY_OWNER}'s form) is a live process: this JVM,
      * or another live pid. One with this JVM's pid and another tag was an earlier process with
