@@ -56,7 +56,7 @@ public final class ProcessCondition implements Condition, Serializable {
     @Serial
     private static final long serialVersionUID = 1L;
 
-    private final SharedRecord record;
+    final SharedRecord record;
     private final AbstractProcessLock lock;
 
     private ProcessCondition(SharedRecord record, AbstractProcessLock lock) {

@@ -245,6 +245,37 @@ class EdgeCasesTest {
     }
 
     @Test
+    void aNotifyPassesOverAWaitLeftByAnEarlierProcessWithThisPid() throws Exception {
+        ReentrantProcessLock lock = ReentrantProcessLock.create();
+        ProcessCondition cond = ProcessCondition.create(lock);
+        // The oldest wait in the table: a process with this pid that died waiting.
+        int ticket = cond.record.getInt(SyncLayout.COND_NEXT);
+        cond.record.setInt(SyncLayout.COND_SLOTS, ticket);
+        cond.record.setInt(SyncLayout.COND_SLOTS + 4, earlierProcessWithMyPid());
+        cond.record.setInt(SyncLayout.COND_NEXT, ticket + 1);
+        cond.record.setInt(SyncLayout.COND_USED, 1);
+        CompletableFuture<Boolean> woken = new CompletableFuture<>();
+        Thread.ofPlatform().name("live-waiter").start(() -> {
+            lock.lock();
+            try {
+                woken.complete(cond.await(Duration.ofSeconds(20)));
+            } catch (Throwable t) {
+                woken.completeExceptionally(t);
+            } finally {
+                lock.unlock();
+            }
+        });
+        assertTrue(dev.mp4j.testing.Threads.awaitAsleep("live-waiter", Duration.ofSeconds(30)));
+        lock.lock();
+        try {
+            cond.signal(1);
+        } finally {
+            lock.unlock();
+        }
+        assertTrue(woken.get(30, TimeUnit.SECONDS), "the notify went to the dead wait");
+    }
+
+    @Test
     void aThreadThatDoesNotHoldAPlainLockCannotWaitOrSignalOnItsCondition() throws Exception {
         ProcessLock lock = ProcessLock.create();
         ProcessCondition cond = ProcessCondition.create(lock);
