@@ -208,8 +208,7 @@ final class QueueCore implements ByteRing.Peer {
      * reading it, or to the next producer. Returns whether anything was given back.
      */
     private boolean settleDeadProducer() {
-        int owner = producers.ownerPid();
-        if (owner == 0 || dev.mp4j.shm.Pids.alive(owner) || !producers.tryLock()) {
+        if (!producers.ownerGone() || !producers.tryLock()) {
             return false;
         }
         try {
@@ -1027,11 +1026,7 @@ final class QueueCore implements ByteRing.Peer {
                 || (long) LONG.getVolatile(words, (int) PRODUCER_FRAME_END) != end) {
             return false;
         }
-        int owner = producers.ownerPid();
-        if (owner == 0) {
-            return true;
-        }
-        return !dev.mp4j.shm.Pids.alive(owner);
+        return !producers.isLocked() || producers.ownerGone();
     }
 
     /**

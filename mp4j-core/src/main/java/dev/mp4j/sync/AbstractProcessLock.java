@@ -97,6 +97,15 @@ abstract class AbstractProcessLock implements Lock, Serializable {
         return record.getInt(LOCK_WORD) & SyncLayout.PID_BITS;
     }
 
+    /**
+     * Whether the lock is held by a process that is gone (one that died holding it, an earlier
+     * process with this pid included), so that it waits to be taken over. A look at /proc.
+     */
+    public boolean ownerGone() {
+        int owner = record.getInt(LOCK_WORD) & PID_MASK;
+        return owner != 0 && !SharedRecord.ownerAlive(owner);
+    }
+
     @Override
     public Condition newCondition() {
         return ProcessCondition.create(this);

@@ -25,7 +25,8 @@ package dev.mp4j.sync;
  *   +4  sleepers (on the futex word)
  *   +8  next ticket
  *   +12 slots in use: no slot at or past this index is
- *   +64 1024 slots of 8 bytes: a wait's ticket | its pid (0 free, pid waiting, -pid granted)
+ *   +64 1024 slots of 8 bytes: a wait's ticket | its process, named as a lock word names its
+ *       owner (0 free, positive waiting, negated granted)
  *
  * barrier (128 bytes)
  *   +0  internal lock (as a lock record, 64 bytes)
@@ -37,7 +38,8 @@ package dev.mp4j.sync;
  *   +88 outcomes of the last 64 generations: bit (g mod 64) set when g tripped, clear when it
  *       was broken and reset (long)
  * </pre>
- * The owner pid in a lock word is what lets waiters notice that the owner died and take over.
+ * The owner's pid in a lock word is what lets waiters notice that the owner died and take over;
+ * the tag beside it, that it was an earlier process with this pid.
  */
 final class SyncLayout {
     static final long RECORD = 64;

@@ -245,6 +245,20 @@ class EdgeCasesTest {
     }
 
     @Test
+    void aSecondCopyOfMp4jInThisJvmNamesLockOwnersAsTheFirstDoes() throws Exception {
+        // Were the tag drawn per copy, each copy would take the other's live locks for those of
+        // an earlier process with this pid.
+        java.net.URL classes = SharedRecord.class.getProtectionDomain().getCodeSource().getLocation();
+        try (java.net.URLClassLoader other = new java.net.URLClassLoader(new java.net.URL[] {classes}, null)) {
+            Class<?> copy = Class.forName("dev.mp4j.sync.SharedRecord", true, other);
+            assertTrue(copy != SharedRecord.class, "not a second copy");
+            java.lang.reflect.Field owner = copy.getDeclaredField("MY_OWNER");
+            owner.setAccessible(true);
+            assertEquals(SharedRecord.MY_OWNER, owner.getInt(null));
+        }
+    }
+
+    @Test
     void aNotifyPassesOverAWaitLeftByAnEarlierProcessWithThisPid() throws Exception {
         ReentrantProcessLock lock = ReentrantProcessLock.create();
         ProcessCondition cond = ProcessCondition.create(lock);
