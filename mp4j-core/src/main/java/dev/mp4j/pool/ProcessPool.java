@@ -758,6 +758,12 @@ public final class ProcessPool implements ExecutorService {
                 }
             }
         }, callbacks);
+        // Cancelling the result cancels the task, as it does without callbacks.
+        out.whenComplete((v, e) -> {
+            if (out.isCancelled()) {
+                f.cancel(true);
+            }
+        });
         return out;
     }
 
@@ -903,6 +909,14 @@ public final class ProcessPool implements ExecutorService {
         });
         // The bar is finished before the caller sees the result.
         CompletableFuture<List<R>> shown = result.whenComplete((v, e) -> progress.close());
+        // Cancelling the map's result cancels its chunks (derived stages do not cancel their sources).
+        shown.whenComplete((v, e) -> {
+            if (shown.isCancelled()) {
+                for (CompletableFuture<Object> p : parts) {
+                    p.cancel(true);
+                }
+            }
+        });
         return new AsyncResult<>(withCallbacks(shown, callback, errorCallback));
     }
 

@@ -81,6 +81,26 @@ class ProcessPoolTest {
     }
 
     @Test
+    void cancellingTheFutureOfATaskWithCallbacksOrOfAMapStopsTheWork() throws Exception {
+        try (ProcessPool one = ProcessPool.create(ProcessPool.Options.defaults().withProcesses(1)
+                .withKillGrace(Duration.ofSeconds(60)))) {
+            AsyncResult<Object> withCallbacks = one.applyAsync(() -> {
+                Thread.sleep(60_000);
+                return null;
+            }, r -> { }, e -> { });
+            assertTrue(withCallbacks.future().cancel(true));
+            // The worker is free again well within the 60 s sleep (interrupted, not killed: the grace is 60 s).
+            assertEquals(5, (int) one.applyAsync(() -> 5).get(Duration.ofSeconds(30)));
+            AsyncResult<List<Object>> map = one.mapAsync(x -> {
+                Thread.sleep(60_000);
+                return x;
+            }, List.of(1), 1, null, null);
+            assertTrue(map.future().cancel(true));
+            assertEquals(6, (int) one.applyAsync(() -> 6).get(Duration.ofSeconds(30)));
+        }
+    }
+
+    @Test
     void aCallbackMayCloseItsPoolButNotWaitForIt() throws Exception {
         ProcessPool own = ProcessPool.create(1);
         CompletableFuture<Throwable> joinFromCallback = new CompletableFuture<>();
