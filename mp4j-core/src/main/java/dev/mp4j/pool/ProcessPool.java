@@ -909,9 +909,11 @@ public final class ProcessPool implements ExecutorService {
         });
         // The bar is finished before the caller sees the result.
         CompletableFuture<List<R>> shown = result.whenComplete((v, e) -> progress.close());
-        // Cancelling the map's result cancels its chunks (derived stages do not cancel their sources).
+        // Cancelling the map's result cancels its chunks (derived stages do not cancel their
+        // sources), and closes its bar, which the cancelled stage's own action no longer will.
         shown.whenComplete((v, e) -> {
             if (shown.isCancelled()) {
+                progress.close();
                 for (CompletableFuture<Object> p : parts) {
                     p.cancel(true);
                 }

@@ -9,6 +9,8 @@ import me.tongfei.progressbar.ProgressBarStyle;
 final class Progress implements AutoCloseable {
     private static final Progress NONE = new Progress(null);
     private final ProgressBar bar;
+    /** Closed once, whichever of a map's result and its cancel comes first. */
+    private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
 
     private Progress(ProgressBar bar) {
         this.bar = bar;
@@ -35,7 +37,7 @@ final class Progress implements AutoCloseable {
 
     @Override
     public void close() {
-        if (bar != null) {
+        if (bar != null && closed.compareAndSet(false, true)) {
             bar.close();
         }
     }
