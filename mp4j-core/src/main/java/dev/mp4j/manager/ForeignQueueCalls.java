@@ -99,20 +99,21 @@ final class ForeignQueueCalls {
 
     /**
      * Returns a taken item, or puts it back if whoever asked for it is gone: first in line where
-     * the queue is a deque, else last, which is out of order but not lost; where it is full, by a
-     * thread of its own as soon as there is room.
+     * the queue is a deque, else last, which is out of order but not lost; where it is full (a
+     * blocked producer took the place it left), by a daemon thread of its own as soon as there is
+     * room, so that the dead client's session can end now. Shared with the manager's own queues.
      */
-    private static Object handOver(BlockingQueue<Object> q, Object e) {
-        if (!ManagerServer.callerGone() || ManagerServer.callerWithdrew()) {
+    static <E> E handOver(BlockingQueue<E> q, E e) {
+        if (e == null || !ManagerServer.callerGone() || ManagerServer.callerWithdrew()) {
             // Still there (having withdrawn the call or not): the item stands, as a wait found
             // ready does, and goes with the answer.
             return e;
         }
-        boolean back = q instanceof BlockingDeque<Object> d ? d.offerFirst(e) : q.offer(e);
+        boolean back = q instanceof BlockingDeque<E> d ? d.offerFirst(e) : q.offer(e);
         if (!back) {
             Thread.ofPlatform().daemon().name("mp4j-manager-put-back").start(() -> {
                 try {
-                    if (q instanceof BlockingDeque<Object> d) {
+                    if (q instanceof BlockingDeque<E> d) {
                         d.putFirst(e);
                     } else {
                         q.put(e);

@@ -356,27 +356,10 @@ final class Referents {
             }
         }
 
-        /** Returns a taken item, or puts it back first in line if whoever asked for it is gone. */
+        /** Returns a taken item, or puts it back first in line if whoever asked for it is gone (see {@link ForeignQueueCalls#handOver}). */
         private E handOver(E e) {
-            // A caller that withdrew the call but is still there gets the item (a wait found
-            // ready stands), so a cancel that races an arrival does not reorder the queue.
-            if (e != null && ManagerServer.callerGone() && !ManagerServer.callerWithdrew()) {
-                // An item must not be lost because whoever took it died. At the head; if a
-                // blocked producer filled the place it left, as soon as there is room again, by a
-                // thread of its own, so that the dead client's session can end now.
-                if (!super.offerFirst(e)) {
-                    // A daemon thread: it ends when there is room, or with the manager's process.
-                    Thread.ofPlatform().daemon().name("mp4j-manager-put-back").start(() -> {
-                        try {
-                            super.putFirst(e);
-                        } catch (InterruptedException nobodyInterruptsIt) {
-                            Thread.currentThread().interrupt();
-                        }
-                    });
-                }
-                throw new Waits.CallerGoneException();
-            }
-            return e;
+            // offerFirst and putFirst are the deque's own here: the item was counted when it came.
+            return ForeignQueueCalls.handOver(this, e);
         }
 
         @Override public int qsize() { return size(); }

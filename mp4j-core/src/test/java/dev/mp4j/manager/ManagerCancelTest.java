@@ -11,7 +11,6 @@ import java.time.Duration;
 import java.util.concurrent.BrokenBarrierException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -152,18 +151,16 @@ class ManagerCancelTest {
                     interrupt.get();
                     Thread.interrupted();
                 }
-                Supplier<Void> putLater = () -> {
-                    Thread.ofPlatform().start(() -> {
-                        try {
-                            Thread.sleep(300);
+                // Put once this get waits in the manager, where a stale cancel would withdraw it.
+                Thread.ofPlatform().start(() -> {
+                    try {
+                        if (Threads.awaitSettledAsleep(ProcessHandle.current().pid(), "racing-getter", Duration.ofSeconds(30))) {
                             q.put("late");
-                        } catch (InterruptedException e) {
-                            Thread.currentThread().interrupt();
                         }
-                    });
-                    return null;
-                };
-                putLater.get();
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                });
                 return q.get(true, Duration.ofSeconds(30));
             }).get(90, TimeUnit.SECONDS);
             interrupter.shutdown();
