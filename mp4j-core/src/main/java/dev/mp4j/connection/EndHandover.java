@@ -49,7 +49,7 @@ public final class EndHandover {
     public void handTo(long pid) {
         finish();
         for (Reservation r : reserved) {
-            r.segment.moveSlot(r.end, r.slot, PipeSegment.myPid(), (int) pid);
+            r.segment.moveSlotTo(r.end, r.slot, (int) pid);
         }
     }
 
@@ -57,7 +57,7 @@ public final class EndHandover {
     public void cancel() {
         finish();
         for (Reservation r : reserved) {
-            r.segment.releaseReserved(r.end, r.slot, PipeSegment.myPid());
+            r.segment.releaseReserved(r.end, r.slot);
         }
     }
 

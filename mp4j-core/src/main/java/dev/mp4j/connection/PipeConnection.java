@@ -94,7 +94,7 @@ final class PipeConnection extends AbstractConnection implements Serializable, B
     }
 
     static PipeConnection open(PipeSegment segment, int end, long maxMessageBytes, boolean exclusive) {
-        int slot = segment.acquireSlot(end, PipeSegment.myPid());
+        int slot = segment.acquireSlot(end, PipeSegment.myOwner());
         return forSlot(segment, end, slot, maxMessageBytes, exclusive);
     }
 
@@ -292,7 +292,7 @@ final class PipeConnection extends AbstractConnection implements Serializable, B
             // Whoever keeps the bytes (a pool's task) keeps this end open, for a second reader.
             dev.mp4j.shm.Cleanup.noteSent(this);
             EndHandover.noteReserved(segment, end, reserved);
-            return new EndRef(segment.name(), end, reserved, PipeSegment.myPid(), maxMessageBytes(), exclusive);
+            return new EndRef(segment.name(), end, reserved, PipeSegment.myOwner(), maxMessageBytes(), exclusive);
         } finally {
             leave();
         }
@@ -317,7 +317,7 @@ final class PipeConnection extends AbstractConnection implements Serializable, B
             out.writeUTF(segment.name());
             out.writeInt(end);
             out.writeInt(reserved);
-            out.writeInt(PipeSegment.myPid());
+            out.writeInt(PipeSegment.myOwner());
             out.writeLong(maxMessageBytes());
             out.writeBoolean(exclusive);
         } catch (java.io.IOException e) {
@@ -344,15 +344,16 @@ final class PipeConnection extends AbstractConnection implements Serializable, B
         private final String segmentName;
         private final int end;
         private final int slot;
-        private final int senderPid;
+        /** The sender's owner word, in whose name the slot is reserved. */
+        private final int sender;
         private final long maxMessageBytes;
         private final boolean exclusive;
 
-        EndRef(String segmentName, int end, int slot, int senderPid, long maxMessageBytes, boolean exclusive) {
+        EndRef(String segmentName, int end, int slot, int sender, long maxMessageBytes, boolean exclusive) {
             this.segmentName = segmentName;
             this.end = end;
             this.slot = slot;
-            this.senderPid = senderPid;
+            this.sender = sender;
             this.maxMessageBytes = maxMessageBytes;
             this.exclusive = exclusive;
         }
@@ -361,7 +362,7 @@ final class PipeConnection extends AbstractConnection implements Serializable, B
         private Object readResolve() throws ObjectStreamException {
             try {
                 PipeSegment segment = PipeSegment.attach(segmentName);
-                int mine = segment.takeOverSlot(end, slot, senderPid);
+                int mine = segment.takeOverSlot(end, slot, sender);
                 PipeConnection conn = forSlot(segment, end, mine, maxMessageBytes, exclusive);
                 return conn;
             } catch (IllegalStateException e) {

@@ -16,7 +16,8 @@ import java.nio.ByteOrder;
 final class PipeSegment {
     /** A view of a ByteBuffer, not of a layout: see ByteRing on what a layout's first var handle costs a JVM. */
     private static final VarHandle INT = MethodHandles.byteBufferViewVarHandle(int[].class, ByteOrder.nativeOrder());
-    private static final int MY_PID = (int) ProcessHandle.current().pid();
+    /** How a holder slot names this process (see {@link dev.mp4j.shm.Pids#MY_OWNER}: a pid alone could be a dead holder's). */
+    private static final int MY_OWNER = dev.mp4j.shm.Pids.MY_OWNER;
     private final SharedSegment shm;
     private final MemorySegment memory;
     /** The segment's header words, native order, for {@link #INT}. */
@@ -99,27 +100,26 @@ final class PipeSegment {
     /**
      * Marks a slot reserved for a copy on its way (serialized, not yet read), in its sender's
      * name: taken over only by a receiver of that copy, never by this process's own handles,
-     * so a slot freed and reused meanwhile is never mistaken for it. Pids are below 2^22.
+     * so a slot freed and reused meanwhile is never mistaken for it. Above the owner word's bits.
      */
-    static final int RESERVED = 1 << 30;
-    private static final int PID_BITS = RESERVED - 1;
+    static final int RESERVED = dev.mp4j.shm.Pids.OWNER_BITS + 1;
 
     /** Reserves a slot of {@code end} for a copy of it this process is sending; returns the slot. */
     int reserveSlot(int end) {
-        return acquireSlot(end, RESERVED | MY_PID);
+        return acquireSlot(end, RESERVED | MY_OWNER);
     }
 
-    /** Records {@code pid} (or a reservation, see {@link #RESERVED}) as a holder of {@code end}; returns the slot. */
-    int acquireSlot(int end, int pid) {
+    /** Records {@code holder} (an owner word, or a reservation, see {@link #RESERVED}) as a holder of {@code end}; returns the slot. */
+    int acquireSlot(int end, int holder) {
         for (int slot = 0; slot < PipeLayout.HOLDER_SLOTS; slot++) {
-            if (INT.compareAndSet(words, (int) PipeLayout.holderOffset(end, slot), 0, pid)) {
+            if (INT.compareAndSet(words, (int) PipeLayout.holderOffset(end, slot), 0, holder)) {
                 INT.getAndAdd(words, (int) PipeLayout.openCountOffset(end), 1);
                 return slot;
             }
         }
         reapDeadHolders(end);
         for (int slot = 0; slot < PipeLayout.HOLDER_SLOTS; slot++) {
-            if (INT.compareAndSet(words, (int) PipeLayout.holderOffset(end, slot), 0, pid)) {
+            if (INT.compareAndSet(words, (int) PipeLayout.holderOffset(end, slot), 0, holder)) {
                 INT.getAndAdd(words, (int) PipeLayout.openCountOffset(end), 1);
                 return slot;
             }
@@ -128,42 +128,46 @@ final class PipeSegment {
     }
 
     /**
-     * Moves a slot reserved by {@code fromPid} (the sender of this end) to this process; one the
-     * sender has already put in this process's name (see {@link EndHandover}) is taken as it is.
+     * Moves a slot reserved by {@code sender} (the owner word of this end's sender) to this
+     * process; one the sender has already put in this process's name by its pid (see
+     * {@link EndHandover}) is taken as it is.
      */
-    int takeOverSlot(int end, int slot, int fromPid) {
+    int takeOverSlot(int end, int slot, int sender) {
         if (slot >= 0 && slot < PipeLayout.HOLDER_SLOTS) {
             int offset = (int) PipeLayout.holderOffset(end, slot);
             // Reserved by the sender, or already put in this process's name by it: this copy's.
-            if (INT.compareAndSet(words, offset, RESERVED | fromPid, MY_PID)
-                    || INT.compareAndSet(words, offset, RESERVED | MY_PID, MY_PID)) {
+            if (INT.compareAndSet(words, offset, RESERVED | sender, MY_OWNER)
+                    || INT.compareAndSet(words, offset, RESERVED | dev.mp4j.shm.Pids.myPid(), MY_OWNER)) {
                 return slot;
             }
         }
         // Its reservation is gone (this same copy read twice, or its sender died and the slot
         // was reaped): a slot of its own.
-        return acquireSlot(end, MY_PID);
+        return acquireSlot(end, MY_OWNER);
     }
 
-    /** What slot {@code slot} of {@code end} holds (a pid, a reservation, or 0), for tests. */
+    /** What slot {@code slot} of {@code end} holds (an owner word, a reservation, or 0), for tests. */
     int holder(int end, int slot) {
         return (int) INT.getVolatile(words, (int) PipeLayout.holderOffset(end, slot));
     }
 
-    /** Puts a slot still reserved in {@code fromPid}'s name in {@code toPid}'s. */
-    void moveSlot(int end, int slot, int fromPid, int toPid) {
-        INT.compareAndSet(words, (int) PipeLayout.holderOffset(end, slot), RESERVED | fromPid, RESERVED | toPid);
+    /**
+     * Puts a slot this process reserved in the name of the child with {@code pid} (by its pid
+     * alone: the child's tag is its own).
+     */
+    void moveSlotTo(int end, int slot, int pid) {
+        INT.compareAndSet(words, (int) PipeLayout.holderOffset(end, slot), RESERVED | MY_OWNER, RESERVED | pid);
     }
 
-    /** Gives back a slot still reserved in {@code pid}'s name, for a copy nobody will read. */
-    void releaseReserved(int end, int slot, int pid) {
-        if (INT.compareAndSet(words, (int) PipeLayout.holderOffset(end, slot), RESERVED | pid, 0)) {
+    /** Gives back a slot this process reserved, for a copy nobody will read. */
+    void releaseReserved(int end, int slot) {
+        if (INT.compareAndSet(words, (int) PipeLayout.holderOffset(end, slot), RESERVED | MY_OWNER, 0)) {
             INT.getAndAdd(words, (int) PipeLayout.openCountOffset(end), -1);
         }
     }
 
     void releaseSlot(int end, int slot) {
-        if (INT.compareAndSet(words, (int) PipeLayout.holderOffset(end, slot), MY_PID, 0)) {
+        if (INT.compareAndSet(words, (int) PipeLayout.holderOffset(end, slot), MY_OWNER, 0)) {
             INT.getAndAdd(words, (int) PipeLayout.openCountOffset(end), -1);
         }
     }
@@ -190,8 +194,9 @@ final class PipeSegment {
         for (int slot = 0; slot < PipeLayout.HOLDER_SLOTS; slot++) {
             long offset = PipeLayout.holderOffset(end, slot);
             int holder = (int) INT.getVolatile(words, (int) offset);
-            int pid = holder & PID_BITS;
-            if (holder != 0 && pid != MY_PID && !dev.mp4j.shm.Pids.alive(pid) && INT.compareAndSet(words, (int) offset, holder, 0)) {
+            int owner = holder & dev.mp4j.shm.Pids.OWNER_BITS;
+            if (holder != 0 && owner != MY_OWNER && !dev.mp4j.shm.Pids.ownerAlive(owner)
+                    && INT.compareAndSet(words, (int) offset, holder, 0)) {
                 INT.getAndAdd(words, (int) PipeLayout.openCountOffset(end), -1);
             }
         }
@@ -211,7 +216,8 @@ final class PipeSegment {
         }
     }
 
-    static int myPid() {
-        return MY_PID;
+    /** This process's owner word, for the copies of an end it sends. */
+    static int myOwner() {
+        return MY_OWNER;
     }
 }

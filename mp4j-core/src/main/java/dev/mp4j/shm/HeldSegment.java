@@ -15,15 +15,16 @@ import java.util.function.Consumer;
  * mp4j's shared objects, public because they live in several packages.
  *
  * <p>The segment keeps a table in its header. Each process that maps it takes a holder slot with
- * its pid (one per process, however many objects use the segment there), and gives it back when
- * the last of those objects is garbage-collected or the process ends normally. Each serialized
- * copy on its way to another process carries a token, kept in the table until a process reads
- * that copy; reading the same bytes again (a pool sends one function to every worker) finds its
- * token gone and changes nothing. Whoever gives back a slot and finds no live holder (dead pids
- * are forgotten on the way) and no token removes the segment, after {@code beforeRemove} has
- * discarded what it refers to (a queue's spilled items). Every change to the table also counts
- * up a generation in its first word, and removal is a compare-and-set of that word from the
- * generation the remover looked at: a holder or token that came meanwhile stops it.
+ * its owner word ({@link Pids#MY_OWNER}; one per process, however many objects use the segment
+ * there), and gives it back when the last of those objects is garbage-collected or the process
+ * ends normally. Each serialized copy on its way to another process carries a token, kept in the
+ * table until a process reads that copy; reading the same bytes again (a pool sends one function
+ * to every worker) finds its token gone and changes nothing. Whoever gives back a slot and finds
+ * no live holder (dead ones are forgotten on the way, an earlier process with this one's pid
+ * too) and no token removes the segment, after {@code beforeRemove} has discarded what it refers
+ * to (a queue's spilled items). Every change to the table also counts up a generation in its
+ * first word, and removal is a compare-and-set of that word from the generation the remover
+ * looked at: a holder or token that came meanwhile stops it.
  *
  * <p>Errs towards keeping: a copy that is never read (a message lost with a killed process, a
  * put that timed out after serializing, a task the pool never ran) keeps its token, a process
@@ -60,7 +61,8 @@ public final class HeldSegment {
 
     private static final VarHandle INT = MethodHandles.byteBufferViewVarHandle(int[].class, ByteOrder.nativeOrder());
     private static final VarHandle LONG = MethodHandles.byteBufferViewVarHandle(long[].class, ByteOrder.nativeOrder());
-    private static final int MY_PID = (int) ProcessHandle.current().pid();
+    /** How a holder slot names this process (see {@link Pids#MY_OWNER}: a pid alone could be a dead holder's). */
+    private static final int MY_OWNER = Pids.MY_OWNER;
 
     /** This process's holds, by segment name. */
     private static final ConcurrentHashMap<String, WeakReference<HeldSegment>> HELD = new ConcurrentHashMap<>();
@@ -303,7 +305,7 @@ public final class HeldSegment {
     private static int takeSlot(ByteBuffer table) {
         for (int pass = 0; pass < 2; pass++) {
             for (int slot = 0; slot < HOLDER_SLOTS; slot++) {
-                if (INT.compareAndSet(table, FIRST_HOLDER + 4 * slot, 0, MY_PID)) {
+                if (INT.compareAndSet(table, FIRST_HOLDER + 4 * slot, 0, MY_OWNER)) {
                     return slot;
                 }
             }
@@ -314,7 +316,7 @@ public final class HeldSegment {
     }
 
     private static void giveBack(ByteBuffer table, int slot) {
-        if (slot >= 0 && INT.compareAndSet(table, FIRST_HOLDER + 4 * slot, MY_PID, 0)) {
+        if (slot >= 0 && INT.compareAndSet(table, FIRST_HOLDER + 4 * slot, MY_OWNER, 0)) {
             changed(table);
         }
     }
@@ -324,8 +326,8 @@ public final class HeldSegment {
         int forgotten = 0;
         for (int slot = 0; slot < HOLDER_SLOTS; slot++) {
             int at = FIRST_HOLDER + 4 * slot;
-            int pid = (int) INT.getVolatile(table, at);
-            if (pid != 0 && pid != MY_PID && !Pids.alive(pid) && INT.compareAndSet(table, at, pid, 0)) {
+            int owner = (int) INT.getVolatile(table, at);
+            if (owner != 0 && owner != MY_OWNER && !Pids.ownerAlive(owner) && INT.compareAndSet(table, at, owner, 0)) {
                 changed(table);
                 forgotten++;
             }

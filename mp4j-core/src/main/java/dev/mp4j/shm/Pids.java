@@ -1,16 +1,79 @@
 package dev.mp4j.shm;
 
 /**
- * Whether a process is alive, for the pid words mp4j keeps in shared memory (lock owners, holders
- * of a pipe end or of a segment). Internal plumbing, public because its users live in several
- * packages.
+ * How mp4j names processes in shared memory (lock owners, holders of a pipe end or of a
+ * segment), and whether the one named is alive. Internal plumbing, public because its users live
+ * in several packages.
+ *
+ * <p>An owner word is a pid in its low 22 bits and, above, a random tag of 8 bits that this JVM
+ * drew ({@link #MY_OWNER}). After a JVM is gone its pid may come back (Linux reuses pids once it
+ * reaches pid_max: 32768 on some systems, 4194304 on most systemd ones): what it died holding
+ * must then not look like the new process's own, which would never give it up, and the tag tells
+ * them apart but for one chance in 255. A word with tag 0 names a process by its pid alone (one
+ * this JVM started, whose tag it cannot know).
  *
  * <pre>{@code
- * if (!Pids.alive(ownerPid)) { ... take over what it held ... }
+ * if (owner != Pids.MY_OWNER && !Pids.ownerAlive(owner)) { ... take over what it held ... }
  * }</pre>
  */
 public final class Pids {
     private Pids() {
+    }
+
+    /** The bits of an owner word that hold the pid (Linux pids are below 2^22). */
+    public static final int PID_BITS = (1 << 22) - 1;
+    /** The bits of an owner word that hold the pid and the tag. */
+    public static final int OWNER_BITS = (1 << 30) - 1;
+
+    private static final int MY_PID = (int) ProcessHandle.current().pid();
+
+    /** The system property that keeps {@link #MY_OWNER}'s tag (not passed to children: theirs is their own). */
+    private static final String TAG_PROPERTY = "dev.mp4j.sync.ownerTag";
+
+    /** This JVM as an owner word: its pid, and its tag above. */
+    public static final int MY_OWNER = MY_PID | (jvmTag() << 22);
+
+    /**
+     * The tag of this JVM, drawn once whichever class loaders load mp4j: two copies of these
+     * classes in one JVM with tags of their own would each take the other's live holds for an
+     * earlier process's.
+     */
+    private static int jvmTag() {
+        if ((MY_PID & ~PID_BITS) != 0) {
+            throw new IllegalStateException("pid " + MY_PID + " does not fit the 22 bits mp4j's shared words have"
+                    + " for it (Linux pids are below 2^22)");
+        }
+        String drawn = Integer.toString(1 + java.util.concurrent.ThreadLocalRandom.current().nextInt(255));
+        Object kept = System.getProperties().putIfAbsent(TAG_PROPERTY, drawn);
+        try {
+            int tag = Integer.parseInt(kept instanceof String k ? k : drawn);
+            return tag >= 1 && tag <= 255 ? tag : Integer.parseInt(drawn);
+        } catch (NumberFormatException e) {
+            return Integer.parseInt(drawn);
+        }
+    }
+
+    /** This process's pid. */
+    public static int myPid() {
+        return MY_PID;
+    }
+
+    /**
+     * Whether the owner word {@code owner} ({@link #MY_OWNER}'s form, without flags above
+     * {@link #OWNER_BITS}) names a live process: this JVM, a process named by its pid alone that
+     * is this one or alive, or another live pid. One with this JVM's pid and another tag was an
+     * earlier process with this pid, gone. (A live process of another program that took a dead
+     * owner's pid still looks alive.)
+     */
+    public static boolean ownerAlive(int owner) {
+        if (owner == MY_OWNER) {
+            return true;
+        }
+        int pid = owner & PID_BITS;
+        if (pid == MY_PID) {
+            return owner == pid;
+        }
+        return pid != 0 && alive(pid);
     }
 
     /**

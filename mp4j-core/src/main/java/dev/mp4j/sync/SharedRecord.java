@@ -28,38 +28,9 @@ final class SharedRecord implements Serializable {
      */
     static final VarHandle INT = MethodHandles.byteBufferViewVarHandle(int[].class, ByteOrder.nativeOrder());
     static final VarHandle LONG = MethodHandles.byteBufferViewVarHandle(long[].class, ByteOrder.nativeOrder());
-    static final int MY_PID = (int) ProcessHandle.current().pid();
-    /**
-     * How a lock word names this JVM: its pid and, above it, a random tag of 8 bits. After the
-     * JVM is gone its pid may come back (Linux reuses pids once it reaches pid_max: 32768 on
-     * some systems, 4194304 on most systemd ones): a lock it died holding must then not look like
-     * the new process's own (which would never take it over, or would re-enter a re-entrant lock
-     * on the dead one's hold count), and the tag tells them apart but for one chance in 255.
-     */
-    static final int MY_OWNER = MY_PID | (jvmTag() << 22);
-
-    /** The system property that keeps {@link #MY_OWNER}'s tag (not passed to children: theirs is their own). */
-    private static final String TAG_PROPERTY = "dev.mp4j.sync.ownerTag";
-
-    /**
-     * The tag of this JVM, drawn once whichever class loaders load mp4j: two copies of these
-     * classes in one JVM with tags of their own would each take the other's live locks for an
-     * earlier process's.
-     */
-    private static int jvmTag() {
-        if ((MY_PID & ~SyncLayout.PID_BITS) != 0) {
-            throw new IllegalStateException("pid " + MY_PID + " does not fit the 22 bits a lock word has for it"
-                    + " (Linux pids are below 2^22)");
-        }
-        String drawn = Integer.toString(1 + java.util.concurrent.ThreadLocalRandom.current().nextInt(255));
-        Object kept = System.getProperties().putIfAbsent(TAG_PROPERTY, drawn);
-        try {
-            int tag = Integer.parseInt(kept instanceof String k ? k : drawn);
-            return tag >= 1 && tag <= 255 ? tag : Integer.parseInt(drawn);
-        } catch (NumberFormatException e) {
-            return Integer.parseInt(drawn);
-        }
-    }
+    static final int MY_PID = dev.mp4j.shm.Pids.myPid();
+    /** How a lock word names this JVM: see {@link dev.mp4j.shm.Pids#MY_OWNER}. */
+    static final int MY_OWNER = dev.mp4j.shm.Pids.MY_OWNER;
     /** How long a sleeper sleeps before it looks again (for a dead owner, a deadline, an interrupt). */
     static final long SLICE_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
     /** How long a waiter spins before it sleeps: enough to catch a hand-over, short enough on 2 cores. */
@@ -198,18 +169,9 @@ final class SharedRecord implements Serializable {
         Futex.wake(memory.asSlice(at, 4), count);
     }
 
-    /**
-     * Whether the owner a lock word names ({@link #MY_OWNER}'s form) is a live process: this JVM,
-     * or another live pid. One with this JVM's pid and another tag was an earlier process with
-     * this pid, gone. (A live process of another program that took a dead owner's pid still
-     * looks alive.)
-     */
+    /** Whether the owner a lock word names is a live process: see {@link dev.mp4j.shm.Pids#ownerAlive}. */
     static boolean ownerAlive(int owner) {
-        if (owner == MY_OWNER) {
-            return true;
-        }
-        int pid = owner & SyncLayout.PID_BITS;
-        return pid != MY_PID && dev.mp4j.shm.Pids.alive(pid);
+        return dev.mp4j.shm.Pids.ownerAlive(owner);
     }
 
     @Serial

@@ -51,7 +51,7 @@ final class SyncLayout {
     /** The owner in a lock word: a pid in the low 22 bits (Linux pids are below 2^22), a tag above. */
     static final int PID_MASK = WAITERS - 1;
     /** The pid in a lock word's owner. */
-    static final int PID_BITS = (1 << 22) - 1;
+    static final int PID_BITS = dev.mp4j.shm.Pids.PID_BITS;
 
     static final long SEM_COUNT = 0;
     static final long SEM_SLEEPERS = 4;

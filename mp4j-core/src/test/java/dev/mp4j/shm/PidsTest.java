@@ -1,5 +1,6 @@
 package dev.mp4j.shm;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -36,6 +37,32 @@ class PidsTest {
         // live answer is trusted for 20 ms, so the death shows within that.
         if (ProcessHandle.of(pid).isEmpty()) {
             assertTrue(Await.until(() -> !Pids.alive(pid), Duration.ofSeconds(5)), "a reaped child counts as gone");
+        }
+    }
+
+    @Test
+    @Timeout(30)
+    void anOwnerWordNamesThisJvmNotAnEarlierProcessWithItsPid() throws Exception {
+        int pid = Pids.myPid();
+        int tag = Pids.MY_OWNER >>> 22;
+        assertTrue(tag >= 1 && tag <= 255, "tag " + tag);
+        assertEquals(pid, Pids.MY_OWNER & Pids.PID_BITS);
+        assertTrue(Pids.ownerAlive(Pids.MY_OWNER));
+        assertFalse(Pids.ownerAlive(pid | ((tag % 255 + 1) << 22)), "an earlier process with this pid counts as alive");
+        assertTrue(Pids.ownerAlive(pid), "this process, named by its pid alone, counts as gone");
+
+        Process sleeper = new ProcessBuilder("sleep", "30").start();
+        int other = (int) sleeper.pid();
+        try {
+            assertTrue(Pids.ownerAlive(other | (17 << 22)), "another live process counts as gone");
+            assertTrue(Pids.ownerAlive(other));
+        } finally {
+            sleeper.destroyForcibly();
+            assertTrue(sleeper.waitFor(10, TimeUnit.SECONDS));
+        }
+        if (ProcessHandle.of(other).isEmpty()) {
+            assertTrue(Await.until(() -> !Pids.ownerAlive(other | (17 << 22)), Duration.ofSeconds(5)),
+                    "a reaped child counts as alive");
         }
     }
 }

@@ -35,6 +35,27 @@ class SegmentLifetimeTest {
     }
 
     @Test
+    void aHoldLeftByAnEarlierProcessWithThisPidDoesNotKeepAHeldSegment() throws Exception {
+        // Pids come back: a process that was killed holding the segment may have had this
+        // one's pid. Its slot must be forgotten as dead, not skipped as this process's own.
+        String name = heldWithAnEarlierProcessesHold();
+        assertTrue(Await.until(() -> {
+            System.gc();
+            return !SharedSegment.exists(name);
+        }, Duration.ofSeconds(20)), "the segment was kept for a dead holder with this pid");
+    }
+
+    private static String heldWithAnEarlierProcessesHold() {
+        HeldSegment held = HeldSegment.create(4096, 0, HeldSegment.NOTHING_TO_DISCARD);
+        assertEquals(1, HeldSegment.holders(held.segment(), 0));
+        int earlier = Pids.myPid() | (((Pids.MY_OWNER >>> 22) % 255 + 1) << 22);
+        // The table's second holder slot (this process took the first).
+        held.segment().memory().set(java.lang.foreign.ValueLayout.JAVA_INT, 64 + 4, earlier);
+        assertEquals(2, HeldSegment.holders(held.segment(), 0));
+        return held.segment().name();
+    }
+
+    @Test
     void aCopyThatArrivedAndWasDroppedIsUnmapped() throws Exception {
         try (SharedMemory shm = SharedMemory.create(8192)) {
             ByteArrayOutputStream bytes = new ByteArrayOutputStream();
