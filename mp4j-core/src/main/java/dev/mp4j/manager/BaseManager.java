@@ -35,8 +35,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * BaseManager m = new BaseManager(new InetSocketAddress("127.0.0.1", 5000), "abc".getBytes())
  *         .register("get_task_queue", BlockingQueue.class)
  *         .connect();
- * BlockingQueue<Integer> task = m.create("get_task_queue");
- * Integer n = task.poll(1, TimeUnit.SECONDS);
+ * BlockingQueue<Integer> remote = m.create("get_task_queue");
+ * Integer n = remote.poll(1, TimeUnit.SECONDS);
  * }</pre>
  *
  * <p>The object behind a type id implements the registered interface, and a proxy implementing
