@@ -222,7 +222,7 @@ public final class ProcessPool implements ExecutorService {
         java.util.concurrent.ThreadFactory callbackThreads = daemon("mp4j-pool-callbacks");
         java.util.concurrent.ThreadPoolExecutor calls = new java.util.concurrent.ThreadPoolExecutor(1, 1, 1, TimeUnit.SECONDS,
                 new java.util.concurrent.LinkedBlockingQueue<>(), r -> callbackThreads.newThread(() -> {
-                    CALLBACKS_OF.set(this);
+                    OWN_THREAD_OF.set(this);
                     r.run();
                 }));
         calls.allowCoreThreadTimeOut(true);
@@ -233,7 +233,10 @@ public final class ProcessPool implements ExecutorService {
         slotsRunning.set(options.processes());
         // Started once the list is complete: each slot's thread reads the others (take-back).
         for (WorkerSlot slot : slots) {
-            Thread t = new Thread(slot, "mp4j-pool-worker-" + slot.index);
+            Thread t = new Thread(() -> {
+                OWN_THREAD_OF.set(this);
+                slot.run();
+            }, "mp4j-pool-worker-" + slot.index);
             t.setDaemon(true);
             t.start();
         }
@@ -284,14 +287,69 @@ public final class ProcessPool implements ExecutorService {
         }
     }
 
-    /** On a pool's callback thread: that pool (which must not wait there for its own callbacks to end). */
-    private static final ThreadLocal<ProcessPool> CALLBACKS_OF = new ThreadLocal<>();
+    /**
+     * On one of a pool's own threads: that pool, which must not wait there for its own end. Its
+     * callbacks run on one; so do the stages a caller hangs on a task's future
+     * ({@code submit(t).thenRun(...)}), on the thread of the worker slot that completes it.
+     */
+    private static final ThreadLocal<ProcessPool> OWN_THREAD_OF = new ThreadLocal<>();
 
-    /** Refuses a wait for the end of this pool from one of its own callbacks, which that wait would wait for. */
+    /** Refuses a wait for the end of this pool from one of its own threads, which that wait would wait for. */
     private void checkNotInOwnCallback(String what) {
-        if (CALLBACKS_OF.get() == this) {
-            throw new IllegalStateException("cannot " + what + " from one of this pool's own callbacks:"
-                    + " it would wait for the callback it is called from (as CPython, which cannot join the current thread)");
+        if (OWN_THREAD_OF.get() == this) {
+            throw new IllegalStateException("cannot " + what + " from one of this pool's own callbacks or from a stage"
+                    + " of one of its tasks: it would wait for the thread it is called from (as CPython, which cannot"
+                    + " join the current thread)");
+        }
+    }
+
+    /**
+     * Runs a callback on the pool's callback thread; on the thread that completed the task once
+     * that one has ended (the pool was terminated and joined meanwhile), so that the result
+     * still completes and its callbacks still run.
+     */
+    private void runCallback(Runnable callback) {
+        try {
+            callbacks.execute(callback);
+        } catch (java.util.concurrent.RejectedExecutionException ended) {
+            ProcessPool outer = OWN_THREAD_OF.get();
+            OWN_THREAD_OF.set(this);
+            try {
+                callback.run();
+            } finally {
+                if (outer == null) {
+                    OWN_THREAD_OF.remove();
+                } else {
+                    OWN_THREAD_OF.set(outer);
+                }
+            }
+        }
+    }
+
+    /**
+     * A result that cancels the work behind it with the same {@code mayInterruptIfRunning}
+     * (a derived stage does not cancel its source): {@code cancel(false)} lets a running task
+     * finish, {@code cancel(true)} stops it.
+     */
+    private static final class CancelsWith<R> extends CompletableFuture<R> {
+        private final Consumer<Boolean> source;
+
+        CancelsWith(Consumer<Boolean> source) {
+            this.source = source;
+        }
+
+        @Override
+        public boolean cancel(boolean mayInterruptIfRunning) {
+            boolean cancelled = super.cancel(mayInterruptIfRunning);
+            if (cancelled) {
+                source.accept(mayInterruptIfRunning);
+            }
+            return cancelled;
+        }
+
+        @Override
+        public <U> CompletableFuture<U> newIncompleteFuture() {
+            return new CompletableFuture<>();
         }
     }
 
@@ -503,6 +561,10 @@ public final class ProcessPool implements ExecutorService {
 
     /** {@link #retry} for a task that never started (so {@link #shutdownNow()} lists it if the pool stops). */
     void retryUnstarted(Task t) {
+        // It never ran: a timeout that came while it waited at the head of a worker's queue is
+        // not this run's.
+        t.interruptedForTimeout = false;
+        t.killedForTimeout = false;
         requeue(t, true);
     }
 
@@ -737,7 +799,8 @@ public final class ProcessPool implements ExecutorService {
         if (callback == null && errorCallback == null) {
             return f;
         }
-        CompletableFuture<R> out = new CompletableFuture<>();
+        // Cancelling the result cancels the task, as it does without callbacks.
+        CompletableFuture<R> out = new CancelsWith<>(f::cancel);
         f.whenCompleteAsync((v, failure) -> {
             // A dependent stage (map's) wraps its failure: the callback gets the task's own error.
             Throwable e = failure instanceof java.util.concurrent.CompletionException ce && ce.getCause() != null
@@ -757,13 +820,7 @@ public final class ProcessPool implements ExecutorService {
                     out.completeExceptionally(e);
                 }
             }
-        }, callbacks);
-        // Cancelling the result cancels the task, as it does without callbacks.
-        out.whenComplete((v, e) -> {
-            if (out.isCancelled()) {
-                f.cancel(true);
-            }
-        });
+        }, this::runCallback);
         return out;
     }
 
@@ -907,16 +964,20 @@ public final class ProcessPool implements ExecutorService {
             }
             result.completeExceptionally(e);
         });
+        // Cancelling the map's result cancels its chunks, and closes its bar.
+        CompletableFuture<List<R>> shown = new CancelsWith<>(mayInterrupt -> {
+            progress.close();
+            for (CompletableFuture<Object> p : parts) {
+                p.cancel(mayInterrupt);
+            }
+        });
         // The bar is finished before the caller sees the result.
-        CompletableFuture<List<R>> shown = result.whenComplete((v, e) -> progress.close());
-        // Cancelling the map's result cancels its chunks (derived stages do not cancel their
-        // sources), and closes its bar, which the cancelled stage's own action no longer will.
-        shown.whenComplete((v, e) -> {
-            if (shown.isCancelled()) {
-                progress.close();
-                for (CompletableFuture<Object> p : parts) {
-                    p.cancel(true);
-                }
+        result.whenComplete((v, e) -> {
+            progress.close();
+            if (e == null) {
+                shown.complete(v);
+            } else {
+                shown.completeExceptionally(e);
             }
         });
         return new AsyncResult<>(withCallbacks(shown, callback, errorCallback));
@@ -1408,9 +1469,9 @@ public final class ProcessPool implements ExecutorService {
     @Override
     public void close() {
         shutdown();
-        if (CALLBACKS_OF.get() == this) {
-            // From one of its own callbacks: the pool takes no more work and finishes what it
-            // has, but waiting here would wait for this very callback.
+        if (OWN_THREAD_OF.get() == this) {
+            // From one of its own callbacks or slot threads: the pool takes no more work and
+            // finishes what it has, but waiting here would wait for this very thread.
             return;
         }
         boolean interrupted = false;

@@ -73,15 +73,26 @@ final class Task {
             return super.completeExceptionally(failure);
         }
 
+        /** Cancelled with {@code mayInterruptIfRunning}: a worker that starts it after all stops it at once. */
+        private volatile boolean stopRequested;
+
         @Override
         public boolean cancel(boolean mayInterruptIfRunning) {
             Runnable hook = onCancel;
             onCancel = null;
             boolean cancelled = super.cancel(mayInterruptIfRunning);
-            if (cancelled && mayInterruptIfRunning && hook != null) {
-                hook.run();
+            if (cancelled && mayInterruptIfRunning) {
+                stopRequested = true;
+                if (hook != null) {
+                    hook.run();
+                }
             }
             return cancelled;
+        }
+
+        /** Whether it was cancelled with {@code mayInterruptIfRunning} (see {@link #cancel}). */
+        boolean stopRequested() {
+            return stopRequested;
         }
 
         @Override

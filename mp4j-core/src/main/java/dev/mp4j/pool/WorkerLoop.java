@@ -105,7 +105,13 @@ final class WorkerLoop implements ProcessTarget {
             Codec.Job job = Codec.readJob(message);
             if (!mine) {
                 // Taken back for another worker while this one was busy. Its function is kept,
-                // and kept recent, as if the job had run: the pool counts it as sent here.
+                // and kept recent, as if the job had run: the pool counts it as sent here. A
+                // stop meant for it here is void: it may come back as a new run.
+                synchronized (current) {
+                    if (cancelledAhead == job.id()) {
+                        cancelledAhead = -1;
+                    }
+                }
                 if (job.function() != null) {
                     learn(job, functions);
                 } else {

@@ -540,6 +540,11 @@ final class WorkerSlot implements Runnable {
                 softTimer = pool.timer.schedule(() -> interruptForTimeout(t), soft, TimeUnit.NANOSECONDS);
                 hardTimer = pool.timer.schedule(() -> killForTimeout(t), hard, TimeUnit.NANOSECONDS);
             }
+            if (t.future.stopRequested()) {
+                // Cancelled while it was on its way here (after the look that skips cancelled
+                // tasks, before this): nobody stopped it, as it was not running yet.
+                stopIfRunning(t);
+            }
         }
     }
 

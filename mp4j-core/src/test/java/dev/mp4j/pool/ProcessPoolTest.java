@@ -101,6 +101,107 @@ class ProcessPoolTest {
     }
 
     @Test
+    void aStageOnATasksFutureMayCloseItsPoolButNotWaitForIt() throws Exception {
+        // A stage hung on a future still pending runs on the thread of the slot that completes
+        // it: a close() there that waited for the pool's end would wait for itself.
+        ProcessPool own = ProcessPool.create(1);
+        CompletableFuture<Throwable> joinFromStage = new CompletableFuture<>();
+        own.submit(() -> {
+            Thread.sleep(500);
+            return 1;
+        }).thenRun(() -> {
+            own.close();
+            try {
+                own.join();
+                joinFromStage.complete(null);
+            } catch (Throwable t) {
+                joinFromStage.complete(t);
+            }
+        });
+        assertInstanceOf(IllegalStateException.class, joinFromStage.get(30, TimeUnit.SECONDS));
+        assertTrue(own.awaitTermination(30, TimeUnit.SECONDS));
+        assertTrue(own.isShutdown());
+    }
+
+    @Test
+    void cancelWithoutInterruptLetsARunningTaskWithCallbacksOrAMapFinish() throws Exception {
+        try (ProcessPool one = ProcessPool.create(1)) {
+            dev.mp4j.shared.IntValue started = dev.mp4j.shared.Value.ofInt(0);
+            dev.mp4j.shared.IntValue finished = dev.mp4j.shared.Value.ofInt(0);
+            AsyncResult<Object> withCallbacks = one.applyAsync(() -> {
+                started.incrementAndGet();
+                Thread.sleep(1_000);
+                return finished.incrementAndGet();
+            }, r -> { }, e -> { });
+            assertTrue(Await.until(() -> started.get() == 1, Duration.ofSeconds(30)), "the task never started");
+            assertTrue(withCallbacks.future().cancel(false));
+            AsyncResult<List<Object>> map = one.mapAsync(x -> {
+                started.incrementAndGet();
+                Thread.sleep(1_000);
+                return finished.incrementAndGet();
+            }, List.of(1), 1, null, null);
+            assertTrue(Await.until(() -> started.get() == 2, Duration.ofSeconds(30)), "the map never started");
+            assertTrue(map.future().cancel(false));
+            // The one worker runs what comes next only after both: neither was interrupted.
+            assertEquals(2, (int) one.applyAsync(finished::get).get(Duration.ofSeconds(30)));
+        }
+    }
+
+    @Test
+    void resultsWithCallbacksCompleteWhenTheirPoolIsTerminatedWhileItIsBeingJoined() throws Exception {
+        // terminate() cancels the queued tasks while another thread's join() may already have
+        // ended the callback thread: their callbacks must still run and their results complete.
+        ProcessPool own = ProcessPool.create(1);
+        List<AsyncResult<Object>> results = new ArrayList<>();
+        java.util.concurrent.atomic.AtomicInteger errorCallbacks = new java.util.concurrent.atomic.AtomicInteger();
+        results.add(own.applyAsync(() -> {
+            Thread.sleep(60_000);
+            return null;
+        }, r -> { }, e -> errorCallbacks.incrementAndGet()));
+        for (int i = 0; i < 20_000; i++) {
+            results.add(own.applyAsync(() -> null, r -> { }, e -> errorCallbacks.incrementAndGet()));
+        }
+        own.shutdown();
+        CompletableFuture<Throwable> joined = CompletableFuture.supplyAsync(() -> {
+            try {
+                own.join();
+                return null;
+            } catch (Throwable t) {
+                return t;
+            }
+        }, r -> Thread.ofPlatform().daemon().start(r));
+        own.terminate();
+        for (AsyncResult<Object> r : results) {
+            assertThrows(java.util.concurrent.CancellationException.class, () -> r.get(Duration.ofSeconds(30)));
+        }
+        assertEquals(null, joined.get(30, TimeUnit.SECONDS));
+        assertTrue(Await.until(() -> errorCallbacks.get() == results.size(), Duration.ofSeconds(30)),
+                "error callbacks run: " + errorCallbacks.get() + " of " + results.size());
+    }
+
+    @Test
+    void aTaskCancelledWhileItIsQueuedInItsWorkerIsStoppedWhenItsTurnComes() throws Exception {
+        // A map's chunks are sent to the worker together: the second waits in the worker while
+        // the first runs. Cancelled then, it is not running yet, so nothing stops it unless its
+        // worker is told when it starts it.
+        try (ProcessPool one = ProcessPool.create(ProcessPool.Options.defaults().withProcesses(1)
+                .withKillGrace(Duration.ofSeconds(60)))) {
+            // Quick jobs first: a slot that has seen only those sends jobs ahead.
+            assertEquals(20, one.map(x -> x, IntStream.range(0, 20).boxed().toList(), 1).size());
+            dev.mp4j.shared.IntValue started = dev.mp4j.shared.Value.ofInt(0);
+            AsyncResult<List<Object>> map = one.mapAsync(x -> {
+                started.incrementAndGet();
+                Thread.sleep(x == 0 ? 1_000 : 60_000);
+                return x;
+            }, List.of(0, 1), 1, null, null);
+            assertTrue(Await.until(() -> started.get() == 1, Duration.ofSeconds(30)), "the first chunk never started");
+            assertTrue(map.future().cancel(true));
+            // Well within the 60 s sleep (interrupted, not killed: the grace is 60 s).
+            assertEquals(7, (int) one.applyAsync(() -> 7).get(Duration.ofSeconds(30)));
+        }
+    }
+
+    @Test
     void aCallbackMayCloseItsPoolButNotWaitForIt() throws Exception {
         ProcessPool own = ProcessPool.create(1);
         CompletableFuture<Throwable> joinFromCallback = new CompletableFuture<>();
