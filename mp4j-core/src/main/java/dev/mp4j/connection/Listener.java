@@ -167,8 +167,14 @@ public final class Listener implements AutoCloseable {
         }
         long start = System.nanoTime();
         SocketChannel channel = waitForPeer(timeout);
-        lastAccepted = peerAddress(channel);
-        SocketConnection conn = new SocketConnection(channel, AbstractConnection.DEFAULT_MAX_MESSAGE_BYTES);
+        SocketConnection conn;
+        try {
+            lastAccepted = peerAddress(channel);
+            conn = new SocketConnection(channel, AbstractConnection.DEFAULT_MAX_MESSAGE_BYTES);
+        } catch (IOException | RuntimeException e) {
+            channel.close();   // out of descriptors, say: the peer's socket is not left open
+            throw e;
+        }
         try {
             if (authkey != null) {
                 Handshake.deliverChallenge(conn, authkey, handshakeTime(timeout, start));

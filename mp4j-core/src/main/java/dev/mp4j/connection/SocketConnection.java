@@ -52,7 +52,12 @@ final class SocketConnection extends AbstractConnection implements Serializable 
         }
         channel.configureBlocking(false);
         this.selector = Selector.open();
-        channel.register(selector, SelectionKey.OP_READ);
+        try {
+            channel.register(selector, SelectionKey.OP_READ);
+        } catch (IOException | RuntimeException e) {
+            selector.close();
+            throw e;
+        }
         this.closer = new Closer(channel, selector);
         dev.mp4j.shm.Cleanup.register(this, closer);
     }

@@ -473,7 +473,10 @@ public final class ManagerServer implements AutoCloseable {
             // the pipe, if it has one) but a CANCEL: anything else readable there is its EOF;
             // the socket closes when the client's process or channel ends.
             while (!s.conn.isClosed() && s.conn.poll(Duration.ZERO)) {
-                byte[] frame = s.conn.recvBytes(16, Duration.ZERO);
+                // Whole within a bound: this thread may hold the object's monitor, and a client
+                // that sent part of a frame and stopped would hold it, and every other client
+                // of that object, for good. One that does is cut off (the connection closes).
+                byte[] frame = dev.mp4j.connection.BoundedReceive.recvBytes(s.conn, 16, WITHDRAWAL_READ_BOUND);
                 if (frame.length != 9 || frame[0] != Wire.CANCEL) {
                     return true;
                 }
@@ -490,6 +493,16 @@ public final class ManagerServer implements AutoCloseable {
             return true;
         }
     }
+
+    /** How long a withdrawal ({@link Wire#CANCEL}) that has begun to arrive may take to arrive whole. */
+    private static final Duration WITHDRAWAL_READ_BOUND = Duration.ofSeconds(1);
+
+    /**
+     * How often (in requests) a session with a pipe reads the withdrawals waiting on its socket:
+     * one sent as its call was answered anyway stays unread there otherwise (only a waiting call
+     * reads them), and enough of them would fill the socket and block the client's next one.
+     */
+    private static final int WITHDRAWALS_READ_EVERY = 64;
 
     /** Whether the caller of the call this thread serves withdrew it (and is still connected, as far as was seen). */
     static boolean callerWithdrew() {
@@ -534,6 +547,10 @@ public final class ManagerServer implements AutoCloseable {
                     session.requests++;
                 }
                 session.cancelled = false;
+                if (session.pipe != null && session.requests % WITHDRAWALS_READ_EVERY == 0
+                        && callerGone() && !session.cancelled) {
+                    break;   // its socket ended, or it sent what it should not have
+                }
                 byte[] reply;
                 Connection upgrade = null;
                 if (request.length > 0 && request[0] == Wire.UPGRADE) {
@@ -565,9 +582,15 @@ public final class ManagerServer implements AutoCloseable {
                         session.channel().sendBytes(traceback("the answer could not be sent back: " + tooLarge.getMessage()));
                     }
                 } catch (IOException | RuntimeException e) {
+                    if (upgrade != null) {
+                        upgrade.close();   // never put to use: its holder slot goes now, not at a GC
+                    }
                     break;
                 }
                 if (upgrade != null) {
+                    if (session.pipe != null) {
+                        session.pipe.close();   // a second channel offered replaces the first
+                    }
                     session.pipe = upgrade;
                 }
                 if (request[0] == Wire.SHUTDOWN) {

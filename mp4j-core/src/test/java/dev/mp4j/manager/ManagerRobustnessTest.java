@@ -502,6 +502,40 @@ class ManagerRobustnessTest {
     }
 
     @Test
+    void aClientThatSendsPartOfAFrameWhileItWaitsIsCutOffAndHoldsNobodyElseUp() throws Exception {
+        // A call waiting on an event looks at its socket for a withdrawal, holding the event's
+        // monitor: a client that sends the start of a frame there and stops must not keep it.
+        try (SyncManager m = new SyncManager(new InetSocketAddress("127.0.0.1", 0), KEY).start();
+             Connection other = Client.connect(m.address(), KEY);
+             Socket raw = new Socket(((InetSocketAddress) m.address()).getAddress(), ((InetSocketAddress) m.address()).getPort())) {
+            other.sendBytes(new Wire.Out(17).put(Wire.HELLO).putLong(ProcessHandle.current().pid() + 2_000_000).putLong(0x5eee).toArray());
+            assertEquals(Wire.RETURN, other.recvBytes()[0]);
+            other.sendBytes(new Wire.Out(16).put(Wire.CREATE).putString("Event").put((byte) 0).toArray());
+            Wire.In created = new Wire.In(other.recvBytes());
+            assertEquals(Wire.PROXY, created.get());
+            long id = created.getLong();
+
+            raw.setSoTimeout(30_000);
+            authenticateRaw(raw);
+            InputStream in = raw.getInputStream();
+            OutputStream out = raw.getOutputStream();
+            writeFrame(out, new Wire.Out(17).put(Wire.HELLO).putLong(ProcessHandle.current().pid() + 1_000_000).putLong(0x5eed).toArray());
+            assertEquals(Wire.RETURN, readFrame(in)[0]);
+            Call await = Call.of(ManagedEvent.class, "await");
+            writeFrame(out, new Wire.Out(64).put(Wire.CALL).putLong(id).putRaw(await.signatureBytes()).put((byte) 0).toArray());
+            // The header of a 9-byte frame and its first byte, then nothing.
+            out.write(new byte[] {0, 0, 0, 9, Wire.CANCEL});
+            out.flush();
+            // Cut off (no answer, the end of the stream), rather than waited for while it holds the event.
+            assertEquals(-1, in.read());
+
+            Call set = Call.of(ManagedEvent.class, "set");
+            other.sendBytes(new Wire.Out(64).put(Wire.CALL).putLong(id).putRaw(set.signatureBytes()).put((byte) 0).toArray());
+            assertEquals(Wire.RETURN, other.recvBytes(1 << 20, Duration.ofSeconds(20))[0]);
+        }
+    }
+
+    @Test
     void aClientWhosePidIsTheServersStillHasItsReferencesDroppedWhenItGoes() throws Exception {
         // In containers every JVM may be pid 1: a remote client's pid can equal the server's.
         try (SyncManager m = new SyncManager(new InetSocketAddress("127.0.0.1", 0), KEY).start()) {
