@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.mp4j.testing.Outcome;
 import dev.mp4j.testing.Threads;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -127,15 +128,7 @@ class TimedSendTest {
     void aTimedSendWaitsItsTurnBehindAnotherThreadsSendAndGivesUp() throws Exception {
         Pipe pipe = Pipe.open(false, 1 << 20, 4096);
         Connection writer = pipe.right();
-        CompletableFuture<Throwable> blocked = new CompletableFuture<>();
-        Thread.ofPlatform().name("blocked-sender").start(() -> {
-            try {
-                writer.sendBytes(new byte[65536]);
-                blocked.complete(null);
-            } catch (Throwable t) {
-                blocked.complete(t);
-            }
-        });
+        CompletableFuture<Throwable> blocked = Outcome.onThread("blocked-sender", () -> writer.sendBytes(new byte[65536]));
         assertTrue(Threads.awaitAsleep("blocked-sender", Duration.ofSeconds(30)), "the first sender never waited");
         TimeoutException turn = assertThrows(TimeoutException.class, () -> writer.send("second", Duration.ofMillis(50)));
         assertTrue(turn.getMessage().contains("another thread was sending"), turn.getMessage());
@@ -152,15 +145,8 @@ class TimedSendTest {
         // Not a timeout 20 s later: the wait for room notices that no reader is left.
         Pipe pipe = Pipe.open(false, 1 << 20, 4096);
         pipe.right().sendBytes(new byte[4000], 0, 4000, Duration.ZERO);
-        CompletableFuture<Throwable> outcome = new CompletableFuture<>();
-        Thread.ofPlatform().name("waiting-for-room").start(() -> {
-            try {
-                pipe.right().sendBytes(new byte[2000], 0, 2000, Duration.ofSeconds(20));
-                outcome.complete(null);
-            } catch (Throwable t) {
-                outcome.complete(t);
-            }
-        });
+        CompletableFuture<Throwable> outcome = Outcome.onThread("waiting-for-room",
+                () -> pipe.right().sendBytes(new byte[2000], 0, 2000, Duration.ofSeconds(20)));
         assertTrue(Threads.awaitAsleep("waiting-for-room", Duration.ofSeconds(30)), "the sender never waited");
         pipe.left().close();
         Throwable broken = outcome.get(30, TimeUnit.SECONDS);

@@ -663,18 +663,13 @@ class ProcessQueueTest {
 
     /** Starts {@code action} on a thread named {@code name} and returns once that thread sleeps. */
     private static Asleep startAsleep(String name, dev.mp4j.serial.ProcessTarget action, String neverAsleep) throws Exception {
-        java.util.concurrent.CompletableFuture<Throwable> outcome = new java.util.concurrent.CompletableFuture<>();
-        Thread thread = new Thread(() -> {
-            try {
-                action.run();
-                outcome.complete(null);
-            } catch (Throwable t) {
-                outcome.complete(t);
-            }
-        }, name);
-        thread.start();
+        java.util.concurrent.atomic.AtomicReference<Thread> thread = new java.util.concurrent.atomic.AtomicReference<>();
+        java.util.concurrent.CompletableFuture<Throwable> outcome = dev.mp4j.testing.Outcome.onThread(name, () -> {
+            thread.set(Thread.currentThread());
+            action.run();
+        });
         assertTrue(Threads.awaitAsleep(name, Duration.ofSeconds(30)), neverAsleep);
-        return new Asleep(thread, outcome);
+        return new Asleep(thread.get(), outcome);
     }
 
     private static void signal(String name, long pid) throws Exception {

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.mp4j.testing.Await;
+import dev.mp4j.testing.Outcome;
 import java.time.Duration;
 import java.util.concurrent.BrokenBarrierException;
 import java.util.concurrent.CompletableFuture;
@@ -296,11 +297,11 @@ class EdgeCasesTest {
         lock.lock();
         try {
             // Another thread of the same process: the lock is this process's, but not that thread's.
-            CompletableFuture<Throwable> waiter = outcomeOf(() -> cond.await(Duration.ofMillis(200)));
+            CompletableFuture<Throwable> waiter = Outcome.onThread("condition-waiter", () -> cond.await(Duration.ofMillis(200)));
             assertInstanceOf(IllegalMonitorStateException.class, waiter.get(10, TimeUnit.SECONDS));
             // Its wait did not give up this thread's hold.
             assertTrue(lock.isLocked());
-            CompletableFuture<Throwable> signaller = outcomeOf(() -> cond.signal());
+            CompletableFuture<Throwable> signaller = Outcome.onThread("condition-signaller", () -> cond.signal());
             assertInstanceOf(IllegalMonitorStateException.class, signaller.get(10, TimeUnit.SECONDS));
             // The holder itself may.
             cond.signal();
@@ -329,7 +330,7 @@ class EdgeCasesTest {
         self.set(b);
         // Before: the action waited for the guard its own thread held, for ever (on a thread of
         // its own, not the common pool's only one on two cores).
-        CompletableFuture<Throwable> outcome = outcomeOf(() -> b.await(Duration.ofSeconds(5)));
+        CompletableFuture<Throwable> outcome = Outcome.onThread("barrier-waiter", () -> b.await(Duration.ofSeconds(5)));
         assertInstanceOf(BrokenBarrierException.class, outcome.get(20, TimeUnit.SECONDS));
         assertTrue(b.isBroken());
         b.reset();
@@ -343,7 +344,7 @@ class EdgeCasesTest {
         self.set(b);
         // A thread each: the common pool has a single thread on two cores, which the waiter holds.
         java.util.concurrent.Executor ownThread = r -> Thread.ofPlatform().start(r);
-        CompletableFuture<Throwable> waiter = outcomeOf(() -> b.await(Duration.ofSeconds(20)));
+        CompletableFuture<Throwable> waiter = Outcome.onThread("barrier-waiter", () -> b.await(Duration.ofSeconds(20)));
         assertTrue(Await.until(() -> b.numberWaiting() == 1, Duration.ofSeconds(20)));
         CompletableFuture<Object> last = CompletableFuture.supplyAsync(() -> {
             try {
@@ -443,25 +444,10 @@ class EdgeCasesTest {
         try (java.io.ObjectInputStream in = new java.io.ObjectInputStream(new java.io.ByteArrayInputStream(bytes.toByteArray()))) {
             copy.set((ProcessBarrier) in.readObject());
         }
-        CompletableFuture<Throwable> outcome = outcomeOf(() -> b.await(Duration.ofSeconds(5)));
+        CompletableFuture<Throwable> outcome = Outcome.onThread("barrier-waiter", () -> b.await(Duration.ofSeconds(5)));
         assertInstanceOf(BrokenBarrierException.class, outcome.get(20, TimeUnit.SECONDS));
         assertTrue(copy.get().isBroken());
     }
 
     /** What {@code call} throws (null if nothing), run on a thread of its own: the common pool may have a single thread. */
-    private static CompletableFuture<Throwable> outcomeOf(Call call) {
-        return CompletableFuture.supplyAsync(() -> {
-            try {
-                call.run();
-                return null;
-            } catch (Throwable t) {
-                return t;
-            }
-        }, r -> Thread.ofPlatform().daemon().start(r));
-    }
-
-    @FunctionalInterface
-    private interface Call {
-        void run() throws Exception;
-    }
 }

@@ -19,6 +19,24 @@ public final class Outcome {
     private Outcome() {
     }
 
+    /**
+     * Starts {@code call} on a platform thread of its own named {@code name} (so that
+     * {@link Threads#awaitAsleep} can find it; a daemon, so a call that never ends keeps no JVM
+     * alive); the future gives what it threw, or null if it returned.
+     */
+    public static CompletableFuture<Throwable> onThread(String name, Call call) {
+        CompletableFuture<Throwable> outcome = new CompletableFuture<>();
+        Thread.ofPlatform().name(name).daemon().start(() -> {
+            try {
+                call.run();
+                outcome.complete(null);
+            } catch (Throwable t) {
+                outcome.complete(t);
+            }
+        });
+        return outcome;
+    }
+
     public static Throwable of(Call call, Duration within) throws Exception {
         return CompletableFuture.supplyAsync(() -> {
             try {

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.mp4j.examples.DemoRunner;
 import dev.mp4j.examples.PyTime;
 import dev.mp4j.process.JvmProcess;
+import dev.mp4j.testing.Await;
 import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -97,10 +98,7 @@ class EchoProcessPerClientTest {
         acceptor.join();
         assertEquals(List.of(before + CLIENTS), aliveWhenAllServed, "one live process per client while all were connected");
         // Each client's process ends once its client has left.
-        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        while (JvmProcess.activeChildren().size() > before && System.nanoTime() < deadline) {
-            Thread.sleep(50);
-        }
+        Await.until(() -> JvmProcess.activeChildren().size() <= before, Duration.ofSeconds(30));
         assertEquals(before, JvmProcess.activeChildren().size(), () -> "still alive: " + JvmProcess.activeChildren());
     }
 }

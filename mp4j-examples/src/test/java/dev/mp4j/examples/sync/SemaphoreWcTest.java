@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.mp4j.examples.DemoRunner;
+import dev.mp4j.testing.Await;
+import dev.mp4j.testing.Threads;
 import java.time.Duration;
 import java.util.LinkedHashSet;
 import java.util.Set;
@@ -60,7 +62,7 @@ class SemaphoreWcTest {
         try {
             for (int i = 0; i < SemaphoreWc.USERS; i++) {
                 String user = "user" + i;
-                users.add(Thread.ofPlatform().start(() -> {
+                users.add(Thread.ofPlatform().name("wc-" + user).start(() -> {
                     try {
                         SemaphoreWc.goWc(sem, user);
                     } catch (InterruptedException e) {
@@ -68,14 +70,14 @@ class SemaphoreWcTest {
                     }
                 }));
             }
-            Thread.sleep(300);
+            // Every user is asleep in acquire (the kernel says so), not on the way to it.
+            long pid = ProcessHandle.current().pid();
+            for (int i = 0; i < SemaphoreWc.USERS; i++) {
+                assertTrue(Threads.awaitSettledAsleep(pid, "wc-user" + i, Duration.ofSeconds(20)), "user" + i + " never waited");
+            }
             assertEquals(java.util.List.of(), java.util.List.copyOf(lines), "someone got in while every stall was taken");
             sem.release();
-            long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-            while (lines.isEmpty() && System.nanoTime() < deadline) {
-                Thread.sleep(5);
-            }
-            assertTrue(!lines.isEmpty(), "a free stall stayed empty");
+            assertTrue(Await.until(() -> !lines.isEmpty(), Duration.ofSeconds(10)), "a free stall stayed empty");
             for (int i = 1; i < SemaphoreWc.STALLS; i++) {
                 sem.release();
             }

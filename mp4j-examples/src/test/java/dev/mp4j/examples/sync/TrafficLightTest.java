@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.mp4j.examples.DemoRunner;
 import dev.mp4j.examples.PyTime;
+import dev.mp4j.testing.Await;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -72,10 +73,8 @@ class TrafficLightTest {
                 }));
             }
             // Every car has seen red before the light turns green.
-            long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-            while (captured.toString(java.nio.charset.StandardCharsets.UTF_8).split("\n").length < 3 && System.nanoTime() < deadline) {
-                Thread.sleep(10);
-            }
+            assertTrue(Await.until(() -> captured.toString(java.nio.charset.StandardCharsets.UTF_8).split("\n").length >= 3,
+                    Duration.ofSeconds(20)), "the cars never all saw red");
             e.set();
             for (Thread car : cars) {
                 car.join(Duration.ofSeconds(20));
