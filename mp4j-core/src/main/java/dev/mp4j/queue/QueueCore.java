@@ -821,11 +821,13 @@ final class QueueCore implements ByteRing.Peer {
                         return NOTHING;
                     }
                 }
-                long head = ring.head();
+                long head;
                 int seen;
-                // One call site of the peek (the compiler inlines its copy at each)
-                while ((seen = ring.peekPublished(head, look, LOOK_BYTES)) < 4) {
-                    if (!awaitBytes(4, start, timeoutNanos)) {
+                // One call site of the peek (the compiler inlines its copy at each). The head
+                // is read again after a wait: the wait may have skipped a frame its producer
+                // abandoned before its header was out (see awaitHeader).
+                while ((seen = ring.peekPublished(head = ring.head(), look, LOOK_BYTES)) < 4) {
+                    if (!awaitHeader(start, timeoutNanos)) {
                         return NOTHING;
                     }
                 }
@@ -1075,20 +1077,67 @@ final class QueueCore implements ByteRing.Peer {
         return true;
     }
 
-    private boolean awaitBytes(int n, long start, long timeoutNanos) throws IOException {
-        while (ring.tail() - ring.head() < n) {
+    /** How long a consumer spins on part of a header before it naps between looks. */
+    private static final long PART_HEADER_SPIN_NANOS = TimeUnit.MICROSECONDS.toNanos(50);
+    private static final long PART_HEADER_NAP_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
+
+    /**
+     * Waits (holding the consumer lock) until a frame's 4-byte header is there to read at the
+     * head, in slices: a frame begun there whose producer gave up or died before its header was
+     * out (the ring had fewer than 4 bytes free when it began) would otherwise keep every
+     * consumer waiting, or spinning on the bytes that did come, until another put repaired it.
+     * Such a frame is finished as ABORTED and skipped here. Returns false when the time ran out.
+     */
+    private boolean awaitHeader(long start, long timeoutNanos) throws IOException {
+        long partSince = 0;
+        while (ring.tail() - ring.head() < 4) {
             long left = left(start, timeoutNanos);
             if (timeoutNanos >= 0 && left == 0) {
                 return false;
             }
-            if (ring.awaitData(left, this) == 0) {
-                return false;
+            long slice = left < 0 ? SLICE_NANOS : Math.min(left, SLICE_NANOS);
+            if (ring.tail() == ring.head()) {
+                partSince = 0;
+                if (ring.awaitData(slice, this) != 0) {
+                    continue;
+                }
+            } else {
+                // Part of a header: its producer publishes the rest at once, unless it stopped.
+                long now = System.nanoTime();
+                if (partSince == 0) {
+                    partSince = now;
+                }
+                if (now - partSince < PART_HEADER_SPIN_NANOS) {
+                    Thread.onSpinWait();
+                    continue;
+                }
+                if (locallyClosed()) {
+                    throw new IOException("handle is closed");
+                }
+                if (dev.mp4j.shm.IoInterrupts.endsWait()) {
+                    throw new java.io.InterruptedIOException("interrupted while waiting for an item");
+                }
+                java.util.concurrent.locks.LockSupport.parkNanos(Math.min(slice, PART_HEADER_NAP_NANOS));
             }
-            if (ring.tail() - ring.head() < n) {
-                Thread.onSpinWait();
-            }
+            skipFrameAbandonedBeforeItsHeader(left);
         }
         return true;
+    }
+
+    /** If a frame begun at the head was abandoned by its producer, finishes it as ABORTED and skips it. */
+    private void skipFrameAbandonedBeforeItsHeader(long left) throws IOException {
+        long head = ring.head();
+        if ((int) INT.getVolatile(words, (int) PRODUCER_IN_PROGRESS) == 0
+                || (long) LONG.getVolatile(words, (int) PRODUCER_FRAME_START) != head) {
+            return;
+        }
+        long end = (long) LONG.getVolatile(words, (int) PRODUCER_FRAME_END);
+        // All the ring holds from the head on is this frame's, as finishAbandonedFrame assumes.
+        if (finishAbandonedFrame(end, left < 0 ? TAKE_OVER_NANOS : Math.min(left, TAKE_OVER_NANOS))) {
+            ring.skipTo(end);
+            // Its count comes back here, as for any ABORTED frame read; the repair forgot its task.
+            release(1);
+        }
     }
 
     /** Counts an item in, waiting while a bounded queue is full. */

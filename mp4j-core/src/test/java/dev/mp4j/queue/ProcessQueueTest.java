@@ -597,6 +597,26 @@ class ProcessQueueTest {
     }
 
     @Test
+    void anItemGivenUpBeforeItsHeaderWasOutIsSkippedByTheConsumerNotCountedForEver() throws Exception {
+        // The ring has 2 bytes free when a producer begins an item larger than it: those 2 bytes
+        // of its header go out, then it gives up (interrupted). The consumers reach that half
+        // header with nobody left to finish it; before, they waited (spinning) until another
+        // put repaired it, and the queue counted an item that was not there.
+        ProcessQueue<byte[]> q = ProcessQueue.createStreaming(0, 4096, 1 << 20);
+        q.put(new byte[4096 - 6 - 2]);   // a frame of 4094 bytes: length, tag, bytes, status
+        Asleep putter = startAsleep("header-producer", () -> q.put(new byte[64 * 1024]), "the producer never blocked");
+        putter.thread().interrupt();
+        assertTrue(putter.outcome().get(30, TimeUnit.SECONDS) instanceof InterruptedException);
+        assertEquals(4096 - 8, q.get(true, Duration.ofSeconds(30)).length);
+        assertThrows(QueueEmptyException.class, () -> q.get(true, Duration.ofMillis(500)));
+        assertEquals(0, q.qsize(), "the given-up item is still counted");
+        assertTrue(q.empty());
+        q.put(new byte[] {7});
+        assertArrayEquals(new byte[] {7}, q.get(true, Duration.ofSeconds(30)));
+        assertEquals(0, q.qsize());
+    }
+
+    @Test
     void aConsumerInterruptedHalfWayThroughAnItemReadsItToItsEndAndKeepsTheInterrupt() throws Exception {
         // A child streams a 64 KiB item into a 4 KiB ring and is stopped (SIGSTOP) with the
         // ring full; a consumer thread reads those 4 KiB, waits for the rest and is interrupted.
