@@ -379,6 +379,7 @@ final class QueueCore implements ByteRing.Peer {
                 producers.unlock();
             }
         } catch (java.io.InterruptedIOException e) {
+            Thread.interrupted();   // thrown as InterruptedException: the status goes with it
             throw new InterruptedException(e.getMessage());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -865,6 +866,7 @@ final class QueueCore implements ByteRing.Peer {
                     // then): giving up half-way would lose the item, and take() would have
                     // removed something after all.
                     dev.mp4j.shm.IoInterrupts.hold();
+                    streamInterruptible = timeoutNanos != 0;
                     try {
                         bytes = readStreamedFrame(head, length, end);
                     } finally {
@@ -890,11 +892,11 @@ final class QueueCore implements ByteRing.Peer {
                 throw (RuntimeException) lost;
             }
             if (spilled != null) {
-                return spilled.raw() || discarding ? spilled.bytes() : decode(spilled.bytes());
+                return spilled.raw() || discarding ? spilled.bytes() : decodeTaken(spilled.bytes());
             }
             release(1);
             if (!aborted) {
-                return raw || discarding ? bytes : decode(bytes);
+                return raw || discarding ? bytes : decodeTaken(bytes);
             }
         }
     }
@@ -902,6 +904,12 @@ final class QueueCore implements ByteRing.Peer {
     /** What {@link #readStreamedFrame} found besides the payload (under the consumer lock). */
     private boolean streamedRaw;
     private byte streamedStatus;
+    /**
+     * Whether an interrupt may end the read of a stalled streamed item (under the consumer
+     * lock): not for a poll that does not wait, which ignores the interrupt status (and would
+     * lose the item, left half-read).
+     */
+    private boolean streamInterruptible;
 
     /**
      * Reads the frame of {@code length} bytes at {@code head}, whose header is published, as its
@@ -956,7 +964,8 @@ final class QueueCore implements ByteRing.Peer {
                 ring.skipTo(end);
                 return false;
             }
-            if (System.nanoTime() - since > INTERRUPT_AFTER_STALL_NANOS && dev.mp4j.shm.IoInterrupts.pending()) {
+            if (streamInterruptible && System.nanoTime() - since > INTERRUPT_AFTER_STALL_NANOS
+                    && dev.mp4j.shm.IoInterrupts.pending()) {
                 // Held back while the item came in; but its producer, alive, has sent nothing
                 // for a while (stopped, frozen, in a debugger): the interrupt wins, and the
                 // item is left half-read for the next consumer to skip.
@@ -1243,6 +1252,20 @@ final class QueueCore implements ByteRing.Peer {
             return -1;
         }
         return Math.max(0, timeoutNanos - (System.nanoTime() - start));
+    }
+
+    /**
+     * {@link #decode}s an item taken off the queue. One that cannot be read here (a class this
+     * JVM lacks) is lost to every consumer, so nobody can call {@code taskDone} for it: a
+     * joinable queue stops waiting for it, as for a spilled item lost.
+     */
+    private Object decodeTaken(byte[] bytes) {
+        try {
+            return decode(bytes);
+        } catch (RuntimeException | Error e) {
+            forgetUnfinished();
+            throw e;
+        }
     }
 
     Object decode(byte[] bytes) {

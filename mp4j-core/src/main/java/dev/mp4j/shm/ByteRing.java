@@ -368,7 +368,8 @@ public final class ByteRing {
                 if (peer.locallyClosed()) {
                     throw new IOException("handle is closed");
                 }
-                if (IoInterrupts.endsWait()) {
+                // A look that does not wait (a put_nowait) ignores the interrupt status.
+                if (timeoutNanos != 0 && IoInterrupts.endsWait()) {
                     throw new java.io.InterruptedIOException("interrupted while waiting for room");
                 }
                 if (!peer.peerAlive()) {

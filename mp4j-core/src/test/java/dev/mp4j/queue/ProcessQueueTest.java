@@ -655,6 +655,80 @@ class ProcessQueueTest {
     }
 
     @Test
+    void aPollThatDoesNotWaitIgnoresTheInterruptStatusAlsoWhileAnItemStreamsIn() throws Exception {
+        // poll() ignores the interrupt status (BlockingQueue); once it has begun an item, an
+        // interrupt ending its read after the producer stalled would lose that item.
+        JoinableProcessQueue<byte[]> q = JoinableProcessQueue.createStreaming(0, 4096, 1 << 20);
+        JvmProcess producer = startProducerStuckOnAFullRing(q, true);
+        signal("STOP", producer.pid());
+        java.util.concurrent.atomic.AtomicReference<byte[]> polled = new java.util.concurrent.atomic.AtomicReference<>();
+        java.util.concurrent.CompletableFuture<Throwable> poller;
+        try {
+            poller = dev.mp4j.testing.Outcome.onThread("interrupted-poller", () -> {
+                Thread.currentThread().interrupt();
+                polled.set(q.poll());
+            });
+            // Past the 2 s of no progress after which an interrupt ends a waiting take.
+            assertFalse(dev.mp4j.testing.Await.until(poller::isDone, Duration.ofSeconds(3)), "the poll gave up half-way through the item");
+        } finally {
+            signal("CONT", producer.pid());
+        }
+        assertNull(poller.get(30, TimeUnit.SECONDS));
+        assertEquals(64 * 1024, polled.get().length);
+        q.taskDone();
+        assertArrayEquals(new byte[] {42}, q.get(true, Duration.ofSeconds(30)));
+        q.taskDone();
+        producer.join();
+        assertCountsOneItemRight(q);
+    }
+
+    /** Travels, but cannot be read back (as an item whose class the consumer's JVM lacks). */
+    static final class UnreadableHere implements java.io.Serializable {
+        private static final long serialVersionUID = 1L;
+
+        @java.io.Serial
+        private void readObject(java.io.ObjectInputStream in) throws java.io.IOException {
+            throw new java.io.InvalidObjectException("cannot be read here");
+        }
+    }
+
+    @Test
+    void anItemThatCannotBeReadIsNotLeftUnfinished() throws Exception {
+        // Nobody can call taskDone for an item no consumer could read: join must not wait for it.
+        JoinableProcessQueue<Object> q = JoinableProcessQueue.create();
+        q.put(new UnreadableHere());
+        assertThrows(RuntimeException.class, q::take);
+        assertEquals(0, q.unfinishedTasks());
+        assertTrue(q.join(Duration.ofSeconds(5)), "join waits for an item nobody could read");
+    }
+
+    @Test
+    void aPutInterruptedWhileItWaitsForRoomThrowsWithTheInterruptStatusCleared() throws Exception {
+        ProcessQueue<byte[]> q = ProcessQueue.createStreaming(0, 4096, 1 << 20);
+        q.put(new byte[4000]);
+        java.util.concurrent.atomic.AtomicBoolean stillInterrupted = new java.util.concurrent.atomic.AtomicBoolean(true);
+        Asleep putter = startAsleep("waiting-putter", () -> {
+            try {
+                q.put(new byte[1000]);
+            } catch (InterruptedException e) {
+                stillInterrupted.set(Thread.currentThread().isInterrupted());
+                throw e;
+            }
+        }, "the producer never waited for room");
+        putter.thread().interrupt();
+        assertTrue(putter.outcome().get(30, TimeUnit.SECONDS) instanceof InterruptedException);
+        assertFalse(stillInterrupted.get(), "InterruptedException thrown with the status still set");
+        // A put that does not wait, on a full ring, says full whatever the interrupt status.
+        Thread.currentThread().interrupt();
+        try {
+            assertThrows(QueueFullException.class, () -> q.put(new byte[1000], false, null));
+        } finally {
+            Thread.interrupted();
+        }
+        assertEquals(4000, q.take().length);
+    }
+
+    @Test
     void aConsumerInterruptedWhileAStoppedProducersItemMakesNoProgressGivesUpAfterAWhile() throws Exception {
         // As above, but the producer stays stopped: the held-back interrupt wins once the item
         // has made no progress for 2 s. The next consumer skips what is left of it (it is lost)
