@@ -3,6 +3,7 @@ package dev.mp4j.process;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
@@ -104,7 +105,7 @@ final class Children {
     static List<JvmProcess> active() {
         List<JvmProcess> out = new ArrayList<>();
         for (JvmProcess p : LIVE) {
-            if (p.isAlive()) {
+            if (p.running()) {
                 out.add(p);
             }
         }
@@ -124,7 +125,7 @@ final class Children {
         while (true) {
             JvmProcess waitFor = null;
             for (JvmProcess p : LIVE) {
-                if (!p.isDaemon() && p.isAlive()) {
+                if (!p.isDaemon() && p.running()) {
                     waitFor = p;
                     break;
                 }
@@ -133,7 +134,7 @@ final class Children {
                 synchronized (Children.class) {
                     // Re-check under the lock so a child registered just now is not missed.
                     for (JvmProcess p : LIVE) {
-                        if (!p.isDaemon() && p.isAlive()) {
+                        if (!p.isDaemon() && p.running()) {
                             waitFor = p;
                             break;
                         }
@@ -153,7 +154,7 @@ final class Children {
                 stopDaemons(false);
             }
             try {
-                waitFor.onExit().get(KEEPER_LOOK_MILLIS, TimeUnit.MILLISECONDS);
+                waitFor.exitFuture().get(KEEPER_LOOK_MILLIS, TimeUnit.MILLISECONDS);
             } catch (Exception ignored) {
                 // timed out or interrupted: look again
             }
@@ -202,17 +203,17 @@ final class Children {
     private static void stopDaemons(boolean all) {
         List<JvmProcess> daemons = new ArrayList<>();
         for (JvmProcess p : LIVE) {
-            if ((all || p.isDaemon()) && p.isAlive()) {
+            if ((all || p.isDaemon()) && p.running()) {
                 if (MpLog.on(System.Logger.Level.INFO)) {
                     MpLog.note(System.Logger.Level.INFO, "calling terminate() for " + (p.isDaemon() ? "daemon " : "process ") + p.name());
                 }
-                p.terminate();
+                p.stopQuietly(false);
                 daemons.add(p);
             }
         }
         for (JvmProcess p : daemons) {
-            if (!p.join(java.time.Duration.ofSeconds(1))) {
-                p.kill();
+            if (!awaitExit(p, EXIT_GRACE_MILLIS)) {
+                p.stopQuietly(true);
             }
         }
     }
@@ -225,11 +226,49 @@ final class Children {
         }
         stopDaemons(stopAll || SIGNALLED.get() > 0);
         for (JvmProcess p : LIVE) {
-            if (!p.isDaemon()) {
+            if (!p.isDaemon() && p.exitFuture() != null) {
                 if (MpLog.on(System.Logger.Level.INFO)) {
                     MpLog.note(System.Logger.Level.INFO, "calling join() for process " + p.name());
                 }
-                p.join();
+                // In slices: a SIGTERM that comes while a normal exit waits here cannot start an
+                // exit of its own (the JVM's handler blocks on the one under way), so this one
+                // must notice it and stop the children instead of waiting an hour for them.
+                while (!awaitExit(p, KEEPER_LOOK_MILLIS)) {
+                    if (stopAll || SIGNALLED.get() > 0) {
+                        stopDaemons(true);
+                    }
+                }
+            }
+        }
+    }
+
+    /** How long a terminated child has before it is killed. */
+    private static final long EXIT_GRACE_MILLIS = 1_000;
+
+    /** Whether {@code p} has ended within {@code millis}; an interrupt does not cut the wait short. */
+    private static boolean awaitExit(JvmProcess p, long millis) {
+        CompletableFuture<JvmProcess> exit = p.exitFuture();
+        if (exit == null) {
+            return true;
+        }
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);
+        boolean interrupted = false;
+        try {
+            while (true) {
+                try {
+                    exit.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+                    return true;
+                } catch (java.util.concurrent.TimeoutException e) {
+                    return false;
+                } catch (java.util.concurrent.ExecutionException e) {
+                    return true;
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                }
+            }
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
             }
         }
     }

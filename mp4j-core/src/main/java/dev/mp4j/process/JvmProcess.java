@@ -438,6 +438,49 @@ public class JvmProcess implements Serializable {
         return os;
     }
 
+    /**
+     * A process object is itself alone (as Python's): final, so that the set of live children,
+     * which is keyed by it, never merges two children or loses one renamed after start.
+     */
+    @Override
+    public final boolean equals(Object other) {
+        return this == other;
+    }
+
+    @Override
+    public final int hashCode() {
+        return System.identityHashCode(this);
+    }
+
+    /**
+     * For the exit function and the keeper, which look at children another thread may close:
+     * the exit future of a started child, or null; never throws.
+     */
+    final CompletableFuture<JvmProcess> exitFuture() {
+        return role == Role.CHILD ? exit : null;
+    }
+
+    /** Whether this started child runs, without the closed check (see {@link #exitFuture()}). */
+    final boolean running() {
+        CompletableFuture<JvmProcess> e = exitFuture();
+        return e != null && !e.isDone();
+    }
+
+    /** Signals a started child (SIGTERM, or SIGKILL if {@code force}) without the closed check. */
+    final void stopQuietly(boolean force) {
+        java.lang.Process p;
+        synchronized (this) {
+            p = os;
+        }
+        if (p != null) {
+            if (force) {
+                p.destroyForcibly();
+            } else {
+                p.destroy();
+            }
+        }
+    }
+
     /** Releases the parent's resources for a finished child; most methods then throw. Idempotent. */
     public final synchronized void close() {
         if (closed) {

@@ -14,7 +14,14 @@ public final class Launchers {
     /** Spares a forkserver keeps ready unless told otherwise ({@code -Dmp4j.forkserver.spares}). */
     public static final int DEFAULT_SPARES = Integer.getInteger("mp4j.forkserver.spares", 2);
 
-    private static final Map<String, Launcher> SHARED = new ConcurrentHashMap<>();
+    /**
+     * Forkserver launchers by what their spares are: the flags as a list, not joined into one
+     * string, where {@code ["-Dx=a, -Xmx64m"]} and {@code ["-Dx=a", "-Xmx64m"]} would be one.
+     */
+    private static final Map<SpareKind, Launcher> SHARED = new ConcurrentHashMap<>();
+
+    private record SpareKind(int spares, List<String> jvmOptions) {
+    }
     private static volatile Launcher defaultLauncher;
 
     private Launchers() {
@@ -24,7 +31,7 @@ public final class Launchers {
     public static Launcher of(String method, JvmOptions options, int spares) {
         return switch (method) {
             case "spawn" -> new SpawnLauncher(options);
-            case "forkserver" -> SHARED.computeIfAbsent(method + spares + options.arguments(),
+            case "forkserver" -> SHARED.computeIfAbsent(new SpareKind(spares, options.arguments()),
                     k -> new WarmSpareLauncher(options, spares));
             default -> throw new IllegalArgumentException("cannot find context for '" + method
                     + "' (start methods: " + String.join(", ", START_METHODS) + ")");

@@ -71,7 +71,12 @@ public final class WarmSpareLauncher implements Launcher {
                 }
             }
             java.lang.Process fresh = SpawnLauncher.boot(options, false);
-            SpawnLauncher.sendBootstrap(fresh, bootstrap);
+            try {
+                SpawnLauncher.sendBootstrap(fresh, bootstrap);
+            } catch (IOException | RuntimeException e) {
+                fresh.destroyForcibly();   // half fed: it would wait for the rest until this process ends
+                throw e;
+            }
             return fresh;
         } finally {
             refill();

@@ -20,6 +20,33 @@ import org.junit.jupiter.api.Timeout;
 
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class JvmProcessTest {
+    @Test
+    void forkserverContextsWhoseFlagsJoinToTheSameTextDoNotShareSpares() {
+        // One flag holding a comma and a space, against two flags: the same text once joined.
+        Launcher one = Launchers.of("forkserver", new JvmOptions(List.of("-Dmp4j.test.flags=a, -Xmx64m")), 1);
+        Launcher two = Launchers.of("forkserver", new JvmOptions(List.of("-Dmp4j.test.flags=a", "-Xmx64m")), 1);
+        try {
+            assertTrue(one != two, "the second context would start children with the first one's flags");
+            assertTrue(one == Launchers.of("forkserver", new JvmOptions(List.of("-Dmp4j.test.flags=a, -Xmx64m")), 1),
+                    "a context with the same flags shares the spares");
+        } finally {
+            one.shutdown();
+            two.shutdown();
+        }
+    }
+
+    @Test
+    void aProcessObjectIsEqualOnlyToItself() throws Exception {
+        // The live children are a set keyed by the object: a subclass with value equality would
+        // merge two children there (one never waited for at exit), so equality is final.
+        assertTrue(java.lang.reflect.Modifier.isFinal(JvmProcess.class.getMethod("equals", Object.class).getModifiers()));
+        assertTrue(java.lang.reflect.Modifier.isFinal(JvmProcess.class.getMethod("hashCode").getModifiers()));
+        JvmProcess a = new JvmProcess(() -> { });
+        JvmProcess b = new JvmProcess(() -> { });
+        assertNotEquals(a, b);
+        assertEquals(a, a);
+    }
+
 
     @Test
     @Timeout(value = 20, unit = TimeUnit.SECONDS)

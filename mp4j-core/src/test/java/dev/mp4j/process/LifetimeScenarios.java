@@ -84,6 +84,23 @@ final class LifetimeScenarios {
         }
     }
 
+    /** Exits normally (System.exit) while a non-daemon child sleeps: the test sends SIGTERM as the exit waits for it. */
+    static final class ExitWaitingForAChild {
+        public static void main(String[] args) throws Exception {
+            dev.mp4j.Multiprocessing.logToStderr(System.Logger.Level.INFO);
+            Pipe pipe = Pipe.open();
+            Connection out = pipe.right();
+            JvmProcess child = new JvmProcess(() -> {
+                out.send(ProcessHandle.current().pid());
+                Thread.sleep(120_000);
+            });
+            child.start();
+            System.out.println("child " + pipe.left().recv());
+            System.out.flush();
+            System.exit(0);
+        }
+    }
+
     /** A child dies of an exception: its stack trace goes to stderr under "Process <name>:". */
     static final class Crash {
         public static void main(String[] args) {

@@ -188,6 +188,34 @@ class LifetimeTest {
     }
 
     @Test
+    void sigtermWhileANormalExitWaitsForANonDaemonChildStopsTheChildAndTheProgram() throws Exception {
+        // The JVM's SIGTERM handler cannot start an exit while one is under way: the exit that
+        // waits for the child must notice the signal itself, or the program ignores SIGTERM.
+        Process parent = JavaRunner.start(LifetimeScenarios.ExitWaitingForAChild.class);
+        long childPid = -1;
+        try {
+            BufferedReader out = new BufferedReader(new InputStreamReader(parent.getInputStream(), StandardCharsets.UTF_8));
+            String line = out.readLine();
+            assertTrue(line != null && line.startsWith("child "), "unexpected: " + line);
+            childPid = Long.parseLong(line.substring("child ".length()));
+            BufferedReader err = new BufferedReader(new InputStreamReader(parent.getErrorStream(), StandardCharsets.UTF_8));
+            String said;
+            while ((said = err.readLine()) != null && !said.contains("calling join() for process")) {
+                // the exit's earlier log lines
+            }
+            assertTrue(said != null, "the exit never began to wait for its child");
+            parent.destroy();   // SIGTERM
+            assertTrue(parent.waitFor(10, java.util.concurrent.TimeUnit.SECONDS), "SIGTERM left the exit waiting for its child");
+            long child = childPid;
+            assertTrue(Await.until(() -> !ProcessDiagnostics.running(child), Duration.ofSeconds(5)), "the child outlived it");
+        } finally {
+            ProcessHandle.of(childPid).ifPresent(ProcessHandle::destroyForcibly);
+            parent.descendants().forEach(ProcessHandle::destroyForcibly);
+            parent.destroyForcibly();
+        }
+    }
+
+    @Test
     void aChildsExitIsSeenWhileTheCommonForkJoinPoolIsBusy() throws Exception {
         // Parallelism 2, so that CompletableFuture's async stages use the common pool here too.
         Process p = JavaRunner.startWithOptions(List.of("-Djava.util.concurrent.ForkJoinPool.common.parallelism=2"),
