@@ -137,7 +137,11 @@ final class AotCache {
             byte[] self = SafeSerializer.javaSerialize(job);
             // A tree of its own (empty tree id): the training often outlives this process, and
             // the shared memory it creates must be removed when it ends, not when we do.
-            Bootstrap b = new Bootstrap(ProcessState.authkey(), new int[] {0}, job.name(), true,
+            // A key of its own, too: it is detached from this tree, needs none of its secrets,
+            // and may outlive it.
+            byte[] trainingKey = new byte[32];
+            RandomBytes.fill(trainingKey);
+            Bootstrap b = new Bootstrap(trainingKey, new int[] {0}, job.name(), true,
                     shell.pid(), ProcessState.name(), "spawn", JvmOptions.defaults(), "", self, "");
             SpawnLauncher.sendBootstrap(shell, b.encode());
             TRAININGS.put(key, shell.onExit().whenComplete((p, error) -> {
