@@ -23,5 +23,8 @@ class CollectResultsTest {
         Duration rounds = PyTime.SECOND.multipliedBy(
                 (CollectResults.TASKS + CollectResults.PROCESSES - 1) / CollectResults.PROCESSES);
         assertTrue(run.lines().getFirst().at().compareTo(rounds) >= 0, run::toString);
+        // And they ran side by side: one after the other they would take all ten seconds.
+        assertTrue(run.lines().getFirst().at().compareTo(PyTime.SECOND.multipliedBy(CollectResults.TASKS)) < 0,
+                () -> "the tasks did not run in parallel\n" + run);
     }
 }
