@@ -322,7 +322,9 @@ final class Codec {
                 byte[] b;
                 try {
                     b = SafeSerializer.javaSerialize(error);
-                } catch (NotSerializableValueException e) {
+                } catch (RuntimeException | StackOverflowError e) {
+                    // Not serializable, or writing it threw (a custom writeObject, a cause chain
+                    // too deep): its class, message and trace as text.
                     b = SafeSerializer.javaSerialize(remote(error));
                 }
                 out.writeInt(b.length);

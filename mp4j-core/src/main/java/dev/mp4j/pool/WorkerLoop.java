@@ -331,6 +331,11 @@ final class WorkerLoop implements ProcessTarget {
             message = Codec.done(id, null, new NotSerializableValueException(
                     "the task's result cannot be sent back: " + e.getMessage(), e.offendingClass(), null), wait, work, decode,
                     interruptedByPool);
+        } catch (RuntimeException | StackOverflowError e) {
+            // Writing the result threw (a custom writeObject, a list changed meanwhile, a structure
+            // too deep for the stream): the task fails with why, and the worker lives on.
+            message = Codec.done(id, null, new IllegalStateException("the task's result cannot be sent back: writing it threw "
+                    + e, e), wait, work, decode, interruptedByPool);
         }
         try {
             try {

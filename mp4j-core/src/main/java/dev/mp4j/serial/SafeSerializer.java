@@ -68,7 +68,7 @@ public final class SafeSerializer implements Serializer {
             "org.springframework.beans.factory.", "org.springframework.aop.", "org.apache.xalan.",
             "com.sun.", "sun.", "jdk.", "javax.", "bsh.", "clojure.", "org.mozilla.javascript.",
             "com.mchange.v2.c3p0.", "org.hibernate.", "net.sf.json.", "com.rometools.",
-            "org.python.", "org.apache.wicket.util.upload.", "org.apache.myfaces.");
+            "org.python.", "org.apache.wicket.util.upload.", "org.apache.commons.fileupload.", "org.apache.myfaces.");
 
     private static final ObjectInputFilter USER_FILTER = userFilter();
     private static final ThreadLocal<String> LAST_REJECTED = new ThreadLocal<>();
@@ -146,6 +146,12 @@ public final class SafeSerializer implements Serializer {
             oos.writeObject(value);
         } catch (NotSerializableException e) {
             String cls = e.getMessage();
+            if (!namesAClass(cls)) {
+                // A class that refuses to travel and says why (a socket Connection, say): its
+                // reason, not a class name, is the message.
+                throw new NotSerializableValueException("cannot send a " + value.getClass().getName()
+                        + " to another process: " + cls, value.getClass().getName(), e);
+            }
             throw new NotSerializableValueException(
                     "cannot send a " + value.getClass().getName() + " to another process: it holds a value of class "
                             + cls + ", which is not Serializable (mark it Serializable or transient, or capture a "
@@ -238,9 +244,31 @@ public final class SafeSerializer implements Serializer {
         }
     }
 
+    /**
+     * Whether the message of a {@link NotSerializableException} is what the JDK puts there, the
+     * name of the class that is not serializable (a hidden class's with its {@code /0x...}
+     * suffix), rather than a reason a class gives for refusing to travel.
+     */
+    private static boolean namesAClass(String message) {
+        if (message == null || message.isEmpty() || !Character.isJavaIdentifierStart(message.charAt(0))) {
+            return false;
+        }
+        for (int i = 1; i < message.length(); i++) {
+            char c = message.charAt(i);
+            if (c == '/') {
+                return message.startsWith("/0x", i);
+            }
+            if (c != '.' && !Character.isJavaIdentifierPart(c)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     private static ObjectInputFilter.Status check(ObjectInputFilter.FilterInfo info, long streamBytes) {
         // These two hold whatever the user's filter allows (it names classes, not sizes).
         if (info.depth() > 500) {
+            LAST_REJECTED.set("refused to deserialize objects nested more than 500 deep");
             return ObjectInputFilter.Status.REJECTED;
         }
         // Every element takes at least a byte of the stream: an array claiming more is a lie

@@ -201,6 +201,28 @@ class ProcessPoolTest {
         }
     }
 
+    /** A result whose writing throws, as a structure changed while it is written does. */
+    static final class ThrowsWhenWritten implements java.io.Serializable {
+        private static final long serialVersionUID = 1L;
+
+        @java.io.Serial
+        private void writeObject(java.io.ObjectOutputStream out) {
+            throw new java.util.ConcurrentModificationException("changed while written");
+        }
+    }
+
+    @Test
+    void aResultWhoseWritingThrowsFailsItsTaskAndTheWorkerLivesOn() throws Exception {
+        try (ProcessPool one = ProcessPool.create(1)) {
+            long pid = one.apply(() -> ProcessHandle.current().pid());
+            ExecutionException e = assertThrows(ExecutionException.class,
+                    () -> one.submit(() -> new ThrowsWhenWritten()).get(30, TimeUnit.SECONDS));
+            assertTrue(e.getCause().getMessage().contains("cannot be sent back"), String.valueOf(e.getCause()));
+            assertTrue(String.valueOf(e.getCause().getCause()).contains("changed while written"), String.valueOf(e.getCause()));
+            assertEquals(pid, (long) one.apply(() -> ProcessHandle.current().pid()), "the worker died of it");
+        }
+    }
+
     @Test
     void aCallbackMayCloseItsPoolButNotWaitForIt() throws Exception {
         ProcessPool own = ProcessPool.create(1);

@@ -76,4 +76,54 @@ class SafeSerializerTest {
         IOException e = assertThrows(IOException.class, () -> s.deserialize(new byte[] {99}, 0, 1));
         assertTrue(e.getMessage().contains("unknown tag"));
     }
+
+    /** Refuses to travel, saying why, as a socket Connection does. */
+    static final class StaysHere implements java.io.Serializable {
+        private static final long serialVersionUID = 1L;
+
+        @java.io.Serial
+        private Object writeReplace() throws java.io.ObjectStreamException {
+            throw new java.io.NotSerializableException("a thing that stays here cannot be passed to another process");
+        }
+    }
+
+    record Holder(Object value) implements java.io.Serializable {
+    }
+
+    @Test
+    void aValueThatRefusesToTravelIsReportedWithItsReasonNotAsAClassName() {
+        NotSerializableValueException e = assertThrows(NotSerializableValueException.class,
+                () -> SafeSerializer.javaSerialize(new Holder(new StaysHere())));
+        assertTrue(e.getMessage().contains("a thing that stays here cannot be passed to another process"), e.getMessage());
+        assertTrue(!e.getMessage().contains("of class a thing"), e.getMessage());
+        // The JDK's own message is still read as the class it names.
+        NotSerializableValueException plain = assertThrows(NotSerializableValueException.class,
+                () -> SafeSerializer.javaSerialize(new Holder(new Object())));
+        assertEquals("java.lang.Object", plain.offendingClass());
+    }
+
+    @Test
+    void aTooDeepStructureIsRefusedSayingSo() throws Exception {
+        // On a thread with room for the recursion of writing and reading it.
+        Throwable[] refused = new Throwable[1];
+        Thread t = new Thread(null, () -> {
+            List<Object> deep = new ArrayList<>();
+            List<Object> at = deep;
+            for (int i = 0; i < 2_000; i++) {
+                List<Object> next = new ArrayList<>();
+                at.add(next);
+                at = next;
+            }
+            try {
+                byte[] b = s.serialize(new Holder(deep));
+                s.deserialize(b, 0, b.length);
+            } catch (Throwable e) {
+                refused[0] = e;
+            }
+        }, "deep", 64L << 20);
+        t.start();
+        t.join();
+        assertTrue(refused[0] instanceof IOException, String.valueOf(refused[0]));
+        assertTrue(refused[0].getMessage().contains("nested more than 500 deep"), refused[0].getMessage());
+    }
 }
