@@ -76,6 +76,9 @@ abstract class BaseProxy implements ManagedProxy {
      */
     @Override
     public final String toString() {
+        if (ManagerServer.answering()) {
+            return handler.toString();   // inside a managed object's own toString (see ManagerServer.answering)
+        }
         try {
             return (String) call(TO_STRING);
         } catch (RuntimeException e) {

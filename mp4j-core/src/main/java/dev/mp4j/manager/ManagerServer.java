@@ -619,10 +619,30 @@ public final class ManagerServer implements AutoCloseable {
 
     private byte[] handle(byte[] request, Session session) {
         handled.incrementAndGet();
-        byte[] reply = answer(request, session);
+        int[] depth = ANSWERING.get();
+        depth[0]++;
+        byte[] reply;
+        try {
+            reply = answer(request, session);
+        } finally {
+            depth[0]--;
+        }
         // Every answer to a call the caller does not wait for is brief, a failure in reading the
         // call's arguments too: a window of them must fit the channel (see brief).
         return request.length > 0 && request[0] == Wire.CALL_NO_WAIT && reply[0] != Wire.RETURN ? brief(reply) : reply;
+    }
+
+    /** How deep this thread is in answering calls (a local client's thread too): see {@link #answering()}. */
+    private static final ThreadLocal<int[]> ANSWERING = ThreadLocal.withInitial(() -> new int[1]);
+
+    /**
+     * Whether this thread is answering a call to a managed object: a proxy stored in that object
+     * then describes itself instead of asking its manager (a dict that holds itself, printed,
+     * would ask itself again for ever; two dicts that hold each other, printed by two clients at
+     * once, would wait for each other's lock), as CPython's proxies' repr does.
+     */
+    static boolean answering() {
+        return ANSWERING.get()[0] > 0;
     }
 
     private byte[] answer(byte[] request, Session session) {
@@ -660,7 +680,7 @@ public final class ManagerServer implements AutoCloseable {
             return traceback("the manager refused the request: " + e.getMessage());
         } catch (ManagerException e) {
             return traceback(e.getMessage());
-        } catch (Exception | LinkageError | AssertionError e) {
+        } catch (Exception | LinkageError | AssertionError | StackOverflowError e) {
             return error(e);
         } catch (OutOfMemoryError e) {
             // One call's arguments or result too large for this heap: that call fails, the

@@ -145,6 +145,9 @@ final class ProxyHandler implements InvocationHandler {
                 case "equals" -> proxy == args[0];
                 case "hashCode" -> System.identityHashCode(proxy);
                 case "toString" -> {
+                    if (ManagerServer.answering()) {
+                        yield toString();   // inside a managed object's own toString (see answering)
+                    }
                     try {
                         yield forward(method, args);
                     } catch (RuntimeException e) {

@@ -172,17 +172,30 @@ final class Referents {
         }
 
         @Override public synchronized boolean has(String name) { return attributes.containsKey(name); }
-        @Override public synchronized Map<String, Object> attributes() { return new LinkedHashMap<>(attributes); }
 
+        /** The shared attributes; a {@code _} name, which only an initial map can bring here, is hidden as in a proxy. */
+        @Override
+        public synchronized Map<String, Object> attributes() {
+            LinkedHashMap<String, Object> shown = new LinkedHashMap<>();
+            attributes.forEach((name, value) -> {
+                if (!name.startsWith("_")) {
+                    shown.put(name, value);
+                }
+            });
+            return shown;
+        }
+
+        /** As CPython's {@code Namespace.__repr__}: the attributes but {@code _} ones, sorted by name. */
         @Override
         public synchronized String toString() {
-            StringBuilder b = new StringBuilder("Namespace(");
-            String sep = "";
+            java.util.List<String> parts = new java.util.ArrayList<>();
             for (Map.Entry<String, Object> e : attributes.entrySet()) {
-                b.append(sep).append(e.getKey()).append('=').append(e.getValue());
-                sep = ", ";
+                if (!e.getKey().startsWith("_")) {
+                    parts.add(e.getKey() + "=" + e.getValue());
+                }
             }
-            return b.append(')').toString();
+            java.util.Collections.sort(parts);
+            return "Namespace(" + String.join(", ", parts) + ")";
         }
     }
 

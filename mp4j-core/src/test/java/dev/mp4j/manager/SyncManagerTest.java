@@ -41,6 +41,33 @@ class SyncManagerTest {
         manager.shutdown();
     }
 
+    @Test
+    void aDictThatHoldsItselfOrAnotherThatHoldsItPrintsWithoutRecursingOrDeadlocking() throws Exception {
+        // Inside the manager a stored proxy describes itself (as CPython's repr), rather than
+        // asking the manager for the very dict being printed.
+        ManagedMap<String, Object> d = manager.dict();
+        d.put("self", d);
+        String printed = d.toString();
+        assertTrue(printed.startsWith("{self=<") && printed.contains("proxy"), printed);
+
+        ManagedMap<String, Object> one = manager.dict();
+        ManagedMap<String, Object> two = manager.dict();
+        one.put("two", two);
+        two.put("one", one);
+        java.util.concurrent.CompletableFuture<Throwable> a = dev.mp4j.testing.Outcome.onThread("print-one", () -> {
+            for (int i = 0; i < 200; i++) {
+                one.toString();
+            }
+        });
+        java.util.concurrent.CompletableFuture<Throwable> b = dev.mp4j.testing.Outcome.onThread("print-two", () -> {
+            for (int i = 0; i < 200; i++) {
+                two.toString();
+            }
+        });
+        assertEquals(null, a.get(30, java.util.concurrent.TimeUnit.SECONDS));
+        assertEquals(null, b.get(30, java.util.concurrent.TimeUnit.SECONDS));
+    }
+
     private static void runAll(List<JvmProcess> ps) {
         ps.forEach(JvmProcess::start);
         for (JvmProcess p : ps) {
@@ -316,6 +343,13 @@ class SyncManagerTest {
         assertEquals("Namespace(x=10, y=11)", ns.toString());
         assertEquals("mine", ns.get("_local"));
         assertThrows(IllegalArgumentException.class, () -> ns.get("missing"));
+    }
+
+    @Test
+    void aNamespacePrintsAsCPythonsDoesSortedAndWithoutUnderscoreNames() {
+        Namespace ns = manager.namespace(java.util.Map.of("b", 2, "a", 1, "_hidden", 3));
+        assertEquals("Namespace(a=1, b=2)", ns.toString());
+        assertEquals(java.util.Set.of("a", "b"), ns.attributes().keySet());
     }
 
     @Test
