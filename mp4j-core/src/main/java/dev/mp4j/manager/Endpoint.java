@@ -256,15 +256,24 @@ final class Endpoint {
     private void writeArgs(Wire.Out out, Object[] args, String what) {
         int argc = args == null ? 0 : args.length;
         out.put((byte) argc);
-        for (int i = 0; i < argc; i++) {
-            byte[] arg;
-            try {
-                arg = serializer.serialize(args[i]);
-            } catch (NotSerializableValueException e) {
-                throw new NotSerializableValueException("argument " + (i + 1) + " of " + what
-                        + " cannot travel to the manager: " + e.getMessage(), e.offendingClass(), e);
+        java.util.List<Runnable> outer = ProxyHandler.collectTickets();
+        boolean written = false;
+        try {
+            for (int i = 0; i < argc; i++) {
+                byte[] arg;
+                try {
+                    arg = serializer.serialize(args[i]);
+                } catch (NotSerializableValueException e) {
+                    throw new NotSerializableValueException("argument " + (i + 1) + " of " + what
+                            + " cannot travel to the manager: " + e.getMessage(), e.offendingClass(), e);
+                }
+                out.putBlock(arg);
             }
-            out.putBlock(arg);
+            written = true;
+        } finally {
+            // A proxy among the arguments took a ticket as it was written; if a later argument
+            // cannot be, the call never goes and nobody would ever claim or return that ticket.
+            ProxyHandler.stopCollecting(outer, !written);
         }
     }
 

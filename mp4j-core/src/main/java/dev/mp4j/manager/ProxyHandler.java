@@ -192,9 +192,46 @@ final class ProxyHandler implements InvocationHandler {
         });
     }
 
+    /**
+     * The tickets taken on this thread while a call's arguments are written (see
+     * {@link #collectTickets}), each as the way to give it back: null when none are collected.
+     */
+    private static final ThreadLocal<java.util.List<Runnable>> TICKETS_TAKEN = new ThreadLocal<>();
+
+    /**
+     * Starts noting the tickets this thread's proxies take as they are written; returns what was
+     * collected before, to pass to {@link #stopCollecting}.
+     */
+    static java.util.List<Runnable> collectTickets() {
+        java.util.List<Runnable> outer = TICKETS_TAKEN.get();
+        TICKETS_TAKEN.set(new java.util.ArrayList<>(2));
+        return outer;
+    }
+
+    /**
+     * Stops noting; with {@code giveBack}, the arguments never went (one could not be written):
+     * the tickets their proxies took are given back, or their objects would be held for good.
+     */
+    static void stopCollecting(java.util.List<Runnable> outer, boolean giveBack) {
+        java.util.List<Runnable> taken = TICKETS_TAKEN.get();
+        if (outer == null) {
+            TICKETS_TAKEN.remove();
+        } else {
+            TICKETS_TAKEN.set(outer);
+        }
+        if (giveBack && taken != null) {
+            taken.forEach(Runnable::run);
+        }
+    }
+
     /** What this proxy becomes when serialized: its address and id, plus a ticket for the receiver. */
     Token token() {
         long ticket = endpoint.ticket(id);
+        java.util.List<Runnable> taken = TICKETS_TAKEN.get();
+        if (taken != null) {
+            Endpoint issuer = endpoint;
+            taken.add(() -> issuer.releaseLater(Wire.RELEASE_TICKET, ticket));
+        }
         byte[] key = endpoint.authkey();
         boolean inherited = java.util.Arrays.equals(key, ProcessState.authkey());
         return new Token(endpoint.addressKey, inherited ? null : key, id, typeId, exposed.getName(), ticket);

@@ -468,6 +468,25 @@ class SyncManagerTest {
         }
     }
 
+    @Test
+    void aCallWhoseArgumentCannotTravelDoesNotKeepTheProxiesBeforeItAlive() throws Exception {
+        // The proxy, written first, takes a ticket on the manager; the value after it cannot be
+        // written, so the call never goes: the ticket must be given back, or the list lives on.
+        try (SyncManager own = Multiprocessing.manager()) {
+            ManagedMap<Object, Object> d = own.dict();
+            putAProxyBesideAValueThatCannotTravel(d, own.list());
+            assertTrue(Await.until(() -> {
+                System.gc();
+                return own.numberOfObjects() == 1;
+            }, Duration.ofSeconds(20)), "objects left: " + own.numberOfObjects() + " (the dict, and the list?)");
+            assertEquals(0, d.size());
+        }
+    }
+
+    private static void putAProxyBesideAValueThatCannotTravel(ManagedMap<Object, Object> d, ManagedList<Integer> list) {
+        assertThrows(dev.mp4j.serial.NotSerializableValueException.class, () -> d.put(list, new Object()));
+    }
+
     private static void addFromAChildThenDrop(SyncManager own, ManagedList<Integer> list) {
         JvmProcess p = new JvmProcess(() -> list.add(1));
         runAll(List.of(p));
