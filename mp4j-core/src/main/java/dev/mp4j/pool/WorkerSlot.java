@@ -154,6 +154,11 @@ final class WorkerSlot implements Runnable {
                     break;
                 }
             }
+        } catch (RuntimeException | Error unforeseen) {
+            // A slot that ends quietly leaves a pool that looks alive but never runs what its
+            // worker would have (for ever, with one worker): the pool ends, saying why.
+            pool.broke(new BrokenPoolException("a pool worker's slot failed: " + unforeseen, unforeseen));
+            throw unforeseen;
         } finally {
             try {
                 stopWorker();
@@ -351,6 +356,9 @@ final class WorkerSlot implements Runnable {
         } catch (IOException | RuntimeException e) {
             workerDied();
             return;
+        } catch (OutOfMemoryError e) {
+            tooLargeToRead(e);
+            return;
         }
         // The job answered: from here on its timers leave the worker alone.
         disarm();
@@ -362,8 +370,9 @@ final class WorkerSlot implements Runnable {
         Codec.Done done;
         try {
             done = Codec.readDone(answer);
-        } catch (IOException | RuntimeException | LinkageError | StackOverflowError e) {
-            // LinkageError: a result class whose static initializer fails in this process.
+        } catch (IOException | RuntimeException | LinkageError | StackOverflowError | OutOfMemoryError e) {
+            // LinkageError: a result class whose static initializer fails in this process;
+            // OutOfMemoryError: a result too large for this heap once decoded.
             unreadable(answer, e);
             return;
         }
@@ -454,6 +463,25 @@ final class WorkerSlot implements Runnable {
                 + " could not be read in the calling process: " + why, why));
         checkCeiling();
         armOldest();
+    }
+
+    /**
+     * The oldest job's answer is too large for this process's heap to receive: that job fails
+     * with why, and the worker, whose pipe is left part-way through the answer, is replaced; the
+     * jobs sent behind it go to the queue again (as after a timeout's kill, they are not to blame).
+     */
+    private void tooLargeToRead(OutOfMemoryError why) {
+        Sent oldest = pollOldest();
+        if (oldest != null && !oldest.takenBack) {
+            pool.fail(oldest.task, new IOException("the outcome of " + oldest.task.description
+                    + " is too large to receive in the calling process (" + why.getMessage() + ")", why));
+        }
+        JvmProcess p = process;
+        if (p != null) {
+            killedForTimeout = true;
+            p.kill();
+        }
+        workerDied();
     }
 
     /** An answer that is not for the oldest job: the worker cannot be trusted with the others. */
@@ -698,6 +726,9 @@ final class WorkerSlot implements Runnable {
 
     /** Starts a worker and waits for its hello; false if the pool was terminated meanwhile. */
     private boolean startWorker() {
+        // A kill meant for the worker before (a timeout's, landing as it was being recycled) is
+        // not this one's: its first death must be blamed on its own job.
+        killedForTimeout = false;
         while (!pool.terminating()) {
             long t0 = System.nanoTime();
             Pipe jobs = null;

@@ -201,6 +201,17 @@ class ProcessPoolTest {
         }
     }
 
+    @Test
+    void aResultTooLargeForTheCallersHeapFailsItsTaskAndThePoolGoesOn() throws Exception {
+        // Before, the OutOfMemoryError ended the slot's thread: the task was cancelled without a
+        // word and, with one worker, every later task waited for ever.
+        dev.mp4j.testing.JavaRunner.Result r = dev.mp4j.testing.JavaRunner.run(Duration.ofSeconds(90),
+                List.of("-Xmx64m"), PoolScenarios.ResultTooLargeForTheParent.class);
+        assertTrue(r.stdout().contains("first: IOException") && r.stdout().contains("too large to receive"), r.toString());
+        assertTrue(r.stdout().contains("second: 7"), r.toString());
+        assertEquals(0, r.exitCode(), r.toString());
+    }
+
     /** A result whose writing throws, as a structure changed while it is written does. */
     static final class ThrowsWhenWritten implements java.io.Serializable {
         private static final long serialVersionUID = 1L;

@@ -68,7 +68,12 @@ public final class JavaRunner {
 
     /** Runs to completion (killing it after {@code timeout}) and captures everything. */
     public static Result run(Duration timeout, Class<?> mainClass, String... args) throws Exception {
-        Process p = start(mainClass, args);
+        return run(timeout, List.of(), mainClass, args);
+    }
+
+    /** As {@link #run(Duration, Class, String...)}, with JVM options of the test's choosing. */
+    public static Result run(Duration timeout, List<String> jvmOptions, Class<?> mainClass, String... args) throws Exception {
+        Process p = start(List.of(), jvmOptions, mainClass, args);
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         Thread o = pump(p.getInputStream(), out);
