@@ -923,7 +923,7 @@ public final class ProcessPool implements ExecutorService {
             }
             throw refused;
         }
-        Progress progress = Progress.start(options.progressBar(), what, n);
+        Progress progress = bar(what, n);
         List<CompletableFuture<Object>> counted = new ArrayList<>(parts.size());
         for (int k = 0; k < parts.size(); k++) {
             int count = Math.min(size, n - k * size);
@@ -1020,7 +1020,7 @@ public final class ProcessPool implements ExecutorService {
         Cleanup.Noted<Encoded> noted = Cleanup.noting(() -> encode(fn));
         Encoded encoded = noted.value();
         return new LazyResults<>(this, noted.keep(), encoded.bytes(), functionId(encoded), items.iterator(), chunksize, ordered,
-                Math.max(16, options.processes() * 16), Progress.start(options.progressBar(), ordered ? "imap" : "imap_unordered", -1));
+                Math.max(16, options.processes() * 16), bar(ordered ? "imap" : "imap_unordered", -1));
     }
 
     /**
@@ -1151,6 +1151,7 @@ public final class ProcessPool implements ExecutorService {
                 abandonUnstarted(t);
             }
         }
+        closeBars();
         for (int i = 0; i < options.processes(); i++) {
             pending.addFirst(END);
         }
@@ -1177,6 +1178,34 @@ public final class ProcessPool implements ExecutorService {
     private void cleanup() {
         timer.shutdownNow();
         callbacks.shutdown();
+        closeBars();
+    }
+
+    /**
+     * Progress bars not finished yet: an imap's closes when its results run out, but one whose
+     * loop the caller left (after a task's error, say) would redraw for as long as the JVM
+     * lives; they are closed when the pool is terminated or joined.
+     */
+    private final java.util.Set<Progress> openBars = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+    private Progress bar(String task, long total) {
+        Progress progress = Progress.start(options.progressBar(), task, total);
+        if (options.progressBar()) {
+            openBars.add(progress);
+            progress.onClose(() -> openBars.remove(progress));
+        }
+        return progress;
+    }
+
+    /** How many progress bars are open (for tests). */
+    int openBarCount() {
+        return openBars.size();
+    }
+
+    private void closeBars() {
+        for (Progress p : openBars) {
+            p.close();
+        }
     }
 
     /** Per-worker counters and timings. */

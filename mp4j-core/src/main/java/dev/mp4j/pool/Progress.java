@@ -35,11 +35,27 @@ final class Progress implements AutoCloseable {
         }
     }
 
+    /** Run once when the bar closes (the pool forgets it then). */
+    private volatile Runnable onClose;
+
+    void onClose(Runnable action) {
+        onClose = action;
+    }
+
     @Override
     public void close() {
         if (bar != null && closed.compareAndSet(false, true)) {
             bar.close();
+            Runnable action = onClose;
+            if (action != null) {
+                action.run();
+            }
         }
+    }
+
+    /** Whether this bar has been closed (for tests). */
+    boolean isClosed() {
+        return closed.get();
     }
 
 }

@@ -962,6 +962,30 @@ class ProcessPoolTest {
     }
 
     @Test
+    void anImapBarLeftOpenByALoopThatStoppedIsClosedWithItsPool() throws Exception {
+        java.io.PrintStream original = System.err;
+        System.setErr(new java.io.PrintStream(java.io.OutputStream.nullOutputStream(), true));
+        try {
+            ProcessPool shown = ProcessPool.create(ProcessPool.Options.defaults().withProcesses(1).withProgressBar(true));
+            ResultIterator<Integer> results = shown.imap(x -> {
+                if (x == 1) {
+                    throw new IllegalStateException("item 1 fails");
+                }
+                return x;
+            }, List.of(0, 1, 2, 3));
+            assertEquals(0, (int) results.next());
+            assertThrows(IllegalStateException.class, results::next);
+            // The loop stops here (a caller's catch that breaks out): the bar is still open...
+            assertEquals(1, shown.openBarCount());
+            shown.close();
+            // ...until the pool ends; before, it redrew on stderr for as long as the JVM lived.
+            assertEquals(0, shown.openBarCount());
+        } finally {
+            System.setErr(original);
+        }
+    }
+
+    @Test
     void joinWaitsForEveryCallback() throws Exception {
         List<Integer> seen = Collections.synchronizedList(new ArrayList<>());
         ProcessPool p = ProcessPool.create(2);
