@@ -725,6 +725,22 @@ final class WorkerSlot implements Runnable {
     }
 
     /** Starts a worker and waits for its hello; false if the pool was terminated meanwhile. */
+    /**
+     * A replacement that could not be started at all (no process or pipe to be had: EAGAIN,
+     * /dev/shm full): whether to give up. A pool that never had a worker cannot start here and
+     * breaks at once; one that had working workers waits and tries again, as for a worker that
+     * died starting, and breaks only after {@link BrokenPoolException#START_ATTEMPTS} in a row.
+     */
+    private boolean cannotStartAgain(Throwable why) {
+        if (pool.terminating() || !pool.everReady() || ++failedStarts >= BrokenPoolException.START_ATTEMPTS) {
+            return true;
+        }
+        System.err.println("mp4j pool: cannot start a replacement worker (" + why + "); retrying");
+        restarts++;
+        sleepQuietly();
+        return false;
+    }
+
     private boolean startWorker() {
         // A kill meant for the worker before (a timeout's, landing as it was being recycled) is
         // not this one's: its first death must be blamed on its own job.
@@ -750,8 +766,11 @@ final class WorkerSlot implements Runnable {
                     }
                 }
                 takeBack(handedOver);
-                pool.broke(new BrokenPoolException("cannot start a pool worker: " + e, e));
-                return false;
+                if (cannotStartAgain(e)) {
+                    pool.broke(new BrokenPoolException("cannot start a pool worker: " + e, e));
+                    return false;
+                }
+                continue;
             }
             // A new worker counts its jobs from 1 (the one before it is gone).
             synchronized (window) {
@@ -765,8 +784,11 @@ final class WorkerSlot implements Runnable {
                 jobs.left().close();
                 cancels.right().close();
                 takeBack(handedOver);
-                pool.broke(new BrokenPoolException("cannot start a pool worker: " + e.getMessage(), e));
-                return false;
+                if (cannotStartAgain(e)) {
+                    pool.broke(new BrokenPoolException("cannot start a pool worker: " + e.getMessage(), e));
+                    return false;
+                }
+                continue;
             } finally {
                 jobs.right().close();
                 cancels.left().close();
