@@ -86,6 +86,7 @@ final class WorkerLoop implements ProcessTarget {
         };
         while (true) {
             byte[] message;
+            long idleSince = System.nanoTime();
             try {
                 message = jobs.recvBytes();
             } catch (EOFException parentClosed) {
@@ -155,7 +156,8 @@ final class WorkerLoop implements ProcessTarget {
                 }
             }
             long end = System.nanoTime();
-            reply(job.id(), values, error, start - arrived, end - decoded, (decoded - start) + (start - arrived), interruptedByPool);
+            // Waiting: idle for this job to come; decoding: from its arrival to the function's call.
+            reply(job.id(), values, error, arrived - idleSince, end - decoded, decoded - arrived, interruptedByPool);
             if (traceFirst) {
                 traceFirst = false;
                 System.err.printf("mp4j pool worker %d first job: arrived %.1f ms after hello, function ready %.1f ms later,"

@@ -11,9 +11,9 @@ import java.time.Duration;
  * @param tasksDone   jobs finished in this slot (a map chunk counts once)
  * @param restarts    workers replaced (death, timeout kill, maxTasksPerChild, memory ceiling)
  * @param starting    time spent starting workers
- * @param waiting     time jobs spent queued inside the worker before they ran
+ * @param waiting     time the worker spent idle, waiting for its next job
  * @param working     time spent running jobs
- * @param serializing time spent decoding jobs in the worker
+ * @param serializing time spent decoding jobs in the worker (the function and the items)
  * @param takenOver   jobs sent to this slot's worker that another worker ran instead, because
  *                    they waited behind a job that ran long while that worker was idle
  */

@@ -986,6 +986,17 @@ class ProcessPoolTest {
     }
 
     @Test
+    void aWorkersWaitingTimeIsTheTimeItSpentIdle() throws Exception {
+        try (ProcessPool one = ProcessPool.create(1)) {
+            assertEquals(1, (int) one.apply(() -> 1));
+            Thread.sleep(300);   // the worker idles, waiting for its next job
+            assertEquals(2, (int) one.apply(() -> 2));
+            WorkerStats stats = one.workerStats().getFirst();
+            assertTrue(stats.waiting().toMillis() >= 250, stats.toString());
+        }
+    }
+
+    @Test
     void joinWaitsForEveryCallback() throws Exception {
         List<Integer> seen = Collections.synchronizedList(new ArrayList<>());
         ProcessPool p = ProcessPool.create(2);
