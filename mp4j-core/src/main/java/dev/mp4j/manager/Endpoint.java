@@ -105,7 +105,42 @@ final class Endpoint {
         // non-blocking get, an item ready), and a barrier wait is withdrawn by breaking the barrier
         // for the others, which only the server can do.
         boolean cancellable = method != null && CANCELLABLE.get(method.getDeclaringClass()).contains(method);
-        return result(roundTrip(request(id, signature, name, args), cancellable), method);
+        byte[] request = request(id, signature, name, args);
+        java.util.List<Runnable> tickets = takeRequestTickets();
+        boolean answered = false;
+        try {
+            Object value = result(roundTrip(request, cancellable), method);
+            answered = true;
+            return value;
+        } finally {
+            giveBackUnlessAnswered(tickets, answered);
+        }
+    }
+
+    /**
+     * The tickets the proxies among the arguments of the request this thread just built took
+     * (see {@link #writeArgs}); null if none.
+     */
+    private static final ThreadLocal<java.util.List<Runnable>> REQUEST_TICKETS = new ThreadLocal<>();
+
+    private static java.util.List<Runnable> takeRequestTickets() {
+        java.util.List<Runnable> tickets = REQUEST_TICKETS.get();
+        if (tickets != null) {
+            REQUEST_TICKETS.remove();
+        }
+        return tickets;
+    }
+
+    /**
+     * A call that did not end with its answer (refused before it went, too large, its connection
+     * lost, the server unable to read its arguments, or an error answer) gives back the tickets
+     * its proxy arguments took: one the server claimed (it read them) is gone already and giving
+     * it back changes nothing; one it never claimed would otherwise hold its object for good.
+     */
+    private static void giveBackUnlessAnswered(java.util.List<Runnable> tickets, boolean answered) {
+        if (!answered && tickets != null) {
+            tickets.forEach(Runnable::run);
+        }
     }
 
     /**
@@ -165,7 +200,15 @@ final class Endpoint {
         Wire.Out out = new Wire.Out(64);
         out.put(Wire.CREATE).putString(typeId);
         writeArgs(out, args, typeId);
-        byte[] reply = roundTrip(out.toArray());
+        java.util.List<Runnable> tickets = takeRequestTickets();
+        byte[] reply;
+        boolean answered = false;
+        try {
+            reply = roundTrip(out.toArray());
+            answered = reply.length > 0 && reply[0] == Wire.PROXY;
+        } finally {
+            giveBackUnlessAnswered(tickets, answered);
+        }
         if (reply[0] == Wire.PROXY) {
             Wire.In in = new Wire.In(reply);
             in.get();
@@ -273,7 +316,12 @@ final class Endpoint {
         } finally {
             // A proxy among the arguments took a ticket as it was written; if a later argument
             // cannot be, the call never goes and nobody would ever claim or return that ticket.
-            ProxyHandler.stopCollecting(outer, !written);
+            java.util.List<Runnable> taken = ProxyHandler.stopCollecting(outer, !written);
+            if (taken != null) {
+                REQUEST_TICKETS.set(taken);
+            } else {
+                REQUEST_TICKETS.remove();
+            }
         }
     }
 
@@ -411,6 +459,8 @@ final class Endpoint {
         }
         byte[] request = request(id, signature, name, args);
         request[0] = Wire.CALL_NO_WAIT;
+        java.util.List<Runnable> tickets = takeRequestTickets();
+        boolean sent = false;
         Channel ch = channel();
         ch.lock.lock();
         dev.mp4j.shm.IoInterrupts.hold();
@@ -423,6 +473,7 @@ final class Endpoint {
                         + addressKey + ": " + earlier, earlier);
             }
             send(ch, request);
+            sent = true;
             if (ch.pending++ == 0) {
                 owe(ch);
             }
@@ -435,6 +486,9 @@ final class Endpoint {
         } finally {
             ch.lock.unlock();
             dev.mp4j.shm.IoInterrupts.release();
+            // Not sent (an earlier refusal reported instead, too large, the connection lost):
+            // nobody will claim the tickets. Once sent, the server claims them as it reads.
+            giveBackUnlessAnswered(tickets, sent);
         }
         if (!exitHookAdded) {
             addExitHook();

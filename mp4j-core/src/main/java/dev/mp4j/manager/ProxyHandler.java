@@ -211,8 +211,10 @@ final class ProxyHandler implements InvocationHandler {
     /**
      * Stops noting; with {@code giveBack}, the arguments never went (one could not be written):
      * the tickets their proxies took are given back, or their objects would be held for good.
+     * Otherwise returns how to give them back (null if none were taken), for a call that fails
+     * later (see {@code Endpoint.giveBackUnlessAnswered}).
      */
-    static void stopCollecting(java.util.List<Runnable> outer, boolean giveBack) {
+    static java.util.List<Runnable> stopCollecting(java.util.List<Runnable> outer, boolean giveBack) {
         java.util.List<Runnable> taken = TICKETS_TAKEN.get();
         if (outer == null) {
             TICKETS_TAKEN.remove();
@@ -221,7 +223,9 @@ final class ProxyHandler implements InvocationHandler {
         }
         if (giveBack && taken != null) {
             taken.forEach(Runnable::run);
+            return null;
         }
+        return taken == null || taken.isEmpty() ? null : taken;
     }
 
     /** What this proxy becomes when serialized: its address and id, plus a ticket for the receiver. */

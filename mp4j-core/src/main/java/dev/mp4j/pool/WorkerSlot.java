@@ -724,7 +724,6 @@ final class WorkerSlot implements Runnable {
         return (long) t.items.length + (t.function == null ? 0 : t.function.length);
     }
 
-    /** Starts a worker and waits for its hello; false if the pool was terminated meanwhile. */
     /**
      * A replacement that could not be started at all (no process or pipe to be had: EAGAIN,
      * /dev/shm full): whether to give up. A pool that never had a worker cannot start here and
@@ -741,6 +740,7 @@ final class WorkerSlot implements Runnable {
         return false;
     }
 
+    /** Starts a worker and waits for its hello; false if the pool was terminated meanwhile. */
     private boolean startWorker() {
         // A kill meant for the worker before (a timeout's, landing as it was being recycled) is
         // not this one's: its first death must be blamed on its own job.

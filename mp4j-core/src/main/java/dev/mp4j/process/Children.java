@@ -14,7 +14,18 @@ import java.util.concurrent.TimeUnit;
  * {@code main} that returns early still waits for its children, as a Python script does.
  */
 final class Children {
-    private static final Set<JvmProcess> LIVE = ConcurrentHashMap.newKeySet();
+    /**
+     * By identity, not equals: a subclass may define its own equality (two equal children
+     * would be one here, and one of them never waited for at exit).
+     */
+    private static final Set<JvmProcess> LIVE = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+
+    /** The live children now (a copy: the set is changed by the threads that watch the exits). */
+    private static List<JvmProcess> live() {
+        synchronized (LIVE) {
+            return new ArrayList<>(LIVE);
+        }
+    }
     private static final Set<Launcher> LAUNCHERS = ConcurrentHashMap.newKeySet();
     private static Thread keeper;
 
@@ -83,14 +94,18 @@ final class Children {
     }
 
     static void register(JvmProcess p) {
-        LIVE.add(p);
+        synchronized (LIVE) {
+            LIVE.add(p);
+        }
         if (!p.isDaemon()) {
             ensureKeeper();
         }
     }
 
     static void unregister(JvmProcess p) {
-        LIVE.remove(p);
+        synchronized (LIVE) {
+            LIVE.remove(p);
+        }
     }
 
     static void registerLauncher(Launcher launcher) {
@@ -104,7 +119,7 @@ final class Children {
 
     static List<JvmProcess> active() {
         List<JvmProcess> out = new ArrayList<>();
-        for (JvmProcess p : LIVE) {
+        for (JvmProcess p : live()) {
             if (p.running()) {
                 out.add(p);
             }
@@ -124,7 +139,7 @@ final class Children {
     private static void keep() {
         while (true) {
             JvmProcess waitFor = null;
-            for (JvmProcess p : LIVE) {
+            for (JvmProcess p : live()) {
                 if (!p.isDaemon() && p.running()) {
                     waitFor = p;
                     break;
@@ -133,7 +148,7 @@ final class Children {
             if (waitFor == null) {
                 synchronized (Children.class) {
                     // Re-check under the lock so a child registered just now is not missed.
-                    for (JvmProcess p : LIVE) {
+                    for (JvmProcess p : live()) {
                         if (!p.isDaemon() && p.running()) {
                             waitFor = p;
                             break;
@@ -202,7 +217,7 @@ final class Children {
     /** Terminates (then kills, after a second) the daemon children, or all children if {@code all}. */
     private static void stopDaemons(boolean all) {
         List<JvmProcess> daemons = new ArrayList<>();
-        for (JvmProcess p : LIVE) {
+        for (JvmProcess p : live()) {
             if ((all || p.isDaemon()) && p.running()) {
                 if (MpLog.on(System.Logger.Level.INFO)) {
                     MpLog.note(System.Logger.Level.INFO, "calling terminate() for " + (p.isDaemon() ? "daemon " : "process ") + p.name());
@@ -225,7 +240,7 @@ final class Children {
             l.shutdown();
         }
         stopDaemons(stopAll || SIGNALLED.get() > 0);
-        for (JvmProcess p : LIVE) {
+        for (JvmProcess p : live()) {
             if (!p.isDaemon() && p.exitFuture() != null) {
                 if (MpLog.on(System.Logger.Level.INFO)) {
                     MpLog.note(System.Logger.Level.INFO, "calling join() for process " + p.name());

@@ -267,10 +267,15 @@ public class JvmProcess implements Serializable {
         try {
             return SafeSerializer.javaSerialize(this);
         } catch (NotSerializableValueException e) {
+            // The JDK names the class that is not serializable; a class that refuses to travel
+            // (a socket Connection) says why instead.
+            String reason = e.getCause() instanceof java.io.NotSerializableException n && n.getMessage() != null
+                    && !n.getMessage().equals(e.offendingClass()) ? n.getMessage() : null;
             throw new NotSerializableValueException("cannot start " + name + ": its "
                     + (target != null ? "target" : getClass().getSimpleName() + " object")
                     + " holds a value of class " + e.offendingClass()
-                    + ", which is not Serializable; capture only serializable values (or mark fields transient)",
+                    + (reason != null ? ", which cannot travel: " + reason
+                            : ", which is not Serializable; capture only serializable values (or mark fields transient)"),
                     e.offendingClass(), e);
         }
     }
@@ -436,20 +441,6 @@ public class JvmProcess implements Serializable {
             throw new IllegalStateException("process not started: nothing to signal");
         }
         return os;
-    }
-
-    /**
-     * A process object is itself alone (as Python's): final, so that the set of live children,
-     * which is keyed by it, never merges two children or loses one renamed after start.
-     */
-    @Override
-    public final boolean equals(Object other) {
-        return this == other;
-    }
-
-    @Override
-    public final int hashCode() {
-        return System.identityHashCode(this);
     }
 
     /**

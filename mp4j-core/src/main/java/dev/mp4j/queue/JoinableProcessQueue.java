@@ -23,7 +23,11 @@ import java.time.Duration;
  * }</pre>
  *
  * <p>Every {@code put} adds an unfinished task; {@link #taskDone()} finishes one (one call too
- * many is an error); {@link #join()} waits until none is unfinished.
+ * many is an error); {@link #join()} waits until none is unfinished. An item no consumer can
+ * have is finished by the queue itself, unlike CPython's, whose {@code join()} then waits for
+ * ever: one that a {@code get} takes but cannot decode (it throws; a class that process lacks),
+ * and one lost with a consumer or producer killed half-way through it. Do not call
+ * {@code taskDone()} for those (a {@code finally} around the work, not around the {@code get}).
  */
 public final class JoinableProcessQueue<E> extends ProcessQueue<E> {
     @Serial

@@ -148,9 +148,11 @@ public final class SafeSerializer implements Serializer {
             String cls = e.getMessage();
             if (!namesAClass(cls)) {
                 // A class that refuses to travel and says why (a socket Connection, say): its
-                // reason, not a class name, is the message.
+                // reason, not a class name, is the message, and the class is the one that threw.
+                StackTraceElement[] where = e.getStackTrace();
+                String refusing = where.length > 0 ? where[0].getClassName() : value.getClass().getName();
                 throw new NotSerializableValueException("cannot send a " + value.getClass().getName()
-                        + " to another process: " + cls, value.getClass().getName(), e);
+                        + " to another process: it holds a " + refusing + ": " + cls, refusing, e);
             }
             throw new NotSerializableValueException(
                     "cannot send a " + value.getClass().getName() + " to another process: it holds a value of class "

@@ -483,6 +483,26 @@ class SyncManagerTest {
         }
     }
 
+    @Test
+    void aCallWhoseArgumentTheManagerRefusesToReadDoesNotKeepTheProxiesAfterItAlive() throws Exception {
+        // The key is a class outside the manager's allow-list: the manager refuses the call at its
+        // first argument and never reads the proxy after it, whose ticket nobody would return.
+        try (SyncManager own = Multiprocessing.manager()) {
+            ManagedMap<Object, Object> d = own.dict();
+            putBesideAKeyTheManagerRefuses(d, own.list());
+            assertTrue(Await.until(() -> {
+                System.gc();
+                return own.numberOfObjects() == 1;
+            }, Duration.ofSeconds(20)), "objects left: " + own.numberOfObjects() + " (the dict, and the list?)");
+            assertEquals(0, d.size());
+        }
+    }
+
+    private static void putBesideAKeyTheManagerRefuses(ManagedMap<Object, Object> d, ManagedList<Integer> list) throws Exception {
+        javax.management.ObjectName refused = new javax.management.ObjectName("mp4j:type=test");
+        assertThrows(RuntimeException.class, () -> d.put(refused, list));
+    }
+
     private static void putAProxyBesideAValueThatCannotTravel(ManagedMap<Object, Object> d, ManagedList<Integer> list) {
         assertThrows(dev.mp4j.serial.NotSerializableValueException.class, () -> d.put(list, new Object()));
     }

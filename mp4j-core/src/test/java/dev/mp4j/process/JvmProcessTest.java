@@ -20,6 +20,26 @@ import org.junit.jupiter.api.Timeout;
 
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class JvmProcessTest {
+    /** Refuses to travel, saying why, as a socket Connection does. */
+    static final class StaysHere implements java.io.Serializable {
+        private static final long serialVersionUID = 1L;
+
+        @java.io.Serial
+        private Object writeReplace() throws java.io.ObjectStreamException {
+            throw new java.io.NotSerializableException("it stays in the process that made it");
+        }
+    }
+
+    @Test
+    void aTargetHoldingAValueThatRefusesToTravelIsRefusedAtStartNamingItAndItsReason() {
+        StaysHere here = new StaysHere();
+        JvmProcess p = new JvmProcess(() -> System.out.println(here));
+        NotSerializableValueException e = assertThrows(NotSerializableValueException.class, p::start);
+        assertTrue(e.getMessage().contains("class " + StaysHere.class.getName())
+                && e.getMessage().contains("it stays in the process that made it"), e.getMessage());
+        assertEquals(StaysHere.class.getName(), e.offendingClass());
+    }
+
     @Test
     void forkserverContextsWhoseFlagsJoinToTheSameTextDoNotShareSpares() {
         // One flag holding a comma and a space, against two flags: the same text once joined.
@@ -35,16 +55,42 @@ class JvmProcessTest {
         }
     }
 
+    /** A subclass with value equality, as a user's may have. */
+    static final class Worker extends JvmProcess {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        public void run() throws Exception {
+            Thread.sleep(1_000);
+        }
+
+        @Override
+        public boolean equals(Object other) {
+            return other instanceof Worker;
+        }
+
+        @Override
+        public int hashCode() {
+            return 1;
+        }
+    }
+
     @Test
-    void aProcessObjectIsEqualOnlyToItself() throws Exception {
-        // The live children are a set keyed by the object: a subclass with value equality would
-        // merge two children there (one never waited for at exit), so equality is final.
-        assertTrue(java.lang.reflect.Modifier.isFinal(JvmProcess.class.getMethod("equals", Object.class).getModifiers()));
-        assertTrue(java.lang.reflect.Modifier.isFinal(JvmProcess.class.getMethod("hashCode").getModifiers()));
-        JvmProcess a = new JvmProcess(() -> { });
-        JvmProcess b = new JvmProcess(() -> { });
-        assertNotEquals(a, b);
-        assertEquals(a, a);
+    void childrenWhoseClassSaysTheyAreEqualAreStillTwoChildren() throws Exception {
+        // The live children are kept by identity: kept by equals, the second would be lost (not
+        // listed, not waited for at exit) and the first one's exit would forget both.
+        Worker one = new Worker();
+        Worker two = new Worker();
+        one.start();
+        two.start();
+        try {
+            List<JvmProcess> active = Multiprocessing.activeChildren();
+            assertTrue(active.stream().filter(c -> c == one).count() == 1 && active.stream().filter(c -> c == two).count() == 1,
+                    active.toString());
+        } finally {
+            one.join();
+            two.join();
+        }
     }
 
 

@@ -96,6 +96,7 @@ class SafeSerializerTest {
                 () -> SafeSerializer.javaSerialize(new Holder(new StaysHere())));
         assertTrue(e.getMessage().contains("a thing that stays here cannot be passed to another process"), e.getMessage());
         assertTrue(!e.getMessage().contains("of class a thing"), e.getMessage());
+        assertEquals(StaysHere.class.getName(), e.offendingClass());
         // The JDK's own message is still read as the class it names.
         NotSerializableValueException plain = assertThrows(NotSerializableValueException.class,
                 () -> SafeSerializer.javaSerialize(new Holder(new Object())));
