@@ -5,7 +5,6 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 
 /**
  * Removes the shared memory a process tree created once the tree is gone, however it ends: also
@@ -111,9 +110,22 @@ public final class ResourceTracker {
     }
 
     private static void append(String line) {
+        Path file = registryFile();
         try {
-            Files.writeString(registryFile(), line, StandardCharsets.UTF_8, StandardOpenOption.CREATE,
-                    StandardOpenOption.APPEND, StandardOpenOption.WRITE);
+            try {
+                // Only this user may read the names or add to them (the watcher removes what the
+                // file names).
+                Files.createFile(file, java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+                        java.nio.file.attribute.PosixFilePermissions.fromString("rw-------")));
+            } catch (java.nio.file.FileAlreadyExistsException exists) {
+                // appended to below
+            }
+            // A stream, not a FileChannel: a channel fails on a thread whose interrupt status is
+            // set, and a name not recorded would outlive a killed tree. One write, O_APPEND: the
+            // lines of the tree's processes never interleave.
+            try (java.io.FileOutputStream out = new java.io.FileOutputStream(file.toFile(), true)) {
+                out.write(line.getBytes(StandardCharsets.UTF_8));
+            }
         } catch (IOException e) {
             System.err.println("mp4j: cannot record shared-memory name " + line.trim() + ": " + e.getMessage());
         }

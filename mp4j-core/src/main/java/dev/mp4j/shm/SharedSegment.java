@@ -262,6 +262,22 @@ public final class SharedSegment implements AutoCloseable {
 
     private static SharedSegment open(String name, long size, boolean create, boolean autoUnmap, boolean explicitName)
             throws IOException {
+        // A FileChannel is interruptible: mapping on a thread whose interrupt status is set
+        // closes the channel and fails (ClosedByInterruptException), and a queue's poll would
+        // then take a spilled item for gone. Mapping does not wait, so the status is set aside
+        // for it and given back.
+        boolean interrupted = Thread.interrupted();
+        try {
+            return openUninterrupted(name, size, create, autoUnmap, explicitName);
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    private static SharedSegment openUninterrupted(String name, long size, boolean create, boolean autoUnmap,
+            boolean explicitName) throws IOException {
         // Whoever maps shared memory will soon wait or wake on it: start linking the futex call.
         Futex.prepare();
         Unmapper.noteActivity();

@@ -682,6 +682,24 @@ class ProcessQueueTest {
         assertCountsOneItemRight(q);
     }
 
+    @Test
+    void aPollOnAnInterruptedThreadTakesASpilledItemInsteadOfDestroyingIt() throws Exception {
+        // The item is too large for the ring and nobody takes: it is spilled into a segment of
+        // its own. Mapping that segment through an interruptible FileChannel failed on an
+        // interrupted thread, and the queue took the item for gone.
+        ProcessQueue<byte[]> q = ProcessQueue.create(0, 4096, 1 << 20);
+        q.put(new byte[100_000]);
+        byte[] polled;
+        Thread.currentThread().interrupt();
+        try {
+            polled = q.poll();
+        } finally {
+            assertTrue(Thread.interrupted(), "the interrupt status was not kept");
+        }
+        assertEquals(100_000, polled == null ? -1 : polled.length);
+        assertEquals(0, q.qsize());
+    }
+
     /** Travels, but cannot be read back (as an item whose class the consumer's JVM lacks). */
     static final class UnreadableHere implements java.io.Serializable {
         private static final long serialVersionUID = 1L;
