@@ -66,7 +66,9 @@ final class WorkerCommand implements Callable<Integer> {
                 .register("get_task_queue", BlockingQueue.class)
                 .register("get_result_queue", BlockingQueue.class);
         try {
-            manager.connect();
+            // Bounded: a host that drops the packets would hold the worker for the kernel's two
+            // minutes of retries, and a server that never answers for ever.
+            manager.connect(CONNECT_TIMEOUT);
         } catch (ManagerException e) {
             // A refused key says so; anything else (no listener, or one that closed mid-way as
             // the manager exited) is a manager this worker cannot reach.
@@ -103,11 +105,25 @@ final class WorkerCommand implements Callable<Integer> {
                         + e.getMessage());
                 return 1;
             }
+            if (!managerGone(e)) {
+                // A manager there but not the seed's (no such queue), or one that refused a call.
+                System.err.println("mp4j worker: " + e.getMessage());
+                return 1;
+            }
             // The manager exits once it has every result; a worker still asking has simply finished.
             say("manager is gone: " + e.getMessage());
         }
         say("worker exit.");
         return 0;
+    }
+
+    /** How long reaching the manager, proving the key and its first answer may take. */
+    private static final java.time.Duration CONNECT_TIMEOUT = java.time.Duration.ofSeconds(30);
+
+    /** Whether a failed call says the manager has gone away (it exits once it has every result). */
+    private static boolean managerGone(ManagerException e) {
+        String m = String.valueOf(e.getMessage());
+        return m.startsWith("lost the connection") || m.contains(" has shut down") || m.startsWith("cannot reach");
     }
 
     /** Prints a line at once: a pipe reader (a test, a supervisor) must see progress as it happens. */

@@ -74,6 +74,22 @@ class ManagerWorkerCommandsTest {
         }
     }
 
+    @Test
+    @Timeout(120)
+    void aWorkerConnectedToAManagerWithoutTheSeedsQueuesFailsInsteadOfFinishing() throws Exception {
+        // The right key, but another program's manager: not "the manager is gone", an error.
+        try (dev.mp4j.manager.BaseManager other = new dev.mp4j.manager.BaseManager(
+                new java.net.InetSocketAddress("127.0.0.1", 0), "abc".getBytes(StandardCharsets.UTF_8)).start()) {
+            int port = ((java.net.InetSocketAddress) other.address()).getPort();
+            Process worker = mp4j("worker", "--connect", "127.0.0.1:" + port, "--authkey", "abc");
+            CompletableFuture<String> err = drain(worker.getErrorStream());
+            CompletableFuture<String> out = drain(worker.getInputStream());
+            assertTrue(worker.waitFor(60, TimeUnit.SECONDS));
+            assertEquals(1, worker.exitValue(), out.join() + err.join());
+            assertTrue(err.join().contains("get_task_queue") && !err.join().contains("\tat "), err.join());
+        }
+    }
+
     /** Waits until the manager accepts connections (a bare TCP connect, which it logs as refused). */
     private static void awaitListening(int port, Process manager) throws Exception {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
