@@ -432,7 +432,11 @@ public final class SharedSegment implements AutoCloseable {
         /** How soon an arena in use (a thread inside an access, an I/O on it) is tried again. */
         static final long RETRY_NANOS = java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(1);
 
-        private record Pending(Arena arena, long bytes, long since) {
+        /** {@code retries}: how often it was found in use, which doubles the wait before the next try. */
+        private record Pending(Arena arena, long bytes, long since, int retries) {
+            Pending(Arena arena, long bytes, long since) {
+                this(arena, bytes, since, 0);
+            }
         }
 
         private static final Object LOCK = new Object();
@@ -543,8 +547,11 @@ public final class SharedSegment implements AutoCloseable {
                             p.arena().close();
                         }
                     } catch (IllegalStateException inUse) {
-                        // A thread is still inside an access, or an I/O holds the memory.
-                        queue(new Pending(p.arena(), p.bytes(), System.nanoTime() - MAX_DELAY_NANOS + RETRY_NANOS));
+                        // A thread is still inside an access, or an I/O holds the memory: tried
+                        // again after 1 ms, then after twice as long each time (up to the maximum
+                        // delay), so that one held for long does not wake this thread 1,000 times a second.
+                        long wait = Math.min(MAX_DELAY_NANOS, RETRY_NANOS << Math.min(p.retries(), 20));
+                        queue(new Pending(p.arena(), p.bytes(), System.nanoTime() - MAX_DELAY_NANOS + wait, p.retries() + 1));
                     } catch (RuntimeException | Error e) {
                         // This one stays mapped until exit; the others go on.
                     }
