@@ -68,18 +68,23 @@ final class LifetimeScenarios {
         }
     }
 
+    /** Starts a non-daemon child that sleeps two minutes, and prints "child PID" once it runs. */
+    private static void startASleepingChildAndSayItsPid() throws Exception {
+        Pipe pipe = Pipe.open();
+        Connection out = pipe.right();
+        JvmProcess child = new JvmProcess(() -> {
+            out.send(ProcessHandle.current().pid());
+            Thread.sleep(120_000);
+        });
+        child.start();
+        System.out.println("child " + pipe.left().recv());
+        System.out.flush();
+    }
+
     /** The parent will be SIGKILLed (or sent SIGTERM) by the test while its non-daemon child sleeps. */
     static final class Orphan {
         public static void main(String[] args) throws Exception {
-            Pipe pipe = Pipe.open();
-            Connection out = pipe.right();
-            JvmProcess child = new JvmProcess(() -> {
-                out.send(ProcessHandle.current().pid());
-                Thread.sleep(120_000);
-            });
-            child.start();
-            System.out.println("child " + pipe.left().recv());
-            System.out.flush();
+            startASleepingChildAndSayItsPid();
             Thread.sleep(120_000);
         }
     }
@@ -88,15 +93,7 @@ final class LifetimeScenarios {
     static final class ExitWaitingForAChild {
         public static void main(String[] args) throws Exception {
             dev.mp4j.Multiprocessing.logToStderr(System.Logger.Level.INFO);
-            Pipe pipe = Pipe.open();
-            Connection out = pipe.right();
-            JvmProcess child = new JvmProcess(() -> {
-                out.send(ProcessHandle.current().pid());
-                Thread.sleep(120_000);
-            });
-            child.start();
-            System.out.println("child " + pipe.left().recv());
-            System.out.flush();
+            startASleepingChildAndSayItsPid();
             System.exit(0);
         }
     }

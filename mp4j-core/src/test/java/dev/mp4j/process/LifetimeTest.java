@@ -169,43 +169,39 @@ class LifetimeTest {
 
     @Test
     void sigtermToTheMainProcessDoesNotWaitForANonDaemonChild() throws Exception {
-        Process parent = JavaRunner.start(LifetimeScenarios.Orphan.class);
-        long childPid = -1;
-        try {
-            BufferedReader out = new BufferedReader(new InputStreamReader(parent.getInputStream(), StandardCharsets.UTF_8));
-            String line = out.readLine();
-            assertTrue(line != null && line.startsWith("child "), "unexpected: " + line);
-            childPid = Long.parseLong(line.substring("child ".length()));
-            parent.destroy();   // SIGTERM
-            assertTrue(parent.waitFor(10, java.util.concurrent.TimeUnit.SECONDS), "SIGTERM left the program waiting for its child");
-            long child = childPid;
-            assertTrue(Await.until(() -> !ProcessDiagnostics.running(child), Duration.ofSeconds(5)), "the child outlived it");
-        } finally {
-            ProcessHandle.of(childPid).ifPresent(ProcessHandle::destroyForcibly);
-            parent.descendants().forEach(ProcessHandle::destroyForcibly);
-            parent.destroyForcibly();
-        }
+        sigtermStopsTheProgramAndItsChild(LifetimeScenarios.Orphan.class, null);
     }
 
     @Test
     void sigtermWhileANormalExitWaitsForANonDaemonChildStopsTheChildAndTheProgram() throws Exception {
         // The JVM's SIGTERM handler cannot start an exit while one is under way: the exit that
         // waits for the child must notice the signal itself, or the program ignores SIGTERM.
-        Process parent = JavaRunner.start(LifetimeScenarios.ExitWaitingForAChild.class);
+        sigtermStopsTheProgramAndItsChild(LifetimeScenarios.ExitWaitingForAChild.class, "calling join() for process");
+    }
+
+    /**
+     * Runs {@code scenario} (a program that prints "child PID" of a non-daemon child that sleeps),
+     * waits for that line and, if {@code waitFor} is given, for a log line on stderr that holds
+     * it; then sends SIGTERM and checks that the program and its child are gone in time.
+     */
+    private static void sigtermStopsTheProgramAndItsChild(Class<?> scenario, String waitFor) throws Exception {
+        Process parent = JavaRunner.start(scenario);
         long childPid = -1;
         try {
             BufferedReader out = new BufferedReader(new InputStreamReader(parent.getInputStream(), StandardCharsets.UTF_8));
             String line = out.readLine();
             assertTrue(line != null && line.startsWith("child "), "unexpected: " + line);
             childPid = Long.parseLong(line.substring("child ".length()));
-            BufferedReader err = new BufferedReader(new InputStreamReader(parent.getErrorStream(), StandardCharsets.UTF_8));
-            String said;
-            while ((said = err.readLine()) != null && !said.contains("calling join() for process")) {
-                // the exit's earlier log lines
+            if (waitFor != null) {
+                BufferedReader err = new BufferedReader(new InputStreamReader(parent.getErrorStream(), StandardCharsets.UTF_8));
+                String said;
+                while ((said = err.readLine()) != null && !said.contains(waitFor)) {
+                    // earlier log lines
+                }
+                assertTrue(said != null, "never logged '" + waitFor + "'");
             }
-            assertTrue(said != null, "the exit never began to wait for its child");
             parent.destroy();   // SIGTERM
-            assertTrue(parent.waitFor(10, java.util.concurrent.TimeUnit.SECONDS), "SIGTERM left the exit waiting for its child");
+            assertTrue(parent.waitFor(10, java.util.concurrent.TimeUnit.SECONDS), "SIGTERM left the program waiting for its child");
             long child = childPid;
             assertTrue(Await.until(() -> !ProcessDiagnostics.running(child), Duration.ofSeconds(5)), "the child outlived it");
         } finally {
