@@ -107,15 +107,16 @@ final class Endpoint {
         boolean cancellable = method != null && CANCELLABLE.get(method.getDeclaringClass()).contains(method);
         byte[] request = request(id, signature, name, args);
         java.util.List<Runnable> tickets = takeRequestTickets();
-        boolean answered = false;
+        REQUEST_WENT.get()[0] = false;
         try {
-            Object value = result(roundTrip(request, cancellable), method);
-            answered = true;
-            return value;
+            return result(roundTrip(request, cancellable), method);
         } finally {
-            giveBackUnlessAnswered(tickets, answered);
+            giveBackUnlessSent(tickets);
         }
     }
+
+    /** Whether the request this thread last tried to send went out (or was handled in this process). */
+    private static final ThreadLocal<boolean[]> REQUEST_WENT = ThreadLocal.withInitial(() -> new boolean[1]);
 
     /**
      * The tickets the proxies among the arguments of the request this thread just built took
@@ -132,13 +133,14 @@ final class Endpoint {
     }
 
     /**
-     * A call that did not end with its answer (refused before it went, too large, its connection
-     * lost, the server unable to read its arguments, or an error answer) gives back the tickets
-     * its proxy arguments took: one the server claimed (it read them) is gone already and giving
-     * it back changes nothing; one it never claimed would otherwise hold its object for good.
+     * A request that never went out (the manager gone, no channel to it, too large, its
+     * connection lost while it was written) gives back the tickets its proxy arguments took,
+     * which nobody would ever claim. One that went out keeps them whatever happens next: the
+     * manager's own proxies rebuilt from them hold them (claimed at their first call, given back
+     * when collected), and giving one back then could free an object they still name.
      */
-    private static void giveBackUnlessAnswered(java.util.List<Runnable> tickets, boolean answered) {
-        if (!answered && tickets != null) {
+    private static void giveBackUnlessSent(java.util.List<Runnable> tickets) {
+        if (tickets != null && !REQUEST_WENT.get()[0]) {
             tickets.forEach(Runnable::run);
         }
     }
@@ -202,12 +204,11 @@ final class Endpoint {
         writeArgs(out, args, typeId);
         java.util.List<Runnable> tickets = takeRequestTickets();
         byte[] reply;
-        boolean answered = false;
+        REQUEST_WENT.get()[0] = false;
         try {
             reply = roundTrip(out.toArray());
-            answered = reply.length > 0 && reply[0] == Wire.PROXY;
         } finally {
-            giveBackUnlessAnswered(tickets, answered);
+            giveBackUnlessSent(tickets);
         }
         if (reply[0] == Wire.PROXY) {
             Wire.In in = new Wire.In(reply);
@@ -380,6 +381,7 @@ final class Endpoint {
         settleOwedPuts();
         ManagerServer local = viaSocket ? null : ManagerServer.local(addressKey);
         if (local != null) {
+            REQUEST_WENT.get()[0] = true;   // read in this process: as good as sent
             return local.handleLocal(request);
         }
         if (gone) {
@@ -415,6 +417,7 @@ final class Endpoint {
         } catch (dev.mp4j.connection.MessageTooLargeException e) {
             throw new ManagerException("the call is too large for the manager connection: " + e.getMessage(), e);
         }
+        REQUEST_WENT.get()[0] = true;
         ch.sent++;
     }
 
@@ -460,8 +463,14 @@ final class Endpoint {
         byte[] request = request(id, signature, name, args);
         request[0] = Wire.CALL_NO_WAIT;
         java.util.List<Runnable> tickets = takeRequestTickets();
-        boolean sent = false;
-        Channel ch = channel();
+        REQUEST_WENT.get()[0] = false;
+        Channel ch;
+        try {
+            ch = channel();
+        } catch (RuntimeException | Error unreachable) {
+            giveBackUnlessSent(tickets);
+            throw unreachable;
+        }
         ch.lock.lock();
         dev.mp4j.shm.IoInterrupts.hold();
         try {
@@ -473,7 +482,6 @@ final class Endpoint {
                         + addressKey + ": " + earlier, earlier);
             }
             send(ch, request);
-            sent = true;
             if (ch.pending++ == 0) {
                 owe(ch);
             }
@@ -487,8 +495,8 @@ final class Endpoint {
             ch.lock.unlock();
             dev.mp4j.shm.IoInterrupts.release();
             // Not sent (an earlier refusal reported instead, too large, the connection lost):
-            // nobody will claim the tickets. Once sent, the server claims them as it reads.
-            giveBackUnlessAnswered(tickets, sent);
+            // nobody will claim the tickets.
+            giveBackUnlessSent(tickets);
         }
         if (!exitHookAdded) {
             addExitHook();
