@@ -69,9 +69,11 @@ public final class ResourceTracker {
                     + "read _ignored\n"
                     + "i=0\n"
                     + "while [ $i -lt 100 ] && grep -qsaF -e " + mark + " /proc/[0-9]*/cmdline; do sleep 0.1; i=$((i+1)); done\n"
-                    + "if [ -f '" + registry + "' ]; then\n"
+                    // A registry that is a link, or a name with a '/', is not this tree's doing.
+                    + "if [ -f '" + registry + "' ] && [ ! -L '" + registry + "' ]; then\n"
                     + "  awk '/^[+]/{s[substr($0,2)]=1} /^-/{delete s[substr($0,2)]} END{for(n in s) print n}' '"
-                    + registry + "' | while IFS= read -r n; do rm -f \"" + SharedSegment.DIRECTORY + "/$n\"; done\n"
+                    + registry + "' | while IFS= read -r n; do case \"$n\" in */*) continue;; esac; rm -f \""
+                    + SharedSegment.DIRECTORY + "/$n\"; done\n"
                     + "fi\n"
                     + "rm -f '" + prefix + "'*\n";
             try {
@@ -118,7 +120,12 @@ public final class ResourceTracker {
                 Files.createFile(file, java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
                         java.nio.file.attribute.PosixFilePermissions.fromString("rw-------")));
             } catch (java.nio.file.FileAlreadyExistsException exists) {
-                // appended to below
+                // Appended to below, if it is this user's own file: one made by someone else (or a
+                // link) could feed this tree's watcher names to remove.
+                if (Files.isSymbolicLink(file) || !ownedByThisUser(file)) {
+                    System.err.println("mp4j: " + file + " is not this user's own file; shared-memory names are not recorded there");
+                    return;
+                }
             }
             // A stream, not a FileChannel: a channel fails on a thread whose interrupt status is
             // set, and a name not recorded would outlive a killed tree. One write, O_APPEND: the
@@ -128,6 +135,17 @@ public final class ResourceTracker {
             }
         } catch (IOException e) {
             System.err.println("mp4j: cannot record shared-memory name " + line.trim() + ": " + e.getMessage());
+        }
+    }
+
+    /** Whether {@code file} belongs to this process's user (by uid; true where that cannot be told). */
+    private static boolean ownedByThisUser(Path file) {
+        try {
+            Object mine = Files.getAttribute(Path.of("/proc/self"), "unix:uid");
+            Object owner = Files.getAttribute(file, "unix:uid", java.nio.file.LinkOption.NOFOLLOW_LINKS);
+            return mine.equals(owner);
+        } catch (IOException | RuntimeException cannotTell) {
+            return true;
         }
     }
 
