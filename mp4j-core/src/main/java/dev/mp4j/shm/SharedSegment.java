@@ -521,14 +521,20 @@ public final class SharedSegment implements AutoCloseable {
                             long quietLeft = QUIET_NANOS - (now - lastActivity);
                             // The queue is in order of arrival, but an arena put back for a retry
                             // comes last with an early "since": look at every one.
+                            // Only arenas not yet found in use start a batch early (quiet, many
+                            // bytes, many arenas): one put back waits for its own time, else an
+                            // arena held in use for long would be tried again without pause.
                             long ageLeft = Long.MAX_VALUE;
+                            boolean fresh = false;
                             for (Pending p : PENDING) {
                                 ageLeft = Math.min(ageLeft, MAX_DELAY_NANOS - (now - p.since()));
+                                fresh |= p.retries() == 0;
                             }
-                            if (quietLeft <= 0 || ageLeft <= 0 || pendingBytes > Cap.BYTES || PENDING.size() > MAX_PENDING) {
+                            if (ageLeft <= 0 || fresh && (quietLeft <= 0 || pendingBytes > Cap.BYTES
+                                    || PENDING.size() > MAX_PENDING)) {
                                 break;
                             }
-                            LOCK.wait(Math.max(1, Math.min(quietLeft, ageLeft) / 1_000_000));
+                            LOCK.wait(Math.max(1, Math.min(fresh ? quietLeft : Long.MAX_VALUE, ageLeft) / 1_000_000));
                         }
                     }
                     closeAll(drain());
