@@ -916,9 +916,30 @@ public final class ManagerServer implements AutoCloseable {
         Object[] args = new Object[argc];
         for (int i = 0; i < argc; i++) {
             int at = in.block();
-            args[i] = serializer.deserialize(in.buf, at, in.lastLength);
+            try {
+                args[i] = serializer.deserialize(in.buf, at, in.lastLength);
+            } catch (IOException | RuntimeException refused) {
+                readTheRest(in, argc - i - 1);
+                throw refused;
+            }
         }
         return args;
+    }
+
+    /**
+     * Reads, and drops, the arguments after one that was refused: a proxy among them carries a
+     * ticket its client took for this call, and only a proxy rebuilt here gives it back (when
+     * collected); unread, the ticket would hold its object until the manager stops.
+     */
+    private void readTheRest(Wire.In in, int left) {
+        for (int i = 0; i < left; i++) {
+            try {
+                int at = in.block();
+                serializer.deserialize(in.buf, at, in.lastLength);
+            } catch (IOException | RuntimeException alsoRefused) {
+                // nothing of it to give back
+            }
+        }
     }
 
     private byte[] ok(Object value) {

@@ -499,6 +499,22 @@ class SyncManagerTest {
         assertThrows(RuntimeException.class, () -> d.put("list", list));
     }
 
+    @Test
+    void aCallWhoseArgumentTheManagerRefusesToReadDoesNotKeepTheProxiesAfterItAlive() throws Exception {
+        // The key is a class outside the manager's allow-list: the manager refuses the call at its
+        // first argument; the proxy after it carries a ticket the client took for this call.
+        try (SyncManager own = Multiprocessing.manager()) {
+            ManagedMap<Object, Object> d = own.dict();
+            putBesideAKeyTheManagerRefuses(d, own.list());
+            assertOnlyTheDictIsLeft(own, d);
+        }
+    }
+
+    private static void putBesideAKeyTheManagerRefuses(ManagedMap<Object, Object> d, ManagedList<Integer> list) throws Exception {
+        javax.management.ObjectName refused = new javax.management.ObjectName("mp4j:type=test");
+        assertThrows(RuntimeException.class, () -> d.put(refused, list));
+    }
+
     /** The list, whose proxy is gone, freed (a ticket given back): only the empty dict is left. */
     private static void assertOnlyTheDictIsLeft(SyncManager own, ManagedMap<Object, Object> d) throws Exception {
         assertTrue(Await.until(() -> {
