@@ -95,7 +95,9 @@ class ManagerWorkerCommandsTest {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
         while (System.nanoTime() < deadline && manager.isAlive()) {
             try (java.net.Socket probe = new java.net.Socket(java.net.InetAddress.getLoopbackAddress(), port)) {
-                return;
+                if (probe.isConnected()) {
+                    return;
+                }
             } catch (IOException notYet) {
                 Thread.sleep(50);
             }
