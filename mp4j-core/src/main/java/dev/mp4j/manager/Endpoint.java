@@ -107,16 +107,40 @@ final class Endpoint {
         boolean cancellable = method != null && CANCELLABLE.get(method.getDeclaringClass()).contains(method);
         byte[] request = request(id, signature, name, args);
         java.util.List<Runnable> tickets = takeRequestTickets();
-        REQUEST_WENT.get()[0] = false;
+        boolean[] outer = trackRequest();
         try {
             return result(roundTrip(request, cancellable), method);
         } finally {
-            giveBackUnlessSent(tickets);
+            endRequest(outer, tickets);
         }
     }
 
-    /** Whether the request this thread last tried to send went out (or was handled in this process). */
+    /**
+     * Whether the request of this thread's current call went out (or was taken by a manager in
+     * this process). One per call: a call made inside another (a registered object's method
+     * calling a proxy, in a manager in this process) has its own, and the outer one's is back
+     * when it ends.
+     */
     private static final ThreadLocal<boolean[]> REQUEST_WENT = ThreadLocal.withInitial(() -> new boolean[1]);
+
+    /** Starts a call's record of whether its request went out; returns the enclosing call's, for {@link #endRequest}. */
+    private static boolean[] trackRequest() {
+        boolean[] outer = REQUEST_WENT.get();
+        REQUEST_WENT.set(new boolean[1]);
+        return outer;
+    }
+
+    /** Ends a call's record; its tickets go back if its request never went out (see {@link #giveBackUnlessSent}). */
+    private static void endRequest(boolean[] outer, java.util.List<Runnable> tickets) {
+        boolean went = REQUEST_WENT.get()[0];
+        REQUEST_WENT.set(outer);
+        giveBackUnlessSent(tickets, went);
+    }
+
+    /** Notes that the current call's request went out. */
+    static void requestWent() {
+        REQUEST_WENT.get()[0] = true;
+    }
 
     /**
      * The tickets the proxies among the arguments of the request this thread just built took
@@ -139,8 +163,8 @@ final class Endpoint {
      * manager's own proxies rebuilt from them hold them (claimed at their first call, given back
      * when collected), and giving one back then could free an object they still name.
      */
-    private static void giveBackUnlessSent(java.util.List<Runnable> tickets) {
-        if (tickets != null && !REQUEST_WENT.get()[0]) {
+    private static void giveBackUnlessSent(java.util.List<Runnable> tickets, boolean went) {
+        if (tickets != null && !went) {
             tickets.forEach(Runnable::run);
         }
     }
@@ -204,11 +228,11 @@ final class Endpoint {
         writeArgs(out, args, typeId);
         java.util.List<Runnable> tickets = takeRequestTickets();
         byte[] reply;
-        REQUEST_WENT.get()[0] = false;
+        boolean[] outer = trackRequest();
         try {
             reply = roundTrip(out.toArray());
         } finally {
-            giveBackUnlessSent(tickets);
+            endRequest(outer, tickets);
         }
         if (reply[0] == Wire.PROXY) {
             Wire.In in = new Wire.In(reply);
@@ -381,8 +405,7 @@ final class Endpoint {
         settleOwedPuts();
         ManagerServer local = viaSocket ? null : ManagerServer.local(addressKey);
         if (local != null) {
-            REQUEST_WENT.get()[0] = true;   // read in this process: as good as sent
-            return local.handleLocal(request);
+            return local.handleLocal(request);   // notes requestWent() once it takes the request
         }
         if (gone) {
             throw new ManagerException("the manager at " + addressKey + " has shut down");
@@ -417,7 +440,7 @@ final class Endpoint {
         } catch (dev.mp4j.connection.MessageTooLargeException e) {
             throw new ManagerException("the call is too large for the manager connection: " + e.getMessage(), e);
         }
-        REQUEST_WENT.get()[0] = true;
+        requestWent();
         ch.sent++;
     }
 
@@ -463,40 +486,37 @@ final class Endpoint {
         byte[] request = request(id, signature, name, args);
         request[0] = Wire.CALL_NO_WAIT;
         java.util.List<Runnable> tickets = takeRequestTickets();
-        REQUEST_WENT.get()[0] = false;
-        Channel ch;
+        boolean[] outer = trackRequest();
         try {
-            ch = channel();
-        } catch (RuntimeException | Error unreachable) {
-            giveBackUnlessSent(tickets);
-            throw unreachable;
-        }
-        ch.lock.lock();
-        dev.mp4j.shm.IoInterrupts.hold();
-        try {
-            // At most a window of brief answers is owed, so the answer direction never fills up.
-            if (ch.deferred != null) {
-                Throwable earlier = ch.deferred;
-                ch.deferred = null;
-                throw new ManagerException("an earlier put sent without waiting was refused by the manager at "
-                        + addressKey + ": " + earlier, earlier);
+            Channel ch = channel();
+            ch.lock.lock();
+            dev.mp4j.shm.IoInterrupts.hold();
+            try {
+                // At most a window of brief answers is owed, so the answer direction never fills up.
+                if (ch.deferred != null) {
+                    Throwable earlier = ch.deferred;
+                    ch.deferred = null;
+                    throw new ManagerException("an earlier put sent without waiting was refused by the manager at "
+                            + addressKey + ": " + earlier, earlier);
+                }
+                send(ch, request);
+                if (ch.pending++ == 0) {
+                    owe(ch);
+                }
+                if (ch.pending >= PIPELINE_WINDOW) {
+                    collect(ch);
+                }
+            } catch (IOException e) {
+                lose(ch);
+                throw new ManagerException("lost the connection to the manager at " + addressKey + ": " + e.getMessage(), e);
+            } finally {
+                ch.lock.unlock();
+                dev.mp4j.shm.IoInterrupts.release();
             }
-            send(ch, request);
-            if (ch.pending++ == 0) {
-                owe(ch);
-            }
-            if (ch.pending >= PIPELINE_WINDOW) {
-                collect(ch);
-            }
-        } catch (IOException e) {
-            lose(ch);
-            throw new ManagerException("lost the connection to the manager at " + addressKey + ": " + e.getMessage(), e);
         } finally {
-            ch.lock.unlock();
-            dev.mp4j.shm.IoInterrupts.release();
-            // Not sent (an earlier refusal reported instead, too large, the connection lost):
-            // nobody will claim the tickets.
-            giveBackUnlessSent(tickets);
+            // Not sent (no channel, an earlier refusal reported instead, too large, the
+            // connection lost): nobody will claim the tickets.
+            endRequest(outer, tickets);
         }
         if (!exitHookAdded) {
             addExitHook();

@@ -448,6 +448,7 @@ public final class ManagerServer implements AutoCloseable {
         if (stopping) {
             throw new ManagerException("the manager at " + addressKey + " has shut down");
         }
+        Endpoint.requestWent();
         byte[] reply = handle(request, localSession);
         if (request.length > 0 && request[0] == Wire.SHUTDOWN) {
             Daemons.start("mp4j-manager-shutdown", this::close);
@@ -918,7 +919,7 @@ public final class ManagerServer implements AutoCloseable {
             int at = in.block();
             try {
                 args[i] = serializer.deserialize(in.buf, at, in.lastLength);
-            } catch (IOException | RuntimeException refused) {
+            } catch (IOException | RuntimeException | StackOverflowError refused) {
                 readTheRest(in, argc - i - 1);
                 throw refused;
             }
@@ -936,7 +937,7 @@ public final class ManagerServer implements AutoCloseable {
             try {
                 int at = in.block();
                 serializer.deserialize(in.buf, at, in.lastLength);
-            } catch (IOException | RuntimeException alsoRefused) {
+            } catch (IOException | RuntimeException | StackOverflowError alsoRefused) {
                 // nothing of it to give back
             }
         }

@@ -70,7 +70,7 @@ public final class ResourceTracker {
                     + "i=0\n"
                     + "while [ $i -lt 100 ] && grep -qsaF -e " + mark + " /proc/[0-9]*/cmdline; do sleep 0.1; i=$((i+1)); done\n"
                     // A registry that is a link, or a name with a '/', is not this tree's doing.
-                    + "if [ -f '" + registry + "' ] && [ ! -L '" + registry + "' ]; then\n"
+                    + "if [ -f '" + registry + "' ] && [ ! -L '" + registry + "' ] && [ -O '" + registry + "' ]; then\n"
                     + "  awk '/^[+]/{s[substr($0,2)]=1} /^-/{delete s[substr($0,2)]} END{for(n in s) print n}' '"
                     + registry + "' | while IFS= read -r n; do case \"$n\" in */*) continue;; esac; rm -f \""
                     + SharedSegment.DIRECTORY + "/$n\"; done\n"
