@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -92,17 +93,18 @@ class ManagerWorkerCommandsTest {
 
     /** Waits until the manager accepts connections (a bare TCP connect, which it logs as refused). */
     private static void awaitListening(int port, Process manager) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (System.nanoTime() < deadline && manager.isAlive()) {
-            try (java.net.Socket probe = new java.net.Socket(java.net.InetAddress.getLoopbackAddress(), port)) {
-                if (probe.isConnected()) {
-                    return;
-                }
-            } catch (IOException notYet) {
-                Thread.sleep(50);
-            }
+        boolean listening = dev.mp4j.testing.Await.until(() -> !manager.isAlive() || accepts(port), Duration.ofSeconds(60));
+        if (!listening || !manager.isAlive()) {
+            throw new AssertionError("the manager never listened on port " + port);
         }
-        throw new AssertionError("the manager never listened on port " + port);
+    }
+
+    private static boolean accepts(int port) {
+        try (java.net.Socket probe = new java.net.Socket(java.net.InetAddress.getLoopbackAddress(), port)) {
+            return probe.isConnected();
+        } catch (IOException notYet) {
+            return false;
+        }
     }
 
     @Test

@@ -107,6 +107,10 @@ final class Endpoint {
         boolean cancellable = method != null && CANCELLABLE.get(method.getDeclaringClass()).contains(method);
         byte[] request = request(id, signature, name, args);
         java.util.List<Runnable> tickets = takeRequestTickets();
+        if (tickets == null) {
+            // No proxy among the arguments, nothing to give back: nothing to track either.
+            return result(roundTrip(request, cancellable), method);
+        }
         boolean[] outer = trackRequest();
         try {
             return result(roundTrip(request, cancellable), method);
@@ -164,7 +168,7 @@ final class Endpoint {
      * when collected), and giving one back then could free an object they still name.
      */
     private static void giveBackUnlessSent(java.util.List<Runnable> tickets, boolean went) {
-        if (tickets != null && !went) {
+        if (!went) {
             tickets.forEach(Runnable::run);
         }
     }
@@ -228,11 +232,15 @@ final class Endpoint {
         writeArgs(out, args, typeId);
         java.util.List<Runnable> tickets = takeRequestTickets();
         byte[] reply;
-        boolean[] outer = trackRequest();
-        try {
+        if (tickets == null) {
             reply = roundTrip(out.toArray());
-        } finally {
-            endRequest(outer, tickets);
+        } else {
+            boolean[] outer = trackRequest();
+            try {
+                reply = roundTrip(out.toArray());
+            } finally {
+                endRequest(outer, tickets);
+            }
         }
         if (reply[0] == Wire.PROXY) {
             Wire.In in = new Wire.In(reply);
@@ -324,6 +332,9 @@ final class Endpoint {
     private void writeArgs(Wire.Out out, Object[] args, String what) {
         int argc = args == null ? 0 : args.length;
         out.put((byte) argc);
+        if (argc == 0) {
+            return;
+        }
         java.util.List<Runnable> outer = ProxyHandler.collectTickets();
         boolean written = false;
         try {
@@ -343,9 +354,7 @@ final class Endpoint {
             // cannot be, the call never goes and nobody would ever claim or return that ticket.
             java.util.List<Runnable> taken = ProxyHandler.stopCollecting(outer, !written);
             if (taken != null) {
-                REQUEST_TICKETS.set(taken);
-            } else {
-                REQUEST_TICKETS.remove();
+                REQUEST_TICKETS.set(taken);   // taken (and cleared) by the caller that sends it
             }
         }
     }
@@ -486,7 +495,7 @@ final class Endpoint {
         byte[] request = request(id, signature, name, args);
         request[0] = Wire.CALL_NO_WAIT;
         java.util.List<Runnable> tickets = takeRequestTickets();
-        boolean[] outer = trackRequest();
+        boolean[] outer = tickets == null ? null : trackRequest();
         try {
             Channel ch = channel();
             ch.lock.lock();
@@ -516,7 +525,9 @@ final class Endpoint {
         } finally {
             // Not sent (no channel, an earlier refusal reported instead, too large, the
             // connection lost): nobody will claim the tickets.
-            endRequest(outer, tickets);
+            if (tickets != null) {
+                endRequest(outer, tickets);
+            }
         }
         if (!exitHookAdded) {
             addExitHook();

@@ -197,6 +197,8 @@ final class ProxyHandler implements InvocationHandler {
      * {@link #collectTickets}), each as the way to give it back: null when none are collected.
      */
     private static final ThreadLocal<java.util.List<Runnable>> TICKETS_TAKEN = new ThreadLocal<>();
+    /** Collecting, nothing taken yet (see {@link #collectTickets}). */
+    private static final java.util.List<Runnable> NONE_TAKEN = java.util.List.of();
 
     /**
      * Starts noting the tickets this thread's proxies take as they are written; returns what was
@@ -204,7 +206,8 @@ final class ProxyHandler implements InvocationHandler {
      */
     static java.util.List<Runnable> collectTickets() {
         java.util.List<Runnable> outer = TICKETS_TAKEN.get();
-        TICKETS_TAKEN.set(new java.util.ArrayList<>(2));
+        // No list until a proxy is written: most calls carry none.
+        TICKETS_TAKEN.set(NONE_TAKEN);
         return outer;
     }
 
@@ -233,6 +236,10 @@ final class ProxyHandler implements InvocationHandler {
         long ticket = endpoint.ticket(id);
         java.util.List<Runnable> taken = TICKETS_TAKEN.get();
         if (taken != null) {
+            if (taken == NONE_TAKEN) {
+                taken = new java.util.ArrayList<>(2);
+                TICKETS_TAKEN.set(taken);
+            }
             Endpoint issuer = endpoint;
             taken.add(() -> issuer.releaseLater(Wire.RELEASE_TICKET, ticket));
         }

@@ -114,18 +114,20 @@ public final class ResourceTracker {
     private static void append(String line) {
         Path file = registryFile();
         try {
-            try {
-                // Only this user may read the names or add to them (the watcher removes what the
-                // file names).
-                Files.createFile(file, java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
-                        java.nio.file.attribute.PosixFilePermissions.fromString("rw-------")));
-            } catch (java.nio.file.FileAlreadyExistsException exists) {
-                // Appended to below, if it is this user's own file: one made by someone else (or a
-                // link) could feed this tree's watcher names to remove.
-                if (Files.isSymbolicLink(file) || !ownedByThisUser(file)) {
-                    System.err.println("mp4j: " + file + " is not this user's own file; shared-memory names are not recorded there");
-                    return;
+            if (!registryVetted) {
+                try {
+                    // Only this user may read the names or add to them (the watcher removes what
+                    // the file names).
+                    Files.createFile(file, SharedSegment.OWNER_ONLY);
+                } catch (java.nio.file.FileAlreadyExistsException exists) {
+                    // Appended to below, if it is this user's own file: one made by someone else
+                    // (or a link) could feed this tree's watcher names to remove.
+                    if (Files.isSymbolicLink(file) || !ownedByThisUser(file)) {
+                        System.err.println("mp4j: " + file + " is not this user's own file; shared-memory names are not recorded there");
+                        return;
+                    }
                 }
+                registryVetted = true;   // once per process: the file stays the tree's until the tree ends
             }
             // A stream, not a FileChannel: a channel fails on a thread whose interrupt status is
             // set, and a name not recorded would outlive a killed tree. One write, O_APPEND: the
@@ -137,6 +139,9 @@ public final class ResourceTracker {
             System.err.println("mp4j: cannot record shared-memory name " + line.trim() + ": " + e.getMessage());
         }
     }
+
+    /** Whether this process has made or checked the registry file (see {@link #append}). */
+    private static volatile boolean registryVetted;
 
     /** Whether {@code file} belongs to this process's user (by uid; true where that cannot be told). */
     private static boolean ownedByThisUser(Path file) {

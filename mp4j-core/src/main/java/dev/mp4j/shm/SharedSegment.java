@@ -257,7 +257,8 @@ public final class SharedSegment implements AutoCloseable {
     private static final Set<StandardOpenOption> CREATE_OPTIONS =
             Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.READ, StandardOpenOption.WRITE);
     private static final Set<StandardOpenOption> ATTACH_OPTIONS = Set.of(StandardOpenOption.READ, StandardOpenOption.WRITE);
-    private static final java.nio.file.attribute.FileAttribute<?> OWNER_ONLY =
+    /** Mode 0600: the files mp4j makes in /dev/shm are this user's alone. */
+    static final java.nio.file.attribute.FileAttribute<?> OWNER_ONLY =
             PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------"));
 
     private static SharedSegment open(String name, long size, boolean create, boolean autoUnmap, boolean explicitName)
