@@ -123,7 +123,7 @@ class SafeSerializerTest {
             }
         }, "deep", 64L << 20);
         t.start();
-        t.join();
+        assertTrue(t.join(java.time.Duration.ofSeconds(60)), "writing and reading the deep structure did not end");
         assertTrue(refused[0] instanceof IOException, String.valueOf(refused[0]));
         assertTrue(refused[0].getMessage().contains("nested more than 500 deep"), refused[0].getMessage());
     }
