@@ -99,10 +99,12 @@ public final class Futex {
         Linker linker = Linker.nativeLinker();
         MemorySegment syscall = linker.defaultLookup().find("syscall")
                 .or(() -> SymbolLookup.loaderLookup().find("syscall")).orElseThrow();
-        // long syscall(long number, ...): uaddr, op, val, timeout*, uaddr2, val3
+        // long syscall(long number, ...) with six arguments, each passed as a long (libc reads
+        // each as one; the kernel narrows an int argument itself): the futex call's uaddr, op,
+        // val, timeout*, uaddr2, val3, and any other call's (ShmFiles, kill) through the same stub.
         FunctionDescriptor fd = FunctionDescriptor.of(ValueLayout.JAVA_LONG, ValueLayout.JAVA_LONG,
-                ValueLayout.JAVA_LONG, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.JAVA_LONG,
-                ValueLayout.JAVA_LONG, ValueLayout.JAVA_INT);
+                ValueLayout.JAVA_LONG, ValueLayout.JAVA_LONG, ValueLayout.JAVA_LONG, ValueLayout.JAVA_LONG,
+                ValueLayout.JAVA_LONG, ValueLayout.JAVA_LONG);
         MethodHandle w = linker.downcallHandle(syscall, fd, Linker.Option.firstVariadicArg(1));
         // A wake never blocks, so it may skip the thread-state transition.
         MethodHandle k = linker.downcallHandle(syscall, fd, Linker.Option.firstVariadicArg(1),
@@ -141,6 +143,14 @@ public final class Futex {
             it.remove();
             wakeAddress(wake, address, Integer.MAX_VALUE);
         }
+    }
+
+    /**
+     * The linked libc {@code syscall} entry, for calls that may block (six long arguments after
+     * the call's number; see {@link ShmFiles}), or null until the link is done or where it failed.
+     */
+    static MethodHandle syscall() {
+        return wait;
     }
 
     /** Whether the real futex system call is in use (false until it is linked). */
@@ -190,8 +200,8 @@ public final class Futex {
         ts.buffer.putLong(0, nanos / 1_000_000_000L);
         ts.buffer.putLong(8, nanos % 1_000_000_000L);
         try {
-            long ignored = (long) w.invokeExact(SYS_FUTEX, word.address(), FUTEX_WAIT, expected,
-                    ts.address, 0L, 0);
+            long ignored = (long) w.invokeExact(SYS_FUTEX, word.address(), (long) FUTEX_WAIT, (long) expected,
+                    ts.address, 0L, 0L);
         } catch (Throwable t) {
             throw new IllegalStateException("futex wait failed", t);
         }
@@ -292,7 +302,7 @@ public final class Futex {
             return null;
         }
         try {
-            return (long) k.invokeExact(SYS_KILL, (long) pid, 0, 0, 0L, 0L, 0) == 0;
+            return (long) k.invokeExact(SYS_KILL, (long) pid, 0L, 0L, 0L, 0L, 0L) == 0;
         } catch (Throwable t) {
             return null;
         }
@@ -300,7 +310,7 @@ public final class Futex {
 
     private static void wakeAddress(MethodHandle k, long address, int count) {
         try {
-            long ignored = (long) k.invokeExact(SYS_FUTEX, address, FUTEX_WAKE, count, 0L, 0L, 0);
+            long ignored = (long) k.invokeExact(SYS_FUTEX, address, (long) FUTEX_WAKE, (long) count, 0L, 0L, 0L);
         } catch (Throwable t) {
             throw new IllegalStateException("futex wake failed", t);
         }

@@ -33,8 +33,21 @@ public final class ResourceTracker {
 
     /** The prefix of every generated segment name of this tree. */
     public static String treePrefix() {
-        return SharedSegment.PREFIX + ProcessState.treeId() + "-";
+        String id = ProcessState.treeId();
+        TreePrefix known = treePrefix;
+        if (known == null || known.treeId() != id) {
+            // Once per tree id (a spare JVM learns its tree's id from its bootstrap, after
+            // possibly using one of its own): every create and unlink asks.
+            known = new TreePrefix(id, SharedSegment.PREFIX + id + "-");
+            treePrefix = known;
+        }
+        return known.prefix();
     }
+
+    private record TreePrefix(String treeId, String prefix) {
+    }
+
+    private static volatile TreePrefix treePrefix;
 
     /**
      * The system property every child JVM of a tree is started with, its value the tree's id:

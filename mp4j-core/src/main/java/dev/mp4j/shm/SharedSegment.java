@@ -207,6 +207,10 @@ public final class SharedSegment implements AutoCloseable {
         }
 
         static long free() {
+            long direct = ShmFiles.usableSpace(DIRECTORY_SLASH);
+            if (direct >= 0) {
+                return direct;
+            }
             try {
                 return STORE == null ? Long.MAX_VALUE : STORE.getUsableSpace();
             } catch (IOException | RuntimeException e) {
@@ -237,6 +241,18 @@ public final class SharedSegment implements AutoCloseable {
 
     /** Maps an existing segment by name; with {@code autoUnmap}, as in {@link #create(long, boolean)}. */
     public static SharedSegment attach(String name, boolean autoUnmap) {
+        if (ShmFiles.available()) {
+            // The direct way first (see ShmFiles); an empty file, among others, takes the JDK's.
+            Unmapper.noteActivity();
+            Arena arena = autoUnmap ? Arena.ofAuto() : Arena.ofShared();
+            MemorySegment direct = ShmFiles.attach(file(name), arena);
+            if (direct != null) {
+                return new SharedSegment(name, arena, direct, false, false, autoUnmap);
+            }
+            if (!autoUnmap) {
+                arena.close();
+            }
+        }
         try {
             long size = Files.size(path(name));
             if (size == 0) {
@@ -282,36 +298,72 @@ public final class SharedSegment implements AutoCloseable {
         // Whoever maps shared memory will soon wait or wake on it: start linking the futex call.
         Futex.prepare();
         Unmapper.noteActivity();
-        Path path = path(name);
-        try (FileChannel channel = create
-                ? FileChannel.open(path, CREATE_OPTIONS, OWNER_ONLY)
-                : FileChannel.open(path, ATTACH_OPTIONS)) {
+        String file = file(name);
+        Arena arena = autoUnmap ? Arena.ofAuto() : Arena.ofShared();
+        // The direct way first (see ShmFiles): the same calls, made with little Java around them.
+        MemorySegment direct = create && ShmFiles.available() ? ShmFiles.create(file, size, arena) : null;
+        if (direct != null) {
+            return new SharedSegment(name, arena, direct, true, explicitName, autoUnmap);
+        }
+        Path path = Path.of(file);
+        FileChannel opened;
+        try {
+            opened = create ? FileChannel.open(path, CREATE_OPTIONS, OWNER_ONLY) : FileChannel.open(path, ATTACH_OPTIONS);
+        } catch (IOException | RuntimeException e) {
+            if (!autoUnmap) {
+                arena.close();
+            }
+            throw e;
+        }
+        try (FileChannel channel = opened) {
             // A new file is empty: mapping it read-write grows it to the size (ftruncate, no
             // write), and tmpfs allocates its pages zeroed on first touch.
-            Arena arena = autoUnmap ? Arena.ofAuto() : Arena.ofShared();
-            try {
-                MemorySegment memory = channel.map(FileChannel.MapMode.READ_WRITE, 0, size, arena);
-                return new SharedSegment(name, arena, memory, create, explicitName, autoUnmap);
-            } catch (IOException | RuntimeException e) {
-                if (!autoUnmap) {
-                    arena.close();
-                }
-                if (create) {
-                    // Made but not mapped (out of mappings, over a file-size limit): nobody
-                    // knows it yet, and a tracked one is not recorded, so it goes now.
-                    Files.deleteIfExists(path);
-                }
-                throw e;
+            MemorySegment memory = channel.map(FileChannel.MapMode.READ_WRITE, 0, size, arena);
+            return new SharedSegment(name, arena, memory, create, explicitName, autoUnmap);
+        } catch (IOException | RuntimeException e) {
+            if (!autoUnmap) {
+                arena.close();
             }
+            if (create) {
+                // Made but not mapped (out of mappings, over a file-size limit): nobody
+                // knows it yet, and a tracked one is not recorded, so it goes now.
+                Files.deleteIfExists(path);
+            }
+            throw e;
         }
     }
 
     private static Path path(String name) {
-        if (name.isEmpty() || name.contains("/") || name.startsWith(".") || name.chars().anyMatch(Character::isISOControl)) {
-            // (control characters: the tree's record of its segments is one name a line)
+        return Path.of(file(name));
+    }
+
+    /** The absolute path of the segment {@code name}, checked to be a plain file name in {@link #DIRECTORY}. */
+    private static String file(String name) {
+        if (!isPlainName(name)) {
             throw new IllegalArgumentException("invalid shared-memory name: '" + name + "'");
         }
-        return DIRECTORY.resolve(name);
+        return DIRECTORY_SLASH + name;
+    }
+
+    private static final String DIRECTORY_SLASH = DIRECTORY + "/";
+
+    /**
+     * A file name in {@link #DIRECTORY}: not empty, no '/', no leading '.', no control characters
+     * (the tree's record of its segments is one name a line). A plain loop: a create-unlink cycle
+     * runs interpreted for its first few hundred rounds, where a stream over the characters cost
+     * more than the file's creation.
+     */
+    private static boolean isPlainName(String name) {
+        if (name.isEmpty() || name.charAt(0) == '.') {
+            return false;
+        }
+        for (int i = 0; i < name.length(); i++) {
+            char c = name.charAt(i);
+            if (c == '/' || Character.isISOControl(c)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** The name other processes attach with. */
@@ -337,7 +389,7 @@ public final class SharedSegment implements AutoCloseable {
     /** Removes the name; mappings stay valid. Unlinking twice is harmless. */
     public void unlink() {
         try {
-            if (Files.deleteIfExists(path(name))) {
+            if (ShmFiles.unlink(file(name)) || Files.deleteIfExists(path(name))) {
                 // Whichever process unlinks a name its tree recorded, the record goes, as in
                 // CPython: else the tree's end would remove a later segment of that name.
                 if (explicitName && creator) {
@@ -361,7 +413,7 @@ public final class SharedSegment implements AutoCloseable {
      */
     public static boolean unlink(String name) {
         try {
-            boolean removed = Files.deleteIfExists(path(name));
+            boolean removed = ShmFiles.unlink(file(name)) || Files.deleteIfExists(path(name));
             if (removed && !name.startsWith(ResourceTracker.treePrefix())) {
                 ResourceTracker.forgetIfRecorded(name);
             }
