@@ -71,7 +71,13 @@ public interface ManagedQueue<E> extends BlockingQueue<E> {
      */
     void taskDone();
 
-    /** Python's {@code join()}: waits until every item put has been marked done. */
+    /**
+     * Python's {@code join()}: waits until every item put has been marked done. An item taken
+     * ({@code get}, {@code poll}, {@code take}, {@code drainTo}) is done once {@link #taskDone()}
+     * says so, as in CPython; one removed without being taken ({@code clear}, {@code remove},
+     * {@code removeIf}, {@code removeAll}, {@code retainAll}, which CPython's queue does not
+     * have) is done as it goes, since nobody will process it.
+     */
     void join() throws InterruptedException;
 
     /** {@link #join()} that gives up after {@code timeout}; returns whether all were done. */

@@ -228,11 +228,68 @@ final class Referents {
 
         /** Takes back the count of an item that did not go in. */
         private void notAdded() {
+            discarded(1);
+        }
+
+        /**
+         * Counts {@code n} items as done that nobody will process: they were removed without
+         * being taken (clear, remove), so nobody would call taskDone() for them and join() would
+         * wait for ever. Taking (get, poll, take, drainTo) still leaves the count to taskDone().
+         */
+        private void discarded(long n) {
+            if (n == 0) {
+                return;
+            }
             synchronized (tasks) {
-                if (--unfinished == 0) {
+                unfinished -= n;
+                if (unfinished <= 0) {
+                    unfinished = 0;
                     tasks.notifyAll();
                 }
             }
+        }
+
+        @Override
+        public void clear() {
+            java.util.List<E> gone = new java.util.ArrayList<>();
+            super.drainTo(gone);
+            discarded(gone.size());
+        }
+
+        @Override
+        public boolean remove(Object o) {
+            if (super.remove(o)) {
+                discarded(1);
+                return true;
+            }
+            return false;
+        }
+
+        /** Element by element through {@link #remove(Object)}, so that each one removed is counted. */
+        @Override
+        public boolean removeIf(java.util.function.Predicate<? super E> filter) {
+            java.util.Objects.requireNonNull(filter);
+            boolean changed = false;
+            for (Object e : super.toArray()) {
+                @SuppressWarnings("unchecked")
+                E item = (E) e;
+                if (filter.test(item) && remove(item)) {
+                    changed = true;
+                }
+            }
+            return changed;
+        }
+
+        @Override
+        public boolean removeAll(java.util.Collection<?> c) {
+            java.util.Objects.requireNonNull(c);
+            return removeIf(c::contains);
+        }
+
+        @Override
+        public boolean retainAll(java.util.Collection<?> c) {
+            java.util.Objects.requireNonNull(c);
+            return removeIf(e -> !c.contains(e));
         }
 
         @Override

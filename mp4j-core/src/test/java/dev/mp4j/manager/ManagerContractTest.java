@@ -53,6 +53,26 @@ class ManagerContractTest {
     }
 
     @Test
+    void itemsRemovedWithoutBeingTakenCountAsDoneAndTakenOnesStillWaitForTaskDone() throws Exception {
+        ManagedQueue<Integer> q = manager.joinableQueue();
+        q.addAll(List.of(1, 2, 3, 4, 5, 6, 7));
+        assertTrue(q.remove(7));
+        assertFalse(q.remove(8), "nothing removed, nothing counted");
+        assertTrue(q.removeIf((java.util.function.Predicate<Integer> & java.io.Serializable) x -> x == 6));
+        assertTrue(q.removeAll(List.of(5)));
+        assertTrue(q.retainAll(List.of(1, 2, 3)));
+        assertEquals(3, q.qsize());
+        // Taken: still counted until taskDone(), as in CPython.
+        assertEquals(1, q.take());
+        q.clear();
+        assertEquals(0, q.qsize());
+        assertFalse(q.join(Duration.ofMillis(200)), "join() returned with a taken task not done");
+        q.taskDone();
+        assertTrue(q.join(Duration.ofSeconds(5)), "join() waits for removed items nobody will process");
+        assertThrows(IllegalStateException.class, q::taskDone);
+    }
+
+    @Test
     void aFullBoundedQueueGivesBackTheTaskCountOfWhatDidNotGoIn() throws Exception {
         ManagedQueue<Integer> q = manager.joinableQueue(1);
         assertTrue(q.offer(1));
