@@ -116,7 +116,11 @@ public final class SharedMemory implements AutoCloseable, Serializable {
         return size;
     }
 
-    /** The memory; throws once closed. */
+    /**
+     * The memory; throws once closed. Python's {@code buf}, as a native {@link MemorySegment};
+     * whether it also counts as a JDK file mapping ({@code isMapped()}, {@code force()},
+     * {@code load()}) is not specified (the block lives in tmpfs, which has no disk to force to).
+     */
     public MemorySegment buf() {
         if (segment.isClosed()) {
             throw new IllegalStateException("shared memory '" + name() + "' is closed in this process");

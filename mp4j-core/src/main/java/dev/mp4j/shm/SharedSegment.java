@@ -241,11 +241,12 @@ public final class SharedSegment implements AutoCloseable {
 
     /** Maps an existing segment by name; with {@code autoUnmap}, as in {@link #create(long, boolean)}. */
     public static SharedSegment attach(String name, boolean autoUnmap) {
+        String file = file(name);
         if (ShmFiles.available()) {
             // The direct way first (see ShmFiles); an empty file, among others, takes the JDK's.
             Unmapper.noteActivity();
             Arena arena = autoUnmap ? Arena.ofAuto() : Arena.ofShared();
-            MemorySegment direct = ShmFiles.attach(file(name), arena);
+            MemorySegment direct = ShmFiles.attach(file, arena);
             if (direct != null) {
                 return new SharedSegment(name, arena, direct, false, false, autoUnmap);
             }
@@ -371,7 +372,12 @@ public final class SharedSegment implements AutoCloseable {
         return name;
     }
 
-    /** The mapped memory; valid until {@link #close()}. */
+    /**
+     * The mapped memory; valid until {@link #close()}. A plain native segment for mp4j's
+     * purposes: whether it is also a file mapping in the JDK's sense ({@code isMapped()},
+     * {@code force()}, {@code load()}) depends on how it was mapped (see {@link ShmFiles}), and is
+     * not to be relied on; tmpfs has no disk to force to.
+     */
     public MemorySegment memory() {
         return memory;
     }

@@ -5,7 +5,6 @@ import java.lang.foreign.MemorySegment;
 import java.lang.invoke.MethodHandle;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.charset.StandardCharsets;
 
 /**
  * The file calls of a segment's life as plain system calls: creating (open, ftruncate, mmap),
@@ -65,14 +64,25 @@ final class ShmFiles {
         final ByteBuffer buffer = ByteBuffer.allocateDirect(512).order(ByteOrder.nativeOrder());
         final long address = MemorySegment.ofBuffer(buffer).address();
 
-        /** Writes {@code path} with its terminating NUL; false if it does not fit. */
+        /**
+         * Writes {@code path} with its terminating NUL; false if it does not fit or is not all
+         * ASCII. (The JDK encodes a path in the platform's encoding, and refuses what does not
+         * map: a name that is not ASCII is left to it, so that a name means the same file
+         * whichever way it goes. mp4j's generated names are ASCII.)
+         */
         boolean put(String path) {
-            byte[] bytes = path.getBytes(StandardCharsets.UTF_8);
-            if (bytes.length >= buffer.capacity()) {
+            int length = path.length();
+            if (length >= buffer.capacity()) {
                 return false;
             }
-            buffer.put(0, bytes);
-            buffer.put(bytes.length, (byte) 0);
+            for (int i = 0; i < length; i++) {
+                char c = path.charAt(i);
+                if (c == 0 || c >= 0x80) {
+                    return false;
+                }
+                buffer.put(i, (byte) c);
+            }
+            buffer.put(length, (byte) 0);
             return true;
         }
     }
@@ -85,9 +95,13 @@ final class ShmFiles {
         return syscall() != null;
     }
 
-    /** The linked entry, or null where these calls are not to be made now. */
+    /**
+     * The linked entry, or null where these calls are not to be made now. A virtual thread
+     * takes the JDK's way: its buffer would be a fresh direct allocation each time, as virtual
+     * threads are mostly made for one task.
+     */
     private static MethodHandle syscall() {
-        return SUPPORTED ? Futex.syscall() : null;
+        return SUPPORTED && !Thread.currentThread().isVirtual() ? Futex.syscall() : null;
     }
 
     /**
@@ -113,9 +127,16 @@ final class ShmFiles {
             }
             MemorySegment memory = null;
             try {
-                long grown = (long) sys.invokeExact(SYS_FTRUNCATE, fd, size, 0L, 0L, 0L, 0L);
-                if (grown == 0) {
-                    memory = map(sys, fd, size, arena);
+                // Mapped first, grown after: until it has its size, a file another process
+                // finds is empty, which attach refuses as "being created". Grown first, a file
+                // whose mapping then failed could be attached at its full size before it went.
+                long address = (long) sys.invokeExact(SYS_MMAP, 0L, size, PROT_READ_WRITE, MAP_SHARED, fd, 0L);
+                if (address != FAILED) {
+                    if ((long) sys.invokeExact(SYS_FTRUNCATE, fd, size, 0L, 0L, 0L, 0L) == 0) {
+                        memory = inArena(sys, address, size, arena);
+                    } else {
+                        unmap(sys, address, size);
+                    }
                 }
             } finally {
                 long ignored = (long) sys.invokeExact(SYS_CLOSE, fd, 0L, 0L, 0L, 0L, 0L);
@@ -152,7 +173,11 @@ final class ShmFiles {
             }
             try {
                 long size = (long) sys.invokeExact(SYS_LSEEK, fd, 0L, SEEK_END, 0L, 0L, 0L);
-                return size > 0 ? map(sys, fd, size, arena) : null;
+                if (size <= 0) {
+                    return null;
+                }
+                long address = (long) sys.invokeExact(SYS_MMAP, 0L, size, PROT_READ_WRITE, MAP_SHARED, fd, 0L);
+                return address == FAILED ? null : inArena(sys, address, size, arena);
             } finally {
                 long ignored = (long) sys.invokeExact(SYS_CLOSE, fd, 0L, 0L, 0L, 0L, 0L);
             }
@@ -161,17 +186,9 @@ final class ShmFiles {
         }
     }
 
-    /**
-     * Maps {@code size} bytes of {@code fd}; the arena's end unmaps them.
-     *
-     * @return the mapping, or null when mmap failed
-     */
+    /** The mapping at {@code address} as a segment of {@code arena}, whose end unmaps it. */
     @SuppressWarnings("restricted") // reinterpret: the address and size are mmap's own
-    private static MemorySegment map(MethodHandle sys, long fd, long size, Arena arena) throws Throwable {
-        long address = (long) sys.invokeExact(SYS_MMAP, 0L, size, PROT_READ_WRITE, MAP_SHARED, fd, 0L);
-        if (address == FAILED) {
-            return null;
-        }
+    private static MemorySegment inArena(MethodHandle sys, long address, long size, Arena arena) {
         try {
             return MemorySegment.ofAddress(address).reinterpret(size, arena, ignored -> unmap(sys, address, size));
         } catch (RuntimeException | Error e) {
