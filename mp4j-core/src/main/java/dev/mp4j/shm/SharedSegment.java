@@ -109,7 +109,7 @@ public final class SharedSegment implements AutoCloseable {
         for (int attempt = 0; ; attempt++) {
             byte[] id = new byte[6];
             dev.mp4j.process.RandomBytes.fill(id);
-            String name = prefix + HexFormat.of().formatHex(id);
+            String name = prefix + hex(id);
             try {
                 return open(name, size, true, autoUnmap, false);
             } catch (FileAlreadyExistsException e) {
@@ -121,6 +121,18 @@ public final class SharedSegment implements AutoCloseable {
                         + " bytes in " + DIRECTORY + ": " + e, e);
             }
         }
+    }
+
+    private static final byte[] HEX_DIGITS = "0123456789abcdef".getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
+
+    /** Lower-case hex, as HexFormat's, in array operations only (a create runs interpreted at first). */
+    private static String hex(byte[] bytes) {
+        byte[] digits = new byte[bytes.length * 2];
+        for (int i = 0; i < bytes.length; i++) {
+            digits[2 * i] = HEX_DIGITS[(bytes[i] >> 4) & 0xF];
+            digits[2 * i + 1] = HEX_DIGITS[bytes[i] & 0xF];
+        }
+        return new String(digits, java.nio.charset.StandardCharsets.ISO_8859_1);
     }
 
     /**
@@ -358,9 +370,11 @@ public final class SharedSegment implements AutoCloseable {
         if (name.isEmpty() || name.charAt(0) == '.') {
             return false;
         }
-        for (int i = 0; i < name.length(); i++) {
-            char c = name.charAt(i);
-            if (c == '/' || Character.isISOControl(c)) {
+        // Over the bytes, not the characters: array reads, where charAt is a call. A character
+        // beyond Latin-1 becomes '?', which is allowed, as it is no control character either.
+        for (byte b : name.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1)) {
+            int c = b & 0xFF;
+            if (c == '/' || c < 0x20 || c >= 0x7F && c <= 0x9F) {
                 return false;
             }
         }

@@ -5,6 +5,7 @@ import java.lang.foreign.MemorySegment;
 import java.lang.invoke.MethodHandle;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
 
 /**
  * The file calls of a segment's life as plain system calls: creating (open, ftruncate, mmap),
@@ -71,18 +72,20 @@ final class ShmFiles {
          * whichever way it goes. mp4j's generated names are ASCII.)
          */
         boolean put(String path) {
-            int length = path.length();
-            if (length >= buffer.capacity()) {
+            // One bulk copy: a cycle runs interpreted, where a put per byte cost a microsecond each.
+            byte[] bytes = path.getBytes(StandardCharsets.ISO_8859_1);
+            if (bytes.length >= buffer.capacity()) {
                 return false;
             }
-            for (int i = 0; i < length; i++) {
-                char c = path.charAt(i);
-                if (c == 0 || c >= 0x80) {
+            for (int i = 0; i < bytes.length; i++) {
+                byte b = bytes[i];
+                // NUL or not ASCII; or a character the encoding could not map.
+                if (b <= 0 || b == '?' && path.charAt(i) != '?') {
                     return false;
                 }
-                buffer.put(i, (byte) c);
             }
-            buffer.put(length, (byte) 0);
+            buffer.put(0, bytes);
+            buffer.put(bytes.length, (byte) 0);
             return true;
         }
     }
