@@ -10,7 +10,6 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.util.HexFormat;
 import java.util.Set;
 
 /**
@@ -125,7 +124,7 @@ public final class SharedSegment implements AutoCloseable {
 
     private static final byte[] HEX_DIGITS = "0123456789abcdef".getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
 
-    /** Lower-case hex, as HexFormat's, in array operations only (a create runs interpreted at first). */
+    /** Lower-case hex, as {@code java.util.HexFormat} writes it, in array operations only (a create runs interpreted at first). */
     private static String hex(byte[] bytes) {
         byte[] digits = new byte[bytes.length * 2];
         for (int i = 0; i < bytes.length; i++) {
