@@ -15,8 +15,8 @@ import java.util.concurrent.locks.LockSupport;
  * <p>Linking that call costs a fresh JVM 35 to 70 ms (the linker spins method handles and a stub
  * class, none of which the AOT cache can hold), more than the JVM takes to reach {@code main}.
  * So it happens on a background thread, started by the first wait or wake (or {@link #prepare()}),
- * and nothing waits for it: until it is done, {@link #await} naps for a few microseconds at a
- * time and {@link #wake} only notes the word, to be woken once the link is done. That is safe
+ * and nothing waits for it: until it is done, {@link #await} naps (50 µs at first, longer while
+ * one wait goes on, at most a millisecond) and {@link #wake} only notes the word, to be woken once the link is done. That is safe
  * because every sleeper, here or in another process, sleeps in bounded slices and re-checks its
  * word; and a process that starts a child keeps its own sleeps short for a while
  * ({@link #expectNewPeer()}), so a child's first messages, sent before its link is done, are
@@ -36,6 +36,8 @@ public final class Futex {
     private static final int FUTEX_WAIT = 0;
     private static final int FUTEX_WAKE = 1;
     private static final long NAP_NANOS = 50_000;
+    /** The longest nap of a wait without the system call (see {@link #unlinkedNap}). */
+    private static final long UNLINKED_NAP_MAX_NANOS = 1_000_000;
     /** A virtual thread's nap between looks at its word (see {@link #await}). */
     private static final long VIRTUAL_NAP_NANOS = 1_000_000;
     /**
@@ -49,7 +51,7 @@ public final class Futex {
      */
     private static final java.util.concurrent.ConcurrentHashMap<Long, java.util.Set<Thread>> VIRTUAL_NAPPERS =
             new java.util.concurrent.ConcurrentHashMap<>();
-    /** A virtual thread's last nap: word address, expected value, length, when it ended. */
+    /** A thread's last nap (a virtual thread's, or any before the link): word address, expected value, length, when it ended. */
     private static final ThreadLocal<long[]> LAST_NAP = ThreadLocal.withInitial(() -> new long[4]);
     /** A sleep's longest slice while a child started here may not be able to wake us yet. */
     private static final long SHORT_SLEEP_NANOS = 1_000_000;
@@ -181,7 +183,7 @@ public final class Futex {
             if (!failed) {
                 prepare();
             }
-            nap(word, expected, Math.min(timeoutNanos, NAP_NANOS));
+            unlinkedNap(word, expected, timeoutNanos);
             return;
         }
         if (Thread.currentThread().isVirtual()) {
@@ -215,9 +217,7 @@ public final class Futex {
     private static void virtualNap(MemorySegment word, int expected, long timeoutNanos) {
         long address = word.address();
         long[] last = LAST_NAP.get();
-        long now = System.nanoTime();
-        boolean sameWait = last[0] == address && last[1] == expected && now - last[3] < 2 * last[2];
-        long nanos = sameWait ? Math.min(2 * last[2], VIRTUAL_NAP_MAX_NANOS) : VIRTUAL_NAP_NANOS;
+        long nanos = napLength(last, address, expected, System.nanoTime(), VIRTUAL_NAP_NANOS, VIRTUAL_NAP_MAX_NANOS);
         Thread me = Thread.currentThread();
         java.util.Set<Thread> nappers = VIRTUAL_NAPPERS.computeIfAbsent(address, a -> java.util.concurrent.ConcurrentHashMap.newKeySet());
         nappers.add(me);
@@ -235,6 +235,38 @@ public final class Futex {
         last[1] = expected;
         last[2] = nanos;
         last[3] = System.nanoTime();
+    }
+
+    /**
+     * A wait without the system call (before the link is done, or where there is none): naps
+     * that grow while one wait goes on, from {@link #NAP_NANOS} doubling up to
+     * {@link #UNLINKED_NAP_MAX_NANOS}. A fresh JVM links for 50-150 ms, and every thread of it
+     * that waits on a ring meanwhile (a pool worker's job pipe and its cancel watcher, say)
+     * looked at its ring and its peer every 50 µs: on two cores, 60-70 ms of CPU per worker
+     * taken from the JIT compilers and the other starting JVMs. A message that arrives during a
+     * long wait is still seen within a millisecond.
+     */
+    private static void unlinkedNap(MemorySegment word, int expected, long timeoutNanos) {
+        long address = word.address();
+        long[] last = LAST_NAP.get();
+        long nanos = napLength(last, address, expected, System.nanoTime(), NAP_NANOS, UNLINKED_NAP_MAX_NANOS);
+        nap(word, expected, Math.min(timeoutNanos, nanos));
+        last[0] = address;
+        last[1] = expected;
+        last[2] = nanos;
+        last[3] = System.nanoTime();
+    }
+
+    /**
+     * How long a thread's next nap on {@code address} (holding {@code expected}) lasts: twice
+     * its last one, at most {@code max}, when that one was on the same word and value and ended
+     * just now (the same wait going on); else {@code first}.
+     *
+     * @param last the thread's last nap: word address, expected value, length, when it ended
+     */
+    static long napLength(long[] last, long address, int expected, long now, long first, long max) {
+        boolean sameWait = last[0] == address && last[1] == expected && now - last[3] < 2 * last[2];
+        return sameWait ? Math.min(2 * last[2], max) : first;
     }
 
     /** Unparks the virtual threads of this JVM napping on {@code address}. */

@@ -15,6 +15,32 @@ import org.junit.jupiter.api.Timeout;
 
 class FutexTest {
     /**
+     * A wait without the system call naps longer the longer it goes on (so that waiting threads
+     * of a JVM still linking do not look at their rings every 50 µs for 100 ms), up to its cap;
+     * another word, another value or a pause between naps starts again short.
+     */
+    @Test
+    void napsGrowWhileOneWaitGoesOnAndStartShortForAnother() {
+        long[] last = new long[4];
+        long now = 1_000_000_000L;
+        long first = 50_000;
+        long max = 1_000_000;
+        long[] expected = {50_000, 100_000, 200_000, 400_000, 800_000, 1_000_000, 1_000_000};
+        for (long want : expected) {
+            long nap = Futex.napLength(last, 4096, 7, now, first, max);
+            assertEquals(want, nap);
+            now += nap;
+            last[0] = 4096;
+            last[1] = 7;
+            last[2] = nap;
+            last[3] = now;
+        }
+        assertEquals(first, Futex.napLength(last, 8192, 7, now, first, max), "another word");
+        assertEquals(first, Futex.napLength(last, 4096, 8, now, first, max), "another value");
+        assertEquals(first, Futex.napLength(last, 4096, 7, now + 2 * max + 1, first, max), "a wait that ended a while ago");
+    }
+
+    /**
      * The call links on a background thread; once it has, a sleeper whose slice is a minute is
      * woken by a wake, not by its timeout.
      */
