@@ -6,7 +6,7 @@ import java.util.concurrent.TimeoutException;
 
 /**
  * A receive that the peer cannot hold up: the whole message must come within the time, not
- * only its first byte (what {@link Connection#recvBytes(int, Duration)} bounds). For a thread
+ * only its first byte (what {@link Connection#recvBytes(long, Duration)} bounds). For a thread
  * that reads a socket while others wait on it, such as a manager's server thread reading a
  * call's withdrawal while it holds the object's monitor: a peer that sends part of a message
  * and stops would hold that thread, and everyone waiting on it, for good. Internal plumbing,

@@ -34,7 +34,7 @@ final class AotCache {
     private static final boolean ENABLED = !"false".equals(System.getProperty("mp4j.aot"));
     /** The JDK only caches classes from jar files: a class path with directories gets no cache. */
     private static final boolean CLASS_PATH_OF_JARS = java.util.Arrays.stream(
-            System.getProperty("java.class.path").split(File.pathSeparator)).allMatch(e -> e.endsWith(".jar") && new File(e).isFile());
+            SourceProgram.childClassPath().split(File.pathSeparator)).allMatch(e -> e.endsWith(".jar") && new File(e).isFile());
     private static final Set<String> TRAINING = ConcurrentHashMap.newKeySet();
     private static final int KEPT_CACHES = 6;
     private static final Map<String, Path> READY = new ConcurrentHashMap<>();
@@ -241,7 +241,7 @@ final class AotCache {
                 d.update(a.getBytes(StandardCharsets.UTF_8));
                 d.update((byte) 0);
             }
-            for (String entry : System.getProperty("java.class.path").split(File.pathSeparator)) {
+            for (String entry : SourceProgram.childClassPath().split(File.pathSeparator)) {
                 File f = new File(entry);
                 d.update(entry.getBytes(StandardCharsets.UTF_8));
                 d.update((f.length() + ":" + f.lastModified()).getBytes(StandardCharsets.UTF_8));

@@ -112,7 +112,7 @@ public final class SpawnLauncher implements Launcher {
         }
         command.addAll(flags);
         command.add("-cp");
-        command.add(System.getProperty("java.class.path"));
+        command.add(SourceProgram.childClassPath());
         command.add(ChildMain.class.getName());
         return command;
     }

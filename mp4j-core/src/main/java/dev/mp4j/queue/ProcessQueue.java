@@ -64,8 +64,11 @@ import java.util.concurrent.TimeUnit;
  * an end marker: {@link #put(Object, boolean, Duration)} accepts null for that, and {@link #get()}
  * returns it; mix it with the {@link BlockingQueue} methods with care, since there {@code poll()}
  * returning null means "empty". The queue travels to other processes
- * (captured by a process target, or inside a message) by name. A queue cannot be iterated;
- * {@link #size()} counts items put and not yet taken.
+ * (captured by a process target, or inside a message) by name. A queue cannot be iterated or
+ * peeked, so the {@link java.util.Collection} methods built on those ({@code element},
+ * {@code contains}, {@code remove(Object)}, {@code toArray}, {@code forEach}, {@code stream})
+ * throw {@link UnsupportedOperationException} too; {@link #size()} counts items put and not yet
+ * taken.
  *
  * <p>Lifetime: the queue's shared memory goes once no process holds it (its queue objects there
  * were garbage-collected, or the process ended) and no copy of it is on its way to another

@@ -240,7 +240,8 @@ public final class Futex {
     /**
      * A wait without the system call (before the link is done, or where there is none): naps
      * that grow while one wait goes on, from {@link #NAP_NANOS} doubling up to
-     * {@link #UNLINKED_NAP_MAX_NANOS}. A fresh JVM links for 50-150 ms, and every thread of it
+     * {@link #UNLINKED_NAP_MAX_NANOS}. A fresh JVM links for 35-70 ms of CPU, often 100 ms and more of time while other JVMs
+     * start beside it, and every thread of it
      * that waits on a ring meanwhile (a pool worker's job pipe and its cancel watcher, say)
      * looked at its ring and its peer every 50 µs: on two cores, 60-70 ms of CPU per worker
      * taken from the JIT compilers and the other starting JVMs. A message that arrives during a

@@ -50,6 +50,11 @@ public final class JavaRunner {
     }
 
     private static Process start(List<String> prefix, List<String> jvmOptions, Class<?> mainClass, String... args) {
+        return start(prefix, jvmOptions, mainClass.getName(), args);
+    }
+
+    /** {@code main}: a class name, or a source file for the JDK's source launcher. */
+    private static Process start(List<String> prefix, List<String> jvmOptions, String main, String... args) {
         List<String> command = new ArrayList<>(prefix);
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(jvmOptions);
@@ -57,7 +62,7 @@ public final class JavaRunner {
         command.add("-XX:TieredStopAtLevel=1");
         command.add("-cp");
         command.add(System.getProperty("java.class.path"));
-        command.add(mainClass.getName());
+        command.add(main);
         command.addAll(List.of(args));
         try {
             return new ProcessBuilder(command).start();
@@ -73,7 +78,15 @@ public final class JavaRunner {
 
     /** As {@link #run(Duration, Class, String...)}, with JVM options of the test's choosing. */
     public static Result run(Duration timeout, List<String> jvmOptions, Class<?> mainClass, String... args) throws Exception {
-        Process p = start(List.of(), jvmOptions, mainClass, args);
+        return finish(start(List.of(), jvmOptions, mainClass, args), timeout);
+    }
+
+    /** Runs a program from its source file ({@code java File.java}), with this JVM's class path. */
+    public static Result runSource(Duration timeout, List<String> jvmOptions, Path sourceFile, String... args) throws Exception {
+        return finish(start(List.of(), jvmOptions, sourceFile.toString(), args), timeout);
+    }
+
+    private static Result finish(Process p, Duration timeout) throws Exception {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         Thread o = pump(p.getInputStream(), out);
