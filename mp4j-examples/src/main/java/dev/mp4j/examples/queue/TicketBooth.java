@@ -33,11 +33,13 @@ import java.util.List;
  * {@code 0.1} second is a tenth of a {@linkplain PyTime#SECOND scaled second}; the PIDs printed are
  * the booth JVMs'.
  *
- * <p>The program can hang, in Python as here: two booths that both see the count in the queue
- * both call {@code get()}; one gets it, the other waits for the next put. A booth still waiting in
+ * <p>The original can hang: two booths that both see the count in the queue both call
+ * {@code get()}; one gets it, the other waits for the next put. A booth still waiting in
  * {@code get()} when the last count (0) is taken waits for ever, and the main process in
- * {@code join()} with it. Each sale hands the count to a waiting booth first, so only a booth that
- * arrives in the last moments stays stuck; in twenty runs of the twin, none did.
+ * {@code join()} with it. It is rare (each sale hands the count to a waiting booth first, so only
+ * a booth that arrives in the last moments stays stuck), but on a busy machine it happens. The
+ * twin's one change: a booth waits for the count at most a (scaled) second, ten times the longest
+ * it takes to come round, and then goes home as one that found the queue empty.
  *
  * <p>The original (indentation restored):
  * <pre>{@code
@@ -108,7 +110,13 @@ public final class TicketBooth {
             if (queue.empty()) {
                 Runtime.getRuntime().halt(0); // os._exit(0)
             }
-            int i = queue.get();
+            int i;
+            try {
+                i = queue.get(true, PyTime.SECOND); // the original: queue.get(), which may wait for ever
+            } catch (dev.mp4j.queue.QueueEmptyException countIsGone) {
+                Runtime.getRuntime().halt(0); // os._exit(0), as for an empty queue
+                return;
+            }
             lock.acquire();
             if (i > 0) {
                 i = i - 1;
