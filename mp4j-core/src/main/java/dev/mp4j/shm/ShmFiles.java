@@ -62,8 +62,11 @@ final class ShmFiles {
     private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
 
     private static final class Scratch {
-        final ByteBuffer buffer = ByteBuffer.allocateDirect(512).order(ByteOrder.nativeOrder());
+        static final int CAPACITY = 512;
+        final ByteBuffer buffer = ByteBuffer.allocateDirect(CAPACITY).order(ByteOrder.nativeOrder());
         final long address = MemorySegment.ofBuffer(buffer).address();
+        /** The linked entry, set by {@link #withPath} for the call at hand. */
+        MethodHandle sys;
 
         /**
          * Writes {@code path} with its terminating NUL; false if it does not fit or is not all
@@ -99,6 +102,23 @@ final class ShmFiles {
     }
 
     /**
+     * This thread's buffer holding {@code path}, with the linked entry to call, or null when
+     * these calls are not to be made now or the path is not one they take.
+     */
+    private static Scratch withPath(String path) {
+        MethodHandle sys = syscall();
+        if (sys == null) {
+            return null;
+        }
+        Scratch scratch = SCRATCH.get();
+        if (!scratch.put(path)) {
+            return null;
+        }
+        scratch.sys = sys;
+        return scratch;
+    }
+
+    /**
      * The linked entry, or null where these calls are not to be made now. A virtual thread
      * takes the JDK's way: its buffer would be a fresh direct allocation each time, as virtual
      * threads are mostly made for one task.
@@ -114,14 +134,11 @@ final class ShmFiles {
      * @return the mapping, or null when it was not done (nothing is left behind)
      */
     static MemorySegment create(String path, long size, Arena arena) {
-        MethodHandle sys = syscall();
-        if (sys == null) {
+        Scratch scratch = withPath(path);
+        if (scratch == null) {
             return null;
         }
-        Scratch scratch = SCRATCH.get();
-        if (!scratch.put(path)) {
-            return null;
-        }
+        MethodHandle sys = scratch.sys;
         try {
             long fd = (long) sys.invokeExact(SYS_OPENAT, AT_FDCWD, scratch.address,
                     O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, MODE_OWNER_ONLY, 0L, 0L);
@@ -161,14 +178,11 @@ final class ShmFiles {
      * @return the mapping, or null when it was not done (among others for an empty file)
      */
     static MemorySegment attach(String path, Arena arena) {
-        MethodHandle sys = syscall();
-        if (sys == null) {
+        Scratch scratch = withPath(path);
+        if (scratch == null) {
             return null;
         }
-        Scratch scratch = SCRATCH.get();
-        if (!scratch.put(path)) {
-            return null;
-        }
+        MethodHandle sys = scratch.sys;
         try {
             long fd = (long) sys.invokeExact(SYS_OPENAT, AT_FDCWD, scratch.address, O_RDWR | O_CLOEXEC, 0L, 0L, 0L);
             if (fd < 0) {
@@ -214,14 +228,11 @@ final class ShmFiles {
      * @return true if it was removed; false when it was not (it may not exist: ask the JDK)
      */
     static boolean unlink(String path) {
-        MethodHandle sys = syscall();
-        if (sys == null) {
+        Scratch scratch = withPath(path);
+        if (scratch == null) {
             return false;
         }
-        Scratch scratch = SCRATCH.get();
-        if (!scratch.put(path)) {
-            return false;
-        }
+        MethodHandle sys = scratch.sys;
         try {
             return (long) sys.invokeExact(SYS_UNLINKAT, AT_FDCWD, scratch.address, 0L, 0L, 0L, 0L) == 0;
         } catch (Throwable t) {
@@ -234,16 +245,13 @@ final class ShmFiles {
      * (as {@code FileStore.getUsableSpace}), or -1 when that was not found out.
      */
     static long usableSpace(String path) {
-        MethodHandle sys = syscall();
-        if (sys == null) {
-            return FAILED;
-        }
-        Scratch scratch = SCRATCH.get();
         // The answer goes after the path, in the same buffer.
-        int answerAt = scratch.buffer.capacity() - STATFS_BYTES;
-        if (path.length() * 3 >= answerAt || !scratch.put(path)) {
+        int answerAt = Scratch.CAPACITY - STATFS_BYTES;
+        Scratch scratch = path.length() < answerAt ? withPath(path) : null;
+        if (scratch == null) {
             return FAILED;
         }
+        MethodHandle sys = scratch.sys;
         try {
             if ((long) sys.invokeExact(SYS_STATFS, scratch.address, scratch.address + answerAt, 0L, 0L, 0L, 0L) != 0) {
                 return FAILED;
