@@ -2,57 +2,100 @@ package dev.mp4j.process;
 
 import java.io.File;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.StringWriter;
-import java.nio.charset.StandardCharsets;
+import java.net.URL;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
+import java.nio.charset.Charset;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.HexFormat;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.jar.JarEntry;
+import java.util.jar.JarFile;
 import java.util.jar.JarOutputStream;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /**
  * A program run from its source file ({@code java -cp mp4j.jar Hello.java}): the launcher compiles
  * it in memory, where a child JVM cannot load its classes (a lambda of {@code Hello} would fail in
  * the child with {@code ClassNotFoundException: Hello}). So, once per run and before the first
- * child starts, the file is compiled once more, as the launcher compiled it, into a jar that
- * every child gets at the end of its class path: Python's {@code spawn}, which imports the main
- * script again in each child, does the same job.
+ * child starts, its classes go into a jar that every child gets at the end of its class path:
+ * Python's {@code spawn}, which imports the main script again in each child, does the same job.
  *
- * <p>The jar is named by the hash of its classes, in a directory of this user's under
- * {@code java.io.tmpdir}, and kept: the next run of an unchanged program finds it (with the same
- * modification time, which keeps the children's start-up cache valid).
+ * <p>The jar holds the launcher's own bytes of every class it compiled (so a child runs exactly
+ * what this JVM runs, even if the file changed since), and for the classes of a multi-file
+ * program that this JVM has not needed yet, the file compiled again as the launcher compiles it
+ * (same module and preview options; children get those JVM options too). It is named by the hash
+ * of its classes, in a directory of this user's alone under {@code java.io.tmpdir}, and kept: the
+ * next run of an unchanged program finds it, with the same modification time, which keeps the
+ * children's start-up cache valid.
  */
 final class SourceProgram {
     /** The launch file, as the JDK's source launcher records it (null when not run from source). */
     private static final String SOURCE_FILE = System.getProperty("jdk.launcher.sourcefile");
-    private static final Pattern PACKAGE = Pattern.compile("^\\s*package\\s+([\\w.]+)\\s*;", Pattern.MULTILINE);
+    /** Options of this JVM's command line that children get too, and the compiler where it knows them. */
+    private static final List<String> PASSED_ON = List.of("--add-modules=", "--add-exports=", "--add-opens=",
+            "--add-reads=", "--limit-modules=", "--patch-module=", "--upgrade-module-path=", "--module-path=");
+    /** Of those, the run-time-only ones. */
+    private static final List<String> NOT_FOR_JAVAC = List.of("--add-opens=");
+    private static final String IN_MEMORY = "sourcelauncher-memoryclassloader";
 
     private static volatile String childClassPath;
+    private static volatile List<String> jvmFlags;
 
     private SourceProgram() {
     }
 
-    /** Whether this JVM runs a program from its source file. */
-    static boolean runFromSource() {
-        return SOURCE_FILE != null;
+    /**
+     * The JVM options a child gets for a program run from source: this JVM's module options and
+     * {@code --enable-preview} (the program's classes were compiled for them); none otherwise.
+     */
+    static List<String> jvmFlags() {
+        List<String> known = jvmFlags;
+        if (known == null) {
+            known = SOURCE_FILE == null ? List.of() : launcherFlags();
+            jvmFlags = known;
+        }
+        return known;
+    }
+
+    private static List<String> launcherFlags() {
+        List<String> flags = new ArrayList<>();
+        try {
+            for (String a : java.lang.management.ManagementFactory.getRuntimeMXBean().getInputArguments()) {
+                if (a.equals("--enable-preview") || a.equals("--add-modules=ALL-DEFAULT")) {
+                    // (ALL-DEFAULT: the launcher's own, and what a class path program gets anyway)
+                    if (a.equals("--enable-preview")) {
+                        flags.add(a);
+                    }
+                } else if (PASSED_ON.stream().anyMatch(a::startsWith)) {
+                    flags.add(a);
+                }
+            }
+        } catch (RuntimeException | LinkageError e) {
+            // a runtime image without java.management: the program's options stay its own
+        }
+        return List.copyOf(flags);
     }
 
     /**
      * The class path a child gets: this JVM's, and for a program run from source, the jar of
      * its classes after it (so that the class path wins, as in this JVM, whose in-memory classes
-     * come after it too).
-     *
-     * @throws IllegalStateException if the program's source cannot be compiled again here
+     * come after it too). When the classes cannot be packed (no compiler in this runtime, say),
+     * this says so on stderr, once, and children get this JVM's class path alone: a child that
+     * needs one of the program's classes then fails naming it.
      */
     static String childClassPath() {
         String known = childClassPath;
@@ -61,10 +104,14 @@ final class SourceProgram {
         }
         synchronized (SourceProgram.class) {
             if (childClassPath == null) {
-                String classPath = System.getProperty("java.class.path");
+                String classPath = System.getProperty("java.class.path", "");
                 if (SOURCE_FILE != null) {
-                    String jar = compiledJar(Path.of(SOURCE_FILE)).toString();
-                    classPath = classPath == null || classPath.isEmpty() ? jar : classPath + File.pathSeparator + jar;
+                    try {
+                        String jar = packedJar(Path.of(SOURCE_FILE)).toString();
+                        classPath = classPath.isEmpty() ? jar : classPath + File.pathSeparator + jar;
+                    } catch (RuntimeException | LinkageError e) {
+                        System.err.println("mp4j: " + e.getMessage() + "; children will not find the program's classes");
+                    }
                 }
                 childClassPath = classPath;
             }
@@ -72,32 +119,23 @@ final class SourceProgram {
         }
     }
 
-    private static Path compiledJar(Path source) {
-        javax.tools.JavaCompiler javac = javax.tools.ToolProvider.getSystemJavaCompiler();
-        if (javac == null) {
-            throw new IllegalStateException("this program runs from its source file (" + source + "), whose classes "
-                    + "only this JVM holds; its children need them compiled, and this runtime has no compiler");
-        }
+    private static Path packedJar(Path source) {
         Path classes = null;
         try {
             classes = Files.createTempDirectory("mp4j-source-");
-            List<String> options = new ArrayList<>(List.of("-d", classes.toString(), "-proc:none", "-implicit:class",
-                    "-encoding", StandardCharsets.UTF_8.name(), "-sourcepath", sourceRoot(source).toString(),
-                    "-cp", System.getProperty("java.class.path", "")));
-            if (java.lang.management.ManagementFactory.getRuntimeMXBean().getInputArguments().contains("--enable-preview")) {
-                options.addAll(List.of("--enable-preview", "--release", Integer.toString(Runtime.version().feature())));
-            }
-            StringWriter diagnostics = new StringWriter();
-            try (javax.tools.StandardJavaFileManager files = javac.getStandardFileManager(null, null, StandardCharsets.UTF_8)) {
-                boolean ok = javac.getTask(diagnostics, files, null, options, null,
-                        files.getJavaFileObjects(source)).call();
-                if (!ok) {
-                    throw new IllegalStateException("cannot compile " + source + " again for its children: " + diagnostics);
+            compile(source, classes);
+            Map<String, byte[]> entries = new LinkedHashMap<>();
+            ClassLoader memory = launcherLoader();
+            try (Stream<Path> walk = Files.walk(classes)) {
+                for (Path f : walk.filter(Files::isRegularFile).sorted().toList()) {
+                    String name = classes.relativize(f).toString().replace(File.separatorChar, '/');
+                    byte[] launchers = memory == null ? null : inMemory(memory, name);
+                    entries.put(name, launchers != null ? launchers : Files.readAllBytes(f));
                 }
             }
-            return packed(classes);
+            return packed(entries);
         } catch (IOException e) {
-            throw new IllegalStateException("cannot compile " + source + " again for its children: " + e, e);
+            throw new IllegalStateException("cannot pack the classes of " + source + " for its children: " + e, e);
         } finally {
             if (classes != null) {
                 deleteTree(classes);
@@ -105,48 +143,104 @@ final class SourceProgram {
         }
     }
 
-    /** The root of the launch file's source tree: its directory, less one level per package name part. */
-    private static Path sourceRoot(Path source) throws IOException {
+    /** Compiles the launch file (and the files it uses, for a multi-file program) into {@code out}. */
+    private static void compile(Path source, Path out) throws IOException {
+        javax.tools.JavaCompiler javac = javax.tools.ToolProvider.getSystemJavaCompiler();
+        if (javac == null) {
+            throw new IllegalStateException("this program runs from its source file (" + source + "), whose classes "
+                    + "only this JVM holds, and this runtime has no compiler to make them for its children");
+        }
+        Charset encoding = Charset.defaultCharset();
+        List<String> options = new ArrayList<>(List.of("-proc:none", "-implicit:class", "-encoding", encoding.name(),
+                "-cp", System.getProperty("java.class.path", "")));
+        for (String flag : jvmFlags()) {
+            if (flag.equals("--enable-preview")) {
+                String release = System.getProperty("jdk.internal.javac.source", Integer.toString(Runtime.version().feature()));
+                options.addAll(List.of("--enable-preview", "--release", release));
+            } else if (NOT_FOR_JAVAC.stream().noneMatch(flag::startsWith)) {
+                int eq = flag.indexOf('=');
+                options.addAll(List.of(flag.substring(0, eq), flag.substring(eq + 1)));
+            }
+        }
+        StringWriter diagnostics = new StringWriter();
+        try (javax.tools.StandardJavaFileManager files = javac.getStandardFileManager(null, null, encoding)) {
+            var units = files.getJavaFileObjects(source);
+            options.addAll(List.of("-sourcepath", sourceRoot(javac, files, units, options, source).toString()));
+            options.addAll(List.of("-d", out.toString()));
+            if (!javac.getTask(diagnostics, files, null, options, null, units).call()) {
+                throw new IllegalStateException("cannot compile " + source + " for its children: " + diagnostics);
+            }
+        }
+    }
+
+    /** The root of the launch file's source tree: its directory, less one level per part of its package's name. */
+    private static Path sourceRoot(javax.tools.JavaCompiler javac, javax.tools.StandardJavaFileManager files,
+            Iterable<? extends javax.tools.JavaFileObject> units, List<String> options, Path source) throws IOException {
         Path root = source.toAbsolutePath().getParent();
-        Matcher m = PACKAGE.matcher(Files.readString(source, StandardCharsets.UTF_8));
-        if (m.find()) {
-            for (int i = m.group(1).split("\\.").length; i > 0 && root.getParent() != null; i--) {
-                root = root.getParent();
+        var parser = (com.sun.source.util.JavacTask) javac.getTask(new StringWriter(), files, null, options, null, units);
+        for (com.sun.source.tree.CompilationUnitTree unit : parser.parse()) {
+            if (unit.getPackageName() != null) {
+                for (int i = unit.getPackageName().toString().split("\\.").length; i > 0 && root.getParent() != null; i--) {
+                    root = root.getParent();
+                }
             }
         }
         return root;
     }
 
-    /** The classes under {@code dir} in a jar named by their hash, made once, kept for later runs. */
-    private static Path packed(Path dir) throws IOException {
-        List<Path> files;
-        try (Stream<Path> walk = Files.walk(dir)) {
-            files = walk.filter(Files::isRegularFile).sorted().toList();
+    /** The source launcher's class loader, which holds the program's classes: this thread's context loader or a parent of it. */
+    private static ClassLoader launcherLoader() {
+        for (ClassLoader l = Thread.currentThread().getContextClassLoader(); l != null; l = l.getParent()) {
+            if (l.getClass().getName().endsWith(".MemoryClassLoader")) {
+                return l;
+            }
         }
+        return null;
+    }
+
+    /** The bytes of class file {@code name} as the launcher compiled them, or null if it did not (yet). */
+    private static byte[] inMemory(ClassLoader memory, String name) throws IOException {
+        URL url = memory.getResource(name);
+        if (url == null || !url.getProtocol().startsWith(IN_MEMORY)) {
+            return null;
+        }
+        try (InputStream in = url.openStream()) {
+            return in.readAllBytes();
+        }
+    }
+
+    /** The entries in a jar named by their hash, made once, kept for later runs. */
+    private static Path packed(Map<String, byte[]> entries) throws IOException {
         MessageDigest digest;
         try {
             digest = MessageDigest.getInstance("SHA-256");
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
-        for (Path f : files) {
-            digest.update(dir.relativize(f).toString().getBytes(StandardCharsets.UTF_8));
+        for (Map.Entry<String, byte[]> e : entries.entrySet()) {
+            digest.update(e.getKey().getBytes(java.nio.charset.StandardCharsets.UTF_8));
             digest.update((byte) 0);
-            digest.update(Files.readAllBytes(f));
+            digest.update(e.getValue());
         }
         Path home = keptJarsDirectory();
         Path jar = home.resolve("source-" + HexFormat.of().formatHex(digest.digest(), 0, 16) + ".jar");
-        if (Files.isRegularFile(jar)) {
+        if (holds(jar, entries.size())) {
             return jar;
         }
         Path partial = Files.createTempFile(home, "partial-", ".jar");
         try {
-            try (OutputStream out = Files.newOutputStream(partial); JarOutputStream jarOut = new JarOutputStream(out)) {
-                for (Path f : files) {
-                    jarOut.putNextEntry(new JarEntry(dir.relativize(f).toString().replace(File.separatorChar, '/')));
-                    jarOut.write(Files.readAllBytes(f));
+            try (FileChannel channel = FileChannel.open(partial, StandardOpenOption.WRITE)) {
+                OutputStream out = Channels.newOutputStream(channel);
+                JarOutputStream jarOut = new JarOutputStream(out);
+                for (Map.Entry<String, byte[]> e : entries.entrySet()) {
+                    jarOut.putNextEntry(new JarEntry(e.getKey()));
+                    jarOut.write(e.getValue());
                     jarOut.closeEntry();
                 }
+                jarOut.finish();
+                jarOut.flush();
+                // On disk before it has its name: a jar cut short by a crash must not be kept.
+                channel.force(true);
             }
             try {
                 Files.move(partial, jar, StandardCopyOption.ATOMIC_MOVE);
@@ -159,6 +253,18 @@ final class SourceProgram {
         return jar;
     }
 
+    /** Whether {@code jar} is a readable jar of {@code entries} entries (one made by an earlier run). */
+    private static boolean holds(Path jar, int entries) {
+        if (!Files.isRegularFile(jar, LinkOption.NOFOLLOW_LINKS)) {
+            return false;
+        }
+        try (JarFile f = new JarFile(jar.toFile())) {
+            return f.size() == entries;
+        } catch (IOException | RuntimeException e) {
+            return false;
+        }
+    }
+
     /**
      * This user's directory of kept jars, made 0700; a fresh private one instead (nothing kept)
      * when the shared name is taken by anything else: a jar planted there would run in children.
@@ -166,7 +272,8 @@ final class SourceProgram {
     private static Path keptJarsDirectory() throws IOException {
         java.nio.file.attribute.FileAttribute<?> ownerOnly = java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
                 java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
-        Path home = Path.of(System.getProperty("java.io.tmpdir"), "mp4j-" + System.getProperty("user.name") + "-sources");
+        Path tmp = Path.of(System.getProperty("java.io.tmpdir"));
+        Path home = tmp.resolve("mp4j-" + System.getProperty("user.name") + "-sources");
         try {
             Files.createDirectory(home, ownerOnly);
         } catch (java.nio.file.FileAlreadyExistsException e) {
@@ -174,16 +281,22 @@ final class SourceProgram {
         } catch (IOException | UnsupportedOperationException e) {
             return Files.createTempDirectory("mp4j-sources-");
         }
+        Path probe = null;
         try {
-            java.nio.file.LinkOption noFollow = java.nio.file.LinkOption.NOFOLLOW_LINKS;
-            Object mine = Files.getAttribute(Path.of("/proc/self"), "unix:uid");
-            if (Files.isDirectory(home, noFollow) && mine.equals(Files.getAttribute(home, "unix:uid", noFollow))
+            // Whose this process is, as the file system says it: the owner of a file it just made.
+            probe = Files.createTempFile(tmp, "mp4j-owner-", ".probe");
+            if (Files.isDirectory(home, LinkOption.NOFOLLOW_LINKS)
+                    && Files.getOwner(home, LinkOption.NOFOLLOW_LINKS).equals(Files.getOwner(probe))
                     && "rwx------".equals(java.nio.file.attribute.PosixFilePermissions.toString(
-                            Files.getPosixFilePermissions(home, noFollow)))) {
+                            Files.getPosixFilePermissions(home, LinkOption.NOFOLLOW_LINKS)))) {
                 return home;
             }
         } catch (IOException | RuntimeException cannotTell) {
             // not to be trusted, then
+        } finally {
+            if (probe != null) {
+                Files.deleteIfExists(probe);
+            }
         }
         return Files.createTempDirectory("mp4j-sources-");
     }

@@ -63,6 +63,8 @@ public final class SpawnLauncher implements Launcher {
     /** The JVM flags of a child with these options (before the cache's). */
     static List<String> childFlags(JvmOptions options) {
         List<String> flags = new ArrayList<>(JvmOptions.CHILD_DEFAULTS);
+        // A program run from source: its classes were compiled for its module and preview options.
+        flags.addAll(SourceProgram.jvmFlags());
         flags.addAll(options.arguments());
         return flags;
     }

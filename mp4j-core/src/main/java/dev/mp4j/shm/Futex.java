@@ -231,10 +231,7 @@ public final class Futex {
                 VIRTUAL_NAPPERS.remove(address, nappers);
             }
         }
-        last[0] = address;
-        last[1] = expected;
-        last[2] = nanos;
-        last[3] = System.nanoTime();
+        recordNap(last, word, expected, nanos);
     }
 
     /**
@@ -252,16 +249,31 @@ public final class Futex {
         long[] last = LAST_NAP.get();
         long nanos = napLength(last, address, expected, System.nanoTime(), NAP_NANOS, UNLINKED_NAP_MAX_NANOS);
         nap(word, expected, Math.min(timeoutNanos, nanos));
-        last[0] = address;
+        recordNap(last, word, expected, nanos);
+    }
+
+    /**
+     * Notes a nap just ended. If the word no longer holds {@code expected}, the wait is over (its
+     * caller will see the change): the next wait, even on the same word and value (a lock word
+     * that comes back to "held"), starts short again.
+     */
+    private static void recordNap(long[] last, MemorySegment word, int expected, long nanos) {
+        boolean unchanged;
+        try {
+            unchanged = word.asByteBuffer().order(java.nio.ByteOrder.nativeOrder()).getInt(0) == expected;
+        } catch (IllegalStateException closedMeanwhile) {
+            unchanged = false; // the caller finds out what happened on its own next look
+        }
+        last[0] = word.address();
         last[1] = expected;
-        last[2] = nanos;
+        last[2] = unchanged ? nanos : 0;
         last[3] = System.nanoTime();
     }
 
     /**
      * How long a thread's next nap on {@code address} (holding {@code expected}) lasts: twice
      * its last one, at most {@code max}, when that one was on the same word and value and ended
-     * just now (the same wait going on); else {@code first}.
+     * just now with the word unchanged (the same wait going on); else {@code first}.
      *
      * @param last the thread's last nap: word address, expected value, length, when it ended
      */

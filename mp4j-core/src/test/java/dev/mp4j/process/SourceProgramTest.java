@@ -79,6 +79,60 @@ class SourceProgramTest {
         }
     }
 
+    private static final String EDITS_ITSELF = """
+            import dev.mp4j.pool.ProcessPool;
+            import java.nio.file.Files;
+            import java.nio.file.Path;
+            import java.util.List;
+
+            public class EditsItself {
+                public static void main(String[] args) throws Exception {
+                    // Before any child starts, the file on disk stops being what this JVM runs.
+                    Path self = Path.of(System.getProperty("jdk.launcher.sourcefile"));
+                    Files.writeString(self, Files.readString(self).replace("as launched", "as edited"));
+                    try (ProcessPool pool = ProcessPool.create(1)) {
+                        System.out.println(pool.map(x -> x + " as launched", List.of("run")));
+                    }
+                }
+            }
+            """;
+
+    @Test
+    @Timeout(120)
+    void childrenRunTheProgramAsItWasLaunchedEvenIfItsFileChangedSince(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("EditsItself.java");
+        Files.writeString(file, EDITS_ITSELF);
+        JavaRunner.Result run = JavaRunner.runSource(Duration.ofSeconds(90), List.of("-Djava.io.tmpdir=" + dir), file);
+        assertEquals(0, run.exitCode(), run.stderr());
+        assertEquals(List.of("[run as launched]"), run.lines(), run.stderr());
+        assertTrue(Files.readString(file).contains("as edited"), "the program did not edit itself");
+    }
+
+    private static final String PREVIEW = """
+            import dev.mp4j.pool.ProcessPool;
+            import java.util.List;
+
+            public class Preview {
+                public static void main(String[] args) throws Exception {
+                    try (ProcessPool pool = ProcessPool.create(1)) {
+                        // A primitive type in a pattern: a preview feature in Java 25.
+                        System.out.println(pool.map(x -> x instanceof int i ? "int " + i : "other", List.<Object>of(7)));
+                    }
+                }
+            }
+            """;
+
+    @Test
+    @Timeout(120)
+    void aProgramRunWithPreviewFeaturesHasChildrenThatRunThem(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("Preview.java");
+        Files.writeString(file, PREVIEW);
+        JavaRunner.Result run = JavaRunner.runSource(Duration.ofSeconds(90),
+                List.of("-Djava.io.tmpdir=" + dir, "--enable-preview", "--source", Integer.toString(Runtime.version().feature())), file);
+        assertEquals(0, run.exitCode(), run.stderr());
+        assertEquals(List.of("[int 7]"), run.lines(), run.stderr());
+    }
+
     private static List<Path> keptJars(Path tmp) throws Exception {
         try (Stream<Path> dirs = Files.list(tmp)) {
             Path kept = dirs.filter(p -> p.getFileName().toString().endsWith("-sources")).findFirst().orElseThrow();

@@ -38,6 +38,8 @@ class FutexTest {
         assertEquals(first, Futex.napLength(last, 8192, 7, now, first, max), "another word");
         assertEquals(first, Futex.napLength(last, 4096, 8, now, first, max), "another value");
         assertEquals(first, Futex.napLength(last, 4096, 7, now + 2 * max + 1, first, max), "a wait that ended a while ago");
+        last[2] = 0;
+        assertEquals(first, Futex.napLength(last, 4096, 7, now, first, max), "a nap after which the word had changed (recorded as 0)");
     }
 
     /**
