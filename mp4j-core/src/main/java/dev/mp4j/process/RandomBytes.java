@@ -19,7 +19,7 @@ public final class RandomBytes {
     private static boolean unavailable;
     /**
      * Read ahead, a few hundred bytes at a time: a shared-memory name takes 6 bytes, and a read
-     * of {@code /dev/urandom} per name was a tenth of a cold create-unlink cycle.
+     * of {@code /dev/urandom} per name was a system call more in every create-unlink cycle.
      */
     private static final byte[] buffered = new byte[256];
     private static int next = buffered.length;

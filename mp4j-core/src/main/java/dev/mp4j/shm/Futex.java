@@ -16,7 +16,8 @@ import java.util.concurrent.locks.LockSupport;
  * class, none of which the AOT cache can hold), more than the JVM takes to reach {@code main}.
  * So it happens on a background thread, started by the first wait or wake (or {@link #prepare()}),
  * and nothing waits for it: until it is done, {@link #await} naps (50 µs at first, longer while
- * one wait goes on, at most a millisecond) and {@link #wake} only notes the word, to be woken once the link is done. That is safe
+ * one wait goes on, at most a millisecond) and {@link #wake} only notes the word, to be woken
+ * once the link is done. That is safe
  * because every sleeper, here or in another process, sleeps in bounded slices and re-checks its
  * word; and a process that starts a child keeps its own sleeps short for a while
  * ({@link #expectNewPeer()}), so a child's first messages, sent before its link is done, are
@@ -51,7 +52,10 @@ public final class Futex {
      */
     private static final java.util.concurrent.ConcurrentHashMap<Long, java.util.Set<Thread>> VIRTUAL_NAPPERS =
             new java.util.concurrent.ConcurrentHashMap<>();
-    /** A thread's last nap (a virtual thread's, or any before the link): word address, expected value, length, when it ended. */
+    /**
+     * A thread's last nap (a virtual thread's, or any before the link): word address, expected
+     * value, length (0 when the word had changed by its end), when it ended.
+     */
     private static final ThreadLocal<long[]> LAST_NAP = ThreadLocal.withInitial(() -> new long[4]);
     /** A sleep's longest slice while a child started here may not be able to wake us yet. */
     private static final long SHORT_SLEEP_NANOS = 1_000_000;
@@ -237,12 +241,12 @@ public final class Futex {
     /**
      * A wait without the system call (before the link is done, or where there is none): naps
      * that grow while one wait goes on, from {@link #NAP_NANOS} doubling up to
-     * {@link #UNLINKED_NAP_MAX_NANOS}. A fresh JVM links for 35-70 ms of CPU, often 100 ms and more of time while other JVMs
-     * start beside it, and every thread of it
-     * that waits on a ring meanwhile (a pool worker's job pipe and its cancel watcher, say)
-     * looked at its ring and its peer every 50 µs: on two cores, 60-70 ms of CPU per worker
-     * taken from the JIT compilers and the other starting JVMs. A message that arrives during a
-     * long wait is still seen within a millisecond.
+     * {@link #UNLINKED_NAP_MAX_NANOS}. A fresh JVM links for 35-70 ms of CPU, often 100 ms and
+     * more while other JVMs start beside it, and every thread of it that waits on a ring
+     * meanwhile (a pool worker's job pipe and its cancel watcher, say) looked at its ring and its
+     * peer every 50 µs: on two cores, a pool worker's cancel watcher alone took 60-70 ms of CPU
+     * (profiled) from the JIT compilers and the other starting JVMs. A message that arrives
+     * during a long wait is still seen within a millisecond.
      */
     private static void unlinkedNap(MemorySegment word, int expected, long timeoutNanos) {
         long address = word.address();
