@@ -225,6 +225,9 @@ final class SourceProgram {
         Path home = keptJarsDirectory();
         Path jar = home.resolve("source-" + HexFormat.of().formatHex(digest.digest(), 0, 16) + ".jar");
         if (holds(jar, entries.size())) {
+            // Used again: its age is counted from now (a touch; the start-up cache keys on the
+            // modification time, so the access time is the one set).
+            touch(jar);
             return jar;
         }
         Path partial = Files.createTempFile(home, "partial-", ".jar");
@@ -250,7 +253,37 @@ final class SourceProgram {
         } finally {
             Files.deleteIfExists(partial);
         }
+        pruneOld(home, jar);
         return jar;
+    }
+
+    /** Sets the last access time of {@code jar} to now (not its modification time: see {@link #packed}). */
+    private static void touch(Path jar) {
+        try {
+            Files.setAttribute(jar, "basic:lastAccessTime", java.nio.file.attribute.FileTime.fromMillis(System.currentTimeMillis()));
+        } catch (IOException | RuntimeException e) {
+            // pruned a week after its making, then, and made again if needed
+        }
+    }
+
+    /** How long a kept jar no run has used stays (a program still running that long may need it for a new child). */
+    private static final java.time.Duration KEPT_FOR = java.time.Duration.ofDays(7);
+
+    /** Removes the jars of programs not run for {@link #KEPT_FOR} (by last access), and partial ones left by a crash. */
+    private static void pruneOld(Path home, Path keep) {
+        long before = System.currentTimeMillis() - KEPT_FOR.toMillis();
+        try (Stream<Path> files = Files.list(home)) {
+            for (Path f : files.toList()) {
+                String n = f.getFileName().toString();
+                if (!f.equals(keep) && n.endsWith(".jar") && (n.startsWith("source-") || n.startsWith("partial-"))
+                        && Files.readAttributes(f, java.nio.file.attribute.BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS)
+                                .lastAccessTime().toMillis() < before) {
+                    Files.deleteIfExists(f);
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            // kept a while longer
+        }
     }
 
     /** Whether {@code jar} is a readable jar of {@code entries} entries (one made by an earlier run). */

@@ -61,10 +61,21 @@ class SourceProgramTest {
         Files.writeString(sources.resolve("Twice.java"), TWICE);
         Path tmp = Files.createDirectories(dir.resolve("tmp"));
         List<String> options = List.of("-Djava.io.tmpdir=" + tmp);
+        // Jars of other programs: one not used for eight days, one used just now.
+        Path kept = Files.createDirectory(tmp.resolve("mp4j-" + System.getProperty("user.name") + "-sources"),
+                java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+                        java.nio.file.attribute.PosixFilePermissions.fromString("rwx------")));
+        Path stale = Files.write(kept.resolve("source-00000000000000000000000000000000.jar"), new byte[] {1});
+        Files.setAttribute(stale, "basic:lastAccessTime",
+                java.nio.file.attribute.FileTime.from(java.time.Instant.now().minus(Duration.ofDays(8))));
+        Path recent = Files.write(kept.resolve("source-11111111111111111111111111111111.jar"), new byte[] {1});
 
         JavaRunner.Result first = JavaRunner.runSource(Duration.ofSeconds(120), options, hello);
         assertEquals(0, first.exitCode(), first.stderr());
         assertEquals(List.of("hello from a child of a source file", "exit code 0", "[2, 4, 6]"), first.lines(), first.stderr());
+        assertTrue(!Files.exists(stale), "a jar unused for a week is removed when a new one is made");
+        assertTrue(Files.exists(recent), "a jar used lately stays");
+        Files.delete(recent);
         List<Path> jars = keptJars(tmp);
         assertEquals(1, jars.size(), "one jar of the program's classes: " + jars);
         long madeAt = Files.getLastModifiedTime(jars.getFirst()).toMillis();
