@@ -230,6 +230,31 @@ final class AotCache {
     }
 
     static String key(List<String> jvmArguments) {
+        // What the key depends on that can change while this JVM runs: the class path's files
+        // (rebuilt jars). Unchanged, the key is the one computed last time for these flags: a
+        // digest in a fresh parent is a couple of milliseconds of every child's start.
+        StringBuilder files = new StringBuilder();
+        for (String entry : SourceProgram.childClassPath().split(File.pathSeparator)) {
+            File f = new File(entry);
+            files.append(f.length()).append(':').append(f.lastModified()).append(';');
+        }
+        String stamp = files.toString();
+        KnownKey known = KNOWN_KEYS.get(jvmArguments);
+        if (known != null && known.files().equals(stamp)) {
+            return known.key();
+        }
+        String key = digest(jvmArguments);
+        KNOWN_KEYS.put(List.copyOf(jvmArguments), new KnownKey(stamp, key));
+        return key;
+    }
+
+    /** A key computed, with the class path's file sizes and times it was computed for. */
+    private record KnownKey(String files, String key) {
+    }
+
+    private static final Map<List<String>, KnownKey> KNOWN_KEYS = new ConcurrentHashMap<>();
+
+    private static String digest(List<String> jvmArguments) {
         try {
             MessageDigest d = MessageDigest.getInstance("SHA-256");
             d.update(System.getProperty("java.home").getBytes(StandardCharsets.UTF_8));

@@ -28,6 +28,23 @@ class AotCacheTest {
     }
 
     @Test
+    void theKeyIsKeptForTheSameFlagsAndChangesWithTheFlagsAndWhenAClassPathFileChanges() {
+        String key = AotCache.key(List.of("-Xmx64m"));
+        assertEquals(key, AotCache.key(List.of("-Xmx64m")));
+        assertFalse(key.equals(AotCache.key(List.of("-Xmx65m"))), "other flags, another cache");
+        java.io.File entry = new java.io.File(System.getProperty("java.class.path").split(java.io.File.pathSeparator)[0]);
+        long was = entry.lastModified();
+        assertTrue(entry.setLastModified(was + 10_000));
+        try {
+            // A rebuilt jar: the cache made for the old one would be refused by the JVM.
+            assertFalse(key.equals(AotCache.key(List.of("-Xmx64m"))), "a class path file changed, the key stayed");
+        } finally {
+            entry.setLastModified(was);
+        }
+        assertEquals(key, AotCache.key(List.of("-Xmx64m")));
+    }
+
+    @Test
     void startingAProcessNotesTheClassWhoseCodeTheChildRuns() {
         List<JvmProcess> ps = List.of(new JvmProcess(() -> { }), new Subclassed(),
                 new JvmProcess(Elsewhere.capturingAList(new ArrayList<>(List.of(1)))));
