@@ -40,7 +40,8 @@ import java.util.stream.Stream;
  * (same module and preview options; children get those JVM options too). It is named by the hash
  * of its classes, in a directory of this user's alone under {@code java.io.tmpdir}, and kept: the
  * next run of an unchanged program finds it, with the same modification time, which keeps the
- * children's start-up cache valid.
+ * children's start-up cache valid. A jar no run has used for a week is removed when another is
+ * made (a program that runs for days marks its own as used when it starts children).
  */
 final class SourceProgram {
     /** The launch file, as the JDK's source launcher records it (null when not run from source). */
@@ -99,23 +100,65 @@ final class SourceProgram {
      */
     static String childClassPath() {
         String known = childClassPath;
-        if (known != null) {
+        if (known != null && (keptJar == null || System.nanoTime() - checkedAt < RECHECK_NANOS)) {
             return known;
         }
         synchronized (SourceProgram.class) {
             if (childClassPath == null) {
-                String classPath = System.getProperty("java.class.path", "");
-                if (SOURCE_FILE != null) {
-                    try {
-                        String jar = packedJar(Path.of(SOURCE_FILE)).toString();
-                        classPath = classPath.isEmpty() ? jar : classPath + File.pathSeparator + jar;
-                    } catch (RuntimeException | LinkageError e) {
-                        System.err.println("mp4j: " + e.getMessage() + "; children will not find the program's classes");
-                    }
+                childClassPath = classPathWith(packedJarOrNull());
+            } else if (keptJar != null && System.nanoTime() - checkedAt >= RECHECK_NANOS) {
+                // A program that runs for days: its jar is used again now (so no other run
+                // prunes it as unused), or made again if it went.
+                if (!stillThere(keptJar)) {
+                    childClassPath = classPathWith(packedJarOrNull());
                 }
-                childClassPath = classPath;
             }
+            checkedAt = System.nanoTime();
             return childClassPath;
+        }
+    }
+
+    /** How often a long-running program's starts look at its kept jar again. */
+    private static final long RECHECK_NANOS = java.util.concurrent.TimeUnit.HOURS.toNanos(1);
+    private static volatile Path keptJar;
+    private static volatile long checkedAt;
+
+    private static String classPathWith(Path jar) {
+        String classPath = System.getProperty("java.class.path", "");
+        if (jar == null) {
+            return classPath;
+        }
+        return classPath.isEmpty() ? jar.toString() : classPath + File.pathSeparator + jar;
+    }
+
+    /** The jar of the program's classes, or null (with a word on stderr) when not run from source or it cannot be made. */
+    private static Path packedJarOrNull() {
+        if (SOURCE_FILE == null) {
+            return null;
+        }
+        try {
+            Path jar = packedJar(Path.of(SOURCE_FILE));
+            keptJar = jar;
+            return jar;
+        } catch (RuntimeException | LinkageError e) {
+            System.err.println("mp4j: " + (e.getMessage() != null ? e.getMessage() : e.toString())
+                    + "; children will not find the program's classes");
+            keptJar = null;
+            return null;
+        }
+    }
+
+    /** Whether {@code jar} is still in place, marking it used; under the directory's shared lock (see {@link #packed}). */
+    private static boolean stillThere(Path jar) {
+        try (FileChannel lockFile = FileChannel.open(jar.resolveSibling(".lock"), StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
+             java.nio.channels.FileLock shared = lockFile.lock(0, Long.MAX_VALUE, true)) {
+            if (Files.isRegularFile(jar, LinkOption.NOFOLLOW_LINKS)) {
+                touch(jar);
+                return true;
+            }
+            return false;
+        } catch (IOException | RuntimeException e) {
+            return Files.isRegularFile(jar, LinkOption.NOFOLLOW_LINKS);
         }
     }
 
@@ -224,12 +267,34 @@ final class SourceProgram {
         }
         Path home = keptJarsDirectory();
         Path jar = home.resolve("source-" + HexFormat.of().formatHex(digest.digest(), 0, 16) + ".jar");
-        if (holds(jar, entries.size())) {
-            // Used again: its age is counted from now (a touch; the start-up cache keys on the
-            // modification time, so the access time is the one set).
-            touch(jar);
-            return jar;
+        // Runs of programs from source share the directory: a jar is reused or made under a
+        // shared lock, and old ones are pruned under an exclusive one, so a jar a run has just
+        // chosen is never pruned under it.
+        try (FileChannel lockFile = FileChannel.open(home.resolve(".lock"), StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+            boolean made;
+            try (java.nio.channels.FileLock shared = lockFile.lock(0, Long.MAX_VALUE, true)) {
+                made = !holds(jar, entries.size());
+                if (made) {
+                    write(home, jar, entries);
+                } else {
+                    // Used again: its age is counted from now (its access time: the start-up
+                    // cache keys on the modification time).
+                    touch(jar);
+                }
+            }
+            if (made) {
+                try (java.nio.channels.FileLock exclusive = lockFile.tryLock()) {
+                    if (exclusive != null) {
+                        pruneOld(home, jar);
+                    }
+                }
+            }
         }
+        return jar;
+    }
+
+    /** Writes {@code entries} as {@code jar}: on disk under a temporary name first, then renamed. */
+    private static void write(Path home, Path jar, Map<String, byte[]> entries) throws IOException {
         Path partial = Files.createTempFile(home, "partial-", ".jar");
         try {
             try (FileChannel channel = FileChannel.open(partial, StandardOpenOption.WRITE)) {
@@ -253,8 +318,6 @@ final class SourceProgram {
         } finally {
             Files.deleteIfExists(partial);
         }
-        pruneOld(home, jar);
-        return jar;
     }
 
     /** Sets the last access time of {@code jar} to now (not its modification time: see {@link #packed}). */
@@ -262,27 +325,33 @@ final class SourceProgram {
         try {
             Files.setAttribute(jar, "basic:lastAccessTime", java.nio.file.attribute.FileTime.fromMillis(System.currentTimeMillis()));
         } catch (IOException | RuntimeException e) {
-            // pruned a week after its making, then, and made again if needed
+            // pruned a week after its last use, then, and made again if needed
         }
     }
 
-    /** How long a kept jar no run has used stays (a program still running that long may need it for a new child). */
+    /** How long a kept jar no run has used stays. */
     private static final java.time.Duration KEPT_FOR = java.time.Duration.ofDays(7);
 
     /** Removes the jars of programs not run for {@link #KEPT_FOR} (by last access), and partial ones left by a crash. */
     private static void pruneOld(Path home, Path keep) {
         long before = System.currentTimeMillis() - KEPT_FOR.toMillis();
-        try (Stream<Path> files = Files.list(home)) {
-            for (Path f : files.toList()) {
-                String n = f.getFileName().toString();
+        List<Path> files;
+        try (Stream<Path> listed = Files.list(home)) {
+            files = listed.toList();
+        } catch (IOException | RuntimeException e) {
+            return;
+        }
+        for (Path f : files) {
+            String n = f.getFileName().toString();
+            try {
                 if (!f.equals(keep) && n.endsWith(".jar") && (n.startsWith("source-") || n.startsWith("partial-"))
                         && Files.readAttributes(f, java.nio.file.attribute.BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS)
                                 .lastAccessTime().toMillis() < before) {
                     Files.deleteIfExists(f);
                 }
+            } catch (IOException | RuntimeException e) {
+                // this one stays; the others are still looked at
             }
-        } catch (IOException | RuntimeException e) {
-            // kept a while longer
         }
     }
 

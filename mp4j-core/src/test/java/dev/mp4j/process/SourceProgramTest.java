@@ -148,7 +148,7 @@ class SourceProgramTest {
         try (Stream<Path> dirs = Files.list(tmp)) {
             Path kept = dirs.filter(p -> p.getFileName().toString().endsWith("-sources")).findFirst().orElseThrow();
             try (Stream<Path> files = Files.list(kept)) {
-                return files.sorted().toList();
+                return files.filter(p -> p.getFileName().toString().endsWith(".jar")).sorted().toList();
             }
         }
     }
