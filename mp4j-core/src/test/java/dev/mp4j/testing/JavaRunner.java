@@ -92,9 +92,17 @@ public final class JavaRunner {
         Thread o = pump(p.getInputStream(), out);
         Thread e = pump(p.getErrorStream(), err);
         if (!p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
-            p.descendants().forEach(ProcessHandle::destroyForcibly);
+            // The main JVM first: its children notice and go, and its shared-memory watcher
+            // cleans up after them (killed with them, it would leave the tree's segments behind).
+            // Whatever is left after that goes by force.
+            List<ProcessHandle> rest = p.descendants().toList();
             p.destroyForcibly();
             p.waitFor();
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
+            while (rest.stream().anyMatch(ProcessHandle::isAlive) && System.nanoTime() < deadline) {
+                Thread.sleep(100);
+            }
+            rest.forEach(ProcessHandle::destroyForcibly);
         }
         o.join(5_000);
         e.join(5_000);
