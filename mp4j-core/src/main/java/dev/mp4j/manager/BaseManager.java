@@ -51,7 +51,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 public class BaseManager implements AutoCloseable {
     private static final AtomicInteger COUNTER = new AtomicInteger();
-    private static final Duration START_TIMEOUT = Duration.ofSeconds(60);
+    private static final Duration DEFAULT_START_TIMEOUT = Duration.ofSeconds(60);
     /** The control pipe carries one-byte requests (and, on the ready path, the server's address). */
     private static final long CONTROL_MESSAGE_BYTES = 1 << 16;
     private static final int CONTROL_RING_BYTES = 4096;
@@ -65,6 +65,7 @@ public class BaseManager implements AutoCloseable {
     private boolean syncBuiltins;
     private Context context;
     private Duration shutdownTimeout = Duration.ofSeconds(1);
+    private Duration startTimeout = DEFAULT_START_TIMEOUT;
     private State state = State.INITIAL;
     private JvmProcess process;
     /** The directory of the Unix socket this process chose for the server, if it chose one. */
@@ -155,8 +156,28 @@ public class BaseManager implements AutoCloseable {
     }
 
     /**
-     * Starts a server process (named like {@code SyncManager-1}) and waits until it listens.
-     * The process is a daemon: it ends with this program even without {@link #shutdown()}.
+     * How long {@link #start()} waits for the server process to listen (60 s unless set) before
+     * it kills the process and throws: a JVM that starts on a loaded machine, or an initializer
+     * that takes its time, may need longer; a caller that must not wait, less.
+     *
+     * <pre>{@code
+     * SyncManager m = new SyncManager();
+     * m.withStartTimeout(Duration.ofSeconds(5)).start();   // ManagerException after 5 s
+     * }</pre>
+     */
+    public final BaseManager withStartTimeout(Duration timeout) {
+        requireState(State.INITIAL, "withStartTimeout");
+        if (timeout == null || timeout.isNegative() || timeout.isZero()) {
+            throw new IllegalArgumentException("a start timeout must be positive, got " + timeout);
+        }
+        this.startTimeout = timeout;
+        return this;
+    }
+
+    /**
+     * Starts a server process (named like {@code SyncManager-1}) and waits until it listens, at
+     * most 60 s or the time given to {@link #withStartTimeout}. The process is a daemon: it ends
+     * with this program even without {@link #shutdown()}.
      *
      * @throws IllegalStateException if already started, connected or shut down
      * @throws ManagerException if the server cannot start (the address is in use, ...)
@@ -262,15 +283,15 @@ public class BaseManager implements AutoCloseable {
      * The server's first message on {@code readEnd}. Polls rather than blocks: a server that died
      * before it took over its end of the pipe would never close it.
      */
-    private static Object awaitAnswer(JvmProcess p, Connection readEnd) throws IOException, TimeoutException {
-        long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
+    private Object awaitAnswer(JvmProcess p, Connection readEnd) throws IOException, TimeoutException {
+        long deadline = System.nanoTime() + startTimeout.toNanos();
         while (!readEnd.poll(Duration.ofMillis(10))) {
             if (!p.isAlive()) {
                 p.join();
                 throw new IOException("it exited before it listened (its error is on stderr)");
             }
             if (System.nanoTime() > deadline) {
-                throw new TimeoutException("no answer within " + START_TIMEOUT);
+                throw new TimeoutException("no answer within " + startTimeout);
             }
         }
         return readEnd.recv();
@@ -312,7 +333,7 @@ public class BaseManager implements AutoCloseable {
 
     /** Waits until the server's socket exists (it is bound and listening), or the server died. */
     private void awaitSocket(JvmProcess p, java.nio.file.Path socket) {
-        long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
+        long deadline = System.nanoTime() + startTimeout.toNanos();
         long nap = 50_000;
         while (!java.nio.file.Files.exists(socket)) {
             if (!p.isAlive()) {
@@ -323,7 +344,7 @@ public class BaseManager implements AutoCloseable {
             if (System.nanoTime() > deadline) {
                 p.kill();
                 p.join();
-                throw new ManagerException("the manager process did not listen within " + START_TIMEOUT);
+                throw new ManagerException("the manager process did not listen within " + startTimeout);
             }
             // From 50 µs up to 1 ms: a warm spare listens within a millisecond or two, a fresh
             // JVM after some 40 ms, during which waking every 100 µs took CPU it needed.
@@ -476,10 +497,10 @@ public class BaseManager implements AutoCloseable {
         state = State.SHUTDOWN;
     }
 
-    /** Asks the server to stop over a connection of its own; false if it could not be reached. */
+    /** Asks the server to stop over a connection of its own; false if it could not be reached or did not answer in time. */
     private boolean askOverASocket() {
         try {
-            endpoint.shutdown();
+            endpoint.shutdown(shutdownTimeout);
             return true;
         } catch (ManagerException gone) {
             // Already gone: the joins see it.

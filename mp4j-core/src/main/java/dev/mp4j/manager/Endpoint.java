@@ -279,13 +279,17 @@ final class Endpoint {
         oneOff(Wire.DUMMY, timeout);
     }
 
-    /** Asks the server to stop, over a connection of its own (no pipe is worth setting up for one request). */
-    void shutdown() {
+    /**
+     * Asks the server to stop, over a connection of its own (no pipe is worth setting up for one
+     * request): connecting, proving the key and the answer all within {@code timeout} (null: no
+     * limit), so that a server that does not answer is not waited for longer.
+     */
+    void shutdown(java.time.Duration timeout) {
         if (ManagerServer.local(addressKey) != null) {
             control(new byte[] {Wire.SHUTDOWN});
             return;
         }
-        oneOff(Wire.SHUTDOWN, null);
+        oneOff(Wire.SHUTDOWN, timeout);
     }
 
     /** Sends {@code op} over a connection of its own and reads the answer, all within {@code timeout} (null: no limit). */

@@ -27,7 +27,9 @@ import java.util.concurrent.TimeoutException;
  */
 public interface ResultIterator<R> extends Iterator<R> {
     /**
-     * The next result, waiting at most {@code timeout} for it.
+     * The next result, waiting at most {@code timeout} for it. The wait is for the workers: the
+     * next items of the input are read on the calling thread, as {@link #hasNext()} does, and
+     * an input whose own iterator blocks holds the call for as long as it does.
      *
      * @throws TimeoutException if it is not ready in time: the work goes on, and a later call
      *                          returns it

@@ -174,6 +174,12 @@ public class JvmProcess implements Serializable {
      * object lets go of its target once the child has a copy: what the target captured is not
      * kept alive here for the child's sake, and the default {@link #run()} (a target's) does
      * nothing here after. A subclass's fields are the child's payload, and stay.
+     *
+     * <p>It returns once the child JVM has its bootstrap (the target with what it captured): at
+     * once for the usual sizes, which fit the pipe to the child; for a larger payload, once the
+     * child has read it, normally within its start-up (tens of milliseconds). Signals sent from
+     * another thread meanwhile ({@link #terminate()}, {@link #kill()}) wait for that, so that
+     * they reach the started child.
      */
     public final void start() {
         start(launcher != null ? launcher : Launchers.defaultLauncher());

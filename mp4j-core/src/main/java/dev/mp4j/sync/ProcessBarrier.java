@@ -80,7 +80,10 @@ public final class ProcessBarrier implements Serializable {
     }
 
     /**
-     * Waits for the others, at most {@code timeout} (null: forever).
+     * Waits for the others, at most {@code timeout} (null: forever). The barrier's action runs in
+     * the last arrival while it holds the barrier's guard, as CPython runs it under the barrier's
+     * condition: an arrival, a timed one too, meanwhile waits for the action to end, however long
+     * it takes.
      *
      * @return this arrival's index, 0 to parties-1, distinct within a generation
      */

@@ -123,7 +123,10 @@ public final class ProcessCondition implements Condition, Serializable {
     }
 
     /**
-     * Python's {@code wait(timeout)}: waits for a signal, at most {@code timeout} (null: forever).
+     * Python's {@code wait(timeout)}: waits for a signal, at most {@code timeout} (null: forever),
+     * then takes the lock back, which may take longer: as with Python's and
+     * {@link java.util.concurrent.locks.Condition}'s, the timeout bounds the wait for a signal,
+     * not for the lock (a process holding it is taken over within about 50 ms if it dies).
      *
      * @return true if signalled; false if it timed out, or returned early because the lock was
      *         taken over from a process that died holding it. Either way, check the lock's

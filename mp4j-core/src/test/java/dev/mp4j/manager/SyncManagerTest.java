@@ -93,6 +93,25 @@ class SyncManagerTest {
     }
 
     @Test
+    void aServerThatDoesNotListenWithinTheStartTimeoutIsKilledAndStartSaysSo() throws Exception {
+        dev.mp4j.shared.IntValue serverPid = dev.mp4j.shared.Value.ofInt(0, false);
+        SyncManager m = new SyncManager();
+        m.withStartTimeout(java.time.Duration.ofSeconds(2));
+        long t0 = System.nanoTime();
+        ManagerException e = assertThrows(ManagerException.class, () -> m.start(() -> {
+            serverPid.set((int) ProcessHandle.current().pid());
+            Thread.sleep(120_000);
+        }));
+        long tookMillis = (System.nanoTime() - t0) / 1_000_000;
+        assertTrue(e.getMessage().contains("PT2S"), e.getMessage());
+        assertTrue(tookMillis < 60_000, "start gave up only after " + tookMillis + " ms (its default is 60 s)");
+        assertNotEquals(0, serverPid.get(), "the initializer never ran");
+        assertTrue(dev.mp4j.testing.Await.until(() -> ProcessHandle.of(serverPid.get()).map(h -> !h.isAlive()).orElse(true),
+                java.time.Duration.ofSeconds(10)), "the server process is still running");
+        assertThrows(IllegalArgumentException.class, () -> new SyncManager().withStartTimeout(java.time.Duration.ZERO));
+    }
+
+    @Test
     void aListAppendedByFiveChildrenHoldsEveryItem() {
         ManagedList<Object> list = manager.list(List.of(1, "a"));
         List<JvmProcess> ps = new ArrayList<>();
