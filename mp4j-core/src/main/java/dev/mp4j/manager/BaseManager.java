@@ -48,6 +48,13 @@ import java.util.concurrent.atomic.AtomicInteger;
  * HMAC handshake) before anything it sends is read. A proxy of a manager whose key is not the one
  * this program's processes inherit carries that key when it travels (so a child it is passed to
  * can connect): send such proxies only where you would send the key.
+ *
+ * <p>A proxy's call waits for the server's answer. The timed forms of the blocking operations
+ * ({@code poll(t, unit)}, {@code get(true, t)}, {@code acquire(true, t)}, {@code join(t)}) bound
+ * the wait in the server; a server that stops answering altogether (stopped with SIGSTOP, a
+ * registered method that never returns) holds its callers until their connection ends, as in
+ * CPython. {@link #start()} and {@link #connect(Duration)} are bounded
+ * ({@link #withStartTimeout}), and so is {@link #shutdown()} ({@link #withShutdownTimeout}).
  */
 public class BaseManager implements AutoCloseable {
     private static final AtomicInteger COUNTER = new AtomicInteger();
