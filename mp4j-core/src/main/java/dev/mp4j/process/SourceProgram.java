@@ -150,7 +150,7 @@ final class SourceProgram {
 
     /** Whether {@code jar} is still in place, marking it used; under the directory's shared lock (see {@link #packed}). */
     private static boolean stillThere(Path jar) {
-        try (FileChannel lockFile = FileChannel.open(jar.resolveSibling(".lock"), StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
+        try (FileChannel lockFile = openLock(jar.getParent());
              java.nio.channels.FileLock shared = lockFile.lock(0, Long.MAX_VALUE, true)) {
             if (Files.isRegularFile(jar, LinkOption.NOFOLLOW_LINKS)) {
                 touch(jar);
@@ -270,7 +270,7 @@ final class SourceProgram {
         // Runs of programs from source share the directory: a jar is reused or made under a
         // shared lock, and old ones are pruned under an exclusive one, so a jar a run has just
         // chosen is never pruned under it.
-        try (FileChannel lockFile = FileChannel.open(home.resolve(".lock"), StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+        try (FileChannel lockFile = openLock(home)) {
             boolean made;
             try (java.nio.channels.FileLock shared = lockFile.lock(0, Long.MAX_VALUE, true)) {
                 made = !holds(jar, entries.size());
@@ -291,6 +291,11 @@ final class SourceProgram {
             }
         }
         return jar;
+    }
+
+    /** The lock file of the kept jars' directory (read-write: a shared lock needs reading, an exclusive one writing). */
+    private static FileChannel openLock(Path home) throws IOException {
+        return FileChannel.open(home.resolve(".lock"), StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
     }
 
     /** Writes {@code entries} as {@code jar}: on disk under a temporary name first, then renamed. */
