@@ -138,6 +138,14 @@ public class ProcessQueue<E> extends AbstractQueue<E> implements BlockingQueue<E
         }
     }
 
+    /**
+     * Puts an item, waiting at most {@code timeout} for room. An item of 64 KiB or more that
+     * finds no room within 50 ms, and any item larger than the ring, is spilled into a
+     * shared-memory segment of its own and does not wait;
+     * only when /dev/shm has no room for that does it wait for the ring, and an item larger than
+     * the ring then streams through it as a consumer reads, past the timeout once begun (while
+     * the consumer keeps reading).
+     */
     @Override
     public boolean offer(E e, long timeout, TimeUnit unit) throws InterruptedException {
         return core.put(core.encode(Objects.requireNonNull(e, "a BlockingQueue holds no null")),
