@@ -218,6 +218,27 @@ public final class SharedSegment implements AutoCloseable {
         }
 
         static long free() {
+            long free = measure();
+            last = new Reading(free, System.nanoTime());
+            return free;
+        }
+
+        /**
+         * The free space as measured at most {@code maxAgeNanos} ago, or now: for a close's
+         * question whether to unmap at once (a heuristic), which in a create-close-unlink cycle
+         * follows the create's own measure by microseconds.
+         */
+        static long recentFree(long maxAgeNanos) {
+            Reading r = last;
+            return r != null && System.nanoTime() - r.at() < maxAgeNanos ? r.free() : free();
+        }
+
+        private record Reading(long free, long at) {
+        }
+
+        private static volatile Reading last;
+
+        private static long measure() {
             long direct = ShmFiles.usableSpace(DIRECTORY_SLASH);
             if (direct >= 0) {
                 return direct;
@@ -501,6 +522,8 @@ public final class SharedSegment implements AutoCloseable {
         static final long QUIET_NANOS = java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(20);
         static final long MAX_DELAY_NANOS = java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(500);
         static final int MAX_PENDING = 1024;
+        /** How old a free-space reading a close may use (see {@link Room#recentFree}). */
+        static final long RECENT_FREE_NANOS = java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(10);
         /** How soon an arena in use (a thread inside an access, an I/O on it) is tried again. */
         static final long RETRY_NANOS = java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(1);
 
@@ -532,7 +555,7 @@ public final class SharedSegment implements AutoCloseable {
             // Large against the room left: other processes may need its pages soon, so it goes
             // at once (its "since" is already past the longest delay). Below 4 MiB (pipes, small
             // queues) no statvfs is spent on the question: a JVM's exit closes several.
-            boolean urgent = bytes >= (4L << 20) && unmapsAtOnce(bytes, Room.free());
+            boolean urgent = bytes >= (4L << 20) && unmapsAtOnce(bytes, Room.recentFree(RECENT_FREE_NANOS));
             long since = urgent ? System.nanoTime() - MAX_DELAY_NANOS : System.nanoTime();
             queue(new Pending(arena, bytes, since));
         }
