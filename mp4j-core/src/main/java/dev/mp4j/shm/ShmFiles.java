@@ -65,8 +65,6 @@ final class ShmFiles {
         static final int CAPACITY = 512;
         final ByteBuffer buffer = ByteBuffer.allocateDirect(CAPACITY).order(ByteOrder.nativeOrder());
         final long address = MemorySegment.ofBuffer(buffer).address();
-        /** The linked entry, set by {@link #withPath} for the call at hand. */
-        MethodHandle sys;
 
         /**
          * Writes {@code path} with its terminating NUL; false if it does not fit or is not all
@@ -102,8 +100,8 @@ final class ShmFiles {
     }
 
     /**
-     * This thread's buffer holding {@code path}, with the linked entry to call, or null when
-     * these calls are not to be made now or the path is not one they take.
+     * This thread's buffer holding {@code path}, or null when these calls are not to be made now
+     * or the path is not one they take. (Once it answers, {@link Futex#syscall()} stays linked.)
      */
     private static Scratch withPath(String path) {
         MethodHandle sys = syscall();
@@ -114,7 +112,6 @@ final class ShmFiles {
         if (!scratch.put(path)) {
             return null;
         }
-        scratch.sys = sys;
         return scratch;
     }
 
@@ -138,7 +135,7 @@ final class ShmFiles {
         if (scratch == null) {
             return null;
         }
-        MethodHandle sys = scratch.sys;
+        MethodHandle sys = Futex.syscall();
         try {
             long fd = (long) sys.invokeExact(SYS_OPENAT, AT_FDCWD, scratch.address,
                     O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, MODE_OWNER_ONLY, 0L, 0L);
@@ -182,7 +179,7 @@ final class ShmFiles {
         if (scratch == null) {
             return null;
         }
-        MethodHandle sys = scratch.sys;
+        MethodHandle sys = Futex.syscall();
         try {
             long fd = (long) sys.invokeExact(SYS_OPENAT, AT_FDCWD, scratch.address, O_RDWR | O_CLOEXEC, 0L, 0L, 0L);
             if (fd < 0) {
@@ -232,7 +229,7 @@ final class ShmFiles {
         if (scratch == null) {
             return false;
         }
-        MethodHandle sys = scratch.sys;
+        MethodHandle sys = Futex.syscall();
         try {
             return (long) sys.invokeExact(SYS_UNLINKAT, AT_FDCWD, scratch.address, 0L, 0L, 0L, 0L) == 0;
         } catch (Throwable t) {
@@ -251,7 +248,7 @@ final class ShmFiles {
         if (scratch == null) {
             return FAILED;
         }
-        MethodHandle sys = scratch.sys;
+        MethodHandle sys = Futex.syscall();
         try {
             if ((long) sys.invokeExact(SYS_STATFS, scratch.address, scratch.address + answerAt, 0L, 0L, 0L, 0L) != 0) {
                 return FAILED;

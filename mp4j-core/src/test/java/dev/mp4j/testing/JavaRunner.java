@@ -98,11 +98,12 @@ public final class JavaRunner {
             List<ProcessHandle> rest = p.descendants().toList();
             p.destroyForcibly();
             p.waitFor();
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
-            while (rest.stream().anyMatch(ProcessHandle::isAlive) && System.nanoTime() < deadline) {
-                Thread.sleep(100);
+            try {
+                java.util.concurrent.CompletableFuture.allOf(rest.stream().map(ProcessHandle::onExit)
+                        .toArray(java.util.concurrent.CompletableFuture[]::new)).get(15, TimeUnit.SECONDS);
+            } catch (java.util.concurrent.TimeoutException stillThere) {
+                rest.forEach(ProcessHandle::destroyForcibly);
             }
-            rest.forEach(ProcessHandle::destroyForcibly);
         }
         o.join(5_000);
         e.join(5_000);
