@@ -44,6 +44,30 @@ final class PipeConnection extends AbstractConnection implements Serializable, B
         segment.retain();
         this.release = new EndRelease(segment, end, slot);
         dev.mp4j.shm.Cleanup.register(this, release);
+        OPEN.add(release);
+        if (!exitCloseAdded) {
+            addExitClose();
+        }
+    }
+
+    /**
+     * This process's ends not closed yet. A normal exit closes them, after the children were
+     * dealt with, as a process's exit closes its file descriptors: a holder that exits without
+     * closing its end (a child whose target returned holding one) would otherwise keep the pipe
+     * in /dev/shm after everyone else closed theirs, since nobody looks again.
+     */
+    private static final java.util.Set<EndRelease> OPEN = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private static volatile boolean exitCloseAdded;
+
+    private static synchronized void addExitClose() {
+        if (!exitCloseAdded) {
+            dev.mp4j.process.ExitSequence.afterChildren(() -> {
+                for (EndRelease open : OPEN) {
+                    open.close();
+                }
+            });
+            exitCloseAdded = true;
+        }
     }
 
     /**
@@ -66,6 +90,7 @@ final class PipeConnection extends AbstractConnection implements Serializable, B
 
         void close() {
             if (closed.compareAndSet(false, true)) {
+                OPEN.remove(this);
                 segment.releaseSlot(end, slot);
                 segment.wakeAll();
                 segment.unlinkIfUnused();
@@ -274,6 +299,11 @@ final class PipeConnection extends AbstractConnection implements Serializable, B
         release.release();
     }
 
+    /** The name of the pipe's segment in /dev/shm (for tests). */
+    String segmentName() {
+        return segment.name();
+    }
+
     @Override
     public String toString() {
         return "Connection[pipe " + segment.name() + " end " + end + (isClosed() ? ", closed]" : "]");
@@ -291,6 +321,7 @@ final class PipeConnection extends AbstractConnection implements Serializable, B
             int reserved = segment.reserveSlot(end);
             // Whoever keeps the bytes (a pool's task) keeps this end open, for a second reader.
             dev.mp4j.shm.Cleanup.noteSent(this);
+            SentPipes.noteSent(segment.name());
             EndHandover.noteReserved(segment, end, reserved);
             return new EndRef(segment.name(), end, reserved, PipeSegment.myOwner(), maxMessageBytes(), exclusive);
         } finally {
@@ -309,6 +340,7 @@ final class PipeConnection extends AbstractConnection implements Serializable, B
         try {
             reserved = segment.reserveSlot(end);
             dev.mp4j.shm.Cleanup.noteSent(this);
+            SentPipes.noteSent(segment.name());
         } finally {
             leave();
         }

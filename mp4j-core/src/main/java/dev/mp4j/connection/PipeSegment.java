@@ -181,21 +181,33 @@ final class PipeSegment {
         return (int) INT.getVolatile(words, (int) PipeLayout.openCountOffset(end));
     }
 
-    /** Whether some live process still holds {@code end} open; forgets dead holders on the way. */
+    /**
+     * Whether some live process still holds {@code end} open; forgets dead holders on the way.
+     * A holder seen alive a moment ago counts as alive (the reader that asks looks again).
+     */
     boolean hasLiveHolder(int end) {
+        return hasLiveHolder(end, false);
+    }
+
+    private boolean hasLiveHolder(int end, boolean now) {
         if (openCount(end) <= 0) {
             return false;
         }
-        reapDeadHolders(end);
+        reapDeadHolders(end, now);
         return openCount(end) > 0;
     }
 
     private void reapDeadHolders(int end) {
+        reapDeadHolders(end, false);
+    }
+
+    private void reapDeadHolders(int end, boolean now) {
         for (int slot = 0; slot < PipeLayout.HOLDER_SLOTS; slot++) {
             long offset = PipeLayout.holderOffset(end, slot);
             int holder = (int) INT.getVolatile(words, (int) offset);
             int owner = holder & dev.mp4j.shm.Pids.OWNER_BITS;
-            if (holder != 0 && owner != MY_OWNER && !dev.mp4j.shm.Pids.ownerAlive(owner)
+            if (holder != 0 && owner != MY_OWNER
+                    && !(now ? dev.mp4j.shm.Pids.ownerAliveNow(owner) : dev.mp4j.shm.Pids.ownerAlive(owner))
                     && INT.compareAndSet(words, (int) offset, holder, 0)) {
                 INT.getAndAdd(words, (int) PipeLayout.openCountOffset(end), -1);
             }
@@ -209,11 +221,21 @@ final class PipeSegment {
         }
     }
 
-    /** Unlinks the name once no end is held anywhere. */
-    void unlinkIfUnused() {
-        if (!hasLiveHolder(0) && !hasLiveHolder(1)) {
+    /**
+     * Unlinks the name once no end is held anywhere. Nobody looks again after this (the caller
+     * let go of its end): a holder that died a moment ago must count as dead, so its liveness is
+     * asked of the system, not of the last answer (a child that sent its reply and exited was
+     * still "alive" for 20 ms, and its pipe stayed in /dev/shm until the tree ended).
+     *
+     * @return whether the name was removed (nobody holds an end)
+     */
+    boolean unlinkIfUnused() {
+        if (!hasLiveHolder(0, true) && !hasLiveHolder(1, true)) {
             shm.unlink();
+            SentPipes.forget(shm.name());
+            return true;
         }
+        return false;
     }
 
     /** This process's owner word, for the copies of an end it sends. */

@@ -253,6 +253,8 @@ public class JvmProcess implements Serializable {
             exitCode = decode(status);
             Children.unregister(this);
             done.finish(this);
+            // A holder of pipe ends this process sent may have died with the child.
+            dev.mp4j.connection.SentPipes.childEnded();
         });
     }
 

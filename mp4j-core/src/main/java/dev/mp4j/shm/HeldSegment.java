@@ -309,7 +309,7 @@ public final class HeldSegment {
                     return slot;
                 }
             }
-            forgetDead(table);
+            forgetDead(table, false);
         }
         pin(table);
         return -1;
@@ -321,13 +321,17 @@ public final class HeldSegment {
         }
     }
 
-    /** Frees the slots of dead processes; returns how many. */
-    private static int forgetDead(ByteBuffer table) {
+    /**
+     * Frees the slots of dead processes; returns how many. {@code now}: liveness asked of the
+     * system, not of the last answer (see {@link Pids#aliveNow}).
+     */
+    private static int forgetDead(ByteBuffer table, boolean now) {
         int forgotten = 0;
         for (int slot = 0; slot < HOLDER_SLOTS; slot++) {
             int at = FIRST_HOLDER + 4 * slot;
             int owner = (int) INT.getVolatile(table, at);
-            if (owner != 0 && owner != MY_OWNER && !Pids.ownerAlive(owner) && INT.compareAndSet(table, at, owner, 0)) {
+            if (owner != 0 && owner != MY_OWNER && !(now ? Pids.ownerAliveNow(owner) : Pids.ownerAlive(owner))
+                    && INT.compareAndSet(table, at, owner, 0)) {
                 changed(table);
                 forgotten++;
             }
@@ -375,7 +379,8 @@ public final class HeldSegment {
                     return;
                 }
                 if (holderCount(table) > 0) {
-                    if (forgetDead(table) == 0) {
+                    // The last look anyone takes: a holder that died a moment ago is dead.
+                    if (forgetDead(table, true) == 0) {
                         return;
                     }
                     continue;

@@ -66,6 +66,19 @@ public final class Pids {
      * owner's pid still looks alive.)
      */
     public static boolean ownerAlive(int owner) {
+        return ownerAlive(owner, false);
+    }
+
+    /**
+     * {@link #ownerAlive(int)} asked of the system now, not of the last answer: for a decision
+     * nobody will make again (removing a segment its last holder let go of), where a holder
+     * that died a moment ago must count as dead.
+     */
+    public static boolean ownerAliveNow(int owner) {
+        return ownerAlive(owner, true);
+    }
+
+    private static boolean ownerAlive(int owner, boolean now) {
         if (owner == MY_OWNER) {
             return true;
         }
@@ -73,14 +86,15 @@ public final class Pids {
         if (pid == MY_PID) {
             return owner == pid;
         }
-        return pid != 0 && alive(pid);
+        return pid != 0 && (now ? aliveNow(pid) : alive(pid));
     }
 
     /**
      * The last pid found alive and when (milliseconds, low 32 bits), in one word: callers that
      * look at the same holder again and again (a waiter on a contended lock, a reader on a quiet
      * pipe) make one system call per {@link #ALIVE_FOR_MILLIS} at most. A death is then noticed
-     * that much later, which every caller tolerates (they look again).
+     * that much later, which every caller that looks again tolerates; a decision made once (removing
+     * a segment) asks {@link #aliveNow}.
      */
     private static volatile long lastAlive;
     private static final long ALIVE_FOR_MILLIS = 20;
@@ -92,6 +106,15 @@ public final class Pids {
         if ((int) (seen >>> 32) == pid && pid != 0 && (int) nowMillis - (int) seen < ALIVE_FOR_MILLIS) {
             return true;
         }
+        boolean alive = aliveNow(pid);
+        if (alive) {
+            lastAlive = ((long) pid << 32) | (nowMillis & 0xFFFF_FFFFL);
+        }
+        return alive;
+    }
+
+    /** {@link #alive(int)} asked of the system, whatever was seen a moment ago. */
+    public static boolean aliveNow(int pid) {
         boolean alive;
         if (Futex.processExists(pid) == Boolean.TRUE) {
             alive = true;
@@ -103,9 +126,6 @@ public final class Pids {
             // one costs milliseconds of method-handle spinning the AOT cache did not record.
             java.util.Optional<ProcessHandle> handle = ProcessHandle.of(pid);
             alive = handle.isPresent() && handle.get().isAlive();
-        }
-        if (alive) {
-            lastAlive = ((long) pid << 32) | (nowMillis & 0xFFFF_FFFFL);
         }
         return alive;
     }

@@ -1,0 +1,83 @@
+package dev.mp4j.connection;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.mp4j.process.JvmProcess;
+import dev.mp4j.shm.SharedSegment;
+import dev.mp4j.testing.Await;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * A pipe's segment leaves /dev/shm once nobody holds an end, also when the last holder is a
+ * child that exits or is killed after everyone else closed theirs (nobody else looks again).
+ */
+@Timeout(60)
+class PipeRemovalTest {
+    @Test
+    void aPipeGoesWhenTheChildHoldingTheLastEndExitsWithoutClosingIt() throws Exception {
+        Pipe pipe = Pipe.open();
+        Connection right = pipe.right();
+        String name = ((PipeConnection) pipe.left()).segmentName();
+        JvmProcess child = new JvmProcess(() -> {
+            right.send("ready");
+            Thread.sleep(300);   // the parent closes its ends meanwhile; this one is never closed
+        });
+        child.start();
+        assertEquals("ready", pipe.left().recv());
+        pipe.left().close();
+        pipe.right().close();
+        assertTrue(SharedSegment.exists(name), "removed while the child still held an end");
+        child.join();
+        assertEquals(0, child.exitCode());
+        assertTrue(Await.until(() -> !SharedSegment.exists(name), Duration.ofSeconds(10)),
+                "the pipe stayed in /dev/shm after its last holder exited");
+    }
+
+    @Test
+    void aPipeGoesWhenTheChildHoldingTheLastEndIsKilled() throws Exception {
+        Pipe pipe = Pipe.open();
+        Connection right = pipe.right();
+        String name = ((PipeConnection) pipe.left()).segmentName();
+        JvmProcess child = new JvmProcess(() -> {
+            right.send("ready");
+            Thread.sleep(60_000);
+        });
+        child.start();
+        assertEquals("ready", pipe.left().recv());
+        pipe.left().close();
+        pipe.right().close();
+        child.kill();
+        child.join();
+        assertEquals(-9, child.exitCode());
+        assertTrue(Await.until(() -> !SharedSegment.exists(name), Duration.ofSeconds(10)),
+                "the pipe stayed in /dev/shm after its last holder was killed");
+    }
+
+    @Test
+    void aPipeWhoseEndAChildStillHoldsStaysWhenAnotherChildEnds() throws Exception {
+        Pipe pipe = Pipe.open();
+        Connection right = pipe.right();
+        String name = ((PipeConnection) pipe.left()).segmentName();
+        JvmProcess holder = new JvmProcess(() -> {
+            right.send("ready");
+            Thread.sleep(60_000);
+        });
+        holder.start();
+        try {
+            assertEquals("ready", pipe.left().recv());
+            pipe.right().close();
+            JvmProcess other = new JvmProcess(() -> { });
+            other.start();
+            other.join();   // its end makes this process look at the pipes it sent
+            assertTrue(SharedSegment.exists(name), "removed while a live child held an end");
+        } finally {
+            holder.kill();
+            holder.join();
+            pipe.left().close();
+        }
+        assertTrue(Await.until(() -> !SharedSegment.exists(name), Duration.ofSeconds(10)));
+    }
+}
