@@ -56,6 +56,69 @@ public class LeakSoak {
             pipe.left().close();
             pipe.right().close();
         });
+        steps.put("queue+child", () -> {
+            ProcessQueue<Object> q = ProcessQueue.create();
+            JvmProcess p = new JvmProcess(() -> {
+                q.put(new byte[3 << 20]);
+                q.put(1);
+            });
+            p.start();
+            q.take();
+            q.take();
+            p.join();
+            q.close();
+        });
+        steps.put("queue+killed", () -> {
+            ProcessQueue<Object> q = ProcessQueue.create();
+            q.put(new byte[3 << 20]);
+            JvmProcess p = new JvmProcess(() -> {
+                q.put(2);
+                Thread.sleep(60_000);
+            });
+            p.start();
+            q.take();
+            q.take();
+            p.kill();
+            p.join();
+            q.close();
+        });
+        steps.put("shm+child", () -> {
+            SharedMemory m = SharedMemory.create(1 << 20);
+            SharedArray a = SharedArray.of(SharedArray.Type.INT, 1000);
+            ProcessLock l = ProcessLock.create();
+            JvmProcess p = new JvmProcess(() -> {
+                l.lock();
+                try {
+                    m.buf().set(java.lang.foreign.ValueLayout.JAVA_BYTE, 0, (byte) 1);
+                    a.setInt(0, 1);
+                } finally {
+                    l.unlock();
+                }
+            });
+            p.start();
+            p.join();
+            m.close();
+            m.unlink();
+        });
+        steps.put("pool timeout", () -> {
+            try (ProcessPool pool = ProcessPool.create(ProcessPool.Options.defaults().withProcesses(1)
+                    .withTaskTimeout(Duration.ofMillis(300)))) {
+                Pipe pipe = Pipe.open();
+                Connection right = pipe.right();
+                try {
+                    pool.apply(() -> {
+                        right.send(1);
+                        Thread.sleep(10_000);
+                        return 1;
+                    });
+                } catch (Exception expected) {
+                    // timed out: the worker was killed
+                }
+                pipe.left().recv();
+                pipe.left().close();
+                pipe.right().close();
+            }
+        });
         steps.put("pipes x50", () -> {
             for (int i = 0; i < 50; i++) {
                 Pipe pipe = Pipe.open();
