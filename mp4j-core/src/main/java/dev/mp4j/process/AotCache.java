@@ -134,7 +134,7 @@ final class AotCache {
                     .start();
             JvmProcess job = new JvmProcess(new Training(light, CHILD_CLASSES.toArray(String[]::new)), "mp4j-aot-training",
                     new int[] {0});
-            byte[] self = SafeSerializer.javaSerialize(job);
+            byte[] self = SafeSerializer.javaSerializeTrusted(job);
             // A tree of its own (empty tree id): the training often outlives this process, and
             // the shared memory it creates must be removed when it ends, not when we do.
             // A key of its own, too: it is detached from this tree, needs none of its secrets,

@@ -273,7 +273,7 @@ public class JvmProcess implements Serializable {
             AotCache.noteChildClass(lambda != null ? lambda.getCapturingClass() : target.getClass().getName());
         }
         try {
-            return SafeSerializer.javaSerialize(this);
+            return SafeSerializer.javaSerializeTrusted(this);
         } catch (NotSerializableValueException e) {
             // The JDK names the class that is not serializable; a class that refuses to travel
             // (a socket Connection) says why instead.

@@ -130,9 +130,23 @@ public final class SafeSerializer implements Serializer {
 
     /**
      * Serializes with plain JDK serialization, naming the offending class when a value is not
-     * serializable. Used for process targets too.
+     * serializable, or holds an object of a class the receiver's allow-list refuses (see "What is
+     * accepted when reading"): such a value is refused here, in the sender, rather than written
+     * and then lost in the receiver.
      */
     public static byte[] javaSerialize(Object value) {
+        return javaSerialize(value, true);
+    }
+
+    /**
+     * {@link #javaSerialize} for bytes read with {@link #javaDeserializeTrusted} (a child's
+     * target, read from its parent's private pipe): no allow-list on either side.
+     */
+    public static byte[] javaSerializeTrusted(Object value) {
+        return javaSerialize(value, false);
+    }
+
+    private static byte[] javaSerialize(Object value, boolean checked) {
         ByteArrayOutputStream out = new ByteArrayOutputStream(256);
         out.write(TAG_JAVA);
         Object outer = COPY.get();
@@ -142,8 +156,13 @@ public final class SafeSerializer implements Serializer {
         if (ownMemo) {
             COPY.set(NOTHING_YET);
         }
-        try (ObjectOutputStream oos = new ObjectOutputStream(out)) {
+        try (ObjectOutputStream oos = checked ? new CheckedOutput(out) : new ObjectOutputStream(out)) {
             oos.writeObject(value);
+        } catch (RefusedClassException e) {
+            throw new NotSerializableValueException("cannot send a " + value.getClass().getName()
+                    + " to another process: it holds a " + e.getMessage() + ", which receivers refuse to deserialize"
+                    + " (it is not on mp4j's allow-list; allow it with -Dmp4j.serial.filter=" + e.getMessage()
+                    + ", which children inherit)", e.getMessage(), e);
         } catch (NotSerializableException e) {
             String cls = e.getMessage();
             if (!namesAClass(cls)) {
@@ -379,6 +398,93 @@ public final class SafeSerializer implements Serializer {
             v = (v << 8) | (b[offset + i] & 0xFF);
         }
         return size == 4 ? (int) v : v;
+    }
+
+    /**
+     * Whether a receiver's allow-list takes objects of a class, and of its serializable
+     * superclasses (each comes with a descriptor of its own), decided once per class.
+     */
+    private static final ClassValue<Boolean> SENDABLE = new ClassValue<>() {
+        @Override
+        protected Boolean computeValue(Class<?> type) {
+            return refusedIn(type) == null;
+        }
+    };
+
+    /** The first class of {@code type}'s serialized form a receiver refuses, or null. */
+    static Class<?> refusedIn(Class<?> type) {
+        Class<?> cls = type;
+        while (cls.isArray()) {
+            cls = cls.getComponentType();
+        }
+        for (Class<?> c = cls; c != null && java.io.Serializable.class.isAssignableFrom(c); c = c.getSuperclass()) {
+            if (!receivable(c)) {
+                return c;
+            }
+        }
+        return null;
+    }
+
+    /** What {@link #check} decides for a class alone: the user's filter first, then the allow-list. */
+    private static boolean receivable(Class<?> cls) {
+        if (USER_FILTER != null) {
+            ObjectInputFilter.Status verdict = USER_FILTER.checkInput(new ClassOnly(cls));
+            if (verdict != ObjectInputFilter.Status.UNDECIDED) {
+                return verdict == ObjectInputFilter.Status.ALLOWED;
+            }
+        }
+        return allowed(cls);
+    }
+
+    /** A filter's question about a class alone (no array, depth or size to judge). */
+    private record ClassOnly(Class<?> serialClass) implements ObjectInputFilter.FilterInfo {
+        @Override
+        public long arrayLength() {
+            return -1;
+        }
+
+        @Override
+        public long depth() {
+            return 1;
+        }
+
+        @Override
+        public long references() {
+            return 0;
+        }
+
+        @Override
+        public long streamBytes() {
+            return 0;
+        }
+    }
+
+    /** An object stream that refuses, as it writes them, objects a receiver would refuse to read. */
+    private static final class CheckedOutput extends ObjectOutputStream {
+        CheckedOutput(ByteArrayOutputStream out) throws IOException {
+            super(out);
+            enableReplaceObject(true);
+        }
+
+        @Override
+        protected Object replaceObject(Object obj) throws IOException {
+            // Called for each object after its own writeReplace (a lambda arrives here as its
+            // SerializedLambda, a pipe end as its reference): what the receiver will read.
+            if (obj != null && !SENDABLE.get(obj.getClass())) {
+                throw new RefusedClassException(refusedIn(obj.getClass()).getName());
+            }
+            return obj;
+        }
+    }
+
+    /** Thrown by {@link CheckedOutput} with the refused class's name as its message. */
+    private static final class RefusedClassException extends IOException {
+        @java.io.Serial
+        private static final long serialVersionUID = 1L;
+
+        RefusedClassException(String className) {
+            super(className);
+        }
     }
 
     /** The allow-list for one stream of {@code streamBytes} bytes. */

@@ -512,6 +512,10 @@ class ProcessPoolTest {
         };
         assertThrows(NotSerializableValueException.class, () -> pool.submit(plain));
         assertThrows(NotSerializableValueException.class, () -> pool.map(x -> x, List.of(new Object())));
+        // Serializable, but a class a worker refuses to read: refused at submit, not failed there.
+        java.io.File file = new java.io.File("data.txt");
+        assertEquals("java.io.File",
+                assertThrows(NotSerializableValueException.class, () -> pool.apply(() -> file.getName())).offendingClass());
     }
 
     @Test

@@ -121,6 +121,20 @@ class JvmProcessTest {
     }
 
     @Test
+    void aTargetMayCaptureAnySerializableClassAsItsChildReadsItFromItsParentAlone() throws Exception {
+        // A child's target comes from its parent's private pipe, not through the allow-list
+        // that messages pass: a java.io.File (refused in a message) is a fine argument.
+        Pipe pipe = Pipe.open();
+        Connection child = pipe.right();
+        java.io.File file = new java.io.File("/tmp/data.txt");
+        JvmProcess p = new JvmProcess(() -> child.send(file.getName()));
+        p.start();
+        assertEquals("data.txt", pipe.left().recv());
+        p.join();
+        assertEquals(0, p.exitCode());
+    }
+
+    @Test
     void functionStyleTargetRunsInAnotherProcessWithItsCapturedArguments() throws Exception {
         Pipe pipe = Pipe.open();
         Connection child = pipe.right();

@@ -257,6 +257,10 @@ class ProcessQueueTest {
         ProcessQueue<Object> q = ProcessQueue.create();
         NotSerializableValueException e = assertThrows(NotSerializableValueException.class, () -> q.put(new Object()));
         assertEquals("java.lang.Object", e.offendingClass());
+        // Serializable, but a class receivers refuse to read: refused here, not lost there.
+        NotSerializableValueException refused = assertThrows(NotSerializableValueException.class,
+                () -> q.put(new java.io.File("data.txt")));
+        assertEquals("java.io.File", refused.offendingClass());
         assertTrue(q.isEmpty());
     }
 

@@ -47,7 +47,8 @@ class SafeSerializerTest {
 
     @Test
     void jdkClassesOutsideTheAllowListAreRefusedWithAHint() {
-        byte[] b = s.serialize(new java.net.InetSocketAddress("127.0.0.1", 1));
+        // Bytes a sender did not check (another program's): the receiver refuses them itself.
+        byte[] b = SafeSerializer.javaSerializeTrusted(new java.net.InetSocketAddress("127.0.0.1", 1));
         IOException e = assertThrows(IOException.class, () -> s.deserialize(b, 0, b.length));
         assertTrue(e.getMessage().contains("java.net.InetSocketAddress") && e.getMessage().contains("mp4j.serial.filter"),
                 e.getMessage());
@@ -62,6 +63,30 @@ class SafeSerializerTest {
         // An honest array still travels.
         byte[] ok = s.serialize(new long[] {7, 8});
         assertArrayEquals(new long[] {7, 8}, (long[]) s.deserialize(ok, 0, ok.length));
+    }
+
+    @Test
+    void aValueHoldingAClassReceiversRefuseIsRefusedWhenSentNamingIt() {
+        // Refused in the sender, where the caller sees it, rather than written and then lost
+        // in a receiver that cannot read it.
+        NotSerializableValueException inList = assertThrows(NotSerializableValueException.class,
+                () -> s.serialize(new ArrayList<>(List.of(1, new java.io.File("data.txt")))));
+        assertEquals("java.io.File", inList.offendingClass());
+        assertTrue(inList.getMessage().contains("-Dmp4j.serial.filter=java.io.File"), inList.getMessage());
+        java.io.File captured = new java.io.File("data.txt");
+        Function<Integer, String> lambda = (Function<Integer, String> & java.io.Serializable) x -> captured.getName() + x;
+        assertEquals("java.io.File",
+                assertThrows(NotSerializableValueException.class, () -> s.serialize(lambda)).offendingClass());
+        // A class of the program's own whose serializable superclass a receiver refuses.
+        assertEquals("java.sql.Timestamp",
+                assertThrows(NotSerializableValueException.class, () -> s.serialize(new Stamp(1))).offendingClass());
+    }
+
+    /** Serializable through a JDK superclass that is not on the allow-list. */
+    static final class Stamp extends java.sql.Timestamp {
+        Stamp(long time) {
+            super(time);
+        }
     }
 
     @Test
