@@ -56,6 +56,7 @@ public final class Context {
 
     /** This context with other JVM options for its children. */
     public Context withJvmOptions(JvmOptions options) {
+        java.util.Objects.requireNonNull(options, "options (JvmOptions.defaults() for none of your own)");
         return new Context(startMethod, options, spares);
     }
 
@@ -155,6 +156,7 @@ public final class Context {
      *         (the JDK caches classes from jar files only) or {@code -Dmp4j.aot=false}
      */
     public boolean prepareStartupCache(java.time.Duration timeout) throws InterruptedException {
+        java.util.Objects.requireNonNull(timeout, "timeout");
         return launcher().prepareStartupCache(timeout);
     }
 
@@ -169,6 +171,7 @@ public final class Context {
      * }</pre>
      */
     public boolean prepareStartupCache(java.time.Duration timeout, Class<?>... childClasses) throws InterruptedException {
+        java.util.Objects.requireNonNull(timeout, "timeout");
         return launcher().prepareStartupCache(timeout, childClasses);
     }
 

@@ -141,9 +141,22 @@ public final class Multiprocessing {
         return Launchers.START_METHODS;
     }
 
-    /** The default start method's name. */
+    /** The default start method's name (which fixes the default, as in CPython). */
     public static String getStartMethod() {
         return getContext().startMethod();
+    }
+
+    /**
+     * Python's {@code get_start_method(allow_none)}: with {@code allowNone}, null while no
+     * default is fixed, and it stays unfixed (a library asks this before it calls
+     * {@link #setStartMethod(String)} only if nobody has); without, {@link #getStartMethod()}.
+     */
+    public static synchronized String getStartMethod(boolean allowNone) {
+        // A child has its parent's start method, fixed, as CPython's spawn sets it in a child.
+        if (allowNone && defaultContext == null && !Launchers.hasDefault() && ProcessState.inheritedStartMethod() == null) {
+            return null;
+        }
+        return getStartMethod();
     }
 
     /**
@@ -168,6 +181,7 @@ public final class Multiprocessing {
 
     /** Sets the default start method together with JVM options for children. */
     public static synchronized void setStartMethod(String method, JvmOptions options, boolean force) {
+        java.util.Objects.requireNonNull(options, "options (JvmOptions.defaults() for none of your own)");
         // A process started without a context fixed the default too, as in CPython.
         if ((defaultContext != null || Launchers.hasDefault()) && !force) {
             throw new IllegalStateException("context has already been set");

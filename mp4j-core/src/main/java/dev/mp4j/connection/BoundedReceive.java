@@ -28,7 +28,8 @@ public final class BoundedReceive {
      * @throws TimeoutException if no message began within the time (nothing was read)
      */
     public static byte[] recvBytes(Connection conn, int maxLength, Duration within) throws IOException, TimeoutException {
-        if (!(conn instanceof SocketConnection socket)) {
+        if (within == null || !(conn instanceof SocketConnection socket)) {
+            // null: no limit, as recvBytes(maxLength, null) takes it
             return conn.recvBytes(maxLength, within);
         }
         long nanos = Math.max(0, java.util.concurrent.TimeUnit.NANOSECONDS.convert(within));

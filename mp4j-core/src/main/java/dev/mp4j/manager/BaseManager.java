@@ -118,11 +118,15 @@ public class BaseManager implements AutoCloseable {
      */
     public final <T> BaseManager register(String typeId, Class<T> exposed, ManagedFactory<? extends T> factory) {
         requireState(State.INITIAL, "register");
-        if (!exposed.isInterface()) {
-            throw new IllegalArgumentException(exposed.getName() + " is not an interface: proxies implement an interface");
-        }
-        if (!java.lang.reflect.Modifier.isPublic(exposed.getModifiers())) {
-            throw new IllegalArgumentException(exposed.getName() + " is not public: the manager calls its methods from another package");
+        checkRegistration(typeId, exposed);
+        java.util.Objects.requireNonNull(factory, "factory");
+        try {
+            // It travels to the server when it starts: refused here, naming the type id, rather
+            // than at start() as "a value of class X".
+            dev.mp4j.serial.SafeSerializer.javaSerializeTrusted(factory);
+        } catch (dev.mp4j.serial.NotSerializableValueException e) {
+            throw new dev.mp4j.serial.NotSerializableValueException("the factory of '" + typeId
+                    + "' cannot travel to the server process: " + e.getMessage(), e.offendingClass(), e);
         }
         registry.put(typeId, new Registration(typeId, exposed.getName(), factory));
         return this;
@@ -134,8 +138,22 @@ public class BaseManager implements AutoCloseable {
      */
     public final BaseManager register(String typeId, Class<?> exposed) {
         requireState(State.INITIAL, "register");
+        checkRegistration(typeId, exposed);
         registry.put(typeId, new Registration(typeId, exposed.getName(), null));
         return this;
+    }
+
+    private static void checkRegistration(String typeId, Class<?> exposed) {
+        if (typeId == null || typeId.isEmpty()) {
+            throw new IllegalArgumentException("a type id must not be null or empty, got " + (typeId == null ? "null" : "\"\""));
+        }
+        java.util.Objects.requireNonNull(exposed, "exposed");
+        if (!exposed.isInterface()) {
+            throw new IllegalArgumentException(exposed.getName() + " is not an interface: proxies implement an interface");
+        }
+        if (!java.lang.reflect.Modifier.isPublic(exposed.getModifiers())) {
+            throw new IllegalArgumentException(exposed.getName() + " is not public: the manager calls its methods from another package");
+        }
     }
 
     /** Registers one of mp4j's own types, whose interface may be this package's alone. */
@@ -156,8 +174,14 @@ public class BaseManager implements AutoCloseable {
         return this;
     }
 
-    /** How long {@link #shutdown()} waits for the server process before terminating, then killing it. */
+    /**
+     * How long {@link #shutdown()} waits for the server process (1 s unless set) before
+     * terminating it, then as long again before killing it.
+     */
     public final BaseManager withShutdownTimeout(Duration timeout) {
+        if (timeout == null || timeout.isNegative() || timeout.isZero()) {
+            throw new IllegalArgumentException("a shutdown timeout must be positive, got " + timeout);
+        }
         this.shutdownTimeout = timeout;
         return this;
     }
@@ -231,7 +255,7 @@ public class BaseManager implements AutoCloseable {
             String address = Addresses.key(socket);
             boolean builtins = syncBuiltins;
             socketDirectory = socket.getPath().getParent();
-            JvmProcess p;
+            JvmProcess p = null;
             try {
                 // With nothing registered beyond the built-in types, the server's launch is a
                 // lambda capturing a flag, strings and bytes: it travels in the quick form and the
@@ -247,6 +271,11 @@ public class BaseManager implements AutoCloseable {
             } catch (RuntimeException e) {
                 removeSocketDirectory();
                 closeControl();
+                if (p != null && p.pid() != null && p.isAlive()) {
+                    // Started, then given up on: a server nobody can reach must not stay.
+                    p.kill();
+                    p.join();
+                }
                 throw e;
             }
             process = p;
@@ -291,13 +320,13 @@ public class BaseManager implements AutoCloseable {
      * before it took over its end of the pipe would never close it.
      */
     private Object awaitAnswer(JvmProcess p, Connection readEnd) throws IOException, TimeoutException {
-        long deadline = System.nanoTime() + startTimeout.toNanos();
+        long deadline = System.nanoTime() + startNanos();
         while (!readEnd.poll(Duration.ofMillis(10))) {
             if (!p.isAlive()) {
                 p.join();
                 throw new IOException("it exited before it listened (its error is on stderr)");
             }
-            if (System.nanoTime() > deadline) {
+            if (System.nanoTime() - deadline > 0) {
                 throw new TimeoutException("no answer within " + startTimeout);
             }
         }
@@ -338,9 +367,14 @@ public class BaseManager implements AutoCloseable {
         }
     }
 
+    /** The start timeout in nanoseconds, at most about 292 years (Duration.toNanos would overflow). */
+    private long startNanos() {
+        return Math.min(java.util.concurrent.TimeUnit.NANOSECONDS.convert(startTimeout), Long.MAX_VALUE / 2);
+    }
+
     /** Waits until the server's socket exists (it is bound and listening), or the server died. */
     private void awaitSocket(JvmProcess p, java.nio.file.Path socket) {
-        long deadline = System.nanoTime() + startTimeout.toNanos();
+        long deadline = System.nanoTime() + startNanos();
         long nap = 50_000;
         while (!java.nio.file.Files.exists(socket)) {
             if (!p.isAlive()) {
@@ -348,7 +382,7 @@ public class BaseManager implements AutoCloseable {
                 throw new ManagerException("the manager process exited with code " + p.exitCode()
                         + " before it listened (its error is on stderr)");
             }
-            if (System.nanoTime() > deadline) {
+            if (System.nanoTime() - deadline > 0) {
                 p.kill();
                 p.join();
                 throw new ManagerException("the manager process did not listen within " + startTimeout);

@@ -333,8 +333,15 @@ final class Endpoint {
         }
     }
 
+    /** Arguments a call can carry: their count travels in one byte. */
+    static final int MAX_ARGS = 255;
+
     private void writeArgs(Wire.Out out, Object[] args, String what) {
         int argc = args == null ? 0 : args.length;
+        if (argc > MAX_ARGS) {
+            throw new IllegalArgumentException("a manager call carries at most " + MAX_ARGS + " arguments, got " + argc
+                    + (what == null ? "" : " for " + what) + " (pass a list instead)");
+        }
         out.put((byte) argc);
         if (argc == 0) {
             return;

@@ -198,6 +198,10 @@ public final class ManagerServer implements AutoCloseable {
      */
     static void runInChild(Map<String, Registration> registry, String address, byte[] authkey, Connection ready,
                            byte[] control) throws IOException {
+        // As CPython's server (bpo-36368): Ctrl-C at a terminal signals the whole process group,
+        // and the program that started this server must still be able to use and shut it down
+        // as it handles that. Off the start path: the link costs a fresh JVM milliseconds.
+        Daemons.start("mp4j-manager-sigint", new IgnoreInterrupts());
         ManagerServer server;
         try {
             server = new ManagerServer(registry, address == null ? freshUnixAddress() : Addresses.parse(address), authkey);
@@ -231,6 +235,14 @@ public final class ManagerServer implements AutoCloseable {
         // A class, not a method reference: linking one costs a server 1-2 ms on its way to ready.
         Daemons.start("mp4j-manager-collector", new ProxyCollector(server));
         server.serveForever();
+    }
+
+    /** Ignores SIGINT in this server process (see {@link #runInChild}); a class, for the reason ProxyCollector is. */
+    private static final class IgnoreInterrupts implements Runnable {
+        @Override
+        public void run() {
+            dev.mp4j.process.Signals.ignore(dev.mp4j.process.Signals.SIGINT);
+        }
     }
 
     /**

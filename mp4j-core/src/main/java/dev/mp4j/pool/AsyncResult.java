@@ -34,11 +34,14 @@ public final class AsyncResult<R> {
     }
 
     /**
-     * Waits at most {@code timeout}.
+     * Waits at most {@code timeout} (null: no limit, as Python's {@code get(None)}).
      *
      * @throws TimeoutException if the result is not ready in time (the task goes on)
      */
     public R get(Duration timeout) throws Exception {
+        if (timeout == null) {
+            return get();
+        }
         try {
             return future.get(Math.max(0, java.util.concurrent.TimeUnit.NANOSECONDS.convert(timeout)), TimeUnit.NANOSECONDS);
         } catch (ExecutionException e) {
@@ -57,8 +60,24 @@ public final class AsyncResult<R> {
         return e;
     }
 
-    /** Python's {@code wait(timeout)}: waits at most {@code timeout}; returns whether it is ready. */
+    /** Python's {@code wait()}: waits until the result is ready (or the task failed). */
+    public void await() throws InterruptedException {
+        try {
+            future.get();
+        } catch (ExecutionException | CancellationException e) {
+            // ready: get() says how it ended
+        }
+    }
+
+    /**
+     * Python's {@code wait(timeout)}: waits at most {@code timeout} (null: no limit); returns
+     * whether it is ready.
+     */
     public boolean await(Duration timeout) throws InterruptedException {
+        if (timeout == null) {
+            await();
+            return true;
+        }
         try {
             future.get(Math.max(0, java.util.concurrent.TimeUnit.NANOSECONDS.convert(timeout)), TimeUnit.NANOSECONDS);
         } catch (ExecutionException | CancellationException e) {

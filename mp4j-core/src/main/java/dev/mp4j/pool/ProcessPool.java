@@ -107,6 +107,9 @@ public final class ProcessPool implements ExecutorService {
             if (killGrace.isNegative()) {
                 throw new IllegalArgumentException("killGrace must not be negative, got " + killGrace);
             }
+            if (maxWorkerRssBytes < 0) {
+                throw new IllegalArgumentException("maxWorkerRssBytes must be 0 (no ceiling) or positive, got " + maxWorkerRssBytes);
+            }
             if (taskTimeout != null && (taskTimeout.isNegative() || taskTimeout.isZero())) {
                 // Zero would interrupt every task as it starts: no timeout is null.
                 throw new IllegalArgumentException("taskTimeout must be positive (null for none), got " + taskTimeout);
@@ -204,6 +207,17 @@ public final class ProcessPool implements ExecutorService {
         if (Multiprocessing.currentProcess().isDaemon()) {
             throw new IllegalStateException("daemonic processes are not allowed to have children"
                     + " (a pool worker cannot start a pool of its own)");
+        }
+        Objects.requireNonNull(options, "options");
+        if (options.initializer() != null) {
+            try {
+                // It travels to every worker as it starts: refused here, where the pool is made,
+                // rather than breaking the pool at its first worker's start.
+                dev.mp4j.serial.SafeSerializer.javaSerializeTrusted(options.initializer());
+            } catch (dev.mp4j.serial.NotSerializableValueException e) {
+                throw new dev.mp4j.serial.NotSerializableValueException(
+                        "the pool's initializer cannot travel to its workers: " + e.getMessage(), e.offendingClass(), e);
+            }
         }
         this.options = options;
         // Workers exit rather than limp on after an OutOfMemoryError, so the task is reported.
@@ -894,6 +908,10 @@ public final class ProcessPool implements ExecutorService {
                                                 Consumer<? super List<R>> callback, Consumer<? super Throwable> errorCallback,
                                                 String what) {
         Objects.requireNonNull(fn, "fn");
+        Objects.requireNonNull(items, "items");
+        if (chunksize < 0) {
+            throw new IllegalArgumentException("Chunksize must be 1+ (or 0 for the default), not " + chunksize);
+        }
         checkRunning();
         List<T> all = snapshot(items);
         int n = all.size();
@@ -1009,6 +1027,8 @@ public final class ProcessPool implements ExecutorService {
     }
 
     private <T, R> ResultIterator<R> imap(TaskFunction<T, R> fn, Iterable<T> items, int chunksize, boolean ordered) {
+        Objects.requireNonNull(fn, "fn");
+        Objects.requireNonNull(items, "items");
         if (chunksize < 1) {
             throw new IllegalArgumentException("Chunksize must be 1+, not " + chunksize);
         }
@@ -1688,6 +1708,9 @@ public final class ProcessPool implements ExecutorService {
 
         @Override
         public R next(Duration timeout) throws TimeoutException {
+            if (timeout == null) {
+                return take(false, 0);
+            }
             return take(true, System.nanoTime() + Math.max(0, TimeUnit.NANOSECONDS.convert(timeout)));
         }
 

@@ -27,7 +27,8 @@ import java.util.concurrent.TimeoutException;
  */
 public interface ResultIterator<R> extends Iterator<R> {
     /**
-     * The next result, waiting at most {@code timeout} for it. The wait is for the workers: the
+     * The next result, waiting at most {@code timeout} for it (null: no limit, as
+     * {@link #next()}). The wait is for the workers: the
      * next items of the input are read on the calling thread, as {@link #hasNext()} does, and
      * an input whose own iterator blocks holds the call for as long as it does.
      *

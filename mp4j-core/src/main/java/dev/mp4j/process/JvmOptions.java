@@ -108,8 +108,17 @@ public record JvmOptions(List<String> arguments) implements Serializable {
         return out;
     }
 
-    /** Adds any JVM flag, such as {@code -XX:+UseZGC}. */
+    /**
+     * Adds any JVM flag, such as {@code -XX:+UseZGC}.
+     *
+     * @throws IllegalArgumentException for an argument that is not a flag (the child's JVM would
+     *                                  take it for its main class)
+     */
     public JvmOptions with(String argument) {
+        if (argument == null || !argument.startsWith("-") || argument.length() < 2) {
+            throw new IllegalArgumentException("a JVM option starts with '-', such as -Xmx64m or -XX:+UseZGC; got "
+                    + (argument == null ? "null" : "'" + argument + "'"));
+        }
         List<String> copy = new ArrayList<>(arguments);
         copy.add(argument);
         return new JvmOptions(copy);

@@ -74,8 +74,12 @@ public final class JoinableProcessQueue<E> extends ProcessQueue<E> {
         core.join(-1);
     }
 
-    /** Like {@link #join()}, at most {@code timeout}; returns whether all were done. */
+    /** Like {@link #join()}, at most {@code timeout} (null: no limit); returns whether all were done. */
     public boolean join(Duration timeout) throws InterruptedException {
+        if (timeout == null) {
+            join();
+            return true;
+        }
         return core.join(Math.max(0, java.util.concurrent.TimeUnit.NANOSECONDS.convert(timeout)));
     }
 

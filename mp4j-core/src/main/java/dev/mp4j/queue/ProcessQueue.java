@@ -103,7 +103,7 @@ public class ProcessQueue<E> extends AbstractQueue<E> implements BlockingQueue<E
         return create(0);
     }
 
-    /** A queue of at most {@code maxsize} items (0: unbounded). */
+    /** A queue of at most {@code maxsize} items (0 or less: unbounded, as in CPython). */
     public static <E> ProcessQueue<E> create(int maxsize) {
         return new ProcessQueue<>(QueueCore.create(maxsize, false, DEFAULT_RING_BYTES, DEFAULT_MAX_MESSAGE_BYTES));
     }

@@ -116,7 +116,7 @@ final class QueueCore implements ByteRing.Peer {
     /** As {@link #create(int, boolean, int, long)}, spilling frames from {@code spillMinBytes} on (0: never spills). */
     static QueueCore create(int maxsize, boolean joinable, int ringBytes, long maxMessageBytes, int spillMinBytes) {
         if (maxsize < 0) {
-            throw new IllegalArgumentException("maxsize must not be negative, got " + maxsize);
+            maxsize = 0;   // as CPython: a maxsize of 0 or less is no bound
         }
         if (Integer.bitCount(ringBytes) != 1 || ringBytes < 4096) {
             throw new IllegalArgumentException("ring size must be a power of two of at least 4096, got " + ringBytes);

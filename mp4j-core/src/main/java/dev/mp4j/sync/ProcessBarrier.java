@@ -62,6 +62,15 @@ public final class ProcessBarrier implements Serializable {
         if (parties < 1) {
             throw new IllegalArgumentException("parties must be at least 1, got " + parties);
         }
+        if (action != null) {
+            try {
+                // It travels with the barrier to every process that gets it: refused here.
+                dev.mp4j.serial.SafeSerializer.javaSerializeTrusted(action);
+            } catch (dev.mp4j.serial.NotSerializableValueException e) {
+                throw new dev.mp4j.serial.NotSerializableValueException(
+                        "the barrier's action cannot travel to other processes: " + e.getMessage(), e.offendingClass(), e);
+            }
+        }
         SharedRecord r = SharedRecord.create(SyncLayout.BARRIER_SIZE);
         r.setInt(BARRIER_PARTIES, parties);
         r.setInt(BARRIER_BROKEN, -1);
@@ -83,7 +92,10 @@ public final class ProcessBarrier implements Serializable {
      * Waits for the others, at most {@code timeout} (null: forever). The barrier's action runs in
      * the last arrival while it holds the barrier's guard, as CPython runs it under the barrier's
      * condition: an arrival, a timed one too, meanwhile waits for the action to end, however long
-     * it takes.
+     * it takes. An action that throws breaks the barrier: the others get
+     * {@link BrokenBarrierException}, and the arrival that ran it gets the action's own exception
+     * (as CPython and {@link java.util.concurrent.CyclicBarrier} do), a checked one as the cause
+     * of a {@link BrokenBarrierException}.
      *
      * @return this arrival's index, 0 to parties-1, distinct within a generation
      */
@@ -105,6 +117,12 @@ public final class ProcessBarrier implements Serializable {
                     } catch (Exception | Error e) {
                         leave();
                         breakLocked(generation);
+                        if (e instanceof RuntimeException unchecked) {
+                            throw unchecked;
+                        }
+                        if (e instanceof Error error) {
+                            throw error;
+                        }
                         BrokenBarrierException broken = new BrokenBarrierException("the barrier action failed: " + e);
                         broken.initCause(e);
                         throw broken;

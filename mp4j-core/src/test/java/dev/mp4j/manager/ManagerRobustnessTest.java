@@ -262,13 +262,29 @@ class ManagerRobustnessTest {
     }
 
     @Test
-    void aClassOutsideTheAllowListIsRefusedByTheServerWhichKeepsServing() {
+    void aValueTheServerWouldNotReadIsRefusedAndTheServerKeepsServing() {
         try (SyncManager manager = Multiprocessing.manager()) {
             ManagedMap<String, Object> d = manager.dict();
-            ManagerException e = assertThrows(ManagerException.class, () -> d.put("k", new java.text.SimpleDateFormat()));
+            // A class outside the allow-list: refused in the caller, before it is sent.
+            var early = assertThrows(dev.mp4j.serial.NotSerializableValueException.class,
+                    () -> d.put("k", new java.text.SimpleDateFormat()));
+            assertEquals("java.text.SimpleDateFormat", early.offendingClass());
+            // One the server fails to read: refused there, with the server serving on.
+            ManagerException e = assertThrows(ManagerException.class, () -> d.put("k", new Unreadable()));
             assertTrue(e.getMessage().contains("refused"), e.getMessage());
             d.put("k", 1);
             assertEquals(1, d.get("k"));
+        }
+    }
+
+    /** Travels, but cannot be read back anywhere. */
+    static final class Unreadable implements java.io.Serializable {
+        @java.io.Serial
+        private static final long serialVersionUID = 1L;
+
+        @java.io.Serial
+        private void readObject(java.io.ObjectInputStream in) throws java.io.IOException {
+            throw new java.io.InvalidObjectException("this value cannot be read");
         }
     }
 

@@ -232,9 +232,61 @@ class SyncManagerTest {
     }
 
     @Test
+    void theServerIgnoresCtrlCSoItsStarterCanStillUseAndStopIt() throws Exception {
+        // A terminal's Ctrl-C signals the whole process group, the server too (CPython's
+        // server ignores it since bpo-36368).
+        SyncManager m = new SyncManager();
+        m.start();
+        try {
+            ManagedMap<String, Integer> d = m.dict();
+            d.put("a", 1);
+            long pid = m.process().pid();
+            assertTrue(dev.mp4j.testing.Await.until(() -> ignoresSigint(pid), Duration.ofSeconds(20)),
+                    "the server does not ignore SIGINT");
+            assertEquals(0, new ProcessBuilder("kill", "-INT", Long.toString(pid)).start().waitFor());
+            d.put("b", 2);
+            assertEquals(3, d.get("a") + d.get("b"));
+            assertTrue(m.process().isAlive());
+        } finally {
+            m.shutdown();
+        }
+    }
+
+    /** Whether /proc says the process ignores SIGINT (bit 1 of its SigIgn mask). */
+    private static boolean ignoresSigint(long pid) {
+        try {
+            for (String line : java.nio.file.Files.readAllLines(java.nio.file.Path.of("/proc/" + pid + "/status"))) {
+                if (line.startsWith("SigIgn:")) {
+                    return (Long.parseUnsignedLong(line.substring(7).trim(), 16) & 0x2) != 0;
+                }
+            }
+        } catch (java.io.IOException gone) {
+            return false;
+        }
+        return false;
+    }
+
+    /** Travels, but cannot be read back anywhere. */
+    static final class Unreadable implements java.io.Serializable {
+        @java.io.Serial
+        private static final long serialVersionUID = 1L;
+
+        @java.io.Serial
+        private void readObject(java.io.ObjectInputStream in) throws java.io.IOException {
+            throw new java.io.InvalidObjectException("this value cannot be read");
+        }
+    }
+
+    @Test
     void aRefusedPutSurfacesOnTheNextPutAndNothingElseFails() throws Exception {
         ManagedQueue<Object> q = manager.queue();
-        q.put(new java.text.SimpleDateFormat());
+        // A class no receiver takes is refused in the caller, at once.
+        NotSerializableValueException early = assertThrows(NotSerializableValueException.class,
+                () -> q.put(new java.text.SimpleDateFormat()));
+        assertEquals("java.text.SimpleDateFormat", early.offendingClass());
+        // One only the server can judge (it fails to read it) goes out with the put, which does
+        // not wait for an answer: its refusal comes with the next put.
+        q.put(new Unreadable());
         assertEquals(0, q.qsize(), "other calls go on as usual");
         ManagerException e = assertThrows(ManagerException.class, () -> q.put(1));
         assertTrue(e.getMessage().contains("refused"), e.getMessage());

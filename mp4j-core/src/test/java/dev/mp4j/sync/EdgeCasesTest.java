@@ -120,13 +120,29 @@ class EdgeCasesTest {
     }
 
     @Test
-    void aBarrierActionsFailureIsTheCauseOfTheBreak() {
+    void aBarrierActionsFailureReachesItsRunnerAsItselfAndBreaksTheBarrier() {
+        // As CPython and CyclicBarrier: the arrival that ran the action gets its exception.
         ProcessBarrier barrier = ProcessBarrier.create(1, () -> {
             throw new IllegalStateException("action failed");
         }, null);
-        BrokenBarrierException e = assertThrows(BrokenBarrierException.class, () -> barrier.await(Duration.ofSeconds(5)));
-        assertInstanceOf(IllegalStateException.class, e.getCause());
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> barrier.await(Duration.ofSeconds(5)));
+        assertEquals("action failed", e.getMessage());
+        assertTrue(barrier.isBroken());
         assertEquals(0, barrier.numberWaiting());
+        // A checked exception cannot pass await's signature: it is the cause of the break.
+        ProcessBarrier checked = ProcessBarrier.create(1, () -> {
+            throw new java.io.IOException("disk full");
+        }, null);
+        BrokenBarrierException broken = assertThrows(BrokenBarrierException.class, () -> checked.await(Duration.ofSeconds(5)));
+        assertInstanceOf(java.io.IOException.class, broken.getCause());
+    }
+
+    @Test
+    void aBarrierWhoseActionCannotTravelIsRefusedWhenMade() {
+        Thread notSerializable = new Thread(() -> { });
+        var e = assertThrows(dev.mp4j.serial.NotSerializableValueException.class,
+                () -> ProcessBarrier.create(2, () -> notSerializable.getName(), null));
+        assertEquals("java.lang.Thread", e.offendingClass());
     }
 
     @Test
