@@ -119,6 +119,59 @@ public class LeakSoak {
                 pipe.right().close();
             }
         });
+        steps.put("grandchild", () -> {
+            Pipe pipe = Pipe.open();
+            Connection right = pipe.right();
+            JvmProcess p = new JvmProcess(() -> {
+                JvmProcess inner = new JvmProcess(() -> right.send("from below"));
+                inner.start();
+                inner.join();
+            });
+            p.start();
+            pipe.left().recv();
+            pipe.left().close();
+            pipe.right().close();
+            p.join();
+        });
+        steps.put("forkserver", () -> {
+            Pipe pipe = Pipe.open();
+            Connection right = pipe.right();
+            JvmProcess p = Multiprocessing.getContext("forkserver").process(() -> right.send(1));
+            p.start();
+            pipe.left().recv();
+            p.join();
+            pipe.left().close();
+            pipe.right().close();
+        });
+        steps.put("pool maxtasks", () -> {
+            try (ProcessPool pool = ProcessPool.create(ProcessPool.Options.defaults().withProcesses(2).withMaxTasksPerChild(1))) {
+                Pipe pipe = Pipe.open();
+                Connection right = pipe.right();
+                pool.map(x -> {
+                    right.send(x);
+                    return x;
+                }, List.of(1, 2, 3, 4), 1);
+                for (int i = 0; i < 4; i++) {
+                    pipe.left().recv();
+                }
+                pipe.left().close();
+                pipe.right().close();
+            }
+        });
+        steps.put("proxy+child", () -> {
+            try (SyncManager m = Multiprocessing.manager()) {
+                Map<String, Integer> d = m.dict();
+                ProcessQueue<Object> q = ProcessQueue.create();
+                JvmProcess p = new JvmProcess(() -> {
+                    d.put("x", 1);
+                    q.put(d.get("x"));
+                });
+                p.start();
+                q.take();
+                p.join();
+                q.close();
+            }
+        });
         steps.put("pipes x50", () -> {
             for (int i = 0; i < 50; i++) {
                 Pipe pipe = Pipe.open();

@@ -11,10 +11,20 @@ public final class MessageTooLargeException extends IOException {
     private final long limit;
 
     public MessageTooLargeException(long size, long limit, String action) {
-        super("cannot " + action + " a message of " + size + " bytes: the limit is " + limit
-                + " bytes (raise it with -Dmp4j.connection.maxMessageBytes)");
+        super("cannot " + action + " a message of " + size + " bytes: the limit is " + limit + " bytes" + hint(limit));
         this.size = size;
         this.limit = limit;
+    }
+
+    /** Where the limit comes from, so the message says what would raise it. */
+    private static String hint(long limit) {
+        if (limit == Integer.MAX_VALUE - 8) {
+            return " (a message is read into one Java array)";
+        }
+        if (limit == AbstractConnection.DEFAULT_MAX_MESSAGE_BYTES) {
+            return " (raise it with -Dmp4j.connection.maxMessageBytes)";
+        }
+        return " (the limit this connection was opened with)";
     }
 
     public long size() {

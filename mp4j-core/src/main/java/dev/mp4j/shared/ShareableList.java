@@ -34,7 +34,7 @@ import java.util.RandomAccess;
  * and new; what it cannot do is read past the slot: a length that does not fit it is read again.)
  *
  * <pre>
- * layout: 0 count | 8 + 16*i: slot i {tag int, capacity int, data offset long} | data...
+ * layout: 0 count | 4 magic "MP4L" | 8 + 16*i: slot i {tag int, capacity int, data offset long} | data...
  *         a string or byte[] slot's data: length int, then the bytes; capacity counts the
  *         length's 4 bytes besides CPython's room
  * </pre>
@@ -51,6 +51,9 @@ public final class ShareableList extends AbstractList<Object> implements RandomA
     private static final int STRING = 5;
     private static final int BYTES = 6;
     private static final long COUNT = 0;
+    /** Marks a segment as a list, so attaching to another kind of segment is refused. */
+    private static final long MAGIC = 4;
+    private static final int MAGIC_WORD = 0x4C34504D;   // "MP4L" in little-endian bytes
     private static final long TABLE = 8;
     private static final long SLOT = 16;
 
@@ -65,13 +68,54 @@ public final class ShareableList extends AbstractList<Object> implements RandomA
     }
 
     private void init(SharedSegment seg) {
+        MemorySegment m = seg.memory();
+        String wrong = checkLayout(m);
+        if (wrong != null) {
+            seg.close();
+            throw new IllegalArgumentException("shared-memory segment '" + seg.name() + "' is not a ShareableList: " + wrong);
+        }
         this.segment = seg;
-        this.memory = seg.memory();
-        this.size = memory.get(ValueLayout.JAVA_INT, COUNT);
+        this.memory = m;
+        this.size = m.get(ValueLayout.JAVA_INT, COUNT);
+    }
+
+    /** What is wrong with {@code m} as a list's segment, or null (the table's slots lie within it). */
+    private static String checkLayout(MemorySegment m) {
+        if (m.byteSize() < TABLE || m.get(ValueLayout.JAVA_INT, MAGIC) != MAGIC_WORD) {
+            return "it does not begin with a list's mark";
+        }
+        int count = m.get(ValueLayout.JAVA_INT, COUNT);
+        if (count < 0 || TABLE + SLOT * (long) count > m.byteSize()) {
+            return "its count of " + count + " slots does not fit its " + m.byteSize() + " bytes";
+        }
+        for (int i = 0; i < count; i++) {
+            long slot = TABLE + SLOT * i;
+            int capacity = m.get(ValueLayout.JAVA_INT, slot + 4);
+            long at = m.get(ValueLayout.JAVA_LONG, slot + 8);
+            if (capacity < 4 || at < TABLE + SLOT * (long) count || at + capacity > m.byteSize()) {
+                return "slot " + i + " lies outside it";
+            }
+        }
+        return null;
     }
 
     /** A new list holding {@code values}; each slot gets the room its initial value needs. */
     public static ShareableList of(Object... values) {
+        return make(null, values);
+    }
+
+    /**
+     * A new list holding {@code values} in a segment named {@code name}, which other programs
+     * can {@link #attach} by that name: Python's {@code ShareableList(sequence, name=name)}. It is
+     * removed when this process tree ends, unless some process {@link #unlink}s it first.
+     *
+     * @throws IllegalStateException if a segment of that name exists already
+     */
+    public static ShareableList create(String name, Object... values) {
+        return make(java.util.Objects.requireNonNull(name, "name"), values);
+    }
+
+    private static ShareableList make(String name, Object... values) {
         byte[][] encoded = new byte[values.length][];
         long[] capacity = new long[values.length];
         long data = TABLE + SLOT * values.length;
@@ -89,9 +133,11 @@ public final class ShareableList extends AbstractList<Object> implements RandomA
             }
             total += roundUp(capacity[i]);
         }
-        SharedSegment seg = SharedSegment.create(Math.max(total, 64), true);
+        SharedSegment seg = name == null ? SharedSegment.create(Math.max(total, 64), true)
+                : SharedSegment.createNamed(name, Math.max(total, 64));
         MemorySegment m = seg.memory();
         m.set(ValueLayout.JAVA_INT, COUNT, values.length);
+        m.set(ValueLayout.JAVA_INT, MAGIC, MAGIC_WORD);
         long offset = data;
         for (int i = 0; i < values.length; i++) {
             long slot = TABLE + SLOT * i;
@@ -106,7 +152,11 @@ public final class ShareableList extends AbstractList<Object> implements RandomA
         return list;
     }
 
-    /** Attaches to a list another process created. */
+    /**
+     * Attaches to a list another process created.
+     *
+     * @throws IllegalArgumentException if the segment of that name is not a list
+     */
     public static ShareableList attach(String name) {
         return new ShareableList(SharedSegment.attach(name, true));
     }

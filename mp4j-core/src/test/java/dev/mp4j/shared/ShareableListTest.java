@@ -77,6 +77,36 @@ class ShareableListTest {
     }
 
     @Test
+    void attachingToASegmentThatIsNotAListIsRefused() {
+        dev.mp4j.shm.SharedMemory zeros = dev.mp4j.shm.SharedMemory.create(4096);
+        try {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> ShareableList.attach(zeros.name()));
+            assertTrue(e.getMessage().contains("not a ShareableList"), e.getMessage());
+        } finally {
+            zeros.close();
+            zeros.unlink();
+        }
+    }
+
+    @Test
+    void aListMadeUnderANameIsAttachedByThatName() {
+        String name = "mp4j-test-list-" + ProcessHandle.current().pid();
+        ShareableList made = ShareableList.create(name, "a", 1, 2.5);
+        try {
+            assertEquals(name, made.name());
+            ShareableList same = ShareableList.attach(name);
+            assertEquals(List.of("a", 1, 2.5), same);
+            same.set(1, 7);
+            assertEquals(7, made.get(1));
+            same.close();
+            assertThrows(IllegalStateException.class, () -> ShareableList.create(name, 1));
+        } finally {
+            made.close();
+            made.unlink();
+        }
+    }
+
+    @Test
     void slotsHaveTheRoomCPythonGivesThem() {
         // CPython: a number gets 8 bytes, a string its length rounded up past the next multiple of 8.
         try (ShareableList l = ShareableList.of("abcd", "", 42, "abcdefgh")) {
