@@ -20,6 +20,11 @@ import java.time.Duration;
  * is not held throws {@link IllegalStateException} (CPython's RuntimeError). An {@code rLock()}
  * belongs to the thread that acquired it and counts nested acquisitions; another thread releasing
  * it gets {@link IllegalMonitorStateException}.
+ *
+ * <p>Unlike CPython's, neither stays locked for ever when the process that took it ends (or is
+ * killed) without releasing it: once the taker's connection to the manager ends, the lock is
+ * released and the next waiter gets it, as with a {@code ProcessLock} whose owner died. (A
+ * {@code lock()} released meanwhile by another process, as a hand-over, is not touched.)
  */
 public interface ManagedLock {
     /** Waits until the lock is held; returns true. */

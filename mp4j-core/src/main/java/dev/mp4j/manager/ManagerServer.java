@@ -12,10 +12,12 @@ import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.net.SocketAddress;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.IdentityHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
@@ -66,6 +68,7 @@ public final class ManagerServer implements AutoCloseable {
     private static final ThreadLocal<Session> CURRENT = new ThreadLocal<>();
     private static final ThreadLocal<Set<ReentrantLock>> HELD =
             ThreadLocal.withInitial(() -> Collections.newSetFromMap(new IdentityHashMap<>()));
+
     private static final ClassValue<Map<String, Method>> METHODS = new ClassValue<>() {
         @Override
         protected Map<String, Method> computeValue(Class<?> type) {
@@ -110,7 +113,7 @@ public final class ManagerServer implements AutoCloseable {
         this.registry = Map.copyOf(registry);
         this.listener = Listener.open(address, authkey);
         this.addressKey = Addresses.key(listener.address());
-        this.localSession = new Session(null);
+        this.localSession = new Session(this, null);
         hello(localSession, ProcessHandle.current().pid(), Endpoint.CLIENT_ID);
         LOCAL.put(addressKey, this);
     }
@@ -528,8 +531,28 @@ public final class ManagerServer implements AutoCloseable {
         HELD.get().add(lock);
     }
 
+    /**
+     * Notes that the caller this thread serves took a plain lock, to be released if its process's
+     * last connection ends first; returns the caller's client id (0 for a call made in this
+     * process, which is never released so).
+     */
+    static long holding(Referents.ServerLock lock) {
+        Session s = CURRENT.get();
+        if (s == null || !s.greeted) {
+            return 0;
+        }
+        synchronized (s.server.refs) {
+            Owner owner = s.server.owners.get(s.client);
+            if (owner == null) {
+                return 0;
+            }
+            owner.plainLocks.add(lock);
+        }
+        return s.client;
+    }
+
     private void serve(Connection conn) {
-        Session session = new Session(conn);
+        Session session = new Session(this, conn);
         sessions.add(session);
         CURRENT.set(session);
         if (stopping) {
@@ -894,17 +917,26 @@ public final class ManagerServer implements AutoCloseable {
     }
 
     private void endSession(Session session) {
+        List<Referents.ServerLock> taken;
         synchronized (refs) {
             Owner owner = session.greeted ? owners.get(session.client) : null;
             if (owner == null || --owner.connections > 0) {
                 return;
             }
             owners.remove(session.client);
+            taken = new ArrayList<>(owner.plainLocks);
             // A loop, not forEach(this::drop): a session's end is the first use of that path
             // in a server, and a method reference spins a class there (1-2 ms, on a manager's
             // way out too, when its clients' sessions close).
             for (Map.Entry<Long, Integer> e : owner.owned.entrySet()) {
                 drop(e.getKey(), e.getValue());
+            }
+        }
+        // Outside the references' lock: an acquire takes its lock, then that one.
+        for (Referents.ServerLock lock : taken) {
+            if (lock.releaseIfAcquiredBy(session.client)) {
+                Log.LOG.log(System.Logger.Level.WARNING, "manager at " + addressKey + " released a lock that pid "
+                        + session.pid + " took and had not released when it went");
             }
         }
     }
@@ -1012,12 +1044,15 @@ public final class ManagerServer implements AutoCloseable {
     /** The references one client process holds, and how many connections it has open. */
     private static final class Owner {
         final Map<Long, Integer> owned = new HashMap<>();
+        /** Plain locks this client took (released at its end if still its own). */
+        final Set<Referents.ServerLock> plainLocks = Collections.newSetFromMap(new IdentityHashMap<>());
         int connections;
     }
 
     private static final byte[] CANCELLED_REPLY = {Wire.CANCELLED};
 
     private static final class Session {
+        final ManagerServer server;
         final Connection conn;
         /** Requests read so far, HELLO and UPGRADE not counted: the number of the call being served. */
         long requests;
@@ -1035,7 +1070,8 @@ public final class ManagerServer implements AutoCloseable {
             return p != null ? p : conn;
         }
 
-        Session(Connection conn) {
+        Session(ManagerServer server, Connection conn) {
+            this.server = server;
             this.conn = conn;
         }
     }

@@ -464,6 +464,13 @@ final class Referents {
     /** Python's threading.Lock: owned by nobody, so anyone may release it. */
     static final class ServerLock implements ManagedLock {
         private boolean locked;
+        /**
+         * The client process that took the lock (its random id; 0 for none, or a call made in
+         * the server's own process), until someone releases it: if that process's last
+         * connection ends first (it exited or died), the lock is released, as a ProcessLock whose
+         * owner died is. CPython's stays locked, and every later acquire waits for ever.
+         */
+        private long acquiredBy;
 
         @Override
         public boolean acquire() throws InterruptedException {
@@ -474,6 +481,7 @@ final class Referents {
         public synchronized boolean acquire(boolean block, Duration timeout) throws InterruptedException {
             if (Waits.await(this, () -> !locked, Waits.nanos(block, timeout))) {
                 locked = true;
+                acquiredBy = ManagerServer.holding(this);
                 return true;
             }
             return false;
@@ -485,7 +493,19 @@ final class Referents {
                 throw new IllegalStateException("release unlocked lock");
             }
             locked = false;
+            acquiredBy = 0;
             notify();
+        }
+
+        /** Releases the lock if {@code client} took it and nobody released it since; returns whether it did. */
+        synchronized boolean releaseIfAcquiredBy(long client) {
+            if (locked && client != 0 && acquiredBy == client) {
+                locked = false;
+                acquiredBy = 0;
+                notify();
+                return true;
+            }
+            return false;
         }
 
         @Override public synchronized boolean isLocked() { return locked; }

@@ -252,6 +252,42 @@ class SyncManagerTest {
         }
     }
 
+    @Test
+    void aLockWhoseTakerDiesHoldingItIsReleasedButOneHandedOverIsNot() throws Exception {
+        ManagedLock lock = manager.lock();
+        ManagedEvent taken = manager.event();
+        JvmProcess taker = new JvmProcess(() -> {
+            lock.acquire();
+            taken.set();
+            Thread.sleep(60_000);
+        });
+        taker.start();
+        assertTrue(taken.await(Duration.ofSeconds(30)));
+        taker.kill();
+        taker.join();
+        // CPython's would stay locked for ever.
+        assertTrue(lock.acquire(true, Duration.ofSeconds(10)), "a dead process's lock was never released");
+        lock.release();
+
+        // Taken by a child, released by this process (a hand-over), taken again here: the
+        // child's end must not release this process's hold.
+        taken.clear();
+        JvmProcess handsOver = new JvmProcess(() -> {
+            lock.acquire();
+            taken.set();
+            Thread.sleep(60_000);
+        });
+        handsOver.start();
+        assertTrue(taken.await(Duration.ofSeconds(30)));
+        lock.release();
+        assertTrue(lock.acquire(true, Duration.ofSeconds(5)));
+        handsOver.kill();
+        handsOver.join();
+        Thread.sleep(500);   // the server sees the child's connection end at once
+        assertTrue(lock.isLocked(), "the lock this process took was released at another's end");
+        lock.release();
+    }
+
     /** Whether /proc says the process ignores SIGINT (bit 1 of its SigIgn mask). */
     private static boolean ignoresSigint(long pid) {
         try {
