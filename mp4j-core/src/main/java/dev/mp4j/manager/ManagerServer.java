@@ -934,7 +934,7 @@ public final class ManagerServer implements AutoCloseable {
         }
         // Outside the references' lock: an acquire takes its lock, then that one.
         for (Referents.ServerLock lock : taken) {
-            if (lock.releaseIfAcquiredBy(session.client)) {
+            if (lock.releaseIfAcquiredBy(session.client) && !stopping) {
                 Log.LOG.log(System.Logger.Level.WARNING, "manager at " + addressKey + " released a lock that pid "
                         + session.pid + " took and had not released when it went");
             }
