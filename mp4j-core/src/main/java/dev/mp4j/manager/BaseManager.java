@@ -117,7 +117,26 @@ public class BaseManager implements AutoCloseable {
      * @param factory makes the object in the server process (it travels there)
      */
     public final <T> BaseManager register(String typeId, Class<T> exposed, ManagedFactory<? extends T> factory) {
+        return register(typeId, exposed, factory, Map.of());
+    }
+
+    /**
+     * As {@link #register(String, Class, ManagedFactory)}, with Python's
+     * {@code method_to_typeid}: the methods named as keys return a proxy of the type id they map
+     * to, for an object that stays in the server (a registry that hands out its parts), instead
+     * of a copy. The method's return type must be that type's interface.
+     *
+     * <pre>{@code
+     * manager.register("Accounts", Accounts.class, args -> new Bank(), Map.of("account", "Account"))
+     *        .register("Account", Account.class);   // no factory: only Accounts makes them
+     * Accounts bank = manager.create("Accounts");
+     * bank.account("alice").deposit(10);   // the account in the server changes
+     * }</pre>
+     */
+    public final <T> BaseManager register(String typeId, Class<T> exposed, ManagedFactory<? extends T> factory,
+                                          Map<String, String> methodToTypeId) {
         requireState(State.INITIAL, "register");
+        java.util.Objects.requireNonNull(methodToTypeId, "methodToTypeId");
         checkRegistration(typeId, exposed);
         java.util.Objects.requireNonNull(factory, "factory");
         try {
@@ -128,7 +147,18 @@ public class BaseManager implements AutoCloseable {
             throw new dev.mp4j.serial.NotSerializableValueException("the factory of '" + typeId
                     + "' cannot travel to the server process: " + e.getMessage(), e.offendingClass(), e);
         }
-        registry.put(typeId, new Registration(typeId, exposed.getName(), factory));
+        for (Map.Entry<String, String> e : methodToTypeId.entrySet()) {
+            boolean exists = false;
+            for (java.lang.reflect.Method m : exposed.getMethods()) {
+                exists |= m.getName().equals(e.getKey()) && !m.getReturnType().isPrimitive();
+            }
+            if (!exists) {
+                throw new IllegalArgumentException(exposed.getName() + " has no method " + e.getKey()
+                        + " returning an object, to answer as a proxy of '" + e.getValue() + "'");
+            }
+            java.util.Objects.requireNonNull(e.getValue(), "the type id of " + e.getKey());
+        }
+        registry.put(typeId, new Registration(typeId, exposed.getName(), factory, methodToTypeId));
         return this;
     }
 

@@ -401,6 +401,13 @@ final class Endpoint {
                     }
                 }
                 throw new ManagerException("the manager raised " + t, t);
+            case Wire.PROXY:
+                // A method whose result stays in the server (method_to_typeid): its proxy.
+                Wire.In made = new Wire.In(reply);
+                made.get();
+                long id = made.getLong();
+                Class<?> exposed = ProxyHandler.load(made.getString());
+                return ProxyHandler.created(this, id, made.getString(), exposed);
             case Wire.TRACEBACK:
                 Wire.In in = new Wire.In(reply);
                 in.get();

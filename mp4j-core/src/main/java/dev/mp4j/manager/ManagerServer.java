@@ -692,8 +692,8 @@ public final class ManagerServer implements AutoCloseable {
                     hello(session, pid, in.remaining() >= 8 ? in.getLong() : pid);
                     yield ok(null);
                 }
-                case Wire.CALL -> call(in);
-                case Wire.CALL_NO_WAIT -> brief(call(in));
+                case Wire.CALL -> call(in, session);
+                case Wire.CALL_NO_WAIT -> brief(call(in, session));
                 case Wire.CREATE -> create(in, session);
                 case Wire.TICKET -> ok(ticket(in.getLong()));
                 case Wire.CLAIM -> {
@@ -777,7 +777,7 @@ public final class ManagerServer implements AutoCloseable {
 
     private static final byte[] OK_NO_WAIT = {Wire.RETURN, 0};
 
-    private byte[] call(Wire.In in) throws Exception {
+    private byte[] call(Wire.In in, Session session) throws Exception {
         long id = in.getLong();
         String signature = in.getString();
         Object[] args = readArgs(in);
@@ -816,7 +816,34 @@ public final class ManagerServer implements AutoCloseable {
         } catch (IllegalArgumentException e) {
             throw new ManagerException("bad arguments for " + signature + ": " + e.getMessage());
         }
+        Registration r = registry.get(held.typeId);
+        String proxyType = r == null ? null : r.proxyTypeOf(method.getName());
+        if (proxyType != null && result != null) {
+            return keep(result, proxyType, session);
+        }
         return ok(result, signature);
+    }
+
+    /** Keeps a method's result here and answers a proxy of {@code typeId} for it (Python's method_to_typeid). */
+    private byte[] keep(Object result, String typeId, Session session) throws ClassNotFoundException {
+        Registration target = registry.get(typeId);
+        if (target == null) {
+            throw new ManagerException("a method answers proxies of '" + typeId + "', which this manager does not know; it serves "
+                    + new TreeSet<>(registry.keySet()));
+        }
+        ClassLoader loader = result.getClass().getClassLoader() != null ? result.getClass().getClassLoader() : getClass().getClassLoader();
+        Class<?> exposed = Class.forName(target.interfaceName(), false, loader);
+        if (!exposed.isInstance(result)) {
+            throw new ManagerException("a method answering proxies of '" + typeId + "' returned a "
+                    + result.getClass().getName() + ", which is not a " + exposed.getName());
+        }
+        long id = nextId.incrementAndGet();
+        synchronized (refs) {
+            objects.put(id, new Held(result, exposed, typeId));
+            own(session, id);
+        }
+        return new Wire.Out(24 + target.interfaceName().length() + typeId.length())
+                .put(Wire.PROXY).putLong(id).putString(target.interfaceName()).putString(typeId).toArray();
     }
 
     private byte[] create(Wire.In in, Session session) throws Exception {

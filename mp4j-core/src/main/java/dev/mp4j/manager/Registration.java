@@ -14,11 +14,23 @@ final class Registration implements Serializable {
     private final String typeId;
     private final String interfaceName;
     private final ManagedFactory<?> factory;
+    /** Methods whose results stay in the server, answered as proxies of these type ids (may be empty). */
+    private final java.util.HashMap<String, String> methodToTypeId;
 
     Registration(String typeId, String interfaceName, ManagedFactory<?> factory) {
+        this(typeId, interfaceName, factory, java.util.Map.of());
+    }
+
+    Registration(String typeId, String interfaceName, ManagedFactory<?> factory, java.util.Map<String, String> methodToTypeId) {
         this.typeId = typeId;
         this.interfaceName = interfaceName;
         this.factory = factory;
+        this.methodToTypeId = new java.util.HashMap<>(methodToTypeId);
+    }
+
+    /** The type id whose proxy {@code method} of this type returns, or null if it returns a copy. */
+    String proxyTypeOf(String method) {
+        return methodToTypeId == null ? null : methodToTypeId.get(method);
     }
 
     String typeId() {

@@ -31,6 +31,71 @@ class ManagerProxiesTest {
         }
     }
 
+    /** A registry that hands out its parts, which stay in the server (Python's method_to_typeid). */
+    public interface Accounts {
+        Account account(String name);
+
+        int total();
+    }
+
+    public interface Account {
+        void deposit(int amount);
+
+        int balance();
+    }
+
+    static final class Bank implements Accounts {
+        private final java.util.Map<String, Ledger> accounts = new java.util.concurrent.ConcurrentHashMap<>();
+
+        @Override
+        public Account account(String name) {
+            return accounts.computeIfAbsent(name, n -> new Ledger());
+        }
+
+        @Override
+        public int total() {
+            return accounts.values().stream().mapToInt(Ledger::balance).sum();
+        }
+    }
+
+    static final class Ledger implements Account {
+        private int balance;
+
+        @Override
+        public synchronized void deposit(int amount) {
+            balance += amount;
+        }
+
+        @Override
+        public synchronized int balance() {
+            return balance;
+        }
+    }
+
+    @Test
+    void aMethodMappedToATypeIdAnswersAProxyOfAnObjectThatStaysInTheServer() throws Exception {
+        try (BaseManager m = new BaseManager()
+                .register("Accounts", Accounts.class, args -> new Bank(), java.util.Map.of("account", "Account"))
+                .register("Account", Account.class)
+                .start()) {
+            Accounts bank = m.create("Accounts");
+            Account alice = bank.account("alice");
+            alice.deposit(10);
+            bank.account("alice").deposit(5);
+            assertEquals(15, alice.balance(), "a copy was changed, not the server's account");
+            JvmProcess child = new JvmProcess(() -> bank.account("bob").deposit(7));
+            child.start();
+            child.join();
+            assertEquals(0, child.exitCode());
+            assertEquals(22, bank.total());
+            assertEquals(7, bank.account("bob").balance());
+        }
+        BaseManager unknown = new BaseManager();
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> unknown.register("Accounts", Accounts.class, args -> new Bank(), java.util.Map.of("open", "Account")));
+        assertTrue(e.getMessage().contains("open"), e.getMessage());
+    }
+
     @Test
     void aCheckedJdkExceptionFromTheServerArrivesAsItself() throws Exception {
         byte[] key = "proxies-test".getBytes();
