@@ -44,30 +44,6 @@ final class PipeConnection extends AbstractConnection implements Serializable, B
         segment.retain();
         this.release = new EndRelease(segment, end, slot);
         dev.mp4j.shm.Cleanup.register(this, release);
-        OPEN.add(release);
-        if (!exitCloseAdded) {
-            addExitClose();
-        }
-    }
-
-    /**
-     * This process's ends not closed yet. A normal exit closes them, after the children were
-     * dealt with, as a process's exit closes its file descriptors: a holder that exits without
-     * closing its end (a child whose target returned holding one) would otherwise keep the pipe
-     * in /dev/shm after everyone else closed theirs, since nobody looks again.
-     */
-    private static final java.util.Set<EndRelease> OPEN = java.util.concurrent.ConcurrentHashMap.newKeySet();
-    private static volatile boolean exitCloseAdded;
-
-    private static synchronized void addExitClose() {
-        if (!exitCloseAdded) {
-            dev.mp4j.process.ExitSequence.afterChildren(() -> {
-                for (EndRelease open : OPEN) {
-                    open.close();
-                }
-            });
-            exitCloseAdded = true;
-        }
     }
 
     /**
@@ -90,10 +66,12 @@ final class PipeConnection extends AbstractConnection implements Serializable, B
 
         void close() {
             if (closed.compareAndSet(false, true)) {
-                OPEN.remove(this);
                 segment.releaseSlot(end, slot);
                 segment.wakeAll();
-                segment.unlinkIfUnused();
+                if (!segment.unlinkIfUnused()) {
+                    // Others hold it still: if the last of them dies holding it, nobody would look again.
+                    PipesLeftToOthers.note(segment.name());
+                }
             }
         }
 
@@ -318,10 +296,13 @@ final class PipeConnection extends AbstractConnection implements Serializable, B
             throw new java.io.InvalidObjectException("cannot send a closed Connection");
         }
         try {
+            if (dev.mp4j.serial.SafeSerializer.probing()) {
+                // A dry run: no copy will travel, so no slot is reserved for one.
+                return new EndRef(segment.name(), end, -1, PipeSegment.myOwner(), maxMessageBytes(), exclusive);
+            }
             int reserved = segment.reserveSlot(end);
             // Whoever keeps the bytes (a pool's task) keeps this end open, for a second reader.
             dev.mp4j.shm.Cleanup.noteSent(this);
-            SentPipes.noteSent(segment.name());
             EndHandover.noteReserved(segment, end, reserved);
             return new EndRef(segment.name(), end, reserved, PipeSegment.myOwner(), maxMessageBytes(), exclusive);
         } finally {
@@ -340,7 +321,6 @@ final class PipeConnection extends AbstractConnection implements Serializable, B
         try {
             reserved = segment.reserveSlot(end);
             dev.mp4j.shm.Cleanup.noteSent(this);
-            SentPipes.noteSent(segment.name());
         } finally {
             leave();
         }

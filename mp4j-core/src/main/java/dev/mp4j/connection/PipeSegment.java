@@ -232,7 +232,7 @@ final class PipeSegment {
     boolean unlinkIfUnused() {
         if (!hasLiveHolder(0, true) && !hasLiveHolder(1, true)) {
             shm.unlink();
-            SentPipes.forget(shm.name());
+            PipesLeftToOthers.forget(shm.name());
             return true;
         }
         return false;

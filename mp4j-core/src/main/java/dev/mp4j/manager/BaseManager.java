@@ -142,7 +142,7 @@ public class BaseManager implements AutoCloseable {
         try {
             // It travels to the server when it starts: refused here, naming the type id, rather
             // than at start() as "a value of class X".
-            dev.mp4j.serial.SafeSerializer.javaSerializeTrusted(factory);
+            dev.mp4j.serial.SafeSerializer.checkTravels(factory);
         } catch (dev.mp4j.serial.NotSerializableValueException e) {
             throw new dev.mp4j.serial.NotSerializableValueException("the factory of '" + typeId
                     + "' cannot travel to the server process: " + e.getMessage(), e.offendingClass(), e);

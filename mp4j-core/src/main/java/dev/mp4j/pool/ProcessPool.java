@@ -213,7 +213,7 @@ public final class ProcessPool implements ExecutorService {
             try {
                 // It travels to every worker as it starts: refused here, where the pool is made,
                 // rather than breaking the pool at its first worker's start.
-                dev.mp4j.serial.SafeSerializer.javaSerializeTrusted(options.initializer());
+                dev.mp4j.serial.SafeSerializer.checkTravels(options.initializer());
             } catch (dev.mp4j.serial.NotSerializableValueException e) {
                 throw new dev.mp4j.serial.NotSerializableValueException(
                         "the pool's initializer cannot travel to its workers: " + e.getMessage(), e.offendingClass(), e);

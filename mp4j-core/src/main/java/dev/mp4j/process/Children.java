@@ -43,15 +43,7 @@ final class Children {
     private static final java.util.concurrent.atomic.AtomicInteger SIGNALLED = new java.util.concurrent.atomic.AtomicInteger();
 
     static {
-        java.util.concurrent.CountDownLatch exitDone = new java.util.concurrent.CountDownLatch(1);
-        ExitSequence.childrenHookAdded(exitDone);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            try {
-                exitFunction();
-            } finally {
-                exitDone.countDown();
-            }
-        }, "mp4j-exit"));
+        Runtime.getRuntime().addShutdownHook(new Thread(Children::exitFunction, "mp4j-exit"));
         for (String name : new String[] {"TERM", "INT", "HUP"}) {
             watchSignal(name);
         }

@@ -253,8 +253,8 @@ public class JvmProcess implements Serializable {
             exitCode = decode(status);
             Children.unregister(this);
             done.finish(this);
-            // A holder of pipe ends this process sent may have died with the child.
-            dev.mp4j.connection.SentPipes.childEnded();
+            // The last holder of a pipe this process let go of may have died with the child.
+            dev.mp4j.connection.PipesLeftToOthers.childEnded();
         });
     }
 

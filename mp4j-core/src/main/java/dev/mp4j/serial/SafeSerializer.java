@@ -139,6 +139,39 @@ public final class SafeSerializer implements Serializer {
     }
 
     /**
+     * Whether {@code value} can be serialized for a process that reads it as a child's target
+     * (see {@link #javaSerializeTrusted}), checked by writing it in a dry run: mp4j's own objects
+     * that take something as they are written (a pipe end's holder slot, a queue's token, a
+     * manager's ticket) take nothing (see {@link #probing()}), so nothing waits for a copy that
+     * never travels.
+     *
+     * @throws NotSerializableValueException naming the class that cannot travel
+     */
+    public static void checkTravels(Object value) {
+        if (PROBING.get() != null) {
+            javaSerialize(value, false);
+            return;
+        }
+        PROBING.set(Boolean.TRUE);
+        try {
+            javaSerialize(value, false);
+        } finally {
+            PROBING.remove();
+        }
+    }
+
+    /**
+     * Whether this thread is writing a dry run of {@link #checkTravels}: an object whose
+     * serialization takes a hold, a slot or a ticket for its receiver takes none, and writes a
+     * placeholder (the bytes are thrown away).
+     */
+    public static boolean probing() {
+        return PROBING.get() != null;
+    }
+
+    private static final ThreadLocal<Boolean> PROBING = new ThreadLocal<>();
+
+    /**
      * {@link #javaSerialize} for bytes read with {@link #javaDeserializeTrusted} (a child's
      * target, read from its parent's private pipe): no allow-list on either side.
      */

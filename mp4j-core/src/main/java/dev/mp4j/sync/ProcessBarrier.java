@@ -65,7 +65,7 @@ public final class ProcessBarrier implements Serializable {
         if (action != null) {
             try {
                 // It travels with the barrier to every process that gets it: refused here.
-                dev.mp4j.serial.SafeSerializer.javaSerializeTrusted(action);
+                dev.mp4j.serial.SafeSerializer.checkTravels(action);
             } catch (dev.mp4j.serial.NotSerializableValueException e) {
                 throw new dev.mp4j.serial.NotSerializableValueException(
                         "the barrier's action cannot travel to other processes: " + e.getMessage(), e.offendingClass(), e);

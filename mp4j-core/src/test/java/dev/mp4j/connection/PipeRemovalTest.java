@@ -57,6 +57,20 @@ class PipeRemovalTest {
     }
 
     @Test
+    void checkingThatAValueCanTravelReservesNothingForIt() throws Exception {
+        // A pool's initializer, a barrier's action, a manager's factory are checked when given:
+        // a dry run, which must not reserve a holder slot for a copy that never travels.
+        Pipe pipe = Pipe.open();
+        Connection right = pipe.right();
+        String name = ((PipeConnection) pipe.left()).segmentName();
+        dev.mp4j.sync.ProcessBarrier.create(1, () -> right.send("done"), null);
+        dev.mp4j.serial.SafeSerializer.checkTravels((dev.mp4j.serial.ProcessTarget) () -> right.send(1));
+        pipe.left().close();
+        pipe.right().close();
+        assertTrue(!SharedSegment.exists(name), "a dry run left a slot reserved: the pipe stayed");
+    }
+
+    @Test
     void aPipeWhoseEndAChildStillHoldsStaysWhenAnotherChildEnds() throws Exception {
         Pipe pipe = Pipe.open();
         Connection right = pipe.right();
