@@ -96,6 +96,9 @@ class ArgumentChecksTest {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> JvmOptions.defaults().with("Xmx64m"));
         assertTrue(e.getMessage().contains("'Xmx64m'"), e.getMessage());
         assertThrows(IllegalArgumentException.class, () -> JvmOptions.defaults().with(null));
+        // The value of an option that takes one as the next argument is not a flag.
+        JvmOptions opens = JvmOptions.defaults().with("--add-opens").with("java.base/java.lang=ALL-UNNAMED");
+        assertEquals("java.base/java.lang=ALL-UNNAMED", opens.arguments().getLast());
         assertThrows(NullPointerException.class, () -> Multiprocessing.getContext("spawn").withJvmOptions(null));
     }
 

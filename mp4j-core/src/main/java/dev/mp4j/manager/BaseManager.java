@@ -173,6 +173,33 @@ public class BaseManager implements AutoCloseable {
         return this;
     }
 
+    /**
+     * Each method registered to answer proxies (method_to_typeid) names a type id this manager
+     * knows, whose interface its return type accepts: checked once everything is registered,
+     * before a server runs, rather than failing after the method ran.
+     */
+    private void checkProxyTypes() {
+        for (Registration r : registry.values()) {
+            for (Map.Entry<String, String> e : r.methodToTypeId().entrySet()) {
+                Registration target = registry.get(e.getValue());
+                if (target == null) {
+                    throw new IllegalStateException("'" + r.typeId() + "' answers " + e.getKey() + "() with proxies of '"
+                            + e.getValue() + "', which is not registered");
+                }
+                Class<?> exposed = ProxyHandler.load(r.interfaceName());
+                Class<?> made = ProxyHandler.load(target.interfaceName());
+                boolean fits = false;
+                for (java.lang.reflect.Method m : exposed.getMethods()) {
+                    fits |= m.getName().equals(e.getKey()) && m.getReturnType().isAssignableFrom(made);
+                }
+                if (!fits) {
+                    throw new IllegalStateException(exposed.getName() + "." + e.getKey() + "() cannot return a proxy of '"
+                            + e.getValue() + "': no such method returns a " + made.getName() + " (or a supertype)");
+                }
+            }
+        }
+    }
+
     private static void checkRegistration(String typeId, Class<?> exposed) {
         if (typeId == null || typeId.isEmpty()) {
             throw new IllegalArgumentException("a type id must not be null or empty, got " + (typeId == null ? "null" : "\"\""));
@@ -254,6 +281,7 @@ public class BaseManager implements AutoCloseable {
      */
     public BaseManager start(dev.mp4j.serial.ProcessTarget initializer) {
         requireState(State.INITIAL, "start");
+        checkProxyTypes();
         Map<String, Registration> extra = new LinkedHashMap<>(registry);
         if (syncBuiltins) {
             extra.keySet().removeAll(SyncManager.builtinRegistry().keySet());
@@ -472,6 +500,7 @@ public class BaseManager implements AutoCloseable {
      */
     public ManagerServer server() {
         requireState(State.INITIAL, "server");
+        checkProxyTypes();
         try {
             server = new ManagerServer(registry, requested != null ? requested : ManagerServer.freshUnixAddress(), authkey);
         } catch (IOException e) {

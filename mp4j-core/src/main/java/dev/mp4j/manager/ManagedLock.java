@@ -22,9 +22,12 @@ import java.time.Duration;
  * it gets {@link IllegalMonitorStateException}.
  *
  * <p>Unlike CPython's, neither stays locked for ever when the process that took it ends (or is
- * killed) without releasing it: once the taker's connection to the manager ends, the lock is
- * released and the next waiter gets it, as with a {@code ProcessLock} whose owner died. (A
- * {@code lock()} released meanwhile by another process, as a hand-over, is not touched.)
+ * killed) without releasing it: once the taker's last connection to the manager ends, the lock
+ * is released and the next waiter gets it, as with a {@code ProcessLock} whose owner died. So a
+ * {@code lock()} meant to be released by another process (a hand-over) must be released before
+ * its taker ends: one its taker exits holding is free at that moment, and the other process's
+ * later {@code release()} throws (or, if a third took it meanwhile, releases that one's hold).
+ * One released meanwhile by another process is not touched.
  */
 public interface ManagedLock {
     /** Waits until the lock is held; returns true. */

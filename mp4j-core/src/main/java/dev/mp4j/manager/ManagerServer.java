@@ -531,6 +531,20 @@ public final class ManagerServer implements AutoCloseable {
         HELD.get().add(lock);
     }
 
+    /** A plain lock {@code client} took was released: its end need not look at it (see {@link #holding(Referents.ServerLock)}). */
+    static void letGo(Referents.ServerLock lock, long client) {
+        Session s = CURRENT.get();
+        if (s == null || client == 0) {
+            return;
+        }
+        synchronized (s.server.refs) {
+            Owner owner = s.server.owners.get(client);
+            if (owner != null) {
+                owner.plainLocks.remove(lock);
+            }
+        }
+    }
+
     /**
      * Notes that the caller this thread serves took a plain lock, to be released if its process's
      * last connection ends first; returns the caller's client id (0 for a call made in this

@@ -493,6 +493,7 @@ final class Referents {
                 throw new IllegalStateException("release unlocked lock");
             }
             locked = false;
+            ManagerServer.letGo(this, acquiredBy);
             acquiredBy = 0;
             notify();
         }

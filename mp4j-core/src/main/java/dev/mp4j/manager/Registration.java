@@ -28,6 +28,11 @@ final class Registration implements Serializable {
         this.methodToTypeId = new java.util.HashMap<>(methodToTypeId);
     }
 
+    /** Each method answered as a proxy, and the type id of its proxies. */
+    java.util.Map<String, String> methodToTypeId() {
+        return methodToTypeId == null ? java.util.Map.of() : java.util.Collections.unmodifiableMap(methodToTypeId);
+    }
+
     /** The type id whose proxy {@code method} of this type returns, or null if it returns a copy. */
     String proxyTypeOf(String method) {
         return methodToTypeId == null ? null : methodToTypeId.get(method);

@@ -99,6 +99,11 @@ public record JvmOptions(List<String> arguments) implements Serializable {
         return with("-D" + key + "=" + value);
     }
 
+    /** The java launcher's options whose value may come as the next argument. */
+    private static final java.util.Set<String> TAKES_A_VALUE = java.util.Set.of(
+            "--add-opens", "--add-exports", "--add-reads", "--add-modules", "--limit-modules", "--patch-module",
+            "--module-path", "-p", "--upgrade-module-path", "--enable-native-access", "-cp", "-classpath", "--class-path");
+
     /** Adds several system properties. */
     public JvmOptions systemProperties(Map<String, String> properties) {
         JvmOptions out = this;
@@ -109,13 +114,15 @@ public record JvmOptions(List<String> arguments) implements Serializable {
     }
 
     /**
-     * Adds any JVM flag, such as {@code -XX:+UseZGC}.
+     * Adds any JVM flag, such as {@code -XX:+UseZGC}, or the value of the flag added just before
+     * when it takes one as a separate argument ({@code with("--add-opens").with("java.base/java.lang=ALL-UNNAMED")}).
      *
-     * @throws IllegalArgumentException for an argument that is not a flag (the child's JVM would
-     *                                  take it for its main class)
+     * @throws IllegalArgumentException for an argument that is neither a flag nor such a value
+     *                                  (the child's JVM would take it for its main class)
      */
     public JvmOptions with(String argument) {
-        if (argument == null || !argument.startsWith("-") || argument.length() < 2) {
+        boolean value = !arguments.isEmpty() && TAKES_A_VALUE.contains(arguments.getLast());
+        if (argument == null || (!value && (!argument.startsWith("-") || argument.length() < 2))) {
             throw new IllegalArgumentException("a JVM option starts with '-', such as -Xmx64m or -XX:+UseZGC; got "
                     + (argument == null ? "null" : "'" + argument + "'"));
         }

@@ -444,11 +444,32 @@ public final class SafeSerializer implements Serializer {
         }
     };
 
-    /** The first class of {@code type}'s serialized form a receiver refuses, or null. */
+    /**
+     * The first class of {@code type}'s serialized form a receiver refuses, or null: the classes
+     * its stream names, as the receiver's filter sees them (an enum constant with a body as its
+     * enum, a dynamic proxy as {@code java.lang.reflect.Proxy} and its interfaces).
+     */
     static Class<?> refusedIn(Class<?> type) {
         Class<?> cls = type;
         while (cls.isArray()) {
             cls = cls.getComponentType();
+        }
+        if (java.lang.reflect.Proxy.isProxyClass(cls)) {
+            if (!receivable(java.lang.reflect.Proxy.class)) {
+                return java.lang.reflect.Proxy.class;
+            }
+            for (Class<?> i : cls.getInterfaces()) {
+                if (!receivable(i)) {
+                    return i;
+                }
+            }
+            return null;
+        }
+        if (Enum.class.isAssignableFrom(cls) && cls != Enum.class) {
+            while (cls.getSuperclass() != Enum.class) {
+                cls = cls.getSuperclass();   // a constant with a body: its class's superclass is the enum
+            }
+            return receivable(cls) ? null : cls;
         }
         for (Class<?> c = cls; c != null && java.io.Serializable.class.isAssignableFrom(c); c = c.getSuperclass()) {
             if (!receivable(c)) {

@@ -67,8 +67,29 @@ public final class ShareableList extends AbstractList<Object> implements RandomA
         init(segment);
     }
 
+    /** The creator's list, whose mark is set once its values are written (see {@link #make}). */
+    private ShareableList(SharedSegment segment, int size) {
+        this.segmentName = segment.name();
+        this.segment = segment;
+        this.memory = segment.memory();
+        this.size = size;
+    }
+
+    /** The mark's accesses: set with release once the list is whole, read with acquire. */
+    private static final java.lang.invoke.VarHandle MARK = ValueLayout.JAVA_INT.varHandle();
+    /** How long an attach waits for a list being made under its name to get its mark. */
+    private static final long MARK_WAIT_NANOS = 100_000_000;
+
     private void init(SharedSegment seg) {
         MemorySegment m = seg.memory();
+        if (m.byteSize() >= TABLE && (int) MARK.getAcquire(m, MAGIC) == 0) {
+            // Made under a name another process may attach as soon as it exists: its maker
+            // sets the mark last, once its values are written.
+            long deadline = System.nanoTime() + MARK_WAIT_NANOS;
+            while ((int) MARK.getAcquire(m, MAGIC) == 0 && System.nanoTime() - deadline < 0) {
+                java.util.concurrent.locks.LockSupport.parkNanos(1_000_000);
+            }
+        }
         String wrong = checkLayout(m);
         if (wrong != null) {
             seg.close();
@@ -81,7 +102,7 @@ public final class ShareableList extends AbstractList<Object> implements RandomA
 
     /** What is wrong with {@code m} as a list's segment, or null (the table's slots lie within it). */
     private static String checkLayout(MemorySegment m) {
-        if (m.byteSize() < TABLE || m.get(ValueLayout.JAVA_INT, MAGIC) != MAGIC_WORD) {
+        if (m.byteSize() < TABLE || (int) MARK.getAcquire(m, MAGIC) != MAGIC_WORD) {
             return "it does not begin with a list's mark";
         }
         int count = m.get(ValueLayout.JAVA_INT, COUNT);
@@ -137,7 +158,6 @@ public final class ShareableList extends AbstractList<Object> implements RandomA
                 : SharedSegment.createNamed(name, Math.max(total, 64));
         MemorySegment m = seg.memory();
         m.set(ValueLayout.JAVA_INT, COUNT, values.length);
-        m.set(ValueLayout.JAVA_INT, MAGIC, MAGIC_WORD);
         long offset = data;
         for (int i = 0; i < values.length; i++) {
             long slot = TABLE + SLOT * i;
@@ -145,10 +165,12 @@ public final class ShareableList extends AbstractList<Object> implements RandomA
             m.set(ValueLayout.JAVA_LONG, slot + 8, offset);
             offset += roundUp(capacity[i]);
         }
-        ShareableList list = new ShareableList(seg);
+        ShareableList list = new ShareableList(seg, values.length);
         for (int i = 0; i < values.length; i++) {
             list.write(i, values[i], encoded[i]);
         }
+        // Last, so that a process attaching by name meanwhile finds the list whole or waits.
+        MARK.setRelease(m, MAGIC, MAGIC_WORD);
         return list;
     }
 

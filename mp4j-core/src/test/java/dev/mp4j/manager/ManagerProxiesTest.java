@@ -94,6 +94,17 @@ class ManagerProxiesTest {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> unknown.register("Accounts", Accounts.class, args -> new Bank(), java.util.Map.of("open", "Account")));
         assertTrue(e.getMessage().contains("open"), e.getMessage());
+        // A type id nobody registered, or whose interface the method cannot return: refused
+        // before a server runs.
+        BaseManager unregistered = new BaseManager()
+                .register("Accounts", Accounts.class, args -> new Bank(), java.util.Map.of("account", "Account"));
+        IllegalStateException missing = assertThrows(IllegalStateException.class, unregistered::start);
+        assertTrue(missing.getMessage().contains("'Account'"), missing.getMessage());
+        BaseManager misfit = new BaseManager()
+                .register("Accounts", Accounts.class, args -> new Bank(), java.util.Map.of("account", "Store"))
+                .register("Store", Store.class);
+        IllegalStateException wrong = assertThrows(IllegalStateException.class, misfit::start);
+        assertTrue(wrong.getMessage().contains("account()"), wrong.getMessage());
     }
 
     @Test

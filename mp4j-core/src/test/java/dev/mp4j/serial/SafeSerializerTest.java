@@ -82,6 +82,30 @@ class SafeSerializerTest {
                 assertThrows(NotSerializableValueException.class, () -> s.serialize(new Stamp(1))).offendingClass());
     }
 
+    /** An enum whose constant has a body: its own class is Op$1, its stream names Op. */
+    enum Op {
+        PLUS {
+            @Override
+            int apply(int a, int b) {
+                return a + b;
+            }
+        };
+
+        abstract int apply(int a, int b);
+    }
+
+    @Test
+    void theSenderJudgesTheClassesTheStreamNamesAsTheReceiverDoes() throws IOException {
+        assertEquals(null, SafeSerializer.refusedIn(Op.PLUS.getClass()));
+        byte[] b = s.serialize(Op.PLUS);
+        assertEquals(Op.PLUS, s.deserialize(b, 0, b.length));
+        // A dynamic proxy's stream names java.lang.reflect.Proxy and its interfaces, not the
+        // proxy's own jdk.proxyN class: the default allow-list refuses Proxy on both sides.
+        Object proxy = java.lang.reflect.Proxy.newProxyInstance(getClass().getClassLoader(),
+                new Class<?>[] {Runnable.class}, (p, m, a) -> null);
+        assertEquals(java.lang.reflect.Proxy.class, SafeSerializer.refusedIn(proxy.getClass()));
+    }
+
     /** Serializable through a JDK superclass that is not on the allow-list. */
     static final class Stamp extends java.sql.Timestamp {
         Stamp(long time) {
