@@ -75,6 +75,12 @@ public class JvmProcess implements Serializable {
     private transient volatile Integer exitCode;
     private transient volatile boolean closed;
     private transient long parentViewPid;
+    /**
+     * Guards start, the signals and close: a lock of its own, not this object's monitor, which
+     * a subclass's synchronized method (one that waits for the child, say) may hold while another
+     * thread must kill the child.
+     */
+    private transient Object lock = new Object();
 
     /** A process that runs {@code target}, named like {@code Process-1}. */
     public JvmProcess(ProcessTarget target) {
@@ -157,6 +163,7 @@ public class JvmProcess implements Serializable {
     private void readObject(java.io.ObjectInputStream in) throws IOException, ClassNotFoundException {
         in.defaultReadObject();
         role = Role.CHILD;
+        lock = new Object();
     }
 
     /**
@@ -186,7 +193,13 @@ public class JvmProcess implements Serializable {
     }
 
     /** Launches the child with the given launcher (used by contexts). */
-    final synchronized void start(Launcher with) {
+    final void start(Launcher with) {
+        synchronized (lock) {
+            startLocked(with);
+        }
+    }
+
+    private void startLocked(Launcher with) {
         dev.mp4j.shm.Handoffs.handoff();
         if (closed) {
             throw new IllegalStateException("process object is closed");
@@ -236,11 +249,12 @@ public class JvmProcess implements Serializable {
         target = null;
         ExitFuture done = new ExitFuture();
         exit = done;
-        Children.register(this);
         // A thread of our own waits, not Process.onExit(), whose completion runs on the common
         // ForkJoinPool: a program keeping that pool busy would hold up every exit seen here.
+        // Started before the child is registered: a registered child whose exit nobody watches
+        // would be waited for at exit for ever.
         java.lang.Process child = os;
-        Thread.ofPlatform().daemon().name("mp4j-exit-" + child.pid()).stackSize(128 * 1024).start(() -> {
+        Runnable watch = () -> {
             int status;
             while (true) {
                 try {
@@ -250,12 +264,28 @@ public class JvmProcess implements Serializable {
                     // nothing interrupts this thread; keep waiting
                 }
             }
-            exitCode = decode(status);
-            Children.unregister(this);
-            done.finish(this);
-            // The last holder of a pipe this process let go of may have died with the child.
-            dev.mp4j.connection.PipesLeftToOthers.childEnded();
-        });
+            ended(status, done);
+        };
+        try {
+            Thread.ofPlatform().daemon().name("mp4j-exit-" + child.pid()).stackSize(128 * 1024).start(watch);
+        } catch (OutOfMemoryError | RuntimeException noThread) {
+            // No thread to be had (the system's limit): the JDK's own reaper reports the exit.
+            child.onExit().thenAccept(p -> ended(p.exitValue(), done));
+        }
+        Children.register(this);
+        if (done.isDone()) {
+            Children.unregister(this);   // it ended before it was registered (see ended)
+        }
+    }
+
+    /** The child ended with {@code status}: its exit code is set and its exit reported. */
+    private void ended(int status, ExitFuture done) {
+        exitCode = decode(status);
+        // Reported before it is unregistered: a start that registers it meanwhile sees it ended.
+        done.finish(this);
+        Children.unregister(this);
+        // The last holder of a pipe this process let go of may have died with the child.
+        dev.mp4j.connection.PipesLeftToOthers.childEnded();
     }
 
     private byte[] serializeSelf() {
@@ -438,7 +468,13 @@ public class JvmProcess implements Serializable {
      *
      * @throws IllegalStateException before {@code start} (as Python, which has nothing to signal)
      */
-    private synchronized java.lang.Process checkSignalable() {
+    private java.lang.Process checkSignalable() {
+        synchronized (lock) {
+            return checkSignalableLocked();
+        }
+    }
+
+    private java.lang.Process checkSignalableLocked() {
         if (closed) {
             throw new IllegalStateException("process object is closed");
         }
@@ -467,10 +503,7 @@ public class JvmProcess implements Serializable {
 
     /** Signals a started child (SIGTERM, or SIGKILL if {@code force}) without the closed check. */
     final void stopQuietly(boolean force) {
-        java.lang.Process p;
-        synchronized (this) {
-            p = os;
-        }
+        java.lang.Process p = os;   // volatile: no lock (one a start holds would hold up the exit)
         if (p != null) {
             if (force) {
                 p.destroyForcibly();
@@ -481,7 +514,13 @@ public class JvmProcess implements Serializable {
     }
 
     /** Releases the parent's resources for a finished child; most methods then throw. Idempotent. */
-    public final synchronized void close() {
+    public final void close() {
+        synchronized (lock) {
+            closeLocked();
+        }
+    }
+
+    private void closeLocked() {
         if (closed) {
             return;
         }

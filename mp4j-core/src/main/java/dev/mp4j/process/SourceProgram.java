@@ -137,7 +137,7 @@ final class SourceProgram {
             return null;
         }
         try {
-            Path jar = packedJar(Path.of(SOURCE_FILE));
+            Path jar = offThisThread(() -> packedJar(Path.of(SOURCE_FILE)));
             keptJar = jar;
             return jar;
         } catch (RuntimeException | LinkageError e) {
@@ -148,8 +148,50 @@ final class SourceProgram {
         }
     }
 
+    /**
+     * Runs {@code work} on a thread of its own and waits for it, however often this one is
+     * interrupted (the interrupt is kept): a file channel fails at once on a thread whose
+     * interrupt status is set (a join() leaves it set, for one), and the packing's outcome is
+     * kept for the program's life.
+     */
+    private static <T> T offThisThread(java.util.function.Supplier<T> work) {
+        Object[] outcome = new Object[1];
+        Thread worker = Thread.ofPlatform().daemon().name("mp4j-source-program").start(() -> {
+            try {
+                outcome[0] = work.get();
+            } catch (RuntimeException | LinkageError e) {
+                outcome[0] = e;
+            }
+        });
+        boolean interrupted = false;
+        while (true) {
+            try {
+                worker.join();
+                break;
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+        if (outcome[0] instanceof RuntimeException e) {
+            throw e;
+        }
+        if (outcome[0] instanceof LinkageError e) {
+            throw e;
+        }
+        @SuppressWarnings("unchecked")
+        T result = (T) outcome[0];
+        return result;
+    }
+
     /** Whether {@code jar} is still in place, marking it used; under the directory's shared lock (see {@link #packed}). */
     private static boolean stillThere(Path jar) {
+        return offThisThread(() -> stillThereHere(jar));
+    }
+
+    private static boolean stillThereHere(Path jar) {
         try (FileChannel lockFile = openLock(jar.getParent());
              java.nio.channels.FileLock shared = lockFile.lock(0, Long.MAX_VALUE, true)) {
             if (Files.isRegularFile(jar, LinkOption.NOFOLLOW_LINKS)) {

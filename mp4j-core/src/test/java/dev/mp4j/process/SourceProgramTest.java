@@ -119,6 +119,38 @@ class SourceProgramTest {
         assertTrue(Files.readString(file).contains("as edited"), "the program did not edit itself");
     }
 
+    private static final String INTERRUPTED_FIRST = """
+            import dev.mp4j.connection.Pipe;
+            import dev.mp4j.process.JvmProcess;
+
+            public class InterruptedFirst {
+                record Note(String text) implements java.io.Serializable {}
+
+                public static void main(String[] args) throws Exception {
+                    Pipe pipe = Pipe.open();
+                    var end = pipe.right();
+                    // The first start comes with the thread's interrupt status set (a join()
+                    // leaves it set, for one): the program's classes are packed all the same.
+                    Thread.currentThread().interrupt();
+                    JvmProcess p = new JvmProcess(() -> end.send(new Note("a child found the program's classes")));
+                    p.start();
+                    System.out.println("interrupted still: " + Thread.interrupted());
+                    System.out.println(((Note) pipe.left().recv()).text());
+                    p.join();
+                }
+            }
+            """;
+
+    @Test
+    @Timeout(120)
+    void aFirstStartFromAnInterruptedThreadStillGivesChildrenTheProgramsClasses(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("InterruptedFirst.java");
+        Files.writeString(file, INTERRUPTED_FIRST);
+        JavaRunner.Result run = JavaRunner.runSource(Duration.ofSeconds(90), List.of("-Djava.io.tmpdir=" + dir), file);
+        assertEquals(0, run.exitCode(), run.stderr());
+        assertEquals(List.of("interrupted still: true", "a child found the program's classes"), run.lines(), run.stderr());
+    }
+
     private static final String PREVIEW = """
             import dev.mp4j.pool.ProcessPool;
             import java.util.List;
