@@ -178,9 +178,9 @@ public final class Context {
     /** The launcher behind this context (created on first use; forkserver spares boot then). */
     public Launcher launcher() {
         Launcher l = launcher;
-        if (l == null) {
+        if (l == null || l.isShutdown()) {
             synchronized (this) {
-                if (launcher == null) {
+                if (launcher == null || launcher.isShutdown()) {
                     launcher = Launchers.of(startMethod, jvmOptions, spares);
                 }
                 l = launcher;

@@ -44,6 +44,11 @@ public sealed interface Launcher permits SpawnLauncher, WarmSpareLauncher {
     }
 
     /** Stops any JVMs kept ready. */
+    /** Whether {@link #shutdown()} was called: such a launcher is not handed out again. */
+    default boolean isShutdown() {
+        return false;
+    }
+
     default void shutdown() {
     }
 }

@@ -31,8 +31,10 @@ public final class Launchers {
     public static Launcher of(String method, JvmOptions options, int spares) {
         return switch (method) {
             case "spawn" -> new SpawnLauncher(options);
-            case "forkserver" -> SHARED.computeIfAbsent(new SpareKind(spares, options.arguments()),
-                    k -> new WarmSpareLauncher(options, spares));
+            // A shut-down one (its spares stopped for good) is replaced, not handed out again:
+            // every start through it would boot a fresh JVM.
+            case "forkserver" -> SHARED.compute(new SpareKind(spares, options.arguments()),
+                    (k, known) -> known != null && !known.isShutdown() ? known : new WarmSpareLauncher(options, spares));
             default -> throw new IllegalArgumentException("cannot find context for '" + method
                     + "' (start methods: " + String.join(", ", START_METHODS) + ")");
         };

@@ -126,6 +126,11 @@ public final class WarmSpareLauncher implements Launcher {
     }
 
     @Override
+    public boolean isShutdown() {
+        return shutdown;
+    }
+
+    @Override
     public void shutdown() {
         synchronized (this) {
             // Under the lock refill() looks at the flag with, so none schedules a boot after this.

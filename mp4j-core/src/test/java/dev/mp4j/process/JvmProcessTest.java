@@ -55,6 +55,21 @@ class JvmProcessTest {
         }
     }
 
+    @Test
+    void aForkserverLauncherThatWasShutDownIsNotHandedOutAgain() {
+        // Its spares are stopped for good: handed out again, every start would boot a fresh JVM.
+        JvmOptions options = new JvmOptions(List.of("-Dmp4j.test.flags=shut"));
+        Launcher first = Launchers.of("forkserver", options, 1);
+        first.shutdown();
+        assertTrue(first.isShutdown());
+        Launcher again = Launchers.of("forkserver", options, 1);
+        try {
+            assertTrue(again != first && !again.isShutdown(), "a shut-down launcher was handed out again");
+        } finally {
+            again.shutdown();
+        }
+    }
+
     /** A subclass with value equality, as a user's may have. */
     static final class Worker extends JvmProcess {
         private static final long serialVersionUID = 1L;
