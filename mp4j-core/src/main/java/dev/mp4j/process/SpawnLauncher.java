@@ -85,6 +85,21 @@ public final class SpawnLauncher implements Launcher {
     }
 
     /**
+     * The settings of mp4j itself, which follow the process tree: this JVM's {@code mp4j.*}
+     * system properties as they are now, as a child's flags. A spare booted earlier may have
+     * others (see {@link WarmSpareLauncher}).
+     */
+    static List<String> settings() {
+        List<String> out = new ArrayList<>();
+        for (String key : new java.util.TreeSet<>(System.getProperties().stringPropertyNames())) {
+            if (key.startsWith("mp4j.") && !key.equals("mp4j.spare") && !key.equals(dev.mp4j.shm.ResourceTracker.TREE_MARK)) {
+                out.add("-D" + key + "=" + System.getProperty(key));
+            }
+        }
+        return out;
+    }
+
+    /**
      * The command of a child JVM. With {@code ofThisTree}, it carries the tree's mark
      * ({@link dev.mp4j.shm.ResourceTracker#TREE_MARK}): the tree's shared-memory watcher waits
      * for every process so marked to be gone before it cleans up (the start-up cache's training,
@@ -93,12 +108,7 @@ public final class SpawnLauncher implements Launcher {
     static List<String> command(List<String> flags, boolean spare, boolean ofThisTree) {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        // Settings of mp4j itself follow the process tree.
-        for (String key : System.getProperties().stringPropertyNames()) {
-            if (key.startsWith("mp4j.") && !key.equals("mp4j.spare") && !key.equals(dev.mp4j.shm.ResourceTracker.TREE_MARK)) {
-                command.add("-D" + key + "=" + System.getProperty(key));
-            }
-        }
+        command.addAll(settings());
         if (ofThisTree) {
             command.add("-D" + dev.mp4j.shm.ResourceTracker.TREE_MARK + "=" + ProcessState.treeId());
         }

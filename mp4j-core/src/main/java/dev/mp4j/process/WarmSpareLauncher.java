@@ -3,6 +3,7 @@ package dev.mp4j.process;
 import java.io.IOException;
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
@@ -15,7 +16,15 @@ import java.util.concurrent.Executors;
 public final class WarmSpareLauncher implements Launcher {
     private final JvmOptions options;
     private final int spares;
-    private final Deque<java.lang.Process> ready = new ArrayDeque<>();
+    private final Deque<Spare> ready = new ArrayDeque<>();
+
+    /**
+     * A JVM booted ahead of time, with the mp4j settings it was booted with: one whose settings
+     * changed since (a program that sets {@code mp4j.serial.filter} once running, say) is not
+     * used, as a spawned child would have the new ones.
+     */
+    private record Spare(java.lang.Process process, List<String> settings) {
+    }
     private final ExecutorService refiller = Executors.newSingleThreadExecutor(r -> {
         Thread t = new Thread(r, "mp4j-forkserver-refill");
         t.setDaemon(true);
@@ -44,6 +53,11 @@ public final class WarmSpareLauncher implements Launcher {
         return options;
     }
 
+    /** How many spares are booted and waiting now (for tests). */
+    synchronized int readyCount() {
+        return ready.size();
+    }
+
     /** How many spares this launcher keeps. */
     public int spares() {
         return spares;
@@ -52,13 +66,19 @@ public final class WarmSpareLauncher implements Launcher {
     @Override
     public java.lang.Process launch(byte[] bootstrap) throws IOException {
         try {
+            List<String> settings = SpawnLauncher.settings();
             while (true) {
                 java.lang.Process spare;
                 synchronized (this) {
-                    spare = ready.pollFirst();
-                }
-                if (spare == null) {
-                    break;
+                    Spare next = ready.pollFirst();
+                    if (next == null) {
+                        break;
+                    }
+                    spare = next.process();
+                    if (!next.settings().equals(settings)) {
+                        spare.destroyForcibly();   // booted with other settings: the refill boots with these
+                        continue;
+                    }
                 }
                 if (!spare.isAlive()) {
                     continue;
@@ -105,6 +125,7 @@ public final class WarmSpareLauncher implements Launcher {
 
     private void bootOne() {
         java.lang.Process p = null;
+        List<String> settings = SpawnLauncher.settings();
         try {
             if (!shutdown) {
                 p = SpawnLauncher.boot(options, true);
@@ -118,7 +139,7 @@ public final class WarmSpareLauncher implements Launcher {
                     if (shutdown) {
                         p.destroyForcibly();
                     } else {
-                        ready.addLast(p);
+                        ready.addLast(new Spare(p, settings));
                     }
                 }
             }
@@ -138,8 +159,8 @@ public final class WarmSpareLauncher implements Launcher {
         }
         refiller.shutdownNow();
         synchronized (this) {
-            for (java.lang.Process p : ready) {
-                p.destroyForcibly();
+            for (Spare p : ready) {
+                p.process().destroyForcibly();
             }
             ready.clear();
         }

@@ -328,6 +328,25 @@ class JvmProcessTest {
     }
 
     @Test
+    void aSpareBootedBeforeMp4jSettingsChangedIsNotUsed() throws Exception {
+        JvmOptions options = new JvmOptions(List.of("-Dmp4j.test.flags=settings"));
+        WarmSpareLauncher launcher = (WarmSpareLauncher) Launchers.of("forkserver", options, 1);
+        try {
+            assertTrue(dev.mp4j.testing.Await.until(() -> launcher.readyCount() == 1, java.time.Duration.ofSeconds(30)));
+            System.setProperty("mp4j.test.setting", "set after the spare booted");
+            Pipe pipe = Pipe.open();
+            Connection out = pipe.right();
+            JvmProcess p = new JvmProcess(() -> out.send(String.valueOf(System.getProperty("mp4j.test.setting"))));
+            p.launchWith(launcher).start();
+            assertEquals("set after the spare booted", pipe.left().recv(), "the child had the settings its spare booted with");
+            p.join();
+        } finally {
+            System.clearProperty("mp4j.test.setting");
+            launcher.shutdown();
+        }
+    }
+
+    @Test
     void currentAndParentProcessInTheMainProcess() {
         assertEquals("MainProcess", Multiprocessing.currentProcess().name());
         assertTrue(Multiprocessing.currentProcess().isAlive());
