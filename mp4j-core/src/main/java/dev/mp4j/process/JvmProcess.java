@@ -81,6 +81,8 @@ public class JvmProcess implements Serializable {
      * thread must kill the child.
      */
     private transient Object lock = new Object();
+    /** The key the child gets, when set (never serialized: it travels in the bootstrap alone). */
+    private transient volatile byte[] authkeyOfChild;
 
     /** A process that runs {@code target}, named like {@code Process-1}. */
     public JvmProcess(ProcessTarget target) {
@@ -227,7 +229,8 @@ public class JvmProcess implements Serializable {
         try {
             byte[] self = serializeSelf();
             boolean light = self.length > 0 && self[0] == QuickForm.TAG && !QuickForm.runsMp4jCode(target);
-            Bootstrap bootstrap = new Bootstrap(ProcessState.authkey(), identity, name, daemon,
+            byte[] own = authkeyOfChild;
+            Bootstrap bootstrap = new Bootstrap(own != null ? own : ProcessState.authkey(), identity, name, daemon,
                     ProcessHandle.current().pid(), ProcessState.name(), with.startMethod(), with.jvmOptions(),
                     ProcessState.treeId(), self, MpLog.levelName());
             // The child cannot wake our sleepers until it has linked its futex call: sleep short meanwhile.
@@ -585,9 +588,37 @@ public class JvmProcess implements Serializable {
         this.daemon = daemon;
     }
 
-    /** The key that authenticates connections between processes of this tree (a copy). */
+    /**
+     * The key that authenticates connections between processes of this tree (a copy): for a
+     * child not given one of its own, its parent's.
+     */
     public final byte[] authkey() {
-        return ProcessState.authkey();
+        byte[] own = authkeyOfChild;
+        return role == Role.CHILD && own != null ? own.clone() : ProcessState.authkey();
+    }
+
+    /**
+     * Python's {@code p.authkey = key}: before {@link #start()}, the key the child gets (its
+     * {@code currentProcess().authkey()}, the default of its listeners, clients and managers);
+     * on {@code currentProcess()}, this process's own key from now on.
+     *
+     * @throws IllegalStateException if the child has started, or on {@code parentProcess()}
+     */
+    public final void setAuthkey(byte[] key) {
+        java.util.Objects.requireNonNull(key, "key");
+        if (role == Role.CURRENT) {
+            ProcessState.setAuthkey(key.clone());
+            return;
+        }
+        if (role != Role.CHILD) {
+            throw new IllegalStateException("cannot set the parent process's authkey");
+        }
+        synchronized (lock) {
+            if (os != null) {
+                throw new IllegalStateException("process has already started");
+            }
+            authkeyOfChild = key.clone();
+        }
     }
 
     /**

@@ -347,6 +347,22 @@ class JvmProcessTest {
     }
 
     @Test
+    void aChildGivenAnAuthkeyOfItsOwnHasIt() throws Exception {
+        byte[] key = "a key of the child's own".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        Pipe pipe = Pipe.open();
+        Connection out = pipe.right();
+        JvmProcess p = new JvmProcess(() -> out.send(Multiprocessing.currentProcess().authkey()));
+        assertArrayEquals(Multiprocessing.currentProcess().authkey(), p.authkey(), "by default, the parent's");
+        p.setAuthkey(key);
+        assertArrayEquals(key, p.authkey());
+        p.start();
+        assertArrayEquals(key, (byte[]) pipe.left().recv());
+        p.join();
+        assertThrows(IllegalStateException.class, () -> p.setAuthkey(key));
+        assertFalse(java.util.Arrays.equals(key, Multiprocessing.currentProcess().authkey()), "the parent's own key changed");
+    }
+
+    @Test
     void currentAndParentProcessInTheMainProcess() {
         assertEquals("MainProcess", Multiprocessing.currentProcess().name());
         assertTrue(Multiprocessing.currentProcess().isAlive());
