@@ -716,22 +716,35 @@ final class Referents {
         }
 
         private final int parties;
+        /** Run by the last arrival before the others are released (Python's action), or null. */
+        private final dev.mp4j.serial.ProcessTarget action;
+        /** What {@link #await()} waits at most (Python's timeout), or null for ever. */
+        private final Duration defaultTimeout;
         private int waiting;
         private Generation generation = new Generation();
 
         ServerBarrier(int parties) {
+            this(parties, null, null);
+        }
+
+        ServerBarrier(int parties, dev.mp4j.serial.ProcessTarget action, Duration defaultTimeout) {
             if (parties < 1) {
                 throw new IllegalArgumentException("parties must be > 0, got " + parties);
             }
             this.parties = parties;
+            this.action = action;
+            this.defaultTimeout = defaultTimeout;
         }
 
         @Override
         public int await() throws InterruptedException, BrokenBarrierException {
             try {
-                return await(null);
+                return await(defaultTimeout);
             } catch (TimeoutException e) {
-                throw new AssertionError("no timeout was set", e);
+                // As CPython's wait() under the barrier's own timeout: the barrier is broken.
+                BrokenBarrierException broken = new BrokenBarrierException("the barrier's timeout of " + defaultTimeout + " ran out");
+                broken.initCause(e);
+                throw broken;
             }
         }
 
@@ -746,6 +759,23 @@ final class Referents {
             // for the last, which releases the others.
             int index = waiting;
             if (index == parties - 1) {
+                if (action != null) {
+                    try {
+                        action.run();
+                    } catch (Exception | Error e) {
+                        // As CPython: the barrier breaks, and its runner gets the error itself.
+                        breakIt(mine);
+                        if (e instanceof RuntimeException unchecked) {
+                            throw unchecked;
+                        }
+                        if (e instanceof Error error) {
+                            throw error;
+                        }
+                        BrokenBarrierException broken = new BrokenBarrierException("the barrier action failed: " + e);
+                        broken.initCause(e);
+                        throw broken;
+                    }
+                }
                 generation = new Generation();
                 waiting = 0;
                 notifyAll();

@@ -109,7 +109,9 @@ public final class SyncManager extends BaseManager {
                 case BOUNDED_SEMAPHORE -> new Referents.ServerSemaphore((Integer) first, true);
                 case EVENT -> new Referents.ServerEvent();
                 case CONDITION -> new Referents.ServerCondition();
-                case BARRIER -> new Referents.ServerBarrier((Integer) first);
+                case BARRIER -> new Referents.ServerBarrier((Integer) first,
+                        args.size() > 1 ? (dev.mp4j.serial.ProcessTarget) args.get(1) : null,
+                        args.size() > 2 ? (java.time.Duration) args.get(2) : null);
                 case VALUE -> new Referents.ServerValue<>(first);
                 case ARRAY -> new Referents.ServerArray<>((List<?>) first);
             };
@@ -211,6 +213,19 @@ public final class SyncManager extends BaseManager {
     /** Python's {@code manager.Barrier(parties)}. */
     public ManagedBarrier barrier(int parties) {
         return create("Barrier", parties);
+    }
+
+    /**
+     * Python's {@code manager.Barrier(parties, action, timeout)}: {@code action} (may be null)
+     * runs in the manager's process, in the last arrival's call, before the others are
+     * released; {@code timeout} (null: none) bounds {@code await()}, which breaks the barrier
+     * when it runs out.
+     */
+    public ManagedBarrier barrier(int parties, dev.mp4j.serial.ProcessTarget action, java.time.Duration timeout) {
+        if (timeout != null && timeout.isNegative()) {
+            throw new IllegalArgumentException("a barrier's timeout must not be negative, got " + timeout);
+        }
+        return create("Barrier", parties, action, timeout);
     }
 
     /** Python's {@code manager.Value(typecode, value)}; the type is the value's. */

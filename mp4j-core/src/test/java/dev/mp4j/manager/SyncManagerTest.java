@@ -288,6 +288,29 @@ class SyncManagerTest {
         lock.release();
     }
 
+    @Test
+    void aBarrierWithAnActionAndATimeoutRunsTheActionInTheManagerAndBreaksWhenTheTimeoutRunsOut() throws Exception {
+        ManagedValue<Integer> rounds = manager.value(0);
+        ManagedBarrier barrier = manager.barrier(2, () -> rounds.set(rounds.get() + 1), Duration.ofSeconds(30));
+        JvmProcess other = new JvmProcess(() -> barrier.await());
+        other.start();
+        barrier.await();
+        other.join();
+        assertEquals(0, other.exitCode());
+        assertEquals(1, rounds.get(), "the action ran once, before the parties went on");
+        // Alone at a barrier of two whose timeout runs out: it breaks, as CPython's does.
+        ManagedBarrier brief = manager.barrier(2, null, Duration.ofMillis(200));
+        assertThrows(BrokenBarrierException.class, brief::await);
+        assertTrue(brief.isBroken());
+        // An action that throws: its error reaches the arrival that ran it, and the barrier breaks.
+        ManagedBarrier failing = manager.barrier(1, () -> {
+            throw new IllegalStateException("the action failed");
+        }, null);
+        IllegalStateException e = assertThrows(IllegalStateException.class, failing::await);
+        assertEquals("the action failed", e.getMessage());
+        assertTrue(failing.isBroken());
+    }
+
     /** Whether /proc says the process ignores SIGINT (bit 1 of its SigIgn mask). */
     private static boolean ignoresSigint(long pid) {
         try {
