@@ -17,7 +17,7 @@ import java.util.concurrent.BlockingQueue;
  *
  * <pre>
  * ./mvnw -q -o install -DskipTests
- * java --enable-native-access=ALL-UNNAMED -cp mp4j-cli/target/mp4j.jar docs/probes/KillStorm.java [kills] [queue|simple|lock]
+ * java --enable-native-access=ALL-UNNAMED -cp mp4j-cli/target/mp4j.jar docs/probes/KillStorm.java [kills] [queue|simple|lock|manager]
  * </pre>
  */
 public class KillStorm {
@@ -28,6 +28,7 @@ public class KillStorm {
         switch (what) {
             case "queue", "simple" -> queues(kills, random, what.equals("simple"));
             case "lock" -> locks(kills, random);
+            case "manager" -> managed(kills, random);
             default -> throw new IllegalArgumentException(what);
         }
     }
@@ -187,6 +188,63 @@ public class KillStorm {
                     Thread.onSpinWait();
                 } finally {
                     lock.unlock();
+                }
+            }
+        });
+        p.start();
+        return p;
+    }
+
+    /** Clients of one manager putting, getting and taking its lock, killed at random. */
+    static void managed(int kills, Random random) throws Exception {
+        try (dev.mp4j.manager.SyncManager m = dev.mp4j.Multiprocessing.manager()) {
+            dev.mp4j.manager.ManagedQueue<Object> q = m.queue();
+            dev.mp4j.manager.ManagedMap<String, Integer> d = m.dict();
+            dev.mp4j.manager.ManagedLock lock = m.lock();
+            dev.mp4j.manager.ManagedValue<Integer> done = m.value(0);
+            List<JvmProcess> clients = new ArrayList<>();
+            for (int i = 0; i < 3; i++) {
+                clients.add(client(q, d, lock, done, i));
+            }
+            for (int k = 0; k < kills; k++) {
+                Thread.sleep(200 + random.nextInt(400));
+                int i = random.nextInt(clients.size());
+                clients.get(i).kill();
+                clients.get(i).join();
+                clients.set(i, client(q, d, lock, done, i));
+                int before = done.get();
+                long t0 = System.nanoTime();
+                while (done.get() < before + 20) {
+                    if (System.nanoTime() - t0 > 15_000_000_000L) {
+                        System.out.printf("kill %d: STUCK at %d, lock held: %b%n", k, done.get(), lock.isLocked());
+                        System.exit(1);
+                    }
+                    Thread.sleep(5);
+                }
+                System.out.printf("kill %d: progress %d -> %d in %.0f ms, objects in the manager %d%n", k, before,
+                        done.get(), (System.nanoTime() - t0) / 1e6, m.numberOfObjects());
+            }
+            for (JvmProcess p : clients) {
+                p.kill();
+                p.join();
+            }
+            System.out.println("after " + kills + " kills: the lock is free: " + lock.acquire(true, Duration.ofSeconds(5)));
+            lock.release();
+        }
+    }
+
+    static JvmProcess client(dev.mp4j.manager.ManagedQueue<Object> q, dev.mp4j.manager.ManagedMap<String, Integer> d,
+                             dev.mp4j.manager.ManagedLock lock, dev.mp4j.manager.ManagedValue<Integer> done, int n) {
+        JvmProcess p = new JvmProcess(() -> {
+            while (true) {
+                q.put(n);
+                q.get();
+                lock.acquire();
+                try {
+                    d.merge("k" + n, 1, Integer::sum);
+                    done.set(done.get() + 1);
+                } finally {
+                    lock.release();
                 }
             }
         });
