@@ -69,6 +69,9 @@ class ArgumentChecksTest {
             NullPointerException fn = assertThrows(NullPointerException.class, () -> pool.imap(null, List.of(1)));
             assertTrue(fn.getMessage().contains("fn"), fn.getMessage());
             assertThrows(NullPointerException.class, () -> pool.map(x -> x, null));
+            NullPointerException task = assertThrows(NullPointerException.class, () -> pool.submit((Runnable) null));
+            assertTrue(task.getMessage().contains("task"), task.getMessage());
+            assertThrows(NullPointerException.class, () -> pool.submit((java.util.concurrent.Callable<Object>) null));
         }
     }
 

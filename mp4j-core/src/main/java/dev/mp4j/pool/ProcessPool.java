@@ -1325,6 +1325,7 @@ public final class ProcessPool implements ExecutorService {
 
     @SuppressWarnings("unchecked")
     private static <T> SerializableCallable<T> asSerializable(Callable<T> task) {
+        Objects.requireNonNull(task, "task");
         if (task instanceof SerializableCallable<?> s) {
             return (SerializableCallable<T>) s;
         }
@@ -1336,6 +1337,7 @@ public final class ProcessPool implements ExecutorService {
     }
 
     private static NotSerializableValueException notSerializable(Object task) {
+        Objects.requireNonNull(task, "task");
         return new NotSerializableValueException("cannot send a " + task.getClass().getName()
                 + " to a worker process: it is not Serializable (write the lambda in the call itself,"
                 + " pool.submit(() -> ...) or pool.execute(() -> ...), on a ProcessPool-typed reference:"
