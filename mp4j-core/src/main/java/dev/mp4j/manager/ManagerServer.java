@@ -244,7 +244,18 @@ public final class ManagerServer implements AutoCloseable {
     private static final class IgnoreInterrupts implements Runnable {
         @Override
         public void run() {
-            dev.mp4j.process.Signals.ignore(dev.mp4j.process.Signals.SIGINT);
+            // Through the futex code's linked system call, which a server links anyway once its
+            // first client comes: waited for, not started here, where the link's 30-70 ms of
+            // CPU would compete with the server's start (manager_start, alternated three times:
+            // 60 against 69 ms when this started it). libc's signal() only where that call is
+            // not to be had.
+            long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(2);
+            while (!dev.mp4j.shm.Futex.available() && System.nanoTime() - deadline < 0) {
+                java.util.concurrent.locks.LockSupport.parkNanos(20_000_000);
+            }
+            if (!dev.mp4j.shm.Futex.ignoreSignal(dev.mp4j.process.Signals.SIGINT, 5_000)) {
+                dev.mp4j.process.Signals.ignore(dev.mp4j.process.Signals.SIGINT);
+            }
         }
     }
 

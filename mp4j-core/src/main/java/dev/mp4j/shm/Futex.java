@@ -73,6 +73,12 @@ public final class Futex {
         case "aarch64" -> 129;
         default -> -1;
     };
+    /** rt_sigaction(2), for {@link #ignoreSignal}: through the same linked call. */
+    private static final long SYS_RT_SIGACTION = switch (System.getProperty("os.arch")) {
+        case "amd64", "x86_64" -> 13;
+        case "aarch64" -> 134;
+        default -> -1;
+    };
     private static final boolean SUPPORTED = SYS_FUTEX > 0 && System.getProperty("os.name").toLowerCase().contains("linux");
     private static final java.util.concurrent.atomic.AtomicBoolean LINKING = new java.util.concurrent.atomic.AtomicBoolean();
     /** Addresses of the words whose wakes were skipped before the link was done (a few, at most 1024). */
@@ -347,6 +353,34 @@ public final class Futex {
      * stub in every child. One system call, where {@code ProcessHandle} reads {@code /proc}
      * twice: a reader sleeping on a quiet pipe asks this every slice, 50 times a second.
      */
+    /**
+     * Ignores {@code signal} in this process from now on, through the linked call (rt_sigaction
+     * with SIG_IGN): linking a libc function of its own would cost a fresh JVM another 30-70 ms
+     * of CPU. Waits for the link, at most {@code linkWaitMillis}.
+     *
+     * @return whether the system took it (false when the call is not linked in time, or here unknown)
+     */
+    public static boolean ignoreSignal(int signal, long linkWaitMillis) {
+        prepare();
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(linkWaitMillis);
+        while (wake == null && System.nanoTime() - deadline < 0) {
+            java.util.concurrent.locks.LockSupport.parkNanos(5_000_000);
+        }
+        MethodHandle k = wake;
+        if (k == null || SYS_RT_SIGACTION < 0) {
+            return false;
+        }
+        // The kernel's struct sigaction: handler, flags, restorer, mask (8 bytes each; no
+        // restorer is needed for SIG_IGN, which never runs a handler).
+        try (java.lang.foreign.Arena arena = java.lang.foreign.Arena.ofConfined()) {
+            MemorySegment act = arena.allocate(32, 8);
+            act.set(ValueLayout.JAVA_LONG, 0, 1L);   // SIG_IGN
+            return (long) k.invokeExact(SYS_RT_SIGACTION, (long) signal, act.address(), 0L, 8L, 0L, 0L) == 0;
+        } catch (Throwable t) {
+            return false;
+        }
+    }
+
     static Boolean processExists(int pid) {
         MethodHandle k = wake;
         if (k == null || SYS_KILL < 0 || pid <= 0) {
