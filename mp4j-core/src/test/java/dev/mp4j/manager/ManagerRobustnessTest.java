@@ -277,16 +277,6 @@ class ManagerRobustnessTest {
         }
     }
 
-    /** Travels, but cannot be read back anywhere. */
-    static final class Unreadable implements java.io.Serializable {
-        @java.io.Serial
-        private static final long serialVersionUID = 1L;
-
-        @java.io.Serial
-        private void readObject(java.io.ObjectInputStream in) throws java.io.IOException {
-            throw new java.io.InvalidObjectException("this value cannot be read");
-        }
-    }
 
     @Test
     void manyRefusedPutsInFlightNeitherDeadlockNorGoUnreported() throws Exception {

@@ -325,16 +325,6 @@ class SyncManagerTest {
         return false;
     }
 
-    /** Travels, but cannot be read back anywhere. */
-    static final class Unreadable implements java.io.Serializable {
-        @java.io.Serial
-        private static final long serialVersionUID = 1L;
-
-        @java.io.Serial
-        private void readObject(java.io.ObjectInputStream in) throws java.io.IOException {
-            throw new java.io.InvalidObjectException("this value cannot be read");
-        }
-    }
 
     @Test
     void aRefusedPutSurfacesOnTheNextPutAndNothingElseFails() throws Exception {
