@@ -100,6 +100,9 @@ class ArgumentChecksTest {
         assertTrue(e.getMessage().contains("'Xmx64m'"), e.getMessage());
         assertThrows(IllegalArgumentException.class, () -> JvmOptions.defaults().with(null));
         // The value of an option that takes one as the next argument is not a flag.
+        // A class path would be overridden by the children's own (this JVM's).
+        assertThrows(IllegalArgumentException.class, () -> JvmOptions.defaults().with("-cp"));
+        assertThrows(IllegalArgumentException.class, () -> JvmOptions.defaults().with("--class-path=x.jar"));
         JvmOptions opens = JvmOptions.defaults().with("--add-opens").with("java.base/java.lang=ALL-UNNAMED");
         assertEquals("java.base/java.lang=ALL-UNNAMED", opens.arguments().getLast());
         assertThrows(NullPointerException.class, () -> Multiprocessing.getContext("spawn").withJvmOptions(null));

@@ -68,8 +68,9 @@ final class PipeConnection extends AbstractConnection implements Serializable, B
             if (closed.compareAndSet(false, true)) {
                 segment.releaseSlot(end, slot);
                 segment.wakeAll();
-                if (!segment.unlinkIfUnused()) {
-                    // Others hold it still: if the last of them dies holding it, nobody would look again.
+                if (!segment.unlinkIfUnused() && !segment.usedByAnotherEndHere()) {
+                    // Others hold it still: if the last of them dies holding it, nobody would
+                    // look again. (One this process still holds is looked at by its own close.)
                     PipesLeftToOthers.note(segment.name());
                 }
             }

@@ -90,6 +90,11 @@ final class PipeSegment {
         localUsers++;
     }
 
+    /** Whether another end of this process uses this mapping besides the caller's. */
+    synchronized boolean usedByAnotherEndHere() {
+        return localUsers > 1;
+    }
+
     /** Drops one local user; unmaps when none is left. */
     synchronized void release() {
         if (--localUsers == 0) {

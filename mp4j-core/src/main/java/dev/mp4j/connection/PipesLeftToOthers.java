@@ -54,27 +54,59 @@ public final class PipesLeftToOthers {
      * watcher, after the exit is reported.
      */
     public static void childEnded() {
+        if (lookAll() && LOOK_AGAIN.compareAndSet(false, true)) {
+            // Some are still held: perhaps by the ended child's own children, which notice
+            // their parent's death within about 100 ms and go. One more look, a little later.
+            try {
+                Thread.ofPlatform().daemon().name("mp4j-pipes-look-again").start(() -> {
+                    try {
+                        Thread.sleep(LOOK_AGAIN_MILLIS);
+                    } catch (InterruptedException e) {
+                        return;
+                    } finally {
+                        LOOK_AGAIN.set(false);
+                    }
+                    lookAll();
+                });
+            } catch (OutOfMemoryError | RuntimeException noThread) {
+                LOOK_AGAIN.set(false);   // the next child's end looks again
+            }
+        }
+    }
+
+    private static final java.util.concurrent.atomic.AtomicBoolean LOOK_AGAIN = new java.util.concurrent.atomic.AtomicBoolean();
+    private static final long LOOK_AGAIN_MILLIS = 1_500;
+
+    /** Removes each noted pipe nobody alive holds; returns whether some are still held. */
+    private static boolean lookAll() {
         List<String> names;
         synchronized (NAMES) {
             if (NAMES.isEmpty()) {
-                return;
+                return false;
             }
             names = new ArrayList<>(NAMES);
         }
+        boolean held = false;
         for (String name : names) {
-            PipeSegment segment;
             try {
-                segment = PipeSegment.attach(name);
-            } catch (RuntimeException gone) {
-                forget(name);   // removed by its last holder
-                continue;
-            }
-            segment.retain();
-            try {
-                segment.unlinkIfUnused();   // forgets it when it removes it
-            } finally {
-                segment.release();
+                PipeSegment segment;
+                try {
+                    segment = PipeSegment.attach(name);
+                } catch (RuntimeException gone) {
+                    forget(name);   // removed by its last holder
+                    continue;
+                }
+                segment.retain();
+                try {
+                    held |= !segment.unlinkIfUnused();   // forgets it when it removes it
+                } finally {
+                    segment.release();
+                }
+            } catch (RuntimeException | Error e) {
+                // this one cannot be looked at (the tree's end removes it): the others can
+                held = true;
             }
         }
+        return held;
     }
 }

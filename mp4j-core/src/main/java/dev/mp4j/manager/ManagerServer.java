@@ -250,7 +250,7 @@ public final class ManagerServer implements AutoCloseable {
             // 60 against 69 ms when this started it). libc's signal() only where that call is
             // not to be had.
             long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(2);
-            while (!dev.mp4j.shm.Futex.available() && System.nanoTime() - deadline < 0) {
+            while (dev.mp4j.shm.Futex.linkable() && !dev.mp4j.shm.Futex.available() && System.nanoTime() - deadline < 0) {
                 java.util.concurrent.locks.LockSupport.parkNanos(20_000_000);
             }
             if (!dev.mp4j.shm.Futex.ignoreSignal(dev.mp4j.process.Signals.SIGINT, 5_000)) {

@@ -248,7 +248,7 @@ final class ProxyHandler implements InvocationHandler {
             taken.add(() -> issuer.releaseLater(Wire.RELEASE_TICKET, ticket));
         }
         byte[] key = endpoint.authkey();
-        boolean inherited = java.util.Arrays.equals(key, ProcessState.authkey());
+        boolean inherited = java.util.Arrays.equals(key, ProcessState.receiverAuthkey());
         return new Token(endpoint.addressKey, inherited ? null : key, id, typeId, exposed.getName(), ticket);
     }
 

@@ -233,8 +233,16 @@ final class Children {
         }
     }
 
+    /** Set once the exit function has begun: no spares are booted from then on (see Launchers). */
+    private static volatile boolean exiting;
+
+    static boolean exiting() {
+        return exiting;
+    }
+
     /** Terminates daemon children and waits for the others; stops spare JVMs. */
     static void exitFunction() {
+        exiting = true;
         MpLog.shuttingDown();
         for (Launcher l : LAUNCHERS) {
             l.shutdown();

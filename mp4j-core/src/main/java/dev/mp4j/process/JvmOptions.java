@@ -102,7 +102,8 @@ public record JvmOptions(List<String> arguments) implements Serializable {
     /** The java launcher's options whose value may come as the next argument. */
     private static final java.util.Set<String> TAKES_A_VALUE = java.util.Set.of(
             "--add-opens", "--add-exports", "--add-reads", "--add-modules", "--limit-modules", "--patch-module",
-            "--module-path", "-p", "--upgrade-module-path", "--enable-native-access", "-cp", "-classpath", "--class-path");
+            "--module-path", "-p", "--upgrade-module-path", "--enable-native-access");
+    private static final java.util.Set<String> CLASS_PATH = java.util.Set.of("-cp", "-classpath", "--class-path");
 
     /** Adds several system properties. */
     public JvmOptions systemProperties(Map<String, String> properties) {
@@ -116,6 +117,7 @@ public record JvmOptions(List<String> arguments) implements Serializable {
     /**
      * Adds any JVM flag, such as {@code -XX:+UseZGC}, or the value of the flag added just before
      * when it takes one as a separate argument ({@code with("--add-opens").with("java.base/java.lang=ALL-UNNAMED")}).
+     * Not a class path: children get this JVM's.
      *
      * @throws IllegalArgumentException for an argument that is neither a flag nor such a value
      *                                  (the child's JVM would take it for its main class)
@@ -125,6 +127,11 @@ public record JvmOptions(List<String> arguments) implements Serializable {
         if (argument == null || (!value && (!argument.startsWith("-") || argument.length() < 2))) {
             throw new IllegalArgumentException("a JVM option starts with '-', such as -Xmx64m or -XX:+UseZGC; got "
                     + (argument == null ? "null" : "'" + argument + "'"));
+        }
+        if (!value && (CLASS_PATH.contains(argument) || argument.startsWith("--class-path="))) {
+            // mp4j's own -cp comes after these, and the java launcher takes the last one.
+            throw new IllegalArgumentException("children get this JVM's class path (java.class.path); a " + argument
+                    + " option here would be overridden: start this JVM with the class path they need");
         }
         List<String> copy = new ArrayList<>(arguments);
         copy.add(argument);

@@ -227,7 +227,14 @@ public class JvmProcess implements Serializable {
         // not started, and held in its name once it is (so they go with it if it dies unread).
         dev.mp4j.connection.EndHandover ends = dev.mp4j.connection.EndHandover.begin();
         try {
-            byte[] self = serializeSelf();
+            byte[] self;
+            // A proxy among what it carries leaves its manager's key out only if the child has it.
+            ProcessState.startingChildWithKey(authkeyOfChild);
+            try {
+                self = serializeSelf();
+            } finally {
+                ProcessState.startingChildWithKey(null);
+            }
             boolean light = self.length > 0 && self[0] == QuickForm.TAG && !QuickForm.runsMp4jCode(target);
             byte[] own = authkeyOfChild;
             Bootstrap bootstrap = new Bootstrap(own != null ? own : ProcessState.authkey(), identity, name, daemon,

@@ -43,12 +43,12 @@ public sealed interface Launcher permits SpawnLauncher, WarmSpareLauncher {
         return prepareStartupCache(timeout);
     }
 
-    /** Stops any JVMs kept ready. */
     /** Whether {@link #shutdown()} was called: such a launcher is not handed out again. */
     default boolean isShutdown() {
         return false;
     }
 
+    /** Stops any JVMs kept ready. */
     default void shutdown() {
     }
 }

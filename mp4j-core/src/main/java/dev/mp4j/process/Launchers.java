@@ -29,6 +29,11 @@ public final class Launchers {
 
     /** The launcher for {@code method} with {@code options}; forkserver ones are shared per options. */
     public static Launcher of(String method, JvmOptions options, int spares) {
+        if ("forkserver".equals(method) && Children.exiting()) {
+            // While this process exits, no spares are booted (the exit has stopped those it
+            // had): a start then boots its child, as spawn does.
+            return new SpawnLauncher(options);
+        }
         return switch (method) {
             case "spawn" -> new SpawnLauncher(options);
             // A shut-down one (its spares stopped for good) is replaced, not handed out again:
@@ -43,8 +48,13 @@ public final class Launchers {
     /** The launcher {@code JvmProcess.start()} uses when no context was chosen. */
     public static Launcher defaultLauncher() {
         Launcher l = defaultLauncher;
-        if (l == null) {
+        if (l == null || l.isShutdown()) {
             synchronized (Launchers.class) {
+                if (defaultLauncher != null && defaultLauncher.isShutdown()) {
+                    // Its spares stopped for good: one like it (the shared one, made again).
+                    defaultLauncher = of(defaultLauncher.startMethod(), defaultLauncher.jvmOptions(),
+                            defaultLauncher instanceof WarmSpareLauncher w ? w.spares() : DEFAULT_SPARES);
+                }
                 if (defaultLauncher == null) {
                     String inherited = ProcessState.inheritedStartMethod();
                     defaultLauncher = of(inherited != null ? inherited : START_METHODS.get(0),

@@ -45,6 +45,28 @@ public final class ProcessState {
         authkey = key.clone();
     }
 
+    /** The key of the child whose target this thread is writing, when it has one of its own. */
+    private static final ThreadLocal<byte[]> KEY_OF_CHILD_STARTING = new ThreadLocal<>();
+
+    /**
+     * The key the process that will read what this thread writes now has: a child being started
+     * with a key of its own ({@code JvmProcess.setAuthkey}) has that one, else this process's.
+     * What travels with a manager's proxy depends on it (the key is left out when the receiver
+     * has it).
+     */
+    public static byte[] receiverAuthkey() {
+        byte[] child = KEY_OF_CHILD_STARTING.get();
+        return child != null ? child.clone() : authkey();
+    }
+
+    static void startingChildWithKey(byte[] key) {
+        if (key == null) {
+            KEY_OF_CHILD_STARTING.remove();
+        } else {
+            KEY_OF_CHILD_STARTING.set(key);
+        }
+    }
+
     static String name() {
         return name;
     }

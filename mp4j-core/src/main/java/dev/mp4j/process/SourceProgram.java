@@ -159,7 +159,7 @@ final class SourceProgram {
         Thread worker = Thread.ofPlatform().daemon().name("mp4j-source-program").start(() -> {
             try {
                 outcome[0] = work.get();
-            } catch (RuntimeException | LinkageError e) {
+            } catch (Throwable e) {
                 outcome[0] = e;
             }
         });
@@ -178,8 +178,11 @@ final class SourceProgram {
         if (outcome[0] instanceof RuntimeException e) {
             throw e;
         }
-        if (outcome[0] instanceof LinkageError e) {
+        if (outcome[0] instanceof Error e) {
             throw e;
+        }
+        if (outcome[0] instanceof Throwable t) {
+            throw new IllegalStateException(t);
         }
         @SuppressWarnings("unchecked")
         T result = (T) outcome[0];

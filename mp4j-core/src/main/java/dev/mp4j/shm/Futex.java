@@ -165,6 +165,11 @@ public final class Futex {
         return wait;
     }
 
+    /** Whether the system call can be linked here at all (this OS and architecture, no failed link). */
+    public static boolean linkable() {
+        return SUPPORTED && !failed;
+    }
+
     /** Whether the real futex system call is in use (false until it is linked). */
     public static boolean available() {
         return wake != null;
@@ -346,14 +351,6 @@ public final class Futex {
     }
 
     /**
-     * Whether {@code kill(pid, 0)} succeeds (true: the process exists), false when it fails
-     * (gone, or the call was refused: the caller must then ask another way), null while the
-     * futex calls are not linked. It goes through the wake's handle (the libc {@code syscall}
-     * entry, which takes any call's arguments): linking a handle of its own would spin another
-     * stub in every child. One system call, where {@code ProcessHandle} reads {@code /proc}
-     * twice: a reader sleeping on a quiet pipe asks this every slice, 50 times a second.
-     */
-    /**
      * Ignores {@code signal} in this process from now on, through the linked call (rt_sigaction
      * with SIG_IGN): linking a libc function of its own would cost a fresh JVM another 30-70 ms
      * of CPU. Waits for the link, at most {@code linkWaitMillis}.
@@ -361,6 +358,9 @@ public final class Futex {
      * @return whether the system took it (false when the call is not linked in time, or here unknown)
      */
     public static boolean ignoreSignal(int signal, long linkWaitMillis) {
+        if (!linkable()) {
+            return false;
+        }
         prepare();
         long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(linkWaitMillis);
         while (wake == null && System.nanoTime() - deadline < 0) {
@@ -381,6 +381,14 @@ public final class Futex {
         }
     }
 
+    /**
+     * Whether {@code kill(pid, 0)} succeeds (true: the process exists), false when it fails
+     * (gone, or the call was refused: the caller must then ask another way), null while the
+     * futex calls are not linked. It goes through the wake's handle (the libc {@code syscall}
+     * entry, which takes any call's arguments): linking a handle of its own would spin another
+     * stub in every child. One system call, where {@code ProcessHandle} reads {@code /proc}
+     * twice: a reader sleeping on a quiet pipe asks this every slice, 50 times a second.
+     */
     static Boolean processExists(int pid) {
         MethodHandle k = wake;
         if (k == null || SYS_KILL < 0 || pid <= 0) {

@@ -57,6 +57,31 @@ class PipeRemovalTest {
     }
 
     @Test
+    void aPipeGoesWhenItsLastHolderIsTheGrandchildOfAKilledChild() throws Exception {
+        // The child's death is seen at once; its own child notices it a moment later and goes:
+        // the pipe is looked at again then.
+        Pipe pipe = Pipe.open();
+        Connection right = pipe.right();
+        String name = ((PipeConnection) pipe.left()).segmentName();
+        JvmProcess child = new JvmProcess(() -> {
+            JvmProcess grandchild = new JvmProcess(() -> {
+                right.send("from the grandchild");
+                Thread.sleep(60_000);
+            });
+            grandchild.start();
+            grandchild.join();
+        });
+        child.start();
+        assertEquals("from the grandchild", pipe.left().recv());
+        pipe.left().close();
+        pipe.right().close();
+        child.kill();
+        child.join();
+        assertTrue(Await.until(() -> !SharedSegment.exists(name), Duration.ofSeconds(15)),
+                "the pipe stayed in /dev/shm after the grandchild holding it went");
+    }
+
+    @Test
     void checkingThatAValueCanTravelReservesNothingForIt() throws Exception {
         // A pool's initializer, a barrier's action, a manager's factory are checked when given:
         // a dry run, which must not reserve a holder slot for a copy that never travels.

@@ -311,6 +311,18 @@ class SyncManagerTest {
         assertTrue(failing.isBroken());
     }
 
+    @Test
+    void aChildWithAnAuthkeyOfItsOwnUsesTheProxiesItWasGiven() throws Exception {
+        // Its manager's key must travel with the proxies: the child does not have it.
+        ManagedMap<String, Integer> d = manager.dict();
+        JvmProcess child = new JvmProcess(() -> d.put("from", 1));
+        child.setAuthkey("the child's own key".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        child.start();
+        child.join();
+        assertEquals(0, child.exitCode());
+        assertEquals(1, d.get("from"));
+    }
+
     /** Whether /proc says the process ignores SIGINT (bit 1 of its SigIgn mask). */
     private static boolean ignoresSigint(long pid) {
         try {
