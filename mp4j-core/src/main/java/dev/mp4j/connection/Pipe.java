@@ -52,6 +52,14 @@ public record Pipe(Connection left, Connection right) implements java.io.Seriali
         return PipeConnection.rebuild(form);
     }
 
+    /**
+     * The longest message a pipe of {@link #open()} or {@link #open(boolean)} carries: 1 GiB
+     * unless {@code -Dmp4j.connection.maxMessageBytes} says otherwise (children inherit it).
+     */
+    public static long defaultMaxMessageBytes() {
+        return AbstractConnection.DEFAULT_MAX_MESSAGE_BYTES;
+    }
+
     /** A duplex pipe. */
     public static Pipe open() {
         return open(true);

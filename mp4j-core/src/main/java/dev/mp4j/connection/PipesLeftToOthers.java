@@ -54,28 +54,57 @@ public final class PipesLeftToOthers {
      * watcher, after the exit is reported.
      */
     public static void childEnded() {
-        if (lookAll() && LOOK_AGAIN.compareAndSet(false, true)) {
-            // Some are still held: perhaps by the ended child's own children, which notice
-            // their parent's death within about 100 ms and go. One more look, a little later.
-            try {
-                Thread.ofPlatform().daemon().name("mp4j-pipes-look-again").start(() -> {
-                    try {
-                        Thread.sleep(LOOK_AGAIN_MILLIS);
-                    } catch (InterruptedException e) {
-                        return;
-                    } finally {
-                        LOOK_AGAIN.set(false);
-                    }
-                    lookAll();
-                });
-            } catch (OutOfMemoryError | RuntimeException noThread) {
-                LOOK_AGAIN.set(false);   // the next child's end looks again
-            }
+        if (!lookAll()) {
+            return;
+        }
+        // Some are still held: perhaps by the ended child's own children, which notice their
+        // parent's death within about 100 ms and go within a second or two more. Looked at
+        // again every half second, for 10 s after the latest child's end, while some are held.
+        lookUntil = System.nanoTime() + LOOK_FOR_NANOS;
+        ENDS.incrementAndGet();
+        startLooker();
+    }
+
+    /** Counts the ends that asked for more looks: one that came as the looker stopped restarts it. */
+    private static final java.util.concurrent.atomic.AtomicLong ENDS = new java.util.concurrent.atomic.AtomicLong();
+
+    private static final long LOOK_FOR_NANOS = java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
+    private static final long LOOK_EVERY_MILLIS = 500;
+    private static volatile long lookUntil;
+    private static final java.util.concurrent.atomic.AtomicBoolean LOOKING = new java.util.concurrent.atomic.AtomicBoolean();
+
+    private static void startLooker() {
+        if (!LOOKING.compareAndSet(false, true)) {
+            return;   // the one looking goes on until the new end's time is up too
+        }
+        try {
+            Thread.ofPlatform().daemon().name("mp4j-pipes-look-again").start(PipesLeftToOthers::lookWhileHeld);
+        } catch (OutOfMemoryError | RuntimeException noThread) {
+            LOOKING.set(false);   // the next child's end looks again
         }
     }
 
-    private static final java.util.concurrent.atomic.AtomicBoolean LOOK_AGAIN = new java.util.concurrent.atomic.AtomicBoolean();
-    private static final long LOOK_AGAIN_MILLIS = 1_500;
+    private static void lookWhileHeld() {
+        while (true) {
+            long seen = ENDS.get();
+            try {
+                while (System.nanoTime() - lookUntil < 0) {
+                    Thread.sleep(LOOK_EVERY_MILLIS);
+                    if (!lookAll()) {
+                        break;
+                    }
+                }
+            } catch (InterruptedException e) {
+                // nothing interrupts this thread; stop looking
+            } finally {
+                LOOKING.set(false);
+            }
+            // A child that ended as this one stopped asked for more: go on then.
+            if (ENDS.get() == seen || !LOOKING.compareAndSet(false, true)) {
+                return;
+            }
+        }
+    }
 
     /** Removes each noted pipe nobody alive holds; returns whether some are still held. */
     private static boolean lookAll() {

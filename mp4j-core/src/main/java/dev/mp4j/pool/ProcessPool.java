@@ -749,6 +749,13 @@ public final class ProcessPool implements ExecutorService {
             List<Object> functionHolds) {
         checkRunning();
         Cleanup.Noted<byte[]> encoded = Cleanup.noting(() -> Codec.items(items));
+        // A job travels to its worker as one message (header, function, items): one over the
+        // worker pipe's limit is refused here, naming both sizes, not failed later in its future.
+        long size = 17L + (function == null ? 0 : function.length) + encoded.value().length;
+        if (size > dev.mp4j.connection.Pipe.defaultMaxMessageBytes()) {
+            throw new IllegalArgumentException("cannot send a task of " + size + " bytes to a worker: the limit is "
+                    + dev.mp4j.connection.Pipe.defaultMaxMessageBytes() + " bytes (raise it with -Dmp4j.connection.maxMessageBytes)");
+        }
         long id = ids.incrementAndGet();
         Task t = new Task(id, kind, functionId, function, encoded.value(), description != null ? description : "task #" + id,
                 options.taskTimeout(), holds(functionHolds, encoded.keep()));

@@ -887,6 +887,36 @@ class ProcessPoolTest {
     }
 
     @Test
+    void aTaskOverTheMessageLimitIsRefusedAtSubmitNamingBothSizes() throws Exception {
+        // In a child whose messages are limited to 1 MiB: a task carrying 2 MiB fails in its
+        // caller, at once, and the pool goes on.
+        dev.mp4j.Context smallMessages = dev.mp4j.Multiprocessing.getContext("spawn")
+                .withJvmOptions(dev.mp4j.process.JvmOptions.defaults().systemProperty("mp4j.connection.maxMessageBytes", "1048576"));
+        dev.mp4j.connection.Pipe report = dev.mp4j.connection.Pipe.open(false);
+        dev.mp4j.connection.Connection out = report.right();
+        dev.mp4j.process.JvmProcess child = smallMessages.process(() -> {
+            try (ProcessPool inner = ProcessPool.create(1)) {
+                byte[] big = new byte[2 << 20];
+                String verdict;
+                try {
+                    inner.applyAsync(() -> big.length);
+                    verdict = "accepted";
+                } catch (IllegalArgumentException e) {
+                    verdict = e.getMessage();
+                }
+                out.send(verdict);
+                out.send(inner.apply(() -> 7));
+            }
+        });
+        child.start();
+        assertTrue(report.left().poll(Duration.ofSeconds(90)), "no verdict from the child");
+        String verdict = (String) report.left().recv();
+        assertTrue(verdict.contains("1048576") && verdict.contains("task of 2097"), verdict);
+        assertEquals(7, report.left().recv(), "the pool did not go on");
+        assertTrue(child.join(Duration.ofSeconds(30)));
+    }
+
+    @Test
     void aPoolCannotBeStartedInAPoolWorker() throws Exception {
         // Workers are daemons, which may not have children: refused at once, not a task that
         // never ends.
