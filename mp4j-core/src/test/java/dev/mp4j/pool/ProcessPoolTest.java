@@ -833,11 +833,7 @@ class ProcessPoolTest {
     void aWorkerThatCannotGetItsPipesBreaksThePoolInsteadOfTakingTasksNobodyRuns() throws Exception {
         // In a child whose pipes cannot be made (a capacity that is not a power of two), a pool's
         // worker slot used to end with the exception, and the pool took tasks that never ran.
-        dev.mp4j.Context badPipes = dev.mp4j.Multiprocessing.getContext("spawn")
-                .withJvmOptions(dev.mp4j.process.JvmOptions.defaults().systemProperty("mp4j.pipe.capacity", "1000"));
-        dev.mp4j.connection.Pipe report = dev.mp4j.connection.Pipe.open(false);
-        dev.mp4j.connection.Connection out = report.right();
-        dev.mp4j.process.JvmProcess child = badPipes.process(() -> {
+        List<Object> reports = reportsOfAChildWith("mp4j.pipe.capacity", "1000", 1, out -> () -> {
             String verdict;
             try (ProcessPool inner = ProcessPool.create(1)) {
                 verdict = "ran: " + inner.applyAsync(() -> 1).get(Duration.ofSeconds(30));
@@ -849,22 +845,36 @@ class ProcessPoolTest {
             }
             out.send(verdict);
         });
-        child.start();
-        assertTrue(report.left().poll(Duration.ofSeconds(90)), "no verdict from the child");
-        String verdict = (String) report.left().recv();
+        String verdict = (String) reports.get(0);
         assertTrue(verdict.startsWith("BrokenPoolException: cannot start a pool worker"), verdict);
+    }
+
+    /**
+     * Runs the target {@code body} makes in a child started with the system property
+     * {@code name=value}, which reports through the connection it is given; returns its first
+     * {@code count} reports, once it has ended.
+     */
+    private static List<Object> reportsOfAChildWith(String name, String value, int count,
+            java.util.function.Function<dev.mp4j.connection.Connection, dev.mp4j.serial.ProcessTarget> body) throws Exception {
+        dev.mp4j.Context ctx = dev.mp4j.Multiprocessing.getContext("spawn")
+                .withJvmOptions(dev.mp4j.process.JvmOptions.defaults().systemProperty(name, value));
+        dev.mp4j.connection.Pipe report = dev.mp4j.connection.Pipe.open(false);
+        dev.mp4j.process.JvmProcess child = ctx.process(body.apply(report.right()));
+        child.start();
+        List<Object> reports = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            assertTrue(report.left().poll(Duration.ofSeconds(90)), "no report from the child");
+            reports.add(report.left().recv());
+        }
         assertTrue(child.join(Duration.ofSeconds(30)));
+        return reports;
     }
 
     @Test
     void aResultOverTheMessageLimitFailsItsTaskAndTheWorkerGoesOn() throws Exception {
         // In a child whose messages are limited to 1 MiB: a 2 MiB result used to kill the worker
         // (exit 70), and a retry policy ran the task again, to die the same way.
-        dev.mp4j.Context smallMessages = dev.mp4j.Multiprocessing.getContext("spawn")
-                .withJvmOptions(dev.mp4j.process.JvmOptions.defaults().systemProperty("mp4j.connection.maxMessageBytes", "1048576"));
-        dev.mp4j.connection.Pipe report = dev.mp4j.connection.Pipe.open(false);
-        dev.mp4j.connection.Connection out = report.right();
-        dev.mp4j.process.JvmProcess child = smallMessages.process(() -> {
+        List<Object> reports = reportsOfAChildWith("mp4j.connection.maxMessageBytes", "1048576", 2, out -> () -> {
             try (ProcessPool inner = ProcessPool.create(ProcessPool.Options.defaults().withProcesses(1).withRetries(2))) {
                 long before = inner.apply(() -> ProcessHandle.current().pid());
                 String verdict;
@@ -878,23 +888,16 @@ class ProcessPoolTest {
                 out.send(inner.apply(() -> ProcessHandle.current().pid()) == before);
             }
         });
-        child.start();
-        assertTrue(report.left().poll(Duration.ofSeconds(90)), "no verdict from the child");
-        String verdict = (String) report.left().recv();
+        String verdict = (String) reports.get(0);
         assertTrue(verdict.startsWith("MessageTooLargeException: cannot send the task's result as a message of"), verdict);
-        assertEquals(true, report.left().recv(), "the worker died of it");
-        assertTrue(child.join(Duration.ofSeconds(30)));
+        assertEquals(true, reports.get(1), "the worker died of it");
     }
 
     @Test
     void aTaskOverTheMessageLimitIsRefusedAtSubmitNamingBothSizes() throws Exception {
         // In a child whose messages are limited to 1 MiB: a task carrying 2 MiB fails in its
         // caller, at once, and the pool goes on.
-        dev.mp4j.Context smallMessages = dev.mp4j.Multiprocessing.getContext("spawn")
-                .withJvmOptions(dev.mp4j.process.JvmOptions.defaults().systemProperty("mp4j.connection.maxMessageBytes", "1048576"));
-        dev.mp4j.connection.Pipe report = dev.mp4j.connection.Pipe.open(false);
-        dev.mp4j.connection.Connection out = report.right();
-        dev.mp4j.process.JvmProcess child = smallMessages.process(() -> {
+        List<Object> reports = reportsOfAChildWith("mp4j.connection.maxMessageBytes", "1048576", 2, out -> () -> {
             try (ProcessPool inner = ProcessPool.create(1)) {
                 byte[] big = new byte[2 << 20];
                 String verdict;
@@ -908,12 +911,9 @@ class ProcessPoolTest {
                 out.send(inner.apply(() -> 7));
             }
         });
-        child.start();
-        assertTrue(report.left().poll(Duration.ofSeconds(90)), "no verdict from the child");
-        String verdict = (String) report.left().recv();
+        String verdict = (String) reports.get(0);
         assertTrue(verdict.contains("1048576") && verdict.contains("task of 2097"), verdict);
-        assertEquals(7, report.left().recv(), "the pool did not go on");
-        assertTrue(child.join(Duration.ofSeconds(30)));
+        assertEquals(7, reports.get(1), "the pool did not go on");
     }
 
     @Test
