@@ -42,6 +42,7 @@ final class PipeConnection extends AbstractConnection implements Serializable, B
         this.writers = writable && !exclusive ? ProcessLock.within(segment.shm(), PipeLayout.writerLockOffset(1 - end)) : null;
         this.readers = readable && !exclusive ? ProcessLock.within(segment.shm(), PipeLayout.readerLockOffset(end)) : null;
         segment.retain();
+        segment.endOpened();
         this.release = new EndRelease(segment, end, slot);
         dev.mp4j.shm.Cleanup.register(this, release);
     }
@@ -68,7 +69,8 @@ final class PipeConnection extends AbstractConnection implements Serializable, B
             if (closed.compareAndSet(false, true)) {
                 segment.releaseSlot(end, slot);
                 segment.wakeAll();
-                if (!segment.unlinkIfUnused() && !segment.usedByAnotherEndHere()) {
+                boolean lastHere = segment.endClosedWasLast();
+                if (!segment.unlinkIfUnused() && lastHere) {
                     // Others hold it still: if the last of them dies holding it, nobody would
                     // look again. (One this process still holds is looked at by its own close.)
                     PipesLeftToOthers.note(segment.name());

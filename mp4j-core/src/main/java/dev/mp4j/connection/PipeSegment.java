@@ -90,9 +90,16 @@ final class PipeSegment {
         localUsers++;
     }
 
-    /** Whether another end of this process uses this mapping besides the caller's. */
-    synchronized boolean usedByAnotherEndHere() {
-        return localUsers > 1;
+    /** Ends of this process open on this mapping (not closed yet; a closed one may still map it). */
+    private int openHere;
+
+    synchronized void endOpened() {
+        openHere++;
+    }
+
+    /** An end of this process on this mapping was closed; returns whether it was the last one open. */
+    synchronized boolean endClosedWasLast() {
+        return --openHere == 0;
     }
 
     /** Drops one local user; unmaps when none is left. */

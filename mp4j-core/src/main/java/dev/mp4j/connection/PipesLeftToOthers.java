@@ -121,8 +121,12 @@ public final class PipesLeftToOthers {
                 PipeSegment segment;
                 try {
                     segment = PipeSegment.attach(name);
-                } catch (RuntimeException gone) {
-                    forget(name);   // removed by its last holder
+                } catch (RuntimeException cannot) {
+                    if (!dev.mp4j.shm.SharedSegment.exists(name)) {
+                        forget(name);   // removed by its last holder
+                    } else {
+                        held = true;    // there, but not to be mapped now (out of files, say): later
+                    }
                     continue;
                 }
                 segment.retain();

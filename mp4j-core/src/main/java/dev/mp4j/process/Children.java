@@ -43,7 +43,7 @@ final class Children {
     private static final java.util.concurrent.atomic.AtomicInteger SIGNALLED = new java.util.concurrent.atomic.AtomicInteger();
 
     static {
-        Runtime.getRuntime().addShutdownHook(new Thread(Children::exitFunction, "mp4j-exit"));
+        Runtime.getRuntime().addShutdownHook(new Thread(Children::exitHook, "mp4j-exit"));
         for (String name : new String[] {"TERM", "INT", "HUP"}) {
             watchSignal(name);
         }
@@ -233,16 +233,24 @@ final class Children {
         }
     }
 
-    /** Set once the exit function has begun: no spares are booted from then on (see Launchers). */
+    /**
+     * Set once the JVM's exit has begun (the shutdown hook): no spares are booted from then on
+     * (see Launchers). Not by a child's own call of the exit function as its target returns: its
+     * non-daemon threads may go on for hours, starting children as they were.
+     */
     private static volatile boolean exiting;
 
     static boolean exiting() {
         return exiting;
     }
 
+    private static void exitHook() {
+        exiting = true;
+        exitFunction();
+    }
+
     /** Terminates daemon children and waits for the others; stops spare JVMs. */
     static void exitFunction() {
-        exiting = true;
         MpLog.shuttingDown();
         for (Launcher l : LAUNCHERS) {
             l.shutdown();

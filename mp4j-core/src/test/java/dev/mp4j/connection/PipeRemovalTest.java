@@ -37,6 +37,37 @@ class PipeRemovalTest {
     }
 
     @Test
+    void aPipeGoesWhenBothEndsHereAreClosedWhileAThreadStillReadsOne() throws Exception {
+        // The end a thread reads keeps its mapping until the read leaves: the closes must still
+        // count both ends as closed, or nobody looks at the pipe when the child goes.
+        Pipe pipe = Pipe.open();
+        Connection right = pipe.right();
+        String name = ((PipeConnection) pipe.left()).segmentName();
+        JvmProcess child = new JvmProcess(() -> {
+            right.send("ready");
+            Thread.sleep(1_000);
+        });
+        child.start();
+        assertEquals("ready", pipe.left().recv());
+        Thread reader = Thread.ofPlatform().start(() -> {
+            try {
+                pipe.left().recv();
+            } catch (Exception expected) {
+                // closed under it
+            }
+        });
+        // Waiting for data inside the call (a futex wait shows as RUNNABLE: its frames tell).
+        assertTrue(Await.until(() -> java.util.Arrays.stream(reader.getStackTrace())
+                .anyMatch(f -> f.getMethodName().equals("awaitData")), Duration.ofSeconds(10)), "the reader never waited");
+        pipe.left().close();
+        pipe.right().close();
+        child.join();
+        reader.join(10_000);
+        assertTrue(Await.until(() -> !SharedSegment.exists(name), Duration.ofSeconds(15)),
+                "the pipe stayed in /dev/shm after its last holder exited");
+    }
+
+    @Test
     void aPipeGoesWhenTheChildHoldingTheLastEndIsKilled() throws Exception {
         Pipe pipe = Pipe.open();
         Connection right = pipe.right();
