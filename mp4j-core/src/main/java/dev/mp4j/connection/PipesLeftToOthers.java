@@ -41,13 +41,6 @@ public final class PipesLeftToOthers {
         }
     }
 
-    /** How many pipes are kept for a look (for tests). */
-    static int kept() {
-        synchronized (NAMES) {
-            return NAMES.size();
-        }
-    }
-
     /**
      * A child of this process ended: removes each noted pipe no live process holds an end of,
      * through a mapping of its own for the look. Runs on the caller's thread: the child's exit

@@ -21,15 +21,17 @@ class PipeRemovalTest {
         Pipe pipe = Pipe.open();
         Connection right = pipe.right();
         String name = ((PipeConnection) pipe.left()).segmentName();
+        dev.mp4j.sync.ProcessEvent closed = dev.mp4j.sync.ProcessEvent.create();
         JvmProcess child = new JvmProcess(() -> {
             right.send("ready");
-            Thread.sleep(300);   // the parent closes its ends meanwhile; this one is never closed
+            closed.await(Duration.ofSeconds(30));   // the parent closes its ends meanwhile; this one is never closed
         });
         child.start();
         assertEquals("ready", pipe.left().recv());
         pipe.left().close();
         pipe.right().close();
         assertTrue(SharedSegment.exists(name), "removed while the child still held an end");
+        closed.set();
         child.join();
         assertEquals(0, child.exitCode());
         assertTrue(Await.until(() -> !SharedSegment.exists(name), Duration.ofSeconds(10)),
@@ -43,9 +45,10 @@ class PipeRemovalTest {
         Pipe pipe = Pipe.open();
         Connection right = pipe.right();
         String name = ((PipeConnection) pipe.left()).segmentName();
+        dev.mp4j.sync.ProcessEvent closed = dev.mp4j.sync.ProcessEvent.create();
         JvmProcess child = new JvmProcess(() -> {
             right.send("ready");
-            Thread.sleep(1_000);
+            closed.await(Duration.ofSeconds(30));
         });
         child.start();
         assertEquals("ready", pipe.left().recv());
@@ -61,6 +64,7 @@ class PipeRemovalTest {
                 .anyMatch(f -> f.getMethodName().equals("awaitData")), Duration.ofSeconds(10)), "the reader never waited");
         pipe.left().close();
         pipe.right().close();
+        closed.set();
         child.join();
         reader.join(10_000);
         assertTrue(Await.until(() -> !SharedSegment.exists(name), Duration.ofSeconds(15)),
