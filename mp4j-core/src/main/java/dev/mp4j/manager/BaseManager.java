@@ -544,6 +544,11 @@ public class BaseManager implements AutoCloseable {
         return requested;
     }
 
+    /** The address key of the server this manager reaches, or null before start, connect or serve. */
+    String endpointKey() {
+        return endpoint == null ? null : endpoint.addressKey;
+    }
+
     /** The key connections must prove. */
     public byte[] authkey() {
         return authkey.clone();

@@ -4,8 +4,9 @@ import java.time.Duration;
 import java.util.function.BooleanSupplier;
 
 /**
- * A condition variable living in a manager's server process, with its own reentrant lock:
- * Python's {@code manager.Condition()}.
+ * A condition variable living in a manager's server process, with its own reentrant lock
+ * (Python's {@code manager.Condition()}) or over a lock of the same manager
+ * ({@code manager.Condition(lock)}, see {@link SyncManager#condition(ManagedLock)}).
  *
  * <pre>{@code
  * ManagedCondition cond = manager.condition();

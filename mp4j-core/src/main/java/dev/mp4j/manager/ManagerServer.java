@@ -469,6 +469,18 @@ public final class ManagerServer implements AutoCloseable {
         return LOCAL.get(addressKey);
     }
 
+    /**
+     * The object a proxy of a server running in this process stands for, or null (not a proxy,
+     * another server's, or freed): what a factory given one of its own server's proxies works
+     * on, as CPython's server rebuilds its own proxies, but without calling itself back.
+     */
+    static Object localReferent(Object proxy) {
+        ProxyHandler handler = ProxyHandler.of(proxy);
+        ManagerServer server = handler == null ? null : local(handler.endpoint().addressKey);
+        Held held = server == null ? null : server.objects.get(handler.id());
+        return held == null ? null : held.referent;
+    }
+
     /** Runs a request from this very process (a proxy whose server is here): same semantics, no socket. */
     byte[] handleLocal(byte[] request) {
         if (stopping) {

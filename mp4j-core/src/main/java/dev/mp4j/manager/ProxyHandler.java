@@ -124,6 +124,10 @@ final class ProxyHandler implements InvocationHandler {
         return null;
     }
 
+    long id() {
+        return id;
+    }
+
     Endpoint endpoint() {
         return endpoint;
     }

@@ -630,29 +630,66 @@ final class Referents {
     }
 
     /**
-     * Python's threading.Condition over a reentrant lock. Each waiter has its own notified flag, as
-     * CPython gives each waiter its own lock: a wait returns true only when a notify chose it, and
-     * a notify that lands between two slices of a wait is not lost.
+     * Python's threading.Condition over a lock of this manager: its own reentrant lock, or a
+     * {@code Lock} or {@code RLock} the caller made in the same manager (Python's
+     * {@code manager.Condition(lock)}). Each waiter has its own notified flag, as CPython gives
+     * each waiter its own lock: a wait returns true only when a notify chose it, and a notify that
+     * lands between two slices of a wait is not lost. A waiter gives up the lock wholly (every
+     * hold of a reentrant one) while it waits, and takes it back as it held it.
      */
     static final class ServerCondition implements ManagedCondition {
-        private final ServerRLock lock = new ServerRLock();
-        private final java.util.concurrent.locks.Condition condition = lock.lock.newCondition();
-        /** Waiters in arrival order; guarded by the lock. */
+        /** The lock, exactly one of these two. */
+        private final ServerRLock rLock;
+        private final ServerLock plainLock;
+        /**
+         * Waiters in arrival order. Callers change it holding the lock; it is also its own
+         * monitor, for a waiter whose take-back failed (its caller left) removing itself.
+         */
         private final java.util.ArrayDeque<boolean[]> waiters = new java.util.ArrayDeque<>();
+
+        ServerCondition() {
+            this(null);
+        }
+
+        /** Over {@code lock} (a ServerLock or ServerRLock of this server), or a fresh reentrant lock when null. */
+        ServerCondition(Object lock) {
+            if (lock == null || lock instanceof ServerRLock) {
+                this.rLock = lock == null ? new ServerRLock() : (ServerRLock) lock;
+                this.plainLock = null;
+            } else if (lock instanceof ServerLock plain) {
+                this.rLock = null;
+                this.plainLock = plain;
+            } else {
+                throw new IllegalArgumentException("a manager's Condition takes a Lock or RLock of the same manager, got a "
+                        + lock.getClass().getName());
+            }
+        }
 
         @Override
         public boolean acquire() throws InterruptedException {
-            return lock.acquire();
+            return acquire(true, null);
         }
 
         @Override
         public boolean acquire(boolean block, Duration timeout) throws InterruptedException {
-            return lock.acquire(block, timeout);
+            return rLock != null ? rLock.acquire(block, timeout) : plainLock.acquire(block, timeout);
         }
 
         @Override
         public void release() {
-            lock.release();
+            if (rLock != null) {
+                rLock.release();
+            } else {
+                plainLock.release();
+            }
+        }
+
+        /**
+         * Whether the caller may wait or notify: holds the reentrant lock, or, for a plain lock
+         * (which has no owner thread), finds it taken, as CPython's {@code _is_owned} does.
+         */
+        private boolean owned() {
+            return rLock != null ? rLock.lock.isHeldByCurrentThread() : plainLock.isLocked();
         }
 
         @Override
@@ -662,25 +699,47 @@ final class Referents {
 
         @Override
         public boolean await(Duration timeout) throws InterruptedException {
-            if (!lock.lock.isHeldByCurrentThread()) {
+            if (!owned()) {
                 throw new IllegalMonitorStateException("cannot wait on un-acquired lock");
             }
             boolean[] notified = new boolean[1];
-            waiters.add(notified);
+            synchronized (waiters) {
+                waiters.add(notified);
+            }
             long deadline = Waits.deadline(Waits.nanos(timeout));
+            int holds = rLock != null ? rLock.lock.getHoldCount() : 1;
+            for (int i = 0; i < holds; i++) {
+                release();
+            }
             try {
-                while (!notified[0]) {
-                    if (!Waits.before(deadline)) {
-                        return false;
+                synchronized (notified) {
+                    while (!notified[0]) {
+                        if (!Waits.before(deadline)) {
+                            return false;
+                        }
+                        long slice = Waits.slice(deadline);
+                        java.util.concurrent.TimeUnit.NANOSECONDS.timedWait(notified, Math.max(1, slice));
+                        if (!notified[0]) {
+                            Waits.checkCaller();
+                        }
                     }
-                    condition.awaitNanos(Waits.slice(deadline));
-                    if (!notified[0]) {
-                        Waits.checkCaller();
+                    return true;
+                }
+            } finally {
+                try {
+                    reacquire(holds);
+                } finally {
+                    synchronized (waiters) {
+                        waiters.remove(notified);
                     }
                 }
-                return true;
-            } finally {
-                waiters.remove(notified);
+            }
+        }
+
+        /** Takes the lock back {@code holds} times, however long the first take waits (as CPython's wait does). */
+        private void reacquire(int holds) throws InterruptedException {
+            for (int i = 0; i < holds; i++) {
+                acquire(true, null);
             }
         }
 
@@ -691,13 +750,22 @@ final class Referents {
 
         @Override
         public void signal(int n) {
-            if (!lock.lock.isHeldByCurrentThread()) {
+            if (!owned()) {
                 throw new IllegalMonitorStateException("cannot notify on un-acquired lock");
             }
-            for (int i = 0; i < n && !waiters.isEmpty(); i++) {
-                waiters.poll()[0] = true;
+            for (int i = 0; i < n; i++) {
+                boolean[] waiter;
+                synchronized (waiters) {
+                    waiter = waiters.poll();
+                }
+                if (waiter == null) {
+                    break;
+                }
+                synchronized (waiter) {
+                    waiter[0] = true;
+                    waiter.notify();
+                }
             }
-            condition.signalAll();
         }
 
         @Override
@@ -705,7 +773,7 @@ final class Referents {
             signal(Integer.MAX_VALUE);
         }
 
-        @Override public String toString() { return "<Condition(" + lock + ")>"; }
+        @Override public String toString() { return "<Condition(" + (rLock != null ? rLock : plainLock) + ")>"; }
     }
 
     /** Python's threading.Barrier: generations, abort and reset. */

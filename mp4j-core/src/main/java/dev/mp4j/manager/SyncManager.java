@@ -108,7 +108,7 @@ public final class SyncManager extends BaseManager {
                 case SEMAPHORE -> new Referents.ServerSemaphore((Integer) first, false);
                 case BOUNDED_SEMAPHORE -> new Referents.ServerSemaphore((Integer) first, true);
                 case EVENT -> new Referents.ServerEvent();
-                case CONDITION -> new Referents.ServerCondition();
+                case CONDITION -> first == null ? new Referents.ServerCondition() : new Referents.ServerCondition(ownLock(first));
                 case BARRIER -> new Referents.ServerBarrier((Integer) first,
                         args.size() > 1 ? (dev.mp4j.serial.ProcessTarget) args.get(1) : null,
                         args.size() > 2 ? (java.time.Duration) args.get(2) : null);
@@ -116,6 +116,16 @@ public final class SyncManager extends BaseManager {
                 case ARRAY -> new Referents.ServerArray<>((List<?>) first);
             };
         }
+    }
+
+    /** The lock a proxy passed to this server stands for, or a clear error for anything else. */
+    private static Object ownLock(Object proxy) {
+        Object referent = ManagerServer.localReferent(proxy);
+        if (!(referent instanceof Referents.ServerLock) && !(referent instanceof Referents.ServerRLock)) {
+            throw new IllegalArgumentException("a manager's Condition takes a Lock or RLock made by the same manager, got "
+                    + (referent != null ? "a " + referent.getClass().getSimpleName() : proxy == null ? "null" : "a " + proxy.getClass().getName()));
+        }
+        return referent;
     }
 
     @Override
@@ -205,9 +215,38 @@ public final class SyncManager extends BaseManager {
         return create("Event");
     }
 
-    /** Python's {@code manager.Condition()}. */
+    /** Python's {@code manager.Condition()}: a condition with a reentrant lock of its own. */
     public ManagedCondition condition() {
         return create("Condition");
+    }
+
+    /**
+     * Python's {@code manager.Condition(lock)}: a condition over {@code lock}, a {@link #lock()}
+     * or {@link #rLock()} of this same manager, so that holding the lock through its own proxy
+     * is holding the condition's.
+     *
+     * <pre>{@code
+     * ManagedLock lock = manager.lock();
+     * ManagedCondition ready = manager.condition(lock);
+     * lock.acquire();
+     * try {
+     *     ready.await(Duration.ofSeconds(5));   // gives up lock while it waits
+     * } finally {
+     *     lock.release();
+     * }
+     * }</pre>
+     *
+     * @throws IllegalArgumentException if {@code lock} is not a lock proxy of this manager
+     */
+    public ManagedCondition condition(ManagedLock lock) {
+        java.util.Objects.requireNonNull(lock, "lock");
+        ProxyHandler handler = ProxyHandler.of(lock);
+        String mine = endpointKey();
+        if (handler == null || mine != null && !handler.endpoint().addressKey.equals(mine)) {
+            throw new IllegalArgumentException("a manager's Condition takes a Lock or RLock made by the same manager; "
+                    + (handler == null ? "this lock is not a manager's proxy" : "this one belongs to the manager at " + handler.endpoint().addressKey));
+        }
+        return create("Condition", lock);
     }
 
     /** Python's {@code manager.Barrier(parties)}. */

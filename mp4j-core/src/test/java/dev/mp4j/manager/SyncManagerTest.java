@@ -523,6 +523,74 @@ class SyncManagerTest {
     }
 
     @Test
+    void aConditionOverAManagersPlainLockGivesThatLockUpWhileItWaits() throws Exception {
+        ManagedLock lock = manager.lock();
+        ManagedCondition cond = manager.condition(lock);
+        ManagedValue<Integer> state = manager.value(0);
+        JvmProcess p = new JvmProcess(() -> {
+            // Blocks until the parent waits on the condition, which gives the lock up.
+            lock.acquire();
+            try {
+                state.set(1);
+                cond.signalAll();
+            } finally {
+                lock.release();
+            }
+        });
+        lock.acquire();
+        try {
+            assertFalse(cond.acquire(false, null), "the condition's lock is the lock just taken");
+            p.start();
+            assertTrue(cond.awaitFor(() -> state.get() == 1, Duration.ofSeconds(30)));
+            assertTrue(lock.isLocked(), "the wait takes the lock back");
+        } finally {
+            lock.release();
+        }
+        assertTrue(p.join(Duration.ofSeconds(30)));
+        assertEquals(0, p.exitCode());
+        assertFalse(lock.isLocked());
+    }
+
+    @Test
+    void aConditionOverAManagersRLockGivesUpAndTakesBackEveryHold() throws Exception {
+        ManagedLock rlock = manager.rLock();
+        ManagedCondition cond = manager.condition(rlock);
+        ManagedEvent waiting = manager.event();
+        ManagedValue<Boolean> tookIt = manager.value(false);
+        JvmProcess p = new JvmProcess(() -> {
+            waiting.await(Duration.ofSeconds(30));
+            tookIt.set(rlock.acquire(true, Duration.ofSeconds(30)));
+            try {
+                cond.signal();
+            } finally {
+                rlock.release();
+            }
+        });
+        p.start();
+        rlock.acquire();
+        rlock.acquire();
+        waiting.set();
+        assertTrue(cond.await(Duration.ofSeconds(30)), "woken by the child, which could take the lock held twice here");
+        assertTrue(p.join(Duration.ofSeconds(30)));
+        assertEquals(0, p.exitCode());
+        assertTrue(tookIt.get());
+        rlock.release();
+        assertTrue(rlock.isLocked(), "both holds were taken back");
+        rlock.release();
+        assertFalse(rlock.isLocked());
+    }
+
+    @Test
+    void aConditionRefusesALockOfAnotherManager() {
+        assertThrows(NullPointerException.class, () -> manager.condition(null));
+        try (SyncManager other = Multiprocessing.manager()) {
+            ManagedLock foreign = other.lock();
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> manager.condition(foreign));
+            assertTrue(e.getMessage().contains("same manager"), e.getMessage());
+        }
+    }
+
+    @Test
     void eventConditionSemaphoreAndBarrierWorkAcrossProcesses() throws Exception {
         ManagedEvent ready = manager.event();
         ManagedSemaphore sem = manager.boundedSemaphore(1);
