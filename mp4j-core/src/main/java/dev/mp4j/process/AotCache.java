@@ -117,21 +117,31 @@ final class AotCache {
         if (!TRAINING.add(key)) {
             return;
         }
+        Path claim = claimPath(file);
+        if (!claim(claim)) {
+            // Another process trains this key: children here start without the cache until its
+            // file appears (flagsFor looks for it at each start).
+            return;
+        }
         Path tmp = file.resolveSibling(key + ".aot.tmp-" + ProcessHandle.current().pid());
+        boolean started = false;
         try {
             List<String> flags = new ArrayList<>(jvmArguments);
             flags.add("-XX:AOTCacheOutput=" + tmp);
             // A small shell runs the training JVM and moves the finished cache into place, so the
             // training completes even if this process exits first (short programs often do); the
             // trainer's parent is the shell, which outlives us, so it is not taken for an orphan.
+            // It gives the claim up last, whatever became of the training.
             List<String> command = new ArrayList<>(List.of("/bin/sh", "-c",
-                    "\"$@\" && [ -s '" + tmp + "' ] && mv -f '" + tmp + "' '" + file + "'; rm -f '" + tmp + "'", "sh"));
+                    "\"$@\" && [ -s '" + tmp + "' ] && mv -f '" + tmp + "' '" + file + "'; rm -f '" + tmp + "' '" + claim + "'", "sh"));
             command.addAll(SpawnLauncher.command(flags, false, false));
             java.lang.Process shell = new ProcessBuilder(command)
                     .redirectInput(ProcessBuilder.Redirect.PIPE)
                     .redirectOutput(ProcessBuilder.Redirect.DISCARD)
                     .redirectError(ProcessBuilder.Redirect.DISCARD)
                     .start();
+            started = true;
+            nameTrainer(claim, shell.pid());
             JvmProcess job = new JvmProcess(new Training(light, CHILD_CLASSES.toArray(String[]::new)), "mp4j-aot-training",
                     new int[] {0});
             byte[] self = SafeSerializer.javaSerializeTrusted(job);
@@ -152,6 +162,85 @@ final class AotCache {
             }));
         } catch (IOException | RuntimeException e) {
             // Training is an optimisation only.
+            if (!started) {
+                release(claim);
+            }
+        }
+    }
+
+    /**
+     * How long a claim on a training is honoured whatever it says: a training takes seconds; a
+     * claim this old was left by a machine that stopped, or names a pid reused since.
+     */
+    private static final long CLAIM_MAX_AGE_MILLIS = 10 * 60_000;
+    /** How long an empty claim (its trainer not named yet) is taken for one being made. */
+    private static final long EMPTY_CLAIM_GRACE_MILLIS = 60_000;
+
+    static Path claimPath(Path cacheFile) {
+        return cacheFile.resolveSibling(cacheFile.getFileName() + ".training");
+    }
+
+    /**
+     * Claims the training of a cache for this process: creates {@code claim} (atomically, so of
+     * several JVMs started at once, as a program's first children are, one trains and the others
+     * wait for its file). A claim whose trainer has ended without giving it up (killed) or that
+     * is too old is taken over. Returns whether this process now holds the claim.
+     */
+    static boolean claim(Path claim) {
+        for (int attempt = 0; attempt < 2; attempt++) {
+            try {
+                Files.createFile(claim);
+                return true;
+            } catch (java.nio.file.FileAlreadyExistsException held) {
+                if (!stale(claim)) {
+                    return false;
+                }
+                try {
+                    Files.deleteIfExists(claim);
+                } catch (IOException e) {
+                    return false;
+                }
+            } catch (IOException | RuntimeException e) {
+                // No directory, say: train without a claim, as before claims.
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Whether a claim no longer stands for a running training (its trainer ended, or it is too old). */
+    static boolean stale(Path claim) {
+        try {
+            long age = System.currentTimeMillis() - Files.getLastModifiedTime(claim).toMillis();
+            if (age > CLAIM_MAX_AGE_MILLIS) {
+                return true;
+            }
+            String text = Files.readString(claim, StandardCharsets.US_ASCII).trim();
+            if (text.isEmpty()) {
+                return age > EMPTY_CLAIM_GRACE_MILLIS;
+            }
+            return ProcessHandle.of(Long.parseLong(text)).map(h -> !h.isAlive()).orElse(true);
+        } catch (java.nio.file.NoSuchFileException gone) {
+            return true;
+        } catch (IOException | RuntimeException unreadable) {
+            return false;
+        }
+    }
+
+    /** Writes the trainer's pid into this process's claim, for others to check it is still running. */
+    static void nameTrainer(Path claim, long pid) {
+        try {
+            Files.writeString(claim, Long.toString(pid), StandardCharsets.US_ASCII);
+        } catch (IOException ignored) {
+            // an unnamed claim is honoured for a minute only
+        }
+    }
+
+    static void release(Path claim) {
+        try {
+            Files.deleteIfExists(claim);
+        } catch (IOException ignored) {
+            // a claim whose trainer ended is taken over by the next one
         }
     }
 
@@ -169,8 +258,14 @@ final class AotCache {
         boolean ready = true;
         for (boolean light : new boolean[] {true, false}) {
             if (flagsFor(jvmArguments, light).isEmpty()) {
-                java.util.concurrent.CompletableFuture<?> training = TRAININGS.get(key(jvmArguments, light));
+                String key = key(jvmArguments, light);
+                java.util.concurrent.CompletableFuture<?> training = TRAININGS.get(key);
                 long left = deadline - System.nanoTime();
+                if (training == null && left > 0) {
+                    ready &= awaitTrainingElsewhere(directory().resolve(key + ".aot"), deadline)
+                            && !flagsFor(jvmArguments, light).isEmpty();
+                    continue;
+                }
                 if (training == null || left <= 0) {
                     ready = false;
                     continue;
@@ -185,6 +280,21 @@ final class AotCache {
             }
         }
         return ready;
+    }
+
+    /**
+     * Waits, at most until {@code deadline}, for another process's training of {@code file} (one
+     * that holds its claim); returns whether the file is there.
+     */
+    private static boolean awaitTrainingElsewhere(Path file, long deadline) throws InterruptedException {
+        Path claim = claimPath(file);
+        while (!Files.isRegularFile(file)) {
+            if (!Files.exists(claim) || stale(claim) || deadline - System.nanoTime() <= 0) {
+                return Files.isRegularFile(file);
+            }
+            Thread.sleep(50);
+        }
+        return true;
     }
 
     private static String key(List<String> jvmArguments, boolean light) {

@@ -77,4 +77,28 @@ class AotCacheTest {
         AotCache.Training.loadChildClasses(new String[] {"no.such.Clazz", NeverInitialized.class.getName()});
         assertEquals(0, INITIALIZED.get(), "the class was initialized");
     }
+
+    @Test
+    void oneProcessAtATimeClaimsATrainingAndAClaimWhoseTrainerEndedOrThatIsOldIsTakenOver(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws Exception {
+        java.nio.file.Path claim = AotCache.claimPath(dir.resolve("k.aot"));
+        assertTrue(AotCache.claim(claim), "nobody trains this key yet");
+        assertFalse(AotCache.claim(claim), "a claim just made, its trainer not named yet, stands");
+        AotCache.nameTrainer(claim, ProcessHandle.current().pid());
+        assertFalse(AotCache.claim(claim), "a claim naming a running trainer stands");
+
+        java.lang.Process ended = new ProcessBuilder("true").start();
+        assertEquals(0, ended.waitFor());
+        AotCache.nameTrainer(claim, ended.pid());
+        assertTrue(AotCache.stale(claim));
+        assertTrue(AotCache.claim(claim), "its trainer was killed without giving the claim up");
+
+        AotCache.nameTrainer(claim, ProcessHandle.current().pid());
+        java.nio.file.Files.setLastModifiedTime(claim, java.nio.file.attribute.FileTime.fromMillis(System.currentTimeMillis() - 3_600_000));
+        assertTrue(AotCache.claim(claim), "an hour-old claim is not a training still running");
+
+        AotCache.release(claim);
+        assertFalse(java.nio.file.Files.exists(claim));
+        assertTrue(AotCache.claim(claim));
+    }
 }
