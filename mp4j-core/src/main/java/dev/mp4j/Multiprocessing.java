@@ -128,7 +128,11 @@ public final class Multiprocessing {
         return c;
     }
 
-    /** A context for {@code "spawn"} or {@code "forkserver"}; anything else is an error. */
+    /**
+     * A context for {@code "spawn"} or {@code "forkserver"}; null gives the default context (and
+     * fixes the default start method), as Python's {@code get_context(None)}; anything else is
+     * an error.
+     */
     public static Context getContext(String method) {
         if (method == null) {
             return getContext();

@@ -233,7 +233,8 @@ public class BaseManager implements AutoCloseable {
 
     /**
      * How long {@link #shutdown()} waits for the server process (1 s unless set) before
-     * terminating it, then as long again before killing it.
+     * terminating it, then as long again before killing it. A server that does not stop when
+     * asked is asked again over a socket first, which may take two more such waits.
      */
     public final BaseManager withShutdownTimeout(Duration timeout) {
         if (timeout == null || timeout.isNegative() || timeout.isZero()) {
@@ -568,9 +569,11 @@ public class BaseManager implements AutoCloseable {
     }
 
     /**
-     * Stops the server: asks it to shut down, waits {@code shutdownTimeout} (1 s), then terminates
-     * and finally kills it, as CPython does. Proxies fail with {@link ManagerException} after.
-     * A connected manager only forgets its connections; the remote server keeps running.
+     * Stops the server: asks it to shut down, waits {@code shutdownTimeout} (1 s; see
+     * {@link #withShutdownTimeout}), then terminates and finally kills it, as CPython does.
+     * Proxies of a started manager fail with {@link ManagerException} after. A connected
+     * manager only refuses further {@link #create} calls: the remote server keeps running and
+     * proxies already made keep working.
      */
     public void shutdown() {
         switch (state) {

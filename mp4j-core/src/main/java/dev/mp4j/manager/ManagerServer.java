@@ -36,7 +36,7 @@ import java.util.concurrent.locks.ReentrantLock;
  * <pre>{@code
  * BaseManager manager = new BaseManager(new InetSocketAddress("127.0.0.1", 5000), "abc".getBytes());
  * manager.register("get_task_queue", BlockingQueue.class, args -> tasks);
- * manager.server().serveForever();   // until a client asks it to shut down
+ * manager.server().serveForever();   // until close(), or an interrupt of this thread
  * }</pre>
  *
  * <h2>How it serves</h2>
@@ -395,8 +395,9 @@ public final class ManagerServer implements AutoCloseable {
     }
 
     /**
-     * Serves until a client asks for shutdown, {@link #close()} is called, or this thread is
-     * interrupted (then the server closes, and the interrupt status stays set).
+     * Serves until {@link #close()} is called (the serving manager's {@code shutdown()} calls it)
+     * or this thread is interrupted (then the server closes, and the interrupt status stays
+     * set). Clients that {@code connect()} cannot stop it.
      */
     public void serveForever() {
         if (dev.mp4j.process.MpLog.on(System.Logger.Level.INFO)) {

@@ -59,8 +59,9 @@ import java.util.function.Consumer;
  *   replaced if it is still at it after the grace. (A task already sent to its worker behind the
  *   running one may still run; one still queued in the pool never starts.)</li>
  *   <li>Tasks and arguments are serialized when submitted: one that cannot be serialized fails in
- *   the caller at once, naming the offending class (an initializer that cannot be: the pool's
- *   first tasks, with a {@link BrokenPoolException} naming it). Shared objects a task's function
+ *   the caller at once, naming the offending class (an initializer that cannot be:
+ *   {@link #create} itself, with a {@link dev.mp4j.serial.NotSerializableValueException} naming
+ *   it, and no pool is made). Shared objects a task's function
  *   or items carry (queues, arrays, values, pipe ends, manager proxies) are kept until the task
  *   is settled, so they stay for every worker that may read the task.</li>
  *   <li>An initializer that throws before any worker got through it, or worker JVMs that cannot
