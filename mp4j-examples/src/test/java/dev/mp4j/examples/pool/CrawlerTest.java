@@ -25,4 +25,29 @@ class CrawlerTest {
                 "{'index': '5', 'title': '泰坦尼克号', 'actor': '莱昂纳多·迪卡普里奥,凯特·温丝莱特,比利·赞恩', 'time': '1998-04-03', 'score': '9.5'}"),
                 run.texts(), run::toString);
     }
+
+    @Test
+    @Timeout(60)
+    void thePageIsFetchedInAPoolAndParsedByTheCallbackInTheMainProcess() throws Exception {
+        // What the demo's output cannot show: the same lines would come from a main that fetched
+        // and parsed the page itself. Run here, the callback prints to this JVM's System.out
+        // (a worker's print would not reach it), and the pool's workers are this JVM's children,
+        // left running by the original's unclosed pool.
+        java.util.Set<dev.mp4j.process.JvmProcess> before = java.util.Set.copyOf(dev.mp4j.process.JvmProcess.activeChildren());
+        java.io.PrintStream out = System.out;
+        java.io.ByteArrayOutputStream printed = new java.io.ByteArrayOutputStream();
+        List<dev.mp4j.process.JvmProcess> started = List.of();
+        try {
+            System.setOut(new java.io.PrintStream(printed, true, java.nio.charset.StandardCharsets.UTF_8));
+            Crawler.main(new String[0]);
+        } finally {
+            System.setOut(out);
+            started = dev.mp4j.process.JvmProcess.activeChildren().stream().filter(p -> !before.contains(p)).toList();
+            started.forEach(dev.mp4j.process.JvmProcess::terminate);
+            started.forEach(dev.mp4j.process.JvmProcess::join);
+        }
+        List<String> lines = printed.toString(java.nio.charset.StandardCharsets.UTF_8).lines().toList();
+        assertEquals(5, lines.stream().filter(l -> l.startsWith("{'index': ")).count(), lines::toString);
+        assertEquals(Crawler.PROCESSES, started.size(), started::toString);
+    }
 }
