@@ -130,15 +130,33 @@ abstract sealed class AbstractConnection implements Connection permits PipeConne
     @Override
     public void send(Object obj) throws IOException {
         checkWritable();
-        byte[] bytes = serializer.serialize(obj);
-        writeMessage(bytes, 0, bytes.length);
+        // What writing the copy takes for its reader (a segment's token, a pipe end's slot, a
+        // manager's ticket) is given back if the message does not go: too large, or the end
+        // closed or cut meanwhile.
+        Object outer = dev.mp4j.shm.Cleanup.collectUndos();
+        boolean sent = false;
+        try {
+            byte[] bytes = serializer.serialize(obj);
+            writeMessage(bytes, 0, bytes.length);
+            sent = true;
+        } finally {
+            dev.mp4j.shm.Cleanup.stopCollectingUndos(outer, !sent);
+        }
     }
 
     @Override
     public void send(Object obj, Duration timeout) throws IOException, TimeoutException {
         checkWritable();
-        byte[] bytes = serializer.serialize(obj);
-        writeMessage(bytes, 0, bytes.length, timeout);
+        Object outer = dev.mp4j.shm.Cleanup.collectUndos();
+        boolean sent = false;
+        try {
+            byte[] bytes = serializer.serialize(obj);
+            writeMessage(bytes, 0, bytes.length, timeout);
+            sent = true;
+        } finally {
+            // as send(obj), and also when the time ran out with nothing sent
+            dev.mp4j.shm.Cleanup.stopCollectingUndos(outer, !sent);
+        }
     }
 
     @Override

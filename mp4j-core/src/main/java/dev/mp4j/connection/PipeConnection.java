@@ -306,6 +306,10 @@ final class PipeConnection extends AbstractConnection implements Serializable, B
             int reserved = segment.reserveSlot(end);
             // Whoever keeps the bytes (a pool's task) keeps this end open, for a second reader.
             dev.mp4j.shm.Cleanup.noteSent(this);
+            // A copy that is never sent gives its slot back (see Cleanup.collectUndos).
+            PipeSegment reservedIn = segment;
+            int reservedEnd = end;
+            dev.mp4j.shm.Cleanup.noteUndo(() -> reservedIn.releaseReserved(reservedEnd, reserved));
             EndHandover.noteReserved(segment, end, reserved);
             return new EndRef(segment.name(), end, reserved, PipeSegment.myOwner(), maxMessageBytes(), exclusive);
         } finally {

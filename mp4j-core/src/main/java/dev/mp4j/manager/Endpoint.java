@@ -169,7 +169,7 @@ final class Endpoint {
      */
     private static void giveBackUnlessSent(java.util.List<Runnable> tickets, boolean went) {
         if (!went) {
-            tickets.forEach(Runnable::run);
+            dev.mp4j.shm.Cleanup.undoAll(tickets);
         }
     }
 
@@ -346,7 +346,7 @@ final class Endpoint {
         if (argc == 0) {
             return;
         }
-        java.util.List<Runnable> outer = ProxyHandler.collectTickets();
+        Object outer = dev.mp4j.shm.Cleanup.collectUndos();
         boolean written = false;
         try {
             for (int i = 0; i < argc; i++) {
@@ -361,9 +361,10 @@ final class Endpoint {
             }
             written = true;
         } finally {
-            // A proxy among the arguments took a ticket as it was written; if a later argument
-            // cannot be, the call never goes and nobody would ever claim or return that ticket.
-            java.util.List<Runnable> taken = ProxyHandler.stopCollecting(outer, !written);
+            // A proxy among the arguments took a ticket as it was written (a segment's copy a
+            // token, a pipe end a holder slot); if a later argument cannot be, the call never goes
+            // and nobody would ever claim or return them.
+            java.util.List<Runnable> taken = dev.mp4j.shm.Cleanup.stopCollectingUndos(outer, !written);
             if (taken != null) {
                 REQUEST_TICKETS.set(taken);   // taken (and cleared) by the caller that sends it
             }

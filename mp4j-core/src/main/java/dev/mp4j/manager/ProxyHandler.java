@@ -196,45 +196,6 @@ final class ProxyHandler implements InvocationHandler {
         });
     }
 
-    /**
-     * The tickets taken on this thread while a call's arguments are written (see
-     * {@link #collectTickets}), each as the way to give it back: null when none are collected.
-     */
-    private static final ThreadLocal<java.util.List<Runnable>> TICKETS_TAKEN = new ThreadLocal<>();
-    /** Collecting, nothing taken yet (see {@link #collectTickets}). */
-    private static final java.util.List<Runnable> NONE_TAKEN = java.util.List.of();
-
-    /**
-     * Starts noting the tickets this thread's proxies take as they are written; returns what was
-     * collected before, to pass to {@link #stopCollecting}.
-     */
-    static java.util.List<Runnable> collectTickets() {
-        java.util.List<Runnable> outer = TICKETS_TAKEN.get();
-        // No list until a proxy is written: most calls carry none.
-        TICKETS_TAKEN.set(NONE_TAKEN);
-        return outer;
-    }
-
-    /**
-     * Stops noting; with {@code giveBack}, the arguments never went (one could not be written):
-     * the tickets their proxies took are given back, or their objects would be held for good.
-     * Otherwise returns how to give them back (null if none were taken), for a call that fails
-     * later (see {@code Endpoint.giveBackUnlessAnswered}).
-     */
-    static java.util.List<Runnable> stopCollecting(java.util.List<Runnable> outer, boolean giveBack) {
-        java.util.List<Runnable> taken = TICKETS_TAKEN.get();
-        if (outer == null) {
-            TICKETS_TAKEN.remove();
-        } else {
-            TICKETS_TAKEN.set(outer);
-        }
-        if (giveBack && taken != null) {
-            taken.forEach(Runnable::run);
-            return null;
-        }
-        return taken == null || taken.isEmpty() ? null : taken;
-    }
-
     /** What this proxy becomes when serialized: its address and id, plus a ticket for the receiver. */
     Token token() {
         if (dev.mp4j.serial.SafeSerializer.probing()) {
@@ -242,15 +203,9 @@ final class ProxyHandler implements InvocationHandler {
             return new Token(endpoint.addressKey, null, id, typeId, exposed.getName(), 0);
         }
         long ticket = endpoint.ticket(id);
-        java.util.List<Runnable> taken = TICKETS_TAKEN.get();
-        if (taken != null) {
-            if (taken == NONE_TAKEN) {
-                taken = new java.util.ArrayList<>(2);
-                TICKETS_TAKEN.set(taken);
-            }
-            Endpoint issuer = endpoint;
-            taken.add(() -> issuer.releaseLater(Wire.RELEASE_TICKET, ticket));
-        }
+        // A message that never goes gives the ticket back (see Cleanup.collectUndos).
+        Endpoint issuer = endpoint;
+        dev.mp4j.shm.Cleanup.noteUndo(() -> issuer.releaseLater(Wire.RELEASE_TICKET, ticket));
         byte[] key = endpoint.authkey();
         boolean inherited = java.util.Arrays.equals(key, ProcessState.receiverAuthkey());
         return new Token(endpoint.addressKey, inherited ? null : key, id, typeId, exposed.getName(), ticket);

@@ -749,13 +749,23 @@ public final class ProcessPool implements ExecutorService {
     private Task prepare(int kind, int functionId, byte[] function, List<?> items, String description,
             List<Object> functionHolds) {
         checkRunning();
-        Cleanup.Noted<byte[]> encoded = Cleanup.noting(() -> Codec.items(items));
-        // A job travels to its worker as one message (header, function, items): one over the
-        // worker pipe's limit is refused here, naming both sizes, not failed later in its future.
-        long size = 17L + (function == null ? 0 : function.length) + encoded.value().length;
-        if (size > dev.mp4j.connection.Pipe.defaultMaxMessageBytes()) {
-            throw new IllegalArgumentException("cannot send a task of " + size + " bytes to a worker: the limit is "
-                    + dev.mp4j.connection.Pipe.defaultMaxMessageBytes() + " bytes (raise it with -Dmp4j.connection.maxMessageBytes)");
+        // What the items' copies take for their readers (segment tokens, pipe end slots, manager
+        // tickets) is given back if the task is refused here: no worker will read them.
+        Object outer = Cleanup.collectUndos();
+        boolean accepted = false;
+        Cleanup.Noted<byte[]> encoded;
+        try {
+            encoded = Cleanup.noting(() -> Codec.items(items));
+            // A job travels to its worker as one message (header, function, items): one over the
+            // worker pipe's limit is refused here, naming both sizes, not failed later in its future.
+            long size = 17L + (function == null ? 0 : function.length) + encoded.value().length;
+            if (size > dev.mp4j.connection.Pipe.defaultMaxMessageBytes()) {
+                throw new IllegalArgumentException("cannot send a task of " + size + " bytes to a worker: the limit is "
+                        + dev.mp4j.connection.Pipe.defaultMaxMessageBytes() + " bytes (raise it with -Dmp4j.connection.maxMessageBytes)");
+            }
+            accepted = true;
+        } finally {
+            Cleanup.stopCollectingUndos(outer, !accepted);
         }
         long id = ids.incrementAndGet();
         Task t = new Task(id, kind, functionId, function, encoded.value(), description != null ? description : "task #" + id,

@@ -125,13 +125,13 @@ public class ProcessQueue<E> extends AbstractQueue<E> implements BlockingQueue<E
 
     @Override
     public void put(E e) throws InterruptedException {
-        core.put(core.encode(Objects.requireNonNull(e, "a BlockingQueue holds no null")), -1);
+        putItem(Objects.requireNonNull(e, "a BlockingQueue holds no null"), -1);
     }
 
     @Override
     public boolean offer(E e) {
         try {
-            return core.put(core.encode(Objects.requireNonNull(e, "a BlockingQueue holds no null")), 0);
+            return putItem(Objects.requireNonNull(e, "a BlockingQueue holds no null"), 0);
         } catch (InterruptedException ex) {
             Thread.currentThread().interrupt();
             return false;
@@ -148,8 +148,33 @@ public class ProcessQueue<E> extends AbstractQueue<E> implements BlockingQueue<E
      */
     @Override
     public boolean offer(E e, long timeout, TimeUnit unit) throws InterruptedException {
-        return core.put(core.encode(Objects.requireNonNull(e, "a BlockingQueue holds no null")),
-                Math.max(0, unit.toNanos(timeout)));
+        return putItem(Objects.requireNonNull(e, "a BlockingQueue holds no null"), Math.max(0, unit.toNanos(timeout)));
+    }
+
+    /**
+     * Encodes and puts an item ({@code nanos}: negative waits for ever, 0 not at all). What its
+     * copy takes for its reader (a segment's token, a pipe end's slot, a manager's ticket) is
+     * given back if it does not go in (no room in time, an interrupt, the queue closed), or it
+     * would keep those objects until the process tree ends.
+     */
+    private boolean putItem(Object e, long nanos) throws InterruptedException {
+        if (carriesNothingShared(e)) {
+            return core.put(core.encode(e), nanos);
+        }
+        Object outer = dev.mp4j.shm.Cleanup.collectUndos();
+        boolean in = false;
+        try {
+            in = core.put(core.encode(e), nanos);
+            return in;
+        } finally {
+            dev.mp4j.shm.Cleanup.stopCollectingUndos(outer, !in);
+        }
+    }
+
+    /** The common items that cannot hold a shared object: they skip the noting above. */
+    private static boolean carriesNothingShared(Object e) {
+        return e == null || e instanceof byte[] || e instanceof Integer || e instanceof Long || e instanceof String
+                || e instanceof Double || e instanceof Boolean;
     }
 
     @Override
@@ -275,7 +300,7 @@ public class ProcessQueue<E> extends AbstractQueue<E> implements BlockingQueue<E
      */
     public void put(E e, boolean block, Duration timeout) throws InterruptedException, QueueFullException {
         long nanos = !block ? 0 : timeout == null ? -1 : Math.max(0, java.util.concurrent.TimeUnit.NANOSECONDS.convert(timeout));
-        if (!core.put(core.encode(e), nanos)) {
+        if (!putItem(e, nanos)) {
             throw new QueueFullException(block ? "no room within " + timeout : "the queue is full");
         }
     }

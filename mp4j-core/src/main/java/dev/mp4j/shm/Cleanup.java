@@ -107,6 +107,93 @@ public final class Cleanup {
         map.put(sentFrom, Boolean.TRUE);
     }
 
+    /**
+     * Where {@link #noteUndo} collects on a thread inside {@link #collectUndos}:
+     * {@link #NOTHING_TAKEN} until something is noted, then a list; {@link #NOT_COLLECTING}
+     * outside (set, never removed: see {@link #noting}).
+     */
+    private static final ThreadLocal<Object> UNDOS = ThreadLocal.withInitial(() -> Cleanup.NOT_COLLECTING);
+    private static final Object NOT_COLLECTING = new Object();
+    private static final Object NOTHING_TAKEN = new Object();
+
+    /**
+     * Starts noting, on this thread, what writing a message takes for the copy it writes: a
+     * token that keeps a segment for its reader, a pipe end's holder slot reserved for its
+     * reader, a manager's ticket for a proxy. A message that is then never sent (too large,
+     * timed out, its connection closed, refused by a pool) gives them back with
+     * {@link #stopCollectingUndos}; else nobody would ever take them, and what they keep would
+     * stay until the process tree ends. Returns what to pass to that call.
+     */
+    public static Object collectUndos() {
+        Object outer = UNDOS.get();
+        UNDOS.set(NOTHING_TAKEN);
+        return outer;
+    }
+
+    /** Notes, inside {@link #collectUndos}, how to give back something a copy being written took. */
+    public static void noteUndo(Runnable undo) {
+        if (UNDOS.get() != NOT_COLLECTING) {
+            addUndo(new Once() {
+                @Override
+                protected void act() {
+                    undo.run();
+                }
+            });
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private static void addUndo(Runnable once) {
+        Object c = UNDOS.get();
+        java.util.List<Runnable> list;
+        if (c == NOTHING_TAKEN) {
+            list = new java.util.ArrayList<>(2);
+            UNDOS.set(list);
+        } else {
+            list = (java.util.List<Runnable>) c;
+        }
+        list.add(once);
+    }
+
+    /**
+     * Stops noting. With {@code undo} (the message will not be sent), gives back what was noted
+     * and returns null. Otherwise returns how to give it back later (null if nothing was
+     * taken), each action running at most once, and hands the same to an enclosing collection.
+     *
+     * @param outer what {@link #collectUndos} returned
+     */
+    @SuppressWarnings("unchecked")
+    public static java.util.List<Runnable> stopCollectingUndos(Object outer, boolean undo) {
+        Object mine = UNDOS.get();
+        UNDOS.set(outer);
+        if (!(mine instanceof java.util.List<?> noted)) {
+            return null;
+        }
+        java.util.List<Runnable> taken = (java.util.List<Runnable>) noted;
+        if (undo) {
+            undoAll(taken);
+            return null;
+        }
+        if (outer != NOT_COLLECTING) {
+            taken.forEach(Cleanup::addUndo);
+        }
+        return taken;
+    }
+
+    /** Runs each action; one that fails does not stop the others (nor hide the caller's own failure). */
+    public static void undoAll(java.util.List<Runnable> undos) {
+        if (undos == null) {
+            return;
+        }
+        for (Runnable r : undos) {
+            try {
+                r.run();
+            } catch (RuntimeException ignored) {
+                // what it would have given back is kept until the tree ends, as before
+            }
+        }
+    }
+
     /** What {@link #noting} returns: the encoding's result, and the objects to keep with it. */
     public record Noted<T>(T value, java.util.List<Object> keep) {
     }

@@ -234,6 +234,9 @@ public final class HeldSegment {
                             + "' cannot be sent: no process holds it any more (this one is exiting)");
                 }
                 noteSent();
+                // A copy that is never sent gives its token back (see Cleanup.collectUndos).
+                long issued = token;
+                Cleanup.noteUndo(() -> withdraw(issued));
                 return token;
             }
         }
@@ -263,6 +266,14 @@ public final class HeldSegment {
                 return;
             }
         }
+    }
+
+    /**
+     * Gives back the token of a copy that was never sent (its message was refused, or timed
+     * out): no reader will come for it. A token already taken changes nothing.
+     */
+    void withdraw(long token) {
+        received(token);
     }
 
     /**

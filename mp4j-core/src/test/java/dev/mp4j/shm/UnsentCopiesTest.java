@@ -1,0 +1,125 @@
+package dev.mp4j.shm;
+
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.mp4j.connection.Connection;
+import dev.mp4j.connection.MessageTooLargeException;
+import dev.mp4j.connection.Pipe;
+import dev.mp4j.queue.ProcessQueue;
+import dev.mp4j.queue.QueueFullException;
+import dev.mp4j.shared.SharedArray;
+import dev.mp4j.testing.Await;
+import dev.mp4j.testing.Segments;
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * A message that is written but never sent gives back what its copies took for their readers: a
+ * segment's token (else the segment stays until the process tree ends, waiting for a reader that
+ * never comes) and a pipe end's reserved holder slot (else the pipe looks held open).
+ */
+@Timeout(60)
+class UnsentCopiesTest {
+    /** A segment of this tree made by {@code make}, which then must go once nothing here refers to it. */
+    private interface Refusal {
+        void refuse(Object shared) throws Exception;
+    }
+
+    private static void goesAfter(Refusal refusal) throws Exception {
+        String prefix = ResourceTracker.treePrefix();
+        Set<String> before = Segments.like(prefix);
+        sendAnArrayThatIsRefused(refusal);
+        Set<String> made = Segments.like(prefix);
+        made.removeAll(before);
+        assertTrue(Await.until(() -> {
+            System.gc();
+            try {
+                Set<String> left = Segments.like(prefix);
+                left.retainAll(made);
+                return left.isEmpty();
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        }, Duration.ofSeconds(20)), () -> "kept for a copy that never went: " + made);
+    }
+
+    /** In a method of its own, so that nothing of it is reachable once it returns. */
+    private static void sendAnArrayThatIsRefused(Refusal refusal) throws Exception {
+        SharedArray array = SharedArray.ofInts(1, 2, 3);
+        refusal.refuse(array);
+    }
+
+    @Test
+    void aMessageTooLargeForItsPipe() throws Exception {
+        Pipe pipe = Pipe.open(true, 4096);
+        try {
+            goesAfter(shared -> assertThrows(MessageTooLargeException.class,
+                    () -> pipe.left().send(List.of(shared, new byte[8192]))));
+        } finally {
+            pipe.left().close();
+            pipe.right().close();
+        }
+    }
+
+    @Test
+    void aMessageTimedOutOnAFullPipe() throws Exception {
+        Pipe pipe = Pipe.open(true, 1 << 20, 4096);
+        try {
+            // Fill the ring (nobody reads), so the next send cannot start in time.
+            while (true) {
+                try {
+                    pipe.left().send(new byte[1000], Duration.ofMillis(20));
+                } catch (java.util.concurrent.TimeoutException full) {
+                    break;
+                }
+            }
+            goesAfter(shared -> assertThrows(java.util.concurrent.TimeoutException.class,
+                    () -> pipe.left().send(List.of(shared), Duration.ofMillis(50))));
+        } finally {
+            pipe.left().close();
+            pipe.right().close();
+        }
+    }
+
+    @Test
+    void anItemTooLargeForItsQueueAndOneThatFindsNoRoom() throws Exception {
+        ProcessQueue<Object> small = ProcessQueue.create(0, 65536, 4096);
+        goesAfter(shared -> assertThrows(IllegalArgumentException.class,
+                () -> small.put(List.of(shared, new byte[8192]), true, null)));
+        ProcessQueue<Object> full = ProcessQueue.create(1);
+        full.put("taking the only place", true, null);
+        goesAfter(shared -> assertThrows(QueueFullException.class,
+                () -> full.put(List.of(shared), true, Duration.ofMillis(50))));
+        small.close();
+        full.close();
+    }
+
+    @Test
+    void aPipeEndInAMessageThatIsRefusedIsNotHeldForItsReader() throws Exception {
+        Pipe carrier = Pipe.open(true, 4096);
+        String prefix = ResourceTracker.treePrefix();
+        Set<String> before = Segments.like(prefix);
+        Pipe sent = Pipe.open();
+        Set<String> made = Segments.like(prefix);
+        made.removeAll(before);
+        Connection end = sent.left();
+        assertThrows(MessageTooLargeException.class, () -> carrier.left().send(List.of(end, new byte[8192])));
+        sent.left().close();
+        sent.right().close();
+        assertTrue(Await.until(() -> {
+            try {
+                Set<String> left = Segments.like(prefix);
+                left.retainAll(made);
+                return left.isEmpty();
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        }, Duration.ofSeconds(20)), () -> "a pipe closed at both ends kept for a copy that never went: " + made);
+        carrier.left().close();
+        carrier.right().close();
+    }
+}
