@@ -130,6 +130,11 @@ abstract sealed class AbstractConnection implements Connection permits PipeConne
     @Override
     public void send(Object obj) throws IOException {
         checkWritable();
+        if (dev.mp4j.shm.Cleanup.carriesNothingShared(obj)) {
+            byte[] bytes = serializer.serialize(obj);
+            writeMessage(bytes, 0, bytes.length);
+            return;
+        }
         // What writing the copy takes for its reader (a segment's token, a pipe end's slot, a
         // manager's ticket) is given back if the message does not go: too large, or the end
         // closed or cut meanwhile.
@@ -147,6 +152,11 @@ abstract sealed class AbstractConnection implements Connection permits PipeConne
     @Override
     public void send(Object obj, Duration timeout) throws IOException, TimeoutException {
         checkWritable();
+        if (dev.mp4j.shm.Cleanup.carriesNothingShared(obj)) {
+            byte[] bytes = serializer.serialize(obj);
+            writeMessage(bytes, 0, bytes.length, timeout);
+            return;
+        }
         Object outer = dev.mp4j.shm.Cleanup.collectUndos();
         boolean sent = false;
         try {

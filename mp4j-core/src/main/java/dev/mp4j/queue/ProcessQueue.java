@@ -158,7 +158,7 @@ public class ProcessQueue<E> extends AbstractQueue<E> implements BlockingQueue<E
      * would keep those objects until the process tree ends.
      */
     private boolean putItem(Object e, long nanos) throws InterruptedException {
-        if (carriesNothingShared(e)) {
+        if (dev.mp4j.shm.Cleanup.carriesNothingShared(e)) {
             return core.put(core.encode(e), nanos);
         }
         Object outer = dev.mp4j.shm.Cleanup.collectUndos();
@@ -169,12 +169,6 @@ public class ProcessQueue<E> extends AbstractQueue<E> implements BlockingQueue<E
         } finally {
             dev.mp4j.shm.Cleanup.stopCollectingUndos(outer, !in);
         }
-    }
-
-    /** The common items that cannot hold a shared object: they skip the noting above. */
-    private static boolean carriesNothingShared(Object e) {
-        return e == null || e instanceof byte[] || e instanceof Integer || e instanceof Long || e instanceof String
-                || e instanceof Double || e instanceof Boolean;
     }
 
     @Override

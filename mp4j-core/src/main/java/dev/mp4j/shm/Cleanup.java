@@ -180,6 +180,16 @@ public final class Cleanup {
         return taken;
     }
 
+    /**
+     * Whether {@code message} is one of the common values that cannot hold a shared object (a
+     * boxed number, a string, a byte array, null): its sender need not collect undos, which
+     * costs two thread-local lookups on each side of a send a few hundred nanoseconds long.
+     */
+    public static boolean carriesNothingShared(Object message) {
+        return message == null || message instanceof Integer || message instanceof byte[] || message instanceof String
+                || message instanceof Long || message instanceof Double || message instanceof Boolean;
+    }
+
     /** Runs each action; one that fails does not stop the others (nor hide the caller's own failure). */
     public static void undoAll(java.util.List<Runnable> undos) {
         if (undos == null) {
