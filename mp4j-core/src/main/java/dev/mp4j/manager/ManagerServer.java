@@ -477,9 +477,40 @@ public final class ManagerServer implements AutoCloseable {
      */
     static Object localReferent(Object proxy) {
         ProxyHandler handler = ProxyHandler.of(proxy);
-        ManagerServer server = handler == null ? null : local(handler.endpoint().addressKey);
+        if (handler == null) {
+            return null;
+        }
+        String key = handler.endpoint().addressKey;
+        // The server serving this call first: a client names it by the address it reached it at
+        // (127.0.0.1, or the host's own address, for a server bound to all of them).
+        Session session = CURRENT.get();
+        ManagerServer server = session != null && session.server.reachedAt(key) ? session.server : local(key);
         Held held = server == null ? null : server.objects.get(handler.id());
         return held == null ? null : held.referent;
+    }
+
+    /** Whether a client that reached a server at {@code key} reached this one. */
+    boolean reachedAt(String key) {
+        if (key.equals(addressKey)) {
+            return true;
+        }
+        if (!key.startsWith("tcp:") || !addressKey.startsWith("tcp:")) {
+            return false;
+        }
+        try {
+            java.net.InetSocketAddress mine = (java.net.InetSocketAddress) Addresses.parse(addressKey);
+            java.net.InetSocketAddress theirs = (java.net.InetSocketAddress) Addresses.parse(key);
+            java.net.InetAddress host = theirs.getAddress();
+            if (mine.getPort() != theirs.getPort() || host == null || mine.getAddress() == null) {
+                return false;
+            }
+            if (mine.getAddress().isAnyLocalAddress()) {
+                return host.isLoopbackAddress() || host.isAnyLocalAddress() || java.net.NetworkInterface.getByInetAddress(host) != null;
+            }
+            return mine.getAddress().isLoopbackAddress() && host.isLoopbackAddress();
+        } catch (java.io.IOException | RuntimeException notAnAddress) {
+            return false;
+        }
     }
 
     /** Runs a request from this very process (a proxy whose server is here): same semantics, no socket. */

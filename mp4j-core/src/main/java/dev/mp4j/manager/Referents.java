@@ -498,6 +498,27 @@ final class Referents {
             notify();
         }
 
+        /**
+         * Takes the lock, waiting as long as it takes and whatever the caller does meanwhile: a
+         * condition's waiter taking back the lock it gave up (see ServerCondition).
+         */
+        synchronized void takeBack() {
+            boolean interrupted = false;
+            while (locked) {
+                try {
+                    // In slices: a release's single notify may go to a waiter that is leaving.
+                    wait(100);
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                }
+            }
+            locked = true;
+            acquiredBy = ManagerServer.holding(this);
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
+
         /** Releases the lock if {@code client} took it and nobody released it since; returns whether it did. */
         synchronized boolean releaseIfAcquiredBy(long client) {
             if (locked && client != 0 && acquiredBy == client) {
@@ -711,35 +732,70 @@ final class Referents {
             for (int i = 0; i < holds; i++) {
                 release();
             }
+            RuntimeException gone = null;
+            InterruptedException interrupted = null;
+            boolean chosen;
             try {
+                chosen = awaitSignal(notified, deadline);
+            } catch (Waits.CallerGoneException e) {
+                gone = e;
+                chosen = false;
+            } catch (InterruptedException e) {
+                interrupted = e;
+                chosen = false;
+            }
+            if (!chosen) {
+                // Leaving without a signal: out of the list, unless a signal took this waiter
+                // meanwhile, which then counts (else that signal would be lost to the others).
+                synchronized (waiters) {
+                    chosen = !waiters.remove(notified);
+                }
+            }
+            // Taken back however the wait ended (as Condition.await does), even for a caller that
+            // has withdrawn: its own finally releases the lock next, which must then be its own.
+            takeBack(holds);
+            if (gone != null || interrupted != null) {
+                if (chosen) {
+                    signal(1); // a signal this waiter cannot use goes to the next one
+                }
+                if (gone != null) {
+                    throw gone;
+                }
+                throw interrupted;
+            }
+            return chosen;
+        }
+
+        /** Waits for {@code notified}; false when the deadline passed first. */
+        private static boolean awaitSignal(boolean[] notified, long deadline) throws InterruptedException {
+            while (true) {
                 synchronized (notified) {
-                    while (!notified[0]) {
-                        if (!Waits.before(deadline)) {
-                            return false;
-                        }
-                        long slice = Waits.slice(deadline);
-                        java.util.concurrent.TimeUnit.NANOSECONDS.timedWait(notified, Math.max(1, slice));
-                        if (!notified[0]) {
-                            Waits.checkCaller();
-                        }
+                    if (notified[0]) {
+                        return true;
                     }
-                    return true;
-                }
-            } finally {
-                try {
-                    reacquire(holds);
-                } finally {
-                    synchronized (waiters) {
-                        waiters.remove(notified);
+                    if (!Waits.before(deadline)) {
+                        return false;
+                    }
+                    java.util.concurrent.TimeUnit.NANOSECONDS.timedWait(notified, Math.max(1, Waits.slice(deadline)));
+                    if (notified[0]) {
+                        return true;
                     }
                 }
+                // Outside the waiter's monitor: a look at the caller may read its connection for a
+                // while, and a signaller must not wait for that.
+                Waits.checkCaller();
             }
         }
 
-        /** Takes the lock back {@code holds} times, however long the first take waits (as CPython's wait does). */
-        private void reacquire(int holds) throws InterruptedException {
-            for (int i = 0; i < holds; i++) {
-                acquire(true, null);
+        /** Takes the lock back {@code holds} times, waiting as long as it takes, whatever the caller does meanwhile. */
+        private void takeBack(int holds) {
+            if (rLock != null) {
+                for (int i = 0; i < holds; i++) {
+                    rLock.lock.lock();
+                }
+                ManagerServer.holding(rLock.lock);
+            } else {
+                plainLock.takeBack();
             }
         }
 

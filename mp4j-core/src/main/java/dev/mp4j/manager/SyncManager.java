@@ -242,7 +242,10 @@ public final class SyncManager extends BaseManager {
         java.util.Objects.requireNonNull(lock, "lock");
         ProxyHandler handler = ProxyHandler.of(lock);
         String mine = endpointKey();
-        if (handler == null || mine != null && !handler.endpoint().addressKey.equals(mine)) {
+        String theirs = handler == null ? null : handler.endpoint().addressKey;
+        // Two socket files are two servers; two TCP addresses may name one server (127.0.0.1 and
+        // the host's own address), which the server itself tells apart.
+        if (handler == null || mine != null && !theirs.equals(mine) && !(theirs.startsWith("tcp:") && mine.startsWith("tcp:"))) {
             throw new IllegalArgumentException("a manager's Condition takes a Lock or RLock made by the same manager; "
                     + (handler == null ? "this lock is not a manager's proxy" : "this one belongs to the manager at " + handler.endpoint().addressKey));
         }

@@ -754,6 +754,7 @@ public final class ProcessPool implements ExecutorService {
         Object outer = Cleanup.collectUndos();
         boolean accepted = false;
         Cleanup.Noted<byte[]> encoded;
+        List<Runnable> taken;
         try {
             encoded = Cleanup.noting(() -> Codec.items(items));
             // A job travels to its worker as one message (header, function, items): one over the
@@ -765,12 +766,15 @@ public final class ProcessPool implements ExecutorService {
             }
             accepted = true;
         } finally {
-            Cleanup.stopCollectingUndos(outer, !accepted);
+            taken = Cleanup.stopCollectingUndos(outer, !accepted);
         }
         long id = ids.incrementAndGet();
         Task t = new Task(id, kind, functionId, function, encoded.value(), description != null ? description : "task #" + id,
                 options.taskTimeout(), holds(functionHolds, encoded.keep()));
         t.future.onCancel(() -> cancelled(t));
+        // Kept until a worker is sent the job; a task settled unsent (cancelled, the pool
+        // terminated, its call failed) gives them back.
+        t.keepUndos(taken);
         return t;
     }
 
@@ -781,7 +785,12 @@ public final class ProcessPool implements ExecutorService {
         // The look and the add under the lock shutdown() takes to close and queue its end
         // markers: a task must not land behind them, where no worker would take it.
         synchronized (this) {
-            checkRunning();
+            try {
+                checkRunning();
+            } catch (RuntimeException notRunning) {
+                t.giveBackUnsent();
+                throw notRunning;
+            }
             pending.add(t);
         }
         // The pool may have stopped (terminate, or broke on a worker thread) between the check
@@ -934,17 +943,31 @@ public final class ProcessPool implements ExecutorService {
         List<T> all = snapshot(items);
         int n = all.size();
         int size = chunksize > 0 ? chunksize : defaultChunksize(n);
-        Cleanup.Noted<Encoded> noted = Cleanup.noting(() -> encode(fn));
-        Encoded encoded = noted.value();
-        byte[] function = encoded.bytes();
-        int functionId = functionId(encoded);
         // Every chunk serialized before any is queued: an item that cannot travel fails the call
-        // with nothing started.
+        // with nothing started, and what the copies made so far took is given back.
+        Object outer = Cleanup.collectUndos();
+        boolean accepted = false;
+        Cleanup.Noted<Encoded> noted;
         List<Task> tasks = new ArrayList<>();
-        for (int from = 0, k = 0; from < n; from += size, k++) {
-            List<T> chunk = all.subList(from, Math.min(n, from + size));
-            tasks.add(prepare(kind, functionId, function, chunk, what + " chunk #" + k + " (items " + from + "..)",
-                    noted.keep()));
+        byte[] function;
+        int functionId;
+        try {
+            noted = Cleanup.noting(() -> encode(fn));
+            Encoded encoded = noted.value();
+            function = encoded.bytes();
+            functionId = functionId(encoded);
+            for (int from = 0, k = 0; from < n; from += size, k++) {
+                List<T> chunk = all.subList(from, Math.min(n, from + size));
+                tasks.add(prepare(kind, functionId, function, chunk, what + " chunk #" + k + " (items " + from + "..)",
+                        noted.keep()));
+            }
+            accepted = true;
+        } finally {
+            // The function's copy: read by every chunk's worker once the call goes.
+            Cleanup.stopCollectingUndos(outer, !accepted);
+            if (!accepted) {
+                tasks.forEach(Task::giveBackUnsent);
+            }
         }
         List<CompletableFuture<Object>> parts = new ArrayList<>();
         try {
@@ -957,6 +980,7 @@ public final class ProcessPool implements ExecutorService {
             for (CompletableFuture<Object> p : parts) {
                 p.cancel(true);
             }
+            tasks.forEach(Task::giveBackUnsent);
             throw refused;
         }
         Progress progress = bar(what, n);
@@ -1068,12 +1092,23 @@ public final class ProcessPool implements ExecutorService {
      */
     Task submitChunk(List<Object> functionHolds, byte[] function, int functionId, List<?> chunk, String description) {
         dev.mp4j.shm.Handoffs.handoff();
-        Cleanup.Noted<byte[]> items = Cleanup.noting(() -> Codec.items(chunk));
+        Object outer = Cleanup.collectUndos();
+        boolean encodedAll = false;
+        Cleanup.Noted<byte[]> items;
+        List<Runnable> taken;
+        try {
+            items = Cleanup.noting(() -> Codec.items(chunk));
+            encodedAll = true;
+        } finally {
+            taken = Cleanup.stopCollectingUndos(outer, !encodedAll);
+        }
         Task t = new Task(ids.incrementAndGet(), Messages.MAP, functionId, function, items.value(), description,
                 options.taskTimeout(), holds(functionHolds, items.keep()));
         t.future.onCancel(() -> cancelled(t));
+        t.keepUndos(taken);
         synchronized (this) {
             if (state == State.TERMINATED || endsQueued) {
+                t.giveBackUnsent();
                 checkRunning();
                 throw new java.util.concurrent.RejectedExecutionException("Pool not running");
             }

@@ -30,6 +30,55 @@ final class Task {
     @SuppressWarnings("unused")
     private final Object holds;
 
+    /**
+     * What the job's copies took for their readers (segment tokens, pipe end slots, manager
+     * tickets; see {@link dev.mp4j.shm.Cleanup#collectUndos}) until a worker is sent the job;
+     * null when nothing was taken, or once sent or given back. Guarded by this task.
+     */
+    private java.util.List<Runnable> undos;
+
+    /** Keeps {@code taken} (may be null) until the job is sent; gives it back if the task settles first. */
+    void keepUndos(java.util.List<Runnable> taken) {
+        if (taken == null) {
+            return;
+        }
+        synchronized (this) {
+            undos = taken;
+        }
+        future.whenComplete((v, e) -> giveBackUnsent());
+    }
+
+    /** Taken by the sender just before it writes the job: from then on a worker may read it. */
+    synchronized java.util.List<Runnable> undosForSend() {
+        java.util.List<Runnable> u = undos;
+        undos = null;
+        return u;
+    }
+
+    /** A send that did not go: the undos go back to the task, or are run now if it has settled meanwhile. */
+    void sendFailed(java.util.List<Runnable> u) {
+        if (u == null) {
+            return;
+        }
+        synchronized (this) {
+            if (!future.isDone()) {
+                undos = u;
+                return;
+            }
+        }
+        dev.mp4j.shm.Cleanup.undoAll(u);
+    }
+
+    /** The task will never be sent: gives back what its copies took (if not sent already). */
+    void giveBackUnsent() {
+        java.util.List<Runnable> u;
+        synchronized (this) {
+            u = undos;
+            undos = null;
+        }
+        dev.mp4j.shm.Cleanup.undoAll(u);
+    }
+
     Task(long id, int kind, int functionId, byte[] function, byte[] items, String description, Duration timeout) {
         this(id, kind, functionId, function, items, description, timeout, null);
     }

@@ -205,13 +205,17 @@ final class WorkerSlot implements Runnable {
             }
             boolean known = functionsSent.containsKey(t.functionId);
             byte[] job = t.job(!known);
+            // Once written, the job may be read: what its copies took stays theirs.
+            java.util.List<Runnable> undos = t.undosForSend();
             try {
                 conn.sendBytes(job);
             } catch (dev.mp4j.connection.MessageTooLargeException e) {
                 // The job itself is at fault, not the worker: it fails, naming both sizes.
+                t.sendFailed(undos);
                 pool.fail(t, e);
                 continue;
             } catch (IOException | RuntimeException e) {
+                t.sendFailed(undos);
                 // The worker is gone: t never reached it and goes back to the queue; the job it
                 // was running, if any, is blamed; the next round sends to its replacement.
                 if (++t.sendFailures >= 3) {

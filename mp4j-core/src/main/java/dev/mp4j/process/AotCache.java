@@ -120,27 +120,30 @@ final class AotCache {
         Path claim = claimPath(file);
         if (!claim(claim)) {
             // Another process trains this key: children here start without the cache until its
-            // file appears (flagsFor looks for it at each start).
+            // file appears (flagsFor looks for it at each start), and the next start here tries
+            // again, in case that training fails or is killed.
+            TRAINING.remove(key);
             return;
         }
         Path tmp = file.resolveSibling(key + ".aot.tmp-" + ProcessHandle.current().pid());
-        boolean started = false;
+        java.lang.Process shell = null;
         try {
             List<String> flags = new ArrayList<>(jvmArguments);
             flags.add("-XX:AOTCacheOutput=" + tmp);
             // A small shell runs the training JVM and moves the finished cache into place, so the
             // training completes even if this process exits first (short programs often do); the
             // trainer's parent is the shell, which outlives us, so it is not taken for an orphan.
-            // It gives the claim up last, whatever became of the training.
+            // It gives the claim up last, whatever became of the training. The paths are its
+            // arguments, not part of its script, so no character in them can break it.
             List<String> command = new ArrayList<>(List.of("/bin/sh", "-c",
-                    "\"$@\" && [ -s '" + tmp + "' ] && mv -f '" + tmp + "' '" + file + "'; rm -f '" + tmp + "' '" + claim + "'", "sh"));
+                    "tmp=$1 file=$2 claim=$3; shift 3; \"$@\" && [ -s \"$tmp\" ] && mv -f \"$tmp\" \"$file\"; rm -f \"$tmp\" \"$claim\"",
+                    "sh", tmp.toString(), file.toString(), claim.toString()));
             command.addAll(SpawnLauncher.command(flags, false, false));
-            java.lang.Process shell = new ProcessBuilder(command)
+            shell = new ProcessBuilder(command)
                     .redirectInput(ProcessBuilder.Redirect.PIPE)
                     .redirectOutput(ProcessBuilder.Redirect.DISCARD)
                     .redirectError(ProcessBuilder.Redirect.DISCARD)
                     .start();
-            started = true;
             nameTrainer(claim, shell.pid());
             JvmProcess job = new JvmProcess(new Training(light, CHILD_CLASSES.toArray(String[]::new)), "mp4j-aot-training",
                     new int[] {0});
@@ -161,10 +164,12 @@ final class AotCache {
                 }
             }));
         } catch (IOException | RuntimeException e) {
-            // Training is an optimisation only.
-            if (!started) {
-                release(claim);
+            // Training is an optimisation only. A trainer that did not get its job would wait
+            // for it, holding the claim, for good.
+            if (shell != null) {
+                shell.destroyForcibly();
             }
+            release(claim);
         }
     }
 
@@ -230,9 +235,11 @@ final class AotCache {
     /** Writes the trainer's pid into this process's claim, for others to check it is still running. */
     static void nameTrainer(Path claim, long pid) {
         try {
-            Files.writeString(claim, Long.toString(pid), StandardCharsets.US_ASCII);
+            // Not made again if the trainer already ended and gave it up.
+            Files.writeString(claim, Long.toString(pid), StandardCharsets.US_ASCII,
+                    java.nio.file.StandardOpenOption.WRITE, java.nio.file.StandardOpenOption.TRUNCATE_EXISTING);
         } catch (IOException ignored) {
-            // an unnamed claim is honoured for a minute only
+            // gone already, or an unnamed claim, honoured for a minute only
         }
     }
 

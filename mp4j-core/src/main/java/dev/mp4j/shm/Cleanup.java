@@ -158,7 +158,7 @@ public final class Cleanup {
     /**
      * Stops noting. With {@code undo} (the message will not be sent), gives back what was noted
      * and returns null. Otherwise returns how to give it back later (null if nothing was
-     * taken), each action running at most once, and hands the same to an enclosing collection.
+     * taken), each action running at most once: the caller's alone.
      *
      * @param outer what {@link #collectUndos} returned
      */
@@ -174,9 +174,8 @@ public final class Cleanup {
             undoAll(taken);
             return null;
         }
-        if (outer != NOT_COLLECTING) {
-            taken.forEach(Cleanup::addUndo);
-        }
+        // Not handed to an enclosing collection: if its message failed after this one went, it
+        // would give back what this one's reader may be taking.
         return taken;
     }
 

@@ -581,6 +581,43 @@ class SyncManagerTest {
     }
 
     @Test
+    void aWaitEndedByAnInterruptTakesTheLockBackBeforeItThrowsSoItsReleaseIsItsOwn() throws Exception {
+        ManagedLock lock = manager.lock();
+        ManagedCondition cond = manager.condition(lock);
+        ManagedEvent waiting = manager.event();
+        java.util.concurrent.CompletableFuture<Throwable> waiterEnded = new java.util.concurrent.CompletableFuture<>();
+        java.util.concurrent.atomic.AtomicLong endedAt = new java.util.concurrent.atomic.AtomicLong();
+        Thread waiter = new Thread(() -> {
+            try {
+                lock.acquire();
+                try {
+                    waiting.set(); // the lock is held until the wait below gives it up
+                    cond.await(Duration.ofSeconds(30));
+                    waiterEnded.complete(null);
+                } finally {
+                    endedAt.set(System.nanoTime());
+                    lock.release();
+                }
+            } catch (Throwable t) {
+                waiterEnded.complete(t);
+            }
+        });
+        waiter.start();
+        // Once the waiter gave the lock up: take it, then interrupt the wait and keep the lock a while.
+        assertTrue(waiting.await(Duration.ofSeconds(30)));
+        assertTrue(lock.acquire(true, Duration.ofSeconds(30)));
+        waiter.interrupt();
+        Thread.sleep(300);
+        long releasedAt = System.nanoTime();
+        lock.release(); // must still be ours: the waiter's release came only after it took the lock back
+        Throwable ended = waiterEnded.get(30, java.util.concurrent.TimeUnit.SECONDS);
+        assertInstanceOf(InterruptedException.class, ended);
+        assertTrue(endedAt.get() - releasedAt > 0, "the waiter left its wait before it had the lock back");
+        waiter.join(30_000);
+        assertFalse(lock.isLocked());
+    }
+
+    @Test
     void aConditionRefusesALockOfAnotherManager() {
         assertThrows(NullPointerException.class, () -> manager.condition(null));
         try (SyncManager other = Multiprocessing.manager()) {

@@ -122,4 +122,14 @@ class UnsentCopiesTest {
         carrier.left().close();
         carrier.right().close();
     }
+
+    @Test
+    void aPoolCallRefusedAtAChunkThatCannotTravel() throws Exception {
+        try (dev.mp4j.pool.ProcessPool pool = dev.mp4j.pool.ProcessPool.create(1)) {
+            pool.map(Object::hashCode, List.<Object>of(1)); // its worker's segments made before
+            // The first chunk's copy of the array is made before the second chunk is refused.
+            goesAfter(shared -> assertThrows(dev.mp4j.serial.NotSerializableValueException.class,
+                    () -> pool.map(Object::hashCode, List.<Object>of(shared, new Object()), 1)));
+        }
+    }
 }
