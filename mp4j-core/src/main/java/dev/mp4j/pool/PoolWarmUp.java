@@ -64,6 +64,16 @@ public final class PoolWarmUp {
                 jobs.left().sendBytes(Codec.job(i, Messages.MAP, 1, i == 0 ? function : null, Codec.items(List.of(i, i + 1))));
                 Codec.readDone(jobs.left().recvBytes());
             }
+            // Chunks of a thousand ints, as a map or imap with a large chunksize sends: the
+            // loops over a chunk's items and results get profiles of their own.
+            List<Integer> thousand = new java.util.ArrayList<>(1000);
+            for (int i = 0; i < 1000; i++) {
+                thousand.add(i);
+            }
+            for (int i = 0; i < 100; i++, sent++) {
+                jobs.left().sendBytes(Codec.job(500 + i, Messages.MAP, 1, null, Codec.items(thousand)));
+                Codec.readDone(jobs.left().recvBytes());
+            }
             if (split != null) {
                 byte[] shape = split.shapeBytes();
                 for (int i = 0; i < 200; i++, sent++) {
