@@ -74,6 +74,11 @@ public final class PoolWarmUp {
                 jobs.left().sendBytes(Codec.job(500 + i, Messages.MAP, 1, null, Codec.items(thousand)));
                 Codec.readDone(jobs.left().recvBytes());
             }
+            // And many of one item, as a map with chunksize 1 sends.
+            for (int i = 0; i < 1000; i++, sent++) {
+                jobs.left().sendBytes(Codec.job(3000 + i, Messages.MAP, 1, null, Codec.items(List.of(i))));
+                Codec.readDone(jobs.left().recvBytes());
+            }
             if (split != null) {
                 byte[] shape = split.shapeBytes();
                 for (int i = 0; i < 200; i++, sent++) {
