@@ -24,7 +24,7 @@ import org.junit.jupiter.api.Timeout;
  */
 @Timeout(60)
 class UnsentCopiesTest {
-    /** A segment of this tree made by {@code make}, which then must go once nothing here refers to it. */
+    /** A send of {@code shared} that is refused. */
     private interface Refusal {
         void refuse(Object shared) throws Exception;
     }
@@ -35,6 +35,11 @@ class UnsentCopiesTest {
         sendAnArrayThatIsRefused(refusal);
         Set<String> made = Segments.like(prefix);
         made.removeAll(before);
+        allGo(prefix, made, "kept for a copy that never went");
+    }
+
+    /** Collects until none of {@code made} is left in /dev/shm, within a bound. */
+    private static void allGo(String prefix, Set<String> made, String what) throws InterruptedException {
         assertTrue(Await.until(() -> {
             System.gc();
             try {
@@ -44,7 +49,7 @@ class UnsentCopiesTest {
             } catch (java.io.IOException e) {
                 throw new java.io.UncheckedIOException(e);
             }
-        }, Duration.ofSeconds(20)), () -> "kept for a copy that never went: " + made);
+        }, Duration.ofSeconds(20)), () -> what + ": " + made);
     }
 
     /** In a method of its own, so that nothing of it is reachable once it returns. */
@@ -110,15 +115,7 @@ class UnsentCopiesTest {
         assertThrows(MessageTooLargeException.class, () -> carrier.left().send(List.of(end, new byte[8192])));
         sent.left().close();
         sent.right().close();
-        assertTrue(Await.until(() -> {
-            try {
-                Set<String> left = Segments.like(prefix);
-                left.retainAll(made);
-                return left.isEmpty();
-            } catch (java.io.IOException e) {
-                throw new java.io.UncheckedIOException(e);
-            }
-        }, Duration.ofSeconds(20)), () -> "a pipe closed at both ends kept for a copy that never went: " + made);
+        allGo(prefix, made, "a pipe closed at both ends kept for a copy that never went");
         carrier.left().close();
         carrier.right().close();
     }

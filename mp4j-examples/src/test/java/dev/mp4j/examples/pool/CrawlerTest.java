@@ -33,21 +33,9 @@ class CrawlerTest {
         // and parsed the page itself. Run here, the callback prints to this JVM's System.out
         // (a worker's print would not reach it), and the pool's workers are this JVM's children,
         // left running by the original's unclosed pool.
-        java.util.Set<dev.mp4j.process.JvmProcess> before = java.util.Set.copyOf(dev.mp4j.process.JvmProcess.activeChildren());
-        java.io.PrintStream out = System.out;
-        java.io.ByteArrayOutputStream printed = new java.io.ByteArrayOutputStream();
-        List<dev.mp4j.process.JvmProcess> started = List.of();
-        try {
-            System.setOut(new java.io.PrintStream(printed, true, java.nio.charset.StandardCharsets.UTF_8));
-            Crawler.main(new String[0]);
-        } finally {
-            System.setOut(out);
-            started = dev.mp4j.process.JvmProcess.activeChildren().stream().filter(p -> !before.contains(p)).toList();
-            started.forEach(dev.mp4j.process.JvmProcess::terminate);
-            started.forEach(dev.mp4j.process.JvmProcess::join);
-        }
-        List<String> lines = printed.toString(java.nio.charset.StandardCharsets.UTF_8).lines().toList();
+        dev.mp4j.examples.InThisJvm.Run run = dev.mp4j.examples.InThisJvm.run(() -> Crawler.main(new String[0]));
+        List<String> lines = run.printed();
         assertEquals(5, lines.stream().filter(l -> l.startsWith("{'index': ")).count(), lines::toString);
-        assertEquals(Crawler.PROCESSES, started.size(), started::toString);
+        assertEquals(Crawler.PROCESSES, run.leftRunning().size(), run.leftRunning()::toString);
     }
 }

@@ -35,22 +35,10 @@ class NamePidTest {
     @Timeout(60)
     void thePidPrintedIsTheChildsOwn() throws Exception {
         // Any number but the main process's would pass above: run here, the child is this JVM's.
-        java.util.Set<dev.mp4j.process.JvmProcess> before = java.util.Set.copyOf(dev.mp4j.process.JvmProcess.activeChildren());
-        java.io.PrintStream out = System.out;
-        java.io.ByteArrayOutputStream printed = new java.io.ByteArrayOutputStream();
-        List<dev.mp4j.process.JvmProcess> started = List.of();
-        try {
-            System.setOut(new java.io.PrintStream(printed, true, java.nio.charset.StandardCharsets.UTF_8));
-            NamePid.main(new String[0]);
-        } finally {
-            System.setOut(out);
-            started = dev.mp4j.process.JvmProcess.activeChildren().stream().filter(p -> !before.contains(p)).toList();
-            started.forEach(dev.mp4j.process.JvmProcess::terminate);
-            started.forEach(dev.mp4j.process.JvmProcess::join);
-        }
+        dev.mp4j.examples.InThisJvm.Run run = dev.mp4j.examples.InThisJvm.run(() -> NamePid.main(new String[0]));
+        List<dev.mp4j.process.JvmProcess> started = run.leftRunning();
         assertEquals(1, started.size(), started::toString);
         assertEquals("egon", started.getFirst().name());
-        assertEquals(List.of("开始", String.valueOf(started.getFirst().pid())),
-                printed.toString(java.nio.charset.StandardCharsets.UTF_8).lines().toList());
+        assertEquals(List.of("开始", String.valueOf(started.getFirst().pid())), run.printed());
     }
 }
