@@ -504,10 +504,10 @@ public final class ManagerServer implements AutoCloseable {
             if (mine.getPort() != theirs.getPort() || host == null || mine.getAddress() == null) {
                 return false;
             }
-            if (mine.getAddress().isAnyLocalAddress()) {
-                return host.isLoopbackAddress() || host.isAnyLocalAddress() || java.net.NetworkInterface.getByInetAddress(host) != null;
-            }
-            return mine.getAddress().isLoopbackAddress() && host.isLoopbackAddress();
+            // Bound to all addresses: reached at any of this host's. Else only at its own, which
+            // the keys' equality above has already answered.
+            return mine.getAddress().isAnyLocalAddress()
+                    && (host.isLoopbackAddress() || host.isAnyLocalAddress() || java.net.NetworkInterface.getByInetAddress(host) != null);
         } catch (java.io.IOException | RuntimeException notAnAddress) {
             return false;
         }
@@ -558,6 +558,34 @@ public final class ManagerServer implements AutoCloseable {
                     return true;
                 }
                 // a CANCEL of an earlier call, answered before it came: nothing to do
+            }
+            return s.conn.isClosed();
+        } catch (IOException | RuntimeException | java.util.concurrent.TimeoutException e) {
+            return true;
+        }
+    }
+
+    /**
+     * Whether the client whose call this server thread is running has disconnected (its process
+     * or channel ended), as opposed to having only withdrawn the call: then nobody will read the
+     * answer, nor release what the call would take.
+     */
+    static boolean callerDisconnected() {
+        Session s = CURRENT.get();
+        if (s == null || s.conn == null) {
+            return false;
+        }
+        try {
+            while (!s.conn.isClosed() && s.conn.poll(Duration.ZERO)) {
+                byte[] frame = dev.mp4j.connection.BoundedReceive.recvBytes(s.conn, 16, WITHDRAWAL_READ_BOUND);
+                if (frame.length != 9 || frame[0] != Wire.CANCEL) {
+                    return true;
+                }
+                Wire.In in = new Wire.In(frame);
+                in.get();
+                if (in.getLong() == s.requests) {
+                    s.cancelled = true; // this call's withdrawal: not an end
+                }
             }
             return s.conn.isClosed();
         } catch (IOException | RuntimeException | java.util.concurrent.TimeoutException e) {

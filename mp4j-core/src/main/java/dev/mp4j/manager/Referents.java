@@ -499,8 +499,9 @@ final class Referents {
         }
 
         /**
-         * Takes the lock, waiting as long as it takes and whatever the caller does meanwhile: a
-         * condition's waiter taking back the lock it gave up (see ServerCondition).
+         * Takes the lock, waiting as long as it takes whether the caller withdrew its call or was
+         * interrupted (not once it has disconnected): a condition's waiter taking back the lock
+         * it gave up (see ServerCondition).
          */
         synchronized void takeBack() {
             boolean interrupted = false;
@@ -510,6 +511,11 @@ final class Referents {
                     wait(100);
                 } catch (InterruptedException e) {
                     interrupted = true;
+                }
+                if (locked && ManagerServer.callerDisconnected()) {
+                    // Nobody would release it: the holder may be waiting for what this caller's
+                    // session's end releases.
+                    throw new Waits.CallerGoneException();
                 }
             }
             locked = true;
@@ -751,19 +757,43 @@ final class Referents {
                     chosen = !waiters.remove(notified);
                 }
             }
-            // Taken back however the wait ended (as Condition.await does), even for a caller that
-            // has withdrawn: its own finally releases the lock next, which must then be its own.
-            takeBack(holds);
-            if (gone != null || interrupted != null) {
-                if (chosen) {
-                    signal(1); // a signal this waiter cannot use goes to the next one
+            boolean retaken = false;
+            try {
+                // Taken back however the wait ended (as Condition.await does), even for a caller
+                // that has withdrawn: its own finally releases the lock next, which must then be
+                // its own. Not for a caller that has disconnected: nobody would release it.
+                if (gone == null || !ManagerServer.callerDisconnected()) {
+                    takeBack(holds);
+                    retaken = true;
                 }
-                if (gone != null) {
-                    throw gone;
+            } finally {
+                if (chosen && (gone != null || interrupted != null || !retaken)) {
+                    passOn(); // a signal this waiter cannot use goes to the next one
                 }
+            }
+            if (gone != null) {
+                throw gone;
+            }
+            if (interrupted != null) {
                 throw interrupted;
             }
             return chosen;
+        }
+
+        /** Wakes the longest waiter, if any (the caller holds the lock, or has let it go for good). */
+        private boolean passOn() {
+            boolean[] waiter;
+            synchronized (waiters) {
+                waiter = waiters.poll();
+            }
+            if (waiter == null) {
+                return false;
+            }
+            synchronized (waiter) {
+                waiter[0] = true;
+                waiter.notify();
+            }
+            return true;
         }
 
         /** Waits for {@code notified}; false when the deadline passed first. */
@@ -787,15 +817,36 @@ final class Referents {
             }
         }
 
-        /** Takes the lock back {@code holds} times, waiting as long as it takes, whatever the caller does meanwhile. */
+        /**
+         * Takes the lock back {@code holds} times, waiting as long as it takes whether the caller
+         * withdrew its call or was interrupted, but not once it has disconnected (then
+         * {@link Waits.CallerGoneException}: its session's end releases what it holds, which the
+         * lock's holder may be waiting for).
+         */
         private void takeBack(int holds) {
-            if (rLock != null) {
-                for (int i = 0; i < holds; i++) {
-                    rLock.lock.lock();
-                }
-                ManagerServer.holding(rLock.lock);
-            } else {
+            if (rLock == null) {
                 plainLock.takeBack();
+                return;
+            }
+            boolean interrupted = false;
+            while (true) {
+                try {
+                    if (rLock.lock.tryLock(Waits.SLICE_NANOS, java.util.concurrent.TimeUnit.NANOSECONDS)) {
+                        break;
+                    }
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                }
+                if (ManagerServer.callerDisconnected()) {
+                    throw new Waits.CallerGoneException();
+                }
+            }
+            for (int i = 1; i < holds; i++) {
+                rLock.lock.lock(); // held already: at once
+            }
+            ManagerServer.holding(rLock.lock);
+            if (interrupted) {
+                Thread.currentThread().interrupt();
             }
         }
 
@@ -809,18 +860,8 @@ final class Referents {
             if (!owned()) {
                 throw new IllegalMonitorStateException("cannot notify on un-acquired lock");
             }
-            for (int i = 0; i < n; i++) {
-                boolean[] waiter;
-                synchronized (waiters) {
-                    waiter = waiters.poll();
-                }
-                if (waiter == null) {
-                    break;
-                }
-                synchronized (waiter) {
-                    waiter[0] = true;
-                    waiter.notify();
-                }
+            for (int i = 0; i < n && passOn(); i++) {
+                // each pass wakes one
             }
         }
 

@@ -604,8 +604,13 @@ public final class ProcessPool implements ExecutorService {
         // One cancelled already (a future cancelled by its caller, invokeAny's losers) is not
         // a task left to run; one that ran on a worker that died is not "never started".
         boolean wasLive = !t.future.isDone();
-        abandon(t);
         java.util.Queue<Task> never = neverStarted;
+        if (never != null && wasLive && !t.started) {
+            // Handed to the caller of shutdownNow() as a Runnable that reads the job here: what
+            // its copies took is that reader's, not given back as the task settles.
+            t.undosForSend();
+        }
+        abandon(t);
         if (never != null && wasLive && !t.started) {
             never.add(t);
         }

@@ -36,6 +36,10 @@ final class Task {
      * null when nothing was taken, or once sent or given back. Guarded by this task.
      */
     private java.util.List<Runnable> undos;
+    /** Whether the undos were run: the job must then never be sent. Guarded by this task. */
+    private boolean givenBack;
+    /** What {@link #undosForSend} answers for a task whose copies were given back. */
+    static final java.util.List<Runnable> GIVEN_BACK = java.util.Collections.unmodifiableList(new java.util.ArrayList<>(0));
 
     /** Keeps {@code taken} (may be null) until the job is sent; gives it back if the task settles first. */
     void keepUndos(java.util.List<Runnable> taken) {
@@ -48,8 +52,15 @@ final class Task {
         future.whenComplete((v, e) -> giveBackUnsent());
     }
 
-    /** Taken by the sender just before it writes the job: from then on a worker may read it. */
+    /**
+     * Taken by the sender just before it writes the job: from then on a worker may read it.
+     * {@link #GIVEN_BACK} (compare by identity) when the task settled meanwhile and its copies
+     * were given back: the job must not be sent.
+     */
     synchronized java.util.List<Runnable> undosForSend() {
+        if (givenBack) {
+            return GIVEN_BACK;
+        }
         java.util.List<Runnable> u = undos;
         undos = null;
         return u;
@@ -57,7 +68,7 @@ final class Task {
 
     /** A send that did not go: the undos go back to the task, or are run now if it has settled meanwhile. */
     void sendFailed(java.util.List<Runnable> u) {
-        if (u == null) {
+        if (u == null || u == GIVEN_BACK) {
             return;
         }
         synchronized (this) {
@@ -65,6 +76,7 @@ final class Task {
                 undos = u;
                 return;
             }
+            givenBack = true;
         }
         dev.mp4j.shm.Cleanup.undoAll(u);
     }
@@ -75,6 +87,9 @@ final class Task {
         synchronized (this) {
             u = undos;
             undos = null;
+            if (u != null) {
+                givenBack = true;
+            }
         }
         dev.mp4j.shm.Cleanup.undoAll(u);
     }

@@ -207,6 +207,11 @@ final class WorkerSlot implements Runnable {
             byte[] job = t.job(!known);
             // Once written, the job may be read: what its copies took stays theirs.
             java.util.List<Runnable> undos = t.undosForSend();
+            if (undos == Task.GIVEN_BACK) {
+                // Settled (cancelled, abandoned) since it was taken, and its copies given back:
+                // a worker must not read them.
+                continue;
+            }
             try {
                 conn.sendBytes(job);
             } catch (dev.mp4j.connection.MessageTooLargeException e) {

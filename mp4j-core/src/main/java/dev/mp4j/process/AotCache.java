@@ -235,9 +235,12 @@ final class AotCache {
     /** Writes the trainer's pid into this process's claim, for others to check it is still running. */
     static void nameTrainer(Path claim, long pid) {
         try {
-            // Not made again if the trainer already ended and gave it up.
-            Files.writeString(claim, Long.toString(pid), StandardCharsets.US_ASCII,
-                    java.nio.file.StandardOpenOption.WRITE, java.nio.file.StandardOpenOption.TRUNCATE_EXISTING);
+            // Not made again if the trainer already ended and gave it up, and not written over
+            // another process's claim made since.
+            if (Files.size(claim) == 0) {
+                Files.writeString(claim, Long.toString(pid), StandardCharsets.US_ASCII,
+                        java.nio.file.StandardOpenOption.WRITE, java.nio.file.StandardOpenOption.TRUNCATE_EXISTING);
+            }
         } catch (IOException ignored) {
             // gone already, or an unnamed claim, honoured for a minute only
         }

@@ -618,6 +618,33 @@ class SyncManagerTest {
     }
 
     @Test
+    void aWaiterWhoseProcessDiesDoesNotWaitForTheLockBackSoWhatItHeldIsReleased() throws Exception {
+        ManagedLock held = manager.lock();
+        ManagedLock lock = manager.lock();
+        ManagedCondition cond = manager.condition(lock);
+        ManagedEvent waiting = manager.event();
+        JvmProcess waiter = new JvmProcess(() -> {
+            held.acquire();
+            lock.acquire();
+            waiting.set();
+            cond.await(Duration.ofSeconds(60));
+        });
+        waiter.start();
+        assertTrue(waiting.await(Duration.ofSeconds(30)));
+        assertTrue(lock.acquire(true, Duration.ofSeconds(30)), "the waiter gave the condition's lock up");
+        try {
+            waiter.kill();
+            assertTrue(waiter.join(Duration.ofSeconds(30)));
+            // Its server thread must not wait to take back the lock held here: its session's end
+            // is what releases the other lock, which this process now asks for.
+            assertTrue(held.acquire(true, Duration.ofSeconds(20)), "the dead waiter's lock was never released");
+            held.release();
+        } finally {
+            lock.release();
+        }
+    }
+
+    @Test
     void aConditionRefusesALockOfAnotherManager() {
         assertThrows(NullPointerException.class, () -> manager.condition(null));
         try (SyncManager other = Multiprocessing.manager()) {

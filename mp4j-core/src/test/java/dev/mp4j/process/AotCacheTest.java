@@ -90,6 +90,10 @@ class AotCacheTest {
         java.lang.Process ended = new ProcessBuilder("true").start();
         assertEquals(0, ended.waitFor());
         AotCache.nameTrainer(claim, ended.pid());
+        assertEquals(String.valueOf(ProcessHandle.current().pid()), java.nio.file.Files.readString(claim),
+                "a claim named already is not written over (another process's, made since)");
+        // As a trainer killed without giving the claim up leaves it:
+        java.nio.file.Files.writeString(claim, String.valueOf(ended.pid()));
         assertTrue(AotCache.stale(claim));
         assertTrue(AotCache.claim(claim), "its trainer was killed without giving the claim up");
 
