@@ -539,10 +539,28 @@ public final class ManagerServer implements AutoCloseable {
         if (s.cancelled) {
             return true;
         }
+        return readSocket(s, true) || s.cancelled;
+    }
+
+    /**
+     * Whether the client whose call this server thread is running has disconnected (its process
+     * or channel ended), as opposed to having only withdrawn the call: then nobody will read the
+     * answer, nor release what the call would take.
+     */
+    static boolean callerDisconnected() {
+        Session s = CURRENT.get();
+        return s != null && s.conn != null && readSocket(s, false);
+    }
+
+    /**
+     * Reads what waits on a caller's socket while its call runs here: nothing but a
+     * {@link Wire#CANCEL} comes there then (calls come through the pipe, if it has one), so
+     * anything else readable is its end (the socket closes when the client's process or channel
+     * ends). A withdrawal of this call marks the session cancelled, and with {@code stopAtCancel}
+     * ends the look. Returns whether the caller has disconnected.
+     */
+    private static boolean readSocket(Session s, boolean stopAtCancel) {
         try {
-            // While a call waits here its client sends nothing on its socket (calls come through
-            // the pipe, if it has one) but a CANCEL: anything else readable there is its EOF;
-            // the socket closes when the client's process or channel ends.
             while (!s.conn.isClosed() && s.conn.poll(Duration.ZERO)) {
                 // Whole within a bound: this thread may hold the object's monitor, and a client
                 // that sent part of a frame and stopped would hold it, and every other client
@@ -555,37 +573,11 @@ public final class ManagerServer implements AutoCloseable {
                 in.get();
                 if (in.getLong() == s.requests) {
                     s.cancelled = true;
-                    return true;
+                    if (stopAtCancel) {
+                        return false;
+                    }
                 }
                 // a CANCEL of an earlier call, answered before it came: nothing to do
-            }
-            return s.conn.isClosed();
-        } catch (IOException | RuntimeException | java.util.concurrent.TimeoutException e) {
-            return true;
-        }
-    }
-
-    /**
-     * Whether the client whose call this server thread is running has disconnected (its process
-     * or channel ended), as opposed to having only withdrawn the call: then nobody will read the
-     * answer, nor release what the call would take.
-     */
-    static boolean callerDisconnected() {
-        Session s = CURRENT.get();
-        if (s == null || s.conn == null) {
-            return false;
-        }
-        try {
-            while (!s.conn.isClosed() && s.conn.poll(Duration.ZERO)) {
-                byte[] frame = dev.mp4j.connection.BoundedReceive.recvBytes(s.conn, 16, WITHDRAWAL_READ_BOUND);
-                if (frame.length != 9 || frame[0] != Wire.CANCEL) {
-                    return true;
-                }
-                Wire.In in = new Wire.In(frame);
-                in.get();
-                if (in.getLong() == s.requests) {
-                    s.cancelled = true; // this call's withdrawal: not an end
-                }
             }
             return s.conn.isClosed();
         } catch (IOException | RuntimeException | java.util.concurrent.TimeoutException e) {
