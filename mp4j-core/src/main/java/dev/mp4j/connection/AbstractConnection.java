@@ -130,42 +130,38 @@ abstract sealed class AbstractConnection implements Connection permits PipeConne
     @Override
     public void send(Object obj) throws IOException {
         checkWritable();
-        if (dev.mp4j.shm.Cleanup.carriesNothingShared(obj)) {
-            byte[] bytes = serializer.serialize(obj);
-            writeMessage(bytes, 0, bytes.length);
-            return;
-        }
         // What writing the copy takes for its reader (a segment's token, a pipe end's slot, a
         // manager's ticket) is given back if the message does not go: too large, or the end
-        // closed or cut meanwhile.
-        Object outer = dev.mp4j.shm.Cleanup.collectUndos();
+        // closed or cut meanwhile. A number, string or byte array takes nothing: no collecting.
+        boolean collect = !dev.mp4j.shm.Cleanup.carriesNothingShared(obj);
+        Object outer = collect ? dev.mp4j.shm.Cleanup.collectUndos() : null;
         boolean sent = false;
         try {
             byte[] bytes = serializer.serialize(obj);
             writeMessage(bytes, 0, bytes.length);
             sent = true;
         } finally {
-            dev.mp4j.shm.Cleanup.stopCollectingUndos(outer, !sent);
+            if (collect) {
+                dev.mp4j.shm.Cleanup.stopCollectingUndos(outer, !sent);
+            }
         }
     }
 
     @Override
     public void send(Object obj, Duration timeout) throws IOException, TimeoutException {
         checkWritable();
-        if (dev.mp4j.shm.Cleanup.carriesNothingShared(obj)) {
-            byte[] bytes = serializer.serialize(obj);
-            writeMessage(bytes, 0, bytes.length, timeout);
-            return;
-        }
-        Object outer = dev.mp4j.shm.Cleanup.collectUndos();
+        // As send(obj); also given back when the time ran out with nothing sent.
+        boolean collect = !dev.mp4j.shm.Cleanup.carriesNothingShared(obj);
+        Object outer = collect ? dev.mp4j.shm.Cleanup.collectUndos() : null;
         boolean sent = false;
         try {
             byte[] bytes = serializer.serialize(obj);
             writeMessage(bytes, 0, bytes.length, timeout);
             sent = true;
         } finally {
-            // as send(obj), and also when the time ran out with nothing sent
-            dev.mp4j.shm.Cleanup.stopCollectingUndos(outer, !sent);
+            if (collect) {
+                dev.mp4j.shm.Cleanup.stopCollectingUndos(outer, !sent);
+            }
         }
     }
 

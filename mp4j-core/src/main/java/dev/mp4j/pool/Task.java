@@ -49,21 +49,30 @@ final class Task {
         synchronized (this) {
             undos = taken;
         }
+        tracked = true;
         future.whenComplete((v, e) -> giveBackUnsent());
     }
+
+    /** Whether {@link #keepUndos} kept any: most tasks' copies take nothing, and their sends skip the lock. */
+    private volatile boolean tracked;
 
     /**
      * Taken by the sender just before it writes the job: from then on a worker may read it.
      * {@link #GIVEN_BACK} (compare by identity) when the task settled meanwhile and its copies
      * were given back: the job must not be sent.
      */
-    synchronized java.util.List<Runnable> undosForSend() {
-        if (givenBack) {
-            return GIVEN_BACK;
+    java.util.List<Runnable> undosForSend() {
+        if (!tracked) {
+            return null;
         }
-        java.util.List<Runnable> u = undos;
-        undos = null;
-        return u;
+        synchronized (this) {
+            if (givenBack) {
+                return GIVEN_BACK;
+            }
+            java.util.List<Runnable> u = undos;
+            undos = null;
+            return u;
+        }
     }
 
     /** A send that did not go: the undos go back to the task, or are run now if it has settled meanwhile. */

@@ -158,16 +158,16 @@ public class ProcessQueue<E> extends AbstractQueue<E> implements BlockingQueue<E
      * would keep those objects until the process tree ends.
      */
     private boolean putItem(Object e, long nanos) throws InterruptedException {
-        if (dev.mp4j.shm.Cleanup.carriesNothingShared(e)) {
-            return core.put(core.encode(e), nanos);
-        }
-        Object outer = dev.mp4j.shm.Cleanup.collectUndos();
+        boolean collect = !dev.mp4j.shm.Cleanup.carriesNothingShared(e);
+        Object outer = collect ? dev.mp4j.shm.Cleanup.collectUndos() : null;
         boolean in = false;
         try {
             in = core.put(core.encode(e), nanos);
             return in;
         } finally {
-            dev.mp4j.shm.Cleanup.stopCollectingUndos(outer, !in);
+            if (collect) {
+                dev.mp4j.shm.Cleanup.stopCollectingUndos(outer, !in);
+            }
         }
     }
 

@@ -131,20 +131,12 @@ public final class Cleanup {
     }
 
     /** Notes, inside {@link #collectUndos}, how to give back something a copy being written took. */
-    public static void noteUndo(Runnable undo) {
-        if (UNDOS.get() != NOT_COLLECTING) {
-            addUndo(new Once() {
-                @Override
-                protected void act() {
-                    undo.run();
-                }
-            });
-        }
-    }
-
     @SuppressWarnings("unchecked")
-    private static void addUndo(Runnable once) {
+    public static void noteUndo(Runnable undo) {
         Object c = UNDOS.get();
+        if (c == NOT_COLLECTING) {
+            return;
+        }
         java.util.List<Runnable> list;
         if (c == NOTHING_TAKEN) {
             list = new java.util.ArrayList<>(2);
@@ -152,7 +144,12 @@ public final class Cleanup {
         } else {
             list = (java.util.List<Runnable>) c;
         }
-        list.add(once);
+        list.add(new Once() {
+            @Override
+            protected void act() {
+                undo.run();
+            }
+        });
     }
 
     /**

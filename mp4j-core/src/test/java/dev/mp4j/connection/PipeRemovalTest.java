@@ -20,7 +20,7 @@ class PipeRemovalTest {
     void aPipeGoesWhenTheChildHoldingTheLastEndExitsWithoutClosingIt() throws Exception {
         Pipe pipe = Pipe.open();
         Connection right = pipe.right();
-        String name = ((PipeConnection) pipe.left()).segmentName();
+        String name = nameOf(pipe);
         dev.mp4j.sync.ProcessEvent closed = dev.mp4j.sync.ProcessEvent.create();
         JvmProcess child = new JvmProcess(() -> {
             right.send("ready");
@@ -34,8 +34,7 @@ class PipeRemovalTest {
         closed.set();
         child.join();
         assertEquals(0, child.exitCode());
-        assertTrue(Await.until(() -> !SharedSegment.exists(name), Duration.ofSeconds(10)),
-                "the pipe stayed in /dev/shm after its last holder exited");
+        goesWithin(name, 10, "the pipe stayed in /dev/shm after its last holder exited");
     }
 
     @Test
@@ -44,7 +43,7 @@ class PipeRemovalTest {
         // count both ends as closed, or nobody looks at the pipe when the child goes.
         Pipe pipe = Pipe.open();
         Connection right = pipe.right();
-        String name = ((PipeConnection) pipe.left()).segmentName();
+        String name = nameOf(pipe);
         dev.mp4j.sync.ProcessEvent closed = dev.mp4j.sync.ProcessEvent.create();
         JvmProcess child = new JvmProcess(() -> {
             right.send("ready");
@@ -67,15 +66,14 @@ class PipeRemovalTest {
         closed.set();
         child.join();
         reader.join(10_000);
-        assertTrue(Await.until(() -> !SharedSegment.exists(name), Duration.ofSeconds(15)),
-                "the pipe stayed in /dev/shm after its last holder exited");
+        goesWithin(name, 15, "the pipe stayed in /dev/shm after its last holder exited");
     }
 
     @Test
     void aPipeGoesWhenTheChildHoldingTheLastEndIsKilled() throws Exception {
         Pipe pipe = Pipe.open();
         Connection right = pipe.right();
-        String name = ((PipeConnection) pipe.left()).segmentName();
+        String name = nameOf(pipe);
         JvmProcess child = new JvmProcess(() -> {
             right.send("ready");
             Thread.sleep(60_000);
@@ -87,8 +85,7 @@ class PipeRemovalTest {
         child.kill();
         child.join();
         assertEquals(-9, child.exitCode());
-        assertTrue(Await.until(() -> !SharedSegment.exists(name), Duration.ofSeconds(10)),
-                "the pipe stayed in /dev/shm after its last holder was killed");
+        goesWithin(name, 10, "the pipe stayed in /dev/shm after its last holder was killed");
     }
 
     @Test
@@ -97,7 +94,7 @@ class PipeRemovalTest {
         // the pipe is looked at again then.
         Pipe pipe = Pipe.open();
         Connection right = pipe.right();
-        String name = ((PipeConnection) pipe.left()).segmentName();
+        String name = nameOf(pipe);
         JvmProcess child = new JvmProcess(() -> {
             JvmProcess grandchild = new JvmProcess(() -> {
                 right.send("from the grandchild");
@@ -112,8 +109,7 @@ class PipeRemovalTest {
         pipe.right().close();
         child.kill();
         child.join();
-        assertTrue(Await.until(() -> !SharedSegment.exists(name), Duration.ofSeconds(15)),
-                "the pipe stayed in /dev/shm after the grandchild holding it went");
+        goesWithin(name, 15, "the pipe stayed in /dev/shm after the grandchild holding it went");
     }
 
     @Test
@@ -122,7 +118,7 @@ class PipeRemovalTest {
         // a dry run, which must not reserve a holder slot for a copy that never travels.
         Pipe pipe = Pipe.open();
         Connection right = pipe.right();
-        String name = ((PipeConnection) pipe.left()).segmentName();
+        String name = nameOf(pipe);
         dev.mp4j.sync.ProcessBarrier.create(1, () -> right.send("done"), null);
         dev.mp4j.serial.SafeSerializer.checkTravels((dev.mp4j.serial.ProcessTarget) () -> right.send(1));
         pipe.left().close();
@@ -134,7 +130,7 @@ class PipeRemovalTest {
     void aPipeWhoseEndAChildStillHoldsStaysWhenAnotherChildEnds() throws Exception {
         Pipe pipe = Pipe.open();
         Connection right = pipe.right();
-        String name = ((PipeConnection) pipe.left()).segmentName();
+        String name = nameOf(pipe);
         JvmProcess holder = new JvmProcess(() -> {
             right.send("ready");
             Thread.sleep(60_000);
@@ -152,6 +148,15 @@ class PipeRemovalTest {
             holder.join();
             pipe.left().close();
         }
-        assertTrue(Await.until(() -> !SharedSegment.exists(name), Duration.ofSeconds(10)));
+        goesWithin(name, 10, "the pipe stayed in /dev/shm");
+    }
+
+    private static String nameOf(Pipe pipe) {
+        return ((PipeConnection) pipe.left()).segmentName();
+    }
+
+    /** Waits, at most {@code seconds}, for the pipe's segment to go. */
+    private static void goesWithin(String name, int seconds, String why) throws InterruptedException {
+        assertTrue(Await.until(() -> !SharedSegment.exists(name), Duration.ofSeconds(seconds)), why);
     }
 }

@@ -272,8 +272,12 @@ class SyncManagerTest {
         // Taken by a child, released by this process (a hand-over), taken again here: the
         // child's end must not release this process's hold.
         taken.clear();
+        // A second lock the child keeps: once the server has released it, it has handled the
+        // child's end, and what it did to the first lock is settled.
+        ManagedLock marker = manager.lock();
         JvmProcess handsOver = new JvmProcess(() -> {
             lock.acquire();
+            marker.acquire();
             taken.set();
             Thread.sleep(60_000);
         });
@@ -283,7 +287,7 @@ class SyncManagerTest {
         assertTrue(lock.acquire(true, Duration.ofSeconds(5)));
         handsOver.kill();
         handsOver.join();
-        Thread.sleep(500);   // the server sees the child's connection end at once
+        assertTrue(Await.until(() -> !marker.isLocked(), Duration.ofSeconds(10)), "the child's end was never handled");
         assertTrue(lock.isLocked(), "the lock this process took was released at another's end");
         lock.release();
     }
