@@ -105,15 +105,15 @@ final class Endpoint {
         // non-blocking get, an item ready), and a barrier wait is withdrawn by breaking the barrier
         // for the others, which only the server can do.
         boolean cancellable = method != null && CANCELLABLE.get(method.getDeclaringClass()).contains(method);
-        byte[] request = request(id, signature, name, args);
-        java.util.List<Runnable> tickets = takeRequestTickets();
+        Wire.Out out = requestHead(id, signature);
+        java.util.List<Runnable> tickets = writeArgs(out, args, name);
         if (tickets == null) {
             // No proxy among the arguments, nothing to give back: nothing to track either.
-            return result(roundTrip(request, cancellable), method);
+            return result(roundTrip(out.toArray(), cancellable), method);
         }
         boolean[] outer = trackRequest();
         try {
-            return result(roundTrip(request, cancellable), method);
+            return result(roundTrip(out.toArray(), cancellable), method);
         } finally {
             endRequest(outer, tickets);
         }
@@ -144,20 +144,6 @@ final class Endpoint {
     /** Notes that the current call's request went out. */
     static void requestWent() {
         REQUEST_WENT.get()[0] = true;
-    }
-
-    /**
-     * The tickets the proxies among the arguments of the request this thread just built took
-     * (see {@link #writeArgs}); null if none.
-     */
-    private static final ThreadLocal<java.util.List<Runnable>> REQUEST_TICKETS = new ThreadLocal<>();
-
-    private static java.util.List<Runnable> takeRequestTickets() {
-        java.util.List<Runnable> tickets = REQUEST_TICKETS.get();
-        if (tickets != null) {
-            REQUEST_TICKETS.remove();
-        }
-        return tickets;
     }
 
     /**
@@ -218,19 +204,18 @@ final class Endpoint {
                 };
     }
 
-    private byte[] request(long id, byte[] signature, String name, Object[] args) {
+    /** A call's request up to its arguments. */
+    private static Wire.Out requestHead(long id, byte[] signature) {
         Wire.Out out = new Wire.Out(48 + signature.length);
         out.put(Wire.CALL).putLong(id).putRaw(signature);
-        writeArgs(out, args, name);
-        return out.toArray();
+        return out;
     }
 
     /** Creates an object of a registered type; returns its id and interface name. */
     Created create(String typeId, Object[] args) throws Throwable {
         Wire.Out out = new Wire.Out(64);
         out.put(Wire.CREATE).putString(typeId);
-        writeArgs(out, args, typeId);
-        java.util.List<Runnable> tickets = takeRequestTickets();
+        java.util.List<Runnable> tickets = writeArgs(out, args, typeId);
         byte[] reply;
         if (tickets == null) {
             reply = roundTrip(out.toArray());
@@ -336,7 +321,12 @@ final class Endpoint {
     /** Arguments a call can carry: their count travels in one byte. */
     static final int MAX_ARGS = 255;
 
-    private void writeArgs(Wire.Out out, Object[] args, String what) {
+    /**
+     * Writes a call's arguments; returns the tickets the proxies among them took as they were
+     * written (a segment's copy a token, a pipe end a holder slot), which the caller gives back
+     * if the request never goes ({@link #endRequest}); null if none.
+     */
+    private java.util.List<Runnable> writeArgs(Wire.Out out, Object[] args, String what) {
         int argc = args == null ? 0 : args.length;
         if (argc > MAX_ARGS) {
             throw new IllegalArgumentException("a manager call carries at most " + MAX_ARGS + " arguments, got " + argc
@@ -344,10 +334,11 @@ final class Endpoint {
         }
         out.put((byte) argc);
         if (argc == 0) {
-            return;
+            return null;
         }
         Object outer = dev.mp4j.shm.Cleanup.collectUndos();
         boolean written = false;
+        java.util.List<Runnable> taken;
         try {
             for (int i = 0; i < argc; i++) {
                 byte[] arg;
@@ -361,14 +352,11 @@ final class Endpoint {
             }
             written = true;
         } finally {
-            // A proxy among the arguments took a ticket as it was written (a segment's copy a
-            // token, a pipe end a holder slot); if a later argument cannot be, the call never goes
-            // and nobody would ever claim or return them.
-            java.util.List<Runnable> taken = dev.mp4j.shm.Cleanup.stopCollectingUndos(outer, !written);
-            if (taken != null) {
-                REQUEST_TICKETS.set(taken);   // taken (and cleared) by the caller that sends it
-            }
+            // If a later argument cannot be written, the call never goes and nobody would ever
+            // claim or return the tickets the earlier ones took: they go back here.
+            taken = dev.mp4j.shm.Cleanup.stopCollectingUndos(outer, !written);
         }
+        return taken;
     }
 
     private Object result(byte[] reply, Method method) throws Throwable {
@@ -511,11 +499,12 @@ final class Endpoint {
             call(id, signature, name, args, null);
             return;
         }
-        byte[] request = request(id, signature, name, args);
-        request[0] = Wire.CALL_NO_WAIT;
-        java.util.List<Runnable> tickets = takeRequestTickets();
+        Wire.Out out = requestHead(id, signature);
+        java.util.List<Runnable> tickets = writeArgs(out, args, name);
         boolean[] outer = tickets == null ? null : trackRequest();
         try {
+            byte[] request = out.toArray();
+            request[0] = Wire.CALL_NO_WAIT;
             Channel ch = channel();
             ch.lock.lock();
             dev.mp4j.shm.IoInterrupts.hold();

@@ -689,7 +689,32 @@ public final class ProcessPool implements ExecutorService {
      * A function's bytes, and whether workers may keep one copy of it across calls: a lambda in
      * its hand-written form that captures no array captures only immutable values.
      */
-    private record Encoded(byte[] bytes, boolean reusable) {
+    /** {@code undos}: what the copies in {@code bytes} took for their readers ({@link #encodeCollecting}), or null. */
+    private record Encoded(byte[] bytes, boolean reusable, List<Runnable> undos) {
+        Encoded(byte[] bytes, boolean reusable) {
+            this(bytes, reusable, null);
+        }
+    }
+
+    /**
+     * {@link #encode}, noting what the copies it writes take for their readers (a captured
+     * queue's segment token, a pipe end's slot, a proxy's ticket), for the caller to give back
+     * if no task carrying these bytes is ever sent; given back here if the encoding fails.
+     */
+    private static Encoded encodeCollecting(Object function) {
+        return collecting(() -> encode(function));
+    }
+
+    private static Encoded collecting(java.util.function.Supplier<Encoded> encoding) {
+        Object outer = Cleanup.collectUndos();
+        Encoded e = null;
+        List<Runnable> taken;
+        try {
+            e = encoding.get();
+        } finally {
+            taken = Cleanup.stopCollectingUndos(outer, e == null);
+        }
+        return new Encoded(e.bytes(), e.reusable(), taken);
     }
 
     private static Encoded encode(Object function) {
@@ -744,7 +769,7 @@ public final class ProcessPool implements ExecutorService {
     /** Queues a task; {@code functionHolds}: what the function's bytes carry copies of, to keep (see {@link Task}). */
     private Task enqueue(int kind, int functionId, byte[] function, List<?> items, String description,
             List<Object> functionHolds) {
-        return enqueue(prepare(kind, functionId, function, items, description, functionHolds));
+        return enqueue(prepare(kind, functionId, function, items, description, functionHolds, null));
     }
 
     /**
@@ -752,7 +777,7 @@ public final class ProcessPool implements ExecutorService {
      * {@code description} null: "task #" and its id.
      */
     private Task prepare(int kind, int functionId, byte[] function, List<?> items, String description,
-            List<Object> functionHolds) {
+            List<Object> functionHolds, SharedCopies functionCopies) {
         checkRunning();
         // What the items' copies take for their readers (segment tokens, pipe end slots, manager
         // tickets) is given back if the task is refused here: no worker will read them.
@@ -778,8 +803,8 @@ public final class ProcessPool implements ExecutorService {
                 options.taskTimeout(), holds(functionHolds, encoded.keep()));
         t.future.onCancel(() -> cancelled(t));
         // Kept until a worker is sent the job; a task settled unsent (cancelled, the pool
-        // terminated, its call failed) gives them back.
-        t.keepUndos(taken);
+        // terminated, its call failed) gives them back, and its share of the function's.
+        t.keepUndos(SharedCopies.withShare(taken, functionCopies));
         return t;
     }
 
@@ -832,9 +857,17 @@ public final class ProcessPool implements ExecutorService {
             byte[] shape = shapeBytes.computeIfAbsent(id, k -> split.shapeBytes());
             t = enqueue(Messages.LAMBDA_CALL, id, shape, split.captured(), null, List.of());
         } else {
-            Cleanup.Noted<byte[]> function = Cleanup.noting(() -> serialize(task));
-            t = enqueue(Messages.CALL, functionIds.incrementAndGet(), function.value(), List.of(), null,
-                    function.keep());
+            // What the task object's copy takes for its reader goes back if it is never sent.
+            Cleanup.Noted<Encoded> function = Cleanup.noting(() -> collecting(() -> new Encoded(serialize(task), false)));
+            SharedCopies copies = SharedCopies.of(function.value().undos());
+            try {
+                t = enqueue(prepare(Messages.CALL, functionIds.incrementAndGet(), function.value().bytes(), List.of(), null,
+                        function.keep(), copies));
+            } finally {
+                if (copies != null) {
+                    copies.tasksMade();
+                }
+            }
         }
         CompletableFuture<R> f = (CompletableFuture<R>) (CompletableFuture<?>) t.future;
         return new AsyncResult<>(withCallbacks(f, callback, errorCallback));
@@ -895,6 +928,11 @@ public final class ProcessPool implements ExecutorService {
         return mapAsync(fn, items, 0, null, null);
     }
 
+    /** Python's {@code map_async(func, iterable, chunksize)}; chunksize 0: the default rule. */
+    public <T, R> AsyncResult<List<R>> mapAsync(TaskFunction<T, R> fn, Iterable<T> items, int chunksize) {
+        return mapAsync(fn, items, chunksize, null, null);
+    }
+
     /** Python's {@code map_async(func, iterable, chunksize, callback, error_callback)}; chunksize 0: the default rule. */
     public <T, R> AsyncResult<List<R>> mapAsync(TaskFunction<T, R> fn, Iterable<T> items, int chunksize,
                                                 Consumer<? super List<R>> callback, Consumer<? super Throwable> errorCallback) {
@@ -949,29 +987,28 @@ public final class ProcessPool implements ExecutorService {
         int n = all.size();
         int size = chunksize > 0 ? chunksize : defaultChunksize(n);
         // Every chunk serialized before any is queued: an item that cannot travel fails the call
-        // with nothing started, and what the copies made so far took is given back.
-        Object outer = Cleanup.collectUndos();
+        // with nothing started, and what the copies made so far took is given back. What the
+        // function's copy took is every chunk's: kept once any chunk is sent, given back if none is.
+        Cleanup.Noted<Encoded> noted = Cleanup.noting(() -> encodeCollecting(fn));
+        Encoded encoded = noted.value();
+        byte[] function = encoded.bytes();
+        int functionId = functionId(encoded);
+        SharedCopies functionCopies = SharedCopies.of(encoded.undos());
         boolean accepted = false;
-        Cleanup.Noted<Encoded> noted;
         List<Task> tasks = new ArrayList<>();
-        byte[] function;
-        int functionId;
         try {
-            noted = Cleanup.noting(() -> encode(fn));
-            Encoded encoded = noted.value();
-            function = encoded.bytes();
-            functionId = functionId(encoded);
             for (int from = 0, k = 0; from < n; from += size, k++) {
                 List<T> chunk = all.subList(from, Math.min(n, from + size));
                 tasks.add(prepare(kind, functionId, function, chunk, what + " chunk #" + k + " (items " + from + "..)",
-                        noted.keep()));
+                        noted.keep(), functionCopies));
             }
             accepted = true;
         } finally {
-            // The function's copy: read by every chunk's worker once the call goes.
-            Cleanup.stopCollectingUndos(outer, !accepted);
             if (!accepted) {
                 tasks.forEach(Task::giveBackUnsent);
+            }
+            if (functionCopies != null) {
+                functionCopies.tasksMade();
             }
         }
         List<CompletableFuture<Object>> parts = new ArrayList<>();
@@ -1084,10 +1121,18 @@ public final class ProcessPool implements ExecutorService {
         // imap submits the whole input at once). 4 per worker left workers waiting for the caller
         // between results: imap_unordered with chunksize 1 went from 107-175 k to 200-370 k
         // items/s with 16 (2 workers, 2 alternating runs of 6).
-        Cleanup.Noted<Encoded> noted = Cleanup.noting(() -> encode(fn));
+        Cleanup.Noted<Encoded> noted = Cleanup.noting(() -> encodeCollecting(fn));
         Encoded encoded = noted.value();
-        return new LazyResults<>(this, noted.keep(), encoded.bytes(), functionId(encoded), items.iterator(), chunksize, ordered,
-                Math.max(16, options.processes() * 16), bar(ordered ? "imap" : "imap_unordered", -1));
+        SharedCopies functionCopies = SharedCopies.of(encoded.undos());
+        try {
+            return new LazyResults<>(this, noted.keep(), functionCopies, encoded.bytes(), functionId(encoded), items.iterator(),
+                    chunksize, ordered, Math.max(16, options.processes() * 16), bar(ordered ? "imap" : "imap_unordered", -1));
+        } catch (RuntimeException | Error refused) {
+            if (functionCopies != null) {
+                functionCopies.tasksMade();
+            }
+            throw refused;
+        }
     }
 
     /**
@@ -1095,7 +1140,8 @@ public final class ProcessPool implements ExecutorService {
      * open then are fed (see {@link #shutdown()}), as in CPython, where close() leaves an imap's
      * input to be consumed.
      */
-    Task submitChunk(List<Object> functionHolds, byte[] function, int functionId, List<?> chunk, String description) {
+    Task submitChunk(List<Object> functionHolds, SharedCopies functionCopies, byte[] function, int functionId, List<?> chunk,
+            String description) {
         dev.mp4j.shm.Handoffs.handoff();
         Object outer = Cleanup.collectUndos();
         boolean encodedAll = false;
@@ -1110,7 +1156,7 @@ public final class ProcessPool implements ExecutorService {
         Task t = new Task(ids.incrementAndGet(), Messages.MAP, functionId, function, items.value(), description,
                 options.taskTimeout(), holds(functionHolds, items.keep()));
         t.future.onCancel(() -> cancelled(t));
-        t.keepUndos(taken);
+        t.keepUndos(SharedCopies.withShare(taken, functionCopies));
         synchronized (this) {
             if (state == State.TERMINATED || endsQueued) {
                 t.giveBackUnsent();
@@ -1612,6 +1658,8 @@ public final class ProcessPool implements ExecutorService {
         private final ProcessPool pool;
         /** What the function's bytes carry copies of, to keep (see {@link Task}). */
         private final List<Object> functionHolds;
+        /** What those copies took for their readers; this iterator's share goes once the input is done. */
+        private final SharedCopies functionCopies;
         private final byte[] function;
         private final int functionId;
         private final Iterator<T> input;
@@ -1644,10 +1692,11 @@ public final class ProcessPool implements ExecutorService {
 
         private final Progress progress;
 
-        LazyResults(ProcessPool pool, List<Object> functionHolds, byte[] function, int functionId, Iterator<T> input,
-                    int chunksize, boolean ordered, int window, Progress progress) {
+        LazyResults(ProcessPool pool, List<Object> functionHolds, SharedCopies functionCopies, byte[] function, int functionId,
+                    Iterator<T> input, int chunksize, boolean ordered, int window, Progress progress) {
             this.pool = pool;
             this.functionHolds = functionHolds;
+            this.functionCopies = functionCopies;
             this.progress = progress;
             this.function = function;
             this.functionId = functionId;
@@ -1686,7 +1735,8 @@ public final class ProcessPool implements ExecutorService {
             }
             if (!chunk.isEmpty()) {
                 try {
-                    inFlight.add(pool.submitChunk(functionHolds, function, functionId, chunk, "imap chunk #" + chunkNo++));
+                    inFlight.add(pool.submitChunk(functionHolds, functionCopies, function, functionId, chunk,
+                            "imap chunk #" + chunkNo++));
                     inFlightCount.incrementAndGet();
                     inFlightVersion.incrementAndGet();
                 } catch (java.util.concurrent.RejectedExecutionException e) {
@@ -1714,6 +1764,10 @@ public final class ProcessPool implements ExecutorService {
         private void stopFeeding() {
             inputDone = true;
             pool.doneFeeding(this);
+            if (functionCopies != null) {
+                // No more chunks: the function's copies are given back if none of them was sent.
+                functionCopies.tasksMade();
+            }
         }
 
         /** A result in place that is {@code error}, so the caller meets it at its position. */

@@ -129,4 +129,39 @@ class UnsentCopiesTest {
                     () -> pool.map(Object::hashCode, List.<Object>of(shared, new Object()), 1)));
         }
     }
+
+    /**
+     * A pool of one worker kept busy, given calls whose function carries {@code shared} and is too
+     * large (with its ballast) to wait in the worker's pipe behind the busy job, then terminated:
+     * no chunk is ever sent, so what the function's copy took goes back.
+     */
+    private static void neverSent(java.util.function.BiConsumer<dev.mp4j.pool.ProcessPool, dev.mp4j.serial.TaskFunction<Integer, Integer>> call)
+            throws Exception {
+        dev.mp4j.pool.ProcessPool pool = dev.mp4j.pool.ProcessPool.create(1);
+        try {
+            pool.map(Object::hashCode, List.<Object>of(1)); // its worker's segments made before
+            pool.applyAsync(() -> {
+                Thread.sleep(60_000);
+                return 0;
+            });
+            goesAfter(shared -> {
+                SharedArray array = (SharedArray) shared;
+                byte[] ballast = new byte[600 * 1024];
+                call.accept(pool, x -> x + array.length() + ballast.length);
+                pool.terminate();
+            });
+        } finally {
+            pool.terminate();
+        }
+    }
+
+    @Test
+    void aMapWhoseChunksAreNeverSentGivesBackItsFunctionsCopies() throws Exception {
+        neverSent((pool, fn) -> pool.mapAsync(fn, List.of(1, 2, 3), 1));
+    }
+
+    @Test
+    void anImapWhoseChunksAreNeverSentGivesBackItsFunctionsCopies() throws Exception {
+        neverSent((pool, fn) -> pool.imapUnordered(fn, List.of(1, 2, 3), 1));
+    }
 }
