@@ -92,6 +92,54 @@ public final class Context {
         return manager.start();
     }
 
+    /**
+     * Python's {@code ctx.Pool(processes)}: a pool whose workers this context starts. (Python's
+     * {@code get_context("spawn").Pool(4)}; the same as
+     * {@code ProcessPool.create(ProcessPool.Options.defaults().withProcesses(4).withContext(ctx))}.)
+     * <pre>{@code
+     * try (ProcessPool pool = Multiprocessing.getContext("spawn").pool(4)) {
+     *     List<Integer> squares = pool.map(x -> x * x, List.of(1, 2, 3));
+     * }
+     * }</pre>
+     */
+    public dev.mp4j.pool.ProcessPool pool(int processes) {
+        return dev.mp4j.pool.ProcessPool.create(dev.mp4j.pool.ProcessPool.Options.defaults()
+                .withProcesses(processes).withContext(this));
+    }
+
+    /** Python's {@code ctx.Pool()}: {@link Multiprocessing#cpuCount()} workers started by this context. */
+    public dev.mp4j.pool.ProcessPool pool() {
+        return dev.mp4j.pool.ProcessPool.create(dev.mp4j.pool.ProcessPool.Options.defaults().withContext(this));
+    }
+
+    // Queues, like locks, live in shared memory that any child maps, whatever started it: the
+    // context's factories below are the classes' own, for code ported from ctx.Queue() and kin.
+
+    /** Python's {@code ctx.Queue()}: an unbounded {@link dev.mp4j.queue.ProcessQueue}. */
+    public <E> dev.mp4j.queue.ProcessQueue<E> queue() {
+        return dev.mp4j.queue.ProcessQueue.create();
+    }
+
+    /** Python's {@code ctx.Queue(maxsize)} (0: unbounded). */
+    public <E> dev.mp4j.queue.ProcessQueue<E> queue(int maxsize) {
+        return dev.mp4j.queue.ProcessQueue.create(maxsize);
+    }
+
+    /** Python's {@code ctx.JoinableQueue()}. */
+    public <E> dev.mp4j.queue.JoinableProcessQueue<E> joinableQueue() {
+        return dev.mp4j.queue.JoinableProcessQueue.create();
+    }
+
+    /** Python's {@code ctx.JoinableQueue(maxsize)} (0: unbounded). */
+    public <E> dev.mp4j.queue.JoinableProcessQueue<E> joinableQueue(int maxsize) {
+        return dev.mp4j.queue.JoinableProcessQueue.create(maxsize);
+    }
+
+    /** Python's {@code ctx.SimpleQueue()}. */
+    public <E> dev.mp4j.queue.SimpleProcessQueue<E> simpleQueue() {
+        return dev.mp4j.queue.SimpleProcessQueue.create();
+    }
+
     /** A duplex {@link Pipe}. */
     public Pipe pipe() {
         return Pipe.open(true);
@@ -110,6 +158,16 @@ public final class Context {
     /** Python's {@code RLock()}: see {@link ReentrantProcessLock}. */
     public ReentrantProcessLock rLock() {
         return ReentrantProcessLock.create();
+    }
+
+    /** Python's {@code Semaphore()}: one permit. */
+    public ProcessSemaphore semaphore() {
+        return ProcessSemaphore.create();
+    }
+
+    /** Python's {@code BoundedSemaphore()}: one permit, never released above it. */
+    public ProcessSemaphore boundedSemaphore() {
+        return ProcessSemaphore.bounded();
     }
 
     /** Python's {@code Semaphore(value)}. */
@@ -135,6 +193,11 @@ public final class Context {
     /** Python's {@code Condition(lock)}. */
     public ProcessCondition condition(java.util.concurrent.locks.Lock lock) {
         return ProcessCondition.create(lock);
+    }
+
+    /** Python's {@code Barrier(parties)}: no action, no default timeout. */
+    public ProcessBarrier barrier(int parties) {
+        return ProcessBarrier.create(parties);
     }
 
     /** Python's {@code Barrier(parties, action, timeout)}. */

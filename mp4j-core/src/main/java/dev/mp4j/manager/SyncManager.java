@@ -200,6 +200,16 @@ public final class SyncManager extends BaseManager {
         return create("RLock");
     }
 
+    /** Python's {@code manager.Semaphore()}: one permit. */
+    public ManagedSemaphore semaphore() {
+        return semaphore(1);
+    }
+
+    /** Python's {@code manager.BoundedSemaphore()}: one permit. */
+    public ManagedSemaphore boundedSemaphore() {
+        return boundedSemaphore(1);
+    }
+
     /** Python's {@code manager.Semaphore(value)}. */
     public ManagedSemaphore semaphore(int value) {
         return create("Semaphore", value);

@@ -949,6 +949,11 @@ public final class ProcessPool implements ExecutorService {
         return starmapAsync(fn, argLists, chunksize).get();
     }
 
+    /** Python's {@code starmap_async(func, iterable)}. */
+    public <R> AsyncResult<List<R>> starmapAsync(TaskFunction<Object[], R> fn, Iterable<Object[]> argLists) {
+        return starmapAsync(fn, argLists, 0);
+    }
+
     /** Python's {@code starmap_async}. */
     public <R> AsyncResult<List<R>> starmapAsync(TaskFunction<Object[], R> fn, Iterable<Object[]> argLists, int chunksize) {
         return starmapAsync(fn, argLists, chunksize, null, null);

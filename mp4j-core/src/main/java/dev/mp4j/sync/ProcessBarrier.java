@@ -78,6 +78,11 @@ public final class ProcessBarrier implements Serializable {
         return new ProcessBarrier(r, guard, action, timeout);
     }
 
+    /** A barrier for {@code parties} processes whose last arrival runs {@code action}; no default timeout. */
+    public static ProcessBarrier create(int parties, ProcessTarget action) {
+        return create(parties, action, null);
+    }
+
     /** A barrier for {@code parties} processes, no action, no default timeout. */
     public static ProcessBarrier create(int parties) {
         return create(parties, null, null);

@@ -42,6 +42,16 @@ public final class ProcessSemaphore implements Serializable {
     /** {@link SyncLayout#SEM_MAX} of a semaphore without a bound (a bounded one's bound may be 0). */
     private static final int UNBOUNDED = -1;
 
+    /** A semaphore of one permit (Python's {@code Semaphore()}). */
+    public static ProcessSemaphore create() {
+        return create(1, false);
+    }
+
+    /** A bounded semaphore of one permit (Python's {@code BoundedSemaphore()}). */
+    public static ProcessSemaphore bounded() {
+        return create(1, true);
+    }
+
     /** A semaphore starting at {@code value} permits. */
     public static ProcessSemaphore create(int value) {
         return create(value, false);
