@@ -603,15 +603,13 @@ public final class ProcessPool implements ExecutorService {
     void abandonUnstarted(Task t) {
         // One cancelled already (a future cancelled by its caller, invokeAny's losers) is not
         // a task left to run; one that ran on a worker that died is not "never started".
-        boolean wasLive = !t.future.isDone();
         java.util.Queue<Task> never = neverStarted;
-        if (never != null && wasLive && !t.started) {
-            // Handed to the caller of shutdownNow() as a Runnable that reads the job here: what
-            // its copies took is that reader's, not given back as the task settles.
-            t.undosForSend();
-        }
+        // Handed to the caller of shutdownNow() as a Runnable that reads the job here: what its
+        // copies took is that reader's, not given back as the task settles. One cancelled just
+        // before has given them back (GIVEN_BACK): its job must not be read.
+        boolean handOut = never != null && !t.future.isDone() && !t.started && t.undosForSend() != Task.GIVEN_BACK;
         abandon(t);
-        if (never != null && wasLive && !t.started) {
+        if (handOut) {
             never.add(t);
         }
     }
@@ -687,9 +685,9 @@ public final class ProcessPool implements ExecutorService {
 
     /**
      * A function's bytes, and whether workers may keep one copy of it across calls: a lambda in
-     * its hand-written form that captures no array captures only immutable values.
+     * its hand-written form that captures no array captures only immutable values. {@code undos}:
+     * what the copies in {@code bytes} took for their readers ({@link #encodeCollecting}), or null.
      */
-    /** {@code undos}: what the copies in {@code bytes} took for their readers ({@link #encodeCollecting}), or null. */
     private record Encoded(byte[] bytes, boolean reusable, List<Runnable> undos) {
         Encoded(byte[] bytes, boolean reusable) {
             this(bytes, reusable, null);
@@ -1284,6 +1282,15 @@ public final class ProcessPool implements ExecutorService {
         for (int i = 0; i < options.processes(); i++) {
             pending.addFirst(END);
         }
+        // No more of an open imap's input is read: what its function's copies took goes back
+        // unless a chunk of it was sent.
+        List<LazyResults<?, ?>> open;
+        synchronized (feeding) {
+            open = new ArrayList<>(feeding);
+        }
+        for (LazyResults<?, ?> it : open) {
+            it.poolTerminated();
+        }
     }
 
     /**
@@ -1709,6 +1716,11 @@ public final class ProcessPool implements ExecutorService {
             this.chunksize = chunksize;
             this.ordered = ordered;
             this.window = window;
+            if (functionCopies != null) {
+                // An iterator dropped before its input ended (held weakly by the pool, so no
+                // longer fed): its share goes when it is collected.
+                Cleanup.register(this, functionCopies::tasksMade);
+            }
             if (!pool.startFeeding(this)) {
                 throw new java.util.concurrent.RejectedExecutionException("Pool not running");
             }
@@ -1782,6 +1794,16 @@ public final class ProcessPool implements ExecutorService {
             inFlight.add(t);
             inFlightCount.incrementAndGet();
             inFlightVersion.incrementAndGet();
+        }
+
+        /** The pool was terminated: no more input is read, and the caller hears so after the results in flight. */
+        synchronized void poolTerminated() {
+            if (!inputDone) {
+                if (refused == null) {
+                    refused = new java.util.concurrent.RejectedExecutionException("Pool not running");
+                }
+                stopFeeding();
+            }
         }
 
         /** For the pool's feeder: stops reading this input after an unforeseen failure, said in its place. */

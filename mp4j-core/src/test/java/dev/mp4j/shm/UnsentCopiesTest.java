@@ -130,13 +130,17 @@ class UnsentCopiesTest {
         }
     }
 
+    /** A call on a pool of its function (or task object), made from the array to carry and a ballast. */
+    private interface PoolCall {
+        void make(dev.mp4j.pool.ProcessPool pool, SharedArray array, byte[] ballast) throws Exception;
+    }
+
     /**
-     * A pool of one worker kept busy, given calls whose function carries {@code shared} and is too
+     * A pool of one worker kept busy, given a call whose function carries the array and is too
      * large (with its ballast) to wait in the worker's pipe behind the busy job, then terminated:
-     * no chunk is ever sent, so what the function's copy took goes back.
+     * no task of the call is ever sent, so what the function's copy took goes back.
      */
-    private static void neverSent(java.util.function.BiConsumer<dev.mp4j.pool.ProcessPool, dev.mp4j.serial.TaskFunction<Integer, Integer>> call)
-            throws Exception {
+    private static void neverSent(PoolCall call) throws Exception {
         dev.mp4j.pool.ProcessPool pool = dev.mp4j.pool.ProcessPool.create(1);
         try {
             pool.map(Object::hashCode, List.<Object>of(1)); // its worker's segments made before
@@ -145,9 +149,7 @@ class UnsentCopiesTest {
                 return 0;
             });
             goesAfter(shared -> {
-                SharedArray array = (SharedArray) shared;
-                byte[] ballast = new byte[600 * 1024];
-                call.accept(pool, x -> x + array.length() + ballast.length);
+                call.make(pool, (SharedArray) shared, new byte[600 * 1024]);
                 pool.terminate();
             });
         } finally {
@@ -155,13 +157,37 @@ class UnsentCopiesTest {
         }
     }
 
+    private static dev.mp4j.serial.TaskFunction<Integer, Integer> carrying(SharedArray array, byte[] ballast) {
+        return x -> x + array.length() + ballast.length;
+    }
+
     @Test
     void aMapWhoseChunksAreNeverSentGivesBackItsFunctionsCopies() throws Exception {
-        neverSent((pool, fn) -> pool.mapAsync(fn, List.of(1, 2, 3), 1));
+        neverSent((pool, array, ballast) -> pool.mapAsync(carrying(array, ballast), List.of(1, 2, 3), 1));
     }
 
     @Test
     void anImapWhoseChunksAreNeverSentGivesBackItsFunctionsCopies() throws Exception {
-        neverSent((pool, fn) -> pool.imapUnordered(fn, List.of(1, 2, 3), 1));
+        neverSent((pool, array, ballast) -> pool.imapUnordered(carrying(array, ballast), List.of(1, 2, 3), 1));
+    }
+
+    @Test
+    void anImapWithInputLeftWhenThePoolIsTerminatedGivesBackItsFunctionsCopies() throws Exception {
+        // More input than the iterator keeps in flight: some is never read.
+        List<Integer> many = java.util.stream.IntStream.range(0, 100).boxed().toList();
+        neverSent((pool, array, ballast) -> pool.imapUnordered(carrying(array, ballast), many, 1));
+    }
+
+    /** A task object, not a lambda: it travels whole, as an object stream. */
+    private record Sum(SharedArray array, byte[] ballast) implements dev.mp4j.serial.SerializableCallable<Integer> {
+        @Override
+        public Integer call() {
+            return array.length() + ballast.length;
+        }
+    }
+
+    @Test
+    void aTaskObjectNeverSentGivesBackItsCopies() throws Exception {
+        neverSent((pool, array, ballast) -> pool.applyAsync(new Sum(array, ballast)));
     }
 }
