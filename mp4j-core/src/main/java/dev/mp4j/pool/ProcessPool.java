@@ -1262,6 +1262,41 @@ public final class ProcessPool implements ExecutorService {
         feeder.start();
     }
 
+    /**
+     * Python's {@code ProcessPoolExecutor.shutdown(wait, cancel_futures)}: no new tasks, as
+     * {@link #shutdown()}. With {@code cancelFutures}, the tasks no worker has taken yet are
+     * cancelled, and no more of an open {@code imap}'s input is read; the tasks running, or sent to
+     * a worker already, finish. With {@code wait}, returns once every worker has exited, as
+     * {@link #join()} (a task that never ends keeps it waiting: see {@link #terminate()}).
+     * <pre>{@code
+     * pool.shutdown(true, true);   // finish what runs, drop what waits, then return
+     * }</pre>
+     */
+    public void shutdown(boolean wait, boolean cancelFutures) throws InterruptedException {
+        if (cancelFutures) {
+            // Before the close: its feeder would otherwise read the open imaps' input.
+            List<LazyResults<?, ?>> open;
+            synchronized (feeding) {
+                open = new ArrayList<>(feeding);
+            }
+            for (LazyResults<?, ?> it : open) {
+                it.inputRefused();
+            }
+        }
+        shutdown();
+        if (cancelFutures) {
+            // Skipped by the slots once cancelled; what their copies took goes back.
+            for (Task t : pending.toArray(new Task[0])) {
+                if (t != END) {
+                    t.future.cancel(false);
+                }
+            }
+        }
+        if (wait) {
+            join();
+        }
+    }
+
     /** Python's {@code terminate()}: kills every worker now; unfinished tasks fail with {@code CancellationException}. */
     public void terminate() {
         dev.mp4j.process.MpLog.note(System.Logger.Level.DEBUG, "terminating pool");
@@ -1289,7 +1324,7 @@ public final class ProcessPool implements ExecutorService {
             open = new ArrayList<>(feeding);
         }
         for (LazyResults<?, ?> it : open) {
-            it.poolTerminated();
+            it.inputRefused();
         }
     }
 
@@ -1796,8 +1831,11 @@ public final class ProcessPool implements ExecutorService {
             inFlightVersion.incrementAndGet();
         }
 
-        /** The pool was terminated: no more input is read, and the caller hears so after the results in flight. */
-        synchronized void poolTerminated() {
+        /**
+         * The pool takes no more of this input (terminated, or its tasks not taken yet cancelled):
+         * none is read any more, and the caller hears so after the results in flight.
+         */
+        synchronized void inputRefused() {
             if (!inputDone) {
                 if (refused == null) {
                     refused = new java.util.concurrent.RejectedExecutionException("Pool not running");

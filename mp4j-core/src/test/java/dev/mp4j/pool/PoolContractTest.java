@@ -103,4 +103,36 @@ class PoolContractTest {
             System.setErr(old);
         }
     }
+
+    @Test
+    void shutdownWithCancelFuturesDropsWhatWaitsAndFinishesWhatRuns() throws Exception {
+        ProcessPool pool = ProcessPool.create(1);
+        dev.mp4j.sync.ProcessEvent release = dev.mp4j.sync.ProcessEvent.create();
+        ProcessQueue<String> started = ProcessQueue.create();
+        try {
+            CompletableFuture<String> running = pool.submit(() -> {
+                started.put("running");
+                release.await();
+                return "finished";
+            });
+            assertEquals("running", started.get(true, Duration.ofSeconds(60)));
+            List<CompletableFuture<Integer>> waiting = new java.util.ArrayList<>();
+            for (int i = 0; i < 3; i++) {
+                int n = i;
+                waiting.add(pool.submit(() -> n));
+            }
+            pool.shutdown(false, true);
+            for (CompletableFuture<Integer> f : waiting) {
+                assertTrue(f.isCancelled(), "a task no worker had taken is cancelled");
+            }
+            assertThrows(java.util.concurrent.RejectedExecutionException.class, () -> pool.submit(() -> 1));
+            release.set();
+            assertEquals("finished", running.get(60, TimeUnit.SECONDS), "the running task finishes");
+            pool.shutdown(true, false);
+            assertTrue(pool.isTerminated());
+        } finally {
+            pool.terminate();
+            started.close();
+        }
+    }
 }
