@@ -7,8 +7,8 @@ import dev.mp4j.connection.Pipe;
 import dev.mp4j.process.JvmProcess;
 import dev.mp4j.shared.IntValue;
 import dev.mp4j.shared.Value;
+import dev.mp4j.sync.AbstractProcessLock;
 import dev.mp4j.sync.ProcessLock;
-import dev.mp4j.sync.ReentrantProcessLock;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -86,7 +86,7 @@ public final class LockOpsFigure implements Figure {
             }
             long t2 = System.nanoTime();
             IntValue v = Value.ofInt(0);
-            ReentrantProcessLock vl = v.getLock();
+            AbstractProcessLock vl = v.getLock();
             long t3 = System.nanoTime();
             for (int i = 0; i < N_INCR_1P; i++) {
                 vl.lock();
@@ -130,7 +130,7 @@ public final class LockOpsFigure implements Figure {
         List<JvmProcess> ps = new ArrayList<>();
         for (int i = 0; i < 2; i++) {
             ps.add(ctx.process(() -> {
-                ReentrantProcessLock lock = v.getLock();
+                AbstractProcessLock lock = v.getLock();
                 gate.pass();
                 for (int k = 0; k < n; k++) {
                     lock.lock();

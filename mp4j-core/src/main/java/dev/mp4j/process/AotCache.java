@@ -526,7 +526,7 @@ final class AotCache {
         private static void exerciseLocksUnderContention() {
             try {
                 dev.mp4j.shared.IntValue value = dev.mp4j.shared.Value.ofInt(0);
-                dev.mp4j.sync.ReentrantProcessLock valueLock = value.getLock();
+                dev.mp4j.sync.AbstractProcessLock valueLock = value.getLock();
                 dev.mp4j.sync.ProcessLock lock = dev.mp4j.sync.ProcessLock.create();
                 Runnable work = () -> {
                     for (int i = 0; i < 50_000; i++) {

@@ -2,6 +2,7 @@ package dev.mp4j.shared;
 
 import dev.mp4j.shm.HeldSegment;
 import dev.mp4j.shm.SharedSegment;
+import dev.mp4j.sync.AbstractProcessLock;
 import dev.mp4j.sync.ReentrantProcessLock;
 import java.io.Serial;
 import java.io.Serializable;
@@ -77,9 +78,9 @@ public final class SharedArray implements Serializable {
     private transient MemorySegment data;
     /** Whether the array has a lock (Python's {@code lock=True}); the lock is rebuilt in each process. */
     private final boolean locked;
-    private transient ReentrantProcessLock lock;
+    private transient AbstractProcessLock lock;
     /** A lock given at creation (Python's {@code Array(t, n, lock=some_rlock)}); null for the array's own. */
-    private ReentrantProcessLock sharedLock;
+    private AbstractProcessLock sharedLock;
     /*
      * Element reads and writes go through an NIO view of the memory where there is one: until the
      * JIT has compiled the caller, a buffer access costs about a third of a MemorySegment access
@@ -144,10 +145,11 @@ public final class SharedArray implements Serializable {
     }
 
     /**
-     * A zero-filled array guarded by {@code lock} (Python's {@code Array(t, n, lock=some_rlock)}):
-     * {@link #getLock()} returns it, so several arrays and values can share one lock.
+     * A zero-filled array guarded by {@code lock} (Python's {@code Array(t, n, lock=some_lock)}, a
+     * {@link dev.mp4j.sync.ProcessLock} or a {@link ReentrantProcessLock}): {@link #getLock()}
+     * returns it, so several arrays and values can share one lock.
      */
-    public static SharedArray of(Type type, int length, ReentrantProcessLock lock) {
+    public static SharedArray of(Type type, int length, AbstractProcessLock lock) {
         java.util.Objects.requireNonNull(lock, "lock");
         SharedArray a = new SharedArray(type, length, false);
         a.sharedLock = lock;
@@ -220,8 +222,11 @@ public final class SharedArray implements Serializable {
         return data;
     }
 
-    /** The lock for compound updates (Python's {@code get_lock()}). */
-    public ReentrantProcessLock getLock() {
+    /**
+     * The lock for compound updates (Python's {@code get_lock()}): the array's own
+     * {@link ReentrantProcessLock}, or the lock it was given at creation.
+     */
+    public AbstractProcessLock getLock() {
         if (lock == null) {
             throw new UnsupportedOperationException("this array was created without a lock");
         }

@@ -1,6 +1,7 @@
 package dev.mp4j.shared;
 
 import dev.mp4j.shm.SharedSegment;
+import dev.mp4j.sync.AbstractProcessLock;
 import dev.mp4j.sync.ReentrantProcessLock;
 import java.io.Serial;
 import java.io.Serializable;
@@ -41,9 +42,12 @@ abstract class SharedCell implements Serializable {
     transient MemorySegment memory;
     /** {@link #memory} as a native-order buffer, for {@link #INT} and {@link #LONG}. */
     transient ByteBuffer words;
-    private transient ReentrantProcessLock lock;
-    /** A lock given at creation (Python's {@code Value(t, v, lock=some_rlock)}), shared with other values; null for the cell's own. */
-    private ReentrantProcessLock sharedLock;
+    private transient AbstractProcessLock lock;
+    /**
+     * A lock given at creation (Python's {@code Value(t, v, lock=some_lock)}, a {@code Lock} or an
+     * {@code RLock}), shared with other values; null for the cell's own.
+     */
+    private AbstractProcessLock sharedLock;
 
     SharedCell(boolean locked) {
         dev.mp4j.shm.SharedSlabs.Place place = dev.mp4j.shm.SharedSlabs.allocate(SIZE);
@@ -64,7 +68,7 @@ abstract class SharedCell implements Serializable {
     }
 
     /** Guards this value with {@code shared} instead of a lock of its own; right after construction. */
-    final <T extends SharedCell> T guardedBy(ReentrantProcessLock shared) {
+    final <T extends SharedCell> T guardedBy(AbstractProcessLock shared) {
         this.sharedLock = java.util.Objects.requireNonNull(shared, "lock");
         this.lock = shared;
         @SuppressWarnings("unchecked")
@@ -74,11 +78,12 @@ abstract class SharedCell implements Serializable {
 
     /**
      * The lock that guards compound updates such as {@code v.set(v.get() + 1)} (Python's
-     * {@code get_lock()}); single operations and the atomic helpers need none.
+     * {@code get_lock()}); single operations and the atomic helpers need none. The value's own
+     * lock is a {@link ReentrantProcessLock}, as Python's; one given at creation is returned as given.
      *
      * @throws UnsupportedOperationException for a value made without a lock (Python's {@code lock=False})
      */
-    public ReentrantProcessLock getLock() {
+    public AbstractProcessLock getLock() {
         if (lock == null) {
             throw new UnsupportedOperationException("this value was created without a lock");
         }

@@ -1,6 +1,6 @@
 package dev.mp4j.shared;
 
-import dev.mp4j.sync.ReentrantProcessLock;
+import dev.mp4j.sync.AbstractProcessLock;
 
 /**
  * Factories for single values in shared memory: Python's {@code multiprocessing.Value}.
@@ -29,8 +29,14 @@ import dev.mp4j.sync.ReentrantProcessLock;
  * <p>Each value lives in a small shared-memory record (many to a segment, see
  * {@link dev.mp4j.shm.SharedSlabs}) with a {@code ReentrantProcessLock} beside it; passed to a
  * child it re-attaches there. {@code lock=false} (Python's
- * {@code RawValue}) leaves the lock out of reach; a {@code ReentrantProcessLock} given instead
- * (Python's {@code lock=some_rlock}) guards the value, and may guard others too.
+ * {@code RawValue}) leaves the lock out of reach; a {@code ProcessLock} or
+ * {@code ReentrantProcessLock} given instead (Python's {@code lock=some_lock}) guards the value,
+ * and may guard others too:
+ * <pre>{@code
+ * ProcessLock lock = ProcessLock.create();
+ * DoubleValue n = Value.ofDouble(0, lock);
+ * SharedArray a = SharedArray.of(SharedArray.Type.DOUBLE, 10, lock);   // n.getLock() == a.getLock()
+ * }</pre>
  */
 public final class Value {
     private Value() {
@@ -44,8 +50,8 @@ public final class Value {
         return new IntValue(initial, lock);
     }
 
-    /** Guarded by {@code lock}, shared with other values and arrays (Python's {@code lock=some_rlock}). */
-    public static IntValue ofInt(int initial, ReentrantProcessLock lock) {
+    /** Guarded by {@code lock}, shared with other values and arrays (Python's {@code lock=some_lock}, a Lock or an RLock). */
+    public static IntValue ofInt(int initial, AbstractProcessLock lock) {
         java.util.Objects.requireNonNull(lock, "lock");
         return new IntValue(initial, false).guardedBy(lock);
     }
@@ -58,8 +64,8 @@ public final class Value {
         return new LongValue(initial, lock);
     }
 
-    /** Guarded by {@code lock}, shared with other values and arrays (Python's {@code lock=some_rlock}). */
-    public static LongValue ofLong(long initial, ReentrantProcessLock lock) {
+    /** Guarded by {@code lock}, shared with other values and arrays (Python's {@code lock=some_lock}, a Lock or an RLock). */
+    public static LongValue ofLong(long initial, AbstractProcessLock lock) {
         java.util.Objects.requireNonNull(lock, "lock");
         return new LongValue(initial, false).guardedBy(lock);
     }
@@ -72,8 +78,8 @@ public final class Value {
         return new DoubleValue(initial, lock);
     }
 
-    /** Guarded by {@code lock}, shared with other values and arrays (Python's {@code lock=some_rlock}). */
-    public static DoubleValue ofDouble(double initial, ReentrantProcessLock lock) {
+    /** Guarded by {@code lock}, shared with other values and arrays (Python's {@code lock=some_lock}, a Lock or an RLock). */
+    public static DoubleValue ofDouble(double initial, AbstractProcessLock lock) {
         java.util.Objects.requireNonNull(lock, "lock");
         return new DoubleValue(initial, false).guardedBy(lock);
     }
@@ -86,8 +92,8 @@ public final class Value {
         return new ByteValue(initial, lock);
     }
 
-    /** Guarded by {@code lock}, shared with other values and arrays (Python's {@code lock=some_rlock}). */
-    public static ByteValue ofByte(byte initial, ReentrantProcessLock lock) {
+    /** Guarded by {@code lock}, shared with other values and arrays (Python's {@code lock=some_lock}, a Lock or an RLock). */
+    public static ByteValue ofByte(byte initial, AbstractProcessLock lock) {
         java.util.Objects.requireNonNull(lock, "lock");
         return new ByteValue(initial, false).guardedBy(lock);
     }
@@ -100,8 +106,8 @@ public final class Value {
         return new CharValue(initial, lock);
     }
 
-    /** Guarded by {@code lock}, shared with other values and arrays (Python's {@code lock=some_rlock}). */
-    public static CharValue ofChar(char initial, ReentrantProcessLock lock) {
+    /** Guarded by {@code lock}, shared with other values and arrays (Python's {@code lock=some_lock}, a Lock or an RLock). */
+    public static CharValue ofChar(char initial, AbstractProcessLock lock) {
         java.util.Objects.requireNonNull(lock, "lock");
         return new CharValue(initial, false).guardedBy(lock);
     }
@@ -114,8 +120,8 @@ public final class Value {
         return new BooleanValue(initial, lock);
     }
 
-    /** Guarded by {@code lock}, shared with other values and arrays (Python's {@code lock=some_rlock}). */
-    public static BooleanValue ofBoolean(boolean initial, ReentrantProcessLock lock) {
+    /** Guarded by {@code lock}, shared with other values and arrays (Python's {@code lock=some_lock}, a Lock or an RLock). */
+    public static BooleanValue ofBoolean(boolean initial, AbstractProcessLock lock) {
         java.util.Objects.requireNonNull(lock, "lock");
         return new BooleanValue(initial, false).guardedBy(lock);
     }
@@ -129,8 +135,8 @@ public final class Value {
         return new FloatValue(initial, lock);
     }
 
-    /** Guarded by {@code lock}, shared with other values and arrays (Python's {@code lock=some_rlock}). */
-    public static FloatValue ofFloat(float initial, ReentrantProcessLock lock) {
+    /** Guarded by {@code lock}, shared with other values and arrays (Python's {@code lock=some_lock}, a Lock or an RLock). */
+    public static FloatValue ofFloat(float initial, AbstractProcessLock lock) {
         java.util.Objects.requireNonNull(lock, "lock");
         return new FloatValue(initial, false).guardedBy(lock);
     }
@@ -144,8 +150,8 @@ public final class Value {
         return new ShortValue(initial, lock);
     }
 
-    /** Guarded by {@code lock}, shared with other values and arrays (Python's {@code lock=some_rlock}). */
-    public static ShortValue ofShort(short initial, ReentrantProcessLock lock) {
+    /** Guarded by {@code lock}, shared with other values and arrays (Python's {@code lock=some_lock}, a Lock or an RLock). */
+    public static ShortValue ofShort(short initial, AbstractProcessLock lock) {
         java.util.Objects.requireNonNull(lock, "lock");
         return new ShortValue(initial, false).guardedBy(lock);
     }

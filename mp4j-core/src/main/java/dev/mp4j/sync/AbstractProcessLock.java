@@ -14,7 +14,9 @@ import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.Lock;
 
 /**
- * The mutex under {@link ProcessLock} and {@link ReentrantProcessLock}.
+ * The mutex under {@link ProcessLock} and {@link ReentrantProcessLock}, and their common type:
+ * what a shared value or array guarded by either returns from {@code getLock()} (Python's
+ * {@code Value(t, v, lock=some_lock)} takes a {@code Lock} or an {@code RLock}).
  *
  * <h2>Algorithm</h2>
  * One 32-bit word in shared memory holds the owner's pid, or 0 when free, plus a WAITERS bit
@@ -29,7 +31,7 @@ import java.util.concurrent.locks.Lock;
  * until the next acquisition, so the caller can repair what the lock guards. CPython deadlocks
  * here. Within a process, the owning thread is recorded beside the word.
  */
-abstract class AbstractProcessLock implements Lock, Serializable {
+public abstract sealed class AbstractProcessLock implements Lock, Serializable permits ProcessLock, ReentrantProcessLock {
     @Serial
     private static final long serialVersionUID = 1L;
 

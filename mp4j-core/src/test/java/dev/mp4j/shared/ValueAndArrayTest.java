@@ -196,7 +196,7 @@ class ValueAndArrayTest {
     @Test
     void anArraysLockOutlivesTheArrayObjectAndTheSegmentGoesWithIt() throws Exception {
         Set<String> before = Segments.like(SharedSegment.PREFIX);
-        java.util.concurrent.atomic.AtomicReference<dev.mp4j.sync.ReentrantProcessLock> lock =
+        java.util.concurrent.atomic.AtomicReference<dev.mp4j.sync.AbstractProcessLock> lock =
                 new java.util.concurrent.atomic.AtomicReference<>();
         java.lang.ref.WeakReference<SharedArray> array = arrayWhoseLockIsKept(lock);
         Set<String> made = Segments.like(SharedSegment.PREFIX);
@@ -216,7 +216,7 @@ class ValueAndArrayTest {
         }, Duration.ofSeconds(20)), () -> "the lock's last holder let go, still there: " + made);
     }
 
-    private static void lockedAndUnlockedByAChild(dev.mp4j.sync.ReentrantProcessLock lock) {
+    private static void lockedAndUnlockedByAChild(dev.mp4j.sync.AbstractProcessLock lock) {
         JvmProcess p = new JvmProcess(() -> {
             lock.lock();
             lock.unlock();
@@ -227,7 +227,7 @@ class ValueAndArrayTest {
     }
 
     private static java.lang.ref.WeakReference<SharedArray> arrayWhoseLockIsKept(
-            java.util.concurrent.atomic.AtomicReference<dev.mp4j.sync.ReentrantProcessLock> lock) {
+            java.util.concurrent.atomic.AtomicReference<dev.mp4j.sync.AbstractProcessLock> lock) {
         SharedArray array = SharedArray.ofInts(1, 2, 3);
         lock.set(array.getLock());
         return new java.lang.ref.WeakReference<>(array);
@@ -259,7 +259,16 @@ class ValueAndArrayTest {
     @Test
     void valuesAndArraysCanShareOneLockAcrossProcesses() throws Exception {
         // Python's Value(t, v, lock=some_rlock): several shared objects, one lock.
-        dev.mp4j.sync.ReentrantProcessLock lock = dev.mp4j.sync.ReentrantProcessLock.create();
+        shareOneLockAcrossProcesses(dev.mp4j.sync.ReentrantProcessLock.create());
+    }
+
+    @Test
+    void aPlainLockCanGuardValuesAndArraysToo() throws Exception {
+        // Python's Value(t, v, lock=Lock()), as in its sharedctypes example.
+        shareOneLockAcrossProcesses(dev.mp4j.sync.ProcessLock.create());
+    }
+
+    private static void shareOneLockAcrossProcesses(dev.mp4j.sync.AbstractProcessLock lock) throws Exception {
         IntValue a = Value.ofInt(1, lock);
         DoubleValue b = Value.ofDouble(2.5, lock);
         SharedArray c = SharedArray.of(SharedArray.Type.INT, 4, lock);

@@ -3,8 +3,8 @@ package dev.mp4j.examples.shared;
 import dev.mp4j.process.JvmProcess;
 import dev.mp4j.shared.IntValue;
 import dev.mp4j.shared.Value;
+import dev.mp4j.sync.AbstractProcessLock;
 import dev.mp4j.sync.ProcessBarrier;
-import dev.mp4j.sync.ReentrantProcessLock;
 
 /**
  * A balance changed under a lock, done with processes and a shared value: seed 003, lines 174-196
@@ -80,7 +80,7 @@ public final class SharedBalance {
     /** {@code run_thread(n)}: runs in each child (its name kept from the threading lesson). */
     static void runThread(IntValue balance, ProcessBarrier start, int n) throws Exception {
         start.await(); // both processes begin together, as two threads would (see above)
-        ReentrantProcessLock lock = balance.getLock();
+        AbstractProcessLock lock = balance.getLock(); // its own lock, re-entrant as Python's
         for (int i = 0; i < ROUNDS; i++) {
             // Take the lock first: of all the processes calling acquire() at once, one gets it and
             // goes on; the others wait until it is released.
