@@ -8,7 +8,6 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.IntStream;
 
 /**
  * fig07: a {@link ProcessPool} of 2 workers with a trivial {@code x * x}, as in
@@ -42,8 +41,9 @@ public final class PoolMapFigure implements Figure {
         return (System.nanoTime() - t0) / 1e9;
     }
 
+    /** Python's {@code range(n)}: a range that a pool sends as bounds, not a list of boxed ints. */
     static List<Integer> range(int n) {
-        return IntStream.range(0, n).boxed().toList();
+        return dev.mp4j.pool.IntRange.of(n);
     }
 
     @Override

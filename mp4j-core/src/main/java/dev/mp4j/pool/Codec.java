@@ -26,6 +26,7 @@ import java.util.List;
  * values: count (int) | form (byte) | INTS: the ints, packed, little-endian
  *                                   | LONGS: the longs, packed, little-endian
  *                                   | MIXED: each value as length (int) + serialized
+ *                                   | RANGE: start (int) | step (int): an {@link IntRange}
  * </pre>
  * The packed forms are little-endian whatever the machine: on the usual ones that makes a bulk
  * copy a plain memory copy. Mixed values go through the default serializer, whose tagged fast path makes an
@@ -51,6 +52,8 @@ final class Codec {
     private static final byte INTS = 1;
     /** Values: all {@code Long}, as an array of 8-byte longs little-endian. */
     private static final byte LONGS = 2;
+    /** Values: an {@link IntRange}, as its start and step (the count says how many). */
+    private static final byte RANGE = 3;
     private static final int VALUES_HEADER = 5;
 
     /**
@@ -61,6 +64,11 @@ final class Codec {
      * maps of a fresh JVM. Anything else is written item by item.
      */
     private static byte[] values(List<?> values) {
+        if (values instanceof IntRange r) {
+            // A chunk of a range: its bounds, whatever its length.
+            return java.nio.ByteBuffer.allocate(VALUES_HEADER + 8).putInt(r.size()).put(RANGE).putInt(r.start()).putInt(r.step())
+                    .array();
+        }
         Object[] all = values.toArray();
         int n = all.length;
         if (n > 0 && all[0] instanceof Integer) {
@@ -168,11 +176,19 @@ final class Codec {
 
     /**
      * Reads what {@link #values} wrote: an {@code int[]} or {@code long[]} for the packed forms
-     * (boxed only when and where they are used: see {@link #list}), else an {@code Object[]}.
+     * (boxed only when and where they are used: see {@link #list}), an {@link IntRange}, else an
+     * {@code Object[]}.
      */
     private static Object readValues(java.nio.ByteBuffer in) throws IOException {
         int n = in.getInt();
         byte form = in.get();
+        if (form == RANGE) {
+            try {
+                return IntRange.ofParts(in.getInt(), in.getInt(), n);
+            } catch (IllegalArgumentException e) {
+                throw new IOException("malformed values: " + e.getMessage(), e);
+            }
+        }
         int at = in.arrayOffset() + in.position();
         if (form == INTS) {
             int[] ints = new int[n];
@@ -220,7 +236,11 @@ final class Codec {
      * What {@link #readValues} returned, as a list: packed values stay packed (see
      * {@link PackedList}) and are boxed when read.
      */
+    @SuppressWarnings("unchecked")
     static List<Object> list(Object values) {
+        if (values instanceof IntRange r) {
+            return (List<Object>) (List<?>) r;
+        }
         if (values instanceof int[] ints) {
             return PackedList.ofInts(ints);
         }

@@ -87,6 +87,15 @@ public final class PoolWarmUp {
                     Codec.readDone(jobs.left().recvBytes());
                 }
             }
+            // Chunks of a range (IntRange, Python's range(n)): its bounds, short and long.
+            for (int i = 0; i < 100; i++, sent++) {
+                jobs.left().sendBytes(Codec.job(4000 + i, Messages.MAP, 1, null, Codec.items(IntRange.of(i * 1000, i * 1000 + 1000))));
+                Codec.readDone(jobs.left().recvBytes());
+            }
+            for (int i = 0; i < 200; i++, sent++) {
+                jobs.left().sendBytes(Codec.job(4100 + i, Messages.MAP, 1, null, Codec.items(IntRange.of(i, i + 1 + i % 2))));
+                Codec.readDone(jobs.left().recvBytes());
+            }
             // And jobs taken back before they started, which the worker skips.
             claims.revoke(0, sent + 2);
             jobs.left().sendBytes(Codec.job(2000, Messages.MAP, 1, null, Codec.items(List.of(1))));

@@ -967,7 +967,12 @@ public final class ProcessPool implements ExecutorService {
     }
 
     /** The items as a list of their own (Python's map turns its iterable into a list first). */
+    @SuppressWarnings("unchecked")
     private static <T> List<T> snapshot(Iterable<T> items) {
+        if (items instanceof IntRange r) {
+            // Immutable, and its chunks travel as their bounds: nothing to copy.
+            return (List<T>) (List<?>) r;
+        }
         if (items instanceof java.util.Collection<T> c) {
             return new ArrayList<>(c);
         }
@@ -1129,7 +1134,7 @@ public final class ProcessPool implements ExecutorService {
         SharedCopies functionCopies = SharedCopies.of(encoded.undos());
         try {
             return new LazyResults<>(this, noted.keep(), functionCopies, encoded.bytes(), functionId(encoded), items.iterator(),
-                    chunksize, ordered, Math.max(16, options.processes() * 16), bar(ordered ? "imap" : "imap_unordered", -1));
+                    items instanceof IntRange r ? r : null, chunksize, ordered, Math.max(16, options.processes() * 16), bar(ordered ? "imap" : "imap_unordered", -1));
         } catch (RuntimeException | Error refused) {
             if (functionCopies != null) {
                 functionCopies.tasksMade();
@@ -1710,6 +1715,10 @@ public final class ProcessPool implements ExecutorService {
         private final byte[] function;
         private final int functionId;
         private final Iterator<T> input;
+        /** The input when it is a range: its chunks are sub-ranges, sent as their bounds; else null. */
+        private final IntRange range;
+        /** How much of {@link #range} has been submitted. */
+        private int rangeAt;
         private final int chunksize;
         private final boolean ordered;
         private final int window;
@@ -1740,7 +1749,8 @@ public final class ProcessPool implements ExecutorService {
         private final Progress progress;
 
         LazyResults(ProcessPool pool, List<Object> functionHolds, SharedCopies functionCopies, byte[] function, int functionId,
-                    Iterator<T> input, int chunksize, boolean ordered, int window, Progress progress) {
+                    Iterator<T> input, IntRange range, int chunksize, boolean ordered, int window, Progress progress) {
+            this.range = range;
             this.pool = pool;
             this.functionHolds = functionHolds;
             this.functionCopies = functionCopies;
@@ -1774,16 +1784,23 @@ public final class ProcessPool implements ExecutorService {
             if (inputDone) {
                 return false;
             }
-            List<Object> chunk = new ArrayList<>(chunksize);
+            List<Object> chunk;
             Throwable failed = null;
-            try {
-                while (chunk.size() < chunksize && input.hasNext()) {
-                    chunk.add(input.next());
+            if (range != null) {
+                int to = (int) Math.min((long) rangeAt + chunksize, range.size());
+                chunk = Codec.list(range.subList(rangeAt, to));
+                rangeAt = to;
+            } else {
+                chunk = new ArrayList<>(chunksize);
+                try {
+                    while (chunk.size() < chunksize && input.hasNext()) {
+                        chunk.add(input.next());
+                    }
+                } catch (RuntimeException | Error e) {
+                    // The input itself failed: its error takes its place among the results, and
+                    // nothing after it is read (as in CPython).
+                    failed = e;
                 }
-            } catch (RuntimeException | Error e) {
-                // The input itself failed: its error takes its place among the results, and
-                // nothing after it is read (as in CPython).
-                failed = e;
             }
             if (!chunk.isEmpty()) {
                 try {
@@ -1854,6 +1871,13 @@ public final class ProcessPool implements ExecutorService {
 
         private synchronized boolean moreInput() {
             if (inputDone) {
+                return false;
+            }
+            if (range != null) {
+                if (rangeAt < range.size()) {
+                    return true;
+                }
+                stopFeeding();
                 return false;
             }
             try {

@@ -301,6 +301,13 @@ final class WorkerLoop implements ProcessTarget {
                     for (int i = 0; i < in.length; i++) {
                         out[i] = f.apply(in[i]);
                     }
+                } else if (job.values() instanceof IntRange range) {
+                    out = new Object[range.size()];
+                    int step = range.step();
+                    int v = range.start();
+                    for (int i = 0; i < out.length; i++, v += step) {
+                        out[i] = f.apply(v);
+                    }
                 } else {
                     Object[] in = job.items().toArray();
                     out = new Object[in.length];

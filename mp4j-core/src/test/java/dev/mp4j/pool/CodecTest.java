@@ -43,4 +43,18 @@ class CodecTest {
             }
         }
     }
+
+    @Test
+    void aRangeTravelsAsItsBoundsAndAMalformedOneIsTheJobsError() throws Exception {
+        IntRange r = IntRange.of(-3, 1_000_000, 4);
+        byte[] bytes = Codec.items(r);
+        assertEquals(13, bytes.length, "count, form, start and step, whatever the length");
+        Codec.Job job = Codec.readJob(Codec.job(1, Messages.MAP, 1, null, bytes));
+        assertEquals(r, job.items());
+        // A step of 0 on the wire: the job's arguments cannot be read, the worker goes on.
+        ByteBuffer.wrap(bytes).putInt(9, 0);
+        Codec.Job bad = Codec.readJob(Codec.job(2, Messages.MAP, 1, null, bytes));
+        org.junit.jupiter.api.Assertions.assertTrue(bad.values() instanceof Codec.UnreadableValues u
+                && u.error().getMessage().contains("not a range"), String.valueOf(bad.values()));
+    }
 }
