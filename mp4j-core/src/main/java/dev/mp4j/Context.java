@@ -200,6 +200,11 @@ public final class Context {
         return ProcessBarrier.create(parties);
     }
 
+    /** Python's {@code Barrier(parties, action)}: no default timeout. */
+    public ProcessBarrier barrier(int parties, ProcessTarget action) {
+        return ProcessBarrier.create(parties, action);
+    }
+
     /** Python's {@code Barrier(parties, action, timeout)}. */
     public ProcessBarrier barrier(int parties, ProcessTarget action, java.time.Duration timeout) {
         return ProcessBarrier.create(parties, action, timeout);

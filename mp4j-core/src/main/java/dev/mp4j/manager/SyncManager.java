@@ -267,6 +267,11 @@ public final class SyncManager extends BaseManager {
         return create("Barrier", parties);
     }
 
+    /** Python's {@code manager.Barrier(parties, action)}: no default timeout. */
+    public ManagedBarrier barrier(int parties, dev.mp4j.serial.ProcessTarget action) {
+        return barrier(parties, action, null);
+    }
+
     /**
      * Python's {@code manager.Barrier(parties, action, timeout)}: {@code action} (may be null)
      * runs in the manager's process, in the last arrival's call, before the others are

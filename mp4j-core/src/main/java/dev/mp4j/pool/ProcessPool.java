@@ -405,7 +405,7 @@ public final class ProcessPool implements ExecutorService {
             return null;
         }
         Task t;
-        while ((t = pending.poll()) != null && (t == END || t.future.isDone())) {
+        while ((t = pending.poll()) != null && (t == END || t.future.isDone() || dropUnstarted(t))) {
             if (t == END) {
                 pending.addFirst(END);
                 return null;
@@ -504,7 +504,7 @@ public final class ProcessPool implements ExecutorService {
                         }
                     }
                 }
-                if (t.future.isDone()) {
+                if (t.future.isDone() || dropUnstarted(t)) {
                     continue;
                 }
                 return t;
@@ -1005,8 +1005,9 @@ public final class ProcessPool implements ExecutorService {
         boolean accepted = false;
         List<Task> tasks = new ArrayList<>();
         try {
-            for (int from = 0, k = 0; from < n; from += size, k++) {
-                List<T> chunk = all.subList(from, Math.min(n, from + size));
+            // In longs: with a range, n may be near Integer.MAX_VALUE, and from + size past it.
+            for (long from = 0, k = 0; from < n; from += size, k++) {
+                List<T> chunk = all.subList((int) from, (int) Math.min(n, from + size));
                 tasks.add(prepare(kind, functionId, function, chunk, what + " chunk #" + k + " (items " + from + "..)",
                         noted.keep(), functionCopies));
             }
@@ -1036,7 +1037,7 @@ public final class ProcessPool implements ExecutorService {
         Progress progress = bar(what, n);
         List<CompletableFuture<Object>> counted = new ArrayList<>(parts.size());
         for (int k = 0; k < parts.size(); k++) {
-            int count = Math.min(size, n - k * size);
+            int count = (int) Math.min(size, n - (long) k * size);
             counted.add(parts.get(k).whenComplete((v, e) -> progress.step(count)));
         }
         CompletableFuture<List<R>> all2 = CompletableFuture.allOf(counted.toArray(CompletableFuture[]::new)).thenApply(v -> {
@@ -1267,11 +1268,21 @@ public final class ProcessPool implements ExecutorService {
         feeder.start();
     }
 
+    /** Set by {@link #shutdown(boolean, boolean)} with cancelFutures: a task taken from the queue from then on is cancelled, not sent. */
+    private volatile boolean dropUnstarted;
+
+    /** Whether {@code t} was just cancelled because the pool drops what has not started (see {@link #dropUnstarted}). */
+    private boolean dropUnstarted(Task t) {
+        return dropUnstarted && t.future.cancel(false);
+    }
+
     /**
      * Python's {@code ProcessPoolExecutor.shutdown(wait, cancel_futures)}: no new tasks, as
-     * {@link #shutdown()}. With {@code cancelFutures}, the tasks no worker has taken yet are
-     * cancelled, and no more of an open {@code imap}'s input is read; the tasks running, or sent to
-     * a worker already, finish. With {@code wait}, returns once every worker has exited, as
+     * {@link #shutdown()}. With {@code cancelFutures}, the tasks no worker has started are
+     * cancelled (one queued in a worker's pipe behind a running one too, if it is taken back
+     * before it starts), and no more of an open {@code imap}'s input is read; the tasks running
+     * finish. As with any {@code cancel(false)}, a task a worker was being sent at that moment may
+     * still run: its future says cancelled, and its result is dropped. With {@code wait}, returns once every worker has exited, as
      * {@link #join()} (a task that never ends keeps it waiting: see {@link #terminate()}).
      * <pre>{@code
      * pool.shutdown(true, true);   // finish what runs, drop what waits, then return
@@ -1279,7 +1290,15 @@ public final class ProcessPool implements ExecutorService {
      */
     public void shutdown(boolean wait, boolean cancelFutures) throws InterruptedException {
         if (cancelFutures) {
-            // Before the close: its feeder would otherwise read the open imaps' input.
+            // From here on, whatever a slot takes from the queue (a task queued, one put back by
+            // a slot that looked at it, one taken back from a busy worker) is cancelled instead.
+            dropUnstarted = true;
+        }
+        // No imap can begin after this (they check that the pool runs).
+        shutdown();
+        if (cancelFutures) {
+            // Open imaps read no more input (a chunk the feeder submitted meanwhile is queued, and
+            // so cancelled below or when taken).
             List<LazyResults<?, ?>> open;
             synchronized (feeding) {
                 open = new ArrayList<>(feeding);
@@ -1287,10 +1306,8 @@ public final class ProcessPool implements ExecutorService {
             for (LazyResults<?, ?> it : open) {
                 it.inputRefused();
             }
-        }
-        shutdown();
-        if (cancelFutures) {
-            // Skipped by the slots once cancelled; what their copies took goes back.
+            // Cancelled at once rather than when taken, so their callers hear now; what their
+            // copies took goes back.
             for (Task t : pending.toArray(new Task[0])) {
                 if (t != END) {
                     t.future.cancel(false);

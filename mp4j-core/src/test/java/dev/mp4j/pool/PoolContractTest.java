@@ -135,4 +135,34 @@ class PoolContractTest {
             started.close();
         }
     }
+
+    @Test
+    void shutdownWithCancelFuturesReadsNoMoreOfAnOpenImapsInput() throws Exception {
+        ProcessPool pool = ProcessPool.create(1);
+        dev.mp4j.sync.ProcessEvent release = dev.mp4j.sync.ProcessEvent.create();
+        ProcessQueue<String> started = ProcessQueue.create();
+        try {
+            CompletableFuture<String> running = pool.submit(() -> {
+                started.put("running");
+                release.await();
+                return "finished";
+            });
+            assertEquals("running", started.get(true, Duration.ofSeconds(60)));
+            java.util.concurrent.atomic.AtomicInteger read = new java.util.concurrent.atomic.AtomicInteger();
+            Iterable<Integer> counted = () -> java.util.stream.IntStream.range(0, 1000).peek(i -> read.incrementAndGet()).iterator();
+            ResultIterator<Integer> results = pool.imap(x -> x, counted, 1);
+            int readBefore = read.get();
+            assertTrue(readBefore < 1000, "an imap reads ahead only a window of chunks");
+            pool.shutdown(false, true);
+            release.set();
+            assertEquals("finished", running.get(60, TimeUnit.SECONDS));
+            pool.join();
+            // At most the chunk the closing pool's feeder was reading as the input was refused.
+            assertTrue(read.get() <= readBefore + 1, () -> "read on after the shutdown: " + read.get() + " of 1000");
+            assertThrows(java.util.concurrent.CancellationException.class, results::next);
+        } finally {
+            pool.terminate();
+            started.close();
+        }
+    }
 }
