@@ -1293,19 +1293,14 @@ public final class ProcessPool implements ExecutorService {
             // From here on, whatever a slot takes from the queue (a task queued, one put back by
             // a slot that looked at it, one taken back from a busy worker) is cancelled instead.
             dropUnstarted = true;
+            // Open imaps read no more input: before the close, whose feeder would read it all.
+            refuseOpenInputs();
         }
         // No imap can begin after this (they check that the pool runs).
         shutdown();
         if (cancelFutures) {
-            // Open imaps read no more input (a chunk the feeder submitted meanwhile is queued, and
-            // so cancelled below or when taken).
-            List<LazyResults<?, ?>> open;
-            synchronized (feeding) {
-                open = new ArrayList<>(feeding);
-            }
-            for (LazyResults<?, ?> it : open) {
-                it.inputRefused();
-            }
+            // One begun meanwhile (what its feeder submitted is cancelled when taken).
+            refuseOpenInputs();
             // Cancelled at once rather than when taken, so their callers hear now; what their
             // copies took goes back.
             for (Task t : pending.toArray(new Task[0])) {
@@ -1341,6 +1336,11 @@ public final class ProcessPool implements ExecutorService {
         }
         // No more of an open imap's input is read: what its function's copies took goes back
         // unless a chunk of it was sent.
+        refuseOpenInputs();
+    }
+
+    /** Tells every open imap that no more of its input will be taken (see {@link LazyResults#inputRefused}). */
+    private void refuseOpenInputs() {
         List<LazyResults<?, ?>> open;
         synchronized (feeding) {
             open = new ArrayList<>(feeding);
