@@ -108,6 +108,24 @@ public sealed interface Connection extends AutoCloseable permits AbstractConnect
     void sendBytes(byte[] buf, int offset, int size) throws IOException;
 
     /**
+     * Sends the bytes of {@code segment} as one byte message: Python's {@code send_bytes} of a
+     * memoryview, such as a slice of a shared memory block's buffer.
+     * <pre>{@code
+     * conn.sendBytes(shm.buf().asSlice(0, 100));   // conn.send_bytes(shm.buf[0:100])
+     * }</pre>
+     * The bytes are copied out of the segment first, so it may change as soon as this returns.
+     *
+     * @throws MessageTooLargeException if the segment holds more than a byte array can
+     */
+    default void sendBytes(java.lang.foreign.MemorySegment segment) throws IOException {
+        long size = segment.byteSize();
+        if (size > Integer.MAX_VALUE - 8) {
+            throw new MessageTooLargeException(size, Integer.MAX_VALUE - 8, "send");
+        }
+        sendBytes(segment.toArray(java.lang.foreign.ValueLayout.JAVA_BYTE));
+    }
+
+    /**
      * Like {@link #sendBytes(byte[], int, int)}, waiting at most {@code timeout} (null: no limit),
      * as {@link #send(Object, Duration)} does.
      *
@@ -145,6 +163,28 @@ public sealed interface Connection extends AutoCloseable permits AbstractConnect
      * @throws BufferTooShortException if it does not fit; the exception carries the whole message
      */
     int recvBytesInto(byte[] buf, int offset) throws IOException;
+
+    /**
+     * Receives one byte message into {@code segment} at {@code offset}, returning its length:
+     * Python's {@code recv_bytes_into} of a writable memoryview, such as a shared memory block's
+     * buffer ({@code conn.recvBytesInto(shm.buf(), 0)}).
+     *
+     * @throws BufferTooShortException if it does not fit; nothing is written, and the exception
+     *         carries the whole message
+     * @throws IllegalArgumentException if {@code offset} is negative or past the segment's end
+     */
+    default int recvBytesInto(java.lang.foreign.MemorySegment segment, long offset) throws IOException {
+        if (offset < 0 || offset > segment.byteSize()) {
+            throw new IllegalArgumentException("offset " + offset + " outside a segment of " + segment.byteSize() + " bytes");
+        }
+        byte[] message = recvBytes();
+        long room = segment.byteSize() - offset;
+        if (message.length > room) {
+            throw new BufferTooShortException(message, (int) Math.min(room, Integer.MAX_VALUE));
+        }
+        java.lang.foreign.MemorySegment.copy(message, 0, segment, java.lang.foreign.ValueLayout.JAVA_BYTE, offset, message.length);
+        return message.length;
+    }
 
     /**
      * Like {@link #recvBytesInto(byte[], int)}, waiting at most {@code timeout} (null: no limit)

@@ -658,4 +658,34 @@ class PipeTest {
         assertEquals(i, pipe.right().recv());
         return segmentOf(pipe.left());
     }
+
+    @Test
+    void bytesTravelFromAndIntoSharedMemoryAsPythonsMemoryviewsDo() throws Exception {
+        Pipe pipe = Pipe.open();
+        try (dev.mp4j.shm.SharedMemory from = dev.mp4j.shm.SharedMemory.create(64);
+                dev.mp4j.shm.SharedMemory into = dev.mp4j.shm.SharedMemory.create(16)) {
+            for (int i = 0; i < 64; i++) {
+                from.buf().set(java.lang.foreign.ValueLayout.JAVA_BYTE, i, (byte) i);
+            }
+            // conn.send_bytes(shm.buf[10:20]); other.recv_bytes_into(shm2.buf, 4)
+            pipe.left().sendBytes(from.buf().asSlice(10, 10));
+            assertEquals(10, pipe.right().recvBytesInto(into.buf(), 4));
+            for (int i = 0; i < 10; i++) {
+                assertEquals((byte) (10 + i), into.buf().get(java.lang.foreign.ValueLayout.JAVA_BYTE, 4 + i));
+            }
+            assertEquals(0, into.buf().get(java.lang.foreign.ValueLayout.JAVA_BYTE, 3), "nothing written before the offset");
+            // Too long for what is left: nothing written, the whole message in the exception.
+            pipe.left().sendBytes(from.buf().asSlice(0, 13));
+            BufferTooShortException e = assertThrows(BufferTooShortException.class, () -> pipe.right().recvBytesInto(into.buf(), 4));
+            assertEquals(13, e.message().length);
+            assertEquals(10, into.buf().get(java.lang.foreign.ValueLayout.JAVA_BYTE, 4));
+            assertThrows(IllegalArgumentException.class, () -> pipe.right().recvBytesInto(into.buf(), 17));
+            assertThrows(IllegalArgumentException.class, () -> pipe.right().recvBytesInto(into.buf(), -1));
+            from.unlink();
+            into.unlink();
+        } finally {
+            pipe.left().close();
+            pipe.right().close();
+        }
+    }
 }
