@@ -5,10 +5,10 @@ import dev.mp4j.examples.PyRepr;
 import dev.mp4j.manager.ManagedList;
 import dev.mp4j.manager.ManagedMap;
 import dev.mp4j.manager.SyncManager;
+import dev.mp4j.pool.IntRange;
 import dev.mp4j.process.JvmProcess;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.stream.IntStream;
 
 /**
  * Ten children fill a Manager dict with keys of three types and append to a Manager list: seed
@@ -82,7 +82,7 @@ public final class ManagerDictMixed {
     public static void main(String[] args) {
         try (SyncManager manager = Multiprocessing.manager()) {
             ManagedMap<Object, Object> d = manager.dict();
-            ManagedList<Integer> l = manager.list(IntStream.range(0, 5).boxed().toList());
+            ManagedList<Integer> l = manager.list(IntRange.of(5)); // manager.list(range(5))
             List<JvmProcess> pList = new ArrayList<>();
 
             for (int i = 0; i < 10; i++) {
