@@ -34,4 +34,34 @@ class NoneEndMarkersTest {
         assertEquals("主线程", main.text(), run::toString);
         assertTrue(run.exitedAt().minus(main.at()).compareTo(Duration.ofSeconds(2)) < 0, run::toString);
     }
+
+    @Test
+    @Timeout(60)
+    void threeConsumerProcessesRunAtOnceAndAllEnd() throws Exception {
+        // The output cannot tell one consumer from three (they print the same line): run here,
+        // the consumers are this JVM's children, counted while the demo runs.
+        java.util.concurrent.atomic.AtomicInteger most = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.concurrent.atomic.AtomicBoolean done = new java.util.concurrent.atomic.AtomicBoolean();
+        Thread sampler = Thread.ofPlatform().daemon().start(() -> {
+            while (!done.get()) {
+                most.accumulateAndGet(dev.mp4j.process.JvmProcess.activeChildren().size(), Math::max);
+                try {
+                    Thread.sleep(20); // sampling: the consumers live for the whole run
+                } catch (InterruptedException e) {
+                    return;
+                }
+            }
+        });
+        dev.mp4j.examples.InThisJvm.Run run;
+        try {
+            run = dev.mp4j.examples.InThisJvm.run(() -> NoneEndMarkers.main(new String[0]));
+        } finally {
+            done.set(true);
+            sampler.join();
+        }
+        assertEquals(NoneEndMarkers.CONSUMERS, most.get(), "consumer processes alive at once");
+        // Each got its None and ended: main joined them all, and none was left running.
+        assertEquals(List.of(), run.leftRunning());
+        assertEquals("主线程", run.printed().getLast());
+    }
 }
