@@ -104,18 +104,39 @@ class PoolContractTest {
         }
     }
 
-    @Test
-    void shutdownWithCancelFuturesDropsWhatWaitsAndFinishesWhatRuns() throws Exception {
-        ProcessPool pool = ProcessPool.create(1);
-        dev.mp4j.sync.ProcessEvent release = dev.mp4j.sync.ProcessEvent.create();
-        ProcessQueue<String> started = ProcessQueue.create();
-        try {
+    /** A pool of one worker running a task that waits for {@link #release}; closed with its pool. */
+    private record BusyPool(ProcessPool pool, dev.mp4j.sync.ProcessEvent release, CompletableFuture<String> running,
+            ProcessQueue<String> started) implements AutoCloseable {
+        static BusyPool start() throws Exception {
+            ProcessPool pool = ProcessPool.create(1);
+            dev.mp4j.sync.ProcessEvent release = dev.mp4j.sync.ProcessEvent.create();
+            ProcessQueue<String> started = ProcessQueue.create();
             CompletableFuture<String> running = pool.submit(() -> {
                 started.put("running");
                 release.await();
                 return "finished";
             });
             assertEquals("running", started.get(true, Duration.ofSeconds(60)));
+            return new BusyPool(pool, release, running, started);
+        }
+
+        /** Lets the running task end, and checks that it finished. */
+        void finish() throws Exception {
+            release.set();
+            assertEquals("finished", running.get(60, TimeUnit.SECONDS), "the running task finishes");
+        }
+
+        @Override
+        public void close() {
+            pool.terminate();
+            started.close();
+        }
+    }
+
+    @Test
+    void shutdownWithCancelFuturesDropsWhatWaitsAndFinishesWhatRuns() throws Exception {
+        try (BusyPool busy = BusyPool.start()) {
+            ProcessPool pool = busy.pool();
             List<CompletableFuture<Integer>> waiting = new java.util.ArrayList<>();
             for (int i = 0; i < 3; i++) {
                 int n = i;
@@ -126,43 +147,27 @@ class PoolContractTest {
                 assertTrue(f.isCancelled(), "a task no worker had taken is cancelled");
             }
             assertThrows(java.util.concurrent.RejectedExecutionException.class, () -> pool.submit(() -> 1));
-            release.set();
-            assertEquals("finished", running.get(60, TimeUnit.SECONDS), "the running task finishes");
+            busy.finish();
             pool.shutdown(true, false);
             assertTrue(pool.isTerminated());
-        } finally {
-            pool.terminate();
-            started.close();
         }
     }
 
     @Test
     void shutdownWithCancelFuturesReadsNoMoreOfAnOpenImapsInput() throws Exception {
-        ProcessPool pool = ProcessPool.create(1);
-        dev.mp4j.sync.ProcessEvent release = dev.mp4j.sync.ProcessEvent.create();
-        ProcessQueue<String> started = ProcessQueue.create();
-        try {
-            CompletableFuture<String> running = pool.submit(() -> {
-                started.put("running");
-                release.await();
-                return "finished";
-            });
-            assertEquals("running", started.get(true, Duration.ofSeconds(60)));
+        try (BusyPool busy = BusyPool.start()) {
+            ProcessPool pool = busy.pool();
             java.util.concurrent.atomic.AtomicInteger read = new java.util.concurrent.atomic.AtomicInteger();
             Iterable<Integer> counted = () -> java.util.stream.IntStream.range(0, 1000).peek(i -> read.incrementAndGet()).iterator();
             ResultIterator<Integer> results = pool.imap(x -> x, counted, 1);
             int readBefore = read.get();
             assertTrue(readBefore < 1000, "an imap reads ahead only a window of chunks");
             pool.shutdown(false, true);
-            release.set();
-            assertEquals("finished", running.get(60, TimeUnit.SECONDS));
+            busy.finish();
             pool.join();
             // At most the chunk the closing pool's feeder was reading as the input was refused.
             assertTrue(read.get() <= readBefore + 1, () -> "read on after the shutdown: " + read.get() + " of 1000");
             assertThrows(java.util.concurrent.CancellationException.class, results::next);
-        } finally {
-            pool.terminate();
-            started.close();
         }
     }
 }
