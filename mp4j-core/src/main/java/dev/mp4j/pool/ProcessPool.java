@@ -1368,6 +1368,25 @@ public final class ProcessPool implements ExecutorService {
         callbacks.awaitTermination(Long.MAX_VALUE, TimeUnit.NANOSECONDS);
     }
 
+    /**
+     * {@link #join()}, waiting at most {@code timeout}; returns whether the workers have exited
+     * and every callback has run. (Python's {@code join()} has no timeout; this is
+     * {@link #awaitTermination} with {@code join()}'s check that the pool was closed.)
+     *
+     * @throws IllegalStateException as {@link #join()}
+     */
+    public boolean join(java.time.Duration timeout) throws InterruptedException {
+        Objects.requireNonNull(timeout, "timeout");
+        if (state == State.RUNNING) {
+            throw new IllegalStateException("Pool is still running: call shutdown() or terminate() first");
+        }
+        checkNotInOwnCallback("join the pool");
+        // Saturated: a timeout too long for a long of nanoseconds waits as long as one can.
+        long nanos = timeout.isNegative() ? 0 : timeout.compareTo(java.time.Duration.ofNanos(Long.MAX_VALUE)) >= 0
+                ? Long.MAX_VALUE : timeout.toNanos();
+        return awaitTermination(nanos, TimeUnit.NANOSECONDS);
+    }
+
     private void cleanup() {
         timer.shutdownNow();
         callbacks.shutdown();
@@ -1677,11 +1696,14 @@ public final class ProcessPool implements ExecutorService {
     @Override
     public boolean awaitTermination(long timeout, TimeUnit unit) throws InterruptedException {
         checkNotInOwnCallback("await the pool's termination");
-        long deadline = System.nanoTime() + unit.toNanos(timeout);
+        long start = System.nanoTime();
+        long total = unit.toNanos(timeout);
         boolean done = finished.await(timeout, unit);
         if (done) {
             cleanup();
-            done = callbacks.awaitTermination(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+            // What is left of the timeout, without a deadline that overflows for a very long one.
+            long left = total - (System.nanoTime() - start);
+            done = callbacks.awaitTermination(Math.max(0, left), TimeUnit.NANOSECONDS);
         }
         return done;
     }

@@ -1,6 +1,7 @@
 package dev.mp4j.pool;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -168,6 +169,19 @@ class PoolContractTest {
             // At most the chunk the closing pool's feeder was reading as the input was refused.
             assertTrue(read.get() <= readBefore + 1, () -> "read on after the shutdown: " + read.get() + " of 1000");
             assertThrows(java.util.concurrent.CancellationException.class, results::next);
+        }
+    }
+
+    @Test
+    void joinWithATimeoutSaysWhetherThePoolHasEnded() throws Exception {
+        try (BusyPool busy = BusyPool.start()) {
+            ProcessPool pool = busy.pool();
+            assertThrows(IllegalStateException.class, () -> pool.join(Duration.ofSeconds(1)));
+            pool.shutdown();
+            assertFalse(pool.join(Duration.ofMillis(50)), "its task still runs");
+            busy.finish();
+            // A timeout too long for nanoseconds in a long waits as long as it takes.
+            assertTrue(pool.join(ChronoUnit.FOREVER.getDuration()));
         }
     }
 }
