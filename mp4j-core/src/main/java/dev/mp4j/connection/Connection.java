@@ -125,6 +125,16 @@ public sealed interface Connection extends AutoCloseable permits AbstractConnect
         sendBytes(segment.toArray(java.lang.foreign.ValueLayout.JAVA_BYTE));
     }
 
+    /** {@link #sendBytes(java.lang.foreign.MemorySegment)}, waiting at most {@code timeout} (null: no limit), as {@link #sendBytes(byte[], int, int, Duration)}. */
+    default void sendBytes(java.lang.foreign.MemorySegment segment, Duration timeout) throws IOException, TimeoutException {
+        long size = segment.byteSize();
+        if (size > Integer.MAX_VALUE - 8) {
+            throw new MessageTooLargeException(size, Integer.MAX_VALUE - 8, "send");
+        }
+        byte[] bytes = segment.toArray(java.lang.foreign.ValueLayout.JAVA_BYTE);
+        sendBytes(bytes, 0, bytes.length, timeout);
+    }
+
     /**
      * Like {@link #sendBytes(byte[], int, int)}, waiting at most {@code timeout} (null: no limit),
      * as {@link #send(Object, Duration)} does.
@@ -174,10 +184,29 @@ public sealed interface Connection extends AutoCloseable permits AbstractConnect
      * @throws IllegalArgumentException if {@code offset} is negative or past the segment's end
      */
     default int recvBytesInto(java.lang.foreign.MemorySegment segment, long offset) throws IOException {
+        checkIntoOffset(segment, offset);
+        return copyInto(recvBytes(), segment, offset);
+    }
+
+    /**
+     * {@link #recvBytesInto(java.lang.foreign.MemorySegment, long)}, waiting at most
+     * {@code timeout} (null: no limit) as {@link #recvBytes(long, Duration)} does.
+     *
+     * @throws TimeoutException if no message started to arrive in time (nothing is consumed)
+     */
+    default int recvBytesInto(java.lang.foreign.MemorySegment segment, long offset, Duration timeout)
+            throws IOException, TimeoutException {
+        checkIntoOffset(segment, offset);
+        return copyInto(recvBytes(Long.MAX_VALUE, timeout), segment, offset);
+    }
+
+    private static void checkIntoOffset(java.lang.foreign.MemorySegment segment, long offset) {
         if (offset < 0 || offset > segment.byteSize()) {
             throw new IllegalArgumentException("offset " + offset + " outside a segment of " + segment.byteSize() + " bytes");
         }
-        byte[] message = recvBytes();
+    }
+
+    private static int copyInto(byte[] message, java.lang.foreign.MemorySegment segment, long offset) throws BufferTooShortException {
         long room = segment.byteSize() - offset;
         if (message.length > room) {
             throw new BufferTooShortException(message, (int) Math.min(room, Integer.MAX_VALUE));

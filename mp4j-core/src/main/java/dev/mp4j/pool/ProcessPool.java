@@ -829,7 +829,11 @@ public final class ProcessPool implements ExecutorService {
         return t;
     }
 
-    /** Python's {@code apply}: runs {@code task} in a worker and waits; its exception is thrown as itself. */
+    /**
+     * Python's {@code apply}: runs {@code task} in a worker and waits; its exception is thrown as
+     * itself. To bound the wait, {@code applyAsync(task).get(timeout)} (cancelling the result
+     * stops the task), or a timeout for every task with {@link Options#withTaskTimeout}.
+     */
     public <R> R apply(SerializableCallable<R> task) throws Exception {
         return applyAsync(task).get();
     }
@@ -911,7 +915,11 @@ public final class ProcessPool implements ExecutorService {
         return n % workers != 0 ? chunk + 1 : chunk;
     }
 
-    /** Python's {@code map}: applies {@code fn} to every item in the workers; results in order. */
+    /**
+     * Python's {@code map}: applies {@code fn} to every item in the workers; results in order. To
+     * bound the wait, {@code mapAsync(fn, items).get(timeout)}; for a range of ints, pass an
+     * {@link IntRange}, which travels as its bounds.
+     */
     public <T, R> List<R> map(TaskFunction<T, R> fn, Iterable<T> items) throws Exception {
         return mapAsync(fn, items, 0, null, null).get();
     }
@@ -937,7 +945,7 @@ public final class ProcessPool implements ExecutorService {
         return chunked(Messages.MAP, fn, items, chunksize, callback, errorCallback, "map");
     }
 
-    /** Python's {@code starmap}: each item is the argument array of one call. */
+    /** Python's {@code starmap}: each item is the argument array of one call (bounded wait: {@code starmapAsync(...).get(timeout)}). */
     public <R> List<R> starmap(TaskFunction<Object[], R> fn, Iterable<Object[]> argLists) throws Exception {
         return starmapAsync(fn, argLists, 0).get();
     }
@@ -1710,7 +1718,8 @@ public final class ProcessPool implements ExecutorService {
 
     /**
      * Java's {@code ExecutorService.close}: {@link #shutdown()}, then wait for the queued tasks and the
-     * workers; called from one of the pool's own callbacks, only the {@code shutdown()}.
+     * workers; called from one of the pool's own callbacks, only the {@code shutdown()}. A bounded
+     * close: {@code shutdown(); if (!join(timeout)) terminate();}.
      */
     @Override
     public void close() {

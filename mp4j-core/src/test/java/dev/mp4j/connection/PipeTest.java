@@ -681,6 +681,11 @@ class PipeTest {
             assertEquals(10, into.buf().get(java.lang.foreign.ValueLayout.JAVA_BYTE, 4));
             assertThrows(IllegalArgumentException.class, () -> pipe.right().recvBytesInto(into.buf(), 17));
             assertThrows(IllegalArgumentException.class, () -> pipe.right().recvBytesInto(into.buf(), -1));
+            // The timed forms: nothing there, nothing consumed; then a message within the time.
+            assertThrows(TimeoutException.class, () -> pipe.right().recvBytesInto(into.buf(), 0, Duration.ofMillis(20)));
+            pipe.left().sendBytes(from.buf().asSlice(60, 4), Duration.ofSeconds(10));
+            assertEquals(4, pipe.right().recvBytesInto(into.buf(), 12, Duration.ofSeconds(10)));
+            assertEquals(63, into.buf().get(java.lang.foreign.ValueLayout.JAVA_BYTE, 15));
             from.unlink();
             into.unlink();
         } finally {
