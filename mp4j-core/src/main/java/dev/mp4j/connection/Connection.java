@@ -118,21 +118,22 @@ public sealed interface Connection extends AutoCloseable permits AbstractConnect
      * @throws MessageTooLargeException if the segment holds more than a byte array can
      */
     default void sendBytes(java.lang.foreign.MemorySegment segment) throws IOException {
-        long size = segment.byteSize();
-        if (size > Integer.MAX_VALUE - 8) {
-            throw new MessageTooLargeException(size, Integer.MAX_VALUE - 8, "send");
-        }
-        sendBytes(segment.toArray(java.lang.foreign.ValueLayout.JAVA_BYTE));
+        sendBytes(bytesOf(segment));
     }
 
     /** {@link #sendBytes(java.lang.foreign.MemorySegment)}, waiting at most {@code timeout} (null: no limit), as {@link #sendBytes(byte[], int, int, Duration)}. */
     default void sendBytes(java.lang.foreign.MemorySegment segment, Duration timeout) throws IOException, TimeoutException {
+        byte[] bytes = bytesOf(segment);
+        sendBytes(bytes, 0, bytes.length, timeout);
+    }
+
+    /** A copy of the segment's bytes, refused (naming both sizes) when a byte array cannot hold them. */
+    private static byte[] bytesOf(java.lang.foreign.MemorySegment segment) throws MessageTooLargeException {
         long size = segment.byteSize();
         if (size > Integer.MAX_VALUE - 8) {
             throw new MessageTooLargeException(size, Integer.MAX_VALUE - 8, "send");
         }
-        byte[] bytes = segment.toArray(java.lang.foreign.ValueLayout.JAVA_BYTE);
-        sendBytes(bytes, 0, bytes.length, timeout);
+        return segment.toArray(java.lang.foreign.ValueLayout.JAVA_BYTE);
     }
 
     /**
