@@ -51,8 +51,12 @@ import java.util.concurrent.atomic.AtomicInteger;
  *
  * <p>A proxy's call waits for the server's answer. The timed forms of the blocking operations
  * ({@code poll(t, unit)}, {@code get(true, t)}, {@code acquire(true, t)}, {@code join(t)}) bound
- * the wait in the server; a server that stops answering altogether (stopped with SIGSTOP, a
- * registered method that never returns) holds its callers until their connection ends, as in
+ * the wait in the server; when such an answer is more than a second overdue, the proxy asks the
+ * server on a connection of its own whether it still answers, and if it does not within 5 s
+ * (stopped with SIGSTOP, its host cut off) the call fails with a {@link ManagerException} (what
+ * the call was doing in the server may or may not have happened) where CPython's would wait for
+ * ever; a late answer from a server that still answers (a barrier's long action) is waited for.
+ * An untimed call ({@code take()}, {@code acquire()}) waits as long as its connection lasts, as in
  * CPython. {@link #start()} and {@link #connect(Duration)} are bounded
  * ({@link #withStartTimeout}), and so is {@link #shutdown()} ({@link #withShutdownTimeout}).
  */

@@ -105,15 +105,16 @@ final class Endpoint {
         // non-blocking get, an item ready), and a barrier wait is withdrawn by breaking the barrier
         // for the others, which only the server can do.
         boolean cancellable = method != null && CANCELLABLE.get(method.getDeclaringClass()).contains(method);
+        long waitNanos = cancellable ? timedWait(args) : -1;
         Wire.Out out = requestHead(id, signature);
         java.util.List<Runnable> tickets = writeArgs(out, args, name);
         if (tickets == null) {
             // No proxy among the arguments, nothing to give back: nothing to track either.
-            return result(roundTrip(out.toArray(), cancellable), method);
+            return result(roundTrip(out.toArray(), cancellable, waitNanos), method);
         }
         boolean[] outer = trackRequest();
         try {
-            return result(roundTrip(out.toArray(), cancellable), method);
+            return result(roundTrip(out.toArray(), cancellable, waitNanos), method);
         } finally {
             endRequest(outer, tickets);
         }
@@ -412,11 +413,34 @@ final class Endpoint {
     }
 
     private byte[] roundTrip(byte[] request) {
-        return roundTrip(request, false);
+        return roundTrip(request, false, -1);
     }
 
-    /** As {@link #roundTrip(byte[])}; {@code cancellable}: an interrupt while the call waits cancels it (see {@link #replyOrCancel}). */
-    private byte[] roundTrip(byte[] request, boolean cancellable) {
+    /**
+     * The wait a timed blocking call asks the manager for, in nanoseconds (its {@code Duration},
+     * or its {@code long} and {@code TimeUnit}), or -1 for a call that names none.
+     */
+    static long timedWait(Object[] args) {
+        if (args == null) {
+            return -1;
+        }
+        for (int i = 0; i < args.length; i++) {
+            if (args[i] instanceof java.time.Duration d) {
+                return Math.max(0, java.util.concurrent.TimeUnit.NANOSECONDS.convert(d));
+            }
+            if (args[i] instanceof java.util.concurrent.TimeUnit unit && i > 0 && args[i - 1] instanceof Long amount) {
+                return Math.max(0, unit.toNanos(amount));
+            }
+        }
+        return -1;
+    }
+
+    /**
+     * As {@link #roundTrip(byte[])}; {@code cancellable}: an interrupt while the call waits cancels
+     * it, and {@code waitNanos} (-1: none) is how long the call asked the manager to wait (see
+     * {@link #replyOrCancel}).
+     */
+    private byte[] roundTrip(byte[] request, boolean cancellable, long waitNanos) {
         // Puts this thread sent without waiting to other managers go first (see settleOwedPuts).
         settleOwedPuts();
         ManagerServer local = viaSocket ? null : ManagerServer.local(addressKey);
@@ -435,7 +459,7 @@ final class Endpoint {
         try {
             collect(ch);
             send(ch, request);
-            return cancellable ? replyOrCancel(ch) : ch.conn.recvBytes();
+            return cancellable ? replyOrCancel(ch, waitNanos) : ch.conn.recvBytes();
         } catch (IOException e) {
             lose(ch);
             throw new ManagerException("lost the connection to the manager at " + addressKey + ": " + e.getMessage(), e);
@@ -471,8 +495,10 @@ final class Endpoint {
      * channel stays in step. A registered object of a class of its own may never read the
      * cancel: the call then waits until it returns, as an uncancellable one does.
      */
-    private byte[] replyOrCancel(Channel ch) throws IOException {
+    private byte[] replyOrCancel(Channel ch, long waitNanos) throws IOException {
         boolean cancelled = false;
+        long start = System.nanoTime();
+        long nextLook = waitNanos < 0 ? Long.MAX_VALUE : saturatedAdd(waitNanos, OVERDUE.toNanos());
         while (true) {
             try {
                 return ch.conn.recvBytes(Long.MAX_VALUE, CANCEL_LOOK);
@@ -483,7 +509,31 @@ final class Endpoint {
                 ch.socket.sendBytes(new Wire.Out(9).put(Wire.CANCEL).putLong(ch.sent).toArray());
                 cancelled = true;
             }
+            if (System.nanoTime() - start > nextLook) {
+                // A timed call whose answer is overdue: the manager may have stopped answering
+                // (stopped with SIGSTOP, its host cut off), and this wait, bounded in the server,
+                // would have no bound here. A connection of its own asks whether it still
+                // answers; if it does, the answer is only late (a barrier's long action, say).
+                try {
+                    probe(PROBE_TIMEOUT);
+                } catch (ManagerException noAnswer) {
+                    throw new IOException("the call asked for a wait of " + java.time.Duration.ofNanos(waitNanos)
+                            + " and its answer is overdue, and the manager did not answer a new connection within "
+                            + PROBE_TIMEOUT + " (" + noAnswer.getMessage() + ")", noAnswer);
+                }
+                nextLook = saturatedAdd(System.nanoTime() - start, PROBE_TIMEOUT.toNanos());
+            }
         }
+    }
+
+    /** How long past its own wait a timed call's answer may be before the manager is asked whether it still answers. */
+    private static final java.time.Duration OVERDUE = java.time.Duration.ofSeconds(1);
+    /** How long the manager has to answer that question on a connection of its own. */
+    private static final java.time.Duration PROBE_TIMEOUT = java.time.Duration.ofSeconds(5);
+
+    private static long saturatedAdd(long a, long b) {
+        long sum = a + b;
+        return ((a ^ sum) & (b ^ sum)) < 0 ? Long.MAX_VALUE : sum;
     }
 
     /**

@@ -558,4 +558,58 @@ class ManagerRobustnessTest {
                     "the gone client's dict is still held: " + m.numberOfObjects() + " objects");
         }
     }
+
+    @Test
+    void aTimedCallToAManagerThatStoppedAnsweringFailsInsteadOfWaitingForEver() throws Exception {
+        try (SyncManager m = Multiprocessing.manager()) {
+            BlockingQueue<Integer> q = m.queue();
+            q.put(1);
+            assertEquals(1, q.take());
+            long pid = m.process().pid();
+            assertEquals(0, new ProcessBuilder("kill", "-STOP", Long.toString(pid)).start().waitFor());
+            // Whatever happens here, the server runs again in 20 s: a call that waits for it (the
+            // code before) then gets its answer and the test fails, instead of hanging with it.
+            Thread.ofPlatform().daemon().start(() -> {
+                try {
+                    Thread.sleep(20_000);
+                    new ProcessBuilder("kill", "-CONT", Long.toString(pid)).start().waitFor();
+                } catch (Exception ignored) {
+                    // the finally below resumes it too
+                }
+            });
+            try {
+                // The wait is bounded in the server, which no longer runs: before, this hung.
+                ManagerException e = assertThrows(ManagerException.class, () -> q.poll(200, TimeUnit.MILLISECONDS));
+                assertTrue(e.getMessage().contains("overdue"), e.getMessage());
+            } finally {
+                assertEquals(0, new ProcessBuilder("kill", "-CONT", Long.toString(pid)).start().waitFor());
+            }
+            // Running again: this thread's next call opens a new channel.
+            q.put(2);
+            assertEquals(2, q.poll(30, TimeUnit.SECONDS));
+        }
+    }
+
+    @Test
+    void aTimedCallWhoseAnswerIsLateButWhoseManagerAnswersWaitsForIt() throws Exception {
+        // A barrier's action runs in the server under the barrier's lock: a party's timed wait
+        // is answered when the action ends, after its own timeout and the second more that makes
+        // it overdue. The manager still answers other connections, so the call waits for its
+        // answer instead of failing.
+        try (SyncManager m = Multiprocessing.manager()) {
+            ManagedBarrier barrier = m.barrier(2, () -> Thread.sleep(4000));
+            java.util.concurrent.CompletableFuture<Integer> timed = new java.util.concurrent.CompletableFuture<>();
+            Thread first = Thread.ofPlatform().start(() -> {
+                try {
+                    timed.complete(barrier.await(Duration.ofSeconds(2)));
+                } catch (Throwable t) {
+                    timed.completeExceptionally(t);
+                }
+            });
+            assertTrue(dev.mp4j.testing.Await.until(() -> barrier.numberWaiting() == 1, Duration.ofSeconds(30)));
+            assertEquals(1, barrier.await());   // runs the action, 4 s
+            assertEquals(0, timed.get(30, TimeUnit.SECONDS));
+            first.join();
+        }
+    }
 }
