@@ -54,7 +54,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * the wait in the server; when such an answer is more than a second overdue, the proxy asks the
  * server on a connection of its own whether it still answers, and if it does not within 5 s
  * (stopped with SIGSTOP, its host cut off) the call fails with a {@link ManagerException} (what
- * the call was doing in the server may or may not have happened) where CPython's would wait for
+ * the call was doing in the server may or may not have happened; the thread's next call opens a
+ * new connection, and the objects this process holds stay held) where CPython's would wait for
  * ever; a late answer from a server that still answers (a barrier's long action) is waited for.
  * An untimed call ({@code take()}, {@code acquire()}) waits as long as its connection lasts, as in
  * CPython. {@link #start()} and {@link #connect(Duration)} are bounded

@@ -105,7 +105,7 @@ final class Endpoint {
         // non-blocking get, an item ready), and a barrier wait is withdrawn by breaking the barrier
         // for the others, which only the server can do.
         boolean cancellable = method != null && CANCELLABLE.get(method.getDeclaringClass()).contains(method);
-        long waitNanos = cancellable ? timedWait(args) : -1;
+        long waitNanos = cancellable ? timedWait(method, args) : -1;
         Wire.Out out = requestHead(id, signature);
         java.util.List<Runnable> tickets = writeArgs(out, args, name);
         if (tickets == null) {
@@ -417,18 +417,18 @@ final class Endpoint {
     }
 
     /**
-     * The wait a timed blocking call asks the manager for, in nanoseconds (its {@code Duration},
-     * or its {@code long} and {@code TimeUnit}), or -1 for a call that names none.
+     * The wait a timed blocking call asks the manager for, in nanoseconds: its {@code Duration}
+     * parameter, or its {@code long} and {@code TimeUnit} ones (by the declared types: an item
+     * that is itself a Duration is not a timeout); -1 for a call that names none (or a null one).
      */
-    static long timedWait(Object[] args) {
-        if (args == null) {
-            return -1;
-        }
-        for (int i = 0; i < args.length; i++) {
-            if (args[i] instanceof java.time.Duration d) {
+    static long timedWait(Method method, Object[] args) {
+        Class<?>[] types = method.getParameterTypes();
+        for (int i = 0; i < types.length && args != null && i < args.length; i++) {
+            if (types[i] == java.time.Duration.class && args[i] instanceof java.time.Duration d) {
                 return Math.max(0, java.util.concurrent.TimeUnit.NANOSECONDS.convert(d));
             }
-            if (args[i] instanceof java.util.concurrent.TimeUnit unit && i > 0 && args[i - 1] instanceof Long amount) {
+            if (types[i] == java.util.concurrent.TimeUnit.class && i > 0 && types[i - 1] == long.class
+                    && args[i] instanceof java.util.concurrent.TimeUnit unit && args[i - 1] instanceof Long amount) {
                 return Math.max(0, unit.toNanos(amount));
             }
         }
@@ -460,6 +460,9 @@ final class Endpoint {
             collect(ch);
             send(ch, request);
             return cancellable ? replyOrCancel(ch, waitNanos) : ch.conn.recvBytes();
+        } catch (NoAnswer e) {
+            abandon(ch);
+            throw new ManagerException("no answer from the manager at " + addressKey + ": " + e.getMessage(), e);
         } catch (IOException e) {
             lose(ch);
             throw new ManagerException("lost the connection to the manager at " + addressKey + ": " + e.getMessage(), e);
@@ -514,14 +517,55 @@ final class Endpoint {
                 // (stopped with SIGSTOP, its host cut off), and this wait, bounded in the server,
                 // would have no bound here. A connection of its own asks whether it still
                 // answers; if it does, the answer is only late (a barrier's long action, say).
+                // Asked with the interrupt set aside (it is this call's to report), so that an
+                // interrupted connect does not make a manager that answers look dead.
+                boolean interrupted = Thread.interrupted();
                 try {
                     probe(PROBE_TIMEOUT);
                 } catch (ManagerException noAnswer) {
-                    throw new IOException("the call asked for a wait of " + java.time.Duration.ofNanos(waitNanos)
+                    throw new NoAnswer("the call asked for a wait of " + java.time.Duration.ofNanos(waitNanos)
                             + " and its answer is overdue, and the manager did not answer a new connection within "
                             + PROBE_TIMEOUT + " (" + noAnswer.getMessage() + ")", noAnswer);
+                } finally {
+                    if (interrupted) {
+                        Thread.currentThread().interrupt();
+                    }
                 }
                 nextLook = saturatedAdd(System.nanoTime() - start, PROBE_TIMEOUT.toNanos());
+            }
+        }
+    }
+
+    /** A timed call's answer is overdue and the manager does not answer a new connection either. */
+    private static final class NoAnswer extends IOException {
+        NoAnswer(String message, Throwable cause) {
+            super(message, cause);
+        }
+    }
+
+    /**
+     * Sets aside the channel of a call the manager did not answer (see {@link #replyOrCancel}):
+     * this thread's next call opens another. It stays open until then: closing what may be this
+     * process's only connection to the server would end its session there, and the server would
+     * let go of every object this process holds (as it does for a process that has gone).
+     */
+    private void abandon(Channel ch) {
+        connection.remove();
+        ch.abandoned = true;
+    }
+
+    /** Closes the channels set aside ({@link #abandon}), now that this process has a new one; called holding {@code channels}. */
+    private void closeAbandoned(Channel fresh) {
+        for (java.util.Iterator<Channel> it = channels.iterator(); it.hasNext(); ) {
+            Channel old = it.next();
+            if (old != fresh && old.abandoned) {
+                it.remove();
+                old.conn.close();
+                old.socket.close();
+                synchronized (connections) {
+                    connections.remove(old.conn);
+                    connections.remove(old.socket);
+                }
             }
         }
     }
@@ -767,6 +811,8 @@ final class Endpoint {
         final Thread owner = Thread.currentThread();
         final java.util.concurrent.locks.ReentrantLock lock = new java.util.concurrent.locks.ReentrantLock();
         volatile int pending;
+        /** Set aside after a call the manager did not answer; closed once the process has another channel. */
+        volatile boolean abandoned;
         /** Requests sent on {@code conn}: the number a {@link Wire#CANCEL} names its call by. */
         long sent;
         /** The first error among replies collected but not yet reported. */
@@ -788,6 +834,7 @@ final class Endpoint {
         synchronized (channels) {
             sweepDeadThreads();
             channels.add(ch);
+            closeAbandoned(ch);
         }
         connection.set(ch);
         return ch;

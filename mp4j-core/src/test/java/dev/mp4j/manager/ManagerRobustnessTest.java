@@ -612,4 +612,16 @@ class ManagerRobustnessTest {
             first.join();
         }
     }
+
+    @Test
+    void aCallsTimeoutIsItsDeclaredTimeoutParameterNotAnItemThatLooksLikeOne() throws Exception {
+        java.lang.reflect.Method offer = BlockingQueue.class.getMethod("offer", Object.class, long.class, TimeUnit.class);
+        assertEquals(TimeUnit.SECONDS.toNanos(2), Endpoint.timedWait(offer, new Object[] {5L, 2L, TimeUnit.SECONDS}));
+        java.lang.reflect.Method put = ManagedQueue.class.getMethod("put", Object.class, boolean.class, Duration.class);
+        assertEquals(-1, Endpoint.timedWait(put, new Object[] {Duration.ofDays(1), true, null}), "an item, not a timeout");
+        assertEquals(Duration.ofMillis(30).toNanos(),
+                Endpoint.timedWait(put, new Object[] {Duration.ofDays(1), true, Duration.ofMillis(30)}));
+        java.lang.reflect.Method take = BlockingQueue.class.getMethod("take");
+        assertEquals(-1, Endpoint.timedWait(take, null));
+    }
 }
