@@ -538,6 +538,9 @@ final class Endpoint {
 
     /** A timed call's answer is overdue and the manager does not answer a new connection either. */
     private static final class NoAnswer extends IOException {
+        @java.io.Serial
+        private static final long serialVersionUID = 1L;
+
         NoAnswer(String message, Throwable cause) {
             super(message, cause);
         }
