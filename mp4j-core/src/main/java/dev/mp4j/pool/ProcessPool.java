@@ -831,8 +831,9 @@ public final class ProcessPool implements ExecutorService {
 
     /**
      * Python's {@code apply}: runs {@code task} in a worker and waits; its exception is thrown as
-     * itself. To bound the wait, {@code applyAsync(task).get(timeout)} (cancelling the result
-     * stops the task), or a timeout for every task with {@link Options#withTaskTimeout}.
+     * itself. To bound the wait, {@code applyAsync(task).get(timeout)} (then
+     * {@code future().cancel(true)} stops the task), or a timeout for every task with
+     * {@link Options#withTaskTimeout}.
      */
     public <R> R apply(SerializableCallable<R> task) throws Exception {
         return applyAsync(task).get();
