@@ -104,8 +104,9 @@ final class Endpoint {
         // An interrupted thread's call goes too: what it would wait for may be there at once (a
         // non-blocking get, an item ready), and a barrier wait is withdrawn by breaking the barrier
         // for the others, which only the server can do.
-        boolean cancellable = method != null && CANCELLABLE.get(method.getDeclaringClass()).contains(method);
-        long waitNanos = cancellable ? timedWait(method, args) : -1;
+        TimedWait wait = method == null ? null : CANCELLABLE.get(method.getDeclaringClass()).get(method);
+        boolean cancellable = wait != null;
+        long waitNanos = cancellable ? wait.nanos(args) : -1;
         Wire.Out out = requestHead(id, signature);
         java.util.List<Runnable> tickets = writeArgs(out, args, name);
         if (tickets == null) {
@@ -173,18 +174,49 @@ final class Endpoint {
      * does a call of these methods on a registered object of a class of its own, whose server
      * side never reads the cancel.
      */
-    private static final ClassValue<java.util.Set<Method>> CANCELLABLE = new ClassValue<>() {
+    private static final ClassValue<java.util.Map<Method, TimedWait>> CANCELLABLE = new ClassValue<>() {
         @Override
-        protected java.util.Set<Method> computeValue(Class<?> type) {
-            java.util.Set<Method> methods = new java.util.HashSet<>();
+        protected java.util.Map<Method, TimedWait> computeValue(Class<?> type) {
+            java.util.Map<Method, TimedWait> methods = new java.util.HashMap<>();
             for (Method m : type.getMethods()) {
                 if (withdrawable(m)) {
-                    methods.add(m);
+                    methods.put(m, TimedWait.of(m));
                 }
             }
-            return java.util.Set.copyOf(methods);
+            return java.util.Map.copyOf(methods);
         }
     };
+
+    /**
+     * Where a method's timeout is among its parameters, by their declared types (an item that is
+     * itself a Duration is not a timeout): its {@code Duration}, or its {@code long} and
+     * {@code TimeUnit}; -1 where it has none. Found once per method (see {@link #CANCELLABLE}).
+     */
+    record TimedWait(int durationAt, int unitAt) {
+        static TimedWait of(Method method) {
+            Class<?>[] types = method.getParameterTypes();
+            for (int i = 0; i < types.length; i++) {
+                if (types[i] == java.time.Duration.class) {
+                    return new TimedWait(i, -1);
+                }
+                if (types[i] == java.util.concurrent.TimeUnit.class && i > 0 && types[i - 1] == long.class) {
+                    return new TimedWait(-1, i);
+                }
+            }
+            return new TimedWait(-1, -1);
+        }
+
+        /** The wait the call asks the manager for, in nanoseconds; -1 for none (or a null one). */
+        long nanos(Object[] args) {
+            if (durationAt >= 0 && args[durationAt] instanceof java.time.Duration d) {
+                return Math.max(0, java.util.concurrent.TimeUnit.NANOSECONDS.convert(d));
+            }
+            if (unitAt >= 0 && args[unitAt] instanceof java.util.concurrent.TimeUnit unit && args[unitAt - 1] instanceof Long amount) {
+                return Math.max(0, unit.toNanos(amount));
+            }
+            return -1;
+        }
+    }
 
     private static boolean withdrawable(Method m) {
         boolean interruptible = false;
@@ -416,23 +448,9 @@ final class Endpoint {
         return roundTrip(request, false, -1);
     }
 
-    /**
-     * The wait a timed blocking call asks the manager for, in nanoseconds: its {@code Duration}
-     * parameter, or its {@code long} and {@code TimeUnit} ones (by the declared types: an item
-     * that is itself a Duration is not a timeout); -1 for a call that names none (or a null one).
-     */
+    /** The wait a call of {@code method} with {@code args} asks the manager for, in nanoseconds; -1 for none (see {@link TimedWait}). */
     static long timedWait(Method method, Object[] args) {
-        Class<?>[] types = method.getParameterTypes();
-        for (int i = 0; i < types.length && args != null && i < args.length; i++) {
-            if (types[i] == java.time.Duration.class && args[i] instanceof java.time.Duration d) {
-                return Math.max(0, java.util.concurrent.TimeUnit.NANOSECONDS.convert(d));
-            }
-            if (types[i] == java.util.concurrent.TimeUnit.class && i > 0 && types[i - 1] == long.class
-                    && args[i] instanceof java.util.concurrent.TimeUnit unit && args[i - 1] instanceof Long amount) {
-                return Math.max(0, unit.toNanos(amount));
-            }
-        }
-        return -1;
+        return args == null ? -1 : TimedWait.of(method).nanos(args);
     }
 
     /**
@@ -563,12 +581,7 @@ final class Endpoint {
             Channel old = it.next();
             if (old != fresh && old.abandoned) {
                 it.remove();
-                old.conn.close();
-                old.socket.close();
-                synchronized (connections) {
-                    connections.remove(old.conn);
-                    connections.remove(old.socket);
-                }
+                closeChannel(old);
             }
         }
     }
@@ -895,15 +908,20 @@ final class Endpoint {
             }
             try {
                 it.remove();
-                old.conn.close();
-                old.socket.close();
-                synchronized (connections) {
-                    connections.remove(old.conn);
-                    connections.remove(old.socket);
-                }
+                closeChannel(old);
             } finally {
                 old.lock.unlock();
             }
+        }
+    }
+
+    /** Closes a channel taken out of {@code channels}, and forgets its connections. */
+    private void closeChannel(Channel old) {
+        old.conn.close();
+        old.socket.close();
+        synchronized (connections) {
+            connections.remove(old.conn);
+            connections.remove(old.socket);
         }
     }
 

@@ -777,6 +777,15 @@ public final class ProcessPool implements ExecutorService {
     private Task prepare(int kind, int functionId, byte[] function, List<?> items, String description,
             List<Object> functionHolds, SharedCopies functionCopies) {
         checkRunning();
+        return newTask(kind, functionId, function, items, description, functionHolds, functionCopies, true);
+    }
+
+    /**
+     * A task with its items serialized; {@code checkSize}: one too large for a worker's pipe is
+     * refused here (else it fails when sent, in its future).
+     */
+    private Task newTask(int kind, int functionId, byte[] function, List<?> items, String description,
+            List<Object> functionHolds, SharedCopies functionCopies, boolean checkSize) {
         // What the items' copies take for their readers (segment tokens, pipe end slots, manager
         // tickets) is given back if the task is refused here: no worker will read them.
         Object outer = Cleanup.collectUndos();
@@ -788,7 +797,7 @@ public final class ProcessPool implements ExecutorService {
             // A job travels to its worker as one message (header, function, items): one over the
             // worker pipe's limit is refused here, naming both sizes, not failed later in its future.
             long size = 17L + (function == null ? 0 : function.length) + encoded.value().length;
-            if (size > dev.mp4j.connection.Pipe.defaultMaxMessageBytes()) {
+            if (checkSize && size > dev.mp4j.connection.Pipe.defaultMaxMessageBytes()) {
                 throw new IllegalArgumentException("cannot send a task of " + size + " bytes to a worker: the limit is "
                         + dev.mp4j.connection.Pipe.defaultMaxMessageBytes() + " bytes (raise it with -Dmp4j.connection.maxMessageBytes)");
             }
@@ -1161,20 +1170,7 @@ public final class ProcessPool implements ExecutorService {
     Task submitChunk(List<Object> functionHolds, SharedCopies functionCopies, byte[] function, int functionId, List<?> chunk,
             String description) {
         dev.mp4j.shm.Handoffs.handoff();
-        Object outer = Cleanup.collectUndos();
-        boolean encodedAll = false;
-        Cleanup.Noted<byte[]> items;
-        List<Runnable> taken;
-        try {
-            items = Cleanup.noting(() -> Codec.items(chunk));
-            encodedAll = true;
-        } finally {
-            taken = Cleanup.stopCollectingUndos(outer, !encodedAll);
-        }
-        Task t = new Task(ids.incrementAndGet(), Messages.MAP, functionId, function, items.value(), description,
-                options.taskTimeout(), holds(functionHolds, items.keep()));
-        t.future.onCancel(() -> cancelled(t));
-        t.keepUndos(SharedCopies.withShare(taken, functionCopies));
+        Task t = newTask(Messages.MAP, functionId, function, chunk, description, functionHolds, functionCopies, false);
         synchronized (this) {
             if (state == State.TERMINATED || endsQueued) {
                 t.giveBackUnsent();
