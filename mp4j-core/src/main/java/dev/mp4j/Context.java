@@ -221,7 +221,8 @@ public final class Context {
      * }</pre>
      *
      * @return whether the caches are ready; false at once when the class path holds directories
-     *         (the JDK caches classes from jar files only) or {@code -Dmp4j.aot=false}
+     *         (the JDK caches classes from jar files only), when children run another program than
+     *         this JVM's {@code java} ({@link Multiprocessing#setExecutable}) or with {@code -Dmp4j.aot=false}
      */
     public boolean prepareStartupCache(java.time.Duration timeout) throws InterruptedException {
         java.util.Objects.requireNonNull(timeout, "timeout");

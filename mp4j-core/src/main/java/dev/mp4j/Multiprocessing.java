@@ -6,6 +6,7 @@ import dev.mp4j.process.JvmOptions;
 import dev.mp4j.process.JvmProcess;
 import dev.mp4j.process.Launchers;
 import dev.mp4j.process.ProcessState;
+import dev.mp4j.process.SpawnLauncher;
 import java.time.Duration;
 import java.util.List;
 
@@ -138,6 +139,31 @@ public final class Multiprocessing {
             return getContext();
         }
         return new Context(method, ProcessState.inheritedJvmOptions(), Launchers.DEFAULT_SPARES);
+    }
+
+    /**
+     * Python's {@code set_executable(path)}: the program that starts children from now on,
+     * instead of this JVM's own {@code java}: another JDK 25 or later, or a script that runs one
+     * under a wrapper. It gets the JVM's arguments and must run them, e.g.
+     * <pre>{@code
+     * // run-niced.sh:  #!/bin/sh
+     * //                exec nice -n 10 /usr/lib/jvm/temurin-25-jdk-amd64/bin/java "$@"
+     * Multiprocessing.setExecutable(Path.of("run-niced.sh"));
+     * }</pre>
+     * Children inherit the setting, so theirs use it too. A forkserver's spares booted with the
+     * previous program are not used. Children of another program than this JVM's {@code java}
+     * start without the start-up cache (it is made by, and for, this JVM). As in CPython, the
+     * setting is global; {@code null} goes back to this JVM's own {@code java}.
+     *
+     * @throws IllegalArgumentException if {@code program} is not an executable file
+     */
+    public static void setExecutable(java.nio.file.Path program) {
+        SpawnLauncher.setExecutable(program);
+    }
+
+    /** Python's {@code spawn.get_executable()}: the program children are started with. */
+    public static java.nio.file.Path getExecutable() {
+        return SpawnLauncher.executable();
     }
 
     /** The start methods this platform has, the default first. */

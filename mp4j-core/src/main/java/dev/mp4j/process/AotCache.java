@@ -95,7 +95,7 @@ final class AotCache {
      * jar, as without a cache.
      */
     static List<String> flagsFor(List<String> jvmArguments, boolean light) {
-        if (!ENABLED || !CLASS_PATH_OF_JARS) {
+        if (!ENABLED || !CLASS_PATH_OF_JARS || !SpawnLauncher.runsOwnJava()) {
             return List.of();
         }
         String key = key(jvmArguments, light);
@@ -261,7 +261,7 @@ final class AotCache {
      * @return whether both are ready (false at once when caching is off or impossible here)
      */
     static boolean prepare(List<String> jvmArguments, java.time.Duration timeout) throws InterruptedException {
-        if (!ENABLED || !CLASS_PATH_OF_JARS) {
+        if (!ENABLED || !CLASS_PATH_OF_JARS || !SpawnLauncher.runsOwnJava()) {
             return false;
         }
         long deadline = System.nanoTime() + Math.max(0, java.util.concurrent.TimeUnit.NANOSECONDS.convert(timeout));

@@ -3,9 +3,11 @@ package dev.mp4j.process;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Python's {@code spawn}: a new JVM per child, the same {@code java} binary and class path as
@@ -14,6 +16,17 @@ import java.util.List;
  * its parent by looking whether it has been re-parented, see {@code ChildMain}).
  */
 public final class SpawnLauncher implements Launcher {
+    /**
+     * The system property that names the program children are started with, when it is not this
+     * JVM's own {@code java} ({@code Multiprocessing.setExecutable}). Like mp4j's other
+     * {@code mp4j.*} properties it follows the process tree, so grandchildren use it too.
+     */
+    public static final String EXECUTABLE_PROPERTY = "mp4j.executable";
+    /** This JVM's own launcher, {@code $JAVA_HOME/bin/java}. */
+    private static final Path OWN_JAVA = Path.of(System.getProperty("java.home"), "bin", "java");
+    /** The last executable compared with {@link #OWN_JAVA}, and whether it is that file. */
+    private static volatile Map.Entry<String, Boolean> lastOwnCheck;
+
     private final JvmOptions options;
 
     public SpawnLauncher(JvmOptions options) {
@@ -107,7 +120,7 @@ public final class SpawnLauncher implements Launcher {
      */
     static List<String> command(List<String> flags, boolean spare, boolean ofThisTree) {
         List<String> command = new ArrayList<>();
-        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.add(executable().toString());
         command.addAll(settings());
         if (ofThisTree) {
             command.add("-D" + dev.mp4j.shm.ResourceTracker.TREE_MARK + "=" + ProcessState.treeId());
@@ -127,6 +140,53 @@ public final class SpawnLauncher implements Launcher {
         command.add(SourceProgram.childClassPath());
         command.add(ChildMain.class.getName());
         return command;
+    }
+
+    /** The program children are started with: the one set, or this JVM's own {@code java}. */
+    public static Path executable() {
+        String set = System.getProperty(EXECUTABLE_PROPERTY);
+        return set == null || set.isEmpty() ? OWN_JAVA : Path.of(set);
+    }
+
+    /**
+     * Sets the program children are started with; null goes back to this JVM's own {@code java}.
+     *
+     * @throws IllegalArgumentException if {@code program} is not an executable file
+     */
+    public static synchronized void setExecutable(Path program) {
+        if (program == null) {
+            System.clearProperty(EXECUTABLE_PROPERTY);
+            return;
+        }
+        Path absolute = program.toAbsolutePath().normalize();
+        if (!Files.isRegularFile(absolute) || !Files.isExecutable(absolute)) {
+            throw new IllegalArgumentException("not an executable file: " + absolute
+                    + (Files.exists(absolute) ? "" : " (no such file)"));
+        }
+        System.setProperty(EXECUTABLE_PROPERTY, absolute.toString());
+    }
+
+    /**
+     * Whether children run this JVM's own {@code java} (the start-up cache this JVM makes is for
+     * that JVM only: a child of another program gets none).
+     */
+    static boolean runsOwnJava() {
+        String set = System.getProperty(EXECUTABLE_PROPERTY);
+        if (set == null || set.isEmpty()) {
+            return true;
+        }
+        Map.Entry<String, Boolean> last = lastOwnCheck;
+        if (last == null || !last.getKey().equals(set)) {
+            boolean same;
+            try {
+                same = Files.isSameFile(Path.of(set), OWN_JAVA);
+            } catch (IOException | RuntimeException e) {
+                same = false;
+            }
+            last = Map.entry(set, same);
+            lastOwnCheck = last;
+        }
+        return last.getValue();
     }
 
     static void sendBootstrap(java.lang.Process process, byte[] bootstrap) throws IOException {
