@@ -170,9 +170,34 @@ public final class IntRange extends AbstractList<Integer> implements RandomAcces
         return super.equals(o);
     }
 
+    /**
+     * {@link List#hashCode()}'s value, in O(log n): the list's fold {@code h = 31 * h + e} over
+     * {@code e = start + k * step} is a linear map of {@code (h, k, 1)}, applied {@code size} times,
+     * so it is that map's matrix raised to {@code size} (int arithmetic wraps as the fold's does).
+     */
     @Override
     public int hashCode() {
-        return super.hashCode();
+        int[] power = {1, 0, 0, 0, 1, 0, 0, 0, 1};
+        int[] map = {31, step, start, 0, 1, 1, 0, 0, 1};
+        for (int n = size; n > 0; n >>>= 1) {
+            if ((n & 1) != 0) {
+                power = times(power, map);
+            }
+            map = times(map, map);
+        }
+        // Applied to h = 1, k = 0, and the constant 1.
+        return power[0] + power[2];
+    }
+
+    /** The product of two 3x3 int matrices, row by row. */
+    private static int[] times(int[] a, int[] b) {
+        int[] c = new int[9];
+        for (int i = 0; i < 3; i++) {
+            for (int j = 0; j < 3; j++) {
+                c[3 * i + j] = a[3 * i] * b[j] + a[3 * i + 1] * b[3 + j] + a[3 * i + 2] * b[6 + j];
+            }
+        }
+        return c;
     }
 
     /** Python's form: {@code range(0, 10)}, {@code range(1, 10, 2)}. */

@@ -27,7 +27,8 @@ class IntRangeTest {
     void holdsWhatPythonsRangeHolds() {
         int[][] cases = {{0, 10, 1}, {1, 10, 2}, {1, 11, 2}, {5, 0, -1}, {10, -10, -3}, {0, 0, 1}, {5, 1, 1},
                 {1, 5, -1}, {-7, 7, 7}, {Integer.MAX_VALUE - 3, Integer.MAX_VALUE, 1},
-                {Integer.MIN_VALUE, Integer.MIN_VALUE + 5, 2}, {0, Integer.MAX_VALUE, Integer.MAX_VALUE}};
+                {Integer.MIN_VALUE, Integer.MIN_VALUE + 5, 2}, {0, Integer.MAX_VALUE, Integer.MAX_VALUE},
+                {-1_000_000, 3_000_001, 3}, {1 << 30, (1 << 30) - 2_000_000, -7}};
         for (int[] c : cases) {
             IntRange r = IntRange.of(c[0], c[1], c[2]);
             List<Integer> expected = python(c[0], c[1], c[2]);
