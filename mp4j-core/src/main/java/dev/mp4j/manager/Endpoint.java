@@ -286,7 +286,7 @@ final class Endpoint {
 
     /**
      * Opens a connection of its own, proves the key, asks the server for nothing and closes: how
-     * {@code connect()} checks that the server is there (CPython's {@code dummy} call).
+     * {@code BaseManager.connect()} checks that the server is there (CPython's {@code dummy} call).
      */
     void probe() {
         oneOff(Wire.DUMMY, null);
@@ -468,7 +468,7 @@ final class Endpoint {
         if (gone) {
             throw new ManagerException("the manager at " + addressKey + " has shut down");
         }
-        Channel ch = channel();
+        Channel ch = channel(cancellable ? waitNanos : -1);
         ch.lock.lock();
         // An interrupt never cuts a request or an answer short, which would leave the channel
         // out of step: it is kept for the caller (IoInterrupts gives it back when the call is
@@ -615,7 +615,7 @@ final class Endpoint {
         try {
             byte[] request = out.toArray();
             request[0] = Wire.CALL_NO_WAIT;
-            Channel ch = channel();
+            Channel ch = channel(-1);
             ch.lock.lock();
             dev.mp4j.shm.IoInterrupts.hold();
             try {
@@ -840,12 +840,19 @@ final class Endpoint {
         }
     }
 
-    private Channel channel() {
+    /**
+     * This thread's channel, opened if it has none. A timed call ({@code waitNanos} its wait, -1
+     * for none) gives the manager as long to greet a new one as it gives the call's own answer
+     * (see {@link #replyOrCancel}): a manager that stopped answering otherwise held a thread's
+     * first timed call for ever, before the call was even sent.
+     */
+    private Channel channel(long waitNanos) {
         Channel ch = connection.get();
         if (ch != null && !ch.conn.isClosed()) {
             return ch;
         }
-        Connection[] opened = openUninterrupted();
+        Connection[] opened = openUninterrupted(waitNanos < 0 ? null
+                : java.time.Duration.ofNanos(saturatedAdd(waitNanos, OVERDUE.plus(PROBE_TIMEOUT).toNanos())));
         ch = new Channel(opened[0], opened[1]);
         synchronized (channels) {
             sweepDeadThreads();
@@ -861,14 +868,14 @@ final class Endpoint {
      * interrupted while it connects is closed by the JDK, so the attempt is made again with the
      * interrupt held back, and the interrupt is the thread's again afterwards.
      */
-    private Connection[] openUninterrupted() {
+    private Connection[] openUninterrupted(java.time.Duration bound) {
         boolean interrupted = false;
         dev.mp4j.shm.IoInterrupts.hold();
         try {
             for (int attempt = 0; ; attempt++) {
                 interrupted |= Thread.interrupted();
                 try {
-                    return openChannel();
+                    return openChannel(bound);
                 } catch (ManagerException e) {
                     boolean byInterrupt = Thread.currentThread().isInterrupted()
                             || hasCause(e, java.nio.channels.ClosedByInterruptException.class);
@@ -935,17 +942,24 @@ final class Endpoint {
         return new ManagerException("cannot reach the manager at " + addressKey + ": " + e, e);
     }
 
-    /** Opens, greets and (locally) upgrades a connection: {the channel to use, its socket}. */
-    private Connection[] openChannel() {
+    /**
+     * Opens, greets and (locally) upgrades a connection, all within {@code bound} (null: no
+     * limit): {the channel to use, its socket}.
+     */
+    private Connection[] openChannel(java.time.Duration bound) {
+        long start = System.nanoTime();
         Connection conn = null;
         try {
-            conn = connect();
+            conn = connect(bound);
             conn.sendBytes(new Wire.Out(17).put(Wire.HELLO).putLong(ProcessHandle.current().pid()).putLong(CLIENT_ID).toArray());
-            byte[] reply = conn.recvBytes();
+            byte[] reply = answer(conn, bound, start);
             if (reply.length == 0 || reply[0] != Wire.RETURN) {
                 conn.close();
                 throw new ManagerException("the manager at " + addressKey + " refused this process's greeting");
             }
+        } catch (java.util.concurrent.TimeoutException e) {
+            conn.close();
+            throw notGreeted(bound, e);
         } catch (IOException e) {
             if (conn != null) {
                 // connected but the greeting failed: the socket (and its selector) goes now
@@ -956,19 +970,25 @@ final class Endpoint {
         synchronized (connections) {
             connections.add(conn);
         }
-        return new Connection[] {SHARED_MEMORY && addressKey.startsWith("unix:") ? upgrade(conn) : conn, conn};
+        return new Connection[] {SHARED_MEMORY && addressKey.startsWith("unix:") ? upgrade(conn, bound, start) : conn, conn};
+    }
+
+    /** The next answer on {@code conn}, within what is left of {@code bound} since {@code start} (null: no limit). */
+    private static byte[] answer(Connection conn, java.time.Duration bound, long start)
+            throws IOException, java.util.concurrent.TimeoutException {
+        return bound == null ? conn.recvBytes() : conn.recvBytes(Long.MAX_VALUE, left(bound, start));
+    }
+
+    private ManagerException notGreeted(java.time.Duration bound, Throwable cause) {
+        return new ManagerException("the manager at " + addressKey + " did not answer a new connection within "
+                + bound + " (the call's wait, and the time a late answer is given)", cause);
     }
 
     /**
-     * Connects and authenticates. A Unix socket's file appears when it is bound, a moment before
-     * it listens; a server started a moment ago may refuse the very first connect, so that is
-     * retried for a little while.
+     * Connects and authenticates within {@code timeout} (null: no limit), the retries included. A
+     * Unix socket's file appears when it is bound, a moment before it listens; a server started a
+     * moment ago may refuse the very first connect, so that is retried for a little while.
      */
-    private Connection connect() throws IOException {
-        return connect(null);
-    }
-
-    /** {@link #connect()} within {@code timeout} (null: no limit), the retries included. */
     private Connection connect(java.time.Duration timeout) throws IOException {
         long start = System.nanoTime();
         for (int attempt = 0; ; attempt++) {
@@ -989,7 +1009,7 @@ final class Endpoint {
      * microseconds where a Unix socket costs tens. The socket stays open: it is how the server
      * learns that this process has gone. Falls back to the socket if the server declines.
      */
-    private Connection upgrade(Connection socket) {
+    private Connection upgrade(Connection socket, java.time.Duration bound, long start) {
         Pipe pipe;
         try {
             pipe = Pipe.openPrivate(MAX_MESSAGE_BYTES, PIPE_RING_BYTES);
@@ -1002,7 +1022,7 @@ final class Endpoint {
             request[0] = Wire.UPGRADE;
             System.arraycopy(end, 0, request, 1, end.length);
             socket.sendBytes(request);
-            byte[] reply = socket.recvBytes();
+            byte[] reply = answer(socket, bound, start);
             pipe.right().close();
             if (reply.length > 0 && reply[0] == Wire.RETURN) {
                 synchronized (connections) {
@@ -1010,11 +1030,12 @@ final class Endpoint {
                 }
                 return pipe.left();
             }
-        } catch (IOException e) {
+        } catch (IOException | java.util.concurrent.TimeoutException e) {
             pipe.right().close();
             pipe.left().close();
             socket.close();
-            throw new ManagerException("lost the connection to the manager at " + addressKey + ": " + e.getMessage(), e);
+            throw e instanceof java.util.concurrent.TimeoutException ? notGreeted(bound, e)
+                    : new ManagerException("lost the connection to the manager at " + addressKey + ": " + e.getMessage(), e);
         } catch (RuntimeException e) {
             // The pipe could not be offered (no room in /dev/shm, say): stay on the socket.
             pipe.right().close();

@@ -591,6 +591,50 @@ class ManagerRobustnessTest {
     }
 
     @Test
+    void aThreadsFirstTimedCallToAManagerThatStoppedAnsweringFailsWithinItsWaitAndTheLateAnswersGrace() throws Exception {
+        // A thread's first call opens its own channel: connecting, proving the key and the
+        // greeting all wait for the server. A timed call gives up on them as it gives up on a
+        // late answer (its wait, a second overdue, five seconds for a new connection), not
+        // after the key handshake's own 20 s, and the greeting after it had no limit at all.
+        try (SyncManager m = Multiprocessing.manager()) {
+            BlockingQueue<Integer> q = m.queue();
+            q.put(1);
+            long pid = m.process().pid();
+            signal("STOP", pid);
+            // Whatever happens here, the server runs again in 40 s: a call that waited for it
+            // then takes the item, and the test fails instead of hanging.
+            Thread.ofPlatform().daemon().start(() -> {
+                try {
+                    Thread.sleep(40_000);
+                    new ProcessBuilder("kill", "-CONT", Long.toString(pid)).start().waitFor();
+                } catch (Exception ignored) {
+                    // the finally below resumes it too
+                }
+            });
+            try {
+                java.util.concurrent.CompletableFuture<Object> outcome = new java.util.concurrent.CompletableFuture<>();
+                long start = System.nanoTime();
+                Thread.ofPlatform().start(() -> {
+                    try {
+                        outcome.complete(q.poll(200, TimeUnit.MILLISECONDS));
+                    } catch (Throwable t) {
+                        outcome.complete(t);
+                    }
+                });
+                Object got = outcome.get(60, TimeUnit.SECONDS);
+                Duration took = Duration.ofNanos(System.nanoTime() - start);
+                assertTrue(got instanceof ManagerException, "a stopped manager's queue gave " + got);
+                // 6.2 s expected; the handshake's own limit, the code before, is 20 s.
+                assertTrue(took.compareTo(Duration.ofSeconds(15)) < 0, "gave up after " + took);
+            } finally {
+                signal("CONT", pid);
+            }
+            // The call was never sent: the item is still there.
+            assertEquals(1, q.poll(30, TimeUnit.SECONDS));
+        }
+    }
+
+    @Test
     void aTimedCallWhoseAnswerIsLateButWhoseManagerAnswersWaitsForIt() throws Exception {
         // A barrier's action runs in the server under the barrier's lock: a party's timed wait
         // is answered when the action ends, after its own timeout and the second more that makes
