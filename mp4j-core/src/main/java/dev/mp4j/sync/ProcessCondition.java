@@ -128,10 +128,11 @@ public final class ProcessCondition implements Condition, Serializable {
      * {@link java.util.concurrent.locks.Condition}'s, the timeout bounds the wait for a signal,
      * not for the lock (a process holding it is taken over within about 50 ms if it dies).
      *
-     * @return true if signalled; false if it timed out, or returned early because the lock was
-     *         taken over from a process that died holding it. Either way, check the lock's
-     *         {@code ownerDied()} on return: a signal can also come from a process that then died
-     *         before it released the lock, and true comes with {@code ownerDied()} set then.
+     * @return false if the timeout elapsed, true otherwise (as Python's and
+     *         {@link java.util.concurrent.locks.Condition#await(long, TimeUnit)}'s): signalled, or
+     *         returned early because the lock was taken over from a process that died holding it.
+     *         Check the lock's {@code ownerDied()} on return: a signal can also come from a
+     *         process that then died before it released the lock.
      */
     public boolean await(Duration timeout) throws InterruptedException {
         return waitFor(timeout == null ? -1 : Math.max(0, java.util.concurrent.TimeUnit.NANOSECONDS.convert(timeout)), true);
@@ -163,8 +164,10 @@ public final class ProcessCondition implements Condition, Serializable {
     }
 
     /**
-     * Waits; negative means forever. Returns whether it was signalled (false: timed out, or woken
-     * to hand back a lock whose previous owner died, see {@link AbstractProcessLock#ownerDied()}).
+     * Waits; negative means forever. Returns false if the timeout elapsed unsignalled; true if
+     * signalled, or woken early to hand back a lock whose previous owner died (see
+     * {@link AbstractProcessLock#ownerDied()}), which the Condition contract allows as a spurious
+     * wake-up (its {@code false} means the time is up, and a caller may act on that alone).
      */
     private boolean waitFor(long timeoutNanos, boolean interruptible) throws InterruptedException {
         // Waiting releases the lock to another process: a hand-off (see Handoffs).
@@ -262,7 +265,7 @@ public final class ProcessCondition implements Condition, Serializable {
             // Signalled as well: keep the signal (it was taken), report the interrupt the Java way.
             Thread.currentThread().interrupt();
         }
-        return signalled;
+        return signalled || timeoutNanos < 0 || System.nanoTime() - start < timeoutNanos;
     }
 
     // ---- slots: changed only with the lock held ----
