@@ -22,7 +22,8 @@ public interface ManagedBarrier {
     int await() throws InterruptedException, BrokenBarrierException;
 
     /**
-     * {@link #await()} with a timeout; when it runs out the barrier breaks.
+     * {@link #await()} with a timeout (null: the barrier's own, as Python's {@code wait(None)});
+     * when it runs out the barrier breaks.
      *
      * @throws TimeoutException if the time ran out (the barrier is then broken for everyone)
      */

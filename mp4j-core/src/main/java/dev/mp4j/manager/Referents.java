@@ -949,7 +949,9 @@ final class Referents {
             waiting++;
             boolean passed;
             try {
-                passed = Waits.await(this, () -> generation != mine || mine.broken, Waits.nanos(timeout));
+                // null: the barrier's own timeout, as CPython's wait(None) and ProcessBarrier.
+                passed = Waits.await(this, () -> generation != mine || mine.broken,
+                        Waits.nanos(timeout != null ? timeout : defaultTimeout));
             } catch (InterruptedException | RuntimeException e) {
                 breakIt(mine);
                 throw e;

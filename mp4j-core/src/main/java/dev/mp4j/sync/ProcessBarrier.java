@@ -94,7 +94,8 @@ public final class ProcessBarrier implements Serializable {
     }
 
     /**
-     * Waits for the others, at most {@code timeout} (null: forever). The barrier's action runs in
+     * Waits for the others, at most {@code timeout} (null: the barrier's default timeout, as
+     * Python's {@code wait(None)}; for ever if it has none). The barrier's action runs in
      * the last arrival while it holds the barrier's guard, as CPython runs it under the barrier's
      * condition: an arrival, a timed one too, meanwhile waits for the action to end, however long
      * it takes. An action that throws breaks the barrier: the others get
@@ -105,6 +106,9 @@ public final class ProcessBarrier implements Serializable {
      * @return this arrival's index, 0 to parties-1, distinct within a generation
      */
     public int await(Duration timeout) throws InterruptedException, BrokenBarrierException, TimeoutException {
+        if (timeout == null) {
+            timeout = defaultTimeout;
+        }
         dev.mp4j.shm.Handoffs.handoff();
         lockGuard();
         try {

@@ -74,26 +74,24 @@ public final class ProcessSemaphore implements Serializable {
 
     /** Takes a permit, waiting as long as it takes (not interruptible, like {@code Lock.lock()}). */
     public void acquire() {
-        boolean interrupted = false;
-        while (!acquire(true, null)) {
-            interrupted |= Thread.interrupted();
-        }
-        if (interrupted) {
-            Thread.currentThread().interrupt();
-        }
+        acquire(true, null);
     }
 
     /** Takes a permit, waiting until one is free or the thread is interrupted. */
     public void acquireInterruptibly() throws InterruptedException {
-        if (Thread.interrupted() || !acquire(true, null)) {
-            Thread.interrupted();
+        if (Thread.interrupted()) {
             throw new InterruptedException();
         }
+        take(-1, true);
     }
 
     /**
-     * Python's {@code acquire(block, timeout)}. An interrupt ends the wait: it returns false and
-     * leaves the thread's interrupt status set.
+     * Python's {@code acquire(block, timeout)}: false only if no permit came within
+     * {@code timeout} (null: no limit), or none was free for a non-blocking call. Like the locks'
+     * {@code acquire(block, timeout)} it is not ended by an interrupt (Python's is not either): a
+     * port's {@code acquire(true, null); try {...} finally {release();}} must not enter without a
+     * permit. The interrupt status is kept; {@link #acquireInterruptibly()} is the Java form that
+     * an interrupt ends.
      *
      * @return whether a permit was taken
      */
@@ -104,8 +102,19 @@ public final class ProcessSemaphore implements Serializable {
         if (!block || (timeout != null && timeout.isNegative())) {
             return false;
         }
+        try {
+            return take(timeout == null ? -1 : Math.max(0, java.util.concurrent.TimeUnit.NANOSECONDS.convert(timeout)), false);
+        } catch (InterruptedException e) {
+            throw new AssertionError("not interruptible", e);
+        }
+    }
+
+    /**
+     * Waits for a permit, at most {@code limit} nanoseconds (negative: no limit); false when the
+     * time is up. Futex sleeps ignore interrupts, so an uninterruptible wait does not spin.
+     */
+    private boolean take(long limit, boolean interruptible) throws InterruptedException {
         long start = System.nanoTime();
-        long limit = timeout == null ? -1 : Math.max(0, java.util.concurrent.TimeUnit.NANOSECONDS.convert(timeout));
         long spinEnd = start + SharedRecord.SPIN_NANOS;
         while (System.nanoTime() - spinEnd < 0) {
             Thread.onSpinWait();
@@ -119,8 +128,8 @@ public final class ProcessSemaphore implements Serializable {
                 if (tryTake()) {
                     return true;
                 }
-                if (Thread.currentThread().isInterrupted()) {
-                    return false;
+                if (interruptible && Thread.interrupted()) {
+                    throw new InterruptedException();
                 }
                 long sleep = SharedRecord.SLICE_NANOS;
                 if (limit >= 0) {

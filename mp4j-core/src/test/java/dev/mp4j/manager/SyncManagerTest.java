@@ -306,6 +306,10 @@ class SyncManagerTest {
         ManagedBarrier brief = manager.barrier(2, null, Duration.ofMillis(200));
         assertThrows(BrokenBarrierException.class, brief::await);
         assertTrue(brief.isBroken());
+        // await(null) is Python's wait(None): the barrier's own timeout, not for ever.
+        ManagedBarrier briefToo = manager.barrier(2, null, Duration.ofMillis(200));
+        assertThrows(java.util.concurrent.TimeoutException.class, () -> briefToo.await(null));
+        assertTrue(briefToo.isBroken());
         // An action that throws: its error reaches the arrival that ran it, and the barrier breaks.
         ManagedBarrier failing = manager.barrier(1, () -> {
             throw new IllegalStateException("the action failed");

@@ -125,27 +125,40 @@ class PrimitivesTest {
     }
 
     @Test
-    void anInterruptEndsATimedSemaphoreWait() throws Exception {
+    void anInterruptDoesNotEndAPythonStyleSemaphoreWaitButEndsAnInterruptibleOne() throws Exception {
+        // As the locks' acquire(block, timeout) and Python's: a port's
+        // acquire(true, null); try {...} finally {release();} must not enter without a permit.
         ProcessSemaphore sem = ProcessSemaphore.create(0);
-        CompletableFuture<Boolean> waiter = new CompletableFuture<>();
-        Thread t = new Thread(() -> waiter.complete(sem.acquire(true, Duration.ofSeconds(30))), "sem-timed");
-        t.start();
-        assertTrue(dev.mp4j.testing.Threads.awaitAsleep("sem-timed", Duration.ofSeconds(10)), "the waiter never blocked");
-        t.interrupt();
-        assertFalse(waiter.get(5, TimeUnit.SECONDS));
+        for (Duration timeout : java.util.Arrays.asList(Duration.ofSeconds(30), null)) {
+            CompletableFuture<boolean[]> waiter = new CompletableFuture<>();
+            Thread t = new Thread(() -> {
+                boolean took = sem.acquire(true, timeout);
+                waiter.complete(new boolean[] {took, Thread.currentThread().isInterrupted()});
+            }, "sem-python-style");
+            t.start();
+            assertTrue(dev.mp4j.testing.Threads.awaitAsleep("sem-python-style", Duration.ofSeconds(10)), "the waiter never blocked");
+            t.interrupt();
+            assertFalse(t.join(Duration.ofMillis(300)), "the interrupt ended the wait (timeout " + timeout + ")");
+            sem.release();
+            boolean[] got = waiter.get(10, TimeUnit.SECONDS);
+            assertTrue(got[0], "no permit after the interrupt");
+            assertTrue(got[1], "the interrupt status was lost");
+            assertEquals(0, sem.value());
+        }
+        CompletableFuture<Boolean> interruptible = new CompletableFuture<>();
         Thread u = new Thread(() -> {
             try {
                 sem.acquireInterruptibly();
-                waiter.obtrudeValue(true);
+                interruptible.complete(true);
             } catch (InterruptedException e) {
-                waiter.obtrudeValue(false);
+                interruptible.complete(false);
             }
         }, "sem-interruptible");
         u.start();
         assertTrue(dev.mp4j.testing.Threads.awaitAsleep("sem-interruptible", Duration.ofSeconds(10)), "the waiter never blocked");
         u.interrupt();
-        u.join(5_000);
-        assertFalse(waiter.get());
+        assertFalse(interruptible.get(5, TimeUnit.SECONDS));
+        assertEquals(0, sem.value());
     }
 
     @Test
@@ -399,6 +412,60 @@ class PrimitivesTest {
         assertTrue(got[1], "the waiter took the lock over from the dead child without saying so");
     }
 
+    @Test
+    void aTimedWaitWokenEarlyToTakeOverADeadOwnersLockSaysItWasNotATimeout() throws Exception {
+        // Condition.await(time, unit) and Python's wait(timeout) return false only when the time
+        // is up. A wait woken by a signal granted to an older waiter, that then takes the lock
+        // over from the signaller killed holding it, returns early: that is not a timeout.
+        ProcessCondition cond = ProcessCondition.create();
+        AbstractProcessLock lock = (AbstractProcessLock) cond.lock();
+        Pipe pipe = Pipe.open(false);
+        Connection tell = pipe.right();
+        // The oldest waiter, frozen once asleep: the signal is granted to it, and it cannot take
+        // the lock back before the waiter here does.
+        JvmProcess oldest = new JvmProcess(() -> {
+            cond.lock().lock();
+            cond.await(Duration.ofSeconds(60));
+        });
+        JvmProcess signaller = new JvmProcess(() -> {
+            cond.lock().lock();
+            cond.signal();
+            tell.send("signalled");
+            Thread.sleep(Long.MAX_VALUE);
+        });
+        try {
+            oldest.start();
+            assertTrue(Await.until(() -> cond.toString().contains(" 1 waiting"), Duration.ofSeconds(30)), cond::toString);
+            assertEquals(0, new ProcessBuilder("kill", "-STOP", Long.toString(oldest.pid())).start().waitFor());
+            CompletableFuture<Object[]> outcome = new CompletableFuture<>();
+            Thread waiter = new Thread(() -> {
+                lock.lock();
+                try {
+                    long start = System.nanoTime();
+                    boolean result = cond.await(10, TimeUnit.SECONDS);
+                    outcome.complete(new Object[] {result, Duration.ofNanos(System.nanoTime() - start), lock.ownerDied()});
+                } catch (Throwable t) {
+                    outcome.completeExceptionally(t);
+                } finally {
+                    lock.unlock();
+                }
+            }, "timed-condition-waiter");
+            waiter.start();
+            assertTrue(Await.until(() -> cond.toString().contains(" 2 waiting"), Duration.ofSeconds(30)), cond::toString);
+            signaller.start();
+            assertEquals("signalled", pipe.left().recv(Duration.ofSeconds(30)));
+            signaller.kill();
+            Object[] got = outcome.get(30, TimeUnit.SECONDS);
+            assertTrue((Boolean) got[2], "the waiter took the lock over from the dead signaller without saying so");
+            assertTrue((Boolean) got[0], "false after " + got[1] + " of a 10 s wait");
+        } finally {
+            oldest.kill();
+            signaller.kill();
+            oldest.join();
+            signaller.join();
+        }
+    }
+
     /**
      * Starts a child that, with the condition's lock held, reports "waiting" + {@code label},
      * then waits up to 30 s and reports "woken" + label (or "timed out" + label).
@@ -424,6 +491,13 @@ class PrimitivesTest {
         } finally {
             cond.lock().unlock();
         }
+    }
+
+    @Test
+    void aBarrierAwaitOfNullUsesTheBarriersOwnTimeoutAsPythonsWaitOfNone() throws Exception {
+        ProcessBarrier brief = ProcessBarrier.create(2, null, Duration.ofMillis(200));
+        assertThrows(TimeoutException.class, () -> brief.await(null));
+        assertTrue(brief.isBroken());
     }
 
     @Test
