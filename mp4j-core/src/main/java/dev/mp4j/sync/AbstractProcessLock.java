@@ -40,6 +40,55 @@ public abstract sealed class AbstractProcessLock implements Lock, Serializable p
 
     AbstractProcessLock(SharedRecord record) {
         this.record = record;
+        canonical(this);
+    }
+
+    /**
+     * This process's object for each lock record, weakly: a copy read from a message or a task
+     * resolves to it ({@link #readResolve}), as a copy of the same object within one stream
+     * already does. A lock's per-process state lives in its object (the thread a condition
+     * checks, {@link #ownerDied()}): two objects for one lock in one process, a lock and a
+     * condition's lock received separately, say, disagreed about who held it.
+     */
+    private static final java.util.concurrent.ConcurrentHashMap<RecordKey, Canonical> CANONICAL =
+            new java.util.concurrent.ConcurrentHashMap<>();
+    private static final java.lang.ref.ReferenceQueue<AbstractProcessLock> GONE = new java.lang.ref.ReferenceQueue<>();
+
+    private record RecordKey(String segment, long offset) {
+    }
+
+    private static final class Canonical extends java.lang.ref.WeakReference<AbstractProcessLock> {
+        final RecordKey key;
+
+        Canonical(AbstractProcessLock lock, RecordKey key) {
+            super(lock, GONE);
+            this.key = key;
+        }
+    }
+
+    /** This process's object for {@code lock}'s record: {@code lock} unless one is known already. */
+    private static AbstractProcessLock canonical(AbstractProcessLock lock) {
+        for (java.lang.ref.Reference<?> r; (r = GONE.poll()) != null; ) {
+            CANONICAL.remove(((Canonical) r).key, r);
+        }
+        RecordKey key = new RecordKey(lock.record.segmentName(), lock.record.offset());
+        while (true) {
+            Canonical known = CANONICAL.get(key);
+            AbstractProcessLock it = known == null ? null : known.get();
+            if (it != null) {
+                return it.getClass() == lock.getClass() ? it : lock;
+            }
+            Canonical mine = new Canonical(lock, key);
+            if (known == null ? CANONICAL.putIfAbsent(key, mine) == null : CANONICAL.replace(key, known, mine)) {
+                return lock;
+            }
+        }
+    }
+
+    /** A copy read in a process that has this lock's object already is that object (see {@link #CANONICAL}). */
+    @Serial
+    Object readResolve() {
+        return canonical(this);
     }
 
     /** Python's {@code acquire()}: blocks until the lock is held. */

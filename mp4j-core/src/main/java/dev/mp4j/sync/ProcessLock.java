@@ -57,9 +57,9 @@ public final class ProcessLock extends AbstractProcessLock {
 
     /**
      * Held by this process and, when it was taken through this object, by the calling thread.
-     * What a condition can check: a copy of the lock that arrived separately (in another message
-     * or task) and has not been taken through knows the holding process only, and one released
-     * through another copy may name a thread that no longer holds it.
+     * Copies read in one process resolve to one object (see {@code AbstractProcessLock.readResolve}),
+     * so this knows every taking in this process but those through a lock built by hand over
+     * the same record ({@link #within}), which know the holding process only.
      */
     @Override
     boolean heldForSignal() {

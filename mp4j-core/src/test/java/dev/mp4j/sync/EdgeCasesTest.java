@@ -465,5 +465,54 @@ class EdgeCasesTest {
         assertTrue(copy.get().isBroken());
     }
 
+    @Test
+    void aLockAndItsConditionReceivedSeparatelyAreOneLockInTheChild() throws Exception {
+        // Two messages give a child two copies of the lock: its condition's and the caller's.
+        // They must agree who holds it: a wait through the condition, then an unlock through the
+        // other copy, left the condition's copy naming a thread that no longer held it, and the
+        // next holder's signal was refused.
+        ProcessLock lock = ProcessLock.create();
+        ProcessCondition cond = ProcessCondition.create(lock);
+        dev.mp4j.connection.Pipe pipe = dev.mp4j.connection.Pipe.open();
+        dev.mp4j.connection.Connection there = pipe.right();
+        dev.mp4j.process.JvmProcess child = new dev.mp4j.process.JvmProcess(() -> {
+            ProcessLock l = (ProcessLock) there.recv();
+            ProcessCondition c = (ProcessCondition) there.recv();
+            there.send(l == c.lock());
+            Thread waiter = Thread.ofPlatform().start(() -> {
+                l.lock();
+                try {
+                    c.await(Duration.ofMillis(10));
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                } finally {
+                    l.unlock();
+                }
+            });
+            waiter.join();
+            l.lock();
+            try {
+                c.signal();
+                there.send("signalled");
+            } catch (IllegalMonitorStateException e) {
+                there.send("refused: " + e.getMessage());
+            } finally {
+                l.unlock();
+            }
+        });
+        child.start();
+        try {
+            pipe.left().send(lock);
+            pipe.left().send(cond);
+            Object same = pipe.left().recv(Duration.ofSeconds(30));
+            assertEquals("signalled", pipe.left().recv(Duration.ofSeconds(30)));
+            assertEquals(true, same, "two objects for one lock in the child");
+            assertTrue(child.join(Duration.ofSeconds(30)));
+            assertEquals(0, child.exitCode());
+        } finally {
+            child.kill();
+        }
+    }
+
     /** What {@code call} throws (null if nothing), run on a thread of its own: the common pool may have a single thread. */
 }
