@@ -89,11 +89,16 @@ public final class ProcessLock extends AbstractProcessLock {
      */
     @Override
     public void unlock() {
-        dev.mp4j.shm.Handoffs.handoff();
-        acquiredBy = null;
-        // Swap first and complain after: releasing a free lock leaves it free either way.
-        if (releaseWord() == 0) {
-            throw new IllegalMonitorStateException("semaphore or lock released too many times: the lock is not held");
+        try {
+            dev.mp4j.shm.Handoffs.handoff();
+        } finally {
+            // Released whatever finishing the thread's earlier work threw (an Error): a lock left
+            // held by a live process would never be taken over.
+            acquiredBy = null;
+            // Swap first and complain after: releasing a free lock leaves it free either way.
+            if (releaseWord() == 0) {
+                throw new IllegalMonitorStateException("semaphore or lock released too many times: the lock is not held");
+            }
         }
     }
 

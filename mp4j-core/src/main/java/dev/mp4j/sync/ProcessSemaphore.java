@@ -82,7 +82,10 @@ public final class ProcessSemaphore implements Serializable {
         if (Thread.interrupted()) {
             throw new InterruptedException();
         }
-        take(-1, true);
+        dev.mp4j.shm.Handoffs.handoff();
+        if (!tryTake()) {
+            take(-1, true);
+        }
     }
 
     /**
@@ -96,6 +99,8 @@ public final class ProcessSemaphore implements Serializable {
      * @return whether a permit was taken
      */
     public boolean acquire(boolean block, Duration timeout) {
+        // Earlier work of this thread is finished before a permit is taken (see AbstractProcessLock.acquireWord).
+        dev.mp4j.shm.Handoffs.handoff();
         if (tryTake()) {
             return true;
         }
@@ -148,6 +153,7 @@ public final class ProcessSemaphore implements Serializable {
 
     /** Takes a permit if one is free now. */
     public boolean tryAcquire() {
+        dev.mp4j.shm.Handoffs.handoff();
         return tryTake();
     }
 
@@ -174,10 +180,18 @@ public final class ProcessSemaphore implements Serializable {
      * @throws IllegalStateException for a bounded semaphore released above its initial value
      */
     public void release(int n) {
-        dev.mp4j.shm.Handoffs.handoff();
         if (n < 1) {
             throw new IllegalArgumentException("n must be at least 1, got " + n);
         }
+        try {
+            dev.mp4j.shm.Handoffs.handoff();
+        } finally {
+            // Given back whatever finishing the thread's earlier work threw (an Error).
+            give(n);
+        }
+    }
+
+    private void give(int n) {
         int max = record.getInt(SEM_MAX);
         while (true) {
             int v = record.getInt(SEM_COUNT);

@@ -115,15 +115,19 @@ public final class ReentrantProcessLock extends AbstractProcessLock {
      */
     @Override
     public void unlock() {
-        dev.mp4j.shm.Handoffs.handoff();
         if (!heldByCurrentThread()) {
             throw new IllegalMonitorStateException("cannot release un-acquired lock");
         }
-        int holds = record.getIntPlain(LOCK_HOLDS);
-        record.setIntPlain(LOCK_HOLDS, holds - 1);
-        if (holds == 1) {
-            recordOwnerThread(0);
-            releaseWord();
+        try {
+            dev.mp4j.shm.Handoffs.handoff();
+        } finally {
+            // Released whatever finishing the thread's earlier work threw (see ProcessLock.unlock).
+            int holds = record.getIntPlain(LOCK_HOLDS);
+            record.setIntPlain(LOCK_HOLDS, holds - 1);
+            if (holds == 1) {
+                recordOwnerThread(0);
+                releaseWord();
+            }
         }
     }
 

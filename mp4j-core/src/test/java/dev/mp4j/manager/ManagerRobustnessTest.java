@@ -472,6 +472,61 @@ class ManagerRobustnessTest {
         }
     }
 
+    @Test
+    void aLockIsNotHeldWhileItsTakerWaitsForAStoppedManagerToConfirmAPut() throws Exception {
+        // A put on an unbounded managed queue is sent without waiting; it is confirmed before
+        // the thread's next hand-off to another process. That used to be the lock's release
+        // only: a manager stopped meanwhile kept the releasing thread, holding the lock, waiting
+        // for ever, and every other taker with it. It is confirmed before the lock is taken now,
+        // where CPython's put itself would have waited.
+        dev.mp4j.sync.ProcessLock lock = dev.mp4j.sync.ProcessLock.create();
+        try (SyncManager m = Multiprocessing.manager()) {
+            ManagedQueue<Integer> q = m.queue();
+            long pid = m.process().pid();
+            java.util.concurrent.CountDownLatch ready = new java.util.concurrent.CountDownLatch(1);
+            java.util.concurrent.CountDownLatch go = new java.util.concurrent.CountDownLatch(1);
+            java.util.concurrent.CountDownLatch put = new java.util.concurrent.CountDownLatch(1);
+            Thread putter = Thread.ofPlatform().name("lock-putter").start(() -> {
+                try {
+                    q.put(0);           // this thread's channel is open, the queue known unbounded
+                    q.size();           // and the put confirmed
+                    ready.countDown();
+                    go.await();
+                    q.put(1);           // sent; its confirmation cannot come
+                } catch (InterruptedException e) {
+                    return;
+                }
+                put.countDown();
+                lock.lock();
+                lock.unlock();
+            });
+            assertTrue(ready.await(30, TimeUnit.SECONDS));
+            signal("STOP", pid);
+            Thread.ofPlatform().daemon().start(() -> {
+                try {
+                    Thread.sleep(20_000);
+                    new ProcessBuilder("kill", "-CONT", Long.toString(pid)).start().waitFor();
+                } catch (Exception ignored) {
+                    // the finally below resumes it too
+                }
+            });
+            try {
+                go.countDown();
+                assertTrue(put.await(30, TimeUnit.SECONDS), "the put waited for the stopped manager");
+                // Blocked for good: in lock(), finishing the put, or (the code before) in unlock().
+                assertTrue(dev.mp4j.testing.Threads.awaitSettledAsleep(ProcessHandle.current().pid(), "lock-putter",
+                        Duration.ofSeconds(30)));
+                boolean took = lock.tryLock(2, TimeUnit.SECONDS);
+                assertTrue(took, "the lock stayed held by a thread waiting for the stopped manager");
+                lock.unlock();
+            } finally {
+                signal("CONT", pid);
+            }
+            putter.join(30_000);
+            assertEquals(2, q.size());
+        }
+    }
+
     private static void signal(String name, long pid) throws Exception {
         assertEquals(0, new ProcessBuilder("kill", "-" + name, Long.toString(pid)).start().waitFor());
     }
