@@ -67,10 +67,15 @@ public final class Futex {
         case "aarch64" -> 98;
         default -> -1;
     };
-    /** kill(2), for {@link #processExists}: made through the same linked call (see there). */
-    private static final long SYS_KILL = switch (System.getProperty("os.arch")) {
-        case "amd64", "x86_64" -> 62;
-        case "aarch64" -> 129;
+    /**
+     * tgkill(2), for {@link #processExists}: made through the same linked call (see there).
+     * {@code tgkill(pid, pid, 0)} succeeds for a process only: {@code kill(tid, 0)} succeeds for
+     * any thread's id too, and a dead owner's pid reused as a thread's id (threads use ids up
+     * far faster than processes do) looked alive for good.
+     */
+    private static final long SYS_TGKILL = switch (System.getProperty("os.arch")) {
+        case "amd64", "x86_64" -> 234;
+        case "aarch64" -> 131;
         default -> -1;
     };
     /** rt_sigaction(2), for {@link #ignoreSignal}: through the same linked call. */
@@ -382,7 +387,8 @@ public final class Futex {
     }
 
     /**
-     * Whether {@code kill(pid, 0)} succeeds (true: the process exists), false when it fails
+     * Whether {@code tgkill(pid, pid, 0)} succeeds (true: the process exists, a thread of another
+     * id does not count), false when it fails
      * (gone, or the call was refused: the caller must then ask another way), null while the
      * futex calls are not linked. It goes through the wake's handle (the libc {@code syscall}
      * entry, which takes any call's arguments): linking a handle of its own would spin another
@@ -391,11 +397,11 @@ public final class Futex {
      */
     static Boolean processExists(int pid) {
         MethodHandle k = wake;
-        if (k == null || SYS_KILL < 0 || pid <= 0) {
+        if (k == null || SYS_TGKILL < 0 || pid <= 0) {
             return null;
         }
         try {
-            return (long) k.invokeExact(SYS_KILL, (long) pid, 0L, 0L, 0L, 0L, 0L) == 0;
+            return (long) k.invokeExact(SYS_TGKILL, (long) pid, (long) pid, 0L, 0L, 0L, 0L) == 0;
         } catch (Throwable t) {
             return null;
         }

@@ -63,7 +63,7 @@ public final class Pids {
      * {@link #OWNER_BITS}) names a live process: this JVM, a process named by its pid alone that
      * is this one or alive, or another live pid. One with this JVM's pid and another tag was an
      * earlier process with this pid, gone. (A live process of another program that took a dead
-     * owner's pid still looks alive.)
+     * owner's pid still looks alive; a thread that took it does not.)
      */
     public static boolean ownerAlive(int owner) {
         return ownerAlive(owner, false);
@@ -125,8 +125,25 @@ public final class Pids {
             // No method reference: a child reaches this first on its own path, where linking
             // one costs milliseconds of method-handle spinning the AOT cache did not record.
             java.util.Optional<ProcessHandle> handle = ProcessHandle.of(pid);
-            alive = handle.isPresent() && handle.get().isAlive();
+            alive = handle.isPresent() && handle.get().isAlive() && !aThreadOfAnother(pid);
         }
         return alive;
+    }
+
+    /**
+     * Whether {@code pid} is the id of a thread of another process, not a process: /proc has an
+     * entry for every thread id, so ProcessHandle finds them too.
+     */
+    private static boolean aThreadOfAnother(int pid) {
+        try {
+            for (String line : java.nio.file.Files.readAllLines(java.nio.file.Path.of("/proc", Integer.toString(pid), "status"))) {
+                if (line.startsWith("Tgid:")) {
+                    return Integer.parseInt(line.substring(5).strip()) != pid;
+                }
+            }
+        } catch (java.io.IOException | RuntimeException e) {
+            // gone meanwhile, or no /proc: taken as what ProcessHandle said
+        }
+        return false;
     }
 }

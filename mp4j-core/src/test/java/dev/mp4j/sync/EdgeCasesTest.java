@@ -239,6 +239,23 @@ class EdgeCasesTest {
     }
 
     @Test
+    void aLockWhoseDeadOwnersPidIsNowAThreadsIdIsTakenOver() throws Exception {
+        // Thread ids come from the pids' numbers: a dead owner's pid may be a live thread's id
+        // now (of this JVM here), and kill(tid, 0) succeeds for a thread too.
+        long me = ProcessHandle.current().pid();
+        int tid;
+        try (var tasks = java.nio.file.Files.list(java.nio.file.Path.of("/proc/self/task"))) {
+            tid = tasks.map(t -> Integer.parseInt(t.getFileName().toString())).filter(t -> t != me).findFirst().orElseThrow();
+        }
+        for (AbstractProcessLock lock : java.util.List.of(ProcessLock.create(), ReentrantProcessLock.create())) {
+            lock.record.setInt(SyncLayout.LOCK_WORD, tid | (7 << 22));
+            assertTrue(lock.tryLock(5, TimeUnit.SECONDS), "a thread's id was taken for a live owner: " + tid);
+            assertTrue(lock.ownerDied());
+            lock.unlock();
+        }
+    }
+
+    @Test
     void aLockLeftHeldByAnEarlierProcessWithThisPidIsTakenOverNotTakenForThisOnes() throws Exception {
         // Pids come back (32768 of them by default): a process that died holding a lock may
         // have had this process's pid.
