@@ -370,6 +370,20 @@ class ProcessQueueTest {
         List<String> out = new ArrayList<>();
         assertEquals(3, q.drainTo(out));
         assertEquals(java.util.Arrays.asList("a", null, "c"), out);
+        // Another object for the same queue, as a copy received in a message is: itself.
+        q.put("d");
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        try (java.io.ObjectOutputStream o = new java.io.ObjectOutputStream(bytes)) {
+            o.writeObject(q);
+        }
+        @SuppressWarnings("unchecked")
+        ProcessQueue<String> copy;
+        try (java.io.ObjectInputStream i = new java.io.ObjectInputStream(new java.io.ByteArrayInputStream(bytes.toByteArray()))) {
+            copy = (ProcessQueue<String>) i.readObject();
+        }
+        assertThrows(IllegalArgumentException.class, () -> q.drainTo(copy));
+        assertThrows(IllegalArgumentException.class, () -> q.drainTo(copy, 5));
+        assertEquals(1, q.size(), "no item moved");
     }
 
     @Test
