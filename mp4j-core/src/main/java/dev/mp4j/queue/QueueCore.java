@@ -1241,9 +1241,13 @@ final class QueueCore implements ByteRing.Peer {
                 && !ring.writerWaiting();
     }
 
-    /** Whether an item is there to take (counted; its bytes may still be coming). */
+    /**
+     * Whether an item is there to take (counted; its bytes may still be coming). Through
+     * {@link #count()}, which gives back what a dead producer counted and never wrote: the raw
+     * count kept a poll() waiting its full second for an item that would never come.
+     */
     private boolean itemsNow() {
-        return (int) INT.getVolatile(words, (int) COUNT) > 0;
+        return count() > 0;
     }
 
     /** Nanoseconds left of a timeout (negative stays negative: forever; never below 0 otherwise). */

@@ -570,6 +570,35 @@ class ProcessQueueTest {
     }
 
     @Test
+    void pollDoesNotWaitOnAnItemADeadProducerCountedButNeverWrote() throws Exception {
+        // The dead producer's count stays until someone settles it. A poll() that finds the
+        // consumers' lock held (a take() asleep in it) waits for it only while an item could
+        // come; it used to read the raw count, and waited its full second for an item that
+        // would never come.
+        JoinableProcessQueue<byte[]> q = fourItemsAndAProducerKilledWaitingForRoomForAFifth();
+        for (int i = 0; i < 4; i++) {
+            assertEquals(1000, q.take().length);
+        }
+        java.util.concurrent.CompletableFuture<byte[]> taken = new java.util.concurrent.CompletableFuture<>();
+        Thread taker = Thread.ofPlatform().name("asleep-in-take").start(() -> {
+            try {
+                taken.complete(q.take());
+            } catch (InterruptedException e) {
+                taken.completeExceptionally(e);
+            }
+        });
+        assertTrue(Threads.awaitSettledAsleep(ProcessHandle.current().pid(), "asleep-in-take", Duration.ofSeconds(30)));
+        long start = System.nanoTime();
+        assertNull(q.poll());
+        Duration took = Duration.ofNanos(System.nanoTime() - start);
+        // A poll that finds nothing: a few milliseconds; the code before waited its 1 s cap.
+        assertTrue(took.compareTo(Duration.ofMillis(500)) < 0, "poll() waited " + took);
+        q.put(new byte[] {3});
+        assertArrayEquals(new byte[] {3}, taken.get(30, TimeUnit.SECONDS));
+        taker.join();
+    }
+
+    @Test
     void aProducerKilledWhileWaitingForRoomLeavesTheCountsRight() throws Exception {
         // Four 1000-byte items fill most of a 4 KiB ring; a joinable queue's child producer then
         // waits for room for a fifth and is killed there, before writing any of it. Its count and
