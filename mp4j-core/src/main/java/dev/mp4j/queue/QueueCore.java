@@ -360,10 +360,14 @@ final class QueueCore implements ByteRing.Peer {
                         // repair the task.
                         countHandedOn = true;
                     } else if (!written) {
-                        // Nothing was published: the count is given back below, the task here,
-                        // and the pending end is withdrawn so that no repair gives them back again.
+                        // Nothing was published: the pending end is withdrawn so that no repair
+                        // gives the count and the task back again, then both are given back here,
+                        // under the lock (after the unlock, a producer killed in between leaked
+                        // the count: a bounded queue lost a slot for good).
                         VarHandle.releaseFence();
                         words.putLong((int) PRODUCER_PENDING_END, 0L);
+                        release(1);
+                        countHandedOn = true;
                         forgetUnfinished();
                         if (spilled != null) {
                             try {
@@ -552,6 +556,9 @@ final class QueueCore implements ByteRing.Peer {
     private Unspilled consumeWholeFrame(long end, byte[] payload, boolean raw, boolean aborted) {
         if (aborted || raw || payload.length == 0 || payload[0] != TAG_SPILLED) {
             ring.skipTo(end);
+            // Given back under the lock, right after the frame goes: after the unlock, a consumer
+            // killed in between leaked it (a bounded queue lost a slot for good).
+            release(1);
             return null;
         }
         // Under the consumer lock: other consumers wait for this copy. Items are spilled only
@@ -571,8 +578,7 @@ final class QueueCore implements ByteRing.Peer {
             throw lost;
         }
         LONG.setVolatile(words, (int) CONSUMER_SPILL, 0L);
-        // Given back here, under the lock, a few instructions after the mark goes, rather than
-        // after the unlock as for other frames: a consumer killed in between would leak it.
+        // Given back here, under the lock, a few instructions after the mark goes.
         release(1);
         return item;
     }
@@ -875,6 +881,7 @@ final class QueueCore implements ByteRing.Peer {
                     raw = bytes != null && streamedRaw;
                     aborted = bytes == null || streamedStatus != OK;
                     INT.setVolatile(words, (int) CONSUMER_IN_PROGRESS, 0);
+                    release(1);   // under the lock, as for a whole frame
                 }
             } catch (java.io.InterruptedIOException e) {
                 Thread.interrupted();   // thrown as InterruptedException: the status goes with it
@@ -894,7 +901,7 @@ final class QueueCore implements ByteRing.Peer {
             if (spilled != null) {
                 return spilled.raw() || discarding ? spilled.bytes() : decodeTaken(spilled.bytes());
             }
-            release(1);
+            // (the count was given back under the lock)
             if (!aborted) {
                 return raw || discarding ? bytes : decodeTaken(bytes);
             }
