@@ -26,8 +26,11 @@ import java.time.Duration;
  * many is an error); {@link #join()} waits until none is unfinished. An item no consumer can
  * have is finished by the queue itself, unlike CPython's, whose {@code join()} then waits for
  * ever: one that a {@code get} takes but cannot decode (it throws; a class that process lacks),
- * and one lost with a consumer or producer killed half-way through it. Do not call
- * {@code taskDone()} for those (a {@code finally} around the work, not around the {@code get}).
+ * and one lost with a producer killed half-way through writing it or a consumer killed half-way
+ * through reading it off the queue. Do not call {@code taskDone()} for those (a {@code finally}
+ * around the work, not around the {@code get}). A consumer killed once it has read an item (its
+ * {@code get} still decoding it, or the work begun) has taken it: that task stays unfinished,
+ * as in CPython.
  */
 public final class JoinableProcessQueue<E> extends ProcessQueue<E> {
     @Serial
