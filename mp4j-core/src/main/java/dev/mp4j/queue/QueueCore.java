@@ -320,6 +320,10 @@ final class QueueCore implements ByteRing.Peer {
                             words.putLong((int) PRODUCER_PENDING_END, ring.writePosition() + frame);
                         }
                     }
+                    if (!ring.reservePages(ring.writePosition() + frame)) {
+                        // Nothing written: the count and the task are given back below.
+                        throw new IllegalStateException(ByteRing.noRoomForPages() + ": the item was not put");
+                    }
                     if (frame <= ring.wholeFrameLimit()) {
                         while (!ring.fitsAtBegin(frame)) {
                             if (!ring.awaitFree(frame, left(start, timeoutNanos), this)) {

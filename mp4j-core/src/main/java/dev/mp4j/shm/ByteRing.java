@@ -97,6 +97,55 @@ public final class ByteRing {
     private final MemorySegment spaceSeq;
     private final int capacity;
     private final long mask;
+    /**
+     * How far into the data, from its start, this process has had the system back the ring with
+     * memory ({@link #reservePages}); the ring is written from position 0 on, so once this is the
+     * capacity every page exists. Read and written by the ring's one writer at a time.
+     */
+    private long backedUpTo;
+    /** How much more {@link #reservePages} asks for at a time than the frame needs. */
+    private static final long BACKING_STEP = 1 << 20;
+
+    /**
+     * Makes sure the system has memory behind the ring's data up to position {@code end} (bytes
+     * ever written, at most the capacity counts). A file in /dev/shm gets its pages as they are
+     * first written, and a write that finds /dev/shm full faults (SIGBUS, an InternalError here)
+     * half-way through a frame, which then cannot be finished; asked ahead, a megabyte at a time,
+     * the system says no instead, before anything is written. Cheap once the ring has wrapped.
+     *
+     * @return false if /dev/shm has no room for them (true also where the system cannot be asked)
+     */
+    public boolean reservePages(long end) {
+        if (backedUpTo >= capacity) {
+            return true;
+        }
+        long want = Math.min(capacity, end);
+        if (want <= backedUpTo) {
+            return true;
+        }
+        long data = ring.address() + HEADER;
+        long step = Math.min(capacity, Math.max(want, backedUpTo + BACKING_STEP));
+        Boolean done = ShmFiles.populate(data + backedUpTo, step - backedUpTo, ring.address());
+        if (done == Boolean.FALSE && step > want) {
+            // No room for the step: maybe for what this frame needs.
+            step = want;
+            done = ShmFiles.populate(data + backedUpTo, step - backedUpTo, ring.address());
+        }
+        if (done == Boolean.FALSE) {
+            return false;
+        }
+        if (done == Boolean.TRUE) {
+            backedUpTo = step;
+        }
+        return true;
+    }
+
+    /** Why {@link #reservePages} said no, for the caller's error. */
+    public static String noRoomForPages() {
+        long free = ShmFiles.usableSpace(SharedSegment.DIRECTORY + "/");
+        return "no room in " + SharedSegment.DIRECTORY + " for the ring's memory"
+                + (free >= 0 ? " (" + free + " bytes free there)" : "");
+    }
 
     /** The ring of {@code capacity} data bytes (a power of two) at {@code offset} of {@code segment}. */
     public ByteRing(MemorySegment segment, long offset, int capacity) {
@@ -120,6 +169,9 @@ public final class ByteRing {
         beginWrite();
         Cursor c = cursor;
         int total = headerLength + length;
+        if (!reservePages(c.tail + total)) {
+            throw new IOException(noRoomForPages() + ": the message was not sent");
+        }
         if (total <= c.small.length) {
             // One copy into shared memory instead of two: each costs about a microsecond while
             // the writer is still interpreted, which is most of a small message's cost then.

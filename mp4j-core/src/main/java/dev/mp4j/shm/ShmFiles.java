@@ -40,6 +40,7 @@ final class ShmFiles {
     private static final long SYS_LSEEK = X86 ? 8 : 62;
     private static final long SYS_UNLINKAT = X86 ? 263 : 35;
     private static final long SYS_STATFS = X86 ? 137 : 43;
+    private static final long SYS_MADVISE = X86 ? 28 : 233;
 
     // The same on both architectures (AArch64 uses the generic values).
     private static final long AT_FDCWD = -100;
@@ -52,6 +53,12 @@ final class ShmFiles {
     private static final long MAP_SHARED = 1;
     private static final long SEEK_END = 2;
     private static final long FAILED = -1;
+    /** madvise: fault the range in writable now (Linux 5.14), or fail where a write would fault. */
+    private static final long MADV_POPULATE_WRITE = 23;
+    /** The page size madvise wants addresses aligned to (x86-64's; a larger one answers EINVAL: not asked). */
+    private static final long PAGE = 4096;
+    /** Whether {@link #MADV_POPULATE_WRITE} works here: null until tried once on a page known to exist. */
+    private static volatile Boolean populates;
 
     /** struct statfs on 64-bit Linux: f_bsize and f_bavail, each a long. */
     private static final int STATFS_BSIZE = 8;
@@ -216,6 +223,36 @@ final class ShmFiles {
             long ignored = (long) sys.invokeExact(SYS_MUNMAP, address, size, 0L, 0L, 0L, 0L);
         } catch (Throwable t) {
             // Stays mapped until exit: nothing better to do from a cleanup action.
+        }
+    }
+
+    /**
+     * Has the system back {@code [address, address + length)} of a shared mapping with memory
+     * now, page by page, as writing it would, where {@code known} is an address of that mapping
+     * whose page exists (the first use tries the call there, to tell a kernel without it from
+     * a file system without room).
+     *
+     * @return true if it does; false if it could not (the file system, /dev/shm, is full);
+     *         null if not asked (the call not linked yet, an old kernel, another system)
+     */
+    static Boolean populate(long address, long length, long known) {
+        MethodHandle sys = Futex.syscall();
+        if (!SUPPORTED || sys == null || length <= 0) {
+            return null;
+        }
+        try {
+            Boolean works = populates;
+            if (works == null) {
+                works = (long) sys.invokeExact(SYS_MADVISE, known & -PAGE, PAGE, MADV_POPULATE_WRITE, 0L, 0L, 0L) == 0;
+                populates = works;
+            }
+            if (!works) {
+                return null;
+            }
+            long start = address & -PAGE;
+            return (long) sys.invokeExact(SYS_MADVISE, start, address + length - start, MADV_POPULATE_WRITE, 0L, 0L, 0L) == 0;
+        } catch (Throwable t) {
+            return null;
         }
     }
 

@@ -81,6 +81,14 @@ public final class JavaRunner {
         return finish(start(List.of(), jvmOptions, mainClass, args), timeout);
     }
 
+    /**
+     * As {@link #run(Duration, Class, String...)}, the JVM started through {@code prefix} (a
+     * command that runs its arguments, the JVM's command line, in some other setting).
+     */
+    public static Result runThrough(Duration timeout, List<String> prefix, Class<?> mainClass, String... args) throws Exception {
+        return finish(start(prefix, List.of(), mainClass, args), timeout);
+    }
+
     /** Runs a program from its source file ({@code java File.java}), with this JVM's class path. */
     public static Result runSource(Duration timeout, List<String> jvmOptions, Path sourceFile, String... args) throws Exception {
         return finish(start(List.of(), jvmOptions, sourceFile.toString(), args), timeout);
