@@ -313,7 +313,7 @@ final class QueueCore implements ByteRing.Peer {
                         // through the ring, so that this put returns and a producer that then
                         // exits, or is joined before anyone takes, does not wait for ever.
                         // Where /dev/shm has no room for it, it waits for the ring as before.
-                        spilled = spill(encoded);
+                        spilled = spill(encoded, left(start, timeoutNanos));
                         if (spilled != null) {
                             encoded = spillReference(spilled);
                             frame = serializedLength(encoded) + FRAME_OVERHEAD;
@@ -454,7 +454,7 @@ final class QueueCore implements ByteRing.Peer {
      * consumer that takes the reference copies it out and unlinks it; one left untaken goes with
      * the queue ({@link #discardAll}), or at the latest with the queue's tree.
      */
-    private String spill(Object encoded) {
+    private String spill(Object encoded, long waitNanos) {
         RawBytes raw = encoded instanceof RawBytes r ? r : null;
         byte[] bytes = raw != null ? raw.bytes() : (byte[]) encoded;
         SharedSegment segment = null;
@@ -472,7 +472,7 @@ final class QueueCore implements ByteRing.Peer {
             }
             LONG.setVolatile(words, (int) PRODUCER_SPILL, id);
             try {
-                segment = SharedSegment.createLike(name(), id, serializedLength(encoded));
+                segment = SharedSegment.createLike(name(), id, serializedLength(encoded), waitNanos);
             } catch (IllegalStateException noRoomOrTaken) {
                 LONG.setVolatile(words, (int) PRODUCER_SPILL, 0L);
                 // A name taken already is tried again with another; anything else is no room.

@@ -79,7 +79,17 @@ public final class SharedSegment implements AutoCloseable {
      * @throws IllegalStateException if that name is taken, or as {@link #create(long)}
      */
     public static SharedSegment createLike(String otherSegment, long id, long size) {
-        checkSize(size);
+        return createLike(otherSegment, id, size, -1);
+    }
+
+    /**
+     * {@link #createLike(String, long, long)} waiting at most {@code waitNanos} (negative: the
+     * usual bound, a second and a half) for room that unmappings under way would free: a caller
+     * with a timeout of its own (a queue's timed put) must not wait longer for a segment it can
+     * do without.
+     */
+    public static SharedSegment createLike(String otherSegment, long id, long size, long waitNanos) {
+        checkSize(size, waitNanos);
         String name = nameLike(otherSegment, id);
         try {
             return open(name, size, true, false, false);
@@ -176,6 +186,11 @@ public final class SharedSegment implements AutoCloseable {
     }
 
     private static void checkSize(long size) {
+        checkSize(size, -1);
+    }
+
+    /** {@code waitNanos}: at most how long to wait for room (negative: the usual bound). */
+    private static void checkSize(long size, long waitNanos) {
         if (size <= 0) {
             throw new IllegalArgumentException("segment size must be positive, got " + size);
         }
@@ -185,8 +200,10 @@ public final class SharedSegment implements AutoCloseable {
         if (size > free) {
             // Unlinked segments of ours whose unmapping is pending still hold their pages; so may
             // other processes' for a moment (at most their unmappers' delay).
-            Unmapper.flush();
-            long deadline = System.nanoTime() + Unmapper.MAX_DELAY_NANOS;
+            long start = System.nanoTime();
+            Unmapper.flush(waitNanos < 0 ? Unmapper.FLUSH_WAIT_NANOS : Math.min(waitNanos, Unmapper.FLUSH_WAIT_NANOS));
+            long deadline = waitNanos < 0 ? System.nanoTime() + Unmapper.MAX_DELAY_NANOS
+                    : start + Math.min(waitNanos, Unmapper.FLUSH_WAIT_NANOS + Unmapper.MAX_DELAY_NANOS);
             while ((free = Room.free()) < size && System.nanoTime() - deadline < 0) {
                 java.util.concurrent.locks.LockSupport.parkNanos(java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(10));
             }
@@ -575,9 +592,13 @@ public final class SharedSegment implements AutoCloseable {
          * Unmaps everything pending now, in the caller (a creation short of room), and waits for
          * an unmapping the background thread has under way (at most a second).
          */
-        static void flush() {
+        /** How long {@link #flush} waits for unmappings under way, at most. */
+        static final long FLUSH_WAIT_NANOS = java.util.concurrent.TimeUnit.SECONDS.toNanos(1);
+
+        /** Unmaps what is pending now, and waits at most {@code waitNanos} for unmappings under way. */
+        static void flush(long waitNanos) {
             closeAll(drain());
-            long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(1);
+            long deadline = System.nanoTime() + waitNanos;
             synchronized (LOCK) {
                 long left;
                 while (inProgress > 0 && (left = deadline - System.nanoTime()) > 0) {

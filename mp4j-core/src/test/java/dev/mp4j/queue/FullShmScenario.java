@@ -39,12 +39,14 @@ public final class FullShmScenario {
         // An item too large for the ring's step-by-step frames to be written whole, which a
         // producer streams in (its spill segment finds no room either).
         Throwable refusedLarge = null;
+        long start = System.nanoTime();
         try {
-            q.offer(new byte[200 * 1024], 2, java.util.concurrent.TimeUnit.SECONDS);
+            q.offer(new byte[200 * 1024], 10, java.util.concurrent.TimeUnit.MILLISECONDS);
         } catch (Throwable t) {
             refusedLarge = t;
         }
-        System.out.println("large: " + refusedLarge);
+        long tookMillis = (System.nanoTime() - start) / 1_000_000;
+        System.out.println("large: " + refusedLarge + " after " + tookMillis + " ms");
         for (int i = 0; i < put; i++) {
             byte[] item = q.poll();
             if (item == null || item.length != 1000 || item[0] != (byte) i) {
@@ -61,9 +63,27 @@ public final class FullShmScenario {
         byte[] after = q.take();
         q.put(new byte[200 * 1024]);
         byte[] large = q.take();
+        // A full ring and /dev/shm short of room: a timed offer of an item large enough to be
+        // spilled finds no room for its segment, and must not wait past its timeout for some.
+        int backlog = 0;
+        while (q.offer(new byte[1000])) {
+            backlog++;
+        }
+        fill(filler, Files.getFileStore(Path.of("/dev/shm")).getUsableSpace() - 100 * 1024);
+        long spillStart = System.nanoTime();
+        boolean spilled = q.offer(new byte[200 * 1024], 10, java.util.concurrent.TimeUnit.MILLISECONDS);
+        long spillMillis = (System.nanoTime() - spillStart) / 1_000_000;
+        System.out.println("backlog " + backlog + ", spill offer " + spilled + " after " + spillMillis + " ms");
+        for (int i = 0; i < backlog; i++) {
+            if (q.poll() == null) {
+                System.out.println("LOST backlog item " + i);
+                System.exit(4);
+            }
+        }
+        Files.delete(filler);
         System.out.println("OK " + put + " " + (refused instanceof IllegalStateException && refused.getMessage().contains("no room"))
                 + " " + (refusedLarge instanceof IllegalStateException && refusedLarge.getMessage().contains("no room"))
-                + " " + after[0] + " " + large.length);
+                + " " + after[0] + " " + large.length + " " + (tookMillis < 500 && !spilled && spillMillis < 500 ? "prompt" : "slow"));
     }
 
     private static void fill(Path file, long bytes) throws IOException {

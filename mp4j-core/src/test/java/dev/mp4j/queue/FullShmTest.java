@@ -23,14 +23,14 @@ class FullShmTest {
             "mount -t tmpfs -o size=24m tmpfs /dev/shm && exec \"$0\" \"$@\"");
 
     @Test
-    void aPutThatFindsDevShmFullIsRefusedWithAClearErrorAndNothingIsLost() throws Exception {
+    void aPutThatFindsDevShmFullIsRefusedPromptlyWithAClearErrorAndNothingIsLost() throws Exception {
         JavaRunner.Result probe = JavaRunner.runThrough(Duration.ofSeconds(60), SMALL_SHM, Probe.class);
         Assumptions.assumeTrue(probe.exitCode() == 0 && probe.stdout().contains("24"),
                 "no private /dev/shm here (needs root and unshare): " + probe.stderr());
         JavaRunner.Result r = JavaRunner.runThrough(Duration.ofSeconds(90), SMALL_SHM, FullShmScenario.class);
         String out = r.stdout() + r.stderr();
         assertEquals(0, r.exitCode(), out);
-        assertTrue(r.stdout().contains("OK ") && r.stdout().contains(" true true 7 204800"), out);
+        assertTrue(r.stdout().contains("OK ") && r.stdout().contains(" true true 7 204800 prompt"), out);
     }
 
     /** Prints the size of its /dev/shm in MiB. */
