@@ -144,7 +144,9 @@ public final class Multiprocessing {
     /**
      * Python's {@code set_executable(path)}: the program that starts children from now on,
      * instead of this JVM's own {@code java}: another JDK 25 or later, or a script that runs one
-     * under a wrapper. It gets the JVM's arguments and must run them, e.g.
+     * under a wrapper. It gets the JVM's arguments and must {@code exec} the JVM in its own place
+     * (a child knows its parent by the pid it was started as, and takes a JVM whose parent is a
+     * shell or a {@code sudo} in between for an orphan, and exits), e.g.
      * <pre>{@code
      * // run-niced.sh:  #!/bin/sh
      * //                exec nice -n 10 /usr/lib/jvm/temurin-25-jdk-amd64/bin/java "$@"

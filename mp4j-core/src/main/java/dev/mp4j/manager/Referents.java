@@ -963,7 +963,7 @@ final class Referents {
                 return index;
             }
             breakIt(mine);
-            throw new TimeoutException("barrier wait timed out after " + timeout);
+            throw new TimeoutException("barrier wait timed out after " + (timeout != null ? timeout : defaultTimeout));
         }
 
         private void breakIt(Generation g) {

@@ -103,15 +103,19 @@ public final class ByteRing {
      * capacity every page exists. Read and written by the ring's one writer at a time.
      */
     private long backedUpTo;
-    /** How much more {@link #reservePages} asks for at a time than the frame needs. */
-    private static final long BACKING_STEP = 1 << 20;
+    /**
+     * At least how much {@link #reservePages} asks for at a time: a system call per 64 KiB
+     * written until the ring has wrapped, and no more memory held ahead of need than that.
+     */
+    private static final long BACKING_STEP = 64 * 1024;
 
     /**
      * Makes sure the system has memory behind the ring's data up to position {@code end} (bytes
      * ever written, at most the capacity counts). A file in /dev/shm gets its pages as they are
      * first written, and a write that finds /dev/shm full faults (SIGBUS, an InternalError here)
-     * half-way through a frame, which then cannot be finished; asked ahead, a megabyte at a time,
-     * the system says no instead, before anything is written. Cheap once the ring has wrapped.
+     * half-way through a frame, which then cannot be finished; asked ahead (what the frame needs,
+     * at least 64 KiB, in whole pages), the system says no instead, before anything is written.
+     * Cheap once the ring has wrapped.
      *
      * @return false if /dev/shm has no room for them (true also where the system cannot be asked)
      */
@@ -124,13 +128,11 @@ public final class ByteRing {
             return true;
         }
         long data = ring.address() + HEADER;
-        long step = Math.min(capacity, Math.max(want, backedUpTo + BACKING_STEP));
-        Boolean done = ShmFiles.populate(data + backedUpTo, step - backedUpTo, ring.address());
-        if (done == Boolean.FALSE && step > want) {
-            // No room for the step: maybe for what this frame needs.
-            step = want;
-            done = ShmFiles.populate(data + backedUpTo, step - backedUpTo, ring.address());
-        }
+        // Up to a page boundary of the mapping (populate covers whole pages), so that the next
+        // step starts where this one's pages end.
+        long pagesEnd = (data + Math.max(want, backedUpTo + BACKING_STEP) + ShmFiles.PAGE - 1) & -ShmFiles.PAGE;
+        long step = Math.min(capacity, pagesEnd - data);
+        Boolean done = ShmFiles.populate(data + backedUpTo, step - backedUpTo);
         if (done == Boolean.FALSE) {
             return false;
         }

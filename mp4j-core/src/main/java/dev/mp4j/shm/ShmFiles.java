@@ -55,10 +55,28 @@ final class ShmFiles {
     private static final long FAILED = -1;
     /** madvise: fault the range in writable now (Linux 5.14), or fail where a write would fault. */
     private static final long MADV_POPULATE_WRITE = 23;
-    /** The page size madvise wants addresses aligned to (x86-64's; a larger one answers EINVAL: not asked). */
-    private static final long PAGE = 4096;
-    /** Whether {@link #MADV_POPULATE_WRITE} works here: null until tried once on a page known to exist. */
+    /** This system's page size, which madvise wants addresses aligned to (AArch64 kernels may use 16 or 64 KiB). */
+    static final long PAGE = pageSize();
+    /** Whether {@link #MADV_POPULATE_WRITE} works here: null until tried once, on memory of this process's own. */
     private static volatile Boolean populates;
+
+    /** AT_PAGESZ from this process's auxiliary vector (pairs of longs); 4096 where it cannot be read. */
+    private static long pageSize() {
+        try {
+            ByteBuffer auxv = ByteBuffer.wrap(java.nio.file.Files.readAllBytes(java.nio.file.Path.of("/proc/self/auxv")))
+                    .order(java.nio.ByteOrder.nativeOrder());
+            while (auxv.remaining() >= 16) {
+                long type = auxv.getLong();
+                long value = auxv.getLong();
+                if (type == 6 && value > 0 && Long.bitCount(value) == 1) {
+                    return value;
+                }
+            }
+        } catch (java.io.IOException | RuntimeException e) {
+            // not Linux, or no /proc
+        }
+        return 4096;
+    }
 
     /** struct statfs on 64-bit Linux: f_bsize and f_bavail, each a long. */
     private static final int STATFS_BSIZE = 8;
@@ -228,14 +246,12 @@ final class ShmFiles {
 
     /**
      * Has the system back {@code [address, address + length)} of a shared mapping with memory
-     * now, page by page, as writing it would, where {@code known} is an address of that mapping
-     * whose page exists (the first use tries the call there, to tell a kernel without it from
-     * a file system without room).
+     * now, page by page, as writing it would (the pages around the range's ends included).
      *
      * @return true if it does; false if it could not (the file system, /dev/shm, is full);
-     *         null if not asked (the call not linked yet, an old kernel, another system)
+     *         null if not asked (the call not linked yet, a kernel older than 5.14, another system)
      */
-    static Boolean populate(long address, long length, long known) {
+    static Boolean populate(long address, long length) {
         MethodHandle sys = Futex.syscall();
         if (!SUPPORTED || sys == null || length <= 0) {
             return null;
@@ -243,7 +259,12 @@ final class ShmFiles {
         try {
             Boolean works = populates;
             if (works == null) {
-                works = (long) sys.invokeExact(SYS_MADVISE, known & -PAGE, PAGE, MADV_POPULATE_WRITE, 0L, 0L, 0L) == 0;
+                // Tried once on a page of this process's own memory: a failure there is the
+                // kernel's (no such advice), not a full file system's.
+                ByteBuffer own = ByteBuffer.allocateDirect((int) (2 * PAGE));
+                long at = (MemorySegment.ofBuffer(own).address() + PAGE - 1) & -PAGE;
+                works = (long) sys.invokeExact(SYS_MADVISE, at, PAGE, MADV_POPULATE_WRITE, 0L, 0L, 0L) == 0;
+                java.lang.ref.Reference.reachabilityFence(own);
                 populates = works;
             }
             if (!works) {

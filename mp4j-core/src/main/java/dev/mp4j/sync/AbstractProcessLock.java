@@ -165,10 +165,14 @@ public abstract sealed class AbstractProcessLock implements Lock, Serializable p
     /** Takes the word: 0 try once, negative forever. */
     final boolean acquireWord(long timeoutNanos, boolean interruptible) throws InterruptedException {
         // Work this thread began and another process must see first (a manager put sent without
-        // waiting) is finished before the lock is taken, not only before it is released: where
-        // that waits (a manager that stopped answering), it waits without holding the lock, as
-        // CPython's put itself would have, instead of keeping every other taker waiting too.
-        dev.mp4j.shm.Handoffs.handoff();
+        // waiting) is finished before an untimed wait for the lock, not only before it is
+        // released: where that waits (a manager that stopped answering), it waits without holding
+        // the lock, as CPython's put itself would have, instead of keeping every other taker
+        // waiting too. Not for a try or a timed wait, which must not wait longer than they say
+        // (the release finishes it then, as before).
+        if (timeoutNanos < 0) {
+            dev.mp4j.shm.Handoffs.handoff();
+        }
         if (record.casInt(LOCK_WORD, 0, MY_OWNER)) {
             acquired(false);
             return true;

@@ -99,8 +99,11 @@ public final class ProcessSemaphore implements Serializable {
      * @return whether a permit was taken
      */
     public boolean acquire(boolean block, Duration timeout) {
-        // Earlier work of this thread is finished before a permit is taken (see AbstractProcessLock.acquireWord).
-        dev.mp4j.shm.Handoffs.handoff();
+        // Earlier work of this thread is finished before an untimed wait for a permit (see
+        // AbstractProcessLock.acquireWord).
+        if (block && timeout == null) {
+            dev.mp4j.shm.Handoffs.handoff();
+        }
         if (tryTake()) {
             return true;
         }
@@ -153,7 +156,6 @@ public final class ProcessSemaphore implements Serializable {
 
     /** Takes a permit if one is free now. */
     public boolean tryAcquire() {
-        dev.mp4j.shm.Handoffs.handoff();
         return tryTake();
     }
 
