@@ -40,7 +40,9 @@ public abstract sealed class AbstractProcessLock implements Lock, Serializable p
 
     AbstractProcessLock(SharedRecord record) {
         this.record = record;
-        canonical(this);
+        if (record.held()) {
+            canonical(this);
+        }
     }
 
     /**
@@ -66,6 +68,15 @@ public abstract sealed class AbstractProcessLock implements Lock, Serializable p
         }
     }
 
+    /**
+     * This process's object for the record of a lock just built over it (a shared value's, a
+     * copy of which was just read): that lock, unless one is known already.
+     */
+    @SuppressWarnings("unchecked")
+    static <L extends AbstractProcessLock> L canonicalOf(L built) {
+        return (L) canonical(built);
+    }
+
     /** This process's object for {@code lock}'s record: {@code lock} unless one is known already. */
     private static AbstractProcessLock canonical(AbstractProcessLock lock) {
         for (java.lang.ref.Reference<?> r; (r = GONE.poll()) != null; ) {
@@ -85,10 +96,15 @@ public abstract sealed class AbstractProcessLock implements Lock, Serializable p
         }
     }
 
-    /** A copy read in a process that has this lock's object already is that object (see {@link #CANONICAL}). */
+    /**
+     * A copy read in a process that has this lock's object already is that object (see
+     * {@link #CANONICAL}). Not a lock placed by hand in a segment that is not held (a queue's or
+     * a pipe's own): its mapping goes when its owner closes it, and another copy must not
+     * resolve to a closed one.
+     */
     @Serial
     Object readResolve() {
-        return canonical(this);
+        return record.held() ? canonical(this) : this;
     }
 
     /** Python's {@code acquire()}: blocks until the lock is held. */

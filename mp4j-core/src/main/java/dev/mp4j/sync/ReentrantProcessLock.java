@@ -47,7 +47,9 @@ public final class ReentrantProcessLock extends AbstractProcessLock {
      * as a copy of its owner would.
      */
     public static ReentrantProcessLock within(dev.mp4j.shm.HeldSegment held, long tableOffset, long offset) {
-        return new ReentrantProcessLock(SharedRecord.within(held, tableOffset, offset, SyncLayout.RECORD));
+        // This process's object for it if it has one: a value's copies and the lock received
+        // alone (or in a condition) are one lock here (see AbstractProcessLock.readResolve).
+        return canonicalOf(new ReentrantProcessLock(SharedRecord.within(held, tableOffset, offset, SyncLayout.RECORD)));
     }
 
     @Override

@@ -106,6 +106,15 @@ final class SharedRecord implements Serializable {
         return name;
     }
 
+    /**
+     * Whether this process holds the record's segment through it (every record but one placed by
+     * hand in a segment that is not held, a queue's or a pipe's own locks, whose mapping its
+     * owner may close).
+     */
+    boolean held() {
+        return held != null;
+    }
+
     long offset() {
         return offset;
     }

@@ -19,6 +19,30 @@ import org.junit.jupiter.api.Timeout;
 
 @Timeout(60)
 class ValueAndArrayTest {
+    @SuppressWarnings("unchecked")
+    private static <T> T copied(T object) throws Exception {
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        try (java.io.ObjectOutputStream out = new java.io.ObjectOutputStream(bytes)) {
+            out.writeObject(object);
+        }
+        try (java.io.ObjectInputStream in = new java.io.ObjectInputStream(new java.io.ByteArrayInputStream(bytes.toByteArray()))) {
+            return (T) in.readObject();
+        }
+    }
+
+    @Test
+    void aValuesLockIsOneObjectInAProcessHoweverItsCopiesArrived() throws Exception {
+        // Read from separate messages, a value and its lock (or another copy of the value) are
+        // one lock in the reading process: what one copy's taker learns (ownerDied), another's
+        // caller sees.
+        IntValue v = Value.ofInt(0);
+        dev.mp4j.sync.AbstractProcessLock lock = v.getLock();
+        assertTrue(lock == copied(v).getLock(), "a copy of the value has a lock object of its own");
+        assertTrue(lock == copied(lock), "a copy of the lock is another object");
+        SharedArray array = SharedArray.of(SharedArray.Type.INT, 4);
+        assertTrue(array.getLock() == copied(array).getLock(), "a copy of the array has a lock object of its own");
+    }
+
 
     @Test
     void valuesOfEveryTypeAreWrittenByAChild() {
