@@ -1152,9 +1152,28 @@ final class QueueCore implements ByteRing.Peer {
             return;
         }
         long end = (long) LONG.getVolatile(words, (int) PRODUCER_FRAME_END);
-        // All the ring holds from the head on is this frame's, as finishAbandonedFrame assumes.
-        if (finishAbandonedFrame(end, left < 0 ? TAKE_OVER_NANOS : Math.min(left, TAKE_OVER_NANOS))) {
-            ring.skipTo(end);
+        // Marked as this consumer's frame first, as a frame read in steps is: the repair below
+        // may skip the head into the middle of it (a frame larger than the ring), and a consumer
+        // killed there would leave the next one to read the frame's inside as a header. Marked,
+        // the next consumer skips what is left of it instead (skipAbandonedFrame).
+        LONG.setVolatile(words, (int) CONSUMER_FRAME_END, end);
+        INT.setVolatile(words, (int) CONSUMER_IN_PROGRESS, 1);
+        boolean finished;
+        try {
+            // All the ring holds from the head on is this frame's, as finishAbandonedFrame assumes.
+            finished = finishAbandonedFrame(end, left < 0 ? TAKE_OVER_NANOS : Math.min(left, TAKE_OVER_NANOS));
+            if (finished) {
+                ring.skipTo(end);
+            }
+        } catch (IOException | RuntimeException | Error e) {
+            if (ring.head() == head) {
+                // Nothing skipped: the frame is the next reader's to look at afresh.
+                INT.setVolatile(words, (int) CONSUMER_IN_PROGRESS, 0);
+            }
+            throw e;
+        }
+        INT.setVolatile(words, (int) CONSUMER_IN_PROGRESS, 0);
+        if (finished) {
             // Its count comes back here, as for any ABORTED frame read; the repair forgot its task.
             release(1);
         }
