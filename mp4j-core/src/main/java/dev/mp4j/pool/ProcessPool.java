@@ -1780,6 +1780,15 @@ public final class ProcessPool implements ExecutorService {
         private int chunkNo;
         /** No more input will be read: it ended, failed, or the pool stopped taking it. */
         private volatile boolean inputDone;
+        /**
+         * Asked to take no more input ({@link #inputRefused}), and whether the input is being
+         * read (inside the caller's {@code hasNext}/{@code next}, which may block for ever): a
+         * refusal then is left to the reader, who applies it when the read returns, instead of
+         * waiting for this iterator's lock behind it. Each is written before the other is read,
+         * so at least one side sees the other.
+         */
+        private volatile boolean refuseAsked;
+        private volatile boolean readingInput;
         /** Why the pool stopped taking input, until the caller is told (once). */
         private RuntimeException refused;
         /**
@@ -1837,6 +1846,9 @@ public final class ProcessPool implements ExecutorService {
                 rangeAt = to;
             } else {
                 chunk = new ArrayList<>(chunksize);
+                if (!beginRead()) {
+                    return false;
+                }
                 try {
                     while (chunk.size() < chunksize && input.hasNext()) {
                         chunk.add(input.next());
@@ -1845,6 +1857,13 @@ public final class ProcessPool implements ExecutorService {
                     // The input itself failed: its error takes its place among the results, and
                     // nothing after it is read (as in CPython).
                     failed = e;
+                } finally {
+                    readingInput = false;
+                }
+                if (refuseAsked) {
+                    // Refused while the input was being read: what was read is not sent.
+                    applyRefusal();
+                    return false;
                 }
             }
             if (!chunk.isEmpty()) {
@@ -1897,13 +1916,35 @@ public final class ProcessPool implements ExecutorService {
          * The pool takes no more of this input (terminated, or its tasks not taken yet cancelled):
          * none is read any more, and the caller hears so after the results in flight.
          */
-        synchronized void inputRefused() {
+        void inputRefused() {
+            refuseAsked = true;
+            if (readingInput) {
+                return;   // the reader applies it when its read returns
+            }
+            synchronized (this) {
+                applyRefusal();
+            }
+        }
+
+        /** Holding this: no more input is read, and the caller hears so after the results in flight. */
+        private void applyRefusal() {
             if (!inputDone) {
                 if (refused == null) {
                     refused = new java.util.concurrent.RejectedExecutionException("Pool not running");
                 }
                 stopFeeding();
             }
+        }
+
+        /** Holding this, before the input is read: false (and the refusal applied) if it was refused. */
+        private boolean beginRead() {
+            readingInput = true;
+            if (refuseAsked) {
+                readingInput = false;
+                applyRefusal();
+                return false;
+            }
+            return true;
         }
 
         /** For the pool's feeder: stops reading this input after an unforeseen failure, said in its place. */
@@ -1925,12 +1966,23 @@ public final class ProcessPool implements ExecutorService {
                 stopFeeding();
                 return false;
             }
+            if (!beginRead()) {
+                return false;
+            }
+            boolean more;
             try {
-                if (input.hasNext()) {
-                    return true;
-                }
+                more = input.hasNext();
             } catch (RuntimeException e) {
-                return true;   // feedOne reports it in its place
+                more = true;   // feedOne reports it in its place
+            } finally {
+                readingInput = false;
+            }
+            if (refuseAsked) {
+                applyRefusal();
+                return false;
+            }
+            if (more) {
+                return true;
             }
             stopFeeding();
             return false;

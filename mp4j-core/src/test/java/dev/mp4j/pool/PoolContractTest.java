@@ -20,6 +20,65 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(120)
 class PoolContractTest {
     @Test
+    void terminateDoesNotWaitForAnImapsInputThatBlocks() throws Exception {
+        // An imap reads its input in the caller's thread (and the pool's feeder), holding the
+        // iterator's lock; a read that blocks (a socket's next line) kept terminate() waiting for
+        // that lock for ever. It is refused without the lock now: the reader sees it on return.
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        java.util.Iterator<Integer> blocking = new java.util.Iterator<>() {
+            private int n;
+
+            @Override
+            public boolean hasNext() {
+                if (n == 3) {
+                    try {
+                        release.await(60, TimeUnit.SECONDS);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                }
+                return n < 5;
+            }
+
+            @Override
+            public Integer next() {
+                return n++;
+            }
+        };
+        ProcessPool pool = ProcessPool.create(1);
+        CompletableFuture<Object> caller = new CompletableFuture<>();
+        Thread imap = Thread.ofPlatform().name("blocked-input").start(() -> {
+            try {
+                ResultIterator<Integer> it = pool.imap(x -> x, () -> blocking, 1);
+                int got = 0;
+                while (it.hasNext()) {
+                    it.next();
+                    got++;
+                }
+                caller.complete(got);
+            } catch (Throwable t) {
+                caller.complete(t);
+            }
+        });
+        try {
+            assertTrue(dev.mp4j.testing.Threads.awaitSettledAsleep(ProcessHandle.current().pid(), "blocked-input",
+                    Duration.ofSeconds(30)), "the input never blocked");
+            Thread terminator = Thread.ofPlatform().start(pool::terminate);
+            terminator.join(Duration.ofSeconds(15));
+            assertFalse(terminator.isAlive(), "terminate() waited for the imap's blocked input");
+        } finally {
+            release.countDown();
+            imap.join(Duration.ofSeconds(30));
+            pool.terminate();
+        }
+        // The caller hears that its results went with the pool (the chunks in flight were
+        // cancelled, or the rest of its input was refused), not a count of them all.
+        Object outcome = caller.get(30, TimeUnit.SECONDS);
+        assertTrue(outcome instanceof java.util.concurrent.CancellationException
+                || outcome instanceof java.util.concurrent.RejectedExecutionException, String.valueOf(outcome));
+    }
+
+    @Test
     void executeAndSubmitTakeALambdaWithNoResult() throws Exception {
         try (ProcessPool pool = ProcessPool.create(1)) {
             ProcessQueue<Long> q = ProcessQueue.create();
