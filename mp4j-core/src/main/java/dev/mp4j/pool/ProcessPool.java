@@ -509,7 +509,10 @@ public final class ProcessPool implements ExecutorService {
                 }
                 return t;
             } catch (InterruptedException e) {
-                return null;
+                // Nothing in the pool interrupts a slot's thread (it ends by the END marker): an
+                // interrupt is one a caller's callback left set on it (see WorkerSlot.run), and
+                // ending the slot for it left a pool that looked alive and ran nothing.
+                continue;
             }
         }
     }

@@ -139,6 +139,11 @@ final class WorkerSlot implements Runnable {
                 return;
             }
             while (true) {
+                // Nothing in the pool interrupts a slot's thread: an interrupt here is one a
+                // caller's callback or stage (run on this thread as the task completed) left set,
+                // and it would end this slot's next wait (taken for the worker's death, or for
+                // the pool's end), leaving a pool that never runs anything again. Not the slot's.
+                Thread.interrupted();
                 if (inFlight.isEmpty() && needsRecycling()) {
                     stopWorker();
                     restarts++;

@@ -20,6 +20,26 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(120)
 class PoolContractTest {
     @Test
+    void aCallbackThatLeavesItsThreadInterruptedDoesNotStopThePool() throws Exception {
+        // A task's stages and callbacks run on the pool's slot thread that completed it; one that
+        // interrupts that thread (or leaves an interrupt set) ended the slot's next wait, and a
+        // pool of one worker looked alive but never ran anything again.
+        try (ProcessPool pool = ProcessPool.create(1)) {
+            CompletableFuture<Boolean> onSlot = new CompletableFuture<>();
+            pool.submit(() -> {
+                Thread.sleep(300);
+                return 1;
+            }).thenRun(() -> {
+                onSlot.complete(Thread.currentThread().getName().startsWith("mp4j-pool"));
+                Thread.currentThread().interrupt();
+            }).get(30, TimeUnit.SECONDS);
+            assertTrue(onSlot.get(), "the stage did not run on the slot's thread: the test proves nothing");
+            assertEquals(2, pool.applyAsync(() -> 2).get(Duration.ofSeconds(30)));
+            assertEquals(List.of(1, 4, 9), pool.map(x -> x * x, List.of(1, 2, 3)));
+        }
+    }
+
+    @Test
     void terminateDoesNotWaitForAnImapsInputThatBlocks() throws Exception {
         // An imap reads its input in the caller's thread (and the pool's feeder), holding the
         // iterator's lock; a read that blocks (a socket's next line) kept terminate() waiting for
