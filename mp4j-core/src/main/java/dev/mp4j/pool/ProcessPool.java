@@ -1642,17 +1642,25 @@ public final class ProcessPool implements ExecutorService {
      * throws {@link java.util.concurrent.CancellationException} instead. Tasks cancelled before
      * and tasks that ran on a worker that died are not listed. {@code toString} names
      * the task, as "task #12" or "map chunk #3 (items 300..)". Waits (at most 10 s) for the
-     * pool's threads to account for the tasks their workers held.
+     * pool's threads to account for the tasks their workers held; called from one of them (a
+     * task's stage or callback), it does not wait, and the tasks queued behind the calling
+     * stage's own task are cancelled without being listed.
      */
     @Override
     public List<Runnable> shutdownNow() {
         java.util.Queue<Task> never = new java.util.concurrent.ConcurrentLinkedQueue<>();
         neverStarted = never;
         terminate();
-        try {
-            finished.await(10, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+        // The slots hand over the tasks their workers had not started as they end; not waited
+        // for from one of this pool's own threads (a stage of a task, a callback), whose slot
+        // cannot end before the call returns: that slot's queued tasks are cancelled then, and
+        // are not in the list.
+        if (OWN_THREAD_OF.get() != this) {
+            try {
+                finished.await(10, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }
         neverStarted = null;
         List<Runnable> out = new ArrayList<>(never.size());

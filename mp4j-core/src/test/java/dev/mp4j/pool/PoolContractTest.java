@@ -20,6 +20,26 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(120)
 class PoolContractTest {
     @Test
+    void shutdownNowFromAStageOfOneOfThePoolsTasksDoesNotWaitForItsOwnThread() throws Exception {
+        // A stage runs on the slot's thread that completed its task; shutdownNow waited (10 s)
+        // for every slot to end, that one included, which could not end before it returned.
+        ProcessPool pool = ProcessPool.create(1);
+        try {
+            long start = System.nanoTime();
+            List<Runnable> never = pool.submit(() -> {
+                Thread.sleep(300);
+                return 1;
+            }).thenApply(v -> pool.shutdownNow()).get(30, TimeUnit.SECONDS);
+            Duration took = Duration.ofNanos(System.nanoTime() - start);
+            assertTrue(never.isEmpty(), never::toString);
+            assertTrue(took.compareTo(Duration.ofSeconds(5)) < 0, "shutdownNow from a stage took " + took);
+            assertTrue(pool.awaitTermination(30, TimeUnit.SECONDS));
+        } finally {
+            pool.terminate();
+        }
+    }
+
+    @Test
     void aCallbackThatLeavesItsThreadInterruptedDoesNotStopThePool() throws Exception {
         // A task's stages and callbacks run on the pool's slot thread that completed it; one that
         // interrupts that thread (or leaves an interrupt set) ended the slot's next wait, and a
