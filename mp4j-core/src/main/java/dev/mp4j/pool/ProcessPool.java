@@ -741,7 +741,8 @@ public final class ProcessPool implements ExecutorService {
      */
     private int functionId(Encoded function) {
         if (!function.reusable()) {
-            return functionIds.incrementAndGet();
+            // Negative: a one-off, which a worker keeps only until the next one-off comes.
+            return -functionIds.incrementAndGet();
         }
         synchronized (recentFunctions) {
             return recentFunctions.computeIfAbsent(java.nio.ByteBuffer.wrap(function.bytes()), k -> functionIds.incrementAndGet());
@@ -876,7 +877,7 @@ public final class ProcessPool implements ExecutorService {
             Cleanup.Noted<Encoded> function = Cleanup.noting(() -> collecting(() -> new Encoded(serialize(task), false)));
             SharedCopies copies = SharedCopies.of(function.value().undos());
             try {
-                t = enqueue(prepare(Messages.CALL, functionIds.incrementAndGet(), function.value().bytes(), List.of(), null,
+                t = enqueue(prepare(Messages.CALL, -functionIds.incrementAndGet(), function.value().bytes(), List.of(), null,
                         function.keep(), copies));
             } finally {
                 if (copies != null) {

@@ -76,14 +76,7 @@ final class WorkerLoop implements ProcessTarget {
         jobs.sendBytes(ByteBuffer.allocate(8).putLong(ProcessHandle.current().pid()).array());
         long hello = System.nanoTime();
         boolean traceFirst = TRACE;
-        // The parent remembers which functions it sent, 32 at most; keeping 64 here by recent use
-        // means everything it thinks we have, we do.
-        Map<Integer, Object> functions = new java.util.LinkedHashMap<>(128, 0.75f, true) {
-            @Override
-            protected boolean removeEldestEntry(Map.Entry<Integer, Object> eldest) {
-                return size() > 64;
-            }
-        };
+        Functions functions = new Functions();
         while (true) {
             byte[] message;
             long idleSince = System.nanoTime();
@@ -167,8 +160,40 @@ final class WorkerLoop implements ProcessTarget {
         }
     }
 
+    /**
+     * The functions this worker was sent, for the later jobs that name them: the pool's reusable
+     * ones (positive ids) by recent use, 64 of them (the parent remembers which it sent, 32 at
+     * most, so everything it thinks this worker has, it has), and the one-off it was sent last
+     * (a negative id: a map's or a task's own function, which keeps what it captured). One
+     * one-off only, as the parent counts (see WorkerSlot): a worker that kept 64 of them kept 64
+     * copies of what a loop of maps captured (a model, a large array) and ran out of memory.
+     */
+    private static final class Functions {
+        private final Map<Integer, Object> reusable = new java.util.LinkedHashMap<>(128, 0.75f, true) {
+            @Override
+            protected boolean removeEldestEntry(Map.Entry<Integer, Object> eldest) {
+                return size() > 64;
+            }
+        };
+        private int oneOffId;
+        private Object oneOff;
+
+        Object get(int id) {
+            return id < 0 ? (id == oneOffId ? oneOff : null) : reusable.get(id);
+        }
+
+        void put(int id, Object function) {
+            if (id < 0) {
+                oneOffId = id;
+                oneOff = function;
+            } else {
+                reusable.put(id, function);
+            }
+        }
+    }
+
     /** Decodes the function a job came with and keeps it for the later jobs that name it. */
-    private static Object learn(Codec.Job job, Map<Integer, Object> functions) {
+    private static Object learn(Codec.Job job, Functions functions) {
         Object function;
         try {
             function = decodeFunction(job.kind(), job.function());

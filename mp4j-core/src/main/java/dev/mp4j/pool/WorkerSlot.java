@@ -67,6 +67,8 @@ final class WorkerSlot implements Runnable {
             return size() > REMEMBERED_FUNCTIONS;
         }
     };
+    /** The one-off function the current worker was sent last (see WorkerLoop.Functions), 0 for none. */
+    private int oneOffSent;
     private volatile Task running;
     /** Guards {@link #running} against the timers: a timer acts only on the job still running. */
     private final Object clock = new Object();
@@ -210,7 +212,9 @@ final class WorkerSlot implements Runnable {
                 pool.retryUnstarted(t);
                 break;
             }
-            boolean known = functionsSent.containsKey(t.functionId);
+            // A one-off function (a negative id, see ProcessPool.functionId) is known only as the
+            // last one-off sent: the worker keeps no other.
+            boolean known = t.functionId < 0 ? t.functionId == oneOffSent : functionsSent.containsKey(t.functionId);
             byte[] job = t.job(!known);
             // Once written, the job may be read: what its copies took stays theirs.
             java.util.List<Runnable> undos = t.undosForSend();
@@ -251,7 +255,11 @@ final class WorkerSlot implements Runnable {
                 }
                 continue;
             }
-            functionsSent.put(t.functionId, Boolean.TRUE);
+            if (t.functionId < 0) {
+                oneOffSent = t.functionId;
+            } else {
+                functionsSent.put(t.functionId, Boolean.TRUE);
+            }
             synchronized (window) {
                 inFlight.add(new Sent(t, ++sentCount, job.length));
                 inFlightBytes += job.length;
@@ -813,6 +821,7 @@ final class WorkerSlot implements Runnable {
             conn = jobs.left();
             control = cancels.right();
             functionsSent.clear();
+            oneOffSent = 0;
             try {
                 // Poll rather than block: a worker killed before it took over its pipe end never
                 // produces EOF here, so its exit is watched directly.

@@ -602,6 +602,34 @@ class ProcessPoolTest {
     }
 
     @Test
+    void aWorkerDoesNotKeepWhatEarlierMapsFunctionsCaptured() throws Exception {
+        // A map's function that captures an object (a model, an array) travels afresh with each
+        // map, as in CPython. A worker kept the last 64 of them, each with its capture: a loop of
+        // maps over an 8 MB array ran a 96 MB worker out of memory within twenty maps.
+        try (ProcessPool pool = ProcessPool.create(ProcessPool.Options.defaults().withProcesses(1)
+                .withContext(dev.mp4j.Multiprocessing.getContext("spawn")
+                        .withJvmOptions(dev.mp4j.process.JvmOptions.defaults().maxHeap("96m"))))) {
+            byte[] blob = new byte[8 << 20];
+            for (int round = 0; round < 20; round++) {
+                int r = round;
+                assertEquals(List.of(blob.length + r + 1), pool.map(x -> blob.length + r + x, List.of(1)), "round " + round);
+            }
+            // and a submitted task object of its own class, the same way
+            for (int round = 0; round < 10; round++) {
+                assertEquals(blob.length, pool.submit(new BlobLength(blob)).get(60, java.util.concurrent.TimeUnit.SECONDS));
+            }
+        }
+    }
+
+    /** A task of a class of its own (not a lambda): it travels whole with each submit. */
+    private record BlobLength(byte[] blob) implements dev.mp4j.serial.SerializableCallable<Integer> {
+        @Override
+        public Integer call() {
+            return blob.length;
+        }
+    }
+
+    @Test
     void outOfMemoryIsReported() {
         try (ProcessPool small = ProcessPool.create(ProcessPool.Options.defaults().withProcesses(1)
                 .withContext(dev.mp4j.Multiprocessing.getContext("spawn")
