@@ -502,14 +502,7 @@ class ManagerRobustnessTest {
             });
             assertTrue(ready.await(30, TimeUnit.SECONDS));
             signal("STOP", pid);
-            Thread.ofPlatform().daemon().start(() -> {
-                try {
-                    Thread.sleep(20_000);
-                    new ProcessBuilder("kill", "-CONT", Long.toString(pid)).start().waitFor();
-                } catch (Exception ignored) {
-                    // the finally below resumes it too
-                }
-            });
+            Thread deadMan = resumeAfter(pid, Duration.ofSeconds(20));
             try {
                 go.countDown();
                 assertTrue(put.await(30, TimeUnit.SECONDS), "the put waited for the stopped manager");
@@ -521,10 +514,31 @@ class ManagerRobustnessTest {
                 lock.unlock();
             } finally {
                 signal("CONT", pid);
+                deadMan.interrupt();
             }
             putter.join(30_000);
             assertEquals(2, q.size());
         }
+    }
+
+    /**
+     * A dead-man switch for a test that stops a process with SIGSTOP: resumes it after
+     * {@code after} whatever happens, so that a call waiting for it (the bug the test looks for)
+     * ends and the test fails instead of hanging (JUnit's timeout cannot end a wait that ignores
+     * interrupts). Interrupted once the test has resumed the process itself, so that it does not
+     * signal a later process that got the same pid.
+     */
+    private static Thread resumeAfter(long pid, Duration after) {
+        return Thread.ofPlatform().daemon().start(() -> {
+            try {
+                Thread.sleep(after);
+                new ProcessBuilder("kill", "-CONT", Long.toString(pid)).start().waitFor();
+            } catch (InterruptedException cancelled) {
+                // resumed by the test
+            } catch (Exception ignored) {
+                // the test's finally resumes it too
+            }
+        });
     }
 
     private static void signal(String name, long pid) throws Exception {
@@ -624,20 +638,14 @@ class ManagerRobustnessTest {
             assertEquals(0, new ProcessBuilder("kill", "-STOP", Long.toString(pid)).start().waitFor());
             // Whatever happens here, the server runs again in 20 s: a call that waits for it (the
             // code before) then gets its answer and the test fails, instead of hanging with it.
-            Thread.ofPlatform().daemon().start(() -> {
-                try {
-                    Thread.sleep(20_000);
-                    new ProcessBuilder("kill", "-CONT", Long.toString(pid)).start().waitFor();
-                } catch (Exception ignored) {
-                    // the finally below resumes it too
-                }
-            });
+            Thread deadMan = resumeAfter(pid, Duration.ofSeconds(20));
             try {
                 // The wait is bounded in the server, which no longer runs: before, this hung.
                 ManagerException e = assertThrows(ManagerException.class, () -> q.poll(200, TimeUnit.MILLISECONDS));
                 assertTrue(e.getMessage().contains("overdue"), e.getMessage());
             } finally {
                 assertEquals(0, new ProcessBuilder("kill", "-CONT", Long.toString(pid)).start().waitFor());
+                deadMan.interrupt();
             }
             // Running again: this thread's next call opens a new channel.
             q.put(2);
@@ -658,14 +666,7 @@ class ManagerRobustnessTest {
             signal("STOP", pid);
             // Whatever happens here, the server runs again in 40 s: a call that waited for it
             // then takes the item, and the test fails instead of hanging.
-            Thread.ofPlatform().daemon().start(() -> {
-                try {
-                    Thread.sleep(40_000);
-                    new ProcessBuilder("kill", "-CONT", Long.toString(pid)).start().waitFor();
-                } catch (Exception ignored) {
-                    // the finally below resumes it too
-                }
-            });
+            Thread deadMan = resumeAfter(pid, Duration.ofSeconds(40));
             try {
                 java.util.concurrent.CompletableFuture<Object> outcome = new java.util.concurrent.CompletableFuture<>();
                 long start = System.nanoTime();
@@ -683,6 +684,7 @@ class ManagerRobustnessTest {
                 assertTrue(took.compareTo(Duration.ofSeconds(15)) < 0, "gave up after " + took);
             } finally {
                 signal("CONT", pid);
+                deadMan.interrupt();
             }
             // The call was never sent: the item is still there.
             assertEquals(1, q.poll(30, TimeUnit.SECONDS));
