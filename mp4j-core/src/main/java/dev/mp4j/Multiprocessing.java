@@ -144,9 +144,10 @@ public final class Multiprocessing {
     /**
      * Python's {@code set_executable(path)}: the program that starts children from now on,
      * instead of this JVM's own {@code java}: another JDK 25 or later, or a script that runs one
-     * under a wrapper. It gets the JVM's arguments and must {@code exec} the JVM in its own place
-     * (a child knows its parent by the pid it was started as, and takes a JVM whose parent is a
-     * shell or a {@code sudo} in between for an orphan, and exits), e.g.
+     * under a wrapper. It gets the JVM's arguments, and best {@code exec}s the JVM in its own
+     * place; one that stays between (a script without {@code exec}, {@code sudo}) works too:
+     * {@code pid()}, {@code terminate()} and {@code kill()} then act on it, and the JVM below
+     * goes within about a second of it, or of this process. E.g.
      * <pre>{@code
      * // run-niced.sh:  #!/bin/sh
      * //                exec nice -n 10 /usr/lib/jvm/temurin-25-jdk-amd64/bin/java "$@"

@@ -132,11 +132,20 @@ public final class ChildMain {
      * Exits when the parent is gone: the parent pid we were given is no longer our parent (we were
      * re-parented). Polled rather than detected by blocking on stdin, because a thread blocked in
      * a read of stdin delays every JVM exit by about 300 ms. Hooks run first; halt if they hang.
+     *
+     * <p>A JVM started through a program that stays between (a wrapper script that runs java
+     * without {@code exec}, {@code sudo}; see {@code Multiprocessing.setExecutable}) has that
+     * program for its parent, and the given parent above it: it then exits when either is gone.
      */
     private static void watchParent(long parentPid) {
+        long parent = ProcessHandle.current().parent().map(ProcessHandle::pid).orElse(-1L);
+        long between = parent != parentPid && parentOf(parent) == parentPid ? parent : -1;
         Thread watcher = new Thread(() -> {
             try {
-                while (ProcessHandle.current().parent().map(ProcessHandle::pid).orElse(-1L) == parentPid) {
+                while (between < 0
+                        ? ProcessHandle.current().parent().map(ProcessHandle::pid).orElse(-1L) == parentPid
+                        : ProcessHandle.current().parent().map(ProcessHandle::pid).orElse(-1L) == between
+                                && parentOf(between) == parentPid) {
                     Thread.sleep(PARENT_POLL_MILLIS);
                 }
             } catch (InterruptedException e) {
@@ -157,6 +166,11 @@ public final class ChildMain {
         }, "mp4j-parent-watch");
         watcher.setDaemon(true);
         watcher.start();
+    }
+
+    /** The parent of process {@code pid}, or -1 if it is gone. */
+    private static long parentOf(long pid) {
+        return ProcessHandle.of(pid).flatMap(ProcessHandle::parent).map(ProcessHandle::pid).orElse(-1L);
     }
 
     /**

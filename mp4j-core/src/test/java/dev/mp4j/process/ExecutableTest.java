@@ -73,6 +73,39 @@ class ExecutableTest {
     }
 
     @Test
+    void aProgramThatStaysBetweenTheParentAndTheJvmWorksAndItsJvmGoesWithIt() throws Exception {
+        // A wrapper that runs java without exec (or sudo) is the JVM's parent; the child took
+        // that for being orphaned and exited at once. It watches both now.
+        Path marker = dir.resolve("started");
+        Path script = dir.resolve("staying wrapper");
+        Files.writeString(script, "#!/bin/sh\necho $$ >> '" + marker + "'\n'" + OWN_JAVA + "' \"$@\"\n");
+        Files.setPosixFilePermissions(script, PosixFilePermissions.fromString("rwx------"));
+        Multiprocessing.setExecutable(script);
+
+        Pipe pipe = Pipe.open();
+        Connection back = pipe.right();
+        JvmProcess child = new JvmProcess(() -> back.send(ProcessHandle.current().pid()));
+        child.start();
+        long jvm = (Long) pipe.left().recv(Duration.ofSeconds(60));
+        assertTrue(child.join(Duration.ofSeconds(30)));
+        assertEquals(0, child.exitCode());
+        assertEquals(List.of(child.pid()), pidsIn(marker), "the child did not start through the wrapper");
+        assertTrue(jvm != child.pid(), "the wrapper exec'd the JVM: the test proves nothing");
+
+        // Terminated (the wrapper gets the signal), its JVM notices and goes too: no orphan.
+        JvmProcess sleeper = new JvmProcess(() -> {
+            back.send(ProcessHandle.current().pid());
+            Thread.sleep(Long.MAX_VALUE);
+        });
+        sleeper.start();
+        long sleeperJvm = (Long) pipe.left().recv(Duration.ofSeconds(60));
+        sleeper.terminate();
+        assertTrue(sleeper.join(Duration.ofSeconds(30)));
+        ProcessHandle left = ProcessHandle.of(sleeperJvm).orElse(null);
+        assertTrue(left == null || left.onExit().get(15, TimeUnit.SECONDS) != null, "the JVM outlived its wrapper");
+    }
+
+    @Test
     void aForkserverDoesNotHandOutSparesBootedWithTheProgramBefore() throws Exception {
         Context ctx = Multiprocessing.getContext("forkserver").withJvmOptions(
                 JvmOptions.defaults().systemProperty("mp4j.test.executable", "spares"));
