@@ -60,6 +60,14 @@ public record Pipe(Connection left, Connection right) implements java.io.Seriali
         return AbstractConnection.DEFAULT_MAX_MESSAGE_BYTES;
     }
 
+    /**
+     * The bytes of each ring of a pipe of {@link #open()} or {@link #open(boolean)}: 1 MiB unless
+     * {@code -Dmp4j.pipe.capacity} says otherwise.
+     */
+    public static int defaultCapacity() {
+        return DEFAULT_CAPACITY;
+    }
+
     /** A duplex pipe. */
     public static Pipe open() {
         return open(true);

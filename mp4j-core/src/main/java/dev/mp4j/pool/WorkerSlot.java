@@ -38,10 +38,10 @@ final class WorkerSlot implements Runnable {
      * Bytes of jobs that may wait in the pipe behind the one running. Kept below the pipe's ring
      * size so that a send never blocks while the worker is blocked sending a result back (both
      * rings full: a deadlock). A larger job is only sent when nothing else is in flight. Half
-     * the ring at most, whatever its size ({@code -Dmp4j.pipe.capacity}, read as {@code Pipe}
-     * reads it, may make it smaller than the usual 1 MiB).
+     * the ring at most, whatever its size ({@code -Dmp4j.pipe.capacity} may make it smaller than
+     * the usual 1 MiB).
      */
-    private static final long MAX_BYTES_IN_FLIGHT = Math.min(512 * 1024, Integer.getInteger("mp4j.pipe.capacity", 1 << 20) / 2);
+    private static final long MAX_BYTES_IN_FLIGHT = Math.min(512 * 1024, Pipe.defaultCapacity() / 2);
     private static final int REMEMBERED_FUNCTIONS = 32;
 
     private final ProcessPool pool;

@@ -1152,6 +1152,11 @@ final class QueueCore implements ByteRing.Peer {
             return;
         }
         long end = (long) LONG.getVolatile(words, (int) PRODUCER_FRAME_END);
+        if (!producerAbandoned(end)) {
+            // Its producer is at work (the usual case, looked at every slice): nothing to do, and
+            // no mark, which would make the next consumer skip a frame that is still coming.
+            return;
+        }
         // Marked as this consumer's frame first, as a frame read in steps is: the repair below
         // may skip the head into the middle of it (a frame larger than the ring), and a consumer
         // killed there would leave the next one to read the frame's inside as a header. Marked,

@@ -588,14 +588,13 @@ public final class SharedSegment implements AutoCloseable {
             }
         }
 
-        /**
-         * Unmaps everything pending now, in the caller (a creation short of room), and waits for
-         * an unmapping the background thread has under way (at most a second).
-         */
         /** How long {@link #flush} waits for unmappings under way, at most. */
         static final long FLUSH_WAIT_NANOS = java.util.concurrent.TimeUnit.SECONDS.toNanos(1);
 
-        /** Unmaps what is pending now, and waits at most {@code waitNanos} for unmappings under way. */
+        /**
+         * Unmaps everything pending now, in the caller (a creation short of room), and waits at
+         * most {@code waitNanos} for an unmapping the background thread has under way.
+         */
         static void flush(long waitNanos) {
             closeAll(drain());
             long deadline = System.nanoTime() + waitNanos;

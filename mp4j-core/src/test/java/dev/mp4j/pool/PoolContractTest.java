@@ -25,11 +25,13 @@ class PoolContractTest {
         // for every slot to end, that one included, which could not end before it returned.
         ProcessPool pool = ProcessPool.create(1);
         try {
+            // The task waits for the stage to be attached, so that the slot's thread runs it.
+            dev.mp4j.sync.ProcessEvent attached = dev.mp4j.sync.ProcessEvent.create();
             long start = System.nanoTime();
-            List<Runnable> never = pool.submit(() -> {
-                Thread.sleep(300);
-                return 1;
-            }).thenApply(v -> pool.shutdownNow()).get(30, TimeUnit.SECONDS);
+            CompletableFuture<List<Runnable>> stage = pool.submit(() -> attached.await(Duration.ofSeconds(30)))
+                    .thenApply(v -> pool.shutdownNow());
+            attached.set();
+            List<Runnable> never = stage.get(30, TimeUnit.SECONDS);
             Duration took = Duration.ofNanos(System.nanoTime() - start);
             assertTrue(never.isEmpty(), never::toString);
             assertTrue(took.compareTo(Duration.ofSeconds(5)) < 0, "shutdownNow from a stage took " + took);
@@ -46,13 +48,14 @@ class PoolContractTest {
         // pool of one worker looked alive but never ran anything again.
         try (ProcessPool pool = ProcessPool.create(1)) {
             CompletableFuture<Boolean> onSlot = new CompletableFuture<>();
-            pool.submit(() -> {
-                Thread.sleep(300);
-                return 1;
-            }).thenRun(() -> {
+            // The task waits for the stage to be attached, so that the slot's thread runs it.
+            dev.mp4j.sync.ProcessEvent attached = dev.mp4j.sync.ProcessEvent.create();
+            CompletableFuture<Void> stage = pool.submit(() -> attached.await(Duration.ofSeconds(30))).thenRun(() -> {
                 onSlot.complete(Thread.currentThread().getName().startsWith("mp4j-pool"));
                 Thread.currentThread().interrupt();
-            }).get(30, TimeUnit.SECONDS);
+            });
+            attached.set();
+            stage.get(30, TimeUnit.SECONDS);
             assertTrue(onSlot.get(), "the stage did not run on the slot's thread: the test proves nothing");
             assertEquals(2, pool.applyAsync(() -> 2).get(Duration.ofSeconds(30)));
             assertEquals(List.of(1, 4, 9), pool.map(x -> x * x, List.of(1, 2, 3)));

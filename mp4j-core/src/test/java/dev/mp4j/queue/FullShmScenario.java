@@ -16,9 +16,10 @@ import java.nio.file.StandardOpenOption;
 public final class FullShmScenario {
     public static void main(String[] args) throws Exception {
         ProcessQueue<byte[]> q = ProcessQueue.create();
-        long deadline = System.nanoTime() + 30_000_000_000L;
-        while (!Futex.available() && System.nanoTime() < deadline) {
-            Thread.sleep(5);
+        // The pages are asked for through the linked futex call: once it is there.
+        if (!dev.mp4j.testing.Await.until(Futex::available, java.time.Duration.ofSeconds(30))) {
+            System.out.println("the futex call was never linked");
+            System.exit(5);
         }
         // Leaves about 256 KiB of /dev/shm free: the ring (16 MiB) gets its pages as written.
         Path filler = Path.of("/dev/shm/filler");
