@@ -506,9 +506,12 @@ class ManagerRobustnessTest {
             try {
                 go.countDown();
                 assertTrue(put.await(30, TimeUnit.SECONDS), "the put waited for the stopped manager");
-                // Blocked for good: in lock(), finishing the put, or (the code before) in unlock().
-                assertTrue(dev.mp4j.testing.Threads.awaitSettledAsleep(ProcessHandle.current().pid(), "lock-putter",
-                        Duration.ofSeconds(30)));
+                // Waiting for the put's confirmation: in lock(), or (the code before) in unlock().
+                // Seen on the thread's stack (its sleep wakes each slice to look at the manager,
+                // so a look at its state alone could miss it before the dead-man switch fires).
+                assertTrue(dev.mp4j.testing.Await.until(() -> java.util.Arrays.stream(putter.getStackTrace())
+                        .anyMatch(f -> f.getMethodName().equals("settleOwedPuts")), Duration.ofSeconds(15)),
+                        "the putter never waited for the put's confirmation");
                 boolean took = lock.tryLock(2, TimeUnit.SECONDS);
                 assertTrue(took, "the lock stayed held by a thread waiting for the stopped manager");
                 lock.unlock();
