@@ -298,7 +298,7 @@ abstract sealed class AbstractConnection implements Connection permits PipeConne
     }
 
     private byte[] readBytes(long maxLength) throws IOException {
-        byte[] waiting = takeWholeMessage(Math.min(maxLength, maxMessageBytes));
+        byte[] waiting = takeWhole(Math.min(maxLength, maxMessageBytes));
         if (waiting != null) {
             return waiting;
         }
@@ -650,17 +650,56 @@ abstract sealed class AbstractConnection implements Connection permits PipeConne
         try {
             bytes = new byte[(int) length];
         } catch (OutOfMemoryError noRoom) {
-            cutRead("a message of " + length + " bytes did not fit in this process's heap");
-            throw noRoom;
+            skipPayload(length);
+            OutOfMemoryError skipped = new OutOfMemoryError("a message of " + length
+                    + " bytes did not fit in this process's heap (" + noRoom.getMessage()
+                    + "); it was skipped, and the next message can be received");
+            skipped.initCause(noRoom);
+            throw skipped;
         }
         readFully(bytes, 0, bytes.length, true);
         return bytes;
     }
 
+    /**
+     * Reads past a message this heap has no room for, a slice at a time, so the end stays in
+     * step: the message is lost, not the connection (a pool's worker that answered with it is
+     * not killed for it, nor are the jobs behind it run again). Where even a slice does not fit,
+     * or the rest does not come, the end reads no more, as after any message cut half-way.
+     */
+    private void skipPayload(long length) throws IOException {
+        byte[] slice;
+        try {
+            slice = new byte[(int) Math.min(length, SKIP_SLICE_BYTES)];
+        } catch (OutOfMemoryError none) {
+            cutRead("a message of " + length + " bytes did not fit in this process's heap");
+            return;
+        }
+        for (long left = length; left > 0; ) {
+            int n = (int) Math.min(left, slice.length);
+            readFully(slice, 0, n, true);
+            left -= n;
+        }
+    }
+
+    private static final int SKIP_SLICE_BYTES = 64 * 1024;
+
     /** The next message's bytes, read locks held: whole from the transport if it has them, else framed. */
     private byte[] readMessage() throws IOException {
-        byte[] whole = takeWholeMessage(maxMessageBytes);
+        byte[] whole = takeWhole(maxMessageBytes);
         return whole != null ? whole : readPayload(readLength(maxMessageBytes));
+    }
+
+    /**
+     * {@link #takeWholeMessage}, except that a message with no room in this heap is left where
+     * it is, to be read past by the framed path.
+     */
+    private byte[] takeWhole(long maxLength) throws IOException {
+        try {
+            return takeWholeMessage(maxLength);
+        } catch (OutOfMemoryError noRoom) {
+            return null;
+        }
     }
 
     /**

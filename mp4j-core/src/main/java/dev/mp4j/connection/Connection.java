@@ -33,6 +33,9 @@ import java.util.concurrent.TimeoutException;
  * ("connection is write-only"/"read-only"), a truncated frame and a message over the size limit
  * (naming both sizes); {@link IllegalArgumentException} for bad offsets and sizes;
  * {@link BufferTooShortException} when {@link #recvBytesInto} is given too small a buffer.
+ * A message this process's heap has no room for ends its receive in an {@link OutOfMemoryError}
+ * that names its size; it is read past, so the end stays usable and the next receive gets the
+ * next message (CPython's {@code MemoryError} leaves its stream out of step).
  *
  * <p>Unlike CPython's, an end may be shared: threads, and for a {@link Pipe} also processes, that
  * send on the same end never interleave their messages, and readers of one end each get whole

@@ -491,21 +491,25 @@ final class WorkerSlot implements Runnable {
 
     /**
      * The oldest job's answer is too large for this process's heap to receive: that job fails
-     * with why, and the worker, whose pipe is left part-way through the answer, is replaced; the
-     * jobs sent behind it go to the queue again (as after a timeout's kill, they are not to blame).
+     * with why. The connection read past the answer, so the worker goes on with the jobs behind
+     * it; killing it instead would run again those it had already finished. Where the
+     * connection could not read past it, the next receive fails and the worker is replaced.
      */
     private void tooLargeToRead(OutOfMemoryError why) {
+        disarm();
+        lastAnswerNanos = System.nanoTime();
         Sent oldest = pollOldest();
-        if (oldest != null && !oldest.takenBack) {
-            pool.fail(oldest.task, new IOException("the outcome of " + oldest.task.description
-                    + " is too large to receive in the calling process (" + why.getMessage() + ")", why));
+        if (oldest == null || oldest.takenBack) {
+            // The pool took that job back; its answer (a skip) is never this large.
+            outOfOrder(oldest, -1);
+            return;
         }
-        JvmProcess p = process;
-        if (p != null) {
-            killedForTimeout = true;
-            p.kill();
-        }
-        workerDied();
+        tasksThisWorker++;
+        tasksDone++;
+        pool.fail(oldest.task, new IOException("the outcome of " + oldest.task.description
+                + " is too large to receive in the calling process (" + why.getMessage() + ")", why));
+        checkCeiling();
+        armOldest();
     }
 
     /** An answer that is not for the oldest job: the worker cannot be trusted with the others. */

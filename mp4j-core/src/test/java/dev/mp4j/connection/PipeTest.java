@@ -23,6 +23,18 @@ class PipeTest {
     }
 
     @Test
+    void aMessageTooLargeForTheHeapIsReadPastAndTheNextOneArrives() throws Exception {
+        // Before, the end was cut once the array could not be made: every later receive failed,
+        // and a pool had to kill the worker that sent it.
+        dev.mp4j.testing.JavaRunner.Result r = dev.mp4j.testing.JavaRunner.run(Duration.ofSeconds(50),
+                List.of("-Xmx64m"), ConnectionScenarios.MessageTooLargeForTheHeap.class);
+        assertTrue(r.stdout().contains("first: OutOfMemoryError: a message of " + (200 << 20) + " bytes"), r.toString());
+        assertTrue(r.stdout().contains("second: next"), r.toString());
+        assertTrue(r.stdout().contains("child exit 0"), r.toString());
+        assertEquals(0, r.exitCode(), r.toString());
+    }
+
+    @Test
     void aPollInAnotherThreadLeavesASleepingReceiverToBeWoken() throws Exception {
         // A receiver asleep waiting for a message has asked the writer to wake it. A poll of the
         // same end from another thread, at once or with a timeout, must not take that request

@@ -12,6 +12,7 @@ final class PoolScenarios {
     static final class ResultTooLargeForTheParent {
         public static void main(String[] args) throws Exception {
             try (ProcessPool pool = ProcessPool.create(1)) {
+                long before = pool.apply(() -> ProcessHandle.current().pid());
                 try {
                     pool.apply(() -> new byte[200 << 20]);
                     System.out.println("first: returned");
@@ -19,6 +20,8 @@ final class PoolScenarios {
                     System.out.println("first: " + e.getClass().getSimpleName() + ": " + e.getMessage());
                 }
                 System.out.println("second: " + pool.apply(() -> 7));
+                long after = pool.apply(() -> ProcessHandle.current().pid());
+                System.out.println(before == after ? "same worker" : "worker replaced: " + before + " then " + after);
             }
         }
     }

@@ -209,6 +209,9 @@ class ProcessPoolTest {
                 List.of("-Xmx64m"), PoolScenarios.ResultTooLargeForTheParent.class);
         assertTrue(r.stdout().contains("first: IOException") && r.stdout().contains("too large to receive"), r.toString());
         assertTrue(r.stdout().contains("second: 7"), r.toString());
+        // The answer was read past, not left half-read: the worker that sent it serves on (killed
+        // for it, it would have run again the jobs it had finished behind it).
+        assertTrue(r.stdout().contains("same worker"), r.toString());
         assertEquals(0, r.exitCode(), r.toString());
     }
 
