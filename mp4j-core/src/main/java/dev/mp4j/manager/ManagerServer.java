@@ -652,6 +652,16 @@ public final class ManagerServer implements AutoCloseable {
                 byte[] request;
                 try {
                     request = session.channel().recvBytes();
+                } catch (OutOfMemoryError e) {
+                    // A call too large for this heap: the channel read past it (see Connection),
+                    // so its caller is told, short enough for a call that does not wait, and the
+                    // session goes on with every object its client holds.
+                    try {
+                        session.channel().sendBytes(traceback("the manager could not receive the call: " + e.getMessage()));
+                    } catch (IOException | RuntimeException gone) {
+                        break;
+                    }
+                    continue;
                 } catch (EOFException e) {
                     break;
                 } catch (IOException | RuntimeException e) {

@@ -279,6 +279,24 @@ class ManagerRobustnessTest {
 
 
     @Test
+    void aCallTooLargeForTheServersHeapFailsAloneAndTheClientKeepsItsObjects() {
+        // Before, the server's session ended on the OutOfMemoryError: the caller lost its
+        // connection, and with it every object only that session held.
+        dev.mp4j.Context small = Multiprocessing.getContext("spawn")
+                .withJvmOptions(dev.mp4j.process.JvmOptions.defaults().maxHeap("32m"));
+        try (SyncManager manager = small.manager()) {
+            ManagedList<Integer> kept = manager.list();
+            kept.add(1);
+            ManagedMap<String, Object> d = manager.dict();
+            ManagerException e = assertThrows(ManagerException.class, () -> d.put("big", new byte[64 << 20]));
+            assertTrue(e.getMessage().contains("could not receive the call"), e.getMessage());
+            d.put("k", 1);
+            assertEquals(1, d.get("k"));
+            assertEquals(List.of(1), List.copyOf(kept));
+        }
+    }
+
+    @Test
     void manyRefusedPutsInFlightNeitherDeadlockNorGoUnreported() throws Exception {
         try (BaseManager server = new BaseManager(0, KEY)
                 .register("heap", BlockingQueue.class, args -> new java.util.concurrent.PriorityBlockingQueue<>())
