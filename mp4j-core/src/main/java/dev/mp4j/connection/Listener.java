@@ -308,18 +308,33 @@ public final class Listener implements AutoCloseable {
             if (dev.mp4j.shm.IoInterrupts.endsWait()) {
                 throw new java.io.InterruptedIOException("interrupted while waiting for a peer");
             }
+            // One select at a time, taken within the timeout: the selector's own lock would
+            // keep a timed accept waiting behind an untimed one in another thread (a serve
+            // loop, say) until a peer came.
+            try {
+                if (!selecting.tryLock(timeout == null ? Long.MAX_VALUE : left, java.util.concurrent.TimeUnit.NANOSECONDS)) {
+                    continue;   // out of time: said at the top
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                continue;   // ends the wait at the top, unless held back
+            }
             try {
                 selector.select(timeout == null ? 0 : Math.max(1, Math.min(left / 1_000_000, Long.MAX_VALUE / 2)));
                 selector.selectedKeys().clear();
             } catch (java.nio.channels.ClosedSelectorException e) {
                 // close() on another thread: the documented answer, not an unchecked one.
                 throw new IOException("listener is closed", e);
+            } finally {
+                selecting.unlock();
             }
             if (closed) {
                 throw new IOException("listener is closed");
             }
         }
     }
+
+    private final java.util.concurrent.locks.ReentrantLock selecting = new java.util.concurrent.locks.ReentrantLock();
 
     /** The bound address (with the real port when 0 was asked). */
     public SocketAddress address() {

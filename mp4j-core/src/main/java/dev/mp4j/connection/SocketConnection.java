@@ -26,6 +26,12 @@ final class SocketConnection extends AbstractConnection implements Serializable 
     private final transient SocketChannel channel;
     private final transient Selector selector;
     private transient volatile Selector writeSelector;
+    /**
+     * For looks that do not wait ({@code poll(Duration.ZERO)}, {@link Connections#wait}): a
+     * selector serves one select at a time, so a look on the reading selector waited for a
+     * receive's select in another thread to end, that is for a message, or for ever.
+     */
+    private transient volatile Selector lookSelector;
     /** Closes the socket and its selectors: on close, or once this object is unreachable without one (as CPython closes a collected connection). */
     private final transient Closer closer;
     private final transient ByteBuffer[] gather = new ByteBuffer[2];
@@ -90,6 +96,7 @@ final class SocketConnection extends AbstractConnection implements Serializable 
         private final SocketChannel channel;
         private final Selector selector;
         private volatile Selector writeSelector;
+        private volatile Selector lookSelector;
 
         Closer(SocketChannel channel, Selector selector) {
             this.channel = channel;
@@ -98,7 +105,7 @@ final class SocketConnection extends AbstractConnection implements Serializable 
 
         @Override
         protected void act() {
-            for (java.io.Closeable c : new java.io.Closeable[] {selector, writeSelector, channel}) {
+            for (java.io.Closeable c : new java.io.Closeable[] {selector, writeSelector, lookSelector, channel}) {
                 try {
                     if (c != null) {
                         c.close();
@@ -214,11 +221,13 @@ final class SocketConnection extends AbstractConnection implements Serializable 
                 return false;
             }
             boolean ready = selectOnce(op, left);
-            if (ready || timeoutNanos <= 0) {
-                // ready, or a caller that loops itself (no timeout) or only looks (zero)
+            if (ready || timeoutNanos == 0) {
+                // ready, or a caller that only looks
                 return ready;
             }
-            // woken early (an interrupt held back, say) with time left: wait on
+            // Woken early (an interrupt held back, say) with time left, or with no limit: wait
+            // on. An interrupt that ends the wait is seen at the top, and thrown as one: an
+            // untimed receive woken by it took it for a timeout, and poll(null) returned false.
         }
     }
 
@@ -231,9 +240,9 @@ final class SocketConnection extends AbstractConnection implements Serializable 
         }
     }
 
-    private Selector selectorFor(int op) throws IOException {
+    private Selector selectorFor(int op, long timeoutNanos) throws IOException {
         if (op == SelectionKey.OP_READ) {
-            return selector;
+            return timeoutNanos == 0 ? lookSelector() : selector;
         }
         Selector w = writeSelector;
         if (w == null) {
@@ -251,22 +260,43 @@ final class SocketConnection extends AbstractConnection implements Serializable 
         return w;
     }
 
+    private Selector lookSelector() throws IOException {
+        Selector l = lookSelector;
+        if (l == null) {
+            synchronized (this) {
+                l = lookSelector;
+                if (l == null) {
+                    checkOpen();
+                    l = Selector.open();
+                    channel.register(l, SelectionKey.OP_READ);
+                    closer.lookSelector = l;
+                    lookSelector = l;
+                }
+            }
+        }
+        return l;
+    }
+
     private boolean select(int op, long timeoutNanos) throws IOException {
-        Selector selector = selectorFor(op);
+        Selector selector = selectorFor(op, timeoutNanos);
         if (channel.keyFor(selector) == null) {
             // closed by another thread meanwhile (the key went with it)
             throw new IOException("handle is closed");
         }
-        int ready;
-        if (timeoutNanos == 0) {
-            ready = selector.selectNow();
-        } else if (timeoutNanos < 0) {
-            ready = selector.select();
-        } else {
-            ready = selector.select(Math.max(1, Math.ceilDiv(timeoutNanos, 1_000_000L)));
+        // One select and its clearing at a time (looks come from any thread): a key left in the
+        // selected set by another's select counts 0 in the next one's answer.
+        synchronized (selector) {
+            int ready;
+            if (timeoutNanos == 0) {
+                ready = selector.selectNow();
+            } else if (timeoutNanos < 0) {
+                ready = selector.select();
+            } else {
+                ready = selector.select(Math.max(1, Math.ceilDiv(timeoutNanos, 1_000_000L)));
+            }
+            selector.selectedKeys().clear();
+            return ready > 0;
         }
-        selector.selectedKeys().clear();
-        return ready > 0;
     }
 
     @Override

@@ -387,6 +387,99 @@ class SocketConnectionTest {
     }
 
     @Test
+    void aLookIsNotHeldUpByAReceiveInAnotherThread() throws Exception {
+        // Before, a look that does not wait used the receive's selector, and a selector serves
+        // one select at a time: the look waited for the message the receive was waiting for.
+        try (Listener listener = Listener.open(new InetSocketAddress("127.0.0.1", 0), KEY)) {
+            Connection[] pair = connectedPair(listener);
+            try (Connection client = pair[0]; Connection server = pair[1]) {
+                CompletableFuture<Object> received = new CompletableFuture<>();
+                Thread.ofPlatform().daemon().name("socket-receiver").start(() -> {
+                    try {
+                        received.complete(client.recv());
+                    } catch (Throwable t) {
+                        received.completeExceptionally(t);
+                    }
+                });
+                assertTrue(dev.mp4j.testing.Threads.awaitAsleep("socket-receiver", Duration.ofSeconds(10)));
+                CompletableFuture<Boolean> look = CompletableFuture.supplyAsync(() -> {
+                    try {
+                        return client.poll(Duration.ZERO);
+                    } catch (java.io.IOException e) {
+                        throw new java.io.UncheckedIOException(e);
+                    }
+                });
+                assertEquals(false, look.get(10, TimeUnit.SECONDS));
+                CompletableFuture<List<Object>> waited = CompletableFuture.supplyAsync(
+                        () -> Connections.wait(List.of(client), Duration.ofMillis(100)));
+                assertEquals(List.of(), waited.get(10, TimeUnit.SECONDS));
+                server.send("x");
+                assertEquals("x", received.get(10, TimeUnit.SECONDS));
+                server.send("y");
+                assertTrue(Connections.wait(List.of(client), Duration.ofSeconds(10)).contains(client));
+                assertEquals("y", client.recv());
+            }
+        }
+    }
+
+    @Test
+    void anInterruptedUntimedReceiveOrPollIsAnInterruptNotATimeout() throws Exception {
+        // Before, a wait with no limit woken by its interrupt returned "not ready": a receive
+        // with a null timeout threw TimeoutException, and poll(null) returned false.
+        try (Listener listener = Listener.open(new InetSocketAddress("127.0.0.1", 0), KEY)) {
+            Connection[] pair = connectedPair(listener);
+            try (Connection client = pair[0]; Connection server = pair[1]) {
+                for (String call : List.of("recv", "poll")) {
+                    CompletableFuture<Object> ended = new CompletableFuture<>();
+                    Thread waiter = Thread.ofPlatform().name("untimed-" + call).start(() -> {
+                        try {
+                            ended.complete(call.equals("recv") ? client.recv((Duration) null) : client.poll(null));
+                        } catch (Throwable t) {
+                            ended.complete(t);
+                        }
+                    });
+                    assertTrue(dev.mp4j.testing.Threads.awaitAsleep("untimed-" + call, Duration.ofSeconds(10)));
+                    waiter.interrupt();
+                    Object outcome = ended.get(10, TimeUnit.SECONDS);
+                    assertTrue(outcome instanceof java.io.InterruptedIOException, call + " ended with " + outcome);
+                    waiter.join();
+                }
+                server.send("still in step");
+                assertEquals("still in step", client.recv(Duration.ofSeconds(10)));
+            }
+        }
+    }
+
+    @Test
+    void aTimedAcceptIsNotHeldUpByAnUntimedOneInAnotherThread() throws Exception {
+        Listener listener = Listener.open(new InetSocketAddress("127.0.0.1", 0), KEY);
+        CompletableFuture<Throwable> untimed = new CompletableFuture<>();
+        Thread.ofPlatform().daemon().name("untimed-acceptor").start(() -> {
+            try {
+                listener.accept().close();
+                untimed.complete(null);
+            } catch (Throwable t) {
+                untimed.complete(t);
+            }
+        });
+        try {
+            assertTrue(dev.mp4j.testing.Threads.awaitAsleep("untimed-acceptor", Duration.ofSeconds(10)));
+            CompletableFuture<Throwable> timed = CompletableFuture.supplyAsync(() -> {
+                try {
+                    listener.accept(Duration.ofMillis(200)).close();
+                    return null;
+                } catch (Throwable t) {
+                    return t;
+                }
+            });
+            assertTrue(timed.get(10, TimeUnit.SECONDS) instanceof TimeoutException, "the timed accept did not time out");
+        } finally {
+            listener.close();
+        }
+        assertTrue(untimed.get(10, TimeUnit.SECONDS) instanceof java.io.IOException);
+    }
+
+    @Test
     void aPollWhileAnotherThreadIsBlockedWritingLeavesTheWriterFreeToFinish() {
         // Pre-emptive: where the writer is stranded, closing its connection waits for it too.
         org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(Duration.ofSeconds(60), this::pollWhileWriting);
