@@ -477,7 +477,17 @@ final class Endpoint {
         try {
             collect(ch);
             send(ch, request);
-            return cancellable ? replyOrCancel(ch, waitNanos) : ch.conn.recvBytes();
+            try {
+                return cancellable ? replyOrCancel(ch, waitNanos) : ch.conn.recvBytes();
+            } catch (OutOfMemoryError tooLarge) {
+                if (!ch.conn.isReadable()) {
+                    throw tooLarge;   // cut half-way: the channel goes (below)
+                }
+                // Read past (see Connection): the channel is in step. Closing it could end
+                // this process's session, and the server would let go of every object it holds.
+                throw new ManagerException("the manager's answer is too large for this process's heap: "
+                        + tooLarge.getMessage(), tooLarge);
+            }
         } catch (NoAnswer e) {
             abandon(ch);
             throw new ManagerException("no answer from the manager at " + addressKey + ": " + e.getMessage(), e);

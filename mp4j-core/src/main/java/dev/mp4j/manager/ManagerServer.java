@@ -655,7 +655,10 @@ public final class ManagerServer implements AutoCloseable {
                 } catch (OutOfMemoryError e) {
                     // A call too large for this heap: the channel read past it (see Connection),
                     // so its caller is told, short enough for a call that does not wait, and the
-                    // session goes on with every object its client holds.
+                    // session goes on with every object its client holds. Counted as the
+                    // caller counted it, so that its later CANCELs name the call they mean.
+                    session.requests++;
+                    session.cancelled = false;
                     try {
                         session.channel().sendBytes(traceback("the manager could not receive the call: " + e.getMessage()));
                     } catch (IOException | RuntimeException gone) {

@@ -279,7 +279,7 @@ class ManagerRobustnessTest {
 
 
     @Test
-    void aCallTooLargeForTheServersHeapFailsAloneAndTheClientKeepsItsObjects() {
+    void aCallTooLargeForTheServersHeapFailsAloneAndTheClientKeepsItsObjects() throws Exception {
         // Before, the server's session ended on the OutOfMemoryError: the caller lost its
         // connection, and with it every object only that session held.
         dev.mp4j.Context small = Multiprocessing.getContext("spawn")
@@ -288,11 +288,72 @@ class ManagerRobustnessTest {
             ManagedList<Integer> kept = manager.list();
             kept.add(1);
             ManagedMap<String, Object> d = manager.dict();
-            ManagerException e = assertThrows(ManagerException.class, () -> d.put("big", new byte[64 << 20]));
-            assertTrue(e.getMessage().contains("could not receive the call"), e.getMessage());
+            ManagedQueue<Integer> q = manager.queue();
+            // On a thread of its own, whose channel then waits in take(): the server counts the
+            // refused call as its caller did, so the CANCEL an interrupt sends names the take
+            // (counted one short, the server took it for a stale one and the take waited on).
+            java.util.concurrent.CompletableFuture<Throwable> refused = new java.util.concurrent.CompletableFuture<>();
+            java.util.concurrent.CompletableFuture<Throwable> taken = new java.util.concurrent.CompletableFuture<>();
+            Thread caller = Thread.ofPlatform().name("too-large-caller").start(() -> {
+                try {
+                    d.put("big", new byte[64 << 20]);
+                    refused.complete(null);
+                } catch (Throwable t) {
+                    refused.complete(t);
+                }
+                try {
+                    taken.complete(new AssertionError("took " + q.take()));
+                } catch (Throwable t) {
+                    taken.complete(t);
+                }
+            });
+            Throwable e = refused.get(60, TimeUnit.SECONDS);
+            assertTrue(e instanceof ManagerException && e.getMessage().contains("could not receive the call"), String.valueOf(e));
+            assertTrue(dev.mp4j.testing.Await.until(() -> java.util.Arrays.stream(caller.getStackTrace())
+                    .anyMatch(f -> f.getMethodName().equals("replyOrCancel")), Duration.ofSeconds(30)), "the take never waited");
+            caller.interrupt();
+            assertTrue(taken.get(30, TimeUnit.SECONDS) instanceof InterruptedException, String.valueOf(taken.getNow(null)));
             d.put("k", 1);
             assertEquals(1, d.get("k"));
             assertEquals(List.of(1), List.copyOf(kept));
+        }
+    }
+
+    @Test
+    void anAnswerTooLargeForTheCallersHeapFailsAloneAndTheCallerKeepsItsObjects() throws Exception {
+        // Before, the caller closed its channel on the OutOfMemoryError: its only connection, so
+        // the server ended its session and let go of every object the process held.
+        dev.mp4j.testing.JavaRunner.Result r = dev.mp4j.testing.JavaRunner.run(Duration.ofSeconds(80),
+                List.of("-Xmx64m"), AnswerTooLargeForTheCaller.class);
+        assertTrue(r.stdout().contains("get: ManagerException: the manager's answer is too large"), r.toString());
+        assertTrue(r.stdout().contains("list still [1], dict size 1"), r.toString());
+        assertEquals(0, r.exitCode(), r.toString());
+    }
+
+    /** Run with a 64 MiB heap: a child stores 100 MiB in a dict, and this process asks for it. */
+    static final class AnswerTooLargeForTheCaller {
+        public static void main(String[] args) throws Exception {
+            try (SyncManager manager = Multiprocessing.manager()) {
+                ManagedList<Integer> kept = manager.list();
+                kept.add(1);
+                ManagedMap<String, Object> d = manager.dict();
+                JvmProcess child = new JvmProcess(() -> d.put("blob", new byte[100 << 20]));
+                child.start();
+                child.join();
+                try {
+                    Object blob = d.get("blob");
+                    System.out.println("get: returned " + blob);
+                } catch (ManagerException e) {
+                    System.out.println("get: ManagerException: " + e.getMessage());
+                } catch (OutOfMemoryError e) {
+                    System.out.println("get: OutOfMemoryError: " + e.getMessage());
+                }
+                try {
+                    System.out.println("list still " + List.copyOf(kept) + ", dict size " + d.size());
+                } catch (RuntimeException e) {
+                    System.out.println("after: " + e);
+                }
+            }
         }
     }
 
