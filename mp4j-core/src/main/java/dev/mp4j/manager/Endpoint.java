@@ -919,17 +919,44 @@ final class Endpoint {
     private void sweepDeadThreads() {
         for (java.util.Iterator<Channel> it = channels.iterator(); it.hasNext(); ) {
             Channel old = it.next();
-            if (old == channels.getFirst() || old.owner.isAlive() || old.pending != 0 || old.deferred != null
-                    || !old.lock.tryLock()) {
+            if (old == channels.getFirst() || old.owner.isAlive() || !old.lock.tryLock()) {
                 continue;
             }
             try {
-                it.remove();
-                closeChannel(old);
+                if (settledAfterItsThread(old)) {
+                    it.remove();
+                    closeChannel(old);
+                }
             } finally {
                 old.lock.unlock();
             }
         }
+    }
+
+    /**
+     * A channel whose thread has ended, often just after a put sent without waiting (a task per
+     * thread): the confirmations already here are read, and a refusal among them is reported as
+     * at exit (its thread is not there to be told). Whether nothing is owed any more; a channel
+     * that still waits for confirmations is looked at again by a later sweep (before, it was
+     * never closed: a connection, a server thread and a pipe per such thread, for good).
+     */
+    private boolean settledAfterItsThread(Channel ch) {
+        try {
+            while (ch.pending > 0 && ch.conn.poll(java.time.Duration.ZERO)) {
+                readOwed(ch);
+            }
+        } catch (IOException | RuntimeException broken) {
+            return true;   // nothing more will come on it
+        }
+        if (ch.pending > 0) {
+            return false;
+        }
+        if (ch.deferred != null) {
+            System.err.println("mp4j: a put sent without waiting by thread " + ch.owner.getName()
+                    + ", which has ended, was refused by the manager at " + addressKey + ": " + ch.deferred);
+            ch.deferred = null;
+        }
+        return true;
     }
 
     /** Closes a channel taken out of {@code channels}, and forgets its connections. */

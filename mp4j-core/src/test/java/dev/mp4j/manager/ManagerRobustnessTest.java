@@ -358,6 +358,46 @@ class ManagerRobustnessTest {
     }
 
     @Test
+    void threadsThatEndRightAfterAPutThatDoesNotWaitLeaveNoConnectionBehind() throws Exception {
+        // A thread's last call a put on an unbounded queue (sent without waiting for its
+        // confirmation): before, the sweep of ended threads' channels skipped such a channel for
+        // good, so every such thread left a connection (and a server thread, and a pipe) behind.
+        try (SyncManager manager = Multiprocessing.manager()) {
+            ManagedQueue<Integer> q = manager.queue();
+            q.size();
+            long before = openSockets();
+            for (int i = 0; i < 20; i++) {
+                int n = i;
+                Thread t = Thread.ofPlatform().start(() -> {
+                    try {
+                        q.put(n);
+                    } catch (InterruptedException e) {
+                        throw new AssertionError(e);
+                    }
+                });
+                t.join();
+            }
+            Thread last = Thread.ofPlatform().start(q::size);
+            last.join();
+            assertEquals(20, q.size());
+            long after = openSockets();
+            assertTrue(after - before <= 4, "sockets before " + before + ", after " + after);
+        }
+    }
+
+    private static long openSockets() throws java.io.IOException {
+        try (var fds = java.nio.file.Files.list(java.nio.file.Path.of("/proc/self/fd"))) {
+            return fds.filter(fd -> {
+                try {
+                    return java.nio.file.Files.readSymbolicLink(fd).toString().startsWith("socket:");
+                } catch (java.io.IOException gone) {
+                    return false;
+                }
+            }).count();
+        }
+    }
+
+    @Test
     void manyRefusedPutsInFlightNeitherDeadlockNorGoUnreported() throws Exception {
         try (BaseManager server = new BaseManager(0, KEY)
                 .register("heap", BlockingQueue.class, args -> new java.util.concurrent.PriorityBlockingQueue<>())
