@@ -606,6 +606,14 @@ public final class ManagerServer implements AutoCloseable {
         HELD.get().add(lock);
     }
 
+    /**
+     * This thread let go of a reentrant lock altogether: forgotten, so that a connection that
+     * takes a new lock per task does not keep every one it ever took (and its object) alive.
+     */
+    static void notHolding(ReentrantLock lock) {
+        HELD.get().remove(lock);
+    }
+
     /** A plain lock {@code client} took was released: its end need not look at it (see {@link #holding(Referents.ServerLock)}). */
     static void letGo(Referents.ServerLock lock, long client) {
         Session s = CURRENT.get();

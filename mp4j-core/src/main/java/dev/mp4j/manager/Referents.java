@@ -582,6 +582,9 @@ final class Referents {
                 throw new IllegalMonitorStateException("cannot release un-acquired lock");
             }
             lock.unlock();
+            if (!lock.isHeldByCurrentThread()) {
+                ManagerServer.notHolding(lock);
+            }
         }
 
         @Override public boolean isLocked() { return lock.isLocked(); }
