@@ -81,6 +81,12 @@ abstract class SharedCell implements Serializable {
      * {@code get_lock()}); single operations and the atomic helpers need none. The value's own
      * lock is a {@link ReentrantProcessLock}, as Python's; one given at creation is returned as given.
      *
+     * <p>Unlike CPython's {@code v.value}, {@code get()} and {@code set()} do not take the lock:
+     * each is atomic by itself, and a {@code set} does not wait for a holder of the lock. So
+     * where some process updates the value under the lock, every process that writes it must
+     * hold the lock too (or use {@code compareAndSet}), or its write may land inside the other's
+     * update and be overwritten by it.
+     *
      * @throws UnsupportedOperationException for a value made without a lock (Python's {@code lock=False})
      */
     public AbstractProcessLock getLock() {

@@ -304,7 +304,16 @@ public final class SharedSegment implements AutoCloseable {
             }
         }
         try {
-            long size = Files.size(path(name));
+            // Not through a symbolic link, as shm_open (CPython's attach) never does: a link
+            // planted at the name would have its target, any file of this user's, mapped and
+            // written to as if it were the segment.
+            java.nio.file.attribute.BasicFileAttributes attributes = Files.readAttributes(path(name),
+                    java.nio.file.attribute.BasicFileAttributes.class, java.nio.file.LinkOption.NOFOLLOW_LINKS);
+            if (!attributes.isRegularFile()) {
+                throw new IllegalStateException("'" + name + "' in /dev/shm is not a shared-memory segment ("
+                        + (attributes.isSymbolicLink() ? "a symbolic link" : "not a regular file") + ")");
+            }
+            long size = attributes.size();
             if (size == 0) {
                 // Made this moment and not yet grown to its size (create maps, and so grows, it
                 // just after making the file): not there yet, as far as an attach can tell.
@@ -322,7 +331,8 @@ public final class SharedSegment implements AutoCloseable {
 
     private static final Set<StandardOpenOption> CREATE_OPTIONS =
             Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.READ, StandardOpenOption.WRITE);
-    private static final Set<StandardOpenOption> ATTACH_OPTIONS = Set.of(StandardOpenOption.READ, StandardOpenOption.WRITE);
+    private static final Set<java.nio.file.OpenOption> ATTACH_OPTIONS =
+            Set.of(StandardOpenOption.READ, StandardOpenOption.WRITE, java.nio.file.LinkOption.NOFOLLOW_LINKS);
     /** Mode 0600: the files mp4j makes in /dev/shm are this user's alone. */
     static final java.nio.file.attribute.FileAttribute<?> OWNER_ONLY =
             PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------"));

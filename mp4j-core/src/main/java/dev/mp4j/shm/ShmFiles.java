@@ -48,6 +48,8 @@ final class ShmFiles {
     private static final long O_CREAT = 0100;
     private static final long O_EXCL = 0200;
     private static final long O_CLOEXEC = 02000000;
+    /** Differs between the two: as shm_open, an attach never follows a symbolic link. */
+    private static final long O_NOFOLLOW = X86 ? 0400000 : 0100000;
     private static final long MODE_OWNER_ONLY = 0600;
     private static final long PROT_READ_WRITE = 3;
     private static final long MAP_SHARED = 1;
@@ -206,7 +208,7 @@ final class ShmFiles {
         }
         MethodHandle sys = Futex.syscall();
         try {
-            long fd = (long) sys.invokeExact(SYS_OPENAT, AT_FDCWD, scratch.address, O_RDWR | O_CLOEXEC, 0L, 0L, 0L);
+            long fd = (long) sys.invokeExact(SYS_OPENAT, AT_FDCWD, scratch.address, O_RDWR | O_CLOEXEC | O_NOFOLLOW, 0L, 0L, 0L);
             if (fd < 0) {
                 return null;
             }

@@ -16,6 +16,25 @@ import org.junit.jupiter.api.Timeout;
 class SharedMemoryTest {
 
     @Test
+    void attachingANameThatIsASymbolicLinkIsRefusedAndItsTargetLeftAlone() throws Exception {
+        // As shm_open: before, the link was followed, and its target (any file of this user's)
+        // mapped read-write and shared as if it were the segment.
+        java.nio.file.Path target = java.nio.file.Files.createTempFile("mp4j-link-target", ".bin");
+        java.nio.file.Path link = java.nio.file.Path.of("/dev/shm", "mp4j-test-link-" + ProcessHandle.current().pid());
+        try {
+            java.nio.file.Files.write(target, new byte[] {1, 2, 3, 4});
+            java.nio.file.Files.createSymbolicLink(link, target);
+            IllegalStateException e = assertThrows(IllegalStateException.class,
+                    () -> SharedMemory.attach(link.getFileName().toString()));
+            assertTrue(e.getMessage().contains("symbolic link"), e.getMessage());
+            assertEquals(4, java.nio.file.Files.size(target));
+        } finally {
+            java.nio.file.Files.deleteIfExists(link);
+            java.nio.file.Files.deleteIfExists(target);
+        }
+    }
+
+    @Test
     void aSegmentMadeLikeAnotherTreesIsNamedUnderThatTreeSoItLivesAsLongAsThatTree() {
         // What a queue's spilled item uses: the queue may belong to a process tree other than
         // the producer's, and the item must outlive the producer's tree.
