@@ -113,7 +113,7 @@ public final class ShareableList extends AbstractList<Object> implements RandomA
             long slot = TABLE + SLOT * i;
             int capacity = m.get(ValueLayout.JAVA_INT, slot + 4);
             long at = m.get(ValueLayout.JAVA_LONG, slot + 8);
-            if (capacity < 4 || at < TABLE + SLOT * (long) count || at + capacity > m.byteSize()) {
+            if (capacity < 4 || at < TABLE + SLOT * (long) count || capacity > m.byteSize() - at) {
                 return "slot " + i + " lies outside it";
             }
         }

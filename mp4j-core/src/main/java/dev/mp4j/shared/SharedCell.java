@@ -116,8 +116,13 @@ abstract class SharedCell implements Serializable {
             throw failure;
         }
         segment = held.segment();
-        dev.mp4j.shm.SharedSlabs.checkPlace(segment, offset, SIZE, dev.mp4j.shm.SharedSlabs.TABLE_OFFSET, "a shared value");
-        init();
-        held.received(token);
+        try {
+            dev.mp4j.shm.SharedSlabs.checkPlace(segment, offset, SIZE, dev.mp4j.shm.SharedSlabs.TABLE_OFFSET, "a shared value");
+            init();
+        } finally {
+            // Refused or not, the copy has arrived: its token goes, or the slab would stay for
+            // as long as the tree lives.
+            held.received(token);
+        }
     }
 }

@@ -67,7 +67,7 @@ public final class SharedSlabs {
             throws java.io.InvalidObjectException {
         // Aligned for its atomic words; records placed by hand (ProcessLock.within) need not be
         // on a slab boundary.
-        if (offset < 0 || size <= 0 || offset % Long.BYTES != 0 || offset + size > segment.size()) {
+        if (offset < 0 || size <= 0 || offset % Long.BYTES != 0 || size > segment.size() - offset) {
             throw new java.io.InvalidObjectException(what + " at offset " + offset + " (" + size
                     + " bytes) does not fit segment '" + segment.name() + "' of " + segment.size() + " bytes");
         }

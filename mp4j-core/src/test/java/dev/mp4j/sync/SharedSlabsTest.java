@@ -104,6 +104,9 @@ class SharedSlabsTest {
             assertThrows(java.io.InvalidObjectException.class, () -> SharedSlabs.checkPlace(first, 3, 64, "a lock"));
             assertThrows(java.io.InvalidObjectException.class, () -> SharedSlabs.checkPlace(first, 128, 0, "a lock"));
             SharedSlabs.checkPlace(first, 65536L - 64, 64, "the last lock");
+            // An offset whose end overflows a long: refused, not taken for a small one.
+            assertThrows(java.io.InvalidObjectException.class,
+                    () -> SharedSlabs.checkPlace(first, Long.MAX_VALUE - 127, 128, "a lock"));
             assertThrows(IllegalArgumentException.class, () -> SharedSlabs.allocate(0));
         } finally {
             other.unlink();
