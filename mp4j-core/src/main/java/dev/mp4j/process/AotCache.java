@@ -101,7 +101,11 @@ final class AotCache {
         String key = key(jvmArguments, light);
         Path ready = READY.get(key);
         if (ready == null) {
-            Path file = directory().resolve(key + ".aot");
+            Path dir = directory();
+            if (dir == null) {
+                return List.of();
+            }
+            Path file = dir.resolve(key + ".aot");
             if (Files.isRegularFile(file)) {
                 READY.put(key, file);
                 ready = file;
@@ -271,7 +275,7 @@ final class AotCache {
                 String key = key(jvmArguments, light);
                 java.util.concurrent.CompletableFuture<?> training = TRAININGS.get(key);
                 long left = deadline - System.nanoTime();
-                if (training == null && left > 0) {
+                if (training == null && left > 0 && directory() != null) {
                     ready &= awaitTrainingElsewhere(directory().resolve(key + ".aot"), deadline)
                             && !flagsFor(jvmArguments, light).isEmpty();
                     continue;
@@ -337,17 +341,33 @@ final class AotCache {
     }
 
 
+    /**
+     * Where the caches are kept, or null where that directory cannot be trusted (another user
+     * made it first, say: a cache planted there would be code run in every child); then children
+     * start without a cache, and this is said once. Vetted once per process.
+     */
     static Path directory() {
-        Path dir = Path.of(System.getProperty("java.io.tmpdir"), "mp4j-aot-" + System.getProperty("user.name"));
-        try {
-            if (!Files.isDirectory(dir)) {
-                Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+        Path dir = vettedDirectory;
+        if (dir == null && !untrusted) {
+            synchronized (AotCache.class) {
+                if (vettedDirectory == null && !untrusted) {
+                    Path candidate = Path.of(System.getProperty("java.io.tmpdir"), "mp4j-aot-" + System.getProperty("user.name"));
+                    if (OwnDirectory.makeOrVet(candidate)) {
+                        vettedDirectory = candidate;
+                    } else {
+                        untrusted = true;
+                        System.err.println("mp4j: " + candidate + " is not this user's own directory (mode 0700):"
+                                + " children start without a start-up cache");
+                    }
+                }
+                dir = vettedDirectory;
             }
-        } catch (IOException ignored) {
-            // flagsFor will find no cache and training will fail quietly
         }
         return dir;
     }
+
+    private static volatile Path vettedDirectory;
+    private static volatile boolean untrusted;
 
     static String key(List<String> jvmArguments) {
         // What the key depends on that can change while this JVM runs: the class path's files

@@ -422,35 +422,8 @@ final class SourceProgram {
      * when the shared name is taken by anything else: a jar planted there would run in children.
      */
     private static Path keptJarsDirectory() throws IOException {
-        java.nio.file.attribute.FileAttribute<?> ownerOnly = java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
-                java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
-        Path tmp = Path.of(System.getProperty("java.io.tmpdir"));
-        Path home = tmp.resolve("mp4j-" + System.getProperty("user.name") + "-sources");
-        try {
-            Files.createDirectory(home, ownerOnly);
-        } catch (java.nio.file.FileAlreadyExistsException e) {
-            // vetted below
-        } catch (IOException | UnsupportedOperationException e) {
-            return Files.createTempDirectory("mp4j-sources-");
-        }
-        Path probe = null;
-        try {
-            // Whose this process is, as the file system says it: the owner of a file it just made.
-            probe = Files.createTempFile(tmp, "mp4j-owner-", ".probe");
-            if (Files.isDirectory(home, LinkOption.NOFOLLOW_LINKS)
-                    && Files.getOwner(home, LinkOption.NOFOLLOW_LINKS).equals(Files.getOwner(probe))
-                    && "rwx------".equals(java.nio.file.attribute.PosixFilePermissions.toString(
-                            Files.getPosixFilePermissions(home, LinkOption.NOFOLLOW_LINKS)))) {
-                return home;
-            }
-        } catch (IOException | RuntimeException cannotTell) {
-            // not to be trusted, then
-        } finally {
-            if (probe != null) {
-                Files.deleteIfExists(probe);
-            }
-        }
-        return Files.createTempDirectory("mp4j-sources-");
+        Path home = Path.of(System.getProperty("java.io.tmpdir"), "mp4j-" + System.getProperty("user.name") + "-sources");
+        return OwnDirectory.makeOrVet(home) ? home : Files.createTempDirectory("mp4j-sources-");
     }
 
     private static void deleteTree(Path dir) {
