@@ -381,9 +381,15 @@ final class PipeConnection extends AbstractConnection implements Serializable, B
         private Object readResolve() throws ObjectStreamException {
             try {
                 PipeSegment segment = PipeSegment.attach(segmentName);
-                int mine = segment.takeOverSlot(end, slot, sender);
-                PipeConnection conn = forSlot(segment, end, mine, maxMessageBytes, exclusive);
-                return conn;
+                int mine;
+                try {
+                    mine = segment.takeOverSlot(end, slot, sender);
+                } catch (RuntimeException refused) {
+                    // No slot for it: this mapping serves no end, and nothing else would unmap it.
+                    segment.shm().close();
+                    throw refused;
+                }
+                return forSlot(segment, end, mine, maxMessageBytes, exclusive);
             } catch (IllegalStateException e) {
                 java.io.InvalidObjectException failure =
                         new java.io.InvalidObjectException("cannot reopen a pipe end here: " + e.getMessage());

@@ -14,6 +14,45 @@ class PipeSlotsTest {
     private static final int CHILD = 4_000_000;   // a pid no process has (pids are below 2^22)
 
     @Test
+    void anEndRefusedForWantOfSlotsLeavesNoMappingBehind() throws Exception {
+        // Before, each refused copy kept its own mapping of the pipe's segment until the process
+        // ended: nothing held it, so nothing ever unmapped it.
+        Pipe pipe = Pipe.open();
+        String name = ((PipeConnection) pipe.left()).segmentName();
+        byte[] form = Pipe.reduce(pipe.left());
+        java.util.List<Connection> copies = new java.util.ArrayList<>();
+        try {
+            while (true) {
+                try {
+                    copies.add(Pipe.rebuild(form));
+                } catch (java.io.IOException refused) {
+                    break;
+                }
+                assertTrue(copies.size() <= 200, "no end was ever refused");
+            }
+            long before = mappingsOf(name);
+            for (int i = 0; i < 5; i++) {
+                org.junit.jupiter.api.Assertions.assertThrows(java.io.IOException.class, () -> Pipe.rebuild(form));
+            }
+            // Unmapped in the background, at the next pause in segment work (see Unmapper).
+            assertTrue(dev.mp4j.testing.Await.until(() -> mappingsOf(name) <= before, java.time.Duration.ofSeconds(10)),
+                    "refused ends left mappings of the pipe: " + mappingsOf(name) + " against " + before);
+        } finally {
+            copies.forEach(Connection::close);
+            pipe.left().close();
+            pipe.right().close();
+        }
+    }
+
+    private static long mappingsOf(String segmentName) {
+        try (var lines = java.nio.file.Files.lines(java.nio.file.Path.of("/proc/self/maps"))) {
+            return lines.filter(l -> l.contains(segmentName)).count();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    @Test
     void aLateHandOverDoesNotMoveASlotReusedMeanwhileForAHandleOfOurOwn() {
         PipeSegment seg = PipeSegment.create(true, 4096);
         int me = PipeSegment.myOwner();
