@@ -148,8 +148,13 @@ final class PipeSegment {
         if (slot >= 0 && slot < PipeLayout.HOLDER_SLOTS) {
             int offset = (int) PipeLayout.holderOffset(end, slot);
             // Reserved by the sender, or already put in this process's name by it: this copy's.
+            // Or in the name of the program between it and this JVM, which is what its parent
+            // knows for its pid: taken over elsewhere, that slot stayed held for the program's
+            // life, and the peer saw no end of file when this JVM closed its end.
+            int between = dev.mp4j.shm.Pids.programBetween();
             if (INT.compareAndSet(words, offset, RESERVED | sender, MY_OWNER)
-                    || INT.compareAndSet(words, offset, RESERVED | dev.mp4j.shm.Pids.myPid(), MY_OWNER)) {
+                    || INT.compareAndSet(words, offset, RESERVED | dev.mp4j.shm.Pids.myPid(), MY_OWNER)
+                    || between != 0 && INT.compareAndSet(words, offset, RESERVED | between, MY_OWNER)) {
                 return slot;
             }
         }

@@ -140,6 +140,10 @@ public final class ChildMain {
     private static void watchParent(long parentPid) {
         long parent = ProcessHandle.current().parent().map(ProcessHandle::pid).orElse(-1L);
         long between = parent != parentPid && parentOf(parent) == parentPid ? parent : -1;
+        if (between > 0) {
+            // Pipe ends are handed over to the pid the parent knows: the program's.
+            dev.mp4j.shm.Pids.programBetween(between);
+        }
         Thread watcher = new Thread(() -> {
             try {
                 while (between < 0

@@ -59,6 +59,22 @@ public final class Pids {
     }
 
     /**
+     * The program between this JVM and the process that started it (a wrapper script that runs
+     * java without {@code exec}, {@code sudo}), or 0: what the starting process knows as this
+     * child's pid, and so the pid it hands pipe ends over to.
+     */
+    public static int programBetween() {
+        return programBetween;
+    }
+
+    /** Set by a child's start-up once it has found a program between (see {@link #programBetween}). */
+    public static void programBetween(long pid) {
+        programBetween = (int) pid;
+    }
+
+    private static volatile int programBetween;
+
+    /**
      * Whether the owner word {@code owner} ({@link #MY_OWNER}'s form, without flags above
      * {@link #OWNER_BITS}) names a live process: this JVM, a process named by its pid alone that
      * is this one or alive, or another live pid. One with this JVM's pid and another tag was an

@@ -106,6 +106,37 @@ class ExecutableTest {
     }
 
     @Test
+    void aPipeEndHandedToAJvmUnderAProgramThatStaysIsItsAloneSoItsCloseIsSeen() throws Exception {
+        // The parent hands the end over to the pid it knows, the program's; the JVM took a slot
+        // of its own instead, and the one in the program's name stayed held as long as the
+        // program lived: the reader saw no end of file when the JVM closed its end.
+        Path script = dir.resolve("staying wrapper");
+        Files.writeString(script, "#!/bin/sh\n'" + OWN_JAVA + "' \"$@\"\n");
+        Files.setPosixFilePermissions(script, PosixFilePermissions.fromString("rwx------"));
+        Multiprocessing.setExecutable(script);
+
+        Pipe pipe = Pipe.open(false);
+        Connection in = pipe.left();
+        Connection out = pipe.right();
+        dev.mp4j.sync.ProcessEvent release = dev.mp4j.sync.ProcessEvent.create();
+        JvmProcess child = new JvmProcess(() -> {
+            out.send("last");
+            out.close();
+            release.await(java.time.Duration.ofSeconds(60));   // alive, end closed
+        });
+        child.start();
+        out.close();
+        try {
+            assertEquals("last", in.recv(Duration.ofSeconds(60)));
+            assertThrows(java.io.EOFException.class, () -> in.recv(Duration.ofSeconds(20)));
+        } finally {
+            release.set();
+            assertTrue(child.join(Duration.ofSeconds(30)));
+        }
+        assertEquals(0, child.exitCode());
+    }
+
+    @Test
     void aForkserverDoesNotHandOutSparesBootedWithTheProgramBefore() throws Exception {
         Context ctx = Multiprocessing.getContext("forkserver").withJvmOptions(
                 JvmOptions.defaults().systemProperty("mp4j.test.executable", "spares"));
