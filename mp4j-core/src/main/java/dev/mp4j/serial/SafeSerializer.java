@@ -541,13 +541,52 @@ public final class SafeSerializer implements Serializer {
         }
     }
 
-    /** The allow-list for one stream of {@code streamBytes} bytes. */
-    private record AllowList(long streamBytes) implements ObjectInputFilter {
+    /**
+     * The allow-list for one stream of {@code streamBytes} bytes, which also adds up what the
+     * stream's arrays make the reader allocate. Each array is made before any of its elements is
+     * read, so arrays nested in the first element of one another, each claiming as many elements
+     * as the stream has bytes, made a 1 MiB message allocate gigabytes. An element takes at least
+     * a byte of the stream and a primitive one as many as it occupies, so a stream read for what
+     * it holds never claims more than a few times its size (references: 4 to 8 bytes each; a
+     * hash table's capacity: under three times its mappings).
+     */
+    private static final class AllowList implements ObjectInputFilter {
+        private final long streamBytes;
+        private final long budget;
+        private long claimed;
+
+        AllowList(long streamBytes) {
+            this.streamBytes = streamBytes;
+            this.budget = 8 * streamBytes + ARRAY_BUDGET_SLACK;
+        }
+
         @Override
         public Status checkInput(FilterInfo info) {
-            return check(info, streamBytes);
+            Status verdict = check(info, streamBytes);
+            if (verdict != Status.REJECTED && info.arrayLength() > 0 && info.serialClass() != null
+                    && info.serialClass().isArray()) {
+                claimed += info.arrayLength() * elementBytes(info.serialClass().getComponentType());
+                if (claimed > budget) {
+                    LAST_REJECTED.set("refused to deserialize arrays of " + claimed + " bytes in all from a stream of "
+                            + streamBytes + " bytes");
+                    return Status.REJECTED;
+                }
+            }
+            return verdict;
+        }
+
+        private static long elementBytes(Class<?> component) {
+            if (!component.isPrimitive()) {
+                return 8;
+            }
+            return component == long.class || component == double.class ? 8
+                    : component == int.class || component == float.class ? 4
+                    : component == short.class || component == char.class ? 2 : 1;
         }
     }
+
+    /** What any stream's arrays may take beyond {@link AllowList}'s multiple of its size. */
+    private static final long ARRAY_BUDGET_SLACK = 1 << 20;
 
     /** Resolves classes through the context loader too, so frameworks with their own loaders work. */
     private static final class FilteredInput extends ObjectInputStream {

@@ -66,6 +66,42 @@ class SafeSerializerTest {
     }
 
     @Test
+    void arraysNestedInOneAnotherCannotMakeASmallStreamAllocateALot() throws IOException {
+        // Each array alone claims no more elements than the stream has bytes, but each is made
+        // before its first element, the next array, is read: before, a stream of 64 KiB made the
+        // reader allocate 100 arrays of 60,000 references before it found the stream short.
+        Object[] head = new Object[1];
+        Object[] at = head;
+        for (int i = 0; i < 99; i++) {
+            Object[] next = new Object[1];
+            at[0] = next;
+            at = next;
+        }
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        try (java.io.ObjectOutputStream out = new java.io.ObjectOutputStream(bytes)) {
+            out.writeObject(head);
+        }
+        byte[] honest = bytes.toByteArray();
+        byte[] forged = java.util.Arrays.copyOf(honest, 64 * 1024);   // padded: the claims pass one by one
+        int lengths = 0;
+        for (int i = 0; i + 4 <= honest.length; i++) {
+            // Each array's length (1) comes right before its element: the next array (0x75) or null (0x70).
+            boolean lengthOne = forged[i] == 0 && forged[i + 1] == 0 && forged[i + 2] == 0 && forged[i + 3] == 1;
+            if (lengthOne && i + 4 < honest.length && (honest[i + 4] == 0x75 || honest[i + 4] == 0x70)) {
+                java.nio.ByteBuffer.wrap(forged).putInt(i, 60_000);
+                lengths++;
+            }
+        }
+        assertEquals(100, lengths, "the forged stream is not what this test means");
+        IOException e = assertThrows(IOException.class,
+                () -> SafeSerializer.javaDeserialize(forged, 0, forged.length));
+        assertTrue(e.getMessage().contains("bytes in all from a stream of"), e.getMessage());
+        // The honest chain still travels.
+        Object[] back = (Object[]) SafeSerializer.javaDeserialize(honest, 0, honest.length);
+        assertTrue(back[0] instanceof Object[]);
+    }
+
+    @Test
     void aValueHoldingAClassReceiversRefuseIsRefusedWhenSentNamingIt() {
         // Refused in the sender, where the caller sees it, rather than written and then lost
         // in a receiver that cannot read it.
