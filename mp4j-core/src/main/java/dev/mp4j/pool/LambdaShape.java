@@ -24,14 +24,30 @@ record LambdaShape(String capturingClass, String functionalInterfaceClass, Strin
             return null;
         }
         Object[] captured = new Object[sl.getCapturedArgCount()];
+        int objects = 0;
         for (int i = 0; i < captured.length; i++) {
             captured[i] = sl.getCapturedArg(i);
+            objects += valueOnly(captured[i]) ? 0 : 1;
+        }
+        if (objects > 1) {
+            // The captured values travel each in a stream of its own: two that refer to one
+            // object (a list and one of its items) would arrive as two copies, and a lambda
+            // comparing them (indexOf of an item without equals) would answer wrongly. Such a
+            // lambda travels whole, in one stream, as pickle sends a call's arguments.
+            return null;
         }
         LambdaShape shape = new LambdaShape(sl.getCapturingClass(), sl.getFunctionalInterfaceClass(),
                 sl.getFunctionalInterfaceMethodName(), sl.getFunctionalInterfaceMethodSignature(),
                 sl.getImplMethodKind(), sl.getImplClass(), sl.getImplMethodName(), sl.getImplMethodSignature(),
                 sl.getInstantiatedMethodType());
         return new Split(shape, sl, Arrays.asList(captured));
+    }
+
+    /** Whether {@code v} is a value whose identity nothing can depend on across copies. */
+    private static boolean valueOnly(Object v) {
+        return v == null || v instanceof Integer || v instanceof Long || v instanceof String || v instanceof Double
+                || v instanceof Boolean || v instanceof Character || v instanceof Short || v instanceof Byte
+                || v instanceof Float || v instanceof Enum<?>;
     }
 
     /** A lambda's shape, its serialized form, and its captured values. */

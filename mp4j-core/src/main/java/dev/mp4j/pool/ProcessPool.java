@@ -183,6 +183,13 @@ public final class ProcessPool implements ExecutorService {
     /** Which jobs each worker has started: what lets an idle slot take back another's queued jobs. */
     final JobClaims claims;
     private final CountDownLatch finished;
+    /**
+     * Counted down once {@link #terminate()} (or {@link #broke}) has settled the queued tasks: the
+     * slots, which leave as soon as they see the pool terminated, wait for it before they count
+     * as finished, so that join() does not return while tasks are still being cancelled (their
+     * callbacks then ran after it, on the terminating thread).
+     */
+    private final CountDownLatch drained = new CountDownLatch(1);
     final ScheduledExecutorService timer;
     private final ExecutorService callbacks;
     private final AtomicLong ids = new AtomicLong();
@@ -646,10 +653,25 @@ public final class ProcessPool implements ExecutorService {
         for (int i = 0; i < options.processes(); i++) {
             pending.addFirst(END);
         }
+        drained.countDown();
         firstWorker.countDown();
     }
 
     void slotFinished() {
+        if (state == State.TERMINATED) {
+            boolean interrupted = false;
+            while (true) {
+                try {
+                    drained.await();
+                    break;
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                }
+            }
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
         try {
             if (slotsRunning.decrementAndGet() == 0) {
                 // Every worker is gone: nobody reads the claims any more. Before join() returns.
@@ -1343,6 +1365,7 @@ public final class ProcessPool implements ExecutorService {
         for (int i = 0; i < options.processes(); i++) {
             pending.addFirst(END);
         }
+        drained.countDown();
         // No more of an open imap's input is read: what its function's copies took goes back
         // unless a chunk of it was sent.
         refuseOpenInputs();
@@ -1489,15 +1512,23 @@ public final class ProcessPool implements ExecutorService {
 
     @Override
     public <T> CompletableFuture<T> submit(Runnable task, T result) {
-        Runnable r = task;
-        if (!(r instanceof Serializable)) {
-            throw notSerializable(task);
-        }
-        SerializableCallable<T> call = () -> {
-            r.run();
-            return result;
-        };
-        return submit(call);
+        // The result stays here: the future completes with this very object, which need not
+        // be serializable (it was sent to the worker and back, and came back a copy).
+        CompletableFuture<?> run = submit(task);
+        CancelsWith<T> out = new CancelsWith<>(run::cancel);
+        run.whenComplete((ignored, failure) -> {
+            if (failure != null) {
+                out.completeExceptionally(failure);
+            } else {
+                out.complete(result);
+            }
+        });
+        return out;
+    }
+
+    /** The overload a lambda picks, so that it is serializable: {@code pool.submit(() -> work(), "done")}. */
+    public <T> CompletableFuture<T> submit(dev.mp4j.serial.SerializableRunnable task, T result) {
+        return submit((Runnable) task, result);
     }
 
     /** The overload a lambda picks, so that it is serializable: {@code pool.execute(() -> work())}. */
@@ -1700,9 +1731,19 @@ public final class ProcessPool implements ExecutorService {
         return state != State.RUNNING;
     }
 
+    /** Whether every slot has finished (its worker gone), callbacks aside; for tests. */
+    boolean slotsFinished() {
+        return finished.getCount() == 0;
+    }
+
     @Override
     public boolean isTerminated() {
-        return state != State.RUNNING && finished.getCount() == 0;
+        if (state == State.RUNNING || finished.getCount() != 0) {
+            return false;
+        }
+        // And every callback has run, as awaitTermination and join wait for.
+        callbacks.shutdown();
+        return callbacks.isTerminated();
     }
 
     /**
@@ -2077,6 +2118,9 @@ public final class ProcessPool implements ExecutorService {
                     Throwable cause = e.getCause();
                     if (cause instanceof RuntimeException re) {
                         throw re;
+                    }
+                    if (cause instanceof Error err) {
+                        throw err;   // as itself, as map and apply report it
                     }
                     throw new java.util.concurrent.CompletionException(cause);
                 }

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -20,6 +21,7 @@ import java.util.NoSuchElementException;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
@@ -253,6 +255,75 @@ class ProcessPoolTest {
         assertInstanceOf(IllegalStateException.class, joinFromCallback.get(30, TimeUnit.SECONDS));
         assertTrue(own.awaitTermination(30, TimeUnit.SECONDS));
         assertTrue(own.isShutdown());
+    }
+
+    @Test
+    void capturedValuesThatShareAnObjectStillShareItInTheWorker() throws Exception {
+        // Before, each captured value travelled in a stream of its own: the item arrived as a
+        // copy apart from the list's, and indexOf (arrays compare by identity) answered -1.
+        List<int[]> arrays = new java.util.ArrayList<>(List.of(new int[] {1}, new int[] {2}));
+        int[] second = arrays.get(1);
+        assertEquals(1, (int) pool.apply(() -> arrays.indexOf(second)));
+        StringBuilder log = new StringBuilder();
+        StringBuilder view = log;
+        assertEquals(1, (int) pool.apply(() -> {
+            view.append('x');
+            return log.length();
+        }));
+        // One object and plain values: still the quick path, and right.
+        int offset = 10;
+        assertEquals(12, (int) pool.apply(() -> arrays.get(1)[0] + offset));
+    }
+
+    @Test
+    void submitWithAResultCompletesWithThatVeryObjectWhichNeedNotTravel() throws Exception {
+        // Before, the result was captured by the task, sent to the worker and back: one that is
+        // not serializable was refused, and one that is came back a copy.
+        Object token = new Object();
+        assertSame(token, pool.submit(() -> { }, token).get(30, TimeUnit.SECONDS));
+        java.util.List<String> mutable = new java.util.ArrayList<>();
+        assertSame(mutable, pool.submit((Runnable) (dev.mp4j.serial.SerializableRunnable) () -> { }, mutable)
+                .get(30, TimeUnit.SECONDS));
+        ExecutionException failed = assertThrows(ExecutionException.class,
+                () -> pool.submit(() -> { throw new IllegalStateException("no"); }, token).get(30, TimeUnit.SECONDS));
+        assertInstanceOf(IllegalStateException.class, failed.getCause());
+    }
+
+    @Test
+    void anErrorInAnImapTaskArrivesAsItselfAsInMap() {
+        ResultIterator<Object> it = pool.imap(x -> {
+            throw new AssertionError("boom " + x);
+        }, List.of(1));
+        AssertionError e = assertThrows(AssertionError.class, it::next);
+        assertEquals("boom 1", e.getMessage());
+    }
+
+    @Test
+    void aPoolWhoseCallbackStillRunsIsNotTerminated() throws Exception {
+        // Before, isTerminated() said true once the workers were gone, while awaitTermination
+        // and join still waited for the callback.
+        ProcessPool own = ProcessPool.create(1);
+        CountDownLatch entered = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        own.applyAsync(() -> 1, v -> {
+            entered.countDown();
+            try {
+                release.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, null);
+        try {
+            assertTrue(entered.await(30, TimeUnit.SECONDS));
+            own.shutdown();
+            assertTrue(Await.until(own::slotsFinished, Duration.ofSeconds(30)), "the workers never finished");
+            assertFalse(own.isTerminated(), "terminated while a callback runs");
+            assertFalse(own.awaitTermination(0, TimeUnit.SECONDS));
+        } finally {
+            release.countDown();
+        }
+        assertTrue(own.awaitTermination(30, TimeUnit.SECONDS));
+        assertTrue(own.isTerminated());
     }
 
     @Test
