@@ -640,21 +640,24 @@ public final class ProcessPool implements ExecutorService {
             broken = why;
             state = State.TERMINATED;
         }
-        // The other slots' workers too: a pool that cannot replace one must not limp on with some.
-        for (WorkerSlot s : slots) {
-            s.kill();
-        }
-        Task t;
-        while ((t = pending.poll()) != null) {
-            if (t != END) {
-                t.future.completeExceptionally(why);
+        try {
+            // The other slots' workers too: a pool that cannot replace one must not limp on with some.
+            for (WorkerSlot s : slots) {
+                s.kill();
             }
+            Task t;
+            while ((t = pending.poll()) != null) {
+                if (t != END) {
+                    t.future.completeExceptionally(why);
+                }
+            }
+            for (int i = 0; i < options.processes(); i++) {
+                pending.addFirst(END);
+            }
+        } finally {
+            drained.countDown();
+            firstWorker.countDown();
         }
-        for (int i = 0; i < options.processes(); i++) {
-            pending.addFirst(END);
-        }
-        drained.countDown();
-        firstWorker.countDown();
     }
 
     void slotFinished() {
@@ -1352,20 +1355,23 @@ public final class ProcessPool implements ExecutorService {
             // Under the lock shutdown() takes, so that its CLOSED cannot overwrite this.
             state = State.TERMINATED;
         }
-        for (WorkerSlot s : slots) {
-            s.kill();
-        }
-        Task t;
-        while ((t = pending.poll()) != null) {
-            if (t != END) {
-                abandonUnstarted(t);
+        try {
+            for (WorkerSlot s : slots) {
+                s.kill();
             }
+            Task t;
+            while ((t = pending.poll()) != null) {
+                if (t != END) {
+                    abandonUnstarted(t);
+                }
+            }
+            closeBars();
+            for (int i = 0; i < options.processes(); i++) {
+                pending.addFirst(END);
+            }
+        } finally {
+            drained.countDown();   // whatever happened above: the slots wait for it to finish
         }
-        closeBars();
-        for (int i = 0; i < options.processes(); i++) {
-            pending.addFirst(END);
-        }
-        drained.countDown();
         // No more of an open imap's input is read: what its function's copies took goes back
         // unless a chunk of it was sent.
         refuseOpenInputs();
