@@ -529,7 +529,31 @@ public final class SafeSerializer implements Serializer {
             }
             return obj;
         }
+
+        /**
+         * Called for every class the stream names, once each: also those no object of which
+         * reaches {@link #replaceObject}, which the receiver's filter judges all the same (a
+         * {@code Class} written as a value, the component type of an array that is not itself
+         * serializable, as in a {@code Type[]}). Written, they were refused only there.
+         */
+        @Override
+        protected void annotateClass(Class<?> cl) throws IOException {
+            Class<?> named = cl;
+            while (named.isArray()) {
+                named = named.getComponentType();
+            }
+            if (!named.isPrimitive() && !java.lang.reflect.Proxy.isProxyClass(named) && !RECEIVABLE.get(named)) {
+                throw new RefusedClassException(named.getName());
+            }
+        }
     }
+
+    private static final ClassValue<Boolean> RECEIVABLE = new ClassValue<>() {
+        @Override
+        protected Boolean computeValue(Class<?> type) {
+            return receivable(type);
+        }
+    };
 
     /** Thrown by {@link CheckedOutput} with the refused class's name as its message. */
     private static final class RefusedClassException extends IOException {

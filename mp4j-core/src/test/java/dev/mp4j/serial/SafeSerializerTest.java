@@ -102,7 +102,7 @@ class SafeSerializerTest {
     }
 
     @Test
-    void aValueHoldingAClassReceiversRefuseIsRefusedWhenSentNamingIt() {
+    void aValueHoldingAClassReceiversRefuseIsRefusedWhenSentNamingIt() throws IOException {
         // Refused in the sender, where the caller sees it, rather than written and then lost
         // in a receiver that cannot read it.
         NotSerializableValueException inList = assertThrows(NotSerializableValueException.class,
@@ -113,6 +113,14 @@ class SafeSerializerTest {
         Function<Integer, String> lambda = (Function<Integer, String> & java.io.Serializable) x -> captured.getName() + x;
         assertEquals("java.io.File",
                 assertThrows(NotSerializableValueException.class, () -> s.serialize(lambda)).offendingClass());
+        // Classes the stream names without an object of them: a Class as a value, the component
+        // type of an array that is not serializable itself. Before, only the receiver refused them.
+        assertEquals("java.io.File",
+                assertThrows(NotSerializableValueException.class, () -> s.serialize(java.io.File.class)).offendingClass());
+        assertEquals("java.lang.reflect.Type", assertThrows(NotSerializableValueException.class,
+                () -> s.serialize(new java.lang.reflect.Type[] {String.class})).offendingClass());
+        byte[] allowed = s.serialize(new Object[] {String.class, Integer[].class});
+        assertEquals(String.class, ((Object[]) s.deserialize(allowed, 0, allowed.length))[0]);
         // A class of the program's own whose serializable superclass a receiver refuses.
         assertEquals("java.sql.Timestamp",
                 assertThrows(NotSerializableValueException.class, () -> s.serialize(new Stamp(1))).offendingClass());
