@@ -84,7 +84,7 @@ public final class ManagerOpsFigure implements Figure {
                     });
                     p.start();
                     long[] dictTimes = res.get();
-                    p.join();
+                    Joins.joinOk(p);
                     if (d.size() != 1001 || d.get(999) != N_DICT - 1) {
                         throw new IllegalStateException("dict verification failed");
                     }
@@ -99,7 +99,7 @@ public final class ManagerOpsFigure implements Figure {
                     });
                     p.start();
                     long listTime = res.get()[0];
-                    p.join();
+                    Joins.joinOk(p);
                     if (lst.size() != N_LIST) {
                         throw new IllegalStateException("list verification failed");
                     }
@@ -124,7 +124,7 @@ public final class ManagerOpsFigure implements Figure {
                     ps.forEach(JvmProcess::start);
                     long t0 = gate.open(2);
                     long[] qr = res.get();
-                    ps.forEach(JvmProcess::join);
+                    ps.forEach(Joins::joinOk);
                     if (qr[0] != N_QUEUE) {
                         throw new IllegalStateException("queue lost messages");
                     }

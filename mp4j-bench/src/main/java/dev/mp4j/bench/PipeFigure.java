@@ -147,7 +147,7 @@ public final class PipeFigure implements Figure {
             total += r.recvBytes().length;
         }
         long t1 = System.nanoTime();
-        sender.join();
+        Joins.joinOk(sender);
         r.close();
         gate.left().close();
         gateChild.close();

@@ -63,7 +63,7 @@ public final class RemoteManagerFigure implements Figure {
                 JvmProcess p = ctx.process((ProcessTarget) () -> res.put(client(addr)));
                 p.start();
                 double[] v = res.get();
-                p.join();
+                Joins.joinOk(p);
                 if (v[0] != 1) {
                     throw new IllegalStateException("queue not drained");
                 }

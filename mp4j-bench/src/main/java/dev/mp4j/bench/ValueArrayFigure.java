@@ -55,7 +55,7 @@ public final class ValueArrayFigure implements Figure {
                 JvmProcess p = ctx.process(() -> res.send(child(arr)));
                 p.start();
                 long[] d = (long[]) pipe.left().recv();
-                p.join();
+                Joins.joinOk(p);
                 pipe.left().close();
                 res.close();
                 if (d == null || arr.getDouble(N - 1) != N - 1 || arr.getDouble(12345) != 12345.0) {

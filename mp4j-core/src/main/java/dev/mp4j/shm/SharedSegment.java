@@ -516,6 +516,11 @@ public final class SharedSegment implements AutoCloseable {
         }
     }
 
+    /** Unmaps now, in the caller, the segments closed so far (see {@code SharedMemory.releaseClosed}). */
+    public static void unmapClosed() {
+        Unmapper.flush(Unmapper.FLUSH_WAIT_NANOS);
+    }
+
     /** Whether {@link #close()} was called (a segment mapped with autoUnmap stays mapped until collected). */
     public boolean isClosed() {
         return closed;
