@@ -16,6 +16,25 @@ import org.junit.jupiter.api.Timeout;
 class SharedMemoryTest {
 
     @Test
+    void releaseClosedUnmapsAClosedBlockInTheCaller() throws Exception {
+        SharedMemory shm = SharedMemory.create(4 << 20);
+        String name = shm.name();
+        shm.buf().set(ValueLayout.JAVA_BYTE, 0, (byte) 1);
+        assertTrue(mappingsOf(name) > 0);
+        shm.close();
+        shm.unlink();
+        SharedMemory.releaseClosed();
+        // At once, not at the background thread's next pause.
+        assertEquals(0, mappingsOf(name));
+    }
+
+    private static long mappingsOf(String name) throws java.io.IOException {
+        try (var lines = java.nio.file.Files.lines(java.nio.file.Path.of("/proc/self/maps"))) {
+            return lines.filter(l -> l.contains(name)).count();
+        }
+    }
+
+    @Test
     void attachingANameThatIsASymbolicLinkIsRefusedAndItsTargetLeftAlone() throws Exception {
         // As shm_open: before, the link was followed, and its target (any file of this user's)
         // mapped read-write and shared as if it were the segment.
