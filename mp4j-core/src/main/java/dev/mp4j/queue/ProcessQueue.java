@@ -236,6 +236,14 @@ public class ProcessQueue<E> extends AbstractQueue<E> implements BlockingQueue<E
         return drainTo(c, Integer.MAX_VALUE);
     }
 
+    /**
+     * {@inheritDoc}
+     *
+     * <p>Drains at most the items queued when it starts, as the JDK's queues do (producers that
+     * keep up would otherwise keep it going for ever). An item {@code c} refuses (a {@code None}
+     * into an {@code ArrayDeque}, a full bounded collection) goes back to this queue's tail, so
+     * no process loses it, and the collection's exception is thrown.
+     */
     @Override
     public int drainTo(Collection<? super E> c, int maxElements) {
         Objects.requireNonNull(c, "the collection to drain into");
@@ -244,8 +252,9 @@ public class ProcessQueue<E> extends AbstractQueue<E> implements BlockingQueue<E
         if (c == this || c instanceof ProcessQueue<?> other && other.name.equals(name)) {
             throw new IllegalArgumentException("cannot drain a queue into itself");
         }
+        int limit = Math.min(maxElements, core.count());
         int n = 0;
-        while (n < maxElements) {
+        while (n < limit) {
             Object item;
             try {
                 item = core.takeItem(0);
@@ -257,10 +266,64 @@ public class ProcessQueue<E> extends AbstractQueue<E> implements BlockingQueue<E
                 break;
             }
             // A None put from Python-style code (put(null, ...)) is drained too, not taken for the end.
-            c.add(cast(item));
+            try {
+                c.add(cast(item));
+            } catch (RuntimeException refused) {
+                giveBack(item, refused);
+                throw refused;
+            }
             n++;
         }
         return n;
+    }
+
+    /** An item taken that nobody got goes back to the tail (its task too, for a joinable queue: counted once). */
+    private void giveBack(Object item, RuntimeException why) {
+        try {
+            if (!core.put(core.encode(item), TimeUnit.SECONDS.toNanos(1))) {
+                why.addSuppressed(new IllegalStateException("the item could not go back to the queue (no room within 1 s): it is lost"));
+                return;
+            }
+            if (core.joinable()) {
+                core.taskDone();   // the put counted it again
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            why.addSuppressed(new IllegalStateException("interrupted putting the item back: it is lost", e));
+        } catch (RuntimeException e) {
+            why.addSuppressed(e);
+        }
+    }
+
+    /** Takes one item, a {@code None} included (AbstractQueue's took a None for "empty", and lost it). */
+    @Override
+    public E remove() {
+        Object item;
+        try {
+            item = core.takeItem(0);
+        } catch (InterruptedException ex) {
+            Thread.currentThread().interrupt();
+            item = QueueCore.NOTHING;
+        }
+        if (item == QueueCore.NOTHING) {
+            throw new java.util.NoSuchElementException("Queue " + name + " is empty");
+        }
+        return cast(item);
+    }
+
+    /** Takes every item queued now, {@code None}s included (AbstractQueue's stopped at the first). */
+    @Override
+    public void clear() {
+        for (int n = core.count(); n > 0; n--) {
+            try {
+                if (core.takeItem(0) == QueueCore.NOTHING) {
+                    return;
+                }
+            } catch (InterruptedException ex) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
     }
 
     // Python's names

@@ -190,6 +190,10 @@ final class QueueCore implements ByteRing.Peer {
         return maxsize;
     }
 
+    boolean joinable() {
+        return joinable;
+    }
+
     int count() {
         int c = (int) INT.getVolatile(words, (int) COUNT);
         if (c > 0 && ring.tail() == ring.head() && settleDeadProducer()) {

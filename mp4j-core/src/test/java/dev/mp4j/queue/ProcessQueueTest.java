@@ -387,6 +387,38 @@ class ProcessQueueTest {
     }
 
     @Test
+    void anItemTheDrainedCollectionRefusesGoesBackToTheQueue() throws Exception {
+        // Before, it was taken off the queue and then refused: in neither, for every process.
+        JoinableProcessQueue<String> q = JoinableProcessQueue.create();
+        q.put("a");
+        q.put(null, true, null);   // a Python-style end marker; an ArrayDeque refuses null
+        java.util.ArrayDeque<String> out = new java.util.ArrayDeque<>();
+        assertThrows(NullPointerException.class, () -> q.drainTo(out));
+        assertEquals(List.of("a"), List.copyOf(out));
+        assertEquals(1, q.size(), "the refused item is lost");
+        assertEquals(null, q.take());
+        q.taskDone();
+        q.taskDone();
+        assertTrue(q.join(Duration.ofSeconds(5)), "the item given back was counted twice");
+    }
+
+    @Test
+    void removeAndClearTakeNonesToo() throws Exception {
+        // Before, AbstractQueue's remove() took a None for "empty" (and lost it), and clear()
+        // stopped at the first None.
+        ProcessQueue<String> q = ProcessQueue.create();
+        q.put(null, true, null);
+        q.put("a");
+        assertEquals(null, q.remove());
+        assertEquals("a", q.remove());
+        assertThrows(java.util.NoSuchElementException.class, q::remove);
+        q.put(null, true, null);
+        q.put("b");
+        q.clear();
+        assertEquals(0, q.size());
+    }
+
+    @Test
     void aProducerKilledHalfWayThroughAnItemLeavesTheQueueWorkingAndItsCountRight() throws Exception {
         // A 4 KiB ring and a 64 KiB item: the producer streams the item in and blocks when the
         // ring is full, with its frame half written. Killed there, its frame is finished as
