@@ -277,21 +277,26 @@ public class ProcessQueue<E> extends AbstractQueue<E> implements BlockingQueue<E
         return n;
     }
 
-    /** An item taken that nobody got goes back to the tail (its task too, for a joinable queue: counted once). */
+    /**
+     * An item taken that nobody got goes back to the tail, as a put (what its copy takes for its
+     * reader given back if it does not go in). Its task, for a joinable queue, stays counted
+     * once: the put counts it again, so one count goes; and if it cannot go back it is lost,
+     * and the queue finishes its task itself, as for any item no consumer can have.
+     */
     private void giveBack(Object item, RuntimeException why) {
         try {
-            if (!core.put(core.encode(item), TimeUnit.SECONDS.toNanos(1))) {
+            if (!putItem(item, TimeUnit.SECONDS.toNanos(1))) {
                 why.addSuppressed(new IllegalStateException("the item could not go back to the queue (no room within 1 s): it is lost"));
-                return;
-            }
-            if (core.joinable()) {
-                core.taskDone();   // the put counted it again
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             why.addSuppressed(new IllegalStateException("interrupted putting the item back: it is lost", e));
         } catch (RuntimeException e) {
             why.addSuppressed(e);
+        } finally {
+            if (core.joinable()) {
+                core.taskDone();   // counted again by the put, or lost with it
+            }
         }
     }
 

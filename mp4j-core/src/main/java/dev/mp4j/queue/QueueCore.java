@@ -973,6 +973,16 @@ final class QueueCore implements ByteRing.Peer {
      * abandoned it; then this consumer finishes the frame, skips it whole and returns false.
      */
     private boolean awaitStreamed(long end) throws IOException {
+        boolean[] finishing = FINISHING_ITEM.get();
+        finishing[0] = true;
+        try {
+            return awaitRestOfItem(end);
+        } finally {
+            finishing[0] = false;
+        }
+    }
+
+    private boolean awaitRestOfItem(long end) throws IOException {
         long since = System.nanoTime();
         while (ring.awaitData(STALL_CHECK_NANOS, this) == 0) {
             if (finishAbandonedFrame(end, TAKE_OVER_NANOS)) {
@@ -1388,8 +1398,15 @@ final class QueueCore implements ByteRing.Peer {
 
     @Override
     public boolean locallyClosed() {
-        return closed;
+        return closed && !FINISHING_ITEM.get()[0];
     }
+
+    /**
+     * Set while this thread reads the rest of an item it has begun: a close of this queue in
+     * another thread of the process does not cut that read (left half-read, the item was lost to
+     * every consumer: the next one skips the rest), as an interrupt does not.
+     */
+    private static final ThreadLocal<boolean[]> FINISHING_ITEM = ThreadLocal.withInitial(() -> new boolean[1]);
 
     @Override
     public long writeNanosLeft() {

@@ -734,6 +734,29 @@ class ProcessQueueTest {
     }
 
     @Test
+    void aCloseInAnotherThreadDoesNotCutAnItemBeingRead() throws Exception {
+        // Before, the reader waiting for the rest of a streamed item failed with "handle is
+        // closed", and the item, half-read, was lost to every consumer (the next one skips it).
+        ProcessQueue<byte[]> q = ProcessQueue.createStreaming(0, 4096, 1 << 20);
+        JvmProcess producer = startProducerStuckOnAFullRing(q, false);
+        signal("STOP", producer.pid());
+        java.util.concurrent.atomic.AtomicReference<byte[]> taken = new java.util.concurrent.atomic.AtomicReference<>();
+        Asleep taker;
+        try {
+            taker = startAsleep("closed-under-consumer", () -> taken.set(q.take()), "the consumer never waited");
+            q.close();
+            assertFalse(taker.outcome().isDone(), "the close cut the item being read");
+        } finally {
+            signal("CONT", producer.pid());
+        }
+        assertNull(taker.outcome().get(30, TimeUnit.SECONDS));
+        assertEquals(64 * 1024, taken.get().length);
+        assertThrows(IllegalStateException.class, q::take, "closed: no new take");
+        producer.join();
+        assertEquals(0, producer.exitCode());
+    }
+
+    @Test
     void aPollThatDoesNotWaitIgnoresTheInterruptStatusAlsoWhileAnItemStreamsIn() throws Exception {
         // poll() ignores the interrupt status (BlockingQueue); once it has begun an item, an
         // interrupt ending its read after the producer stalled would lose that item.
