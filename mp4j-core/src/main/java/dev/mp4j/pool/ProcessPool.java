@@ -184,12 +184,30 @@ public final class ProcessPool implements ExecutorService {
     final JobClaims claims;
     private final CountDownLatch finished;
     /**
-     * Counted down once {@link #terminate()} (or {@link #broke}) has settled the queued tasks: the
-     * slots, which leave as soon as they see the pool terminated, wait for it before they count
-     * as finished, so that join() does not return while tasks are still being cancelled (their
-     * callbacks then ran after it, on the terminating thread).
+     * Counted down once {@link #terminate()} (or {@link #broke}) has settled the queued tasks.
+     * The slots leave as soon as they see the pool terminated, so join() and awaitTermination
+     * also wait for this, except on the thread doing the settling (a stage run by a task's
+     * cancellation may close the pool): without it they returned while tasks were still being
+     * cancelled, and those tasks' callbacks ran after join() had returned.
      */
     private final CountDownLatch drained = new CountDownLatch(1);
+    /** The thread settling the queued tasks after terminate() or broke(), while it does. */
+    private volatile Thread settling;
+
+    /** Whether a terminated pool's queued tasks are all settled, as this thread may wait for. */
+    private boolean settled() {
+        return state != State.TERMINATED || drained.getCount() == 0 || settling == Thread.currentThread();
+    }
+
+    private void awaitSettled() throws InterruptedException {
+        if (!settled()) {
+            drained.await();
+        }
+    }
+
+    private boolean awaitSettled(long nanos) throws InterruptedException {
+        return settled() || drained.await(nanos, TimeUnit.NANOSECONDS);
+    }
     final ScheduledExecutorService timer;
     private final ExecutorService callbacks;
     private final AtomicLong ids = new AtomicLong();
@@ -639,6 +657,7 @@ public final class ProcessPool implements ExecutorService {
             }
             broken = why;
             state = State.TERMINATED;
+            settling = Thread.currentThread();
         }
         try {
             // The other slots' workers too: a pool that cannot replace one must not limp on with some.
@@ -655,26 +674,13 @@ public final class ProcessPool implements ExecutorService {
                 pending.addFirst(END);
             }
         } finally {
+            settling = null;
             drained.countDown();
             firstWorker.countDown();
         }
     }
 
     void slotFinished() {
-        if (state == State.TERMINATED) {
-            boolean interrupted = false;
-            while (true) {
-                try {
-                    drained.await();
-                    break;
-                } catch (InterruptedException e) {
-                    interrupted = true;
-                }
-            }
-            if (interrupted) {
-                Thread.currentThread().interrupt();
-            }
-        }
         try {
             if (slotsRunning.decrementAndGet() == 0) {
                 // Every worker is gone: nobody reads the claims any more. Before join() returns.
@@ -1351,14 +1357,25 @@ public final class ProcessPool implements ExecutorService {
     /** Python's {@code terminate()}: kills every worker now; unfinished tasks fail with {@code CancellationException}. */
     public void terminate() {
         dev.mp4j.process.MpLog.note(System.Logger.Level.DEBUG, "terminating pool");
+        boolean first;
         synchronized (this) {
             // Under the lock shutdown() takes, so that its CLOSED cannot overwrite this.
+            first = state != State.TERMINATED;
             state = State.TERMINATED;
+            if (first) {
+                settling = Thread.currentThread();
+            }
+        }
+        for (WorkerSlot s : slots) {
+            s.kill();
+        }
+        if (!first) {
+            // Terminated already (or broken): that call settles the queued tasks; two draining
+            // at once, the first to finish would say they were all settled too soon.
+            refuseOpenInputs();
+            return;
         }
         try {
-            for (WorkerSlot s : slots) {
-                s.kill();
-            }
             Task t;
             while ((t = pending.poll()) != null) {
                 if (t != END) {
@@ -1370,7 +1387,8 @@ public final class ProcessPool implements ExecutorService {
                 pending.addFirst(END);
             }
         } finally {
-            drained.countDown();   // whatever happened above: the slots wait for it to finish
+            settling = null;
+            drained.countDown();   // whatever happened above: join() waits for it
         }
         // No more of an open imap's input is read: what its function's copies took goes back
         // unless a chunk of it was sent.
@@ -1401,6 +1419,7 @@ public final class ProcessPool implements ExecutorService {
         checkNotInOwnCallback("join the pool");
         dev.mp4j.process.MpLog.note(System.Logger.Level.DEBUG, "joining pool");
         finished.await();
+        awaitSettled();
         cleanup();
         // As in CPython, join returns once every callback has run.
         callbacks.awaitTermination(Long.MAX_VALUE, TimeUnit.NANOSECONDS);
@@ -1744,7 +1763,7 @@ public final class ProcessPool implements ExecutorService {
 
     @Override
     public boolean isTerminated() {
-        if (state == State.RUNNING || finished.getCount() != 0) {
+        if (state == State.RUNNING || finished.getCount() != 0 || !settled()) {
             return false;
         }
         // And every callback has run, as awaitTermination and join wait for.
@@ -1762,7 +1781,8 @@ public final class ProcessPool implements ExecutorService {
         checkNotInOwnCallback("await the pool's termination");
         long start = System.nanoTime();
         long total = unit.toNanos(timeout);
-        boolean done = finished.await(timeout, unit);
+        boolean done = finished.await(timeout, unit)
+                && awaitSettled(Math.max(0, total - (System.nanoTime() - start)));
         if (done) {
             cleanup();
             // What is left of the timeout, without a deadline that overflows for a very long one.

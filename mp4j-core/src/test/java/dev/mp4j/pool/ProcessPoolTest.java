@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -324,6 +325,41 @@ class ProcessPoolTest {
         }
         assertTrue(own.awaitTermination(30, TimeUnit.SECONDS));
         assertTrue(own.isTerminated());
+    }
+
+    @Test
+    void aStageThatClosesThePoolWhenTerminateCancelsItsTaskDoesNotHang() throws Exception {
+        // terminate() cancels the queued tasks on its own thread, and stages on their futures
+        // run there. One that closes the pool waits for the pool's end, which must not wait for
+        // terminate() to finish cancelling.
+        ProcessPool own = ProcessPool.create(1);
+        dev.mp4j.shared.IntValue started = dev.mp4j.shared.Value.ofInt(0);
+        own.applyAsync(() -> {
+            started.incrementAndGet();
+            Thread.sleep(60_000);
+            return 0;
+        });
+        List<CompletableFuture<Integer>> queued = new ArrayList<>();
+        for (int i = 0; i < 200; i++) {
+            int x = i;
+            queued.add(own.submit(() -> x));
+        }
+        CompletableFuture<Throwable> closedFromStage = new CompletableFuture<>();
+        queued.getLast().whenComplete((v, e) -> {
+            try {
+                own.close();
+                closedFromStage.complete(null);
+            } catch (Throwable t) {
+                closedFromStage.complete(t);
+            }
+        });
+        assertTrue(Await.until(() -> started.get() == 1, Duration.ofSeconds(30)), "the first task never started");
+        Thread terminating = Thread.ofPlatform().start(own::terminate);
+        assertNull(closedFromStage.get(30, TimeUnit.SECONDS));
+        terminating.join(30_000);
+        assertFalse(terminating.isAlive(), "terminate() never returned");
+        assertTrue(own.awaitTermination(30, TimeUnit.SECONDS));
+        assertTrue(queued.getLast().isCancelled());
     }
 
     @Test
