@@ -320,6 +320,11 @@ public final class Listener implements AutoCloseable {
                 continue;   // ends the wait at the top, unless held back
             }
             try {
+                // What is left now that the lock is ours (waiting for it took some).
+                left = deadline - System.nanoTime();
+                if (timeout != null && left <= 0) {
+                    continue;   // out of time: said at the top
+                }
                 selector.select(timeout == null ? 0 : Math.max(1, Math.min(left / 1_000_000, Long.MAX_VALUE / 2)));
                 selector.selectedKeys().clear();
             } catch (java.nio.channels.ClosedSelectorException e) {

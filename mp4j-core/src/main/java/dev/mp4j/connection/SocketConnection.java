@@ -240,10 +240,7 @@ final class SocketConnection extends AbstractConnection implements Serializable 
         }
     }
 
-    private Selector selectorFor(int op, long timeoutNanos) throws IOException {
-        if (op == SelectionKey.OP_READ) {
-            return timeoutNanos == 0 ? lookSelector() : selector;
-        }
+    private Selector writeSelector() throws IOException {
         Selector w = writeSelector;
         if (w == null) {
             synchronized (this) {
@@ -278,7 +275,29 @@ final class SocketConnection extends AbstractConnection implements Serializable 
     }
 
     private boolean select(int op, long timeoutNanos) throws IOException {
-        Selector selector = selectorFor(op, timeoutNanos);
+        if (op == SelectionKey.OP_READ) {
+            // A look uses the reading selector when no receive is selecting on it, and a
+            // selector of its own only when one is (a selector serves one select at a time): most
+            // connections never need that third selector (an epoll and an eventfd).
+            if (timeoutNanos == 0 && !readSelecting.tryLock()) {
+                return selectOn(lookSelector(), 0);
+            }
+            if (timeoutNanos != 0) {
+                readSelecting.lock();
+            }
+            try {
+                return selectOn(selector, timeoutNanos);
+            } finally {
+                readSelecting.unlock();
+            }
+        }
+        return selectOn(writeSelector(), timeoutNanos);
+    }
+
+    /** Held while the reading selector selects (looks only try it). */
+    private final transient java.util.concurrent.locks.ReentrantLock readSelecting = new java.util.concurrent.locks.ReentrantLock();
+
+    private boolean selectOn(Selector selector, long timeoutNanos) throws IOException {
         if (channel.keyFor(selector) == null) {
             // closed by another thread meanwhile (the key went with it)
             throw new IOException("handle is closed");

@@ -941,12 +941,17 @@ final class Endpoint {
      * never closed: a connection, a server thread and a pipe per such thread, for good).
      */
     private boolean settledAfterItsThread(Channel ch) {
+        // The sweeping thread's interrupt is its own call's: held back here, or a socket's look
+        // would end on it, and a channel still owed confirmations be closed for broken.
+        dev.mp4j.shm.IoInterrupts.hold();
         try {
             while (ch.pending > 0 && ch.conn.poll(java.time.Duration.ZERO)) {
                 readOwed(ch);
             }
         } catch (IOException | RuntimeException broken) {
             return true;   // nothing more will come on it
+        } finally {
+            dev.mp4j.shm.IoInterrupts.release();
         }
         if (ch.pending > 0) {
             return false;
