@@ -65,8 +65,12 @@ final class DemoCommand implements Callable<Integer> {
     }
 
     private static int runInOwnJvm(String name) throws Exception {
+        // The demos print Chinese text, as their seeds do: encoded as UTF-8 whatever the locale
+        // (a bare C locale gave the JVM ASCII, and every such character came out as '?'; CPython
+        // coerces a C locale to UTF-8). The demo's own children follow its setting.
         List<String> command = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "--enable-native-access=ALL-UNNAMED", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC",
+                "-Dstdout.encoding=UTF-8", "-Dstderr.encoding=UTF-8",
                 "-cp", System.getProperty("java.class.path"), DemoMain.class.getName(), name);
         return new ProcessBuilder(command).inheritIO().start().waitFor();
     }

@@ -20,12 +20,18 @@ class DemoCommandTest {
     }
 
     private static Run mp4j(String... args) throws Exception {
+        return mp4j(java.util.Map.of(), args);
+    }
+
+    private static Run mp4j(java.util.Map<String, String> env, String... args) throws Exception {
         List<String> command = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "--enable-native-access=ALL-UNNAMED",
                 "-cp", System.getProperty("java.class.path"), Main.class.getName()));
         command.addAll(List.of(args));
-        Process p = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.PIPE).start();
+        ProcessBuilder builder = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.PIPE);
+        builder.environment().putAll(env);
+        Process p = builder.start();
         java.util.concurrent.CompletableFuture<String> err = new java.util.concurrent.CompletableFuture<>();
         Thread.ofPlatform().daemon().start(() -> {
             try {
@@ -73,5 +79,17 @@ class DemoCommandTest {
         assertEquals(java.util.Set.of("l: Welcome to beijing!", "x: Im coming!"), java.util.Set.copyOf(lines.subList(1, lines.size() - 1)),
                 run::toString);
         assertEquals("1 demo(s) ran.", lines.getLast(), run::toString);
+    }
+
+    @Test
+    @Timeout(120)
+    void aDemoPrintsItsChineseTextAsUtf8InABareCLocale() throws Exception {
+        // Before, the demo's JVM took ASCII from a C locale and printed every such character
+        // as '?' (CPython coerces a C locale to UTF-8).
+        Run run = mp4j(java.util.Map.of("LC_ALL", "C", "LANG", "C"), "demo", "queue-none-end-marker");
+
+        assertEquals(0, run.exitCode(), run::toString);
+        assertTrue(run.stdout().contains("生产者生产了:包子0") && run.stdout().contains("消费者拿到了:包子0"), run::toString);
+        assertTrue(!run.stdout().contains("??"), run::toString);
     }
 }
