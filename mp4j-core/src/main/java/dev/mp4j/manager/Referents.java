@@ -610,7 +610,10 @@ final class Referents {
 
         @Override
         public synchronized boolean acquire(boolean block, Duration timeout) throws InterruptedException {
-            if (Waits.await(this, () -> value > 0, Waits.nanos(block, timeout))) {
+            // A negative timeout is no wait, as threading.Semaphore (and ProcessSemaphore) take
+            // it, where Lock and Queue refuse one.
+            Duration wait = timeout != null && timeout.isNegative() ? Duration.ZERO : timeout;
+            if (Waits.await(this, () -> value > 0, Waits.nanos(block, wait))) {
                 value--;
                 return true;
             }
@@ -738,8 +741,17 @@ final class Referents {
             }
             long deadline = Waits.deadline(Waits.nanos(timeout));
             int holds = rLock != null ? rLock.lock.getHoldCount() : 1;
-            for (int i = 0; i < holds; i++) {
-                release();
+            try {
+                for (int i = 0; i < holds; i++) {
+                    release();
+                }
+            } catch (RuntimeException notHeld) {
+                // A plain lock released by another client meanwhile (which CPython allows): this
+                // wait never began, and its entry must not absorb the next signal.
+                synchronized (waiters) {
+                    waiters.remove(notified);
+                }
+                throw notHeld;
             }
             RuntimeException gone = null;
             InterruptedException interrupted = null;

@@ -693,6 +693,9 @@ class SyncManagerTest {
         assertEquals(0, p.exitCode());
         assertTrue(sem.acquire(false, null));
         assertFalse(sem.acquire(true, Duration.ofMillis(10)));
+        // A negative timeout is no wait, as threading.Semaphore and ProcessSemaphore take it
+        // (before, an IllegalArgumentException).
+        assertFalse(sem.acquire(true, Duration.ofMillis(-5)));
         sem.release();
         assertThrows(IllegalStateException.class, sem::release);
         barrier.abort();
