@@ -95,7 +95,13 @@ final class WorkerCommand implements Callable<Integer> {
                 say("run task " + n + " * " + n + "...");
                 String r = n + " * " + n + " = " + ((long) n * n);
                 Thread.sleep(Math.round(delaySeconds * 1000));
-                result.put(r);
+                // offer, not put: a put into an unbounded queue is sent without waiting for the
+                // manager's answer, so a manager gone meanwhile (killed, or cut off) went unseen
+                // and the task counted as delivered; offer waits for the answer (a manager that
+                // shuts down on its last result still sends it: see ManagerServer.close).
+                if (!result.offer(r)) {
+                    throw new ManagerException("the manager's result queue refused the result of task " + n);
+                }
                 taken = null;
             }
         } catch (ManagerException e) {

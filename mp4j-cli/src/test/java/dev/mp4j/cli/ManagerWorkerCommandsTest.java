@@ -109,6 +109,41 @@ class ManagerWorkerCommandsTest {
 
     @Test
     @Timeout(120)
+    void aWorkerWhoseManagerDiesWhileItWorksSaysItsTaskWasLost() throws Exception {
+        // Before, the result went with a put that does not wait for the manager's answer: the
+        // worker took the task for delivered and, its next call failing, exited 0 as if the
+        // manager had simply finished.
+        String port = String.valueOf(freePort());
+        Process manager = mp4j("manager", "--port", port, "--authkey", "abc", "--wait", "60");
+        drain(manager.getErrorStream());
+        drain(manager.getInputStream());
+        awaitListening(Integer.parseInt(port), manager);
+        Process worker = mp4j("worker", "--connect", "127.0.0.1:" + port, "--authkey", "abc", "--delay", "5");
+        CompletableFuture<String> workerErr = drain(worker.getErrorStream());
+        java.util.concurrent.BlockingQueue<String> workerLines = new java.util.concurrent.LinkedBlockingQueue<>();
+        Thread.ofPlatform().daemon().start(() -> {
+            try (var in = new java.io.BufferedReader(new java.io.InputStreamReader(worker.getInputStream(), StandardCharsets.UTF_8))) {
+                for (String l; (l = in.readLine()) != null; ) {
+                    workerLines.add(l);
+                }
+            } catch (IOException ignored) {
+                // the worker is gone
+            }
+        });
+        String line;
+        do {
+            line = workerLines.poll(60, TimeUnit.SECONDS);
+        } while (line != null && !line.startsWith("run task "));
+        assertTrue(line != null, "the worker never took a task");
+        manager.destroyForcibly();
+        assertTrue(manager.waitFor(30, TimeUnit.SECONDS));
+        assertTrue(worker.waitFor(60, TimeUnit.SECONDS));
+        assertEquals(1, worker.exitValue(), workerErr::join);
+        assertTrue(workerErr.join().contains("was taken but its result could not be delivered"), workerErr::join);
+    }
+
+    @Test
+    @Timeout(120)
     void twoWorkersAnswerEveryTaskAndAWrongKeyIsTurnedAway() throws Exception {
         String port = String.valueOf(freePort());
         Process manager = mp4j("manager", "--port", port, "--authkey", "abc", "--wait", "60");

@@ -444,6 +444,17 @@ public final class ManagerServer implements AutoCloseable {
                 // a leftover empty directory in /tmp is harmless
             }
         }
+        // Calls being answered get a moment to send their answers: a put whose item the program
+        // shutting down has just taken (the seed's manager exits on its last result) was cut
+        // from its answer, and its caller could not tell a result delivered from one lost.
+        // Calls still waiting (a get on an empty queue) are cut, after at most that moment.
+        Session own = CURRENT.get();
+        long deadline = System.nanoTime() + ANSWER_GRACE_NANOS;
+        for (Session s : sessions) {
+            while (s != own && s.inCall && System.nanoTime() - deadline < 0) {
+                java.util.concurrent.locks.LockSupport.parkNanos(200_000);
+            }
+        }
         for (Session s : sessions) {
             s.conn.close();
             if (s.pipe != null) {
@@ -460,6 +471,9 @@ public final class ManagerServer implements AutoCloseable {
         stopped.countDown();
         listener.close();
     }
+
+    /** How long {@link #close} lets calls being answered finish sending their answers. */
+    private static final long ANSWER_GRACE_NANOS = java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(100);
 
     /** How many objects the server holds now (Python's {@code number_of_objects}). */
     public int numberOfObjects() {
@@ -685,6 +699,7 @@ public final class ManagerServer implements AutoCloseable {
                 if (request.length == 0) {
                     request = new byte[] {-1};   // answered below as an unknown op
                 }
+                session.inCall = request[0] != Wire.CANCEL;
                 if (request[0] == Wire.CANCEL) {
                     // On a channel without a pipe: a CANCEL of a call answered before it came.
                     continue;
@@ -733,6 +748,7 @@ public final class ManagerServer implements AutoCloseable {
                     }
                     break;
                 }
+                session.inCall = false;
                 if (upgrade != null) {
                     if (session.pipe != null) {
                         session.pipe.close();   // a second channel offered replaces the first
@@ -1201,6 +1217,8 @@ public final class ManagerServer implements AutoCloseable {
         /** The client process's random id (see {@link ManagerServer#hello}). */
         long client;
         boolean greeted;
+        /** Between reading a call and sending its answer (see {@link ManagerServer#close}). */
+        volatile boolean inCall;
 
         Connection channel() {
             Connection p = pipe;
