@@ -242,36 +242,33 @@ final class SocketConnection extends AbstractConnection implements Serializable 
 
     private Selector writeSelector() throws IOException {
         Selector w = writeSelector;
-        if (w == null) {
-            synchronized (this) {
-                w = writeSelector;
-                if (w == null) {
-                    checkOpen();
-                    w = Selector.open();
-                    channel.register(w, SelectionKey.OP_WRITE);
-                    closer.writeSelector = w;
-                    writeSelector = w;
-                }
-            }
-        }
-        return w;
+        return w != null ? w : extraSelector(SelectionKey.OP_WRITE);
     }
 
     private Selector lookSelector() throws IOException {
         Selector l = lookSelector;
-        if (l == null) {
-            synchronized (this) {
-                l = lookSelector;
-                if (l == null) {
-                    checkOpen();
-                    l = Selector.open();
-                    channel.register(l, SelectionKey.OP_READ);
-                    closer.lookSelector = l;
-                    lookSelector = l;
-                }
+        return l != null ? l : extraSelector(SelectionKey.OP_READ);
+    }
+
+    /**
+     * The write selector ({@code OP_WRITE}) or the look selector ({@code OP_READ}), made the
+     * first time it is wanted: under the lock closing takes, so that none is made after it.
+     */
+    private synchronized Selector extraSelector(int op) throws IOException {
+        Selector made = op == SelectionKey.OP_WRITE ? writeSelector : lookSelector;
+        if (made == null) {
+            checkOpen();
+            made = Selector.open();
+            channel.register(made, op);
+            if (op == SelectionKey.OP_WRITE) {
+                closer.writeSelector = made;
+                writeSelector = made;
+            } else {
+                closer.lookSelector = made;
+                lookSelector = made;
             }
         }
-        return l;
+        return made;
     }
 
     private boolean select(int op, long timeoutNanos) throws IOException {
