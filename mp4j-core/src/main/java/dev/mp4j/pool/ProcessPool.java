@@ -1366,16 +1366,32 @@ public final class ProcessPool implements ExecutorService {
                 settling = Thread.currentThread();
             }
         }
-        for (WorkerSlot s : slots) {
-            s.kill();
-        }
         if (!first) {
-            // Terminated already (or broken): that call settles the queued tasks; two draining
-            // at once, the first to finish would say they were all settled too soon.
+            // Terminated already (or broken): that call settles the queued tasks (two draining
+            // at once, the first to finish would say they were all settled too soon); this one
+            // returns once they are, as the first does.
+            for (WorkerSlot s : slots) {
+                s.kill();
+            }
+            closeBars();
             refuseOpenInputs();
+            boolean interrupted = false;
+            while (!settled()) {
+                try {
+                    drained.await();
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                }
+            }
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
             return;
         }
         try {
+            for (WorkerSlot s : slots) {
+                s.kill();
+            }
             Task t;
             while ((t = pending.poll()) != null) {
                 if (t != END) {

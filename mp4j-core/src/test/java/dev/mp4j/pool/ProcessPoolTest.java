@@ -363,6 +363,49 @@ class ProcessPoolTest {
     }
 
     @Test
+    void aSecondTerminateReturnsOnceTheQueuedTasksAreSettled() throws Exception {
+        // Before, a terminate() called while another was still cancelling the queued tasks
+        // returned at once, with tasks it was documented to have failed still pending.
+        ProcessPool own = ProcessPool.create(1);
+        dev.mp4j.shared.IntValue started = dev.mp4j.shared.Value.ofInt(0);
+        own.applyAsync(() -> {
+            started.incrementAndGet();
+            Thread.sleep(60_000);
+            return 0;
+        });
+        List<CompletableFuture<Integer>> queued = new ArrayList<>();
+        for (int i = 0; i < 200; i++) {
+            int x = i;
+            queued.add(own.submit(() -> x));
+        }
+        assertTrue(Await.until(() -> started.get() == 1, Duration.ofSeconds(30)), "the first task never started");
+        // The stage of a task half-way down the queue (well behind what the worker was sent
+        // ahead) holds the first terminate() in its drain, on its own thread, with the tasks
+        // behind it still queued.
+        CountDownLatch draining = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        queued.get(100).whenComplete((v, e) -> {
+            draining.countDown();
+            try {
+                release.await(30, TimeUnit.SECONDS);
+            } catch (InterruptedException ignored) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        Thread.ofPlatform().daemon().start(own::terminate);
+        assertTrue(draining.await(30, TimeUnit.SECONDS));
+        CompletableFuture<Boolean> allSettledWhenSecondReturned = new CompletableFuture<>();
+        Thread second = Thread.ofPlatform().daemon().start(() -> {
+            own.terminate();
+            allSettledWhenSecondReturned.complete(queued.stream().allMatch(CompletableFuture::isDone));
+        });
+        assertTrue(Await.until(() -> !second.isAlive() || second.getState() == Thread.State.WAITING, Duration.ofSeconds(30)));
+        release.countDown();
+        assertTrue(allSettledWhenSecondReturned.get(30, TimeUnit.SECONDS), "the second terminate() returned with tasks unsettled");
+        assertTrue(own.awaitTermination(30, TimeUnit.SECONDS));
+    }
+
+    @Test
     void mapAppliesTheFunctionInWorkersAndKeepsOrder() throws Exception {
         List<Integer> items = IntStream.range(0, 1000).boxed().toList();
         List<Integer> squares = pool.map(x -> x * x, items);
