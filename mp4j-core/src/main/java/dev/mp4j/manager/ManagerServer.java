@@ -760,6 +760,7 @@ public final class ManagerServer implements AutoCloseable {
                 }
             }
         } finally {
+            session.inCall = false;   // a call it broke off is over too (close() waits for none)
             for (ReentrantLock lock : HELD.get()) {
                 while (lock.isHeldByCurrentThread()) {
                     lock.unlock();

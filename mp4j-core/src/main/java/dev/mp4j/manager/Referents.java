@@ -747,9 +747,12 @@ final class Referents {
                 }
             } catch (RuntimeException notHeld) {
                 // A plain lock released by another client meanwhile (which CPython allows): this
-                // wait never began, and its entry must not absorb the next signal.
+                // wait never began, and its entry must not absorb the next signal; one a signal
+                // already took goes to the next waiter.
                 synchronized (waiters) {
-                    waiters.remove(notified);
+                    if (!waiters.remove(notified)) {
+                        passOn();
+                    }
                 }
                 throw notHeld;
             }
