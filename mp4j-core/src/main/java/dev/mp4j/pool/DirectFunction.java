@@ -96,7 +96,14 @@ final class DirectFunction implements TaskFunction<Object, Object>, Serializable
         } catch (InvocationTargetException e) {
             throw DirectFunction.<Exception>sneaky(e.getCause());
         } catch (IllegalArgumentException e) {
-            // What the lambda object would have thrown for an argument of the wrong type.
+            // What the lambda object would have thrown: a NullPointerException for a null its
+            // body unboxes, a ClassCastException for an argument of the wrong type.
+            Class<?>[] types = body.getParameterTypes();
+            for (int i = 0; i < types.length && i < args.length; i++) {
+                if (args[i] == null && types[i].isPrimitive()) {
+                    throw new NullPointerException("cannot pass null as the " + types[i] + " parameter " + i + " of " + body);
+                }
+            }
             throw new ClassCastException("cannot pass " + java.util.Arrays.toString(args) + " to " + body + ": " + e.getMessage());
         }
     }
