@@ -198,6 +198,14 @@ public final class SafeSerializer implements Serializer {
                     + ", which children inherit)", e.getMessage(), e);
         } catch (NotSerializableException e) {
             String cls = e.getMessage();
+            // With -Dsun.io.serialization.extendedDebugInfo=true the JDK puts the path to the
+            // value (field by field) on the lines after the class's name: the name is the first.
+            String path = "";
+            int lineEnd = cls == null ? -1 : cls.indexOf('\n');
+            if (lineEnd > 0) {
+                path = cls.substring(lineEnd);
+                cls = cls.substring(0, lineEnd);
+            }
             if (!namesAClass(cls)) {
                 // A class that refuses to travel and says why (a socket Connection, say): its
                 // reason, not a class name, is the message, and the class is the one that threw.
@@ -209,7 +217,7 @@ public final class SafeSerializer implements Serializer {
             throw new NotSerializableValueException(
                     "cannot send a " + value.getClass().getName() + " to another process: it holds a value of class "
                             + cls + ", which is not Serializable (mark it Serializable or transient, or capture a "
-                            + "serializable copy instead)", cls, e);
+                            + "serializable copy instead)" + path, cls, e);
         } catch (IOException e) {
             throw new NotSerializableValueException(
                     "cannot serialize a " + value.getClass().getName() + ": " + e, value.getClass().getName(), e);

@@ -65,6 +65,30 @@ class SafeSerializerTest {
         assertArrayEquals(new long[] {7, 8}, (long[]) s.deserialize(ok, 0, ok.length));
     }
 
+    /** A value holding something that is not serializable, for a JVM of its own. */
+    static final class HoldsAThread implements java.io.Serializable {
+        private static final long serialVersionUID = 1L;
+        final Object inside = new Object();
+
+        public static void main(String[] args) {
+            try {
+                Serializer.standard().serialize(new HoldsAThread());
+                System.out.println("sent");
+            } catch (NotSerializableValueException e) {
+                System.out.println("offending " + e.offendingClass());
+            }
+        }
+    }
+
+    @Test
+    void theOffendingClassIsNamedAlsoWithTheJdksExtendedDebugInfo() throws Exception {
+        // With it the JDK's message is the class name, then the path to the value on more lines:
+        // taken for a reason, it named java.io.ObjectOutputStream as the offending class.
+        dev.mp4j.testing.JavaRunner.Result r = dev.mp4j.testing.JavaRunner.run(java.time.Duration.ofSeconds(60),
+                List.of("-Dsun.io.serialization.extendedDebugInfo=true"), HoldsAThread.class);
+        assertTrue(r.stdout().contains("offending java.lang.Object"), r.toString());
+    }
+
     @Test
     void arraysNestedInOneAnotherCannotMakeASmallStreamAllocateALot() throws IOException {
         // Each array alone claims no more elements than the stream has bytes, but each is made
