@@ -414,6 +414,8 @@ final class QueueCore implements ByteRing.Peer {
      * {@link #SPILL_AFTER_NANOS} (or what is left of the caller's time): a consumer is taking, so
      * the item goes through the ring as usual. Never for an item larger than the ring.
      */
+    private static final long SPILL_LOOK_NANOS = TimeUnit.MICROSECONDS.toNanos(200);
+
     private boolean roomSoon(long frame, long start, long timeoutNanos) throws IOException {
         if (frame > ring.capacity()) {
             // It could only stream through while a consumer reads, and waits for ever if none
@@ -435,8 +437,26 @@ final class QueueCore implements ByteRing.Peer {
             return false;
         }
         long wait = timeoutNanos < 0 ? SPILL_AFTER_NANOS : Math.min(SPILL_AFTER_NANOS, left(start, timeoutNanos));
-        if (wait > 0 && ring.awaitFree(want, wait, this)) {
-            return true;
+        // Looked at every 0.2 ms rather than slept on with a wake request: a producer asleep
+        // for room marks the ring so, and puts that do not wait, in any thread or process, take
+        // that mark for a lock holder that keeps the lock until room comes, and fail at once
+        // ("Queue full" on an unbounded queue with room); this wait ends within 50 ms anyway.
+        long deadline = System.nanoTime() + wait;
+        while (wait > 0) {
+            if (ring.freeSpace() >= want) {
+                return true;
+            }
+            if (closed) {
+                throw new IOException("handle is closed");
+            }
+            if (dev.mp4j.shm.IoInterrupts.endsWait()) {
+                throw new java.io.InterruptedIOException("interrupted while waiting for room");
+            }
+            long left = deadline - System.nanoTime();
+            if (left <= 0) {
+                break;
+            }
+            java.util.concurrent.locks.LockSupport.parkNanos(Math.min(left, SPILL_LOOK_NANOS));
         }
         headAtLastSpill = ring.head();
         return false;

@@ -733,6 +733,45 @@ class ProcessQueueTest {
         assertCountsOneItemRight(q);
     }
 
+    /**
+     * Run with -Dmp4j.queue.spillAfterMillis=600: a put of a large item waits up to that long
+     * for room, holding the producer lock, before it spills; an offer of a small item meanwhile.
+     */
+    static final class OfferDuringASpillProbe {
+        public static void main(String[] args) throws Exception {
+            ProcessQueue<byte[]> q = ProcessQueue.create(0, 1 << 20, 64 << 20);
+            for (int i = 0; i < 900; i++) {
+                q.put(new byte[1000]);
+            }
+            q.take();   // a consumer has taken something since: the put waits a while for room
+            Thread big = Thread.ofPlatform().name("large-put").start(() -> {
+                try {
+                    q.put(new byte[200_000]);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            });
+            long until = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(30);
+            while (java.util.Arrays.stream(big.getStackTrace()).noneMatch(f -> f.getMethodName().equals("roomSoon"))
+                    && System.nanoTime() < until) {
+                Thread.onSpinWait();
+            }
+            boolean offered = q.offer(new byte[10]);
+            big.join();
+            System.out.println("offer " + offered + ", queued " + q.size());
+        }
+    }
+
+    @Test
+    void anOfferIsNotRefusedWhileALargePutLooksForRoomBeforeSpilling() throws Exception {
+        // Before, the large put slept on the ring with a wake request, which other puts take for
+        // a producer that keeps the lock until room comes: the offer failed at once ("Queue
+        // full" from add()) on an unbounded queue with room, instead of waiting its turn.
+        dev.mp4j.testing.JavaRunner.Result r = dev.mp4j.testing.JavaRunner.run(Duration.ofSeconds(60),
+                List.of("-Dmp4j.queue.spillAfterMillis=600"), OfferDuringASpillProbe.class);
+        assertTrue(r.stdout().contains("offer true, queued 901"), r.toString());
+    }
+
     @Test
     void aCloseInAnotherThreadDoesNotCutAnItemBeingRead() throws Exception {
         // Before, the reader waiting for the rest of a streamed item failed with "handle is
