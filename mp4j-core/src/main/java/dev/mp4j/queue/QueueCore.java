@@ -1239,6 +1239,9 @@ final class QueueCore implements ByteRing.Peer {
             if (Thread.interrupted()) {
                 throw new InterruptedException();
             }
+            // Closed by another thread of this process while this put waits for room: it ends,
+            // as a put begun after the close is refused (it waited on, and put after the close).
+            checkOpen();
             INT.getAndAdd(words, (int) COUNT_SLEEPERS, 1);
             try {
                 Futex.await(header.asSlice(COUNT, 4), c, left < 0 ? SLICE_NANOS : Math.min(left, SLICE_NANOS));

@@ -773,6 +773,17 @@ class ProcessQueueTest {
     }
 
     @Test
+    void aPutWaitingForRoomEndsWhenItsQueueIsClosedInAnotherThread() throws Exception {
+        // Before, it waited on until room came, and then put its item after the close.
+        ProcessQueue<String> q = ProcessQueue.create(1);
+        q.put("first");
+        Asleep putter = startAsleep("put-on-full-queue", () -> q.put("second"), "the put never waited");
+        q.close();
+        Throwable outcome = putter.outcome().get(30, TimeUnit.SECONDS);
+        assertTrue(outcome instanceof IllegalStateException && outcome.getMessage().contains("closed"), String.valueOf(outcome));
+    }
+
+    @Test
     void aCloseInAnotherThreadDoesNotCutAnItemBeingRead() throws Exception {
         // Before, the reader waiting for the rest of a streamed item failed with "handle is
         // closed", and the item, half-read, was lost to every consumer (the next one skips it).
