@@ -661,18 +661,7 @@ public final class ProcessPool implements ExecutorService {
         }
         try {
             // The other slots' workers too: a pool that cannot replace one must not limp on with some.
-            for (WorkerSlot s : slots) {
-                s.kill();
-            }
-            Task t;
-            while ((t = pending.poll()) != null) {
-                if (t != END) {
-                    t.future.completeExceptionally(why);
-                }
-            }
-            for (int i = 0; i < options.processes(); i++) {
-                pending.addFirst(END);
-            }
+            killAndSettleQueued(t -> t.future.completeExceptionally(why));
         } finally {
             settling = null;
             drained.countDown();
@@ -1389,19 +1378,8 @@ public final class ProcessPool implements ExecutorService {
             return;
         }
         try {
-            for (WorkerSlot s : slots) {
-                s.kill();
-            }
-            Task t;
-            while ((t = pending.poll()) != null) {
-                if (t != END) {
-                    abandonUnstarted(t);
-                }
-            }
+            killAndSettleQueued(this::abandonUnstarted);
             closeBars();
-            for (int i = 0; i < options.processes(); i++) {
-                pending.addFirst(END);
-            }
         } finally {
             settling = null;
             drained.countDown();   // whatever happened above: join() waits for it
@@ -1409,6 +1387,25 @@ public final class ProcessPool implements ExecutorService {
         // No more of an open imap's input is read: what its function's copies took goes back
         // unless a chunk of it was sent.
         refuseOpenInputs();
+    }
+
+    /**
+     * Kills every worker and settles each task still queued with {@code settle}; then an END per
+     * slot, so that a slot still looking for work stops.
+     */
+    private void killAndSettleQueued(Consumer<Task> settle) {
+        for (WorkerSlot s : slots) {
+            s.kill();
+        }
+        Task t;
+        while ((t = pending.poll()) != null) {
+            if (t != END) {
+                settle.accept(t);
+            }
+        }
+        for (int i = 0; i < options.processes(); i++) {
+            pending.addFirst(END);
+        }
     }
 
     /** Tells every open imap that no more of its input will be taken (see {@link LazyResults#inputRefused}). */

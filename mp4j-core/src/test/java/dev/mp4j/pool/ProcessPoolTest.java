@@ -327,11 +327,11 @@ class ProcessPoolTest {
         assertTrue(own.isTerminated());
     }
 
-    @Test
-    void aStageThatClosesThePoolWhenTerminateCancelsItsTaskDoesNotHang() throws Exception {
-        // terminate() cancels the queued tasks on its own thread, and stages on their futures
-        // run there. One that closes the pool waits for the pool's end, which must not wait for
-        // terminate() to finish cancelling.
+    /** A one-worker pool whose worker is busy for a minute, and the 200 tasks queued behind it. */
+    private record BusyPool(ProcessPool pool, List<CompletableFuture<Integer>> queued) {
+    }
+
+    private static BusyPool busyPoolWithQueue() throws Exception {
         ProcessPool own = ProcessPool.create(1);
         dev.mp4j.shared.IntValue started = dev.mp4j.shared.Value.ofInt(0);
         own.applyAsync(() -> {
@@ -344,6 +344,18 @@ class ProcessPoolTest {
             int x = i;
             queued.add(own.submit(() -> x));
         }
+        assertTrue(Await.until(() -> started.get() == 1, Duration.ofSeconds(30)), "the first task never started");
+        return new BusyPool(own, queued);
+    }
+
+    @Test
+    void aStageThatClosesThePoolWhenTerminateCancelsItsTaskDoesNotHang() throws Exception {
+        // terminate() cancels the queued tasks on its own thread, and stages on their futures
+        // run there. One that closes the pool waits for the pool's end, which must not wait for
+        // terminate() to finish cancelling.
+        BusyPool busy = busyPoolWithQueue();
+        ProcessPool own = busy.pool();
+        List<CompletableFuture<Integer>> queued = busy.queued();
         CompletableFuture<Throwable> closedFromStage = new CompletableFuture<>();
         queued.getLast().whenComplete((v, e) -> {
             try {
@@ -353,7 +365,6 @@ class ProcessPoolTest {
                 closedFromStage.complete(t);
             }
         });
-        assertTrue(Await.until(() -> started.get() == 1, Duration.ofSeconds(30)), "the first task never started");
         Thread terminating = Thread.ofPlatform().start(own::terminate);
         assertNull(closedFromStage.get(30, TimeUnit.SECONDS));
         terminating.join(30_000);
@@ -366,19 +377,9 @@ class ProcessPoolTest {
     void aSecondTerminateReturnsOnceTheQueuedTasksAreSettled() throws Exception {
         // Before, a terminate() called while another was still cancelling the queued tasks
         // returned at once, with tasks it was documented to have failed still pending.
-        ProcessPool own = ProcessPool.create(1);
-        dev.mp4j.shared.IntValue started = dev.mp4j.shared.Value.ofInt(0);
-        own.applyAsync(() -> {
-            started.incrementAndGet();
-            Thread.sleep(60_000);
-            return 0;
-        });
-        List<CompletableFuture<Integer>> queued = new ArrayList<>();
-        for (int i = 0; i < 200; i++) {
-            int x = i;
-            queued.add(own.submit(() -> x));
-        }
-        assertTrue(Await.until(() -> started.get() == 1, Duration.ofSeconds(30)), "the first task never started");
+        BusyPool busy = busyPoolWithQueue();
+        ProcessPool own = busy.pool();
+        List<CompletableFuture<Integer>> queued = busy.queued();
         // The stage of a task half-way down the queue (well behind what the worker was sent
         // ahead) holds the first terminate() in its drain, on its own thread, with the tasks
         // behind it still queued.
