@@ -1359,15 +1359,14 @@ public final class ProcessPool implements ExecutorService {
             // Terminated already (or broken): that call settles the queued tasks (two draining
             // at once, the first to finish would say they were all settled too soon); this one
             // returns once they are, as the first does.
-            for (WorkerSlot s : slots) {
-                s.kill();
-            }
+            killWorkers();
             closeBars();
             refuseOpenInputs();
             boolean interrupted = false;
-            while (!settled()) {
+            while (true) {
                 try {
-                    drained.await();
+                    awaitSettled();
+                    break;
                 } catch (InterruptedException e) {
                     interrupted = true;
                 }
@@ -1394,9 +1393,7 @@ public final class ProcessPool implements ExecutorService {
      * slot, so that a slot still looking for work stops.
      */
     private void killAndSettleQueued(Consumer<Task> settle) {
-        for (WorkerSlot s : slots) {
-            s.kill();
-        }
+        killWorkers();
         Task t;
         while ((t = pending.poll()) != null) {
             if (t != END) {
@@ -1405,6 +1402,12 @@ public final class ProcessPool implements ExecutorService {
         }
         for (int i = 0; i < options.processes(); i++) {
             pending.addFirst(END);
+        }
+    }
+
+    private void killWorkers() {
+        for (WorkerSlot s : slots) {
+            s.kill();
         }
     }
 

@@ -275,8 +275,9 @@ final class AotCache {
                 String key = key(jvmArguments, light);
                 java.util.concurrent.CompletableFuture<?> training = TRAININGS.get(key);
                 long left = deadline - System.nanoTime();
-                if (training == null && left > 0 && directory() != null) {
-                    ready &= awaitTrainingElsewhere(directory().resolve(key + ".aot"), deadline)
+                Path dir = directory();
+                if (training == null && left > 0 && dir != null) {
+                    ready &= awaitTrainingElsewhere(dir.resolve(key + ".aot"), deadline)
                             && !flagsFor(jvmArguments, light).isEmpty();
                     continue;
                 }

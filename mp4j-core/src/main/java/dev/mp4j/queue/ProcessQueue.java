@@ -178,12 +178,17 @@ public class ProcessQueue<E> extends AbstractQueue<E> implements BlockingQueue<E
 
     @Override
     public E poll() {
+        Object item = takeNow();
+        return item == QueueCore.NOTHING ? null : cast(item);
+    }
+
+    /** An item if one is there now, else {@link QueueCore#NOTHING}; an interrupt is kept for the caller. */
+    private Object takeNow() {
         try {
-            Object item = core.takeItem(0);
-            return item == QueueCore.NOTHING ? null : cast(item);
+            return core.takeItem(0);
         } catch (InterruptedException ex) {
             Thread.currentThread().interrupt();
-            return null;
+            return QueueCore.NOTHING;
         }
     }
 
@@ -255,13 +260,7 @@ public class ProcessQueue<E> extends AbstractQueue<E> implements BlockingQueue<E
         int limit = Math.min(maxElements, core.count());
         int n = 0;
         while (n < limit) {
-            Object item;
-            try {
-                item = core.takeItem(0);
-            } catch (InterruptedException ex) {
-                Thread.currentThread().interrupt();
-                break;
-            }
+            Object item = takeNow();
             if (item == QueueCore.NOTHING) {
                 break;
             }
@@ -303,13 +302,7 @@ public class ProcessQueue<E> extends AbstractQueue<E> implements BlockingQueue<E
     /** Takes one item, a {@code None} included (AbstractQueue's took a None for "empty", and lost it). */
     @Override
     public E remove() {
-        Object item;
-        try {
-            item = core.takeItem(0);
-        } catch (InterruptedException ex) {
-            Thread.currentThread().interrupt();
-            item = QueueCore.NOTHING;
-        }
+        Object item = takeNow();
         if (item == QueueCore.NOTHING) {
             throw new java.util.NoSuchElementException("Queue " + name + " is empty");
         }
@@ -319,15 +312,8 @@ public class ProcessQueue<E> extends AbstractQueue<E> implements BlockingQueue<E
     /** Takes every item queued now, {@code None}s included (AbstractQueue's stopped at the first). */
     @Override
     public void clear() {
-        for (int n = core.count(); n > 0; n--) {
-            try {
-                if (core.takeItem(0) == QueueCore.NOTHING) {
-                    return;
-                }
-            } catch (InterruptedException ex) {
-                Thread.currentThread().interrupt();
-                return;
-            }
+        for (int n = core.count(); n > 0 && takeNow() != QueueCore.NOTHING; n--) {
+            // taken and dropped
         }
     }
 

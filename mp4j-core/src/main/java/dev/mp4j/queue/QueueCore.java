@@ -442,7 +442,7 @@ final class QueueCore implements ByteRing.Peer {
         // that mark for a lock holder that keeps the lock until room comes, and fail at once
         // ("Queue full" on an unbounded queue with room); this wait ends within 50 ms anyway.
         long deadline = System.nanoTime() + wait;
-        while (wait > 0) {
+        for (long left = wait; left > 0; left = deadline - System.nanoTime()) {
             if (ring.freeSpace() >= want) {
                 return true;
             }
@@ -451,10 +451,6 @@ final class QueueCore implements ByteRing.Peer {
             }
             if (dev.mp4j.shm.IoInterrupts.endsWait()) {
                 throw new java.io.InterruptedIOException("interrupted while waiting for room");
-            }
-            long left = deadline - System.nanoTime();
-            if (left <= 0) {
-                break;
             }
             java.util.concurrent.locks.LockSupport.parkNanos(Math.min(left, SPILL_LOOK_NANOS));
         }

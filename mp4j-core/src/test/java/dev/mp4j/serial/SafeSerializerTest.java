@@ -81,6 +81,7 @@ class SafeSerializerTest {
     }
 
     @Test
+    @org.junit.jupiter.api.Timeout(90)
     void theOffendingClassIsNamedAlsoWithTheJdksExtendedDebugInfo() throws Exception {
         // With it the JDK's message is the class name, then the path to the value on more lines:
         // taken for a reason, it named java.io.ObjectOutputStream as the offending class.
